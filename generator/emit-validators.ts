@@ -1,0 +1,91 @@
+/**
+ * Emitter: validators.js (ajv standalone, precompiled, real ESM) and validators.d.ts.
+ * ajv runs here, at generate time, in strict mode; the output needs no ajv compile and no eval.
+ */
+import { Ajv, _ } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import type { Facts } from './analyze.js';
+import type { IRProtocol } from './ir.js';
+import { validatorSchemas } from './json-schema.js';
+import type { Artifact, EmitContext } from './emit.js';
+
+/** ajv still emits `require()` for its runtime helpers even with `code.esm`; turn them into imports. */
+export function rewriteRequires(code: string): string {
+  const imports: string[] = [];
+  const body = code.replace(
+    /const (\w+) = require\("([^"]+)"\)(\.\w+)?;/g,
+    (_m, name: string, spec: string, member: string | undefined) => {
+      const file = spec.endsWith('.js') ? spec : `${spec}.js`;
+      imports.push(`import ${name}_module from ${JSON.stringify(file)};`);
+      return `const ${name} = ${name}_module${member ?? ''};`;
+    },
+  );
+  if (/\brequire\(/.test(body)) throw new Error('ajv standalone output still contains require() after rewriting');
+  return `${imports.join('\n')}${imports.length ? '\n' : ''}${body.replace(/^"use strict";\n?/, '')}`;
+}
+
+export function compileValidators(p: IRProtocol, facts: Facts): { code: string; exports: string[] } {
+  const id = `https://qqwire.dev/schemas/${p.id}/validators.json`;
+  const { root, exports } = validatorSchemas(p, facts, id);
+  // The draft-07 class: our generated schemas need no 2020-only keyword, and Ajv2020 forces
+  // `unevaluated` bookkeeping into every validator function.
+  const ajv = new Ajv({
+    strict: true,
+    allowUnionTypes: true,
+    discriminator: true,
+    inlineRefs: false,
+    allErrors: false,
+    code: { source: true, esm: true, lines: true, optimize: true },
+  });
+  ajv.addKeyword({
+    keyword: 'qqwireInt64',
+    schemaType: 'boolean',
+    error: { message: 'must be an integer (int64: number, bigint or decimal string)' },
+    code(cxt) {
+      const d = cxt.data;
+      cxt.fail(
+        _`!(typeof ${d} == "bigint" || (typeof ${d} == "number" && Number.isInteger(${d})) || (typeof ${d} == "string" && /^-?[0-9]+$/.test(${d})))`,
+      );
+    },
+  });
+  const map: Record<string, string> = {};
+  for (const name of exports) map[`raw${name}`] = `${id}#/$defs/${name}`;
+  let standalone: string;
+  try {
+    ajv.addSchema(root);
+    standalone = standaloneModule.default(ajv, map);
+  } catch (error) {
+    // The loader's checks should make this unreachable; if not, say which protocol broke ajv.
+    throw new Error(`${p.id}: ajv rejected the generated validator schema: ${(error as Error).message}`, { cause: error });
+  }
+  const code = rewriteRequires(standalone).replace(/^export const raw/gm, 'const raw');
+  return { code, exports };
+}
+
+export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): Artifact[] {
+  const { code, exports } = compileValidators(p, facts);
+  const js = [
+    ctx.header,
+    '/* eslint-disable */',
+    `import { makeValidator } from 'qqwire/runtime';`,
+    code.trim(),
+    '',
+    ...exports.map((n) => `export const ${n} = /* @__PURE__ */ makeValidator(${JSON.stringify(n)}, raw${n});`),
+    '',
+  ].join('\n');
+  const dts = [
+    ctx.header,
+    `import type { Validator } from 'qqwire/runtime';`,
+    `import type * as T from './types.js';`,
+    '',
+    '/** Accepts whatever int64 representation a client may use. */',
+    'type AnyInt64 = number | bigint | string;',
+    '',
+    ...exports.map((n) => `export declare const ${n}: Validator<T.${n}${ctx.i64Names.has(n) ? '<AnyInt64>' : ''}>;`),
+    '',
+  ].join('\n');
+  return [
+    { path: 'validators.js', content: js },
+    { path: 'validators.d.ts', content: dts },
+  ];
+}

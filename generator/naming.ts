@@ -1,0 +1,65 @@
+/** Names: one place decides how wire names become TypeScript identifiers. */
+
+const RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+    'import in instanceof new null return super switch this throw true try typeof var void while with yield let static ' +
+    'implements interface package private protected public await'
+  ).split(' '),
+);
+
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** `send_private_msg` → `SendPrivateMsg`, `.handle_quick_operation` → `HandleQuickOperation`. */
+export function pascal(name: string): string {
+  const out = words(name)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+  return /^[0-9]/.test(out) ? `_${out}` : out;
+}
+
+/** `send_private_msg` → `sendPrivateMsg`. */
+export function camel(name: string): string {
+  const p = pascal(name);
+  return p[0]!.toLowerCase() + p.slice(1);
+}
+
+/** A method name that cannot clash with the client's own members or a reserved word. */
+export function methodName(wire: string, taken: ReadonlySet<string>): string {
+  const base = camel(wire);
+  return taken.has(base) || RESERVED.has(base) ? `${base}Action` : base;
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A property key as TypeScript source: bare when it is an identifier, quoted otherwise (`'qq.discuss_id'`). */
+export function propKey(key: string): string {
+  return IDENT.test(key) ? key : JSON.stringify(key);
+}
+
+/** The `create…Client` factory name of a protocol: `milky` → `createMilkyClient`, `qq-official` → `createQqOfficialClient`. */
+export function factoryName(protocolId: string): string {
+  return `create${pascal(protocolId)}Client`;
+}
+
+/** Escapes text for a JSDoc block: no `*\/` can end it early, newlines get the ` * ` prefix. */
+export function jsdocText(text: string): string {
+  return text.replace(/\*\//g, '*\\/').replace(/\r\n?/g, '\n');
+}
+
+/** Method name per wire action, in order, with clashes resolved the same way for every emitter. */
+export function methodNames(actions: readonly { name: string }[]): Map<string, string> {
+  const taken = new Set(['core', 'protocol', 'call', 'close']);
+  const out = new Map<string, string>();
+  for (const a of actions) {
+    const m = methodName(a.name, taken);
+    taken.add(m);
+    out.set(a.name, m);
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+/**
+ * Handlebars, set up for code: no HTML escaping (`noEscape`), missing fields are errors (`strict`),
+ * and helpers that escape for the target language so no description can break the output.
+ */
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { jsdocText } from './naming.js';
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function indentLines(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text
+    .split('\n')
+    .map((l, i) => (i === 0 || !l ? l : pad + l))
+    .join('\n');
+}
+
+const hbs = Handlebars.create();
+/** A JS string literal. */
+hbs.registerHelper('js', (value: unknown) => JSON.stringify(value));
+/** JSON data; the optional number indents continuation lines to sit inside surrounding code. */
+hbs.registerHelper('json', (value: unknown, indent: unknown) => {
+  if (typeof indent !== 'number') return JSON.stringify(value);
+  return indentLines(JSON.stringify(value, null, 2), indent);
+});
+/** A JSDoc block indented by N spaces; `*\/` in the text cannot close it early. */
+hbs.registerHelper('jsdoc', (text: unknown, indent: unknown) => {
+  const pad = ' '.repeat(typeof indent === 'number' ? indent : 0);
+  const lines = jsdocText(String(text)).split('\n');
+  return [`${pad}/**`, ...lines.map((l) => (l ? `${pad} * ${l}` : `${pad} *`)), `${pad} */`].join('\n');
+});
+/** An identifier, checked. */
+hbs.registerHelper('ident', (value: unknown) => {
+  const s = String(value);
+  if (!IDENT.test(s)) throw new Error(`not an identifier: ${s}`);
+  return s;
+});
+/** Markdown table cell: no pipes or newlines that would break the row. */
+hbs.registerHelper('cell', (value: unknown) =>
+  value === undefined || value === null ? '' : String(value).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>'),
+);
+
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+export function render(templatesDir: URL, name: string, context: object): string {
+  let template = cache.get(name);
+  if (!template) {
+    template = hbs.compile(readFileSync(new URL(name, templatesDir), 'utf8'), { noEscape: true, strict: true });
+    cache.set(name, template);
+  }
+  return template(context);
+}

@@ -1,0 +1,320 @@
+/**
+ * The client core every generated client wraps: validate params → send through a transport → unwrap
+ * the protocol's envelope → decode int64 / unknown variants → validate the result. All protocol
+ * differences come from the generated `ProtocolDescriptor`, never from the protocol's name.
+ */
+import { staticTokenAuth, type AuthProvider } from './auth.js';
+import { applyPlan, findBigint, Int64Overflow, prunePlan, pruneDefs, type Int64Mode, type Plan, type PlanDefs } from './decode.js';
+import {
+  AbortError,
+  ApiError,
+  DisconnectedError,
+  HttpError,
+  Int64PrecisionError,
+  ProtocolError,
+  RateLimitError,
+  ResponseValidationError,
+  TimeoutError,
+  ValidationError,
+  redact,
+  type ErrorContext,
+  type Issue,
+} from './errors.js';
+import { createHttpTransport, type FetchLike } from './http-transport.js';
+import { parseJson } from './json.js';
+import type { AbortSignalLike, ActionInfo, ProtocolDescriptor, Transport, TransportResponse } from './transport.js';
+
+export type ValidationPolicy = 'throw' | 'warn' | 'off';
+
+export interface Logger {
+  warn(message: string): void;
+}
+
+/** The TypeScript type an int64 field has under a client's `int64` option. */
+export type Int64Of<M extends Int64Mode> = M extends 'bigint' ? bigint : M extends 'string' ? string : number;
+
+export interface TransportContext {
+  protocol: ProtocolDescriptor;
+  auth: AuthProvider;
+}
+
+export interface ClientOptions<M extends Int64Mode = 'number'> {
+  /** `http://host:port[/prefix]` for the HTTP transport (default when no `transport` is given). */
+  baseUrl?: string | undefined;
+  /** The access token. Sent as the protocol says; never appears in errors or logs. */
+  accessToken?: string | undefined;
+  /** Send the token in the query (`?access_token=`) where the protocol allows it, instead of the header. */
+  tokenInQuery?: boolean | undefined;
+  /** A ready transport (WebSocket, reverse WebSocket, test double), or a factory for one. */
+  transport?: Transport | ((context: TransportContext) => Transport) | undefined;
+  /** Replace the auth provider (e.g. the QQ official app-token provider). */
+  auth?: AuthProvider | undefined;
+  /** Default per-call timeout. Default 30 000 ms. */
+  timeoutMs?: number | undefined;
+  /**
+   * Validation policy. Defaults: params `throw` (a bad call is never sent), result `warn` (a server
+   * that deviates from the schema does not break the bot; the warning names the JSON path).
+   */
+  validate?: { params?: ValidationPolicy | undefined; result?: ValidationPolicy | undefined } | undefined;
+  /**
+   * How int64 fields are delivered. `number` (default) fails with `Int64PrecisionError` rather than
+   * round a value beyond 2^53; `bigint` and `string` deliver every int64 field losslessly.
+   */
+  int64?: M | undefined;
+  /** HTTP transport: use this fetch instead of undici. */
+  fetch?: FetchLike | undefined;
+  /** HTTP transport: extra headers. */
+  headers?: Record<string, string> | undefined;
+  /** Where `warn` goes. Default `console.warn`. */
+  logger?: Logger | undefined;
+}
+
+export interface CallOptions {
+  /** Overrides the client's `timeoutMs` for this call. */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignalLike | undefined;
+}
+
+export interface ClientCore {
+  readonly protocol: ProtocolDescriptor;
+  readonly transport: Transport;
+  call(action: string, params?: unknown, options?: CallOptions): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+const TIMEOUT = Symbol('qqwire.timeout');
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function createClientCore<M extends Int64Mode = 'number'>(protocol: ProtocolDescriptor, options: ClientOptions<M> = {}): ClientCore {
+  const mode: Int64Mode = options.int64 ?? 'number';
+  const paramsPolicy = options.validate?.params ?? 'throw';
+  const resultPolicy = options.validate?.result ?? 'warn';
+  const defaultTimeout = options.timeoutMs ?? 30_000;
+  const logger: Logger = options.logger ?? { warn: (m) => console.warn(m) };
+  const auth = options.auth ?? staticTokenAuth(protocol.auth, options.accessToken, { inQuery: options.tokenInQuery });
+  const transport = resolveTransport(protocol, options, auth);
+  const secrets = (): string[] => auth.secrets();
+
+  // In number mode int64 leaves need no walk: safe values are numbers and unsafe ones are caught below.
+  const defs: PlanDefs = mode === 'number' ? pruneDefs(protocol.plans, false) : protocol.plans;
+  const planCache = new Map<string, { params: Plan | null; result: Plan | null }>();
+  const plansFor = (action: string, info: ActionInfo) => {
+    let plans = planCache.get(action);
+    if (!plans) {
+      plans = {
+        params: mode === 'number' ? null : (info.paramsPlan ?? null),
+        result: prunePlan(info.resultPlan, protocol.plans, mode !== 'number'),
+      };
+      planCache.set(action, plans);
+    }
+    return plans;
+  };
+
+  function report(policy: ValidationPolicy, error: Error): void {
+    if (policy === 'throw') throw error;
+    if (policy === 'warn') logger.warn(redact(error.message, secrets()));
+  }
+
+  async function call(action: string, params?: unknown, callOptions: CallOptions = {}): Promise<unknown> {
+    const ctx: ErrorContext = { protocol: protocol.name, action };
+    const info = protocol.actions[action];
+    if (!info) throw new TypeError(`[${protocol.name}] unknown action "${action}"`);
+    const plans = plansFor(action, info);
+
+    if (params !== undefined && !isObject(params)) {
+      report(paramsPolicy, new ValidationError(ctx, 'params', [{ path: '', message: 'must be an object' }]));
+    }
+    if (info.params && paramsPolicy !== 'off') {
+      const issues = info.params.check(params ?? {});
+      if (issues) report(paramsPolicy, new ValidationError(ctx, 'params', issues));
+    }
+    const wire = plans.params && params !== undefined ? applyPlan(plans.params, defs, params, mode, 'encode') : params;
+
+    const response = await send(ctx, action, info, wire as Record<string, unknown> | undefined, callOptions);
+    const data = unwrap(ctx, response);
+    if (info.noResult) return undefined;
+    return decode(ctx, info, plans.result, data, response.raw);
+  }
+
+  async function send(
+    ctx: ErrorContext,
+    action: string,
+    info: ActionInfo,
+    params: Record<string, unknown> | undefined,
+    callOptions: CallOptions,
+  ): Promise<TransportResponse> {
+    const userSignal = callOptions.signal;
+    if (userSignal?.aborted) throw new AbortError(ctx, userSignal.reason);
+    const timeoutMs = callOptions.timeoutMs ?? defaultTimeout;
+    const controller = new AbortController();
+    const onUserAbort = () => controller.abort(userSignal?.reason);
+    userSignal?.addEventListener('abort', onUserAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+    let onAbort: (() => void) | undefined;
+    // A transport that ignores the signal must still not keep the call pending.
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(controller.signal.reason);
+      controller.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([transport.request({ action, params, rest: info.rest, signal: controller.signal }), aborted]);
+    } catch (error) {
+      if (controller.signal.aborted) {
+        if (controller.signal.reason === TIMEOUT) throw new TimeoutError(ctx, timeoutMs);
+        throw new AbortError(ctx, controller.signal.reason);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      userSignal?.removeEventListener('abort', onUserAbort);
+      if (onAbort) controller.signal.removeEventListener('abort', onAbort);
+      aborted.catch(() => undefined);
+    }
+  }
+
+  function unwrap(ctx: ErrorContext, res: TransportResponse): unknown {
+    const env = protocol.envelope;
+    const status = res.status;
+    const failedHttp = status !== undefined && (status < 200 || status >= 300);
+    const raw = redact(res.raw, secrets());
+    const body = raw === res.raw ? res.body : safeParse(raw);
+
+    if (env.kind === 'none') {
+      if (!failedHttp) return body ?? {};
+      throw restError(ctx, res, body, raw);
+    }
+    const retcodeField = env.retcodeField ?? 'retcode';
+    if (!isObject(body) || !(retcodeField in body)) {
+      if (failedHttp) throw httpError(ctx, status!, raw);
+      throw new ProtocolError(ctx, `response is not a ${protocol.title} envelope`, raw);
+    }
+    const retcode = body[retcodeField];
+    const statusValue = env.statusField ? body[env.statusField] : undefined;
+    const okStatus = env.statusField === undefined || (env.okStatus ?? ['ok']).includes(String(statusValue));
+    const okRetcode = (env.okRetcodes ?? [0]).includes(Number(retcode));
+    if (okStatus && okRetcode && !failedHttp) return body[env.dataField ?? 'data'];
+
+    const code = typeof retcode === 'number' ? retcode : Number(retcode);
+    const known = protocol.retcodes[String(code)];
+    const messages = (env.messageFields ?? ['message'])
+      .map((f) => body[f])
+      .filter((m): m is string => typeof m === 'string' && m.length > 0);
+    const details: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (k !== retcodeField && k !== env.statusField && k !== env.dataField) details[k] = v;
+    }
+    throw new ApiError(ctx, {
+      retcode: Number.isFinite(code) ? code : undefined,
+      retcodeName: known?.name,
+      retcodeDescription: known?.description,
+      serverMessage: [...new Set(messages)].join(' / ') || undefined,
+      status: failedHttp ? status : undefined,
+      details,
+      envelope: body,
+    });
+  }
+
+  function httpError(ctx: ErrorContext, status: number, raw: string): HttpError {
+    const known = protocol.httpStatus[String(status)];
+    return new HttpError(ctx, status, raw, known?.name, known?.description);
+  }
+
+  function restError(ctx: ErrorContext, res: TransportResponse, body: unknown, raw: string): Error {
+    const fields = protocol.envelope.errorFields ?? { code: 'code', message: 'message' };
+    const status = res.status!;
+    if (!isObject(body)) {
+      if (status === 429) return new RateLimitError(ctx, { status, envelope: raw, retryAfterMs: retryAfter(res) });
+      return httpError(ctx, status, raw);
+    }
+    const details: Record<string, unknown> = {};
+    for (const [name, field] of Object.entries(fields)) if (field in body) details[name] = body[field];
+    const traceHeader = protocol.envelope.traceHeader?.toLowerCase();
+    if (traceHeader && res.headers?.[traceHeader]) details['traceHeader'] = res.headers[traceHeader];
+    const code = typeof body[fields['code'] ?? 'code'] === 'number' ? (body[fields['code'] ?? 'code'] as number) : undefined;
+    const known = code !== undefined ? protocol.retcodes[String(code)] : undefined;
+    const message = body[fields['message'] ?? 'message'];
+    const init = {
+      retcode: code,
+      retcodeName: known?.name ?? protocol.httpStatus[String(status)]?.name,
+      retcodeDescription: known?.description,
+      serverMessage: typeof message === 'string' ? message : undefined,
+      status,
+      details,
+      envelope: body,
+    };
+    if (status === 429) return new RateLimitError(ctx, { ...init, retryAfterMs: retryAfter(res) });
+    return new ApiError(ctx, init);
+  }
+
+  function decode(ctx: ErrorContext, info: ActionInfo, plan: Plan | null, data: unknown, raw: string): unknown {
+    let value = data;
+    try {
+      if (plan) value = applyPlan(plan, defs, value, mode, 'decode');
+    } catch (error) {
+      if (error instanceof Int64Overflow) throw new Int64PrecisionError(ctx, error.path, error.value, raw);
+      throw error;
+    }
+    if (mode === 'number') {
+      const big = findBigintIfLong(raw, value);
+      if (big) throw new Int64PrecisionError(ctx, big.path, big.value.toString(), raw);
+    }
+    if (info.result && resultPolicy !== 'off') {
+      const issues: Issue[] | undefined = info.result.check(value);
+      if (issues) report(resultPolicy, new ResponseValidationError(ctx, issues, value, redact(raw, secrets())));
+    }
+    return value;
+  }
+
+  return {
+    protocol,
+    transport,
+    call,
+    close: () => transport.close(),
+  };
+}
+
+/** Only a body with a 16-digit run can hold an unsafe integer; skip the scan otherwise. */
+function findBigintIfLong(raw: string, value: unknown) {
+  return /\d{16}/.test(raw) ? findBigint(value) : undefined;
+}
+
+function safeParse(raw: string): unknown {
+  try {
+    return raw ? parseJson(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryAfter(res: TransportResponse): number | undefined {
+  const h = res.headers?.['retry-after'];
+  if (!h) return undefined;
+  const seconds = Number(h);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const date = Date.parse(h);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function resolveTransport(protocol: ProtocolDescriptor, options: ClientOptions<Int64Mode>, auth: AuthProvider): Transport {
+  const t = options.transport;
+  if (typeof t === 'function') return t({ protocol, auth });
+  if (t) return t;
+  if (!options.baseUrl) {
+    return {
+      kind: 'none',
+      request: () => Promise.reject(new DisconnectedError({ protocol: protocol.name }, 'no baseUrl or transport configured')),
+      close: async () => undefined,
+    };
+  }
+  return createHttpTransport({
+    protocol: protocol.name,
+    baseUrl: options.baseUrl,
+    info: protocol.transport,
+    auth,
+    headers: options.headers,
+    fetch: options.fetch,
+  });
+}

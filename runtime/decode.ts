@@ -1,0 +1,198 @@
+/**
+ * Decode plans: the generator reduces each action's params/result schema to the few places that need
+ * work at runtime (int64 leaves, open tagged unions). Types with neither have no plan, so most values
+ * are never walked.
+ */
+
+export type Plan =
+  | { k: 'i64' }
+  | { k: 'obj'; p: Record<string, Plan> }
+  | { k: 'arr'; i: Plan }
+  | { k: 'ref'; n: string }
+  /** Tagged union. `v` maps each known tag to the variant's plan (null: nothing inside). */
+  | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean }
+  /** Untagged alternatives (e.g. a message that is a string, a segment or a segment array). */
+  | { k: 'alt'; o: Plan[] };
+
+export type PlanDefs = Readonly<Record<string, Plan>>;
+
+export type Int64Mode = 'number' | 'bigint' | 'string';
+
+/** Thrown by the walker; the client turns it into an `Int64PrecisionError` with protocol and action. */
+export class Int64Overflow extends Error {
+  constructor(
+    readonly path: string,
+    readonly value: string,
+  ) {
+    super(`integer ${value} at ${path}`);
+  }
+}
+
+/** The tag an unknown variant of a `keep` union is delivered under: `{ type: 'unknown', raw }`. */
+export const UNKNOWN_TAG = 'unknown';
+
+type Direction = 'decode' | 'encode';
+
+interface Walk {
+  defs: PlanDefs;
+  mode: Int64Mode;
+  dir: Direction;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function convertI64(w: Walk, value: unknown, path: string): unknown {
+  if (w.dir === 'encode') {
+    // Callers may hand int64 values over as bigint or decimal strings; the wire wants a JSON number.
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+    return value;
+  }
+  if (typeof value === 'bigint') {
+    if (w.mode === 'number') throw new Int64Overflow(path, value.toString());
+    return w.mode === 'string' ? value.toString() : value;
+  }
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    if (w.mode === 'bigint') return BigInt(value);
+    if (w.mode === 'string') return String(value);
+  }
+  return value;
+}
+
+function pickAlternative(w: Walk, plans: Plan[], value: unknown): Plan | undefined {
+  for (const plan of plans) {
+    const p = plan.k === 'ref' ? w.defs[plan.n] : plan;
+    if (!p) continue;
+    if (Array.isArray(value) ? p.k === 'arr' : isObject(value) ? p.k === 'obj' || p.k === 'union' : p.k === 'i64') {
+      return plan;
+    }
+  }
+  return undefined;
+}
+
+function walk(w: Walk, plan: Plan, value: unknown, path: string): unknown {
+  switch (plan.k) {
+    case 'i64':
+      return convertI64(w, value, path);
+    case 'ref': {
+      const target = w.defs[plan.n];
+      return target ? walk(w, target, value, path) : value;
+    }
+    case 'arr': {
+      if (!Array.isArray(value)) return value;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const before = value[i];
+        const after = walk(w, plan.i, before, `${path}/${i}`);
+        if (after !== before) (out ??= value.slice())[i] = after;
+      }
+      return out ?? value;
+    }
+    case 'obj': {
+      if (!isObject(value)) return value;
+      let out: Record<string, unknown> | undefined;
+      for (const key in plan.p) {
+        if (!(key in value)) continue;
+        const before = value[key];
+        const after = walk(w, plan.p[key]!, before, `${path}/${escapePointer(key)}`);
+        if (after !== before) (out ??= { ...value })[key] = after;
+      }
+      return out ?? value;
+    }
+    case 'union': {
+      if (!isObject(value)) return value;
+      const tag = value[plan.tag];
+      if (typeof tag === 'string' && Object.hasOwn(plan.v, tag)) {
+        const variant = plan.v[tag];
+        return variant ? walk(w, variant, value, path) : value;
+      }
+      if (plan.keep && w.dir === 'decode') return { [plan.tag]: UNKNOWN_TAG, raw: value };
+      return value;
+    }
+    case 'alt': {
+      const chosen = pickAlternative(w, plan.o, value);
+      return chosen ? walk(w, chosen, value, path) : value;
+    }
+  }
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Applies a plan. Returns the same object when nothing changed; copies only the changed branches. */
+export function applyPlan(plan: Plan, defs: PlanDefs, value: unknown, mode: Int64Mode, dir: Direction): unknown {
+  return walk({ defs, mode, dir }, plan, value, '');
+}
+
+/** Finds the first bigint anywhere in a value (a number the lossless parser could not make safe). */
+export function findBigint(value: unknown, path = ''): { path: string; value: bigint } | undefined {
+  if (typeof value === 'bigint') return { path: path || '/', value };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findBigint(value[i], `${path}/${i}`);
+      if (hit) return hit;
+    }
+  } else if (isObject(value)) {
+    for (const key in value) {
+      const hit = findBigint(value[key], `${path}/${escapePointer(key)}`);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Keeps only what a mode needs: in `number` mode int64 leaves need no work (safe values are numbers
+ * already, unsafe ones are caught by `findBigint`), so only open unions remain.
+ */
+export function prunePlan(plan: Plan | null | undefined, defs: PlanDefs, keepI64: boolean, seen = new Set<string>()): Plan | null {
+  if (!plan) return null;
+  switch (plan.k) {
+    case 'i64':
+      return keepI64 ? plan : null;
+    case 'ref': {
+      if (seen.has(plan.n)) return plan;
+      seen.add(plan.n);
+      const inner = prunePlan(defs[plan.n], defs, keepI64, seen);
+      seen.delete(plan.n);
+      return inner ? plan : null;
+    }
+    case 'arr': {
+      const i = prunePlan(plan.i, defs, keepI64, seen);
+      return i ? { k: 'arr', i } : null;
+    }
+    case 'obj': {
+      const p: Record<string, Plan> = {};
+      for (const [key, sub] of Object.entries(plan.p)) {
+        const kept = prunePlan(sub, defs, keepI64, seen);
+        if (kept) p[key] = kept;
+      }
+      return Object.keys(p).length ? { k: 'obj', p } : null;
+    }
+    case 'union': {
+      const v: Record<string, Plan | null> = {};
+      let any = plan.keep === true;
+      for (const [tag, sub] of Object.entries(plan.v)) {
+        v[tag] = prunePlan(sub, defs, keepI64, seen);
+        if (v[tag]) any = true;
+      }
+      return any ? { ...plan, v } : null;
+    }
+    case 'alt': {
+      const o = plan.o.map((x) => prunePlan(x, defs, keepI64, seen)).filter((x): x is Plan => x !== null);
+      return o.length ? { k: 'alt', o } : null;
+    }
+  }
+}
+
+/** Prunes every named plan once, for a client's mode. */
+export function pruneDefs(defs: PlanDefs, keepI64: boolean): Record<string, Plan> {
+  const out: Record<string, Plan> = {};
+  for (const [name, plan] of Object.entries(defs)) {
+    const kept = prunePlan(plan, defs, keepI64);
+    if (kept) out[name] = kept;
+  }
+  return out;
+}

@@ -1,0 +1,184 @@
+/**
+ * The error classes every qqwire client throws. They are shared by all protocols: code that handles
+ * `ApiError` for Milky handles it for OneBot too. Every error names the protocol and (when there is
+ * one) the action, and never carries an access token or secret (see `redact`).
+ */
+
+export interface ErrorContext {
+  protocol: string;
+  action?: string | undefined;
+}
+
+/** One problem found by a validator: a JSON path (`/message/0/data/text`) and what was expected. */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export class QQWireError extends Error {
+  readonly protocol: string;
+  readonly action: string | undefined;
+
+  constructor(context: ErrorContext, message: string, options?: { cause?: unknown }) {
+    const where = context.action ? `${context.protocol}.${context.action}` : context.protocol;
+    super(`[${where}] ${message}`, options);
+    this.name = new.target.name;
+    this.protocol = context.protocol;
+    this.action = context.action;
+  }
+}
+
+/** The server answered and said the call failed (a non-OK retcode, or a REST error body). */
+export class ApiError extends QQWireError {
+  /** The protocol's error code: `retcode` for RPC protocols, `code` for REST bodies. */
+  readonly retcode: number | undefined;
+  /** The schema's name for the retcode (e.g. `NOT_LOGGED_IN`), when the schema lists it. */
+  readonly retcodeName: string | undefined;
+  /** The server's message text(s), joined. */
+  readonly serverMessage: string | undefined;
+  /** HTTP status, when the call went over HTTP. */
+  readonly status: number | undefined;
+  /** Extra protocol fields (go-cqhttp `msg`/`wording`, QQ `err_code`/`trace_id`, …). */
+  readonly details: Readonly<Record<string, unknown>>;
+  /** The whole response body as received, so nothing is lost. */
+  readonly envelope: unknown;
+
+  constructor(
+    context: ErrorContext,
+    init: {
+      retcode?: number | undefined;
+      retcodeName?: string | undefined;
+      retcodeDescription?: string | undefined;
+      serverMessage?: string | undefined;
+      status?: number | undefined;
+      details?: Record<string, unknown>;
+      envelope: unknown;
+    },
+  ) {
+    const parts = [
+      init.retcode !== undefined ? `retcode ${init.retcode}` : undefined,
+      init.retcodeName,
+      init.status !== undefined ? `HTTP ${init.status}` : undefined,
+    ].filter(Boolean);
+    const text = init.serverMessage || init.retcodeDescription || 'call failed';
+    super(context, `${parts.join(' ')}${parts.length ? ': ' : ''}${text}`);
+    this.retcode = init.retcode;
+    this.retcodeName = init.retcodeName;
+    this.serverMessage = init.serverMessage;
+    this.status = init.status;
+    this.details = init.details ?? {};
+    this.envelope = init.envelope;
+  }
+}
+
+/** Non-2xx HTTP status that the protocol does not describe as an API error body. */
+export class HttpError extends QQWireError {
+  readonly status: number;
+  readonly statusName: string | undefined;
+  readonly body: string;
+
+  constructor(context: ErrorContext, status: number, body: string, statusName?: string, meaning?: string) {
+    super(context, `HTTP ${status}${statusName ? ` ${statusName}` : ''}${meaning ? `: ${meaning}` : ''}`);
+    this.status = status;
+    this.statusName = statusName;
+    this.body = body;
+  }
+}
+
+/** HTTP 429 (or a protocol's rate-limit code): the server asks to slow down. */
+export class RateLimitError extends ApiError {
+  /** Milliseconds the server asked to wait, when it said (`Retry-After`). */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(context: ErrorContext, init: ConstructorParameters<typeof ApiError>[1] & { retryAfterMs?: number | undefined }) {
+    super(context, init);
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+export class TimeoutError extends QQWireError {
+  readonly timeoutMs: number;
+  constructor(context: ErrorContext, timeoutMs: number) {
+    super(context, `no response within ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+export class AbortError extends QQWireError {
+  constructor(context: ErrorContext, reason?: unknown) {
+    super(context, 'call aborted', { cause: reason });
+  }
+}
+
+/** The request could not be delivered or its answer could not be read (connection refused, reset, DNS…). */
+export class NetworkError extends QQWireError {}
+
+/** The connection closed while the call was pending, or no connection was available. */
+export class DisconnectedError extends QQWireError {}
+
+/** The call's params do not match the schema. Thrown before anything is sent. */
+export class ValidationError extends QQWireError {
+  readonly issues: readonly Issue[];
+  constructor(context: ErrorContext, what: string, issues: readonly Issue[]) {
+    super(context, `invalid ${what}: ${formatIssues(issues)}`);
+    this.issues = issues;
+  }
+}
+
+/** The server's result does not match the schema. `data` is the decoded result, `raw` the body text. */
+export class ResponseValidationError extends QQWireError {
+  readonly issues: readonly Issue[];
+  readonly data: unknown;
+  readonly raw: string;
+  constructor(context: ErrorContext, issues: readonly Issue[], data: unknown, raw: string) {
+    super(context, `unexpected result: ${formatIssues(issues)}`);
+    this.issues = issues;
+    this.data = data;
+    this.raw = raw;
+  }
+}
+
+/** An integer beyond ±2^53 where the client was asked to deliver `number`. Carries the raw body. */
+export class Int64PrecisionError extends QQWireError {
+  readonly path: string;
+  readonly value: string;
+  readonly raw: string;
+  constructor(context: ErrorContext, path: string, value: string, raw: string) {
+    super(
+      context,
+      `integer ${value} at ${path || '/'} does not fit a JavaScript number; use the client option int64: 'bigint' or 'string'`,
+    );
+    this.path = path;
+    this.value = value;
+    this.raw = raw;
+  }
+}
+
+/** The response body is not what the protocol's envelope says (not JSON, wrong shape). */
+export class ProtocolError extends QQWireError {
+  readonly raw: string;
+  constructor(context: ErrorContext, message: string, raw: string) {
+    super(context, message);
+    this.raw = raw;
+  }
+}
+
+export function formatIssues(issues: readonly Issue[]): string {
+  const shown = issues.slice(0, 3).map((i) => `${i.path || '/'} ${i.message}`);
+  if (issues.length > 3) shown.push(`and ${issues.length - 3} more`);
+  return shown.join('; ');
+}
+
+const REDACTED = '[redacted]';
+
+/**
+ * Removes every secret from a string. Used on anything that may end up in an error or log line
+ * (URLs with `?access_token=`, server bodies that echo headers).
+ */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 1) out = out.split(s).join(REDACTED);
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * HTTP transport for RPC protocols (`POST {base}/api/{action}`, `POST {base}/` with a frame) and REST
+ * protocols (method + path template per action). On Node it uses an undici Pool with keep-alive; pass
+ * `fetch` to run anywhere else.
+ */
+import { Pool } from 'undici';
+import type { AuthProvider } from './auth.js';
+import { NetworkError, redact } from './errors.js';
+import { parseJson, stringifyJson } from './json.js';
+import type { AbortSignalLike, RestBinding, Transport, TransportInfo, TransportRequest, TransportResponse } from './transport.js';
+
+/** The subset of WHATWG fetch the transport needs. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string | undefined; signal?: AbortSignalLike | undefined },
+) => Promise<{ status: number; headers: { forEach(cb: (value: string, key: string) => void): void }; text(): Promise<string> }>;
+
+export interface HttpTransportOptions {
+  protocol: string;
+  baseUrl: string;
+  info: TransportInfo;
+  auth: AuthProvider;
+  /** Extra headers on every request. */
+  headers?: Record<string, string> | undefined;
+  /** Use this instead of undici (browsers, Deno, Bun, tests). */
+  fetch?: FetchLike | undefined;
+  /** Keep-alive connections per origin (undici only). Default 16. */
+  connections?: number | undefined;
+}
+
+interface WireRequest {
+  method: string;
+  path: string;
+  body: string | undefined;
+}
+
+function expandPath(template: string, params: Record<string, unknown>, used: Set<string>): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    used.add(name);
+    const value = params[name];
+    if (value === undefined || value === null) throw new TypeError(`path parameter "${name}" is missing`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+function queryString(entries: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(entries)) if (v !== undefined && v !== null) q.append(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+function restRequest(binding: RestBinding, params: Record<string, unknown> = {}): WireRequest {
+  const used = new Set<string>();
+  const path = expandPath(binding.path, params, used);
+  const query: Record<string, unknown> = {};
+  for (const name of binding.query ?? []) {
+    used.add(name);
+    query[name] = params[name];
+  }
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) if (!used.has(k)) rest[k] = v;
+  const hasBody = binding.method !== 'GET' && binding.method !== 'DELETE';
+  return { method: binding.method, path: path + queryString(query), body: hasBody ? stringifyJson(rest) : undefined };
+}
+
+function rpcRequest(info: NonNullable<TransportInfo['http']>, req: TransportRequest): WireRequest {
+  const params = req.params ?? {};
+  if (info.body === 'frame') {
+    return { method: 'POST', path: info.path, body: stringifyJson({ action: req.action, params }) };
+  }
+  // Milky requires `{}` for an action without params; OneBot accepts it.
+  return { method: 'POST', path: info.path.replace('{action}', encodeURIComponent(req.action)), body: stringifyJson(params) };
+}
+
+export function createHttpTransport(options: HttpTransportOptions): Transport {
+  const base = new URL(options.baseUrl);
+  const prefix = base.pathname.replace(/\/$/, '');
+  const pool = options.fetch ? undefined : new Pool(base.origin, { connections: options.connections ?? 16, pipelining: 1 });
+
+  function wire(req: TransportRequest): WireRequest {
+    if (req.rest) return restRequest(req.rest, req.params);
+    if (!options.info.http) throw new TypeError(`${options.protocol} has no HTTP RPC binding`);
+    return rpcRequest(options.info.http, req);
+  }
+
+  async function send(w: WireRequest, signal: AbortSignalLike): Promise<TransportResponse> {
+    const authQuery = new URLSearchParams(options.auth.query()).toString();
+    const path = prefix + w.path + (authQuery ? (w.path.includes('?') ? '&' : '?') + authQuery : '');
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...options.headers,
+      ...(await options.auth.headers(signal)),
+    };
+    if (w.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      if (pool) {
+        const res = await pool.request({ method: w.method as 'POST', path, headers, body: w.body, signal: signal as never });
+        const raw = await res.body.text();
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+        return { status: res.statusCode, headers: out, raw, body: parseBody(raw) };
+      }
+      const res = await options.fetch!(base.origin + path, { method: w.method, headers, body: w.body, signal });
+      const raw = await res.text();
+      const out: Record<string, string> = {};
+      res.headers.forEach((v, k) => (out[k.toLowerCase()] = v));
+      return { status: res.status, headers: out, raw, body: parseBody(raw) };
+    } catch (error) {
+      if (signal.aborted) throw error; // the core reports timeout/abort itself
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new NetworkError({ protocol: options.protocol }, redact(`cannot reach ${base.origin}: ${detail}`, options.auth.secrets()), {
+        cause: error,
+      });
+    }
+  }
+
+  return {
+    kind: 'http',
+    async request(req) {
+      const w = wire(req);
+      const res = await send(w, req.signal);
+      if (res.status === 401 && options.auth.refresh && (await options.auth.refresh())) {
+        return send(w, req.signal);
+      }
+      return res;
+    },
+    async close() {
+      await pool?.close();
+    },
+  };
+}
+
+function parseBody(raw: string): unknown {
+  if (!raw) return undefined;
+  try {
+    return parseJson(raw);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The contract between the client core and a transport (HTTP, forward WS, reverse WS, REST). The core
+ * owns validation, envelopes, int64 and timeouts; a transport only moves one request and its answer.
+ */
+import type { Plan, PlanDefs } from './decode.js';
+import type { Validator } from './validator.js';
+
+/** The part of `AbortSignal` qqwire uses, so its types need neither DOM nor Node globals. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export interface RestBinding {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /** Params that go into the query string instead of the body. */
+  query?: readonly string[];
+}
+
+export interface TransportRequest {
+  /** Wire action name. */
+  action: string;
+  /** Params ready for the wire (int64 values may be bigint; serialize with `stringifyJson`). */
+  params: Record<string, unknown> | undefined;
+  /** For REST protocols: how this action maps to HTTP. */
+  rest?: RestBinding | undefined;
+  /** Aborted on timeout, on the caller's signal, or on close. */
+  signal: AbortSignalLike;
+}
+
+export interface TransportResponse {
+  /** HTTP status when the transport is HTTP. */
+  status?: number | undefined;
+  /** Response headers, lower-cased names. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** The body parsed with `parseJson` (undefined when empty or not JSON). */
+  body: unknown;
+  /** The body text, kept so errors can carry exactly what arrived. */
+  raw: string;
+}
+
+export interface Transport {
+  /** A short name for messages: `http`, `ws`, `reverse-ws`. */
+  readonly kind: string;
+  request(request: TransportRequest): Promise<TransportResponse>;
+  close(): Promise<void>;
+}
+
+export interface AuthInfo {
+  /** Header that carries the token (`Authorization`). */
+  header?: string | undefined;
+  /** Scheme word before the token (`Bearer`, `QQBot`). */
+  scheme?: string | undefined;
+  /** Query parameter accepted instead of the header (`access_token`). */
+  query?: string | undefined;
+  /** QQ official: app access token endpoint and the app id header. */
+  appToken?: { url: string; appIdHeader?: string | undefined } | undefined;
+}
+
+export interface EnvelopeInfo {
+  kind: 'retcode' | 'none';
+  statusField?: string | undefined;
+  okStatus?: readonly string[] | undefined;
+  retcodeField?: string | undefined;
+  okRetcodes?: readonly number[] | undefined;
+  dataField?: string | undefined;
+  messageFields?: readonly string[] | undefined;
+  echoField?: string | undefined;
+  /** kind `none`: field names of an error body (`code`, `message`, `err_code`, `trace_id`). */
+  errorFields?: Readonly<Record<string, string>> | undefined;
+  /** kind `none`: response header with a trace id. */
+  traceHeader?: string | undefined;
+}
+
+export interface CodeInfo {
+  name: string;
+  description?: string | undefined;
+}
+
+export interface ActionInfo {
+  params?: Validator<unknown> | undefined;
+  result?: Validator<unknown> | undefined;
+  paramsPlan?: Plan | undefined;
+  resultPlan?: Plan | undefined;
+  /** The action returns no data; the call resolves to undefined. */
+  noResult?: boolean | undefined;
+  rest?: RestBinding | undefined;
+}
+
+export interface TransportInfo {
+  http?: { path: string; body: 'params' | 'frame'; method?: 'POST' | 'GET' | undefined } | undefined;
+  ws?: { frame: 'action-echo'; path?: string | undefined; subprotocol?: string | undefined } | undefined;
+  reverseWs?: { selfIdHeader?: string | undefined; roleHeader?: string | undefined; subprotocolPrefix?: string | undefined } | undefined;
+  rest?: boolean | undefined;
+}
+
+/** Everything the runtime knows about a protocol; generated/<protocol>/client.js builds one from the schema. */
+export interface ProtocolDescriptor {
+  name: string;
+  title: string;
+  version: string;
+  transport: TransportInfo;
+  auth: AuthInfo;
+  envelope: EnvelopeInfo;
+  retcodes: Readonly<Record<string, CodeInfo>>;
+  httpStatus: Readonly<Record<string, CodeInfo>>;
+  actions: Readonly<Record<string, ActionInfo>>;
+  plans: PlanDefs;
+}
