@@ -67,6 +67,11 @@ export interface ClientOptions<M extends Int64Mode = 'number'> {
   headers?: Record<string, string> | undefined;
   /** Where `warn` goes. Default `console.warn`. */
   logger?: Logger | undefined;
+  /**
+   * Runs after params validation, before sending: may return changed params (e.g. QQ official
+   * `msg_seq` assignment). Must not throw for valid params.
+   */
+  onRequest?: ((call: { action: string; params: Record<string, unknown> | undefined }) => Record<string, unknown> | undefined) | undefined;
 }
 
 export interface CallOptions {
@@ -131,7 +136,8 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
       const issues = info.params.check(params ?? {});
       if (issues) report(paramsPolicy, new ValidationError(ctx, 'params', issues));
     }
-    const wire = plans.params && params !== undefined ? applyPlan(plans.params, defs, params, mode, 'encode') : params;
+    const prepared = options.onRequest ? options.onRequest({ action, params: params as Record<string, unknown> | undefined }) : params;
+    const wire = plans.params && prepared !== undefined ? applyPlan(plans.params, defs, prepared, mode, 'encode') : prepared;
 
     const response = await send(ctx, action, info, wire as Record<string, unknown> | undefined, callOptions);
     const data = unwrap(ctx, response);
