@@ -133,7 +133,7 @@ export interface ImageSegment {
       /**
        * 图片类型，flash 表示闪照，show 表示秀图，默认普通图片
        * flash (flash image) or show (show image); normal image when absent
-       * Divergence: The spec has only `flash`; the carolina-project/onebot-types test data sends `"type": null` for a normal image, so null is accepted as "absent".
+       * Divergence: go-cqhttp adds `show`; null (sent by some client libraries for a normal image) is accepted as "absent".
        */
       type?: 'flash' | 'show' | null;
       /**

@@ -147,7 +147,7 @@ export interface ImageSegment {
       /**
        * 图片类型（接收）：show 秀图、flash 闪照、original 原图
        * Image type (received) show, flash or original
-       * Divergence: The spec has only `flash`; the carolina-project/onebot-types test data sends `"type": null` for a normal image, so null is accepted as "absent".
+       * Divergence: Shamrock reports show, flash or original (spec only flash); null is accepted as "absent".
        */
       type?: 'show' | 'flash' | 'original' | null;
       /**
