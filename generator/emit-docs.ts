@@ -11,9 +11,9 @@ export function docType(node: SchemaNode): string {
   const ref = refName(node);
   if (ref) return `[${ref}](#${anchor(ref)})`;
   if (node['const'] !== undefined) return JSON.stringify(node['const']);
-  if (Array.isArray(node['enum'])) return (node['enum'] as unknown[]).map((v) => JSON.stringify(v)).join(' \\| ');
+  if (Array.isArray(node['enum'])) return (node['enum'] as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
   const alts = (node['oneOf'] ?? node['anyOf']) as SchemaNode[] | undefined;
-  if (alts) return alts.map(docType).join(' \\| ');
+  if (alts) return alts.map(docType).join(' | ');
   const t = node['type'];
   const types = (Array.isArray(t) ? t : t === undefined ? ['any'] : [t]) as string[];
   return types
@@ -23,7 +23,7 @@ export function docType(node: SchemaNode): string {
       if (type === 'number' && typeof node['format'] === 'string') return String(node['format']);
       return type;
     })
-    .join(' \\| ');
+    .join(' | ');
 }
 
 function describe(node: SchemaNode, optional: boolean): string {
