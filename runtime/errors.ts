@@ -182,3 +182,47 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   }
   return out;
 }
+
+/**
+ * The server accepted a message but holds it for review instead of sending it (QQ official 304023 /
+ * 304024, `data.message_audit.audit_id`), possibly with HTTP 200/202. There is no message id yet: the
+ * outcome arrives later as a MESSAGE_AUDIT_PASS / MESSAGE_AUDIT_REJECT event carrying the same audit id.
+ * It extends `ApiError`, so generic handlers still see a failed call.
+ */
+export class AuditPendingError extends ApiError {
+  /** The audit id to match against the later audit event (undefined when the server sent none). */
+  readonly auditId: string | undefined;
+
+  constructor(context: ErrorContext, init: ConstructorParameters<typeof ApiError>[1] & { auditId?: string | undefined }) {
+    super(context, init);
+    this.auditId = init.auditId;
+  }
+}
+
+/**
+ * No access token could be obtained (e.g. the QQ official app access token endpoint failed or rejected
+ * the app id / client secret). Carries what the endpoint said, never the request body or a secret.
+ */
+export class AuthError extends QQWireError {
+  /** HTTP status of the last attempt, when the endpoint answered. */
+  readonly status: number | undefined;
+  /** The endpoint's error code, when its body carried one. */
+  readonly retcode: number | undefined;
+  /** The endpoint's error message (redacted), when its body carried one. */
+  readonly serverMessage: string | undefined;
+  /** How many requests were made before giving up. */
+  readonly attempts: number;
+
+  constructor(
+    context: ErrorContext,
+    message: string,
+    init: { status?: number | undefined; retcode?: number | undefined; serverMessage?: string | undefined; attempts: number },
+    options?: { cause?: unknown },
+  ) {
+    super(context, message, options);
+    this.status = init.status;
+    this.retcode = init.retcode;
+    this.serverMessage = init.serverMessage;
+    this.attempts = init.attempts;
+  }
+}

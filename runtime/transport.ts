@@ -73,6 +73,10 @@ export interface EnvelopeInfo {
   errorFields?: Readonly<Record<string, string>> | undefined;
   /** kind `none`: response header with a trace id. */
   traceHeader?: string | undefined;
+  /** kind `none`: business codes meaning "accepted, pending" (QQ official audit). */
+  pendingCodes?: readonly number[] | undefined;
+  /** kind `none`: dotted path of the pending id in the body. */
+  pendingIdField?: string | undefined;
 }
 
 export interface CodeInfo {

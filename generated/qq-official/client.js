@@ -20,6 +20,11 @@ export const protocol = {
   },
   envelope: {
     "kind": "none",
+    "pendingCodes": [
+      304023,
+      304024
+    ],
+    "pendingIdField": "data.message_audit.audit_id",
     "errorFields": {
       "code": "code",
       "message": "message",
