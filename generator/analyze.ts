@@ -54,8 +54,8 @@ function reaches(node: SchemaNode, known: ReadonlySet<string>, local: (n: Schema
   return children(node).some((c) => reaches(c, known, local));
 }
 
-function fixpoint(p: IRProtocol, local: (n: SchemaNode) => boolean): Set<string> {
-  const set = new Set<string>();
+function fixpoint(p: IRProtocol, local: (n: SchemaNode) => boolean, seed: Iterable<string> = []): Set<string> {
+  const set = new Set<string>(seed);
   for (let changed = true; changed; ) {
     changed = false;
     for (const [name, type] of p.types) {
@@ -69,7 +69,9 @@ function fixpoint(p: IRProtocol, local: (n: SchemaNode) => boolean): Set<string>
 }
 
 export function analyze(p: IRProtocol): Facts {
-  return { i64: fixpoint(p, isInt64), inputDiffers: fixpoint(p, hasDefaultedField) };
+  // Open (`x-unknown: keep`) unions accept unknown tags on input, so they get an input shape of their own.
+  const open = [...p.unions].filter(([, u]) => u.keep).map(([name]) => name);
+  return { i64: fixpoint(p, isInt64), inputDiffers: fixpoint(p, hasDefaultedField, open) };
 }
 
 export function nodeHasI64(node: SchemaNode | null, facts: Facts): boolean {

@@ -74,6 +74,7 @@ export function emitClient(p: IRProtocol, facts: Facts, ctx: EmitContext, templa
     auth: camelize(info.auth),
     envelope: camelize(info.envelope),
     retcodes: codes(info.retcodes, 'code'),
+    retcodeRanges: info['retcode-ranges'].map((r) => ({ from: r.from, to: r.to, name: r.name, ...(r.description ? { description: r.description } : {}) })),
     httpStatus: codes(info['http-status'], 'status'),
     actions,
     plans: plans.defs,

@@ -114,6 +114,7 @@ export function emitDocs(p: IRProtocol, facts: Facts, ctx: EmitContext, template
     factory: factoryName(p.id),
     facts: factsRows,
     retcodes: info.retcodes,
+    retcodeRanges: info['retcode-ranges'],
     categories: [...byCategory].map(([name, actions]) => ({ name, actions })),
     types,
   });

@@ -82,8 +82,7 @@ function writeObject(w: CodeBlockWriter, node: SchemaNode, dir: Dir, ctx: Ctx): 
     } else w.write(extra === false ? 'Record<string, never>' : 'Record<string, unknown>');
     return;
   }
-  w.write('{').newLine();
-  w.indent(() => {
+  w.inlineBlock(() => {
     for (const [name, prop] of Object.entries(props)) {
       writeDocComment(w, docOf(prop));
       w.write(`${propKey(name)}${isOptional(node, name, dir) ? '?' : ''}: `);
@@ -91,7 +90,6 @@ function writeObject(w: CodeBlockWriter, node: SchemaNode, dir: Dir, ctx: Ctx): 
       w.write(';').newLine();
     }
   });
-  w.write('}');
 }
 
 const COMPLEX = /[|&{ ]/;

@@ -12,7 +12,8 @@ import { emitProtocolJson } from './emit-protocol-json.js';
 import { emitTypes } from './emit-types.js';
 import { emitValidators } from './emit-validators.js';
 import type { IRProtocol } from './ir.js';
-import { listProtocolFolders, loadFolder } from './load.js';
+import { SchemaErrors, type SchemaError } from './errors.js';
+import { listProtocolFolders, loadFolder, type LoadedFolder } from './load.js';
 import { resolveAll } from './resolve.js';
 import { syncOutput, type SyncResult } from './write.js';
 
@@ -50,8 +51,24 @@ export function loadIR(schemasDir: string, onTiming?: GenerateOptions['onTiming'
   const metaSchema = resolvePath(schemasDir, 'qqwire.schema.json');
   const fallbackMeta = new URL('schemas/qqwire.schema.json', packageRoot);
   const metaPath = tryRead(metaSchema) ? metaSchema : fallbackMeta.pathname;
-  const folders = timed('load', onTiming, () => listProtocolFolders(schemasDir).map((id) => loadFolder(schemasDir, id, metaPath)));
+  const folders = timed('load', onTiming, () => loadFolders(schemasDir, metaPath));
   return timed('resolve', onTiming, () => resolveAll(folders));
+}
+
+/** Loads every folder, reporting the problems of all of them at once. */
+function loadFolders(schemasDir: string, metaPath: string): LoadedFolder[] {
+  const folders: LoadedFolder[] = [];
+  const problems: SchemaError[] = [];
+  for (const id of listProtocolFolders(schemasDir)) {
+    try {
+      folders.push(loadFolder(schemasDir, id, metaPath));
+    } catch (error) {
+      if (!(error instanceof SchemaErrors)) throw error;
+      problems.push(...error.errors);
+    }
+  }
+  if (problems.length) throw new SchemaErrors(problems);
+  return folders;
 }
 
 function tryRead(path: string): boolean {

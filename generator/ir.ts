@@ -63,6 +63,7 @@ export interface IRProtocolInfo {
   auth: Record<string, unknown>;
   envelope: Record<string, unknown>;
   retcodes: { code: number; name: string; description?: string; 'description-en'?: string; transports?: string[] }[];
+  'retcode-ranges': { from: number; to: number; name: string; description?: string; 'description-en'?: string }[];
   'http-status': { status: number; name: string; description?: string; 'description-en'?: string }[];
   'action-variants': { name: string; suffix: string; result?: 'same' | 'none'; description?: string }[];
   [key: `x-${string}`]: unknown;

@@ -86,12 +86,24 @@ export function validatorSchemas(p: IRProtocol, facts: Facts, id: string): Valid
     defs[name] = validatorNode(t.schema, 'out', facts);
     if (facts.inputDiffers.has(name)) defs[`${name}Input`] = validatorNode(t.schema, 'in', facts);
     if (union?.keep && union.unknownType) {
-      for (const def of [defs[name]!, defs[`${name}Input`]].filter(Boolean) as SchemaNode[]) {
-        (def['oneOf'] as SchemaNode[]).push({ $ref: `#/$defs/${union.unknownType}` });
-      }
+      const unknownRef = { $ref: `#/$defs/${union.unknownType}` };
+      (defs[name]!['oneOf'] as SchemaNode[]).push(unknownRef);
+      // Input: a received `{tag: 'unknown', raw}` can be sent back, and so can any variant with a tag
+      // this schema does not know yet (e.g. OneBot 12 extension segments `qq.face`).
+      const known = [...union.variants.map((v) => v.tag), 'unknown'];
+      const input = defs[`${name}Input`]!;
+      (input['oneOf'] as SchemaNode[]).push(unknownRef);
+      defs[`${name}Input`] = {
+        if: { type: 'object', properties: { [union.tag]: { enum: known } }, required: [union.tag] },
+        then: input,
+        else: { type: 'object', properties: { [union.tag]: { type: 'string' } }, required: [union.tag] },
+      };
       defs[union.unknownType] = {
         type: 'object',
-        properties: { [union.tag]: { const: 'unknown' }, raw: { type: 'object' } },
+        properties: {
+          [union.tag]: { const: 'unknown' },
+          raw: { type: 'object', properties: { [union.tag]: { type: 'string' } }, required: [union.tag] },
+        },
         required: [union.tag, 'raw'],
       };
     }

@@ -30,14 +30,16 @@ export interface LoadedFolder {
   files: LoadedFile[];
 }
 
-let metaValidator: ReturnType<Ajv2020['compile']> | undefined;
+const metaValidators = new Map<string, { text: string; validate: ReturnType<Ajv2020['compile']> }>();
 
+/** The meta-schema validator, recompiled when the file changes (watch mode edits it too). */
 function meta(metaSchemaPath: string) {
-  if (!metaValidator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    metaValidator = ajv.compile(JSON.parse(readFileSync(metaSchemaPath, 'utf8')));
-  }
-  return metaValidator;
+  const text = readFileSync(metaSchemaPath, 'utf8');
+  const cached = metaValidators.get(metaSchemaPath);
+  if (cached?.text === text) return cached.validate;
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(text));
+  metaValidators.set(metaSchemaPath, { text, validate });
+  return validate;
 }
 
 /** The position of the node at a JSON pointer, or of its nearest existing ancestor. */
@@ -77,6 +79,11 @@ export function errorAt(file: LoadedFile, pointer: string, detail: string, key?:
 
 function describeMetaError(e: ErrorObject): { detail: string; key?: string } {
   const p = e.params as Record<string, unknown>;
+  // A bad map key (action or type name): ajv puts the key in `propertyName`, not in params.
+  if (e.propertyName !== undefined) {
+    const why = e.keyword === 'pattern' ? `must match ${String(p['pattern'])}` : (e.message ?? e.keyword);
+    return { detail: `invalid name "${e.propertyName}": ${why}`, key: e.propertyName };
+  }
   switch (e.keyword) {
     case 'additionalProperties':
       return { detail: `unknown key "${String(p['additionalProperty'])}"`, key: String(p['additionalProperty']) };

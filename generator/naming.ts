@@ -32,7 +32,10 @@ export function camel(name: string): string {
 /** A method name that cannot clash with the client's own members or a reserved word. */
 export function methodName(wire: string, taken: ReadonlySet<string>): string {
   const base = camel(wire);
-  return taken.has(base) || RESERVED.has(base) ? `${base}Action` : base;
+  if (!taken.has(base) && !RESERVED.has(base)) return base;
+  let name = `${base}Action`;
+  for (let i = 2; taken.has(name); i++) name = `${base}Action${i}`;
+  return name;
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

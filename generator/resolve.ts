@@ -28,6 +28,9 @@ interface State {
   actions: Map<string, Entry<Record<string, unknown>>>;
 }
 
+/** Keys allowed next to `$ref`: annotations only. */
+const REF_SIBLINGS = new Set(['$ref', 'description', 'title', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly']);
+
 const REF = /^(?:([A-Za-z0-9_.-]+\.ya?ml))?#\/types\/([A-Za-z0-9]+)$/;
 
 function clone<T>(value: T): T {
@@ -179,6 +182,11 @@ function check(state: State, problems: SchemaError[]): Map<string, IRUnion> {
       if (typeof ref === 'string') {
         const name = REF.exec(ref)?.[2];
         if (!name || !state.types.has(name)) problems.push(errorAt(where.file, `${pointer}/$ref`, `unknown type ${ref}`));
+        // Emitters read a `$ref` node as the named type alone; a constraint beside it would be silently lost.
+        const extra = Object.keys(node).filter((k) => !REF_SIBLINGS.has(k) && !k.startsWith('x-'));
+        if (extra.length) {
+          problems.push(errorAt(where.file, pointer, `\`$ref\` cannot be combined with ${extra.join(', ')}: define a named type with the constraint instead`));
+        }
       }
       const required = node['required'];
       if (Array.isArray(required)) {
@@ -241,9 +249,23 @@ function expandActions(state: State, problems: SchemaError[]): IRAction[] {
   const rest = (state.info['transport'] as Record<string, unknown> | undefined)?.['rest'] === true;
   const out: IRAction[] = [];
   const names = new Set<string>();
+  // A generated type name must stand for one schema: aliases and variants share their base's objects.
+  const typeOwners = new Map<string, unknown>();
+  const claim = (typeName: string, node: SchemaNode | null, wire: string, where: Where) => {
+    if (node && REF.exec(String(node['$ref'] ?? ''))?.[2] === typeName) return;
+    const identity = node ?? 'void'; // two actions without params/result may share the empty type
+    if (state.types.has(typeName)) {
+      problems.push(errorAt(where.file, where.pointer, `the generated type name ${typeName} (of ${wire}) clashes with the type of that name`));
+    } else if (typeOwners.has(typeName) && typeOwners.get(typeName) !== identity) {
+      problems.push(errorAt(where.file, where.pointer, `the generated type name ${typeName} (of ${wire}) is produced by two different actions`));
+    }
+    typeOwners.set(typeName, identity);
+  };
   const add = (action: IRAction, where: Where) => {
     if (names.has(action.name)) problems.push(errorAt(where.file, where.pointer, `action name ${action.name} is produced twice`));
     names.add(action.name);
+    claim(action.paramsType, action.params, action.name, where);
+    claim(action.resultType, action.result, action.name, where);
     out.push(action);
   };
   for (const [name, entry] of state.actions) {
@@ -305,6 +327,7 @@ function toInfo(state: State): IRProtocolInfo {
     auth: (i['auth'] as Record<string, unknown>) ?? {},
     envelope: (i['envelope'] as Record<string, unknown>) ?? { kind: 'none' },
     retcodes: (i['retcodes'] as IRProtocolInfo['retcodes']) ?? [],
+    'retcode-ranges': (i['retcode-ranges'] as IRProtocolInfo['retcode-ranges']) ?? [],
     'http-status': (i['http-status'] as IRProtocolInfo['http-status']) ?? [],
     'action-variants': (i['action-variants'] as IRProtocolInfo['action-variants']) ?? [],
   } as IRProtocolInfo;

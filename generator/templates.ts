@@ -44,10 +44,11 @@ hbs.registerHelper('cell', (value: unknown) =>
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 export function render(templatesDir: URL, name: string, context: object): string {
-  let template = cache.get(name);
+  const url = new URL(name, templatesDir);
+  let template = cache.get(url.href);
   if (!template) {
-    template = hbs.compile(readFileSync(new URL(name, templatesDir), 'utf8'), { noEscape: true, strict: true });
-    cache.set(name, template);
+    template = hbs.compile(readFileSync(url, 'utf8'), { noEscape: true, strict: true });
+    cache.set(url.href, template);
   }
   return template(context);
 }

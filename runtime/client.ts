@@ -8,6 +8,7 @@ import { applyPlan, findBigint, Int64Overflow, prunePlan, pruneDefs, type Int64M
 import {
   AbortError,
   ApiError,
+  AuditPendingError,
   DisconnectedError,
   HttpError,
   Int64PrecisionError,
@@ -22,6 +23,7 @@ import {
 } from './errors.js';
 import { createHttpTransport, type FetchLike } from './http-transport.js';
 import { parseJson } from './json.js';
+import { pendingOutcome } from './pending.js';
 import type { AbortSignalLike, ActionInfo, ProtocolDescriptor, Transport, TransportResponse } from './transport.js';
 
 export type ValidationPolicy = 'throw' | 'warn' | 'off';
@@ -110,7 +112,7 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     let plans = planCache.get(action);
     if (!plans) {
       plans = {
-        params: mode === 'number' ? null : (info.paramsPlan ?? null),
+        params: prunePlan(info.paramsPlan, protocol.plans, mode !== 'number'),
         result: prunePlan(info.resultPlan, protocol.plans, mode !== 'number'),
       };
       planCache.set(action, plans);
@@ -189,7 +191,8 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     const body = raw === res.raw ? res.body : safeParse(raw);
 
     if (env.kind === 'none') {
-      if (!failedHttp) return body ?? {};
+      // A 2xx body may still be a pending outcome (QQ official 304023/304024 with HTTP 200/202): no result yet.
+      if (!failedHttp && !pendingOutcome(env, body)) return body ?? {};
       throw restError(ctx, res, body, raw);
     }
     const retcodeField = env.retcodeField ?? 'retcode';
@@ -204,7 +207,7 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     if (okStatus && okRetcode && !failedHttp) return body[env.dataField ?? 'data'];
 
     const code = typeof retcode === 'number' ? retcode : Number(retcode);
-    const known = protocol.retcodes[String(code)];
+    const known = retcodeInfo(protocol, code);
     const messages = (env.messageFields ?? ['message'])
       .map((f) => body[f])
       .filter((m): m is string => typeof m === 'string' && m.length > 0);
@@ -238,7 +241,7 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     const details: Record<string, unknown> = {};
     for (const [name, field] of Object.entries(fields)) if (field in body) details[name] = body[field];
     const traceHeader = protocol.envelope.traceHeader?.toLowerCase();
-    if (traceHeader && res.headers?.[traceHeader]) details['traceHeader'] = res.headers[traceHeader];
+    if (traceHeader && res.headers?.[traceHeader]) details['traceHeader'] = redact(res.headers[traceHeader], secrets());
     const code = typeof body[fields['code'] ?? 'code'] === 'number' ? (body[fields['code'] ?? 'code'] as number) : undefined;
     const known = code !== undefined ? protocol.retcodes[String(code)] : undefined;
     const message = body[fields['message'] ?? 'message'];
@@ -251,6 +254,8 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
       details,
       envelope: body,
     };
+    const pending = pendingOutcome(protocol.envelope, body);
+    if (pending) return new AuditPendingError(ctx, { ...init, auditId: pending.auditId });
     if (status === 429) return new RateLimitError(ctx, { ...init, retryAfterMs: retryAfter(res) });
     return new ApiError(ctx, init);
   }
@@ -280,6 +285,11 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     call,
     close: () => transport.close(),
   };
+}
+
+/** The schema's name for a retcode: an exact entry, else the range it falls in. */
+function retcodeInfo(protocol: ProtocolDescriptor, code: number) {
+  return protocol.retcodes[String(code)] ?? protocol.retcodeRanges?.find((r) => code >= r.from && code <= r.to);
 }
 
 /** Only a body with a 16-digit run can hold an unsafe integer; skip the scan otherwise. */
@@ -314,6 +324,44 @@ function resolveTransport(protocol: ProtocolDescriptor, options: ClientOptions<I
       request: () => Promise.reject(new DisconnectedError({ protocol: protocol.name }, 'no baseUrl or transport configured')),
       close: async () => undefined,
     };
+  }
+  if (/^wss?:\/\//i.test(options.baseUrl)) {
+    // Forward WebSocket (runtime/ws-transport.ts), loaded on first use so HTTP-only clients never load
+    // ws/msgpackr. The wrapper forwards the WsTransport API; `new URL` throws a bad URL here, at once.
+    type Ws = import('./ws-transport.js').WsTransport;
+    if (!protocol.transport.ws) throw new TypeError(`${protocol.name} has no WebSocket API binding; use its HTTP baseUrl`);
+    const url = new URL(options.baseUrl).href;
+    const headers = options.headers;
+    let ws: Ws | undefined;
+    const loaded = import('./ws-transport.js').then((m) => (ws = m.createWsTransport({ protocol, url, auth, headers })));
+    loaded.catch(() => undefined); // each call sees a load failure; an idle client must not crash the process
+    const later = <T,>(fn: (t: Ws) => T | Promise<T>): Promise<T> => loaded.then(fn);
+    const subscribe = (fn: (t: Ws) => () => void): (() => void) => {
+      if (ws) return fn(ws);
+      let off: (() => void) | undefined;
+      let active = true;
+      void later((t) => void (active && (off = fn(t))));
+      return () => ((active = false), off?.());
+    };
+    const wrapper: Omit<Ws, 'kind'> & { kind: 'ws' } = {
+      kind: 'ws',
+      get state() {
+        return ws?.state ?? 'connecting';
+      },
+      get pendingCount() {
+        return ws?.pendingCount ?? 0;
+      },
+      get lastError() {
+        return ws?.lastError;
+      },
+      request: (request) => (ws ? ws.request(request) : later((t) => t.request(request))),
+      close: () => loaded.then((t) => t.close(), () => undefined),
+      ready: (o) => later((t) => t.ready(o)),
+      onEvent: (listener) => subscribe((t) => t.onEvent(listener)),
+      on: (type, listener) => subscribe((t) => t.on(type, listener)),
+      withSelf: (self) => ({ kind: 'ws', request: (request) => later((t) => t.withSelf(self).request(request)), close: async () => undefined }),
+    };
+    return wrapper;
   }
   return createHttpTransport({
     protocol: protocol.name,

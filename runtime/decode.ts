@@ -107,7 +107,10 @@ function walk(w: Walk, plan: Plan, value: unknown, path: string): unknown {
         const variant = plan.v[tag];
         return variant ? walk(w, variant, value, path) : value;
       }
-      if (plan.keep && w.dir === 'decode') return { [plan.tag]: UNKNOWN_TAG, raw: value };
+      if (!plan.keep || typeof tag !== 'string') return value; // a missing tag is a validation error, not a new variant
+      if (w.dir === 'decode') return { [plan.tag]: UNKNOWN_TAG, raw: value };
+      // Sending back what was received: the wrapped unknown variant goes out as the original object.
+      if (tag === UNKNOWN_TAG && isObject(value['raw'])) return value['raw'];
       return value;
     }
     case 'alt': {

@@ -6,3 +6,8 @@ export * from './transport.js';
 export * from './auth.js';
 export { createHttpTransport, type FetchLike, type HttpTransportOptions } from './http-transport.js';
 export * from './client.js';
+export * from './cq-code.js';
+export * from './pending.js';
+export * from './qq-official.js';
+export { createWsTransport, onEvents, backoffDelay, type WsTransport, type WsTransportOptions, type WsTransportEvents, type BackoffOptions, type ConnectionState, type EventSourceLike, type BotSelf, type WsEncoding } from './ws-transport.js';
+export { createReverseWsServer, type ReverseWsServer, type ReverseWsServerOptions, type ReverseWsServerEvents, type BotTransport, type BotSource, type BotConnectInfo, type BotRole } from './reverse-ws.js';

@@ -110,6 +110,8 @@ export interface ProtocolDescriptor {
   auth: AuthInfo;
   envelope: EnvelopeInfo;
   retcodes: Readonly<Record<string, CodeInfo>>;
+  /** Ranges of retcodes with one meaning; an exact `retcodes` entry wins. */
+  retcodeRanges?: readonly (CodeInfo & { from: number; to: number })[] | undefined;
   httpStatus: Readonly<Record<string, CodeInfo>>;
   actions: Readonly<Record<string, ActionInfo>>;
   plans: PlanDefs;

@@ -185,14 +185,14 @@ describe('meta-schema violations', () => {
     const { root, errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n  send-msg!:\n    summary: x\n` });
     assert.equal(errors.length, 1);
     // The only action: the location is its key.
-    assertLocated(errors[0]!, root, 'protocol.yaml', 11, 3, '/actions', 'must match ^[.A-Za-z_][A-Za-z0-9_.]*$');
+    assertLocated(errors[0]!, root, 'protocol.yaml', 11, 3, '/actions', 'invalid name "send-msg!": must match ^[.A-Za-z_][A-Za-z0-9_.]*$');
   });
 
   test('a bad type name names the pattern of type names', (t) => {
     const { root, errors } = errorsOf(t, { 'protocol.yaml': `${HEAD + SEND_MSG_ACTION}types:\n  lower_case: { type: string }\n` });
     assert.equal(errors.length, 1);
     // The only type: the location is its key.
-    assertLocated(errors[0]!, root, 'protocol.yaml', 24, 3, '/types', 'must match ^[A-Z][A-Za-z0-9]*$');
+    assertLocated(errors[0]!, root, 'protocol.yaml', 24, 3, '/types', 'invalid name "lower_case": must match ^[A-Z][A-Za-z0-9]*$');
   });
 
   test('a file is checked on its own by loadFile (the meta-schema is the repo one)', (t) => {
@@ -445,5 +445,29 @@ describe('several errors at once', () => {
         `${shownPath(join(root, 'b/protocol.yaml'))}:13:21 /actions/y/result/$ref: unknown type #/types/Missing`,
       ].sort(),
     );
+  });
+});
+
+describe('names and references the emitters could not honour', () => {
+  test('a constraint beside a $ref is an error (it would be silently dropped)', (t) => {
+    const yaml = `${HEAD}types:\n  Num: { type: integer }\nactions:\n  a:\n    summary: x\n    params:\n      type: object\n      properties:\n        n: { $ref: '#/types/Num', maximum: 5 }\n`;
+    const { root, errors } = errorsOf(t, { 'protocol.yaml': yaml });
+    assert.equal(errors.length, 1);
+    assertLocated(errors[0]!, root, 'protocol.yaml', 18, 12, '/actions/a/params/properties/n', /`\$ref` cannot be combined with maximum/);
+  });
+
+  test('two actions whose generated type names collide are an error', (t) => {
+    const action = (name: string, field: string) =>
+      `  ${name}:\n    summary: x\n    params:\n      type: object\n      properties:\n        ${field}: { type: string }\n`;
+    const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n${action('get_msg', 'a')}${action('get.msg', 'b')}` });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!.detail, /generated type name GetMsgParams \(of get\.msg\) is produced by two different actions/);
+  });
+
+  test('an inline params type that shadows a named type is an error', (t) => {
+    const yaml = `${HEAD}types:\n  SendThingParams: { type: object }\nactions:\n  send_thing:\n    summary: x\n    params:\n      type: object\n      properties:\n        a: { type: string }\n`;
+    const { errors } = errorsOf(t, { 'protocol.yaml': yaml });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!.detail, /SendThingParams \(of send_thing\) clashes with the type of that name/);
   });
 });

@@ -59,7 +59,7 @@ interface Mutation {
   pointer: string;
   value: unknown;
   /** `reject`: an issue at `issuePath` (with `message` when given); `keep`: decoded to the unknown variant. */
-  expect: { kind: 'reject'; issuePath: string; message?: string } | { kind: 'keep'; tag: string; at: string };
+  expect: { kind: 'reject'; issuePath: string; message?: string } | { kind: 'keep'; tag: string; at: string } | { kind: 'accept' };
 }
 
 const WRONG_TAG = 'qqwire_no_such_tag';
@@ -108,7 +108,8 @@ function mutations(p: ProtocolJson, schema: Node | null | undefined, value: unkn
       label: `unknown ${tag} on ${keep ? 'an open' : 'a closed'} union`,
       pointer: `${pointer}/${esc(tag)}`,
       value: { ...value, [tag]: WRONG_TAG },
-      expect: keep && decoded ? { kind: 'keep', tag, at: pointer } : { kind: 'reject', issuePath: pointer, message: `unknown ${tag} "${WRONG_TAG}"` },
+      // Open unions: a received unknown variant is kept; an outgoing one (an extension segment) is accepted.
+      expect: keep ? (decoded ? { kind: 'keep', tag, at: pointer } : { kind: 'accept' }) : { kind: 'reject', issuePath: pointer, message: `unknown ${tag} "${WRONG_TAG}"` },
     });
     const branch = (s['oneOf'] as Node[]).find((b) => {
       const target = p.$defs[String(b['$ref']).replace('#/$defs/', '')];
@@ -146,7 +147,9 @@ function mutations(p: ProtocolJson, schema: Node | null | undefined, value: unkn
       const at = `${pointer}/${esc(k)}`;
       if (variant && k === variant.tag) {
         // An open union delivers a tag-less object as its unknown variant (see the report): not asserted here.
-        if (!(variant.keep && decoded)) out.push({ label: `drop union tag "${k}"`, pointer: at, value: rest, expect: { kind: 'reject', issuePath: pointer, message: `tag "${k}" must be string` } });
+        // Open unions on input accept any tagged object, so a missing tag is a missing required property.
+        const message = variant.keep && !decoded ? `missing required property "${k}"` : `tag "${k}" must be string`;
+        out.push({ label: `drop union tag "${k}"`, pointer: at, value: rest, expect: { kind: 'reject', issuePath: pointer, message } });
         continue;
       }
       out.push({ label: `drop required "${k}"`, pointer: at, value: rest, expect: { kind: 'reject', issuePath: pointer, message: `missing required property "${k}"` } });
@@ -324,6 +327,10 @@ for (const id of protocols) {
         for (const m of list) {
           const decoded = await run(m.value);
           const issues = validator.check(decoded);
+          if (m.expect.kind === 'accept') {
+            if (issues) failures.push(`${m.label} at ${m.pointer}: expected it to be accepted, got ${describeIssues(issues)}`);
+            continue;
+          }
           if (m.expect.kind === 'keep') {
             const at = getAt(decoded, m.expect.at) as Record<string, unknown>;
             const ok = !issues && at?.[m.expect.tag] === 'unknown' && (at['raw'] as Record<string, unknown>)?.[m.expect.tag] === WRONG_TAG;

@@ -72,6 +72,7 @@ export const protocol = {
       "description": "旧版本 go-cqhttp 在 WebSocket 上对不存在的 API 返回 1404（与 OneBot 11 标准一致）"
     }
   },
+  retcodeRanges: [],
   httpStatus: {
     "400": {
       "name": "BAD_REQUEST",

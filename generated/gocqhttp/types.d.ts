@@ -60,6 +60,12 @@ export interface Sender<I64 extends Int64Repr = number> {
  */
 export type Message = string | Segment | Segment[];
 /**
+ * 消息：CQ 码字符串、单个消息段对象（仅发送时）或消息段数组
+ * A message, as a CQ-code string, a single segment object (sending only) or an array of segments
+ * Input shape of `Message`: fields with a default may be omitted.
+ */
+export type MessageInput = string | SegmentInput | SegmentInput[];
+/**
  * 布尔型参数，可为 0/1、no/yes、false/true（CQ 码中为字符串）
  * Boolean-ish parameter; 0/1, no/yes or false/true (a string in CQ code)
  */
@@ -81,6 +87,13 @@ export interface UnknownSegment {
  * Divergence: go-cqhttp's array output has every data value as a string (Element.Data is a list of string pairs); on input numbers are turned into strings, so {"qq":123} equals {"qq":"123"}. Not supported by go-cqhttp and removed here: shake, anonymous, contact, location (the docs mark each unsupported). rps and dice are also marked unsupported in the docs, but the code sends and reports them (with a `value`), so they stay. Node segments are accepted only by the forward-send APIs, array input only.
  */
 export type Segment = TextSegment | FaceSegment | ImageSegment | RecordSegment | VideoSegment | AtSegment | RpsSegment | DiceSegment | PokeSegment | ShareSegment | MusicSegment | ReplySegment | ForwardSegment | NodeSegment | XmlSegment | JsonSegment | RedbagSegment | GiftSegment | CardimageSegment | TtsSegment | FileSegment | UnknownSegment;
+/**
+ * 消息段
+ * Message segment, tagged by `type`
+ * Divergence: go-cqhttp's array output has every data value as a string (Element.Data is a list of string pairs); on input numbers are turned into strings, so {"qq":123} equals {"qq":"123"}. Not supported by go-cqhttp and removed here: shake, anonymous, contact, location (the docs mark each unsupported). rps and dice are also marked unsupported in the docs, but the code sends and reports them (with a `value`), so they stay. Node segments are accepted only by the forward-send APIs, array input only.
+ * Input shape of `Segment`: fields with a default may be omitted.
+ */
+export type SegmentInput = TextSegment | FaceSegment | ImageSegment | RecordSegment | VideoSegment | AtSegment | RpsSegment | DiceSegment | PokeSegment | ShareSegment | MusicSegment | ReplySegment | ForwardSegment | NodeSegmentInput | XmlSegment | JsonSegment | RedbagSegment | GiftSegment | CardimageSegment | TtsSegment | FileSegment | UnknownSegment;
 
 /**
  * 纯文本
@@ -507,6 +520,16 @@ export interface NodeSegment {
 }
 
 /**
+ * 合并转发消息节点（发送），只能通过 send_group_forward_msg / send_private_forward_msg 以数组形式发送
+ * Forward node (sending), only through the forward-send APIs and only in array form
+ * Input shape of `NodeSegment`: fields with a default may be omitted.
+ */
+export interface NodeSegmentInput {
+  type: 'node';
+  data: NodeReferenceData | GocqNodeCustomDataInput | NodeCustomDataInput;
+}
+
+/**
  * 合并转发节点：直接引用他人的消息合并转发，实际查看顺序为原消息发送顺序，与自定义消息二选一
  * Forward node that forwards an existing message
  */
@@ -538,6 +561,29 @@ export interface NodeCustomData {
    * Message content, any form accepted for `message` when sending
    */
   content: Message;
+}
+
+/**
+ * 合并转发自定义节点
+ * Custom forward node
+ * Input shape of `NodeCustomData`: fields with a default may be omitted.
+ */
+export interface NodeCustomDataInput {
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: string | number;
+  /**
+   * 发送者昵称
+   * Sender nickname
+   */
+  nickname: string;
+  /**
+   * 消息内容，支持发送消息时的 message 数据类型
+   * Message content, any form accepted for `message` when sending
+   */
+  content: MessageInput;
 }
 
 /**
@@ -608,6 +654,36 @@ export interface ForwardMessage<I64 extends Int64Repr = number> {
    * Divergence: The code (CQGetForwardMessage, a5923f17) replaces the content of a node that is itself a forward by the transformed nested node list, i.e. an array of ForwardMessage objects instead of segments.
    */
   content: Message | ForwardMessage<I64>[];
+  /**
+   * 发送者
+   * Sender
+   */
+  sender: MessageSender<I64>;
+  /**
+   * 发送时间
+   * Send time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 来源群号（私聊为 0；旧版本无此字段）
+   * Source group number (0 for private; absent in older versions)
+   */
+  group_id?: I64;
+}
+
+/**
+ * 合并转发中的一条消息
+ * One message inside a forwarded-messages card
+ * Input shape of `ForwardMessage`: fields with a default may be omitted.
+ */
+export interface ForwardMessageInput<I64 extends Int64Repr = number> {
+  /**
+   * 消息内容；若该节点本身是嵌套的合并转发，则为嵌套的 forward message 数组
+   * Message content; for a nested forward the array of nested forward messages
+   * Divergence: The code (CQGetForwardMessage, a5923f17) replaces the content of a node that is itself a forward by the transformed nested node list, i.e. an array of ForwardMessage objects instead of segments.
+   */
+  content: MessageInput | ForwardMessageInput<I64>[];
   /**
    * 发送者
    * Sender
@@ -727,6 +803,85 @@ export interface GroupMessageEvent<I64 extends Int64Repr = number> {
    * Message content
    */
   message: Message;
+  /**
+   * 原始消息内容
+   * Raw message (CQ code)
+   */
+  raw_message?: string;
+  /**
+   * 字体
+   * Font
+   */
+  font?: number;
+  /**
+   * 发送人信息
+   * Sender info
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 群消息（与群消息事件的格式相同，另带 message_seq）
+ * A group message in the shape of a group message event, plus message_seq
+ * Input shape of `GroupMessageEvent`: fields with a default may be omitted.
+ */
+export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * Bot QQ number
+   */
+  self_id?: I64;
+  /**
+   * 上报类型（message）
+   * Post type (message)
+   */
+  post_type?: string;
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型，正常消息是 normal，匿名消息是 anonymous，系统提示是 notice
+   * normal, anonymous or notice
+   */
+  sub_type?: 'normal' | 'anonymous' | 'notice';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 消息序号
+   * Message sequence
+   */
+  message_seq?: I64;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 匿名信息，如果不是匿名消息则为 null
+   * Anonymous info, null unless anonymous
+   */
+  anonymous?: Anonymous<I64> | null;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
   /**
    * 原始消息内容
    * Raw message (CQ code)
@@ -909,6 +1064,41 @@ export interface GocqNodeCustomData {
   time?: string | number;
 }
 
+/**
+ * 合并转发自定义节点（go-cqhttp 字段名 name / uin）
+ * Custom forward node with go-cqhttp's field names name / uin
+ * Divergence: go-cqhttp documents `name`/`uin` instead of the spec's `nickname`/`user_id`; the code at a5923f17 reads `[user_id,uin]` and `[name,nickname]`, so the spec form (NodeCustomData) is accepted too. `time` is read by the code; `seq` is documented but not read by the code at a5923f17.
+ * Input shape of `GocqNodeCustomData`: fields with a default may be omitted.
+ */
+export interface GocqNodeCustomDataInput {
+  /**
+   * 发送者显示名字
+   * Sender display name
+   */
+  name: string;
+  /**
+   * 发送者QQ号
+   * Sender QQ number
+   */
+  uin: string | number;
+  /**
+   * 具体消息；content 可为嵌套的 node 数组（转发套娃），仅限此字段支持数组
+   * Message content; may be a nested array of node segments (nested forward)
+   */
+  content: MessageInput;
+  /**
+   * 具体消息的序号（用于自定义消息）
+   * Message sequence of the custom node
+   */
+  seq?: string | number;
+  /**
+   * 消息发送时间（Unix 时间戳，秒），不填为当前时间前 5 分钟
+   * Message time (Unix seconds); defaults to five minutes ago
+   * Unit: seconds.
+   */
+  time?: string | number;
+}
+
 /** Params of `send_private_msg`. */
 export interface SendPrivateMsgParams<I64 extends Int64Repr = number> {
   /**
@@ -920,7 +1110,7 @@ export interface SendPrivateMsgParams<I64 extends Int64Repr = number> {
    * 要发送的内容
    * Content to send
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 消息内容是否作为纯文本发送 ( 即不解析 CQ 码 ) , 只在 `message` 字段是字符串时有效
    * Send the content as plain text (do not parse CQ codes); only when message is a string
@@ -954,7 +1144,7 @@ export interface SendGroupMsgParams<I64 extends Int64Repr = number> {
    * 要发送的内容
    * Content to send
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 消息内容是否作为纯文本发送 ( 即不解析 CQ 码 ) , 只在 `message` 字段是字符串时有效
    * Send the content as plain text (do not parse CQ codes); only when message is a string
@@ -993,7 +1183,7 @@ export interface SendMsgParams<I64 extends Int64Repr = number> {
    * 要发送的内容
    * Content to send
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 消息内容是否作为纯文本发送 ( 即不解析 CQ 码 ) , 只在 `message` 字段是字符串时有效
    * Send the content as plain text (do not parse CQ codes); only when message is a string
@@ -1139,7 +1329,7 @@ export interface SendGroupForwardMsgParams<I64 extends Int64Repr = number> {
    * 自定义转发消息, 具体看 [CQcode](https://docs.go-cqhttp.org/cqcode/#%E5%90%88%E5%B9%B6%E8%BD%AC%E5%8F%91%E6%B6%88%E6%81%AF%E8%8A%82%E7%82%B9)
    * Forward nodes (array form only)
    */
-  messages: NodeSegment[];
+  messages: NodeSegmentInput[];
 }
 
 /** Params of `send_private_forward_msg`. */
@@ -1153,7 +1343,7 @@ export interface SendPrivateForwardMsgParams<I64 extends Int64Repr = number> {
    * 自定义转发消息, 具体看 [CQcode](https://docs.go-cqhttp.org/cqcode/#%E5%90%88%E5%B9%B6%E8%BD%AC%E5%8F%91%E6%B6%88%E6%81%AF%E8%8A%82%E7%82%B9)
    * Forward nodes (array form only)
    */
-  messages: NodeSegment[];
+  messages: NodeSegmentInput[];
 }
 
 /** Params of `send_forward_msg`. */
@@ -1177,7 +1367,7 @@ export interface SendForwardMsgParams<I64 extends Int64Repr = number> {
    * 自定义转发消息
    * Forward nodes (array form only)
    */
-  messages: NodeSegment[];
+  messages: NodeSegmentInput[];
 }
 
 /** Params of `get_group_msg_history`. */

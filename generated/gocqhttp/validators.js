@@ -2625,7 +2625,7 @@ validate63.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object"}},"required":["type","raw"]};
+const schema37 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]};
 
 function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2653,9 +2653,26 @@ if(valid0){
 if(data.raw !== undefined){
 let data1 = data.raw;
 const _errs2 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.type === undefined) && (missing1 = "type")){
+validate64.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.type !== undefined){
+if(typeof data1.type !== "string"){
+validate64.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
 validate64.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
+}
 }
 var valid0 = _errs2 === errors;
 }
@@ -2938,22 +2955,636 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-const rawCqBool = validate89;
+const rawMessageInput = validate89;
+const schema38 = {"oneOf":[{"type":"string"},{"$ref":"#/$defs/SegmentInput"},{"type":"array","items":{"$ref":"#/$defs/SegmentInput"}}]};
+const schema39 = {"if":{"type":"object","properties":{"type":{"enum":["text","face","image","record","video","at","rps","dice","poke","share","music","reply","forward","node","xml","json","redbag","gift","cardimage","tts","file","unknown"]}},"required":["type"]},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/TextSegment"},{"$ref":"#/$defs/FaceSegment"},{"$ref":"#/$defs/ImageSegment"},{"$ref":"#/$defs/RecordSegment"},{"$ref":"#/$defs/VideoSegment"},{"$ref":"#/$defs/AtSegment"},{"$ref":"#/$defs/RpsSegment"},{"$ref":"#/$defs/DiceSegment"},{"$ref":"#/$defs/PokeSegment"},{"$ref":"#/$defs/ShareSegment"},{"$ref":"#/$defs/MusicSegment"},{"$ref":"#/$defs/ReplySegment"},{"$ref":"#/$defs/ForwardSegment"},{"$ref":"#/$defs/NodeSegmentInput"},{"$ref":"#/$defs/XmlSegment"},{"$ref":"#/$defs/JsonSegment"},{"$ref":"#/$defs/RedbagSegment"},{"$ref":"#/$defs/GiftSegment"},{"$ref":"#/$defs/CardimageSegment"},{"$ref":"#/$defs/TtsSegment"},{"$ref":"#/$defs/FileSegment"},{"$ref":"#/$defs/UnknownSegment"}]},"else":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}};
+const schema40 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"$ref":"#/$defs/NodeReferenceData"},{"$ref":"#/$defs/GocqNodeCustomDataInput"},{"$ref":"#/$defs/NodeCustomDataInput"}]}},"required":["type","data"]};
+const schema41 = {"type":"object","properties":{"name":{"type":"string"},"uin":{"type":["string","integer"]},"content":{"$ref":"#/$defs/MessageInput"},"seq":{"type":["string","integer"]},"time":{"type":["string","integer"]}},"required":["name","uin","content"]};
+const wrapper2 = {validate: validate89};
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.name !== undefined){
+const _errs1 = errors;
+if(typeof data.name !== "string"){
+validate93.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.uin !== undefined){
+let data1 = data.uin;
+const _errs3 = errors;
+if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
+validate93.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema41.properties.uin.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs5 = errors;
+if(!(wrapper2.validate(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? wrapper2.validate.errors : vErrors.concat(wrapper2.validate.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seq !== undefined){
+let data3 = data.seq;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate93.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema41.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs8 = errors;
+if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
+validate93.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema41.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate93.errors = vErrors;
+return errors === 0;
+}
+
+const schema42 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/MessageInput"}},"required":["user_id","nickname","content"]};
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate95.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema42.properties.user_id.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs3 = errors;
+if(typeof data.nickname !== "string"){
+validate95.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs5 = errors;
+if(!(wrapper2.validate(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? wrapper2.validate.errors : vErrors.concat(wrapper2.validate.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("node" !== data.type){
+validate91.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!(validate51(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(!(validate93(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(!(validate95(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+validate91.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate91.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = true;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+let data0 = data.type;
+if(!((((((((((((((((((((((data0 === "text") || (data0 === "face")) || (data0 === "image")) || (data0 === "record")) || (data0 === "video")) || (data0 === "at")) || (data0 === "rps")) || (data0 === "dice")) || (data0 === "poke")) || (data0 === "share")) || (data0 === "music")) || (data0 === "reply")) || (data0 === "forward")) || (data0 === "node")) || (data0 === "xml")) || (data0 === "json")) || (data0 === "redbag")) || (data0 === "gift")) || (data0 === "cardimage")) || (data0 === "tts")) || (data0 === "file")) || (data0 === "unknown"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "text"){
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "face"){
+if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "image"){
+if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "record"){
+if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "video"){
+if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "at"){
+if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "rps"){
+if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "dice"){
+if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "poke"){
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "share"){
+if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "music"){
+if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "reply"){
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "forward"){
+if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "node"){
+if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "xml"){
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "json"){
+if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "redbag"){
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "gift"){
+if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "cardimage"){
+if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "tts"){
+if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "file"){
+if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "unknown"){
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate90.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate90.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+return false;
+}
+}
+else {
+validate90.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs29 = errors;
+if(errors === _errs29){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.type === undefined) && (missing1 = "type")){
+validate90.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+if(typeof data.type !== "string"){
+validate90.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate90.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs29 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate90.errors = vErrors;
+return false;
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(((typeof data !== "string") && (!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data))))) && (typeof data !== "boolean")){
-validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema13.type},message:"must be string,integer,boolean"}];
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(!(validate90(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+}
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data)){
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate90(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 2;
+}
+}
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate89.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
 }
 validate89.errors = vErrors;
 return errors === 0;
 }
 
-const rawSegment = validate90;
+const rawCqBool = validate121;
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(((typeof data !== "string") && (!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data))))) && (typeof data !== "boolean")){
+validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema13.type},message:"must be string,integer,boolean"}];
+return false;
+}
+validate121.errors = vErrors;
+return errors === 0;
+}
+
+const rawSegment = validate122;
+
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3093,41 +3724,300 @@ errors = vErrors.length;
 }
 }
 else {
-validate90.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate122.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate90.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate122.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate90.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-const rawUnknownSegment = validate113;
+const rawSegmentInput = validate145;
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = true;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+let data0 = data.type;
+if(!((((((((((((((((((((((data0 === "text") || (data0 === "face")) || (data0 === "image")) || (data0 === "record")) || (data0 === "video")) || (data0 === "at")) || (data0 === "rps")) || (data0 === "dice")) || (data0 === "poke")) || (data0 === "share")) || (data0 === "music")) || (data0 === "reply")) || (data0 === "forward")) || (data0 === "node")) || (data0 === "xml")) || (data0 === "json")) || (data0 === "redbag")) || (data0 === "gift")) || (data0 === "cardimage")) || (data0 === "tts")) || (data0 === "file")) || (data0 === "unknown"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "text"){
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "face"){
+if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "image"){
+if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "record"){
+if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "video"){
+if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "at"){
+if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "rps"){
+if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "dice"){
+if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "poke"){
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "share"){
+if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "music"){
+if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "reply"){
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "forward"){
+if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "node"){
+if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "xml"){
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "json"){
+if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "redbag"){
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "gift"){
+if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "cardimage"){
+if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "tts"){
+if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "file"){
+if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "unknown"){
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate145.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate145.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+return false;
+}
+}
+else {
+validate145.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs29 = errors;
+if(errors === _errs29){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.type === undefined) && (missing1 = "type")){
+validate145.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+if(typeof data.type !== "string"){
+validate145.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate145.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs29 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate145.errors = vErrors;
+return false;
+}
+validate145.errors = vErrors;
+return errors === 0;
+}
+
+const rawUnknownSegment = validate168;
+
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
-validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate168.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("unknown" !== data.type){
-validate113.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+validate168.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3139,9 +4029,26 @@ if(valid0){
 if(data.raw !== undefined){
 let data1 = data.raw;
 const _errs2 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate113.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.type === undefined) && (missing1 = "type")){
+validate168.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
+}
+else {
+if(data1.type !== undefined){
+if(typeof data1.type !== "string"){
+validate168.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate168.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs2 === errors;
 }
@@ -3152,31 +4059,31 @@ var valid0 = true;
 }
 }
 else {
-validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate113.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
-const rawTextSegment = validate114;
+const rawTextSegment = validate169;
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("text" !== data.type){
-validate114.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3192,20 +4099,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate114.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate169.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate114.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate169.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate114.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate169.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3218,31 +4125,31 @@ var valid0 = true;
 }
 }
 else {
-validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate114.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
-const rawFaceSegment = validate115;
+const rawFaceSegment = validate170;
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate115.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate115.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate170.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3258,7 +4165,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate115.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate170.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -3266,7 +4173,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate115.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema11.properties.data.properties.id.type},message:"must be string,integer"}];
+validate170.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema11.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -3279,11 +4186,11 @@ if(data1.type !== undefined){
 let data3 = data1.type;
 const _errs6 = errors;
 if(typeof data3 !== "string"){
-validate115.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(data3 === "sticker")){
-validate115.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate170.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -3295,7 +4202,7 @@ var valid1 = true;
 }
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3308,31 +4215,31 @@ var valid0 = true;
 }
 }
 else {
-validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate115.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
 
-const rawImageSegment = validate116;
+const rawImageSegment = validate171;
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate171.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate116.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate171.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3348,14 +4255,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate116.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate171.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate116.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate171.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -3368,11 +4275,11 @@ if(data1.type !== undefined){
 let data3 = data1.type;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate116.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema12.properties.data.properties.type.type},message:"must be string,null"}];
+validate171.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema12.properties.data.properties.type.type},message:"must be string,null"}];
 return false;
 }
 if(!(((data3 === "flash") || (data3 === "show")) || (data3 === null))){
-validate116.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate171.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -3384,7 +4291,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs8 = errors;
 if(typeof data1.url !== "string"){
-validate116.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate171.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -3421,7 +4328,7 @@ if(data1.timeout !== undefined){
 let data7 = data1.timeout;
 const _errs12 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate116.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema12.properties.data.properties.timeout.type},message:"must be string,integer"}];
+validate171.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema12.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -3434,7 +4341,7 @@ if(data1.subType !== undefined){
 let data8 = data1.subType;
 const _errs14 = errors;
 if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate116.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema12.properties.data.properties.subType.type},message:"must be string,integer"}];
+validate171.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema12.properties.data.properties.subType.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -3447,7 +4354,7 @@ if(data1.id !== undefined){
 let data9 = data1.id;
 const _errs16 = errors;
 if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
-validate116.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema12.properties.data.properties.id.type},message:"must be string,integer"}];
+validate171.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema12.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -3460,11 +4367,11 @@ if(data1.c !== undefined){
 let data10 = data1.c;
 const _errs18 = errors;
 if((typeof data10 !== "string") && (!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10))))){
-validate116.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema12.properties.data.properties.c.type},message:"must be string,integer"}];
+validate171.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema12.properties.data.properties.c.type},message:"must be string,integer"}];
 return false;
 }
 if(!((((data10 === "2") || (data10 === "3")) || (data10 === 2)) || (data10 === 3))){
-validate116.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema12.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+validate171.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema12.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -3483,7 +4390,7 @@ var valid1 = true;
 }
 }
 else {
-validate116.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate171.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3496,31 +4403,31 @@ var valid0 = true;
 }
 }
 else {
-validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate171.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate116.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
 
-const rawRecordSegment = validate119;
+const rawRecordSegment = validate174;
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("record" !== data.type){
-validate119.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+validate174.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3536,14 +4443,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate119.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate174.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate119.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate174.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -3567,7 +4474,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs7 = errors;
 if(typeof data1.url !== "string"){
-validate119.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate174.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -3604,7 +4511,7 @@ if(data1.timeout !== undefined){
 let data7 = data1.timeout;
 const _errs11 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate119.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.properties.data.properties.timeout.type},message:"must be string,integer"}];
+validate174.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -3620,7 +4527,7 @@ var valid1 = true;
 }
 }
 else {
-validate119.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate174.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3633,31 +4540,31 @@ var valid0 = true;
 }
 }
 else {
-validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate119.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
-const rawVideoSegment = validate123;
+const rawVideoSegment = validate178;
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate123.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("video" !== data.type){
-validate123.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3673,14 +4580,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate123.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate178.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate123.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate178.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -3692,7 +4599,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs6 = errors;
 if(typeof data1.url !== "string"){
-validate123.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate178.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -3729,7 +4636,7 @@ if(data1.timeout !== undefined){
 let data6 = data1.timeout;
 const _errs10 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate123.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema15.properties.data.properties.timeout.type},message:"must be string,integer"}];
+validate178.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema15.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -3741,7 +4648,7 @@ if(valid1){
 if(data1.cover !== undefined){
 const _errs12 = errors;
 if(typeof data1.cover !== "string"){
-validate123.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate178.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -3754,11 +4661,11 @@ if(data1.c !== undefined){
 let data8 = data1.c;
 const _errs14 = errors;
 if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate123.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema15.properties.data.properties.c.type},message:"must be string,integer"}];
+validate178.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema15.properties.data.properties.c.type},message:"must be string,integer"}];
 return false;
 }
 if(!((((data8 === "2") || (data8 === "3")) || (data8 === 2)) || (data8 === 3))){
-validate123.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema15.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+validate178.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema15.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -3775,7 +4682,7 @@ var valid1 = true;
 }
 }
 else {
-validate123.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate178.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3788,31 +4695,31 @@ var valid0 = true;
 }
 }
 else {
-validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate123.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
-const rawAtSegment = validate126;
+const rawAtSegment = validate181;
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("at" !== data.type){
-validate126.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3828,7 +4735,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.qq === undefined) && (missing1 = "qq")){
-validate126.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate181.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -3836,7 +4743,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate126.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema16.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate181.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema16.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -3848,7 +4755,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs6 = errors;
 if(typeof data1.name !== "string"){
-validate126.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -3861,7 +4768,7 @@ if(data1.target !== undefined){
 let data4 = data1.target;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate126.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/properties/data/properties/target/type",keyword:"type",params:{type: schema16.properties.data.properties.target.type},message:"must be string,integer"}];
+validate181.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/properties/data/properties/target/type",keyword:"type",params:{type: schema16.properties.data.properties.target.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -3874,7 +4781,7 @@ var valid1 = true;
 }
 }
 else {
-validate126.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3887,31 +4794,31 @@ var valid0 = true;
 }
 }
 else {
-validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate126.errors = vErrors;
+validate181.errors = vErrors;
 return errors === 0;
 }
 
-const rawRpsSegment = validate127;
+const rawRpsSegment = validate182;
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("rps" !== data.type){
-validate127.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3924,7 +4831,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate127.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema17.properties.data.type},message:"must be object,null"}];
+validate182.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema17.properties.data.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -3932,7 +4839,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.value !== undefined){
 let data2 = data1.value;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate127.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema17.properties.data.properties.value.type},message:"must be string,integer"}];
+validate182.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema17.properties.data.properties.value.type},message:"must be string,integer"}];
 return false;
 }
 }
@@ -3947,31 +4854,31 @@ var valid0 = true;
 }
 }
 else {
-validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate127.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
-const rawDiceSegment = validate128;
+const rawDiceSegment = validate183;
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate128.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("dice" !== data.type){
-validate128.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3984,7 +4891,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate128.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema18.properties.data.type},message:"must be object,null"}];
+validate183.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema18.properties.data.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -3992,7 +4899,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.value !== undefined){
 let data2 = data1.value;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate128.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema18.properties.data.properties.value.type},message:"must be string,integer"}];
+validate183.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema18.properties.data.properties.value.type},message:"must be string,integer"}];
 return false;
 }
 }
@@ -4007,31 +4914,31 @@ var valid0 = true;
 }
 }
 else {
-validate128.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate128.errors = vErrors;
+validate183.errors = vErrors;
 return errors === 0;
 }
 
-const rawPokeSegment = validate129;
+const rawPokeSegment = validate184;
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate184.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("poke" !== data.type){
-validate129.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4047,21 +4954,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.qq === undefined) && (missing1 = "qq")){
-validate129.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate184.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.qq !== undefined){
 let data2 = data1.qq;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate129.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema19.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate184.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema19.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate129.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate184.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4074,31 +4981,31 @@ var valid0 = true;
 }
 }
 else {
-validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate129.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
 
-const rawShareSegment = validate130;
+const rawShareSegment = validate185;
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("share" !== data.type){
-validate130.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+validate185.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4114,14 +5021,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.url === undefined) && (missing1 = "url")) || ((data1.title === undefined) && (missing1 = "title"))){
-validate130.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate185.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.url !== undefined){
 const _errs4 = errors;
 if(typeof data1.url !== "string"){
-validate130.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate185.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4133,7 +5040,7 @@ if(valid1){
 if(data1.title !== undefined){
 const _errs6 = errors;
 if(typeof data1.title !== "string"){
-validate130.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate185.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4145,7 +5052,7 @@ if(valid1){
 if(data1.content !== undefined){
 const _errs8 = errors;
 if(typeof data1.content !== "string"){
-validate130.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate185.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4157,7 +5064,7 @@ if(valid1){
 if(data1.image !== undefined){
 const _errs10 = errors;
 if(typeof data1.image !== "string"){
-validate130.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate185.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -4171,7 +5078,7 @@ var valid1 = true;
 }
 }
 else {
-validate130.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate185.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4184,31 +5091,31 @@ var valid0 = true;
 }
 }
 else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate130.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicSegment = validate131;
+const rawMusicSegment = validate186;
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("music" !== data.type){
-validate131.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4221,7 +5128,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate131.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate186.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs4 = errors;
@@ -4262,7 +5169,7 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate131.errors = vErrors;
+validate186.errors = vErrors;
 return false;
 }
 else {
@@ -4285,24 +5192,24 @@ var valid0 = true;
 }
 }
 else {
-validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate131.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicPlatformData = validate134;
+const rawMusicPlatformData = validate189;
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.id === undefined) && (missing0 = "id"))){
-validate134.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -4310,11 +5217,11 @@ if(data.type !== undefined){
 let data0 = data.type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate134.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "qq") || (data0 === "163"))){
-validate134.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema22.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema22.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4327,7 +5234,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate134.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema22.properties.id.type},message:"must be string,integer"}];
+validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema22.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4339,31 +5246,31 @@ var valid0 = true;
 }
 }
 else {
-validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate134.errors = vErrors;
+validate189.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicCustomData = validate135;
+const rawMusicCustomData = validate190;
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.type === undefined) && (missing0 = "type")) || ((data.url === undefined) && (missing0 = "url"))) || ((data.title === undefined) && (missing0 = "title"))){
-validate135.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("custom" !== data.type){
-validate135.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
+validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4375,7 +5282,7 @@ if(valid0){
 if(data.url !== undefined){
 const _errs2 = errors;
 if(typeof data.url !== "string"){
-validate135.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate190.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -4387,7 +5294,7 @@ if(valid0){
 if(data.audio !== undefined){
 const _errs4 = errors;
 if(typeof data.audio !== "string"){
-validate135.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate190.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -4399,7 +5306,7 @@ if(valid0){
 if(data.title !== undefined){
 const _errs6 = errors;
 if(typeof data.title !== "string"){
-validate135.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate190.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4411,7 +5318,7 @@ if(valid0){
 if(data.content !== undefined){
 const _errs8 = errors;
 if(typeof data.content !== "string"){
-validate135.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate190.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -4423,7 +5330,7 @@ if(valid0){
 if(data.image !== undefined){
 const _errs10 = errors;
 if(typeof data.image !== "string"){
-validate135.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate190.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -4435,7 +5342,7 @@ if(valid0){
 if(data.voice !== undefined){
 const _errs12 = errors;
 if(typeof data.voice !== "string"){
-validate135.errors = [{instancePath:instancePath+"/voice",schemaPath:"#/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate190.errors = [{instancePath:instancePath+"/voice",schemaPath:"#/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -4448,11 +5355,11 @@ if(data.subtype !== undefined){
 let data7 = data.subtype;
 const _errs14 = errors;
 if(typeof data7 !== "string"){
-validate135.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate190.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data7 === "qq") || (data7 === "163")) || (data7 === "migu")) || (data7 === "kugou")) || (data7 === "kuwo"))){
-validate135.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema23.properties.subtype.enum},message:"must be equal to one of the allowed values"}];
+validate190.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema23.properties.subtype.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -4470,31 +5377,31 @@ var valid0 = true;
 }
 }
 else {
-validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate135.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
 
-const rawReplySegment = validate136;
+const rawReplySegment = validate191;
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate191.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate136.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate191.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4512,7 +5419,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate136.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
+validate191.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4524,7 +5431,7 @@ if(valid1){
 if(data1.text !== undefined){
 const _errs6 = errors;
 if(typeof data1.text !== "string"){
-validate136.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate191.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4537,7 +5444,7 @@ if(data1.qq !== undefined){
 let data4 = data1.qq;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate136.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema24.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate191.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema24.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4550,7 +5457,7 @@ if(data1.user_id !== undefined){
 let data5 = data1.user_id;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate136.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/properties/data/properties/user_id/type",keyword:"type",params:{type: schema24.properties.data.properties.user_id.type},message:"must be string,integer"}];
+validate191.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/properties/data/properties/user_id/type",keyword:"type",params:{type: schema24.properties.data.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -4563,7 +5470,7 @@ if(data1.time !== undefined){
 let data6 = data1.time;
 const _errs12 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate136.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema24.properties.data.properties.time.type},message:"must be string,integer"}];
+validate191.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema24.properties.data.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -4576,7 +5483,7 @@ if(data1.seq !== undefined){
 let data7 = data1.seq;
 const _errs14 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate136.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema24.properties.data.properties.seq.type},message:"must be string,integer"}];
+validate191.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema24.properties.data.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -4591,7 +5498,7 @@ var valid1 = true;
 }
 }
 else {
-validate136.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate191.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4604,31 +5511,31 @@ var valid0 = true;
 }
 }
 else {
-validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate191.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate136.errors = vErrors;
+validate191.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSegment = validate137;
+const rawForwardSegment = validate192;
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate137.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate137.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4644,20 +5551,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate137.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate192.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 if(typeof data1.id !== "string"){
-validate137.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate192.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate137.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate192.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4670,31 +5577,31 @@ var valid0 = true;
 }
 }
 else {
-validate137.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate137.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeSegment = validate138;
+const rawNodeSegment = validate193;
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate138.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate193.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate138.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate193.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4742,7 +5649,7 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate138.errors = vErrors;
+validate193.errors = vErrors;
 return false;
 }
 else {
@@ -4765,55 +5672,150 @@ var valid0 = true;
 }
 }
 else {
-validate138.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate193.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate138.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeReferenceData = validate142;
+const rawNodeSegmentInput = validate197;
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate197.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("node" !== data.type){
+validate197.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!(validate51(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(!(validate93(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(!(validate95(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+validate197.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate197.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate197.errors = vErrors;
+return errors === 0;
+}
+
+const rawNodeReferenceData = validate201;
+
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate142.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate201.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.id !== undefined){
 let data0 = data.id;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate142.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema27.properties.id.type},message:"must be string,integer"}];
+validate201.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema27.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate201.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeCustomData = validate143;
+const rawNodeCustomData = validate202;
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate202.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -4821,7 +5823,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate143.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema29.properties.user_id.type},message:"must be string,integer"}];
+validate202.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema29.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4833,7 +5835,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate143.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate202.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -4858,31 +5860,93 @@ var valid0 = true;
 }
 }
 else {
-validate143.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate143.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
 
-const rawXmlSegment = validate145;
+const rawNodeCustomDataInput = validate204;
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate204.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate204.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema42.properties.user_id.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs3 = errors;
+if(typeof data.nickname !== "string"){
+validate204.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs5 = errors;
+if(!(validate89(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate204.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate204.errors = vErrors;
+return errors === 0;
+}
+
+const rawXmlSegment = validate206;
+
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate145.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate206.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("xml" !== data.type){
-validate145.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
+validate206.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4898,14 +5962,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate145.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate206.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 const _errs4 = errors;
 if(typeof data1.data !== "string"){
-validate145.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate206.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4918,7 +5982,7 @@ if(data1.resid !== undefined){
 let data3 = data1.resid;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate145.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema30.properties.data.properties.resid.type},message:"must be string,integer"}];
+validate206.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema30.properties.data.properties.resid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4930,7 +5994,7 @@ var valid1 = true;
 }
 }
 else {
-validate145.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate206.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4943,31 +6007,31 @@ var valid0 = true;
 }
 }
 else {
-validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate206.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate145.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
 
-const rawJsonSegment = validate146;
+const rawJsonSegment = validate207;
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("json" !== data.type){
-validate146.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+validate207.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4983,14 +6047,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate146.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate207.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 const _errs4 = errors;
 if(typeof data1.data !== "string"){
-validate146.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate207.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5003,7 +6067,7 @@ if(data1.resid !== undefined){
 let data3 = data1.resid;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate146.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema31.properties.data.properties.resid.type},message:"must be string,integer"}];
+validate207.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema31.properties.data.properties.resid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5015,7 +6079,7 @@ var valid1 = true;
 }
 }
 else {
-validate146.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate207.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5028,32 +6092,32 @@ var valid0 = true;
 }
 }
 else {
-validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate146.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageSender = validate147;
-const schema61 = {"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]};
+const rawMessageSender = validate208;
+const schema69 = {"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]};
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate208.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.nickname !== undefined){
 const _errs1 = errors;
 if(typeof data.nickname !== "string"){
-validate147.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate208.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5066,7 +6130,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate147.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate208.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5078,26 +6142,26 @@ var valid0 = true;
 }
 }
 else {
-validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate147.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardMessage = validate148;
-const schema62 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/Message"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
-const wrapper2 = {validate: validate148};
+const rawForwardMessage = validate209;
+const schema70 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/Message"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
+const wrapper4 = {validate: validate209};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
-validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5121,8 +6185,8 @@ var valid2 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(wrapper2.validate(data0[i0], {instancePath:instancePath+"/content/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? wrapper2.validate.errors : vErrors.concat(wrapper2.validate.errors);
+if(!(wrapper4.validate(data0[i0], {instancePath:instancePath+"/content/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? wrapper4.validate.errors : vErrors.concat(wrapper4.validate.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs6 === errors;
@@ -5154,7 +6218,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate148.errors = vErrors;
+validate209.errors = vErrors;
 return false;
 }
 else {
@@ -5176,8 +6240,8 @@ var valid0 = true;
 if(valid0){
 if(data.sender !== undefined){
 const _errs7 = errors;
-if(!(validate147(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -5190,7 +6254,7 @@ if(data.time !== undefined){
 let data3 = data.time;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate148.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate209.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5203,7 +6267,7 @@ if(data.group_id !== undefined){
 let data4 = data.group_id;
 const _errs10 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate148.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate209.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -5217,25 +6281,164 @@ var valid0 = true;
 }
 }
 else {
-validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate148.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate151;
-const schema63 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawForwardMessageInput = validate212;
+const schema71 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/MessageInput"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessageInput"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
+const wrapper5 = {validate: validate212};
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
+validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+let data0 = data.content;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!(validate89(data0, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data0)){
+var valid2 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(wrapper5.validate(data0[i0], {instancePath:instancePath+"/content/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? wrapper5.validate.errors : vErrors.concat(wrapper5.validate.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err0 = {instancePath:instancePath+"/content",schemaPath:"#/properties/content/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err1 = {instancePath:instancePath+"/content",schemaPath:"#/properties/content/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate212.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender !== undefined){
+const _errs7 = errors;
+if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data3 = data.time;
+const _errs8 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate212.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data4 = data.group_id;
+const _errs10 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate212.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate212.errors = vErrors;
+return errors === 0;
+}
+
+const rawForwardSendResult = validate215;
+const schema72 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"}},"required":["message_id","forward_id"]};
+
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5243,7 +6446,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate151.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate215.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5255,7 +6458,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate151.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate215.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5267,25 +6470,25 @@ var valid0 = true;
 }
 }
 else {
-validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate151.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
 
-const rawAnonymous = validate152;
-const schema64 = {"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]};
+const rawAnonymous = validate216;
+const schema73 = {"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]};
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.flag === undefined) && (missing0 = "flag"))){
-validate152.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5293,7 +6496,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate152.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate216.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5305,7 +6508,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs2 = errors;
 if(typeof data.name !== "string"){
-validate152.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate216.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5317,7 +6520,7 @@ if(valid0){
 if(data.flag !== undefined){
 const _errs4 = errors;
 if(typeof data.flag !== "string"){
-validate152.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate216.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -5330,25 +6533,25 @@ var valid0 = true;
 }
 }
 else {
-validate152.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate152.errors = vErrors;
+validate216.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupMessageEvent = validate153;
-const schema65 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
+const rawGroupMessageEvent = validate217;
+const schema74 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.sender === undefined) && (missing0 = "sender"))){
-validate153.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate217.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5356,7 +6559,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate153.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate217.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5369,7 +6572,7 @@ if(data.self_id !== undefined){
 let data1 = data.self_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate153.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate217.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5381,7 +6584,7 @@ if(valid0){
 if(data.post_type !== undefined){
 const _errs3 = errors;
 if(typeof data.post_type !== "string"){
-validate153.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate217.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5393,7 +6596,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs5 = errors;
 if("group" !== data.message_type){
-validate153.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate217.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -5406,11 +6609,11 @@ if(data.sub_type !== undefined){
 let data4 = data.sub_type;
 const _errs6 = errors;
 if(typeof data4 !== "string"){
-validate153.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate217.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data4 === "normal") || (data4 === "anonymous")) || (data4 === "notice"))){
-validate153.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema65.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate217.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema74.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5423,7 +6626,7 @@ if(data.message_id !== undefined){
 let data5 = data.message_id;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate153.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate217.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5436,7 +6639,7 @@ if(data.message_seq !== undefined){
 let data6 = data.message_seq;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate153.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate217.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -5449,7 +6652,7 @@ if(data.group_id !== undefined){
 let data7 = data.group_id;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate153.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate217.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -5462,7 +6665,7 @@ if(data.user_id !== undefined){
 let data8 = data.user_id;
 const _errs12 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate153.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate217.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -5478,8 +6681,8 @@ const _errs14 = errors;
 let valid1 = false;
 let passing0 = null;
 const _errs15 = errors;
-if(!(validate152(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate216(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs15 === errors;
@@ -5518,7 +6721,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate153.errors = vErrors;
+validate217.errors = vErrors;
 return false;
 }
 else {
@@ -5553,7 +6756,7 @@ if(valid0){
 if(data.raw_message !== undefined){
 const _errs19 = errors;
 if(typeof data.raw_message !== "string"){
-validate153.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate217.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -5566,7 +6769,7 @@ if(data.font !== undefined){
 let data12 = data.font;
 const _errs21 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate153.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate217.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -5602,31 +6805,303 @@ var valid0 = true;
 }
 }
 else {
-validate153.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate153.errors = vErrors;
+validate217.errors = vErrors;
 return errors === 0;
 }
 
-const rawRedbagSegment = validate157;
+const rawGroupMessageEventInput = validate221;
+const schema75 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/MessageInput"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.sender === undefined) && (missing0 = "sender"))){
+validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.time !== undefined){
+let data0 = data.time;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate221.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+let data1 = data.self_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate221.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.post_type !== undefined){
+const _errs3 = errors;
+if(typeof data.post_type !== "string"){
+validate221.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_type !== undefined){
+const _errs5 = errors;
+if("group" !== data.message_type){
+validate221.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sub_type !== undefined){
+let data4 = data.sub_type;
+const _errs6 = errors;
+if(typeof data4 !== "string"){
+validate221.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data4 === "normal") || (data4 === "anonymous")) || (data4 === "notice"))){
+validate221.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema75.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data5 = data.message_id;
+const _errs8 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate221.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data6 = data.message_seq;
+const _errs10 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate221.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data7 = data.group_id;
+const _errs11 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate221.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data8 = data.user_id;
+const _errs12 = errors;
+if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
+validate221.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.anonymous !== undefined){
+let data9 = data.anonymous;
+const _errs13 = errors;
+const _errs14 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs15 = errors;
+if(!(validate216(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs15 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs16 = errors;
+if(data9 !== null){
+const err0 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err1 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate221.errors = vErrors;
+return false;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs18 = errors;
+if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.raw_message !== undefined){
+const _errs19 = errors;
+if(typeof data.raw_message !== "string"){
+validate221.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.font !== undefined){
+let data12 = data.font;
+const _errs21 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate221.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender !== undefined){
+const _errs23 = errors;
+if(!(validate22(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate221.errors = vErrors;
+return errors === 0;
+}
+
+const rawRedbagSegment = validate225;
+
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate157.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("redbag" !== data.type){
-validate157.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
+validate225.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5642,20 +7117,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.title === undefined) && (missing1 = "title")){
-validate157.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.title !== undefined){
 if(typeof data1.title !== "string"){
-validate157.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate225.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate157.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5668,31 +7143,31 @@ var valid0 = true;
 }
 }
 else {
-validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate157.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate158;
+const rawGiftSegment = validate226;
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate158.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("gift" !== data.type){
-validate158.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+validate226.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5708,7 +7183,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate158.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5716,7 +7191,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate158.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate226.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5729,7 +7204,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate158.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
+validate226.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5741,7 +7216,7 @@ var valid1 = true;
 }
 }
 else {
-validate158.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5754,31 +7229,31 @@ var valid0 = true;
 }
 }
 else {
-validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate158.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
 
-const rawCardimageSegment = validate159;
+const rawCardimageSegment = validate227;
 
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("cardimage" !== data.type){
-validate159.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
+validate227.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5794,14 +7269,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate159.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate159.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate227.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5814,7 +7289,7 @@ if(data1.minwidth !== undefined){
 let data3 = data1.minwidth;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate159.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.minwidth.type},message:"must be string,integer"}];
+validate227.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.minwidth.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5827,7 +7302,7 @@ if(data1.minheight !== undefined){
 let data4 = data1.minheight;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate159.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema34.properties.data.properties.minheight.type},message:"must be string,integer"}];
+validate227.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema34.properties.data.properties.minheight.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5840,7 +7315,7 @@ if(data1.maxwidth !== undefined){
 let data5 = data1.maxwidth;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate159.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
+validate227.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5853,7 +7328,7 @@ if(data1.maxheight !== undefined){
 let data6 = data1.maxheight;
 const _errs12 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate159.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema34.properties.data.properties.maxheight.type},message:"must be string,integer"}];
+validate227.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema34.properties.data.properties.maxheight.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -5865,7 +7340,7 @@ if(valid1){
 if(data1.source !== undefined){
 const _errs14 = errors;
 if(typeof data1.source !== "string"){
-validate159.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate227.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -5877,7 +7352,7 @@ if(valid1){
 if(data1.icon !== undefined){
 const _errs16 = errors;
 if(typeof data1.icon !== "string"){
-validate159.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate227.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -5889,7 +7364,7 @@ if(valid1){
 if(data1.brief !== undefined){
 const _errs18 = errors;
 if(typeof data1.brief !== "string"){
-validate159.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate227.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -5907,7 +7382,7 @@ var valid1 = true;
 }
 }
 else {
-validate159.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5920,31 +7395,31 @@ var valid0 = true;
 }
 }
 else {
-validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate159.errors = vErrors;
+validate227.errors = vErrors;
 return errors === 0;
 }
 
-const rawTtsSegment = validate160;
+const rawTtsSegment = validate228;
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate228.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("tts" !== data.type){
-validate160.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
+validate228.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5960,20 +7435,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate160.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate160.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate228.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5986,31 +7461,31 @@ var valid0 = true;
 }
 }
 else {
-validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate228.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate160.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate161;
+const rawFileSegment = validate229;
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate161.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate229.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6026,14 +7501,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.path === undefined) && (missing1 = "path")) || ((data1.name === undefined) && (missing1 = "name"))){
-validate161.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.path !== undefined){
 const _errs4 = errors;
 if(typeof data1.path !== "string"){
-validate161.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate229.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6045,7 +7520,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs6 = errors;
 if(typeof data1.name !== "string"){
-validate161.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate229.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6058,7 +7533,7 @@ if(data1.size !== undefined){
 let data4 = data1.size;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate161.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema36.properties.data.properties.size.type},message:"must be string,integer"}];
+validate229.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema36.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -6071,7 +7546,7 @@ if(data1.busid !== undefined){
 let data5 = data1.busid;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate161.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema36.properties.data.properties.busid.type},message:"must be string,integer"}];
+validate229.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema36.properties.data.properties.busid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -6085,7 +7560,7 @@ var valid1 = true;
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6098,31 +7573,31 @@ var valid0 = true;
 }
 }
 else {
-validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate161.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
 
-const rawGocqNodeCustomData = validate162;
+const rawGocqNodeCustomData = validate230;
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate162.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate230.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate162.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate230.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6135,7 +7610,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate162.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema28.properties.uin.type},message:"must be string,integer"}];
+validate230.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema28.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6160,7 +7635,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate162.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema28.properties.seq.type},message:"must be string,integer"}];
+validate230.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema28.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6173,7 +7648,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate162.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema28.properties.time.type},message:"must be string,integer"}];
+validate230.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema28.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6188,25 +7663,115 @@ var valid0 = true;
 }
 }
 else {
-validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate230.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate162.errors = vErrors;
+validate230.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate164;
-const schema72 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"},"group_id":{"qqwireInt64":true}},"required":["user_id","message"]};
+const rawGocqNodeCustomDataInput = validate232;
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.name !== undefined){
+const _errs1 = errors;
+if(typeof data.name !== "string"){
+validate232.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.uin !== undefined){
+let data1 = data.uin;
+const _errs3 = errors;
+if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
+validate232.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema41.properties.uin.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs5 = errors;
+if(!(validate89(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seq !== undefined){
+let data3 = data.seq;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate232.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema41.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs8 = errors;
+if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
+validate232.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema41.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate232.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMsgParams = validate234;
+const schema83 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"group_id":{"qqwireInt64":true}},"required":["user_id","message"]};
+
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate164.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate234.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6214,7 +7779,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate164.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate234.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6225,8 +7790,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs2 = errors;
-if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -6238,7 +7803,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate164.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate234.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6251,7 +7816,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs5 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate164.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate234.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6265,57 +7830,57 @@ var valid0 = true;
 }
 }
 else {
-validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate164.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate166;
-const schema73 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendPrivateMsgResult = validate236;
+const schema84 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate236.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate166.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate236.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate236.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate166.errors = vErrors;
+validate236.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate167;
-const schema74 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"}},"required":["group_id","message"]};
+const rawSendGroupMsgParams = validate237;
+const schema85 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["group_id","message"]};
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6323,7 +7888,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate167.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate237.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6334,8 +7899,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs2 = errors;
-if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -6347,7 +7912,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate167.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate237.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6360,57 +7925,57 @@ var valid0 = true;
 }
 }
 else {
-validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate167.errors = vErrors;
+validate237.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate169;
-const schema75 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendGroupMsgResult = validate239;
+const schema86 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate169.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate239.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate169.errors = vErrors;
+validate239.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate170;
-const schema76 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"}},"required":["message"]};
+const rawSendMsgParams = validate240;
+const schema87 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["message"]};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6418,11 +7983,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate170.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate240.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate170.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema76.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate240.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema87.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6435,7 +8000,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate170.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate240.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6448,7 +8013,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate170.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate240.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -6459,8 +8024,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs5 = errors;
-if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -6472,7 +8037,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs6 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate170.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate240.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6487,128 +8052,128 @@ var valid0 = true;
 }
 }
 else {
-validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate170.errors = vErrors;
+validate240.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate172;
-const schema77 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendMsgResult = validate242;
+const schema88 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate172.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate242.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate172.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate242.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate172.errors = vErrors;
+validate242.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteMsgParams = validate173;
-const schema78 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawDeleteMsgParams = validate243;
+const schema89 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate173.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate243.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate173.errors = vErrors;
+validate243.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgParams = validate174;
-const schema79 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawGetMsgParams = validate244;
+const schema90 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate174.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate244.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate174.errors = vErrors;
+validate244.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgResult = validate175;
-const schema80 = {"type":"object","properties":{"group":{"type":"boolean"},"group_id":{"qqwireInt64":true},"message_id":{"type":"integer"},"real_id":{"type":"integer"},"message_type":{"type":"string","enum":["private","group"]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"message_id_v2":{"type":"string"},"message_seq":{"qqwireInt64":true}},"required":["group","message_id","real_id","message_type","sender","time","message"]};
+const rawGetMsgResult = validate245;
+const schema91 = {"type":"object","properties":{"group":{"type":"boolean"},"group_id":{"qqwireInt64":true},"message_id":{"type":"integer"},"real_id":{"type":"integer"},"message_type":{"type":"string","enum":["private","group"]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"message_id_v2":{"type":"string"},"message_seq":{"qqwireInt64":true}},"required":["group","message_id","real_id","message_type","sender","time","message"]};
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.group === undefined) && (missing0 = "group")) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate175.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group !== undefined){
 const _errs1 = errors;
 if(typeof data.group !== "boolean"){
-validate175.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate245.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6621,7 +8186,7 @@ if(data.group_id !== undefined){
 let data1 = data.group_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate175.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate245.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6634,7 +8199,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate175.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate245.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -6647,7 +8212,7 @@ if(data.real_id !== undefined){
 let data3 = data.real_id;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate175.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate245.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6660,11 +8225,11 @@ if(data.message_type !== undefined){
 let data4 = data.message_type;
 const _errs8 = errors;
 if(typeof data4 !== "string"){
-validate175.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data4 === "private") || (data4 === "group"))){
-validate175.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema80.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate245.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema91.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6675,8 +8240,8 @@ var valid0 = true;
 if(valid0){
 if(data.sender !== undefined){
 const _errs10 = errors;
-if(!(validate147(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -6689,7 +8254,7 @@ if(data.time !== undefined){
 let data6 = data.time;
 const _errs11 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate175.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate245.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -6713,7 +8278,7 @@ if(valid0){
 if(data.raw_message !== undefined){
 const _errs14 = errors;
 if(typeof data.raw_message !== "string"){
-validate175.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -6725,7 +8290,7 @@ if(valid0){
 if(data.message_id_v2 !== undefined){
 const _errs16 = errors;
 if(typeof data.message_id_v2 !== "string"){
-validate175.errors = [{instancePath:instancePath+"/message_id_v2",schemaPath:"#/properties/message_id_v2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/message_id_v2",schemaPath:"#/properties/message_id_v2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -6738,7 +8303,7 @@ if(data.message_seq !== undefined){
 let data10 = data.message_seq;
 const _errs18 = errors;
 if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate175.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate245.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -6759,18 +8324,18 @@ var valid0 = true;
 }
 }
 else {
-validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate175.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgParams = validate178;
-const schema81 = {"type":"object","properties":{"message_id":{"type":"string"},"id":{"type":"string"}}};
+const rawGetForwardMsgParams = validate248;
+const schema92 = {"type":"object","properties":{"message_id":{"type":"string"},"id":{"type":"string"}}};
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -6778,7 +8343,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.message_id !== undefined){
 const _errs1 = errors;
 if(typeof data.message_id !== "string"){
-validate178.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate248.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6790,7 +8355,7 @@ if(valid0){
 if(data.id !== undefined){
 const _errs3 = errors;
 if(typeof data.id !== "string"){
-validate178.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate248.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6801,25 +8366,25 @@ var valid0 = true;
 }
 }
 else {
-validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate178.errors = vErrors;
+validate248.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgResult = validate179;
-const schema82 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}},"required":["messages"]};
+const rawGetForwardMsgResult = validate249;
+const schema93 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}},"required":["messages"]};
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate249.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6832,8 +8397,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate148(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate209(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -6843,7 +8408,7 @@ break;
 }
 }
 else {
-validate179.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate249.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6851,57 +8416,57 @@ return false;
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate249.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate179.errors = vErrors;
+validate249.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkMsgAsReadParams = validate181;
-const schema83 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawMarkMsgAsReadParams = validate251;
+const schema94 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate251.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate181.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate251.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate251.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate181.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate182;
-const schema84 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegment"}}},"required":["group_id","messages"]};
+const rawSendGroupForwardMsgParams = validate252;
+const schema95 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6909,7 +8474,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate182.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate252.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6927,8 +8492,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate50(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -6938,7 +8503,7 @@ break;
 }
 }
 else {
-validate182.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate252.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6951,25 +8516,25 @@ var valid0 = true;
 }
 }
 else {
-validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate182.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate184;
-const schema85 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegment"}}},"required":["user_id","messages"]};
+const rawSendPrivateForwardMsgParams = validate254;
+const schema96 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate184.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6977,7 +8542,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate184.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate254.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6995,8 +8560,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate50(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -7006,7 +8571,7 @@ break;
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate254.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7019,25 +8584,25 @@ var valid0 = true;
 }
 }
 else {
-validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate184.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendForwardMsgParams = validate186;
-const schema86 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegment"}}},"required":["messages"]};
+const rawSendForwardMsgParams = validate256;
+const schema97 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7045,11 +8610,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate186.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate186.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema86.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema97.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7062,7 +8627,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate186.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate256.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7075,7 +8640,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate186.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate256.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7093,8 +8658,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate50(data3[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate91(data3[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -7104,7 +8669,7 @@ break;
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate256.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7119,25 +8684,25 @@ var valid0 = true;
 }
 }
 else {
-validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate186.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate188;
-const schema87 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate258;
+const schema98 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7145,7 +8710,7 @@ if(data.message_seq !== undefined){
 let data0 = data.message_seq;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate188.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate258.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7158,7 +8723,7 @@ if(data.group_id !== undefined){
 let data1 = data.group_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate188.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate258.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7170,25 +8735,25 @@ var valid0 = true;
 }
 }
 else {
-validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate188.errors = vErrors;
+validate258.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate189;
-const schema88 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupMessageEvent"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate259;
+const schema99 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupMessageEvent"}}},"required":["messages"]};
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7201,8 +8766,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate153(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate217(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -7212,7 +8777,7 @@ break;
 }
 }
 else {
-validate189.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate259.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7220,18 +8785,20 @@ return false;
 }
 }
 else {
-validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate189.errors = vErrors;
+validate259.errors = vErrors;
 return errors === 0;
 }
 
 export const Sender = /* @__PURE__ */ makeValidator("Sender", rawSender);
 export const Message = /* @__PURE__ */ makeValidator("Message", rawMessage);
+export const MessageInput = /* @__PURE__ */ makeValidator("MessageInput", rawMessageInput);
 export const CqBool = /* @__PURE__ */ makeValidator("CqBool", rawCqBool);
 export const Segment = /* @__PURE__ */ makeValidator("Segment", rawSegment);
+export const SegmentInput = /* @__PURE__ */ makeValidator("SegmentInput", rawSegmentInput);
 export const UnknownSegment = /* @__PURE__ */ makeValidator("UnknownSegment", rawUnknownSegment);
 export const TextSegment = /* @__PURE__ */ makeValidator("TextSegment", rawTextSegment);
 export const FaceSegment = /* @__PURE__ */ makeValidator("FaceSegment", rawFaceSegment);
@@ -7249,21 +8816,26 @@ export const MusicCustomData = /* @__PURE__ */ makeValidator("MusicCustomData", 
 export const ReplySegment = /* @__PURE__ */ makeValidator("ReplySegment", rawReplySegment);
 export const ForwardSegment = /* @__PURE__ */ makeValidator("ForwardSegment", rawForwardSegment);
 export const NodeSegment = /* @__PURE__ */ makeValidator("NodeSegment", rawNodeSegment);
+export const NodeSegmentInput = /* @__PURE__ */ makeValidator("NodeSegmentInput", rawNodeSegmentInput);
 export const NodeReferenceData = /* @__PURE__ */ makeValidator("NodeReferenceData", rawNodeReferenceData);
 export const NodeCustomData = /* @__PURE__ */ makeValidator("NodeCustomData", rawNodeCustomData);
+export const NodeCustomDataInput = /* @__PURE__ */ makeValidator("NodeCustomDataInput", rawNodeCustomDataInput);
 export const XmlSegment = /* @__PURE__ */ makeValidator("XmlSegment", rawXmlSegment);
 export const JsonSegment = /* @__PURE__ */ makeValidator("JsonSegment", rawJsonSegment);
 export const MessageSender = /* @__PURE__ */ makeValidator("MessageSender", rawMessageSender);
 export const ForwardMessage = /* @__PURE__ */ makeValidator("ForwardMessage", rawForwardMessage);
+export const ForwardMessageInput = /* @__PURE__ */ makeValidator("ForwardMessageInput", rawForwardMessageInput);
 export const ForwardSendResult = /* @__PURE__ */ makeValidator("ForwardSendResult", rawForwardSendResult);
 export const Anonymous = /* @__PURE__ */ makeValidator("Anonymous", rawAnonymous);
 export const GroupMessageEvent = /* @__PURE__ */ makeValidator("GroupMessageEvent", rawGroupMessageEvent);
+export const GroupMessageEventInput = /* @__PURE__ */ makeValidator("GroupMessageEventInput", rawGroupMessageEventInput);
 export const RedbagSegment = /* @__PURE__ */ makeValidator("RedbagSegment", rawRedbagSegment);
 export const GiftSegment = /* @__PURE__ */ makeValidator("GiftSegment", rawGiftSegment);
 export const CardimageSegment = /* @__PURE__ */ makeValidator("CardimageSegment", rawCardimageSegment);
 export const TtsSegment = /* @__PURE__ */ makeValidator("TtsSegment", rawTtsSegment);
 export const FileSegment = /* @__PURE__ */ makeValidator("FileSegment", rawFileSegment);
 export const GocqNodeCustomData = /* @__PURE__ */ makeValidator("GocqNodeCustomData", rawGocqNodeCustomData);
+export const GocqNodeCustomDataInput = /* @__PURE__ */ makeValidator("GocqNodeCustomDataInput", rawGocqNodeCustomDataInput);
 export const SendPrivateMsgParams = /* @__PURE__ */ makeValidator("SendPrivateMsgParams", rawSendPrivateMsgParams);
 export const SendPrivateMsgResult = /* @__PURE__ */ makeValidator("SendPrivateMsgResult", rawSendPrivateMsgResult);
 export const SendGroupMsgParams = /* @__PURE__ */ makeValidator("SendGroupMsgParams", rawSendGroupMsgParams);

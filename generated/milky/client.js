@@ -46,6 +46,7 @@ export const protocol = {
       "description": "示例：user_id 对应的好友不存在。除 0、-403、-400 外，其余错误情况的 retcode 由协议端自行决定，此值仅为文档示例"
     }
   },
+  retcodeRanges: [],
   httpStatus: {
     "401": {
       "name": "UNAUTHORIZED",

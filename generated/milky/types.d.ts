@@ -323,6 +323,13 @@ export interface UnknownIncomingSegment {
  * Divergence: Milky's compatibility rule says an unknown segment type must be turned into a `text` segment that shows it is unsupported; milky-types 1.2.2 does this with `.catch({type:'text',data:{text:'[unknown]'}})`, and the catch also swallows a *known* type with invalid data (e.g. `{type:'image',data:{}}`). qqwire keeps an unknown tag as `{type:'unknown', raw}` instead (nothing is lost), and a known tag with invalid data is a validation error rather than a silent `[unknown]` text.
  */
 export type IncomingSegment<I64 extends Int64Repr = number> = IncomingTextSegment | IncomingMentionSegment | IncomingMentionAllSegment | IncomingFaceSegment | IncomingReplySegment<I64> | IncomingImageSegment | IncomingRecordSegment | IncomingVideoSegment | IncomingFileSegment<I64> | IncomingForwardSegment | IncomingMarketFaceSegment | IncomingLightAppSegment | IncomingXmlSegment | UnknownIncomingSegment;
+/**
+ * 接收消息段
+ * Incoming message segment (what the protocol side delivers)
+ * Divergence: Milky's compatibility rule says an unknown segment type must be turned into a `text` segment that shows it is unsupported; milky-types 1.2.2 does this with `.catch({type:'text',data:{text:'[unknown]'}})`, and the catch also swallows a *known* type with invalid data (e.g. `{type:'image',data:{}}`). qqwire keeps an unknown tag as `{type:'unknown', raw}` instead (nothing is lost), and a known tag with invalid data is a validation error rather than a silent `[unknown]` text.
+ * Input shape of `IncomingSegment`: fields with a default may be omitted.
+ */
+export type IncomingSegmentInput<I64 extends Int64Repr = number> = IncomingTextSegment | IncomingMentionSegment | IncomingMentionAllSegment | IncomingFaceSegment | IncomingReplySegmentInput<I64> | IncomingImageSegment | IncomingRecordSegment | IncomingVideoSegment | IncomingFileSegment<I64> | IncomingForwardSegment | IncomingMarketFaceSegment | IncomingLightAppSegment | IncomingXmlSegment | UnknownIncomingSegment;
 
 /**
  * 文本消息段
@@ -428,6 +435,48 @@ export interface IncomingReplySegment<I64 extends Int64Repr = number> {
        * @since 1.2
        */
       segments: IncomingSegment<I64>[];
+    };
+}
+
+/**
+ * 回复消息段
+ * Reply (quote) segment
+ * Input shape of `IncomingReplySegment`: fields with a default may be omitted.
+ */
+export interface IncomingReplySegmentInput<I64 extends Int64Repr = number> {
+  type: 'reply';
+  data: {
+      /**
+       * 被引用的消息序列号
+       * Sequence number of the quoted message
+       */
+      message_seq: I64;
+      /**
+       * 被引用的消息发送者 QQ 号
+       * QQ number of the quoted message's sender
+       * @since 1.2
+       */
+      sender_id: Uin;
+      /**
+       * 被引用的消息发送者名称，仅在合并转发中能够获取
+       * Name of the quoted message's sender; only available inside forwarded messages
+       * @since 1.2
+       */
+      sender_name?: string | null;
+      /**
+       * 被引用的消息的 Unix 时间戳（秒）
+       * Unix timestamp (seconds) of the quoted message
+       * Unit: seconds.
+       * @since 1.2
+       */
+      time: I64;
+      /**
+       * 回复消息内容
+       * Content of the quoted message
+       * Divergence: Description text from milky-types 1.2.2 (回复消息内容); the repository IR at 22bd7924 words it 被引用的消息内容.
+       * @since 1.2
+       */
+      segments: IncomingSegmentInput<I64>[];
     };
 }
 
@@ -680,6 +729,12 @@ export interface IncomingXmlSegment {
  * Incoming message, one variant per message scene
  */
 export type IncomingMessage<I64 extends Int64Repr = number> = IncomingFriendMessage<I64> | IncomingGroupMessage<I64> | IncomingTempMessage<I64>;
+/**
+ * 接收消息
+ * Incoming message, one variant per message scene
+ * Input shape of `IncomingMessage`: fields with a default may be omitted.
+ */
+export type IncomingMessageInput<I64 extends Int64Repr = number> = IncomingFriendMessageInput<I64> | IncomingGroupMessageInput<I64> | IncomingTempMessageInput<I64>;
 
 /**
  * 好友消息
@@ -713,6 +768,47 @@ export interface IncomingFriendMessage<I64 extends Int64Repr = number> {
    * Message segments
    */
   segments: IncomingSegment<I64>[];
+  /**
+   * 好友信息
+   * Friend information
+   * Divergence: Required by milky-types 1.2.2, although the event example in communication.md (@9620ed00) omits it (that example fails Event.parse).
+   */
+  friend: FriendEntity;
+}
+
+/**
+ * 好友消息
+ * Friend (private chat) message
+ * Input shape of `IncomingFriendMessage`: fields with a default may be omitted.
+ */
+export interface IncomingFriendMessageInput<I64 extends Int64Repr = number> {
+  message_scene: 'friend';
+  /**
+   * 好友 QQ 号或群号
+   * Friend QQ number or group number
+   */
+  peer_id: Uin;
+  /**
+   * 消息序列号
+   * Message sequence number
+   */
+  message_seq: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  sender_id: Uin;
+  /**
+   * 消息 Unix 时间戳（秒）
+   * Unix timestamp of the message (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 消息段列表
+   * Message segments
+   */
+  segments: IncomingSegmentInput<I64>[];
   /**
    * 好友信息
    * Friend information
@@ -766,6 +862,51 @@ export interface IncomingGroupMessage<I64 extends Int64Repr = number> {
 }
 
 /**
+ * 群消息
+ * Group message
+ * Input shape of `IncomingGroupMessage`: fields with a default may be omitted.
+ */
+export interface IncomingGroupMessageInput<I64 extends Int64Repr = number> {
+  message_scene: 'group';
+  /**
+   * 好友 QQ 号或群号
+   * Friend QQ number or group number
+   */
+  peer_id: Uin;
+  /**
+   * 消息序列号
+   * Message sequence number
+   */
+  message_seq: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  sender_id: Uin;
+  /**
+   * 消息 Unix 时间戳（秒）
+   * Unix timestamp of the message (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 消息段列表
+   * Message segments
+   */
+  segments: IncomingSegmentInput<I64>[];
+  /**
+   * 群信息
+   * Group information
+   */
+  group: GroupEntity<I64>;
+  /**
+   * 群成员信息
+   * Group member information of the sender
+   */
+  group_member: GroupMemberEntity<I64>;
+}
+
+/**
  * 临时会话消息
  * Temporary session message
  */
@@ -805,6 +946,46 @@ export interface IncomingTempMessage<I64 extends Int64Repr = number> {
 }
 
 /**
+ * 临时会话消息
+ * Temporary session message
+ * Input shape of `IncomingTempMessage`: fields with a default may be omitted.
+ */
+export interface IncomingTempMessageInput<I64 extends Int64Repr = number> {
+  message_scene: 'temp';
+  /**
+   * 好友 QQ 号或群号
+   * Friend QQ number or group number
+   */
+  peer_id: Uin;
+  /**
+   * 消息序列号
+   * Message sequence number
+   */
+  message_seq: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  sender_id: Uin;
+  /**
+   * 消息 Unix 时间戳（秒）
+   * Unix timestamp of the message (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 消息段列表
+   * Message segments
+   */
+  segments: IncomingSegmentInput<I64>[];
+  /**
+   * 临时会话发送者的所在的群信息
+   * The group through which the temporary session's sender is reached
+   */
+  group?: GroupEntity<I64> | null;
+}
+
+/**
  * 接收转发消息
  * A message inside a received forward (merged messages)
  */
@@ -836,6 +1017,41 @@ export interface IncomingForwardedMessage<I64 extends Int64Repr = number> {
    * Message segments
    */
   segments: IncomingSegment<I64>[];
+}
+
+/**
+ * 接收转发消息
+ * A message inside a received forward (merged messages)
+ * Input shape of `IncomingForwardedMessage`: fields with a default may be omitted.
+ */
+export interface IncomingForwardedMessageInput<I64 extends Int64Repr = number> {
+  /**
+   * 消息序列号
+   * Message sequence number
+   * @since 1.2
+   */
+  message_seq: I64;
+  /**
+   * 发送者名称
+   * Sender name
+   */
+  sender_name: string;
+  /**
+   * 发送者头像 URL
+   * Sender avatar URL
+   */
+  avatar_url: string;
+  /**
+   * 消息 Unix 时间戳（秒）
+   * Unix timestamp of the message (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 消息段列表
+   * Message segments
+   */
+  segments: IncomingSegmentInput<I64>[];
 }
 
 /**

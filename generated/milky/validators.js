@@ -4111,7 +4111,7 @@ validate97.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object"}},"required":["type","raw"]};
+const schema53 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]};
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4139,9 +4139,26 @@ if(valid0){
 if(data.raw !== undefined){
 let data1 = data.raw;
 const _errs2 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.type === undefined) && (missing1 = "type")){
+validate98.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.type !== undefined){
+if(typeof data1.type !== "string"){
+validate98.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
 validate98.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
+}
 }
 var valid0 = _errs2 === errors;
 }
@@ -4271,56 +4288,10 @@ validate82.errors = vErrors;
 return errors === 0;
 }
 
-const rawUnknownIncomingSegment = validate113;
-
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
-validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("unknown" !== data.type){
-validate113.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.raw !== undefined){
-let data1 = data.raw;
-const _errs2 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate113.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate113.errors = vErrors;
-return errors === 0;
-}
-
-const rawIncomingTextSegment = validate114;
+const rawIncomingSegmentInput = validate113;
+const schema54 = {"if":{"type":"object","properties":{"type":{"enum":["text","mention","mention_all","face","reply","image","record","video","file","forward","market_face","light_app","xml","unknown"]}},"required":["type"]},"then":{"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/IncomingTextSegment"},{"$ref":"#/$defs/IncomingMentionSegment"},{"$ref":"#/$defs/IncomingMentionAllSegment"},{"$ref":"#/$defs/IncomingFaceSegment"},{"$ref":"#/$defs/IncomingReplySegmentInput"},{"$ref":"#/$defs/IncomingImageSegment"},{"$ref":"#/$defs/IncomingRecordSegment"},{"$ref":"#/$defs/IncomingVideoSegment"},{"$ref":"#/$defs/IncomingFileSegment"},{"$ref":"#/$defs/IncomingForwardSegment"},{"$ref":"#/$defs/IncomingMarketFaceSegment"},{"$ref":"#/$defs/IncomingLightAppSegment"},{"$ref":"#/$defs/IncomingXmlSegment"},{"$ref":"#/$defs/UnknownIncomingSegment"}],"type":"object"},"else":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}};
+const schema55 = {"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"sender_name":{"type":["string","null"]},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}}},"required":["message_seq","sender_id","time","segments"]}},"required":["type","data"]};
+const wrapper3 = {validate: validate113};
 
 function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4335,8 +4306,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("text" !== data.type){
-validate114.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+if("reply" !== data.type){
+validate114.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4351,15 +4322,93 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
-if((data1.text === undefined) && (missing1 = "text")){
+if(((((data1.message_seq === undefined) && (missing1 = "message_seq")) || ((data1.sender_id === undefined) && (missing1 = "sender_id"))) || ((data1.time === undefined) && (missing1 = "time"))) || ((data1.segments === undefined) && (missing1 = "segments"))){
 validate114.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-if(data1.text !== undefined){
-if(typeof data1.text !== "string"){
-validate114.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data1.message_seq !== undefined){
+let data2 = data1.message_seq;
+const _errs4 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate114.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.sender_id !== undefined){
+const _errs5 = errors;
+if(!(validate22(data1.sender_id, {instancePath:instancePath+"/data/sender_id",parentData:data1,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.sender_name !== undefined){
+let data4 = data1.sender_name;
+const _errs6 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate114.errors = [{instancePath:instancePath+"/data/sender_name",schemaPath:"#/properties/data/properties/sender_name/type",keyword:"type",params:{type: schema55.properties.data.properties.sender_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.time !== undefined){
+let data5 = data1.time;
+const _errs8 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate114.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.segments !== undefined){
+let data6 = data1.segments;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data6)){
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(wrapper3.validate(data6[i0], {instancePath:instancePath+"/data/segments/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? wrapper3.validate.errors : vErrors.concat(wrapper3.validate.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/data/segments",schemaPath:"#/properties/data/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
 }
 }
 }
@@ -4386,23 +4435,365 @@ validate114.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMentionSegment = validate115;
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = true;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+let data0 = data.type;
+if(!((((((((((((((data0 === "text") || (data0 === "mention")) || (data0 === "mention_all")) || (data0 === "face")) || (data0 === "reply")) || (data0 === "image")) || (data0 === "record")) || (data0 === "video")) || (data0 === "file")) || (data0 === "forward")) || (data0 === "market_face")) || (data0 === "light_app")) || (data0 === "xml")) || (data0 === "unknown"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "text"){
+if(!(validate83(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "mention"){
+if(!(validate84(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "mention_all"){
+if(!(validate86(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "face"){
+if(!(validate87(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "reply"){
+if(!(validate114(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "image"){
+if(!(validate90(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "record"){
+if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "video"){
+if(!(validate92(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "file"){
+if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "forward"){
+if(!(validate94(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "market_face"){
+if(!(validate95(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "light_app"){
+if(!(validate96(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "xml"){
+if(!(validate97(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "unknown"){
+if(!(validate98(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate113.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+return false;
+}
+}
+else {
+validate113.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs21 = errors;
+if(errors === _errs21){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.type === undefined) && (missing1 = "type")){
+validate113.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+if(typeof data.type !== "string"){
+validate113.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs21 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate113.errors = vErrors;
+return false;
+}
+validate113.errors = vErrors;
+return errors === 0;
+}
+
+const rawUnknownIncomingSegment = validate130;
+
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
+validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("unknown" !== data.type){
+validate130.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.raw !== undefined){
+let data1 = data.raw;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.type === undefined) && (missing1 = "type")){
+validate130.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.type !== undefined){
+if(typeof data1.type !== "string"){
+validate130.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate130.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate130.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingTextSegment = validate131;
+
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate115.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("text" !== data.type){
+validate131.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.text === undefined) && (missing1 = "text")){
+validate131.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.text !== undefined){
+if(typeof data1.text !== "string"){
+validate131.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate131.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingMentionSegment = validate132;
+
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate132.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mention" !== data.type){
-validate115.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention"},message:"must be equal to constant"}];
+validate132.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4418,7 +4809,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.user_id === undefined) && (missing1 = "user_id")) || ((data1.name === undefined) && (missing1 = "name"))){
-validate115.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate132.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4437,7 +4828,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs5 = errors;
 if(typeof data1.name !== "string"){
-validate115.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate132.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -4449,7 +4840,7 @@ var valid1 = true;
 }
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate132.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4462,31 +4853,31 @@ var valid0 = true;
 }
 }
 else {
-validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate132.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate115.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMentionAllSegment = validate117;
+const rawIncomingMentionAllSegment = validate134;
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate134.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mention_all" !== data.type){
-validate117.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention_all"},message:"must be equal to constant"}];
+validate134.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention_all"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4500,7 +4891,7 @@ let data1 = data.data;
 const _errs2 = errors;
 if(errors === _errs2){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate117.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate134.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4513,31 +4904,31 @@ var valid0 = true;
 }
 }
 else {
-validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate117.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingFaceSegment = validate118;
+const rawIncomingFaceSegment = validate135;
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate135.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate118.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate135.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4553,14 +4944,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.face_id === undefined) && (missing1 = "face_id")) || ((data1.is_large === undefined) && (missing1 = "is_large"))){
-validate118.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate135.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.face_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.face_id !== "string"){
-validate118.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate135.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4572,7 +4963,7 @@ if(valid1){
 if(data1.is_large !== undefined){
 const _errs6 = errors;
 if(typeof data1.is_large !== "boolean"){
-validate118.errors = [{instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate135.errors = [{instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4584,7 +4975,7 @@ var valid1 = true;
 }
 }
 else {
-validate118.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate135.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4597,31 +4988,31 @@ var valid0 = true;
 }
 }
 else {
-validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate118.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingReplySegment = validate119;
+const rawIncomingReplySegment = validate136;
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate119.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate136.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4637,7 +5028,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((((data1.message_seq === undefined) && (missing1 = "message_seq")) || ((data1.sender_id === undefined) && (missing1 = "sender_id"))) || ((data1.time === undefined) && (missing1 = "time"))) || ((data1.segments === undefined) && (missing1 = "segments"))){
-validate119.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate136.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4645,7 +5036,7 @@ if(data1.message_seq !== undefined){
 let data2 = data1.message_seq;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate119.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate136.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4670,7 +5061,7 @@ if(data1.sender_name !== undefined){
 let data4 = data1.sender_name;
 const _errs6 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate119.errors = [{instancePath:instancePath+"/data/sender_name",schemaPath:"#/properties/data/properties/sender_name/type",keyword:"type",params:{type: schema44.properties.data.properties.sender_name.type},message:"must be string,null"}];
+validate136.errors = [{instancePath:instancePath+"/data/sender_name",schemaPath:"#/properties/data/properties/sender_name/type",keyword:"type",params:{type: schema44.properties.data.properties.sender_name.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4683,7 +5074,7 @@ if(data1.time !== undefined){
 let data5 = data1.time;
 const _errs8 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate119.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate136.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4712,7 +5103,7 @@ break;
 }
 }
 else {
-validate119.errors = [{instancePath:instancePath+"/data/segments",schemaPath:"#/properties/data/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate136.errors = [{instancePath:instancePath+"/data/segments",schemaPath:"#/properties/data/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4728,7 +5119,7 @@ var valid1 = true;
 }
 }
 else {
-validate119.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4741,31 +5132,175 @@ var valid0 = true;
 }
 }
 else {
-validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate119.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingImageSegment = validate122;
+const rawIncomingReplySegmentInput = validate139;
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate122.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("reply" !== data.type){
+validate139.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((((data1.message_seq === undefined) && (missing1 = "message_seq")) || ((data1.sender_id === undefined) && (missing1 = "sender_id"))) || ((data1.time === undefined) && (missing1 = "time"))) || ((data1.segments === undefined) && (missing1 = "segments"))){
+validate139.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.message_seq !== undefined){
+let data2 = data1.message_seq;
+const _errs4 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate139.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.sender_id !== undefined){
+const _errs5 = errors;
+if(!(validate22(data1.sender_id, {instancePath:instancePath+"/data/sender_id",parentData:data1,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.sender_name !== undefined){
+let data4 = data1.sender_name;
+const _errs6 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate139.errors = [{instancePath:instancePath+"/data/sender_name",schemaPath:"#/properties/data/properties/sender_name/type",keyword:"type",params:{type: schema55.properties.data.properties.sender_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.time !== undefined){
+let data5 = data1.time;
+const _errs8 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate139.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.segments !== undefined){
+let data6 = data1.segments;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data6)){
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(validate113(data6[i0], {instancePath:instancePath+"/data/segments/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate139.errors = [{instancePath:instancePath+"/data/segments",schemaPath:"#/properties/data/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate139.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate139.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingImageSegment = validate142;
+
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate142.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate122.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate142.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4781,14 +5316,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((((((data1.resource_id === undefined) && (missing1 = "resource_id")) || ((data1.temp_url === undefined) && (missing1 = "temp_url"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))) || ((data1.summary === undefined) && (missing1 = "summary"))) || ((data1.sub_type === undefined) && (missing1 = "sub_type"))){
-validate122.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate142.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.resource_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.resource_id !== "string"){
-validate122.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate142.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4800,7 +5335,7 @@ if(valid1){
 if(data1.temp_url !== undefined){
 const _errs6 = errors;
 if(typeof data1.temp_url !== "string"){
-validate122.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate142.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4813,13 +5348,13 @@ if(data1.width !== undefined){
 let data4 = data1.width;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate122.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate122.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate142.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -4834,13 +5369,13 @@ if(data1.height !== undefined){
 let data5 = data1.height;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate122.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate142.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-validate122.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate142.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -4854,7 +5389,7 @@ if(valid1){
 if(data1.summary !== undefined){
 const _errs12 = errors;
 if(typeof data1.summary !== "string"){
-validate122.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate142.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -4867,11 +5402,11 @@ if(data1.sub_type !== undefined){
 let data7 = data1.sub_type;
 const _errs14 = errors;
 if(typeof data7 !== "string"){
-validate122.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate142.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data7 === "normal") || (data7 === "sticker"))){
-validate122.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema45.properties.data.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate142.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema45.properties.data.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -4887,7 +5422,7 @@ var valid1 = true;
 }
 }
 else {
-validate122.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate142.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4900,31 +5435,31 @@ var valid0 = true;
 }
 }
 else {
-validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate122.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingRecordSegment = validate123;
+const rawIncomingRecordSegment = validate143;
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate123.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("record" !== data.type){
-validate123.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+validate143.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4940,14 +5475,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.resource_id === undefined) && (missing1 = "resource_id")) || ((data1.temp_url === undefined) && (missing1 = "temp_url"))) || ((data1.duration === undefined) && (missing1 = "duration"))){
-validate123.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate143.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.resource_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.resource_id !== "string"){
-validate123.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate143.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4959,7 +5494,7 @@ if(valid1){
 if(data1.temp_url !== undefined){
 const _errs6 = errors;
 if(typeof data1.temp_url !== "string"){
-validate123.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate143.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4972,13 +5507,13 @@ if(data1.duration !== undefined){
 let data4 = data1.duration;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate123.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate143.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate123.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate143.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -4993,7 +5528,7 @@ var valid1 = true;
 }
 }
 else {
-validate123.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate143.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5006,31 +5541,31 @@ var valid0 = true;
 }
 }
 else {
-validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate143.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate123.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingVideoSegment = validate124;
+const rawIncomingVideoSegment = validate144;
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("video" !== data.type){
-validate124.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+validate144.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5046,14 +5581,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((((data1.resource_id === undefined) && (missing1 = "resource_id")) || ((data1.temp_url === undefined) && (missing1 = "temp_url"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))) || ((data1.duration === undefined) && (missing1 = "duration"))){
-validate124.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate144.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.resource_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.resource_id !== "string"){
-validate124.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate144.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5065,7 +5600,7 @@ if(valid1){
 if(data1.temp_url !== undefined){
 const _errs6 = errors;
 if(typeof data1.temp_url !== "string"){
-validate124.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate144.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5078,13 +5613,13 @@ if(data1.width !== undefined){
 let data4 = data1.width;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate124.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate144.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate124.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate144.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -5099,13 +5634,13 @@ if(data1.height !== undefined){
 let data5 = data1.height;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate124.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate144.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-validate124.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate144.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -5120,13 +5655,13 @@ if(data1.duration !== undefined){
 let data6 = data1.duration;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate124.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate144.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-validate124.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate144.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -5143,7 +5678,7 @@ var valid1 = true;
 }
 }
 else {
-validate124.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate144.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5156,31 +5691,31 @@ var valid0 = true;
 }
 }
 else {
-validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate144.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate124.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingFileSegment = validate125;
+const rawIncomingFileSegment = validate145;
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate125.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate145.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate125.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate145.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5196,14 +5731,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.file_id === undefined) && (missing1 = "file_id")) || ((data1.file_name === undefined) && (missing1 = "file_name"))) || ((data1.file_size === undefined) && (missing1 = "file_size"))){
-validate125.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate145.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.file_id !== "string"){
-validate125.errors = [{instancePath:instancePath+"/data/file_id",schemaPath:"#/properties/data/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate145.errors = [{instancePath:instancePath+"/data/file_id",schemaPath:"#/properties/data/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5215,7 +5750,7 @@ if(valid1){
 if(data1.file_name !== undefined){
 const _errs6 = errors;
 if(typeof data1.file_name !== "string"){
-validate125.errors = [{instancePath:instancePath+"/data/file_name",schemaPath:"#/properties/data/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate145.errors = [{instancePath:instancePath+"/data/file_name",schemaPath:"#/properties/data/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5228,7 +5763,7 @@ if(data1.file_size !== undefined){
 let data4 = data1.file_size;
 const _errs8 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate125.errors = [{instancePath:instancePath+"/data/file_size",schemaPath:"#/properties/data/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate145.errors = [{instancePath:instancePath+"/data/file_size",schemaPath:"#/properties/data/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5241,7 +5776,7 @@ if(data1.file_hash !== undefined){
 let data5 = data1.file_hash;
 const _errs9 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate125.errors = [{instancePath:instancePath+"/data/file_hash",schemaPath:"#/properties/data/properties/file_hash/type",keyword:"type",params:{type: schema48.properties.data.properties.file_hash.type},message:"must be string,null"}];
+validate145.errors = [{instancePath:instancePath+"/data/file_hash",schemaPath:"#/properties/data/properties/file_hash/type",keyword:"type",params:{type: schema48.properties.data.properties.file_hash.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -5255,7 +5790,7 @@ var valid1 = true;
 }
 }
 else {
-validate125.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate145.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5268,31 +5803,31 @@ var valid0 = true;
 }
 }
 else {
-validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate125.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingForwardSegment = validate126;
+const rawIncomingForwardSegment = validate146;
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate126.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate146.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5308,14 +5843,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((((data1.forward_id === undefined) && (missing1 = "forward_id")) || ((data1.title === undefined) && (missing1 = "title"))) || ((data1.preview === undefined) && (missing1 = "preview"))) || ((data1.summary === undefined) && (missing1 = "summary"))){
-validate126.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate146.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.forward_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.forward_id !== "string"){
-validate126.errors = [{instancePath:instancePath+"/data/forward_id",schemaPath:"#/properties/data/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate146.errors = [{instancePath:instancePath+"/data/forward_id",schemaPath:"#/properties/data/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5327,7 +5862,7 @@ if(valid1){
 if(data1.title !== undefined){
 const _errs6 = errors;
 if(typeof data1.title !== "string"){
-validate126.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate146.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5346,7 +5881,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
 if(typeof data4[i0] !== "string"){
-validate126.errors = [{instancePath:instancePath+"/data/preview/" + i0,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate146.errors = [{instancePath:instancePath+"/data/preview/" + i0,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -5356,7 +5891,7 @@ break;
 }
 }
 else {
-validate126.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate146.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5369,7 +5904,7 @@ if(valid1){
 if(data1.summary !== undefined){
 const _errs12 = errors;
 if(typeof data1.summary !== "string"){
-validate126.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate146.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -5383,7 +5918,7 @@ var valid1 = true;
 }
 }
 else {
-validate126.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate146.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5396,31 +5931,31 @@ var valid0 = true;
 }
 }
 else {
-validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate126.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMarketFaceSegment = validate127;
+const rawIncomingMarketFaceSegment = validate147;
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("market_face" !== data.type){
-validate127.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "market_face"},message:"must be equal to constant"}];
+validate147.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "market_face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5436,7 +5971,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((((data1.emoji_package_id === undefined) && (missing1 = "emoji_package_id")) || ((data1.emoji_id === undefined) && (missing1 = "emoji_id"))) || ((data1.key === undefined) && (missing1 = "key"))) || ((data1.summary === undefined) && (missing1 = "summary"))) || ((data1.url === undefined) && (missing1 = "url"))){
-validate127.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate147.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5444,13 +5979,13 @@ if(data1.emoji_package_id !== undefined){
 let data2 = data1.emoji_package_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate127.errors = [{instancePath:instancePath+"/data/emoji_package_id",schemaPath:"#/properties/data/properties/emoji_package_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate147.errors = [{instancePath:instancePath+"/data/emoji_package_id",schemaPath:"#/properties/data/properties/emoji_package_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate127.errors = [{instancePath:instancePath+"/data/emoji_package_id",schemaPath:"#/properties/data/properties/emoji_package_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate147.errors = [{instancePath:instancePath+"/data/emoji_package_id",schemaPath:"#/properties/data/properties/emoji_package_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -5464,7 +5999,7 @@ if(valid1){
 if(data1.emoji_id !== undefined){
 const _errs6 = errors;
 if(typeof data1.emoji_id !== "string"){
-validate127.errors = [{instancePath:instancePath+"/data/emoji_id",schemaPath:"#/properties/data/properties/emoji_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate147.errors = [{instancePath:instancePath+"/data/emoji_id",schemaPath:"#/properties/data/properties/emoji_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5476,7 +6011,7 @@ if(valid1){
 if(data1.key !== undefined){
 const _errs8 = errors;
 if(typeof data1.key !== "string"){
-validate127.errors = [{instancePath:instancePath+"/data/key",schemaPath:"#/properties/data/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate147.errors = [{instancePath:instancePath+"/data/key",schemaPath:"#/properties/data/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5488,7 +6023,7 @@ if(valid1){
 if(data1.summary !== undefined){
 const _errs10 = errors;
 if(typeof data1.summary !== "string"){
-validate127.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate147.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5500,7 +6035,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs12 = errors;
 if(typeof data1.url !== "string"){
-validate127.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate147.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -5515,7 +6050,7 @@ var valid1 = true;
 }
 }
 else {
-validate127.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate147.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5528,31 +6063,31 @@ var valid0 = true;
 }
 }
 else {
-validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate127.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingLightAppSegment = validate128;
+const rawIncomingLightAppSegment = validate148;
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate128.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("light_app" !== data.type){
-validate128.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "light_app"},message:"must be equal to constant"}];
+validate148.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "light_app"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5568,14 +6103,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.app_name === undefined) && (missing1 = "app_name")) || ((data1.json_payload === undefined) && (missing1 = "json_payload"))){
-validate128.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate148.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.app_name !== undefined){
 const _errs4 = errors;
 if(typeof data1.app_name !== "string"){
-validate128.errors = [{instancePath:instancePath+"/data/app_name",schemaPath:"#/properties/data/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate148.errors = [{instancePath:instancePath+"/data/app_name",schemaPath:"#/properties/data/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5587,7 +6122,7 @@ if(valid1){
 if(data1.json_payload !== undefined){
 const _errs6 = errors;
 if(typeof data1.json_payload !== "string"){
-validate128.errors = [{instancePath:instancePath+"/data/json_payload",schemaPath:"#/properties/data/properties/json_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate148.errors = [{instancePath:instancePath+"/data/json_payload",schemaPath:"#/properties/data/properties/json_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5599,7 +6134,7 @@ var valid1 = true;
 }
 }
 else {
-validate128.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate148.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5612,31 +6147,31 @@ var valid0 = true;
 }
 }
 else {
-validate128.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate128.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingXmlSegment = validate129;
+const rawIncomingXmlSegment = validate149;
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate149.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("xml" !== data.type){
-validate129.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
+validate149.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5652,7 +6187,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.service_id === undefined) && (missing1 = "service_id")) || ((data1.xml_payload === undefined) && (missing1 = "xml_payload"))){
-validate129.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate149.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5660,13 +6195,13 @@ if(data1.service_id !== undefined){
 let data2 = data1.service_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate129.errors = [{instancePath:instancePath+"/data/service_id",schemaPath:"#/properties/data/properties/service_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate149.errors = [{instancePath:instancePath+"/data/service_id",schemaPath:"#/properties/data/properties/service_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate129.errors = [{instancePath:instancePath+"/data/service_id",schemaPath:"#/properties/data/properties/service_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate149.errors = [{instancePath:instancePath+"/data/service_id",schemaPath:"#/properties/data/properties/service_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -5680,7 +6215,7 @@ if(valid1){
 if(data1.xml_payload !== undefined){
 const _errs6 = errors;
 if(typeof data1.xml_payload !== "string"){
-validate129.errors = [{instancePath:instancePath+"/data/xml_payload",schemaPath:"#/properties/data/properties/xml_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate149.errors = [{instancePath:instancePath+"/data/xml_payload",schemaPath:"#/properties/data/properties/xml_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5692,7 +6227,7 @@ var valid1 = true;
 }
 }
 else {
-validate129.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate149.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5705,28 +6240,28 @@ var valid0 = true;
 }
 }
 else {
-validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate149.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate129.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMessage = validate130;
-const schema68 = {"discriminator":{"propertyName":"message_scene"},"oneOf":[{"$ref":"#/$defs/IncomingFriendMessage"},{"$ref":"#/$defs/IncomingGroupMessage"},{"$ref":"#/$defs/IncomingTempMessage"}],"type":"object"};
-const schema69 = {"type":"object","properties":{"message_scene":{"const":"friend"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","friend"]};
-const schema70 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"qid":{"type":"string"},"remark":{"type":"string"},"category":{"$ref":"#/$defs/FriendCategoryEntity"}},"required":["user_id","nickname","sex","qid","remark","category"]};
-const schema71 = {"type":"object","properties":{"category_id":{"type":"integer","minimum":0},"category_name":{"type":"string"}},"required":["category_id","category_name"]};
+const rawIncomingMessage = validate150;
+const schema71 = {"discriminator":{"propertyName":"message_scene"},"oneOf":[{"$ref":"#/$defs/IncomingFriendMessage"},{"$ref":"#/$defs/IncomingGroupMessage"},{"$ref":"#/$defs/IncomingTempMessage"}],"type":"object"};
+const schema72 = {"type":"object","properties":{"message_scene":{"const":"friend"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","friend"]};
+const schema73 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"qid":{"type":"string"},"remark":{"type":"string"},"category":{"$ref":"#/$defs/FriendCategoryEntity"}},"required":["user_id","nickname","sex","qid","remark","category"]};
+const schema74 = {"type":"object","properties":{"category_id":{"type":"integer","minimum":0},"category_name":{"type":"string"}},"required":["category_id","category_name"]};
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.category_id === undefined) && (missing0 = "category_id")) || ((data.category_name === undefined) && (missing0 = "category_name"))){
-validate137.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate157.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5734,13 +6269,13 @@ if(data.category_id !== undefined){
 let data0 = data.category_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate137.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate157.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate137.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate157.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -5754,7 +6289,7 @@ if(valid0){
 if(data.category_name !== undefined){
 const _errs3 = errors;
 if(typeof data.category_name !== "string"){
-validate137.errors = [{instancePath:instancePath+"/category_name",schemaPath:"#/properties/category_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate157.errors = [{instancePath:instancePath+"/category_name",schemaPath:"#/properties/category_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5766,23 +6301,23 @@ var valid0 = true;
 }
 }
 else {
-validate137.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate137.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.qid === undefined) && (missing0 = "qid"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.category === undefined) && (missing0 = "category"))){
-validate135.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate155.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5801,7 +6336,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate135.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate155.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5814,11 +6349,11 @@ if(data.sex !== undefined){
 let data2 = data.sex;
 const _errs4 = errors;
 if(typeof data2 !== "string"){
-validate135.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate155.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
-validate135.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema70.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate155.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema73.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -5830,7 +6365,7 @@ if(valid0){
 if(data.qid !== undefined){
 const _errs6 = errors;
 if(typeof data.qid !== "string"){
-validate135.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate155.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5842,7 +6377,7 @@ if(valid0){
 if(data.remark !== undefined){
 const _errs8 = errors;
 if(typeof data.remark !== "string"){
-validate135.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate155.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5853,8 +6388,8 @@ var valid0 = true;
 if(valid0){
 if(data.category !== undefined){
 const _errs10 = errors;
-if(!(validate137(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate157(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -5870,687 +6405,14 @@ var valid0 = true;
 }
 }
 else {
-validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate155.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate135.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
 
-
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
-validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("friend" !== data.message_scene){
-validate131.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-let data2 = data.message_seq;
-const _errs3 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate131.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data4 = data.time;
-const _errs5 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate131.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate131.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.friend !== undefined){
-const _errs9 = errors;
-if(!(validate135(data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate131.errors = vErrors;
-return errors === 0;
-}
-
-const schema72 = {"type":"object","properties":{"message_scene":{"const":"group"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"$ref":"#/$defs/GroupEntity"},"group_member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","group","group_member"]};
-const schema73 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"group_name":{"type":"string"},"member_count":{"type":"integer","minimum":0},"max_member_count":{"type":"integer","minimum":0},"remark":{"type":"string"},"created_time":{"qqwireInt64":true},"description":{"type":"string"},"question":{"type":"string"},"announcement":{"type":"string"}},"required":["group_id","group_name","member_count","max_member_count","remark","created_time","description","question","announcement"]};
-
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.created_time === undefined) && (missing0 = "created_time"))) || ((data.description === undefined) && (missing0 = "description"))) || ((data.question === undefined) && (missing0 = "question"))) || ((data.announcement === undefined) && (missing0 = "announcement"))){
-validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!(validate22(data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate144.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.member_count !== undefined){
-let data2 = data.member_count;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate144.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs4){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate144.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.max_member_count !== undefined){
-let data3 = data.max_member_count;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate144.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs6){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate144.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs8 = errors;
-if(typeof data.remark !== "string"){
-validate144.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.created_time !== undefined){
-let data5 = data.created_time;
-const _errs10 = errors;
-if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate144.errors = [{instancePath:instancePath+"/created_time",schemaPath:"#/properties/created_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs11 = errors;
-if(typeof data.description !== "string"){
-validate144.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.question !== undefined){
-const _errs13 = errors;
-if(typeof data.question !== "string"){
-validate144.errors = [{instancePath:instancePath+"/question",schemaPath:"#/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.announcement !== undefined){
-const _errs15 = errors;
-if(typeof data.announcement !== "string"){
-validate144.errors = [{instancePath:instancePath+"/announcement",schemaPath:"#/properties/announcement/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate144.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate144.errors = vErrors;
-return errors === 0;
-}
-
-const schema74 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"group_id":{"$ref":"#/$defs/Uin"},"card":{"type":"string"},"title":{"type":"string"},"level":{"type":"integer","minimum":0},"role":{"type":"string","enum":["owner","admin","member"]},"join_time":{"qqwireInt64":true},"last_sent_time":{"qqwireInt64":true},"shut_up_end_time":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]}},"required":["user_id","nickname","sex","group_id","card","title","level","role","join_time","last_sent_time"]};
-
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.card === undefined) && (missing0 = "card"))) || ((data.title === undefined) && (missing0 = "title"))) || ((data.level === undefined) && (missing0 = "level"))) || ((data.role === undefined) && (missing0 = "role"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.last_sent_time === undefined) && (missing0 = "last_sent_time"))){
-validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-const _errs1 = errors;
-if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nickname !== undefined){
-const _errs2 = errors;
-if(typeof data.nickname !== "string"){
-validate147.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sex !== undefined){
-let data2 = data.sex;
-const _errs4 = errors;
-if(typeof data2 !== "string"){
-validate147.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
-validate147.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema74.properties.sex.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-const _errs6 = errors;
-if(!(validate22(data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.card !== undefined){
-const _errs7 = errors;
-if(typeof data.card !== "string"){
-validate147.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.title !== undefined){
-const _errs9 = errors;
-if(typeof data.title !== "string"){
-validate147.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.level !== undefined){
-let data6 = data.level;
-const _errs11 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate147.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs11){
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-validate147.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.role !== undefined){
-let data7 = data.role;
-const _errs13 = errors;
-if(typeof data7 !== "string"){
-validate147.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data7 === "owner") || (data7 === "admin")) || (data7 === "member"))){
-validate147.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema74.properties.role.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.join_time !== undefined){
-let data8 = data.join_time;
-const _errs15 = errors;
-if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate147.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_sent_time !== undefined){
-let data9 = data.last_sent_time;
-const _errs16 = errors;
-if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate147.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.shut_up_end_time !== undefined){
-let data10 = data.shut_up_end_time;
-const _errs17 = errors;
-const _errs18 = errors;
-let valid1 = false;
-const _errs19 = errors;
-if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-const err0 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-var _valid0 = _errs19 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs20 = errors;
-if(data10 !== null){
-const err1 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid0 = _errs20 === errors;
-valid1 = valid1 || _valid0;
-}
-if(!valid1){
-const err2 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-validate147.errors = vErrors;
-return false;
-}
-else {
-errors = _errs18;
-if(vErrors !== null){
-if(_errs18){
-vErrors.length = _errs18;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate147.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
-validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("group" !== data.message_scene){
-validate140.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-let data2 = data.message_seq;
-const _errs3 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate140.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data4 = data.time;
-const _errs5 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate140.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate140.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group !== undefined){
-const _errs9 = errors;
-if(!(validate144(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_member !== undefined){
-const _errs10 = errors;
-if(!(validate147(data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate140.errors = vErrors;
-return errors === 0;
-}
-
-const schema75 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
 
 function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -6558,15 +6420,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
 validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
-if("temp" !== data.message_scene){
-validate151.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+if("friend" !== data.message_scene){
+validate151.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6655,55 +6517,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.group !== undefined){
-let data7 = data.group;
+if(data.friend !== undefined){
 const _errs9 = errors;
-const _errs10 = errors;
-let valid2 = false;
-const _errs11 = errors;
-if(!(validate144(data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate155(data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
-}
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const _errs12 = errors;
-if(data7 !== null){
-const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-var _valid0 = _errs12 === errors;
-valid2 = valid2 || _valid0;
-}
-if(!valid2){
-const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-validate151.errors = vErrors;
-return false;
-}
-else {
-errors = _errs10;
-if(vErrors !== null){
-if(_errs10){
-vErrors.length = _errs10;
-}
-else {
-vErrors = null;
-}
-}
 }
 var valid0 = _errs9 === errors;
 }
@@ -6727,185 +6545,8 @@ validate151.errors = vErrors;
 return errors === 0;
 }
 
-
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const tag0 = data.message_scene;
-if(typeof tag0 == "string"){
-if(tag0 === "friend"){
-if(!(validate131(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "group"){
-if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "temp"){
-if(!(validate151(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-}
-else {
-validate130.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
-return false;
-}
-}
-else {
-validate130.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
-return false;
-}
-}
-else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate130.errors = vErrors;
-return errors === 0;
-}
-
-const rawIncomingFriendMessage = validate159;
-
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
-validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("friend" !== data.message_scene){
-validate159.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-let data2 = data.message_seq;
-const _errs3 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate159.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data4 = data.time;
-const _errs5 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate159.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate159.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.friend !== undefined){
-const _errs9 = errors;
-if(!(validate135(data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate159.errors = vErrors;
-return errors === 0;
-}
-
-const rawIncomingGroupMessage = validate164;
+const schema75 = {"type":"object","properties":{"message_scene":{"const":"group"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"$ref":"#/$defs/GroupEntity"},"group_member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","group","group_member"]};
+const schema76 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"group_name":{"type":"string"},"member_count":{"type":"integer","minimum":0},"max_member_count":{"type":"integer","minimum":0},"remark":{"type":"string"},"created_time":{"qqwireInt64":true},"description":{"type":"string"},"question":{"type":"string"},"announcement":{"type":"string"}},"required":["group_id","group_name","member_count","max_member_count","remark","created_time","description","question","announcement"]};
 
 function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -6913,16 +6554,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
+if((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.created_time === undefined) && (missing0 = "created_time"))) || ((data.description === undefined) && (missing0 = "description"))) || ((data.question === undefined) && (missing0 = "question"))) || ((data.announcement === undefined) && (missing0 = "announcement"))){
 validate164.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.message_scene !== undefined){
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if("group" !== data.message_scene){
-validate164.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
-return false;
+if(!(validate22(data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
 }
@@ -6930,11 +6571,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.peer_id !== undefined){
+if(data.group_name !== undefined){
 const _errs2 = errors;
-if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
+if(typeof data.group_name !== "string"){
+validate164.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 var valid0 = _errs2 === errors;
 }
@@ -6942,24 +6583,20 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.message_seq !== undefined){
-let data2 = data.message_seq;
-const _errs3 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate164.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.member_count !== undefined){
+let data2 = data.member_count;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate164.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+if(errors === _errs4){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate164.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
 }
-else {
-var valid0 = true;
 }
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
 }
 var valid0 = _errs4 === errors;
 }
@@ -6967,41 +6604,19 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.time !== undefined){
-let data4 = data.time;
-const _errs5 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate164.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
+if(data.max_member_count !== undefined){
+let data3 = data.max_member_count;
 const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate164.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate164.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
+}
+if(errors === _errs6){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate164.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
 }
 }
 var valid0 = _errs6 === errors;
@@ -7010,28 +6625,66 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.group !== undefined){
-const _errs9 = errors;
-if(!(validate144(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
+if(data.remark !== undefined){
+const _errs8 = errors;
+if(typeof data.remark !== "string"){
+validate164.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-var valid0 = _errs9 === errors;
+var valid0 = _errs8 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.group_member !== undefined){
+if(data.created_time !== undefined){
+let data5 = data.created_time;
 const _errs10 = errors;
-if(!(validate147(data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate164.errors = [{instancePath:instancePath+"/created_time",schemaPath:"#/properties/created_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
 }
 var valid0 = _errs10 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs11 = errors;
+if(typeof data.description !== "string"){
+validate164.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.question !== undefined){
+const _errs13 = errors;
+if(typeof data.question !== "string"){
+validate164.errors = [{instancePath:instancePath+"/question",schemaPath:"#/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.announcement !== undefined){
+const _errs15 = errors;
+if(typeof data.announcement !== "string"){
+validate164.errors = [{instancePath:instancePath+"/announcement",schemaPath:"#/properties/announcement/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -7051,779 +6704,16 @@ validate164.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingTempMessage = validate170;
+const schema77 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"group_id":{"$ref":"#/$defs/Uin"},"card":{"type":"string"},"title":{"type":"string"},"level":{"type":"integer","minimum":0},"role":{"type":"string","enum":["owner","admin","member"]},"join_time":{"qqwireInt64":true},"last_sent_time":{"qqwireInt64":true},"shut_up_end_time":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]}},"required":["user_id","nickname","sex","group_id","card","title","level","role","join_time","last_sent_time"]};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("temp" !== data.message_scene){
-validate170.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-let data2 = data.message_seq;
-const _errs3 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate170.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data4 = data.time;
-const _errs5 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate170.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate170.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group !== undefined){
-let data7 = data.group;
-const _errs9 = errors;
-const _errs10 = errors;
-let valid2 = false;
-const _errs11 = errors;
-if(!(validate144(data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const _errs12 = errors;
-if(data7 !== null){
-const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-var _valid0 = _errs12 === errors;
-valid2 = valid2 || _valid0;
-}
-if(!valid2){
-const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-validate170.errors = vErrors;
-return false;
-}
-else {
-errors = _errs10;
-if(vErrors !== null){
-if(_errs10){
-vErrors.length = _errs10;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate170.errors = vErrors;
-return errors === 0;
-}
-
-const rawIncomingForwardedMessage = validate175;
-const schema79 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"sender_name":{"type":"string"},"avatar_url":{"type":"string"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}}},"required":["message_seq","sender_name","avatar_url","time","segments"]};
-
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate175.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_seq !== undefined){
-let data0 = data.message_seq;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate175.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_name !== undefined){
-const _errs2 = errors;
-if(typeof data.sender_name !== "string"){
-validate175.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.avatar_url !== undefined){
-const _errs4 = errors;
-if(typeof data.avatar_url !== "string"){
-validate175.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data3 = data.time;
-const _errs6 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate175.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data4 = data.segments;
-const _errs7 = errors;
-if(errors === _errs7){
-if(Array.isArray(data4)){
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-const _errs9 = errors;
-if(!(validate82(data4[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate175.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate175.errors = vErrors;
-return errors === 0;
-}
-
-const rawOutgoingForwardedMessage = validate177;
-
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-const _errs1 = errors;
-if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_name !== undefined){
-const _errs2 = errors;
-if(typeof data.sender_name !== "string"){
-validate177.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data2 = data.segments;
-const _errs4 = errors;
-if(errors === _errs4){
-if(Array.isArray(data2)){
-var valid1 = true;
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-const _errs6 = errors;
-if(!(validate24(data2[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs6 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate177.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate177.errors = vErrors;
-return errors === 0;
-}
-
-const rawOutgoingForwardedMessageInput = validate180;
-
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-const _errs1 = errors;
-if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_name !== undefined){
-const _errs2 = errors;
-if(typeof data.sender_name !== "string"){
-validate180.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data2 = data.segments;
-const _errs4 = errors;
-if(errors === _errs4){
-if(Array.isArray(data2)){
-var valid1 = true;
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-const _errs6 = errors;
-if(!(validate49(data2[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs6 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate180.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate180.errors = vErrors;
-return errors === 0;
-}
-
-const rawFriendEntity = validate183;
-
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.qid === undefined) && (missing0 = "qid"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.category === undefined) && (missing0 = "category"))){
-validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-const _errs1 = errors;
-if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nickname !== undefined){
-const _errs2 = errors;
-if(typeof data.nickname !== "string"){
-validate183.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sex !== undefined){
-let data2 = data.sex;
-const _errs4 = errors;
-if(typeof data2 !== "string"){
-validate183.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
-validate183.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema70.properties.sex.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.qid !== undefined){
-const _errs6 = errors;
-if(typeof data.qid !== "string"){
-validate183.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs8 = errors;
-if(typeof data.remark !== "string"){
-validate183.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.category !== undefined){
-const _errs10 = errors;
-if(!(validate137(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate183.errors = vErrors;
-return errors === 0;
-}
-
-const rawFriendCategoryEntity = validate186;
-
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.category_id === undefined) && (missing0 = "category_id")) || ((data.category_name === undefined) && (missing0 = "category_name"))){
-validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.category_id !== undefined){
-let data0 = data.category_id;
-const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate186.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-validate186.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.category_name !== undefined){
-const _errs3 = errors;
-if(typeof data.category_name !== "string"){
-validate186.errors = [{instancePath:instancePath+"/category_name",schemaPath:"#/properties/category_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate186.errors = vErrors;
-return errors === 0;
-}
-
-const rawGroupEntity = validate187;
-
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.created_time === undefined) && (missing0 = "created_time"))) || ((data.description === undefined) && (missing0 = "description"))) || ((data.question === undefined) && (missing0 = "question"))) || ((data.announcement === undefined) && (missing0 = "announcement"))){
-validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!(validate22(data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate187.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.member_count !== undefined){
-let data2 = data.member_count;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate187.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs4){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate187.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.max_member_count !== undefined){
-let data3 = data.max_member_count;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate187.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs6){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate187.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs8 = errors;
-if(typeof data.remark !== "string"){
-validate187.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.created_time !== undefined){
-let data5 = data.created_time;
-const _errs10 = errors;
-if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate187.errors = [{instancePath:instancePath+"/created_time",schemaPath:"#/properties/created_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs11 = errors;
-if(typeof data.description !== "string"){
-validate187.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.question !== undefined){
-const _errs13 = errors;
-if(typeof data.question !== "string"){
-validate187.errors = [{instancePath:instancePath+"/question",schemaPath:"#/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.announcement !== undefined){
-const _errs15 = errors;
-if(typeof data.announcement !== "string"){
-validate187.errors = [{instancePath:instancePath+"/announcement",schemaPath:"#/properties/announcement/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate187.errors = vErrors;
-return errors === 0;
-}
-
-const rawGroupMemberEntity = validate189;
-
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.card === undefined) && (missing0 = "card"))) || ((data.title === undefined) && (missing0 = "title"))) || ((data.level === undefined) && (missing0 = "level"))) || ((data.role === undefined) && (missing0 = "role"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.last_sent_time === undefined) && (missing0 = "last_sent_time"))){
-validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7842,7 +6732,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate189.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate167.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7855,11 +6745,11 @@ if(data.sex !== undefined){
 let data2 = data.sex;
 const _errs4 = errors;
 if(typeof data2 !== "string"){
-validate189.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate167.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
-validate189.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema74.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate167.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema77.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7883,7 +6773,7 @@ if(valid0){
 if(data.card !== undefined){
 const _errs7 = errors;
 if(typeof data.card !== "string"){
-validate189.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate167.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7895,7 +6785,7 @@ if(valid0){
 if(data.title !== undefined){
 const _errs9 = errors;
 if(typeof data.title !== "string"){
-validate189.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate167.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -7908,13 +6798,13 @@ if(data.level !== undefined){
 let data6 = data.level;
 const _errs11 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate189.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate167.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-validate189.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate167.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -7929,11 +6819,11 @@ if(data.role !== undefined){
 let data7 = data.role;
 const _errs13 = errors;
 if(typeof data7 !== "string"){
-validate189.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate167.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data7 === "owner") || (data7 === "admin")) || (data7 === "member"))){
-validate189.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema74.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate167.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema77.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -7946,7 +6836,7 @@ if(data.join_time !== undefined){
 let data8 = data.join_time;
 const _errs15 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate189.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate167.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -7959,7 +6849,7 @@ if(data.last_sent_time !== undefined){
 let data9 = data.last_sent_time;
 const _errs16 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate189.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate167.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -8010,7 +6900,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate189.errors = vErrors;
+validate167.errors = vErrors;
 return false;
 }
 else {
@@ -8042,25 +6932,2737 @@ var valid0 = true;
 }
 }
 else {
-validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate189.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMessageParams = validate192;
-const schema86 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["user_id","message"]};
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
+validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("group" !== data.message_scene){
+validate160.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate160.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate160.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate160.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+const _errs9 = errors;
+if(!(validate164(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_member !== undefined){
+const _errs10 = errors;
+if(!(validate167(data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate160.errors = vErrors;
+return errors === 0;
+}
+
+const schema78 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
+
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate171.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("temp" !== data.message_scene){
+validate171.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate171.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate171.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate171.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+let data7 = data.group;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(!(validate164(data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs12 = errors;
+if(data7 !== null){
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate171.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate171.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate171.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.message_scene;
+if(typeof tag0 == "string"){
+if(tag0 === "friend"){
+if(!(validate151(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group"){
+if(!(validate160(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "temp"){
+if(!(validate171(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate150.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate150.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
+return false;
+}
+}
+else {
+validate150.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate150.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingMessageInput = validate179;
+const schema79 = {"discriminator":{"propertyName":"message_scene"},"oneOf":[{"$ref":"#/$defs/IncomingFriendMessageInput"},{"$ref":"#/$defs/IncomingGroupMessageInput"},{"$ref":"#/$defs/IncomingTempMessageInput"}],"type":"object"};
+const schema80 = {"type":"object","properties":{"message_scene":{"const":"friend"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","friend"]};
+
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
+validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("friend" !== data.message_scene){
+validate180.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate180.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate180.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate113(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate180.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.friend !== undefined){
+const _errs9 = errors;
+if(!(validate155(data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate180.errors = vErrors;
+return errors === 0;
+}
+
+const schema81 = {"type":"object","properties":{"message_scene":{"const":"group"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"group":{"$ref":"#/$defs/GroupEntity"},"group_member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","group","group_member"]};
+
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
+validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("group" !== data.message_scene){
+validate185.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate185.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate185.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate113(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate185.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+const _errs9 = errors;
+if(!(validate164(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_member !== undefined){
+const _errs10 = errors;
+if(!(validate167(data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate185.errors = vErrors;
+return errors === 0;
+}
+
+const schema82 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"group":{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
+
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate191.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("temp" !== data.message_scene){
+validate191.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate191.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate191.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate113(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate191.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+let data7 = data.group;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(!(validate164(data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs12 = errors;
+if(data7 !== null){
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate191.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate191.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate191.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.message_scene;
+if(typeof tag0 == "string"){
+if(tag0 === "friend"){
+if(!(validate180(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group"){
+if(!(validate185(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "temp"){
+if(!(validate191(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate179.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate179.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
+return false;
+}
+}
+else {
+validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate179.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingFriendMessage = validate199;
+
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
+validate199.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("friend" !== data.message_scene){
+validate199.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate199.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate199.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate199.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.friend !== undefined){
+const _errs9 = errors;
+if(!(validate155(data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate199.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingFriendMessageInput = validate204;
+
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
+validate204.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("friend" !== data.message_scene){
+validate204.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate204.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate204.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate113(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate204.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.friend !== undefined){
+const _errs9 = errors;
+if(!(validate155(data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate204.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate204.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingGroupMessage = validate209;
+
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
+validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("group" !== data.message_scene){
+validate209.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate209.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate209.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate209.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+const _errs9 = errors;
+if(!(validate164(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_member !== undefined){
+const _errs10 = errors;
+if(!(validate167(data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate209.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingGroupMessageInput = validate215;
+
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
+validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("group" !== data.message_scene){
+validate215.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate215.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate215.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate113(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate215.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+const _errs9 = errors;
+if(!(validate164(data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_member !== undefined){
+const _errs10 = errors;
+if(!(validate167(data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate215.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingTempMessage = validate221;
+
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("temp" !== data.message_scene){
+validate221.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate221.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate221.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate82(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate221.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+let data7 = data.group;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(!(validate164(data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs12 = errors;
+if(data7 !== null){
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate221.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate221.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingTempMessageInput = validate226;
+
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("temp" !== data.message_scene){
+validate226.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate22(data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs3 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate226.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate22(data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data4 = data.time;
+const _errs5 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate226.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate113(data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate226.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+let data7 = data.group;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(!(validate164(data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs12 = errors;
+if(data7 !== null){
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate226.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate226.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingForwardedMessage = validate231;
+const schema89 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"sender_name":{"type":"string"},"avatar_url":{"type":"string"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}}},"required":["message_seq","sender_name","avatar_url","time","segments"]};
+
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_seq !== undefined){
+let data0 = data.message_seq;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate231.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_name !== undefined){
+const _errs2 = errors;
+if(typeof data.sender_name !== "string"){
+validate231.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar_url !== "string"){
+validate231.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data3 = data.time;
+const _errs6 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate231.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data4 = data.segments;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs9 = errors;
+if(!(validate82(data4[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs9 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate231.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate231.errors = vErrors;
+return errors === 0;
+}
+
+const rawIncomingForwardedMessageInput = validate233;
+const schema90 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"sender_name":{"type":"string"},"avatar_url":{"type":"string"},"time":{"qqwireInt64":true},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}}},"required":["message_seq","sender_name","avatar_url","time","segments"]};
+
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate233.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_seq !== undefined){
+let data0 = data.message_seq;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate233.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_name !== undefined){
+const _errs2 = errors;
+if(typeof data.sender_name !== "string"){
+validate233.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar_url !== "string"){
+validate233.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data3 = data.time;
+const _errs6 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate233.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data4 = data.segments;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs9 = errors;
+if(!(validate113(data4[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs9 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate233.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate233.errors = vErrors;
+return errors === 0;
+}
+
+const rawOutgoingForwardedMessage = validate235;
+
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate235.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_name !== undefined){
+const _errs2 = errors;
+if(typeof data.sender_name !== "string"){
+validate235.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data2 = data.segments;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data2)){
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate24(data2[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate235.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate235.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate235.errors = vErrors;
+return errors === 0;
+}
+
+const rawOutgoingForwardedMessageInput = validate238;
+
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate238.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_name !== undefined){
+const _errs2 = errors;
+if(typeof data.sender_name !== "string"){
+validate238.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data2 = data.segments;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data2)){
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate49(data2[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate238.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate238.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate238.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendEntity = validate241;
+
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.qid === undefined) && (missing0 = "qid"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.category === undefined) && (missing0 = "category"))){
+validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate241.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data2 = data.sex;
+const _errs4 = errors;
+if(typeof data2 !== "string"){
+validate241.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
+validate241.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema73.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.qid !== undefined){
+const _errs6 = errors;
+if(typeof data.qid !== "string"){
+validate241.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs8 = errors;
+if(typeof data.remark !== "string"){
+validate241.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.category !== undefined){
+const _errs10 = errors;
+if(!(validate157(data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate241.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendCategoryEntity = validate244;
+
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.category_id === undefined) && (missing0 = "category_id")) || ((data.category_name === undefined) && (missing0 = "category_name"))){
+validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.category_id !== undefined){
+let data0 = data.category_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate244.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate244.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.category_name !== undefined){
+const _errs3 = errors;
+if(typeof data.category_name !== "string"){
+validate244.errors = [{instancePath:instancePath+"/category_name",schemaPath:"#/properties/category_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate244.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupEntity = validate245;
+
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.created_time === undefined) && (missing0 = "created_time"))) || ((data.description === undefined) && (missing0 = "description"))) || ((data.question === undefined) && (missing0 = "question"))) || ((data.announcement === undefined) && (missing0 = "announcement"))){
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate22(data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.group_name !== "string"){
+validate245.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data2 = data.member_count;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate245.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate245.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+let data3 = data.max_member_count;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate245.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate245.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs8 = errors;
+if(typeof data.remark !== "string"){
+validate245.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.created_time !== undefined){
+let data5 = data.created_time;
+const _errs10 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate245.errors = [{instancePath:instancePath+"/created_time",schemaPath:"#/properties/created_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs11 = errors;
+if(typeof data.description !== "string"){
+validate245.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.question !== undefined){
+const _errs13 = errors;
+if(typeof data.question !== "string"){
+validate245.errors = [{instancePath:instancePath+"/question",schemaPath:"#/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.announcement !== undefined){
+const _errs15 = errors;
+if(typeof data.announcement !== "string"){
+validate245.errors = [{instancePath:instancePath+"/announcement",schemaPath:"#/properties/announcement/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate245.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMemberEntity = validate247;
+
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.card === undefined) && (missing0 = "card"))) || ((data.title === undefined) && (missing0 = "title"))) || ((data.level === undefined) && (missing0 = "level"))) || ((data.role === undefined) && (missing0 = "role"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.last_sent_time === undefined) && (missing0 = "last_sent_time"))){
+validate247.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate22(data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate247.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data2 = data.sex;
+const _errs4 = errors;
+if(typeof data2 !== "string"){
+validate247.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
+validate247.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema77.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs6 = errors;
+if(!(validate22(data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+const _errs7 = errors;
+if(typeof data.card !== "string"){
+validate247.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title !== undefined){
+const _errs9 = errors;
+if(typeof data.title !== "string"){
+validate247.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data6 = data.level;
+const _errs11 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate247.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs11){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+validate247.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role !== undefined){
+let data7 = data.role;
+const _errs13 = errors;
+if(typeof data7 !== "string"){
+validate247.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data7 === "owner") || (data7 === "admin")) || (data7 === "member"))){
+validate247.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema77.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_time !== undefined){
+let data8 = data.join_time;
+const _errs15 = errors;
+if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
+validate247.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_sent_time !== undefined){
+let data9 = data.last_sent_time;
+const _errs16 = errors;
+if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
+validate247.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shut_up_end_time !== undefined){
+let data10 = data.shut_up_end_time;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid1 = false;
+const _errs19 = errors;
+if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
+const err0 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs19 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs20 = errors;
+if(data10 !== null){
+const err1 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs20 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate247.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate247.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMessageParams = validate250;
+const schema97 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["user_id","message"]};
+
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate250.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8096,7 +9698,7 @@ break;
 }
 }
 else {
-validate192.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate250.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8109,25 +9711,25 @@ var valid0 = true;
 }
 }
 else {
-validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate250.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate192.errors = vErrors;
+validate250.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMessageResult = validate195;
-const schema87 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"time":{"qqwireInt64":true},"client_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]}},"required":["message_seq","time"]};
+const rawSendPrivateMessageResult = validate253;
+const schema98 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"time":{"qqwireInt64":true},"client_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]}},"required":["message_seq","time"]};
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.time === undefined) && (missing0 = "time"))){
-validate195.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8135,7 +9737,7 @@ if(data.message_seq !== undefined){
 let data0 = data.message_seq;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate195.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8148,7 +9750,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate195.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8199,7 +9801,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate195.errors = vErrors;
+validate253.errors = vErrors;
 return false;
 }
 else {
@@ -8223,25 +9825,25 @@ var valid0 = true;
 }
 }
 else {
-validate195.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate195.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMessageParams = validate196;
-const schema88 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["group_id","message"]};
+const rawSendGroupMessageParams = validate254;
+const schema99 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["group_id","message"]};
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8277,7 +9879,7 @@ break;
 }
 }
 else {
-validate196.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate254.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8290,25 +9892,25 @@ var valid0 = true;
 }
 }
 else {
-validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate196.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMessageResult = validate199;
-const schema89 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["message_seq","time"]};
+const rawSendGroupMessageResult = validate257;
+const schema100 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["message_seq","time"]};
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.time === undefined) && (missing0 = "time"))){
-validate199.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate257.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8316,7 +9918,7 @@ if(data.message_seq !== undefined){
 let data0 = data.message_seq;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate199.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate257.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8329,7 +9931,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate199.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate257.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8341,25 +9943,25 @@ var valid0 = true;
 }
 }
 else {
-validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate257.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate199.errors = vErrors;
+validate257.errors = vErrors;
 return errors === 0;
 }
 
-const rawRecallPrivateMessageParams = validate200;
-const schema90 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"client_seq":{"qqwireInt64":true}},"required":["user_id","message_seq"]};
+const rawRecallPrivateMessageParams = validate258;
+const schema101 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true},"client_seq":{"qqwireInt64":true}},"required":["user_id","message_seq"]};
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate200.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8379,7 +9981,7 @@ if(data.message_seq !== undefined){
 let data1 = data.message_seq;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate200.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate258.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8392,7 +9994,7 @@ if(data.client_seq !== undefined){
 let data2 = data.client_seq;
 const _errs3 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate200.errors = [{instancePath:instancePath+"/client_seq",schemaPath:"#/properties/client_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate258.errors = [{instancePath:instancePath+"/client_seq",schemaPath:"#/properties/client_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8405,25 +10007,25 @@ var valid0 = true;
 }
 }
 else {
-validate200.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate200.errors = vErrors;
+validate258.errors = vErrors;
 return errors === 0;
 }
 
-const rawRecallGroupMessageParams = validate202;
-const schema91 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true}},"required":["group_id","message_seq"]};
+const rawRecallGroupMessageParams = validate260;
+const schema102 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true}},"required":["group_id","message_seq"]};
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate202.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8443,7 +10045,7 @@ if(data.message_seq !== undefined){
 let data1 = data.message_seq;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate202.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate260.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8455,25 +10057,25 @@ var valid0 = true;
 }
 }
 else {
-validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate202.errors = vErrors;
+validate260.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMessageParams = validate204;
-const schema92 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true}},"required":["message_scene","peer_id","message_seq"]};
+const rawGetMessageParams = validate262;
+const schema103 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true}},"required":["message_scene","peer_id","message_seq"]};
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate204.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8505,7 +10107,7 @@ if(data.message_seq !== undefined){
 let data2 = data.message_seq;
 const _errs3 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate204.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate262.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8518,56 +10120,56 @@ var valid0 = true;
 }
 }
 else {
-validate204.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate204.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMessageResult = validate207;
-const schema93 = {"type":"object","properties":{"message":{"$ref":"#/$defs/IncomingMessage"}},"required":["message"]};
+const rawGetMessageResult = validate265;
+const schema104 = {"type":"object","properties":{"message":{"$ref":"#/$defs/IncomingMessage"}},"required":["message"]};
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message !== undefined){
-if(!(validate130(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate150(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate207.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMessagesParams = validate209;
-const schema94 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["message_scene","peer_id"]};
+const rawGetHistoryMessagesParams = validate267;
+const schema105 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["message_scene","peer_id"]};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8637,7 +10239,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate209.errors = vErrors;
+validate267.errors = vErrors;
 return false;
 }
 else {
@@ -8661,13 +10263,13 @@ if(data.limit !== undefined){
 let data3 = data.limit;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate209.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate267.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-validate209.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate267.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8683,25 +10285,25 @@ var valid0 = true;
 }
 }
 else {
-validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate209.errors = vErrors;
+validate267.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMessagesResult = validate212;
-const schema95 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_message_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]}},"required":["messages"]};
+const rawGetHistoryMessagesResult = validate270;
+const schema106 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_message_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]}},"required":["messages"]};
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate270.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8714,8 +10316,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate130(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate150(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -8725,7 +10327,7 @@ break;
 }
 }
 else {
-validate212.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate270.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8777,7 +10379,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate212.errors = vErrors;
+validate270.errors = vErrors;
 return false;
 }
 else {
@@ -8800,25 +10402,25 @@ var valid0 = true;
 }
 }
 else {
-validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate212.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryPrivateMessageParams = validate214;
-const schema96 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["user_id"]};
+const rawGetHistoryPrivateMessageParams = validate272;
+const schema107 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["user_id"]};
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate214.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8876,7 +10478,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate214.errors = vErrors;
+validate272.errors = vErrors;
 return false;
 }
 else {
@@ -8900,13 +10502,13 @@ if(data.limit !== undefined){
 let data2 = data.limit;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate214.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate272.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate214.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate272.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8921,25 +10523,25 @@ var valid0 = true;
 }
 }
 else {
-validate214.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate214.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryPrivateMessageResult = validate216;
-const schema97 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_start_message_seq":{"type":["string","null"]}},"required":["messages"]};
+const rawGetHistoryPrivateMessageResult = validate274;
+const schema108 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_start_message_seq":{"type":["string","null"]}},"required":["messages"]};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate274.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8952,8 +10554,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate130(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate150(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -8963,7 +10565,7 @@ break;
 }
 }
 else {
-validate216.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate274.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8977,7 +10579,7 @@ if(data.next_start_message_seq !== undefined){
 let data2 = data.next_start_message_seq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate216.errors = [{instancePath:instancePath+"/next_start_message_seq",schemaPath:"#/properties/next_start_message_seq/type",keyword:"type",params:{type: schema97.properties.next_start_message_seq.type},message:"must be string,null"}];
+validate274.errors = [{instancePath:instancePath+"/next_start_message_seq",schemaPath:"#/properties/next_start_message_seq/type",keyword:"type",params:{type: schema108.properties.next_start_message_seq.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8989,25 +10591,25 @@ var valid0 = true;
 }
 }
 else {
-validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate216.errors = vErrors;
+validate274.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryGroupMessageParams = validate218;
-const schema98 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["group_id"]};
+const rawGetHistoryGroupMessageParams = validate276;
+const schema109 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["group_id"]};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate218.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate276.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9065,7 +10667,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate218.errors = vErrors;
+validate276.errors = vErrors;
 return false;
 }
 else {
@@ -9089,13 +10691,13 @@ if(data.limit !== undefined){
 let data2 = data.limit;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate218.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate276.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate218.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate276.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -9110,25 +10712,25 @@ var valid0 = true;
 }
 }
 else {
-validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate276.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate218.errors = vErrors;
+validate276.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryGroupMessageResult = validate220;
-const schema99 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_start_message_seq":{"type":["string","null"]}},"required":["messages"]};
+const rawGetHistoryGroupMessageResult = validate278;
+const schema110 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_start_message_seq":{"type":["string","null"]}},"required":["messages"]};
 
-function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate220.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9141,8 +10743,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate130(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate150(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -9152,7 +10754,7 @@ break;
 }
 }
 else {
-validate220.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate278.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9166,7 +10768,7 @@ if(data.next_start_message_seq !== undefined){
 let data2 = data.next_start_message_seq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate220.errors = [{instancePath:instancePath+"/next_start_message_seq",schemaPath:"#/properties/next_start_message_seq/type",keyword:"type",params:{type: schema99.properties.next_start_message_seq.type},message:"must be string,null"}];
+validate278.errors = [{instancePath:instancePath+"/next_start_message_seq",schemaPath:"#/properties/next_start_message_seq/type",keyword:"type",params:{type: schema110.properties.next_start_message_seq.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -9178,118 +10780,118 @@ var valid0 = true;
 }
 }
 else {
-validate220.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate220.errors = vErrors;
+validate278.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetResourceTempUrlParams = validate222;
-const schema100 = {"type":"object","properties":{"resource_id":{"type":"string"}},"required":["resource_id"]};
+const rawGetResourceTempUrlParams = validate280;
+const schema111 = {"type":"object","properties":{"resource_id":{"type":"string"}},"required":["resource_id"]};
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.resource_id === undefined) && (missing0 = "resource_id")){
-validate222.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate280.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.resource_id !== undefined){
 if(typeof data.resource_id !== "string"){
-validate222.errors = [{instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate280.errors = [{instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate222.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate222.errors = vErrors;
+validate280.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetResourceTempUrlResult = validate223;
-const schema101 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+const rawGetResourceTempUrlResult = validate281;
+const schema112 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.url === undefined) && (missing0 = "url")){
-validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.url !== undefined){
 if(typeof data.url !== "string"){
-validate223.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate281.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate223.errors = vErrors;
+validate281.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardedMessagesParams = validate224;
-const schema102 = {"type":"object","properties":{"forward_id":{"type":"string"}},"required":["forward_id"]};
+const rawGetForwardedMessagesParams = validate282;
+const schema113 = {"type":"object","properties":{"forward_id":{"type":"string"}},"required":["forward_id"]};
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.forward_id === undefined) && (missing0 = "forward_id")){
-validate224.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.forward_id !== undefined){
 if(typeof data.forward_id !== "string"){
-validate224.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate282.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate224.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate224.errors = vErrors;
+validate282.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardedMessagesResult = validate225;
-const schema103 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingForwardedMessage"}}},"required":["messages"]};
+const rawGetForwardedMessagesResult = validate283;
+const schema114 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingForwardedMessage"}}},"required":["messages"]};
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate283.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9302,8 +10904,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate175(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate231(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -9313,7 +10915,7 @@ break;
 }
 }
 else {
-validate225.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate283.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9321,25 +10923,25 @@ return false;
 }
 }
 else {
-validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate225.errors = vErrors;
+validate283.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkMessageAsReadParams = validate227;
-const schema104 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true}},"required":["message_scene","peer_id","message_seq"]};
+const rawMarkMessageAsReadParams = validate285;
+const schema115 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":true}},"required":["message_scene","peer_id","message_seq"]};
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9371,7 +10973,7 @@ if(data.message_seq !== undefined){
 let data2 = data.message_seq;
 const _errs3 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate227.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate285.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -9384,11 +10986,11 @@ var valid0 = true;
 }
 }
 else {
-validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate227.errors = vErrors;
+validate285.errors = vErrors;
 return errors === 0;
 }
 
@@ -9410,12 +11012,14 @@ export const OutgoingForwardSegment = /* @__PURE__ */ makeValidator("OutgoingFor
 export const OutgoingForwardSegmentInput = /* @__PURE__ */ makeValidator("OutgoingForwardSegmentInput", rawOutgoingForwardSegmentInput);
 export const OutgoingLightAppSegment = /* @__PURE__ */ makeValidator("OutgoingLightAppSegment", rawOutgoingLightAppSegment);
 export const IncomingSegment = /* @__PURE__ */ makeValidator("IncomingSegment", rawIncomingSegment);
+export const IncomingSegmentInput = /* @__PURE__ */ makeValidator("IncomingSegmentInput", rawIncomingSegmentInput);
 export const UnknownIncomingSegment = /* @__PURE__ */ makeValidator("UnknownIncomingSegment", rawUnknownIncomingSegment);
 export const IncomingTextSegment = /* @__PURE__ */ makeValidator("IncomingTextSegment", rawIncomingTextSegment);
 export const IncomingMentionSegment = /* @__PURE__ */ makeValidator("IncomingMentionSegment", rawIncomingMentionSegment);
 export const IncomingMentionAllSegment = /* @__PURE__ */ makeValidator("IncomingMentionAllSegment", rawIncomingMentionAllSegment);
 export const IncomingFaceSegment = /* @__PURE__ */ makeValidator("IncomingFaceSegment", rawIncomingFaceSegment);
 export const IncomingReplySegment = /* @__PURE__ */ makeValidator("IncomingReplySegment", rawIncomingReplySegment);
+export const IncomingReplySegmentInput = /* @__PURE__ */ makeValidator("IncomingReplySegmentInput", rawIncomingReplySegmentInput);
 export const IncomingImageSegment = /* @__PURE__ */ makeValidator("IncomingImageSegment", rawIncomingImageSegment);
 export const IncomingRecordSegment = /* @__PURE__ */ makeValidator("IncomingRecordSegment", rawIncomingRecordSegment);
 export const IncomingVideoSegment = /* @__PURE__ */ makeValidator("IncomingVideoSegment", rawIncomingVideoSegment);
@@ -9425,10 +11029,15 @@ export const IncomingMarketFaceSegment = /* @__PURE__ */ makeValidator("Incoming
 export const IncomingLightAppSegment = /* @__PURE__ */ makeValidator("IncomingLightAppSegment", rawIncomingLightAppSegment);
 export const IncomingXmlSegment = /* @__PURE__ */ makeValidator("IncomingXmlSegment", rawIncomingXmlSegment);
 export const IncomingMessage = /* @__PURE__ */ makeValidator("IncomingMessage", rawIncomingMessage);
+export const IncomingMessageInput = /* @__PURE__ */ makeValidator("IncomingMessageInput", rawIncomingMessageInput);
 export const IncomingFriendMessage = /* @__PURE__ */ makeValidator("IncomingFriendMessage", rawIncomingFriendMessage);
+export const IncomingFriendMessageInput = /* @__PURE__ */ makeValidator("IncomingFriendMessageInput", rawIncomingFriendMessageInput);
 export const IncomingGroupMessage = /* @__PURE__ */ makeValidator("IncomingGroupMessage", rawIncomingGroupMessage);
+export const IncomingGroupMessageInput = /* @__PURE__ */ makeValidator("IncomingGroupMessageInput", rawIncomingGroupMessageInput);
 export const IncomingTempMessage = /* @__PURE__ */ makeValidator("IncomingTempMessage", rawIncomingTempMessage);
+export const IncomingTempMessageInput = /* @__PURE__ */ makeValidator("IncomingTempMessageInput", rawIncomingTempMessageInput);
 export const IncomingForwardedMessage = /* @__PURE__ */ makeValidator("IncomingForwardedMessage", rawIncomingForwardedMessage);
+export const IncomingForwardedMessageInput = /* @__PURE__ */ makeValidator("IncomingForwardedMessageInput", rawIncomingForwardedMessageInput);
 export const OutgoingForwardedMessage = /* @__PURE__ */ makeValidator("OutgoingForwardedMessage", rawOutgoingForwardedMessage);
 export const OutgoingForwardedMessageInput = /* @__PURE__ */ makeValidator("OutgoingForwardedMessageInput", rawOutgoingForwardedMessageInput);
 export const FriendEntity = /* @__PURE__ */ makeValidator("FriendEntity", rawFriendEntity);

@@ -68,6 +68,7 @@ export const protocol = {
       "description": "API 不存在（对应 HTTP 404），仅出现在 WebSocket 上"
     }
   },
+  retcodeRanges: [],
   httpStatus: {
     "400": {
       "name": "BAD_REQUEST",

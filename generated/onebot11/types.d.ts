@@ -60,6 +60,12 @@ export interface Sender<I64 extends Int64Repr = number> {
  */
 export type Message = string | Segment | Segment[];
 /**
+ * 消息：CQ 码字符串、单个消息段对象（仅发送时）或消息段数组
+ * A message, as a CQ-code string, a single segment object (sending only) or an array of segments
+ * Input shape of `Message`: fields with a default may be omitted.
+ */
+export type MessageInput = string | SegmentInput | SegmentInput[];
+/**
  * 布尔型参数，可为 0/1、no/yes、false/true（CQ 码中为字符串）
  * Boolean-ish parameter; 0/1, no/yes or false/true (a string in CQ code)
  */
@@ -81,6 +87,13 @@ export interface UnknownSegment {
  * Divergence: The spec says "almost all data values are strings" so they round-trip through CQ code, but implementations accept numbers as well (go-cqhttp turns them into strings, Shamrock sends numbers and booleans). Numeric-ish fields therefore accept `[string, integer]`; boolean-ish fields use CqBool. Unknown segment types are kept (x-unknown: keep).
  */
 export type Segment = TextSegment | FaceSegment | ImageSegment | RecordSegment | VideoSegment | AtSegment | RpsSegment | DiceSegment | ShakeSegment | PokeSegment | AnonymousSegment | ShareSegment | ContactSegment | LocationSegment | MusicSegment | ReplySegment | ForwardSegment | NodeSegment | XmlSegment | JsonSegment | UnknownSegment;
+/**
+ * 消息段
+ * Message segment, tagged by `type`
+ * Divergence: The spec says "almost all data values are strings" so they round-trip through CQ code, but implementations accept numbers as well (go-cqhttp turns them into strings, Shamrock sends numbers and booleans). Numeric-ish fields therefore accept `[string, integer]`; boolean-ish fields use CqBool. Unknown segment types are kept (x-unknown: keep).
+ * Input shape of `Segment`: fields with a default may be omitted.
+ */
+export type SegmentInput = TextSegment | FaceSegment | ImageSegment | RecordSegment | VideoSegment | AtSegment | RpsSegment | DiceSegment | ShakeSegment | PokeSegment | AnonymousSegment | ShareSegment | ContactSegment | LocationSegment | MusicSegment | ReplySegment | ForwardSegment | NodeSegmentInput | XmlSegment | JsonSegment | UnknownSegment;
 
 /**
  * 纯文本
@@ -496,6 +509,16 @@ export interface NodeSegment {
 }
 
 /**
+ * 合并转发节点（引用已有消息）或合并转发自定义节点
+ * Forward node, either referencing an existing message or a custom node
+ * Input shape of `NodeSegment`: fields with a default may be omitted.
+ */
+export interface NodeSegmentInput {
+  type: 'node';
+  data: NodeReferenceData | NodeCustomDataInput;
+}
+
+/**
  * 合并转发节点：转发已有消息
  * Forward node that forwards an existing message
  */
@@ -527,6 +550,29 @@ export interface NodeCustomData {
    * Message content, any form accepted for `message` when sending
    */
   content: Message;
+}
+
+/**
+ * 合并转发自定义节点
+ * Custom forward node
+ * Input shape of `NodeCustomData`: fields with a default may be omitted.
+ */
+export interface NodeCustomDataInput {
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: string | number;
+  /**
+   * 发送者昵称
+   * Sender nickname
+   */
+  nickname: string;
+  /**
+   * 消息内容，支持发送消息时的 message 数据类型
+   * Message content, any form accepted for `message` when sending
+   */
+  content: MessageInput;
 }
 
 /**
@@ -570,7 +616,7 @@ export interface SendPrivateMsgParams<I64 extends Int64Repr = number> {
    * 要发送的内容
    * Content to send
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 消息内容是否作为纯文本发送（即不解析 CQ 码），只在 message 字段是字符串时有效
    * Send the content as plain text (do not parse CQ codes); only when message is a string
@@ -604,7 +650,7 @@ export interface SendGroupMsgParams<I64 extends Int64Repr = number> {
    * 要发送的内容
    * Content to send
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 消息内容是否作为纯文本发送（即不解析 CQ 码），只在 message 字段是字符串时有效
    * Send the content as plain text (do not parse CQ codes); only when message is a string
@@ -648,7 +694,7 @@ export interface SendMsgParams<I64 extends Int64Repr = number> {
    * 要发送的内容
    * Content to send
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 消息内容是否作为纯文本发送（即不解析 CQ 码），只在 message 字段是字符串时有效
    * Send the content as plain text (do not parse CQ codes); only when message is a string

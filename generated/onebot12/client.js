@@ -116,6 +116,68 @@ export const protocol = {
       "description": "我不想干了：一位 OneBot 实现决定罢工（36xxx 段，低三位可以由 OneBot 实现自行定义）"
     }
   },
+  retcodeRanges: [
+    {
+      "from": 10000,
+      "to": 19999,
+      "name": "REQUEST_ERROR",
+      "description": "动作请求错误（类似 HTTP 的 4xx 客户端错误）"
+    },
+    {
+      "from": 20000,
+      "to": 29999,
+      "name": "HANDLER_ERROR",
+      "description": "动作处理器错误（类似 HTTP 的 5xx 服务端错误）"
+    },
+    {
+      "from": 31000,
+      "to": 31999,
+      "name": "DATABASE_ERROR",
+      "description": "数据库错误"
+    },
+    {
+      "from": 32000,
+      "to": 32999,
+      "name": "FILESYSTEM_ERROR",
+      "description": "文件系统错误"
+    },
+    {
+      "from": 33000,
+      "to": 33999,
+      "name": "NETWORK_ERROR",
+      "description": "网络错误"
+    },
+    {
+      "from": 34000,
+      "to": 34999,
+      "name": "PLATFORM_ERROR",
+      "description": "机器人平台错误"
+    },
+    {
+      "from": 35000,
+      "to": 35999,
+      "name": "LOGIC_ERROR",
+      "description": "动作逻辑错误"
+    },
+    {
+      "from": 36000,
+      "to": 36999,
+      "name": "I_AM_TIRED",
+      "description": "我不想干了"
+    },
+    {
+      "from": 40000,
+      "to": 59999,
+      "name": "RESERVED",
+      "description": "保留错误段，OneBot 实现不应该使用"
+    },
+    {
+      "from": 60000,
+      "to": 99999,
+      "name": "IMPLEMENTATION_DEFINED",
+      "description": "其它错误段：对于 3xxxx 无法涵盖的情形，OneBot 实现可以自由使用"
+    }
+  ],
   httpStatus: {
     "401": {
       "name": "UNAUTHORIZED",

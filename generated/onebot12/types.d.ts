@@ -112,11 +112,111 @@ export interface MessageEvent {
 }
 
 /**
+ * 消息事件（`type` 为 `message`），`get_message` 若存在返回对应 MessageEvent
+ * A message event (`type` is `message`): private (`user_id`), group (`group_id`), channel (`guild_id` + `channel_id`) or an extended `detail_type`. `get_message` returns the matching MessageEvent.
+ * Divergence: The released spec requires `self: {platform, user_id}` on every non-meta event, while the get_message example of PR #166 (copied by the seed) and older spec pages use the pre-release top-level `impl`, `platform` and `self_id` instead. Both forms are accepted: `self` is optional here and the legacy fields are kept (marked deprecated). One struct covers private/group/channel; `group_id`, `guild_id` and `channel_id` are optional and depend on `detail_type`. Prefixed extension fields (e.g. `qq.nickname`) are kept as unknown properties.
+ * Input shape of `MessageEvent`: fields with a default may be omitted.
+ */
+export interface MessageEventInput {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (required on non-meta events by the released spec)
+   */
+  self?: Self;
+  /**
+   * OneBot 实现名称
+   * OneBot implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now `self.platform`)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now `self.user_id`)
+   * @deprecated
+   */
+  self_id?: string;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒，建议优先采用聊天平台给出的时间，其次采用实现中创建事件对象的时间
+   * Event time (Unix timestamp, seconds, float64); preferably the platform's time
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型，消息事件为 `message`
+   * Event type; `message` for message events
+   */
+  type: 'message';
+  /**
+   * 事件详细类型：`private`（私聊消息）、`group`（群消息）、`channel`（频道消息）或带前缀的扩展类型
+   * Detail type — `private`, `group`, `channel` or a prefixed extension (e.g. `qq.discuss`)
+   */
+  detail_type: string;
+  /**
+   * 事件子类型（详细类型的下一级类型），没有给出时可以为空字符串
+   * Sub type (one level below detail_type); may be an empty string
+   */
+  sub_type: string;
+  /**
+   * 消息唯一 ID
+   * Unique message ID
+   */
+  message_id: string;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * 消息内容的替代表示, 可以为空
+   * Plain-text rendering of the message; may be empty
+   */
+  alt_message: string;
+  /**
+   * 用户 ID
+   * Sender user ID (a fixed value for anonymous or system messages, documented by the implementation)
+   */
+  user_id: string;
+  /**
+   * 群 ID
+   * Group ID (`detail_type` group)
+   */
+  group_id?: string;
+  /**
+   * 群组 ID
+   * Guild ID (`detail_type` channel)
+   */
+  guild_id?: string;
+  /**
+   * 频道 ID
+   * Channel ID (`detail_type` channel)
+   */
+  channel_id?: string;
+}
+
+/**
  * 消息内容。在 OneBot 实现传给应用端的事件字段和动作响应数据中，消息数据类型必须是消息段数组/列表
  * Message content: an array of segments. Events and action responses always carry an array.
  * Divergence: type.md lets action params carry a single segment or a plain string instead of an array (a string means one text segment). qqwire always sends, and validates, the array form (the form the spec recommends and the only one allowed in events and responses); the single-segment and string shorthands are not modelled.
  */
 export type Message = Segment[];
+/**
+ * 消息内容。在 OneBot 实现传给应用端的事件字段和动作响应数据中，消息数据类型必须是消息段数组/列表
+ * Message content: an array of segments. Events and action responses always carry an array.
+ * Divergence: type.md lets action params carry a single segment or a plain string instead of an array (a string means one text segment). qqwire always sends, and validates, the array form (the form the spec recommends and the only one allowed in events and responses); the single-segment and string shorthands are not modelled.
+ * Input shape of `Message`: fields with a default may be omitted.
+ */
+export type MessageInput = SegmentInput[];
 
 /** Delivered in place of a Segment whose `type` is unknown, so newer servers do not break older clients. */
 export interface UnknownSegment {
@@ -134,6 +234,13 @@ export interface UnknownSegment {
  * Divergence: Extension rule (rules.md): implementations may add segment types named `<prefix>.<type>` (prefix `[_a-z]+`, e.g. `qq.face`; the onebot-types fixtures use `ob11.*`), whose `data` must not use the key `type`; they may also add prefixed parameters to standard segments (e.g. `dc.url` in an image's data). Unknown segment types are therefore kept rather than rejected, and segment `data` objects keep unknown properties.
  */
 export type Segment = TextSegment | MentionSegment | MentionAllSegment | ImageSegment | VoiceSegment | AudioSegment | VideoSegment | FileSegment | LocationSegment | ReplySegment | UnknownSegment;
+/**
+ * 消息段，必须包含 `type`（消息段名称）和 `data`（消息段参数）字段
+ * A message segment: `type` (segment name) plus `data` (segment parameters). Extension segments use a prefixed type such as `qq.face` and are kept by `x-unknown: keep`.
+ * Divergence: Extension rule (rules.md): implementations may add segment types named `<prefix>.<type>` (prefix `[_a-z]+`, e.g. `qq.face`; the onebot-types fixtures use `ob11.*`), whose `data` must not use the key `type`; they may also add prefixed parameters to standard segments (e.g. `dc.url` in an image's data). Unknown segment types are therefore kept rather than rejected, and segment `data` objects keep unknown properties.
+ * Input shape of `Segment`: fields with a default may be omitted.
+ */
+export type SegmentInput = TextSegment | MentionSegment | MentionAllSegment | ImageSegment | VoiceSegment | AudioSegment | VideoSegment | FileSegment | LocationSegment | ReplySegment | UnknownSegment;
 
 /**
  * 纯文本
@@ -343,7 +450,7 @@ export interface SendMessageParams {
    * 消息内容
    * Message content (array of segments)
    */
-  message: Message;
+  message: MessageInput;
 }
 
 /** Result of `send_message`. */

@@ -7,8 +7,11 @@ type AnyInt64 = number | bigint | string;
 
 export declare const Self: Validator<T.Self>;
 export declare const MessageEvent: Validator<T.MessageEvent>;
+export declare const MessageEventInput: Validator<T.MessageEventInput>;
 export declare const Message: Validator<T.Message>;
+export declare const MessageInput: Validator<T.MessageInput>;
 export declare const Segment: Validator<T.Segment>;
+export declare const SegmentInput: Validator<T.SegmentInput>;
 export declare const UnknownSegment: Validator<T.UnknownSegment>;
 export declare const TextSegment: Validator<T.TextSegment>;
 export declare const MentionSegment: Validator<T.MentionSegment>;

@@ -543,6 +543,7 @@ export const protocol = {
       "description": "消息被去重，请检查请求msgseq（相同的 msg_id + msg_seq 重复发送；见 AstrBot#4382、botpy#235；官方错误码表未列出）"
     }
   },
+  retcodeRanges: [],
   httpStatus: {
     "201": {
       "name": "ASYNC_CREATED",

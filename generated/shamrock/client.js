@@ -120,6 +120,7 @@ export const protocol = {
       "description": "我不想干了"
     }
   },
+  retcodeRanges: [],
   httpStatus: {},
   actions: {
     "send_private_msg": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },

@@ -70,6 +70,12 @@ export interface Sender<I64 extends Int64Repr = number> {
  */
 export type Message = string | Segment | Segment[];
 /**
+ * 消息：CQ 码字符串、单个消息段对象（仅发送时）或消息段数组
+ * A message, as a CQ-code string, a single segment object (sending only) or an array of segments
+ * Input shape of `Message`: fields with a default may be omitted.
+ */
+export type MessageInput = string | SegmentInput | SegmentInput[];
+/**
  * 布尔型参数，可为 0/1、no/yes、false/true（CQ 码中为字符串）
  * Boolean-ish parameter; 0/1, no/yes or false/true (a string in CQ code)
  */
@@ -91,6 +97,13 @@ export interface UnknownSegment {
  * Divergence: Shamrock accepts and sends segment data values as numbers or booleans as well as strings (docs examples: "id": 351, "big": true). Segment set follows docs/message/*.md and the code's makerMap (send) and NtMsgElementConverter (receive). Removed: xml (not implemented; the docs say so) and shake (neither in the makerMap nor in the converter). `pic` and `voice` are accepted on send as aliases of image and record (not modelled as separate variants). rps and dice still work but are deprecated under NTQQ.
  */
 export type Segment = TextSegment | FaceSegment | BubbleFaceSegment | ImageSegment | RecordSegment | VideoSegment | AtSegment | RpsSegment | DiceSegment | NewRpsSegment | NewDiceSegment | BasketballSegment | PokeSegment | TouchSegment | AnonymousSegment | ShareSegment | ContactSegment | LocationSegment | MusicSegment | WeatherSegment | ReplySegment | ForwardSegment | NodeSegment | JsonSegment | GiftSegment | MarkdownSegment | ButtonSegment | InlineKeyboardSegment | MfaceSegment | FileSegment | UnknownSegment;
+/**
+ * 消息段
+ * Message segment, tagged by `type`
+ * Divergence: Shamrock accepts and sends segment data values as numbers or booleans as well as strings (docs examples: "id": 351, "big": true). Segment set follows docs/message/*.md and the code's makerMap (send) and NtMsgElementConverter (receive). Removed: xml (not implemented; the docs say so) and shake (neither in the makerMap nor in the converter). `pic` and `voice` are accepted on send as aliases of image and record (not modelled as separate variants). rps and dice still work but are deprecated under NTQQ.
+ * Input shape of `Segment`: fields with a default may be omitted.
+ */
+export type SegmentInput = TextSegment | FaceSegment | BubbleFaceSegment | ImageSegment | RecordSegment | VideoSegment | AtSegment | RpsSegment | DiceSegment | NewRpsSegment | NewDiceSegment | BasketballSegment | PokeSegment | TouchSegment | AnonymousSegment | ShareSegment | ContactSegment | LocationSegment | MusicSegment | WeatherSegment | ReplySegment | ForwardSegment | NodeSegmentInput | JsonSegment | GiftSegment | MarkdownSegment | ButtonSegment | InlineKeyboardSegment | MfaceSegment | FileSegment | UnknownSegment;
 
 /**
  * 纯文本
@@ -571,6 +584,17 @@ export interface NodeSegment {
 }
 
 /**
+ * 合并转发消息节点：引用消息 {id} 或自定义消息 {content}
+ * Forward node referencing a message {id} or carrying custom content {content}
+ * Divergence: Unlike go-cqhttp, Shamrock cannot customise the sender's uin and nickname of a node (docs), so a node is either {id} (message id, number or string) or {content}.
+ * Input shape of `NodeSegment`: fields with a default may be omitted.
+ */
+export interface NodeSegmentInput {
+  type: 'node';
+  data: NodeReferenceData | NodeContentDataInput;
+}
+
+/**
  * 合并转发节点：转发已有消息
  * Forward node that forwards an existing message
  */
@@ -602,6 +626,29 @@ export interface NodeCustomData {
    * Message content, any form accepted for `message` when sending
    */
   content: Message;
+}
+
+/**
+ * 合并转发自定义节点
+ * Custom forward node
+ * Input shape of `NodeCustomData`: fields with a default may be omitted.
+ */
+export interface NodeCustomDataInput {
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: string | number;
+  /**
+   * 发送者昵称
+   * Sender nickname
+   */
+  nickname: string;
+  /**
+   * 消息内容，支持发送消息时的 message 数据类型
+   * Message content, any form accepted for `message` when sending
+   */
+  content: MessageInput;
 }
 
 /**
@@ -666,6 +713,71 @@ export interface MessageDetail<I64 extends Int64Repr = number> {
    * Message content (array of segments)
    */
   message: Message;
+  /**
+   * 群号
+   * Group number (group messages)
+   */
+  group_id?: I64;
+  /**
+   * 消息目标（私聊）
+   * Target (private messages)
+   */
+  target_id?: I64;
+  /**
+   * 消息接收者，群聊是群号，私聊时是目标QQ
+   * Peer; the group number for a group, the other QQ for a private chat (what other frameworks call target_id)
+   */
+  peer_id: I64;
+}
+
+/**
+ * 消息
+ * A stored message (get_msg, histories, forward content)
+ * Divergence: The docs type real_id as int32; the code (MessageDetail) uses a Kotlin Long, so it is int64 here. The code also returns message_id_qq (the QQNT 64-bit msgId, around 7e18, beyond 2^53) and message_seq, which the docs do not list. group_id is 0/absent for private messages and target_id for group ones.
+ * Input shape of `MessageDetail`: fields with a default may be omitted.
+ */
+export interface MessageDetailInput<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Send time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 消息类型
+   * Message type (private, group, …)
+   */
+  message_type: string;
+  /**
+   * 消息 ID
+   * Message id (int32 hash)
+   */
+  message_id: number;
+  /**
+   * 真实 ID
+   * Real id (message sequence)
+   */
+  real_id: I64;
+  /**
+   * 消息序号（代码返回，文档未列出）
+   * Message sequence (returned by the code, not documented)
+   */
+  message_seq?: I64;
+  /**
+   * QQNT 消息 ID（msgId，64 位，可能超过 2^53；代码返回，文档未列出）
+   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented)
+   */
+  message_id_qq?: I64;
+  /**
+   * 发送人信息
+   * Sender
+   */
+  sender: Sender<I64>;
+  /**
+   * 消息体
+   * Message content (array of segments)
+   */
+  message: MessageInput;
   /**
    * 群号
    * Group number (group messages)
@@ -953,6 +1065,19 @@ export interface NodeContentData {
   content: Message;
 }
 
+/**
+ * 合并转发自定义消息节点（无法自定义发送者 QQ 号与昵称）
+ * Custom forward node; the sender's uin and nickname cannot be customised
+ * Input shape of `NodeContentData`: fields with a default may be omitted.
+ */
+export interface NodeContentDataInput {
+  /**
+   * 消息内容
+   * Message content
+   */
+  content: MessageInput;
+}
+
 /** Params of `send_private_msg`. */
 export interface SendPrivateMsgParams<I64 extends Int64Repr = number> {
   /**
@@ -964,7 +1089,7 @@ export interface SendPrivateMsgParams<I64 extends Int64Repr = number> {
    * 消息内容
    * Content (CQ string, one segment object or a segment array)
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 发送临时会话消息时才需要，临时会话时需要共同群聊
    * Only for a temporary session; a group both are in
@@ -1016,7 +1141,7 @@ export interface SendGroupMsgParams<I64 extends Int64Repr = number> {
    * 消息内容
    * Content (CQ string, one segment object or a segment array)
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 是否解析 CQ 码（true为不解析）。
    * true sends a string message as plain text (CQ codes not parsed)
@@ -1083,7 +1208,7 @@ export interface SendMsgParams<I64 extends Int64Repr = number> {
    * 消息内容
    * Content (CQ string, one segment object or a segment array)
    */
-  message: Message;
+  message: MessageInput;
   /**
    * 是否解析 CQ 码（true为不解析）。
    * true sends a string message as plain text (CQ codes not parsed)
@@ -1268,7 +1393,7 @@ export interface SendGroupForwardMsgParams<I64 extends Int64Repr = number> {
    * 合并转发消息集
    * Forward nodes
    */
-  messages: NodeSegment[];
+  messages: NodeSegmentInput[];
 }
 
 /** Params of `send_private_forward_msg`. */
@@ -1282,7 +1407,7 @@ export interface SendPrivateForwardMsgParams<I64 extends Int64Repr = number> {
    * 合并转发消息集
    * Forward nodes
    */
-  messages: NodeSegment[];
+  messages: NodeSegmentInput[];
 }
 
 /** Every OpenShamrock action by wire name, with its params and result types. */

@@ -3136,7 +3136,7 @@ validate72.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object"}},"required":["type","raw"]};
+const schema45 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]};
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3164,9 +3164,26 @@ if(valid0){
 if(data.raw !== undefined){
 let data1 = data.raw;
 const _errs2 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.type === undefined) && (missing1 = "type")){
+validate73.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.type !== undefined){
+if(typeof data1.type !== "string"){
+validate73.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
 validate73.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
+}
 }
 var valid0 = _errs2 === errors;
 }
@@ -3503,22 +3520,559 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-const rawCqBool = validate107;
+const rawMessageInput = validate107;
+const schema46 = {"oneOf":[{"type":"string"},{"$ref":"#/$defs/SegmentInput"},{"type":"array","items":{"$ref":"#/$defs/SegmentInput"}}]};
+const schema47 = {"if":{"type":"object","properties":{"type":{"enum":["text","face","bubble_face","image","record","video","at","rps","dice","new_rps","new_dice","basketball","poke","touch","anonymous","share","contact","location","music","weather","reply","forward","node","json","gift","markdown","button","inline_keyboard","mface","file","unknown"]}},"required":["type"]},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/TextSegment"},{"$ref":"#/$defs/FaceSegment"},{"$ref":"#/$defs/BubbleFaceSegment"},{"$ref":"#/$defs/ImageSegment"},{"$ref":"#/$defs/RecordSegment"},{"$ref":"#/$defs/VideoSegment"},{"$ref":"#/$defs/AtSegment"},{"$ref":"#/$defs/RpsSegment"},{"$ref":"#/$defs/DiceSegment"},{"$ref":"#/$defs/NewRpsSegment"},{"$ref":"#/$defs/NewDiceSegment"},{"$ref":"#/$defs/BasketballSegment"},{"$ref":"#/$defs/PokeSegment"},{"$ref":"#/$defs/TouchSegment"},{"$ref":"#/$defs/AnonymousSegment"},{"$ref":"#/$defs/ShareSegment"},{"$ref":"#/$defs/ContactSegment"},{"$ref":"#/$defs/LocationSegment"},{"$ref":"#/$defs/MusicSegment"},{"$ref":"#/$defs/WeatherSegment"},{"$ref":"#/$defs/ReplySegment"},{"$ref":"#/$defs/ForwardSegment"},{"$ref":"#/$defs/NodeSegmentInput"},{"$ref":"#/$defs/JsonSegment"},{"$ref":"#/$defs/GiftSegment"},{"$ref":"#/$defs/MarkdownSegment"},{"$ref":"#/$defs/ButtonSegment"},{"$ref":"#/$defs/InlineKeyboardSegment"},{"$ref":"#/$defs/MfaceSegment"},{"$ref":"#/$defs/FileSegment"},{"$ref":"#/$defs/UnknownSegment"}]},"else":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}};
+const schema48 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"$ref":"#/$defs/NodeReferenceData"},{"$ref":"#/$defs/NodeContentDataInput"}]}},"required":["type","data"]};
+const schema49 = {"type":"object","properties":{"content":{"$ref":"#/$defs/MessageInput"}},"required":["content"]};
+const wrapper1 = {validate: validate107};
+
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(!(wrapper1.validate(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? wrapper1.validate.errors : vErrors.concat(wrapper1.validate.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate111.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate109.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("node" !== data.type){
+validate109.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!(validate62(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(!(validate111(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+validate109.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate109.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = true;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+let data0 = data.type;
+if(!(((((((((((((((((((((((((((((((data0 === "text") || (data0 === "face")) || (data0 === "bubble_face")) || (data0 === "image")) || (data0 === "record")) || (data0 === "video")) || (data0 === "at")) || (data0 === "rps")) || (data0 === "dice")) || (data0 === "new_rps")) || (data0 === "new_dice")) || (data0 === "basketball")) || (data0 === "poke")) || (data0 === "touch")) || (data0 === "anonymous")) || (data0 === "share")) || (data0 === "contact")) || (data0 === "location")) || (data0 === "music")) || (data0 === "weather")) || (data0 === "reply")) || (data0 === "forward")) || (data0 === "node")) || (data0 === "json")) || (data0 === "gift")) || (data0 === "markdown")) || (data0 === "button")) || (data0 === "inline_keyboard")) || (data0 === "mface")) || (data0 === "file")) || (data0 === "unknown"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "text"){
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "face"){
+if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "bubble_face"){
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "image"){
+if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "record"){
+if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "video"){
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "at"){
+if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "rps"){
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "dice"){
+if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "new_rps"){
+if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "new_dice"){
+if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "basketball"){
+if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "poke"){
+if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "touch"){
+if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "anonymous"){
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "share"){
+if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "contact"){
+if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "location"){
+if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "music"){
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "weather"){
+if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "reply"){
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "forward"){
+if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "node"){
+if(!(validate109(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "json"){
+if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "gift"){
+if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "markdown"){
+if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "button"){
+if(!(validate69(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "inline_keyboard"){
+if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "mface"){
+if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "file"){
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "unknown"){
+if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate108.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate108.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+return false;
+}
+}
+else {
+validate108.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs38 = errors;
+if(errors === _errs38){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.type === undefined) && (missing1 = "type")){
+validate108.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+if(typeof data.type !== "string"){
+validate108.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate108.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs38 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate108.errors = vErrors;
+return false;
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(((typeof data !== "string") && (!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data))))) && (typeof data !== "boolean")){
-validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema12.type},message:"must be string,integer,boolean"}];
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(!(validate108(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+}
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data)){
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate108(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 2;
+}
+}
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate107.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
 }
 validate107.errors = vErrors;
 return errors === 0;
 }
 
-const rawSegment = validate108;
+const rawCqBool = validate146;
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(((typeof data !== "string") && (!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data))))) && (typeof data !== "boolean")){
+validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema12.type},message:"must be string,integer,boolean"}];
+return false;
+}
+validate146.errors = vErrors;
+return errors === 0;
+}
+
+const rawSegment = validate147;
+
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3712,41 +4266,354 @@ errors = vErrors.length;
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate147.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate147.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate108.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
 
-const rawUnknownSegment = validate140;
+const rawSegmentInput = validate179;
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = true;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.type !== undefined){
+let data0 = data.type;
+if(!(((((((((((((((((((((((((((((((data0 === "text") || (data0 === "face")) || (data0 === "bubble_face")) || (data0 === "image")) || (data0 === "record")) || (data0 === "video")) || (data0 === "at")) || (data0 === "rps")) || (data0 === "dice")) || (data0 === "new_rps")) || (data0 === "new_dice")) || (data0 === "basketball")) || (data0 === "poke")) || (data0 === "touch")) || (data0 === "anonymous")) || (data0 === "share")) || (data0 === "contact")) || (data0 === "location")) || (data0 === "music")) || (data0 === "weather")) || (data0 === "reply")) || (data0 === "forward")) || (data0 === "node")) || (data0 === "json")) || (data0 === "gift")) || (data0 === "markdown")) || (data0 === "button")) || (data0 === "inline_keyboard")) || (data0 === "mface")) || (data0 === "file")) || (data0 === "unknown"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.type;
+if(typeof tag0 == "string"){
+if(tag0 === "text"){
+if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "face"){
+if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "bubble_face"){
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "image"){
+if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "record"){
+if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "video"){
+if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "at"){
+if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "rps"){
+if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "dice"){
+if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "new_rps"){
+if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "new_dice"){
+if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "basketball"){
+if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "poke"){
+if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "touch"){
+if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "anonymous"){
+if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "share"){
+if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "contact"){
+if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "location"){
+if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "music"){
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "weather"){
+if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "reply"){
+if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "forward"){
+if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "node"){
+if(!(validate109(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "json"){
+if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "gift"){
+if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "markdown"){
+if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "button"){
+if(!(validate69(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "inline_keyboard"){
+if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "mface"){
+if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "file"){
+if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "unknown"){
+if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate179.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate179.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+return false;
+}
+}
+else {
+validate179.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs38 = errors;
+if(errors === _errs38){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.type === undefined) && (missing1 = "type")){
+validate179.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+if(typeof data.type !== "string"){
+validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate179.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs38 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate179.errors = vErrors;
+return false;
+}
+validate179.errors = vErrors;
+return errors === 0;
+}
+
+const rawUnknownSegment = validate211;
+
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
-validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate211.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("unknown" !== data.type){
-validate140.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+validate211.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3758,9 +4625,26 @@ if(valid0){
 if(data.raw !== undefined){
 let data1 = data.raw;
 const _errs2 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate140.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.type === undefined) && (missing1 = "type")){
+validate211.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
+}
+else {
+if(data1.type !== undefined){
+if(typeof data1.type !== "string"){
+validate211.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate211.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs2 === errors;
 }
@@ -3771,31 +4655,31 @@ var valid0 = true;
 }
 }
 else {
-validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate140.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
 
-const rawTextSegment = validate141;
+const rawTextSegment = validate212;
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate141.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("text" !== data.type){
-validate141.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate212.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3811,20 +4695,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate141.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate212.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate141.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate212.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate141.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate212.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3837,31 +4721,31 @@ var valid0 = true;
 }
 }
 else {
-validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate141.errors = vErrors;
+validate212.errors = vErrors;
 return errors === 0;
 }
 
-const rawFaceSegment = validate142;
+const rawFaceSegment = validate213;
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate142.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate213.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate142.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate213.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3877,7 +4761,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate142.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate213.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -3885,7 +4769,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate142.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema11.properties.data.properties.id.type},message:"must be string,integer"}];
+validate213.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema11.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -3910,7 +4794,7 @@ if(data1.result !== undefined){
 let data4 = data1.result;
 const _errs7 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate142.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/properties/data/properties/result/type",keyword:"type",params:{type: schema11.properties.data.properties.result.type},message:"must be string,integer"}];
+validate213.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/properties/data/properties/result/type",keyword:"type",params:{type: schema11.properties.data.properties.result.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -3923,7 +4807,7 @@ var valid1 = true;
 }
 }
 else {
-validate142.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate213.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3936,31 +4820,31 @@ var valid0 = true;
 }
 }
 else {
-validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate213.errors = vErrors;
 return errors === 0;
 }
 
-const rawImageSegment = validate144;
+const rawImageSegment = validate215;
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate144.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate215.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3976,14 +4860,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate144.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate215.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate144.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate215.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -3996,11 +4880,11 @@ if(data1.type !== undefined){
 let data3 = data1.type;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate144.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema14.properties.data.properties.type.type},message:"must be string,null"}];
+validate215.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema14.properties.data.properties.type.type},message:"must be string,null"}];
 return false;
 }
 if(!((((data3 === "show") || (data3 === "flash")) || (data3 === "original")) || (data3 === null))){
-validate144.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate215.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4012,7 +4896,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs8 = errors;
 if(typeof data1.url !== "string"){
-validate144.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate215.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4049,7 +4933,7 @@ if(data1.timeout !== undefined){
 let data7 = data1.timeout;
 const _errs12 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate144.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.properties.data.properties.timeout.type},message:"must be string,integer"}];
+validate215.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -4062,7 +4946,7 @@ if(data1.subType !== undefined){
 let data8 = data1.subType;
 const _errs14 = errors;
 if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate144.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema14.properties.data.properties.subType.type},message:"must be string,integer"}];
+validate215.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema14.properties.data.properties.subType.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -4079,7 +4963,7 @@ var valid1 = true;
 }
 }
 else {
-validate144.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate215.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4092,31 +4976,31 @@ var valid0 = true;
 }
 }
 else {
-validate144.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate144.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
 
-const rawRecordSegment = validate147;
+const rawRecordSegment = validate218;
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate218.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("record" !== data.type){
-validate147.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+validate218.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4132,14 +5016,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate147.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate218.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate147.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate218.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4163,7 +5047,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs7 = errors;
 if(typeof data1.url !== "string"){
-validate147.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate218.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -4200,7 +5084,7 @@ if(data1.timeout !== undefined){
 let data7 = data1.timeout;
 const _errs11 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate147.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema15.properties.data.properties.timeout.type},message:"must be string,integer"}];
+validate218.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema15.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -4216,7 +5100,7 @@ var valid1 = true;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate218.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4229,31 +5113,31 @@ var valid0 = true;
 }
 }
 else {
-validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate147.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
 
-const rawVideoSegment = validate151;
+const rawVideoSegment = validate222;
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate222.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("video" !== data.type){
-validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+validate222.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4269,14 +5153,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate151.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate222.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate151.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate222.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4288,7 +5172,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs6 = errors;
 if(typeof data1.url !== "string"){
-validate151.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate222.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4325,7 +5209,7 @@ if(data1.timeout !== undefined){
 let data6 = data1.timeout;
 const _errs10 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate151.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema16.properties.data.properties.timeout.type},message:"must be string,integer"}];
+validate222.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema16.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -4340,7 +5224,7 @@ var valid1 = true;
 }
 }
 else {
-validate151.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate222.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4353,31 +5237,31 @@ var valid0 = true;
 }
 }
 else {
-validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate222.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate151.errors = vErrors;
+validate222.errors = vErrors;
 return errors === 0;
 }
 
-const rawAtSegment = validate154;
+const rawAtSegment = validate225;
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate154.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("at" !== data.type){
-validate154.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+validate225.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4393,21 +5277,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.qq === undefined) && (missing1 = "qq")){
-validate154.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.qq !== undefined){
 let data2 = data1.qq;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate154.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema17.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate225.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema17.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate154.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4420,31 +5304,31 @@ var valid0 = true;
 }
 }
 else {
-validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate154.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
 
-const rawRpsSegment = validate155;
+const rawRpsSegment = validate226;
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate155.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("rps" !== data.type){
-validate155.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+validate226.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4457,7 +5341,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate155.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema18.properties.data.type},message:"must be object,null"}];
+validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema18.properties.data.type},message:"must be object,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -4469,31 +5353,31 @@ var valid0 = true;
 }
 }
 else {
-validate155.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate155.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
 
-const rawDiceSegment = validate156;
+const rawDiceSegment = validate227;
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate156.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("dice" !== data.type){
-validate156.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+validate227.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4506,7 +5390,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate156.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema19.properties.data.type},message:"must be object,null"}];
+validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema19.properties.data.type},message:"must be object,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -4518,31 +5402,31 @@ var valid0 = true;
 }
 }
 else {
-validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate156.errors = vErrors;
+validate227.errors = vErrors;
 return errors === 0;
 }
 
-const rawPokeSegment = validate157;
+const rawPokeSegment = validate228;
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate157.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate228.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("poke" !== data.type){
-validate157.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+validate228.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4558,7 +5442,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.type === undefined) && (missing1 = "type")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate157.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4566,7 +5450,7 @@ if(data1.type !== undefined){
 let data2 = data1.type;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate157.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema23.properties.data.properties.type.type},message:"must be string,integer"}];
+validate228.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema23.properties.data.properties.type.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4579,7 +5463,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate157.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema23.properties.data.properties.id.type},message:"must be string,integer"}];
+validate228.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema23.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4591,7 +5475,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs8 = errors;
 if(typeof data1.name !== "string"){
-validate157.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate228.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4604,7 +5488,7 @@ if(data1.strength !== undefined){
 let data5 = data1.strength;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate157.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/properties/data/properties/strength/type",keyword:"type",params:{type: schema23.properties.data.properties.strength.type},message:"must be string,integer"}];
+validate228.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/properties/data/properties/strength/type",keyword:"type",params:{type: schema23.properties.data.properties.strength.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -4618,7 +5502,7 @@ var valid1 = true;
 }
 }
 else {
-validate157.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4631,31 +5515,31 @@ var valid0 = true;
 }
 }
 else {
-validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate228.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate157.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
 
-const rawAnonymousSegment = validate158;
+const rawAnonymousSegment = validate229;
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate158.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("anonymous" !== data.type){
-validate158.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
+validate229.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4668,7 +5552,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate158.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema25.properties.data.type},message:"must be object,null"}];
+validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema25.properties.data.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -4690,31 +5574,31 @@ var valid0 = true;
 }
 }
 else {
-validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate158.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
 
-const rawShareSegment = validate160;
+const rawShareSegment = validate231;
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("share" !== data.type){
-validate160.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+validate231.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4730,14 +5614,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.url === undefined) && (missing1 = "url")) || ((data1.title === undefined) && (missing1 = "title"))){
-validate160.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate231.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.url !== undefined){
 const _errs4 = errors;
 if(typeof data1.url !== "string"){
-validate160.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate231.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4749,7 +5633,7 @@ if(valid1){
 if(data1.title !== undefined){
 const _errs6 = errors;
 if(typeof data1.title !== "string"){
-validate160.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate231.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4761,7 +5645,7 @@ if(valid1){
 if(data1.content !== undefined){
 const _errs8 = errors;
 if(typeof data1.content !== "string"){
-validate160.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate231.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4773,7 +5657,7 @@ if(valid1){
 if(data1.image !== undefined){
 const _errs10 = errors;
 if(typeof data1.image !== "string"){
-validate160.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate231.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -4785,7 +5669,7 @@ if(valid1){
 if(data1.file !== undefined){
 const _errs12 = errors;
 if(typeof data1.file !== "string"){
-validate160.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate231.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -4800,7 +5684,7 @@ var valid1 = true;
 }
 }
 else {
-validate160.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate231.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4813,31 +5697,31 @@ var valid0 = true;
 }
 }
 else {
-validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate160.errors = vErrors;
+validate231.errors = vErrors;
 return errors === 0;
 }
 
-const rawContactSegment = validate161;
+const rawContactSegment = validate232;
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("contact" !== data.type){
-validate161.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
+validate232.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4853,7 +5737,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.type === undefined) && (missing1 = "type")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate161.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate232.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4861,11 +5745,11 @@ if(data1.type !== undefined){
 let data2 = data1.type;
 const _errs4 = errors;
 if(typeof data2 !== "string"){
-validate161.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate232.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "qq") || (data2 === "group")) || (data2 === "private"))){
-validate161.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema27.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate232.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema27.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4878,7 +5762,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate161.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema27.properties.data.properties.id.type},message:"must be string,integer"}];
+validate232.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema27.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4890,7 +5774,7 @@ if(valid1){
 if(data1.kind !== undefined){
 const _errs8 = errors;
 if(typeof data1.kind !== "string"){
-validate161.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate232.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4903,7 +5787,7 @@ var valid1 = true;
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate232.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4916,31 +5800,31 @@ var valid0 = true;
 }
 }
 else {
-validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate161.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
 
-const rawLocationSegment = validate162;
+const rawLocationSegment = validate233;
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate162.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate233.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("location" !== data.type){
-validate162.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
+validate233.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4956,7 +5840,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.lat === undefined) && (missing1 = "lat")) || ((data1.lon === undefined) && (missing1 = "lon"))){
-validate162.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate233.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4964,7 +5848,7 @@ if(data1.lat !== undefined){
 let data2 = data1.lat;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!((typeof data2 == "number") && (isFinite(data2))))){
-validate162.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/properties/data/properties/lat/type",keyword:"type",params:{type: schema28.properties.data.properties.lat.type},message:"must be string,number"}];
+validate233.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/properties/data/properties/lat/type",keyword:"type",params:{type: schema28.properties.data.properties.lat.type},message:"must be string,number"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4977,7 +5861,7 @@ if(data1.lon !== undefined){
 let data3 = data1.lon;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!((typeof data3 == "number") && (isFinite(data3))))){
-validate162.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/properties/data/properties/lon/type",keyword:"type",params:{type: schema28.properties.data.properties.lon.type},message:"must be string,number"}];
+validate233.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/properties/data/properties/lon/type",keyword:"type",params:{type: schema28.properties.data.properties.lon.type},message:"must be string,number"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4989,7 +5873,7 @@ if(valid1){
 if(data1.title !== undefined){
 const _errs8 = errors;
 if(typeof data1.title !== "string"){
-validate162.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate233.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5001,7 +5885,7 @@ if(valid1){
 if(data1.content !== undefined){
 const _errs10 = errors;
 if(typeof data1.content !== "string"){
-validate162.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate233.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5015,7 +5899,7 @@ var valid1 = true;
 }
 }
 else {
-validate162.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate233.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5028,31 +5912,31 @@ var valid0 = true;
 }
 }
 else {
-validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate162.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicSegment = validate163;
+const rawMusicSegment = validate234;
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate234.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("music" !== data.type){
-validate163.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+validate234.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5065,7 +5949,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate163.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate234.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs4 = errors;
@@ -5106,7 +5990,7 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate163.errors = vErrors;
+validate234.errors = vErrors;
 return false;
 }
 else {
@@ -5129,24 +6013,24 @@ var valid0 = true;
 }
 }
 else {
-validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate163.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicPlatformData = validate166;
+const rawMusicPlatformData = validate237;
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.id === undefined) && (missing0 = "id"))){
-validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5154,11 +6038,11 @@ if(data.type !== undefined){
 let data0 = data.type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate237.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "qq") || (data0 === "163"))){
-validate166.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema30.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate237.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema30.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5171,7 +6055,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate166.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema30.properties.id.type},message:"must be string,integer"}];
+validate237.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema30.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5183,31 +6067,31 @@ var valid0 = true;
 }
 }
 else {
-validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate166.errors = vErrors;
+validate237.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicCustomData = validate167;
+const rawMusicCustomData = validate238;
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.type === undefined) && (missing0 = "type")) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audio === undefined) && (missing0 = "audio"))) || ((data.title === undefined) && (missing0 = "title"))){
-validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate238.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("custom" !== data.type){
-validate167.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
+validate238.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5219,7 +6103,7 @@ if(valid0){
 if(data.url !== undefined){
 const _errs2 = errors;
 if(typeof data.url !== "string"){
-validate167.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate238.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5231,7 +6115,7 @@ if(valid0){
 if(data.audio !== undefined){
 const _errs4 = errors;
 if(typeof data.audio !== "string"){
-validate167.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate238.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -5243,7 +6127,7 @@ if(valid0){
 if(data.title !== undefined){
 const _errs6 = errors;
 if(typeof data.title !== "string"){
-validate167.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate238.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5255,7 +6139,7 @@ if(valid0){
 if(data.content !== undefined){
 const _errs8 = errors;
 if(typeof data.content !== "string"){
-validate167.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate238.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5267,7 +6151,7 @@ if(valid0){
 if(data.image !== undefined){
 const _errs10 = errors;
 if(typeof data.image !== "string"){
-validate167.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate238.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -5279,7 +6163,7 @@ if(valid0){
 if(data.singer !== undefined){
 const _errs12 = errors;
 if(typeof data.singer !== "string"){
-validate167.errors = [{instancePath:instancePath+"/singer",schemaPath:"#/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate238.errors = [{instancePath:instancePath+"/singer",schemaPath:"#/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -5296,31 +6180,31 @@ var valid0 = true;
 }
 }
 else {
-validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate238.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate167.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
 
-const rawReplySegment = validate168;
+const rawReplySegment = validate239;
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate168.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate168.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate239.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5336,7 +6220,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate168.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate239.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5344,7 +6228,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate168.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
+validate239.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5356,7 +6240,7 @@ if(valid1){
 if(data1.text !== undefined){
 const _errs6 = errors;
 if(typeof data1.text !== "string"){
-validate168.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate239.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5369,7 +6253,7 @@ if(data1.qq !== undefined){
 let data4 = data1.qq;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate168.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate239.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5382,7 +6266,7 @@ if(data1.time !== undefined){
 let data5 = data1.time;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate168.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema33.properties.data.properties.time.type},message:"must be string,integer"}];
+validate239.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema33.properties.data.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5395,7 +6279,7 @@ if(data1.seq !== undefined){
 let data6 = data1.seq;
 const _errs12 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate168.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema33.properties.data.properties.seq.type},message:"must be string,integer"}];
+validate239.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema33.properties.data.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -5410,7 +6294,7 @@ var valid1 = true;
 }
 }
 else {
-validate168.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate239.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5423,31 +6307,31 @@ var valid0 = true;
 }
 }
 else {
-validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate168.errors = vErrors;
+validate239.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSegment = validate169;
+const rawForwardSegment = validate240;
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate240.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5463,14 +6347,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate169.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate240.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 const _errs4 = errors;
 if(typeof data1.id !== "string"){
-validate169.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate240.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5482,7 +6366,7 @@ if(valid1){
 if(data1.filename !== undefined){
 const _errs6 = errors;
 if(typeof data1.filename !== "string"){
-validate169.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate240.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5494,7 +6378,7 @@ if(valid1){
 if(data1.summary !== undefined){
 const _errs8 = errors;
 if(typeof data1.summary !== "string"){
-validate169.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate240.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5506,7 +6390,7 @@ if(valid1){
 if(data1.desc !== undefined){
 const _errs10 = errors;
 if(typeof data1.desc !== "string"){
-validate169.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate240.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5520,7 +6404,7 @@ var valid1 = true;
 }
 }
 else {
-validate169.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate240.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5533,31 +6417,31 @@ var valid0 = true;
 }
 }
 else {
-validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate169.errors = vErrors;
+validate240.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeSegment = validate170;
+const rawNodeSegment = validate241;
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate170.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate241.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5596,7 +6480,7 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate170.errors = vErrors;
+validate241.errors = vErrors;
 return false;
 }
 else {
@@ -5619,56 +6503,142 @@ var valid0 = true;
 }
 }
 else {
-validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate170.errors = vErrors;
+validate241.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeReferenceData = validate173;
+const rawNodeSegmentInput = validate244;
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("node" !== data.type){
+validate244.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!(validate62(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(!(validate111(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+validate244.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate244.errors = vErrors;
+return errors === 0;
+}
+
+const rawNodeReferenceData = validate247;
+
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate247.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.id !== undefined){
 let data0 = data.id;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate173.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema36.properties.id.type},message:"must be string,integer"}];
+validate247.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema36.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate247.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate173.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeCustomData = validate174;
-const schema69 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/Message"}},"required":["user_id","nickname","content"]};
+const rawNodeCustomData = validate248;
+const schema75 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/Message"}},"required":["user_id","nickname","content"]};
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate248.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5676,7 +6646,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate174.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema69.properties.user_id.type},message:"must be string,integer"}];
+validate248.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema75.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5688,7 +6658,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate174.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate248.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5713,31 +6683,94 @@ var valid0 = true;
 }
 }
 else {
-validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate174.errors = vErrors;
+validate248.errors = vErrors;
 return errors === 0;
 }
 
-const rawJsonSegment = validate176;
+const rawNodeCustomDataInput = validate250;
+const schema76 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/MessageInput"}},"required":["user_id","nickname","content"]};
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate250.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate250.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema76.properties.user_id.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs3 = errors;
+if(typeof data.nickname !== "string"){
+validate250.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs5 = errors;
+if(!(validate107(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate250.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate250.errors = vErrors;
+return errors === 0;
+}
+
+const rawJsonSegment = validate252;
+
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate176.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("json" !== data.type){
-validate176.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5753,20 +6786,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate176.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 if(typeof data1.data !== "string"){
-validate176.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate252.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate176.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5779,25 +6812,25 @@ var valid0 = true;
 }
 }
 else {
-validate176.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate176.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetail = validate177;
-const schema71 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const rawMessageDetail = validate253;
+const schema78 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5805,7 +6838,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate177.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5817,7 +6850,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate177.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate253.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5830,7 +6863,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate177.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate253.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -5843,7 +6876,7 @@ if(data.real_id !== undefined){
 let data3 = data.real_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate177.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5856,7 +6889,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate177.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -5869,7 +6902,7 @@ if(data.message_id_qq !== undefined){
 let data5 = data.message_id_qq;
 const _errs8 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate177.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5906,7 +6939,7 @@ if(data.group_id !== undefined){
 let data8 = data.group_id;
 const _errs11 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate177.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -5919,7 +6952,7 @@ if(data.target_id !== undefined){
 let data9 = data.target_id;
 const _errs12 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate177.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -5932,7 +6965,7 @@ if(data.peer_id !== undefined){
 let data10 = data.peer_id;
 const _errs13 = errors;
 if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate177.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -5953,25 +6986,199 @@ var valid0 = true;
 }
 }
 else {
-validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate177.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate180;
-const schema72 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawMessageDetailInput = validate256;
+const schema79 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
+validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.time !== undefined){
+let data0 = data.time;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate256.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_type !== undefined){
+const _errs2 = errors;
+if(typeof data.message_type !== "string"){
+validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data2 = data.message_id;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate256.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.real_id !== undefined){
+let data3 = data.real_id;
+const _errs6 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate256.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data4 = data.message_seq;
+const _errs7 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate256.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id_qq !== undefined){
+let data5 = data.message_id_qq;
+const _errs8 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate256.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender !== undefined){
+const _errs9 = errors;
+if(!(validate22(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs10 = errors;
+if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data8 = data.group_id;
+const _errs11 = errors;
+if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
+validate256.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.target_id !== undefined){
+let data9 = data.target_id;
+const _errs12 = errors;
+if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
+validate256.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+let data10 = data.peer_id;
+const _errs13 = errors;
+if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
+validate256.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate256.errors = vErrors;
+return errors === 0;
+}
+
+const rawForwardSendResult = validate259;
+const schema80 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
+
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5979,7 +7186,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate180.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate259.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5991,7 +7198,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate180.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate259.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6003,7 +7210,7 @@ if(valid0){
 if(data.res_id !== undefined){
 const _errs5 = errors;
 if(typeof data.res_id !== "string"){
-validate180.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate259.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6016,31 +7223,31 @@ var valid0 = true;
 }
 }
 else {
-validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate180.errors = vErrors;
+validate259.errors = vErrors;
 return errors === 0;
 }
 
-const rawBubbleFaceSegment = validate181;
+const rawBubbleFaceSegment = validate260;
 
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("bubble_face" !== data.type){
-validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6056,7 +7263,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
-validate181.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate260.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -6064,7 +7271,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate181.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
+validate260.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6077,7 +7284,7 @@ if(data1.count !== undefined){
 let data3 = data1.count;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate181.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
+validate260.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6089,7 +7296,7 @@ var valid1 = true;
 }
 }
 else {
-validate181.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate260.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6102,31 +7309,31 @@ var valid0 = true;
 }
 }
 else {
-validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate181.errors = vErrors;
+validate260.errors = vErrors;
 return errors === 0;
 }
 
-const rawBasketballSegment = validate182;
+const rawBasketballSegment = validate261;
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate261.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("basketball" !== data.type){
-validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+validate261.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6142,21 +7349,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate182.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate261.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate182.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
+validate261.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate182.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate261.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6169,31 +7376,31 @@ var valid0 = true;
 }
 }
 else {
-validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate261.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate182.errors = vErrors;
+validate261.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewRpsSegment = validate183;
+const rawNewRpsSegment = validate262;
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("new_rps" !== data.type){
-validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6209,21 +7416,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate183.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate183.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
+validate262.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate183.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6236,31 +7443,31 @@ var valid0 = true;
 }
 }
 else {
-validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate183.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewDiceSegment = validate184;
+const rawNewDiceSegment = validate263;
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate184.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("new_dice" !== data.type){
-validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6276,21 +7483,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate184.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate184.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
+validate263.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6303,31 +7510,31 @@ var valid0 = true;
 }
 }
 else {
-validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate184.errors = vErrors;
+validate263.errors = vErrors;
 return errors === 0;
 }
 
-const rawTouchSegment = validate185;
+const rawTouchSegment = validate264;
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate264.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("touch" !== data.type){
-validate185.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6343,21 +7550,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate185.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate185.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
+validate264.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate185.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6370,31 +7577,31 @@ var valid0 = true;
 }
 }
 else {
-validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate185.errors = vErrors;
+validate264.errors = vErrors;
 return errors === 0;
 }
 
-const rawWeatherSegment = validate186;
+const rawWeatherSegment = validate265;
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("weather" !== data.type){
-validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6411,7 +7618,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.city !== undefined){
 const _errs4 = errors;
 if(typeof data1.city !== "string"){
-validate186.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate265.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6424,7 +7631,7 @@ if(data1.code !== undefined){
 let data3 = data1.code;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate186.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
+validate265.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6435,7 +7642,7 @@ var valid1 = true;
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6448,31 +7655,31 @@ var valid0 = true;
 }
 }
 else {
-validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate186.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate187;
+const rawGiftSegment = validate266;
 
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("gift" !== data.type){
-validate187.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6488,7 +7695,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate187.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -6496,7 +7703,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate187.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate266.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6509,7 +7716,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate187.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
+validate266.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6521,7 +7728,7 @@ var valid1 = true;
 }
 }
 else {
-validate187.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6534,31 +7741,31 @@ var valid0 = true;
 }
 }
 else {
-validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate187.errors = vErrors;
+validate266.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkdownSegment = validate188;
+const rawMarkdownSegment = validate267;
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("markdown" !== data.type){
-validate188.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+validate267.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6574,20 +7781,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.content === undefined) && (missing1 = "content")){
-validate188.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate267.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.content !== undefined){
 if(typeof data1.content !== "string"){
-validate188.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate267.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate188.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate267.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6600,31 +7807,31 @@ var valid0 = true;
 }
 }
 else {
-validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate188.errors = vErrors;
+validate267.errors = vErrors;
 return errors === 0;
 }
 
-const rawButtonSegment = validate189;
+const rawButtonSegment = validate268;
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate268.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("button" !== data.type){
-validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+validate268.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6641,7 +7848,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.data !== undefined){
 const _errs4 = errors;
 if(typeof data1.data !== "string"){
-validate189.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6661,7 +7868,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs8 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate189.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate268.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -6671,7 +7878,7 @@ break;
 }
 }
 else {
-validate189.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate268.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6685,7 +7892,7 @@ if(data1.appid !== undefined){
 let data5 = data1.appid;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate189.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
+validate268.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -6697,7 +7904,7 @@ var valid1 = true;
 }
 }
 else {
-validate189.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate268.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6710,31 +7917,31 @@ var valid0 = true;
 }
 }
 else {
-validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate189.errors = vErrors;
+validate268.errors = vErrors;
 return errors === 0;
 }
 
-const rawInlineKeyboardSegment = validate190;
+const rawInlineKeyboardSegment = validate269;
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("inline_keyboard" !== data.type){
-validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+validate269.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6750,20 +7957,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate190.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate269.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 if(typeof data1.data !== "string"){
-validate190.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate269.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate190.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate269.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6776,31 +7983,31 @@ var valid0 = true;
 }
 }
 else {
-validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate190.errors = vErrors;
+validate269.errors = vErrors;
 return errors === 0;
 }
 
-const rawMfaceSegment = validate191;
+const rawMfaceSegment = validate270;
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate191.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate270.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mface" !== data.type){
-validate191.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+validate270.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6816,21 +8023,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate191.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate191.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
+validate270.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate191.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6843,31 +8050,31 @@ var valid0 = true;
 }
 }
 else {
-validate191.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate191.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate192;
+const rawFileSegment = validate271;
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate271.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6884,7 +8091,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.name !== undefined){
 const _errs4 = errors;
 if(typeof data1.name !== "string"){
-validate192.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate271.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6897,7 +8104,7 @@ if(data1.size !== undefined){
 let data3 = data1.size;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate192.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
+validate271.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6910,7 +8117,7 @@ if(data1.expire !== undefined){
 let data4 = data1.expire;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate192.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
+validate271.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -6922,7 +8129,7 @@ if(valid1){
 if(data1.id !== undefined){
 const _errs10 = errors;
 if(typeof data1.id !== "string"){
-validate192.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate271.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -6934,7 +8141,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs12 = errors;
 if(typeof data1.url !== "string"){
-validate192.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate271.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -6947,7 +8154,7 @@ if(data1.biz !== undefined){
 let data7 = data1.biz;
 const _errs14 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate192.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
+validate271.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -6959,7 +8166,7 @@ if(valid1){
 if(data1.sub !== undefined){
 const _errs16 = errors;
 if(typeof data1.sub !== "string"){
-validate192.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate271.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -6975,7 +8182,7 @@ var valid1 = true;
 }
 }
 else {
-validate192.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate271.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6988,24 +8195,24 @@ var valid0 = true;
 }
 }
 else {
-validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate192.errors = vErrors;
+validate271.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentData = validate193;
+const rawNodeContentData = validate272;
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.content === undefined) && (missing0 = "content")){
-validate193.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7018,25 +8225,55 @@ errors = vErrors.length;
 }
 }
 else {
-validate193.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate193.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate195;
-const schema86 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+const rawNodeContentDataInput = validate274;
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate274.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(!(validate107(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate274.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMsgParams = validate276;
+const schema95 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate195.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate276.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7044,7 +8281,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate195.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate276.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7055,8 +8292,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs2 = errors;
-if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -7069,7 +8306,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs3 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate195.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate276.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7081,7 +8318,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs4 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate195.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate276.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7094,7 +8331,7 @@ if(data.recall_duration !== undefined){
 let data4 = data.recall_duration;
 const _errs6 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate195.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate276.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7107,7 +8344,7 @@ if(data.retry_cnt !== undefined){
 let data5 = data.retry_cnt;
 const _errs7 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate195.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate276.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7123,25 +8360,25 @@ var valid0 = true;
 }
 }
 else {
-validate195.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate276.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate195.errors = vErrors;
+validate276.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate197;
-const schema87 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendPrivateMsgResult = validate278;
+const schema96 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate197.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7149,7 +8386,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate197.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate278.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7162,7 +8399,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate197.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate278.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7174,25 +8411,25 @@ var valid0 = true;
 }
 }
 else {
-validate197.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate197.errors = vErrors;
+validate278.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate198;
-const schema88 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
+const rawSendGroupMsgParams = validate279;
+const schema97 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate198.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate279.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7200,7 +8437,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate198.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate279.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7211,8 +8448,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs2 = errors;
-if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -7224,7 +8461,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate198.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate279.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7237,7 +8474,7 @@ if(data.recall_duration !== undefined){
 let data3 = data.recall_duration;
 const _errs5 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate198.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate279.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7250,7 +8487,7 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs6 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate198.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate279.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7265,25 +8502,25 @@ var valid0 = true;
 }
 }
 else {
-validate198.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate198.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate200;
-const schema89 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendGroupMsgResult = validate281;
+const schema98 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate200.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7291,7 +8528,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate200.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate281.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7304,7 +8541,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate200.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate281.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7316,32 +8553,32 @@ var valid0 = true;
 }
 }
 else {
-validate200.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate200.errors = vErrors;
+validate281.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate201;
-const schema90 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"discuss_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["message"]};
+const rawSendMsgParams = validate282;
+const schema99 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"discuss_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["message"]};
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate201.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate201.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate282.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7353,7 +8590,7 @@ if(valid0){
 if(data.detail_type !== undefined){
 const _errs3 = errors;
 if(typeof data.detail_type !== "string"){
-validate201.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate282.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7366,7 +8603,7 @@ if(data.user_id !== undefined){
 let data2 = data.user_id;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate201.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate282.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7379,7 +8616,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate201.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate282.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7392,7 +8629,7 @@ if(data.discuss_id !== undefined){
 let data4 = data.discuss_id;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate201.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate282.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7403,8 +8640,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs8 = errors;
-if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -7416,7 +8653,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs9 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate201.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate282.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -7429,7 +8666,7 @@ if(data.recall_duration !== undefined){
 let data7 = data.recall_duration;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate201.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate282.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -7442,7 +8679,7 @@ if(data.retry_cnt !== undefined){
 let data8 = data.retry_cnt;
 const _errs12 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate201.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate282.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -7461,25 +8698,25 @@ var valid0 = true;
 }
 }
 else {
-validate201.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate201.errors = vErrors;
+validate282.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate203;
-const schema91 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendMsgResult = validate284;
+const schema100 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate203.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7487,7 +8724,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate203.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate284.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7500,7 +8737,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate203.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate284.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7512,120 +8749,120 @@ var valid0 = true;
 }
 }
 else {
-validate203.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate203.errors = vErrors;
+validate284.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteMsgParams = validate204;
-const schema92 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawDeleteMsgParams = validate285;
+const schema101 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate204.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate204.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate285.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate204.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate204.errors = vErrors;
+validate285.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgParams = validate205;
-const schema93 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawGetMsgParams = validate286;
+const schema102 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate205.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate286.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate205.errors = vErrors;
+validate286.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgParams = validate206;
-const schema94 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+const rawGetForwardMsgParams = validate287;
+const schema103 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate206.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.id !== undefined){
 if(typeof data.id !== "string"){
-validate206.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate287.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate206.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate206.errors = vErrors;
+validate287.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgResult = validate207;
-const schema95 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetForwardMsgResult = validate288;
+const schema104 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate288.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7638,8 +8875,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate177(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate253(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -7649,7 +8886,7 @@ break;
 }
 }
 else {
-validate207.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate288.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7657,32 +8894,32 @@ return false;
 }
 }
 else {
-validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate288.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate207.errors = vErrors;
+validate288.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgParams = validate209;
-const schema96 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
+const rawGetHistoryMsgParams = validate290;
+const schema105 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate209.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate290.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7695,7 +8932,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate209.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate290.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7708,7 +8945,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate209.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate290.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7721,7 +8958,7 @@ if(data.count !== undefined){
 let data3 = data.count;
 const _errs5 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate209.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate290.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7734,7 +8971,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate209.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate290.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7749,25 +8986,25 @@ var valid0 = true;
 }
 }
 else {
-validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate290.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate209.errors = vErrors;
+validate290.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgResult = validate210;
-const schema97 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetHistoryMsgResult = validate291;
+const schema106 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate210.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate291.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7780,8 +9017,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate177(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate253(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -7791,7 +9028,7 @@ break;
 }
 }
 else {
-validate210.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate291.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7799,25 +9036,25 @@ return false;
 }
 }
 else {
-validate210.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate291.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate210.errors = vErrors;
+validate291.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate212;
-const schema98 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate293;
+const schema107 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7825,7 +9062,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate212.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate293.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7838,7 +9075,7 @@ if(data.count !== undefined){
 let data1 = data.count;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate212.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate293.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7851,7 +9088,7 @@ if(data.message_seq !== undefined){
 let data2 = data.message_seq;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate212.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate293.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7864,7 +9101,7 @@ if(data.message_id !== undefined){
 let data3 = data.message_id;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate212.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate293.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7878,25 +9115,25 @@ var valid0 = true;
 }
 }
 else {
-validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate293.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate212.errors = vErrors;
+validate293.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate213;
-const schema99 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate294;
+const schema108 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate213.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7909,8 +9146,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate177(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate253(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -7920,7 +9157,7 @@ break;
 }
 }
 else {
-validate213.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate294.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7928,32 +9165,32 @@ return false;
 }
 }
 else {
-validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate213.errors = vErrors;
+validate294.errors = vErrors;
 return errors === 0;
 }
 
-const rawClearMsgsParams = validate215;
-const schema100 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["message_type"]};
+const rawClearMsgsParams = validate296;
+const schema109 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["message_type"]};
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate296.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate215.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate296.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7966,7 +9203,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate215.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate296.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7979,7 +9216,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate215.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate296.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7992,25 +9229,25 @@ var valid0 = true;
 }
 }
 else {
-validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate296.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate215.errors = vErrors;
+validate296.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate216;
-const schema101 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegment"}}},"required":["group_id","messages"]};
+const rawSendGroupForwardMsgParams = validate297;
+const schema110 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate297.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8018,7 +9255,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate216.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate297.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8036,8 +9273,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate61(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate109(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -8047,7 +9284,7 @@ break;
 }
 }
 else {
-validate216.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate297.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8060,25 +9297,25 @@ var valid0 = true;
 }
 }
 else {
-validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate297.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate216.errors = vErrors;
+validate297.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate218;
-const schema102 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegment"}}},"required":["user_id","messages"]};
+const rawSendPrivateForwardMsgParams = validate299;
+const schema111 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate218.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8086,7 +9323,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate218.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate299.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8104,8 +9341,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate61(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate109(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -8115,7 +9352,7 @@ break;
 }
 }
 else {
-validate218.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate299.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8128,18 +9365,20 @@ var valid0 = true;
 }
 }
 else {
-validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate218.errors = vErrors;
+validate299.errors = vErrors;
 return errors === 0;
 }
 
 export const Sender = /* @__PURE__ */ makeValidator("Sender", rawSender);
 export const Message = /* @__PURE__ */ makeValidator("Message", rawMessage);
+export const MessageInput = /* @__PURE__ */ makeValidator("MessageInput", rawMessageInput);
 export const CqBool = /* @__PURE__ */ makeValidator("CqBool", rawCqBool);
 export const Segment = /* @__PURE__ */ makeValidator("Segment", rawSegment);
+export const SegmentInput = /* @__PURE__ */ makeValidator("SegmentInput", rawSegmentInput);
 export const UnknownSegment = /* @__PURE__ */ makeValidator("UnknownSegment", rawUnknownSegment);
 export const TextSegment = /* @__PURE__ */ makeValidator("TextSegment", rawTextSegment);
 export const FaceSegment = /* @__PURE__ */ makeValidator("FaceSegment", rawFaceSegment);
@@ -8160,10 +9399,13 @@ export const MusicCustomData = /* @__PURE__ */ makeValidator("MusicCustomData", 
 export const ReplySegment = /* @__PURE__ */ makeValidator("ReplySegment", rawReplySegment);
 export const ForwardSegment = /* @__PURE__ */ makeValidator("ForwardSegment", rawForwardSegment);
 export const NodeSegment = /* @__PURE__ */ makeValidator("NodeSegment", rawNodeSegment);
+export const NodeSegmentInput = /* @__PURE__ */ makeValidator("NodeSegmentInput", rawNodeSegmentInput);
 export const NodeReferenceData = /* @__PURE__ */ makeValidator("NodeReferenceData", rawNodeReferenceData);
 export const NodeCustomData = /* @__PURE__ */ makeValidator("NodeCustomData", rawNodeCustomData);
+export const NodeCustomDataInput = /* @__PURE__ */ makeValidator("NodeCustomDataInput", rawNodeCustomDataInput);
 export const JsonSegment = /* @__PURE__ */ makeValidator("JsonSegment", rawJsonSegment);
 export const MessageDetail = /* @__PURE__ */ makeValidator("MessageDetail", rawMessageDetail);
+export const MessageDetailInput = /* @__PURE__ */ makeValidator("MessageDetailInput", rawMessageDetailInput);
 export const ForwardSendResult = /* @__PURE__ */ makeValidator("ForwardSendResult", rawForwardSendResult);
 export const BubbleFaceSegment = /* @__PURE__ */ makeValidator("BubbleFaceSegment", rawBubbleFaceSegment);
 export const BasketballSegment = /* @__PURE__ */ makeValidator("BasketballSegment", rawBasketballSegment);
@@ -8178,6 +9420,7 @@ export const InlineKeyboardSegment = /* @__PURE__ */ makeValidator("InlineKeyboa
 export const MfaceSegment = /* @__PURE__ */ makeValidator("MfaceSegment", rawMfaceSegment);
 export const FileSegment = /* @__PURE__ */ makeValidator("FileSegment", rawFileSegment);
 export const NodeContentData = /* @__PURE__ */ makeValidator("NodeContentData", rawNodeContentData);
+export const NodeContentDataInput = /* @__PURE__ */ makeValidator("NodeContentDataInput", rawNodeContentDataInput);
 export const SendPrivateMsgParams = /* @__PURE__ */ makeValidator("SendPrivateMsgParams", rawSendPrivateMsgParams);
 export const SendPrivateMsgResult = /* @__PURE__ */ makeValidator("SendPrivateMsgResult", rawSendPrivateMsgResult);
 export const SendGroupMsgParams = /* @__PURE__ */ makeValidator("SendGroupMsgParams", rawSendGroupMsgParams);

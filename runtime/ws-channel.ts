@@ -1,0 +1,277 @@
+/**
+ * One WebSocket carrying OneBot-style RPC: requests go out as `{action, params, echo[, self]}` frames,
+ * answers are matched back by `echo`, every other frame is an event. Shared by the forward WebSocket
+ * transport (ws-transport.ts) and the reverse WebSocket server (reverse-ws.ts); neither reconnects
+ * here, a channel lives and dies with its socket.
+ *
+ * Settle contract: every call made on a channel settles exactly once — with the answer, with the
+ * signal's reason when the core aborts it (timeout, caller's signal), or with `DisconnectedError`
+ * the moment the socket closes (the pending entry is removed in every case).
+ */
+import { Packr, Unpackr } from 'msgpackr';
+import type WebSocket from 'ws';
+import { DisconnectedError, ProtocolError, redact } from './errors.js';
+import { parseJson, stringifyJson } from './json.js';
+import type { AbortSignalLike, TransportRequest, TransportResponse } from './transport.js';
+
+/** OneBot 12 `self`: which bot of a multi-bot connection an action is for. */
+export interface BotSelf {
+  platform: string;
+  user_id: string;
+}
+
+/** `json`: text frames (default). `msgpack`: requests as binary MessagePack frames (OneBot 12). */
+export type WsEncoding = 'json' | 'msgpack';
+
+export type Listener<T> = (value: T) => void;
+
+/** A minimal typed emitter: `on` returns the function that unsubscribes. */
+export class Emitter<Events extends Record<string, unknown>> {
+  private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
+  constructor(private readonly onListenerError: (error: unknown) => void) {}
+
+  on<K extends keyof Events>(type: K, listener: Listener<Events[K]>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => {
+      set.delete(listener as Listener<never>);
+    };
+  }
+
+  has(type: keyof Events): boolean {
+    return (this.listeners.get(type)?.size ?? 0) > 0;
+  }
+
+  emit<K extends keyof Events>(type: K, value: Events[K]): void {
+    const set = this.listeners.get(type);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as Listener<Events[K]>)(value);
+      } catch (error) {
+        // A throwing listener must never break frame routing (and with it, pending calls).
+        if (type === 'error') console.error(error);
+        else this.onListenerError(error);
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+}
+
+export interface Codec {
+  readonly encoding: WsEncoding;
+  encode(frame: Record<string, unknown>): string | Uint8Array;
+  /** Decodes one frame. `raw` is the text that arrived, or for MessagePack the frame re-written as JSON. */
+  decode(data: Buffer, isBinary: boolean): { body: unknown; raw: string };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** msgpack int64/uint64 arrive as bigint; keep only the unsafe ones as bigint, like `parseJson`. */
+function normalizeInts(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = normalizeInts(value[i]);
+  } else if (isObject(value) && !(value instanceof Uint8Array)) {
+    for (const key of Object.keys(value)) value[key] = normalizeInts(value[key]);
+  }
+  return value;
+}
+
+/**
+ * msgpackr writes an integer beyond 32 bits as a float64; typed decoders on the other side (Go, Kotlin)
+ * want an int for an int64 field. Such integers go out as bigint (→ msgpack int64/uint64). Copies only
+ * the branches that change; the caller's params are never modified.
+ */
+function wideIntsToBigint(value: unknown): unknown {
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && (value > 0xffffffff || value < -0x80000000) ? BigInt(value) : value;
+  }
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const after = wideIntsToBigint(value[i]);
+      if (after !== value[i]) (out ??= value.slice())[i] = after;
+    }
+    return out ?? value;
+  }
+  if (isObject(value) && !(value instanceof Uint8Array)) {
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const after = wideIntsToBigint(value[key]);
+      if (after !== value[key]) (out ??= { ...value })[key] = after;
+    }
+    return out ?? value;
+  }
+  return value;
+}
+
+function decodeText(data: Buffer): { body: unknown; raw: string } {
+  const raw = data.toString('utf8');
+  return { body: parseJson(raw), raw };
+}
+
+const jsonCodec: Codec = {
+  encoding: 'json',
+  encode: (frame) => stringifyJson(frame),
+  // Text frames are JSON; a binary frame from a JSON peer is JSON too (UTF-8).
+  decode: (data) => decodeText(data),
+};
+
+let msgpackCodec: Codec | undefined;
+
+function createMsgpackCodec(): Codec {
+  // Plain MessagePack only: no msgpackr records/structures (other implementations cannot read them).
+  const packr = new Packr({
+    useRecords: false,
+    moreTypes: false,
+    encodeUndefinedAsNil: true,
+    // Like JSON.stringify: a property whose value is undefined is left out.
+    skipValues: [undefined],
+  } as ConstructorParameters<typeof Packr>[0]);
+  // int64/uint64 → bigint, never a rounded number; normalizeInts turns the safe ones back into numbers.
+  const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint' });
+  return {
+    encoding: 'msgpack',
+    encode: (frame) => packr.pack(wideIntsToBigint(frame)),
+    decode(data, isBinary) {
+      // OneBot 12: a text frame is JSON, a binary frame MessagePack; events are always JSON text.
+      if (!isBinary) return decodeText(data);
+      const body = normalizeInts(unpackr.unpack(data));
+      return { body, raw: stringifyJson(body) ?? '' };
+    },
+  };
+}
+
+export function codecFor(encoding: WsEncoding | undefined): Codec {
+  if (encoding === undefined || encoding === 'json') return jsonCodec;
+  if (encoding === 'msgpack') return (msgpackCodec ??= createMsgpackCodec());
+  throw new TypeError(`unknown WebSocket encoding "${String(encoding)}" (expected "json" or "msgpack")`);
+}
+
+/** A process-unique echo prefix, so a late answer for an earlier connection can never match a new call. */
+let channelCounter = 0;
+const PROCESS_TAG = Math.random().toString(36).slice(2, 8);
+export function newEchoPrefix(): string {
+  return `qqwire:${PROCESS_TAG}:${(++channelCounter).toString(36)}:`;
+}
+
+interface Pending {
+  action: string;
+  resolve: (response: TransportResponse) => void;
+  reject: (error: unknown) => void;
+  signal: AbortSignalLike;
+  onAbort: () => void;
+}
+
+export interface ChannelOptions {
+  protocol: string;
+  codec: Codec;
+  /** The envelope's echo field (`echo`). */
+  echoField: string;
+  /** Prefix of every echo this side generates; a frame with such an echo is never an event. */
+  echoPrefix: string;
+  secrets: () => readonly string[];
+  onEvent: (event: unknown) => void;
+  /** A frame that is neither JSON/MessagePack nor a known answer (for diagnostics). */
+  onError: (error: Error) => void;
+  /** Called once, after every pending call has been rejected. */
+  onClose: (code: number, reason: string) => void;
+}
+
+/** RPC over one open socket. Create it once the socket is open. */
+export class WsChannel {
+  private readonly pending = new Map<string, Pending>();
+  private seq = 0;
+  private closed = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly options: ChannelOptions,
+  ) {
+    socket.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
+    socket.on('close', (code: number, reason: Buffer) => {
+      const text = redact(reason.toString('utf8'), options.secrets());
+      this.dispose(`connection closed (code ${code}${text ? `: ${text}` : ''})`);
+      options.onClose(code, text);
+    });
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.socket.readyState === 1;
+  }
+
+  /** Sends one call. The frame is written whole or, if the socket is not open, not at all. */
+  call(request: TransportRequest, self?: BotSelf): Promise<TransportResponse> {
+    const { signal, action } = request;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (!this.isOpen) return Promise.reject(this.disconnected(action, 'not connected'));
+    const echo = this.options.echoPrefix + (++this.seq).toString(36);
+    const frame: Record<string, unknown> = { action, params: request.params ?? {}, [this.options.echoField]: echo };
+    if (self) frame['self'] = self;
+    // Encode before registering: a frame that cannot be encoded is never half-sent.
+    const data = this.options.codec.encode(frame);
+    return new Promise<TransportResponse>((resolve, reject) => {
+      const onAbort = () => {
+        if (this.pending.delete(echo)) reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(echo, { action, resolve, reject, signal, onAbort });
+      this.socket.send(data);
+    });
+  }
+
+  /** Rejects every pending call with `DisconnectedError` now (the socket's own close may come later). */
+  dispose(why: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    const entries = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of entries) {
+      p.signal.removeEventListener('abort', p.onAbort);
+      p.reject(this.disconnected(p.action, why));
+    }
+  }
+
+  private disconnected(action: string, why: string): DisconnectedError {
+    return new DisconnectedError({ protocol: this.options.protocol, action }, why);
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    let decoded: { body: unknown; raw: string };
+    try {
+      decoded = this.options.codec.decode(data, isBinary);
+    } catch {
+      const preview = redact(data.subarray(0, 200).toString('utf8'), this.options.secrets());
+      this.options.onError(new ProtocolError({ protocol: this.options.protocol }, 'undecodable WebSocket frame dropped', preview));
+      return;
+    }
+    const { body } = decoded;
+    if (isObject(body)) {
+      const echo = body[this.options.echoField];
+      if (typeof echo === 'string' && echo.startsWith(this.options.echoPrefix)) {
+        const p = this.pending.get(echo);
+        if (p) {
+          this.pending.delete(echo);
+          p.signal.removeEventListener('abort', p.onAbort);
+          p.resolve({ body, raw: decoded.raw });
+        }
+        // An answer to a call that already timed out or was aborted: it is not an event either.
+        return;
+      }
+    }
+    this.options.onEvent(body);
+  }
+}
