@@ -17,3 +17,6 @@ for (const kind of ['valid', 'invalid']) {
   const peer = v[`@saltify/milky-types (zod) ${kind}`]!;
   console.log(row([kind, fmt(ours), fmt(peer), `${(ours / peer).toFixed(1)}×`]));
 }
+
+console.log('\n## WebSocket RPC: generated OneBot 11 client vs a bare `ws` echo loop\n');
+await import('./ws.js');
