@@ -8,7 +8,7 @@
  * signal's reason when the core aborts it (timeout, caller's signal), or with `DisconnectedError`
  * the moment the socket closes (the pending entry is removed in every case).
  */
-import { Packr, Unpackr } from 'msgpackr';
+import { decode as msgpackDecode, encode as msgpackEncode } from '@msgpack/msgpack';
 import type WebSocket from 'ws';
 import { DisconnectedError, ProtocolError, redact } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
@@ -86,34 +86,6 @@ function normalizeInts(value: unknown): unknown {
   return value;
 }
 
-/**
- * msgpackr writes an integer beyond 32 bits as a float64; typed decoders on the other side (Go, Kotlin)
- * want an int for an int64 field. Such integers go out as bigint (→ msgpack int64/uint64). Copies only
- * the branches that change; the caller's params are never modified.
- */
-function wideIntsToBigint(value: unknown): unknown {
-  if (typeof value === 'number') {
-    return Number.isInteger(value) && (value > 0xffffffff || value < -0x80000000) ? BigInt(value) : value;
-  }
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const after = wideIntsToBigint(value[i]);
-      if (after !== value[i]) (out ??= value.slice())[i] = after;
-    }
-    return out ?? value;
-  }
-  if (isObject(value) && !(value instanceof Uint8Array)) {
-    let out: Record<string, unknown> | undefined;
-    for (const key of Object.keys(value)) {
-      const after = wideIntsToBigint(value[key]);
-      if (after !== value[key]) (out ??= { ...value })[key] = after;
-    }
-    return out ?? value;
-  }
-  return value;
-}
-
 function decodeText(data: Buffer): { body: unknown; raw: string } {
   const raw = data.toString('utf8');
   return { body: parseJson(raw), raw };
@@ -129,23 +101,17 @@ const jsonCodec: Codec = {
 let msgpackCodec: Codec | undefined;
 
 function createMsgpackCodec(): Codec {
-  // Plain MessagePack only: no msgpackr records/structures (other implementations cannot read them).
-  const packr = new Packr({
-    useRecords: false,
-    moreTypes: false,
-    encodeUndefinedAsNil: true,
-    // Like JSON.stringify: a property whose value is undefined is left out.
-    skipValues: [undefined],
-  } as ConstructorParameters<typeof Packr>[0]);
-  // int64/uint64 → bigint, never a rounded number; normalizeInts turns the safe ones back into numbers.
-  const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint' });
+  // Plain MessagePack. `useBigInt64`: a bigint goes out as int64/uint64 and every 64-bit integer comes
+  // back as bigint, never a rounded number; normalizeInts turns the safe ones back into numbers.
+  // Safe integers beyond 32 bits are written as int64/uint64 too, so typed peers (Go, Kotlin) read ints.
+  const options = { useBigInt64: true, ignoreUndefined: true } as const;
   return {
     encoding: 'msgpack',
-    encode: (frame) => packr.pack(wideIntsToBigint(frame)),
+    encode: (frame) => msgpackEncode(frame, options),
     decode(data, isBinary) {
       // OneBot 12: a text frame is JSON, a binary frame MessagePack; events are always JSON text.
       if (!isBinary) return decodeText(data);
-      const body = normalizeInts(unpackr.unpack(data));
+      const body = normalizeInts(msgpackDecode(data, options));
       return { body, raw: stringifyJson(body) ?? '' };
     },
   };

@@ -23,7 +23,7 @@ import {
   type WsTransport,
   type WsTransportOptions,
 } from 'qqwire/runtime';
-import { Packr } from 'msgpackr';
+import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { FakeOneBot, failed, ok } from './helpers/fake-onebot.js';
 import { runExitCheck } from './helpers/run-exit-check.js';
 
@@ -438,7 +438,6 @@ describe('forward WebSocket: OneBot 12', () => {
   it('MessagePack int64: uint64 beyond 2^53 is exact as bigint, Int64PrecisionError by default; safe wide ints are numbers', async () => {
     const fake = new FakeOneBot();
     const url = await fake.startWs();
-    const packr = new Packr({ useRecords: false });
     // Written by hand: message_id_qq as a msgpack uint64 beyond 2^53, time as a uint64 that is safe.
     const data = {
       time: 2n ** 40n,
@@ -450,7 +449,7 @@ describe('forward WebSocket: OneBot 12', () => {
       message: [{ type: 'text', data: { text: 'hi' } }],
       peer_id: 3,
     };
-    fake.respond = () => ({ bytes: (echo) => packr.pack({ status: 'ok', retcode: 0, data, message: '', echo }) });
+    fake.respond = () => ({ bytes: (echo) => Buffer.from(msgpackEncode({ status: 'ok', retcode: 0, data, message: '', echo }, { useBigInt64: true })) });
     const opts = (int64: 'number' | 'bigint') => ({
       transport: createWsTransport({ protocol: shamrock, url, auth: staticTokenAuth(shamrock.auth, undefined), encoding: 'msgpack' }),
       int64,

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Packr, Unpackr } from 'msgpackr';
+import { decode as msgpackDecode, encode as msgpackEncode } from '@msgpack/msgpack';
 import WebSocket, { WebSocketServer } from 'ws';
 import { parseJson, stringifyJson } from '../../runtime/index.js';
 
@@ -40,8 +40,7 @@ export const failed = (retcode: number, extra: Record<string, unknown> = {}): Re
   envelope: { status: 'failed', retcode, data: null, ...extra },
 });
 
-const packr = new Packr({ useRecords: false, skipValues: [undefined] } as ConstructorParameters<typeof Packr>[0]);
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint' });
+const MSGPACK = { useBigInt64: true, ignoreUndefined: true } as const;
 
 function shuffle<T>(list: T[]): T[] {
   for (let i = list.length - 1; i > 0; i--) {
@@ -183,7 +182,7 @@ export class FakeOneBot {
   }
 
   async onFrame(ws: WebSocket, data: Buffer, isBinary: boolean, transport: FakeCall['transport'], bot?: string): Promise<void> {
-    const frame = (isBinary ? unpackr.unpack(data) : parseJson(data.toString('utf8'))) as Record<string, unknown>;
+    const frame = (isBinary ? msgpackDecode(data, MSGPACK) : parseJson(data.toString('utf8'))) as Record<string, unknown>;
     const echo = frame['echo'];
     const reply = await this.answer({ transport, action: String(frame['action']), params: frame['params'], echo, self: frame['self'], binary: isBinary, bot });
     if ('none' in reply || 'http' in reply) return;
@@ -192,7 +191,7 @@ export class FakeOneBot {
     else if ('raw' in reply) out = reply.raw.replace('"__ECHO__"', JSON.stringify(echo ?? null));
     else {
       const envelope = echo === undefined ? reply.envelope : { ...reply.envelope, echo };
-      out = isBinary ? packr.pack(envelope) : stringifyJson(envelope);
+      out = isBinary ? Buffer.from(msgpackEncode(envelope, MSGPACK)) : stringifyJson(envelope);
     }
     if (this.holdReplies !== undefined) {
       this.held.push({ ws, data: out });
