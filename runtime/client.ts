@@ -22,6 +22,8 @@ import {
   type Issue,
 } from './errors.js';
 import { createHttpTransport, type FetchLike } from './http-transport.js';
+import type { BotSelf, WsEncoding } from './ws-channel.js';
+import { createWsTransport } from './ws-transport.js';
 import { parseJson } from './json.js';
 import { pendingOutcome } from './pending.js';
 import type { AbortSignalLike, ActionInfo, ProtocolDescriptor, Transport, TransportResponse } from './transport.js';
@@ -65,6 +67,10 @@ export interface ClientOptions<M extends Int64Mode = 'number'> {
   int64?: M | undefined;
   /** HTTP transport: use this fetch instead of undici. */
   fetch?: FetchLike | undefined;
+  /** OneBot 12: the bot every request frame addresses (`self`), for servers that carry several bots. */
+  self?: BotSelf | undefined;
+  /** OneBot 12: `msgpack` sends MessagePack (HTTP `application/msgpack`, WebSocket binary frames). Default `json`. */
+  encoding?: WsEncoding | undefined;
   /** HTTP transport: extra headers. */
   headers?: Record<string, string> | undefined;
   /** Where `warn` goes. Default `console.warn`. */
@@ -326,42 +332,9 @@ function resolveTransport(protocol: ProtocolDescriptor, options: ClientOptions<I
     };
   }
   if (/^wss?:\/\//i.test(options.baseUrl)) {
-    // Forward WebSocket (runtime/ws-transport.ts), loaded on first use so HTTP-only clients never load
-    // ws/msgpackr. The wrapper forwards the WsTransport API; `new URL` throws a bad URL here, at once.
-    type Ws = import('./ws-transport.js').WsTransport;
     if (!protocol.transport.ws) throw new TypeError(`${protocol.name} has no WebSocket API binding; use its HTTP baseUrl`);
-    const url = new URL(options.baseUrl).href;
-    const headers = options.headers;
-    let ws: Ws | undefined;
-    const loaded = import('./ws-transport.js').then((m) => (ws = m.createWsTransport({ protocol, url, auth, headers })));
-    loaded.catch(() => undefined); // each call sees a load failure; an idle client must not crash the process
-    const later = <T,>(fn: (t: Ws) => T | Promise<T>): Promise<T> => loaded.then(fn);
-    const subscribe = (fn: (t: Ws) => () => void): (() => void) => {
-      if (ws) return fn(ws);
-      let off: (() => void) | undefined;
-      let active = true;
-      void later((t) => void (active && (off = fn(t))));
-      return () => ((active = false), off?.());
-    };
-    const wrapper: Omit<Ws, 'kind'> & { kind: 'ws' } = {
-      kind: 'ws',
-      get state() {
-        return ws?.state ?? 'connecting';
-      },
-      get pendingCount() {
-        return ws?.pendingCount ?? 0;
-      },
-      get lastError() {
-        return ws?.lastError;
-      },
-      request: (request) => (ws ? ws.request(request) : later((t) => t.request(request))),
-      close: () => loaded.then((t) => t.close(), () => undefined),
-      ready: (o) => later((t) => t.ready(o)),
-      onEvent: (listener) => subscribe((t) => t.onEvent(listener)),
-      on: (type, listener) => subscribe((t) => t.on(type, listener)),
-      withSelf: (self) => ({ kind: 'ws', request: (request) => later((t) => t.withSelf(self).request(request)), close: async () => undefined }),
-    };
-    return wrapper;
+    const url = new URL(options.baseUrl).href; // a bad URL throws here, at once
+    return createWsTransport({ protocol, url, auth, headers: options.headers, self: options.self, encoding: options.encoding });
   }
   return createHttpTransport({
     protocol: protocol.name,
@@ -370,5 +343,7 @@ function resolveTransport(protocol: ProtocolDescriptor, options: ClientOptions<I
     auth,
     headers: options.headers,
     fetch: options.fetch,
+    self: options.self,
+    encoding: options.encoding,
   });
 }

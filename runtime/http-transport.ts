@@ -7,13 +7,20 @@ import { Pool } from 'undici';
 import type { AuthProvider } from './auth.js';
 import { NetworkError, redact } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
+import { codecFor, type BotSelf, type WsEncoding } from './ws-channel.js';
 import type { AbortSignalLike, RestBinding, Transport, TransportInfo, TransportRequest, TransportResponse } from './transport.js';
 
 /** The subset of WHATWG fetch the transport needs. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string | undefined; signal?: AbortSignalLike | undefined },
-) => Promise<{ status: number; headers: { forEach(cb: (value: string, key: string) => void): void }; text(): Promise<string> }>;
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array | undefined; signal?: AbortSignalLike | undefined },
+) => Promise<{
+  status: number;
+  headers: { forEach(cb: (value: string, key: string) => void): void };
+  text(): Promise<string>;
+  /** Needed only with `encoding: 'msgpack'`. */
+  arrayBuffer?(): Promise<ArrayBuffer>;
+}>;
 
 export interface HttpTransportOptions {
   protocol: string;
@@ -26,12 +33,17 @@ export interface HttpTransportOptions {
   fetch?: FetchLike | undefined;
   /** Keep-alive connections per origin (undici only). Default 16. */
   connections?: number | undefined;
+  /** Frame bodies (`body: frame`): the `self` every frame carries (OneBot 12 multi-bot servers). */
+  self?: BotSelf | undefined;
+  /** `msgpack`: request and response bodies are MessagePack (`application/msgpack`). Default `json`. */
+  encoding?: WsEncoding | undefined;
 }
 
 interface WireRequest {
   method: string;
   path: string;
-  body: string | undefined;
+  /** The JSON-shaped body; encoded by the transport's codec. */
+  body: Record<string, unknown> | undefined;
 }
 
 function expandPath(template: string, params: Record<string, unknown>, used: Set<string>): string {
@@ -61,16 +73,16 @@ function restRequest(binding: RestBinding, params: Record<string, unknown> = {})
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) if (!used.has(k)) rest[k] = v;
   const hasBody = binding.method !== 'GET' && binding.method !== 'DELETE';
-  return { method: binding.method, path: path + queryString(query), body: hasBody ? stringifyJson(rest) : undefined };
+  return { method: binding.method, path: path + queryString(query), body: hasBody ? rest : undefined };
 }
 
-function rpcRequest(info: NonNullable<TransportInfo['http']>, req: TransportRequest): WireRequest {
+function rpcRequest(info: NonNullable<TransportInfo['http']>, req: TransportRequest, self: BotSelf | undefined): WireRequest {
   const params = req.params ?? {};
   if (info.body === 'frame') {
-    return { method: 'POST', path: info.path, body: stringifyJson({ action: req.action, params }) };
+    return { method: 'POST', path: info.path, body: self ? { action: req.action, params, self } : { action: req.action, params } };
   }
   // Milky requires `{}` for an action without params; OneBot accepts it.
-  return { method: 'POST', path: info.path.replace('{action}', encodeURIComponent(req.action)), body: stringifyJson(params) };
+  return { method: 'POST', path: info.path.replace('{action}', encodeURIComponent(req.action)), body: params };
 }
 
 export function createHttpTransport(options: HttpTransportOptions): Transport {
@@ -81,31 +93,43 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   function wire(req: TransportRequest): WireRequest {
     if (req.rest) return restRequest(req.rest, req.params);
     if (!options.info.http) throw new TypeError(`${options.protocol} has no HTTP RPC binding`);
-    return rpcRequest(options.info.http, req);
+    return rpcRequest(options.info.http, req, options.self);
+  }
+
+  const msgpack = options.encoding === 'msgpack' ? codecFor('msgpack') : undefined;
+  const contentType = msgpack ? 'application/msgpack' : 'application/json';
+
+  function decode(status: number, headers: Record<string, string>, bytes: Buffer): TransportResponse {
+    if (msgpack && bytes.length && (headers['content-type'] ?? '').includes('msgpack')) {
+      return { status, headers, ...msgpack.decode(bytes, true) };
+    }
+    const raw = bytes.toString('utf8');
+    return { status, headers, raw, body: parseBody(raw) };
   }
 
   async function send(w: WireRequest, signal: AbortSignalLike): Promise<TransportResponse> {
     const authQuery = new URLSearchParams(options.auth.query()).toString();
     const path = prefix + w.path + (authQuery ? (w.path.includes('?') ? '&' : '?') + authQuery : '');
     const headers: Record<string, string> = {
-      accept: 'application/json',
+      accept: contentType,
       ...options.headers,
       ...(await options.auth.headers(signal)),
     };
-    if (w.body !== undefined) headers['content-type'] = 'application/json';
+    const body = w.body === undefined ? undefined : msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
+    if (body !== undefined) headers['content-type'] = contentType;
     try {
       if (pool) {
-        const res = await pool.request({ method: w.method as 'POST', path, headers, body: w.body, signal: signal as never });
-        const raw = await res.body.text();
+        const res = await pool.request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
+        const bytes = Buffer.from(await res.body.arrayBuffer());
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-        return { status: res.statusCode, headers: out, raw, body: parseBody(raw) };
+        return decode(res.statusCode, out, bytes);
       }
-      const res = await options.fetch!(base.origin + path, { method: w.method, headers, body: w.body, signal });
-      const raw = await res.text();
+      const res = await options.fetch!(base.origin + path, { method: w.method, headers, body, signal });
+      const bytes = msgpack && res.arrayBuffer ? Buffer.from(await res.arrayBuffer()) : Buffer.from(await res.text());
       const out: Record<string, string> = {};
       res.headers.forEach((v, k) => (out[k.toLowerCase()] = v));
-      return { status: res.status, headers: out, raw, body: parseBody(raw) };
+      return decode(res.status, out, bytes);
     } catch (error) {
       if (signal.aborted) throw error; // the core reports timeout/abort itself
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

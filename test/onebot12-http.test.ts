@@ -62,3 +62,35 @@ test('OneBot 12 retcodes map to ApiError named from the retcode table', async ()
   assert.equal(error.retcodeName, 'LOGIC_ERROR', '35001 falls in the 35xxx range');
   assert.equal(error.serverMessage, '消息不存在');
 });
+
+test('`self` rides on every frame for multi-bot servers; MessagePack over HTTP is application/msgpack both ways', async () => {
+  const { encode, decode } = await import('@msgpack/msgpack');
+  const seen: { type: string | undefined; frame: Record<string, unknown> }[] = [];
+  const { createServer } = await import('node:http');
+  const srv = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const frame = decode(Buffer.concat(chunks), { useBigInt64: true }) as Record<string, unknown>;
+      seen.push({ type: req.headers['content-type'], frame });
+      res.writeHead(200, { 'content-type': 'application/msgpack' });
+      // message_id as a 64-bit integer beyond 2^53: must stay exact.
+      res.end(encode({ status: 'ok', retcode: 0, data: { message_id: 'm1', time: 1.5, extra: 2n ** 60n + 1n }, message: '' }, { useBigInt64: true }));
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as import('node:net').AddressInfo;
+  const self = { platform: 'qq', user_id: '10001' };
+  const c = createOnebot12Client({ baseUrl: `http://127.0.0.1:${port}`, encoding: 'msgpack', self, int64: 'bigint' });
+  try {
+    const r = await c.sendMessage({ detail_type: 'private', user_id: '1', message: [{ type: 'text', data: { text: 'hi' } }] });
+    assert.equal(r.message_id, 'm1');
+    assert.equal((r as unknown as { extra: bigint }).extra, 2n ** 60n + 1n);
+    assert.equal(seen[0]!.type, 'application/msgpack');
+    assert.deepEqual(seen[0]!.frame, { action: 'send_message', params: { detail_type: 'private', user_id: '1', message: [{ type: 'text', data: { text: 'hi' } }] }, self });
+  } finally {
+    await c.close();
+    srv.closeAllConnections();
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+});

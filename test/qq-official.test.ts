@@ -212,7 +212,7 @@ describe('qqOfficialOptions', () => {
   it('posts {appId, clientSecret} as JSON to the descriptor token URL (injected fetch)', async () => {
     const seen: { url: string; method: string; headers: Record<string, string>; body: string | undefined }[] = [];
     const fetch: FetchLike = async (url, init) => {
-      seen.push({ url, method: init.method, headers: init.headers, body: init.body });
+      seen.push({ url, method: init.method, headers: init.headers, body: init.body as string | undefined });
       return { status: 200, headers: { forEach: () => undefined }, text: async () => JSON.stringify({ access_token: 'tok-x', expires_in: 7200 }) };
     };
     const options = qqOfficialOptions({ protocol, appId: APP_ID, clientSecret: SECRET, fetch });
