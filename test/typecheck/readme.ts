@@ -1,0 +1,22 @@
+// The README's examples, type-checked (TypeScript 7, no ambient types).
+import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
+import { createQqOfficialClient, protocol as qqOfficial } from 'qqwire/qq-official';
+import { AuditPendingError, createReverseWsServer, onEvents, qqOfficialOptions } from 'qqwire/runtime';
+
+export async function examples(accessToken: string, appId: string, clientSecret: string, group_openid: string, msgId: string): Promise<void> {
+  const bot = createOnebot11Client({ baseUrl: 'ws://127.0.0.1:6700', accessToken });
+  onEvents(bot, (event) => void event);
+  await bot.sendGroupMsgAsync({ group_id: 123456, message: 'hi' });
+
+  const server = createReverseWsServer({ protocol: onebot11, port: 8080, accessToken });
+  await server.waitForBot('10001', { timeoutMs: 30_000 });
+  const bot10001 = createOnebot11Client({ transport: server.bot('10001') });
+  await bot10001.sendPrivateMsg({ user_id: 10001000, message: [{ type: 'text', data: { text: 'hello' } }] });
+
+  const qq = createQqOfficialClient(qqOfficialOptions({ protocol: qqOfficial, appId, clientSecret, sandbox: true }));
+  try {
+    await qq.sendGroupMessage({ group_openid, msg_id: msgId, msg_type: 0, content: 'hi' });
+  } catch (e) {
+    if (e instanceof AuditPendingError) void e.auditId;
+  }
+}
