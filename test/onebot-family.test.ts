@@ -277,3 +277,26 @@ describe('OpenShamrock get_msg: message_id_qq beyond 2^53', () => {
 after(() => {
   // Nothing global to release: every test closes its own client, server and fake.
 });
+
+describe('onebot12: every action over forward WebSocket with MessagePack', () => {
+  const mod = MODULES['onebot12']!;
+  const cases = actionCases('onebot12', (action) => mod.protocol.actions[action]?.noResult === true);
+
+  it('sends binary MessagePack frames and decodes binary answers', async () => {
+    const { client, fake, cleanup } = await setup(mod, 'ws', { encoding: 'msgpack' });
+    try {
+      for (const c of cases) {
+        fake.respond = (call: FakeCall) => successReply('onebot12', call.action, c.result);
+        const result = await client.call(c.action, c.params);
+        const wire = fake.calls.at(-1)!;
+        assert.equal(wire.binary, true, `${c.action}: a binary frame`);
+        assert.equal(wire.action, c.action);
+        assert.deepEqual(wire.params, wireCopy(c.params), `${c.action}: params on the wire`);
+        if (c.noResult) assert.equal(result, undefined, c.action);
+        else assert.deepEqual(result, c.result, `${c.action}: result`);
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});
