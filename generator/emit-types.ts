@@ -16,7 +16,7 @@ import {
   type TypeAliasDeclarationStructure,
   type TypeParameterDeclarationStructure,
 } from 'ts-morph';
-import { actionTypeNames, directedName, isInt64, nodeHasI64, refName, type Facts } from './analyze.js';
+import { actionTypeNames, directedName, isInt64, refName, type Facts } from './analyze.js';
 import type { Artifact, EmitContext } from './emit.js';
 import type { IRAction, IRProtocol, SchemaNode } from './ir.js';
 import { jsdocText, propKey } from './naming.js';
@@ -246,8 +246,6 @@ export function emitTypes(p: IRProtocol, facts: Facts, ectx: EmitContext): Artif
       return { kind: StructureKind.PropertySignature, name: propKey(a.name), type: `{ params: ${param}; result: ${result} }`, docs: [actionDoc(a)] };
     }),
   });
-  // Action types that reach an int64 only through an inline node still need the parameter.
-  void nodeHasI64;
 
   const project = new Project({
     useInMemoryFileSystem: true,

@@ -2,7 +2,7 @@
  * The pipeline: schemas → load + check → resolve into IR → independent emitters → files.
  * Nothing is written until every protocol has been generated, so a schema error leaves generated/ as it was.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { analyze } from './analyze.js';
 import { makeContext, type Artifact } from './emit.js';
@@ -50,7 +50,7 @@ function timed<T>(stage: string, onTiming: GenerateOptions['onTiming'], fn: () =
 export function loadIR(schemasDir: string, onTiming?: GenerateOptions['onTiming']): IRProtocol[] {
   const metaSchema = resolvePath(schemasDir, 'qqwire.schema.json');
   const fallbackMeta = new URL('schemas/qqwire.schema.json', packageRoot);
-  const metaPath = tryRead(metaSchema) ? metaSchema : fallbackMeta.pathname;
+  const metaPath = existsSync(metaSchema) ? metaSchema : fallbackMeta.pathname;
   const folders = timed('load', onTiming, () => loadFolders(schemasDir, metaPath));
   return timed('resolve', onTiming, () => resolveAll(folders));
 }
@@ -71,14 +71,6 @@ function loadFolders(schemasDir: string, metaPath: string): LoadedFolder[] {
   return folders;
 }
 
-function tryRead(path: string): boolean {
-  try {
-    readFileSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function emitProtocol(p: IRProtocol, templatesDir: URL, version: string, onTiming?: GenerateOptions['onTiming']): Artifact[] {
   const facts = analyze(p);

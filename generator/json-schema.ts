@@ -4,7 +4,7 @@
  * - `validator`: what ajv compiles: annotations stripped, int64 as the `qqwireInt64` keyword, the
  *   synthetic unknown variant added to open unions, and input/output shapes split where defaults differ.
  */
-import { actionTypeNames, children, directedName, isInt64, refName, type Facts } from './analyze.js';
+import { actionTypeNames, directedName, isInt64, refName, type Facts } from './analyze.js';
 import type { IRProtocol, SchemaNode } from './ir.js';
 
 const ANNOTATIONS = new Set(['description', 'title', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', 'format', '$comment']);
@@ -114,13 +114,4 @@ export function validatorSchemas(p: IRProtocol, facts: Facts, id: string): Valid
     if (action.result && !defs[names.result]) defs[names.result] = validatorNode(action.result, 'out', facts);
   }
   return { root: { $id: id, $defs: defs }, exports: Object.keys(defs) };
-}
-
-/** Types reachable from a node, for docs and for reachability checks. */
-export function referencedTypes(node: SchemaNode | null, into = new Set<string>()): Set<string> {
-  if (!node) return into;
-  const ref = refName(node);
-  if (ref) into.add(ref);
-  for (const c of children(node)) referencedTypes(c, into);
-  return into;
 }

@@ -27,6 +27,7 @@ import { createWsTransport } from './ws-transport.js';
 import { parseJson } from './json.js';
 import { pendingOutcome } from './pending.js';
 import type { AbortSignalLike, ActionInfo, ProtocolDescriptor, Transport, TransportResponse } from './transport.js';
+import { isObject } from './is-object.js';
 
 export type ValidationPolicy = 'throw' | 'warn' | 'off';
 
@@ -97,9 +98,6 @@ export interface ClientCore {
 
 const TIMEOUT = Symbol('qqwire.timeout');
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function createClientCore<M extends Int64Mode = 'number'>(protocol: ProtocolDescriptor, options: ClientOptions<M> = {}): ClientCore {
   const mode: Int64Mode = options.int64 ?? 'number';

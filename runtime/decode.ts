@@ -3,6 +3,7 @@
  * work at runtime (int64 leaves, open tagged unions). Types with neither have no plan, so most values
  * are never walked.
  */
+import { isObject } from './is-object.js';
 
 export type Plan =
   | { k: 'i64' }
@@ -39,9 +40,6 @@ interface Walk {
   dir: Direction;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function convertI64(w: Walk, value: unknown, path: string): unknown {
   if (w.dir === 'encode') {

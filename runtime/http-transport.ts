@@ -99,11 +99,12 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const msgpack = options.encoding === 'msgpack' ? codecFor('msgpack') : undefined;
   const contentType = msgpack ? 'application/msgpack' : 'application/json';
 
-  function decode(status: number, headers: Record<string, string>, bytes: Buffer): TransportResponse {
-    if (msgpack && bytes.length && (headers['content-type'] ?? '').includes('msgpack')) {
-      return { status, headers, ...msgpack.decode(bytes, true) };
+  /** `body` is text, or bytes when MessagePack was asked for (the server may still answer JSON). */
+  function decode(status: number, headers: Record<string, string>, body: string | Buffer): TransportResponse {
+    if (msgpack && typeof body !== 'string' && body.length && (headers['content-type'] ?? '').includes('msgpack')) {
+      return { status, headers, ...msgpack.decode(body, true) };
     }
-    const raw = bytes.toString('utf8');
+    const raw = typeof body === 'string' ? body : body.toString('utf8');
     return { status, headers, raw, body: parseBody(raw) };
   }
 
@@ -120,13 +121,13 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     try {
       if (pool) {
         const res = await pool.request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
-        const bytes = Buffer.from(await res.body.arrayBuffer());
+        const bytes = msgpack ? Buffer.from(await res.body.arrayBuffer()) : await res.body.text();
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
         return decode(res.statusCode, out, bytes);
       }
       const res = await options.fetch!(base.origin + path, { method: w.method, headers, body, signal });
-      const bytes = msgpack && res.arrayBuffer ? Buffer.from(await res.arrayBuffer()) : Buffer.from(await res.text());
+      const bytes = msgpack && res.arrayBuffer ? Buffer.from(await res.arrayBuffer()) : await res.text();
       const out: Record<string, string> = {};
       res.headers.forEach((v, k) => (out[k.toLowerCase()] = v));
       return decode(res.status, out, bytes);

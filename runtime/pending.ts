@@ -9,6 +9,7 @@
  * pending outcome.
  */
 import type { EnvelopeInfo } from './transport.js';
+import { isObject } from './is-object.js';
 
 export interface PendingOutcome {
   /** The body's business code, when numeric. */
@@ -17,9 +18,6 @@ export interface PendingOutcome {
   auditId: string | undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Whether a REST response body (any HTTP status) is a pending outcome: its code is a pending code, or
@@ -27,13 +25,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function pendingOutcome(envelope: EnvelopeInfo, body: unknown): PendingOutcome | undefined {
   if (envelope.kind !== 'none' || !isObject(body)) return undefined;
-  const env = envelope;
-  if (!env.pendingCodes && !env.pendingIdField) return undefined;
-  const codes = env.pendingCodes ?? [];
-  const raw = body[env.errorFields?.['code'] ?? 'code'];
+  if (!envelope.pendingCodes && !envelope.pendingIdField) return undefined;
+  const codes = envelope.pendingCodes ?? [];
+  const raw = body[envelope.errorFields?.['code'] ?? 'code'];
   const code = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
   let node: unknown = body;
-  for (const key of (env.pendingIdField ?? '').split('.')) node = isObject(node) ? node[key] : undefined;
+  for (const key of (envelope.pendingIdField ?? '').split('.')) node = isObject(node) ? node[key] : undefined;
   const auditId = typeof node === 'string' && node.length > 0 ? node : undefined;
   if (auditId === undefined && (code === undefined || !codes.includes(code))) return undefined;
   return { code, auditId };

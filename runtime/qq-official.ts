@@ -33,6 +33,7 @@ import type { ClientOptions } from './client.js';
 import { AuthError, redact, type ErrorContext } from './errors.js';
 import type { FetchLike } from './http-transport.js';
 import type { AbortSignalLike, AuthInfo, ProtocolDescriptor } from './transport.js';
+import { isObject } from './is-object.js';
 
 // ------------------------------------------------------------------------------------------ base URLs
 
@@ -114,9 +115,6 @@ class TokenFailure extends Error {
 
 const RECENT_TOKENS = 4;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 async function undiciPost(
   url: string,

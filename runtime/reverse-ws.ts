@@ -36,6 +36,7 @@ import { DisconnectedError, NetworkError, TimeoutError, redact } from './errors.
 import type { AbortSignalLike, ProtocolDescriptor, Transport, TransportRequest, TransportResponse } from './transport.js';
 import { Emitter, WsChannel, codecFor, newEchoPrefix, type BotSelf, type WsEncoding } from './ws-channel.js';
 import type { EventSourceLike } from './ws-transport.js';
+import { isObject } from './is-object.js';
 
 export type BotRole = 'API' | 'Event' | 'Universal';
 
@@ -152,9 +153,6 @@ function canCall(c: Connection): boolean {
   return !c.closed && c.role !== 'Event' && c.channel.isOpen;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function headerValue(req: IncomingMessage, name: string | undefined): string | undefined {
   if (!name) return undefined;

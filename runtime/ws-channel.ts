@@ -13,6 +13,7 @@ import type WebSocket from 'ws';
 import { DisconnectedError, ProtocolError, redact } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
 import type { AbortSignalLike, TransportRequest, TransportResponse } from './transport.js';
+import { isObject } from './is-object.js';
 
 /** OneBot 12 `self`: which bot of a multi-bot connection an action is for. */
 export interface BotSelf {
@@ -69,9 +70,6 @@ export interface Codec {
   decode(data: Buffer, isBinary: boolean): { body: unknown; raw: string };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** msgpack int64/uint64 arrive as bigint; keep only the unsafe ones as bigint, like `parseJson`. */
 function normalizeInts(value: unknown): unknown {
