@@ -64,11 +64,29 @@ function validatorNode(node: SchemaNode, dir: 'in' | 'out', facts: Facts): Schem
   return out;
 }
 
-/** int64 accepts a safe integer, a bigint or a decimal string, whichever the client's `int64` mode delivers. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A schema bound as an exact integer: `minimum: 0` → 0n, `exclusiveMaximum: 10` → 9n. */
+function bound(node: SchemaNode, inclusive: string, exclusive: string, dir: 1n | -1n): bigint | undefined {
+  const inc = node[inclusive];
+  const exc = node[exclusive];
+  if (typeof inc === 'number') return dir > 0n ? BigInt(Math.ceil(inc)) : BigInt(Math.floor(inc));
+  if (typeof exc === 'number') return dir > 0n ? BigInt(Math.floor(exc)) + 1n : BigInt(Math.ceil(exc)) - 1n;
+  return undefined;
+}
+
+/**
+ * int64: the `qqwireInt64` keyword checks the representation the client's `int64` mode delivers (a safe
+ * integer, a bigint or a decimal string) and the range: the schema's minimum/maximum, else signed 64-bit.
+ * A schema that also allows `string` (the server sends strings) keeps a plain string branch.
+ */
 function int64Node(node: SchemaNode): SchemaNode {
   const types = (Array.isArray(node['type']) ? node['type'] : [node['type']]) as string[];
   const others = types.filter((t) => t !== 'integer');
-  const int64: SchemaNode = { qqwireInt64: true };
+  const min = bound(node, 'minimum', 'exclusiveMinimum', 1n) ?? INT64_MIN;
+  const max = bound(node, 'maximum', 'exclusiveMaximum', -1n) ?? INT64_MAX;
+  const int64: SchemaNode = { qqwireInt64: { min: String(min), max: String(max) } };
   if (!others.length) return int64;
   return { anyOf: [int64, { type: others.length === 1 ? others[0] : others }] };
 }
