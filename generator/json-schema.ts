@@ -4,7 +4,7 @@
  * - `validator`: what ajv compiles: annotations stripped, int64 as the `qqwireInt64` keyword, the
  *   synthetic unknown variant added to open unions, and input/output shapes split where defaults differ.
  */
-import { actionTypeNames, directedName, isInt64, refName, type Facts } from './analyze.js';
+import { acceptsNull, actionTypeNames, directedName, isInt64, isOpaqueId, refName, type Facts } from './analyze.js';
 import type { IRProtocol, SchemaNode } from './ir.js';
 
 const ANNOTATIONS = new Set(['description', 'title', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', 'format', '$comment']);
@@ -31,12 +31,17 @@ export function wireSchemas(p: IRProtocol): { defs: Record<string, SchemaNode>; 
 function validatorNode(node: SchemaNode, dir: 'in' | 'out', facts: Facts): SchemaNode {
   const ref = refName(node);
   if (ref) return { $ref: `#/$defs/${directedName(ref, dir, facts)}` };
+  // Held as a decimal string in every mode (the decode plan converts the wire's JSON integer).
+  if (isOpaqueId(node)) return { type: 'string', pattern: '^-?(0|[1-9][0-9]*)$' };
   const out: SchemaNode = {};
   for (const [k, v] of Object.entries(node)) {
     if (ANNOTATIONS.has(k) || k.startsWith('x-')) continue;
     if (k === 'properties') {
       const props: SchemaNode = {};
-      for (const [name, sub] of Object.entries(v as Record<string, SchemaNode>)) props[name] = validatorNode(sub, dir, facts);
+      for (const [name, sub] of Object.entries(v as Record<string, SchemaNode>)) {
+        const checked = validatorNode(sub, dir, facts);
+        props[name] = acceptsNull(node, name, facts) ? { anyOf: [checked, { type: 'null' }] } : checked;
+      }
       out[k] = props;
     } else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) {
       out[k] = validatorNode(v as SchemaNode, dir, facts);

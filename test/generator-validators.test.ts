@@ -252,13 +252,13 @@ async function decodeResult(mod: Generated, action: string, data: unknown): Prom
   const body = envelopeFor(mod.protocol, data);
   const raw = stringifyJson(body);
   const transport = { kind: 'test', request: async () => ({ status: 200, body: parseJson(raw), raw }), close: async () => undefined };
-  const client = mod.createClient({ transport, int64: 'bigint', validate: { params: 'off', result: 'off' } });
+  const client = mod.createClient({ transport, validate: { params: 'off', result: 'off' } });
   return client.call(action, undefined);
 }
 
 function decodeType(mod: Generated, type: string, value: unknown): unknown {
   const plans = mod.protocol.plans as PlanDefs;
-  return plans[type] ? applyPlan({ k: 'ref', n: type }, plans, value, 'bigint', 'decode') : value;
+  return plans[type] ? applyPlan({ k: 'ref', n: type }, plans, value, 'number', 'decode') : value;
 }
 
 function describeIssues(issues: Issue[] | undefined): string {

@@ -232,7 +232,7 @@ validate28.errors = vErrors;
 return errors === 0;
 }
 
-const schema13 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"face_id":{"type":"string"},"is_large":{"type":"boolean"}},"required":["face_id","is_large"]}},"required":["type","data"]};
+const schema13 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"face_id":{"type":"string"},"is_large":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["face_id","is_large"]}},"required":["type","data"]};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -281,10 +281,60 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.is_large !== undefined){
+let data3 = data1.is_large;
 const _errs6 = errors;
-if(typeof data1.is_large !== "boolean"){
-validate29.errors = [{instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(typeof data3 !== "boolean"){
+const err0 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(data3 !== null){
+const err1 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate29.errors = vErrors;
 return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid1 = _errs6 === errors;
 }
@@ -382,7 +432,7 @@ validate30.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"uri":{"type":"string"},"sub_type":{"type":"string","enum":["normal","sticker"]},"summary":{"type":["string","null"]}},"required":["uri","sub_type"]}},"required":["type","data"]};
+const schema15 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"uri":{"type":"string"},"sub_type":{"anyOf":[{"type":"string","enum":["normal","sticker"]},{"type":"null"}]},"summary":{"type":["string","null"]}},"required":["uri","sub_type"]}},"required":["type","data"]};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -433,13 +483,68 @@ if(valid1){
 if(data1.sub_type !== undefined){
 let data3 = data1.sub_type;
 const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+const err0 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
 }
 if(!((data3 === "normal") || (data3 === "sticker"))){
-validate31.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema15.properties.data.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema15.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(data3 !== null){
+const err2 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate31.errors = vErrors;
 return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid1 = _errs6 === errors;
 }
@@ -449,12 +554,12 @@ var valid1 = true;
 if(valid1){
 if(data1.summary !== undefined){
 let data4 = data1.summary;
-const _errs8 = errors;
+const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
 validate31.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema15.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
-var valid1 = _errs8 === errors;
+var valid1 = _errs12 === errors;
 }
 else {
 var valid1 = true;
@@ -1033,7 +1138,7 @@ return errors === 0;
 
 const rawOutgoingSegmentInput = validate49;
 const schema21 = {"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/OutgoingTextSegment"},{"$ref":"#/$defs/OutgoingMentionSegment"},{"$ref":"#/$defs/OutgoingMentionAllSegment"},{"$ref":"#/$defs/OutgoingFaceSegmentInput"},{"$ref":"#/$defs/OutgoingReplySegment"},{"$ref":"#/$defs/OutgoingImageSegmentInput"},{"$ref":"#/$defs/OutgoingRecordSegment"},{"$ref":"#/$defs/OutgoingVideoSegment"},{"$ref":"#/$defs/OutgoingForwardSegmentInput"},{"$ref":"#/$defs/OutgoingLightAppSegment"}],"type":"object"};
-const schema22 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"face_id":{"type":"string"},"is_large":{"type":"boolean"}},"required":["face_id"]}},"required":["type","data"]};
+const schema22 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"face_id":{"type":"string"},"is_large":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["face_id"]}},"required":["type","data"]};
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1082,10 +1187,60 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.is_large !== undefined){
+let data3 = data1.is_large;
 const _errs6 = errors;
-if(typeof data1.is_large !== "boolean"){
-validate50.errors = [{instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(typeof data3 !== "boolean"){
+const err0 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(data3 !== null){
+const err1 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate50.errors = vErrors;
 return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid1 = _errs6 === errors;
 }
@@ -1117,7 +1272,7 @@ validate50.errors = vErrors;
 return errors === 0;
 }
 
-const schema23 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"uri":{"type":"string"},"sub_type":{"type":"string","enum":["normal","sticker"]},"summary":{"type":["string","null"]}},"required":["uri"]}},"required":["type","data"]};
+const schema23 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"uri":{"type":"string"},"sub_type":{"anyOf":[{"type":"string","enum":["normal","sticker"]},{"type":"null"}]},"summary":{"type":["string","null"]}},"required":["uri"]}},"required":["type","data"]};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1168,13 +1323,68 @@ if(valid1){
 if(data1.sub_type !== undefined){
 let data3 = data1.sub_type;
 const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate51.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+const err0 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
 }
 if(!((data3 === "normal") || (data3 === "sticker"))){
-validate51.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema23.properties.data.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(data3 !== null){
+const err2 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate51.errors = vErrors;
 return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid1 = _errs6 === errors;
 }
@@ -1184,12 +1394,12 @@ var valid1 = true;
 if(valid1){
 if(data1.summary !== undefined){
 let data4 = data1.summary;
-const _errs8 = errors;
+const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
 validate51.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema23.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
-var valid1 = _errs8 === errors;
+var valid1 = _errs12 === errors;
 }
 else {
 var valid1 = true;
@@ -1781,10 +1991,60 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.is_large !== undefined){
+let data3 = data1.is_large;
 const _errs6 = errors;
-if(typeof data1.is_large !== "boolean"){
-validate70.errors = [{instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(typeof data3 !== "boolean"){
+const err0 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(data3 !== null){
+const err1 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate70.errors = vErrors;
 return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid1 = _errs6 === errors;
 }
@@ -1865,10 +2125,60 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.is_large !== undefined){
+let data3 = data1.is_large;
 const _errs6 = errors;
-if(typeof data1.is_large !== "boolean"){
-validate71.errors = [{instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(typeof data3 !== "boolean"){
+const err0 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(data3 !== null){
+const err1 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate71.errors = vErrors;
 return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid1 = _errs6 === errors;
 }
@@ -2017,13 +2327,68 @@ if(valid1){
 if(data1.sub_type !== undefined){
 let data3 = data1.sub_type;
 const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate73.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+const err0 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
 }
 if(!((data3 === "normal") || (data3 === "sticker"))){
-validate73.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema15.properties.data.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema15.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(data3 !== null){
+const err2 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate73.errors = vErrors;
 return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid1 = _errs6 === errors;
 }
@@ -2033,12 +2398,12 @@ var valid1 = true;
 if(valid1){
 if(data1.summary !== undefined){
 let data4 = data1.summary;
-const _errs8 = errors;
+const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
 validate73.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema15.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
-var valid1 = _errs8 === errors;
+var valid1 = _errs12 === errors;
 }
 else {
 var valid1 = true;
@@ -2120,13 +2485,68 @@ if(valid1){
 if(data1.sub_type !== undefined){
 let data3 = data1.sub_type;
 const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
 if(typeof data3 !== "string"){
-validate74.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+const err0 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
 }
 if(!((data3 === "normal") || (data3 === "sticker"))){
-validate74.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema23.properties.data.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema23.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(data3 !== null){
+const err2 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate74.errors = vErrors;
 return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid1 = _errs6 === errors;
 }
@@ -2136,12 +2556,12 @@ var valid1 = true;
 if(valid1){
 if(data1.summary !== undefined){
 let data4 = data1.summary;
-const _errs8 = errors;
+const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
 validate74.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema23.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
-var valid1 = _errs8 === errors;
+var valid1 = _errs12 === errors;
 }
 else {
 var valid1 = true;
@@ -7066,7 +7486,7 @@ validate160.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
+const schema78 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"anyOf":[{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
 
 function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7175,16 +7595,19 @@ const _errs9 = errors;
 const _errs10 = errors;
 let valid2 = false;
 const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
 if(!(validate164.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
 vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const _errs12 = errors;
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
 if(data7 !== null){
-const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7193,16 +7616,54 @@ vErrors.push(err0);
 }
 errors++;
 }
-var _valid0 = _errs12 === errors;
-valid2 = valid2 || _valid0;
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
 }
-if(!valid2){
-const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!valid3){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err1];
 }
 else {
 vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs16 = errors;
+if(data7 !== null){
+const err2 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 validate171.errors = vErrors;
@@ -7563,7 +8024,7 @@ validate185.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"group":{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
+const schema82 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"group":{"anyOf":[{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
 
 function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7672,16 +8133,19 @@ const _errs9 = errors;
 const _errs10 = errors;
 let valid2 = false;
 const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
 if(!(validate164.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
 vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const _errs12 = errors;
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
 if(data7 !== null){
-const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7690,16 +8154,54 @@ vErrors.push(err0);
 }
 errors++;
 }
-var _valid0 = _errs12 === errors;
-valid2 = valid2 || _valid0;
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
 }
-if(!valid2){
-const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!valid3){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err1];
 }
 else {
 vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs16 = errors;
+if(data7 !== null){
+const err2 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 validate191.errors = vErrors;
@@ -8442,16 +8944,19 @@ const _errs9 = errors;
 const _errs10 = errors;
 let valid2 = false;
 const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
 if(!(validate164.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
 vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const _errs12 = errors;
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
 if(data7 !== null){
-const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8460,16 +8965,54 @@ vErrors.push(err0);
 }
 errors++;
 }
-var _valid0 = _errs12 === errors;
-valid2 = valid2 || _valid0;
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
 }
-if(!valid2){
-const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!valid3){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err1];
 }
 else {
 vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs16 = errors;
+if(data7 !== null){
+const err2 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 validate221.errors = vErrors;
@@ -8617,16 +9160,19 @@ const _errs9 = errors;
 const _errs10 = errors;
 let valid2 = false;
 const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
 if(!(validate164.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
 vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const _errs12 = errors;
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
 if(data7 !== null){
-const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8635,16 +9181,54 @@ vErrors.push(err0);
 }
 errors++;
 }
-var _valid0 = _errs12 === errors;
-valid2 = valid2 || _valid0;
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
 }
-if(!valid2){
-const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(!valid3){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err1];
 }
 else {
 vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs16 = errors;
+if(data7 !== null){
+const err2 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
 }
 errors++;
 validate226.errors = vErrors;
@@ -9902,7 +10486,7 @@ return errors === 0;
 }
 
 const rawRecallPrivateMessageParams = validate258;
-const schema101 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"client_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["user_id","message_seq"]};
+const schema101 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"client_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["user_id","message_seq"]};
 
 function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9940,10 +10524,60 @@ var valid0 = true;
 }
 if(valid0){
 if(data.client_seq !== undefined){
+let data2 = data.client_seq;
 const _errs3 = errors;
-if(!int64Ok(data.client_seq, this, 0n, 9223372036854775807n)){
-validate258.errors = [{instancePath:instancePath+"/client_seq",schemaPath:"#/properties/client_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data2, this, 0n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/client_seq",schemaPath:"#/properties/client_seq/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data2 !== null){
+const err1 = {instancePath:instancePath+"/client_seq",schemaPath:"#/properties/client_seq/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/client_seq",schemaPath:"#/properties/client_seq/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate258.errors = vErrors;
 return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid0 = _errs3 === errors;
 }
@@ -10106,7 +10740,7 @@ return errors === 0;
 }
 
 const rawGetHistoryMessagesParams = validate267;
-const schema105 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["message_scene","peer_id"]};
+const schema105 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["message_scene","peer_id"]};
 
 function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10208,15 +10842,70 @@ if(valid0){
 if(data.limit !== undefined){
 let data3 = data.limit;
 const _errs8 = errors;
+const _errs9 = errors;
+let valid2 = false;
+const _errs10 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate267.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
+const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err3];
 }
-if(errors === _errs8){
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(errors === _errs10){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-validate267.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+const err4 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs10 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs12 = errors;
+if(data3 !== null){
+const err5 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid1 = _errs12 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err6 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate267.errors = vErrors;
 return false;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
 }
 }
 }
@@ -10357,7 +11046,7 @@ return errors === 0;
 }
 
 const rawGetHistoryPrivateMessageParams = validate272;
-const schema107 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["user_id"]};
+const schema107 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["user_id"]};
 
 function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10447,15 +11136,70 @@ if(valid0){
 if(data.limit !== undefined){
 let data2 = data.limit;
 const _errs7 = errors;
+const _errs8 = errors;
+let valid2 = false;
+const _errs9 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate272.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
+const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err3];
 }
-if(errors === _errs7){
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(errors === _errs9){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate272.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+const err4 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs11 = errors;
+if(data2 !== null){
+const err5 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err6 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate272.errors = vErrors;
 return false;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
 }
 }
 }
@@ -10546,7 +11290,7 @@ return errors === 0;
 }
 
 const rawGetHistoryGroupMessageParams = validate276;
-const schema109 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"type":"integer","minimum":0}},"required":["group_id"]};
+const schema109 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["group_id"]};
 
 function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10636,15 +11380,70 @@ if(valid0){
 if(data.limit !== undefined){
 let data2 = data.limit;
 const _errs7 = errors;
+const _errs8 = errors;
+let valid2 = false;
+const _errs9 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate276.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
+const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err3];
 }
-if(errors === _errs7){
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(errors === _errs9){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate276.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+const err4 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs11 = errors;
+if(data2 !== null){
+const err5 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err6 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate276.errors = vErrors;
 return false;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
 }
 }
 }

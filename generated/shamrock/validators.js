@@ -6820,7 +6820,8 @@ return errors === 0;
 }
 
 const rawMessageDetail = validate253;
-const schema78 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const schema78 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const pattern0 = new RegExp("^-?(0|[1-9][0-9]*)$", "u");
 
 function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -6895,10 +6896,19 @@ var valid0 = true;
 }
 if(valid0){
 if(data.message_id_qq !== undefined){
+let data5 = data.message_id_qq;
 const _errs8 = errors;
-if(!int64Ok(data.message_id_qq, this, -9223372036854775808n, 9223372036854775807n)){
-validate253.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(errors === _errs8){
+if(typeof data5 === "string"){
+if(!pattern0.test(data5)){
+validate253.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
 return false;
+}
+}
+else {
+validate253.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
 }
 var valid0 = _errs8 === errors;
 }
@@ -6907,21 +6917,9 @@ var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
-const _errs9 = errors;
+const _errs10 = errors;
 if(!(validate22.call(this, data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-const _errs10 = errors;
-if(!(validate23.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -6930,11 +6928,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.group_id !== undefined){
+if(data.message !== undefined){
 const _errs11 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate253.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
+if(!(validate23.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs11 === errors;
 }
@@ -6942,10 +6940,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.target_id !== undefined){
+if(data.group_id !== undefined){
 const _errs12 = errors;
-if(!int64Ok(data.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate253.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate253.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6954,13 +6952,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.peer_id !== undefined){
+if(data.target_id !== undefined){
 const _errs13 = errors;
+if(!int64Ok(data.target_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate253.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs14 = errors;
 if(!int64Ok(data.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
 validate253.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-var valid0 = _errs13 === errors;
+var valid0 = _errs14 === errors;
 }
 else {
 var valid0 = true;
@@ -6987,7 +6997,7 @@ return errors === 0;
 }
 
 const rawMessageDetailInput = validate256;
-const schema79 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const schema79 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
 function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7062,10 +7072,19 @@ var valid0 = true;
 }
 if(valid0){
 if(data.message_id_qq !== undefined){
+let data5 = data.message_id_qq;
 const _errs8 = errors;
-if(!int64Ok(data.message_id_qq, this, -9223372036854775808n, 9223372036854775807n)){
-validate256.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(errors === _errs8){
+if(typeof data5 === "string"){
+if(!pattern0.test(data5)){
+validate256.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
 return false;
+}
+}
+else {
+validate256.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
 }
 var valid0 = _errs8 === errors;
 }
@@ -7074,21 +7093,9 @@ var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
-const _errs9 = errors;
+const _errs10 = errors;
 if(!(validate22.call(this, data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
 vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-const _errs10 = errors;
-if(!(validate107.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -7097,11 +7104,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.group_id !== undefined){
+if(data.message !== undefined){
 const _errs11 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate256.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
+if(!(validate107.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs11 === errors;
 }
@@ -7109,10 +7116,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.target_id !== undefined){
+if(data.group_id !== undefined){
 const _errs12 = errors;
-if(!int64Ok(data.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate256.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate256.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -7121,13 +7128,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.peer_id !== undefined){
+if(data.target_id !== undefined){
 const _errs13 = errors;
+if(!int64Ok(data.target_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate256.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs14 = errors;
 if(!int64Ok(data.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
 validate256.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-var valid0 = _errs13 === errors;
+var valid0 = _errs14 === errors;
 }
 else {
 var valid0 = true;
