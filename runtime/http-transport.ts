@@ -24,7 +24,8 @@ export interface BodyStreamLike {
 /** The subset of WHATWG fetch the transport needs; `globalThis.fetch` is one. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> | undefined; signal?: NativeAbortSignal | undefined },
+  // No `| undefined` on the optional keys: `fetch` must stay assignable under exactOptionalPropertyTypes.
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array<ArrayBuffer>; signal?: NativeAbortSignal },
 ) => Promise<{
   status: number;
   headers: { forEach(cb: (value: string, key: string) => void): void };
@@ -205,7 +206,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         }
         return decode(res.statusCode, out, await readNode(res.body));
       }
-      const res = await fetchFn!(base.origin + path, { method: w.method, headers, body: body as string | Uint8Array<ArrayBuffer> | undefined, signal: signal as NativeAbortSignal });
+      const init: Parameters<FetchLike>[1] = { method: w.method, headers, signal: signal as NativeAbortSignal };
+      if (body !== undefined) init.body = body as string | Uint8Array<ArrayBuffer>;
+      const res = await fetchFn!(base.origin + path, init);
       const out: Record<string, string> = {};
       res.headers.forEach((v, k) => (out[k.toLowerCase()] = v));
       if (tooLarge(out['content-length'])) {

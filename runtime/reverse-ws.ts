@@ -71,7 +71,7 @@ export interface ReverseWsServerOptions {
   /** Listen address. Default: all interfaces. */
   host?: string | undefined;
   /** Attach to an existing HTTP(S) server instead of listening (it is not closed by `close()`). */
-  server?: Server | undefined;
+  server?: HttpServerLike | undefined;
   /** Accept upgrades only on this path (e.g. `/onebot/v11/ws`). Default: any path. */
   path?: string | undefined;
   /** The token implementations must present; none: every connection is accepted. */
@@ -97,6 +97,16 @@ export interface BotTransport extends Transport, EventSourceLike {
   readonly pendingCount: number;
   /** Rejects this transport's calls and closes the bot's connections (the bot may connect again later). */
   close(): Promise<void>;
+}
+
+/**
+ * The part of a Node `http.Server` the reverse WebSocket server uses (declared here so the published
+ * types need no `@types/node`); a `node:http` or `node:https` server is one.
+ */
+export interface HttpServerLike {
+  on(event: 'upgrade', listener: (...args: any[]) => void): unknown;
+  off(event: 'upgrade', listener: (...args: any[]) => void): unknown;
+  address(): unknown;
 }
 
 export interface ReverseWsServer {
@@ -220,7 +230,7 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
     res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
     res.end('Upgrade Required\n');
   });
-  const httpServer = options.server ?? ownServer!;
+  const httpServer = (options.server as Server | undefined) ?? ownServer!;
   const listening: Promise<{ port: number }> = ownServer
     ? new Promise((resolve, reject) => {
         ownServer.once('error', reject);
