@@ -4,7 +4,7 @@
  * differences come from the generated `ProtocolDescriptor`, never from the protocol's name.
  */
 import { staticTokenAuth, type AuthProvider } from './auth.js';
-import { applyPlan, findBigint, Int64Overflow, NestingTooDeep, prunePlan, pruneDefs, type Int64Mode, type Plan, type PlanDefs } from './decode.js';
+import { applyPlan, findBigint, Int64Overflow, MAX_NESTING, NestingTooDeep, nestedDeeperThan, prunePlan, pruneDefs, type Int64Mode, type Plan, type PlanDefs } from './decode.js';
 import {
   AbortError,
   ApiError,
@@ -300,6 +300,10 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
   }
 
   function decode(ctx: ErrorContext, info: ActionInfo, plan: Plan | null, data: unknown, raw: string): unknown {
+    // Too deep to walk or validate safely: a typed error. Only a body this long can nest that deep.
+    if (raw.length > 2 * MAX_NESTING && nestedDeeperThan(data, MAX_NESTING)) {
+      throw new ProtocolError(ctx, `response nested deeper than ${MAX_NESTING} levels`, raw);
+    }
     let value = data;
     try {
       if (plan) value = applyPlan(plan, defs, value, mode, 'decode');
@@ -310,6 +314,8 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     } catch (error) {
       if (error instanceof Int64Overflow) throw new Int64PrecisionError(ctx, error.path, error.value, raw);
       if (error instanceof NestingTooDeep) throw new ProtocolError(ctx, error.message, raw);
+      // A safety net under the explicit limit: a stack that ran out is still a typed error.
+      if (error instanceof RangeError) throw new ProtocolError(ctx, `response too deep to decode: ${error.message}`, raw);
       throw error;
     }
     if (info.result && resultPolicy !== 'off') {

@@ -34,8 +34,11 @@ export class Int64Overflow extends Error {
   }
 }
 
-/** Deeper values than this are refused (`NestingTooDeep`) instead of risking the call stack. */
-export const MAX_NESTING = 1000;
+/**
+ * Deeper values than this (objects and arrays inside each other) are refused instead of risking the
+ * call stack: 512 levels is about 170 nested forward messages, far beyond what a server nests.
+ */
+export const MAX_NESTING = 512;
 
 /** A value nested deeper than `MAX_NESTING`; the client turns it into a `ProtocolError`. */
 export class NestingTooDeep extends Error {
@@ -162,6 +165,23 @@ function escapePointer(key: string): string {
 export function applyPlan(plan: Plan, defs: PlanDefs, value: unknown, mode: Int64Mode, dir: Direction): unknown {
   const out = walk({ defs, mode, dir }, plan, value, '', 0);
   return out === SKIP ? value : out;
+}
+
+/**
+ * Whether a value nests containers (objects, arrays) more than `max` levels deep. Iterative, stops at
+ * the first branch past the limit.
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 /**
