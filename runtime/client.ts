@@ -161,7 +161,14 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
       if (issues) report(paramsPolicy, new ValidationError(ctx, 'params', issues));
     }
     const prepared = options.onRequest ? options.onRequest({ action, params: params as Record<string, unknown> | undefined }) : params;
-    const wire = plans.params && prepared !== undefined ? applyPlan(plans.params, defs, prepared, mode, 'encode') : prepared;
+    let wire = prepared;
+    try {
+      if (plans.params && prepared !== undefined) wire = applyPlan(plans.params, defs, prepared, mode, 'encode');
+    } catch (error) {
+      // Only reachable with params validation off or warn: a params value too deep to encode.
+      if (error instanceof NestingTooDeep || error instanceof RangeError) throw new ValidationError(ctx, 'params', [{ path: '', message: 'nested too deep to encode' }]);
+      throw error;
+    }
 
     const response = await send(ctx, action, info, wire as Record<string, unknown> | undefined, callOptions);
     const data = unwrap(ctx, info, response);

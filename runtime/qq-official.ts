@@ -32,7 +32,7 @@ import type { AuthProvider } from './auth.js';
 import type { ClientOptions } from './client.js';
 import { AuthError, redact, redactError, type ErrorContext } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
-import type { FetchLike } from './http-transport.js';
+import { runtimeHasUndici, type FetchLike } from './http-transport.js';
 import type { AbortSignalLike, AuthInfo, ProtocolDescriptor } from './transport.js';
 import { isObject } from './is-object.js';
 
@@ -153,6 +153,8 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
   const requestBody = JSON.stringify({ appId: options.appId, clientSecret: options.clientSecret });
+  // As the HTTP transport: undici only where it is the runtime's own HTTP stack, else global fetch.
+  const fetchFn: FetchLike | undefined = options.fetch ?? (runtimeHasUndici() ? undefined : (globalThis.fetch as unknown as FetchLike));
 
   let current: TokenState | undefined;
   let inflight: Promise<TokenState> | undefined;
@@ -200,8 +202,8 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
     let retryAfter: string | undefined;
     try {
       const headers = { 'content-type': 'application/json', accept: 'application/json' };
-      if (options.fetch) {
-        const res = await options.fetch(url!, { method: 'POST', headers, body: requestBody, signal: controller.signal });
+      if (fetchFn) {
+        const res = await fetchFn(url!, { method: 'POST', headers, body: requestBody, signal: controller.signal });
         status = res.status;
         res.headers.forEach((v, k) => {
           if (k.toLowerCase() === 'retry-after') retryAfter = v;

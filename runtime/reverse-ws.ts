@@ -33,6 +33,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DisconnectedError, NetworkError, TimeoutError, redact } from './errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './http-transport.js';
 import type { AbortSignalLike, ProtocolDescriptor, Transport, TransportRequest, TransportResponse } from './transport.js';
 import { Emitter, WsChannel, codecFor, newEchoPrefix, type BotSelf, type WsEncoding } from './ws-channel.js';
 import type { EventSourceLike } from './ws-transport.js';
@@ -82,6 +83,8 @@ export interface ReverseWsServerOptions {
   whileDisconnected?: 'wait' | 'fail' | undefined;
   /** Ping each connection this often; one that has not answered by the next ping is dropped. Default 30 000; 0 = off. */
   pingIntervalMs?: number | undefined;
+  /** Largest frame accepted from a bot; a bigger one closes its connection (1009). Default 16 MiB. */
+  maxPayloadBytes?: number | undefined;
   /** Shortcut for `on('event', …)`. */
   onEvent?: ((event: unknown, source: BotSource) => void) | undefined;
   /** Shortcut for `on('error', …)`. */
@@ -217,6 +220,7 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
 
   const wss = new WebSocketServer({
     noServer: true,
+    maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     perMessageDeflate: false,
     clientTracking: false,
     handleProtocols: (offered: Set<string>) => {

@@ -407,6 +407,14 @@ describe('no nesting depth, cycle or getter crashes a call', () => {
     assert.ok(milky.protocol.actions['send_group_message']!.params!.check({ group_id: 1, message: (nestedForward(10_000) as unknown[]) }));
   });
 
+  test('params too deep to encode are a ValidationError even with params validation off', async () => {
+    const f = serve(() => ({ body: CASES['onebot11']!.wrap({ message_id: 1 }) }));
+    const c = client('onebot11', 'tok', f, { validate: { params: 'off' } });
+    const error = await c.call('send_private_msg', { user_id: 10001, message: nestedForward(10_000) }).catch((e: unknown) => e);
+    assert.ok(error instanceof ValidationError, String(error));
+    assert.deepEqual(f.urls, []);
+  });
+
   for (const mode of ['number', 'bigint', 'string'] as const) {
     test(`a 10,000-level response is a ProtocolError (${mode}); up to ${MAX_NESTING} levels of JSON are accepted`, async () => {
       const body = (levels: number) => `{"status":"ok","retcode":0,"data":{"message":${nestedForwardText(levels)}}}`;
@@ -508,6 +516,10 @@ describe('HTTP engine: undici only where it is the runtime’s own', () => {
       assert.deepEqual(await c.call('delete_msg', { message_id: 1 }), undefined);
       assert.deepEqual(f.urls, ['http://api.test/delete_msg']);
       await c.close();
+      // The QQ official token endpoint follows the same rule.
+      const auth = qqOfficialOptions({ protocol: qqOfficial.protocol, appId: '1', clientSecret: 'x', baseUrl: 'http://api.test' }).auth;
+      assert.equal(await auth.accessToken(), 'app-token-1');
+      assert.equal(f.urls.at(-1), QQ_TOKEN_URL);
     } finally {
       Object.defineProperty(process, 'versions', saved);
       globalThis.fetch = savedFetch;
