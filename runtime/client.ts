@@ -218,7 +218,7 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     const failedHttp = status !== undefined && (status < 200 || status >= 300);
     // Parsed and returned exactly as received; redaction happens only when an error leaves `call`.
     const { body, raw } = res;
-    if (status === 429) throw rateLimitError(ctx, res);
+    if (status === 429) throw env.kind === 'none' && isObject(body) ? restError(ctx, res, body, raw) : rateLimitError(ctx, res);
 
     if (env.kind === 'none') {
       if (failedHttp || pendingOutcome(env, body)) throw restError(ctx, res, body, raw);
@@ -302,6 +302,7 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
       envelope: body,
     };
     const pending = pendingOutcome(protocol.envelope, body);
+    if (status === 429) return new RateLimitError(ctx, { ...init, retryAfterMs: retryAfter(res) });
     if (pending) return new AuditPendingError(ctx, { ...init, auditId: pending.auditId });
     return new ApiError(ctx, init);
   }
