@@ -179,7 +179,8 @@ describe('--watch', () => {
     });
 
     const until = async (what: string, ok: () => boolean) => {
-      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      // A bound, not a timing assertion: a loaded machine may need many seconds per generation.
+      for (let i = 0; i < 2400 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
       assert.ok(ok(), `timed out waiting for ${what}\nstdout: ${stdout}\nstderr: ${stderr}`);
     };
     await until('the first run and "watching"', () => stdout.includes('watching '));

@@ -398,6 +398,12 @@ const OB12_EXTENSION_SEGMENTS = [
   'ob11.json',
 ];
 
+/** Placeholders in the third-party action fixtures that the schema rightly rejects: action → JSON pointer. */
+const FIXTURE_PLACEHOLDERS: Record<string, string> = {
+  // `"sha256": "sha256"`: the spec wants the lower-case hex SHA-256 digest, which the schema's pattern enforces.
+  upload_file_fragmented: '/sha256',
+};
+
 /** A third-party action fixture: the action exists, and its params pass (an action without params takes `{}`). */
 function checkFixtureParams(gen: Generated, a: { action?: string; params?: unknown }): void {
   const info = gen.protocol.actions[a.action!];
@@ -406,7 +412,13 @@ function checkFixtureParams(gen: Generated, a: { action?: string; params?: unkno
     assert.deepEqual(a.params ?? {}, {}, `${a.action} takes no params`);
     return;
   }
-  assert.equal(info.params.check(a.params), undefined, `${a.action}: ${describeIssues(info.params.check(a.params))}`);
+  const issues = info.params.check(a.params);
+  const placeholder = FIXTURE_PLACEHOLDERS[a.action!];
+  if (issues && placeholder) {
+    assert.deepEqual(issues.map((i) => i.path), [placeholder], `${a.action}: ${describeIssues(issues)}`);
+    return;
+  }
+  assert.equal(issues, undefined, `${a.action}: ${describeIssues(issues)}`);
 }
 
 describe('shared onebot-types fixtures', () => {
