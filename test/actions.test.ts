@@ -61,14 +61,17 @@ function checkOneBot(c: Case, got: Received, rig: Rig): void {
   if (rig.kind.includes('msgpack')) assert.equal(got.binary, true, `${c.action}: sent as MessagePack`);
 }
 
-/** Calls every case at once through its method; returns each outcome in order. */
+/** Calls every case through its method (all at once, or in turn on a REST rig); each outcome in order. */
 async function callAll(rig: Rig, cases: Case[], params: (c: Case) => unknown): Promise<PromiseSettledResult<unknown>[]> {
-  return Promise.allSettled(
-    cases.map((c) => {
-      const method = rig.client[c.method] as (p: unknown) => Promise<unknown>;
-      return method(params(c));
-    }),
-  );
+  const call = (c: Case) => (rig.client[c.method] as (p: unknown) => Promise<unknown>)(params(c));
+  if (rig.current === undefined) return Promise.allSettled(cases.map(call));
+  const outcomes: PromiseSettledResult<unknown>[] = [];
+  for (const c of cases) {
+    rig.current = c.action;
+    const [outcome] = await Promise.allSettled([call(c)]);
+    outcomes.push(outcome!);
+  }
+  return outcomes;
 }
 
 function receivedFor(rig: Rig, action: string): Received {
