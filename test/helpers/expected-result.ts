@@ -49,7 +49,8 @@ function pickAlternative(alternatives: Schema[], value: unknown, defs: Defs): Sc
       if (Array.isArray(value)) return types.includes('array');
       if (isRecord(value)) return types.includes('object') && ((a['required'] ?? []) as string[]).every((k) => k in value);
       if (value === null) return types.includes('null');
-      return types.includes(typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value) || (types.includes('number') && typeof value === 'number');
+      if (typeof value === 'number') return types.includes('number') || (Number.isInteger(value) && types.includes('integer'));
+      return types.includes(typeof value);
     });
 }
 
@@ -109,9 +110,4 @@ export function withUnknownVariants(schema: Schema | null | undefined, value: un
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUnknownVariants(props[k], v, defs)]));
   }
   return value;
-}
-
-/** Whether any value inside is an int64 field of the schema (so the int64 modes change the result). */
-export function hasInt64(schema: Schema | null | undefined, value: unknown, defs: Defs): boolean {
-  return JSON.stringify(expectedDecoded(schema, value, defs, 'string')) !== JSON.stringify(value);
 }
