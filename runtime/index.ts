@@ -11,3 +11,8 @@ export * from './pending.js';
 export * from './qq-official.js';
 export { createWsTransport, onEvents, backoffDelay, type WsTransport, type WsTransportOptions, type WsTransportEvents, type BackoffOptions, type ConnectionState, type EventSourceLike, type BotSelf, type WsEncoding } from './ws-transport.js';
 export { createReverseWsServer, type ReverseWsServer, type ReverseWsServerOptions, type ReverseWsServerEvents, type BotTransport, type BotSource, type BotConnectInfo, type BotRole } from './reverse-ws.js';
+
+// ---- event receivers: QQ official (runtime/events/qq-*.ts) ----
+export { createQqGateway, gatewayIntents, type QqGateway, type QqGatewayOptions, type GatewayState, type GatewayTokenSource } from './events/qq-gateway.js';
+export { createQqWebhookReceiver, qqWebhookKeyPair, type QqWebhookOptions, type QqWebhookReceiver } from './events/qq-webhook.js';
+export { SignatureError } from './events/signature-error.js';

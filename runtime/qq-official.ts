@@ -89,8 +89,11 @@ export interface AppAccessTokenOptions {
 }
 
 export interface AppAccessTokenAuth extends AuthProvider {
-  /** The current access token, fetching one if needed (e.g. for the gateway's Identify `QQBot {token}`). */
-  accessToken(): Promise<string>;
+  /**
+   * The current access token, fetching one if needed (e.g. for the gateway's Identify `QQBot {token}`).
+   * With `rejected` (a token the server refused): a new one if that is still the current token.
+   */
+  accessToken(rejected?: string): Promise<string>;
   /** Token requests made so far (each attempt counts). */
   readonly fetchCount: number;
 }
@@ -319,8 +322,9 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
       closed = true;
       for (const cancel of [...cancels]) cancel();
     },
-    async accessToken() {
-      return (await token()).token;
+    async accessToken(rejected?: string) {
+      const cur = current;
+      return (await token(rejected !== undefined && cur?.token === rejected ? cur.gen : undefined)).token;
     },
     get fetchCount() {
       return fetchCount;

@@ -99,6 +99,56 @@ export interface TransportInfo {
   ws?: { frame: 'action-echo'; path?: string | undefined; subprotocol?: string | undefined } | undefined;
   reverseWs?: { selfIdHeader?: string | undefined; roleHeader?: string | undefined; subprotocolPrefix?: string | undefined } | undefined;
   rest?: boolean | undefined;
+  /** How events reach a bot (schema `protocol.transport.events`), one key per delivery. */
+  events?: EventsInfo | undefined;
+}
+
+/** A close code, or an inclusive range `[from, to]` of them. */
+export type CodeSpan = number | readonly [number, number];
+
+/** A QQ-official-style WebSocket gateway (Hello → Identify / Resume → dispatches, heartbeat with the last seq). */
+export interface GatewayEventsInfo {
+  /** The action whose result holds the gateway URL (`get_gateway`). */
+  urlAction?: string | undefined;
+  /** Field of that result with the URL. Default `url`. */
+  urlField?: string | undefined;
+  opcodes: {
+    dispatch: number;
+    heartbeat: number;
+    identify: number;
+    resume: number;
+    reconnect: number;
+    invalidSession: number;
+    hello: number;
+    heartbeatAck: number;
+  };
+  /** Field of Hello `d` with the heartbeat period in ms. Default `heartbeat_interval`. */
+  heartbeatIntervalField?: string | undefined;
+  /** Field of READY `d` with the session id. Default `session_id`. */
+  sessionIdField?: string | undefined;
+  readyEvent?: string | undefined;
+  resumedEvent?: string | undefined;
+  /** Intent name → bit position. */
+  intents: Readonly<Record<string, number>>;
+  closeCodes?: { fatal?: readonly CodeSpan[] | undefined; reidentify?: readonly CodeSpan[] | undefined } | undefined;
+}
+
+/** A QQ-official-style signed HTTP callback. */
+export interface WebhookEventsInfo {
+  /** `ed25519-repeated-secret`: ed25519 over timestamp + raw body, seed = the bot secret repeated to 32 bytes. */
+  signature: 'ed25519-repeated-secret';
+  signatureHeader: string;
+  timestampHeader: string;
+  /** Header naming the bot the delivery is for. */
+  appIdHeader?: string | undefined;
+  opcodes: { dispatch: number; ack: number; validation: number };
+  /** Callback URL validation: names of the token, timestamp (in `d`) and signature (in the answer) fields. */
+  validationFields?: { token: string; timestamp: string; signature: string } | undefined;
+}
+
+export interface EventsInfo {
+  gateway?: GatewayEventsInfo | undefined;
+  webhook?: WebhookEventsInfo | undefined;
 }
 
 /** Everything the runtime knows about a protocol; generated/<protocol>/client.js builds one from the schema. */

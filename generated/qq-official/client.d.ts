@@ -117,6 +117,22 @@ export interface Client<I64 extends T.Int64Repr = number> {
    *
    */
   recallDmsMessage(params: T.RecallDmsMessageParams, options?: CallOptions): Promise<T.RecallDmsMessageResult>;
+
+  /**
+   * 获取通用 WSS 接入点
+   * Get the WebSocket gateway URL
+   *
+   * 获取 WebSocket 网关接入地址，用于建立事件推送长连接。
+   */
+  getGateway(params?: T.GetGatewayParams, options?: CallOptions): Promise<T.GetGatewayResult>;
+
+  /**
+   * 获取带分片 WSS 接入点
+   * Get the WebSocket gateway URL with the suggested shard count
+   *
+   * 获取网关地址，同时返回建议的分片数及连接数限制。每个机器人创建的连接数不能超过 remaining 剩余连接数。
+   */
+  getGatewayBot(params?: T.GetGatewayBotParams, options?: CallOptions): Promise<T.GetGatewayBotResult>;
 }
 
 /** Same as `Client`, named for the protocol. */

@@ -8,7 +8,78 @@ export const protocol = {
   title: "QQ official bot API v2",
   version: "v2",
   transport: {
-    "rest": true
+    "rest": true,
+    "events": {
+      "gateway": {
+        "urlAction": "get_gateway",
+        "urlField": "url",
+        "opcodes": {
+          "dispatch": 0,
+          "heartbeat": 1,
+          "identify": 2,
+          "resume": 6,
+          "reconnect": 7,
+          "invalidSession": 9,
+          "hello": 10,
+          "heartbeatAck": 11
+        },
+        "heartbeatIntervalField": "heartbeat_interval",
+        "sessionIdField": "session_id",
+        "readyEvent": "READY",
+        "resumedEvent": "RESUMED",
+        "intents": {
+          "GUILDS": 0,
+          "GUILD_MEMBERS": 1,
+          "GUILD_MESSAGES": 9,
+          "GUILD_MESSAGE_REACTIONS": 10,
+          "DIRECT_MESSAGE": 12,
+          "GROUP_AND_C2C_EVENT": 25,
+          "INTERACTION": 26,
+          "MESSAGE_AUDIT": 27,
+          "FORUMS_EVENT": 28,
+          "AUDIO_ACTION": 29,
+          "PUBLIC_GUILD_MESSAGES": 30
+        },
+        "closeCodes": {
+          "fatal": [
+            [
+              4001,
+              4002
+            ],
+            [
+              4010,
+              4014
+            ],
+            4914,
+            4915
+          ],
+          "reidentify": [
+            4006,
+            4007,
+            [
+              4900,
+              4913
+            ]
+          ]
+        }
+      },
+      "webhook": {
+        "signature": "ed25519-repeated-secret",
+        "signatureHeader": "X-Signature-Ed25519",
+        "timestampHeader": "X-Signature-Timestamp",
+        "appIdHeader": "X-Bot-Appid",
+        "opcodes": {
+          "dispatch": 0,
+          "ack": 12,
+          "validation": 13
+        },
+        "validationFields": {
+          "token": "plain_token",
+          "timestamp": "event_ts",
+          "signature": "signature"
+        }
+      }
+    }
   },
   auth: {
     "header": "Authorization",
@@ -597,6 +668,8 @@ export const protocol = {
     "recall_group_message": { params: v.RecallGroupMessageParams, noResult: true, rest: {"method":"DELETE","path":"/v2/groups/{group_openid}/messages/{message_id}"} },
     "recall_channel_message": { params: v.RecallChannelMessageParams, noResult: true, rest: {"method":"DELETE","path":"/channels/{channel_id}/messages/{message_id}","query":["hidetip"]} },
     "recall_dms_message": { params: v.RecallDmsMessageParams, noResult: true, rest: {"method":"DELETE","path":"/dms/{guild_id}/messages/{message_id}","query":["hidetip"]} },
+    "get_gateway": { result: v.GetGatewayResult, rest: {"method":"GET","path":"/gateway"} },
+    "get_gateway_bot": { result: v.GetGatewayBotResult, rest: {"method":"GET","path":"/gateway/bot"} },
   },
   plans: {},
 };
@@ -619,6 +692,8 @@ export function createClient(options = {}) {
     recallGroupMessage: (params, callOptions) => core.call("recall_group_message", params, callOptions),
     recallChannelMessage: (params, callOptions) => core.call("recall_channel_message", params, callOptions),
     recallDmsMessage: (params, callOptions) => core.call("recall_dms_message", params, callOptions),
+    getGateway: (params, callOptions) => core.call("get_gateway", params, callOptions),
+    getGatewayBot: (params, callOptions) => core.call("get_gateway_bot", params, callOptions),
   };
 }
 

@@ -1369,6 +1369,60 @@ export interface RecallDmsMessageParams {
 
 /** `recall_dms_message` returns no data. */
 export type RecallDmsMessageResult = void;
+/** `get_gateway` takes no params. */
+export type GetGatewayParams = Record<string, never>;
+
+/** Result of `get_gateway`. */
+export interface GetGatewayResult {
+  /**
+   * WebSocket 接入地址，例如 wss://api.sgroup.qq.com/websocket/
+   * The gateway's WebSocket URL, e.g. wss://api.sgroup.qq.com/websocket/
+   */
+  url: string;
+}
+
+/** `get_gateway_bot` takes no params. */
+export type GetGatewayBotParams = Record<string, never>;
+
+/** Result of `get_gateway_bot`. */
+export interface GetGatewayBotResult {
+  /**
+   * WebSocket 接入地址
+   * The gateway's WebSocket URL
+   */
+  url: string;
+  /**
+   * 建议的分片数
+   * Suggested number of shards
+   */
+  shards: number;
+  /**
+   * 创建 Session 限制信息
+   * Session start limits
+   */
+  session_start_limit: {
+      /**
+       * 可创建 Session 的总数
+       * Sessions that may be started in total (per reset period)
+       */
+      total?: number;
+      /**
+       * 目前还可以创建的 Session 数
+       * Sessions that may still be started
+       */
+      remaining?: number;
+      /**
+       * 重置计数的剩余时间（毫秒）
+       * Milliseconds until the count resets
+       */
+      reset_after?: number;
+      /**
+       * 最大并发限制
+       * Largest number of sessions that may be started concurrently
+       */
+      max_concurrency?: number;
+    };
+}
 
 /** Every QQ official bot API v2 action by wire name, with its params and result types. */
 export interface Actions<I64 extends Int64Repr = number> {
@@ -1468,4 +1522,18 @@ export interface Actions<I64 extends Int64Repr = number> {
    *
    */
   recall_dms_message: { params: RecallDmsMessageParams; result: RecallDmsMessageResult };
+  /**
+   * 获取通用 WSS 接入点
+   * Get the WebSocket gateway URL
+   *
+   * 获取 WebSocket 网关接入地址，用于建立事件推送长连接。
+   */
+  get_gateway: { params: GetGatewayParams; result: GetGatewayResult };
+  /**
+   * 获取带分片 WSS 接入点
+   * Get the WebSocket gateway URL with the suggested shard count
+   *
+   * 获取网关地址，同时返回建议的分片数及连接数限制。每个机器人创建的连接数不能超过 remaining 剩余连接数。
+   */
+  get_gateway_bot: { params: GetGatewayBotParams; result: GetGatewayBotResult };
 }

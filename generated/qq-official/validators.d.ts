@@ -59,3 +59,5 @@ export declare const RecallC2cMessageParams: Validator<T.RecallC2cMessageParams>
 export declare const RecallGroupMessageParams: Validator<T.RecallGroupMessageParams>;
 export declare const RecallChannelMessageParams: Validator<T.RecallChannelMessageParams>;
 export declare const RecallDmsMessageParams: Validator<T.RecallDmsMessageParams>;
+export declare const GetGatewayResult: Validator<T.GetGatewayResult>;
+export declare const GetGatewayBotResult: Validator<T.GetGatewayBotResult>;

@@ -5759,6 +5759,159 @@ validate179.errors = vErrors;
 return errors === 0;
 }
 
+const rawGetGatewayResult = validate180;
+const schema87 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+validate180.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate180.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGatewayBotResult = validate181;
+const schema88 = {"type":"object","properties":{"url":{"type":"string"},"shards":{"type":"integer"},"session_start_limit":{"type":"object","properties":{"total":{"type":"integer"},"remaining":{"type":"integer"},"reset_after":{"type":"integer"},"max_concurrency":{"type":"integer"}}}},"required":["url","shards","session_start_limit"]};
+
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.url === undefined) && (missing0 = "url")) || ((data.shards === undefined) && (missing0 = "shards"))) || ((data.session_start_limit === undefined) && (missing0 = "session_start_limit"))){
+validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.url !== undefined){
+const _errs1 = errors;
+if(typeof data.url !== "string"){
+validate181.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shards !== undefined){
+let data1 = data.shards;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate181.errors = [{instancePath:instancePath+"/shards",schemaPath:"#/properties/shards/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.session_start_limit !== undefined){
+let data2 = data.session_start_limit;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.total !== undefined){
+let data3 = data2.total;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate181.errors = [{instancePath:instancePath+"/session_start_limit/total",schemaPath:"#/properties/session_start_limit/properties/total/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data2.remaining !== undefined){
+let data4 = data2.remaining;
+const _errs9 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate181.errors = [{instancePath:instancePath+"/session_start_limit/remaining",schemaPath:"#/properties/session_start_limit/properties/remaining/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data2.reset_after !== undefined){
+let data5 = data2.reset_after;
+const _errs11 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate181.errors = [{instancePath:instancePath+"/session_start_limit/reset_after",schemaPath:"#/properties/session_start_limit/properties/reset_after/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data2.max_concurrency !== undefined){
+let data6 = data2.max_concurrency;
+const _errs13 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate181.errors = [{instancePath:instancePath+"/session_start_limit/max_concurrency",schemaPath:"#/properties/session_start_limit/properties/max_concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate181.errors = [{instancePath:instancePath+"/session_start_limit",schemaPath:"#/properties/session_start_limit/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate181.errors = vErrors;
+return errors === 0;
+}
+
 export const MessageType = /* @__PURE__ */ makeValidator("MessageType", rawMessageType);
 export const MediaFileType = /* @__PURE__ */ makeValidator("MediaFileType", rawMediaFileType);
 export const Markdown = /* @__PURE__ */ makeValidator("Markdown", rawMarkdown);
@@ -5813,3 +5966,5 @@ export const RecallC2cMessageParams = /* @__PURE__ */ makeValidator("RecallC2cMe
 export const RecallGroupMessageParams = /* @__PURE__ */ makeValidator("RecallGroupMessageParams", rawRecallGroupMessageParams);
 export const RecallChannelMessageParams = /* @__PURE__ */ makeValidator("RecallChannelMessageParams", rawRecallChannelMessageParams);
 export const RecallDmsMessageParams = /* @__PURE__ */ makeValidator("RecallDmsMessageParams", rawRecallDmsMessageParams);
+export const GetGatewayResult = /* @__PURE__ */ makeValidator("GetGatewayResult", rawGetGatewayResult);
+export const GetGatewayBotResult = /* @__PURE__ */ makeValidator("GetGatewayBotResult", rawGetGatewayBotResult);

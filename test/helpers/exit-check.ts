@@ -9,6 +9,9 @@ import { createServer } from 'node:net';
 import { createOnebot11Client, protocol } from 'qqwire/onebot11';
 import { createReverseWsServer, staticTokenAuth, createWsTransport, DisconnectedError } from '../../runtime/index.js';
 import { FakeOneBot, ok } from './fake-onebot.js';
+import { protocol as qqOfficial } from 'qqwire/qq-official';
+import { createQqGateway, createQqWebhookReceiver } from '../../runtime/index.js';
+import { FakeQqGateway, READY_D, dispatch } from './fake-qq-gateway.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -79,6 +82,58 @@ const scenarios: Record<string, () => Promise<void>> = {
     const results = await settled;
     if (results.some((r) => r.status !== 'rejected' || !(r.reason instanceof DisconnectedError))) throw new Error('not rejected');
     await fake.close();
+  },
+  // ---- QQ official event receivers ----
+  /** A gateway at READY with a 60 s heartbeat armed; then close(). */
+  async 'qq-gateway-ready'() {
+    const fake = new FakeQqGateway();
+    fake.hello = '{"op":10,"d":{"heartbeat_interval":60000}}';
+    const url = await fake.start();
+    const gateway = createQqGateway({ protocol: qqOfficial, url, intents: ['GUILDS'], sink: { onEvent() {} }, auth: { accessToken: async () => 't', secrets: () => [] } });
+    const started = gateway.start();
+    await fake.frame(0, 2);
+    fake.send(fake.last, dispatch(1, 'READY', 'r', READY_D));
+    await started;
+    await gateway.close();
+    await fake.close();
+  },
+  /** A gateway whose peer is gone: a 60 s backoff timer is armed when close() runs. */
+  async 'qq-gateway-reconnecting'() {
+    const fake = new FakeQqGateway();
+    const url = await fake.start();
+    const errors: Error[] = [];
+    const gateway = createQqGateway({
+      protocol: qqOfficial,
+      url,
+      intents: ['GUILDS'],
+      sink: { onEvent() {}, onError: (e) => errors.push(e) },
+      auth: { accessToken: async () => 't', secrets: () => [] },
+      initialDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      random: () => 1,
+    });
+    void gateway.start().catch(() => undefined);
+    await fake.frame(0, 2);
+    await fake.close();
+    while (gateway.state !== 'reconnecting') await new Promise((r) => setTimeout(r, 5));
+    await gateway.close();
+  },
+  /** A webhook server with a keep-alive connection open; then close(). */
+  async 'qq-webhook'() {
+    const hook = createQqWebhookReceiver({ protocol: qqOfficial, clientSecret: 'secret', host: '127.0.0.1', sink: { onEvent() {} } });
+    await hook.start();
+    const { Agent, request } = await import('node:http');
+    const agent = new Agent({ keepAlive: true });
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: hook.address()!.port, method: 'POST', path: '/', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end('{"op":13,"d":{"plain_token":"abc","event_ts":"1"}}');
+    });
+    await hook.close();
+    agent.destroy();
   },
 };
 
