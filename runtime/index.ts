@@ -14,5 +14,5 @@ export { createReverseWsServer, type ReverseWsServer, type ReverseWsServerOption
 
 // ---- event receivers: QQ official (runtime/events/qq-*.ts) ----
 export { createQqGateway, gatewayIntents, type QqGateway, type QqGatewayOptions, type GatewayState, type GatewayTokenSource } from './events/qq-gateway.js';
-export { createQqWebhookReceiver, qqWebhookKeyPair, type QqWebhookOptions, type QqWebhookReceiver } from './events/qq-webhook.js';
+export { createQqWebhookReceiver, qqWebhookSigner, type QqWebhookOptions, type QqWebhookReceiver, type QqWebhookSigner } from './events/qq-webhook.js';
 export { SignatureError } from './events/signature-error.js';

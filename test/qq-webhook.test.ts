@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { afterEach, describe, it } from 'node:test';
 import { protocol } from 'qqwire/qq-official';
-import { createQqWebhookReceiver, qqWebhookKeyPair, SignatureError, type QqWebhookOptions, type QqWebhookReceiver } from '../runtime/index.js';
+import { createQqWebhookReceiver, qqWebhookSigner, SignatureError, type QqWebhookOptions, type QqWebhookReceiver } from '../runtime/index.js';
 import type { EventDeliveryInfo } from '../runtime/events/receiver.js';
 import { runExitCheck } from './helpers/run-exit-check.js';
 
@@ -75,10 +75,13 @@ const EVENT = (id: string) =>
 
 describe('QQ official webhook: keys and URL validation (known vectors)', () => {
   it('derives the docs’ public key from the bot secret (seed = secret repeated to 32 bytes)', () => {
-    const der = qqWebhookKeyPair(DOC_SECRET).publicKey.export({ format: 'der', type: 'spki' });
-    assert.deepEqual(der.subarray(der.length - 32), DOC_PUBLIC);
-    assert.deepEqual(createPublicKey(testKey).export({ format: 'der', type: 'spki' }), der, 'the runtime and the test derive the same key');
-    assert.throws(() => qqWebhookKeyPair(''), /empty/);
+    const signer = qqWebhookSigner(DOC_SECRET);
+    assert.deepEqual(Buffer.from(signer.publicKey), DOC_PUBLIC);
+    const der = createPublicKey(testKey).export({ format: 'der', type: 'spki' });
+    assert.deepEqual(der.subarray(der.length - 32), DOC_PUBLIC, 'the test key is the docs’ key');
+    const message = Buffer.from('1725442341{"op":0}');
+    assert.deepEqual(Buffer.from(signer.sign(message)), sign(null, message, testKey), 'ed25519 is deterministic: same key, same signature');
+    assert.throws(() => qqWebhookSigner(''), /empty/);
   });
 
   it('answers op 13 exactly as the docs’ example (secret DG5g3B4j9X2KOErG)', async () => {
@@ -138,7 +141,7 @@ describe('QQ official webhook: deliveries', () => {
       ['signature missing', { 'x-signature-timestamp': '1725442341' }, body],
       ['no signature headers at all', {}, body],
       ['signature not hex', { ...headers, 'x-signature-ed25519': 'zz'.repeat(64) }, body],
-      ['signed by another secret', { ...headers, 'x-signature-ed25519': sign(null, Buffer.from('1725442341' + body), qqWebhookKeyPair('other').privateKey).toString('hex') }, body],
+      ['signed by another secret', { ...headers, 'x-signature-ed25519': Buffer.from(qqWebhookSigner('other').sign(Buffer.from('1725442341' + body))).toString('hex') }, body],
     ];
     for (const [why, h, b] of cases) assert.equal((await post(b, h)).status, 401, why);
     assert.equal(rec.events.length, 0);

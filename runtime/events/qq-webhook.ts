@@ -18,9 +18,8 @@
  *   repeated event `id` (the platform retries) within the last `dedupeSize` ids is acknowledged and not
  *   delivered again; a sink that throws gets a 500 and its id is forgotten, so the retry is delivered.
  */
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ProtocolError, redact } from '../errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http-transport.js';
 import { isObject } from '../is-object.js';
@@ -50,24 +49,41 @@ export interface QqWebhookOptions {
 
 export interface QqWebhookReceiver extends EventReceiver {
   readonly kind: 'webhook';
-  /** Request handler for an existing `http` server or framework (middleware mode); `start()` is then not needed. */
-  handle(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * A `node:http` request listener `(req, res)` for an existing server or framework (middleware mode);
+   * `start()` is then not needed. Typed loosely so the published types need no `@types/node`.
+   */
+  handle(req: any, res: any): void;
   /** Where `start()` listens (undefined before). */
-  address(): AddressInfo | undefined;
+  address(): { address: string; port: number } | undefined;
 }
 
 /** PKCS #8 DER header of an Ed25519 private key; the 32-byte seed follows it. */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SEED_BYTES = 32;
 
-/** The ed25519 key pair of a QQ bot secret: the seed is the secret repeated until 32 bytes, then cut. */
-export function qqWebhookKeyPair(secret: string): { privateKey: KeyObject; publicKey: KeyObject } {
+/** Ed25519 signing with a QQ bot secret's key (types free of `@types/node`). */
+export interface QqWebhookSigner {
+  /** The raw 32-byte public key. */
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+  verify(message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+/** The ed25519 key of a QQ bot secret: the seed is the secret repeated until 32 bytes, then cut. */
+export function qqWebhookSigner(secret: string): QqWebhookSigner {
   const bytes = Buffer.from(secret, 'utf8');
   if (bytes.length === 0) throw new TypeError('the bot secret is empty');
   const seed = Buffer.alloc(SEED_BYTES);
   for (let i = 0; i < SEED_BYTES; i++) seed[i] = bytes[i % bytes.length]!;
   const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-  return { privateKey, publicKey: createPublicKey(privateKey) };
+  const publicKey = createPublicKey(privateKey);
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  return {
+    publicKey: new Uint8Array(spki.subarray(spki.length - SEED_BYTES)),
+    sign: (message) => new Uint8Array(sign(null, message, privateKey)),
+    verify: (message, signature) => verify(null, message, publicKey, signature),
+  };
 }
 
 /** The header's value once (a repeated header counts as absent: it cannot be trusted). */
@@ -109,7 +125,7 @@ export function createQqWebhookReceiver(options: QqWebhookOptions): QqWebhookRec
   const facts: WebhookEventsInfo | undefined = protocol.transport.events?.webhook;
   if (!facts) throw new TypeError(`${protocol.name} has no webhook delivery (transport.events.webhook)`);
   if (facts.signature !== 'ed25519-repeated-secret') throw new TypeError(`${protocol.name}: unsupported webhook signature ${String(facts.signature)}`);
-  const keys = qqWebhookKeyPair(options.clientSecret);
+  const signer = qqWebhookSigner(options.clientSecret);
   const ctx = { protocol: protocol.name, action: 'webhook' };
   const seen = new RecentIds(options.dedupeSize ?? 10_000);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -136,7 +152,7 @@ export function createQqWebhookReceiver(options: QqWebhookOptions): QqWebhookRec
     const timestamp = header(req, facts!.timestampHeader);
     if (signature === undefined && timestamp === undefined) return undefined;
     if (signature === undefined || timestamp === undefined || !/^[0-9a-fA-F]{128}$/.test(signature)) return false;
-    return verify(null, Buffer.concat([Buffer.from(timestamp, 'utf8'), body]), keys.publicKey, Buffer.from(signature, 'hex'));
+    return signer.verify(Buffer.concat([Buffer.from(timestamp, 'utf8'), body]), Buffer.from(signature, 'hex'));
   }
 
   function answerValidation(res: ServerResponse, d: unknown, signed: boolean): void {
@@ -152,7 +168,7 @@ export function createQqWebhookReceiver(options: QqWebhookOptions): QqWebhookRec
       rejectSignature(res, 'unsigned callback validation with a token that could sign a delivery; refused');
       return;
     }
-    const signature = sign(null, Buffer.from(ts + token, 'utf8'), keys.privateKey).toString('hex');
+    const signature = Buffer.from(signer.sign(Buffer.from(ts + token, 'utf8'))).toString('hex');
     reply(res, 200, { [fields.token]: token, [fields.signature]: signature });
   }
 
@@ -220,7 +236,10 @@ export function createQqWebhookReceiver(options: QqWebhookOptions): QqWebhookRec
   return {
     kind: 'webhook',
     handle,
-    address: () => (server?.address() as AddressInfo | null | undefined) ?? undefined,
+    address: () => {
+      const a = server?.address();
+      return a && typeof a === 'object' ? { address: a.address, port: a.port } : undefined;
+    },
     async start() {
       if (server) return;
       const s = createServer(handle);

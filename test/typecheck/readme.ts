@@ -1,7 +1,7 @@
 // The README's examples, type-checked (TypeScript 7, no ambient types).
 import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
 import { createQqOfficialClient, protocol as qqOfficial } from 'qqwire/qq-official';
-import { AuditPendingError, createReverseWsServer, onEvents, qqOfficialOptions } from 'qqwire/runtime';
+import { AuditPendingError, createQqGateway, createQqWebhookReceiver, createReverseWsServer, onEvents, qqOfficialOptions } from 'qqwire/runtime';
 
 export async function examples(accessToken: string, appId: string, clientSecret: string, group_openid: string, msgId: string): Promise<void> {
   const bot = createOnebot11Client({ baseUrl: 'ws://127.0.0.1:6700', accessToken });
@@ -19,4 +19,17 @@ export async function examples(accessToken: string, appId: string, clientSecret:
   } catch (e) {
     if (e instanceof AuditPendingError) void e.auditId;
   }
+
+  const options = qqOfficialOptions({ protocol: qqOfficial, appId, clientSecret, sandbox: true });
+  const qq2 = createQqOfficialClient(options);
+  type GroupAt = { t: string; d: { id: string; group_openid: string; content: string } };
+  async function onEvent(payload: unknown) {
+    const event = payload as GroupAt;
+    if (event.t !== 'GROUP_AT_MESSAGE_CREATE') return;
+    await qq2.sendGroupMessage({ group_openid: event.d.group_openid, msg_id: event.d.id, msg_type: 0, content: `echo: ${event.d.content}` });
+  }
+  const hook = createQqWebhookReceiver({ protocol: qqOfficial, clientSecret, port: 8080, path: '/qqbot', sink: { onEvent, onError: (e) => void e } });
+  await hook.start();
+  const gateway = createQqGateway({ protocol: qqOfficial, auth: options.auth, client: qq2, intents: ['GROUP_AND_C2C_EVENT'], sink: { onEvent } });
+  await gateway.start();
 }
