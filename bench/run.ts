@@ -20,3 +20,6 @@ for (const kind of ['valid', 'invalid']) {
 
 console.log('\n## WebSocket RPC: generated OneBot 11 client vs a bare `ws` echo loop\n');
 await import('./ws.js');
+
+console.log('\n## QQ official event receivers vs the raw parse of the same traffic\n');
+await import('./qq-events.js');
