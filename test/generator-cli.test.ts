@@ -179,7 +179,8 @@ describe('--watch', () => {
     });
 
     const until = async (what: string, ok: () => boolean) => {
-      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      // Generous: a loaded machine (CI, parallel suites) can take many seconds per run.
+      for (let i = 0; i < 1200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
       assert.ok(ok(), `timed out waiting for ${what}\nstdout: ${stdout}\nstderr: ${stderr}`);
     };
     await until('the first run and "watching"', () => stdout.includes('watching '));
@@ -188,16 +189,16 @@ describe('--watch', () => {
     const actions = () => Object.keys((JSON.parse(readFileSync(protocolJson, 'utf8')) as { actions: object }).actions);
 
     const added = join(dir, 'schemas', 'milky', 'extra.yaml');
-    writeFileSync(added, 'actions:\n  get_login_info:\n    summary: 获取登录信息\n');
-    await until('get_login_info in protocol.json', () => actions().includes('get_login_info'));
+    writeFileSync(added, 'actions:\n  get_qqwire_extra:\n    summary: 额外的测试动作\n');
+    await until('get_qqwire_extra in protocol.json', () => actions().includes('get_qqwire_extra'));
 
-    writeFileSync(added, 'actions:\n  get_login_info:\n    summry: typo\n');
-    await until('the schema error on stderr', () => /extra\.yaml:3:5 \/actions\/get_login_info: /.test(stderr));
+    writeFileSync(added, 'actions:\n  get_qqwire_extra:\n    summry: typo\n');
+    await until('the schema error on stderr', () => /extra\.yaml:3:5 \/actions\/get_qqwire_extra: /.test(stderr));
     assert.equal(child.exitCode, null, 'a schema error does not stop the watcher');
-    assert.ok(actions().includes('get_login_info'), 'a failed run leaves the output as it was');
+    assert.ok(actions().includes('get_qqwire_extra'), 'a failed run leaves the output as it was');
 
     rmSync(added);
-    await until('get_login_info removed again', () => !actions().includes('get_login_info'));
+    await until('get_qqwire_extra removed again', () => !actions().includes('get_qqwire_extra'));
     assert.equal(child.exitCode, null);
   });
 });

@@ -106,7 +106,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
   /**
    * 删除好友
    * Delete a friend
-   * @since 1.0
+   * @since 1.1
    */
   deleteFriend(params: T.DeleteFriendParams, options?: CallOptions): Promise<T.DeleteFriendResult>;
 

@@ -3394,7 +3394,7 @@ export interface Actions<I64 extends Int64Repr = number> {
   /**
    * 删除好友
    * Delete a friend
-   * @since 1.0
+   * @since 1.1
    */
   delete_friend: { params: DeleteFriendParams; result: DeleteFriendResult };
   /**
