@@ -121,7 +121,7 @@ export function sampleCount(schema: ZodLike): number {
   return width(schema);
 }
 
-export type MutationKind = 'missing-required' | 'wrong-type' | 'out-of-range' | 'unknown-enum' | 'extra-field';
+export type MutationKind = 'missing-required' | 'wrong-type' | 'out-of-range' | 'unknown-enum' | 'extra-field' | 'null-optional';
 
 export interface Mutation {
   kind: MutationKind;
@@ -146,8 +146,8 @@ const WRONG: Record<string, unknown> = { number: 'x', string: 12345, boolean: 'y
 
 /**
  * Every single-fault mutation of `value` (a valid sample of `schema`): remove each required field, give each
- * field a value of the wrong type, step outside each numeric range, use an unknown enum member or tag, and
- * add an unknown field to each object.
+ * field a value of the wrong type, step outside each numeric range, use an unknown enum member or tag, add
+ * an unknown field to each object, and set each optional field to null.
  */
 export function mutations(schema: ZodLike, value: unknown): Mutation[] {
   const out: Mutation[] = [];
@@ -172,7 +172,11 @@ export function mutations(schema: ZodLike, value: unknown): Mutation[] {
         for (const [key, field] of Object.entries(d.shape!)) {
           if (!(key in obj)) continue;
           const fu = unwrap(field);
-          if (!fu.optional) {
+          if (fu.optional) {
+            // Milky's `.nullish()`: null stands for "absent" in every optional or defaulted field.
+            const mutated = setAt(root, [...path, key], (parent, k) => void ((parent as Record<string | number, unknown>)[k] = null));
+            out.push({ kind: 'null-optional', path: `/${[...path, key].join('/')}`, value: mutated, ...(by ? { shielded: { by, tagOnly: false } } : {}) });
+          } else {
             const fieldBy = by ?? (fu.caught ? (fu.description ?? 'catch') : undefined);
             const isTag = def(fu.core).type === 'literal';
             const mutated = setAt(root, [...path, key], (parent, k) => void delete (parent as Record<string | number, unknown>)[k]);
