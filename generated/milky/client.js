@@ -217,7 +217,7 @@ export const protocol = {
           "n": "GroupInvitedJoinRequestNotification"
         }
       },
-      "keep": true
+      "skip": true
     },
     "GroupJoinRequestNotification": {
       "k": "obj",
@@ -395,7 +395,8 @@ export const protocol = {
           "k": "ref",
           "n": "IncomingTempMessage"
         }
-      }
+      },
+      "skip": true
     },
     "IncomingFriendMessage": {
       "k": "obj",

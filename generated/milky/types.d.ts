@@ -37,7 +37,7 @@ export interface GroupAnnouncementEntity<I64 extends Int64Repr = number> {
    * 公告图片 URL
    * URL of the announcement's image
    */
-  image_url?: string;
+  image_url?: string | null;
 }
 
 /**
@@ -81,7 +81,7 @@ export interface GroupFileEntity<I64 extends Int64Repr = number> {
    * Expiry time, Unix timestamp (seconds)
    * Unit: seconds.
    */
-  expire_time?: I64;
+  expire_time?: I64 | null;
   /**
    * 上传者 QQ 号
    * Uploader QQ number
@@ -305,29 +305,12 @@ export interface GroupEssenceMessageInput<I64 extends Int64Repr = number> {
   segments: IncomingSegmentInput<I64>[];
 }
 
-/** Delivered in place of a GroupNotification whose `type` is unknown, so newer servers do not break older clients. */
-export interface UnknownGroupNotification {
-  /** A GroupNotification variant this schema does not know (yet). */
-  type: 'unknown';
-  /** The variant exactly as received. */
-  raw: {
-      type: string;
-    };
-}
-
 /**
  * 群通知实体
  * Group notification, one variant per notification type
- * Divergence: milky-types 1.2.2 reads get_group_notifications' list with `zDropBadElementArray`: an element whose `type` is unknown, or a known type with invalid fields, is silently dropped from the array. qqwire keeps an unknown type as `{type: 'unknown', raw}` (nothing is lost) and reports a known type with invalid fields as a validation error instead of dropping it.
+ * Divergence: milky-types 1.2.2 reads get_group_notifications' list with `zDropBadElementArray`: an element whose `type` is unknown, or a known type with invalid fields, is silently dropped. qqwire drops an unknown `type` the same way (`x-unknown: skip`), but reports a known type with invalid fields as a validation error instead of losing it silently.
  */
-export type GroupNotification<I64 extends Int64Repr = number> = GroupJoinRequestNotification<I64> | GroupAdminChangeNotification<I64> | GroupKickNotification<I64> | GroupQuitNotification<I64> | GroupInvitedJoinRequestNotification<I64> | UnknownGroupNotification;
-/**
- * 群通知实体
- * Group notification, one variant per notification type
- * Divergence: milky-types 1.2.2 reads get_group_notifications' list with `zDropBadElementArray`: an element whose `type` is unknown, or a known type with invalid fields, is silently dropped from the array. qqwire keeps an unknown type as `{type: 'unknown', raw}` (nothing is lost) and reports a known type with invalid fields as a validation error instead of dropping it.
- * Input shape of `GroupNotification`: fields with a default may be omitted.
- */
-export type GroupNotificationInput<I64 extends Int64Repr = number> = GroupJoinRequestNotification<I64> | GroupAdminChangeNotification<I64> | GroupKickNotification<I64> | GroupQuitNotification<I64> | GroupInvitedJoinRequestNotification<I64> | UnknownGroupNotification;
+export type GroupNotification<I64 extends Int64Repr = number> = GroupJoinRequestNotification<I64> | GroupAdminChangeNotification<I64> | GroupKickNotification<I64> | GroupQuitNotification<I64> | GroupInvitedJoinRequestNotification<I64>;
 
 /**
  * 用户入群请求
@@ -364,7 +347,7 @@ export interface GroupJoinRequestNotification<I64 extends Int64Repr = number> {
    * 处理请求的管理员 QQ 号
    * QQ number of the admin who handled the request
    */
-  operator_id?: I64;
+  operator_id?: I64 | null;
   /**
    * 入群请求附加信息
    * Message attached to the join request
@@ -491,7 +474,7 @@ export interface GroupInvitedJoinRequestNotification<I64 extends Int64Repr = num
    * 处理请求的管理员 QQ 号
    * QQ number of the admin who handled the request
    */
-  operator_id?: I64;
+  operator_id?: I64 | null;
 }
 
 /**
@@ -574,7 +557,7 @@ export interface OutgoingFaceSegment {
        * Whether it is a large ("super") face
        * @default false
        */
-      is_large: boolean;
+      is_large: boolean | null;
     };
 }
 
@@ -596,7 +579,7 @@ export interface OutgoingFaceSegmentInput {
        * Whether it is a large ("super") face
        * @default false
        */
-      is_large?: boolean;
+      is_large?: boolean | null;
     };
 }
 
@@ -632,7 +615,7 @@ export interface OutgoingImageSegment {
        * Image kind
        * @default "normal"
        */
-      sub_type: 'normal' | 'sticker';
+      sub_type: 'normal' | 'sticker' | null;
       /**
        * 图片预览文本
        * Preview text of the image
@@ -659,7 +642,7 @@ export interface OutgoingImageSegmentInput {
        * Image kind
        * @default "normal"
        */
-      sub_type?: 'normal' | 'sticker';
+      sub_type?: 'normal' | 'sticker' | null;
       /**
        * 图片预览文本
        * Preview text of the image
@@ -1435,7 +1418,7 @@ export interface IncomingTempMessage<I64 extends Int64Repr = number> {
    * 临时会话发送者的所在的群信息
    * The group through which the temporary session's sender is reached
    */
-  group?: GroupEntity<I64> | null;
+  group?: GroupEntity<I64> | null | null;
 }
 
 /**
@@ -1475,7 +1458,7 @@ export interface IncomingTempMessageInput<I64 extends Int64Repr = number> {
    * 临时会话发送者的所在的群信息
    * The group through which the temporary session's sender is reached
    */
-  group?: GroupEntity<I64> | null;
+  group?: GroupEntity<I64> | null | null;
 }
 
 /**
@@ -1810,7 +1793,7 @@ export interface UploadGroupFileParams {
    * ID of the target folder
    * @default "/"
    */
-  parent_folder_id?: string;
+  parent_folder_id?: string | null;
   /**
    * 文件 URI，支持 `file://` `http(s)://` `base64://` 三种格式
    * File URI; `file://`, `http(s)://` and `base64://` are supported
@@ -1895,7 +1878,7 @@ export interface GetGroupFilesParams {
    * ID of the parent folder
    * @default "/"
    */
-  parent_folder_id?: string;
+  parent_folder_id?: string | null;
 }
 
 /** Result of `get_group_files`. */
@@ -1929,13 +1912,13 @@ export interface MoveGroupFileParams {
    * ID of the folder that holds the file
    * @default "/"
    */
-  parent_folder_id?: string;
+  parent_folder_id?: string | null;
   /**
    * 目标文件夹 ID
    * ID of the target folder
    * @default "/"
    */
-  target_folder_id?: string;
+  target_folder_id?: string | null;
 }
 
 /** `move_group_file` returns no data. */
@@ -1958,7 +1941,7 @@ export interface RenameGroupFileParams {
    * ID of the folder that holds the file
    * @default "/"
    */
-  parent_folder_id?: string;
+  parent_folder_id?: string | null;
   /**
    * 新文件名称
    * New file name
@@ -2060,7 +2043,7 @@ export interface SendFriendNudgeParams {
    * Nudge yourself instead of the friend
    * @default false
    */
-  is_self?: boolean;
+  is_self?: boolean | null;
 }
 
 /** `send_friend_nudge` returns no data. */
@@ -2078,7 +2061,7 @@ export interface SendProfileLikeParams {
    * Number of likes to send
    * @default 1
    */
-  count?: number;
+  count?: number | null;
 }
 
 /** `send_profile_like` returns no data. */
@@ -2103,13 +2086,13 @@ export interface GetFriendRequestsParams {
    * Maximum number of requests to return
    * @default 20
    */
-  limit?: number;
+  limit?: number | null;
   /**
    * `true` 表示只获取被过滤（由风险账号发起）的通知，`false` 表示只获取未被过滤的通知
    * `true` returns only filtered entries (sent by accounts flagged as risky), `false` only unfiltered ones
    * @default false
    */
-  is_filtered?: boolean;
+  is_filtered?: boolean | null;
 }
 
 /** Result of `get_friend_requests`. */
@@ -2133,7 +2116,7 @@ export interface AcceptFriendRequestParams {
    * Whether the request is a filtered one (from a risky account)
    * @default false
    */
-  is_filtered?: boolean;
+  is_filtered?: boolean | null;
 }
 
 /** `accept_friend_request` returns no data. */
@@ -2151,12 +2134,12 @@ export interface RejectFriendRequestParams {
    * Whether the request is a filtered one (from a risky account)
    * @default false
    */
-  is_filtered?: boolean;
+  is_filtered?: boolean | null;
   /**
    * 拒绝理由
    * Reason for rejecting
    */
-  reason?: string;
+  reason?: string | null;
 }
 
 /** `reject_friend_request` returns no data. */
@@ -2257,7 +2240,7 @@ export interface SetGroupMemberAdminParams {
    * Make the member an admin; `false` revokes admin
    * @default true
    */
-  is_set?: boolean;
+  is_set?: boolean | null;
 }
 
 /** `set_group_member_admin` returns no data. */
@@ -2281,7 +2264,7 @@ export interface SetGroupMemberMuteParams {
    * Unit: seconds.
    * @default 0
    */
-  duration?: number;
+  duration?: number | null;
 }
 
 /** `set_group_member_mute` returns no data. */
@@ -2299,7 +2282,7 @@ export interface SetGroupWholeMuteParams {
    * Mute the whole group; `false` lifts the whole-group mute
    * @default true
    */
-  is_mute?: boolean;
+  is_mute?: boolean | null;
 }
 
 /** `set_group_whole_mute` returns no data. */
@@ -2322,7 +2305,7 @@ export interface KickGroupMemberParams {
    * Also refuse this user's future join requests; `false` does not
    * @default false
    */
-  reject_add_request?: boolean;
+  reject_add_request?: boolean | null;
 }
 
 /** `kick_group_member` returns no data. */
@@ -2362,7 +2345,7 @@ export interface SendGroupAnnouncementParams {
    * 公告附带图像文件 URI，支持 `file://` `http(s)://` `base64://` 三种格式
    * URI of an image attached to the announcement; `file://`, `http(s)://` and `base64://` are supported
    */
-  image_uri?: string;
+  image_uri?: string | null;
 }
 
 /** `send_group_announcement` returns no data. */
@@ -2435,7 +2418,7 @@ export interface SetGroupEssenceMessageParams<I64 extends Int64Repr = number> {
    * Mark as essence; `false` removes the essence mark
    * @default true
    */
-  is_set?: boolean;
+  is_set?: boolean | null;
 }
 
 /** `set_group_essence_message` returns no data. */
@@ -2476,13 +2459,13 @@ export interface SendGroupMessageReactionParams<I64 extends Int64Repr = number> 
    * @default "face"
    * @since 1.2
    */
-  reaction_type?: 'face' | 'emoji';
+  reaction_type?: 'face' | 'emoji' | null;
   /**
    * 是否添加表情，`false` 表示取消
    * Add the reaction; `false` removes it
    * @default true
    */
-  is_add?: boolean;
+  is_add?: boolean | null;
 }
 
 /** `send_group_message_reaction` returns no data. */
@@ -2511,19 +2494,19 @@ export interface GetGroupNotificationsParams<I64 extends Int64Repr = number> {
    * 起始通知序列号
    * Notification sequence number to start from
    */
-  start_notification_seq?: I64;
+  start_notification_seq?: I64 | null;
   /**
    * `true` 表示只获取被过滤（由风险账号发起）的通知，`false` 表示只获取未被过滤的通知
    * `true` returns only filtered entries (sent by accounts flagged as risky), `false` only unfiltered ones
    * @default false
    */
-  is_filtered?: boolean;
+  is_filtered?: boolean | null;
   /**
    * 获取的最大通知数量
    * Maximum number of notifications to return
    * @default 20
    */
-  limit?: number;
+  limit?: number | null;
 }
 
 /** Result of `get_group_notifications`. */
@@ -2537,7 +2520,7 @@ export interface GetGroupNotificationsResult<I64 extends Int64Repr = number> {
    * 下一页起始通知序列号
    * start_notification_seq of the next page; absent when there is none
    */
-  next_notification_seq?: I64;
+  next_notification_seq?: I64 | null;
 }
 
 /** Params of `accept_group_request`. */
@@ -2562,7 +2545,7 @@ export interface AcceptGroupRequestParams<I64 extends Int64Repr = number> {
    * Whether the request is a filtered one (from a risky account)
    * @default false
    */
-  is_filtered?: boolean;
+  is_filtered?: boolean | null;
 }
 
 /** `accept_group_request` returns no data. */
@@ -2590,12 +2573,12 @@ export interface RejectGroupRequestParams<I64 extends Int64Repr = number> {
    * Whether the request is a filtered one (from a risky account)
    * @default false
    */
-  is_filtered?: boolean;
+  is_filtered?: boolean | null;
   /**
    * 拒绝理由
    * Reason for rejecting
    */
-  reason?: string;
+  reason?: string | null;
 }
 
 /** `reject_group_request` returns no data. */
@@ -2720,7 +2703,7 @@ export interface RecallPrivateMessageParams<I64 extends Int64Repr = number> {
    * Removed in 1.0.
    * @since draft
    */
-  client_seq?: I64;
+  client_seq?: I64 | null;
 }
 
 /** `recall_private_message` returns no data. */
@@ -2794,7 +2777,7 @@ export interface GetHistoryMessagesParams<I64 extends Int64Repr = number> {
    * Divergence: The 30 cap is stated in the description only; milky-types 1.2.2 does not reject larger values, so the schema has no `maximum` (a server may clamp or reject).
    * @default 20
    */
-  limit?: number;
+  limit?: number | null;
 }
 
 /** Result of `get_history_messages`. */
@@ -2828,7 +2811,7 @@ export interface GetHistoryPrivateMessageParams<I64 extends Int64Repr = number> 
    * Number of messages to fetch
    * @default 20
    */
-  limit?: number;
+  limit?: number | null;
 }
 
 /** Result of `get_history_private_message`. */
@@ -2865,7 +2848,7 @@ export interface GetHistoryGroupMessageParams<I64 extends Int64Repr = number> {
    * Number of messages to fetch
    * @default 20
    */
-  limit?: number;
+  limit?: number | null;
 }
 
 /** Result of `get_history_group_message`. */
@@ -3062,7 +3045,7 @@ export interface GetFriendListParams {
    * Bypass the implementation's cache
    * @default false
    */
-  no_cache?: boolean;
+  no_cache?: boolean | null;
 }
 
 /** Result of `get_friend_list`. */
@@ -3086,7 +3069,7 @@ export interface GetFriendInfoParams {
    * Bypass the implementation's cache
    * @default false
    */
-  no_cache?: boolean;
+  no_cache?: boolean | null;
 }
 
 /** Result of `get_friend_info`. */
@@ -3105,7 +3088,7 @@ export interface GetGroupListParams {
    * Bypass the implementation's cache
    * @default false
    */
-  no_cache?: boolean;
+  no_cache?: boolean | null;
 }
 
 /** Result of `get_group_list`. */
@@ -3129,7 +3112,7 @@ export interface GetGroupInfoParams {
    * Bypass the implementation's cache
    * @default false
    */
-  no_cache?: boolean;
+  no_cache?: boolean | null;
 }
 
 /** Result of `get_group_info`. */
@@ -3153,7 +3136,7 @@ export interface GetGroupMemberListParams {
    * Bypass the implementation's cache
    * @default false
    */
-  no_cache?: boolean;
+  no_cache?: boolean | null;
 }
 
 /** Result of `get_group_member_list`. */
@@ -3182,7 +3165,7 @@ export interface GetGroupMemberInfoParams {
    * Bypass the implementation's cache
    * @default false
    */
-  no_cache?: boolean;
+  no_cache?: boolean | null;
 }
 
 /** Result of `get_group_member_info`. */
@@ -3228,7 +3211,7 @@ export interface SetPeerPinParams {
    * Pin the conversation; `false` unpins it
    * @default true
    */
-  is_pinned?: boolean;
+  is_pinned?: boolean | null;
 }
 
 /** `set_peer_pin` returns no data. */

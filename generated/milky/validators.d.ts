@@ -2,7 +2,7 @@
 import type { Validator } from 'qqwire/runtime';
 import type * as T from './types.js';
 
-/** Accepts whatever int64 representation a client may use. */
+/** The int64 representation is checked per call: `check(value, { int64 })` (default `number`). */
 type AnyInt64 = number | bigint | string;
 
 export declare const GroupAnnouncementEntity: Validator<T.GroupAnnouncementEntity<AnyInt64>>;
@@ -12,8 +12,6 @@ export declare const FriendRequest: Validator<T.FriendRequest<AnyInt64>>;
 export declare const GroupEssenceMessage: Validator<T.GroupEssenceMessage<AnyInt64>>;
 export declare const GroupEssenceMessageInput: Validator<T.GroupEssenceMessageInput<AnyInt64>>;
 export declare const GroupNotification: Validator<T.GroupNotification<AnyInt64>>;
-export declare const GroupNotificationInput: Validator<T.GroupNotificationInput<AnyInt64>>;
-export declare const UnknownGroupNotification: Validator<T.UnknownGroupNotification>;
 export declare const GroupJoinRequestNotification: Validator<T.GroupJoinRequestNotification<AnyInt64>>;
 export declare const GroupAdminChangeNotification: Validator<T.GroupAdminChangeNotification<AnyInt64>>;
 export declare const GroupKickNotification: Validator<T.GroupKickNotification<AnyInt64>>;
