@@ -112,11 +112,20 @@ const MESSAGE_RESULT = {
   author: { id: '1', username: 'bot', avatar: '', bot: true },
 };
 
+/** bot-docs event-emit.md (获得合适的分片数); GET /gateway answers `{url}` alone, extra keys are kept. */
+const GATEWAY_BOT_RESULT = {
+  url: 'wss://sandbox.api.sgroup.qq.com/websocket',
+  shards: 1,
+  session_start_limit: { total: 1000, remaining: 1000, reset_after: 86400000, max_concurrency: 1 },
+};
+
 /** Answers every generated action the way the real API does on success. */
 const restDefault: Handler = (req) => {
   const path = req.url.split('?')[0]!;
   if (req.method === 'DELETE') return path.startsWith('/v2/groups/') || path.startsWith('/dms/') ? { status: 204 } : { status: 200 };
   if (path.endsWith('/files')) return { body: { file_uuid: 'uuid-1', file_info: 'FILEINFO-1', ttl: 3600 } };
+  if (path === '/gateway') return { body: GATEWAY_BOT_RESULT };
+  if (path === '/gateway/bot') return { body: GATEWAY_BOT_RESULT };
   if (path.startsWith('/v2/')) return { body: { id: `sent-${rest.requests.length}`, timestamp: 1700000000 } };
   return { body: MESSAGE_RESULT };
 };
@@ -305,6 +314,8 @@ const samples: Record<string, Sample[]> = {
   recall_dms_message: [
     { params: { guild_id: 'g1', message_id: 'm5', hidetip: false }, method: 'DELETE', url: '/dms/g1/messages/m5?hidetip=false', outOfBody: ['guild_id', 'message_id', 'hidetip'] },
   ],
+  get_gateway: [{ params: {}, method: 'GET', url: '/gateway', outOfBody: [], check: (r) => assert.deepEqual(r, GATEWAY_BOT_RESULT) }],
+  get_gateway_bot: [{ params: {}, method: 'GET', url: '/gateway/bot', outOfBody: [], check: (r) => assert.deepEqual(r, GATEWAY_BOT_RESULT) }],
 };
 
 describe('REST actions', () => {
@@ -327,6 +338,8 @@ describe('REST actions', () => {
         if (sample.method === 'DELETE') {
           assert.equal(req.raw, '', `${action}: DELETE has no body`);
           assert.equal(result, undefined, `${action}: recall resolves to undefined`);
+        } else if (sample.method === 'GET') {
+          assert.equal(req.raw, '', `${action}: GET has no body`);
         } else {
           assert.equal(req.headers['content-type'], 'application/json');
           const expected: Record<string, unknown> = { ...sample.params };
