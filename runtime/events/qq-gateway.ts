@@ -86,6 +86,12 @@ export function gatewayIntents(facts: GatewayEventsInfo, intents: readonly strin
   return mask;
 }
 
+/** A typo should throw here, not loop forever. */
+function checkUrl(url: string): void {
+  const u = new URL(url);
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new TypeError(`not a WebSocket URL: ${u.protocol}//…`);
+}
+
 function inSpans(code: number, spans: readonly CodeSpan[] | undefined): boolean {
   return (spans ?? []).some((s) => (typeof s === 'number' ? s === code : code >= s[0] && code <= s[1]));
 }
@@ -98,6 +104,7 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
   const intents = gatewayIntents(facts, options.intents);
   const shard = options.shard ?? [0, 1];
   if (!options.url && !(options.client && facts.urlAction)) throw new TypeError('createQqGateway: give `url`, or `client` to ask the gateway URL');
+  if (options.url) checkUrl(options.url);
   const scheme = protocol.auth.scheme;
   const ctx = { protocol: protocol.name, action: 'gateway' };
   const random = options.random ?? Math.random;
@@ -289,12 +296,21 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
       return;
     }
     if ((state as GatewayState) === 'closed') return;
-    const ws = new WebSocket(url, {
-      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
-      perMessageDeflate: false,
-      followRedirects: false,
-      maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    });
+    let ws: WebSocket;
+    try {
+      checkUrl(url);
+      ws = new WebSocket(url, {
+        handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+        perMessageDeflate: false,
+        followRedirects: false,
+        maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      });
+    } catch (error) {
+      failures++;
+      report(new NetworkError(ctx, `cannot open the gateway connection: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      scheduleReconnect();
+      return;
+    }
     socket = ws;
     ws.on('message', (data) => {
       if (socket === ws) onFrame(ws, data);
