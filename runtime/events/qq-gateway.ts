@@ -259,15 +259,16 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
         return;
       case op.heartbeat:
         return heartbeat(ws);
+      // Dropped at once (no closing handshake to wait for); onClose reconnects and resumes or identifies.
       case op.reconnect:
-        ws.close(4000, 'reconnect requested');
+        ws.terminate();
         return;
       case op.invalidSession:
         report(new ProtocolError(ctx, 'Invalid Session: identifying again with a fresh token', text));
         sessionId = undefined;
         seq = undefined;
         rejectedToken = sentToken;
-        ws.close(4000, 'invalid session');
+        ws.terminate();
         return;
       default:
         report(new ProtocolError(ctx, `unknown op ${String(frame['op'])}; ignored`, text));
