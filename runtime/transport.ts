@@ -109,9 +109,9 @@ export type CodeSpan = number | readonly [number, number];
 /** A QQ-official-style WebSocket gateway (Hello → Identify / Resume → dispatches, heartbeat with the last seq). */
 export interface GatewayEventsInfo {
   /** The action whose result holds the gateway URL (`get_gateway`). */
-  urlAction?: string | undefined;
-  /** Field of that result with the URL. Default `url`. */
-  urlField?: string | undefined;
+  urlAction: string;
+  /** Field of that result with the URL. */
+  urlField: string;
   opcodes: {
     dispatch: number;
     heartbeat: number;
@@ -122,12 +122,12 @@ export interface GatewayEventsInfo {
     hello: number;
     heartbeatAck: number;
   };
-  /** Field of Hello `d` with the heartbeat period in ms. Default `heartbeat_interval`. */
-  heartbeatIntervalField?: string | undefined;
-  /** Field of READY `d` with the session id. Default `session_id`. */
-  sessionIdField?: string | undefined;
-  readyEvent?: string | undefined;
-  resumedEvent?: string | undefined;
+  /** Field of Hello `d` with the heartbeat period in ms. */
+  heartbeatIntervalField: string;
+  /** Field of READY `d` with the session id. */
+  sessionIdField: string;
+  readyEvent: string;
+  resumedEvent: string;
   /** Intent name → bit position. */
   intents: Readonly<Record<string, number>>;
   closeCodes?: { fatal?: readonly CodeSpan[] | undefined; reidentify?: readonly CodeSpan[] | undefined } | undefined;
@@ -143,7 +143,7 @@ export interface WebhookEventsInfo {
   appIdHeader?: string | undefined;
   opcodes: { dispatch: number; ack: number; validation: number };
   /** Callback URL validation: names of the token, timestamp (in `d`) and signature (in the answer) fields. */
-  validationFields?: { token: string; timestamp: string; signature: string } | undefined;
+  validationFields: { token: string; timestamp: string; signature: string };
 }
 
 export interface EventsInfo {

@@ -26,7 +26,7 @@ import WebSocket from 'ws';
 import { NetworkError, ProtocolError, redactError } from '../errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http-transport.js';
 import { isObject } from '../is-object.js';
-import { parseJson } from '../json.js';
+import { parseJson, stringifyJson } from '../json.js';
 import type { CodeSpan, GatewayEventsInfo, ProtocolDescriptor } from '../transport.js';
 import { backoffDelay, type BackoffOptions } from '../ws-transport.js';
 import type { EventReceiver, EventSink } from './receiver.js';
@@ -103,7 +103,7 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
   const op = facts.opcodes;
   const intents = gatewayIntents(facts, options.intents);
   const shard = options.shard ?? [0, 1];
-  if (!options.url && !(options.client && facts.urlAction)) throw new TypeError('createQqGateway: give `url`, or `client` to ask the gateway URL');
+  if (!options.url && !options.client) throw new TypeError('createQqGateway: give `url`, or `client` to ask the gateway URL');
   if (options.url) checkUrl(options.url);
   const scheme = protocol.auth.scheme;
   const ctx = { protocol: protocol.name, action: 'gateway' };
@@ -216,14 +216,14 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
     }
     const t = frame['t'];
     const d = frame['d'];
-    if (t === (facts!.readyEvent ?? 'READY')) {
-      const id = isObject(d) ? d[facts!.sessionIdField ?? 'session_id'] : undefined;
+    if (t === (facts!.readyEvent)) {
+      const id = isObject(d) ? d[facts!.sessionIdField] : undefined;
       sessionId = typeof id === 'string' ? id : undefined;
       const user = isObject(d) ? d['user'] : undefined;
       const uid = isObject(user) ? user['id'] : undefined;
       selfId = typeof uid === 'string' || typeof uid === 'bigint' || typeof uid === 'number' ? String(uid) : selfId;
     }
-    if (t === (facts!.readyEvent ?? 'READY') || t === (facts!.resumedEvent ?? 'RESUMED')) {
+    if (t === (facts!.readyEvent) || t === (facts!.resumedEvent)) {
       state = 'ready';
       failures = 0;
       settleReady();
@@ -248,7 +248,7 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
         return onDispatch(frame);
       case op.hello: {
         const d = frame['d'];
-        const interval = isObject(d) ? Number(d[facts!.heartbeatIntervalField ?? 'heartbeat_interval']) : NaN;
+        const interval = isObject(d) ? Number(d[facts!.heartbeatIntervalField]) : NaN;
         if (Number.isFinite(interval) && interval > 0) startHeartbeat(ws, interval);
         else report(new ProtocolError(ctx, 'Hello without a usable heartbeat interval', text));
         void login(ws);
@@ -277,9 +277,9 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
 
   async function gatewayUrl(): Promise<string> {
     if (options.url) return options.url;
-    const result = await options.client!.call(facts!.urlAction!);
-    const url = isObject(result) ? result[facts!.urlField ?? 'url'] : undefined;
-    if (typeof url !== 'string' || !url) throw new ProtocolError(ctx, `${facts!.urlAction} returned no ${facts!.urlField ?? 'url'}`, JSON.stringify(result) ?? '');
+    const result = await options.client!.call(facts!.urlAction);
+    const url = isObject(result) ? result[facts!.urlField] : undefined;
+    if (typeof url !== 'string' || !url) throw new ProtocolError(ctx, `${facts!.urlAction} returned no ${facts!.urlField}`, stringifyJson(result) ?? '');
     return url;
   }
 

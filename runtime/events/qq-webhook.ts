@@ -129,7 +129,7 @@ export function createQqWebhookReceiver(options: QqWebhookOptions): QqWebhookRec
   const ctx = { protocol: protocol.name, action: 'webhook' };
   const seen = new RecentIds(options.dedupeSize ?? 10_000);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const fields = facts.validationFields ?? { token: 'plain_token', timestamp: 'event_ts', signature: 'signature' };
+  const fields = facts.validationFields;
   const secrets = [options.clientSecret];
   let server: Server | undefined;
 
