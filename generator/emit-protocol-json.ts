@@ -2,7 +2,7 @@
  * Emitter: protocol.json, the resolved language-neutral description for other tools. `actions` is
  * keyed by wire name; params/result are JSON Schema whose `$ref`s resolve inside the file (`#/$defs/…`).
  */
-import type { Artifact } from './emit.js';
+import type { Artifact, Emitter } from './emit.js';
 import type { IRProtocol } from './ir.js';
 import { wireSchemas } from './json-schema.js';
 
@@ -10,7 +10,7 @@ function compact<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artifact[] {
+function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artifact[] {
   const { defs, action } = wireSchemas(p);
   const actions: Record<string, unknown> = {};
   for (const a of p.actions) {
@@ -40,3 +40,5 @@ export function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artif
   };
   return [{ path: 'protocol.json', content: `${JSON.stringify(doc, null, 2)}\n` }];
 }
+
+export const protocolJsonEmitter: Emitter = { name: 'protocol.json', emit: ({ protocol, ctx }) => emitProtocolJson(protocol, ctx.generatorVersion) };

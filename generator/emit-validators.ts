@@ -7,7 +7,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Facts } from './analyze.js';
 import type { IRProtocol } from './ir.js';
 import { validatorSchemas } from './json-schema.js';
-import type { Artifact, EmitContext } from './emit.js';
+import type { Artifact, EmitContext, Emitter } from './emit.js';
 
 /** ajv still emits `require()` for its runtime helpers even with `code.esm`; turn them into imports. */
 export function rewriteRequires(code: string): string {
@@ -33,7 +33,10 @@ export function compileValidators(p: IRProtocol, facts: Facts): { code: string; 
     strict: true,
     allowUnionTypes: true,
     discriminator: true,
+    // Refs left in the schema are the recursive edges (json-schema.ts inlined the rest): keep them functions.
     inlineRefs: false,
+    // A tuple without `minItems` is valid JSON Schema (missing positions are allowed); do not demand one.
+    strictTuples: false,
     allErrors: false,
     code: { source: true, esm: true, lines: true, optimize: true },
   });
@@ -62,7 +65,7 @@ export function compileValidators(p: IRProtocol, facts: Facts): { code: string; 
   return { code, exports };
 }
 
-export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): Artifact[] {
+function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): Artifact[] {
   const { code, exports } = compileValidators(p, facts);
   const js = [
     ctx.header,
@@ -89,3 +92,5 @@ export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): A
     { path: 'validators.d.ts', content: dts },
   ];
 }
+
+export const validatorsEmitter: Emitter = { name: 'validators', emit: ({ protocol, facts, ctx }) => emitValidators(protocol, facts, ctx) };

@@ -9,6 +9,8 @@ export type Plan =
   | { k: 'i64' }
   | { k: 'obj'; p: Record<string, Plan> }
   | { k: 'arr'; i: Plan }
+  /** Tuple (`prefixItems`): a plan per position (null: nothing there), `r` for the items after them. */
+  | { k: 'tup'; t: (Plan | null)[]; r?: Plan }
   | { k: 'ref'; n: string }
   /** Tagged union. `v` maps each known tag to the variant's plan (null: nothing inside). */
   | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean }
@@ -62,7 +64,7 @@ function pickAlternative(w: Walk, plans: Plan[], value: unknown): Plan | undefin
   for (const plan of plans) {
     const p = plan.k === 'ref' ? w.defs[plan.n] : plan;
     if (!p) continue;
-    if (Array.isArray(value) ? p.k === 'arr' : isObject(value) ? p.k === 'obj' || p.k === 'union' : p.k === 'i64') {
+    if (Array.isArray(value) ? p.k === 'arr' || p.k === 'tup' : isObject(value) ? p.k === 'obj' || p.k === 'union' : p.k === 'i64') {
       return plan;
     }
   }
@@ -84,6 +86,17 @@ function walk(w: Walk, plan: Plan, value: unknown, path: string): unknown {
         const before = value[i];
         const after = walk(w, plan.i, before, `${path}/${i}`);
         if (after !== before) (out ??= value.slice())[i] = after;
+      }
+      return out ?? value;
+    }
+    case 'tup': {
+      if (!Array.isArray(value)) return value;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const sub = i < plan.t.length ? plan.t[i] : plan.r;
+        if (!sub) continue;
+        const after = walk(w, sub, value[i], `${path}/${i}`);
+        if (after !== value[i]) (out ??= value.slice())[i] = after;
       }
       return out ?? value;
     }
@@ -163,6 +176,11 @@ export function prunePlan(plan: Plan | null | undefined, defs: PlanDefs, keepI64
     case 'arr': {
       const i = prunePlan(plan.i, defs, keepI64, seen);
       return i ? { k: 'arr', i } : null;
+    }
+    case 'tup': {
+      const t = plan.t.map((x) => prunePlan(x, defs, keepI64, seen));
+      const r = prunePlan(plan.r, defs, keepI64, seen);
+      return t.some(Boolean) || r ? { k: 'tup', t, ...(r ? { r } : {}) } : null;
     }
     case 'obj': {
       const p: Record<string, Plan> = {};

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { generate, loadIR } from '../generator/generate.js';
-import type { IRProtocol, SchemaNode } from '../generator/ir.js';
+import type { IRProtocol, Node } from '../generator/ir.js';
+import { wireSchema, type Json as SchemaNode } from '../generator/json-schema.js';
 import { mergePatch } from '../generator/resolve.js';
 import { importFile, linkPackages, protocolYaml, schemaErrors, shownPath, suiteTempDir, tempDir, writeTree, type Validator } from './helpers/generator-util.js';
 
@@ -151,7 +152,9 @@ function action(p: IRProtocol, name: string) {
   return a;
 }
 
-const props = (node: SchemaNode | null) => Object.keys((node?.['properties'] ?? {}) as object);
+/** The node as protocol.json writes it: the IR checked through its JSON Schema reading. */
+const wire = (node: Node | null): SchemaNode | null => (node ? wireSchema(node) : null);
+const props = (node: Node | null) => Object.keys((wire(node)?.['properties'] ?? {}) as object);
 
 describe('extends, resolved into the IR', () => {
   const root = suiteTempDir();
@@ -182,7 +185,7 @@ describe('extends, resolved into the IR', () => {
     const getMsg = action(child, 'get_msg');
     assert.equal(getMsg.summary, '获取消息（子协议）');
     assert.deepEqual(props(getMsg.params), ['id']);
-    assert.deepEqual(getMsg.params!['required'], ['id']);
+    assert.deepEqual(wire(getMsg.params)!['required'], ['id']);
     assert.equal(getMsg.result, null);
   });
 
@@ -190,16 +193,17 @@ describe('extends, resolved into the IR', () => {
     const send = action(byId(ir, 'child'), 'send_msg');
     assert.equal(send.summary, '发送消息', 'unpatched keys are inherited');
     assert.deepEqual(props(send.params), ['user_id', 'message', 'group_id']);
-    assert.deepEqual((send.params!['properties'] as Record<string, SchemaNode>)['group_id'], { type: 'integer', description: '临时会话来源群号' });
-    assert.deepEqual(send.params!['required'], ['user_id']);
+    assert.deepEqual((wire(send.params)!['properties'] as Record<string, SchemaNode>)['group_id'], { type: 'integer', description: '临时会话来源群号' });
+    assert.deepEqual(wire(send.params)!['required'], ['user_id']);
     assert.deepEqual(props(send.result), ['message_id'], 'the result is inherited as is');
   });
 
   test('patch replaces a union’s oneOf: the new variant is a union member', () => {
     const child = byId(ir, 'child');
-    assert.deepEqual(child.unions.get('Segment'), {
+    const segment = child.unions.get('Segment')!;
+    assert.deepEqual({ tag: segment.tag, unknown: segment.unknown, variants: segment.variants }, {
       tag: 'type',
-      keep: false,
+      unknown: 'reject',
       variants: [
         { tag: 'text', type: 'TextSegment' },
         { tag: 'face', type: 'FaceSegment' },
@@ -207,7 +211,7 @@ describe('extends, resolved into the IR', () => {
       ],
     });
     // The file ref was checked against the child's own segments.yaml and normalised.
-    assert.equal(((child.types.get('Segment')!.schema['oneOf'] as SchemaNode[])[2]!)['$ref'], '#/types/PokeSegment');
+    assert.equal(((wire(child.types.get('Segment')!.node)!['oneOf'] as SchemaNode[])[2]!)['$ref'], '#/types/PokeSegment');
   });
 
   test('remove deletes a type; inherited types remember where they were defined', () => {
@@ -238,7 +242,7 @@ describe('extends, resolved into the IR', () => {
     );
     const send = action(base, 'send_msg');
     assert.deepEqual(props(send.params), ['user_id', 'message', 'auto_escape']);
-    assert.deepEqual(send.params!['required'], ['user_id', 'message']);
+    assert.deepEqual(wire(send.params)!['required'], ['user_id', 'message']);
     assert.deepEqual(props(action(base, 'get_msg').params), ['message_id']);
     assert.deepEqual(
       base.unions.get('Segment')!.variants.map((v) => v.tag),
@@ -383,7 +387,7 @@ describe('extends, in the generated output', () => {
     assert.deepEqual(Object.keys(base.actions), ['send_msg', 'get_msg', 'delete_msg']);
     assert.deepEqual(Object.keys(child.$defs), ['Segment', 'TextSegment', 'FaceSegment', 'PokeSegment']);
     assert.deepEqual(Object.keys(base.$defs), ['Segment', 'TextSegment', 'FaceSegment', 'LegacyThing']);
-    assert.deepEqual(props(child.actions['send_msg']!.params), ['user_id', 'message', 'group_id']);
+    assert.deepEqual(Object.keys(child.actions['send_msg']!.params?.['properties'] ?? {}), ['user_id', 'message', 'group_id']);
     assert.equal(child.protocol['extends'], 'base');
     assert.deepEqual(child.protocol['envelope'], { kind: 'retcode', 'message-fields': ['wording', 'msg'] });
     assert.deepEqual(base.protocol['envelope'], { kind: 'retcode', 'message-fields': ['message'] });

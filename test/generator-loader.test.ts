@@ -343,8 +343,10 @@ describe('reference and structure checks', () => {
       'types.yaml': 'types:\n  Z: { type: string }\n',
     });
     const [p] = loadIR(root);
-    const props = p!.actions[0]!.params!['properties'] as Record<string, Record<string, unknown>>;
-    assert.equal(props['c']!['$ref'], '#/types/Z');
+    const params = p!.actions[0]!.params!;
+    assert.ok(params.kind === 'object');
+    const c = params.props.find((x) => x.name === 'c')!.node;
+    assert.deepEqual(c.kind === 'ref' && c.name, 'Z');
   });
 
   test('`protocol.name` must equal the folder name', (t) => {

@@ -92,6 +92,7 @@ export const protocol = {
     }
   },
   actions: {
+    __proto__: null,
     "send_private_msg": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"}}} },
     "send_private_msg_async": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"}}} },
     "send_group_msg": { params: v.SendGroupMsgParams, result: v.SendGroupMsgResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"message":{"k":"ref","n":"Message"}}} },

@@ -148,74 +148,10 @@ return errors === 0;
 
 const rawMessage = validate23;
 const schema8 = {"oneOf":[{"type":"string"},{"$ref":"#/$defs/Segment"},{"type":"array","items":{"$ref":"#/$defs/Segment"}}]};
-const schema9 = {"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/TextSegment"},{"$ref":"#/$defs/FaceSegment"},{"$ref":"#/$defs/ImageSegment"},{"$ref":"#/$defs/RecordSegment"},{"$ref":"#/$defs/VideoSegment"},{"$ref":"#/$defs/AtSegment"},{"$ref":"#/$defs/RpsSegment"},{"$ref":"#/$defs/DiceSegment"},{"$ref":"#/$defs/PokeSegment"},{"$ref":"#/$defs/ShareSegment"},{"$ref":"#/$defs/MusicSegment"},{"$ref":"#/$defs/ReplySegment"},{"$ref":"#/$defs/ForwardSegment"},{"$ref":"#/$defs/NodeSegment"},{"$ref":"#/$defs/XmlSegment"},{"$ref":"#/$defs/JsonSegment"},{"$ref":"#/$defs/RedbagSegment"},{"$ref":"#/$defs/GiftSegment"},{"$ref":"#/$defs/CardimageSegment"},{"$ref":"#/$defs/TtsSegment"},{"$ref":"#/$defs/FileSegment"},{"$ref":"#/$defs/UnknownSegment"}]};
-const schema10 = {"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
-
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("text" !== data.type){
-validate25.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.text === undefined) && (missing1 = "text")){
-validate25.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.text !== undefined){
-if(typeof data1.text !== "string"){
-validate25.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate25.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate25.errors = vErrors;
-return errors === 0;
-}
-
-const schema11 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"type":{"type":"string","enum":["sticker"]}},"required":["id"]}},"required":["type","data"]};
+const schema9 = {"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"type":{"type":"string","enum":["sticker"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"file":{"type":"string"},"type":{"type":["string","null"],"enum":["flash","show",null]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"subType":{"type":["string","integer"]},"id":{"type":["string","integer"]},"c":{"type":["string","integer"],"enum":["2","3",2,3]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"file":{"type":"string"},"magic":{"type":["string","integer","boolean"]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"cover":{"type":"string"},"c":{"type":["string","integer"],"enum":["2","3",2,3]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"at"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"name":{"type":"string"},"target":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"rps"},"data":{"type":["object","null"],"properties":{"value":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"dice"},"data":{"type":["object","null"],"properties":{"value":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"poke"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"share"},"data":{"type":"object","properties":{"url":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"}},"required":["url","title"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"music"},"data":{"oneOf":[{"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]},{"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"voice":{"type":"string"},"subtype":{"type":"string","enum":["qq","163","migu","kugou","kuwo"]}},"required":["type","url","title"]}],"type":"object"}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"text":{"type":"string"},"qq":{"type":["string","integer"]},"user_id":{"type":["string","integer"]},"time":{"type":["string","integer"]},"seq":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}},"required":["type","data"]},{"$ref":"#/$defs/NodeSegment"},{"type":"object","properties":{"type":{"const":"xml"},"data":{"type":"object","properties":{"data":{"type":"string"},"resid":{"type":["string","integer"]}},"required":["data"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"json"},"data":{"type":"object","properties":{"data":{"type":"string"},"resid":{"type":["string","integer"]}},"required":["data"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"redbag"},"data":{"type":"object","properties":{"title":{"type":"string"}},"required":["title"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"cardimage"},"data":{"type":"object","properties":{"file":{"type":"string"},"minwidth":{"type":["string","integer"]},"minheight":{"type":["string","integer"]},"maxwidth":{"type":["string","integer"]},"maxheight":{"type":["string","integer"]},"source":{"type":"string"},"icon":{"type":"string"},"brief":{"type":"string"}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"tts"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"path":{"type":"string"},"name":{"type":"string"},"size":{"type":["string","integer"]},"busid":{"type":["string","integer"]}},"required":["path","name"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]}]};
+const schema10 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]},{"$ref":"#/$defs/GocqNodeCustomData"},{"$ref":"#/$defs/NodeCustomData"}]}},"required":["type","data"]};
+const schema11 = {"type":"object","properties":{"name":{"type":"string"},"uin":{"type":["string","integer"]},"content":{"$ref":"#/$defs/Message"},"seq":{"type":["string","integer"]},"time":{"type":["string","integer"]}},"required":["name","uin","content"]};
+const wrapper0 = {validate: validate23};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -223,1513 +159,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("face" !== data.type){
-validate26.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate26.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate26.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema11.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.type !== undefined){
-let data3 = data1.type;
-const _errs6 = errors;
-if(typeof data3 !== "string"){
-validate26.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(data3 === "sticker")){
-validate26.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate26.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate26.errors = vErrors;
-return errors === 0;
-}
-
-const schema12 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"file":{"type":"string"},"type":{"type":["string","null"],"enum":["flash","show",null]},"url":{"type":"string"},"cache":{"$ref":"#/$defs/CqBool"},"proxy":{"$ref":"#/$defs/CqBool"},"timeout":{"type":["string","integer"]},"subType":{"type":["string","integer"]},"id":{"type":["string","integer"]},"c":{"type":["string","integer"],"enum":["2","3",2,3]}},"required":["file"]}},"required":["type","data"]};
-const schema13 = {"type":["string","integer","boolean"]};
-
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(((typeof data !== "string") && (!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data))))) && (typeof data !== "boolean")){
-validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema13.type},message:"must be string,integer,boolean"}];
-return false;
-}
-validate28.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("image" !== data.type){
-validate27.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.file === undefined) && (missing1 = "file")){
-validate27.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.file !== undefined){
-const _errs4 = errors;
-if(typeof data1.file !== "string"){
-validate27.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.type !== undefined){
-let data3 = data1.type;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-validate27.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema12.properties.data.properties.type.type},message:"must be string,null"}];
-return false;
-}
-if(!(((data3 === "flash") || (data3 === "show")) || (data3 === null))){
-validate27.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs8 = errors;
-if(typeof data1.url !== "string"){
-validate27.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.cache !== undefined){
-const _errs10 = errors;
-if(!(validate28(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.proxy !== undefined){
-const _errs11 = errors;
-if(!(validate28(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data7 = data1.timeout;
-const _errs12 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate27.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema12.properties.data.properties.timeout.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.subType !== undefined){
-let data8 = data1.subType;
-const _errs14 = errors;
-if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate27.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema12.properties.data.properties.subType.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-let data9 = data1.id;
-const _errs16 = errors;
-if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
-validate27.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema12.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs16 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.c !== undefined){
-let data10 = data1.c;
-const _errs18 = errors;
-if((typeof data10 !== "string") && (!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10))))){
-validate27.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema12.properties.data.properties.c.type},message:"must be string,integer"}];
-return false;
-}
-if(!((((data10 === "2") || (data10 === "3")) || (data10 === 2)) || (data10 === 3))){
-validate27.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema12.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs18 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate27.errors = vErrors;
-return errors === 0;
-}
-
-const schema14 = {"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"file":{"type":"string"},"magic":{"$ref":"#/$defs/CqBool"},"url":{"type":"string"},"cache":{"$ref":"#/$defs/CqBool"},"proxy":{"$ref":"#/$defs/CqBool"},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]};
-
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("record" !== data.type){
-validate31.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.file === undefined) && (missing1 = "file")){
-validate31.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.file !== undefined){
-const _errs4 = errors;
-if(typeof data1.file !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.magic !== undefined){
-const _errs6 = errors;
-if(!(validate28(data1.magic, {instancePath:instancePath+"/data/magic",parentData:data1,parentDataProperty:"magic",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs7 = errors;
-if(typeof data1.url !== "string"){
-validate31.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.cache !== undefined){
-const _errs9 = errors;
-if(!(validate28(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.proxy !== undefined){
-const _errs10 = errors;
-if(!(validate28(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data7 = data1.timeout;
-const _errs11 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate31.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.properties.data.properties.timeout.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate31.errors = vErrors;
-return errors === 0;
-}
-
-const schema15 = {"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"cache":{"$ref":"#/$defs/CqBool"},"proxy":{"$ref":"#/$defs/CqBool"},"timeout":{"type":["string","integer"]},"cover":{"type":"string"},"c":{"type":["string","integer"],"enum":["2","3",2,3]}},"required":["file"]}},"required":["type","data"]};
-
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("video" !== data.type){
-validate35.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.file === undefined) && (missing1 = "file")){
-validate35.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.file !== undefined){
-const _errs4 = errors;
-if(typeof data1.file !== "string"){
-validate35.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs6 = errors;
-if(typeof data1.url !== "string"){
-validate35.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.cache !== undefined){
-const _errs8 = errors;
-if(!(validate28(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.proxy !== undefined){
-const _errs9 = errors;
-if(!(validate28(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data6 = data1.timeout;
-const _errs10 = errors;
-if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate35.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema15.properties.data.properties.timeout.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.cover !== undefined){
-const _errs12 = errors;
-if(typeof data1.cover !== "string"){
-validate35.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.c !== undefined){
-let data8 = data1.c;
-const _errs14 = errors;
-if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate35.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema15.properties.data.properties.c.type},message:"must be string,integer"}];
-return false;
-}
-if(!((((data8 === "2") || (data8 === "3")) || (data8 === 2)) || (data8 === 3))){
-validate35.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema15.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate35.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate35.errors = vErrors;
-return errors === 0;
-}
-
-const schema16 = {"type":"object","properties":{"type":{"const":"at"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"name":{"type":"string"},"target":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]};
-
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("at" !== data.type){
-validate38.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.qq === undefined) && (missing1 = "qq")){
-validate38.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.qq !== undefined){
-let data2 = data1.qq;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate38.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema16.properties.data.properties.qq.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.name !== undefined){
-const _errs6 = errors;
-if(typeof data1.name !== "string"){
-validate38.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.target !== undefined){
-let data4 = data1.target;
-const _errs8 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate38.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/properties/data/properties/target/type",keyword:"type",params:{type: schema16.properties.data.properties.target.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-else {
-validate38.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate38.errors = vErrors;
-return errors === 0;
-}
-
-const schema17 = {"type":"object","properties":{"type":{"const":"rps"},"data":{"type":["object","null"],"properties":{"value":{"type":["string","integer"]}}}},"required":["type","data"]};
-
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("rps" !== data.type){
-validate39.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate39.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema17.properties.data.type},message:"must be object,null"}];
-return false;
-}
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.value !== undefined){
-let data2 = data1.value;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate39.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema17.properties.data.properties.value.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate39.errors = vErrors;
-return errors === 0;
-}
-
-const schema18 = {"type":"object","properties":{"type":{"const":"dice"},"data":{"type":["object","null"],"properties":{"value":{"type":["string","integer"]}}}},"required":["type","data"]};
-
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("dice" !== data.type){
-validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema18.properties.data.type},message:"must be object,null"}];
-return false;
-}
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.value !== undefined){
-let data2 = data1.value;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate40.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema18.properties.data.properties.value.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate40.errors = vErrors;
-return errors === 0;
-}
-
-const schema19 = {"type":"object","properties":{"type":{"const":"poke"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]};
-
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("poke" !== data.type){
-validate41.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.qq === undefined) && (missing1 = "qq")){
-validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.qq !== undefined){
-let data2 = data1.qq;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate41.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema19.properties.data.properties.qq.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate41.errors = vErrors;
-return errors === 0;
-}
-
-const schema20 = {"type":"object","properties":{"type":{"const":"share"},"data":{"type":"object","properties":{"url":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"}},"required":["url","title"]}},"required":["type","data"]};
-
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("share" !== data.type){
-validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.url === undefined) && (missing1 = "url")) || ((data1.title === undefined) && (missing1 = "title"))){
-validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.url !== undefined){
-const _errs4 = errors;
-if(typeof data1.url !== "string"){
-validate42.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.title !== undefined){
-const _errs6 = errors;
-if(typeof data1.title !== "string"){
-validate42.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.content !== undefined){
-const _errs8 = errors;
-if(typeof data1.content !== "string"){
-validate42.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.image !== undefined){
-const _errs10 = errors;
-if(typeof data1.image !== "string"){
-validate42.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate42.errors = vErrors;
-return errors === 0;
-}
-
-const schema21 = {"type":"object","properties":{"type":{"const":"music"},"data":{"type":"object","oneOf":[{"$ref":"#/$defs/MusicPlatformData"},{"$ref":"#/$defs/MusicCustomData"}]}},"required":["type","data"]};
-const schema22 = {"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]};
-
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.id === undefined) && (missing0 = "id"))){
-validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data0 = data.type;
-const _errs1 = errors;
-if(typeof data0 !== "string"){
-validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data0 === "qq") || (data0 === "163"))){
-validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema22.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.id !== undefined){
-let data1 = data.id;
-const _errs3 = errors;
-if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate44.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema22.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate44.errors = vErrors;
-return errors === 0;
-}
-
-const schema23 = {"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"voice":{"type":"string"},"subtype":{"type":"string","enum":["qq","163","migu","kugou","kuwo"]}},"required":["type","url","title"]};
-
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.type === undefined) && (missing0 = "type")) || ((data.url === undefined) && (missing0 = "url"))) || ((data.title === undefined) && (missing0 = "title"))){
-validate46.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("custom" !== data.type){
-validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.url !== undefined){
-const _errs2 = errors;
-if(typeof data.url !== "string"){
-validate46.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio !== undefined){
-const _errs4 = errors;
-if(typeof data.audio !== "string"){
-validate46.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.title !== undefined){
-const _errs6 = errors;
-if(typeof data.title !== "string"){
-validate46.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.content !== undefined){
-const _errs8 = errors;
-if(typeof data.content !== "string"){
-validate46.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image !== undefined){
-const _errs10 = errors;
-if(typeof data.image !== "string"){
-validate46.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.voice !== undefined){
-const _errs12 = errors;
-if(typeof data.voice !== "string"){
-validate46.errors = [{instancePath:instancePath+"/voice",schemaPath:"#/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.subtype !== undefined){
-let data7 = data.subtype;
-const _errs14 = errors;
-if(typeof data7 !== "string"){
-validate46.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((((data7 === "qq") || (data7 === "163")) || (data7 === "migu")) || (data7 === "kugou")) || (data7 === "kuwo"))){
-validate46.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema23.properties.subtype.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate46.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("music" !== data.type){
-validate43.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate43.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-const _errs4 = errors;
-let valid1 = false;
-let passing0 = null;
-const _errs5 = errors;
-if(!(validate44(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-if(_valid0){
-valid1 = true;
-passing0 = 0;
-}
-const _errs6 = errors;
-if(!(validate46(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs6 === errors;
-if(_valid0 && valid1){
-valid1 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid1 = true;
-passing0 = 1;
-}
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-validate43.errors = vErrors;
-return false;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate43.errors = vErrors;
-return errors === 0;
-}
-
-const schema24 = {"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"text":{"type":"string"},"qq":{"type":["string","integer"]},"user_id":{"type":["string","integer"]},"time":{"type":["string","integer"]},"seq":{"type":["string","integer"]}}}},"required":["type","data"]};
-
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("reply" !== data.type){
-validate48.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.id !== undefined){
-let data2 = data1.id;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate48.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.text !== undefined){
-const _errs6 = errors;
-if(typeof data1.text !== "string"){
-validate48.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.qq !== undefined){
-let data4 = data1.qq;
-const _errs8 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate48.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema24.properties.data.properties.qq.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.user_id !== undefined){
-let data5 = data1.user_id;
-const _errs10 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate48.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/properties/data/properties/user_id/type",keyword:"type",params:{type: schema24.properties.data.properties.user_id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.time !== undefined){
-let data6 = data1.time;
-const _errs12 = errors;
-if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate48.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema24.properties.data.properties.time.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.seq !== undefined){
-let data7 = data1.seq;
-const _errs14 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate48.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema24.properties.data.properties.seq.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate48.errors = vErrors;
-return errors === 0;
-}
-
-const schema25 = {"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}},"required":["type","data"]};
-
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("forward" !== data.type){
-validate49.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-if(typeof data1.id !== "string"){
-validate49.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate49.errors = vErrors;
-return errors === 0;
-}
-
-const schema26 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"$ref":"#/$defs/NodeReferenceData"},{"$ref":"#/$defs/GocqNodeCustomData"},{"$ref":"#/$defs/NodeCustomData"}]}},"required":["type","data"]};
-const schema27 = {"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]};
-
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.id === undefined) && (missing0 = "id")){
-validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate51.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema27.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate51.errors = vErrors;
-return errors === 0;
-}
-
-const schema28 = {"type":"object","properties":{"name":{"type":"string"},"uin":{"type":["string","integer"]},"content":{"$ref":"#/$defs/Message"},"seq":{"type":["string","integer"]},"time":{"type":["string","integer"]}},"required":["name","uin","content"]};
-const wrapper0 = {validate: validate23};
-
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate53.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate26.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -1742,7 +180,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate53.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema28.properties.uin.type},message:"must be string,integer"}];
+validate26.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema11.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1767,7 +205,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate53.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema28.properties.seq.type},message:"must be string,integer"}];
+validate26.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema11.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -1780,7 +218,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate53.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema28.properties.time.type},message:"must be string,integer"}];
+validate26.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema11.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -1795,24 +233,24 @@ var valid0 = true;
 }
 }
 else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate53.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
 
-const schema29 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/Message"}},"required":["user_id","nickname","content"]};
+const schema12 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/Message"}},"required":["user_id","nickname","content"]};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -1820,7 +258,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate55.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema29.properties.user_id.type},message:"must be string,integer"}];
+validate28.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema12.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -1832,7 +270,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate55.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate28.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -1857,30 +295,30 @@ var valid0 = true;
 }
 }
 else {
-validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate55.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate50.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate25.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -1895,32 +333,11 @@ const _errs2 = errors;
 const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
-if(!(validate51(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs5 = errors;
-if(!(validate53(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs6 = errors;
-if(!(validate55(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-}
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1928,7 +345,64 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate50.errors = vErrors;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+const err1 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/anyOf/0/properties/id/type",keyword:"type",params:{type: schema10.properties.data.anyOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(!(validate26(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs9 = errors;
+if(!(validate28(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate25.errors = vErrors;
 return false;
 }
 else {
@@ -1951,743 +425,11 @@ var valid0 = true;
 }
 }
 else {
-validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate50.errors = vErrors;
-return errors === 0;
-}
-
-const schema30 = {"type":"object","properties":{"type":{"const":"xml"},"data":{"type":"object","properties":{"data":{"type":"string"},"resid":{"type":["string","integer"]}},"required":["data"]}},"required":["type","data"]};
-
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("xml" !== data.type){
-validate57.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.data === undefined) && (missing1 = "data")){
-validate57.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.data !== undefined){
-const _errs4 = errors;
-if(typeof data1.data !== "string"){
-validate57.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.resid !== undefined){
-let data3 = data1.resid;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate57.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema30.properties.data.properties.resid.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate57.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate57.errors = vErrors;
-return errors === 0;
-}
-
-const schema31 = {"type":"object","properties":{"type":{"const":"json"},"data":{"type":"object","properties":{"data":{"type":"string"},"resid":{"type":["string","integer"]}},"required":["data"]}},"required":["type","data"]};
-
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("json" !== data.type){
-validate58.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.data === undefined) && (missing1 = "data")){
-validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.data !== undefined){
-const _errs4 = errors;
-if(typeof data1.data !== "string"){
-validate58.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.resid !== undefined){
-let data3 = data1.resid;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate58.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema31.properties.data.properties.resid.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate58.errors = vErrors;
-return errors === 0;
-}
-
-const schema32 = {"type":"object","properties":{"type":{"const":"redbag"},"data":{"type":"object","properties":{"title":{"type":"string"}},"required":["title"]}},"required":["type","data"]};
-
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate59.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("redbag" !== data.type){
-validate59.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.title === undefined) && (missing1 = "title")){
-validate59.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.title !== undefined){
-if(typeof data1.title !== "string"){
-validate59.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate59.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate59.errors = vErrors;
-return errors === 0;
-}
-
-const schema33 = {"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]};
-
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("gift" !== data.type){
-validate60.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate60.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.qq !== undefined){
-let data2 = data1.qq;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate60.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-let data3 = data1.id;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate60.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate60.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate60.errors = vErrors;
-return errors === 0;
-}
-
-const schema34 = {"type":"object","properties":{"type":{"const":"cardimage"},"data":{"type":"object","properties":{"file":{"type":"string"},"minwidth":{"type":["string","integer"]},"minheight":{"type":["string","integer"]},"maxwidth":{"type":["string","integer"]},"maxheight":{"type":["string","integer"]},"source":{"type":"string"},"icon":{"type":"string"},"brief":{"type":"string"}},"required":["file"]}},"required":["type","data"]};
-
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("cardimage" !== data.type){
-validate61.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.file === undefined) && (missing1 = "file")){
-validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.file !== undefined){
-const _errs4 = errors;
-if(typeof data1.file !== "string"){
-validate61.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.minwidth !== undefined){
-let data3 = data1.minwidth;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate61.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.minwidth.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.minheight !== undefined){
-let data4 = data1.minheight;
-const _errs8 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate61.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema34.properties.data.properties.minheight.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.maxwidth !== undefined){
-let data5 = data1.maxwidth;
-const _errs10 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate61.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.maxheight !== undefined){
-let data6 = data1.maxheight;
-const _errs12 = errors;
-if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate61.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema34.properties.data.properties.maxheight.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.source !== undefined){
-const _errs14 = errors;
-if(typeof data1.source !== "string"){
-validate61.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.icon !== undefined){
-const _errs16 = errors;
-if(typeof data1.icon !== "string"){
-validate61.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs16 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.brief !== undefined){
-const _errs18 = errors;
-if(typeof data1.brief !== "string"){
-validate61.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs18 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate61.errors = vErrors;
-return errors === 0;
-}
-
-const schema35 = {"type":"object","properties":{"type":{"const":"tts"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
-
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("tts" !== data.type){
-validate62.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.text === undefined) && (missing1 = "text")){
-validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.text !== undefined){
-if(typeof data1.text !== "string"){
-validate62.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate62.errors = vErrors;
-return errors === 0;
-}
-
-const schema36 = {"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"path":{"type":"string"},"name":{"type":"string"},"size":{"type":["string","integer"]},"busid":{"type":["string","integer"]}},"required":["path","name"]}},"required":["type","data"]};
-
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate63.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("file" !== data.type){
-validate63.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.path === undefined) && (missing1 = "path")) || ((data1.name === undefined) && (missing1 = "name"))){
-validate63.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.path !== undefined){
-const _errs4 = errors;
-if(typeof data1.path !== "string"){
-validate63.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.name !== undefined){
-const _errs6 = errors;
-if(typeof data1.name !== "string"){
-validate63.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.size !== undefined){
-let data4 = data1.size;
-const _errs8 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate63.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema36.properties.data.properties.size.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.busid !== undefined){
-let data5 = data1.busid;
-const _errs10 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate63.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema36.properties.data.properties.busid.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate63.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate63.errors = vErrors;
-return errors === 0;
-}
-
-const schema37 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]};
-
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
-validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("unknown" !== data.type){
-validate64.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.raw !== undefined){
-let data1 = data.raw;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.type === undefined) && (missing1 = "type")){
-validate64.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.type !== undefined){
-if(typeof data1.type !== "string"){
-validate64.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate64.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
@@ -2700,135 +442,2210 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs4 = errors;
+if("text" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.text === undefined) && (missing1 = "text")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/0/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.text !== undefined){
+if(typeof data1.text !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/0/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/0/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "face"){
+const _errs9 = errors;
+if(errors === _errs9){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if(((data.type === undefined) && (missing2 = "type")) || ((data.data === undefined) && (missing2 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs11 = errors;
+if("face" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+return false;
+}
+var valid5 = _errs11 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing3;
+if((data4.id === undefined) && (missing3 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/1/properties/data/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data4.id !== undefined){
+let data5 = data4.id;
+const _errs14 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/1/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[1].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid6 = _errs14 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data4.type !== undefined){
+let data6 = data4.type;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/1/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data6 === "sticker")){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/1/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[1].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid6 = _errs16 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "image"){
+const _errs18 = errors;
+if(errors === _errs18){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if(((data.type === undefined) && (missing4 = "type")) || ((data.data === undefined) && (missing4 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs20 = errors;
+if("image" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid8 = _errs20 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data.data !== undefined){
+let data8 = data.data;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing5;
+if((data8.file === undefined) && (missing5 = "file")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/2/properties/data/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data8.file !== undefined){
+const _errs23 = errors;
+if(typeof data8.file !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/2/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.type !== undefined){
+let data10 = data8.type;
+const _errs25 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/2/properties/data/properties/type/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.type.type},message:"must be string,null"}];
+return false;
+}
+if(!(((data10 === "flash") || (data10 === "show")) || (data10 === null))){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/2/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[2].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.url !== undefined){
+const _errs27 = errors;
+if(typeof data8.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/2/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs27 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.cache !== undefined){
+let data12 = data8.cache;
+const _errs29 = errors;
+if(((typeof data12 !== "string") && (!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12))))) && (typeof data12 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/2/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid9 = _errs29 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.proxy !== undefined){
+let data13 = data8.proxy;
+const _errs31 = errors;
+if(((typeof data13 !== "string") && (!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13))))) && (typeof data13 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/2/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid9 = _errs31 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.timeout !== undefined){
+let data14 = data8.timeout;
+const _errs33 = errors;
+if((typeof data14 !== "string") && (!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14))))){
+validate24.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/2/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs33 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.subType !== undefined){
+let data15 = data8.subType;
+const _errs35 = errors;
+if((typeof data15 !== "string") && (!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15))))){
+validate24.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/oneOf/2/properties/data/properties/subType/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs35 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.id !== undefined){
+let data16 = data8.id;
+const _errs37 = errors;
+if((typeof data16 !== "string") && (!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/2/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs37 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.c !== undefined){
+let data17 = data8.c;
+const _errs39 = errors;
+if((typeof data17 !== "string") && (!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17))))){
+validate24.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/oneOf/2/properties/data/properties/c/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data17 === "2") || (data17 === "3")) || (data17 === 2)) || (data17 === 3))){
+validate24.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/oneOf/2/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[2].properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs39 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/2/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "record"){
+const _errs41 = errors;
+if(errors === _errs41){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if(((data.type === undefined) && (missing6 = "type")) || ((data.data === undefined) && (missing6 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs43 = errors;
+if("record" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid11 = _errs43 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data.data !== undefined){
+let data19 = data.data;
+const _errs44 = errors;
+if(errors === _errs44){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+let missing7;
+if((data19.file === undefined) && (missing7 = "file")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/3/properties/data/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data19.file !== undefined){
+const _errs46 = errors;
+if(typeof data19.file !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/3/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs46 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.magic !== undefined){
+let data21 = data19.magic;
+const _errs48 = errors;
+if(((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))) && (typeof data21 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/oneOf/3/properties/data/properties/magic/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs48 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.url !== undefined){
+const _errs50 = errors;
+if(typeof data19.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/3/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs50 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.cache !== undefined){
+let data23 = data19.cache;
+const _errs52 = errors;
+if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (typeof data23 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/3/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs52 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.proxy !== undefined){
+let data24 = data19.proxy;
+const _errs54 = errors;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (typeof data24 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/3/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs54 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.timeout !== undefined){
+let data25 = data19.timeout;
+const _errs56 = errors;
+if((typeof data25 !== "string") && (!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25))))){
+validate24.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/3/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid12 = _errs56 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/3/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs44 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "video"){
+const _errs58 = errors;
+if(errors === _errs58){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if(((data.type === undefined) && (missing8 = "type")) || ((data.data === undefined) && (missing8 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/4/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs60 = errors;
+if("video" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+return false;
+}
+var valid14 = _errs60 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.data !== undefined){
+let data27 = data.data;
+const _errs61 = errors;
+if(errors === _errs61){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let missing9;
+if((data27.file === undefined) && (missing9 = "file")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/4/properties/data/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data27.file !== undefined){
+const _errs63 = errors;
+if(typeof data27.file !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/4/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs63 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.url !== undefined){
+const _errs65 = errors;
+if(typeof data27.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/4/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs65 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.cache !== undefined){
+let data30 = data27.cache;
+const _errs67 = errors;
+if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (typeof data30 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/4/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs67 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.proxy !== undefined){
+let data31 = data27.proxy;
+const _errs69 = errors;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (typeof data31 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/4/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs69 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.timeout !== undefined){
+let data32 = data27.timeout;
+const _errs71 = errors;
+if((typeof data32 !== "string") && (!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32))))){
+validate24.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/4/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid15 = _errs71 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.cover !== undefined){
+const _errs73 = errors;
+if(typeof data27.cover !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/oneOf/4/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs73 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.c !== undefined){
+let data34 = data27.c;
+const _errs75 = errors;
+if((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))){
+validate24.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/oneOf/4/properties/data/properties/c/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data34 === "2") || (data34 === "3")) || (data34 === 2)) || (data34 === 3))){
+validate24.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/oneOf/4/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[4].properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid15 = _errs75 === errors;
+}
+else {
+var valid15 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/4/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid14 = _errs61 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "at"){
+const _errs77 = errors;
+if(errors === _errs77){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if(((data.type === undefined) && (missing10 = "type")) || ((data.data === undefined) && (missing10 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/5/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs79 = errors;
+if("at" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+return false;
+}
+var valid17 = _errs79 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data.data !== undefined){
+let data36 = data.data;
+const _errs80 = errors;
+if(errors === _errs80){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+let missing11;
+if((data36.qq === undefined) && (missing11 = "qq")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/5/properties/data/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data36.qq !== undefined){
+let data37 = data36.qq;
+const _errs82 = errors;
+if((typeof data37 !== "string") && (!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37))))){
+validate24.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/5/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid18 = _errs82 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data36.name !== undefined){
+const _errs84 = errors;
+if(typeof data36.name !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/oneOf/5/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid18 = _errs84 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data36.target !== undefined){
+let data39 = data36.target;
+const _errs86 = errors;
+if((typeof data39 !== "string") && (!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39))))){
+validate24.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/oneOf/5/properties/data/properties/target/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.target.type},message:"must be string,integer"}];
+return false;
+}
+var valid18 = _errs86 === errors;
+}
+else {
+var valid18 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/5/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid17 = _errs80 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "rps"){
+const _errs88 = errors;
+if(errors === _errs88){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if(((data.type === undefined) && (missing12 = "type")) || ((data.data === undefined) && (missing12 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/6/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs90 = errors;
+if("rps" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid20 = _errs90 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data.data !== undefined){
+let data41 = data.data;
+const _errs91 = errors;
+if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/6/properties/data/type",keyword:"type",params:{type: schema9.oneOf[6].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs91){
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.value !== undefined){
+let data42 = data41.value;
+if((typeof data42 !== "string") && (!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42))))){
+validate24.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/oneOf/6/properties/data/properties/value/type",keyword:"type",params:{type: schema9.oneOf[6].properties.data.properties.value.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+var valid20 = _errs91 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "dice"){
+const _errs95 = errors;
+if(errors === _errs95){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if(((data.type === undefined) && (missing13 = "type")) || ((data.data === undefined) && (missing13 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/7/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs97 = errors;
+if("dice" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid23 = _errs97 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data.data !== undefined){
+let data44 = data.data;
+const _errs98 = errors;
+if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/7/properties/data/type",keyword:"type",params:{type: schema9.oneOf[7].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs98){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.value !== undefined){
+let data45 = data44.value;
+if((typeof data45 !== "string") && (!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45))))){
+validate24.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/oneOf/7/properties/data/properties/value/type",keyword:"type",params:{type: schema9.oneOf[7].properties.data.properties.value.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+var valid23 = _errs98 === errors;
+}
+else {
+var valid23 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "poke"){
+const _errs102 = errors;
+if(errors === _errs102){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if(((data.type === undefined) && (missing14 = "type")) || ((data.data === undefined) && (missing14 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/8/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs104 = errors;
+if("poke" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+return false;
+}
+var valid26 = _errs104 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data.data !== undefined){
+let data47 = data.data;
+const _errs105 = errors;
+if(errors === _errs105){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing15;
+if((data47.qq === undefined) && (missing15 = "qq")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/8/properties/data/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data47.qq !== undefined){
+let data48 = data47.qq;
+if((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))){
+validate24.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/8/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[8].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/8/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid26 = _errs105 === errors;
+}
+else {
+var valid26 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "share"){
+const _errs109 = errors;
+if(errors === _errs109){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if(((data.type === undefined) && (missing16 = "type")) || ((data.data === undefined) && (missing16 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/9/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs111 = errors;
+if("share" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+return false;
+}
+var valid29 = _errs111 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data.data !== undefined){
+let data50 = data.data;
+const _errs112 = errors;
+if(errors === _errs112){
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+let missing17;
+if(((data50.url === undefined) && (missing17 = "url")) || ((data50.title === undefined) && (missing17 = "title"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/9/properties/data/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data50.url !== undefined){
+const _errs114 = errors;
+if(typeof data50.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/9/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs114 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data50.title !== undefined){
+const _errs116 = errors;
+if(typeof data50.title !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/9/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs116 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data50.content !== undefined){
+const _errs118 = errors;
+if(typeof data50.content !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/9/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs118 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data50.image !== undefined){
+const _errs120 = errors;
+if(typeof data50.image !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/oneOf/9/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs120 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/9/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid29 = _errs112 === errors;
+}
+else {
+var valid29 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "music"){
+const _errs122 = errors;
+if(errors === _errs122){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if(((data.type === undefined) && (missing18 = "type")) || ((data.data === undefined) && (missing18 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/10/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs124 = errors;
+if("music" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+return false;
+}
+var valid32 = _errs124 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data.data !== undefined){
+let data56 = data.data;
+const _errs125 = errors;
+if(!(data56 && typeof data56 == "object" && !Array.isArray(data56))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+const _errs127 = errors;
+let valid33 = false;
+let passing0 = null;
+const _errs128 = errors;
+if(errors === _errs128){
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+let missing19;
+if(((data56.type === undefined) && (missing19 = "type")) || ((data56.id === undefined) && (missing19 = "id"))){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data56.type !== undefined){
+let data57 = data56.type;
+const _errs130 = errors;
+if(typeof data57 !== "string"){
+const err1 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/10/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!((data57 === "qq") || (data57 === "163"))){
+const err2 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/10/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[10].properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid34 = _errs130 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data56.id !== undefined){
+let data58 = data56.id;
+const _errs132 = errors;
+if((typeof data58 !== "string") && (!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58))))){
+const err3 = {instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/10/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema9.oneOf[10].properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid34 = _errs132 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs128 === errors;
+if(_valid0){
+valid33 = true;
+passing0 = 0;
+}
+const _errs134 = errors;
+if(errors === _errs134){
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+let missing20;
+if((((data56.type === undefined) && (missing20 = "type")) || ((data56.url === undefined) && (missing20 = "url"))) || ((data56.title === undefined) && (missing20 = "title"))){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+if(data56.type !== undefined){
+const _errs136 = errors;
+if("custom" !== data56.type){
+const err6 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid35 = _errs136 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.url !== undefined){
+const _errs137 = errors;
+if(typeof data56.url !== "string"){
+const err7 = {instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid35 = _errs137 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.audio !== undefined){
+const _errs139 = errors;
+if(typeof data56.audio !== "string"){
+const err8 = {instancePath:instancePath+"/data/audio",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid35 = _errs139 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.title !== undefined){
+const _errs141 = errors;
+if(typeof data56.title !== "string"){
+const err9 = {instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid35 = _errs141 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.content !== undefined){
+const _errs143 = errors;
+if(typeof data56.content !== "string"){
+const err10 = {instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid35 = _errs143 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.image !== undefined){
+const _errs145 = errors;
+if(typeof data56.image !== "string"){
+const err11 = {instancePath:instancePath+"/data/image",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid35 = _errs145 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.voice !== undefined){
+const _errs147 = errors;
+if(typeof data56.voice !== "string"){
+const err12 = {instancePath:instancePath+"/data/voice",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid35 = _errs147 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.subtype !== undefined){
+let data66 = data56.subtype;
+const _errs149 = errors;
+if(typeof data66 !== "string"){
+const err13 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!(((((data66 === "qq") || (data66 === "163")) || (data66 === "migu")) || (data66 === "kugou")) || (data66 === "kuwo"))){
+const err14 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[10].properties.data.oneOf[1].properties.subtype.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid35 = _errs149 === errors;
+}
+else {
+var valid35 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid0 = _errs134 === errors;
+if(_valid0 && valid33){
+valid33 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid33 = true;
+passing0 = 1;
+}
+}
+if(!valid33){
+const err16 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+validate24.errors = vErrors;
+return false;
+}
+else {
+errors = _errs127;
+if(vErrors !== null){
+if(_errs127){
+vErrors.length = _errs127;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid32 = _errs125 === errors;
+}
+else {
+var valid32 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "reply"){
+const _errs151 = errors;
+if(errors === _errs151){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing21;
+if(((data.type === undefined) && (missing21 = "type")) || ((data.data === undefined) && (missing21 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/11/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs153 = errors;
+if("reply" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid37 = _errs153 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data.data !== undefined){
+let data68 = data.data;
+const _errs154 = errors;
+if(errors === _errs154){
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+if(data68.id !== undefined){
+let data69 = data68.id;
+const _errs156 = errors;
+if((typeof data69 !== "string") && (!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/11/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs156 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.text !== undefined){
+const _errs158 = errors;
+if(typeof data68.text !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/11/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid38 = _errs158 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.qq !== undefined){
+let data71 = data68.qq;
+const _errs160 = errors;
+if((typeof data71 !== "string") && (!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71))))){
+validate24.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/11/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs160 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.user_id !== undefined){
+let data72 = data68.user_id;
+const _errs162 = errors;
+if((typeof data72 !== "string") && (!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72))))){
+validate24.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/oneOf/11/properties/data/properties/user_id/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.user_id.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs162 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.time !== undefined){
+let data73 = data68.time;
+const _errs164 = errors;
+if((typeof data73 !== "string") && (!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73))))){
+validate24.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/oneOf/11/properties/data/properties/time/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs164 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.seq !== undefined){
+let data74 = data68.seq;
+const _errs166 = errors;
+if((typeof data74 !== "string") && (!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74))))){
+validate24.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/oneOf/11/properties/data/properties/seq/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs166 === errors;
+}
+else {
+var valid38 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/11/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid37 = _errs154 === errors;
+}
+else {
+var valid37 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "forward"){
+const _errs168 = errors;
+if(errors === _errs168){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if(((data.type === undefined) && (missing22 = "type")) || ((data.data === undefined) && (missing22 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/12/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs170 = errors;
+if("forward" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+return false;
+}
+var valid40 = _errs170 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data.data !== undefined){
+let data76 = data.data;
+const _errs171 = errors;
+if(errors === _errs171){
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+let missing23;
+if((data76.id === undefined) && (missing23 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/12/properties/data/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data76.id !== undefined){
+if(typeof data76.id !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/12/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/12/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid40 = _errs171 === errors;
+}
+else {
+var valid40 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/12/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "node"){
 if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "face"){
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "image"){
-if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "record"){
-if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "video"){
-if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "at"){
-if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "rps"){
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "dice"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "poke"){
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "share"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "music"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "reply"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "forward"){
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "node"){
-if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-}
 else if(tag0 === "xml"){
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+const _errs176 = errors;
+if(errors === _errs176){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if(((data.type === undefined) && (missing24 = "type")) || ((data.data === undefined) && (missing24 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/14/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs178 = errors;
+if("xml" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
+return false;
+}
+var valid44 = _errs178 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data.data !== undefined){
+let data79 = data.data;
+const _errs179 = errors;
+if(errors === _errs179){
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+let missing25;
+if((data79.data === undefined) && (missing25 = "data")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/14/properties/data/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data79.data !== undefined){
+const _errs181 = errors;
+if(typeof data79.data !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/14/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid45 = _errs181 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
+if(data79.resid !== undefined){
+let data81 = data79.resid;
+const _errs183 = errors;
+if((typeof data81 !== "string") && (!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81))))){
+validate24.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/oneOf/14/properties/data/properties/resid/type",keyword:"type",params:{type: schema9.oneOf[14].properties.data.properties.resid.type},message:"must be string,integer"}];
+return false;
+}
+var valid45 = _errs183 === errors;
+}
+else {
+var valid45 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/14/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid44 = _errs179 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/14/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "json"){
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+const _errs185 = errors;
+if(errors === _errs185){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if(((data.type === undefined) && (missing26 = "type")) || ((data.data === undefined) && (missing26 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/15/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs187 = errors;
+if("json" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+return false;
+}
+var valid47 = _errs187 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data.data !== undefined){
+let data83 = data.data;
+const _errs188 = errors;
+if(errors === _errs188){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let missing27;
+if((data83.data === undefined) && (missing27 = "data")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/15/properties/data/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data83.data !== undefined){
+const _errs190 = errors;
+if(typeof data83.data !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/15/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs190 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data83.resid !== undefined){
+let data85 = data83.resid;
+const _errs192 = errors;
+if((typeof data85 !== "string") && (!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85))))){
+validate24.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/oneOf/15/properties/data/properties/resid/type",keyword:"type",params:{type: schema9.oneOf[15].properties.data.properties.resid.type},message:"must be string,integer"}];
+return false;
+}
+var valid48 = _errs192 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/15/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid47 = _errs188 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/15/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "redbag"){
-if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
+const _errs194 = errors;
+if(errors === _errs194){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing28;
+if(((data.type === undefined) && (missing28 = "type")) || ((data.data === undefined) && (missing28 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs196 = errors;
+if("redbag" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
+return false;
+}
+var valid50 = _errs196 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data.data !== undefined){
+let data87 = data.data;
+const _errs197 = errors;
+if(errors === _errs197){
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+let missing29;
+if((data87.title === undefined) && (missing29 = "title")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/16/properties/data/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data87.title !== undefined){
+if(typeof data87.title !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/16/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/16/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid50 = _errs197 === errors;
+}
+else {
+var valid50 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/16/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "gift"){
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
+const _errs201 = errors;
+if(errors === _errs201){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing30;
+if(((data.type === undefined) && (missing30 = "type")) || ((data.data === undefined) && (missing30 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/17/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs203 = errors;
+if("gift" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/17/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid53 = _errs203 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data.data !== undefined){
+let data90 = data.data;
+const _errs204 = errors;
+if(errors === _errs204){
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+let missing31;
+if(((data90.qq === undefined) && (missing31 = "qq")) || ((data90.id === undefined) && (missing31 = "id"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/17/properties/data/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data90.qq !== undefined){
+let data91 = data90.qq;
+const _errs206 = errors;
+if((typeof data91 !== "string") && (!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91))))){
+validate24.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/17/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[17].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid54 = _errs206 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data90.id !== undefined){
+let data92 = data90.id;
+const _errs208 = errors;
+if((typeof data92 !== "string") && (!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/17/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[17].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid54 = _errs208 === errors;
+}
+else {
+var valid54 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/17/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid53 = _errs204 === errors;
+}
+else {
+var valid53 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/17/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "cardimage"){
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
+const _errs210 = errors;
+if(errors === _errs210){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing32;
+if(((data.type === undefined) && (missing32 = "type")) || ((data.data === undefined) && (missing32 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/18/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs212 = errors;
+if("cardimage" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/18/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
+return false;
+}
+var valid56 = _errs212 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data.data !== undefined){
+let data94 = data.data;
+const _errs213 = errors;
+if(errors === _errs213){
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+let missing33;
+if((data94.file === undefined) && (missing33 = "file")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data94.file !== undefined){
+const _errs215 = errors;
+if(typeof data94.file !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/18/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid57 = _errs215 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.minwidth !== undefined){
+let data96 = data94.minwidth;
+const _errs217 = errors;
+if((typeof data96 !== "string") && (!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96))))){
+validate24.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/oneOf/18/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.properties.minwidth.type},message:"must be string,integer"}];
+return false;
+}
+var valid57 = _errs217 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.minheight !== undefined){
+let data97 = data94.minheight;
+const _errs219 = errors;
+if((typeof data97 !== "string") && (!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97))))){
+validate24.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/oneOf/18/properties/data/properties/minheight/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.properties.minheight.type},message:"must be string,integer"}];
+return false;
+}
+var valid57 = _errs219 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.maxwidth !== undefined){
+let data98 = data94.maxwidth;
+const _errs221 = errors;
+if((typeof data98 !== "string") && (!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98))))){
+validate24.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/oneOf/18/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.properties.maxwidth.type},message:"must be string,integer"}];
+return false;
+}
+var valid57 = _errs221 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.maxheight !== undefined){
+let data99 = data94.maxheight;
+const _errs223 = errors;
+if((typeof data99 !== "string") && (!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99))))){
+validate24.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/oneOf/18/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.properties.maxheight.type},message:"must be string,integer"}];
+return false;
+}
+var valid57 = _errs223 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.source !== undefined){
+const _errs225 = errors;
+if(typeof data94.source !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/oneOf/18/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid57 = _errs225 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.icon !== undefined){
+const _errs227 = errors;
+if(typeof data94.icon !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/oneOf/18/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid57 = _errs227 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.brief !== undefined){
+const _errs229 = errors;
+if(typeof data94.brief !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/oneOf/18/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid57 = _errs229 === errors;
+}
+else {
+var valid57 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid56 = _errs213 === errors;
+}
+else {
+var valid56 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/18/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "tts"){
-if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
+const _errs231 = errors;
+if(errors === _errs231){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing34;
+if(((data.type === undefined) && (missing34 = "type")) || ((data.data === undefined) && (missing34 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/19/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs233 = errors;
+if("tts" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/19/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
+return false;
+}
+var valid59 = _errs233 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data.data !== undefined){
+let data104 = data.data;
+const _errs234 = errors;
+if(errors === _errs234){
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+let missing35;
+if((data104.text === undefined) && (missing35 = "text")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/19/properties/data/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
+return false;
+}
+else {
+if(data104.text !== undefined){
+if(typeof data104.text !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/19/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/19/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid59 = _errs234 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/19/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "file"){
-if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
+const _errs238 = errors;
+if(errors === _errs238){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing36;
+if(((data.type === undefined) && (missing36 = "type")) || ((data.data === undefined) && (missing36 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/20/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs240 = errors;
+if("file" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/20/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid62 = _errs240 === errors;
+}
+else {
+var valid62 = true;
+}
+if(valid62){
+if(data.data !== undefined){
+let data107 = data.data;
+const _errs241 = errors;
+if(errors === _errs241){
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+let missing37;
+if(((data107.path === undefined) && (missing37 = "path")) || ((data107.name === undefined) && (missing37 = "name"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/20/properties/data/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
+return false;
+}
+else {
+if(data107.path !== undefined){
+const _errs243 = errors;
+if(typeof data107.path !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/oneOf/20/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid63 = _errs243 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data107.name !== undefined){
+const _errs245 = errors;
+if(typeof data107.name !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/oneOf/20/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid63 = _errs245 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data107.size !== undefined){
+let data110 = data107.size;
+const _errs247 = errors;
+if((typeof data110 !== "string") && (!(((typeof data110 == "number") && (!(data110 % 1) && !isNaN(data110))) && (isFinite(data110))))){
+validate24.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/oneOf/20/properties/data/properties/size/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs247 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data107.busid !== undefined){
+let data111 = data107.busid;
+const _errs249 = errors;
+if((typeof data111 !== "string") && (!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111))))){
+validate24.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/oneOf/20/properties/data/properties/busid/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.busid.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs249 === errors;
+}
+else {
+var valid63 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/20/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid62 = _errs241 === errors;
+}
+else {
+var valid62 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/20/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "unknown"){
-if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
+const _errs251 = errors;
+if(errors === _errs251){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing38;
+if(((data.type === undefined) && (missing38 = "type")) || ((data.raw === undefined) && (missing38 = "raw"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/21/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs253 = errors;
+if("unknown" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/21/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid65 = _errs253 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data.raw !== undefined){
+let data113 = data.raw;
+const _errs254 = errors;
+if(errors === _errs254){
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+let missing39;
+if((data113.type === undefined) && (missing39 = "type")){
+validate24.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/oneOf/21/properties/raw/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data113.type !== undefined){
+if(typeof data113.type !== "string"){
+validate24.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/oneOf/21/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/oneOf/21/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid65 = _errs254 === errors;
+}
+else {
+var valid65 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else {
@@ -2955,28 +2772,28 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageInput = validate89;
-const schema38 = {"oneOf":[{"type":"string"},{"$ref":"#/$defs/SegmentInput"},{"type":"array","items":{"$ref":"#/$defs/SegmentInput"}}]};
-const schema39 = {"if":{"type":"object","properties":{"type":{"enum":["text","face","image","record","video","at","rps","dice","poke","share","music","reply","forward","node","xml","json","redbag","gift","cardimage","tts","file","unknown"]}},"required":["type"]},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/TextSegment"},{"$ref":"#/$defs/FaceSegment"},{"$ref":"#/$defs/ImageSegment"},{"$ref":"#/$defs/RecordSegment"},{"$ref":"#/$defs/VideoSegment"},{"$ref":"#/$defs/AtSegment"},{"$ref":"#/$defs/RpsSegment"},{"$ref":"#/$defs/DiceSegment"},{"$ref":"#/$defs/PokeSegment"},{"$ref":"#/$defs/ShareSegment"},{"$ref":"#/$defs/MusicSegment"},{"$ref":"#/$defs/ReplySegment"},{"$ref":"#/$defs/ForwardSegment"},{"$ref":"#/$defs/NodeSegmentInput"},{"$ref":"#/$defs/XmlSegment"},{"$ref":"#/$defs/JsonSegment"},{"$ref":"#/$defs/RedbagSegment"},{"$ref":"#/$defs/GiftSegment"},{"$ref":"#/$defs/CardimageSegment"},{"$ref":"#/$defs/TtsSegment"},{"$ref":"#/$defs/FileSegment"},{"$ref":"#/$defs/UnknownSegment"}]},"else":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}};
-const schema40 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"$ref":"#/$defs/NodeReferenceData"},{"$ref":"#/$defs/GocqNodeCustomDataInput"},{"$ref":"#/$defs/NodeCustomDataInput"}]}},"required":["type","data"]};
-const schema41 = {"type":"object","properties":{"name":{"type":"string"},"uin":{"type":["string","integer"]},"content":{"$ref":"#/$defs/MessageInput"},"seq":{"type":["string","integer"]},"time":{"type":["string","integer"]}},"required":["name","uin","content"]};
-const wrapper2 = {validate: validate89};
+const rawMessageInput = validate33;
+const schema13 = {"oneOf":[{"type":"string"},{"$ref":"#/$defs/SegmentInput"},{"type":"array","items":{"$ref":"#/$defs/SegmentInput"}}]};
+const schema14 = {"if":{"type":"object","properties":{"type":{"enum":["text","face","image","record","video","at","rps","dice","poke","share","music","reply","forward","node","xml","json","redbag","gift","cardimage","tts","file","unknown"]}},"required":["type"]},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"type":{"type":"string","enum":["sticker"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"file":{"type":"string"},"type":{"type":["string","null"],"enum":["flash","show",null]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"subType":{"type":["string","integer"]},"id":{"type":["string","integer"]},"c":{"type":["string","integer"],"enum":["2","3",2,3]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"file":{"type":"string"},"magic":{"type":["string","integer","boolean"]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"cover":{"type":"string"},"c":{"type":["string","integer"],"enum":["2","3",2,3]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"at"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"name":{"type":"string"},"target":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"rps"},"data":{"type":["object","null"],"properties":{"value":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"dice"},"data":{"type":["object","null"],"properties":{"value":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"poke"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"share"},"data":{"type":"object","properties":{"url":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"}},"required":["url","title"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"music"},"data":{"oneOf":[{"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]},{"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"voice":{"type":"string"},"subtype":{"type":"string","enum":["qq","163","migu","kugou","kuwo"]}},"required":["type","url","title"]}],"type":"object"}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"text":{"type":"string"},"qq":{"type":["string","integer"]},"user_id":{"type":["string","integer"]},"time":{"type":["string","integer"]},"seq":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}},"required":["type","data"]},{"$ref":"#/$defs/NodeSegmentInput"},{"type":"object","properties":{"type":{"const":"xml"},"data":{"type":"object","properties":{"data":{"type":"string"},"resid":{"type":["string","integer"]}},"required":["data"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"json"},"data":{"type":"object","properties":{"data":{"type":"string"},"resid":{"type":["string","integer"]}},"required":["data"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"redbag"},"data":{"type":"object","properties":{"title":{"type":"string"}},"required":["title"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"cardimage"},"data":{"type":"object","properties":{"file":{"type":"string"},"minwidth":{"type":["string","integer"]},"minheight":{"type":["string","integer"]},"maxwidth":{"type":["string","integer"]},"maxheight":{"type":["string","integer"]},"source":{"type":"string"},"icon":{"type":"string"},"brief":{"type":"string"}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"tts"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"path":{"type":"string"},"name":{"type":"string"},"size":{"type":["string","integer"]},"busid":{"type":["string","integer"]}},"required":["path","name"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]}]},"else":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}};
+const schema15 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]},{"$ref":"#/$defs/GocqNodeCustomDataInput"},{"$ref":"#/$defs/NodeCustomDataInput"}]}},"required":["type","data"]};
+const schema16 = {"type":"object","properties":{"name":{"type":"string"},"uin":{"type":["string","integer"]},"content":{"$ref":"#/$defs/MessageInput"},"seq":{"type":["string","integer"]},"time":{"type":["string","integer"]}},"required":["name","uin","content"]};
+const wrapper2 = {validate: validate33};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate36.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate93.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate36.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -2989,7 +2806,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate93.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema41.properties.uin.type},message:"must be string,integer"}];
+validate36.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema16.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3014,7 +2831,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate93.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema41.properties.seq.type},message:"must be string,integer"}];
+validate36.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema16.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3027,7 +2844,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate93.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema41.properties.time.type},message:"must be string,integer"}];
+validate36.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema16.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -3042,24 +2859,24 @@ var valid0 = true;
 }
 }
 else {
-validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate93.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/MessageInput"}},"required":["user_id","nickname","content"]};
+const schema17 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/MessageInput"}},"required":["user_id","nickname","content"]};
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -3067,7 +2884,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate95.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema42.properties.user_id.type},message:"must be string,integer"}];
+validate38.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema17.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3079,7 +2896,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate95.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -3104,30 +2921,30 @@ var valid0 = true;
 }
 }
 else {
-validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate95.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate91.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate35.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3142,32 +2959,11 @@ const _errs2 = errors;
 const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
-if(!(validate51(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs5 = errors;
-if(!(validate93(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs6 = errors;
-if(!(validate95(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-}
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3175,7 +2971,64 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate91.errors = vErrors;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+const err1 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/anyOf/0/properties/id/type",keyword:"type",params:{type: schema15.properties.data.anyOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(!(validate36(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs9 = errors;
+if(!(validate38(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate35.errors = vErrors;
 return false;
 }
 else {
@@ -3198,16 +3051,16 @@ var valid0 = true;
 }
 }
 else {
-validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate91.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3271,149 +3124,2224 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
-if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs9 = errors;
+if("text" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid4 = _errs9 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.text === undefined) && (missing2 = "text")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/0/properties/data/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data2.text !== undefined){
+if(typeof data2.text !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/0/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/0/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs10 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "face"){
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if(((data.type === undefined) && (missing3 = "type")) || ((data.data === undefined) && (missing3 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/1/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs16 = errors;
+if("face" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+return false;
+}
+var valid7 = _errs16 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data.data !== undefined){
+let data5 = data.data;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing4;
+if((data5.id === undefined) && (missing4 = "id")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/1/properties/data/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data5.id !== undefined){
+let data6 = data5.id;
+const _errs19 = errors;
+if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
+validate34.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/1/properties/data/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[1].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data5.type !== undefined){
+let data7 = data5.type;
+const _errs21 = errors;
+if(typeof data7 !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/1/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data7 === "sticker")){
+validate34.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/1/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[1].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "image"){
-if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if(((data.type === undefined) && (missing5 = "type")) || ((data.data === undefined) && (missing5 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/2/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs25 = errors;
+if("image" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid10 = _errs25 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data.data !== undefined){
+let data9 = data.data;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing6;
+if((data9.file === undefined) && (missing6 = "file")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/2/properties/data/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data9.file !== undefined){
+const _errs28 = errors;
+if(typeof data9.file !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/2/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs28 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.type !== undefined){
+let data11 = data9.type;
+const _errs30 = errors;
+if((typeof data11 !== "string") && (data11 !== null)){
+validate34.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/2/properties/data/properties/type/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.type.type},message:"must be string,null"}];
+return false;
+}
+if(!(((data11 === "flash") || (data11 === "show")) || (data11 === null))){
+validate34.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/2/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[2].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs30 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.url !== undefined){
+const _errs32 = errors;
+if(typeof data9.url !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/2/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs32 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.cache !== undefined){
+let data13 = data9.cache;
+const _errs34 = errors;
+if(((typeof data13 !== "string") && (!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13))))) && (typeof data13 !== "boolean")){
+validate34.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/2/properties/data/properties/cache/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid11 = _errs34 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.proxy !== undefined){
+let data14 = data9.proxy;
+const _errs36 = errors;
+if(((typeof data14 !== "string") && (!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14))))) && (typeof data14 !== "boolean")){
+validate34.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/2/properties/data/properties/proxy/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid11 = _errs36 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.timeout !== undefined){
+let data15 = data9.timeout;
+const _errs38 = errors;
+if((typeof data15 !== "string") && (!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15))))){
+validate34.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/2/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs38 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.subType !== undefined){
+let data16 = data9.subType;
+const _errs40 = errors;
+if((typeof data16 !== "string") && (!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16))))){
+validate34.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/then/oneOf/2/properties/data/properties/subType/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs40 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.id !== undefined){
+let data17 = data9.id;
+const _errs42 = errors;
+if((typeof data17 !== "string") && (!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17))))){
+validate34.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/2/properties/data/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs42 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.c !== undefined){
+let data18 = data9.c;
+const _errs44 = errors;
+if((typeof data18 !== "string") && (!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18))))){
+validate34.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/then/oneOf/2/properties/data/properties/c/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data18 === "2") || (data18 === "3")) || (data18 === 2)) || (data18 === 3))){
+validate34.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/then/oneOf/2/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[2].properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs44 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/2/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid10 = _errs26 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "record"){
-if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
-errors = vErrors.length;
+const _errs46 = errors;
+if(errors === _errs46){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if(((data.type === undefined) && (missing7 = "type")) || ((data.data === undefined) && (missing7 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/3/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs48 = errors;
+if("record" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid13 = _errs48 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data.data !== undefined){
+let data20 = data.data;
+const _errs49 = errors;
+if(errors === _errs49){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing8;
+if((data20.file === undefined) && (missing8 = "file")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/3/properties/data/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data20.file !== undefined){
+const _errs51 = errors;
+if(typeof data20.file !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/3/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs51 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.magic !== undefined){
+let data22 = data20.magic;
+const _errs53 = errors;
+if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (typeof data22 !== "boolean")){
+validate34.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/then/oneOf/3/properties/data/properties/magic/type",keyword:"type",params:{type: schema14.then.oneOf[3].properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs53 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.url !== undefined){
+const _errs55 = errors;
+if(typeof data20.url !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/3/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs55 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.cache !== undefined){
+let data24 = data20.cache;
+const _errs57 = errors;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (typeof data24 !== "boolean")){
+validate34.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/3/properties/data/properties/cache/type",keyword:"type",params:{type: schema14.then.oneOf[3].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs57 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.proxy !== undefined){
+let data25 = data20.proxy;
+const _errs59 = errors;
+if(((typeof data25 !== "string") && (!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25))))) && (typeof data25 !== "boolean")){
+validate34.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/3/properties/data/properties/proxy/type",keyword:"type",params:{type: schema14.then.oneOf[3].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs59 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.timeout !== undefined){
+let data26 = data20.timeout;
+const _errs61 = errors;
+if((typeof data26 !== "string") && (!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26))))){
+validate34.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/3/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.then.oneOf[3].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid14 = _errs61 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/3/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid13 = _errs49 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "video"){
+const _errs63 = errors;
+if(errors === _errs63){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if(((data.type === undefined) && (missing9 = "type")) || ((data.data === undefined) && (missing9 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/4/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs65 = errors;
+if("video" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+return false;
+}
+var valid16 = _errs65 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data.data !== undefined){
+let data28 = data.data;
+const _errs66 = errors;
+if(errors === _errs66){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+let missing10;
+if((data28.file === undefined) && (missing10 = "file")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/4/properties/data/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data28.file !== undefined){
+const _errs68 = errors;
+if(typeof data28.file !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/4/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs68 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.url !== undefined){
+const _errs70 = errors;
+if(typeof data28.url !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/4/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs70 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.cache !== undefined){
+let data31 = data28.cache;
+const _errs72 = errors;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (typeof data31 !== "boolean")){
+validate34.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/4/properties/data/properties/cache/type",keyword:"type",params:{type: schema14.then.oneOf[4].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs72 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.proxy !== undefined){
+let data32 = data28.proxy;
+const _errs74 = errors;
+if(((typeof data32 !== "string") && (!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32))))) && (typeof data32 !== "boolean")){
+validate34.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/4/properties/data/properties/proxy/type",keyword:"type",params:{type: schema14.then.oneOf[4].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs74 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.timeout !== undefined){
+let data33 = data28.timeout;
+const _errs76 = errors;
+if((typeof data33 !== "string") && (!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33))))){
+validate34.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/4/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.then.oneOf[4].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid17 = _errs76 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.cover !== undefined){
+const _errs78 = errors;
+if(typeof data28.cover !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/then/oneOf/4/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs78 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.c !== undefined){
+let data35 = data28.c;
+const _errs80 = errors;
+if((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))){
+validate34.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/then/oneOf/4/properties/data/properties/c/type",keyword:"type",params:{type: schema14.then.oneOf[4].properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data35 === "2") || (data35 === "3")) || (data35 === 2)) || (data35 === 3))){
+validate34.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/then/oneOf/4/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[4].properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid17 = _errs80 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/4/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid16 = _errs66 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "at"){
+const _errs82 = errors;
+if(errors === _errs82){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if(((data.type === undefined) && (missing11 = "type")) || ((data.data === undefined) && (missing11 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/5/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs84 = errors;
+if("at" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+return false;
+}
+var valid19 = _errs84 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data.data !== undefined){
+let data37 = data.data;
+const _errs85 = errors;
+if(errors === _errs85){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing12;
+if((data37.qq === undefined) && (missing12 = "qq")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/5/properties/data/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data37.qq !== undefined){
+let data38 = data37.qq;
+const _errs87 = errors;
+if((typeof data38 !== "string") && (!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38))))){
+validate34.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/5/properties/data/properties/qq/type",keyword:"type",params:{type: schema14.then.oneOf[5].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid20 = _errs87 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data37.name !== undefined){
+const _errs89 = errors;
+if(typeof data37.name !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/then/oneOf/5/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs89 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data37.target !== undefined){
+let data40 = data37.target;
+const _errs91 = errors;
+if((typeof data40 !== "string") && (!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40))))){
+validate34.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/then/oneOf/5/properties/data/properties/target/type",keyword:"type",params:{type: schema14.then.oneOf[5].properties.data.properties.target.type},message:"must be string,integer"}];
+return false;
+}
+var valid20 = _errs91 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/5/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid19 = _errs85 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "rps"){
+const _errs93 = errors;
+if(errors === _errs93){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if(((data.type === undefined) && (missing13 = "type")) || ((data.data === undefined) && (missing13 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/6/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs95 = errors;
+if("rps" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid22 = _errs95 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data.data !== undefined){
+let data42 = data.data;
+const _errs96 = errors;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/6/properties/data/type",keyword:"type",params:{type: schema14.then.oneOf[6].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs96){
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.value !== undefined){
+let data43 = data42.value;
+if((typeof data43 !== "string") && (!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43))))){
+validate34.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/then/oneOf/6/properties/data/properties/value/type",keyword:"type",params:{type: schema14.then.oneOf[6].properties.data.properties.value.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+var valid22 = _errs96 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "dice"){
+const _errs100 = errors;
+if(errors === _errs100){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if(((data.type === undefined) && (missing14 = "type")) || ((data.data === undefined) && (missing14 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/7/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs102 = errors;
+if("dice" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs102 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data.data !== undefined){
+let data45 = data.data;
+const _errs103 = errors;
+if((!(data45 && typeof data45 == "object" && !Array.isArray(data45))) && (data45 !== null)){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/7/properties/data/type",keyword:"type",params:{type: schema14.then.oneOf[7].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs103){
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.value !== undefined){
+let data46 = data45.value;
+if((typeof data46 !== "string") && (!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46))))){
+validate34.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/then/oneOf/7/properties/data/properties/value/type",keyword:"type",params:{type: schema14.then.oneOf[7].properties.data.properties.value.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+var valid25 = _errs103 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "poke"){
+const _errs107 = errors;
+if(errors === _errs107){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if(((data.type === undefined) && (missing15 = "type")) || ((data.data === undefined) && (missing15 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/8/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs109 = errors;
+if("poke" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+return false;
+}
+var valid28 = _errs109 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data.data !== undefined){
+let data48 = data.data;
+const _errs110 = errors;
+if(errors === _errs110){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing16;
+if((data48.qq === undefined) && (missing16 = "qq")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/8/properties/data/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data48.qq !== undefined){
+let data49 = data48.qq;
+if((typeof data49 !== "string") && (!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49))))){
+validate34.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/8/properties/data/properties/qq/type",keyword:"type",params:{type: schema14.then.oneOf[8].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/8/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid28 = _errs110 === errors;
+}
+else {
+var valid28 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "share"){
+const _errs114 = errors;
+if(errors === _errs114){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if(((data.type === undefined) && (missing17 = "type")) || ((data.data === undefined) && (missing17 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/9/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs116 = errors;
+if("share" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+return false;
+}
+var valid31 = _errs116 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data.data !== undefined){
+let data51 = data.data;
+const _errs117 = errors;
+if(errors === _errs117){
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+let missing18;
+if(((data51.url === undefined) && (missing18 = "url")) || ((data51.title === undefined) && (missing18 = "title"))){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/9/properties/data/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data51.url !== undefined){
+const _errs119 = errors;
+if(typeof data51.url !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/9/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs119 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data51.title !== undefined){
+const _errs121 = errors;
+if(typeof data51.title !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/9/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs121 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data51.content !== undefined){
+const _errs123 = errors;
+if(typeof data51.content !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/9/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs123 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data51.image !== undefined){
+const _errs125 = errors;
+if(typeof data51.image !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/then/oneOf/9/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs125 === errors;
+}
+else {
+var valid32 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/9/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid31 = _errs117 === errors;
+}
+else {
+var valid31 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "music"){
+const _errs127 = errors;
+if(errors === _errs127){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing19;
+if(((data.type === undefined) && (missing19 = "type")) || ((data.data === undefined) && (missing19 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/10/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs129 = errors;
+if("music" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+return false;
+}
+var valid34 = _errs129 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data.data !== undefined){
+let data57 = data.data;
+const _errs130 = errors;
+if(!(data57 && typeof data57 == "object" && !Array.isArray(data57))){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+const _errs132 = errors;
+let valid35 = false;
+let passing0 = null;
+const _errs133 = errors;
+if(errors === _errs133){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing20;
+if(((data57.type === undefined) && (missing20 = "type")) || ((data57.id === undefined) && (missing20 = "id"))){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+if(data57.type !== undefined){
+let data58 = data57.type;
+const _errs135 = errors;
+if(typeof data58 !== "string"){
+const err4 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((data58 === "qq") || (data58 === "163"))){
+const err5 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[10].properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid36 = _errs135 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data57.id !== undefined){
+let data59 = data57.id;
+const _errs137 = errors;
+if((typeof data59 !== "string") && (!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59))))){
+const err6 = {instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[10].properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid36 = _errs137 === errors;
+}
+else {
+var valid36 = true;
+}
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid1 = _errs133 === errors;
+if(_valid1){
+valid35 = true;
+passing0 = 0;
+}
+const _errs139 = errors;
+if(errors === _errs139){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing21;
+if((((data57.type === undefined) && (missing21 = "type")) || ((data57.url === undefined) && (missing21 = "url"))) || ((data57.title === undefined) && (missing21 = "title"))){
+const err8 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+if(data57.type !== undefined){
+const _errs141 = errors;
+if("custom" !== data57.type){
+const err9 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid37 = _errs141 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.url !== undefined){
+const _errs142 = errors;
+if(typeof data57.url !== "string"){
+const err10 = {instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid37 = _errs142 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.audio !== undefined){
+const _errs144 = errors;
+if(typeof data57.audio !== "string"){
+const err11 = {instancePath:instancePath+"/data/audio",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid37 = _errs144 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.title !== undefined){
+const _errs146 = errors;
+if(typeof data57.title !== "string"){
+const err12 = {instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid37 = _errs146 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.content !== undefined){
+const _errs148 = errors;
+if(typeof data57.content !== "string"){
+const err13 = {instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid37 = _errs148 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.image !== undefined){
+const _errs150 = errors;
+if(typeof data57.image !== "string"){
+const err14 = {instancePath:instancePath+"/data/image",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid37 = _errs150 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.voice !== undefined){
+const _errs152 = errors;
+if(typeof data57.voice !== "string"){
+const err15 = {instancePath:instancePath+"/data/voice",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid37 = _errs152 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.subtype !== undefined){
+let data67 = data57.subtype;
+const _errs154 = errors;
+if(typeof data67 !== "string"){
+const err16 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!(((((data67 === "qq") || (data67 === "163")) || (data67 === "migu")) || (data67 === "kugou")) || (data67 === "kuwo"))){
+const err17 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[10].properties.data.oneOf[1].properties.subtype.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var valid37 = _errs154 === errors;
+}
+else {
+var valid37 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid1 = _errs139 === errors;
+if(_valid1 && valid35){
+valid35 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid35 = true;
+passing0 = 1;
+}
+}
+if(!valid35){
+const err19 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+validate34.errors = vErrors;
+return false;
+}
+else {
+errors = _errs132;
+if(vErrors !== null){
+if(_errs132){
+vErrors.length = _errs132;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid34 = _errs130 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "reply"){
+const _errs156 = errors;
+if(errors === _errs156){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if(((data.type === undefined) && (missing22 = "type")) || ((data.data === undefined) && (missing22 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/11/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs158 = errors;
+if("reply" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid39 = _errs158 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data.data !== undefined){
+let data69 = data.data;
+const _errs159 = errors;
+if(errors === _errs159){
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.id !== undefined){
+let data70 = data69.id;
+const _errs161 = errors;
+if((typeof data70 !== "string") && (!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70))))){
+validate34.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/11/properties/data/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs161 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.text !== undefined){
+const _errs163 = errors;
+if(typeof data69.text !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/11/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid40 = _errs163 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.qq !== undefined){
+let data72 = data69.qq;
+const _errs165 = errors;
+if((typeof data72 !== "string") && (!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72))))){
+validate34.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/11/properties/data/properties/qq/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs165 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.user_id !== undefined){
+let data73 = data69.user_id;
+const _errs167 = errors;
+if((typeof data73 !== "string") && (!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73))))){
+validate34.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/then/oneOf/11/properties/data/properties/user_id/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.user_id.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs167 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.time !== undefined){
+let data74 = data69.time;
+const _errs169 = errors;
+if((typeof data74 !== "string") && (!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74))))){
+validate34.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/then/oneOf/11/properties/data/properties/time/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs169 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.seq !== undefined){
+let data75 = data69.seq;
+const _errs171 = errors;
+if((typeof data75 !== "string") && (!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75))))){
+validate34.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/then/oneOf/11/properties/data/properties/seq/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs171 === errors;
+}
+else {
+var valid40 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/11/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid39 = _errs159 === errors;
+}
+else {
+var valid39 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "forward"){
+const _errs173 = errors;
+if(errors === _errs173){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing23;
+if(((data.type === undefined) && (missing23 = "type")) || ((data.data === undefined) && (missing23 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/12/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs175 = errors;
+if("forward" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+return false;
+}
+var valid42 = _errs175 === errors;
+}
+else {
+var valid42 = true;
+}
+if(valid42){
+if(data.data !== undefined){
+let data77 = data.data;
+const _errs176 = errors;
+if(errors === _errs176){
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+let missing24;
+if((data77.id === undefined) && (missing24 = "id")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/12/properties/data/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data77.id !== undefined){
+if(typeof data77.id !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/12/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/12/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid42 = _errs176 === errors;
+}
+else {
+var valid42 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/12/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "node"){
 if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "at"){
-if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "rps"){
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "dice"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "poke"){
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "share"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "music"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "reply"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "forward"){
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "node"){
-if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-}
 else if(tag0 === "xml"){
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+const _errs181 = errors;
+if(errors === _errs181){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing25;
+if(((data.type === undefined) && (missing25 = "type")) || ((data.data === undefined) && (missing25 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/14/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs183 = errors;
+if("xml" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
+return false;
+}
+var valid46 = _errs183 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data.data !== undefined){
+let data80 = data.data;
+const _errs184 = errors;
+if(errors === _errs184){
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+let missing26;
+if((data80.data === undefined) && (missing26 = "data")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/14/properties/data/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data80.data !== undefined){
+const _errs186 = errors;
+if(typeof data80.data !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/14/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid47 = _errs186 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data80.resid !== undefined){
+let data82 = data80.resid;
+const _errs188 = errors;
+if((typeof data82 !== "string") && (!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82))))){
+validate34.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/then/oneOf/14/properties/data/properties/resid/type",keyword:"type",params:{type: schema14.then.oneOf[14].properties.data.properties.resid.type},message:"must be string,integer"}];
+return false;
+}
+var valid47 = _errs188 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/14/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid46 = _errs184 === errors;
+}
+else {
+var valid46 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/14/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "json"){
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+const _errs190 = errors;
+if(errors === _errs190){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if(((data.type === undefined) && (missing27 = "type")) || ((data.data === undefined) && (missing27 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/15/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs192 = errors;
+if("json" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+return false;
+}
+var valid49 = _errs192 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data.data !== undefined){
+let data84 = data.data;
+const _errs193 = errors;
+if(errors === _errs193){
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+let missing28;
+if((data84.data === undefined) && (missing28 = "data")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/15/properties/data/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data84.data !== undefined){
+const _errs195 = errors;
+if(typeof data84.data !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/15/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid50 = _errs195 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data84.resid !== undefined){
+let data86 = data84.resid;
+const _errs197 = errors;
+if((typeof data86 !== "string") && (!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86))))){
+validate34.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/then/oneOf/15/properties/data/properties/resid/type",keyword:"type",params:{type: schema14.then.oneOf[15].properties.data.properties.resid.type},message:"must be string,integer"}];
+return false;
+}
+var valid50 = _errs197 === errors;
+}
+else {
+var valid50 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/15/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid49 = _errs193 === errors;
+}
+else {
+var valid49 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/15/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "redbag"){
-if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
+const _errs199 = errors;
+if(errors === _errs199){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing29;
+if(((data.type === undefined) && (missing29 = "type")) || ((data.data === undefined) && (missing29 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/16/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs201 = errors;
+if("redbag" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
+return false;
+}
+var valid52 = _errs201 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data.data !== undefined){
+let data88 = data.data;
+const _errs202 = errors;
+if(errors === _errs202){
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+let missing30;
+if((data88.title === undefined) && (missing30 = "title")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/16/properties/data/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data88.title !== undefined){
+if(typeof data88.title !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/16/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/16/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid52 = _errs202 === errors;
+}
+else {
+var valid52 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/16/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "gift"){
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
+const _errs206 = errors;
+if(errors === _errs206){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing31;
+if(((data.type === undefined) && (missing31 = "type")) || ((data.data === undefined) && (missing31 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/17/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs208 = errors;
+if("gift" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/17/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid55 = _errs208 === errors;
+}
+else {
+var valid55 = true;
+}
+if(valid55){
+if(data.data !== undefined){
+let data91 = data.data;
+const _errs209 = errors;
+if(errors === _errs209){
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+let missing32;
+if(((data91.qq === undefined) && (missing32 = "qq")) || ((data91.id === undefined) && (missing32 = "id"))){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/17/properties/data/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data91.qq !== undefined){
+let data92 = data91.qq;
+const _errs211 = errors;
+if((typeof data92 !== "string") && (!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92))))){
+validate34.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/17/properties/data/properties/qq/type",keyword:"type",params:{type: schema14.then.oneOf[17].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid56 = _errs211 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data91.id !== undefined){
+let data93 = data91.id;
+const _errs213 = errors;
+if((typeof data93 !== "string") && (!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93))))){
+validate34.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/17/properties/data/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[17].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid56 = _errs213 === errors;
+}
+else {
+var valid56 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/17/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid55 = _errs209 === errors;
+}
+else {
+var valid55 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/17/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "cardimage"){
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
+const _errs215 = errors;
+if(errors === _errs215){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing33;
+if(((data.type === undefined) && (missing33 = "type")) || ((data.data === undefined) && (missing33 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/18/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs217 = errors;
+if("cardimage" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/18/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
+return false;
+}
+var valid58 = _errs217 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
+if(data.data !== undefined){
+let data95 = data.data;
+const _errs218 = errors;
+if(errors === _errs218){
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+let missing34;
+if((data95.file === undefined) && (missing34 = "file")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
+return false;
+}
+else {
+if(data95.file !== undefined){
+const _errs220 = errors;
+if(typeof data95.file !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/18/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs220 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.minwidth !== undefined){
+let data97 = data95.minwidth;
+const _errs222 = errors;
+if((typeof data97 !== "string") && (!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97))))){
+validate34.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/then/oneOf/18/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema14.then.oneOf[18].properties.data.properties.minwidth.type},message:"must be string,integer"}];
+return false;
+}
+var valid59 = _errs222 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.minheight !== undefined){
+let data98 = data95.minheight;
+const _errs224 = errors;
+if((typeof data98 !== "string") && (!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98))))){
+validate34.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/then/oneOf/18/properties/data/properties/minheight/type",keyword:"type",params:{type: schema14.then.oneOf[18].properties.data.properties.minheight.type},message:"must be string,integer"}];
+return false;
+}
+var valid59 = _errs224 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.maxwidth !== undefined){
+let data99 = data95.maxwidth;
+const _errs226 = errors;
+if((typeof data99 !== "string") && (!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99))))){
+validate34.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/then/oneOf/18/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema14.then.oneOf[18].properties.data.properties.maxwidth.type},message:"must be string,integer"}];
+return false;
+}
+var valid59 = _errs226 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.maxheight !== undefined){
+let data100 = data95.maxheight;
+const _errs228 = errors;
+if((typeof data100 !== "string") && (!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100))))){
+validate34.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/then/oneOf/18/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema14.then.oneOf[18].properties.data.properties.maxheight.type},message:"must be string,integer"}];
+return false;
+}
+var valid59 = _errs228 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.source !== undefined){
+const _errs230 = errors;
+if(typeof data95.source !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/then/oneOf/18/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs230 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.icon !== undefined){
+const _errs232 = errors;
+if(typeof data95.icon !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/then/oneOf/18/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs232 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.brief !== undefined){
+const _errs234 = errors;
+if(typeof data95.brief !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/then/oneOf/18/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs234 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid58 = _errs218 === errors;
+}
+else {
+var valid58 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/18/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "tts"){
-if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
+const _errs236 = errors;
+if(errors === _errs236){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing35;
+if(((data.type === undefined) && (missing35 = "type")) || ((data.data === undefined) && (missing35 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/19/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs238 = errors;
+if("tts" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/19/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
+return false;
+}
+var valid61 = _errs238 === errors;
+}
+else {
+var valid61 = true;
+}
+if(valid61){
+if(data.data !== undefined){
+let data105 = data.data;
+const _errs239 = errors;
+if(errors === _errs239){
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+let missing36;
+if((data105.text === undefined) && (missing36 = "text")){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/19/properties/data/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
+return false;
+}
+else {
+if(data105.text !== undefined){
+if(typeof data105.text !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/19/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/19/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid61 = _errs239 === errors;
+}
+else {
+var valid61 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/19/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "file"){
-if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
+const _errs243 = errors;
+if(errors === _errs243){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing37;
+if(((data.type === undefined) && (missing37 = "type")) || ((data.data === undefined) && (missing37 = "data"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/20/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs245 = errors;
+if("file" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/20/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid64 = _errs245 === errors;
+}
+else {
+var valid64 = true;
+}
+if(valid64){
+if(data.data !== undefined){
+let data108 = data.data;
+const _errs246 = errors;
+if(errors === _errs246){
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+let missing38;
+if(((data108.path === undefined) && (missing38 = "path")) || ((data108.name === undefined) && (missing38 = "name"))){
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/20/properties/data/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data108.path !== undefined){
+const _errs248 = errors;
+if(typeof data108.path !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/then/oneOf/20/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid65 = _errs248 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data108.name !== undefined){
+const _errs250 = errors;
+if(typeof data108.name !== "string"){
+validate34.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/then/oneOf/20/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid65 = _errs250 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data108.size !== undefined){
+let data111 = data108.size;
+const _errs252 = errors;
+if((typeof data111 !== "string") && (!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111))))){
+validate34.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/then/oneOf/20/properties/data/properties/size/type",keyword:"type",params:{type: schema14.then.oneOf[20].properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs252 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data108.busid !== undefined){
+let data112 = data108.busid;
+const _errs254 = errors;
+if((typeof data112 !== "string") && (!(((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112))) && (isFinite(data112))))){
+validate34.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/then/oneOf/20/properties/data/properties/busid/type",keyword:"type",params:{type: schema14.then.oneOf[20].properties.data.properties.busid.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs254 === errors;
+}
+else {
+var valid65 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/20/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid64 = _errs246 === errors;
+}
+else {
+var valid64 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/20/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "unknown"){
-if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
+const _errs256 = errors;
+if(errors === _errs256){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing39;
+if(((data.type === undefined) && (missing39 = "type")) || ((data.raw === undefined) && (missing39 = "raw"))){
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/21/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs258 = errors;
+if("unknown" !== data.type){
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/21/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid67 = _errs258 === errors;
+}
+else {
+var valid67 = true;
+}
+if(valid67){
+if(data.raw !== undefined){
+let data114 = data.raw;
+const _errs259 = errors;
+if(errors === _errs259){
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+let missing40;
+if((data114.type === undefined) && (missing40 = "type")){
+validate34.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/then/oneOf/21/properties/raw/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
+return false;
+}
+else {
+if(data114.type !== undefined){
+if(typeof data114.type !== "string"){
+validate34.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/then/oneOf/21/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
 }
 }
 else {
-validate90.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate34.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/then/oneOf/21/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid67 = _errs259 === errors;
+}
+else {
+var valid67 = true;
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate90.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate34.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate90.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate34.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3422,50 +5350,50 @@ valid0 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs29 = errors;
-if(errors === _errs29){
+const _errs263 = errors;
+if(errors === _errs263){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.type === undefined) && (missing1 = "type")){
-validate90.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+let missing41;
+if((data.type === undefined) && (missing41 = "type")){
+validate34.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 if(typeof data.type !== "string"){
-validate90.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate34.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate90.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate34.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var _valid0 = _errs29 === errors;
+var _valid0 = _errs263 === errors;
 valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err20 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err20];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err20);
 }
 errors++;
-validate90.errors = vErrors;
+validate34.errors = vErrors;
 return false;
 }
-validate90.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3488,8 +5416,8 @@ valid0 = true;
 passing0 = 0;
 }
 const _errs3 = errors;
-if(!(validate90(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate34(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs3 === errors;
@@ -3509,8 +5437,8 @@ var valid1 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate90(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate34(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -3551,7 +5479,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate89.errors = vErrors;
+validate33.errors = vErrors;
 return false;
 }
 else {
@@ -3565,26 +5493,27 @@ vErrors = null;
 }
 }
 }
-validate89.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
-const rawCqBool = validate121;
+const rawCqBool = validate43;
+const schema18 = {"type":["string","integer","boolean"]};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(((typeof data !== "string") && (!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data))))) && (typeof data !== "boolean")){
-validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema13.type},message:"must be string,integer,boolean"}];
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema18.type},message:"must be string,integer,boolean"}];
 return false;
 }
-validate121.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
-const rawSegment = validate122;
+const rawSegment = validate44;
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -3592,159 +5521,2234 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs4 = errors;
+if("text" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.text === undefined) && (missing1 = "text")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/0/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.text !== undefined){
+if(typeof data1.text !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/0/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/0/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "face"){
+const _errs9 = errors;
+if(errors === _errs9){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if(((data.type === undefined) && (missing2 = "type")) || ((data.data === undefined) && (missing2 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs11 = errors;
+if("face" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+return false;
+}
+var valid5 = _errs11 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing3;
+if((data4.id === undefined) && (missing3 = "id")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/1/properties/data/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data4.id !== undefined){
+let data5 = data4.id;
+const _errs14 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+validate44.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/1/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[1].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid6 = _errs14 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data4.type !== undefined){
+let data6 = data4.type;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/1/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data6 === "sticker")){
+validate44.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/1/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[1].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid6 = _errs16 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "image"){
+const _errs18 = errors;
+if(errors === _errs18){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if(((data.type === undefined) && (missing4 = "type")) || ((data.data === undefined) && (missing4 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs20 = errors;
+if("image" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid8 = _errs20 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data.data !== undefined){
+let data8 = data.data;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing5;
+if((data8.file === undefined) && (missing5 = "file")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/2/properties/data/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data8.file !== undefined){
+const _errs23 = errors;
+if(typeof data8.file !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/2/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs23 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.type !== undefined){
+let data10 = data8.type;
+const _errs25 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate44.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/2/properties/data/properties/type/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.type.type},message:"must be string,null"}];
+return false;
+}
+if(!(((data10 === "flash") || (data10 === "show")) || (data10 === null))){
+validate44.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/2/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[2].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.url !== undefined){
+const _errs27 = errors;
+if(typeof data8.url !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/2/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs27 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.cache !== undefined){
+let data12 = data8.cache;
+const _errs29 = errors;
+if(((typeof data12 !== "string") && (!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12))))) && (typeof data12 !== "boolean")){
+validate44.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/2/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid9 = _errs29 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.proxy !== undefined){
+let data13 = data8.proxy;
+const _errs31 = errors;
+if(((typeof data13 !== "string") && (!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13))))) && (typeof data13 !== "boolean")){
+validate44.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/2/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid9 = _errs31 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.timeout !== undefined){
+let data14 = data8.timeout;
+const _errs33 = errors;
+if((typeof data14 !== "string") && (!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14))))){
+validate44.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/2/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs33 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.subType !== undefined){
+let data15 = data8.subType;
+const _errs35 = errors;
+if((typeof data15 !== "string") && (!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15))))){
+validate44.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/oneOf/2/properties/data/properties/subType/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs35 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.id !== undefined){
+let data16 = data8.id;
+const _errs37 = errors;
+if((typeof data16 !== "string") && (!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16))))){
+validate44.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/2/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs37 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data8.c !== undefined){
+let data17 = data8.c;
+const _errs39 = errors;
+if((typeof data17 !== "string") && (!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17))))){
+validate44.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/oneOf/2/properties/data/properties/c/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data17 === "2") || (data17 === "3")) || (data17 === 2)) || (data17 === 3))){
+validate44.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/oneOf/2/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[2].properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid9 = _errs39 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/2/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "record"){
+const _errs41 = errors;
+if(errors === _errs41){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if(((data.type === undefined) && (missing6 = "type")) || ((data.data === undefined) && (missing6 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs43 = errors;
+if("record" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid11 = _errs43 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data.data !== undefined){
+let data19 = data.data;
+const _errs44 = errors;
+if(errors === _errs44){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+let missing7;
+if((data19.file === undefined) && (missing7 = "file")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/3/properties/data/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data19.file !== undefined){
+const _errs46 = errors;
+if(typeof data19.file !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/3/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs46 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.magic !== undefined){
+let data21 = data19.magic;
+const _errs48 = errors;
+if(((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))) && (typeof data21 !== "boolean")){
+validate44.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/oneOf/3/properties/data/properties/magic/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs48 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.url !== undefined){
+const _errs50 = errors;
+if(typeof data19.url !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/3/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs50 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.cache !== undefined){
+let data23 = data19.cache;
+const _errs52 = errors;
+if(((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))) && (typeof data23 !== "boolean")){
+validate44.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/3/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs52 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.proxy !== undefined){
+let data24 = data19.proxy;
+const _errs54 = errors;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (typeof data24 !== "boolean")){
+validate44.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/3/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs54 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data19.timeout !== undefined){
+let data25 = data19.timeout;
+const _errs56 = errors;
+if((typeof data25 !== "string") && (!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25))))){
+validate44.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/3/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid12 = _errs56 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/3/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs44 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "video"){
+const _errs58 = errors;
+if(errors === _errs58){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if(((data.type === undefined) && (missing8 = "type")) || ((data.data === undefined) && (missing8 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/4/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs60 = errors;
+if("video" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+return false;
+}
+var valid14 = _errs60 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.data !== undefined){
+let data27 = data.data;
+const _errs61 = errors;
+if(errors === _errs61){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let missing9;
+if((data27.file === undefined) && (missing9 = "file")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/4/properties/data/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data27.file !== undefined){
+const _errs63 = errors;
+if(typeof data27.file !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/4/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs63 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.url !== undefined){
+const _errs65 = errors;
+if(typeof data27.url !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/4/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs65 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.cache !== undefined){
+let data30 = data27.cache;
+const _errs67 = errors;
+if(((typeof data30 !== "string") && (!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30))))) && (typeof data30 !== "boolean")){
+validate44.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/4/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs67 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.proxy !== undefined){
+let data31 = data27.proxy;
+const _errs69 = errors;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (typeof data31 !== "boolean")){
+validate44.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/4/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs69 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.timeout !== undefined){
+let data32 = data27.timeout;
+const _errs71 = errors;
+if((typeof data32 !== "string") && (!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32))))){
+validate44.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/4/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid15 = _errs71 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.cover !== undefined){
+const _errs73 = errors;
+if(typeof data27.cover !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/oneOf/4/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs73 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data27.c !== undefined){
+let data34 = data27.c;
+const _errs75 = errors;
+if((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))){
+validate44.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/oneOf/4/properties/data/properties/c/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data34 === "2") || (data34 === "3")) || (data34 === 2)) || (data34 === 3))){
+validate44.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/oneOf/4/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[4].properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid15 = _errs75 === errors;
+}
+else {
+var valid15 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/4/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid14 = _errs61 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "at"){
+const _errs77 = errors;
+if(errors === _errs77){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if(((data.type === undefined) && (missing10 = "type")) || ((data.data === undefined) && (missing10 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/5/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs79 = errors;
+if("at" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+return false;
+}
+var valid17 = _errs79 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data.data !== undefined){
+let data36 = data.data;
+const _errs80 = errors;
+if(errors === _errs80){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+let missing11;
+if((data36.qq === undefined) && (missing11 = "qq")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/5/properties/data/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data36.qq !== undefined){
+let data37 = data36.qq;
+const _errs82 = errors;
+if((typeof data37 !== "string") && (!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37))))){
+validate44.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/5/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid18 = _errs82 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data36.name !== undefined){
+const _errs84 = errors;
+if(typeof data36.name !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/oneOf/5/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid18 = _errs84 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data36.target !== undefined){
+let data39 = data36.target;
+const _errs86 = errors;
+if((typeof data39 !== "string") && (!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39))))){
+validate44.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/oneOf/5/properties/data/properties/target/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.target.type},message:"must be string,integer"}];
+return false;
+}
+var valid18 = _errs86 === errors;
+}
+else {
+var valid18 = true;
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/5/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid17 = _errs80 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "rps"){
+const _errs88 = errors;
+if(errors === _errs88){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if(((data.type === undefined) && (missing12 = "type")) || ((data.data === undefined) && (missing12 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/6/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs90 = errors;
+if("rps" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid20 = _errs90 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data.data !== undefined){
+let data41 = data.data;
+const _errs91 = errors;
+if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/6/properties/data/type",keyword:"type",params:{type: schema9.oneOf[6].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs91){
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.value !== undefined){
+let data42 = data41.value;
+if((typeof data42 !== "string") && (!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42))))){
+validate44.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/oneOf/6/properties/data/properties/value/type",keyword:"type",params:{type: schema9.oneOf[6].properties.data.properties.value.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+var valid20 = _errs91 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "dice"){
+const _errs95 = errors;
+if(errors === _errs95){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if(((data.type === undefined) && (missing13 = "type")) || ((data.data === undefined) && (missing13 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/7/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs97 = errors;
+if("dice" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid23 = _errs97 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data.data !== undefined){
+let data44 = data.data;
+const _errs98 = errors;
+if((!(data44 && typeof data44 == "object" && !Array.isArray(data44))) && (data44 !== null)){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/7/properties/data/type",keyword:"type",params:{type: schema9.oneOf[7].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs98){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.value !== undefined){
+let data45 = data44.value;
+if((typeof data45 !== "string") && (!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45))))){
+validate44.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/oneOf/7/properties/data/properties/value/type",keyword:"type",params:{type: schema9.oneOf[7].properties.data.properties.value.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+var valid23 = _errs98 === errors;
+}
+else {
+var valid23 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "poke"){
+const _errs102 = errors;
+if(errors === _errs102){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if(((data.type === undefined) && (missing14 = "type")) || ((data.data === undefined) && (missing14 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/8/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs104 = errors;
+if("poke" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+return false;
+}
+var valid26 = _errs104 === errors;
+}
+else {
+var valid26 = true;
+}
+if(valid26){
+if(data.data !== undefined){
+let data47 = data.data;
+const _errs105 = errors;
+if(errors === _errs105){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing15;
+if((data47.qq === undefined) && (missing15 = "qq")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/8/properties/data/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data47.qq !== undefined){
+let data48 = data47.qq;
+if((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))){
+validate44.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/8/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[8].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/8/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid26 = _errs105 === errors;
+}
+else {
+var valid26 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "share"){
+const _errs109 = errors;
+if(errors === _errs109){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if(((data.type === undefined) && (missing16 = "type")) || ((data.data === undefined) && (missing16 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/9/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs111 = errors;
+if("share" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+return false;
+}
+var valid29 = _errs111 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data.data !== undefined){
+let data50 = data.data;
+const _errs112 = errors;
+if(errors === _errs112){
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+let missing17;
+if(((data50.url === undefined) && (missing17 = "url")) || ((data50.title === undefined) && (missing17 = "title"))){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/9/properties/data/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data50.url !== undefined){
+const _errs114 = errors;
+if(typeof data50.url !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/9/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs114 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data50.title !== undefined){
+const _errs116 = errors;
+if(typeof data50.title !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/9/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs116 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data50.content !== undefined){
+const _errs118 = errors;
+if(typeof data50.content !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/9/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs118 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data50.image !== undefined){
+const _errs120 = errors;
+if(typeof data50.image !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/oneOf/9/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs120 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/9/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid29 = _errs112 === errors;
+}
+else {
+var valid29 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "music"){
+const _errs122 = errors;
+if(errors === _errs122){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if(((data.type === undefined) && (missing18 = "type")) || ((data.data === undefined) && (missing18 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/10/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs124 = errors;
+if("music" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+return false;
+}
+var valid32 = _errs124 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data.data !== undefined){
+let data56 = data.data;
+const _errs125 = errors;
+if(!(data56 && typeof data56 == "object" && !Array.isArray(data56))){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+const _errs127 = errors;
+let valid33 = false;
+let passing0 = null;
+const _errs128 = errors;
+if(errors === _errs128){
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+let missing19;
+if(((data56.type === undefined) && (missing19 = "type")) || ((data56.id === undefined) && (missing19 = "id"))){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data56.type !== undefined){
+let data57 = data56.type;
+const _errs130 = errors;
+if(typeof data57 !== "string"){
+const err1 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/10/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!((data57 === "qq") || (data57 === "163"))){
+const err2 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/10/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[10].properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid34 = _errs130 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data56.id !== undefined){
+let data58 = data56.id;
+const _errs132 = errors;
+if((typeof data58 !== "string") && (!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58))))){
+const err3 = {instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/10/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema9.oneOf[10].properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid34 = _errs132 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs128 === errors;
+if(_valid0){
+valid33 = true;
+passing0 = 0;
+}
+const _errs134 = errors;
+if(errors === _errs134){
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+let missing20;
+if((((data56.type === undefined) && (missing20 = "type")) || ((data56.url === undefined) && (missing20 = "url"))) || ((data56.title === undefined) && (missing20 = "title"))){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+if(data56.type !== undefined){
+const _errs136 = errors;
+if("custom" !== data56.type){
+const err6 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid35 = _errs136 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.url !== undefined){
+const _errs137 = errors;
+if(typeof data56.url !== "string"){
+const err7 = {instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid35 = _errs137 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.audio !== undefined){
+const _errs139 = errors;
+if(typeof data56.audio !== "string"){
+const err8 = {instancePath:instancePath+"/data/audio",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid35 = _errs139 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.title !== undefined){
+const _errs141 = errors;
+if(typeof data56.title !== "string"){
+const err9 = {instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid35 = _errs141 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.content !== undefined){
+const _errs143 = errors;
+if(typeof data56.content !== "string"){
+const err10 = {instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid35 = _errs143 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.image !== undefined){
+const _errs145 = errors;
+if(typeof data56.image !== "string"){
+const err11 = {instancePath:instancePath+"/data/image",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid35 = _errs145 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.voice !== undefined){
+const _errs147 = errors;
+if(typeof data56.voice !== "string"){
+const err12 = {instancePath:instancePath+"/data/voice",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid35 = _errs147 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data56.subtype !== undefined){
+let data66 = data56.subtype;
+const _errs149 = errors;
+if(typeof data66 !== "string"){
+const err13 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!(((((data66 === "qq") || (data66 === "163")) || (data66 === "migu")) || (data66 === "kugou")) || (data66 === "kuwo"))){
+const err14 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/oneOf/10/properties/data/oneOf/1/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[10].properties.data.oneOf[1].properties.subtype.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid35 = _errs149 === errors;
+}
+else {
+var valid35 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid0 = _errs134 === errors;
+if(_valid0 && valid33){
+valid33 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid33 = true;
+passing0 = 1;
+}
+}
+if(!valid33){
+const err16 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+validate44.errors = vErrors;
+return false;
+}
+else {
+errors = _errs127;
+if(vErrors !== null){
+if(_errs127){
+vErrors.length = _errs127;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid32 = _errs125 === errors;
+}
+else {
+var valid32 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "reply"){
+const _errs151 = errors;
+if(errors === _errs151){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing21;
+if(((data.type === undefined) && (missing21 = "type")) || ((data.data === undefined) && (missing21 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/11/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs153 = errors;
+if("reply" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid37 = _errs153 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data.data !== undefined){
+let data68 = data.data;
+const _errs154 = errors;
+if(errors === _errs154){
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+if(data68.id !== undefined){
+let data69 = data68.id;
+const _errs156 = errors;
+if((typeof data69 !== "string") && (!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69))))){
+validate44.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/11/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs156 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.text !== undefined){
+const _errs158 = errors;
+if(typeof data68.text !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/11/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid38 = _errs158 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.qq !== undefined){
+let data71 = data68.qq;
+const _errs160 = errors;
+if((typeof data71 !== "string") && (!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71))))){
+validate44.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/11/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs160 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.user_id !== undefined){
+let data72 = data68.user_id;
+const _errs162 = errors;
+if((typeof data72 !== "string") && (!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72))))){
+validate44.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/oneOf/11/properties/data/properties/user_id/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.user_id.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs162 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.time !== undefined){
+let data73 = data68.time;
+const _errs164 = errors;
+if((typeof data73 !== "string") && (!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73))))){
+validate44.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/oneOf/11/properties/data/properties/time/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs164 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data68.seq !== undefined){
+let data74 = data68.seq;
+const _errs166 = errors;
+if((typeof data74 !== "string") && (!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74))))){
+validate44.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/oneOf/11/properties/data/properties/seq/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid38 = _errs166 === errors;
+}
+else {
+var valid38 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/11/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid37 = _errs154 === errors;
+}
+else {
+var valid37 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "forward"){
+const _errs168 = errors;
+if(errors === _errs168){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if(((data.type === undefined) && (missing22 = "type")) || ((data.data === undefined) && (missing22 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/12/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs170 = errors;
+if("forward" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+return false;
+}
+var valid40 = _errs170 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data.data !== undefined){
+let data76 = data.data;
+const _errs171 = errors;
+if(errors === _errs171){
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+let missing23;
+if((data76.id === undefined) && (missing23 = "id")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/12/properties/data/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data76.id !== undefined){
+if(typeof data76.id !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/12/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/12/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid40 = _errs171 === errors;
+}
+else {
+var valid40 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/12/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "node"){
 if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "face"){
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "image"){
-if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "record"){
-if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "video"){
-if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "at"){
-if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "rps"){
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "dice"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "poke"){
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "share"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "music"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "reply"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "forward"){
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "node"){
-if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-}
 else if(tag0 === "xml"){
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+const _errs176 = errors;
+if(errors === _errs176){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if(((data.type === undefined) && (missing24 = "type")) || ((data.data === undefined) && (missing24 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/14/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs178 = errors;
+if("xml" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
+return false;
+}
+var valid44 = _errs178 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data.data !== undefined){
+let data79 = data.data;
+const _errs179 = errors;
+if(errors === _errs179){
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+let missing25;
+if((data79.data === undefined) && (missing25 = "data")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/14/properties/data/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data79.data !== undefined){
+const _errs181 = errors;
+if(typeof data79.data !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/14/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid45 = _errs181 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
+if(data79.resid !== undefined){
+let data81 = data79.resid;
+const _errs183 = errors;
+if((typeof data81 !== "string") && (!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81))))){
+validate44.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/oneOf/14/properties/data/properties/resid/type",keyword:"type",params:{type: schema9.oneOf[14].properties.data.properties.resid.type},message:"must be string,integer"}];
+return false;
+}
+var valid45 = _errs183 === errors;
+}
+else {
+var valid45 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/14/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid44 = _errs179 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/14/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "json"){
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+const _errs185 = errors;
+if(errors === _errs185){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if(((data.type === undefined) && (missing26 = "type")) || ((data.data === undefined) && (missing26 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/15/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs187 = errors;
+if("json" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+return false;
+}
+var valid47 = _errs187 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data.data !== undefined){
+let data83 = data.data;
+const _errs188 = errors;
+if(errors === _errs188){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let missing27;
+if((data83.data === undefined) && (missing27 = "data")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/15/properties/data/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data83.data !== undefined){
+const _errs190 = errors;
+if(typeof data83.data !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/15/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs190 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data83.resid !== undefined){
+let data85 = data83.resid;
+const _errs192 = errors;
+if((typeof data85 !== "string") && (!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85))))){
+validate44.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/oneOf/15/properties/data/properties/resid/type",keyword:"type",params:{type: schema9.oneOf[15].properties.data.properties.resid.type},message:"must be string,integer"}];
+return false;
+}
+var valid48 = _errs192 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/15/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid47 = _errs188 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/15/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "redbag"){
-if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
+const _errs194 = errors;
+if(errors === _errs194){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing28;
+if(((data.type === undefined) && (missing28 = "type")) || ((data.data === undefined) && (missing28 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs196 = errors;
+if("redbag" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
+return false;
+}
+var valid50 = _errs196 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data.data !== undefined){
+let data87 = data.data;
+const _errs197 = errors;
+if(errors === _errs197){
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+let missing29;
+if((data87.title === undefined) && (missing29 = "title")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/16/properties/data/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data87.title !== undefined){
+if(typeof data87.title !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/16/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/16/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid50 = _errs197 === errors;
+}
+else {
+var valid50 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/16/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "gift"){
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
+const _errs201 = errors;
+if(errors === _errs201){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing30;
+if(((data.type === undefined) && (missing30 = "type")) || ((data.data === undefined) && (missing30 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/17/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs203 = errors;
+if("gift" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/17/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid53 = _errs203 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data.data !== undefined){
+let data90 = data.data;
+const _errs204 = errors;
+if(errors === _errs204){
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+let missing31;
+if(((data90.qq === undefined) && (missing31 = "qq")) || ((data90.id === undefined) && (missing31 = "id"))){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/17/properties/data/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data90.qq !== undefined){
+let data91 = data90.qq;
+const _errs206 = errors;
+if((typeof data91 !== "string") && (!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91))))){
+validate44.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/17/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[17].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid54 = _errs206 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data90.id !== undefined){
+let data92 = data90.id;
+const _errs208 = errors;
+if((typeof data92 !== "string") && (!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92))))){
+validate44.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/17/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[17].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid54 = _errs208 === errors;
+}
+else {
+var valid54 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/17/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid53 = _errs204 === errors;
+}
+else {
+var valid53 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/17/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "cardimage"){
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
+const _errs210 = errors;
+if(errors === _errs210){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing32;
+if(((data.type === undefined) && (missing32 = "type")) || ((data.data === undefined) && (missing32 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/18/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs212 = errors;
+if("cardimage" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/18/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
+return false;
+}
+var valid56 = _errs212 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data.data !== undefined){
+let data94 = data.data;
+const _errs213 = errors;
+if(errors === _errs213){
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+let missing33;
+if((data94.file === undefined) && (missing33 = "file")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data94.file !== undefined){
+const _errs215 = errors;
+if(typeof data94.file !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/18/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid57 = _errs215 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.minwidth !== undefined){
+let data96 = data94.minwidth;
+const _errs217 = errors;
+if((typeof data96 !== "string") && (!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96))))){
+validate44.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/oneOf/18/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.properties.minwidth.type},message:"must be string,integer"}];
+return false;
+}
+var valid57 = _errs217 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.minheight !== undefined){
+let data97 = data94.minheight;
+const _errs219 = errors;
+if((typeof data97 !== "string") && (!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97))))){
+validate44.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/oneOf/18/properties/data/properties/minheight/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.properties.minheight.type},message:"must be string,integer"}];
+return false;
+}
+var valid57 = _errs219 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.maxwidth !== undefined){
+let data98 = data94.maxwidth;
+const _errs221 = errors;
+if((typeof data98 !== "string") && (!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98))))){
+validate44.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/oneOf/18/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.properties.maxwidth.type},message:"must be string,integer"}];
+return false;
+}
+var valid57 = _errs221 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.maxheight !== undefined){
+let data99 = data94.maxheight;
+const _errs223 = errors;
+if((typeof data99 !== "string") && (!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99))))){
+validate44.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/oneOf/18/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.properties.maxheight.type},message:"must be string,integer"}];
+return false;
+}
+var valid57 = _errs223 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.source !== undefined){
+const _errs225 = errors;
+if(typeof data94.source !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/oneOf/18/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid57 = _errs225 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.icon !== undefined){
+const _errs227 = errors;
+if(typeof data94.icon !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/oneOf/18/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid57 = _errs227 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data94.brief !== undefined){
+const _errs229 = errors;
+if(typeof data94.brief !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/oneOf/18/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid57 = _errs229 === errors;
+}
+else {
+var valid57 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid56 = _errs213 === errors;
+}
+else {
+var valid56 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/18/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "tts"){
-if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
+const _errs231 = errors;
+if(errors === _errs231){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing34;
+if(((data.type === undefined) && (missing34 = "type")) || ((data.data === undefined) && (missing34 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/19/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs233 = errors;
+if("tts" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/19/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
+return false;
+}
+var valid59 = _errs233 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data.data !== undefined){
+let data104 = data.data;
+const _errs234 = errors;
+if(errors === _errs234){
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+let missing35;
+if((data104.text === undefined) && (missing35 = "text")){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/19/properties/data/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
+return false;
+}
+else {
+if(data104.text !== undefined){
+if(typeof data104.text !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/19/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/19/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid59 = _errs234 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/19/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "file"){
-if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
+const _errs238 = errors;
+if(errors === _errs238){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing36;
+if(((data.type === undefined) && (missing36 = "type")) || ((data.data === undefined) && (missing36 = "data"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/20/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs240 = errors;
+if("file" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/20/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid62 = _errs240 === errors;
+}
+else {
+var valid62 = true;
+}
+if(valid62){
+if(data.data !== undefined){
+let data107 = data.data;
+const _errs241 = errors;
+if(errors === _errs241){
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+let missing37;
+if(((data107.path === undefined) && (missing37 = "path")) || ((data107.name === undefined) && (missing37 = "name"))){
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/20/properties/data/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
+return false;
+}
+else {
+if(data107.path !== undefined){
+const _errs243 = errors;
+if(typeof data107.path !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/oneOf/20/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid63 = _errs243 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data107.name !== undefined){
+const _errs245 = errors;
+if(typeof data107.name !== "string"){
+validate44.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/oneOf/20/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid63 = _errs245 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data107.size !== undefined){
+let data110 = data107.size;
+const _errs247 = errors;
+if((typeof data110 !== "string") && (!(((typeof data110 == "number") && (!(data110 % 1) && !isNaN(data110))) && (isFinite(data110))))){
+validate44.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/oneOf/20/properties/data/properties/size/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs247 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data107.busid !== undefined){
+let data111 = data107.busid;
+const _errs249 = errors;
+if((typeof data111 !== "string") && (!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111))))){
+validate44.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/oneOf/20/properties/data/properties/busid/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.busid.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs249 === errors;
+}
+else {
+var valid63 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/20/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid62 = _errs241 === errors;
+}
+else {
+var valid62 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/20/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "unknown"){
-if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
+const _errs251 = errors;
+if(errors === _errs251){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing38;
+if(((data.type === undefined) && (missing38 = "type")) || ((data.raw === undefined) && (missing38 = "raw"))){
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/21/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs253 = errors;
+if("unknown" !== data.type){
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/21/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid65 = _errs253 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data.raw !== undefined){
+let data113 = data.raw;
+const _errs254 = errors;
+if(errors === _errs254){
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+let missing39;
+if((data113.type === undefined) && (missing39 = "type")){
+validate44.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/oneOf/21/properties/raw/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data113.type !== undefined){
+if(typeof data113.type !== "string"){
+validate44.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/oneOf/21/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
 }
 }
 else {
-validate122.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate44.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/oneOf/21/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid65 = _errs254 === errors;
+}
+else {
+var valid65 = true;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate122.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate44.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate122.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-const rawSegmentInput = validate145;
+const rawSegmentInput = validate46;
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3808,149 +7812,2224 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
-if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs9 = errors;
+if("text" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid4 = _errs9 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.text === undefined) && (missing2 = "text")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/0/properties/data/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data2.text !== undefined){
+if(typeof data2.text !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/0/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/0/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs10 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "face"){
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if(((data.type === undefined) && (missing3 = "type")) || ((data.data === undefined) && (missing3 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/1/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs16 = errors;
+if("face" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+return false;
+}
+var valid7 = _errs16 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data.data !== undefined){
+let data5 = data.data;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing4;
+if((data5.id === undefined) && (missing4 = "id")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/1/properties/data/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data5.id !== undefined){
+let data6 = data5.id;
+const _errs19 = errors;
+if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
+validate46.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/1/properties/data/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[1].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data5.type !== undefined){
+let data7 = data5.type;
+const _errs21 = errors;
+if(typeof data7 !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/1/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data7 === "sticker")){
+validate46.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/1/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[1].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "image"){
-if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if(((data.type === undefined) && (missing5 = "type")) || ((data.data === undefined) && (missing5 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/2/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs25 = errors;
+if("image" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid10 = _errs25 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data.data !== undefined){
+let data9 = data.data;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing6;
+if((data9.file === undefined) && (missing6 = "file")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/2/properties/data/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data9.file !== undefined){
+const _errs28 = errors;
+if(typeof data9.file !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/2/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs28 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.type !== undefined){
+let data11 = data9.type;
+const _errs30 = errors;
+if((typeof data11 !== "string") && (data11 !== null)){
+validate46.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/2/properties/data/properties/type/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.type.type},message:"must be string,null"}];
+return false;
+}
+if(!(((data11 === "flash") || (data11 === "show")) || (data11 === null))){
+validate46.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/2/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[2].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs30 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.url !== undefined){
+const _errs32 = errors;
+if(typeof data9.url !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/2/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs32 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.cache !== undefined){
+let data13 = data9.cache;
+const _errs34 = errors;
+if(((typeof data13 !== "string") && (!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13))))) && (typeof data13 !== "boolean")){
+validate46.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/2/properties/data/properties/cache/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid11 = _errs34 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.proxy !== undefined){
+let data14 = data9.proxy;
+const _errs36 = errors;
+if(((typeof data14 !== "string") && (!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14))))) && (typeof data14 !== "boolean")){
+validate46.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/2/properties/data/properties/proxy/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid11 = _errs36 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.timeout !== undefined){
+let data15 = data9.timeout;
+const _errs38 = errors;
+if((typeof data15 !== "string") && (!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15))))){
+validate46.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/2/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs38 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.subType !== undefined){
+let data16 = data9.subType;
+const _errs40 = errors;
+if((typeof data16 !== "string") && (!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16))))){
+validate46.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/then/oneOf/2/properties/data/properties/subType/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs40 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.id !== undefined){
+let data17 = data9.id;
+const _errs42 = errors;
+if((typeof data17 !== "string") && (!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17))))){
+validate46.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/2/properties/data/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs42 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data9.c !== undefined){
+let data18 = data9.c;
+const _errs44 = errors;
+if((typeof data18 !== "string") && (!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18))))){
+validate46.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/then/oneOf/2/properties/data/properties/c/type",keyword:"type",params:{type: schema14.then.oneOf[2].properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data18 === "2") || (data18 === "3")) || (data18 === 2)) || (data18 === 3))){
+validate46.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/then/oneOf/2/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[2].properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs44 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/2/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid10 = _errs26 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "record"){
-if(!(validate31(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
-errors = vErrors.length;
+const _errs46 = errors;
+if(errors === _errs46){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if(((data.type === undefined) && (missing7 = "type")) || ((data.data === undefined) && (missing7 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/3/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs48 = errors;
+if("record" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid13 = _errs48 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data.data !== undefined){
+let data20 = data.data;
+const _errs49 = errors;
+if(errors === _errs49){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing8;
+if((data20.file === undefined) && (missing8 = "file")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/3/properties/data/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data20.file !== undefined){
+const _errs51 = errors;
+if(typeof data20.file !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/3/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs51 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.magic !== undefined){
+let data22 = data20.magic;
+const _errs53 = errors;
+if(((typeof data22 !== "string") && (!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22))))) && (typeof data22 !== "boolean")){
+validate46.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/then/oneOf/3/properties/data/properties/magic/type",keyword:"type",params:{type: schema14.then.oneOf[3].properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs53 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.url !== undefined){
+const _errs55 = errors;
+if(typeof data20.url !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/3/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs55 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.cache !== undefined){
+let data24 = data20.cache;
+const _errs57 = errors;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (typeof data24 !== "boolean")){
+validate46.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/3/properties/data/properties/cache/type",keyword:"type",params:{type: schema14.then.oneOf[3].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs57 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.proxy !== undefined){
+let data25 = data20.proxy;
+const _errs59 = errors;
+if(((typeof data25 !== "string") && (!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25))))) && (typeof data25 !== "boolean")){
+validate46.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/3/properties/data/properties/proxy/type",keyword:"type",params:{type: schema14.then.oneOf[3].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs59 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data20.timeout !== undefined){
+let data26 = data20.timeout;
+const _errs61 = errors;
+if((typeof data26 !== "string") && (!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26))))){
+validate46.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/3/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.then.oneOf[3].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid14 = _errs61 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/3/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid13 = _errs49 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "video"){
+const _errs63 = errors;
+if(errors === _errs63){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if(((data.type === undefined) && (missing9 = "type")) || ((data.data === undefined) && (missing9 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/4/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs65 = errors;
+if("video" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+return false;
+}
+var valid16 = _errs65 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data.data !== undefined){
+let data28 = data.data;
+const _errs66 = errors;
+if(errors === _errs66){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+let missing10;
+if((data28.file === undefined) && (missing10 = "file")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/4/properties/data/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data28.file !== undefined){
+const _errs68 = errors;
+if(typeof data28.file !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/4/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs68 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.url !== undefined){
+const _errs70 = errors;
+if(typeof data28.url !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/4/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs70 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.cache !== undefined){
+let data31 = data28.cache;
+const _errs72 = errors;
+if(((typeof data31 !== "string") && (!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31))))) && (typeof data31 !== "boolean")){
+validate46.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/4/properties/data/properties/cache/type",keyword:"type",params:{type: schema14.then.oneOf[4].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs72 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.proxy !== undefined){
+let data32 = data28.proxy;
+const _errs74 = errors;
+if(((typeof data32 !== "string") && (!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32))))) && (typeof data32 !== "boolean")){
+validate46.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/4/properties/data/properties/proxy/type",keyword:"type",params:{type: schema14.then.oneOf[4].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs74 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.timeout !== undefined){
+let data33 = data28.timeout;
+const _errs76 = errors;
+if((typeof data33 !== "string") && (!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33))))){
+validate46.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/4/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.then.oneOf[4].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid17 = _errs76 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.cover !== undefined){
+const _errs78 = errors;
+if(typeof data28.cover !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/then/oneOf/4/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs78 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data28.c !== undefined){
+let data35 = data28.c;
+const _errs80 = errors;
+if((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))){
+validate46.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/then/oneOf/4/properties/data/properties/c/type",keyword:"type",params:{type: schema14.then.oneOf[4].properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data35 === "2") || (data35 === "3")) || (data35 === 2)) || (data35 === 3))){
+validate46.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/then/oneOf/4/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[4].properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid17 = _errs80 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/4/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid16 = _errs66 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "at"){
+const _errs82 = errors;
+if(errors === _errs82){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if(((data.type === undefined) && (missing11 = "type")) || ((data.data === undefined) && (missing11 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/5/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs84 = errors;
+if("at" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+return false;
+}
+var valid19 = _errs84 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data.data !== undefined){
+let data37 = data.data;
+const _errs85 = errors;
+if(errors === _errs85){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing12;
+if((data37.qq === undefined) && (missing12 = "qq")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/5/properties/data/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data37.qq !== undefined){
+let data38 = data37.qq;
+const _errs87 = errors;
+if((typeof data38 !== "string") && (!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38))))){
+validate46.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/5/properties/data/properties/qq/type",keyword:"type",params:{type: schema14.then.oneOf[5].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid20 = _errs87 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data37.name !== undefined){
+const _errs89 = errors;
+if(typeof data37.name !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/then/oneOf/5/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs89 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data37.target !== undefined){
+let data40 = data37.target;
+const _errs91 = errors;
+if((typeof data40 !== "string") && (!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40))))){
+validate46.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/then/oneOf/5/properties/data/properties/target/type",keyword:"type",params:{type: schema14.then.oneOf[5].properties.data.properties.target.type},message:"must be string,integer"}];
+return false;
+}
+var valid20 = _errs91 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/5/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid19 = _errs85 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "rps"){
+const _errs93 = errors;
+if(errors === _errs93){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if(((data.type === undefined) && (missing13 = "type")) || ((data.data === undefined) && (missing13 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/6/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs95 = errors;
+if("rps" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid22 = _errs95 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data.data !== undefined){
+let data42 = data.data;
+const _errs96 = errors;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/6/properties/data/type",keyword:"type",params:{type: schema14.then.oneOf[6].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs96){
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.value !== undefined){
+let data43 = data42.value;
+if((typeof data43 !== "string") && (!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43))))){
+validate46.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/then/oneOf/6/properties/data/properties/value/type",keyword:"type",params:{type: schema14.then.oneOf[6].properties.data.properties.value.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+var valid22 = _errs96 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "dice"){
+const _errs100 = errors;
+if(errors === _errs100){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if(((data.type === undefined) && (missing14 = "type")) || ((data.data === undefined) && (missing14 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/7/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs102 = errors;
+if("dice" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs102 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data.data !== undefined){
+let data45 = data.data;
+const _errs103 = errors;
+if((!(data45 && typeof data45 == "object" && !Array.isArray(data45))) && (data45 !== null)){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/7/properties/data/type",keyword:"type",params:{type: schema14.then.oneOf[7].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs103){
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.value !== undefined){
+let data46 = data45.value;
+if((typeof data46 !== "string") && (!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46))))){
+validate46.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/then/oneOf/7/properties/data/properties/value/type",keyword:"type",params:{type: schema14.then.oneOf[7].properties.data.properties.value.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+var valid25 = _errs103 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "poke"){
+const _errs107 = errors;
+if(errors === _errs107){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if(((data.type === undefined) && (missing15 = "type")) || ((data.data === undefined) && (missing15 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/8/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs109 = errors;
+if("poke" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+return false;
+}
+var valid28 = _errs109 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+if(data.data !== undefined){
+let data48 = data.data;
+const _errs110 = errors;
+if(errors === _errs110){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing16;
+if((data48.qq === undefined) && (missing16 = "qq")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/8/properties/data/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data48.qq !== undefined){
+let data49 = data48.qq;
+if((typeof data49 !== "string") && (!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49))))){
+validate46.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/8/properties/data/properties/qq/type",keyword:"type",params:{type: schema14.then.oneOf[8].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/8/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid28 = _errs110 === errors;
+}
+else {
+var valid28 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "share"){
+const _errs114 = errors;
+if(errors === _errs114){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if(((data.type === undefined) && (missing17 = "type")) || ((data.data === undefined) && (missing17 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/9/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs116 = errors;
+if("share" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+return false;
+}
+var valid31 = _errs116 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data.data !== undefined){
+let data51 = data.data;
+const _errs117 = errors;
+if(errors === _errs117){
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+let missing18;
+if(((data51.url === undefined) && (missing18 = "url")) || ((data51.title === undefined) && (missing18 = "title"))){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/9/properties/data/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data51.url !== undefined){
+const _errs119 = errors;
+if(typeof data51.url !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/9/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs119 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data51.title !== undefined){
+const _errs121 = errors;
+if(typeof data51.title !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/9/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs121 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data51.content !== undefined){
+const _errs123 = errors;
+if(typeof data51.content !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/9/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs123 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data51.image !== undefined){
+const _errs125 = errors;
+if(typeof data51.image !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/then/oneOf/9/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs125 === errors;
+}
+else {
+var valid32 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/9/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid31 = _errs117 === errors;
+}
+else {
+var valid31 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "music"){
+const _errs127 = errors;
+if(errors === _errs127){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing19;
+if(((data.type === undefined) && (missing19 = "type")) || ((data.data === undefined) && (missing19 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/10/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs129 = errors;
+if("music" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+return false;
+}
+var valid34 = _errs129 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data.data !== undefined){
+let data57 = data.data;
+const _errs130 = errors;
+if(!(data57 && typeof data57 == "object" && !Array.isArray(data57))){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+const _errs132 = errors;
+let valid35 = false;
+let passing0 = null;
+const _errs133 = errors;
+if(errors === _errs133){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing20;
+if(((data57.type === undefined) && (missing20 = "type")) || ((data57.id === undefined) && (missing20 = "id"))){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+if(data57.type !== undefined){
+let data58 = data57.type;
+const _errs135 = errors;
+if(typeof data58 !== "string"){
+const err4 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((data58 === "qq") || (data58 === "163"))){
+const err5 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[10].properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid36 = _errs135 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data57.id !== undefined){
+let data59 = data57.id;
+const _errs137 = errors;
+if((typeof data59 !== "string") && (!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59))))){
+const err6 = {instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[10].properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid36 = _errs137 === errors;
+}
+else {
+var valid36 = true;
+}
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid1 = _errs133 === errors;
+if(_valid1){
+valid35 = true;
+passing0 = 0;
+}
+const _errs139 = errors;
+if(errors === _errs139){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing21;
+if((((data57.type === undefined) && (missing21 = "type")) || ((data57.url === undefined) && (missing21 = "url"))) || ((data57.title === undefined) && (missing21 = "title"))){
+const err8 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+if(data57.type !== undefined){
+const _errs141 = errors;
+if("custom" !== data57.type){
+const err9 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid37 = _errs141 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.url !== undefined){
+const _errs142 = errors;
+if(typeof data57.url !== "string"){
+const err10 = {instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid37 = _errs142 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.audio !== undefined){
+const _errs144 = errors;
+if(typeof data57.audio !== "string"){
+const err11 = {instancePath:instancePath+"/data/audio",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid37 = _errs144 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.title !== undefined){
+const _errs146 = errors;
+if(typeof data57.title !== "string"){
+const err12 = {instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid37 = _errs146 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.content !== undefined){
+const _errs148 = errors;
+if(typeof data57.content !== "string"){
+const err13 = {instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid37 = _errs148 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.image !== undefined){
+const _errs150 = errors;
+if(typeof data57.image !== "string"){
+const err14 = {instancePath:instancePath+"/data/image",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid37 = _errs150 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.voice !== undefined){
+const _errs152 = errors;
+if(typeof data57.voice !== "string"){
+const err15 = {instancePath:instancePath+"/data/voice",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid37 = _errs152 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data57.subtype !== undefined){
+let data67 = data57.subtype;
+const _errs154 = errors;
+if(typeof data67 !== "string"){
+const err16 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!(((((data67 === "qq") || (data67 === "163")) || (data67 === "migu")) || (data67 === "kugou")) || (data67 === "kuwo"))){
+const err17 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema14.then.oneOf[10].properties.data.oneOf[1].properties.subtype.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var valid37 = _errs154 === errors;
+}
+else {
+var valid37 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid1 = _errs139 === errors;
+if(_valid1 && valid35){
+valid35 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid35 = true;
+passing0 = 1;
+}
+}
+if(!valid35){
+const err19 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+validate46.errors = vErrors;
+return false;
+}
+else {
+errors = _errs132;
+if(vErrors !== null){
+if(_errs132){
+vErrors.length = _errs132;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid34 = _errs130 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "reply"){
+const _errs156 = errors;
+if(errors === _errs156){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if(((data.type === undefined) && (missing22 = "type")) || ((data.data === undefined) && (missing22 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/11/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs158 = errors;
+if("reply" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid39 = _errs158 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data.data !== undefined){
+let data69 = data.data;
+const _errs159 = errors;
+if(errors === _errs159){
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.id !== undefined){
+let data70 = data69.id;
+const _errs161 = errors;
+if((typeof data70 !== "string") && (!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70))))){
+validate46.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/11/properties/data/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs161 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.text !== undefined){
+const _errs163 = errors;
+if(typeof data69.text !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/11/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid40 = _errs163 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.qq !== undefined){
+let data72 = data69.qq;
+const _errs165 = errors;
+if((typeof data72 !== "string") && (!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72))))){
+validate46.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/11/properties/data/properties/qq/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs165 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.user_id !== undefined){
+let data73 = data69.user_id;
+const _errs167 = errors;
+if((typeof data73 !== "string") && (!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73))))){
+validate46.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/then/oneOf/11/properties/data/properties/user_id/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.user_id.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs167 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.time !== undefined){
+let data74 = data69.time;
+const _errs169 = errors;
+if((typeof data74 !== "string") && (!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74))))){
+validate46.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/then/oneOf/11/properties/data/properties/time/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs169 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data69.seq !== undefined){
+let data75 = data69.seq;
+const _errs171 = errors;
+if((typeof data75 !== "string") && (!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75))))){
+validate46.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/then/oneOf/11/properties/data/properties/seq/type",keyword:"type",params:{type: schema14.then.oneOf[11].properties.data.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid40 = _errs171 === errors;
+}
+else {
+var valid40 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/11/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid39 = _errs159 === errors;
+}
+else {
+var valid39 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "forward"){
+const _errs173 = errors;
+if(errors === _errs173){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing23;
+if(((data.type === undefined) && (missing23 = "type")) || ((data.data === undefined) && (missing23 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/12/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs175 = errors;
+if("forward" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+return false;
+}
+var valid42 = _errs175 === errors;
+}
+else {
+var valid42 = true;
+}
+if(valid42){
+if(data.data !== undefined){
+let data77 = data.data;
+const _errs176 = errors;
+if(errors === _errs176){
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+let missing24;
+if((data77.id === undefined) && (missing24 = "id")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/12/properties/data/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data77.id !== undefined){
+if(typeof data77.id !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/12/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/12/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid42 = _errs176 === errors;
+}
+else {
+var valid42 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/12/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "node"){
 if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "at"){
-if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "rps"){
-if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "dice"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "poke"){
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "share"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "music"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "reply"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "forward"){
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "node"){
-if(!(validate91(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-}
 else if(tag0 === "xml"){
-if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+const _errs181 = errors;
+if(errors === _errs181){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing25;
+if(((data.type === undefined) && (missing25 = "type")) || ((data.data === undefined) && (missing25 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/14/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs183 = errors;
+if("xml" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
+return false;
+}
+var valid46 = _errs183 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data.data !== undefined){
+let data80 = data.data;
+const _errs184 = errors;
+if(errors === _errs184){
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+let missing26;
+if((data80.data === undefined) && (missing26 = "data")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/14/properties/data/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data80.data !== undefined){
+const _errs186 = errors;
+if(typeof data80.data !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/14/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid47 = _errs186 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data80.resid !== undefined){
+let data82 = data80.resid;
+const _errs188 = errors;
+if((typeof data82 !== "string") && (!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82))))){
+validate46.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/then/oneOf/14/properties/data/properties/resid/type",keyword:"type",params:{type: schema14.then.oneOf[14].properties.data.properties.resid.type},message:"must be string,integer"}];
+return false;
+}
+var valid47 = _errs188 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/14/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid46 = _errs184 === errors;
+}
+else {
+var valid46 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/14/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "json"){
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
+const _errs190 = errors;
+if(errors === _errs190){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if(((data.type === undefined) && (missing27 = "type")) || ((data.data === undefined) && (missing27 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/15/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs192 = errors;
+if("json" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+return false;
+}
+var valid49 = _errs192 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data.data !== undefined){
+let data84 = data.data;
+const _errs193 = errors;
+if(errors === _errs193){
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+let missing28;
+if((data84.data === undefined) && (missing28 = "data")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/15/properties/data/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data84.data !== undefined){
+const _errs195 = errors;
+if(typeof data84.data !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/15/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid50 = _errs195 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data84.resid !== undefined){
+let data86 = data84.resid;
+const _errs197 = errors;
+if((typeof data86 !== "string") && (!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86))))){
+validate46.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/then/oneOf/15/properties/data/properties/resid/type",keyword:"type",params:{type: schema14.then.oneOf[15].properties.data.properties.resid.type},message:"must be string,integer"}];
+return false;
+}
+var valid50 = _errs197 === errors;
+}
+else {
+var valid50 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/15/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid49 = _errs193 === errors;
+}
+else {
+var valid49 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/15/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "redbag"){
-if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
+const _errs199 = errors;
+if(errors === _errs199){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing29;
+if(((data.type === undefined) && (missing29 = "type")) || ((data.data === undefined) && (missing29 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/16/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs201 = errors;
+if("redbag" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
+return false;
+}
+var valid52 = _errs201 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data.data !== undefined){
+let data88 = data.data;
+const _errs202 = errors;
+if(errors === _errs202){
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+let missing30;
+if((data88.title === undefined) && (missing30 = "title")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/16/properties/data/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data88.title !== undefined){
+if(typeof data88.title !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/16/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/16/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid52 = _errs202 === errors;
+}
+else {
+var valid52 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/16/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "gift"){
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
+const _errs206 = errors;
+if(errors === _errs206){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing31;
+if(((data.type === undefined) && (missing31 = "type")) || ((data.data === undefined) && (missing31 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/17/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs208 = errors;
+if("gift" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/17/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid55 = _errs208 === errors;
+}
+else {
+var valid55 = true;
+}
+if(valid55){
+if(data.data !== undefined){
+let data91 = data.data;
+const _errs209 = errors;
+if(errors === _errs209){
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+let missing32;
+if(((data91.qq === undefined) && (missing32 = "qq")) || ((data91.id === undefined) && (missing32 = "id"))){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/17/properties/data/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data91.qq !== undefined){
+let data92 = data91.qq;
+const _errs211 = errors;
+if((typeof data92 !== "string") && (!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92))))){
+validate46.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/17/properties/data/properties/qq/type",keyword:"type",params:{type: schema14.then.oneOf[17].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid56 = _errs211 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data91.id !== undefined){
+let data93 = data91.id;
+const _errs213 = errors;
+if((typeof data93 !== "string") && (!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93))))){
+validate46.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/17/properties/data/properties/id/type",keyword:"type",params:{type: schema14.then.oneOf[17].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid56 = _errs213 === errors;
+}
+else {
+var valid56 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/17/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid55 = _errs209 === errors;
+}
+else {
+var valid55 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/17/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "cardimage"){
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
+const _errs215 = errors;
+if(errors === _errs215){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing33;
+if(((data.type === undefined) && (missing33 = "type")) || ((data.data === undefined) && (missing33 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/18/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs217 = errors;
+if("cardimage" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/18/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
+return false;
+}
+var valid58 = _errs217 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
+if(data.data !== undefined){
+let data95 = data.data;
+const _errs218 = errors;
+if(errors === _errs218){
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+let missing34;
+if((data95.file === undefined) && (missing34 = "file")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
+return false;
+}
+else {
+if(data95.file !== undefined){
+const _errs220 = errors;
+if(typeof data95.file !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/18/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs220 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.minwidth !== undefined){
+let data97 = data95.minwidth;
+const _errs222 = errors;
+if((typeof data97 !== "string") && (!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97))))){
+validate46.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/then/oneOf/18/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema14.then.oneOf[18].properties.data.properties.minwidth.type},message:"must be string,integer"}];
+return false;
+}
+var valid59 = _errs222 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.minheight !== undefined){
+let data98 = data95.minheight;
+const _errs224 = errors;
+if((typeof data98 !== "string") && (!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98))))){
+validate46.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/then/oneOf/18/properties/data/properties/minheight/type",keyword:"type",params:{type: schema14.then.oneOf[18].properties.data.properties.minheight.type},message:"must be string,integer"}];
+return false;
+}
+var valid59 = _errs224 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.maxwidth !== undefined){
+let data99 = data95.maxwidth;
+const _errs226 = errors;
+if((typeof data99 !== "string") && (!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99))))){
+validate46.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/then/oneOf/18/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema14.then.oneOf[18].properties.data.properties.maxwidth.type},message:"must be string,integer"}];
+return false;
+}
+var valid59 = _errs226 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.maxheight !== undefined){
+let data100 = data95.maxheight;
+const _errs228 = errors;
+if((typeof data100 !== "string") && (!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100))))){
+validate46.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/then/oneOf/18/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema14.then.oneOf[18].properties.data.properties.maxheight.type},message:"must be string,integer"}];
+return false;
+}
+var valid59 = _errs228 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.source !== undefined){
+const _errs230 = errors;
+if(typeof data95.source !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/then/oneOf/18/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs230 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.icon !== undefined){
+const _errs232 = errors;
+if(typeof data95.icon !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/then/oneOf/18/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs232 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data95.brief !== undefined){
+const _errs234 = errors;
+if(typeof data95.brief !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/then/oneOf/18/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid59 = _errs234 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid58 = _errs218 === errors;
+}
+else {
+var valid58 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/18/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "tts"){
-if(!(validate62(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
+const _errs236 = errors;
+if(errors === _errs236){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing35;
+if(((data.type === undefined) && (missing35 = "type")) || ((data.data === undefined) && (missing35 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/19/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs238 = errors;
+if("tts" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/19/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
+return false;
+}
+var valid61 = _errs238 === errors;
+}
+else {
+var valid61 = true;
+}
+if(valid61){
+if(data.data !== undefined){
+let data105 = data.data;
+const _errs239 = errors;
+if(errors === _errs239){
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+let missing36;
+if((data105.text === undefined) && (missing36 = "text")){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/19/properties/data/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
+return false;
+}
+else {
+if(data105.text !== undefined){
+if(typeof data105.text !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/19/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/19/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid61 = _errs239 === errors;
+}
+else {
+var valid61 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/19/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "file"){
-if(!(validate63(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-errors = vErrors.length;
+const _errs243 = errors;
+if(errors === _errs243){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing37;
+if(((data.type === undefined) && (missing37 = "type")) || ((data.data === undefined) && (missing37 = "data"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/20/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs245 = errors;
+if("file" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/20/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid64 = _errs245 === errors;
+}
+else {
+var valid64 = true;
+}
+if(valid64){
+if(data.data !== undefined){
+let data108 = data.data;
+const _errs246 = errors;
+if(errors === _errs246){
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+let missing38;
+if(((data108.path === undefined) && (missing38 = "path")) || ((data108.name === undefined) && (missing38 = "name"))){
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/20/properties/data/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data108.path !== undefined){
+const _errs248 = errors;
+if(typeof data108.path !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/then/oneOf/20/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid65 = _errs248 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data108.name !== undefined){
+const _errs250 = errors;
+if(typeof data108.name !== "string"){
+validate46.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/then/oneOf/20/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid65 = _errs250 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data108.size !== undefined){
+let data111 = data108.size;
+const _errs252 = errors;
+if((typeof data111 !== "string") && (!(((typeof data111 == "number") && (!(data111 % 1) && !isNaN(data111))) && (isFinite(data111))))){
+validate46.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/then/oneOf/20/properties/data/properties/size/type",keyword:"type",params:{type: schema14.then.oneOf[20].properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs252 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data108.busid !== undefined){
+let data112 = data108.busid;
+const _errs254 = errors;
+if((typeof data112 !== "string") && (!(((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112))) && (isFinite(data112))))){
+validate46.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/then/oneOf/20/properties/data/properties/busid/type",keyword:"type",params:{type: schema14.then.oneOf[20].properties.data.properties.busid.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs254 === errors;
+}
+else {
+var valid65 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/20/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid64 = _errs246 === errors;
+}
+else {
+var valid64 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/20/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "unknown"){
-if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
+const _errs256 = errors;
+if(errors === _errs256){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing39;
+if(((data.type === undefined) && (missing39 = "type")) || ((data.raw === undefined) && (missing39 = "raw"))){
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/21/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs258 = errors;
+if("unknown" !== data.type){
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/21/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid67 = _errs258 === errors;
+}
+else {
+var valid67 = true;
+}
+if(valid67){
+if(data.raw !== undefined){
+let data114 = data.raw;
+const _errs259 = errors;
+if(errors === _errs259){
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+let missing40;
+if((data114.type === undefined) && (missing40 = "type")){
+validate46.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/then/oneOf/21/properties/raw/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
+return false;
+}
+else {
+if(data114.type !== undefined){
+if(typeof data114.type !== "string"){
+validate46.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/then/oneOf/21/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
 }
 }
 else {
-validate145.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate46.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/then/oneOf/21/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid67 = _errs259 === errors;
+}
+else {
+var valid67 = true;
+}
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else {
+validate46.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate145.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate46.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate145.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate46.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3959,65 +10038,66 @@ valid0 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs29 = errors;
-if(errors === _errs29){
+const _errs263 = errors;
+if(errors === _errs263){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.type === undefined) && (missing1 = "type")){
-validate145.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+let missing41;
+if((data.type === undefined) && (missing41 = "type")){
+validate46.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 if(typeof data.type !== "string"){
-validate145.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate145.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate46.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var _valid0 = _errs29 === errors;
+var _valid0 = _errs263 === errors;
 valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err20 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err20];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err20);
 }
 errors++;
-validate145.errors = vErrors;
+validate46.errors = vErrors;
 return false;
 }
-validate145.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
-const rawUnknownSegment = validate168;
+const rawUnknownSegment = validate48;
+const schema21 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]};
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
-validate168.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("unknown" !== data.type){
-validate168.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+validate48.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4033,20 +10113,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.type === undefined) && (missing1 = "type")){
-validate168.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate48.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.type !== undefined){
 if(typeof data1.type !== "string"){
-validate168.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate48.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate168.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4059,31 +10139,32 @@ var valid0 = true;
 }
 }
 else {
-validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate168.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-const rawTextSegment = validate169;
+const rawTextSegment = validate49;
+const schema22 = {"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("text" !== data.type){
-validate169.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate49.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4099,20 +10180,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate169.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate169.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate49.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate169.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4125,31 +10206,32 @@ var valid0 = true;
 }
 }
 else {
-validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate169.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
-const rawFaceSegment = validate170;
+const rawFaceSegment = validate50;
+const schema23 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"type":{"type":"string","enum":["sticker"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate170.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate50.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4165,7 +10247,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate170.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate50.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4173,7 +10255,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate170.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema11.properties.data.properties.id.type},message:"must be string,integer"}];
+validate50.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema23.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4186,11 +10268,11 @@ if(data1.type !== undefined){
 let data3 = data1.type;
 const _errs6 = errors;
 if(typeof data3 !== "string"){
-validate170.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(data3 === "sticker")){
-validate170.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate50.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema23.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4202,7 +10284,7 @@ var valid1 = true;
 }
 }
 else {
-validate170.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4215,31 +10297,32 @@ var valid0 = true;
 }
 }
 else {
-validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate170.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-const rawImageSegment = validate171;
+const rawImageSegment = validate51;
+const schema24 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"file":{"type":"string"},"type":{"type":["string","null"],"enum":["flash","show",null]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"subType":{"type":["string","integer"]},"id":{"type":["string","integer"]},"c":{"type":["string","integer"],"enum":["2","3",2,3]}},"required":["file"]}},"required":["type","data"]};
 
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate171.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate171.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate51.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4255,14 +10338,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate171.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate51.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate171.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate51.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4275,11 +10358,11 @@ if(data1.type !== undefined){
 let data3 = data1.type;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate171.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema12.properties.data.properties.type.type},message:"must be string,null"}];
+validate51.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema24.properties.data.properties.type.type},message:"must be string,null"}];
 return false;
 }
 if(!(((data3 === "flash") || (data3 === "show")) || (data3 === null))){
-validate171.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate51.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema24.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4291,7 +10374,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs8 = errors;
 if(typeof data1.url !== "string"){
-validate171.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate51.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4301,10 +10384,11 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.cache !== undefined){
+let data5 = data1.cache;
 const _errs10 = errors;
-if(!(validate28(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
+if(((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))) && (typeof data5 !== "boolean")){
+validate51.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/properties/data/properties/cache/type",keyword:"type",params:{type: schema24.properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
 }
 var valid1 = _errs10 === errors;
 }
@@ -4313,22 +10397,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.proxy !== undefined){
-const _errs11 = errors;
-if(!(validate28(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data7 = data1.timeout;
+let data6 = data1.proxy;
 const _errs12 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate171.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema12.properties.data.properties.timeout.type},message:"must be string,integer"}];
+if(((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))) && (typeof data6 !== "boolean")){
+validate51.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/properties/data/properties/proxy/type",keyword:"type",params:{type: schema24.properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -4337,11 +10409,11 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.subType !== undefined){
-let data8 = data1.subType;
+if(data1.timeout !== undefined){
+let data7 = data1.timeout;
 const _errs14 = errors;
-if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate171.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema12.properties.data.properties.subType.type},message:"must be string,integer"}];
+if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
+validate51.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema24.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -4350,11 +10422,11 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.id !== undefined){
-let data9 = data1.id;
+if(data1.subType !== undefined){
+let data8 = data1.subType;
 const _errs16 = errors;
-if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
-validate171.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema12.properties.data.properties.id.type},message:"must be string,integer"}];
+if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
+validate51.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema24.properties.data.properties.subType.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -4363,18 +10435,31 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.c !== undefined){
-let data10 = data1.c;
+if(data1.id !== undefined){
+let data9 = data1.id;
 const _errs18 = errors;
-if((typeof data10 !== "string") && (!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10))))){
-validate171.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema12.properties.data.properties.c.type},message:"must be string,integer"}];
-return false;
-}
-if(!((((data10 === "2") || (data10 === "3")) || (data10 === 2)) || (data10 === 3))){
-validate171.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema12.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
+validate51.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.c !== undefined){
+let data10 = data1.c;
+const _errs20 = errors;
+if((typeof data10 !== "string") && (!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10))))){
+validate51.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema24.properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data10 === "2") || (data10 === "3")) || (data10 === 2)) || (data10 === 3))){
+validate51.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema24.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs20 === errors;
 }
 else {
 var valid1 = true;
@@ -4390,7 +10475,7 @@ var valid1 = true;
 }
 }
 else {
-validate171.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate51.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4403,31 +10488,32 @@ var valid0 = true;
 }
 }
 else {
-validate171.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate171.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-const rawRecordSegment = validate174;
+const rawRecordSegment = validate52;
+const schema25 = {"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"file":{"type":"string"},"magic":{"type":["string","integer","boolean"]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]};
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("record" !== data.type){
-validate174.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+validate52.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4443,14 +10529,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate174.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate52.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate174.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4460,10 +10546,11 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.magic !== undefined){
+let data3 = data1.magic;
 const _errs6 = errors;
-if(!(validate28(data1.magic, {instancePath:instancePath+"/data/magic",parentData:data1,parentDataProperty:"magic",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
+if(((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))) && (typeof data3 !== "boolean")){
+validate52.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/properties/data/properties/magic/type",keyword:"type",params:{type: schema25.properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
 }
 var valid1 = _errs6 === errors;
 }
@@ -4472,34 +10559,23 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.url !== undefined){
-const _errs7 = errors;
+const _errs8 = errors;
 if(typeof data1.url !== "string"){
-validate174.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid1 = _errs7 === errors;
+var valid1 = _errs8 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
 if(data1.cache !== undefined){
-const _errs9 = errors;
-if(!(validate28(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.proxy !== undefined){
+let data5 = data1.cache;
 const _errs10 = errors;
-if(!(validate28(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
+if(((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))) && (typeof data5 !== "boolean")){
+validate52.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/properties/data/properties/cache/type",keyword:"type",params:{type: schema25.properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
 }
 var valid1 = _errs10 === errors;
 }
@@ -4507,14 +10583,27 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.timeout !== undefined){
-let data7 = data1.timeout;
-const _errs11 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate174.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.properties.data.properties.timeout.type},message:"must be string,integer"}];
+if(data1.proxy !== undefined){
+let data6 = data1.proxy;
+const _errs12 = errors;
+if(((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))) && (typeof data6 !== "boolean")){
+validate52.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/properties/data/properties/proxy/type",keyword:"type",params:{type: schema25.properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
 return false;
 }
-var valid1 = _errs11 === errors;
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.timeout !== undefined){
+let data7 = data1.timeout;
+const _errs14 = errors;
+if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
+validate52.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema25.properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs14 === errors;
 }
 else {
 var valid1 = true;
@@ -4527,7 +10616,7 @@ var valid1 = true;
 }
 }
 else {
-validate174.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4540,31 +10629,32 @@ var valid0 = true;
 }
 }
 else {
-validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate174.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const rawVideoSegment = validate178;
+const rawVideoSegment = validate53;
+const schema26 = {"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"cover":{"type":"string"},"c":{"type":["string","integer"],"enum":["2","3",2,3]}},"required":["file"]}},"required":["type","data"]};
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("video" !== data.type){
-validate178.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4580,14 +10670,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate178.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate178.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4599,7 +10689,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs6 = errors;
 if(typeof data1.url !== "string"){
-validate178.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4609,10 +10699,11 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.cache !== undefined){
+let data4 = data1.cache;
 const _errs8 = errors;
-if(!(validate28(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
+if(((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))) && (typeof data4 !== "boolean")){
+validate53.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/properties/data/properties/cache/type",keyword:"type",params:{type: schema26.properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
 }
 var valid1 = _errs8 === errors;
 }
@@ -4621,22 +10712,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.proxy !== undefined){
-const _errs9 = errors;
-if(!(validate28(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data6 = data1.timeout;
+let data5 = data1.proxy;
 const _errs10 = errors;
-if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate178.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema15.properties.data.properties.timeout.type},message:"must be string,integer"}];
+if(((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))) && (typeof data5 !== "boolean")){
+validate53.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/properties/data/properties/proxy/type",keyword:"type",params:{type: schema26.properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -4645,10 +10724,11 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.cover !== undefined){
+if(data1.timeout !== undefined){
+let data6 = data1.timeout;
 const _errs12 = errors;
-if(typeof data1.cover !== "string"){
-validate178.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
+validate53.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema26.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -4657,18 +10737,30 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.c !== undefined){
-let data8 = data1.c;
+if(data1.cover !== undefined){
 const _errs14 = errors;
-if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate178.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema15.properties.data.properties.c.type},message:"must be string,integer"}];
-return false;
-}
-if(!((((data8 === "2") || (data8 === "3")) || (data8 === 2)) || (data8 === 3))){
-validate178.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema15.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+if(typeof data1.cover !== "string"){
+validate53.errors = [{instancePath:instancePath+"/data/cover",schemaPath:"#/properties/data/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.c !== undefined){
+let data8 = data1.c;
+const _errs16 = errors;
+if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
+validate53.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/type",keyword:"type",params:{type: schema26.properties.data.properties.c.type},message:"must be string,integer"}];
+return false;
+}
+if(!((((data8 === "2") || (data8 === "3")) || (data8 === 2)) || (data8 === 3))){
+validate53.errors = [{instancePath:instancePath+"/data/c",schemaPath:"#/properties/data/properties/c/enum",keyword:"enum",params:{allowedValues: schema26.properties.data.properties.c.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs16 === errors;
 }
 else {
 var valid1 = true;
@@ -4682,7 +10774,7 @@ var valid1 = true;
 }
 }
 else {
-validate178.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4695,31 +10787,32 @@ var valid0 = true;
 }
 }
 else {
-validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate178.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-const rawAtSegment = validate181;
+const rawAtSegment = validate54;
+const schema27 = {"type":"object","properties":{"type":{"const":"at"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"name":{"type":"string"},"target":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]};
 
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("at" !== data.type){
-validate181.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+validate54.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4735,7 +10828,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.qq === undefined) && (missing1 = "qq")){
-validate181.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate54.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4743,7 +10836,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate181.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema16.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate54.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema27.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4755,7 +10848,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs6 = errors;
 if(typeof data1.name !== "string"){
-validate181.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate54.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4768,7 +10861,7 @@ if(data1.target !== undefined){
 let data4 = data1.target;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate181.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/properties/data/properties/target/type",keyword:"type",params:{type: schema16.properties.data.properties.target.type},message:"must be string,integer"}];
+validate54.errors = [{instancePath:instancePath+"/data/target",schemaPath:"#/properties/data/properties/target/type",keyword:"type",params:{type: schema27.properties.data.properties.target.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4781,7 +10874,7 @@ var valid1 = true;
 }
 }
 else {
-validate181.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4794,31 +10887,32 @@ var valid0 = true;
 }
 }
 else {
-validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate181.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-const rawRpsSegment = validate182;
+const rawRpsSegment = validate55;
+const schema28 = {"type":"object","properties":{"type":{"const":"rps"},"data":{"type":["object","null"],"properties":{"value":{"type":["string","integer"]}}}},"required":["type","data"]};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("rps" !== data.type){
-validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+validate55.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4831,7 +10925,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate182.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema17.properties.data.type},message:"must be object,null"}];
+validate55.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema28.properties.data.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -4839,7 +10933,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.value !== undefined){
 let data2 = data1.value;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate182.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema17.properties.data.properties.value.type},message:"must be string,integer"}];
+validate55.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema28.properties.data.properties.value.type},message:"must be string,integer"}];
 return false;
 }
 }
@@ -4854,31 +10948,32 @@ var valid0 = true;
 }
 }
 else {
-validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate182.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
-const rawDiceSegment = validate183;
+const rawDiceSegment = validate56;
+const schema29 = {"type":"object","properties":{"type":{"const":"dice"},"data":{"type":["object","null"],"properties":{"value":{"type":["string","integer"]}}}},"required":["type","data"]};
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("dice" !== data.type){
-validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+validate56.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4891,7 +10986,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate183.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema18.properties.data.type},message:"must be object,null"}];
+validate56.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema29.properties.data.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
@@ -4899,7 +10994,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.value !== undefined){
 let data2 = data1.value;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate183.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema18.properties.data.properties.value.type},message:"must be string,integer"}];
+validate56.errors = [{instancePath:instancePath+"/data/value",schemaPath:"#/properties/data/properties/value/type",keyword:"type",params:{type: schema29.properties.data.properties.value.type},message:"must be string,integer"}];
 return false;
 }
 }
@@ -4914,31 +11009,32 @@ var valid0 = true;
 }
 }
 else {
-validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate183.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-const rawPokeSegment = validate184;
+const rawPokeSegment = validate57;
+const schema30 = {"type":"object","properties":{"type":{"const":"poke"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]};
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate184.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("poke" !== data.type){
-validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+validate57.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4954,21 +11050,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.qq === undefined) && (missing1 = "qq")){
-validate184.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate57.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.qq !== undefined){
 let data2 = data1.qq;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate184.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema19.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate57.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema30.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4981,31 +11077,32 @@ var valid0 = true;
 }
 }
 else {
-validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate184.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
-const rawShareSegment = validate185;
+const rawShareSegment = validate58;
+const schema31 = {"type":"object","properties":{"type":{"const":"share"},"data":{"type":"object","properties":{"url":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"}},"required":["url","title"]}},"required":["type","data"]};
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("share" !== data.type){
-validate185.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+validate58.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5021,14 +11118,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.url === undefined) && (missing1 = "url")) || ((data1.title === undefined) && (missing1 = "title"))){
-validate185.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.url !== undefined){
 const _errs4 = errors;
 if(typeof data1.url !== "string"){
-validate185.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5040,7 +11137,7 @@ if(valid1){
 if(data1.title !== undefined){
 const _errs6 = errors;
 if(typeof data1.title !== "string"){
-validate185.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5052,7 +11149,7 @@ if(valid1){
 if(data1.content !== undefined){
 const _errs8 = errors;
 if(typeof data1.content !== "string"){
-validate185.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5064,7 +11161,7 @@ if(valid1){
 if(data1.image !== undefined){
 const _errs10 = errors;
 if(typeof data1.image !== "string"){
-validate185.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5078,7 +11175,7 @@ var valid1 = true;
 }
 }
 else {
-validate185.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5091,31 +11188,32 @@ var valid0 = true;
 }
 }
 else {
-validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate185.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicSegment = validate186;
+const rawMusicSegment = validate59;
+const schema32 = {"type":"object","properties":{"type":{"const":"music"},"data":{"oneOf":[{"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]},{"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"voice":{"type":"string"},"subtype":{"type":"string","enum":["qq","163","migu","kugou","kuwo"]}},"required":["type","url","title"]}],"type":"object"}},"required":["type","data"]};
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate59.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("music" !== data.type){
-validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+validate59.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5128,28 +11226,283 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate186.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate59.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs4 = errors;
 let valid1 = false;
 let passing0 = null;
 const _errs5 = errors;
-if(!(validate44(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.type === undefined) && (missing1 = "type")) || ((data1.id === undefined) && (missing1 = "id"))){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data1.type !== undefined){
+let data2 = data1.type;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+const err1 = {instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!((data2 === "qq") || (data2 === "163"))){
+const err2 = {instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema32.properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.id !== undefined){
+let data3 = data1.id;
+const _errs9 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+const err3 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema32.properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
 }
 var _valid0 = _errs5 === errors;
 if(_valid0){
 valid1 = true;
 passing0 = 0;
 }
-const _errs6 = errors;
-if(!(validate46(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing2;
+if((((data1.type === undefined) && (missing2 = "type")) || ((data1.url === undefined) && (missing2 = "url"))) || ((data1.title === undefined) && (missing2 = "title"))){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err5];
 }
-var _valid0 = _errs6 === errors;
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+if(data1.type !== undefined){
+const _errs13 = errors;
+if("custom" !== data1.type){
+const err6 = {instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.url !== undefined){
+const _errs14 = errors;
+if(typeof data1.url !== "string"){
+const err7 = {instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.audio !== undefined){
+const _errs16 = errors;
+if(typeof data1.audio !== "string"){
+const err8 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.title !== undefined){
+const _errs18 = errors;
+if(typeof data1.title !== "string"){
+const err9 = {instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid3 = _errs18 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.content !== undefined){
+const _errs20 = errors;
+if(typeof data1.content !== "string"){
+const err10 = {instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.image !== undefined){
+const _errs22 = errors;
+if(typeof data1.image !== "string"){
+const err11 = {instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.voice !== undefined){
+const _errs24 = errors;
+if(typeof data1.voice !== "string"){
+const err12 = {instancePath:instancePath+"/data/voice",schemaPath:"#/properties/data/oneOf/1/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.subtype !== undefined){
+let data11 = data1.subtype;
+const _errs26 = errors;
+if(typeof data11 !== "string"){
+const err13 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/properties/data/oneOf/1/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!(((((data11 === "qq") || (data11 === "163")) || (data11 === "migu")) || (data11 === "kugou")) || (data11 === "kuwo"))){
+const err14 = {instancePath:instancePath+"/data/subtype",schemaPath:"#/properties/data/oneOf/1/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema32.properties.data.oneOf[1].properties.subtype.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid0 = _errs11 === errors;
 if(_valid0 && valid1){
 valid1 = false;
 passing0 = [passing0, 1];
@@ -5161,15 +11514,15 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err16 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err16];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err16);
 }
 errors++;
-validate186.errors = vErrors;
+validate59.errors = vErrors;
 return false;
 }
 else {
@@ -5192,24 +11545,25 @@ var valid0 = true;
 }
 }
 else {
-validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate186.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicPlatformData = validate189;
+const rawMusicPlatformData = validate60;
+const schema33 = {"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]};
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.id === undefined) && (missing0 = "id"))){
-validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5217,11 +11571,11 @@ if(data.type !== undefined){
 let data0 = data.type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "qq") || (data0 === "163"))){
-validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema22.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate60.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema33.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5234,7 +11588,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate189.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema22.properties.id.type},message:"must be string,integer"}];
+validate60.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema33.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5246,31 +11600,32 @@ var valid0 = true;
 }
 }
 else {
-validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate189.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicCustomData = validate190;
+const rawMusicCustomData = validate61;
+const schema34 = {"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"voice":{"type":"string"},"subtype":{"type":"string","enum":["qq","163","migu","kugou","kuwo"]}},"required":["type","url","title"]};
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.type === undefined) && (missing0 = "type")) || ((data.url === undefined) && (missing0 = "url"))) || ((data.title === undefined) && (missing0 = "title"))){
-validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("custom" !== data.type){
-validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
+validate61.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5282,7 +11637,7 @@ if(valid0){
 if(data.url !== undefined){
 const _errs2 = errors;
 if(typeof data.url !== "string"){
-validate190.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5294,7 +11649,7 @@ if(valid0){
 if(data.audio !== undefined){
 const _errs4 = errors;
 if(typeof data.audio !== "string"){
-validate190.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -5306,7 +11661,7 @@ if(valid0){
 if(data.title !== undefined){
 const _errs6 = errors;
 if(typeof data.title !== "string"){
-validate190.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5318,7 +11673,7 @@ if(valid0){
 if(data.content !== undefined){
 const _errs8 = errors;
 if(typeof data.content !== "string"){
-validate190.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -5330,7 +11685,7 @@ if(valid0){
 if(data.image !== undefined){
 const _errs10 = errors;
 if(typeof data.image !== "string"){
-validate190.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -5342,7 +11697,7 @@ if(valid0){
 if(data.voice !== undefined){
 const _errs12 = errors;
 if(typeof data.voice !== "string"){
-validate190.errors = [{instancePath:instancePath+"/voice",schemaPath:"#/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath:instancePath+"/voice",schemaPath:"#/properties/voice/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -5355,11 +11710,11 @@ if(data.subtype !== undefined){
 let data7 = data.subtype;
 const _errs14 = errors;
 if(typeof data7 !== "string"){
-validate190.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data7 === "qq") || (data7 === "163")) || (data7 === "migu")) || (data7 === "kugou")) || (data7 === "kuwo"))){
-validate190.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema23.properties.subtype.enum},message:"must be equal to one of the allowed values"}];
+validate61.errors = [{instancePath:instancePath+"/subtype",schemaPath:"#/properties/subtype/enum",keyword:"enum",params:{allowedValues: schema34.properties.subtype.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -5377,31 +11732,32 @@ var valid0 = true;
 }
 }
 else {
-validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate190.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
-const rawReplySegment = validate191;
+const rawReplySegment = validate62;
+const schema35 = {"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"text":{"type":"string"},"qq":{"type":["string","integer"]},"user_id":{"type":["string","integer"]},"time":{"type":["string","integer"]},"seq":{"type":["string","integer"]}}}},"required":["type","data"]};
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate191.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate191.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate62.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5419,7 +11775,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate191.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
+validate62.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema35.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5431,7 +11787,7 @@ if(valid1){
 if(data1.text !== undefined){
 const _errs6 = errors;
 if(typeof data1.text !== "string"){
-validate191.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate62.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5444,7 +11800,7 @@ if(data1.qq !== undefined){
 let data4 = data1.qq;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate191.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema24.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate62.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema35.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5457,7 +11813,7 @@ if(data1.user_id !== undefined){
 let data5 = data1.user_id;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate191.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/properties/data/properties/user_id/type",keyword:"type",params:{type: schema24.properties.data.properties.user_id.type},message:"must be string,integer"}];
+validate62.errors = [{instancePath:instancePath+"/data/user_id",schemaPath:"#/properties/data/properties/user_id/type",keyword:"type",params:{type: schema35.properties.data.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5470,7 +11826,7 @@ if(data1.time !== undefined){
 let data6 = data1.time;
 const _errs12 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate191.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema24.properties.data.properties.time.type},message:"must be string,integer"}];
+validate62.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema35.properties.data.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -5483,7 +11839,7 @@ if(data1.seq !== undefined){
 let data7 = data1.seq;
 const _errs14 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate191.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema24.properties.data.properties.seq.type},message:"must be string,integer"}];
+validate62.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema35.properties.data.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -5498,7 +11854,7 @@ var valid1 = true;
 }
 }
 else {
-validate191.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5511,31 +11867,32 @@ var valid0 = true;
 }
 }
 else {
-validate191.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate191.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSegment = validate192;
+const rawForwardSegment = validate63;
+const schema36 = {"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]}},"required":["type","data"]};
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate63.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate63.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5551,20 +11908,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate192.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate63.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 if(typeof data1.id !== "string"){
-validate192.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate63.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate192.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate63.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5577,31 +11934,31 @@ var valid0 = true;
 }
 }
 else {
-validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate192.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeSegment = validate193;
+const rawNodeSegment = validate64;
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate193.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate193.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate64.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5616,32 +11973,11 @@ const _errs2 = errors;
 const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
-if(!(validate51(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs5 = errors;
-if(!(validate53(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs6 = errors;
-if(!(validate55(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-}
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5649,7 +11985,64 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate193.errors = vErrors;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+const err1 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/anyOf/0/properties/id/type",keyword:"type",params:{type: schema10.properties.data.anyOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(!(validate26(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs9 = errors;
+if(!(validate28(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate64.errors = vErrors;
 return false;
 }
 else {
@@ -5672,31 +12065,31 @@ var valid0 = true;
 }
 }
 else {
-validate193.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate193.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeSegmentInput = validate197;
+const rawNodeSegmentInput = validate67;
 
-function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate197.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate197.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate67.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5711,32 +12104,11 @@ const _errs2 = errors;
 const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
-if(!(validate51(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs5 = errors;
-if(!(validate93(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs6 = errors;
-if(!(validate95(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-}
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -5744,7 +12116,64 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate197.errors = vErrors;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+const err1 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/anyOf/0/properties/id/type",keyword:"type",params:{type: schema15.properties.data.anyOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(!(validate36(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs9 = errors;
+if(!(validate38(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+}
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate67.errors = vErrors;
 return false;
 }
 else {
@@ -5767,55 +12196,56 @@ var valid0 = true;
 }
 }
 else {
-validate197.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate197.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeReferenceData = validate201;
+const rawNodeReferenceData = validate70;
+const schema39 = {"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]};
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate201.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate70.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.id !== undefined){
 let data0 = data.id;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate201.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema27.properties.id.type},message:"must be string,integer"}];
+validate70.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema39.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate201.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate201.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeCustomData = validate202;
+const rawNodeCustomData = validate71;
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate202.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate71.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5823,7 +12253,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate202.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema29.properties.user_id.type},message:"must be string,integer"}];
+validate71.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema12.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5835,7 +12265,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate202.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate71.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5860,24 +12290,24 @@ var valid0 = true;
 }
 }
 else {
-validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate71.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate202.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeCustomDataInput = validate204;
+const rawNodeCustomDataInput = validate73;
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate204.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5885,7 +12315,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate204.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema42.properties.user_id.type},message:"must be string,integer"}];
+validate73.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema17.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5897,7 +12327,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate204.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -5908,8 +12338,8 @@ var valid0 = true;
 if(valid0){
 if(data.content !== undefined){
 const _errs5 = errors;
-if(!(validate89(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate33(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -5922,31 +12352,32 @@ var valid0 = true;
 }
 }
 else {
-validate204.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate204.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
-const rawXmlSegment = validate206;
+const rawXmlSegment = validate75;
+const schema42 = {"type":"object","properties":{"type":{"const":"xml"},"data":{"type":"object","properties":{"data":{"type":"string"},"resid":{"type":["string","integer"]}},"required":["data"]}},"required":["type","data"]};
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate206.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("xml" !== data.type){
-validate206.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
+validate75.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5962,14 +12393,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate206.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate75.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 const _errs4 = errors;
 if(typeof data1.data !== "string"){
-validate206.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate75.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5982,7 +12413,7 @@ if(data1.resid !== undefined){
 let data3 = data1.resid;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate206.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema30.properties.data.properties.resid.type},message:"must be string,integer"}];
+validate75.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema42.properties.data.properties.resid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5994,7 +12425,7 @@ var valid1 = true;
 }
 }
 else {
-validate206.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate75.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6007,31 +12438,32 @@ var valid0 = true;
 }
 }
 else {
-validate206.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate206.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
-const rawJsonSegment = validate207;
+const rawJsonSegment = validate76;
+const schema43 = {"type":"object","properties":{"type":{"const":"json"},"data":{"type":"object","properties":{"data":{"type":"string"},"resid":{"type":["string","integer"]}},"required":["data"]}},"required":["type","data"]};
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate76.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("json" !== data.type){
-validate207.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+validate76.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6047,14 +12479,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate207.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate76.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 const _errs4 = errors;
 if(typeof data1.data !== "string"){
-validate207.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate76.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6067,7 +12499,7 @@ if(data1.resid !== undefined){
 let data3 = data1.resid;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate207.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema31.properties.data.properties.resid.type},message:"must be string,integer"}];
+validate76.errors = [{instancePath:instancePath+"/data/resid",schemaPath:"#/properties/data/properties/resid/type",keyword:"type",params:{type: schema43.properties.data.properties.resid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6079,7 +12511,7 @@ var valid1 = true;
 }
 }
 else {
-validate207.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate76.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6092,32 +12524,32 @@ var valid0 = true;
 }
 }
 else {
-validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate207.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageSender = validate208;
-const schema69 = {"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]};
+const rawMessageSender = validate77;
+const schema44 = {"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]};
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate208.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate77.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.nickname !== undefined){
 const _errs1 = errors;
 if(typeof data.nickname !== "string"){
-validate208.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate77.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6130,7 +12562,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate208.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate77.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6142,26 +12574,26 @@ var valid0 = true;
 }
 }
 else {
-validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate77.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate208.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardMessage = validate209;
-const schema70 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/Message"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
-const wrapper4 = {validate: validate209};
+const rawForwardMessage = validate78;
+const schema45 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/Message"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
+const wrapper4 = {validate: validate78};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
-validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6218,7 +12650,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate209.errors = vErrors;
+validate78.errors = vErrors;
 return false;
 }
 else {
@@ -6239,10 +12671,47 @@ var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
+let data2 = data.sender;
 const _errs7 = errors;
-if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
+if(errors === _errs7){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((data2.nickname === undefined) && (missing1 = "nickname")) || ((data2.user_id === undefined) && (missing1 = "user_id"))){
+validate78.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data2.nickname !== undefined){
+const _errs9 = errors;
+if(typeof data2.nickname !== "string"){
+validate78.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user_id !== undefined){
+let data4 = data2.user_id;
+const _errs11 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate78.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate78.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs7 === errors;
 }
@@ -6251,26 +12720,26 @@ var valid0 = true;
 }
 if(valid0){
 if(data.time !== undefined){
-let data3 = data.time;
-const _errs8 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate209.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let data5 = data.time;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate78.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs8 === errors;
+var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.group_id !== undefined){
-let data4 = data.group_id;
-const _errs10 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate209.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+let data6 = data.group_id;
+const _errs14 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate78.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs10 === errors;
+var valid0 = _errs14 === errors;
 }
 else {
 var valid0 = true;
@@ -6281,26 +12750,26 @@ var valid0 = true;
 }
 }
 else {
-validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate209.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardMessageInput = validate212;
-const schema71 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/MessageInput"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessageInput"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
-const wrapper5 = {validate: validate212};
+const rawForwardMessageInput = validate80;
+const schema46 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/MessageInput"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessageInput"}}]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
+const wrapper5 = {validate: validate80};
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
-validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate80.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6310,8 +12779,8 @@ const _errs1 = errors;
 const _errs2 = errors;
 let valid1 = false;
 const _errs3 = errors;
-if(!(validate89(data0, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate33(data0, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs3 === errors;
@@ -6357,7 +12826,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate212.errors = vErrors;
+validate80.errors = vErrors;
 return false;
 }
 else {
@@ -6378,10 +12847,47 @@ var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
+let data2 = data.sender;
 const _errs7 = errors;
-if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
+if(errors === _errs7){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((data2.nickname === undefined) && (missing1 = "nickname")) || ((data2.user_id === undefined) && (missing1 = "user_id"))){
+validate80.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data2.nickname !== undefined){
+const _errs9 = errors;
+if(typeof data2.nickname !== "string"){
+validate80.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.user_id !== undefined){
+let data4 = data2.user_id;
+const _errs11 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate80.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate80.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs7 === errors;
 }
@@ -6390,26 +12896,26 @@ var valid0 = true;
 }
 if(valid0){
 if(data.time !== undefined){
-let data3 = data.time;
-const _errs8 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate212.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let data5 = data.time;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate80.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs8 === errors;
+var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.group_id !== undefined){
-let data4 = data.group_id;
-const _errs10 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate212.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+let data6 = data.group_id;
+const _errs14 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate80.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs10 === errors;
+var valid0 = _errs14 === errors;
 }
 else {
 var valid0 = true;
@@ -6420,25 +12926,25 @@ var valid0 = true;
 }
 }
 else {
-validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate80.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate212.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate215;
-const schema72 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawForwardSendResult = validate82;
+const schema47 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"}},"required":["message_id","forward_id"]};
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate82.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6446,7 +12952,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate215.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate82.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6458,7 +12964,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate215.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate82.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6470,25 +12976,25 @@ var valid0 = true;
 }
 }
 else {
-validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate215.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 
-const rawAnonymous = validate216;
-const schema73 = {"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]};
+const rawAnonymous = validate83;
+const schema48 = {"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.id === undefined) && (missing0 = "id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.flag === undefined) && (missing0 = "flag"))){
-validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate83.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6496,7 +13002,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate216.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate83.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6508,7 +13014,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs2 = errors;
 if(typeof data.name !== "string"){
-validate216.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6520,7 +13026,7 @@ if(valid0){
 if(data.flag !== undefined){
 const _errs4 = errors;
 if(typeof data.flag !== "string"){
-validate216.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -6533,25 +13039,25 @@ var valid0 = true;
 }
 }
 else {
-validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate83.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate216.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupMessageEvent = validate217;
-const schema74 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
+const rawGroupMessageEvent = validate84;
+const schema49 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.sender === undefined) && (missing0 = "sender"))){
-validate217.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6559,7 +13065,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate217.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate84.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6572,7 +13078,7 @@ if(data.self_id !== undefined){
 let data1 = data.self_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate217.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate84.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6584,7 +13090,7 @@ if(valid0){
 if(data.post_type !== undefined){
 const _errs3 = errors;
 if(typeof data.post_type !== "string"){
-validate217.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate84.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6596,7 +13102,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs5 = errors;
 if("group" !== data.message_type){
-validate217.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate84.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6609,11 +13115,11 @@ if(data.sub_type !== undefined){
 let data4 = data.sub_type;
 const _errs6 = errors;
 if(typeof data4 !== "string"){
-validate217.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate84.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data4 === "normal") || (data4 === "anonymous")) || (data4 === "notice"))){
-validate217.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema74.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate84.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema49.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6626,7 +13132,7 @@ if(data.message_id !== undefined){
 let data5 = data.message_id;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate217.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate84.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6639,7 +13145,7 @@ if(data.message_seq !== undefined){
 let data6 = data.message_seq;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate217.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate84.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6652,7 +13158,7 @@ if(data.group_id !== undefined){
 let data7 = data.group_id;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate217.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate84.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -6665,7 +13171,7 @@ if(data.user_id !== undefined){
 let data8 = data.user_id;
 const _errs12 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate217.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate84.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6681,18 +13187,11 @@ const _errs14 = errors;
 let valid1 = false;
 let passing0 = null;
 const _errs15 = errors;
-if(!(validate216(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs15 === errors;
-if(_valid0){
-valid1 = true;
-passing0 = 0;
-}
-const _errs16 = errors;
-if(data9 !== null){
-const err0 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(errors === _errs15){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing1;
+if((((data9.id === undefined) && (missing1 = "id")) || ((data9.name === undefined) && (missing1 = "name"))) || ((data9.flag === undefined) && (missing1 = "flag"))){
+const err0 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6701,7 +13200,93 @@ vErrors.push(err0);
 }
 errors++;
 }
-var _valid0 = _errs16 === errors;
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs17 = errors;
+if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
+const err1 = {instancePath:instancePath+"/anonymous/id",schemaPath:"#/properties/anonymous/oneOf/0/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data9.name !== undefined){
+const _errs18 = errors;
+if(typeof data9.name !== "string"){
+const err2 = {instancePath:instancePath+"/anonymous/name",schemaPath:"#/properties/anonymous/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data9.flag !== undefined){
+const _errs20 = errors;
+if(typeof data9.flag !== "string"){
+const err3 = {instancePath:instancePath+"/anonymous/flag",schemaPath:"#/properties/anonymous/oneOf/0/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs15 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs22 = errors;
+if(data9 !== null){
+const err5 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs22 === errors;
 if(_valid0 && valid1){
 valid1 = false;
 passing0 = [passing0, 1];
@@ -6713,15 +13298,15 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err1 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err6 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err6];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err6);
 }
 errors++;
-validate217.errors = vErrors;
+validate84.errors = vErrors;
 return false;
 }
 else {
@@ -6742,49 +13327,181 @@ var valid0 = true;
 }
 if(valid0){
 if(data.message !== undefined){
-const _errs18 = errors;
+const _errs24 = errors;
 if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
 vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs18 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.raw_message !== undefined){
-const _errs19 = errors;
+const _errs25 = errors;
 if(typeof data.raw_message !== "string"){
-validate217.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate84.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs19 === errors;
+var valid0 = _errs25 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.font !== undefined){
-let data12 = data.font;
-const _errs21 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate217.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let data15 = data.font;
+const _errs27 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+validate84.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs21 === errors;
+var valid0 = _errs27 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
-const _errs23 = errors;
-if(!(validate22(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
+let data16 = data.sender;
+const _errs29 = errors;
+if(errors === _errs29){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.user_id !== undefined){
+let data17 = data16.user_id;
+const _errs31 = errors;
+if(!(typeof data17 == "bigint" || (typeof data17 == "number" && Number.isInteger(data17)) || (typeof data17 == "string" && /^-?[0-9]+$/.test(data17)))){
+validate84.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
 }
-var valid0 = _errs23 === errors;
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.nickname !== undefined){
+const _errs32 = errors;
+if(typeof data16.nickname !== "string"){
+validate84.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.card !== undefined){
+const _errs34 = errors;
+if(typeof data16.card !== "string"){
+validate84.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.sex !== undefined){
+let data20 = data16.sex;
+const _errs36 = errors;
+if(typeof data20 !== "string"){
+validate84.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data20 === "male") || (data20 === "female")) || (data20 === "unknown"))){
+validate84.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema49.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.age !== undefined){
+let data21 = data16.age;
+const _errs38 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate84.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs38 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.area !== undefined){
+const _errs40 = errors;
+if(typeof data16.area !== "string"){
+validate84.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs40 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.level !== undefined){
+const _errs42 = errors;
+if(typeof data16.level !== "string"){
+validate84.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs42 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.role !== undefined){
+let data24 = data16.role;
+const _errs44 = errors;
+if(typeof data24 !== "string"){
+validate84.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data24 === "owner") || (data24 === "admin")) || (data24 === "member"))){
+validate84.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema49.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs44 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.title !== undefined){
+const _errs46 = errors;
+if(typeof data16.title !== "string"){
+validate84.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs46 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate84.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
 }
 else {
 var valid0 = true;
@@ -6805,25 +13522,25 @@ var valid0 = true;
 }
 }
 else {
-validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate217.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupMessageEventInput = validate221;
-const schema75 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/MessageInput"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
+const rawGroupMessageEventInput = validate86;
+const schema50 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/MessageInput"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
 
-function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.sender === undefined) && (missing0 = "sender"))){
-validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate86.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6831,7 +13548,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate221.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate86.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6844,7 +13561,7 @@ if(data.self_id !== undefined){
 let data1 = data.self_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate221.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate86.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6856,7 +13573,7 @@ if(valid0){
 if(data.post_type !== undefined){
 const _errs3 = errors;
 if(typeof data.post_type !== "string"){
-validate221.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate86.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6868,7 +13585,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs5 = errors;
 if("group" !== data.message_type){
-validate221.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate86.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6881,11 +13598,11 @@ if(data.sub_type !== undefined){
 let data4 = data.sub_type;
 const _errs6 = errors;
 if(typeof data4 !== "string"){
-validate221.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate86.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data4 === "normal") || (data4 === "anonymous")) || (data4 === "notice"))){
-validate221.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema75.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate86.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema50.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6898,7 +13615,7 @@ if(data.message_id !== undefined){
 let data5 = data.message_id;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate221.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate86.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6911,7 +13628,7 @@ if(data.message_seq !== undefined){
 let data6 = data.message_seq;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate221.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate86.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6924,7 +13641,7 @@ if(data.group_id !== undefined){
 let data7 = data.group_id;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate221.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate86.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -6937,7 +13654,7 @@ if(data.user_id !== undefined){
 let data8 = data.user_id;
 const _errs12 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate221.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate86.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6953,18 +13670,11 @@ const _errs14 = errors;
 let valid1 = false;
 let passing0 = null;
 const _errs15 = errors;
-if(!(validate216(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs15 === errors;
-if(_valid0){
-valid1 = true;
-passing0 = 0;
-}
-const _errs16 = errors;
-if(data9 !== null){
-const err0 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(errors === _errs15){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing1;
+if((((data9.id === undefined) && (missing1 = "id")) || ((data9.name === undefined) && (missing1 = "name"))) || ((data9.flag === undefined) && (missing1 = "flag"))){
+const err0 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6973,7 +13683,93 @@ vErrors.push(err0);
 }
 errors++;
 }
-var _valid0 = _errs16 === errors;
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs17 = errors;
+if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
+const err1 = {instancePath:instancePath+"/anonymous/id",schemaPath:"#/properties/anonymous/oneOf/0/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data9.name !== undefined){
+const _errs18 = errors;
+if(typeof data9.name !== "string"){
+const err2 = {instancePath:instancePath+"/anonymous/name",schemaPath:"#/properties/anonymous/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data9.flag !== undefined){
+const _errs20 = errors;
+if(typeof data9.flag !== "string"){
+const err3 = {instancePath:instancePath+"/anonymous/flag",schemaPath:"#/properties/anonymous/oneOf/0/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs15 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs22 = errors;
+if(data9 !== null){
+const err5 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs22 === errors;
 if(_valid0 && valid1){
 valid1 = false;
 passing0 = [passing0, 1];
@@ -6985,15 +13781,15 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err1 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err6 = {instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err6];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err6);
 }
 errors++;
-validate221.errors = vErrors;
+validate86.errors = vErrors;
 return false;
 }
 else {
@@ -7014,49 +13810,181 @@ var valid0 = true;
 }
 if(valid0){
 if(data.message !== undefined){
-const _errs18 = errors;
-if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+const _errs24 = errors;
+if(!(validate33(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs18 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.raw_message !== undefined){
-const _errs19 = errors;
+const _errs25 = errors;
 if(typeof data.raw_message !== "string"){
-validate221.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate86.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs19 === errors;
+var valid0 = _errs25 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.font !== undefined){
-let data12 = data.font;
-const _errs21 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate221.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let data15 = data.font;
+const _errs27 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+validate86.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs21 === errors;
+var valid0 = _errs27 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
-const _errs23 = errors;
-if(!(validate22(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
+let data16 = data.sender;
+const _errs29 = errors;
+if(errors === _errs29){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.user_id !== undefined){
+let data17 = data16.user_id;
+const _errs31 = errors;
+if(!(typeof data17 == "bigint" || (typeof data17 == "number" && Number.isInteger(data17)) || (typeof data17 == "string" && /^-?[0-9]+$/.test(data17)))){
+validate86.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
 }
-var valid0 = _errs23 === errors;
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.nickname !== undefined){
+const _errs32 = errors;
+if(typeof data16.nickname !== "string"){
+validate86.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.card !== undefined){
+const _errs34 = errors;
+if(typeof data16.card !== "string"){
+validate86.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.sex !== undefined){
+let data20 = data16.sex;
+const _errs36 = errors;
+if(typeof data20 !== "string"){
+validate86.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data20 === "male") || (data20 === "female")) || (data20 === "unknown"))){
+validate86.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema50.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.age !== undefined){
+let data21 = data16.age;
+const _errs38 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate86.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs38 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.area !== undefined){
+const _errs40 = errors;
+if(typeof data16.area !== "string"){
+validate86.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs40 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.level !== undefined){
+const _errs42 = errors;
+if(typeof data16.level !== "string"){
+validate86.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs42 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.role !== undefined){
+let data24 = data16.role;
+const _errs44 = errors;
+if(typeof data24 !== "string"){
+validate86.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data24 === "owner") || (data24 === "admin")) || (data24 === "member"))){
+validate86.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema50.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs44 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data16.title !== undefined){
+const _errs46 = errors;
+if(typeof data16.title !== "string"){
+validate86.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs46 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs29 === errors;
 }
 else {
 var valid0 = true;
@@ -7077,31 +14005,32 @@ var valid0 = true;
 }
 }
 else {
-validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate86.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate221.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
-const rawRedbagSegment = validate225;
+const rawRedbagSegment = validate88;
+const schema51 = {"type":"object","properties":{"type":{"const":"redbag"},"data":{"type":"object","properties":{"title":{"type":"string"}},"required":["title"]}},"required":["type","data"]};
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate88.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("redbag" !== data.type){
-validate225.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
+validate88.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7117,20 +14046,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.title === undefined) && (missing1 = "title")){
-validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate88.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.title !== undefined){
 if(typeof data1.title !== "string"){
-validate225.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate88.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate88.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7143,31 +14072,32 @@ var valid0 = true;
 }
 }
 else {
-validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate225.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate226;
+const rawGiftSegment = validate89;
+const schema52 = {"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("gift" !== data.type){
-validate226.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+validate89.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7183,7 +14113,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate89.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -7191,7 +14121,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate226.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate89.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema52.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7204,7 +14134,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate226.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
+validate89.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema52.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7216,7 +14146,7 @@ var valid1 = true;
 }
 }
 else {
-validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate89.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7229,31 +14159,32 @@ var valid0 = true;
 }
 }
 else {
-validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate226.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
-const rawCardimageSegment = validate227;
+const rawCardimageSegment = validate90;
+const schema53 = {"type":"object","properties":{"type":{"const":"cardimage"},"data":{"type":"object","properties":{"file":{"type":"string"},"minwidth":{"type":["string","integer"]},"minheight":{"type":["string","integer"]},"maxwidth":{"type":["string","integer"]},"maxheight":{"type":["string","integer"]},"source":{"type":"string"},"icon":{"type":"string"},"brief":{"type":"string"}},"required":["file"]}},"required":["type","data"]};
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate90.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("cardimage" !== data.type){
-validate227.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
+validate90.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7269,14 +14200,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate90.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate90.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7289,7 +14220,7 @@ if(data1.minwidth !== undefined){
 let data3 = data1.minwidth;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate227.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.minwidth.type},message:"must be string,integer"}];
+validate90.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema53.properties.data.properties.minwidth.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7302,7 +14233,7 @@ if(data1.minheight !== undefined){
 let data4 = data1.minheight;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate227.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema34.properties.data.properties.minheight.type},message:"must be string,integer"}];
+validate90.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema53.properties.data.properties.minheight.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -7315,7 +14246,7 @@ if(data1.maxwidth !== undefined){
 let data5 = data1.maxwidth;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate227.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
+validate90.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema53.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -7328,7 +14259,7 @@ if(data1.maxheight !== undefined){
 let data6 = data1.maxheight;
 const _errs12 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate227.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema34.properties.data.properties.maxheight.type},message:"must be string,integer"}];
+validate90.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema53.properties.data.properties.maxheight.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -7340,7 +14271,7 @@ if(valid1){
 if(data1.source !== undefined){
 const _errs14 = errors;
 if(typeof data1.source !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate90.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -7352,7 +14283,7 @@ if(valid1){
 if(data1.icon !== undefined){
 const _errs16 = errors;
 if(typeof data1.icon !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate90.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -7364,7 +14295,7 @@ if(valid1){
 if(data1.brief !== undefined){
 const _errs18 = errors;
 if(typeof data1.brief !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate90.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -7382,7 +14313,7 @@ var valid1 = true;
 }
 }
 else {
-validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate90.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7395,31 +14326,32 @@ var valid0 = true;
 }
 }
 else {
-validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate227.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
-const rawTtsSegment = validate228;
+const rawTtsSegment = validate91;
+const schema54 = {"type":"object","properties":{"type":{"const":"tts"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate228.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("tts" !== data.type){
-validate228.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
+validate91.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7435,20 +14367,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate91.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate228.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate91.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7461,31 +14393,32 @@ var valid0 = true;
 }
 }
 else {
-validate228.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate228.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate229;
+const rawFileSegment = validate92;
+const schema55 = {"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"path":{"type":"string"},"name":{"type":"string"},"size":{"type":["string","integer"]},"busid":{"type":["string","integer"]}},"required":["path","name"]}},"required":["type","data"]};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate229.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate92.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7501,14 +14434,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.path === undefined) && (missing1 = "path")) || ((data1.name === undefined) && (missing1 = "name"))){
-validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate92.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.path !== undefined){
 const _errs4 = errors;
 if(typeof data1.path !== "string"){
-validate229.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate92.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7520,7 +14453,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs6 = errors;
 if(typeof data1.name !== "string"){
-validate229.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate92.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7533,7 +14466,7 @@ if(data1.size !== undefined){
 let data4 = data1.size;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate229.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema36.properties.data.properties.size.type},message:"must be string,integer"}];
+validate92.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema55.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -7546,7 +14479,7 @@ if(data1.busid !== undefined){
 let data5 = data1.busid;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate229.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema36.properties.data.properties.busid.type},message:"must be string,integer"}];
+validate92.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema55.properties.data.properties.busid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -7560,7 +14493,7 @@ var valid1 = true;
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate92.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7573,31 +14506,31 @@ var valid0 = true;
 }
 }
 else {
-validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate229.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
-const rawGocqNodeCustomData = validate230;
+const rawGocqNodeCustomData = validate93;
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate230.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate230.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7610,7 +14543,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate230.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema28.properties.uin.type},message:"must be string,integer"}];
+validate93.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema11.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7635,7 +14568,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate230.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema28.properties.seq.type},message:"must be string,integer"}];
+validate93.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema11.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7648,7 +14581,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate230.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema28.properties.time.type},message:"must be string,integer"}];
+validate93.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema11.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -7663,31 +14596,31 @@ var valid0 = true;
 }
 }
 else {
-validate230.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate230.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
-const rawGocqNodeCustomDataInput = validate232;
+const rawGocqNodeCustomDataInput = validate95;
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate232.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate95.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7700,7 +14633,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate232.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema41.properties.uin.type},message:"must be string,integer"}];
+validate95.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema16.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7711,8 +14644,8 @@ var valid0 = true;
 if(valid0){
 if(data.content !== undefined){
 const _errs5 = errors;
-if(!(validate89(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate33(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -7725,7 +14658,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate232.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema41.properties.seq.type},message:"must be string,integer"}];
+validate95.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema16.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7738,7 +14671,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate232.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema41.properties.time.type},message:"must be string,integer"}];
+validate95.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema16.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -7753,25 +14686,25 @@ var valid0 = true;
 }
 }
 else {
-validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate232.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate234;
-const schema83 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"group_id":{"qqwireInt64":true}},"required":["user_id","message"]};
+const rawSendPrivateMsgParams = validate97;
+const schema58 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"group_id":{"qqwireInt64":true}},"required":["user_id","message"]};
 
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate234.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate97.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7779,7 +14712,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate234.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate97.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7790,8 +14723,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs2 = errors;
-if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate33(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -7803,7 +14736,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate234.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate97.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7816,7 +14749,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs5 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate234.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate97.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7830,57 +14763,57 @@ var valid0 = true;
 }
 }
 else {
-validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate234.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate236;
-const schema84 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendPrivateMsgResult = validate99;
+const schema59 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate236.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate236.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate99.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate236.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate236.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate237;
-const schema85 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["group_id","message"]};
+const rawSendGroupMsgParams = validate100;
+const schema60 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["group_id","message"]};
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate100.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7888,7 +14821,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate237.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate100.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7899,8 +14832,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs2 = errors;
-if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate33(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -7912,7 +14845,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate237.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate100.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7925,57 +14858,57 @@ var valid0 = true;
 }
 }
 else {
-validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate237.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate239;
-const schema86 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendGroupMsgResult = validate102;
+const schema61 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate239.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate102.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate239.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate240;
-const schema87 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["message"]};
+const rawSendMsgParams = validate103;
+const schema62 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["message"]};
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7983,11 +14916,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate240.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate103.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate240.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema87.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate103.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema62.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8000,7 +14933,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate240.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate103.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8013,7 +14946,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate240.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate103.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8024,8 +14957,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs5 = errors;
-if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate33(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -8037,7 +14970,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs6 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate240.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate103.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8052,128 +14985,128 @@ var valid0 = true;
 }
 }
 else {
-validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate240.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate242;
-const schema88 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendMsgResult = validate105;
+const schema63 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate242.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate242.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate105.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate242.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteMsgParams = validate243;
-const schema89 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawDeleteMsgParams = validate106;
+const schema64 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate106.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate243.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate106.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate243.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgParams = validate244;
-const schema90 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawGetMsgParams = validate107;
+const schema65 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate244.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate107.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate244.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgResult = validate245;
-const schema91 = {"type":"object","properties":{"group":{"type":"boolean"},"group_id":{"qqwireInt64":true},"message_id":{"type":"integer"},"real_id":{"type":"integer"},"message_type":{"type":"string","enum":["private","group"]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"message_id_v2":{"type":"string"},"message_seq":{"qqwireInt64":true}},"required":["group","message_id","real_id","message_type","sender","time","message"]};
+const rawGetMsgResult = validate108;
+const schema66 = {"type":"object","properties":{"group":{"type":"boolean"},"group_id":{"qqwireInt64":true},"message_id":{"type":"integer"},"real_id":{"type":"integer"},"message_type":{"type":"string","enum":["private","group"]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]},"time":{"type":"integer"},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"message_id_v2":{"type":"string"},"message_seq":{"qqwireInt64":true}},"required":["group","message_id","real_id","message_type","sender","time","message"]};
 
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.group === undefined) && (missing0 = "group")) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group !== undefined){
 const _errs1 = errors;
 if(typeof data.group !== "boolean"){
-validate245.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate108.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8186,7 +15119,7 @@ if(data.group_id !== undefined){
 let data1 = data.group_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate245.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate108.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8199,7 +15132,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate245.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate108.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8212,7 +15145,7 @@ if(data.real_id !== undefined){
 let data3 = data.real_id;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate245.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate108.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8225,11 +15158,11 @@ if(data.message_type !== undefined){
 let data4 = data.message_type;
 const _errs8 = errors;
 if(typeof data4 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate108.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data4 === "private") || (data4 === "group"))){
-validate245.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema91.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate108.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema66.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -8239,10 +15172,47 @@ var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
+let data5 = data.sender;
 const _errs10 = errors;
-if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
+if(errors === _errs10){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((data5.nickname === undefined) && (missing1 = "nickname")) || ((data5.user_id === undefined) && (missing1 = "user_id"))){
+validate108.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data5.nickname !== undefined){
+const _errs12 = errors;
+if(typeof data5.nickname !== "string"){
+validate108.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data5.user_id !== undefined){
+let data7 = data5.user_id;
+const _errs14 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate108.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate108.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs10 === errors;
 }
@@ -8251,59 +15221,34 @@ var valid0 = true;
 }
 if(valid0){
 if(data.time !== undefined){
-let data6 = data.time;
-const _errs11 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate245.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let data8 = data.time;
+const _errs15 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate108.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs11 === errors;
+var valid0 = _errs15 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.message !== undefined){
-const _errs13 = errors;
+const _errs17 = errors;
 if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
 vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs13 === errors;
+var valid0 = _errs17 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.raw_message !== undefined){
-const _errs14 = errors;
-if(typeof data.raw_message !== "string"){
-validate245.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_id_v2 !== undefined){
-const _errs16 = errors;
-if(typeof data.message_id_v2 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/message_id_v2",schemaPath:"#/properties/message_id_v2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-let data10 = data.message_seq;
 const _errs18 = errors;
-if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate245.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.raw_message !== "string"){
+validate108.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -8311,6 +15256,31 @@ var valid0 = _errs18 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.message_id_v2 !== undefined){
+const _errs20 = errors;
+if(typeof data.message_id_v2 !== "string"){
+validate108.errors = [{instancePath:instancePath+"/message_id_v2",schemaPath:"#/properties/message_id_v2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data12 = data.message_seq;
+const _errs22 = errors;
+if(!(typeof data12 == "bigint" || (typeof data12 == "number" && Number.isInteger(data12)) || (typeof data12 == "string" && /^-?[0-9]+$/.test(data12)))){
+validate108.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -8324,18 +15294,18 @@ var valid0 = true;
 }
 }
 else {
-validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate245.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgParams = validate248;
-const schema92 = {"type":"object","properties":{"message_id":{"type":"string"},"id":{"type":"string"}}};
+const rawGetForwardMsgParams = validate110;
+const schema67 = {"type":"object","properties":{"message_id":{"type":"string"},"id":{"type":"string"}}};
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -8343,7 +15313,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.message_id !== undefined){
 const _errs1 = errors;
 if(typeof data.message_id !== "string"){
-validate248.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate110.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8355,7 +15325,7 @@ if(valid0){
 if(data.id !== undefined){
 const _errs3 = errors;
 if(typeof data.id !== "string"){
-validate248.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate110.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8366,25 +15336,25 @@ var valid0 = true;
 }
 }
 else {
-validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate110.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate248.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgResult = validate249;
-const schema93 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}},"required":["messages"]};
+const rawGetForwardMsgResult = validate111;
+const schema68 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}},"required":["messages"]};
 
-function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate249.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8397,8 +15367,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate209(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate78(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -8408,7 +15378,7 @@ break;
 }
 }
 else {
-validate249.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate111.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8416,57 +15386,57 @@ return false;
 }
 }
 else {
-validate249.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate249.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkMsgAsReadParams = validate251;
-const schema94 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawMarkMsgAsReadParams = validate113;
+const schema69 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate251.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate251.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate113.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate251.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate251.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate252;
-const schema95 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+const rawSendGroupForwardMsgParams = validate114;
+const schema70 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8474,7 +15444,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate252.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate114.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8492,8 +15462,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate35(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -8503,7 +15473,7 @@ break;
 }
 }
 else {
-validate252.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate114.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8516,25 +15486,25 @@ var valid0 = true;
 }
 }
 else {
-validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate252.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate254;
-const schema96 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+const rawSendPrivateForwardMsgParams = validate116;
+const schema71 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8542,7 +15512,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate254.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate116.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8560,8 +15530,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate35(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -8571,7 +15541,7 @@ break;
 }
 }
 else {
-validate254.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate116.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8584,25 +15554,25 @@ var valid0 = true;
 }
 }
 else {
-validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate254.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendForwardMsgParams = validate256;
-const schema97 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+const rawSendForwardMsgParams = validate118;
+const schema72 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
 
-function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8610,11 +15580,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate118.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema97.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate118.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema72.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8627,7 +15597,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate256.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate118.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8640,7 +15610,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate256.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate118.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8658,8 +15628,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs7 = errors;
-if(!(validate91(data3[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate35(data3[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs7 === errors;
@@ -8669,7 +15639,7 @@ break;
 }
 }
 else {
-validate256.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate118.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8684,25 +15654,25 @@ var valid0 = true;
 }
 }
 else {
-validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate256.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate258;
-const schema98 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate120;
+const schema73 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate120.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8710,7 +15680,7 @@ if(data.message_seq !== undefined){
 let data0 = data.message_seq;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate258.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate120.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8723,7 +15693,7 @@ if(data.group_id !== undefined){
 let data1 = data.group_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate258.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate120.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8735,25 +15705,25 @@ var valid0 = true;
 }
 }
 else {
-validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate120.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate258.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate259;
-const schema99 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupMessageEvent"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate121;
+const schema74 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]}}},"required":["messages"]};
 
-function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate121.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8765,10 +15735,480 @@ if(Array.isArray(data0)){
 var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
 const _errs3 = errors;
-if(!(validate217(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.group_id === undefined) && (missing1 = "group_id"))) || ((data1.user_id === undefined) && (missing1 = "user_id"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.sender === undefined) && (missing1 = "sender"))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.time !== undefined){
+let data2 = data1.time;
+const _errs5 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.self_id !== undefined){
+let data3 = data1.self_id;
+const _errs6 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/self_id",schemaPath:"#/properties/messages/items/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.post_type !== undefined){
+const _errs7 = errors;
+if(typeof data1.post_type !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/post_type",schemaPath:"#/properties/messages/items/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_type !== undefined){
+const _errs9 = errors;
+if("group" !== data1.message_type){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sub_type !== undefined){
+let data6 = data1.sub_type;
+const _errs10 = errors;
+if(typeof data6 !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sub_type",schemaPath:"#/properties/messages/items/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "normal") || (data6 === "anonymous")) || (data6 === "notice"))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sub_type",schemaPath:"#/properties/messages/items/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema74.properties.messages.items.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id !== undefined){
+let data7 = data1.message_id;
+const _errs12 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_seq !== undefined){
+let data8 = data1.message_seq;
+const _errs14 = errors;
+if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+let data9 = data1.group_id;
+const _errs15 = errors;
+if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.user_id !== undefined){
+let data10 = data1.user_id;
+const _errs16 = errors;
+if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/user_id",schemaPath:"#/properties/messages/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.anonymous !== undefined){
+let data11 = data1.anonymous;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid3 = false;
+let passing0 = null;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing2;
+if((((data11.id === undefined) && (missing2 = "id")) || ((data11.name === undefined) && (missing2 = "name"))) || ((data11.flag === undefined) && (missing2 = "flag"))){
+const err0 = {instancePath:instancePath+"/messages/" + i0+"/anonymous",schemaPath:"#/properties/messages/items/properties/anonymous/oneOf/0/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data11.id !== undefined){
+let data12 = data11.id;
+const _errs21 = errors;
+if(!(typeof data12 == "bigint" || (typeof data12 == "number" && Number.isInteger(data12)) || (typeof data12 == "string" && /^-?[0-9]+$/.test(data12)))){
+const err1 = {instancePath:instancePath+"/messages/" + i0+"/anonymous/id",schemaPath:"#/properties/messages/items/properties/anonymous/oneOf/0/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid4 = _errs21 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data11.name !== undefined){
+const _errs22 = errors;
+if(typeof data11.name !== "string"){
+const err2 = {instancePath:instancePath+"/messages/" + i0+"/anonymous/name",schemaPath:"#/properties/messages/items/properties/anonymous/oneOf/0/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data11.flag !== undefined){
+const _errs24 = errors;
+if(typeof data11.flag !== "string"){
+const err3 = {instancePath:instancePath+"/messages/" + i0+"/anonymous/flag",schemaPath:"#/properties/messages/items/properties/anonymous/oneOf/0/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/messages/" + i0+"/anonymous",schemaPath:"#/properties/messages/items/properties/anonymous/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs19 === errors;
+if(_valid0){
+valid3 = true;
+passing0 = 0;
+}
+const _errs26 = errors;
+if(data11 !== null){
+const err5 = {instancePath:instancePath+"/messages/" + i0+"/anonymous",schemaPath:"#/properties/messages/items/properties/anonymous/oneOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs26 === errors;
+if(_valid0 && valid3){
+valid3 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid3 = true;
+passing0 = 1;
+}
+}
+if(!valid3){
+const err6 = {instancePath:instancePath+"/messages/" + i0+"/anonymous",schemaPath:"#/properties/messages/items/properties/anonymous/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate121.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message !== undefined){
+const _errs28 = errors;
+if(!(validate23(data1.message, {instancePath:instancePath+"/messages/" + i0+"/message",parentData:data1,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.raw_message !== undefined){
+const _errs29 = errors;
+if(typeof data1.raw_message !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/raw_message",schemaPath:"#/properties/messages/items/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs29 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.font !== undefined){
+let data17 = data1.font;
+const _errs31 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/font",schemaPath:"#/properties/messages/items/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs31 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sender !== undefined){
+let data18 = data1.sender;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.user_id !== undefined){
+let data19 = data18.user_id;
+const _errs35 = errors;
+if(!(typeof data19 == "bigint" || (typeof data19 == "number" && Number.isInteger(data19)) || (typeof data19 == "string" && /^-?[0-9]+$/.test(data19)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid5 = _errs35 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.nickname !== undefined){
+const _errs36 = errors;
+if(typeof data18.nickname !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs36 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.card !== undefined){
+const _errs38 = errors;
+if(typeof data18.card !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs38 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.sex !== undefined){
+let data22 = data18.sex;
+const _errs40 = errors;
+if(typeof data22 !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data22 === "male") || (data22 === "female")) || (data22 === "unknown"))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema74.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid5 = _errs40 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.age !== undefined){
+let data23 = data18.age;
+const _errs42 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs42 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.area !== undefined){
+const _errs44 = errors;
+if(typeof data18.area !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs44 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.level !== undefined){
+const _errs46 = errors;
+if(typeof data18.level !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs46 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.role !== undefined){
+let data26 = data18.role;
+const _errs48 = errors;
+if(typeof data26 !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data26 === "owner") || (data26 === "admin")) || (data26 === "member"))){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema74.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid5 = _errs48 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data18.title !== undefined){
+const _errs50 = errors;
+if(typeof data18.title !== "string"){
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs50 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs33 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate121.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid1 = _errs3 === errors;
 if(!valid1){
@@ -8777,7 +16217,7 @@ break;
 }
 }
 else {
-validate259.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate121.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8785,11 +16225,11 @@ return false;
 }
 }
 else {
-validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate259.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 

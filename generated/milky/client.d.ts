@@ -69,6 +69,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Divergence: From the pre-1.0 draft (seed; SaltifyDev/milky @05a15a03 MessageApi.kt). Milky 1.0+ replaced it with get_history_messages {message_scene: friend, peer_id, start_message_seq?, limit}; 1.x servers answer HTTP 404. `messages` is typed with the 1.2 IncomingMessage (the draft's IncomingMessage had a different shape, e.g. an `at` segment instead of `mention`).
    * Removed in 1.0.
    * @since draft
+   * @deprecated
    */
   getHistoryPrivateMessage(params: T.GetHistoryPrivateMessageParams<I64>, options?: CallOptions): Promise<T.GetHistoryPrivateMessageResult<I64>>;
 
@@ -79,6 +80,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Divergence: From the pre-1.0 draft (seed; SaltifyDev/milky @05a15a03 MessageApi.kt). Milky 1.0+ replaced it with get_history_messages {message_scene: group, peer_id, start_message_seq?, limit}; 1.x servers answer HTTP 404. `messages` is typed with the 1.2 IncomingMessage (the draft's IncomingMessage had a different shape, e.g. an `at` segment instead of `mention`).
    * Removed in 1.0.
    * @since draft
+   * @deprecated
    */
   getHistoryGroupMessage(params: T.GetHistoryGroupMessageParams<I64>, options?: CallOptions): Promise<T.GetHistoryGroupMessageResult<I64>>;
 

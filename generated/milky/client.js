@@ -62,6 +62,7 @@ export const protocol = {
     }
   },
   actions: {
+    __proto__: null,
     "send_private_message": { params: v.SendPrivateMessageParams, result: v.SendPrivateMessageResult, paramsPlan: {"k":"obj","p":{"message":{"k":"arr","i":{"k":"ref","n":"OutgoingSegment"}}}}, resultPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"time":{"k":"i64"},"client_seq":{"k":"i64"}}} },
     "send_group_message": { params: v.SendGroupMessageParams, result: v.SendGroupMessageResult, paramsPlan: {"k":"obj","p":{"message":{"k":"arr","i":{"k":"ref","n":"OutgoingSegment"}}}}, resultPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"time":{"k":"i64"}}} },
     "recall_private_message": { params: v.RecallPrivateMessageParams, noResult: true, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"client_seq":{"k":"i64"}}} },

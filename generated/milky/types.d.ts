@@ -1639,6 +1639,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Divergence: From the pre-1.0 draft (seed; SaltifyDev/milky @05a15a03 MessageApi.kt). Milky 1.0+ replaced it with get_history_messages {message_scene: friend, peer_id, start_message_seq?, limit}; 1.x servers answer HTTP 404. `messages` is typed with the 1.2 IncomingMessage (the draft's IncomingMessage had a different shape, e.g. an `at` segment instead of `mention`).
    * Removed in 1.0.
    * @since draft
+   * @deprecated
    */
   get_history_private_message: { params: GetHistoryPrivateMessageParams<I64>; result: GetHistoryPrivateMessageResult<I64> };
   /**
@@ -1648,6 +1649,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Divergence: From the pre-1.0 draft (seed; SaltifyDev/milky @05a15a03 MessageApi.kt). Milky 1.0+ replaced it with get_history_messages {message_scene: group, peer_id, start_message_seq?, limit}; 1.x servers answer HTTP 404. `messages` is typed with the 1.2 IncomingMessage (the draft's IncomingMessage had a different shape, e.g. an `at` segment instead of `mention`).
    * Removed in 1.0.
    * @since draft
+   * @deprecated
    */
   get_history_group_message: { params: GetHistoryGroupMessageParams<I64>; result: GetHistoryGroupMessageResult<I64> };
   /**

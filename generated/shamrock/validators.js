@@ -174,8 +174,39 @@ return errors === 0;
 
 const rawMessage = validate23;
 const schema8 = {"oneOf":[{"type":"string"},{"$ref":"#/$defs/Segment"},{"type":"array","items":{"$ref":"#/$defs/Segment"}}]};
-const schema9 = {"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/TextSegment"},{"$ref":"#/$defs/FaceSegment"},{"$ref":"#/$defs/BubbleFaceSegment"},{"$ref":"#/$defs/ImageSegment"},{"$ref":"#/$defs/RecordSegment"},{"$ref":"#/$defs/VideoSegment"},{"$ref":"#/$defs/AtSegment"},{"$ref":"#/$defs/RpsSegment"},{"$ref":"#/$defs/DiceSegment"},{"$ref":"#/$defs/NewRpsSegment"},{"$ref":"#/$defs/NewDiceSegment"},{"$ref":"#/$defs/BasketballSegment"},{"$ref":"#/$defs/PokeSegment"},{"$ref":"#/$defs/TouchSegment"},{"$ref":"#/$defs/AnonymousSegment"},{"$ref":"#/$defs/ShareSegment"},{"$ref":"#/$defs/ContactSegment"},{"$ref":"#/$defs/LocationSegment"},{"$ref":"#/$defs/MusicSegment"},{"$ref":"#/$defs/WeatherSegment"},{"$ref":"#/$defs/ReplySegment"},{"$ref":"#/$defs/ForwardSegment"},{"$ref":"#/$defs/NodeSegment"},{"$ref":"#/$defs/JsonSegment"},{"$ref":"#/$defs/GiftSegment"},{"$ref":"#/$defs/MarkdownSegment"},{"$ref":"#/$defs/ButtonSegment"},{"$ref":"#/$defs/InlineKeyboardSegment"},{"$ref":"#/$defs/MfaceSegment"},{"$ref":"#/$defs/FileSegment"},{"$ref":"#/$defs/UnknownSegment"}]};
-const schema10 = {"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
+const schema9 = {"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"big":{"type":["string","integer","boolean"]},"result":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"bubble_face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"count":{"type":["string","integer"]}},"required":["id","count"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"file":{"type":"string"},"type":{"type":["string","null"],"enum":["show","flash","original",null]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"subType":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"file":{"type":"string"},"magic":{"type":["string","integer","boolean"]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"at"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"rps"},"data":{"type":["object","null"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"dice"},"data":{"type":["object","null"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"new_rps"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"new_dice"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"basketball"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"poke"},"data":{"type":"object","properties":{"type":{"type":["string","integer"]},"id":{"type":["string","integer"]},"name":{"type":"string"},"strength":{"type":["string","integer"]}},"required":["type","id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"touch"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"anonymous"},"data":{"type":["object","null"],"properties":{"ignore":{"type":["string","integer","boolean"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"share"},"data":{"type":"object","properties":{"url":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"file":{"type":"string"}},"required":["url","title"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"contact"},"data":{"type":"object","properties":{"type":{"type":"string","enum":["qq","group","private"]},"id":{"type":["string","integer"]},"kind":{"type":"string"}},"required":["type","id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"location"},"data":{"type":"object","properties":{"lat":{"type":["string","number"]},"lon":{"type":["string","number"]},"title":{"type":"string"},"content":{"type":"string"}},"required":["lat","lon"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"music"},"data":{"oneOf":[{"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]},{"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"singer":{"type":"string"}},"required":["type","url","audio","title"]}],"type":"object"}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"weather"},"data":{"type":"object","properties":{"city":{"type":"string"},"code":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"text":{"type":"string"},"qq":{"type":["string","integer"]},"time":{"type":["string","integer"]},"seq":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["id"]}},"required":["type","data"]},{"$ref":"#/$defs/NodeSegment"},{"type":"object","properties":{"type":{"const":"json"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"markdown"},"data":{"type":"object","properties":{"content":{"type":"string"}},"required":["content"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"button"},"data":{"type":"object","properties":{"data":{"type":"string"},"rows":{"type":"array","items":{"type":"object"}},"appid":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"inline_keyboard"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"mface"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"name":{"type":"string"},"size":{"type":["string","integer"]},"expire":{"type":["string","integer"]},"id":{"type":"string"},"url":{"type":"string"},"biz":{"type":["string","integer"]},"sub":{"type":"string"}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]}]};
+const schema10 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]},{"$ref":"#/$defs/NodeContentData"}]}},"required":["type","data"]};
+const schema11 = {"type":"object","properties":{"content":{"$ref":"#/$defs/Message"}},"required":["content"]};
+const wrapper0 = {validate: validate23};
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(!(wrapper0.validate(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -190,8 +221,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("text" !== data.type){
-validate25.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+if("node" !== data.type){
+validate25.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -203,1832 +234,14 @@ if(valid0){
 if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.text === undefined) && (missing1 = "text")){
-validate25.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.text !== undefined){
-if(typeof data1.text !== "string"){
-validate25.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate25.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate25.errors = vErrors;
-return errors === 0;
-}
-
-const schema11 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"big":{"$ref":"#/$defs/CqBool"},"result":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
-const schema12 = {"type":["string","integer","boolean"]};
-
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(((typeof data !== "string") && (!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data))))) && (typeof data !== "boolean")){
-validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema12.type},message:"must be string,integer,boolean"}];
-return false;
-}
-validate27.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("face" !== data.type){
-validate26.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate26.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate26.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema11.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.big !== undefined){
-const _errs6 = errors;
-if(!(validate27(data1.big, {instancePath:instancePath+"/data/big",parentData:data1,parentDataProperty:"big",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.result !== undefined){
-let data4 = data1.result;
-const _errs7 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate26.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/properties/data/properties/result/type",keyword:"type",params:{type: schema11.properties.data.properties.result.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-else {
-validate26.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate26.errors = vErrors;
-return errors === 0;
-}
-
-const schema13 = {"type":"object","properties":{"type":{"const":"bubble_face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"count":{"type":["string","integer"]}},"required":["id","count"]}},"required":["type","data"]};
-
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate29.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("bubble_face" !== data.type){
-validate29.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
-validate29.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate29.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.count !== undefined){
-let data3 = data1.count;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate29.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate29.errors = vErrors;
-return errors === 0;
-}
-
-const schema14 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"file":{"type":"string"},"type":{"type":["string","null"],"enum":["show","flash","original",null]},"url":{"type":"string"},"cache":{"$ref":"#/$defs/CqBool"},"proxy":{"$ref":"#/$defs/CqBool"},"timeout":{"type":["string","integer"]},"subType":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]};
-
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate30.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("image" !== data.type){
-validate30.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.file === undefined) && (missing1 = "file")){
-validate30.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.file !== undefined){
-const _errs4 = errors;
-if(typeof data1.file !== "string"){
-validate30.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.type !== undefined){
-let data3 = data1.type;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-validate30.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema14.properties.data.properties.type.type},message:"must be string,null"}];
-return false;
-}
-if(!((((data3 === "show") || (data3 === "flash")) || (data3 === "original")) || (data3 === null))){
-validate30.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs8 = errors;
-if(typeof data1.url !== "string"){
-validate30.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.cache !== undefined){
-const _errs10 = errors;
-if(!(validate27(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.proxy !== undefined){
-const _errs11 = errors;
-if(!(validate27(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data7 = data1.timeout;
-const _errs12 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate30.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.properties.data.properties.timeout.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.subType !== undefined){
-let data8 = data1.subType;
-const _errs14 = errors;
-if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate30.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema14.properties.data.properties.subType.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate30.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate30.errors = vErrors;
-return errors === 0;
-}
-
-const schema15 = {"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"file":{"type":"string"},"magic":{"$ref":"#/$defs/CqBool"},"url":{"type":"string"},"cache":{"$ref":"#/$defs/CqBool"},"proxy":{"$ref":"#/$defs/CqBool"},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]};
-
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("record" !== data.type){
-validate33.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.file === undefined) && (missing1 = "file")){
-validate33.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.file !== undefined){
-const _errs4 = errors;
-if(typeof data1.file !== "string"){
-validate33.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.magic !== undefined){
-const _errs6 = errors;
-if(!(validate27(data1.magic, {instancePath:instancePath+"/data/magic",parentData:data1,parentDataProperty:"magic",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs7 = errors;
-if(typeof data1.url !== "string"){
-validate33.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.cache !== undefined){
-const _errs9 = errors;
-if(!(validate27(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.proxy !== undefined){
-const _errs10 = errors;
-if(!(validate27(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data7 = data1.timeout;
-const _errs11 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate33.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema15.properties.data.properties.timeout.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate33.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate33.errors = vErrors;
-return errors === 0;
-}
-
-const schema16 = {"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"cache":{"$ref":"#/$defs/CqBool"},"proxy":{"$ref":"#/$defs/CqBool"},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]};
-
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("video" !== data.type){
-validate37.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.file === undefined) && (missing1 = "file")){
-validate37.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.file !== undefined){
-const _errs4 = errors;
-if(typeof data1.file !== "string"){
-validate37.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs6 = errors;
-if(typeof data1.url !== "string"){
-validate37.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.cache !== undefined){
-const _errs8 = errors;
-if(!(validate27(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.proxy !== undefined){
-const _errs9 = errors;
-if(!(validate27(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data6 = data1.timeout;
-const _errs10 = errors;
-if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate37.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema16.properties.data.properties.timeout.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate37.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate37.errors = vErrors;
-return errors === 0;
-}
-
-const schema17 = {"type":"object","properties":{"type":{"const":"at"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]};
-
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("at" !== data.type){
-validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.qq === undefined) && (missing1 = "qq")){
-validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.qq !== undefined){
-let data2 = data1.qq;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate40.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema17.properties.data.properties.qq.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate40.errors = vErrors;
-return errors === 0;
-}
-
-const schema18 = {"type":"object","properties":{"type":{"const":"rps"},"data":{"type":["object","null"],"properties":{}}},"required":["type","data"]};
-
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("rps" !== data.type){
-validate41.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate41.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema18.properties.data.type},message:"must be object,null"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate41.errors = vErrors;
-return errors === 0;
-}
-
-const schema19 = {"type":"object","properties":{"type":{"const":"dice"},"data":{"type":["object","null"],"properties":{}}},"required":["type","data"]};
-
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("dice" !== data.type){
-validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema19.properties.data.type},message:"must be object,null"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate42.errors = vErrors;
-return errors === 0;
-}
-
-const schema20 = {"type":"object","properties":{"type":{"const":"new_rps"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
-
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("new_rps" !== data.type){
-validate43.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate43.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate43.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate43.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate43.errors = vErrors;
-return errors === 0;
-}
-
-const schema21 = {"type":"object","properties":{"type":{"const":"new_dice"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
-
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("new_dice" !== data.type){
-validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate44.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate44.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate44.errors = vErrors;
-return errors === 0;
-}
-
-const schema22 = {"type":"object","properties":{"type":{"const":"basketball"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
-
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("basketball" !== data.type){
-validate45.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate45.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate45.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate45.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate45.errors = vErrors;
-return errors === 0;
-}
-
-const schema23 = {"type":"object","properties":{"type":{"const":"poke"},"data":{"type":"object","properties":{"type":{"type":["string","integer"]},"id":{"type":["string","integer"]},"name":{"type":"string"},"strength":{"type":["string","integer"]}},"required":["type","id"]}},"required":["type","data"]};
-
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate46.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("poke" !== data.type){
-validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.type === undefined) && (missing1 = "type")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.type !== undefined){
-let data2 = data1.type;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate46.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema23.properties.data.properties.type.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-let data3 = data1.id;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate46.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema23.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.name !== undefined){
-const _errs8 = errors;
-if(typeof data1.name !== "string"){
-validate46.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.strength !== undefined){
-let data5 = data1.strength;
-const _errs10 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate46.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/properties/data/properties/strength/type",keyword:"type",params:{type: schema23.properties.data.properties.strength.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate46.errors = vErrors;
-return errors === 0;
-}
-
-const schema24 = {"type":"object","properties":{"type":{"const":"touch"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
-
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("touch" !== data.type){
-validate47.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate47.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate47.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate47.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate47.errors = vErrors;
-return errors === 0;
-}
-
-const schema25 = {"type":"object","properties":{"type":{"const":"anonymous"},"data":{"type":["object","null"],"properties":{"ignore":{"$ref":"#/$defs/CqBool"}}}},"required":["type","data"]};
-
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("anonymous" !== data.type){
-validate48.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate48.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema25.properties.data.type},message:"must be object,null"}];
-return false;
-}
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.ignore !== undefined){
-if(!(validate27(data1.ignore, {instancePath:instancePath+"/data/ignore",parentData:data1,parentDataProperty:"ignore",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate48.errors = vErrors;
-return errors === 0;
-}
-
-const schema26 = {"type":"object","properties":{"type":{"const":"share"},"data":{"type":"object","properties":{"url":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"file":{"type":"string"}},"required":["url","title"]}},"required":["type","data"]};
-
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("share" !== data.type){
-validate50.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.url === undefined) && (missing1 = "url")) || ((data1.title === undefined) && (missing1 = "title"))){
-validate50.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.url !== undefined){
-const _errs4 = errors;
-if(typeof data1.url !== "string"){
-validate50.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.title !== undefined){
-const _errs6 = errors;
-if(typeof data1.title !== "string"){
-validate50.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.content !== undefined){
-const _errs8 = errors;
-if(typeof data1.content !== "string"){
-validate50.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.image !== undefined){
-const _errs10 = errors;
-if(typeof data1.image !== "string"){
-validate50.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.file !== undefined){
-const _errs12 = errors;
-if(typeof data1.file !== "string"){
-validate50.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate50.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate50.errors = vErrors;
-return errors === 0;
-}
-
-const schema27 = {"type":"object","properties":{"type":{"const":"contact"},"data":{"type":"object","properties":{"type":{"type":"string","enum":["qq","group","private"]},"id":{"type":["string","integer"]},"kind":{"type":"string"}},"required":["type","id"]}},"required":["type","data"]};
-
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("contact" !== data.type){
-validate51.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.type === undefined) && (missing1 = "type")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate51.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.type !== undefined){
-let data2 = data1.type;
-const _errs4 = errors;
-if(typeof data2 !== "string"){
-validate51.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data2 === "qq") || (data2 === "group")) || (data2 === "private"))){
-validate51.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema27.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-let data3 = data1.id;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate51.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema27.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.kind !== undefined){
-const _errs8 = errors;
-if(typeof data1.kind !== "string"){
-validate51.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-else {
-validate51.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate51.errors = vErrors;
-return errors === 0;
-}
-
-const schema28 = {"type":"object","properties":{"type":{"const":"location"},"data":{"type":"object","properties":{"lat":{"type":["string","number"]},"lon":{"type":["string","number"]},"title":{"type":"string"},"content":{"type":"string"}},"required":["lat","lon"]}},"required":["type","data"]};
-
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("location" !== data.type){
-validate52.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.lat === undefined) && (missing1 = "lat")) || ((data1.lon === undefined) && (missing1 = "lon"))){
-validate52.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.lat !== undefined){
-let data2 = data1.lat;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!((typeof data2 == "number") && (isFinite(data2))))){
-validate52.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/properties/data/properties/lat/type",keyword:"type",params:{type: schema28.properties.data.properties.lat.type},message:"must be string,number"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.lon !== undefined){
-let data3 = data1.lon;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!((typeof data3 == "number") && (isFinite(data3))))){
-validate52.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/properties/data/properties/lon/type",keyword:"type",params:{type: schema28.properties.data.properties.lon.type},message:"must be string,number"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.title !== undefined){
-const _errs8 = errors;
-if(typeof data1.title !== "string"){
-validate52.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.content !== undefined){
-const _errs10 = errors;
-if(typeof data1.content !== "string"){
-validate52.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate52.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate52.errors = vErrors;
-return errors === 0;
-}
-
-const schema29 = {"type":"object","properties":{"type":{"const":"music"},"data":{"type":"object","oneOf":[{"$ref":"#/$defs/MusicPlatformData"},{"$ref":"#/$defs/MusicCustomData"}]}},"required":["type","data"]};
-const schema30 = {"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]};
-
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.id === undefined) && (missing0 = "id"))){
-validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data0 = data.type;
-const _errs1 = errors;
-if(typeof data0 !== "string"){
-validate54.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data0 === "qq") || (data0 === "163"))){
-validate54.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema30.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.id !== undefined){
-let data1 = data.id;
 const _errs3 = errors;
-if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate54.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema30.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate54.errors = vErrors;
-return errors === 0;
-}
-
-const schema31 = {"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"singer":{"type":"string"}},"required":["type","url","audio","title"]};
-
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((data.type === undefined) && (missing0 = "type")) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audio === undefined) && (missing0 = "audio"))) || ((data.title === undefined) && (missing0 = "title"))){
-validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("custom" !== data.type){
-validate56.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.url !== undefined){
-const _errs2 = errors;
-if(typeof data.url !== "string"){
-validate56.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.audio !== undefined){
-const _errs4 = errors;
-if(typeof data.audio !== "string"){
-validate56.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.title !== undefined){
-const _errs6 = errors;
-if(typeof data.title !== "string"){
-validate56.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.content !== undefined){
-const _errs8 = errors;
-if(typeof data.content !== "string"){
-validate56.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image !== undefined){
-const _errs10 = errors;
-if(typeof data.image !== "string"){
-validate56.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.singer !== undefined){
-const _errs12 = errors;
-if(typeof data.singer !== "string"){
-validate56.errors = [{instancePath:instancePath+"/singer",schemaPath:"#/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate56.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("music" !== data.type){
-validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-const _errs4 = errors;
 let valid1 = false;
-let passing0 = null;
-const _errs5 = errors;
-if(!(validate54(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-if(_valid0){
-valid1 = true;
-passing0 = 0;
-}
-const _errs6 = errors;
-if(!(validate56(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs6 === errors;
-if(_valid0 && valid1){
-valid1 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid1 = true;
-passing0 = 1;
-}
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const _errs4 = errors;
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2036,470 +249,55 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate53.errors = vErrors;
-return false;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate53.errors = vErrors;
-return errors === 0;
-}
-
-const schema32 = {"type":"object","properties":{"type":{"const":"weather"},"data":{"type":"object","properties":{"city":{"type":"string"},"code":{"type":["string","integer"]}}}},"required":["type","data"]};
-
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("weather" !== data.type){
-validate58.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.city !== undefined){
-const _errs4 = errors;
-if(typeof data1.city !== "string"){
-validate58.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.code !== undefined){
-let data3 = data1.code;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate58.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-else {
-validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate58.errors = vErrors;
-return errors === 0;
-}
-
-const schema33 = {"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"text":{"type":"string"},"qq":{"type":["string","integer"]},"time":{"type":["string","integer"]},"seq":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
-
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate59.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("reply" !== data.type){
-validate59.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate59.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
-const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate59.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.text !== undefined){
-const _errs6 = errors;
-if(typeof data1.text !== "string"){
-validate59.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
+const err1 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/anyOf/0/properties/id/type",keyword:"type",params:{type: schema10.properties.data.anyOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err1];
 }
 else {
-var valid1 = true;
+vErrors.push(err1);
 }
-if(valid1){
-if(data1.qq !== undefined){
-let data4 = data1.qq;
-const _errs8 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate59.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.time !== undefined){
-let data5 = data1.time;
-const _errs10 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate59.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema33.properties.data.properties.time.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.seq !== undefined){
-let data6 = data1.seq;
-const _errs12 = errors;
-if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate59.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema33.properties.data.properties.seq.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
+errors++;
 }
 }
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
 }
 else {
-var valid0 = true;
+vErrors.push(err2);
 }
+errors++;
 }
-}
-}
-else {
-validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate59.errors = vErrors;
-return errors === 0;
-}
-
-const schema34 = {"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["id"]}},"required":["type","data"]};
-
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("forward" !== data.type){
-validate60.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate60.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-const _errs4 = errors;
-if(typeof data1.id !== "string"){
-validate60.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.filename !== undefined){
-const _errs6 = errors;
-if(typeof data1.filename !== "string"){
-validate60.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.summary !== undefined){
-const _errs8 = errors;
-if(typeof data1.summary !== "string"){
-validate60.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.desc !== undefined){
-const _errs10 = errors;
-if(typeof data1.desc !== "string"){
-validate60.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate60.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate60.errors = vErrors;
-return errors === 0;
-}
-
-const schema35 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"$ref":"#/$defs/NodeReferenceData"},{"$ref":"#/$defs/NodeContentData"}]}},"required":["type","data"]};
-const schema36 = {"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]};
-
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.id === undefined) && (missing0 = "id")){
-validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate62.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema36.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate62.errors = vErrors;
-return errors === 0;
-}
-
-const schema37 = {"type":"object","properties":{"content":{"$ref":"#/$defs/Message"}},"required":["content"]};
-const wrapper0 = {validate: validate23};
-
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.content === undefined) && (missing0 = "content")){
-validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.content !== undefined){
-if(!(wrapper0.validate(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? wrapper0.validate.errors : vErrors.concat(wrapper0.validate.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate64.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("node" !== data.type){
-validate61.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(!(validate62(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
 }
 var _valid0 = _errs4 === errors;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const _errs5 = errors;
-if(!(validate64(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+const _errs8 = errors;
+if(!(validate26(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
 errors = vErrors.length;
 }
-var _valid0 = _errs5 === errors;
+var _valid0 = _errs8 === errors;
 valid1 = valid1 || _valid0;
 }
 if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err3];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err3);
 }
 errors++;
-validate61.errors = vErrors;
+validate25.errors = vErrors;
 return false;
 }
 else {
@@ -2522,683 +320,11 @@ var valid0 = true;
 }
 }
 else {
-validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate61.errors = vErrors;
-return errors === 0;
-}
-
-const schema38 = {"type":"object","properties":{"type":{"const":"json"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]};
-
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate66.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("json" !== data.type){
-validate66.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.data === undefined) && (missing1 = "data")){
-validate66.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.data !== undefined){
-if(typeof data1.data !== "string"){
-validate66.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate66.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate66.errors = vErrors;
-return errors === 0;
-}
-
-const schema39 = {"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]};
-
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("gift" !== data.type){
-validate67.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate67.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.qq !== undefined){
-let data2 = data1.qq;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate67.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-let data3 = data1.id;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate67.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate67.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate67.errors = vErrors;
-return errors === 0;
-}
-
-const schema40 = {"type":"object","properties":{"type":{"const":"markdown"},"data":{"type":"object","properties":{"content":{"type":"string"}},"required":["content"]}},"required":["type","data"]};
-
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate68.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("markdown" !== data.type){
-validate68.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.content === undefined) && (missing1 = "content")){
-validate68.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.content !== undefined){
-if(typeof data1.content !== "string"){
-validate68.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate68.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate68.errors = vErrors;
-return errors === 0;
-}
-
-const schema41 = {"type":"object","properties":{"type":{"const":"button"},"data":{"type":"object","properties":{"data":{"type":"string"},"rows":{"type":"array","items":{"type":"object"}},"appid":{"type":["string","integer"]}}}},"required":["type","data"]};
-
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate69.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("button" !== data.type){
-validate69.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.data !== undefined){
-const _errs4 = errors;
-if(typeof data1.data !== "string"){
-validate69.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.rows !== undefined){
-let data3 = data1.rows;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data3)){
-var valid2 = true;
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-const _errs8 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate69.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid2 = _errs8 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate69.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.appid !== undefined){
-let data5 = data1.appid;
-const _errs10 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate69.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate69.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate69.errors = vErrors;
-return errors === 0;
-}
-
-const schema42 = {"type":"object","properties":{"type":{"const":"inline_keyboard"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]};
-
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate70.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("inline_keyboard" !== data.type){
-validate70.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.data === undefined) && (missing1 = "data")){
-validate70.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.data !== undefined){
-if(typeof data1.data !== "string"){
-validate70.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate70.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate70.errors = vErrors;
-return errors === 0;
-}
-
-const schema43 = {"type":"object","properties":{"type":{"const":"mface"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
-
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate71.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("mface" !== data.type){
-validate71.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate71.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate71.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate71.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate71.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate71.errors = vErrors;
-return errors === 0;
-}
-
-const schema44 = {"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"name":{"type":"string"},"size":{"type":["string","integer"]},"expire":{"type":["string","integer"]},"id":{"type":"string"},"url":{"type":"string"},"biz":{"type":["string","integer"]},"sub":{"type":"string"}}}},"required":["type","data"]};
-
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("file" !== data.type){
-validate72.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.name !== undefined){
-const _errs4 = errors;
-if(typeof data1.name !== "string"){
-validate72.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.size !== undefined){
-let data3 = data1.size;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate72.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.expire !== undefined){
-let data4 = data1.expire;
-const _errs8 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate72.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-const _errs10 = errors;
-if(typeof data1.id !== "string"){
-validate72.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs12 = errors;
-if(typeof data1.url !== "string"){
-validate72.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.biz !== undefined){
-let data7 = data1.biz;
-const _errs14 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate72.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.sub !== undefined){
-const _errs16 = errors;
-if(typeof data1.sub !== "string"){
-validate72.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs16 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate72.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate72.errors = vErrors;
-return errors === 0;
-}
-
-const schema45 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]};
-
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
-validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("unknown" !== data.type){
-validate73.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.raw !== undefined){
-let data1 = data.raw;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.type === undefined) && (missing1 = "type")){
-validate73.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.type !== undefined){
-if(typeof data1.type !== "string"){
-validate73.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate73.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate73.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
@@ -3211,189 +337,2762 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs4 = errors;
+if("text" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.text === undefined) && (missing1 = "text")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/0/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.text !== undefined){
+if(typeof data1.text !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/0/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/0/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "face"){
+const _errs9 = errors;
+if(errors === _errs9){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if(((data.type === undefined) && (missing2 = "type")) || ((data.data === undefined) && (missing2 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs11 = errors;
+if("face" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+return false;
+}
+var valid5 = _errs11 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing3;
+if((data4.id === undefined) && (missing3 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/1/properties/data/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data4.id !== undefined){
+let data5 = data4.id;
+const _errs14 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/1/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[1].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid6 = _errs14 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data4.big !== undefined){
+let data6 = data4.big;
+const _errs16 = errors;
+if(((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))) && (typeof data6 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/big",schemaPath:"#/oneOf/1/properties/data/properties/big/type",keyword:"type",params:{type: schema9.oneOf[1].properties.data.properties.big.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid6 = _errs16 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data4.result !== undefined){
+let data7 = data4.result;
+const _errs18 = errors;
+if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
+validate24.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/oneOf/1/properties/data/properties/result/type",keyword:"type",params:{type: schema9.oneOf[1].properties.data.properties.result.type},message:"must be string,integer"}];
+return false;
+}
+var valid6 = _errs18 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "bubble_face"){
+const _errs20 = errors;
+if(errors === _errs20){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if(((data.type === undefined) && (missing4 = "type")) || ((data.data === undefined) && (missing4 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs22 = errors;
+if("bubble_face" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+return false;
+}
+var valid8 = _errs22 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data.data !== undefined){
+let data9 = data.data;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if(((data9.id === undefined) && (missing5 = "id")) || ((data9.count === undefined) && (missing5 = "count"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/2/properties/data/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs25 = errors;
+if((typeof data10 !== "string") && (!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/2/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data9.count !== undefined){
+let data11 = data9.count;
+const _errs27 = errors;
+if((typeof data11 !== "string") && (!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11))))){
+validate24.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/oneOf/2/properties/data/properties/count/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.count.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs27 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/2/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "image"){
+const _errs29 = errors;
+if(errors === _errs29){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if(((data.type === undefined) && (missing6 = "type")) || ((data.data === undefined) && (missing6 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs31 = errors;
+if("image" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid11 = _errs31 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data.data !== undefined){
+let data13 = data.data;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing7;
+if((data13.file === undefined) && (missing7 = "file")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/3/properties/data/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data13.file !== undefined){
+const _errs34 = errors;
+if(typeof data13.file !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/3/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs34 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.type !== undefined){
+let data15 = data13.type;
+const _errs36 = errors;
+if((typeof data15 !== "string") && (data15 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/3/properties/data/properties/type/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.type.type},message:"must be string,null"}];
+return false;
+}
+if(!((((data15 === "show") || (data15 === "flash")) || (data15 === "original")) || (data15 === null))){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/3/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[3].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid12 = _errs36 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.url !== undefined){
+const _errs38 = errors;
+if(typeof data13.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/3/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs38 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.cache !== undefined){
+let data17 = data13.cache;
+const _errs40 = errors;
+if(((typeof data17 !== "string") && (!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17))))) && (typeof data17 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/3/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs40 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.proxy !== undefined){
+let data18 = data13.proxy;
+const _errs42 = errors;
+if(((typeof data18 !== "string") && (!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18))))) && (typeof data18 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/3/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs42 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.timeout !== undefined){
+let data19 = data13.timeout;
+const _errs44 = errors;
+if((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))){
+validate24.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/3/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid12 = _errs44 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.subType !== undefined){
+let data20 = data13.subType;
+const _errs46 = errors;
+if((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))){
+validate24.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/oneOf/3/properties/data/properties/subType/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid12 = _errs46 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/3/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs32 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "record"){
+const _errs48 = errors;
+if(errors === _errs48){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if(((data.type === undefined) && (missing8 = "type")) || ((data.data === undefined) && (missing8 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/4/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs50 = errors;
+if("record" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid14 = _errs50 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.data !== undefined){
+let data22 = data.data;
+const _errs51 = errors;
+if(errors === _errs51){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+let missing9;
+if((data22.file === undefined) && (missing9 = "file")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/4/properties/data/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data22.file !== undefined){
+const _errs53 = errors;
+if(typeof data22.file !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/4/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs53 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.magic !== undefined){
+let data24 = data22.magic;
+const _errs55 = errors;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (typeof data24 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/oneOf/4/properties/data/properties/magic/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs55 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.url !== undefined){
+const _errs57 = errors;
+if(typeof data22.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/4/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs57 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.cache !== undefined){
+let data26 = data22.cache;
+const _errs59 = errors;
+if(((typeof data26 !== "string") && (!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26))))) && (typeof data26 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/4/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs59 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.proxy !== undefined){
+let data27 = data22.proxy;
+const _errs61 = errors;
+if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (typeof data27 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/4/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs61 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.timeout !== undefined){
+let data28 = data22.timeout;
+const _errs63 = errors;
+if((typeof data28 !== "string") && (!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28))))){
+validate24.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/4/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid15 = _errs63 === errors;
+}
+else {
+var valid15 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/4/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid14 = _errs51 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "video"){
+const _errs65 = errors;
+if(errors === _errs65){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if(((data.type === undefined) && (missing10 = "type")) || ((data.data === undefined) && (missing10 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/5/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs67 = errors;
+if("video" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+return false;
+}
+var valid17 = _errs67 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data.data !== undefined){
+let data30 = data.data;
+const _errs68 = errors;
+if(errors === _errs68){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+let missing11;
+if((data30.file === undefined) && (missing11 = "file")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/5/properties/data/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data30.file !== undefined){
+const _errs70 = errors;
+if(typeof data30.file !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/5/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid18 = _errs70 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data30.url !== undefined){
+const _errs72 = errors;
+if(typeof data30.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/5/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid18 = _errs72 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data30.cache !== undefined){
+let data33 = data30.cache;
+const _errs74 = errors;
+if(((typeof data33 !== "string") && (!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33))))) && (typeof data33 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/5/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid18 = _errs74 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data30.proxy !== undefined){
+let data34 = data30.proxy;
+const _errs76 = errors;
+if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (typeof data34 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/5/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid18 = _errs76 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data30.timeout !== undefined){
+let data35 = data30.timeout;
+const _errs78 = errors;
+if((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))){
+validate24.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/5/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid18 = _errs78 === errors;
+}
+else {
+var valid18 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/5/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid17 = _errs68 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "at"){
+const _errs80 = errors;
+if(errors === _errs80){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if(((data.type === undefined) && (missing12 = "type")) || ((data.data === undefined) && (missing12 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/6/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs82 = errors;
+if("at" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+return false;
+}
+var valid20 = _errs82 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data.data !== undefined){
+let data37 = data.data;
+const _errs83 = errors;
+if(errors === _errs83){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing13;
+if((data37.qq === undefined) && (missing13 = "qq")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/6/properties/data/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data37.qq !== undefined){
+let data38 = data37.qq;
+if((typeof data38 !== "string") && (!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38))))){
+validate24.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/6/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[6].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/6/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid20 = _errs83 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "rps"){
+const _errs87 = errors;
+if(errors === _errs87){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if(((data.type === undefined) && (missing14 = "type")) || ((data.data === undefined) && (missing14 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/7/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs89 = errors;
+if("rps" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid23 = _errs89 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data.data !== undefined){
+let data40 = data.data;
+const _errs90 = errors;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/7/properties/data/type",keyword:"type",params:{type: schema9.oneOf[7].properties.data.type},message:"must be object,null"}];
+return false;
+}
+var valid23 = _errs90 === errors;
+}
+else {
+var valid23 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "dice"){
+const _errs92 = errors;
+if(errors === _errs92){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if(((data.type === undefined) && (missing15 = "type")) || ((data.data === undefined) && (missing15 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/8/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs94 = errors;
+if("dice" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs94 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data.data !== undefined){
+let data42 = data.data;
+const _errs95 = errors;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/8/properties/data/type",keyword:"type",params:{type: schema9.oneOf[8].properties.data.type},message:"must be object,null"}];
+return false;
+}
+var valid25 = _errs95 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "new_rps"){
+const _errs97 = errors;
+if(errors === _errs97){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if(((data.type === undefined) && (missing16 = "type")) || ((data.data === undefined) && (missing16 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/9/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs99 = errors;
+if("new_rps" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid27 = _errs99 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data.data !== undefined){
+let data44 = data.data;
+const _errs100 = errors;
+if(errors === _errs100){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing17;
+if((data44.id === undefined) && (missing17 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/9/properties/data/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data44.id !== undefined){
+let data45 = data44.id;
+if((typeof data45 !== "string") && (!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/9/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[9].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/9/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid27 = _errs100 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "new_dice"){
+const _errs104 = errors;
+if(errors === _errs104){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if(((data.type === undefined) && (missing18 = "type")) || ((data.data === undefined) && (missing18 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/10/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs106 = errors;
+if("new_dice" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid30 = _errs106 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data.data !== undefined){
+let data47 = data.data;
+const _errs107 = errors;
+if(errors === _errs107){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing19;
+if((data47.id === undefined) && (missing19 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
+else {
+if(data47.id !== undefined){
+let data48 = data47.id;
+if((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/10/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[10].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid30 = _errs107 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "basketball"){
+const _errs111 = errors;
+if(errors === _errs111){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing20;
+if(((data.type === undefined) && (missing20 = "type")) || ((data.data === undefined) && (missing20 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/11/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs113 = errors;
+if("basketball" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+return false;
+}
+var valid33 = _errs113 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data.data !== undefined){
+let data50 = data.data;
+const _errs114 = errors;
+if(errors === _errs114){
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+let missing21;
+if((data50.id === undefined) && (missing21 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/11/properties/data/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
+return false;
+}
+else {
+if(data50.id !== undefined){
+let data51 = data50.id;
+if((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/11/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/11/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid33 = _errs114 === errors;
+}
+else {
+var valid33 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "poke"){
+const _errs118 = errors;
+if(errors === _errs118){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if(((data.type === undefined) && (missing22 = "type")) || ((data.data === undefined) && (missing22 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/12/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs120 = errors;
+if("poke" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+return false;
+}
+var valid36 = _errs120 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data.data !== undefined){
+let data53 = data.data;
+const _errs121 = errors;
+if(errors === _errs121){
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+let missing23;
+if(((data53.type === undefined) && (missing23 = "type")) || ((data53.id === undefined) && (missing23 = "id"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/12/properties/data/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data53.type !== undefined){
+let data54 = data53.type;
+const _errs123 = errors;
+if((typeof data54 !== "string") && (!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54))))){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/12/properties/data/properties/type/type",keyword:"type",params:{type: schema9.oneOf[12].properties.data.properties.type.type},message:"must be string,integer"}];
+return false;
+}
+var valid37 = _errs123 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data53.id !== undefined){
+let data55 = data53.id;
+const _errs125 = errors;
+if((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/12/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[12].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid37 = _errs125 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data53.name !== undefined){
+const _errs127 = errors;
+if(typeof data53.name !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/oneOf/12/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid37 = _errs127 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data53.strength !== undefined){
+let data57 = data53.strength;
+const _errs129 = errors;
+if((typeof data57 !== "string") && (!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57))))){
+validate24.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/oneOf/12/properties/data/properties/strength/type",keyword:"type",params:{type: schema9.oneOf[12].properties.data.properties.strength.type},message:"must be string,integer"}];
+return false;
+}
+var valid37 = _errs129 === errors;
+}
+else {
+var valid37 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/12/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid36 = _errs121 === errors;
+}
+else {
+var valid36 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/12/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "touch"){
+const _errs131 = errors;
+if(errors === _errs131){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if(((data.type === undefined) && (missing24 = "type")) || ((data.data === undefined) && (missing24 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/13/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs133 = errors;
+if("touch" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/13/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+return false;
+}
+var valid39 = _errs133 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data.data !== undefined){
+let data59 = data.data;
+const _errs134 = errors;
+if(errors === _errs134){
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+let missing25;
+if((data59.id === undefined) && (missing25 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/13/properties/data/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data59.id !== undefined){
+let data60 = data59.id;
+if((typeof data60 !== "string") && (!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/13/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[13].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/13/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid39 = _errs134 === errors;
+}
+else {
+var valid39 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/13/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "anonymous"){
+const _errs138 = errors;
+if(errors === _errs138){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if(((data.type === undefined) && (missing26 = "type")) || ((data.data === undefined) && (missing26 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/14/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs140 = errors;
+if("anonymous" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
+return false;
+}
+var valid42 = _errs140 === errors;
+}
+else {
+var valid42 = true;
+}
+if(valid42){
+if(data.data !== undefined){
+let data62 = data.data;
+const _errs141 = errors;
+if((!(data62 && typeof data62 == "object" && !Array.isArray(data62))) && (data62 !== null)){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/14/properties/data/type",keyword:"type",params:{type: schema9.oneOf[14].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs141){
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.ignore !== undefined){
+let data63 = data62.ignore;
+if(((typeof data63 !== "string") && (!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63))))) && (typeof data63 !== "boolean")){
+validate24.errors = [{instancePath:instancePath+"/data/ignore",schemaPath:"#/oneOf/14/properties/data/properties/ignore/type",keyword:"type",params:{type: schema9.oneOf[14].properties.data.properties.ignore.type},message:"must be string,integer,boolean"}];
+return false;
+}
+}
+}
+}
+var valid42 = _errs141 === errors;
+}
+else {
+var valid42 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/14/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "share"){
+const _errs145 = errors;
+if(errors === _errs145){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if(((data.type === undefined) && (missing27 = "type")) || ((data.data === undefined) && (missing27 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/15/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs147 = errors;
+if("share" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+return false;
+}
+var valid45 = _errs147 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
+if(data.data !== undefined){
+let data65 = data.data;
+const _errs148 = errors;
+if(errors === _errs148){
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+let missing28;
+if(((data65.url === undefined) && (missing28 = "url")) || ((data65.title === undefined) && (missing28 = "title"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/15/properties/data/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data65.url !== undefined){
+const _errs150 = errors;
+if(typeof data65.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/15/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs150 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data65.title !== undefined){
+const _errs152 = errors;
+if(typeof data65.title !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/15/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs152 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data65.content !== undefined){
+const _errs154 = errors;
+if(typeof data65.content !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/15/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs154 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data65.image !== undefined){
+const _errs156 = errors;
+if(typeof data65.image !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/oneOf/15/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs156 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data65.file !== undefined){
+const _errs158 = errors;
+if(typeof data65.file !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/15/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs158 === errors;
+}
+else {
+var valid46 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/15/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid45 = _errs148 === errors;
+}
+else {
+var valid45 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/15/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "contact"){
+const _errs160 = errors;
+if(errors === _errs160){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing29;
+if(((data.type === undefined) && (missing29 = "type")) || ((data.data === undefined) && (missing29 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs162 = errors;
+if("contact" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
+return false;
+}
+var valid48 = _errs162 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data.data !== undefined){
+let data72 = data.data;
+const _errs163 = errors;
+if(errors === _errs163){
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+let missing30;
+if(((data72.type === undefined) && (missing30 = "type")) || ((data72.id === undefined) && (missing30 = "id"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/16/properties/data/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data72.type !== undefined){
+let data73 = data72.type;
+const _errs165 = errors;
+if(typeof data73 !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/16/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data73 === "qq") || (data73 === "group")) || (data73 === "private"))){
+validate24.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/16/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[16].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid49 = _errs165 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data72.id !== undefined){
+let data74 = data72.id;
+const _errs167 = errors;
+if((typeof data74 !== "string") && (!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/16/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[16].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid49 = _errs167 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data72.kind !== undefined){
+const _errs169 = errors;
+if(typeof data72.kind !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/oneOf/16/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid49 = _errs169 === errors;
+}
+else {
+var valid49 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/16/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid48 = _errs163 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/16/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "location"){
+const _errs171 = errors;
+if(errors === _errs171){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing31;
+if(((data.type === undefined) && (missing31 = "type")) || ((data.data === undefined) && (missing31 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/17/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs173 = errors;
+if("location" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/17/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
+return false;
+}
+var valid51 = _errs173 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data.data !== undefined){
+let data77 = data.data;
+const _errs174 = errors;
+if(errors === _errs174){
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+let missing32;
+if(((data77.lat === undefined) && (missing32 = "lat")) || ((data77.lon === undefined) && (missing32 = "lon"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/17/properties/data/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data77.lat !== undefined){
+let data78 = data77.lat;
+const _errs176 = errors;
+if((typeof data78 !== "string") && (!((typeof data78 == "number") && (isFinite(data78))))){
+validate24.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/oneOf/17/properties/data/properties/lat/type",keyword:"type",params:{type: schema9.oneOf[17].properties.data.properties.lat.type},message:"must be string,number"}];
+return false;
+}
+var valid52 = _errs176 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data77.lon !== undefined){
+let data79 = data77.lon;
+const _errs178 = errors;
+if((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))){
+validate24.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/oneOf/17/properties/data/properties/lon/type",keyword:"type",params:{type: schema9.oneOf[17].properties.data.properties.lon.type},message:"must be string,number"}];
+return false;
+}
+var valid52 = _errs178 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data77.title !== undefined){
+const _errs180 = errors;
+if(typeof data77.title !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/17/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid52 = _errs180 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data77.content !== undefined){
+const _errs182 = errors;
+if(typeof data77.content !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/17/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid52 = _errs182 === errors;
+}
+else {
+var valid52 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/17/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid51 = _errs174 === errors;
+}
+else {
+var valid51 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/17/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "music"){
+const _errs184 = errors;
+if(errors === _errs184){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing33;
+if(((data.type === undefined) && (missing33 = "type")) || ((data.data === undefined) && (missing33 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/18/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs186 = errors;
+if("music" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/18/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+return false;
+}
+var valid54 = _errs186 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data.data !== undefined){
+let data83 = data.data;
+const _errs187 = errors;
+if(!(data83 && typeof data83 == "object" && !Array.isArray(data83))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+const _errs189 = errors;
+let valid55 = false;
+let passing0 = null;
+const _errs190 = errors;
+if(errors === _errs190){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let missing34;
+if(((data83.type === undefined) && (missing34 = "type")) || ((data83.id === undefined) && (missing34 = "id"))){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data83.type !== undefined){
+let data84 = data83.type;
+const _errs192 = errors;
+if(typeof data84 !== "string"){
+const err1 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/18/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!((data84 === "qq") || (data84 === "163"))){
+const err2 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/18/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[18].properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid56 = _errs192 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data83.id !== undefined){
+let data85 = data83.id;
+const _errs194 = errors;
+if((typeof data85 !== "string") && (!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85))))){
+const err3 = {instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/18/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid56 = _errs194 === errors;
+}
+else {
+var valid56 = true;
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs190 === errors;
+if(_valid0){
+valid55 = true;
+passing0 = 0;
+}
+const _errs196 = errors;
+if(errors === _errs196){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let missing35;
+if(((((data83.type === undefined) && (missing35 = "type")) || ((data83.url === undefined) && (missing35 = "url"))) || ((data83.audio === undefined) && (missing35 = "audio"))) || ((data83.title === undefined) && (missing35 = "title"))){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+if(data83.type !== undefined){
+const _errs198 = errors;
+if("custom" !== data83.type){
+const err6 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid57 = _errs198 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.url !== undefined){
+const _errs199 = errors;
+if(typeof data83.url !== "string"){
+const err7 = {instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid57 = _errs199 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.audio !== undefined){
+const _errs201 = errors;
+if(typeof data83.audio !== "string"){
+const err8 = {instancePath:instancePath+"/data/audio",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid57 = _errs201 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.title !== undefined){
+const _errs203 = errors;
+if(typeof data83.title !== "string"){
+const err9 = {instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid57 = _errs203 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.content !== undefined){
+const _errs205 = errors;
+if(typeof data83.content !== "string"){
+const err10 = {instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid57 = _errs205 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.image !== undefined){
+const _errs207 = errors;
+if(typeof data83.image !== "string"){
+const err11 = {instancePath:instancePath+"/data/image",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid57 = _errs207 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.singer !== undefined){
+const _errs209 = errors;
+if(typeof data83.singer !== "string"){
+const err12 = {instancePath:instancePath+"/data/singer",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid57 = _errs209 === errors;
+}
+else {
+var valid57 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid0 = _errs196 === errors;
+if(_valid0 && valid55){
+valid55 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid55 = true;
+passing0 = 1;
+}
+}
+if(!valid55){
+const err14 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+validate24.errors = vErrors;
+return false;
+}
+else {
+errors = _errs189;
+if(vErrors !== null){
+if(_errs189){
+vErrors.length = _errs189;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid54 = _errs187 === errors;
+}
+else {
+var valid54 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/18/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "weather"){
+const _errs211 = errors;
+if(errors === _errs211){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing36;
+if(((data.type === undefined) && (missing36 = "type")) || ((data.data === undefined) && (missing36 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/19/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs213 = errors;
+if("weather" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/19/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+return false;
+}
+var valid59 = _errs213 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data.data !== undefined){
+let data94 = data.data;
+const _errs214 = errors;
+if(errors === _errs214){
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.city !== undefined){
+const _errs216 = errors;
+if(typeof data94.city !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/oneOf/19/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid60 = _errs216 === errors;
+}
+else {
+var valid60 = true;
+}
+if(valid60){
+if(data94.code !== undefined){
+let data96 = data94.code;
+const _errs218 = errors;
+if((typeof data96 !== "string") && (!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96))))){
+validate24.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/oneOf/19/properties/data/properties/code/type",keyword:"type",params:{type: schema9.oneOf[19].properties.data.properties.code.type},message:"must be string,integer"}];
+return false;
+}
+var valid60 = _errs218 === errors;
+}
+else {
+var valid60 = true;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/19/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid59 = _errs214 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/19/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "reply"){
+const _errs220 = errors;
+if(errors === _errs220){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing37;
+if(((data.type === undefined) && (missing37 = "type")) || ((data.data === undefined) && (missing37 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/20/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs222 = errors;
+if("reply" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/20/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid62 = _errs222 === errors;
+}
+else {
+var valid62 = true;
+}
+if(valid62){
+if(data.data !== undefined){
+let data98 = data.data;
+const _errs223 = errors;
+if(errors === _errs223){
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+let missing38;
+if((data98.id === undefined) && (missing38 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/20/properties/data/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data98.id !== undefined){
+let data99 = data98.id;
+const _errs225 = errors;
+if((typeof data99 !== "string") && (!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/20/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs225 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data98.text !== undefined){
+const _errs227 = errors;
+if(typeof data98.text !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/20/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid63 = _errs227 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data98.qq !== undefined){
+let data101 = data98.qq;
+const _errs229 = errors;
+if((typeof data101 !== "string") && (!(((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101))) && (isFinite(data101))))){
+validate24.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/20/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs229 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data98.time !== undefined){
+let data102 = data98.time;
+const _errs231 = errors;
+if((typeof data102 !== "string") && (!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102))))){
+validate24.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/oneOf/20/properties/data/properties/time/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs231 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data98.seq !== undefined){
+let data103 = data98.seq;
+const _errs233 = errors;
+if((typeof data103 !== "string") && (!(((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103))) && (isFinite(data103))))){
+validate24.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/oneOf/20/properties/data/properties/seq/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs233 === errors;
+}
+else {
+var valid63 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/20/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid62 = _errs223 === errors;
+}
+else {
+var valid62 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/20/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "forward"){
+const _errs235 = errors;
+if(errors === _errs235){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing39;
+if(((data.type === undefined) && (missing39 = "type")) || ((data.data === undefined) && (missing39 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/21/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs237 = errors;
+if("forward" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/21/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+return false;
+}
+var valid65 = _errs237 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data.data !== undefined){
+let data105 = data.data;
+const _errs238 = errors;
+if(errors === _errs238){
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+let missing40;
+if((data105.id === undefined) && (missing40 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/21/properties/data/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
+return false;
+}
+else {
+if(data105.id !== undefined){
+const _errs240 = errors;
+if(typeof data105.id !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/21/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid66 = _errs240 === errors;
+}
+else {
+var valid66 = true;
+}
+if(valid66){
+if(data105.filename !== undefined){
+const _errs242 = errors;
+if(typeof data105.filename !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/oneOf/21/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid66 = _errs242 === errors;
+}
+else {
+var valid66 = true;
+}
+if(valid66){
+if(data105.summary !== undefined){
+const _errs244 = errors;
+if(typeof data105.summary !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/oneOf/21/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid66 = _errs244 === errors;
+}
+else {
+var valid66 = true;
+}
+if(valid66){
+if(data105.desc !== undefined){
+const _errs246 = errors;
+if(typeof data105.desc !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/oneOf/21/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid66 = _errs246 === errors;
+}
+else {
+var valid66 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/21/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid65 = _errs238 === errors;
+}
+else {
+var valid65 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "node"){
 if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "face"){
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "bubble_face"){
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "image"){
-if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "record"){
-if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "video"){
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "at"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "rps"){
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "dice"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "new_rps"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "new_dice"){
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "basketball"){
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "poke"){
-if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "touch"){
-if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "anonymous"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "share"){
-if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "contact"){
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "location"){
-if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "music"){
-if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "weather"){
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "reply"){
-if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "forward"){
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "node"){
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-}
 else if(tag0 === "json"){
-if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
+const _errs249 = errors;
+if(errors === _errs249){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing41;
+if(((data.type === undefined) && (missing41 = "type")) || ((data.data === undefined) && (missing41 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/23/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs251 = errors;
+if("json" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/23/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+return false;
+}
+var valid69 = _errs251 === errors;
+}
+else {
+var valid69 = true;
+}
+if(valid69){
+if(data.data !== undefined){
+let data111 = data.data;
+const _errs252 = errors;
+if(errors === _errs252){
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+let missing42;
+if((data111.data === undefined) && (missing42 = "data")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/23/properties/data/required",keyword:"required",params:{missingProperty: missing42},message:"must have required property '"+missing42+"'"}];
+return false;
+}
+else {
+if(data111.data !== undefined){
+if(typeof data111.data !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/23/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/23/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid69 = _errs252 === errors;
+}
+else {
+var valid69 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/23/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "gift"){
-if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
+const _errs256 = errors;
+if(errors === _errs256){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing43;
+if(((data.type === undefined) && (missing43 = "type")) || ((data.data === undefined) && (missing43 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/24/required",keyword:"required",params:{missingProperty: missing43},message:"must have required property '"+missing43+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs258 = errors;
+if("gift" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/24/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid72 = _errs258 === errors;
+}
+else {
+var valid72 = true;
+}
+if(valid72){
+if(data.data !== undefined){
+let data114 = data.data;
+const _errs259 = errors;
+if(errors === _errs259){
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+let missing44;
+if(((data114.qq === undefined) && (missing44 = "qq")) || ((data114.id === undefined) && (missing44 = "id"))){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/24/properties/data/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
+return false;
+}
+else {
+if(data114.qq !== undefined){
+let data115 = data114.qq;
+const _errs261 = errors;
+if((typeof data115 !== "string") && (!(((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115))) && (isFinite(data115))))){
+validate24.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/24/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[24].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid73 = _errs261 === errors;
+}
+else {
+var valid73 = true;
+}
+if(valid73){
+if(data114.id !== undefined){
+let data116 = data114.id;
+const _errs263 = errors;
+if((typeof data116 !== "string") && (!(((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116))) && (isFinite(data116))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/24/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[24].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid73 = _errs263 === errors;
+}
+else {
+var valid73 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/24/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid72 = _errs259 === errors;
+}
+else {
+var valid72 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/24/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "markdown"){
-if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-errors = vErrors.length;
+const _errs265 = errors;
+if(errors === _errs265){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing45;
+if(((data.type === undefined) && (missing45 = "type")) || ((data.data === undefined) && (missing45 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/25/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs267 = errors;
+if("markdown" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/25/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+return false;
+}
+var valid75 = _errs267 === errors;
+}
+else {
+var valid75 = true;
+}
+if(valid75){
+if(data.data !== undefined){
+let data118 = data.data;
+const _errs268 = errors;
+if(errors === _errs268){
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+let missing46;
+if((data118.content === undefined) && (missing46 = "content")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/25/properties/data/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
+return false;
+}
+else {
+if(data118.content !== undefined){
+if(typeof data118.content !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/25/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/25/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid75 = _errs268 === errors;
+}
+else {
+var valid75 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/25/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "button"){
-if(!(validate69(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
+const _errs272 = errors;
+if(errors === _errs272){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing47;
+if(((data.type === undefined) && (missing47 = "type")) || ((data.data === undefined) && (missing47 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/26/required",keyword:"required",params:{missingProperty: missing47},message:"must have required property '"+missing47+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs274 = errors;
+if("button" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/26/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+return false;
+}
+var valid78 = _errs274 === errors;
+}
+else {
+var valid78 = true;
+}
+if(valid78){
+if(data.data !== undefined){
+let data121 = data.data;
+const _errs275 = errors;
+if(errors === _errs275){
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.data !== undefined){
+const _errs277 = errors;
+if(typeof data121.data !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/26/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid79 = _errs277 === errors;
+}
+else {
+var valid79 = true;
+}
+if(valid79){
+if(data121.rows !== undefined){
+let data123 = data121.rows;
+const _errs279 = errors;
+if(errors === _errs279){
+if(Array.isArray(data123)){
+var valid80 = true;
+const len0 = data123.length;
+for(let i0=0; i0<len0; i0++){
+let data124 = data123[i0];
+const _errs281 = errors;
+if(!(data124 && typeof data124 == "object" && !Array.isArray(data124))){
+validate24.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/oneOf/26/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid80 = _errs281 === errors;
+if(!valid80){
+break;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/oneOf/26/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid79 = _errs279 === errors;
+}
+else {
+var valid79 = true;
+}
+if(valid79){
+if(data121.appid !== undefined){
+let data125 = data121.appid;
+const _errs283 = errors;
+if((typeof data125 !== "string") && (!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125))))){
+validate24.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/oneOf/26/properties/data/properties/appid/type",keyword:"type",params:{type: schema9.oneOf[26].properties.data.properties.appid.type},message:"must be string,integer"}];
+return false;
+}
+var valid79 = _errs283 === errors;
+}
+else {
+var valid79 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/26/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid78 = _errs275 === errors;
+}
+else {
+var valid78 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/26/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "inline_keyboard"){
-if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
+const _errs285 = errors;
+if(errors === _errs285){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing48;
+if(((data.type === undefined) && (missing48 = "type")) || ((data.data === undefined) && (missing48 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/27/required",keyword:"required",params:{missingProperty: missing48},message:"must have required property '"+missing48+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs287 = errors;
+if("inline_keyboard" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/27/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+return false;
+}
+var valid82 = _errs287 === errors;
+}
+else {
+var valid82 = true;
+}
+if(valid82){
+if(data.data !== undefined){
+let data127 = data.data;
+const _errs288 = errors;
+if(errors === _errs288){
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+let missing49;
+if((data127.data === undefined) && (missing49 = "data")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/27/properties/data/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
+return false;
+}
+else {
+if(data127.data !== undefined){
+if(typeof data127.data !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/27/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/27/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid82 = _errs288 === errors;
+}
+else {
+var valid82 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/27/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "mface"){
-if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-errors = vErrors.length;
+const _errs292 = errors;
+if(errors === _errs292){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing50;
+if(((data.type === undefined) && (missing50 = "type")) || ((data.data === undefined) && (missing50 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/28/required",keyword:"required",params:{missingProperty: missing50},message:"must have required property '"+missing50+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs294 = errors;
+if("mface" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/28/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+return false;
+}
+var valid85 = _errs294 === errors;
+}
+else {
+var valid85 = true;
+}
+if(valid85){
+if(data.data !== undefined){
+let data130 = data.data;
+const _errs295 = errors;
+if(errors === _errs295){
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+let missing51;
+if((data130.id === undefined) && (missing51 = "id")){
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/28/properties/data/required",keyword:"required",params:{missingProperty: missing51},message:"must have required property '"+missing51+"'"}];
+return false;
+}
+else {
+if(data130.id !== undefined){
+let data131 = data130.id;
+if((typeof data131 !== "string") && (!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131))))){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/28/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[28].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/28/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid85 = _errs295 === errors;
+}
+else {
+var valid85 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/28/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "file"){
-if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
+const _errs299 = errors;
+if(errors === _errs299){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing52;
+if(((data.type === undefined) && (missing52 = "type")) || ((data.data === undefined) && (missing52 = "data"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/29/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs301 = errors;
+if("file" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/29/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid88 = _errs301 === errors;
+}
+else {
+var valid88 = true;
+}
+if(valid88){
+if(data.data !== undefined){
+let data133 = data.data;
+const _errs302 = errors;
+if(errors === _errs302){
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.name !== undefined){
+const _errs304 = errors;
+if(typeof data133.name !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/oneOf/29/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid89 = _errs304 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.size !== undefined){
+let data135 = data133.size;
+const _errs306 = errors;
+if((typeof data135 !== "string") && (!(((typeof data135 == "number") && (!(data135 % 1) && !isNaN(data135))) && (isFinite(data135))))){
+validate24.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/oneOf/29/properties/data/properties/size/type",keyword:"type",params:{type: schema9.oneOf[29].properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid89 = _errs306 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.expire !== undefined){
+let data136 = data133.expire;
+const _errs308 = errors;
+if((typeof data136 !== "string") && (!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136))))){
+validate24.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/oneOf/29/properties/data/properties/expire/type",keyword:"type",params:{type: schema9.oneOf[29].properties.data.properties.expire.type},message:"must be string,integer"}];
+return false;
+}
+var valid89 = _errs308 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.id !== undefined){
+const _errs310 = errors;
+if(typeof data133.id !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/29/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid89 = _errs310 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.url !== undefined){
+const _errs312 = errors;
+if(typeof data133.url !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/29/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid89 = _errs312 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.biz !== undefined){
+let data139 = data133.biz;
+const _errs314 = errors;
+if((typeof data139 !== "string") && (!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139))))){
+validate24.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/oneOf/29/properties/data/properties/biz/type",keyword:"type",params:{type: schema9.oneOf[29].properties.data.properties.biz.type},message:"must be string,integer"}];
+return false;
+}
+var valid89 = _errs314 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.sub !== undefined){
+const _errs316 = errors;
+if(typeof data133.sub !== "string"){
+validate24.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/oneOf/29/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid89 = _errs316 === errors;
+}
+else {
+var valid89 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/29/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid88 = _errs302 === errors;
+}
+else {
+var valid88 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/29/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "unknown"){
-if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
+const _errs318 = errors;
+if(errors === _errs318){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing53;
+if(((data.type === undefined) && (missing53 = "type")) || ((data.raw === undefined) && (missing53 = "raw"))){
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/30/required",keyword:"required",params:{missingProperty: missing53},message:"must have required property '"+missing53+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs320 = errors;
+if("unknown" !== data.type){
+validate24.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/30/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid91 = _errs320 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data.raw !== undefined){
+let data142 = data.raw;
+const _errs321 = errors;
+if(errors === _errs321){
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+let missing54;
+if((data142.type === undefined) && (missing54 = "type")){
+validate24.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/oneOf/30/properties/raw/required",keyword:"required",params:{missingProperty: missing54},message:"must have required property '"+missing54+"'"}];
+return false;
+}
+else {
+if(data142.type !== undefined){
+if(typeof data142.type !== "string"){
+validate24.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/oneOf/30/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/oneOf/30/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid91 = _errs321 === errors;
+}
+else {
+var valid91 = true;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/oneOf/30/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else {
@@ -3520,21 +3219,21 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageInput = validate107;
-const schema46 = {"oneOf":[{"type":"string"},{"$ref":"#/$defs/SegmentInput"},{"type":"array","items":{"$ref":"#/$defs/SegmentInput"}}]};
-const schema47 = {"if":{"type":"object","properties":{"type":{"enum":["text","face","bubble_face","image","record","video","at","rps","dice","new_rps","new_dice","basketball","poke","touch","anonymous","share","contact","location","music","weather","reply","forward","node","json","gift","markdown","button","inline_keyboard","mface","file","unknown"]}},"required":["type"]},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/TextSegment"},{"$ref":"#/$defs/FaceSegment"},{"$ref":"#/$defs/BubbleFaceSegment"},{"$ref":"#/$defs/ImageSegment"},{"$ref":"#/$defs/RecordSegment"},{"$ref":"#/$defs/VideoSegment"},{"$ref":"#/$defs/AtSegment"},{"$ref":"#/$defs/RpsSegment"},{"$ref":"#/$defs/DiceSegment"},{"$ref":"#/$defs/NewRpsSegment"},{"$ref":"#/$defs/NewDiceSegment"},{"$ref":"#/$defs/BasketballSegment"},{"$ref":"#/$defs/PokeSegment"},{"$ref":"#/$defs/TouchSegment"},{"$ref":"#/$defs/AnonymousSegment"},{"$ref":"#/$defs/ShareSegment"},{"$ref":"#/$defs/ContactSegment"},{"$ref":"#/$defs/LocationSegment"},{"$ref":"#/$defs/MusicSegment"},{"$ref":"#/$defs/WeatherSegment"},{"$ref":"#/$defs/ReplySegment"},{"$ref":"#/$defs/ForwardSegment"},{"$ref":"#/$defs/NodeSegmentInput"},{"$ref":"#/$defs/JsonSegment"},{"$ref":"#/$defs/GiftSegment"},{"$ref":"#/$defs/MarkdownSegment"},{"$ref":"#/$defs/ButtonSegment"},{"$ref":"#/$defs/InlineKeyboardSegment"},{"$ref":"#/$defs/MfaceSegment"},{"$ref":"#/$defs/FileSegment"},{"$ref":"#/$defs/UnknownSegment"}]},"else":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}};
-const schema48 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"$ref":"#/$defs/NodeReferenceData"},{"$ref":"#/$defs/NodeContentDataInput"}]}},"required":["type","data"]};
-const schema49 = {"type":"object","properties":{"content":{"$ref":"#/$defs/MessageInput"}},"required":["content"]};
-const wrapper1 = {validate: validate107};
+const rawMessageInput = validate31;
+const schema12 = {"oneOf":[{"type":"string"},{"$ref":"#/$defs/SegmentInput"},{"type":"array","items":{"$ref":"#/$defs/SegmentInput"}}]};
+const schema13 = {"if":{"type":"object","properties":{"type":{"enum":["text","face","bubble_face","image","record","video","at","rps","dice","new_rps","new_dice","basketball","poke","touch","anonymous","share","contact","location","music","weather","reply","forward","node","json","gift","markdown","button","inline_keyboard","mface","file","unknown"]}},"required":["type"]},"then":{"type":"object","discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"big":{"type":["string","integer","boolean"]},"result":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"bubble_face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"count":{"type":["string","integer"]}},"required":["id","count"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"file":{"type":"string"},"type":{"type":["string","null"],"enum":["show","flash","original",null]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"subType":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"file":{"type":"string"},"magic":{"type":["string","integer","boolean"]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"at"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"rps"},"data":{"type":["object","null"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"dice"},"data":{"type":["object","null"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"new_rps"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"new_dice"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"basketball"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"poke"},"data":{"type":"object","properties":{"type":{"type":["string","integer"]},"id":{"type":["string","integer"]},"name":{"type":"string"},"strength":{"type":["string","integer"]}},"required":["type","id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"touch"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"anonymous"},"data":{"type":["object","null"],"properties":{"ignore":{"type":["string","integer","boolean"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"share"},"data":{"type":"object","properties":{"url":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"file":{"type":"string"}},"required":["url","title"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"contact"},"data":{"type":"object","properties":{"type":{"type":"string","enum":["qq","group","private"]},"id":{"type":["string","integer"]},"kind":{"type":"string"}},"required":["type","id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"location"},"data":{"type":"object","properties":{"lat":{"type":["string","number"]},"lon":{"type":["string","number"]},"title":{"type":"string"},"content":{"type":"string"}},"required":["lat","lon"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"music"},"data":{"oneOf":[{"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]},{"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"singer":{"type":"string"}},"required":["type","url","audio","title"]}],"type":"object"}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"weather"},"data":{"type":"object","properties":{"city":{"type":"string"},"code":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"text":{"type":"string"},"qq":{"type":["string","integer"]},"time":{"type":["string","integer"]},"seq":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["id"]}},"required":["type","data"]},{"$ref":"#/$defs/NodeSegmentInput"},{"type":"object","properties":{"type":{"const":"json"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"markdown"},"data":{"type":"object","properties":{"content":{"type":"string"}},"required":["content"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"button"},"data":{"type":"object","properties":{"data":{"type":"string"},"rows":{"type":"array","items":{"type":"object"}},"appid":{"type":["string","integer"]}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"inline_keyboard"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"mface"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"name":{"type":"string"},"size":{"type":["string","integer"]},"expire":{"type":["string","integer"]},"id":{"type":"string"},"url":{"type":"string"},"biz":{"type":["string","integer"]},"sub":{"type":"string"}}}},"required":["type","data"]},{"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]}]},"else":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}};
+const schema14 = {"type":"object","properties":{"type":{"const":"node"},"data":{"anyOf":[{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]},{"$ref":"#/$defs/NodeContentDataInput"}]}},"required":["type","data"]};
+const schema15 = {"type":"object","properties":{"content":{"$ref":"#/$defs/MessageInput"}},"required":["content"]};
+const wrapper1 = {validate: validate31};
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.content === undefined) && (missing0 = "content")){
-validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate34.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -3547,30 +3246,30 @@ errors = vErrors.length;
 }
 }
 else {
-validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate111.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate109.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate109.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate33.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -3585,23 +3284,11 @@ const _errs2 = errors;
 const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
-if(!(validate62(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs5 = errors;
-if(!(validate111(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3609,7 +3296,55 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate109.errors = vErrors;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+const err1 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/anyOf/0/properties/id/type",keyword:"type",params:{type: schema14.properties.data.anyOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(!(validate34(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate33.errors = vErrors;
 return false;
 }
 else {
@@ -3632,16 +3367,16 @@ var valid0 = true;
 }
 }
 else {
-validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate109.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3705,203 +3440,2776 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
-if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs9 = errors;
+if("text" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid4 = _errs9 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.text === undefined) && (missing2 = "text")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/0/properties/data/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data2.text !== undefined){
+if(typeof data2.text !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/0/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/0/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs10 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "face"){
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if(((data.type === undefined) && (missing3 = "type")) || ((data.data === undefined) && (missing3 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/1/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs16 = errors;
+if("face" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+return false;
+}
+var valid7 = _errs16 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data.data !== undefined){
+let data5 = data.data;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing4;
+if((data5.id === undefined) && (missing4 = "id")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/1/properties/data/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data5.id !== undefined){
+let data6 = data5.id;
+const _errs19 = errors;
+if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/1/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[1].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data5.big !== undefined){
+let data7 = data5.big;
+const _errs21 = errors;
+if(((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))) && (typeof data7 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/big",schemaPath:"#/then/oneOf/1/properties/data/properties/big/type",keyword:"type",params:{type: schema13.then.oneOf[1].properties.data.properties.big.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data5.result !== undefined){
+let data8 = data5.result;
+const _errs23 = errors;
+if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
+validate32.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/then/oneOf/1/properties/data/properties/result/type",keyword:"type",params:{type: schema13.then.oneOf[1].properties.data.properties.result.type},message:"must be string,integer"}];
+return false;
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "bubble_face"){
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
+const _errs25 = errors;
+if(errors === _errs25){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if(((data.type === undefined) && (missing5 = "type")) || ((data.data === undefined) && (missing5 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/2/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs27 = errors;
+if("bubble_face" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+return false;
+}
+var valid10 = _errs27 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data.data !== undefined){
+let data10 = data.data;
+const _errs28 = errors;
+if(errors === _errs28){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing6;
+if(((data10.id === undefined) && (missing6 = "id")) || ((data10.count === undefined) && (missing6 = "count"))){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/2/properties/data/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data10.id !== undefined){
+let data11 = data10.id;
+const _errs30 = errors;
+if((typeof data11 !== "string") && (!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/2/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[2].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs30 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data10.count !== undefined){
+let data12 = data10.count;
+const _errs32 = errors;
+if((typeof data12 !== "string") && (!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12))))){
+validate32.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/then/oneOf/2/properties/data/properties/count/type",keyword:"type",params:{type: schema13.then.oneOf[2].properties.data.properties.count.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs32 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/2/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid10 = _errs28 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "image"){
-if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
+const _errs34 = errors;
+if(errors === _errs34){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if(((data.type === undefined) && (missing7 = "type")) || ((data.data === undefined) && (missing7 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/3/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs36 = errors;
+if("image" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid13 = _errs36 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data.data !== undefined){
+let data14 = data.data;
+const _errs37 = errors;
+if(errors === _errs37){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+let missing8;
+if((data14.file === undefined) && (missing8 = "file")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/3/properties/data/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data14.file !== undefined){
+const _errs39 = errors;
+if(typeof data14.file !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/3/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs39 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.type !== undefined){
+let data16 = data14.type;
+const _errs41 = errors;
+if((typeof data16 !== "string") && (data16 !== null)){
+validate32.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/3/properties/data/properties/type/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.type.type},message:"must be string,null"}];
+return false;
+}
+if(!((((data16 === "show") || (data16 === "flash")) || (data16 === "original")) || (data16 === null))){
+validate32.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/3/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.then.oneOf[3].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid14 = _errs41 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.url !== undefined){
+const _errs43 = errors;
+if(typeof data14.url !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/3/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs43 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.cache !== undefined){
+let data18 = data14.cache;
+const _errs45 = errors;
+if(((typeof data18 !== "string") && (!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18))))) && (typeof data18 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/3/properties/data/properties/cache/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs45 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.proxy !== undefined){
+let data19 = data14.proxy;
+const _errs47 = errors;
+if(((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))) && (typeof data19 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/3/properties/data/properties/proxy/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs47 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.timeout !== undefined){
+let data20 = data14.timeout;
+const _errs49 = errors;
+if((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))){
+validate32.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/3/properties/data/properties/timeout/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid14 = _errs49 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.subType !== undefined){
+let data21 = data14.subType;
+const _errs51 = errors;
+if((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))){
+validate32.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/then/oneOf/3/properties/data/properties/subType/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid14 = _errs51 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/3/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid13 = _errs37 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "record"){
+const _errs53 = errors;
+if(errors === _errs53){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if(((data.type === undefined) && (missing9 = "type")) || ((data.data === undefined) && (missing9 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/4/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs55 = errors;
+if("record" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid16 = _errs55 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data.data !== undefined){
+let data23 = data.data;
+const _errs56 = errors;
+if(errors === _errs56){
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+let missing10;
+if((data23.file === undefined) && (missing10 = "file")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/4/properties/data/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data23.file !== undefined){
+const _errs58 = errors;
+if(typeof data23.file !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/4/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs58 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.magic !== undefined){
+let data25 = data23.magic;
+const _errs60 = errors;
+if(((typeof data25 !== "string") && (!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25))))) && (typeof data25 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/then/oneOf/4/properties/data/properties/magic/type",keyword:"type",params:{type: schema13.then.oneOf[4].properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs60 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.url !== undefined){
+const _errs62 = errors;
+if(typeof data23.url !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/4/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs62 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.cache !== undefined){
+let data27 = data23.cache;
+const _errs64 = errors;
+if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (typeof data27 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/4/properties/data/properties/cache/type",keyword:"type",params:{type: schema13.then.oneOf[4].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs64 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.proxy !== undefined){
+let data28 = data23.proxy;
+const _errs66 = errors;
+if(((typeof data28 !== "string") && (!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28))))) && (typeof data28 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/4/properties/data/properties/proxy/type",keyword:"type",params:{type: schema13.then.oneOf[4].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs66 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.timeout !== undefined){
+let data29 = data23.timeout;
+const _errs68 = errors;
+if((typeof data29 !== "string") && (!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29))))){
+validate32.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/4/properties/data/properties/timeout/type",keyword:"type",params:{type: schema13.then.oneOf[4].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid17 = _errs68 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/4/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid16 = _errs56 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "video"){
+const _errs70 = errors;
+if(errors === _errs70){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if(((data.type === undefined) && (missing11 = "type")) || ((data.data === undefined) && (missing11 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/5/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs72 = errors;
+if("video" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+return false;
+}
+var valid19 = _errs72 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data.data !== undefined){
+let data31 = data.data;
+const _errs73 = errors;
+if(errors === _errs73){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+let missing12;
+if((data31.file === undefined) && (missing12 = "file")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/5/properties/data/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data31.file !== undefined){
+const _errs75 = errors;
+if(typeof data31.file !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/5/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs75 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data31.url !== undefined){
+const _errs77 = errors;
+if(typeof data31.url !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/5/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs77 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data31.cache !== undefined){
+let data34 = data31.cache;
+const _errs79 = errors;
+if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (typeof data34 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/5/properties/data/properties/cache/type",keyword:"type",params:{type: schema13.then.oneOf[5].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid20 = _errs79 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data31.proxy !== undefined){
+let data35 = data31.proxy;
+const _errs81 = errors;
+if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (typeof data35 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/5/properties/data/properties/proxy/type",keyword:"type",params:{type: schema13.then.oneOf[5].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid20 = _errs81 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data31.timeout !== undefined){
+let data36 = data31.timeout;
+const _errs83 = errors;
+if((typeof data36 !== "string") && (!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36))))){
+validate32.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/5/properties/data/properties/timeout/type",keyword:"type",params:{type: schema13.then.oneOf[5].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid20 = _errs83 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/5/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid19 = _errs73 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "at"){
+const _errs85 = errors;
+if(errors === _errs85){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if(((data.type === undefined) && (missing13 = "type")) || ((data.data === undefined) && (missing13 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/6/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs87 = errors;
+if("at" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+return false;
+}
+var valid22 = _errs87 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data.data !== undefined){
+let data38 = data.data;
+const _errs88 = errors;
+if(errors === _errs88){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+let missing14;
+if((data38.qq === undefined) && (missing14 = "qq")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/6/properties/data/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data38.qq !== undefined){
+let data39 = data38.qq;
+if((typeof data39 !== "string") && (!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39))))){
+validate32.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/6/properties/data/properties/qq/type",keyword:"type",params:{type: schema13.then.oneOf[6].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/6/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid22 = _errs88 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "rps"){
+const _errs92 = errors;
+if(errors === _errs92){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if(((data.type === undefined) && (missing15 = "type")) || ((data.data === undefined) && (missing15 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/7/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs94 = errors;
+if("rps" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs94 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data.data !== undefined){
+let data41 = data.data;
+const _errs95 = errors;
+if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/7/properties/data/type",keyword:"type",params:{type: schema13.then.oneOf[7].properties.data.type},message:"must be object,null"}];
+return false;
+}
+var valid25 = _errs95 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "dice"){
+const _errs97 = errors;
+if(errors === _errs97){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if(((data.type === undefined) && (missing16 = "type")) || ((data.data === undefined) && (missing16 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/8/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs99 = errors;
+if("dice" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid27 = _errs99 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data.data !== undefined){
+let data43 = data.data;
+const _errs100 = errors;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/8/properties/data/type",keyword:"type",params:{type: schema13.then.oneOf[8].properties.data.type},message:"must be object,null"}];
+return false;
+}
+var valid27 = _errs100 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "new_rps"){
+const _errs102 = errors;
+if(errors === _errs102){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if(((data.type === undefined) && (missing17 = "type")) || ((data.data === undefined) && (missing17 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/9/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs104 = errors;
+if("new_rps" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid29 = _errs104 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data.data !== undefined){
+let data45 = data.data;
+const _errs105 = errors;
+if(errors === _errs105){
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+let missing18;
+if((data45.id === undefined) && (missing18 = "id")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/9/properties/data/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data45.id !== undefined){
+let data46 = data45.id;
+if((typeof data46 !== "string") && (!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/9/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[9].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/9/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid29 = _errs105 === errors;
+}
+else {
+var valid29 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "new_dice"){
+const _errs109 = errors;
+if(errors === _errs109){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing19;
+if(((data.type === undefined) && (missing19 = "type")) || ((data.data === undefined) && (missing19 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/10/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs111 = errors;
+if("new_dice" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid32 = _errs111 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data.data !== undefined){
+let data48 = data.data;
+const _errs112 = errors;
+if(errors === _errs112){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing20;
+if((data48.id === undefined) && (missing20 = "id")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
+return false;
+}
+else {
+if(data48.id !== undefined){
+let data49 = data48.id;
+if((typeof data49 !== "string") && (!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/10/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[10].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid32 = _errs112 === errors;
+}
+else {
+var valid32 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "basketball"){
+const _errs116 = errors;
+if(errors === _errs116){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing21;
+if(((data.type === undefined) && (missing21 = "type")) || ((data.data === undefined) && (missing21 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/11/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs118 = errors;
+if("basketball" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+return false;
+}
+var valid35 = _errs118 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data.data !== undefined){
+let data51 = data.data;
+const _errs119 = errors;
+if(errors === _errs119){
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+let missing22;
+if((data51.id === undefined) && (missing22 = "id")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/11/properties/data/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
+return false;
+}
+else {
+if(data51.id !== undefined){
+let data52 = data51.id;
+if((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/11/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[11].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/11/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid35 = _errs119 === errors;
+}
+else {
+var valid35 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "poke"){
+const _errs123 = errors;
+if(errors === _errs123){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing23;
+if(((data.type === undefined) && (missing23 = "type")) || ((data.data === undefined) && (missing23 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/12/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs125 = errors;
+if("poke" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+return false;
+}
+var valid38 = _errs125 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data.data !== undefined){
+let data54 = data.data;
+const _errs126 = errors;
+if(errors === _errs126){
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+let missing24;
+if(((data54.type === undefined) && (missing24 = "type")) || ((data54.id === undefined) && (missing24 = "id"))){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/12/properties/data/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data54.type !== undefined){
+let data55 = data54.type;
+const _errs128 = errors;
+if((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))){
+validate32.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/12/properties/data/properties/type/type",keyword:"type",params:{type: schema13.then.oneOf[12].properties.data.properties.type.type},message:"must be string,integer"}];
+return false;
+}
+var valid39 = _errs128 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data54.id !== undefined){
+let data56 = data54.id;
+const _errs130 = errors;
+if((typeof data56 !== "string") && (!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/12/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[12].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid39 = _errs130 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data54.name !== undefined){
+const _errs132 = errors;
+if(typeof data54.name !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/then/oneOf/12/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid39 = _errs132 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data54.strength !== undefined){
+let data58 = data54.strength;
+const _errs134 = errors;
+if((typeof data58 !== "string") && (!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58))))){
+validate32.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/then/oneOf/12/properties/data/properties/strength/type",keyword:"type",params:{type: schema13.then.oneOf[12].properties.data.properties.strength.type},message:"must be string,integer"}];
+return false;
+}
+var valid39 = _errs134 === errors;
+}
+else {
+var valid39 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/12/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid38 = _errs126 === errors;
+}
+else {
+var valid38 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/12/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "touch"){
+const _errs136 = errors;
+if(errors === _errs136){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing25;
+if(((data.type === undefined) && (missing25 = "type")) || ((data.data === undefined) && (missing25 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/13/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs138 = errors;
+if("touch" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/13/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+return false;
+}
+var valid41 = _errs138 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data.data !== undefined){
+let data60 = data.data;
+const _errs139 = errors;
+if(errors === _errs139){
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+let missing26;
+if((data60.id === undefined) && (missing26 = "id")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/13/properties/data/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data60.id !== undefined){
+let data61 = data60.id;
+if((typeof data61 !== "string") && (!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/13/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[13].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/13/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid41 = _errs139 === errors;
+}
+else {
+var valid41 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/13/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "anonymous"){
+const _errs143 = errors;
+if(errors === _errs143){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if(((data.type === undefined) && (missing27 = "type")) || ((data.data === undefined) && (missing27 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/14/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs145 = errors;
+if("anonymous" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
+return false;
+}
+var valid44 = _errs145 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data.data !== undefined){
+let data63 = data.data;
+const _errs146 = errors;
+if((!(data63 && typeof data63 == "object" && !Array.isArray(data63))) && (data63 !== null)){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/14/properties/data/type",keyword:"type",params:{type: schema13.then.oneOf[14].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs146){
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.ignore !== undefined){
+let data64 = data63.ignore;
+if(((typeof data64 !== "string") && (!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64))))) && (typeof data64 !== "boolean")){
+validate32.errors = [{instancePath:instancePath+"/data/ignore",schemaPath:"#/then/oneOf/14/properties/data/properties/ignore/type",keyword:"type",params:{type: schema13.then.oneOf[14].properties.data.properties.ignore.type},message:"must be string,integer,boolean"}];
+return false;
+}
+}
+}
+}
+var valid44 = _errs146 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/14/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "share"){
+const _errs150 = errors;
+if(errors === _errs150){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing28;
+if(((data.type === undefined) && (missing28 = "type")) || ((data.data === undefined) && (missing28 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/15/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs152 = errors;
+if("share" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+return false;
+}
+var valid47 = _errs152 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data.data !== undefined){
+let data66 = data.data;
+const _errs153 = errors;
+if(errors === _errs153){
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+let missing29;
+if(((data66.url === undefined) && (missing29 = "url")) || ((data66.title === undefined) && (missing29 = "title"))){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/15/properties/data/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data66.url !== undefined){
+const _errs155 = errors;
+if(typeof data66.url !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/15/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs155 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data66.title !== undefined){
+const _errs157 = errors;
+if(typeof data66.title !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/15/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs157 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data66.content !== undefined){
+const _errs159 = errors;
+if(typeof data66.content !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/15/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs159 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data66.image !== undefined){
+const _errs161 = errors;
+if(typeof data66.image !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/then/oneOf/15/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs161 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data66.file !== undefined){
+const _errs163 = errors;
+if(typeof data66.file !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/15/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs163 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/15/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid47 = _errs153 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/15/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "contact"){
+const _errs165 = errors;
+if(errors === _errs165){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing30;
+if(((data.type === undefined) && (missing30 = "type")) || ((data.data === undefined) && (missing30 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/16/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs167 = errors;
+if("contact" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
+return false;
+}
+var valid50 = _errs167 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data.data !== undefined){
+let data73 = data.data;
+const _errs168 = errors;
+if(errors === _errs168){
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+let missing31;
+if(((data73.type === undefined) && (missing31 = "type")) || ((data73.id === undefined) && (missing31 = "id"))){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/16/properties/data/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data73.type !== undefined){
+let data74 = data73.type;
+const _errs170 = errors;
+if(typeof data74 !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/16/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data74 === "qq") || (data74 === "group")) || (data74 === "private"))){
+validate32.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/16/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.then.oneOf[16].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid51 = _errs170 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data73.id !== undefined){
+let data75 = data73.id;
+const _errs172 = errors;
+if((typeof data75 !== "string") && (!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/16/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[16].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid51 = _errs172 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data73.kind !== undefined){
+const _errs174 = errors;
+if(typeof data73.kind !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/then/oneOf/16/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid51 = _errs174 === errors;
+}
+else {
+var valid51 = true;
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/16/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid50 = _errs168 === errors;
+}
+else {
+var valid50 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/16/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "location"){
+const _errs176 = errors;
+if(errors === _errs176){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing32;
+if(((data.type === undefined) && (missing32 = "type")) || ((data.data === undefined) && (missing32 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/17/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs178 = errors;
+if("location" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/17/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
+return false;
+}
+var valid53 = _errs178 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data.data !== undefined){
+let data78 = data.data;
+const _errs179 = errors;
+if(errors === _errs179){
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+let missing33;
+if(((data78.lat === undefined) && (missing33 = "lat")) || ((data78.lon === undefined) && (missing33 = "lon"))){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/17/properties/data/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data78.lat !== undefined){
+let data79 = data78.lat;
+const _errs181 = errors;
+if((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))){
+validate32.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/then/oneOf/17/properties/data/properties/lat/type",keyword:"type",params:{type: schema13.then.oneOf[17].properties.data.properties.lat.type},message:"must be string,number"}];
+return false;
+}
+var valid54 = _errs181 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data78.lon !== undefined){
+let data80 = data78.lon;
+const _errs183 = errors;
+if((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))){
+validate32.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/then/oneOf/17/properties/data/properties/lon/type",keyword:"type",params:{type: schema13.then.oneOf[17].properties.data.properties.lon.type},message:"must be string,number"}];
+return false;
+}
+var valid54 = _errs183 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data78.title !== undefined){
+const _errs185 = errors;
+if(typeof data78.title !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/17/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid54 = _errs185 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data78.content !== undefined){
+const _errs187 = errors;
+if(typeof data78.content !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/17/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid54 = _errs187 === errors;
+}
+else {
+var valid54 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/17/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid53 = _errs179 === errors;
+}
+else {
+var valid53 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/17/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "music"){
+const _errs189 = errors;
+if(errors === _errs189){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing34;
+if(((data.type === undefined) && (missing34 = "type")) || ((data.data === undefined) && (missing34 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/18/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs191 = errors;
+if("music" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/18/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+return false;
+}
+var valid56 = _errs191 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data.data !== undefined){
+let data84 = data.data;
+const _errs192 = errors;
+if(!(data84 && typeof data84 == "object" && !Array.isArray(data84))){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+const _errs194 = errors;
+let valid57 = false;
+let passing0 = null;
+const _errs195 = errors;
+if(errors === _errs195){
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+let missing35;
+if(((data84.type === undefined) && (missing35 = "type")) || ((data84.id === undefined) && (missing35 = "id"))){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+if(data84.type !== undefined){
+let data85 = data84.type;
+const _errs197 = errors;
+if(typeof data85 !== "string"){
+const err4 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((data85 === "qq") || (data85 === "163"))){
+const err5 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.then.oneOf[18].properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid58 = _errs197 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
+if(data84.id !== undefined){
+let data86 = data84.id;
+const _errs199 = errors;
+if((typeof data86 !== "string") && (!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86))))){
+const err6 = {instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[18].properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid58 = _errs199 === errors;
+}
+else {
+var valid58 = true;
+}
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid1 = _errs195 === errors;
+if(_valid1){
+valid57 = true;
+passing0 = 0;
+}
+const _errs201 = errors;
+if(errors === _errs201){
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+let missing36;
+if(((((data84.type === undefined) && (missing36 = "type")) || ((data84.url === undefined) && (missing36 = "url"))) || ((data84.audio === undefined) && (missing36 = "audio"))) || ((data84.title === undefined) && (missing36 = "title"))){
+const err8 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+if(data84.type !== undefined){
+const _errs203 = errors;
+if("custom" !== data84.type){
+const err9 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid59 = _errs203 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.url !== undefined){
+const _errs204 = errors;
+if(typeof data84.url !== "string"){
+const err10 = {instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid59 = _errs204 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.audio !== undefined){
+const _errs206 = errors;
+if(typeof data84.audio !== "string"){
+const err11 = {instancePath:instancePath+"/data/audio",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid59 = _errs206 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.title !== undefined){
+const _errs208 = errors;
+if(typeof data84.title !== "string"){
+const err12 = {instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid59 = _errs208 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.content !== undefined){
+const _errs210 = errors;
+if(typeof data84.content !== "string"){
+const err13 = {instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid59 = _errs210 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.image !== undefined){
+const _errs212 = errors;
+if(typeof data84.image !== "string"){
+const err14 = {instancePath:instancePath+"/data/image",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid59 = _errs212 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.singer !== undefined){
+const _errs214 = errors;
+if(typeof data84.singer !== "string"){
+const err15 = {instancePath:instancePath+"/data/singer",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid59 = _errs214 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var _valid1 = _errs201 === errors;
+if(_valid1 && valid57){
+valid57 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid57 = true;
+passing0 = 1;
+}
+}
+if(!valid57){
+const err17 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+validate32.errors = vErrors;
+return false;
+}
+else {
+errors = _errs194;
+if(vErrors !== null){
+if(_errs194){
+vErrors.length = _errs194;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid56 = _errs192 === errors;
+}
+else {
+var valid56 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/18/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "weather"){
+const _errs216 = errors;
+if(errors === _errs216){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing37;
+if(((data.type === undefined) && (missing37 = "type")) || ((data.data === undefined) && (missing37 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/19/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs218 = errors;
+if("weather" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/19/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+return false;
+}
+var valid61 = _errs218 === errors;
+}
+else {
+var valid61 = true;
+}
+if(valid61){
+if(data.data !== undefined){
+let data95 = data.data;
+const _errs219 = errors;
+if(errors === _errs219){
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.city !== undefined){
+const _errs221 = errors;
+if(typeof data95.city !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/then/oneOf/19/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid62 = _errs221 === errors;
+}
+else {
+var valid62 = true;
+}
+if(valid62){
+if(data95.code !== undefined){
+let data97 = data95.code;
+const _errs223 = errors;
+if((typeof data97 !== "string") && (!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97))))){
+validate32.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/then/oneOf/19/properties/data/properties/code/type",keyword:"type",params:{type: schema13.then.oneOf[19].properties.data.properties.code.type},message:"must be string,integer"}];
+return false;
+}
+var valid62 = _errs223 === errors;
+}
+else {
+var valid62 = true;
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/19/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid61 = _errs219 === errors;
+}
+else {
+var valid61 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/19/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "reply"){
+const _errs225 = errors;
+if(errors === _errs225){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing38;
+if(((data.type === undefined) && (missing38 = "type")) || ((data.data === undefined) && (missing38 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/20/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs227 = errors;
+if("reply" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/20/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid64 = _errs227 === errors;
+}
+else {
+var valid64 = true;
+}
+if(valid64){
+if(data.data !== undefined){
+let data99 = data.data;
+const _errs228 = errors;
+if(errors === _errs228){
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+let missing39;
+if((data99.id === undefined) && (missing39 = "id")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/20/properties/data/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data99.id !== undefined){
+let data100 = data99.id;
+const _errs230 = errors;
+if((typeof data100 !== "string") && (!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/20/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[20].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs230 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data99.text !== undefined){
+const _errs232 = errors;
+if(typeof data99.text !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/20/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid65 = _errs232 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data99.qq !== undefined){
+let data102 = data99.qq;
+const _errs234 = errors;
+if((typeof data102 !== "string") && (!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102))))){
+validate32.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/20/properties/data/properties/qq/type",keyword:"type",params:{type: schema13.then.oneOf[20].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs234 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data99.time !== undefined){
+let data103 = data99.time;
+const _errs236 = errors;
+if((typeof data103 !== "string") && (!(((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103))) && (isFinite(data103))))){
+validate32.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/then/oneOf/20/properties/data/properties/time/type",keyword:"type",params:{type: schema13.then.oneOf[20].properties.data.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs236 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data99.seq !== undefined){
+let data104 = data99.seq;
+const _errs238 = errors;
+if((typeof data104 !== "string") && (!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104))))){
+validate32.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/then/oneOf/20/properties/data/properties/seq/type",keyword:"type",params:{type: schema13.then.oneOf[20].properties.data.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs238 === errors;
+}
+else {
+var valid65 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/20/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid64 = _errs228 === errors;
+}
+else {
+var valid64 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/20/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "forward"){
+const _errs240 = errors;
+if(errors === _errs240){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing40;
+if(((data.type === undefined) && (missing40 = "type")) || ((data.data === undefined) && (missing40 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/21/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs242 = errors;
+if("forward" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/21/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+return false;
+}
+var valid67 = _errs242 === errors;
+}
+else {
+var valid67 = true;
+}
+if(valid67){
+if(data.data !== undefined){
+let data106 = data.data;
+const _errs243 = errors;
+if(errors === _errs243){
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+let missing41;
+if((data106.id === undefined) && (missing41 = "id")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/21/properties/data/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
+return false;
+}
+else {
+if(data106.id !== undefined){
+const _errs245 = errors;
+if(typeof data106.id !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/21/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs245 === errors;
+}
+else {
+var valid68 = true;
+}
+if(valid68){
+if(data106.filename !== undefined){
+const _errs247 = errors;
+if(typeof data106.filename !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/then/oneOf/21/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs247 === errors;
+}
+else {
+var valid68 = true;
+}
+if(valid68){
+if(data106.summary !== undefined){
+const _errs249 = errors;
+if(typeof data106.summary !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/then/oneOf/21/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs249 === errors;
+}
+else {
+var valid68 = true;
+}
+if(valid68){
+if(data106.desc !== undefined){
+const _errs251 = errors;
+if(typeof data106.desc !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/then/oneOf/21/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs251 === errors;
+}
+else {
+var valid68 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/21/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid67 = _errs243 === errors;
+}
+else {
+var valid67 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "node"){
 if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "video"){
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "at"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "rps"){
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "dice"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "new_rps"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "new_dice"){
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "basketball"){
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "poke"){
-if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "touch"){
-if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "anonymous"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "share"){
-if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "contact"){
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "location"){
-if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "music"){
-if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "weather"){
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "reply"){
-if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "forward"){
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "node"){
-if(!(validate109(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-}
 else if(tag0 === "json"){
-if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
+const _errs254 = errors;
+if(errors === _errs254){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing42;
+if(((data.type === undefined) && (missing42 = "type")) || ((data.data === undefined) && (missing42 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/23/required",keyword:"required",params:{missingProperty: missing42},message:"must have required property '"+missing42+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs256 = errors;
+if("json" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/23/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+return false;
+}
+var valid71 = _errs256 === errors;
+}
+else {
+var valid71 = true;
+}
+if(valid71){
+if(data.data !== undefined){
+let data112 = data.data;
+const _errs257 = errors;
+if(errors === _errs257){
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+let missing43;
+if((data112.data === undefined) && (missing43 = "data")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/23/properties/data/required",keyword:"required",params:{missingProperty: missing43},message:"must have required property '"+missing43+"'"}];
+return false;
+}
+else {
+if(data112.data !== undefined){
+if(typeof data112.data !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/23/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/23/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid71 = _errs257 === errors;
+}
+else {
+var valid71 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/23/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "gift"){
-if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
+const _errs261 = errors;
+if(errors === _errs261){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing44;
+if(((data.type === undefined) && (missing44 = "type")) || ((data.data === undefined) && (missing44 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/24/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs263 = errors;
+if("gift" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/24/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid74 = _errs263 === errors;
+}
+else {
+var valid74 = true;
+}
+if(valid74){
+if(data.data !== undefined){
+let data115 = data.data;
+const _errs264 = errors;
+if(errors === _errs264){
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+let missing45;
+if(((data115.qq === undefined) && (missing45 = "qq")) || ((data115.id === undefined) && (missing45 = "id"))){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/24/properties/data/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
+return false;
+}
+else {
+if(data115.qq !== undefined){
+let data116 = data115.qq;
+const _errs266 = errors;
+if((typeof data116 !== "string") && (!(((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116))) && (isFinite(data116))))){
+validate32.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/24/properties/data/properties/qq/type",keyword:"type",params:{type: schema13.then.oneOf[24].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid75 = _errs266 === errors;
+}
+else {
+var valid75 = true;
+}
+if(valid75){
+if(data115.id !== undefined){
+let data117 = data115.id;
+const _errs268 = errors;
+if((typeof data117 !== "string") && (!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/24/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[24].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid75 = _errs268 === errors;
+}
+else {
+var valid75 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/24/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid74 = _errs264 === errors;
+}
+else {
+var valid74 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/24/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "markdown"){
-if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-errors = vErrors.length;
+const _errs270 = errors;
+if(errors === _errs270){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing46;
+if(((data.type === undefined) && (missing46 = "type")) || ((data.data === undefined) && (missing46 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/25/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs272 = errors;
+if("markdown" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/25/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+return false;
+}
+var valid77 = _errs272 === errors;
+}
+else {
+var valid77 = true;
+}
+if(valid77){
+if(data.data !== undefined){
+let data119 = data.data;
+const _errs273 = errors;
+if(errors === _errs273){
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+let missing47;
+if((data119.content === undefined) && (missing47 = "content")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/25/properties/data/required",keyword:"required",params:{missingProperty: missing47},message:"must have required property '"+missing47+"'"}];
+return false;
+}
+else {
+if(data119.content !== undefined){
+if(typeof data119.content !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/25/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/25/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid77 = _errs273 === errors;
+}
+else {
+var valid77 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/25/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "button"){
-if(!(validate69(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
+const _errs277 = errors;
+if(errors === _errs277){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing48;
+if(((data.type === undefined) && (missing48 = "type")) || ((data.data === undefined) && (missing48 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/26/required",keyword:"required",params:{missingProperty: missing48},message:"must have required property '"+missing48+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs279 = errors;
+if("button" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/26/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+return false;
+}
+var valid80 = _errs279 === errors;
+}
+else {
+var valid80 = true;
+}
+if(valid80){
+if(data.data !== undefined){
+let data122 = data.data;
+const _errs280 = errors;
+if(errors === _errs280){
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.data !== undefined){
+const _errs282 = errors;
+if(typeof data122.data !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/26/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid81 = _errs282 === errors;
+}
+else {
+var valid81 = true;
+}
+if(valid81){
+if(data122.rows !== undefined){
+let data124 = data122.rows;
+const _errs284 = errors;
+if(errors === _errs284){
+if(Array.isArray(data124)){
+var valid82 = true;
+const len0 = data124.length;
+for(let i0=0; i0<len0; i0++){
+let data125 = data124[i0];
+const _errs286 = errors;
+if(!(data125 && typeof data125 == "object" && !Array.isArray(data125))){
+validate32.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/then/oneOf/26/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid82 = _errs286 === errors;
+if(!valid82){
+break;
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/then/oneOf/26/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid81 = _errs284 === errors;
+}
+else {
+var valid81 = true;
+}
+if(valid81){
+if(data122.appid !== undefined){
+let data126 = data122.appid;
+const _errs288 = errors;
+if((typeof data126 !== "string") && (!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126))))){
+validate32.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/then/oneOf/26/properties/data/properties/appid/type",keyword:"type",params:{type: schema13.then.oneOf[26].properties.data.properties.appid.type},message:"must be string,integer"}];
+return false;
+}
+var valid81 = _errs288 === errors;
+}
+else {
+var valid81 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/26/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid80 = _errs280 === errors;
+}
+else {
+var valid80 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/26/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "inline_keyboard"){
-if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
+const _errs290 = errors;
+if(errors === _errs290){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing49;
+if(((data.type === undefined) && (missing49 = "type")) || ((data.data === undefined) && (missing49 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/27/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs292 = errors;
+if("inline_keyboard" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/27/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+return false;
+}
+var valid84 = _errs292 === errors;
+}
+else {
+var valid84 = true;
+}
+if(valid84){
+if(data.data !== undefined){
+let data128 = data.data;
+const _errs293 = errors;
+if(errors === _errs293){
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+let missing50;
+if((data128.data === undefined) && (missing50 = "data")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/27/properties/data/required",keyword:"required",params:{missingProperty: missing50},message:"must have required property '"+missing50+"'"}];
+return false;
+}
+else {
+if(data128.data !== undefined){
+if(typeof data128.data !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/27/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/27/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid84 = _errs293 === errors;
+}
+else {
+var valid84 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/27/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "mface"){
-if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-errors = vErrors.length;
+const _errs297 = errors;
+if(errors === _errs297){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing51;
+if(((data.type === undefined) && (missing51 = "type")) || ((data.data === undefined) && (missing51 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/28/required",keyword:"required",params:{missingProperty: missing51},message:"must have required property '"+missing51+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs299 = errors;
+if("mface" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/28/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+return false;
+}
+var valid87 = _errs299 === errors;
+}
+else {
+var valid87 = true;
+}
+if(valid87){
+if(data.data !== undefined){
+let data131 = data.data;
+const _errs300 = errors;
+if(errors === _errs300){
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+let missing52;
+if((data131.id === undefined) && (missing52 = "id")){
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/28/properties/data/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
+return false;
+}
+else {
+if(data131.id !== undefined){
+let data132 = data131.id;
+if((typeof data132 !== "string") && (!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132))))){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/28/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[28].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/28/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid87 = _errs300 === errors;
+}
+else {
+var valid87 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/28/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "file"){
-if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
+const _errs304 = errors;
+if(errors === _errs304){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing53;
+if(((data.type === undefined) && (missing53 = "type")) || ((data.data === undefined) && (missing53 = "data"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/29/required",keyword:"required",params:{missingProperty: missing53},message:"must have required property '"+missing53+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs306 = errors;
+if("file" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/29/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid90 = _errs306 === errors;
+}
+else {
+var valid90 = true;
+}
+if(valid90){
+if(data.data !== undefined){
+let data134 = data.data;
+const _errs307 = errors;
+if(errors === _errs307){
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.name !== undefined){
+const _errs309 = errors;
+if(typeof data134.name !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/then/oneOf/29/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid91 = _errs309 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.size !== undefined){
+let data136 = data134.size;
+const _errs311 = errors;
+if((typeof data136 !== "string") && (!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136))))){
+validate32.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/then/oneOf/29/properties/data/properties/size/type",keyword:"type",params:{type: schema13.then.oneOf[29].properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid91 = _errs311 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.expire !== undefined){
+let data137 = data134.expire;
+const _errs313 = errors;
+if((typeof data137 !== "string") && (!(((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137))) && (isFinite(data137))))){
+validate32.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/then/oneOf/29/properties/data/properties/expire/type",keyword:"type",params:{type: schema13.then.oneOf[29].properties.data.properties.expire.type},message:"must be string,integer"}];
+return false;
+}
+var valid91 = _errs313 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.id !== undefined){
+const _errs315 = errors;
+if(typeof data134.id !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/29/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid91 = _errs315 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.url !== undefined){
+const _errs317 = errors;
+if(typeof data134.url !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/29/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid91 = _errs317 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.biz !== undefined){
+let data140 = data134.biz;
+const _errs319 = errors;
+if((typeof data140 !== "string") && (!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140))))){
+validate32.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/then/oneOf/29/properties/data/properties/biz/type",keyword:"type",params:{type: schema13.then.oneOf[29].properties.data.properties.biz.type},message:"must be string,integer"}];
+return false;
+}
+var valid91 = _errs319 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.sub !== undefined){
+const _errs321 = errors;
+if(typeof data134.sub !== "string"){
+validate32.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/then/oneOf/29/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid91 = _errs321 === errors;
+}
+else {
+var valid91 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/29/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid90 = _errs307 === errors;
+}
+else {
+var valid90 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/29/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "unknown"){
-if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
+const _errs323 = errors;
+if(errors === _errs323){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing54;
+if(((data.type === undefined) && (missing54 = "type")) || ((data.raw === undefined) && (missing54 = "raw"))){
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/30/required",keyword:"required",params:{missingProperty: missing54},message:"must have required property '"+missing54+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs325 = errors;
+if("unknown" !== data.type){
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/30/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid93 = _errs325 === errors;
+}
+else {
+var valid93 = true;
+}
+if(valid93){
+if(data.raw !== undefined){
+let data143 = data.raw;
+const _errs326 = errors;
+if(errors === _errs326){
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+let missing55;
+if((data143.type === undefined) && (missing55 = "type")){
+validate32.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/then/oneOf/30/properties/raw/required",keyword:"required",params:{missingProperty: missing55},message:"must have required property '"+missing55+"'"}];
+return false;
+}
+else {
+if(data143.type !== undefined){
+if(typeof data143.type !== "string"){
+validate32.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/then/oneOf/30/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate32.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/then/oneOf/30/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid93 = _errs326 === errors;
+}
+else {
+var valid93 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/oneOf/30/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate32.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate32.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3910,50 +6218,50 @@ valid0 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs38 = errors;
-if(errors === _errs38){
+const _errs330 = errors;
+if(errors === _errs330){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.type === undefined) && (missing1 = "type")){
-validate108.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+let missing56;
+if((data.type === undefined) && (missing56 = "type")){
+validate32.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing56},message:"must have required property '"+missing56+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 if(typeof data.type !== "string"){
-validate108.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate32.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate32.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var _valid0 = _errs38 === errors;
+var _valid0 = _errs330 === errors;
 valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err18];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err18);
 }
 errors++;
-validate108.errors = vErrors;
+validate32.errors = vErrors;
 return false;
 }
-validate108.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3976,8 +6284,8 @@ valid0 = true;
 passing0 = 0;
 }
 const _errs3 = errors;
-if(!(validate108(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate32(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs3 === errors;
@@ -3997,8 +6305,8 @@ var valid1 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate108(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate32(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -4039,7 +6347,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate107.errors = vErrors;
+validate31.errors = vErrors;
 return false;
 }
 else {
@@ -4053,26 +6361,27 @@ vErrors = null;
 }
 }
 }
-validate107.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-const rawCqBool = validate146;
+const rawCqBool = validate39;
+const schema16 = {"type":["string","integer","boolean"]};
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(((typeof data !== "string") && (!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data))))) && (typeof data !== "boolean")){
-validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema12.type},message:"must be string,integer,boolean"}];
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema16.type},message:"must be string,integer,boolean"}];
 return false;
 }
-validate146.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
-const rawSegment = validate147;
+const rawSegment = validate40;
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -4080,213 +6389,2786 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
+const _errs2 = errors;
+if(errors === _errs2){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/0/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs4 = errors;
+if("text" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs4 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.text === undefined) && (missing1 = "text")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/0/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.text !== undefined){
+if(typeof data1.text !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/0/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/0/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "face"){
+const _errs9 = errors;
+if(errors === _errs9){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if(((data.type === undefined) && (missing2 = "type")) || ((data.data === undefined) && (missing2 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs11 = errors;
+if("face" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+return false;
+}
+var valid5 = _errs11 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.data !== undefined){
+let data4 = data.data;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing3;
+if((data4.id === undefined) && (missing3 = "id")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/1/properties/data/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data4.id !== undefined){
+let data5 = data4.id;
+const _errs14 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/1/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[1].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid6 = _errs14 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data4.big !== undefined){
+let data6 = data4.big;
+const _errs16 = errors;
+if(((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))) && (typeof data6 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/big",schemaPath:"#/oneOf/1/properties/data/properties/big/type",keyword:"type",params:{type: schema9.oneOf[1].properties.data.properties.big.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid6 = _errs16 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data4.result !== undefined){
+let data7 = data4.result;
+const _errs18 = errors;
+if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
+validate40.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/oneOf/1/properties/data/properties/result/type",keyword:"type",params:{type: schema9.oneOf[1].properties.data.properties.result.type},message:"must be string,integer"}];
+return false;
+}
+var valid6 = _errs18 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs12 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "bubble_face"){
+const _errs20 = errors;
+if(errors === _errs20){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if(((data.type === undefined) && (missing4 = "type")) || ((data.data === undefined) && (missing4 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs22 = errors;
+if("bubble_face" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+return false;
+}
+var valid8 = _errs22 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data.data !== undefined){
+let data9 = data.data;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing5;
+if(((data9.id === undefined) && (missing5 = "id")) || ((data9.count === undefined) && (missing5 = "count"))){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/2/properties/data/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data9.id !== undefined){
+let data10 = data9.id;
+const _errs25 = errors;
+if((typeof data10 !== "string") && (!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/2/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs25 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data9.count !== undefined){
+let data11 = data9.count;
+const _errs27 = errors;
+if((typeof data11 !== "string") && (!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11))))){
+validate40.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/oneOf/2/properties/data/properties/count/type",keyword:"type",params:{type: schema9.oneOf[2].properties.data.properties.count.type},message:"must be string,integer"}];
+return false;
+}
+var valid9 = _errs27 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/2/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "image"){
+const _errs29 = errors;
+if(errors === _errs29){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing6;
+if(((data.type === undefined) && (missing6 = "type")) || ((data.data === undefined) && (missing6 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs31 = errors;
+if("image" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid11 = _errs31 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data.data !== undefined){
+let data13 = data.data;
+const _errs32 = errors;
+if(errors === _errs32){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing7;
+if((data13.file === undefined) && (missing7 = "file")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/3/properties/data/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data13.file !== undefined){
+const _errs34 = errors;
+if(typeof data13.file !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/3/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs34 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.type !== undefined){
+let data15 = data13.type;
+const _errs36 = errors;
+if((typeof data15 !== "string") && (data15 !== null)){
+validate40.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/3/properties/data/properties/type/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.type.type},message:"must be string,null"}];
+return false;
+}
+if(!((((data15 === "show") || (data15 === "flash")) || (data15 === "original")) || (data15 === null))){
+validate40.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/3/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[3].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid12 = _errs36 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.url !== undefined){
+const _errs38 = errors;
+if(typeof data13.url !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/3/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs38 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.cache !== undefined){
+let data17 = data13.cache;
+const _errs40 = errors;
+if(((typeof data17 !== "string") && (!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17))))) && (typeof data17 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/3/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs40 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.proxy !== undefined){
+let data18 = data13.proxy;
+const _errs42 = errors;
+if(((typeof data18 !== "string") && (!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18))))) && (typeof data18 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/3/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid12 = _errs42 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.timeout !== undefined){
+let data19 = data13.timeout;
+const _errs44 = errors;
+if((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))){
+validate40.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/3/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid12 = _errs44 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data13.subType !== undefined){
+let data20 = data13.subType;
+const _errs46 = errors;
+if((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))){
+validate40.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/oneOf/3/properties/data/properties/subType/type",keyword:"type",params:{type: schema9.oneOf[3].properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid12 = _errs46 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/3/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs32 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "record"){
+const _errs48 = errors;
+if(errors === _errs48){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if(((data.type === undefined) && (missing8 = "type")) || ((data.data === undefined) && (missing8 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/4/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs50 = errors;
+if("record" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid14 = _errs50 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.data !== undefined){
+let data22 = data.data;
+const _errs51 = errors;
+if(errors === _errs51){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+let missing9;
+if((data22.file === undefined) && (missing9 = "file")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/4/properties/data/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data22.file !== undefined){
+const _errs53 = errors;
+if(typeof data22.file !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/4/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs53 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.magic !== undefined){
+let data24 = data22.magic;
+const _errs55 = errors;
+if(((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))) && (typeof data24 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/oneOf/4/properties/data/properties/magic/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs55 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.url !== undefined){
+const _errs57 = errors;
+if(typeof data22.url !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/4/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs57 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.cache !== undefined){
+let data26 = data22.cache;
+const _errs59 = errors;
+if(((typeof data26 !== "string") && (!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26))))) && (typeof data26 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/4/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs59 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.proxy !== undefined){
+let data27 = data22.proxy;
+const _errs61 = errors;
+if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (typeof data27 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/4/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid15 = _errs61 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data22.timeout !== undefined){
+let data28 = data22.timeout;
+const _errs63 = errors;
+if((typeof data28 !== "string") && (!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28))))){
+validate40.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/4/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[4].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid15 = _errs63 === errors;
+}
+else {
+var valid15 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/4/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid14 = _errs51 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "video"){
+const _errs65 = errors;
+if(errors === _errs65){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if(((data.type === undefined) && (missing10 = "type")) || ((data.data === undefined) && (missing10 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/5/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs67 = errors;
+if("video" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+return false;
+}
+var valid17 = _errs67 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data.data !== undefined){
+let data30 = data.data;
+const _errs68 = errors;
+if(errors === _errs68){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+let missing11;
+if((data30.file === undefined) && (missing11 = "file")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/5/properties/data/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data30.file !== undefined){
+const _errs70 = errors;
+if(typeof data30.file !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/5/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid18 = _errs70 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data30.url !== undefined){
+const _errs72 = errors;
+if(typeof data30.url !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/5/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid18 = _errs72 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data30.cache !== undefined){
+let data33 = data30.cache;
+const _errs74 = errors;
+if(((typeof data33 !== "string") && (!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33))))) && (typeof data33 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/oneOf/5/properties/data/properties/cache/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid18 = _errs74 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data30.proxy !== undefined){
+let data34 = data30.proxy;
+const _errs76 = errors;
+if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (typeof data34 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/oneOf/5/properties/data/properties/proxy/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid18 = _errs76 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data30.timeout !== undefined){
+let data35 = data30.timeout;
+const _errs78 = errors;
+if((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))){
+validate40.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/oneOf/5/properties/data/properties/timeout/type",keyword:"type",params:{type: schema9.oneOf[5].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid18 = _errs78 === errors;
+}
+else {
+var valid18 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/5/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid17 = _errs68 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "at"){
+const _errs80 = errors;
+if(errors === _errs80){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if(((data.type === undefined) && (missing12 = "type")) || ((data.data === undefined) && (missing12 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/6/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs82 = errors;
+if("at" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+return false;
+}
+var valid20 = _errs82 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data.data !== undefined){
+let data37 = data.data;
+const _errs83 = errors;
+if(errors === _errs83){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing13;
+if((data37.qq === undefined) && (missing13 = "qq")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/6/properties/data/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data37.qq !== undefined){
+let data38 = data37.qq;
+if((typeof data38 !== "string") && (!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38))))){
+validate40.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/6/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[6].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/6/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid20 = _errs83 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "rps"){
+const _errs87 = errors;
+if(errors === _errs87){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if(((data.type === undefined) && (missing14 = "type")) || ((data.data === undefined) && (missing14 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/7/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs89 = errors;
+if("rps" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid23 = _errs89 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data.data !== undefined){
+let data40 = data.data;
+const _errs90 = errors;
+if((!(data40 && typeof data40 == "object" && !Array.isArray(data40))) && (data40 !== null)){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/7/properties/data/type",keyword:"type",params:{type: schema9.oneOf[7].properties.data.type},message:"must be object,null"}];
+return false;
+}
+var valid23 = _errs90 === errors;
+}
+else {
+var valid23 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "dice"){
+const _errs92 = errors;
+if(errors === _errs92){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if(((data.type === undefined) && (missing15 = "type")) || ((data.data === undefined) && (missing15 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/8/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs94 = errors;
+if("dice" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs94 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data.data !== undefined){
+let data42 = data.data;
+const _errs95 = errors;
+if((!(data42 && typeof data42 == "object" && !Array.isArray(data42))) && (data42 !== null)){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/8/properties/data/type",keyword:"type",params:{type: schema9.oneOf[8].properties.data.type},message:"must be object,null"}];
+return false;
+}
+var valid25 = _errs95 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "new_rps"){
+const _errs97 = errors;
+if(errors === _errs97){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if(((data.type === undefined) && (missing16 = "type")) || ((data.data === undefined) && (missing16 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/9/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs99 = errors;
+if("new_rps" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid27 = _errs99 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data.data !== undefined){
+let data44 = data.data;
+const _errs100 = errors;
+if(errors === _errs100){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+let missing17;
+if((data44.id === undefined) && (missing17 = "id")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/9/properties/data/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data44.id !== undefined){
+let data45 = data44.id;
+if((typeof data45 !== "string") && (!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/9/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[9].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/9/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid27 = _errs100 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "new_dice"){
+const _errs104 = errors;
+if(errors === _errs104){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if(((data.type === undefined) && (missing18 = "type")) || ((data.data === undefined) && (missing18 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/10/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs106 = errors;
+if("new_dice" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid30 = _errs106 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data.data !== undefined){
+let data47 = data.data;
+const _errs107 = errors;
+if(errors === _errs107){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing19;
+if((data47.id === undefined) && (missing19 = "id")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
+else {
+if(data47.id !== undefined){
+let data48 = data47.id;
+if((typeof data48 !== "string") && (!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/10/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[10].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/10/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid30 = _errs107 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "basketball"){
+const _errs111 = errors;
+if(errors === _errs111){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing20;
+if(((data.type === undefined) && (missing20 = "type")) || ((data.data === undefined) && (missing20 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/11/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs113 = errors;
+if("basketball" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+return false;
+}
+var valid33 = _errs113 === errors;
+}
+else {
+var valid33 = true;
+}
+if(valid33){
+if(data.data !== undefined){
+let data50 = data.data;
+const _errs114 = errors;
+if(errors === _errs114){
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+let missing21;
+if((data50.id === undefined) && (missing21 = "id")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/11/properties/data/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
+return false;
+}
+else {
+if(data50.id !== undefined){
+let data51 = data50.id;
+if((typeof data51 !== "string") && (!(((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51))) && (isFinite(data51))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/11/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[11].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/11/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid33 = _errs114 === errors;
+}
+else {
+var valid33 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "poke"){
+const _errs118 = errors;
+if(errors === _errs118){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if(((data.type === undefined) && (missing22 = "type")) || ((data.data === undefined) && (missing22 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/12/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs120 = errors;
+if("poke" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+return false;
+}
+var valid36 = _errs120 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data.data !== undefined){
+let data53 = data.data;
+const _errs121 = errors;
+if(errors === _errs121){
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+let missing23;
+if(((data53.type === undefined) && (missing23 = "type")) || ((data53.id === undefined) && (missing23 = "id"))){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/12/properties/data/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data53.type !== undefined){
+let data54 = data53.type;
+const _errs123 = errors;
+if((typeof data54 !== "string") && (!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54))))){
+validate40.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/12/properties/data/properties/type/type",keyword:"type",params:{type: schema9.oneOf[12].properties.data.properties.type.type},message:"must be string,integer"}];
+return false;
+}
+var valid37 = _errs123 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data53.id !== undefined){
+let data55 = data53.id;
+const _errs125 = errors;
+if((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/12/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[12].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid37 = _errs125 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data53.name !== undefined){
+const _errs127 = errors;
+if(typeof data53.name !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/oneOf/12/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid37 = _errs127 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data53.strength !== undefined){
+let data57 = data53.strength;
+const _errs129 = errors;
+if((typeof data57 !== "string") && (!(((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57))) && (isFinite(data57))))){
+validate40.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/oneOf/12/properties/data/properties/strength/type",keyword:"type",params:{type: schema9.oneOf[12].properties.data.properties.strength.type},message:"must be string,integer"}];
+return false;
+}
+var valid37 = _errs129 === errors;
+}
+else {
+var valid37 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/12/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid36 = _errs121 === errors;
+}
+else {
+var valid36 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/12/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "touch"){
+const _errs131 = errors;
+if(errors === _errs131){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if(((data.type === undefined) && (missing24 = "type")) || ((data.data === undefined) && (missing24 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/13/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs133 = errors;
+if("touch" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/13/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+return false;
+}
+var valid39 = _errs133 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data.data !== undefined){
+let data59 = data.data;
+const _errs134 = errors;
+if(errors === _errs134){
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+let missing25;
+if((data59.id === undefined) && (missing25 = "id")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/13/properties/data/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data59.id !== undefined){
+let data60 = data59.id;
+if((typeof data60 !== "string") && (!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/13/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[13].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/13/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid39 = _errs134 === errors;
+}
+else {
+var valid39 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/13/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "anonymous"){
+const _errs138 = errors;
+if(errors === _errs138){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if(((data.type === undefined) && (missing26 = "type")) || ((data.data === undefined) && (missing26 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/14/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs140 = errors;
+if("anonymous" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
+return false;
+}
+var valid42 = _errs140 === errors;
+}
+else {
+var valid42 = true;
+}
+if(valid42){
+if(data.data !== undefined){
+let data62 = data.data;
+const _errs141 = errors;
+if((!(data62 && typeof data62 == "object" && !Array.isArray(data62))) && (data62 !== null)){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/14/properties/data/type",keyword:"type",params:{type: schema9.oneOf[14].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs141){
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.ignore !== undefined){
+let data63 = data62.ignore;
+if(((typeof data63 !== "string") && (!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63))))) && (typeof data63 !== "boolean")){
+validate40.errors = [{instancePath:instancePath+"/data/ignore",schemaPath:"#/oneOf/14/properties/data/properties/ignore/type",keyword:"type",params:{type: schema9.oneOf[14].properties.data.properties.ignore.type},message:"must be string,integer,boolean"}];
+return false;
+}
+}
+}
+}
+var valid42 = _errs141 === errors;
+}
+else {
+var valid42 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/14/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "share"){
+const _errs145 = errors;
+if(errors === _errs145){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if(((data.type === undefined) && (missing27 = "type")) || ((data.data === undefined) && (missing27 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/15/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs147 = errors;
+if("share" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+return false;
+}
+var valid45 = _errs147 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
+if(data.data !== undefined){
+let data65 = data.data;
+const _errs148 = errors;
+if(errors === _errs148){
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+let missing28;
+if(((data65.url === undefined) && (missing28 = "url")) || ((data65.title === undefined) && (missing28 = "title"))){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/15/properties/data/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data65.url !== undefined){
+const _errs150 = errors;
+if(typeof data65.url !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/15/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs150 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data65.title !== undefined){
+const _errs152 = errors;
+if(typeof data65.title !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/15/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs152 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data65.content !== undefined){
+const _errs154 = errors;
+if(typeof data65.content !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/15/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs154 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data65.image !== undefined){
+const _errs156 = errors;
+if(typeof data65.image !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/oneOf/15/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs156 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+if(data65.file !== undefined){
+const _errs158 = errors;
+if(typeof data65.file !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/oneOf/15/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid46 = _errs158 === errors;
+}
+else {
+var valid46 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/15/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid45 = _errs148 === errors;
+}
+else {
+var valid45 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/15/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "contact"){
+const _errs160 = errors;
+if(errors === _errs160){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing29;
+if(((data.type === undefined) && (missing29 = "type")) || ((data.data === undefined) && (missing29 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs162 = errors;
+if("contact" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
+return false;
+}
+var valid48 = _errs162 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data.data !== undefined){
+let data72 = data.data;
+const _errs163 = errors;
+if(errors === _errs163){
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+let missing30;
+if(((data72.type === undefined) && (missing30 = "type")) || ((data72.id === undefined) && (missing30 = "id"))){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/16/properties/data/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data72.type !== undefined){
+let data73 = data72.type;
+const _errs165 = errors;
+if(typeof data73 !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/16/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data73 === "qq") || (data73 === "group")) || (data73 === "private"))){
+validate40.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/16/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[16].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid49 = _errs165 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data72.id !== undefined){
+let data74 = data72.id;
+const _errs167 = errors;
+if((typeof data74 !== "string") && (!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/16/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[16].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid49 = _errs167 === errors;
+}
+else {
+var valid49 = true;
+}
+if(valid49){
+if(data72.kind !== undefined){
+const _errs169 = errors;
+if(typeof data72.kind !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/oneOf/16/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid49 = _errs169 === errors;
+}
+else {
+var valid49 = true;
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/16/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid48 = _errs163 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/16/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "location"){
+const _errs171 = errors;
+if(errors === _errs171){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing31;
+if(((data.type === undefined) && (missing31 = "type")) || ((data.data === undefined) && (missing31 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/17/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs173 = errors;
+if("location" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/17/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
+return false;
+}
+var valid51 = _errs173 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data.data !== undefined){
+let data77 = data.data;
+const _errs174 = errors;
+if(errors === _errs174){
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+let missing32;
+if(((data77.lat === undefined) && (missing32 = "lat")) || ((data77.lon === undefined) && (missing32 = "lon"))){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/17/properties/data/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data77.lat !== undefined){
+let data78 = data77.lat;
+const _errs176 = errors;
+if((typeof data78 !== "string") && (!((typeof data78 == "number") && (isFinite(data78))))){
+validate40.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/oneOf/17/properties/data/properties/lat/type",keyword:"type",params:{type: schema9.oneOf[17].properties.data.properties.lat.type},message:"must be string,number"}];
+return false;
+}
+var valid52 = _errs176 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data77.lon !== undefined){
+let data79 = data77.lon;
+const _errs178 = errors;
+if((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))){
+validate40.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/oneOf/17/properties/data/properties/lon/type",keyword:"type",params:{type: schema9.oneOf[17].properties.data.properties.lon.type},message:"must be string,number"}];
+return false;
+}
+var valid52 = _errs178 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data77.title !== undefined){
+const _errs180 = errors;
+if(typeof data77.title !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/17/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid52 = _errs180 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data77.content !== undefined){
+const _errs182 = errors;
+if(typeof data77.content !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/17/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid52 = _errs182 === errors;
+}
+else {
+var valid52 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/17/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid51 = _errs174 === errors;
+}
+else {
+var valid51 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/17/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "music"){
+const _errs184 = errors;
+if(errors === _errs184){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing33;
+if(((data.type === undefined) && (missing33 = "type")) || ((data.data === undefined) && (missing33 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/18/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs186 = errors;
+if("music" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/18/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+return false;
+}
+var valid54 = _errs186 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data.data !== undefined){
+let data83 = data.data;
+const _errs187 = errors;
+if(!(data83 && typeof data83 == "object" && !Array.isArray(data83))){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+const _errs189 = errors;
+let valid55 = false;
+let passing0 = null;
+const _errs190 = errors;
+if(errors === _errs190){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let missing34;
+if(((data83.type === undefined) && (missing34 = "type")) || ((data83.id === undefined) && (missing34 = "id"))){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data83.type !== undefined){
+let data84 = data83.type;
+const _errs192 = errors;
+if(typeof data84 !== "string"){
+const err1 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/18/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!((data84 === "qq") || (data84 === "163"))){
+const err2 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/18/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema9.oneOf[18].properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid56 = _errs192 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data83.id !== undefined){
+let data85 = data83.id;
+const _errs194 = errors;
+if((typeof data85 !== "string") && (!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85))))){
+const err3 = {instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/18/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema9.oneOf[18].properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid56 = _errs194 === errors;
+}
+else {
+var valid56 = true;
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs190 === errors;
+if(_valid0){
+valid55 = true;
+passing0 = 0;
+}
+const _errs196 = errors;
+if(errors === _errs196){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let missing35;
+if(((((data83.type === undefined) && (missing35 = "type")) || ((data83.url === undefined) && (missing35 = "url"))) || ((data83.audio === undefined) && (missing35 = "audio"))) || ((data83.title === undefined) && (missing35 = "title"))){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+if(data83.type !== undefined){
+const _errs198 = errors;
+if("custom" !== data83.type){
+const err6 = {instancePath:instancePath+"/data/type",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid57 = _errs198 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.url !== undefined){
+const _errs199 = errors;
+if(typeof data83.url !== "string"){
+const err7 = {instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid57 = _errs199 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.audio !== undefined){
+const _errs201 = errors;
+if(typeof data83.audio !== "string"){
+const err8 = {instancePath:instancePath+"/data/audio",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid57 = _errs201 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.title !== undefined){
+const _errs203 = errors;
+if(typeof data83.title !== "string"){
+const err9 = {instancePath:instancePath+"/data/title",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid57 = _errs203 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.content !== undefined){
+const _errs205 = errors;
+if(typeof data83.content !== "string"){
+const err10 = {instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid57 = _errs205 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.image !== undefined){
+const _errs207 = errors;
+if(typeof data83.image !== "string"){
+const err11 = {instancePath:instancePath+"/data/image",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid57 = _errs207 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+if(data83.singer !== undefined){
+const _errs209 = errors;
+if(typeof data83.singer !== "string"){
+const err12 = {instancePath:instancePath+"/data/singer",schemaPath:"#/oneOf/18/properties/data/oneOf/1/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid57 = _errs209 === errors;
+}
+else {
+var valid57 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid0 = _errs196 === errors;
+if(_valid0 && valid55){
+valid55 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid55 = true;
+passing0 = 1;
+}
+}
+if(!valid55){
+const err14 = {instancePath:instancePath+"/data",schemaPath:"#/oneOf/18/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+validate40.errors = vErrors;
+return false;
+}
+else {
+errors = _errs189;
+if(vErrors !== null){
+if(_errs189){
+vErrors.length = _errs189;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid54 = _errs187 === errors;
+}
+else {
+var valid54 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/18/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "weather"){
+const _errs211 = errors;
+if(errors === _errs211){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing36;
+if(((data.type === undefined) && (missing36 = "type")) || ((data.data === undefined) && (missing36 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/19/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs213 = errors;
+if("weather" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/19/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+return false;
+}
+var valid59 = _errs213 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data.data !== undefined){
+let data94 = data.data;
+const _errs214 = errors;
+if(errors === _errs214){
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.city !== undefined){
+const _errs216 = errors;
+if(typeof data94.city !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/oneOf/19/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid60 = _errs216 === errors;
+}
+else {
+var valid60 = true;
+}
+if(valid60){
+if(data94.code !== undefined){
+let data96 = data94.code;
+const _errs218 = errors;
+if((typeof data96 !== "string") && (!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96))))){
+validate40.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/oneOf/19/properties/data/properties/code/type",keyword:"type",params:{type: schema9.oneOf[19].properties.data.properties.code.type},message:"must be string,integer"}];
+return false;
+}
+var valid60 = _errs218 === errors;
+}
+else {
+var valid60 = true;
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/19/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid59 = _errs214 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/19/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "reply"){
+const _errs220 = errors;
+if(errors === _errs220){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing37;
+if(((data.type === undefined) && (missing37 = "type")) || ((data.data === undefined) && (missing37 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/20/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs222 = errors;
+if("reply" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/20/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid62 = _errs222 === errors;
+}
+else {
+var valid62 = true;
+}
+if(valid62){
+if(data.data !== undefined){
+let data98 = data.data;
+const _errs223 = errors;
+if(errors === _errs223){
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+let missing38;
+if((data98.id === undefined) && (missing38 = "id")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/20/properties/data/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data98.id !== undefined){
+let data99 = data98.id;
+const _errs225 = errors;
+if((typeof data99 !== "string") && (!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/20/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs225 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data98.text !== undefined){
+const _errs227 = errors;
+if(typeof data98.text !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/oneOf/20/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid63 = _errs227 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data98.qq !== undefined){
+let data101 = data98.qq;
+const _errs229 = errors;
+if((typeof data101 !== "string") && (!(((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101))) && (isFinite(data101))))){
+validate40.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/20/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs229 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data98.time !== undefined){
+let data102 = data98.time;
+const _errs231 = errors;
+if((typeof data102 !== "string") && (!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102))))){
+validate40.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/oneOf/20/properties/data/properties/time/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs231 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data98.seq !== undefined){
+let data103 = data98.seq;
+const _errs233 = errors;
+if((typeof data103 !== "string") && (!(((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103))) && (isFinite(data103))))){
+validate40.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/oneOf/20/properties/data/properties/seq/type",keyword:"type",params:{type: schema9.oneOf[20].properties.data.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid63 = _errs233 === errors;
+}
+else {
+var valid63 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/20/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid62 = _errs223 === errors;
+}
+else {
+var valid62 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/20/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "forward"){
+const _errs235 = errors;
+if(errors === _errs235){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing39;
+if(((data.type === undefined) && (missing39 = "type")) || ((data.data === undefined) && (missing39 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/21/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs237 = errors;
+if("forward" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/21/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+return false;
+}
+var valid65 = _errs237 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data.data !== undefined){
+let data105 = data.data;
+const _errs238 = errors;
+if(errors === _errs238){
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+let missing40;
+if((data105.id === undefined) && (missing40 = "id")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/21/properties/data/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
+return false;
+}
+else {
+if(data105.id !== undefined){
+const _errs240 = errors;
+if(typeof data105.id !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/21/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid66 = _errs240 === errors;
+}
+else {
+var valid66 = true;
+}
+if(valid66){
+if(data105.filename !== undefined){
+const _errs242 = errors;
+if(typeof data105.filename !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/oneOf/21/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid66 = _errs242 === errors;
+}
+else {
+var valid66 = true;
+}
+if(valid66){
+if(data105.summary !== undefined){
+const _errs244 = errors;
+if(typeof data105.summary !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/oneOf/21/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid66 = _errs244 === errors;
+}
+else {
+var valid66 = true;
+}
+if(valid66){
+if(data105.desc !== undefined){
+const _errs246 = errors;
+if(typeof data105.desc !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/oneOf/21/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid66 = _errs246 === errors;
+}
+else {
+var valid66 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/21/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid65 = _errs238 === errors;
+}
+else {
+var valid65 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "node"){
 if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "face"){
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "bubble_face"){
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "image"){
-if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "record"){
-if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "video"){
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "at"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "rps"){
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "dice"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "new_rps"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "new_dice"){
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "basketball"){
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "poke"){
-if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "touch"){
-if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "anonymous"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "share"){
-if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "contact"){
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "location"){
-if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "music"){
-if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "weather"){
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "reply"){
-if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "forward"){
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "node"){
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-}
 else if(tag0 === "json"){
-if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
+const _errs249 = errors;
+if(errors === _errs249){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing41;
+if(((data.type === undefined) && (missing41 = "type")) || ((data.data === undefined) && (missing41 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/23/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs251 = errors;
+if("json" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/23/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+return false;
+}
+var valid69 = _errs251 === errors;
+}
+else {
+var valid69 = true;
+}
+if(valid69){
+if(data.data !== undefined){
+let data111 = data.data;
+const _errs252 = errors;
+if(errors === _errs252){
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+let missing42;
+if((data111.data === undefined) && (missing42 = "data")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/23/properties/data/required",keyword:"required",params:{missingProperty: missing42},message:"must have required property '"+missing42+"'"}];
+return false;
+}
+else {
+if(data111.data !== undefined){
+if(typeof data111.data !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/23/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/23/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid69 = _errs252 === errors;
+}
+else {
+var valid69 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/23/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "gift"){
-if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
+const _errs256 = errors;
+if(errors === _errs256){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing43;
+if(((data.type === undefined) && (missing43 = "type")) || ((data.data === undefined) && (missing43 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/24/required",keyword:"required",params:{missingProperty: missing43},message:"must have required property '"+missing43+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs258 = errors;
+if("gift" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/24/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid72 = _errs258 === errors;
+}
+else {
+var valid72 = true;
+}
+if(valid72){
+if(data.data !== undefined){
+let data114 = data.data;
+const _errs259 = errors;
+if(errors === _errs259){
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+let missing44;
+if(((data114.qq === undefined) && (missing44 = "qq")) || ((data114.id === undefined) && (missing44 = "id"))){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/24/properties/data/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
+return false;
+}
+else {
+if(data114.qq !== undefined){
+let data115 = data114.qq;
+const _errs261 = errors;
+if((typeof data115 !== "string") && (!(((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115))) && (isFinite(data115))))){
+validate40.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/oneOf/24/properties/data/properties/qq/type",keyword:"type",params:{type: schema9.oneOf[24].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid73 = _errs261 === errors;
+}
+else {
+var valid73 = true;
+}
+if(valid73){
+if(data114.id !== undefined){
+let data116 = data114.id;
+const _errs263 = errors;
+if((typeof data116 !== "string") && (!(((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116))) && (isFinite(data116))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/24/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[24].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid73 = _errs263 === errors;
+}
+else {
+var valid73 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/24/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid72 = _errs259 === errors;
+}
+else {
+var valid72 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/24/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "markdown"){
-if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-errors = vErrors.length;
+const _errs265 = errors;
+if(errors === _errs265){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing45;
+if(((data.type === undefined) && (missing45 = "type")) || ((data.data === undefined) && (missing45 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/25/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs267 = errors;
+if("markdown" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/25/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+return false;
+}
+var valid75 = _errs267 === errors;
+}
+else {
+var valid75 = true;
+}
+if(valid75){
+if(data.data !== undefined){
+let data118 = data.data;
+const _errs268 = errors;
+if(errors === _errs268){
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+let missing46;
+if((data118.content === undefined) && (missing46 = "content")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/25/properties/data/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
+return false;
+}
+else {
+if(data118.content !== undefined){
+if(typeof data118.content !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/oneOf/25/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/25/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid75 = _errs268 === errors;
+}
+else {
+var valid75 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/25/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "button"){
-if(!(validate69(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
+const _errs272 = errors;
+if(errors === _errs272){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing47;
+if(((data.type === undefined) && (missing47 = "type")) || ((data.data === undefined) && (missing47 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/26/required",keyword:"required",params:{missingProperty: missing47},message:"must have required property '"+missing47+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs274 = errors;
+if("button" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/26/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+return false;
+}
+var valid78 = _errs274 === errors;
+}
+else {
+var valid78 = true;
+}
+if(valid78){
+if(data.data !== undefined){
+let data121 = data.data;
+const _errs275 = errors;
+if(errors === _errs275){
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.data !== undefined){
+const _errs277 = errors;
+if(typeof data121.data !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/26/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid79 = _errs277 === errors;
+}
+else {
+var valid79 = true;
+}
+if(valid79){
+if(data121.rows !== undefined){
+let data123 = data121.rows;
+const _errs279 = errors;
+if(errors === _errs279){
+if(Array.isArray(data123)){
+var valid80 = true;
+const len0 = data123.length;
+for(let i0=0; i0<len0; i0++){
+let data124 = data123[i0];
+const _errs281 = errors;
+if(!(data124 && typeof data124 == "object" && !Array.isArray(data124))){
+validate40.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/oneOf/26/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid80 = _errs281 === errors;
+if(!valid80){
+break;
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/oneOf/26/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid79 = _errs279 === errors;
+}
+else {
+var valid79 = true;
+}
+if(valid79){
+if(data121.appid !== undefined){
+let data125 = data121.appid;
+const _errs283 = errors;
+if((typeof data125 !== "string") && (!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125))))){
+validate40.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/oneOf/26/properties/data/properties/appid/type",keyword:"type",params:{type: schema9.oneOf[26].properties.data.properties.appid.type},message:"must be string,integer"}];
+return false;
+}
+var valid79 = _errs283 === errors;
+}
+else {
+var valid79 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/26/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid78 = _errs275 === errors;
+}
+else {
+var valid78 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/26/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "inline_keyboard"){
-if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
+const _errs285 = errors;
+if(errors === _errs285){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing48;
+if(((data.type === undefined) && (missing48 = "type")) || ((data.data === undefined) && (missing48 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/27/required",keyword:"required",params:{missingProperty: missing48},message:"must have required property '"+missing48+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs287 = errors;
+if("inline_keyboard" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/27/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+return false;
+}
+var valid82 = _errs287 === errors;
+}
+else {
+var valid82 = true;
+}
+if(valid82){
+if(data.data !== undefined){
+let data127 = data.data;
+const _errs288 = errors;
+if(errors === _errs288){
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+let missing49;
+if((data127.data === undefined) && (missing49 = "data")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/27/properties/data/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
+return false;
+}
+else {
+if(data127.data !== undefined){
+if(typeof data127.data !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/oneOf/27/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/27/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid82 = _errs288 === errors;
+}
+else {
+var valid82 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/27/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "mface"){
-if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-errors = vErrors.length;
+const _errs292 = errors;
+if(errors === _errs292){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing50;
+if(((data.type === undefined) && (missing50 = "type")) || ((data.data === undefined) && (missing50 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/28/required",keyword:"required",params:{missingProperty: missing50},message:"must have required property '"+missing50+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs294 = errors;
+if("mface" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/28/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+return false;
+}
+var valid85 = _errs294 === errors;
+}
+else {
+var valid85 = true;
+}
+if(valid85){
+if(data.data !== undefined){
+let data130 = data.data;
+const _errs295 = errors;
+if(errors === _errs295){
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+let missing51;
+if((data130.id === undefined) && (missing51 = "id")){
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/28/properties/data/required",keyword:"required",params:{missingProperty: missing51},message:"must have required property '"+missing51+"'"}];
+return false;
+}
+else {
+if(data130.id !== undefined){
+let data131 = data130.id;
+if((typeof data131 !== "string") && (!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131))))){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/28/properties/data/properties/id/type",keyword:"type",params:{type: schema9.oneOf[28].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/28/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid85 = _errs295 === errors;
+}
+else {
+var valid85 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/28/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "file"){
-if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
+const _errs299 = errors;
+if(errors === _errs299){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing52;
+if(((data.type === undefined) && (missing52 = "type")) || ((data.data === undefined) && (missing52 = "data"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/29/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs301 = errors;
+if("file" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/29/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid88 = _errs301 === errors;
+}
+else {
+var valid88 = true;
+}
+if(valid88){
+if(data.data !== undefined){
+let data133 = data.data;
+const _errs302 = errors;
+if(errors === _errs302){
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.name !== undefined){
+const _errs304 = errors;
+if(typeof data133.name !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/oneOf/29/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid89 = _errs304 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.size !== undefined){
+let data135 = data133.size;
+const _errs306 = errors;
+if((typeof data135 !== "string") && (!(((typeof data135 == "number") && (!(data135 % 1) && !isNaN(data135))) && (isFinite(data135))))){
+validate40.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/oneOf/29/properties/data/properties/size/type",keyword:"type",params:{type: schema9.oneOf[29].properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid89 = _errs306 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.expire !== undefined){
+let data136 = data133.expire;
+const _errs308 = errors;
+if((typeof data136 !== "string") && (!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136))))){
+validate40.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/oneOf/29/properties/data/properties/expire/type",keyword:"type",params:{type: schema9.oneOf[29].properties.data.properties.expire.type},message:"must be string,integer"}];
+return false;
+}
+var valid89 = _errs308 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.id !== undefined){
+const _errs310 = errors;
+if(typeof data133.id !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/oneOf/29/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid89 = _errs310 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.url !== undefined){
+const _errs312 = errors;
+if(typeof data133.url !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/oneOf/29/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid89 = _errs312 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.biz !== undefined){
+let data139 = data133.biz;
+const _errs314 = errors;
+if((typeof data139 !== "string") && (!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139))))){
+validate40.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/oneOf/29/properties/data/properties/biz/type",keyword:"type",params:{type: schema9.oneOf[29].properties.data.properties.biz.type},message:"must be string,integer"}];
+return false;
+}
+var valid89 = _errs314 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data133.sub !== undefined){
+const _errs316 = errors;
+if(typeof data133.sub !== "string"){
+validate40.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/oneOf/29/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid89 = _errs316 === errors;
+}
+else {
+var valid89 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath:instancePath+"/data",schemaPath:"#/oneOf/29/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid88 = _errs302 === errors;
+}
+else {
+var valid88 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/29/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "unknown"){
-if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
+const _errs318 = errors;
+if(errors === _errs318){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing53;
+if(((data.type === undefined) && (missing53 = "type")) || ((data.raw === undefined) && (missing53 = "raw"))){
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/30/required",keyword:"required",params:{missingProperty: missing53},message:"must have required property '"+missing53+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs320 = errors;
+if("unknown" !== data.type){
+validate40.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/30/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid91 = _errs320 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data.raw !== undefined){
+let data142 = data.raw;
+const _errs321 = errors;
+if(errors === _errs321){
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+let missing54;
+if((data142.type === undefined) && (missing54 = "type")){
+validate40.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/oneOf/30/properties/raw/required",keyword:"required",params:{missingProperty: missing54},message:"must have required property '"+missing54+"'"}];
+return false;
+}
+else {
+if(data142.type !== undefined){
+if(typeof data142.type !== "string"){
+validate40.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/oneOf/30/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
 }
 }
 else {
-validate147.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate40.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/oneOf/30/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid91 = _errs321 === errors;
+}
+else {
+var valid91 = true;
+}
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/oneOf/30/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else {
+validate40.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate147.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate40.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate147.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
-const rawSegmentInput = validate179;
+const rawSegmentInput = validate42;
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4350,203 +9232,2776 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
-if(!(validate25(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-errors = vErrors.length;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if(((data.type === undefined) && (missing1 = "type")) || ((data.data === undefined) && (missing1 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs9 = errors;
+if("text" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+return false;
+}
+var valid4 = _errs9 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data.data !== undefined){
+let data2 = data.data;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if((data2.text === undefined) && (missing2 = "text")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/0/properties/data/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data2.text !== undefined){
+if(typeof data2.text !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/0/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/0/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs10 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "face"){
-if(!(validate26(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if(((data.type === undefined) && (missing3 = "type")) || ((data.data === undefined) && (missing3 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/1/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs16 = errors;
+if("face" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+return false;
+}
+var valid7 = _errs16 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data.data !== undefined){
+let data5 = data.data;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing4;
+if((data5.id === undefined) && (missing4 = "id")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/1/properties/data/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data5.id !== undefined){
+let data6 = data5.id;
+const _errs19 = errors;
+if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/1/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[1].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid8 = _errs19 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data5.big !== undefined){
+let data7 = data5.big;
+const _errs21 = errors;
+if(((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))) && (typeof data7 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/big",schemaPath:"#/then/oneOf/1/properties/data/properties/big/type",keyword:"type",params:{type: schema13.then.oneOf[1].properties.data.properties.big.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid8 = _errs21 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data5.result !== undefined){
+let data8 = data5.result;
+const _errs23 = errors;
+if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
+validate42.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/then/oneOf/1/properties/data/properties/result/type",keyword:"type",params:{type: schema13.then.oneOf[1].properties.data.properties.result.type},message:"must be string,integer"}];
+return false;
+}
+var valid8 = _errs23 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/1/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs17 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "bubble_face"){
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
+const _errs25 = errors;
+if(errors === _errs25){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if(((data.type === undefined) && (missing5 = "type")) || ((data.data === undefined) && (missing5 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/2/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs27 = errors;
+if("bubble_face" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+return false;
+}
+var valid10 = _errs27 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data.data !== undefined){
+let data10 = data.data;
+const _errs28 = errors;
+if(errors === _errs28){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing6;
+if(((data10.id === undefined) && (missing6 = "id")) || ((data10.count === undefined) && (missing6 = "count"))){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/2/properties/data/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data10.id !== undefined){
+let data11 = data10.id;
+const _errs30 = errors;
+if((typeof data11 !== "string") && (!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/2/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[2].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs30 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data10.count !== undefined){
+let data12 = data10.count;
+const _errs32 = errors;
+if((typeof data12 !== "string") && (!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12))))){
+validate42.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/then/oneOf/2/properties/data/properties/count/type",keyword:"type",params:{type: schema13.then.oneOf[2].properties.data.properties.count.type},message:"must be string,integer"}];
+return false;
+}
+var valid11 = _errs32 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/2/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid10 = _errs28 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "image"){
-if(!(validate30(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
+const _errs34 = errors;
+if(errors === _errs34){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if(((data.type === undefined) && (missing7 = "type")) || ((data.data === undefined) && (missing7 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/3/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs36 = errors;
+if("image" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+return false;
+}
+var valid13 = _errs36 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data.data !== undefined){
+let data14 = data.data;
+const _errs37 = errors;
+if(errors === _errs37){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+let missing8;
+if((data14.file === undefined) && (missing8 = "file")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/3/properties/data/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data14.file !== undefined){
+const _errs39 = errors;
+if(typeof data14.file !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/3/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs39 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.type !== undefined){
+let data16 = data14.type;
+const _errs41 = errors;
+if((typeof data16 !== "string") && (data16 !== null)){
+validate42.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/3/properties/data/properties/type/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.type.type},message:"must be string,null"}];
+return false;
+}
+if(!((((data16 === "show") || (data16 === "flash")) || (data16 === "original")) || (data16 === null))){
+validate42.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/3/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.then.oneOf[3].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid14 = _errs41 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.url !== undefined){
+const _errs43 = errors;
+if(typeof data14.url !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/3/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs43 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.cache !== undefined){
+let data18 = data14.cache;
+const _errs45 = errors;
+if(((typeof data18 !== "string") && (!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18))))) && (typeof data18 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/3/properties/data/properties/cache/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs45 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.proxy !== undefined){
+let data19 = data14.proxy;
+const _errs47 = errors;
+if(((typeof data19 !== "string") && (!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19))))) && (typeof data19 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/3/properties/data/properties/proxy/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid14 = _errs47 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.timeout !== undefined){
+let data20 = data14.timeout;
+const _errs49 = errors;
+if((typeof data20 !== "string") && (!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20))))){
+validate42.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/3/properties/data/properties/timeout/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid14 = _errs49 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data14.subType !== undefined){
+let data21 = data14.subType;
+const _errs51 = errors;
+if((typeof data21 !== "string") && (!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21))))){
+validate42.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/then/oneOf/3/properties/data/properties/subType/type",keyword:"type",params:{type: schema13.then.oneOf[3].properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid14 = _errs51 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/3/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid13 = _errs37 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "record"){
+const _errs53 = errors;
+if(errors === _errs53){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing9;
+if(((data.type === undefined) && (missing9 = "type")) || ((data.data === undefined) && (missing9 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/4/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs55 = errors;
+if("record" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid16 = _errs55 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data.data !== undefined){
+let data23 = data.data;
+const _errs56 = errors;
+if(errors === _errs56){
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+let missing10;
+if((data23.file === undefined) && (missing10 = "file")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/4/properties/data/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"}];
+return false;
+}
+else {
+if(data23.file !== undefined){
+const _errs58 = errors;
+if(typeof data23.file !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/4/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs58 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.magic !== undefined){
+let data25 = data23.magic;
+const _errs60 = errors;
+if(((typeof data25 !== "string") && (!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25))))) && (typeof data25 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/then/oneOf/4/properties/data/properties/magic/type",keyword:"type",params:{type: schema13.then.oneOf[4].properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs60 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.url !== undefined){
+const _errs62 = errors;
+if(typeof data23.url !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/4/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs62 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.cache !== undefined){
+let data27 = data23.cache;
+const _errs64 = errors;
+if(((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))) && (typeof data27 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/4/properties/data/properties/cache/type",keyword:"type",params:{type: schema13.then.oneOf[4].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs64 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.proxy !== undefined){
+let data28 = data23.proxy;
+const _errs66 = errors;
+if(((typeof data28 !== "string") && (!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28))))) && (typeof data28 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/4/properties/data/properties/proxy/type",keyword:"type",params:{type: schema13.then.oneOf[4].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid17 = _errs66 === errors;
+}
+else {
+var valid17 = true;
+}
+if(valid17){
+if(data23.timeout !== undefined){
+let data29 = data23.timeout;
+const _errs68 = errors;
+if((typeof data29 !== "string") && (!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29))))){
+validate42.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/4/properties/data/properties/timeout/type",keyword:"type",params:{type: schema13.then.oneOf[4].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid17 = _errs68 === errors;
+}
+else {
+var valid17 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/4/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid16 = _errs56 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/4/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "video"){
+const _errs70 = errors;
+if(errors === _errs70){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing11;
+if(((data.type === undefined) && (missing11 = "type")) || ((data.data === undefined) && (missing11 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/5/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs72 = errors;
+if("video" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+return false;
+}
+var valid19 = _errs72 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data.data !== undefined){
+let data31 = data.data;
+const _errs73 = errors;
+if(errors === _errs73){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+let missing12;
+if((data31.file === undefined) && (missing12 = "file")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/5/properties/data/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+return false;
+}
+else {
+if(data31.file !== undefined){
+const _errs75 = errors;
+if(typeof data31.file !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/5/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs75 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data31.url !== undefined){
+const _errs77 = errors;
+if(typeof data31.url !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/5/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs77 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data31.cache !== undefined){
+let data34 = data31.cache;
+const _errs79 = errors;
+if(((typeof data34 !== "string") && (!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34))))) && (typeof data34 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/then/oneOf/5/properties/data/properties/cache/type",keyword:"type",params:{type: schema13.then.oneOf[5].properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid20 = _errs79 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data31.proxy !== undefined){
+let data35 = data31.proxy;
+const _errs81 = errors;
+if(((typeof data35 !== "string") && (!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35))))) && (typeof data35 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/then/oneOf/5/properties/data/properties/proxy/type",keyword:"type",params:{type: schema13.then.oneOf[5].properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid20 = _errs81 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data31.timeout !== undefined){
+let data36 = data31.timeout;
+const _errs83 = errors;
+if((typeof data36 !== "string") && (!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36))))){
+validate42.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/then/oneOf/5/properties/data/properties/timeout/type",keyword:"type",params:{type: schema13.then.oneOf[5].properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid20 = _errs83 === errors;
+}
+else {
+var valid20 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/5/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid19 = _errs73 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/5/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "at"){
+const _errs85 = errors;
+if(errors === _errs85){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing13;
+if(((data.type === undefined) && (missing13 = "type")) || ((data.data === undefined) && (missing13 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/6/required",keyword:"required",params:{missingProperty: missing13},message:"must have required property '"+missing13+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs87 = errors;
+if("at" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+return false;
+}
+var valid22 = _errs87 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data.data !== undefined){
+let data38 = data.data;
+const _errs88 = errors;
+if(errors === _errs88){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+let missing14;
+if((data38.qq === undefined) && (missing14 = "qq")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/6/properties/data/required",keyword:"required",params:{missingProperty: missing14},message:"must have required property '"+missing14+"'"}];
+return false;
+}
+else {
+if(data38.qq !== undefined){
+let data39 = data38.qq;
+if((typeof data39 !== "string") && (!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39))))){
+validate42.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/6/properties/data/properties/qq/type",keyword:"type",params:{type: schema13.then.oneOf[6].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/6/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid22 = _errs88 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/6/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "rps"){
+const _errs92 = errors;
+if(errors === _errs92){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing15;
+if(((data.type === undefined) && (missing15 = "type")) || ((data.data === undefined) && (missing15 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/7/required",keyword:"required",params:{missingProperty: missing15},message:"must have required property '"+missing15+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs94 = errors;
+if("rps" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid25 = _errs94 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data.data !== undefined){
+let data41 = data.data;
+const _errs95 = errors;
+if((!(data41 && typeof data41 == "object" && !Array.isArray(data41))) && (data41 !== null)){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/7/properties/data/type",keyword:"type",params:{type: schema13.then.oneOf[7].properties.data.type},message:"must be object,null"}];
+return false;
+}
+var valid25 = _errs95 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/7/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "dice"){
+const _errs97 = errors;
+if(errors === _errs97){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if(((data.type === undefined) && (missing16 = "type")) || ((data.data === undefined) && (missing16 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/8/required",keyword:"required",params:{missingProperty: missing16},message:"must have required property '"+missing16+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs99 = errors;
+if("dice" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid27 = _errs99 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data.data !== undefined){
+let data43 = data.data;
+const _errs100 = errors;
+if((!(data43 && typeof data43 == "object" && !Array.isArray(data43))) && (data43 !== null)){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/8/properties/data/type",keyword:"type",params:{type: schema13.then.oneOf[8].properties.data.type},message:"must be object,null"}];
+return false;
+}
+var valid27 = _errs100 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/8/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "new_rps"){
+const _errs102 = errors;
+if(errors === _errs102){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if(((data.type === undefined) && (missing17 = "type")) || ((data.data === undefined) && (missing17 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/9/required",keyword:"required",params:{missingProperty: missing17},message:"must have required property '"+missing17+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs104 = errors;
+if("new_rps" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid29 = _errs104 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data.data !== undefined){
+let data45 = data.data;
+const _errs105 = errors;
+if(errors === _errs105){
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+let missing18;
+if((data45.id === undefined) && (missing18 = "id")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/9/properties/data/required",keyword:"required",params:{missingProperty: missing18},message:"must have required property '"+missing18+"'"}];
+return false;
+}
+else {
+if(data45.id !== undefined){
+let data46 = data45.id;
+if((typeof data46 !== "string") && (!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/9/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[9].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/9/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid29 = _errs105 === errors;
+}
+else {
+var valid29 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/9/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "new_dice"){
+const _errs109 = errors;
+if(errors === _errs109){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing19;
+if(((data.type === undefined) && (missing19 = "type")) || ((data.data === undefined) && (missing19 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/10/required",keyword:"required",params:{missingProperty: missing19},message:"must have required property '"+missing19+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs111 = errors;
+if("new_dice" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid32 = _errs111 === errors;
+}
+else {
+var valid32 = true;
+}
+if(valid32){
+if(data.data !== undefined){
+let data48 = data.data;
+const _errs112 = errors;
+if(errors === _errs112){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing20;
+if((data48.id === undefined) && (missing20 = "id")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/required",keyword:"required",params:{missingProperty: missing20},message:"must have required property '"+missing20+"'"}];
+return false;
+}
+else {
+if(data48.id !== undefined){
+let data49 = data48.id;
+if((typeof data49 !== "string") && (!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/10/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[10].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/10/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid32 = _errs112 === errors;
+}
+else {
+var valid32 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/10/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "basketball"){
+const _errs116 = errors;
+if(errors === _errs116){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing21;
+if(((data.type === undefined) && (missing21 = "type")) || ((data.data === undefined) && (missing21 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/11/required",keyword:"required",params:{missingProperty: missing21},message:"must have required property '"+missing21+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs118 = errors;
+if("basketball" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+return false;
+}
+var valid35 = _errs118 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data.data !== undefined){
+let data51 = data.data;
+const _errs119 = errors;
+if(errors === _errs119){
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+let missing22;
+if((data51.id === undefined) && (missing22 = "id")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/11/properties/data/required",keyword:"required",params:{missingProperty: missing22},message:"must have required property '"+missing22+"'"}];
+return false;
+}
+else {
+if(data51.id !== undefined){
+let data52 = data51.id;
+if((typeof data52 !== "string") && (!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/11/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[11].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/11/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid35 = _errs119 === errors;
+}
+else {
+var valid35 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/11/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "poke"){
+const _errs123 = errors;
+if(errors === _errs123){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing23;
+if(((data.type === undefined) && (missing23 = "type")) || ((data.data === undefined) && (missing23 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/12/required",keyword:"required",params:{missingProperty: missing23},message:"must have required property '"+missing23+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs125 = errors;
+if("poke" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+return false;
+}
+var valid38 = _errs125 === errors;
+}
+else {
+var valid38 = true;
+}
+if(valid38){
+if(data.data !== undefined){
+let data54 = data.data;
+const _errs126 = errors;
+if(errors === _errs126){
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+let missing24;
+if(((data54.type === undefined) && (missing24 = "type")) || ((data54.id === undefined) && (missing24 = "id"))){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/12/properties/data/required",keyword:"required",params:{missingProperty: missing24},message:"must have required property '"+missing24+"'"}];
+return false;
+}
+else {
+if(data54.type !== undefined){
+let data55 = data54.type;
+const _errs128 = errors;
+if((typeof data55 !== "string") && (!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55))))){
+validate42.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/12/properties/data/properties/type/type",keyword:"type",params:{type: schema13.then.oneOf[12].properties.data.properties.type.type},message:"must be string,integer"}];
+return false;
+}
+var valid39 = _errs128 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data54.id !== undefined){
+let data56 = data54.id;
+const _errs130 = errors;
+if((typeof data56 !== "string") && (!(((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56))) && (isFinite(data56))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/12/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[12].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid39 = _errs130 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data54.name !== undefined){
+const _errs132 = errors;
+if(typeof data54.name !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/then/oneOf/12/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid39 = _errs132 === errors;
+}
+else {
+var valid39 = true;
+}
+if(valid39){
+if(data54.strength !== undefined){
+let data58 = data54.strength;
+const _errs134 = errors;
+if((typeof data58 !== "string") && (!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58))))){
+validate42.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/then/oneOf/12/properties/data/properties/strength/type",keyword:"type",params:{type: schema13.then.oneOf[12].properties.data.properties.strength.type},message:"must be string,integer"}];
+return false;
+}
+var valid39 = _errs134 === errors;
+}
+else {
+var valid39 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/12/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid38 = _errs126 === errors;
+}
+else {
+var valid38 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/12/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "touch"){
+const _errs136 = errors;
+if(errors === _errs136){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing25;
+if(((data.type === undefined) && (missing25 = "type")) || ((data.data === undefined) && (missing25 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/13/required",keyword:"required",params:{missingProperty: missing25},message:"must have required property '"+missing25+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs138 = errors;
+if("touch" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/13/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+return false;
+}
+var valid41 = _errs138 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data.data !== undefined){
+let data60 = data.data;
+const _errs139 = errors;
+if(errors === _errs139){
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+let missing26;
+if((data60.id === undefined) && (missing26 = "id")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/13/properties/data/required",keyword:"required",params:{missingProperty: missing26},message:"must have required property '"+missing26+"'"}];
+return false;
+}
+else {
+if(data60.id !== undefined){
+let data61 = data60.id;
+if((typeof data61 !== "string") && (!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/13/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[13].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/13/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid41 = _errs139 === errors;
+}
+else {
+var valid41 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/13/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "anonymous"){
+const _errs143 = errors;
+if(errors === _errs143){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if(((data.type === undefined) && (missing27 = "type")) || ((data.data === undefined) && (missing27 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/14/required",keyword:"required",params:{missingProperty: missing27},message:"must have required property '"+missing27+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs145 = errors;
+if("anonymous" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
+return false;
+}
+var valid44 = _errs145 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data.data !== undefined){
+let data63 = data.data;
+const _errs146 = errors;
+if((!(data63 && typeof data63 == "object" && !Array.isArray(data63))) && (data63 !== null)){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/14/properties/data/type",keyword:"type",params:{type: schema13.then.oneOf[14].properties.data.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs146){
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.ignore !== undefined){
+let data64 = data63.ignore;
+if(((typeof data64 !== "string") && (!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64))))) && (typeof data64 !== "boolean")){
+validate42.errors = [{instancePath:instancePath+"/data/ignore",schemaPath:"#/then/oneOf/14/properties/data/properties/ignore/type",keyword:"type",params:{type: schema13.then.oneOf[14].properties.data.properties.ignore.type},message:"must be string,integer,boolean"}];
+return false;
+}
+}
+}
+}
+var valid44 = _errs146 === errors;
+}
+else {
+var valid44 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/14/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "share"){
+const _errs150 = errors;
+if(errors === _errs150){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing28;
+if(((data.type === undefined) && (missing28 = "type")) || ((data.data === undefined) && (missing28 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/15/required",keyword:"required",params:{missingProperty: missing28},message:"must have required property '"+missing28+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs152 = errors;
+if("share" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+return false;
+}
+var valid47 = _errs152 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+if(data.data !== undefined){
+let data66 = data.data;
+const _errs153 = errors;
+if(errors === _errs153){
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+let missing29;
+if(((data66.url === undefined) && (missing29 = "url")) || ((data66.title === undefined) && (missing29 = "title"))){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/15/properties/data/required",keyword:"required",params:{missingProperty: missing29},message:"must have required property '"+missing29+"'"}];
+return false;
+}
+else {
+if(data66.url !== undefined){
+const _errs155 = errors;
+if(typeof data66.url !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/15/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs155 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data66.title !== undefined){
+const _errs157 = errors;
+if(typeof data66.title !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/15/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs157 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data66.content !== undefined){
+const _errs159 = errors;
+if(typeof data66.content !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/15/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs159 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data66.image !== undefined){
+const _errs161 = errors;
+if(typeof data66.image !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/then/oneOf/15/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs161 === errors;
+}
+else {
+var valid48 = true;
+}
+if(valid48){
+if(data66.file !== undefined){
+const _errs163 = errors;
+if(typeof data66.file !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/then/oneOf/15/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid48 = _errs163 === errors;
+}
+else {
+var valid48 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/15/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid47 = _errs153 === errors;
+}
+else {
+var valid47 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/15/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "contact"){
+const _errs165 = errors;
+if(errors === _errs165){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing30;
+if(((data.type === undefined) && (missing30 = "type")) || ((data.data === undefined) && (missing30 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/16/required",keyword:"required",params:{missingProperty: missing30},message:"must have required property '"+missing30+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs167 = errors;
+if("contact" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
+return false;
+}
+var valid50 = _errs167 === errors;
+}
+else {
+var valid50 = true;
+}
+if(valid50){
+if(data.data !== undefined){
+let data73 = data.data;
+const _errs168 = errors;
+if(errors === _errs168){
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+let missing31;
+if(((data73.type === undefined) && (missing31 = "type")) || ((data73.id === undefined) && (missing31 = "id"))){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/16/properties/data/required",keyword:"required",params:{missingProperty: missing31},message:"must have required property '"+missing31+"'"}];
+return false;
+}
+else {
+if(data73.type !== undefined){
+let data74 = data73.type;
+const _errs170 = errors;
+if(typeof data74 !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/16/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data74 === "qq") || (data74 === "group")) || (data74 === "private"))){
+validate42.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/16/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.then.oneOf[16].properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid51 = _errs170 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data73.id !== undefined){
+let data75 = data73.id;
+const _errs172 = errors;
+if((typeof data75 !== "string") && (!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/16/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[16].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid51 = _errs172 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
+if(data73.kind !== undefined){
+const _errs174 = errors;
+if(typeof data73.kind !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/then/oneOf/16/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid51 = _errs174 === errors;
+}
+else {
+var valid51 = true;
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/16/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid50 = _errs168 === errors;
+}
+else {
+var valid50 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/16/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "location"){
+const _errs176 = errors;
+if(errors === _errs176){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing32;
+if(((data.type === undefined) && (missing32 = "type")) || ((data.data === undefined) && (missing32 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/17/required",keyword:"required",params:{missingProperty: missing32},message:"must have required property '"+missing32+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs178 = errors;
+if("location" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/17/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
+return false;
+}
+var valid53 = _errs178 === errors;
+}
+else {
+var valid53 = true;
+}
+if(valid53){
+if(data.data !== undefined){
+let data78 = data.data;
+const _errs179 = errors;
+if(errors === _errs179){
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+let missing33;
+if(((data78.lat === undefined) && (missing33 = "lat")) || ((data78.lon === undefined) && (missing33 = "lon"))){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/17/properties/data/required",keyword:"required",params:{missingProperty: missing33},message:"must have required property '"+missing33+"'"}];
+return false;
+}
+else {
+if(data78.lat !== undefined){
+let data79 = data78.lat;
+const _errs181 = errors;
+if((typeof data79 !== "string") && (!((typeof data79 == "number") && (isFinite(data79))))){
+validate42.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/then/oneOf/17/properties/data/properties/lat/type",keyword:"type",params:{type: schema13.then.oneOf[17].properties.data.properties.lat.type},message:"must be string,number"}];
+return false;
+}
+var valid54 = _errs181 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data78.lon !== undefined){
+let data80 = data78.lon;
+const _errs183 = errors;
+if((typeof data80 !== "string") && (!((typeof data80 == "number") && (isFinite(data80))))){
+validate42.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/then/oneOf/17/properties/data/properties/lon/type",keyword:"type",params:{type: schema13.then.oneOf[17].properties.data.properties.lon.type},message:"must be string,number"}];
+return false;
+}
+var valid54 = _errs183 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data78.title !== undefined){
+const _errs185 = errors;
+if(typeof data78.title !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/17/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid54 = _errs185 === errors;
+}
+else {
+var valid54 = true;
+}
+if(valid54){
+if(data78.content !== undefined){
+const _errs187 = errors;
+if(typeof data78.content !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/17/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid54 = _errs187 === errors;
+}
+else {
+var valid54 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/17/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid53 = _errs179 === errors;
+}
+else {
+var valid53 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/17/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "music"){
+const _errs189 = errors;
+if(errors === _errs189){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing34;
+if(((data.type === undefined) && (missing34 = "type")) || ((data.data === undefined) && (missing34 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/18/required",keyword:"required",params:{missingProperty: missing34},message:"must have required property '"+missing34+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs191 = errors;
+if("music" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/18/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+return false;
+}
+var valid56 = _errs191 === errors;
+}
+else {
+var valid56 = true;
+}
+if(valid56){
+if(data.data !== undefined){
+let data84 = data.data;
+const _errs192 = errors;
+if(!(data84 && typeof data84 == "object" && !Array.isArray(data84))){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+const _errs194 = errors;
+let valid57 = false;
+let passing0 = null;
+const _errs195 = errors;
+if(errors === _errs195){
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+let missing35;
+if(((data84.type === undefined) && (missing35 = "type")) || ((data84.id === undefined) && (missing35 = "id"))){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing35},message:"must have required property '"+missing35+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+if(data84.type !== undefined){
+let data85 = data84.type;
+const _errs197 = errors;
+if(typeof data85 !== "string"){
+const err4 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((data85 === "qq") || (data85 === "163"))){
+const err5 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema13.then.oneOf[18].properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid58 = _errs197 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
+if(data84.id !== undefined){
+let data86 = data84.id;
+const _errs199 = errors;
+if((typeof data86 !== "string") && (!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86))))){
+const err6 = {instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[18].properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid58 = _errs199 === errors;
+}
+else {
+var valid58 = true;
+}
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid1 = _errs195 === errors;
+if(_valid1){
+valid57 = true;
+passing0 = 0;
+}
+const _errs201 = errors;
+if(errors === _errs201){
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+let missing36;
+if(((((data84.type === undefined) && (missing36 = "type")) || ((data84.url === undefined) && (missing36 = "url"))) || ((data84.audio === undefined) && (missing36 = "audio"))) || ((data84.title === undefined) && (missing36 = "title"))){
+const err8 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing36},message:"must have required property '"+missing36+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+if(data84.type !== undefined){
+const _errs203 = errors;
+if("custom" !== data84.type){
+const err9 = {instancePath:instancePath+"/data/type",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid59 = _errs203 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.url !== undefined){
+const _errs204 = errors;
+if(typeof data84.url !== "string"){
+const err10 = {instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid59 = _errs204 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.audio !== undefined){
+const _errs206 = errors;
+if(typeof data84.audio !== "string"){
+const err11 = {instancePath:instancePath+"/data/audio",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid59 = _errs206 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.title !== undefined){
+const _errs208 = errors;
+if(typeof data84.title !== "string"){
+const err12 = {instancePath:instancePath+"/data/title",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid59 = _errs208 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.content !== undefined){
+const _errs210 = errors;
+if(typeof data84.content !== "string"){
+const err13 = {instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid59 = _errs210 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.image !== undefined){
+const _errs212 = errors;
+if(typeof data84.image !== "string"){
+const err14 = {instancePath:instancePath+"/data/image",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid59 = _errs212 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+if(data84.singer !== undefined){
+const _errs214 = errors;
+if(typeof data84.singer !== "string"){
+const err15 = {instancePath:instancePath+"/data/singer",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid59 = _errs214 === errors;
+}
+else {
+var valid59 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var _valid1 = _errs201 === errors;
+if(_valid1 && valid57){
+valid57 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid57 = true;
+passing0 = 1;
+}
+}
+if(!valid57){
+const err17 = {instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/18/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+validate42.errors = vErrors;
+return false;
+}
+else {
+errors = _errs194;
+if(vErrors !== null){
+if(_errs194){
+vErrors.length = _errs194;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid56 = _errs192 === errors;
+}
+else {
+var valid56 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/18/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "weather"){
+const _errs216 = errors;
+if(errors === _errs216){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing37;
+if(((data.type === undefined) && (missing37 = "type")) || ((data.data === undefined) && (missing37 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/19/required",keyword:"required",params:{missingProperty: missing37},message:"must have required property '"+missing37+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs218 = errors;
+if("weather" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/19/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+return false;
+}
+var valid61 = _errs218 === errors;
+}
+else {
+var valid61 = true;
+}
+if(valid61){
+if(data.data !== undefined){
+let data95 = data.data;
+const _errs219 = errors;
+if(errors === _errs219){
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.city !== undefined){
+const _errs221 = errors;
+if(typeof data95.city !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/then/oneOf/19/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid62 = _errs221 === errors;
+}
+else {
+var valid62 = true;
+}
+if(valid62){
+if(data95.code !== undefined){
+let data97 = data95.code;
+const _errs223 = errors;
+if((typeof data97 !== "string") && (!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97))))){
+validate42.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/then/oneOf/19/properties/data/properties/code/type",keyword:"type",params:{type: schema13.then.oneOf[19].properties.data.properties.code.type},message:"must be string,integer"}];
+return false;
+}
+var valid62 = _errs223 === errors;
+}
+else {
+var valid62 = true;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/19/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid61 = _errs219 === errors;
+}
+else {
+var valid61 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/19/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "reply"){
+const _errs225 = errors;
+if(errors === _errs225){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing38;
+if(((data.type === undefined) && (missing38 = "type")) || ((data.data === undefined) && (missing38 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/20/required",keyword:"required",params:{missingProperty: missing38},message:"must have required property '"+missing38+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs227 = errors;
+if("reply" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/20/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+return false;
+}
+var valid64 = _errs227 === errors;
+}
+else {
+var valid64 = true;
+}
+if(valid64){
+if(data.data !== undefined){
+let data99 = data.data;
+const _errs228 = errors;
+if(errors === _errs228){
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+let missing39;
+if((data99.id === undefined) && (missing39 = "id")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/20/properties/data/required",keyword:"required",params:{missingProperty: missing39},message:"must have required property '"+missing39+"'"}];
+return false;
+}
+else {
+if(data99.id !== undefined){
+let data100 = data99.id;
+const _errs230 = errors;
+if((typeof data100 !== "string") && (!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/20/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[20].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs230 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data99.text !== undefined){
+const _errs232 = errors;
+if(typeof data99.text !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/then/oneOf/20/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid65 = _errs232 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data99.qq !== undefined){
+let data102 = data99.qq;
+const _errs234 = errors;
+if((typeof data102 !== "string") && (!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102))))){
+validate42.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/20/properties/data/properties/qq/type",keyword:"type",params:{type: schema13.then.oneOf[20].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs234 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data99.time !== undefined){
+let data103 = data99.time;
+const _errs236 = errors;
+if((typeof data103 !== "string") && (!(((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103))) && (isFinite(data103))))){
+validate42.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/then/oneOf/20/properties/data/properties/time/type",keyword:"type",params:{type: schema13.then.oneOf[20].properties.data.properties.time.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs236 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+if(data99.seq !== undefined){
+let data104 = data99.seq;
+const _errs238 = errors;
+if((typeof data104 !== "string") && (!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104))))){
+validate42.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/then/oneOf/20/properties/data/properties/seq/type",keyword:"type",params:{type: schema13.then.oneOf[20].properties.data.properties.seq.type},message:"must be string,integer"}];
+return false;
+}
+var valid65 = _errs238 === errors;
+}
+else {
+var valid65 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/20/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid64 = _errs228 === errors;
+}
+else {
+var valid64 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/20/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "forward"){
+const _errs240 = errors;
+if(errors === _errs240){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing40;
+if(((data.type === undefined) && (missing40 = "type")) || ((data.data === undefined) && (missing40 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/21/required",keyword:"required",params:{missingProperty: missing40},message:"must have required property '"+missing40+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs242 = errors;
+if("forward" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/21/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+return false;
+}
+var valid67 = _errs242 === errors;
+}
+else {
+var valid67 = true;
+}
+if(valid67){
+if(data.data !== undefined){
+let data106 = data.data;
+const _errs243 = errors;
+if(errors === _errs243){
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+let missing41;
+if((data106.id === undefined) && (missing41 = "id")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/21/properties/data/required",keyword:"required",params:{missingProperty: missing41},message:"must have required property '"+missing41+"'"}];
+return false;
+}
+else {
+if(data106.id !== undefined){
+const _errs245 = errors;
+if(typeof data106.id !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/21/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs245 === errors;
+}
+else {
+var valid68 = true;
+}
+if(valid68){
+if(data106.filename !== undefined){
+const _errs247 = errors;
+if(typeof data106.filename !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/then/oneOf/21/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs247 === errors;
+}
+else {
+var valid68 = true;
+}
+if(valid68){
+if(data106.summary !== undefined){
+const _errs249 = errors;
+if(typeof data106.summary !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/then/oneOf/21/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs249 === errors;
+}
+else {
+var valid68 = true;
+}
+if(valid68){
+if(data106.desc !== undefined){
+const _errs251 = errors;
+if(typeof data106.desc !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/then/oneOf/21/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid68 = _errs251 === errors;
+}
+else {
+var valid68 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/21/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid67 = _errs243 === errors;
+}
+else {
+var valid67 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/21/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else if(tag0 === "node"){
 if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 }
-else if(tag0 === "video"){
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "at"){
-if(!(validate40(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "rps"){
-if(!(validate41(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "dice"){
-if(!(validate42(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "new_rps"){
-if(!(validate43(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "new_dice"){
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "basketball"){
-if(!(validate45(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "poke"){
-if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "touch"){
-if(!(validate47(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "anonymous"){
-if(!(validate48(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "share"){
-if(!(validate50(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "contact"){
-if(!(validate51(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "location"){
-if(!(validate52(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "music"){
-if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "weather"){
-if(!(validate58(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "reply"){
-if(!(validate59(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "forward"){
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-}
-else if(tag0 === "node"){
-if(!(validate109(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-}
 else if(tag0 === "json"){
-if(!(validate66(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
+const _errs254 = errors;
+if(errors === _errs254){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing42;
+if(((data.type === undefined) && (missing42 = "type")) || ((data.data === undefined) && (missing42 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/23/required",keyword:"required",params:{missingProperty: missing42},message:"must have required property '"+missing42+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs256 = errors;
+if("json" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/23/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+return false;
+}
+var valid71 = _errs256 === errors;
+}
+else {
+var valid71 = true;
+}
+if(valid71){
+if(data.data !== undefined){
+let data112 = data.data;
+const _errs257 = errors;
+if(errors === _errs257){
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+let missing43;
+if((data112.data === undefined) && (missing43 = "data")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/23/properties/data/required",keyword:"required",params:{missingProperty: missing43},message:"must have required property '"+missing43+"'"}];
+return false;
+}
+else {
+if(data112.data !== undefined){
+if(typeof data112.data !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/23/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/23/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid71 = _errs257 === errors;
+}
+else {
+var valid71 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/23/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "gift"){
-if(!(validate67(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
+const _errs261 = errors;
+if(errors === _errs261){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing44;
+if(((data.type === undefined) && (missing44 = "type")) || ((data.data === undefined) && (missing44 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/24/required",keyword:"required",params:{missingProperty: missing44},message:"must have required property '"+missing44+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs263 = errors;
+if("gift" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/24/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid74 = _errs263 === errors;
+}
+else {
+var valid74 = true;
+}
+if(valid74){
+if(data.data !== undefined){
+let data115 = data.data;
+const _errs264 = errors;
+if(errors === _errs264){
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+let missing45;
+if(((data115.qq === undefined) && (missing45 = "qq")) || ((data115.id === undefined) && (missing45 = "id"))){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/24/properties/data/required",keyword:"required",params:{missingProperty: missing45},message:"must have required property '"+missing45+"'"}];
+return false;
+}
+else {
+if(data115.qq !== undefined){
+let data116 = data115.qq;
+const _errs266 = errors;
+if((typeof data116 !== "string") && (!(((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116))) && (isFinite(data116))))){
+validate42.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/then/oneOf/24/properties/data/properties/qq/type",keyword:"type",params:{type: schema13.then.oneOf[24].properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid75 = _errs266 === errors;
+}
+else {
+var valid75 = true;
+}
+if(valid75){
+if(data115.id !== undefined){
+let data117 = data115.id;
+const _errs268 = errors;
+if((typeof data117 !== "string") && (!(((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117))) && (isFinite(data117))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/24/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[24].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid75 = _errs268 === errors;
+}
+else {
+var valid75 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/24/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid74 = _errs264 === errors;
+}
+else {
+var valid74 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/24/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "markdown"){
-if(!(validate68(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
-errors = vErrors.length;
+const _errs270 = errors;
+if(errors === _errs270){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing46;
+if(((data.type === undefined) && (missing46 = "type")) || ((data.data === undefined) && (missing46 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/25/required",keyword:"required",params:{missingProperty: missing46},message:"must have required property '"+missing46+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs272 = errors;
+if("markdown" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/25/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+return false;
+}
+var valid77 = _errs272 === errors;
+}
+else {
+var valid77 = true;
+}
+if(valid77){
+if(data.data !== undefined){
+let data119 = data.data;
+const _errs273 = errors;
+if(errors === _errs273){
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+let missing47;
+if((data119.content === undefined) && (missing47 = "content")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/25/properties/data/required",keyword:"required",params:{missingProperty: missing47},message:"must have required property '"+missing47+"'"}];
+return false;
+}
+else {
+if(data119.content !== undefined){
+if(typeof data119.content !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/then/oneOf/25/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/25/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid77 = _errs273 === errors;
+}
+else {
+var valid77 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/25/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "button"){
-if(!(validate69(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
+const _errs277 = errors;
+if(errors === _errs277){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing48;
+if(((data.type === undefined) && (missing48 = "type")) || ((data.data === undefined) && (missing48 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/26/required",keyword:"required",params:{missingProperty: missing48},message:"must have required property '"+missing48+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs279 = errors;
+if("button" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/26/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+return false;
+}
+var valid80 = _errs279 === errors;
+}
+else {
+var valid80 = true;
+}
+if(valid80){
+if(data.data !== undefined){
+let data122 = data.data;
+const _errs280 = errors;
+if(errors === _errs280){
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.data !== undefined){
+const _errs282 = errors;
+if(typeof data122.data !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/26/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid81 = _errs282 === errors;
+}
+else {
+var valid81 = true;
+}
+if(valid81){
+if(data122.rows !== undefined){
+let data124 = data122.rows;
+const _errs284 = errors;
+if(errors === _errs284){
+if(Array.isArray(data124)){
+var valid82 = true;
+const len0 = data124.length;
+for(let i0=0; i0<len0; i0++){
+let data125 = data124[i0];
+const _errs286 = errors;
+if(!(data125 && typeof data125 == "object" && !Array.isArray(data125))){
+validate42.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/then/oneOf/26/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid82 = _errs286 === errors;
+if(!valid82){
+break;
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/then/oneOf/26/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid81 = _errs284 === errors;
+}
+else {
+var valid81 = true;
+}
+if(valid81){
+if(data122.appid !== undefined){
+let data126 = data122.appid;
+const _errs288 = errors;
+if((typeof data126 !== "string") && (!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126))))){
+validate42.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/then/oneOf/26/properties/data/properties/appid/type",keyword:"type",params:{type: schema13.then.oneOf[26].properties.data.properties.appid.type},message:"must be string,integer"}];
+return false;
+}
+var valid81 = _errs288 === errors;
+}
+else {
+var valid81 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/26/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid80 = _errs280 === errors;
+}
+else {
+var valid80 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/26/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "inline_keyboard"){
-if(!(validate70(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
+const _errs290 = errors;
+if(errors === _errs290){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing49;
+if(((data.type === undefined) && (missing49 = "type")) || ((data.data === undefined) && (missing49 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/27/required",keyword:"required",params:{missingProperty: missing49},message:"must have required property '"+missing49+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs292 = errors;
+if("inline_keyboard" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/27/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+return false;
+}
+var valid84 = _errs292 === errors;
+}
+else {
+var valid84 = true;
+}
+if(valid84){
+if(data.data !== undefined){
+let data128 = data.data;
+const _errs293 = errors;
+if(errors === _errs293){
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+let missing50;
+if((data128.data === undefined) && (missing50 = "data")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/27/properties/data/required",keyword:"required",params:{missingProperty: missing50},message:"must have required property '"+missing50+"'"}];
+return false;
+}
+else {
+if(data128.data !== undefined){
+if(typeof data128.data !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/then/oneOf/27/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/27/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid84 = _errs293 === errors;
+}
+else {
+var valid84 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/27/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "mface"){
-if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
-errors = vErrors.length;
+const _errs297 = errors;
+if(errors === _errs297){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing51;
+if(((data.type === undefined) && (missing51 = "type")) || ((data.data === undefined) && (missing51 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/28/required",keyword:"required",params:{missingProperty: missing51},message:"must have required property '"+missing51+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs299 = errors;
+if("mface" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/28/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+return false;
+}
+var valid87 = _errs299 === errors;
+}
+else {
+var valid87 = true;
+}
+if(valid87){
+if(data.data !== undefined){
+let data131 = data.data;
+const _errs300 = errors;
+if(errors === _errs300){
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+let missing52;
+if((data131.id === undefined) && (missing52 = "id")){
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/28/properties/data/required",keyword:"required",params:{missingProperty: missing52},message:"must have required property '"+missing52+"'"}];
+return false;
+}
+else {
+if(data131.id !== undefined){
+let data132 = data131.id;
+if((typeof data132 !== "string") && (!(((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132))) && (isFinite(data132))))){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/28/properties/data/properties/id/type",keyword:"type",params:{type: schema13.then.oneOf[28].properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/28/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid87 = _errs300 === errors;
+}
+else {
+var valid87 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/28/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "file"){
-if(!(validate72(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
+const _errs304 = errors;
+if(errors === _errs304){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing53;
+if(((data.type === undefined) && (missing53 = "type")) || ((data.data === undefined) && (missing53 = "data"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/29/required",keyword:"required",params:{missingProperty: missing53},message:"must have required property '"+missing53+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs306 = errors;
+if("file" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/29/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid90 = _errs306 === errors;
+}
+else {
+var valid90 = true;
+}
+if(valid90){
+if(data.data !== undefined){
+let data134 = data.data;
+const _errs307 = errors;
+if(errors === _errs307){
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.name !== undefined){
+const _errs309 = errors;
+if(typeof data134.name !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/then/oneOf/29/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid91 = _errs309 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.size !== undefined){
+let data136 = data134.size;
+const _errs311 = errors;
+if((typeof data136 !== "string") && (!(((typeof data136 == "number") && (!(data136 % 1) && !isNaN(data136))) && (isFinite(data136))))){
+validate42.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/then/oneOf/29/properties/data/properties/size/type",keyword:"type",params:{type: schema13.then.oneOf[29].properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid91 = _errs311 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.expire !== undefined){
+let data137 = data134.expire;
+const _errs313 = errors;
+if((typeof data137 !== "string") && (!(((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137))) && (isFinite(data137))))){
+validate42.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/then/oneOf/29/properties/data/properties/expire/type",keyword:"type",params:{type: schema13.then.oneOf[29].properties.data.properties.expire.type},message:"must be string,integer"}];
+return false;
+}
+var valid91 = _errs313 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.id !== undefined){
+const _errs315 = errors;
+if(typeof data134.id !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/then/oneOf/29/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid91 = _errs315 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.url !== undefined){
+const _errs317 = errors;
+if(typeof data134.url !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/then/oneOf/29/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid91 = _errs317 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.biz !== undefined){
+let data140 = data134.biz;
+const _errs319 = errors;
+if((typeof data140 !== "string") && (!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140))))){
+validate42.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/then/oneOf/29/properties/data/properties/biz/type",keyword:"type",params:{type: schema13.then.oneOf[29].properties.data.properties.biz.type},message:"must be string,integer"}];
+return false;
+}
+var valid91 = _errs319 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data134.sub !== undefined){
+const _errs321 = errors;
+if(typeof data134.sub !== "string"){
+validate42.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/then/oneOf/29/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid91 = _errs321 === errors;
+}
+else {
+var valid91 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath:instancePath+"/data",schemaPath:"#/then/oneOf/29/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid90 = _errs307 === errors;
+}
+else {
+var valid90 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/29/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 }
 else if(tag0 === "unknown"){
-if(!(validate73(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
+const _errs323 = errors;
+if(errors === _errs323){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing54;
+if(((data.type === undefined) && (missing54 = "type")) || ((data.raw === undefined) && (missing54 = "raw"))){
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/30/required",keyword:"required",params:{missingProperty: missing54},message:"must have required property '"+missing54+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs325 = errors;
+if("unknown" !== data.type){
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/then/oneOf/30/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid93 = _errs325 === errors;
+}
+else {
+var valid93 = true;
+}
+if(valid93){
+if(data.raw !== undefined){
+let data143 = data.raw;
+const _errs326 = errors;
+if(errors === _errs326){
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+let missing55;
+if((data143.type === undefined) && (missing55 = "type")){
+validate42.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/then/oneOf/30/properties/raw/required",keyword:"required",params:{missingProperty: missing55},message:"must have required property '"+missing55+"'"}];
+return false;
+}
+else {
+if(data143.type !== undefined){
+if(typeof data143.type !== "string"){
+validate42.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/then/oneOf/30/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate42.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/then/oneOf/30/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid93 = _errs326 === errors;
+}
+else {
+var valid93 = true;
+}
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/oneOf/30/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+}
+else {
+validate42.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate42.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate42.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4555,65 +12010,66 @@ valid0 = _valid0;
 ifClause0 = "then";
 }
 else {
-const _errs38 = errors;
-if(errors === _errs38){
+const _errs330 = errors;
+if(errors === _errs330){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.type === undefined) && (missing1 = "type")){
-validate179.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+let missing56;
+if((data.type === undefined) && (missing56 = "type")){
+validate42.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing56},message:"must have required property '"+missing56+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 if(typeof data.type !== "string"){
-validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate42.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var _valid0 = _errs38 === errors;
+var _valid0 = _errs330 === errors;
 valid0 = _valid0;
 ifClause0 = "else";
 }
 if(!valid0){
-const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+const err18 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
 if(vErrors === null){
-vErrors = [err3];
+vErrors = [err18];
 }
 else {
-vErrors.push(err3);
+vErrors.push(err18);
 }
 errors++;
-validate179.errors = vErrors;
+validate42.errors = vErrors;
 return false;
 }
-validate179.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
 
-const rawUnknownSegment = validate211;
+const rawUnknownSegment = validate44;
+const schema19 = {"type":"object","properties":{"type":{"const":"unknown"},"raw":{"type":"object","properties":{"type":{"type":"string"}},"required":["type"]}},"required":["type","raw"]};
 
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
-validate211.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("unknown" !== data.type){
-validate211.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4629,20 +12085,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.type === undefined) && (missing1 = "type")){
-validate211.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate44.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.type !== undefined){
 if(typeof data1.type !== "string"){
-validate211.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate211.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate44.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4655,31 +12111,32 @@ var valid0 = true;
 }
 }
 else {
-validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate211.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-const rawTextSegment = validate212;
+const rawTextSegment = validate45;
+const schema20 = {"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate45.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("text" !== data.type){
-validate212.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate45.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4695,20 +12152,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate212.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate45.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate212.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate45.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate212.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate45.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4721,31 +12178,32 @@ var valid0 = true;
 }
 }
 else {
-validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate212.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-const rawFaceSegment = validate213;
+const rawFaceSegment = validate46;
+const schema21 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"big":{"type":["string","integer","boolean"]},"result":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate213.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate46.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate213.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate46.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4761,7 +12219,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate213.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4769,7 +12227,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate213.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema11.properties.data.properties.id.type},message:"must be string,integer"}];
+validate46.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4779,10 +12237,11 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.big !== undefined){
+let data3 = data1.big;
 const _errs6 = errors;
-if(!(validate27(data1.big, {instancePath:instancePath+"/data/big",parentData:data1,parentDataProperty:"big",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
+if(((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))) && (typeof data3 !== "boolean")){
+validate46.errors = [{instancePath:instancePath+"/data/big",schemaPath:"#/properties/data/properties/big/type",keyword:"type",params:{type: schema21.properties.data.properties.big.type},message:"must be string,integer,boolean"}];
+return false;
 }
 var valid1 = _errs6 === errors;
 }
@@ -4792,12 +12251,12 @@ var valid1 = true;
 if(valid1){
 if(data1.result !== undefined){
 let data4 = data1.result;
-const _errs7 = errors;
+const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate213.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/properties/data/properties/result/type",keyword:"type",params:{type: schema11.properties.data.properties.result.type},message:"must be string,integer"}];
+validate46.errors = [{instancePath:instancePath+"/data/result",schemaPath:"#/properties/data/properties/result/type",keyword:"type",params:{type: schema21.properties.data.properties.result.type},message:"must be string,integer"}];
 return false;
 }
-var valid1 = _errs7 === errors;
+var valid1 = _errs8 === errors;
 }
 else {
 var valid1 = true;
@@ -4807,7 +12266,7 @@ var valid1 = true;
 }
 }
 else {
-validate213.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate46.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4820,31 +12279,32 @@ var valid0 = true;
 }
 }
 else {
-validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate213.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
-const rawImageSegment = validate215;
+const rawImageSegment = validate47;
+const schema22 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"file":{"type":"string"},"type":{"type":["string","null"],"enum":["show","flash","original",null]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]},"subType":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]};
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate47.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate215.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate47.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4860,14 +12320,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate215.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate47.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate215.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate47.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4880,11 +12340,11 @@ if(data1.type !== undefined){
 let data3 = data1.type;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate215.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema14.properties.data.properties.type.type},message:"must be string,null"}];
+validate47.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema22.properties.data.properties.type.type},message:"must be string,null"}];
 return false;
 }
 if(!((((data3 === "show") || (data3 === "flash")) || (data3 === "original")) || (data3 === null))){
-validate215.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema14.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate47.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema22.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4896,7 +12356,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs8 = errors;
 if(typeof data1.url !== "string"){
-validate215.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate47.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -4906,10 +12366,11 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.cache !== undefined){
+let data5 = data1.cache;
 const _errs10 = errors;
-if(!(validate27(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
+if(((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))) && (typeof data5 !== "boolean")){
+validate47.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/properties/data/properties/cache/type",keyword:"type",params:{type: schema22.properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
 }
 var valid1 = _errs10 === errors;
 }
@@ -4918,22 +12379,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.proxy !== undefined){
-const _errs11 = errors;
-if(!(validate27(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data7 = data1.timeout;
+let data6 = data1.proxy;
 const _errs12 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate215.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema14.properties.data.properties.timeout.type},message:"must be string,integer"}];
+if(((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))) && (typeof data6 !== "boolean")){
+validate47.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/properties/data/properties/proxy/type",keyword:"type",params:{type: schema22.properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -4942,11 +12391,166 @@ else {
 var valid1 = true;
 }
 if(valid1){
+if(data1.timeout !== undefined){
+let data7 = data1.timeout;
+const _errs14 = errors;
+if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
+validate47.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema22.properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data1.subType !== undefined){
 let data8 = data1.subType;
-const _errs14 = errors;
+const _errs16 = errors;
 if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
-validate215.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema14.properties.data.properties.subType.type},message:"must be string,integer"}];
+validate47.errors = [{instancePath:instancePath+"/data/subType",schemaPath:"#/properties/data/properties/subType/type",keyword:"type",params:{type: schema22.properties.data.properties.subType.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate47.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+
+const rawRecordSegment = validate48;
+const schema23 = {"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"file":{"type":"string"},"magic":{"type":["string","integer","boolean"]},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("record" !== data.type){
+validate48.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.file === undefined) && (missing1 = "file")){
+validate48.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.file !== undefined){
+const _errs4 = errors;
+if(typeof data1.file !== "string"){
+validate48.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.magic !== undefined){
+let data3 = data1.magic;
+const _errs6 = errors;
+if(((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))) && (typeof data3 !== "boolean")){
+validate48.errors = [{instancePath:instancePath+"/data/magic",schemaPath:"#/properties/data/properties/magic/type",keyword:"type",params:{type: schema23.properties.data.properties.magic.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.url !== undefined){
+const _errs8 = errors;
+if(typeof data1.url !== "string"){
+validate48.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.cache !== undefined){
+let data5 = data1.cache;
+const _errs10 = errors;
+if(((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))) && (typeof data5 !== "boolean")){
+validate48.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/properties/data/properties/cache/type",keyword:"type",params:{type: schema23.properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.proxy !== undefined){
+let data6 = data1.proxy;
+const _errs12 = errors;
+if(((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))) && (typeof data6 !== "boolean")){
+validate48.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/properties/data/properties/proxy/type",keyword:"type",params:{type: schema23.properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.timeout !== undefined){
+let data7 = data1.timeout;
+const _errs14 = errors;
+if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
+validate48.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema23.properties.data.properties.timeout.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -4961,9 +12565,8 @@ var valid1 = true;
 }
 }
 }
-}
 else {
-validate215.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4976,168 +12579,32 @@ var valid0 = true;
 }
 }
 else {
-validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate215.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-const rawRecordSegment = validate218;
+const rawVideoSegment = validate49;
+const schema24 = {"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"cache":{"type":["string","integer","boolean"]},"proxy":{"type":["string","integer","boolean"]},"timeout":{"type":["string","integer"]}},"required":["file"]}},"required":["type","data"]};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate218.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("record" !== data.type){
-validate218.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.file === undefined) && (missing1 = "file")){
-validate218.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.file !== undefined){
-const _errs4 = errors;
-if(typeof data1.file !== "string"){
-validate218.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.magic !== undefined){
-const _errs6 = errors;
-if(!(validate27(data1.magic, {instancePath:instancePath+"/data/magic",parentData:data1,parentDataProperty:"magic",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs7 = errors;
-if(typeof data1.url !== "string"){
-validate218.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.cache !== undefined){
-const _errs9 = errors;
-if(!(validate27(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.proxy !== undefined){
-const _errs10 = errors;
-if(!(validate27(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data7 = data1.timeout;
-const _errs11 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate218.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema15.properties.data.properties.timeout.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate218.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate218.errors = vErrors;
-return errors === 0;
-}
-
-const rawVideoSegment = validate222;
-
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate222.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("video" !== data.type){
-validate222.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+validate49.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5153,14 +12620,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate222.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate222.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate49.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5172,7 +12639,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs6 = errors;
 if(typeof data1.url !== "string"){
-validate222.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate49.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5182,10 +12649,11 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.cache !== undefined){
+let data4 = data1.cache;
 const _errs8 = errors;
-if(!(validate27(data1.cache, {instancePath:instancePath+"/data/cache",parentData:data1,parentDataProperty:"cache",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
+if(((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))) && (typeof data4 !== "boolean")){
+validate49.errors = [{instancePath:instancePath+"/data/cache",schemaPath:"#/properties/data/properties/cache/type",keyword:"type",params:{type: schema24.properties.data.properties.cache.type},message:"must be string,integer,boolean"}];
+return false;
 }
 var valid1 = _errs8 === errors;
 }
@@ -5194,22 +12662,10 @@ var valid1 = true;
 }
 if(valid1){
 if(data1.proxy !== undefined){
-const _errs9 = errors;
-if(!(validate27(data1.proxy, {instancePath:instancePath+"/data/proxy",parentData:data1,parentDataProperty:"proxy",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.timeout !== undefined){
-let data6 = data1.timeout;
+let data5 = data1.proxy;
 const _errs10 = errors;
-if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate222.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema16.properties.data.properties.timeout.type},message:"must be string,integer"}];
+if(((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))) && (typeof data5 !== "boolean")){
+validate49.errors = [{instancePath:instancePath+"/data/proxy",schemaPath:"#/properties/data/properties/proxy/type",keyword:"type",params:{type: schema24.properties.data.properties.proxy.type},message:"must be string,integer,boolean"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5217,6 +12673,19 @@ var valid1 = _errs10 === errors;
 else {
 var valid1 = true;
 }
+if(valid1){
+if(data1.timeout !== undefined){
+let data6 = data1.timeout;
+const _errs12 = errors;
+if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
+validate49.errors = [{instancePath:instancePath+"/data/timeout",schemaPath:"#/properties/data/properties/timeout/type",keyword:"type",params:{type: schema24.properties.data.properties.timeout.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
 }
 }
 }
@@ -5224,7 +12693,7 @@ var valid1 = true;
 }
 }
 else {
-validate222.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5237,31 +12706,32 @@ var valid0 = true;
 }
 }
 else {
-validate222.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate222.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
-const rawAtSegment = validate225;
+const rawAtSegment = validate50;
+const schema25 = {"type":"object","properties":{"type":{"const":"at"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]}},"required":["qq"]}},"required":["type","data"]};
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("at" !== data.type){
-validate225.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
+validate50.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "at"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5277,21 +12747,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.qq === undefined) && (missing1 = "qq")){
-validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate50.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.qq !== undefined){
 let data2 = data1.qq;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate225.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema17.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate50.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema25.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5304,31 +12774,32 @@ var valid0 = true;
 }
 }
 else {
-validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate225.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-const rawRpsSegment = validate226;
+const rawRpsSegment = validate51;
+const schema26 = {"type":"object","properties":{"type":{"const":"rps"},"data":{"type":["object","null"]}},"required":["type","data"]};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("rps" !== data.type){
-validate226.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
+validate51.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5341,7 +12812,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema18.properties.data.type},message:"must be object,null"}];
+validate51.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema26.properties.data.type},message:"must be object,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5353,31 +12824,32 @@ var valid0 = true;
 }
 }
 else {
-validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate226.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-const rawDiceSegment = validate227;
+const rawDiceSegment = validate52;
+const schema27 = {"type":"object","properties":{"type":{"const":"dice"},"data":{"type":["object","null"]}},"required":["type","data"]};
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("dice" !== data.type){
-validate227.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
+validate52.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5390,7 +12862,7 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema19.properties.data.type},message:"must be object,null"}];
+validate52.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema27.properties.data.type},message:"must be object,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5402,31 +12874,32 @@ var valid0 = true;
 }
 }
 else {
-validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate227.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const rawPokeSegment = validate228;
+const rawPokeSegment = validate53;
+const schema28 = {"type":"object","properties":{"type":{"const":"poke"},"data":{"type":"object","properties":{"type":{"type":["string","integer"]},"id":{"type":["string","integer"]},"name":{"type":"string"},"strength":{"type":["string","integer"]}},"required":["type","id"]}},"required":["type","data"]};
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate228.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate53.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("poke" !== data.type){
-validate228.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
+validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "poke"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5442,7 +12915,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.type === undefined) && (missing1 = "type")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5450,7 +12923,7 @@ if(data1.type !== undefined){
 let data2 = data1.type;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate228.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema23.properties.data.properties.type.type},message:"must be string,integer"}];
+validate53.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: schema28.properties.data.properties.type.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5463,7 +12936,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate228.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema23.properties.data.properties.id.type},message:"must be string,integer"}];
+validate53.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema28.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5475,7 +12948,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs8 = errors;
 if(typeof data1.name !== "string"){
-validate228.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5488,7 +12961,7 @@ if(data1.strength !== undefined){
 let data5 = data1.strength;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate228.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/properties/data/properties/strength/type",keyword:"type",params:{type: schema23.properties.data.properties.strength.type},message:"must be string,integer"}];
+validate53.errors = [{instancePath:instancePath+"/data/strength",schemaPath:"#/properties/data/properties/strength/type",keyword:"type",params:{type: schema28.properties.data.properties.strength.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5502,7 +12975,7 @@ var valid1 = true;
 }
 }
 else {
-validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5515,31 +12988,32 @@ var valid0 = true;
 }
 }
 else {
-validate228.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate228.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-const rawAnonymousSegment = validate229;
+const rawAnonymousSegment = validate54;
+const schema29 = {"type":"object","properties":{"type":{"const":"anonymous"},"data":{"type":["object","null"],"properties":{"ignore":{"type":["string","integer","boolean"]}}}},"required":["type","data"]};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("anonymous" !== data.type){
-validate229.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
+validate54.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "anonymous"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5552,15 +13026,16 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema25.properties.data.type},message:"must be object,null"}];
+validate54.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: schema29.properties.data.type},message:"must be object,null"}];
 return false;
 }
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.ignore !== undefined){
-if(!(validate27(data1.ignore, {instancePath:instancePath+"/data/ignore",parentData:data1,parentDataProperty:"ignore",rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-errors = vErrors.length;
+let data2 = data1.ignore;
+if(((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))) && (typeof data2 !== "boolean")){
+validate54.errors = [{instancePath:instancePath+"/data/ignore",schemaPath:"#/properties/data/properties/ignore/type",keyword:"type",params:{type: schema29.properties.data.properties.ignore.type},message:"must be string,integer,boolean"}];
+return false;
 }
 }
 }
@@ -5574,31 +13049,32 @@ var valid0 = true;
 }
 }
 else {
-validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate229.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-const rawShareSegment = validate231;
+const rawShareSegment = validate55;
+const schema30 = {"type":"object","properties":{"type":{"const":"share"},"data":{"type":"object","properties":{"url":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"file":{"type":"string"}},"required":["url","title"]}},"required":["type","data"]};
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate55.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("share" !== data.type){
-validate231.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
+validate55.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "share"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5614,14 +13090,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.url === undefined) && (missing1 = "url")) || ((data1.title === undefined) && (missing1 = "title"))){
-validate231.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate55.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.url !== undefined){
 const _errs4 = errors;
 if(typeof data1.url !== "string"){
-validate231.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5633,7 +13109,7 @@ if(valid1){
 if(data1.title !== undefined){
 const _errs6 = errors;
 if(typeof data1.title !== "string"){
-validate231.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5645,7 +13121,7 @@ if(valid1){
 if(data1.content !== undefined){
 const _errs8 = errors;
 if(typeof data1.content !== "string"){
-validate231.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5657,7 +13133,7 @@ if(valid1){
 if(data1.image !== undefined){
 const _errs10 = errors;
 if(typeof data1.image !== "string"){
-validate231.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5669,7 +13145,7 @@ if(valid1){
 if(data1.file !== undefined){
 const _errs12 = errors;
 if(typeof data1.file !== "string"){
-validate231.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -5684,7 +13160,7 @@ var valid1 = true;
 }
 }
 else {
-validate231.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5697,31 +13173,32 @@ var valid0 = true;
 }
 }
 else {
-validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate231.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
-const rawContactSegment = validate232;
+const rawContactSegment = validate56;
+const schema31 = {"type":"object","properties":{"type":{"const":"contact"},"data":{"type":"object","properties":{"type":{"type":"string","enum":["qq","group","private"]},"id":{"type":["string","integer"]},"kind":{"type":"string"}},"required":["type","id"]}},"required":["type","data"]};
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("contact" !== data.type){
-validate232.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
+validate56.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "contact"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5737,7 +13214,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.type === undefined) && (missing1 = "type")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate232.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate56.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5745,11 +13222,11 @@ if(data1.type !== undefined){
 let data2 = data1.type;
 const _errs4 = errors;
 if(typeof data2 !== "string"){
-validate232.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate56.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "qq") || (data2 === "group")) || (data2 === "private"))){
-validate232.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema27.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate56.errors = [{instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/properties/type/enum",keyword:"enum",params:{allowedValues: schema31.properties.data.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5762,7 +13239,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate232.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema27.properties.data.properties.id.type},message:"must be string,integer"}];
+validate56.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema31.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5774,7 +13251,7 @@ if(valid1){
 if(data1.kind !== undefined){
 const _errs8 = errors;
 if(typeof data1.kind !== "string"){
-validate232.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate56.errors = [{instancePath:instancePath+"/data/kind",schemaPath:"#/properties/data/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5787,7 +13264,7 @@ var valid1 = true;
 }
 }
 else {
-validate232.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate56.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5800,31 +13277,32 @@ var valid0 = true;
 }
 }
 else {
-validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate232.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-const rawLocationSegment = validate233;
+const rawLocationSegment = validate57;
+const schema32 = {"type":"object","properties":{"type":{"const":"location"},"data":{"type":"object","properties":{"lat":{"type":["string","number"]},"lon":{"type":["string","number"]},"title":{"type":"string"},"content":{"type":"string"}},"required":["lat","lon"]}},"required":["type","data"]};
 
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate233.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("location" !== data.type){
-validate233.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
+validate57.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "location"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5840,7 +13318,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.lat === undefined) && (missing1 = "lat")) || ((data1.lon === undefined) && (missing1 = "lon"))){
-validate233.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate57.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5848,7 +13326,7 @@ if(data1.lat !== undefined){
 let data2 = data1.lat;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!((typeof data2 == "number") && (isFinite(data2))))){
-validate233.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/properties/data/properties/lat/type",keyword:"type",params:{type: schema28.properties.data.properties.lat.type},message:"must be string,number"}];
+validate57.errors = [{instancePath:instancePath+"/data/lat",schemaPath:"#/properties/data/properties/lat/type",keyword:"type",params:{type: schema32.properties.data.properties.lat.type},message:"must be string,number"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5861,7 +13339,7 @@ if(data1.lon !== undefined){
 let data3 = data1.lon;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!((typeof data3 == "number") && (isFinite(data3))))){
-validate233.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/properties/data/properties/lon/type",keyword:"type",params:{type: schema28.properties.data.properties.lon.type},message:"must be string,number"}];
+validate57.errors = [{instancePath:instancePath+"/data/lon",schemaPath:"#/properties/data/properties/lon/type",keyword:"type",params:{type: schema32.properties.data.properties.lon.type},message:"must be string,number"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -5873,7 +13351,7 @@ if(valid1){
 if(data1.title !== undefined){
 const _errs8 = errors;
 if(typeof data1.title !== "string"){
-validate233.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -5885,7 +13363,7 @@ if(valid1){
 if(data1.content !== undefined){
 const _errs10 = errors;
 if(typeof data1.content !== "string"){
-validate233.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -5899,7 +13377,7 @@ var valid1 = true;
 }
 }
 else {
-validate233.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5912,31 +13390,32 @@ var valid0 = true;
 }
 }
 else {
-validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate233.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicSegment = validate234;
+const rawMusicSegment = validate58;
+const schema33 = {"type":"object","properties":{"type":{"const":"music"},"data":{"oneOf":[{"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]},{"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"singer":{"type":"string"}},"required":["type","url","audio","title"]}],"type":"object"}},"required":["type","data"]};
 
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate234.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("music" !== data.type){
-validate234.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
+validate58.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "music"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5949,28 +13428,253 @@ if(data.data !== undefined){
 let data1 = data.data;
 const _errs2 = errors;
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate234.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate58.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs4 = errors;
 let valid1 = false;
 let passing0 = null;
 const _errs5 = errors;
-if(!(validate54(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-errors = vErrors.length;
+if(errors === _errs5){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.type === undefined) && (missing1 = "type")) || ((data1.id === undefined) && (missing1 = "id"))){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data1.type !== undefined){
+let data2 = data1.type;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+const err1 = {instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/oneOf/0/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!((data2 === "qq") || (data2 === "163"))){
+const err2 = {instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/oneOf/0/properties/type/enum",keyword:"enum",params:{allowedValues: schema33.properties.data.oneOf[0].properties.type.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.id !== undefined){
+let data3 = data1.id;
+const _errs9 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+const err3 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/oneOf/0/properties/id/type",keyword:"type",params:{type: schema33.properties.data.oneOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
 }
 var _valid0 = _errs5 === errors;
 if(_valid0){
 valid1 = true;
 passing0 = 0;
 }
-const _errs6 = errors;
-if(!(validate56(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing2;
+if(((((data1.type === undefined) && (missing2 = "type")) || ((data1.url === undefined) && (missing2 = "url"))) || ((data1.audio === undefined) && (missing2 = "audio"))) || ((data1.title === undefined) && (missing2 = "title"))){
+const err5 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err5];
 }
-var _valid0 = _errs6 === errors;
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+if(data1.type !== undefined){
+const _errs13 = errors;
+if("custom" !== data1.type){
+const err6 = {instancePath:instancePath+"/data/type",schemaPath:"#/properties/data/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.url !== undefined){
+const _errs14 = errors;
+if(typeof data1.url !== "string"){
+const err7 = {instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.audio !== undefined){
+const _errs16 = errors;
+if(typeof data1.audio !== "string"){
+const err8 = {instancePath:instancePath+"/data/audio",schemaPath:"#/properties/data/oneOf/1/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.title !== undefined){
+const _errs18 = errors;
+if(typeof data1.title !== "string"){
+const err9 = {instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid3 = _errs18 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.content !== undefined){
+const _errs20 = errors;
+if(typeof data1.content !== "string"){
+const err10 = {instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/oneOf/1/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.image !== undefined){
+const _errs22 = errors;
+if(typeof data1.image !== "string"){
+const err11 = {instancePath:instancePath+"/data/image",schemaPath:"#/properties/data/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data1.singer !== undefined){
+const _errs24 = errors;
+if(typeof data1.singer !== "string"){
+const err12 = {instancePath:instancePath+"/data/singer",schemaPath:"#/properties/data/oneOf/1/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid0 = _errs11 === errors;
 if(_valid0 && valid1){
 valid1 = false;
 passing0 = [passing0, 1];
@@ -5982,15 +13686,15 @@ passing0 = 1;
 }
 }
 if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err14 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err14];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err14);
 }
 errors++;
-validate234.errors = vErrors;
+validate58.errors = vErrors;
 return false;
 }
 else {
@@ -6013,24 +13717,25 @@ var valid0 = true;
 }
 }
 else {
-validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate234.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicPlatformData = validate237;
+const rawMusicPlatformData = validate59;
+const schema34 = {"type":"object","properties":{"type":{"type":"string","enum":["qq","163"]},"id":{"type":["string","integer"]}},"required":["type","id"]};
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.id === undefined) && (missing0 = "id"))){
-validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate59.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6038,11 +13743,11 @@ if(data.type !== undefined){
 let data0 = data.type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate237.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate59.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "qq") || (data0 === "163"))){
-validate237.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema30.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate59.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema34.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6055,7 +13760,7 @@ if(data.id !== undefined){
 let data1 = data.id;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate237.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema30.properties.id.type},message:"must be string,integer"}];
+validate59.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema34.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6067,31 +13772,32 @@ var valid0 = true;
 }
 }
 else {
-validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate237.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-const rawMusicCustomData = validate238;
+const rawMusicCustomData = validate60;
+const schema35 = {"type":"object","properties":{"type":{"const":"custom"},"url":{"type":"string"},"audio":{"type":"string"},"title":{"type":"string"},"content":{"type":"string"},"image":{"type":"string"},"singer":{"type":"string"}},"required":["type","url","audio","title"]};
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.type === undefined) && (missing0 = "type")) || ((data.url === undefined) && (missing0 = "url"))) || ((data.audio === undefined) && (missing0 = "audio"))) || ((data.title === undefined) && (missing0 = "title"))){
-validate238.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("custom" !== data.type){
-validate238.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
+validate60.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "custom"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6103,7 +13809,7 @@ if(valid0){
 if(data.url !== undefined){
 const _errs2 = errors;
 if(typeof data.url !== "string"){
-validate238.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6115,7 +13821,7 @@ if(valid0){
 if(data.audio !== undefined){
 const _errs4 = errors;
 if(typeof data.audio !== "string"){
-validate238.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/audio",schemaPath:"#/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -6127,7 +13833,7 @@ if(valid0){
 if(data.title !== undefined){
 const _errs6 = errors;
 if(typeof data.title !== "string"){
-validate238.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6139,7 +13845,7 @@ if(valid0){
 if(data.content !== undefined){
 const _errs8 = errors;
 if(typeof data.content !== "string"){
-validate238.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6151,7 +13857,7 @@ if(valid0){
 if(data.image !== undefined){
 const _errs10 = errors;
 if(typeof data.image !== "string"){
-validate238.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6163,7 +13869,7 @@ if(valid0){
 if(data.singer !== undefined){
 const _errs12 = errors;
 if(typeof data.singer !== "string"){
-validate238.errors = [{instancePath:instancePath+"/singer",schemaPath:"#/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/singer",schemaPath:"#/properties/singer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6180,31 +13886,32 @@ var valid0 = true;
 }
 }
 else {
-validate238.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate238.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-const rawReplySegment = validate239;
+const rawReplySegment = validate61;
+const schema36 = {"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"text":{"type":"string"},"qq":{"type":["string","integer"]},"time":{"type":["string","integer"]},"seq":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate61.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate239.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate61.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6220,7 +13927,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate239.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -6228,7 +13935,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate239.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
+validate61.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema36.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6240,7 +13947,7 @@ if(valid1){
 if(data1.text !== undefined){
 const _errs6 = errors;
 if(typeof data1.text !== "string"){
-validate239.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6253,7 +13960,7 @@ if(data1.qq !== undefined){
 let data4 = data1.qq;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate239.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate61.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema36.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -6266,7 +13973,7 @@ if(data1.time !== undefined){
 let data5 = data1.time;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate239.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema33.properties.data.properties.time.type},message:"must be string,integer"}];
+validate61.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/type",keyword:"type",params:{type: schema36.properties.data.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -6279,7 +13986,7 @@ if(data1.seq !== undefined){
 let data6 = data1.seq;
 const _errs12 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate239.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema33.properties.data.properties.seq.type},message:"must be string,integer"}];
+validate61.errors = [{instancePath:instancePath+"/data/seq",schemaPath:"#/properties/data/properties/seq/type",keyword:"type",params:{type: schema36.properties.data.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -6294,7 +14001,7 @@ var valid1 = true;
 }
 }
 else {
-validate239.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate61.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6307,31 +14014,32 @@ var valid0 = true;
 }
 }
 else {
-validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate239.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSegment = validate240;
+const rawForwardSegment = validate62;
+const schema37 = {"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["id"]}},"required":["type","data"]};
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate240.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate62.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6347,14 +14055,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate240.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 const _errs4 = errors;
 if(typeof data1.id !== "string"){
-validate240.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate62.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6366,7 +14074,7 @@ if(valid1){
 if(data1.filename !== undefined){
 const _errs6 = errors;
 if(typeof data1.filename !== "string"){
-validate240.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate62.errors = [{instancePath:instancePath+"/data/filename",schemaPath:"#/properties/data/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6378,7 +14086,7 @@ if(valid1){
 if(data1.summary !== undefined){
 const _errs8 = errors;
 if(typeof data1.summary !== "string"){
-validate240.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate62.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -6390,7 +14098,7 @@ if(valid1){
 if(data1.desc !== undefined){
 const _errs10 = errors;
 if(typeof data1.desc !== "string"){
-validate240.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate62.errors = [{instancePath:instancePath+"/data/desc",schemaPath:"#/properties/data/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -6404,7 +14112,7 @@ var valid1 = true;
 }
 }
 else {
-validate240.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate62.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6417,31 +14125,31 @@ var valid0 = true;
 }
 }
 else {
-validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate240.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeSegment = validate241;
+const rawNodeSegment = validate63;
 
-function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate63.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate241.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate63.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6456,23 +14164,11 @@ const _errs2 = errors;
 const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
-if(!(validate62(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs5 = errors;
-if(!(validate64(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6480,7 +14176,55 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate241.errors = vErrors;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+const err1 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/anyOf/0/properties/id/type",keyword:"type",params:{type: schema10.properties.data.anyOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(!(validate26(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate63.errors = vErrors;
 return false;
 }
 else {
@@ -6503,31 +14247,31 @@ var valid0 = true;
 }
 }
 else {
-validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate241.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeSegmentInput = validate244;
+const rawNodeSegmentInput = validate65;
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate65.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("node" !== data.type){
-validate244.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
+validate65.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "node"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6542,23 +14286,11 @@ const _errs2 = errors;
 const _errs3 = errors;
 let valid1 = false;
 const _errs4 = errors;
-if(!(validate62(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs5 = errors;
-if(!(validate111(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+const err0 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -6566,7 +14298,55 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate244.errors = vErrors;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+const err1 = {instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/anyOf/0/properties/id/type",keyword:"type",params:{type: schema14.properties.data.anyOf[0].properties.id.type},message:"must be string,integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs8 = errors;
+if(!(validate34(data1, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate65.errors = vErrors;
 return false;
 }
 else {
@@ -6589,56 +14369,57 @@ var valid0 = true;
 }
 }
 else {
-validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate65.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate244.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeReferenceData = validate247;
+const rawNodeReferenceData = validate67;
+const schema40 = {"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]};
 
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate247.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate67.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.id !== undefined){
 let data0 = data.id;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate247.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema36.properties.id.type},message:"must be string,integer"}];
+validate67.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema40.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate247.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate247.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeCustomData = validate248;
-const schema75 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/Message"}},"required":["user_id","nickname","content"]};
+const rawNodeCustomData = validate68;
+const schema41 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/Message"}},"required":["user_id","nickname","content"]};
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate248.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate68.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6646,7 +14427,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate248.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema75.properties.user_id.type},message:"must be string,integer"}];
+validate68.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema41.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6658,7 +14439,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate248.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate68.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6683,25 +14464,25 @@ var valid0 = true;
 }
 }
 else {
-validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate248.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeCustomDataInput = validate250;
-const schema76 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/MessageInput"}},"required":["user_id","nickname","content"]};
+const rawNodeCustomDataInput = validate70;
+const schema42 = {"type":"object","properties":{"user_id":{"type":["string","integer"]},"nickname":{"type":"string"},"content":{"$ref":"#/$defs/MessageInput"}},"required":["user_id","nickname","content"]};
 
-function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate250.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate70.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6709,7 +14490,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate250.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema76.properties.user_id.type},message:"must be string,integer"}];
+validate70.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: schema42.properties.user_id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6721,7 +14502,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate250.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate70.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6732,8 +14513,8 @@ var valid0 = true;
 if(valid0){
 if(data.content !== undefined){
 const _errs5 = errors;
-if(!(validate107(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate31(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs5 === errors;
@@ -6746,31 +14527,32 @@ var valid0 = true;
 }
 }
 else {
-validate250.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate250.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
-const rawJsonSegment = validate252;
+const rawJsonSegment = validate72;
+const schema43 = {"type":"object","properties":{"type":{"const":"json"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]};
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("json" !== data.type){
-validate252.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
+validate72.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "json"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6786,20 +14568,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate72.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 if(typeof data1.data !== "string"){
-validate252.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate72.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate252.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate72.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6812,25 +14594,25 @@ var valid0 = true;
 }
 }
 else {
-validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate252.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetail = validate253;
-const schema78 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const rawMessageDetail = validate73;
+const schema44 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
-function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate73.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6838,7 +14620,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate253.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate73.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6850,7 +14632,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate253.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate73.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6863,7 +14645,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate253.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate73.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -6876,7 +14658,7 @@ if(data.real_id !== undefined){
 let data3 = data.real_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate253.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate73.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6889,7 +14671,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate253.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate73.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -6902,7 +14684,7 @@ if(data.message_id_qq !== undefined){
 let data5 = data.message_id_qq;
 const _errs8 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate253.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate73.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6912,10 +14694,168 @@ var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
+let data6 = data.sender;
 const _errs9 = errors;
-if(!(validate22(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
+if(errors === _errs9){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.user_id !== undefined){
+let data7 = data6.user_id;
+const _errs11 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate73.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.nickname !== undefined){
+const _errs12 = errors;
+if(typeof data6.nickname !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.card !== undefined){
+const _errs14 = errors;
+if(typeof data6.card !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.sex !== undefined){
+let data10 = data6.sex;
+const _errs16 = errors;
+if(typeof data10 !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data10 === "male") || (data10 === "female")) || (data10 === "unknown"))){
+validate73.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema44.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.age !== undefined){
+let data11 = data6.age;
+const _errs18 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate73.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.area !== undefined){
+const _errs20 = errors;
+if(typeof data6.area !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.level !== undefined){
+const _errs22 = errors;
+if(typeof data6.level !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.role !== undefined){
+let data14 = data6.role;
+const _errs24 = errors;
+if(typeof data14 !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data14 === "owner") || (data14 === "admin")) || (data14 === "member"))){
+validate73.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema44.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.title !== undefined){
+const _errs26 = errors;
+if(typeof data6.title !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs26 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.uid !== undefined){
+const _errs28 = errors;
+if(typeof data6.uid !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/uid",schemaPath:"#/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.tiny_id !== undefined){
+const _errs30 = errors;
+if(typeof data6.tiny_id !== "string"){
+validate73.errors = [{instancePath:instancePath+"/sender/tiny_id",schemaPath:"#/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs30 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs9 === errors;
 }
@@ -6924,51 +14864,51 @@ var valid0 = true;
 }
 if(valid0){
 if(data.message !== undefined){
-const _errs10 = errors;
+const _errs32 = errors;
 if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
 vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs10 === errors;
+var valid0 = _errs32 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.group_id !== undefined){
-let data8 = data.group_id;
-const _errs11 = errors;
-if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate253.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+let data19 = data.group_id;
+const _errs33 = errors;
+if(!(typeof data19 == "bigint" || (typeof data19 == "number" && Number.isInteger(data19)) || (typeof data19 == "string" && /^-?[0-9]+$/.test(data19)))){
+validate73.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs11 === errors;
+var valid0 = _errs33 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.target_id !== undefined){
-let data9 = data.target_id;
-const _errs12 = errors;
-if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate253.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+let data20 = data.target_id;
+const _errs34 = errors;
+if(!(typeof data20 == "bigint" || (typeof data20 == "number" && Number.isInteger(data20)) || (typeof data20 == "string" && /^-?[0-9]+$/.test(data20)))){
+validate73.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs12 === errors;
+var valid0 = _errs34 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.peer_id !== undefined){
-let data10 = data.peer_id;
-const _errs13 = errors;
-if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate253.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+let data21 = data.peer_id;
+const _errs35 = errors;
+if(!(typeof data21 == "bigint" || (typeof data21 == "number" && Number.isInteger(data21)) || (typeof data21 == "string" && /^-?[0-9]+$/.test(data21)))){
+validate73.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs13 === errors;
+var valid0 = _errs35 === errors;
 }
 else {
 var valid0 = true;
@@ -6986,25 +14926,25 @@ var valid0 = true;
 }
 }
 else {
-validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate253.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetailInput = validate256;
-const schema79 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const rawMessageDetailInput = validate75;
+const schema45 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
-function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7012,7 +14952,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate256.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate75.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7024,7 +14964,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate75.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7037,7 +14977,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate256.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate75.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7050,7 +14990,7 @@ if(data.real_id !== undefined){
 let data3 = data.real_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate256.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate75.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7063,7 +15003,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate256.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate75.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7076,7 +15016,7 @@ if(data.message_id_qq !== undefined){
 let data5 = data.message_id_qq;
 const _errs8 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate256.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate75.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -7086,10 +15026,168 @@ var valid0 = true;
 }
 if(valid0){
 if(data.sender !== undefined){
+let data6 = data.sender;
 const _errs9 = errors;
-if(!(validate22(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
+if(errors === _errs9){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.user_id !== undefined){
+let data7 = data6.user_id;
+const _errs11 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate75.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.nickname !== undefined){
+const _errs12 = errors;
+if(typeof data6.nickname !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.card !== undefined){
+const _errs14 = errors;
+if(typeof data6.card !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.sex !== undefined){
+let data10 = data6.sex;
+const _errs16 = errors;
+if(typeof data10 !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data10 === "male") || (data10 === "female")) || (data10 === "unknown"))){
+validate75.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema45.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.age !== undefined){
+let data11 = data6.age;
+const _errs18 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate75.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.area !== undefined){
+const _errs20 = errors;
+if(typeof data6.area !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.level !== undefined){
+const _errs22 = errors;
+if(typeof data6.level !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.role !== undefined){
+let data14 = data6.role;
+const _errs24 = errors;
+if(typeof data14 !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data14 === "owner") || (data14 === "admin")) || (data14 === "member"))){
+validate75.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema45.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.title !== undefined){
+const _errs26 = errors;
+if(typeof data6.title !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs26 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.uid !== undefined){
+const _errs28 = errors;
+if(typeof data6.uid !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/uid",schemaPath:"#/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.tiny_id !== undefined){
+const _errs30 = errors;
+if(typeof data6.tiny_id !== "string"){
+validate75.errors = [{instancePath:instancePath+"/sender/tiny_id",schemaPath:"#/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs30 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid0 = _errs9 === errors;
 }
@@ -7098,51 +15196,51 @@ var valid0 = true;
 }
 if(valid0){
 if(data.message !== undefined){
-const _errs10 = errors;
-if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+const _errs32 = errors;
+if(!(validate31(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs10 === errors;
+var valid0 = _errs32 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.group_id !== undefined){
-let data8 = data.group_id;
-const _errs11 = errors;
-if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate256.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+let data19 = data.group_id;
+const _errs33 = errors;
+if(!(typeof data19 == "bigint" || (typeof data19 == "number" && Number.isInteger(data19)) || (typeof data19 == "string" && /^-?[0-9]+$/.test(data19)))){
+validate75.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs11 === errors;
+var valid0 = _errs33 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.target_id !== undefined){
-let data9 = data.target_id;
-const _errs12 = errors;
-if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate256.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+let data20 = data.target_id;
+const _errs34 = errors;
+if(!(typeof data20 == "bigint" || (typeof data20 == "number" && Number.isInteger(data20)) || (typeof data20 == "string" && /^-?[0-9]+$/.test(data20)))){
+validate75.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs12 === errors;
+var valid0 = _errs34 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.peer_id !== undefined){
-let data10 = data.peer_id;
-const _errs13 = errors;
-if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate256.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+let data21 = data.peer_id;
+const _errs35 = errors;
+if(!(typeof data21 == "bigint" || (typeof data21 == "number" && Number.isInteger(data21)) || (typeof data21 == "string" && /^-?[0-9]+$/.test(data21)))){
+validate75.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs13 === errors;
+var valid0 = _errs35 === errors;
 }
 else {
 var valid0 = true;
@@ -7160,25 +15258,25 @@ var valid0 = true;
 }
 }
 else {
-validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate256.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate259;
-const schema80 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawForwardSendResult = validate77;
+const schema46 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
 
-function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate77.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7186,7 +15284,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate259.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate77.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7198,7 +15296,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate259.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate77.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7210,7 +15308,7 @@ if(valid0){
 if(data.res_id !== undefined){
 const _errs5 = errors;
 if(typeof data.res_id !== "string"){
-validate259.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate77.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7223,31 +15321,32 @@ var valid0 = true;
 }
 }
 else {
-validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate77.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate259.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
-const rawBubbleFaceSegment = validate260;
+const rawBubbleFaceSegment = validate78;
+const schema47 = {"type":"object","properties":{"type":{"const":"bubble_face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"count":{"type":["string","integer"]}},"required":["id","count"]}},"required":["type","data"]};
 
-function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("bubble_face" !== data.type){
-validate260.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+validate78.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7263,7 +15362,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
-validate260.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate78.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -7271,7 +15370,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate260.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
+validate78.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema47.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7284,7 +15383,7 @@ if(data1.count !== undefined){
 let data3 = data1.count;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate260.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
+validate78.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema47.properties.data.properties.count.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7296,7 +15395,7 @@ var valid1 = true;
 }
 }
 else {
-validate260.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate78.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7309,31 +15408,32 @@ var valid0 = true;
 }
 }
 else {
-validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate260.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
-const rawBasketballSegment = validate261;
+const rawBasketballSegment = validate79;
+const schema48 = {"type":"object","properties":{"type":{"const":"basketball"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate261.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate79.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("basketball" !== data.type){
-validate261.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+validate79.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7349,21 +15449,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate261.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate79.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate261.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
+validate79.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema48.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate261.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7376,31 +15476,32 @@ var valid0 = true;
 }
 }
 else {
-validate261.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate261.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewRpsSegment = validate262;
+const rawNewRpsSegment = validate80;
+const schema49 = {"type":"object","properties":{"type":{"const":"new_rps"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate80.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("new_rps" !== data.type){
-validate262.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+validate80.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7416,21 +15517,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate80.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate262.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
+validate80.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema49.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate262.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate80.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7443,31 +15544,32 @@ var valid0 = true;
 }
 }
 else {
-validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate80.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate262.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewDiceSegment = validate263;
+const rawNewDiceSegment = validate81;
+const schema50 = {"type":"object","properties":{"type":{"const":"new_dice"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate81.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("new_dice" !== data.type){
-validate263.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+validate81.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7483,21 +15585,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate81.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate263.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
+validate81.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema50.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate263.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate81.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7510,31 +15612,32 @@ var valid0 = true;
 }
 }
 else {
-validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate81.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate263.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
-const rawTouchSegment = validate264;
+const rawTouchSegment = validate82;
+const schema51 = {"type":"object","properties":{"type":{"const":"touch"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate264.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate82.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("touch" !== data.type){
-validate264.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+validate82.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7550,21 +15653,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate82.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate264.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
+validate82.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema51.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate264.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate82.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7577,31 +15680,32 @@ var valid0 = true;
 }
 }
 else {
-validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate264.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 
-const rawWeatherSegment = validate265;
+const rawWeatherSegment = validate83;
+const schema52 = {"type":"object","properties":{"type":{"const":"weather"},"data":{"type":"object","properties":{"city":{"type":"string"},"code":{"type":["string","integer"]}}}},"required":["type","data"]};
 
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate83.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("weather" !== data.type){
-validate265.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+validate83.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7618,7 +15722,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.city !== undefined){
 const _errs4 = errors;
 if(typeof data1.city !== "string"){
-validate265.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7631,7 +15735,7 @@ if(data1.code !== undefined){
 let data3 = data1.code;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate265.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
+validate83.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema52.properties.data.properties.code.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7642,7 +15746,7 @@ var valid1 = true;
 }
 }
 else {
-validate265.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate83.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7655,31 +15759,32 @@ var valid0 = true;
 }
 }
 else {
-validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate83.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate265.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate266;
+const rawGiftSegment = validate84;
+const schema53 = {"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]};
 
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("gift" !== data.type){
-validate266.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+validate84.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7695,7 +15800,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate84.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -7703,7 +15808,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate266.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate84.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema53.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7716,7 +15821,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate266.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
+validate84.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema53.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7728,7 +15833,7 @@ var valid1 = true;
 }
 }
 else {
-validate266.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7741,31 +15846,32 @@ var valid0 = true;
 }
 }
 else {
-validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate266.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkdownSegment = validate267;
+const rawMarkdownSegment = validate85;
+const schema54 = {"type":"object","properties":{"type":{"const":"markdown"},"data":{"type":"object","properties":{"content":{"type":"string"}},"required":["content"]}},"required":["type","data"]};
 
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate85.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("markdown" !== data.type){
-validate267.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+validate85.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7781,20 +15887,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.content === undefined) && (missing1 = "content")){
-validate267.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate85.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.content !== undefined){
 if(typeof data1.content !== "string"){
-validate267.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate85.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate267.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate85.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7807,31 +15913,32 @@ var valid0 = true;
 }
 }
 else {
-validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate267.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
-const rawButtonSegment = validate268;
+const rawButtonSegment = validate86;
+const schema55 = {"type":"object","properties":{"type":{"const":"button"},"data":{"type":"object","properties":{"data":{"type":"string"},"rows":{"type":"array","items":{"type":"object"}},"appid":{"type":["string","integer"]}}}},"required":["type","data"]};
 
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate268.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate86.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("button" !== data.type){
-validate268.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+validate86.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7848,7 +15955,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.data !== undefined){
 const _errs4 = errors;
 if(typeof data1.data !== "string"){
-validate268.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate86.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7868,7 +15975,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs8 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate268.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate86.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -7878,7 +15985,7 @@ break;
 }
 }
 else {
-validate268.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate86.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7892,7 +15999,7 @@ if(data1.appid !== undefined){
 let data5 = data1.appid;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate268.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
+validate86.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema55.properties.data.properties.appid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -7904,7 +16011,7 @@ var valid1 = true;
 }
 }
 else {
-validate268.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate86.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7917,31 +16024,32 @@ var valid0 = true;
 }
 }
 else {
-validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate86.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate268.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
-const rawInlineKeyboardSegment = validate269;
+const rawInlineKeyboardSegment = validate87;
+const schema56 = {"type":"object","properties":{"type":{"const":"inline_keyboard"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]};
 
-function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate87.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("inline_keyboard" !== data.type){
-validate269.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+validate87.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7957,20 +16065,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate269.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate87.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 if(typeof data1.data !== "string"){
-validate269.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate87.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate269.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate87.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7983,31 +16091,32 @@ var valid0 = true;
 }
 }
 else {
-validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate269.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
 
-const rawMfaceSegment = validate270;
+const rawMfaceSegment = validate88;
+const schema57 = {"type":"object","properties":{"type":{"const":"mface"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate270.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate88.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mface" !== data.type){
-validate270.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+validate88.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8023,21 +16132,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate88.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate270.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
+validate88.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema57.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate270.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate88.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8050,31 +16159,32 @@ var valid0 = true;
 }
 }
 else {
-validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate270.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate271;
+const rawFileSegment = validate89;
+const schema58 = {"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"name":{"type":"string"},"size":{"type":["string","integer"]},"expire":{"type":["string","integer"]},"id":{"type":"string"},"url":{"type":"string"},"biz":{"type":["string","integer"]},"sub":{"type":"string"}}}},"required":["type","data"]};
 
-function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate271.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate89.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8091,7 +16201,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.name !== undefined){
 const _errs4 = errors;
 if(typeof data1.name !== "string"){
-validate271.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate89.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8104,7 +16214,7 @@ if(data1.size !== undefined){
 let data3 = data1.size;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate271.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
+validate89.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema58.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8117,7 +16227,7 @@ if(data1.expire !== undefined){
 let data4 = data1.expire;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate271.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
+validate89.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema58.properties.data.properties.expire.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -8129,7 +16239,7 @@ if(valid1){
 if(data1.id !== undefined){
 const _errs10 = errors;
 if(typeof data1.id !== "string"){
-validate271.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate89.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -8141,7 +16251,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs12 = errors;
 if(typeof data1.url !== "string"){
-validate271.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate89.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -8154,7 +16264,7 @@ if(data1.biz !== undefined){
 let data7 = data1.biz;
 const _errs14 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate271.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
+validate89.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema58.properties.data.properties.biz.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -8166,7 +16276,7 @@ if(valid1){
 if(data1.sub !== undefined){
 const _errs16 = errors;
 if(typeof data1.sub !== "string"){
-validate271.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate89.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -8182,7 +16292,7 @@ var valid1 = true;
 }
 }
 else {
-validate271.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate89.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8195,24 +16305,24 @@ var valid0 = true;
 }
 }
 else {
-validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate271.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentData = validate272;
+const rawNodeContentData = validate90;
 
-function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.content === undefined) && (missing0 = "content")){
-validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate90.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8225,55 +16335,55 @@ errors = vErrors.length;
 }
 }
 else {
-validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate272.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentDataInput = validate274;
+const rawNodeContentDataInput = validate92;
 
-function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.content === undefined) && (missing0 = "content")){
-validate274.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.content !== undefined){
-if(!(validate107(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate31(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate274.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate276;
-const schema95 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+const rawSendPrivateMsgParams = validate94;
+const schema61 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
 
-function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate276.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8281,7 +16391,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate276.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate94.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8292,8 +16402,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs2 = errors;
-if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate31(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -8306,7 +16416,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs3 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate276.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate94.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8318,7 +16428,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs4 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate276.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate94.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8331,7 +16441,7 @@ if(data.recall_duration !== undefined){
 let data4 = data.recall_duration;
 const _errs6 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate276.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate94.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8344,7 +16454,7 @@ if(data.retry_cnt !== undefined){
 let data5 = data.retry_cnt;
 const _errs7 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate276.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate94.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -8360,25 +16470,25 @@ var valid0 = true;
 }
 }
 else {
-validate276.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate276.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate278;
-const schema96 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendPrivateMsgResult = validate96;
+const schema62 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8386,7 +16496,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate278.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate96.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8399,7 +16509,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate278.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate96.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8411,25 +16521,25 @@ var valid0 = true;
 }
 }
 else {
-validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate278.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate279;
-const schema97 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
+const rawSendGroupMsgParams = validate97;
+const schema63 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
 
-function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate279.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate97.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8437,7 +16547,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate279.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate97.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8448,8 +16558,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs2 = errors;
-if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate31(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs2 === errors;
@@ -8461,7 +16571,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate279.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate97.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8474,7 +16584,7 @@ if(data.recall_duration !== undefined){
 let data3 = data.recall_duration;
 const _errs5 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate279.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate97.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8487,7 +16597,7 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs6 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate279.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate97.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8502,25 +16612,25 @@ var valid0 = true;
 }
 }
 else {
-validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate279.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate281;
-const schema98 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendGroupMsgResult = validate99;
+const schema64 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8528,7 +16638,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate281.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate99.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8541,7 +16651,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate281.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate99.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8553,32 +16663,32 @@ var valid0 = true;
 }
 }
 else {
-validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate281.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate282;
-const schema99 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"discuss_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["message"]};
+const rawSendMsgParams = validate100;
+const schema65 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"discuss_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["message"]};
 
-function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate100.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate282.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate100.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8590,7 +16700,7 @@ if(valid0){
 if(data.detail_type !== undefined){
 const _errs3 = errors;
 if(typeof data.detail_type !== "string"){
-validate282.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate100.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8603,7 +16713,7 @@ if(data.user_id !== undefined){
 let data2 = data.user_id;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate282.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate100.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8616,7 +16726,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate282.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate100.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8629,7 +16739,7 @@ if(data.discuss_id !== undefined){
 let data4 = data.discuss_id;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate282.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate100.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -8640,8 +16750,8 @@ var valid0 = true;
 if(valid0){
 if(data.message !== undefined){
 const _errs8 = errors;
-if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate31(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs8 === errors;
@@ -8653,7 +16763,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs9 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate282.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate100.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -8666,7 +16776,7 @@ if(data.recall_duration !== undefined){
 let data7 = data.recall_duration;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate282.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate100.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -8679,7 +16789,7 @@ if(data.retry_cnt !== undefined){
 let data8 = data.retry_cnt;
 const _errs12 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate282.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate100.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -8698,25 +16808,25 @@ var valid0 = true;
 }
 }
 else {
-validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate282.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate284;
-const schema100 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendMsgResult = validate102;
+const schema66 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8724,7 +16834,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate284.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate102.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8737,7 +16847,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate284.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate102.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8749,120 +16859,120 @@ var valid0 = true;
 }
 }
 else {
-validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate284.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteMsgParams = validate285;
-const schema101 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawDeleteMsgParams = validate103;
+const schema67 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate285.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate103.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate285.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgParams = validate286;
-const schema102 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawGetMsgParams = validate104;
+const schema68 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate104.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate286.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate104.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate286.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgParams = validate287;
-const schema103 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+const rawGetForwardMsgParams = validate105;
+const schema69 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
-function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.id !== undefined){
 if(typeof data.id !== "string"){
-validate287.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate105.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate287.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgResult = validate288;
-const schema104 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetForwardMsgResult = validate106;
+const schema70 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
 
-function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate288.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate106.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8874,10 +16984,329 @@ if(Array.isArray(data0)){
 var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
 const _errs3 = errors;
-if(!(validate253(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.real_id === undefined) && (missing1 = "real_id"))) || ((data1.sender === undefined) && (missing1 = "sender"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.peer_id === undefined) && (missing1 = "peer_id"))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.time !== undefined){
+let data2 = data1.time;
+const _errs5 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_type !== undefined){
+const _errs6 = errors;
+if(typeof data1.message_type !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id !== undefined){
+let data4 = data1.message_id;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.real_id !== undefined){
+let data5 = data1.real_id;
+const _errs10 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_seq !== undefined){
+let data6 = data1.message_seq;
+const _errs11 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id_qq !== undefined){
+let data7 = data1.message_id_qq;
+const _errs12 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sender !== undefined){
+let data8 = data1.sender;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.user_id !== undefined){
+let data9 = data8.user_id;
+const _errs15 = errors;
+if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.nickname !== undefined){
+const _errs16 = errors;
+if(typeof data8.nickname !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.card !== undefined){
+const _errs18 = errors;
+if(typeof data8.card !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs18 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.sex !== undefined){
+let data12 = data8.sex;
+const _errs20 = errors;
+if(typeof data12 !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data12 === "male") || (data12 === "female")) || (data12 === "unknown"))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema70.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.age !== undefined){
+let data13 = data8.age;
+const _errs22 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.area !== undefined){
+const _errs24 = errors;
+if(typeof data8.area !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.level !== undefined){
+const _errs26 = errors;
+if(typeof data8.level !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.role !== undefined){
+let data16 = data8.role;
+const _errs28 = errors;
+if(typeof data16 !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data16 === "owner") || (data16 === "admin")) || (data16 === "member"))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema70.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.title !== undefined){
+const _errs30 = errors;
+if(typeof data8.title !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs30 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.uid !== undefined){
+const _errs32 = errors;
+if(typeof data8.uid !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.tiny_id !== undefined){
+const _errs34 = errors;
+if(typeof data8.tiny_id !== "string"){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message !== undefined){
+const _errs36 = errors;
+if(!(validate23(data1.message, {instancePath:instancePath+"/messages/" + i0+"/message",parentData:data1,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
+}
+var valid2 = _errs36 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+let data21 = data1.group_id;
+const _errs37 = errors;
+if(!(typeof data21 == "bigint" || (typeof data21 == "number" && Number.isInteger(data21)) || (typeof data21 == "string" && /^-?[0-9]+$/.test(data21)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs37 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.target_id !== undefined){
+let data22 = data1.target_id;
+const _errs38 = errors;
+if(!(typeof data22 == "bigint" || (typeof data22 == "number" && Number.isInteger(data22)) || (typeof data22 == "string" && /^-?[0-9]+$/.test(data22)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs38 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.peer_id !== undefined){
+let data23 = data1.peer_id;
+const _errs39 = errors;
+if(!(typeof data23 == "bigint" || (typeof data23 == "number" && Number.isInteger(data23)) || (typeof data23 == "string" && /^-?[0-9]+$/.test(data23)))){
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs39 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate106.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid1 = _errs3 === errors;
 if(!valid1){
@@ -8886,7 +17315,7 @@ break;
 }
 }
 else {
-validate288.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate106.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8894,32 +17323,32 @@ return false;
 }
 }
 else {
-validate288.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate288.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgParams = validate290;
-const schema105 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
+const rawGetHistoryMsgParams = validate108;
+const schema71 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
 
-function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate290.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate108.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8932,7 +17361,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate290.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate108.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8945,7 +17374,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate290.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate108.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8958,7 +17387,7 @@ if(data.count !== undefined){
 let data3 = data.count;
 const _errs5 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate290.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate108.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8971,7 +17400,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate290.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate108.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -8986,25 +17415,25 @@ var valid0 = true;
 }
 }
 else {
-validate290.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate290.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgResult = validate291;
-const schema106 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetHistoryMsgResult = validate109;
+const schema72 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
 
-function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate291.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate109.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9016,10 +17445,329 @@ if(Array.isArray(data0)){
 var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
 const _errs3 = errors;
-if(!(validate253(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.real_id === undefined) && (missing1 = "real_id"))) || ((data1.sender === undefined) && (missing1 = "sender"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.peer_id === undefined) && (missing1 = "peer_id"))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.time !== undefined){
+let data2 = data1.time;
+const _errs5 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_type !== undefined){
+const _errs6 = errors;
+if(typeof data1.message_type !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id !== undefined){
+let data4 = data1.message_id;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.real_id !== undefined){
+let data5 = data1.real_id;
+const _errs10 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_seq !== undefined){
+let data6 = data1.message_seq;
+const _errs11 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id_qq !== undefined){
+let data7 = data1.message_id_qq;
+const _errs12 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sender !== undefined){
+let data8 = data1.sender;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.user_id !== undefined){
+let data9 = data8.user_id;
+const _errs15 = errors;
+if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.nickname !== undefined){
+const _errs16 = errors;
+if(typeof data8.nickname !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.card !== undefined){
+const _errs18 = errors;
+if(typeof data8.card !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs18 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.sex !== undefined){
+let data12 = data8.sex;
+const _errs20 = errors;
+if(typeof data12 !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data12 === "male") || (data12 === "female")) || (data12 === "unknown"))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema72.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.age !== undefined){
+let data13 = data8.age;
+const _errs22 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.area !== undefined){
+const _errs24 = errors;
+if(typeof data8.area !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.level !== undefined){
+const _errs26 = errors;
+if(typeof data8.level !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.role !== undefined){
+let data16 = data8.role;
+const _errs28 = errors;
+if(typeof data16 !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data16 === "owner") || (data16 === "admin")) || (data16 === "member"))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema72.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.title !== undefined){
+const _errs30 = errors;
+if(typeof data8.title !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs30 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.uid !== undefined){
+const _errs32 = errors;
+if(typeof data8.uid !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.tiny_id !== undefined){
+const _errs34 = errors;
+if(typeof data8.tiny_id !== "string"){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message !== undefined){
+const _errs36 = errors;
+if(!(validate23(data1.message, {instancePath:instancePath+"/messages/" + i0+"/message",parentData:data1,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
+}
+var valid2 = _errs36 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+let data21 = data1.group_id;
+const _errs37 = errors;
+if(!(typeof data21 == "bigint" || (typeof data21 == "number" && Number.isInteger(data21)) || (typeof data21 == "string" && /^-?[0-9]+$/.test(data21)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs37 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.target_id !== undefined){
+let data22 = data1.target_id;
+const _errs38 = errors;
+if(!(typeof data22 == "bigint" || (typeof data22 == "number" && Number.isInteger(data22)) || (typeof data22 == "string" && /^-?[0-9]+$/.test(data22)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs38 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.peer_id !== undefined){
+let data23 = data1.peer_id;
+const _errs39 = errors;
+if(!(typeof data23 == "bigint" || (typeof data23 == "number" && Number.isInteger(data23)) || (typeof data23 == "string" && /^-?[0-9]+$/.test(data23)))){
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs39 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid1 = _errs3 === errors;
 if(!valid1){
@@ -9028,7 +17776,7 @@ break;
 }
 }
 else {
-validate291.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate109.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9036,25 +17784,25 @@ return false;
 }
 }
 else {
-validate291.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate291.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate293;
-const schema107 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate111;
+const schema73 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
 
-function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9062,7 +17810,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate293.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate111.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9075,7 +17823,7 @@ if(data.count !== undefined){
 let data1 = data.count;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate293.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate111.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -9088,7 +17836,7 @@ if(data.message_seq !== undefined){
 let data2 = data.message_seq;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate293.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate111.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -9101,7 +17849,7 @@ if(data.message_id !== undefined){
 let data3 = data.message_id;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate293.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate111.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -9115,25 +17863,25 @@ var valid0 = true;
 }
 }
 else {
-validate293.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate293.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate294;
-const schema108 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate112;
+const schema74 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
 
-function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9145,10 +17893,329 @@ if(Array.isArray(data0)){
 var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
 const _errs3 = errors;
-if(!(validate253(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.real_id === undefined) && (missing1 = "real_id"))) || ((data1.sender === undefined) && (missing1 = "sender"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.peer_id === undefined) && (missing1 = "peer_id"))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.time !== undefined){
+let data2 = data1.time;
+const _errs5 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_type !== undefined){
+const _errs6 = errors;
+if(typeof data1.message_type !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id !== undefined){
+let data4 = data1.message_id;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.real_id !== undefined){
+let data5 = data1.real_id;
+const _errs10 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_seq !== undefined){
+let data6 = data1.message_seq;
+const _errs11 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id_qq !== undefined){
+let data7 = data1.message_id_qq;
+const _errs12 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sender !== undefined){
+let data8 = data1.sender;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.user_id !== undefined){
+let data9 = data8.user_id;
+const _errs15 = errors;
+if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.nickname !== undefined){
+const _errs16 = errors;
+if(typeof data8.nickname !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.card !== undefined){
+const _errs18 = errors;
+if(typeof data8.card !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs18 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.sex !== undefined){
+let data12 = data8.sex;
+const _errs20 = errors;
+if(typeof data12 !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data12 === "male") || (data12 === "female")) || (data12 === "unknown"))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema74.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.age !== undefined){
+let data13 = data8.age;
+const _errs22 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.area !== undefined){
+const _errs24 = errors;
+if(typeof data8.area !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.level !== undefined){
+const _errs26 = errors;
+if(typeof data8.level !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.role !== undefined){
+let data16 = data8.role;
+const _errs28 = errors;
+if(typeof data16 !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data16 === "owner") || (data16 === "admin")) || (data16 === "member"))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema74.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.title !== undefined){
+const _errs30 = errors;
+if(typeof data8.title !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs30 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.uid !== undefined){
+const _errs32 = errors;
+if(typeof data8.uid !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs32 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.tiny_id !== undefined){
+const _errs34 = errors;
+if(typeof data8.tiny_id !== "string"){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs34 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message !== undefined){
+const _errs36 = errors;
+if(!(validate23(data1.message, {instancePath:instancePath+"/messages/" + i0+"/message",parentData:data1,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
+}
+var valid2 = _errs36 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+let data21 = data1.group_id;
+const _errs37 = errors;
+if(!(typeof data21 == "bigint" || (typeof data21 == "number" && Number.isInteger(data21)) || (typeof data21 == "string" && /^-?[0-9]+$/.test(data21)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs37 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.target_id !== undefined){
+let data22 = data1.target_id;
+const _errs38 = errors;
+if(!(typeof data22 == "bigint" || (typeof data22 == "number" && Number.isInteger(data22)) || (typeof data22 == "string" && /^-?[0-9]+$/.test(data22)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs38 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.peer_id !== undefined){
+let data23 = data1.peer_id;
+const _errs39 = errors;
+if(!(typeof data23 == "bigint" || (typeof data23 == "number" && Number.isInteger(data23)) || (typeof data23 == "string" && /^-?[0-9]+$/.test(data23)))){
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs39 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate112.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid1 = _errs3 === errors;
 if(!valid1){
@@ -9157,7 +18224,7 @@ break;
 }
 }
 else {
-validate294.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate112.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9165,32 +18232,32 @@ return false;
 }
 }
 else {
-validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate294.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
-const rawClearMsgsParams = validate296;
-const schema109 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["message_type"]};
+const rawClearMsgsParams = validate114;
+const schema75 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["message_type"]};
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate296.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate296.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate114.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9203,7 +18270,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate296.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate114.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -9216,7 +18283,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate296.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate114.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -9229,25 +18296,25 @@ var valid0 = true;
 }
 }
 else {
-validate296.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate296.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate297;
-const schema110 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+const rawSendGroupForwardMsgParams = validate115;
+const schema76 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
-function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate297.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate115.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9255,7 +18322,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate297.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate115.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9273,8 +18340,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate109(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate33(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -9284,7 +18351,7 @@ break;
 }
 }
 else {
-validate297.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate115.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9297,25 +18364,25 @@ var valid0 = true;
 }
 }
 else {
-validate297.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate297.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate299;
-const schema111 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+const rawSendPrivateForwardMsgParams = validate117;
+const schema77 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9323,7 +18390,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate299.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate117.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9341,8 +18408,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate109(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate33(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -9352,7 +18419,7 @@ break;
 }
 }
 else {
-validate299.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate117.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9365,11 +18432,11 @@ var valid0 = true;
 }
 }
 else {
-validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate299.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
