@@ -60,7 +60,10 @@ function schemaVisitor(ref: (name: string) => Json, annotate: (node: Node, out: 
   };
 }
 
-const WIRE = schemaVisitor((name) => ({ $ref: `#/$defs/${name}` }), (node, out) => ({ ...out, ...docJson(node.doc) }));
+const WIRE = schemaVisitor(
+  (name) => ({ $ref: `#/$defs/${name}` }),
+  (node, out) => ({ ...out, ...(node.kind === 'union' && node.unknown === 'keep' ? { 'x-unknown': 'keep' } : {}), ...docJson(node.doc) }),
+);
 
 /** One node as protocol.json writes it. */
 export function wireSchema(node: Node): Json {

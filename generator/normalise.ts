@@ -88,10 +88,12 @@ export function normalise(raw: unknown, pointer: string, report: Report): Node {
   const structural = types.filter((t) => t !== 'null');
   const kind = kindOf(raw, types);
 
-  for (const key of Object.keys(raw)) {
-    if (DOC_KEYS.has(key) || key.startsWith('x-') || CONSUMES[kind]!.includes(key)) continue;
-    const hint = kind === 'ref' ? ': define a named type with the constraint instead' : '';
-    report(`${pointer}/${esc(key)}`, `\`${key}\` does not apply to a ${kind === 'ref' ? '`$ref`' : `${kind} schema`}${hint}`);
+  const stray = Object.keys(raw).filter((key) => !DOC_KEYS.has(key) && !key.startsWith('x-') && !CONSUMES[kind]!.includes(key));
+  if (kind === 'ref' && stray.length) {
+    // Emitters read a `$ref` node as the named type alone; a constraint beside it would be silently lost.
+    report(pointer, `\`$ref\` cannot be combined with ${stray.join(', ')}: define a named type with the constraint instead`);
+  } else {
+    for (const key of stray) report(`${pointer}/${esc(key)}`, `\`${key}\` does not apply to ${kind === 'any' ? 'a schema without `type`' : `a ${kind} schema`}`);
   }
   if ('x-unknown' in raw && kind !== 'union') report(`${pointer}/x-unknown`, '`x-unknown` needs a tagged union (`discriminator` + `oneOf`)');
 

@@ -224,6 +224,11 @@ function checkNode(root: Node, types: ReadonlyMap<string, IRType>, report: Repor
       report(`${n.pointer}/$ref`, `unknown type #/types/${n.name}${guess ? ` (did you mean ${guess}?)` : ''}`);
     }
     if (n.kind === 'union' && !(named && n === root)) report(n.pointer, 'a tagged union must be a named type of its own: move it under `types:` and `$ref` it');
+    if (n.kind === 'union') {
+      n.variants.forEach((v, i) => {
+        if (!types.has(v.type)) report(`${n.pointer}/oneOf/${i}/$ref`, `unknown type #/types/${v.type}`);
+      });
+    }
   });
 }
 
@@ -455,7 +460,7 @@ export function resolveAll(folders: LoadedFolder[]): IRProtocol[] {
     checkTypeNames(state, `${pascal(folder.id)}Client`, local);
     const { types, actions: nodes } = normaliseState(state, local);
     const actions = local.length ? [] : expandActions(state, nodes, local);
-    problems.push(...local);
+    problems.push(...local.sort(byPosition));
     if (local.length) continue;
     const unions = new Map<string, UnionNode>();
     for (const t of types.values()) if (t.node.kind === 'union') unions.set(t.name, t.node);
@@ -463,6 +468,10 @@ export function resolveAll(folders: LoadedFolder[]): IRProtocol[] {
   }
   if (problems.length) throw new SchemaErrors(dedupe(problems));
   return out;
+}
+
+function byPosition(a: SchemaError, b: SchemaError): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
 }
 
 function dedupe(errors: SchemaError[]): SchemaError[] {

@@ -1,7 +1,8 @@
 /** "Did you mean …": the closest candidate by edit distance, if it is close enough to be a typo. */
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  // A typo changes a few characters; below that, a suggestion is a guess.
+  let bestDistance = Math.min(word.length, Math.max(1, Math.floor(word.length / 3)) + 1);
   for (const c of candidates) {
     const d = distance(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [c, d];

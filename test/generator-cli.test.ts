@@ -98,6 +98,7 @@ describe('schema errors', () => {
       properties:
         a: { $ref: '#/types/Nope' }
       required: [a, b]
+    result: null
 `,
     });
     const res = await cli(['generate'], dir);
@@ -112,7 +113,7 @@ describe('schema errors', () => {
 
   test('a YAML syntax error', async (t) => {
     const dir = tempDir(t);
-    writeTree(dir, { 'schemas/demo/protocol.yaml': `${protocolYaml('demo')}actions:\n  a:\n    summary: x\n    summary: y\n` });
+    writeTree(dir, { 'schemas/demo/protocol.yaml': `${protocolYaml('demo')}actions:\n  a:\n    summary: x\n    summary: y\n    result: null\n` });
     const res = await cli(['generate', '--schemas', 'schemas', '--out', 'out'], dir);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /^schemas\/demo\/protocol\.yaml:13:5 \/: YAML DUPLICATE_KEY: /m);
@@ -188,7 +189,7 @@ describe('--watch', () => {
     const actions = () => Object.keys((JSON.parse(readFileSync(protocolJson, 'utf8')) as { actions: object }).actions);
 
     const added = join(dir, 'schemas', 'milky', 'extra.yaml');
-    writeFileSync(added, 'actions:\n  get_login_info:\n    summary: 获取登录信息\n');
+    writeFileSync(added, 'actions:\n  get_login_info:\n    summary: 获取登录信息\n    result: null\n');
     await until('get_login_info in protocol.json', () => actions().includes('get_login_info'));
 
     writeFileSync(added, 'actions:\n  get_login_info:\n    summry: typo\n');

@@ -49,6 +49,7 @@ const BASE_ACTIONS = `actions:
       properties:
         message_id: { type: integer }
       required: [message_id]
+    result: null
 `;
 
 const BASE_TYPES = `types:
@@ -97,6 +98,7 @@ const CHILD_ACTIONS = `actions:
       properties:
         id: { type: string }
       required: [id]
+    result: null
 patch:
   actions:
     send_msg:
@@ -211,7 +213,7 @@ describe('extends, resolved into the IR', () => {
       ],
     });
     // The file ref was checked against the child's own segments.yaml and normalised.
-    assert.equal(((wire(child.types.get('Segment')!.node)!['oneOf'] as SchemaNode[])[2]!)['$ref'], '#/types/PokeSegment');
+    assert.equal(((wire(child.types.get('Segment')!.node)!['oneOf'] as SchemaNode[])[2]!)['$ref'], '#/$defs/PokeSegment');
   });
 
   test('remove deletes a type; inherited types remember where they were defined', () => {

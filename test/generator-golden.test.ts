@@ -195,6 +195,7 @@ describe('ajv runtime helpers in generated validators', () => {
           items: { type: object, properties: { k: { type: string } } }
         code: { type: string, pattern: '^[a-z]+$' }
       required: [name]
+    result: null
 `,
     });
     linkPackages(root);
