@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -147,6 +147,29 @@ describe('usage', () => {
     assert.match(res.stdout, /^usage: qqwire generate/);
   });
 
+  test('--version prints the package version and exits 0', async (t) => {
+    const res = await cli(['--version'], tempDir(t));
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout, `${pkg.version}\n`);
+  });
+
+  for (const [what, args, line] of [
+    ['an unknown flag', ['generate', '--frobnicate'], /^qqwire: unknown option --frobnicate$/],
+    ['a flag without its value', ['generate', '--out'], /^qqwire: Option '--out <value>' argument missing$/],
+    ['a missing ./schemas folder', ['generate'], /^qqwire: no schema folder at .*schemas \(run in a folder with \.\/schemas, or pass --schemas DIR\)$/],
+    ['a second positional', ['generate', 'extra'], /^qqwire: unexpected argument "extra"$/],
+  ] as const) {
+    test(`${what}: one line and a usage hint on stderr, exit 2, no stack trace`, async (t) => {
+      const res = await cli([...args], tempDir(t));
+      assert.equal(res.code, 2, res.stderr);
+      assert.deepEqual(res.stderr.trimEnd().split('\n').length, 2, res.stderr);
+      assert.match(res.stderr.split('\n')[0]!, line);
+      assert.equal(res.stderr.split('\n')[1], 'run `qqwire --help` for usage');
+      assert.doesNotMatch(res.stderr, /\bat .*\.js:\d+/);
+    });
+  }
+
   test('bin/qqwire.js is the same command', async () => {
     const { stdout } = await run(process.execPath, [join(repoRoot, 'bin', 'qqwire.js'), '--help'], { encoding: 'utf8' });
     assert.match(stdout, /^usage: qqwire generate/);
@@ -200,5 +223,15 @@ describe('--watch', () => {
     rmSync(added);
     await until('get_login_info removed again', () => !actions().includes('get_login_info'));
     assert.equal(child.exitCode, null);
+
+    // Atomic saves (vim, `sed -i`, JetBrains safe-write): write a temp file, rename it over the schema.
+    const messageYaml = join(dir, 'schemas', 'milky', 'message.yaml');
+    const original = readFileSync(messageYaml, 'utf8');
+    for (const [i, name] of ['atomic_one', 'atomic_two'].entries()) {
+      const temp = join(dir, 'schemas', 'milky', `.message.yaml.tmp${i}`);
+      writeFileSync(temp, `${original}\n  ${name}:\n    summary: x\n    result: null\n`);
+      renameSync(temp, messageYaml);
+      await until(`${name} after rename save #${i + 1}`, () => actions().includes(name));
+    }
   });
 });
