@@ -93,7 +93,7 @@ export function normalise(raw: unknown, pointer: string, report: Report): Node {
     // Emitters read a `$ref` node as the named type alone; a constraint beside it would be silently lost.
     report(pointer, `\`$ref\` cannot be combined with ${stray.join(', ')}: define a named type with the constraint instead`);
   } else {
-    for (const key of stray) report(`${pointer}/${esc(key)}`, `\`${key}\` does not apply to ${kind === 'any' ? 'a schema without `type`' : `a ${kind} schema`}`);
+    for (const key of stray) report(`${pointer}/${esc(key)}`, `\`${key}\` does not apply to ${kind === 'any' ? 'a schema without `type`' : `${kind === 'object' || kind === 'array' || kind === 'alt' ? 'an' : 'a'} ${kind} schema`}`);
   }
   if ('x-unknown' in raw && kind !== 'union') report(`${pointer}/x-unknown`, '`x-unknown` needs a tagged union (`discriminator` + `oneOf`)');
 
@@ -165,8 +165,13 @@ function objectNode(raw: Raw, pointer: string, report: Report, common: { pointer
 }
 
 function arrayNode(raw: Raw, pointer: string, report: Report, common: { pointer: string; doc: Doc; nullable: boolean; checks: Checks }): Node {
-  const items = raw['items'] === undefined ? undefined : normalise(raw['items'], `${pointer}/items`, report);
-  if (!Array.isArray(raw['prefixItems'])) return { kind: 'array', items, ...common };
+  const rawItems = raw['items'];
+  if (!Array.isArray(raw['prefixItems'])) {
+    if (typeof rawItems === 'boolean') report(`${pointer}/items`, '`items: true/false` only closes or opens a `prefixItems` tuple');
+    const items = rawItems === undefined || typeof rawItems === 'boolean' ? undefined : normalise(rawItems, `${pointer}/items`, report);
+    return { kind: 'array', items, ...common };
+  }
   const fixed = (raw['prefixItems'] as unknown[]).map((s, i) => normalise(s, `${pointer}/prefixItems/${i}`, report));
-  return { kind: 'tuple', items: fixed, rest: items, ...common };
+  const rest = rawItems === undefined || typeof rawItems === 'boolean' ? rawItems : normalise(rawItems, `${pointer}/items`, report);
+  return { kind: 'tuple', items: fixed, rest, ...common };
 }
