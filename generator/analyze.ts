@@ -5,7 +5,7 @@
  * (validators keep a function only there; everything else is inlined).
  */
 import type { IRAction, IRProtocol } from './ir.js';
-import { refsOf, some, type Node } from './node.js';
+import { refsOf, some, type Node, type Prop } from './node.js';
 
 export interface Facts {
   /** Types that contain an int64 somewhere (transitively). */
@@ -14,6 +14,13 @@ export interface Facts {
   inputDiffers: ReadonlySet<string>;
   /** Types that can reach themselves through refs. */
   recursive: ReadonlySet<string>;
+  /** Protocol rule `x-nullish: optional`: every optional or defaulted property also accepts `null`. */
+  nullish: boolean;
+}
+
+/** Whether a property accepts `null` under the protocol's `x-nullish` rule (and is not nullable already). */
+export function acceptsNull(prop: Prop, facts: Pick<Facts, 'nullish'>): boolean {
+  return facts.nullish && !prop.node.nullable && (!prop.required || prop.node.doc.default !== undefined);
 }
 
 export const isInt64 = (n: Node): boolean => n.kind === 'scalar' && n.int64;
@@ -63,7 +70,12 @@ function recursiveTypes(p: IRProtocol): Set<string> {
 export function analyze(p: IRProtocol): Facts {
   // Open (`x-unknown: keep`) unions accept unknown tags on input, so they get an input shape of their own.
   const open = [...p.unions].filter(([, u]) => u.unknown === 'keep').map(([name]) => name);
-  return { i64: fixpoint(p, isInt64), inputDiffers: fixpoint(p, hasDefaultedField, open), recursive: recursiveTypes(p) };
+  return {
+    i64: fixpoint(p, isInt64),
+    inputDiffers: fixpoint(p, hasDefaultedField, open),
+    recursive: recursiveTypes(p),
+    nullish: p.info['x-nullish'] === 'optional',
+  };
 }
 
 export function nodeHasI64(node: Node | null, facts: Facts): boolean {

@@ -15,7 +15,7 @@ import {
   type TypeAliasDeclarationStructure,
   type TypeParameterDeclarationStructure,
 } from 'ts-morph';
-import { actionTypeNames, directedName, type Facts } from './analyze.js';
+import { acceptsNull, actionTypeNames, directedName, type Facts } from './analyze.js';
 import { actionJsdoc, nodeJsdoc } from './docs.js';
 import type { Emitter, EmitInput } from './emit.js';
 import { blockComment, lineComment, singleQuoted } from './escape.js';
@@ -63,7 +63,11 @@ export function typeText(node: Node, dir: Dir, ctx: Ctx): string {
     ref: (n) => refText(n.name),
     any: () => 'unknown',
     literal: (n) => n.values.map(literal).join(' | '),
-    scalar: (n) => (n.types.length ? withNull(n.types.map((t) => (t === 'integer' ? (n.int64 ? 'I64' : 'number') : t)).join(' | '), n.nullable) : 'null'),
+    scalar: (n) => {
+      if (!n.types.length) return 'null';
+      const integer = n.opaque ? 'string' : n.int64 ? 'I64' : 'number';
+      return withNull([...new Set(n.types.map((t) => (t === 'integer' ? integer : t)))].join(' | '), n.nullable);
+    },
     union: (n) => n.variants.map((v) => refText(v.type)).join(' | '),
     alt: (n, sub) => withNull(n.options.map(sub).join(' | '), n.nullable),
     array: (n, sub) => {
@@ -82,7 +86,7 @@ export function typeText(node: Node, dir: Dir, ctx: Ctx): string {
         const text = typeof extra === 'object' ? `Record<string, ${sub(extra)}>` : extra === false ? 'Record<string, never>' : 'Record<string, unknown>';
         return withNull(text, n.nullable);
       }
-      const lines = n.props.flatMap((p) => [...docBlock(nodeJsdoc(p.node.doc)), `${propKey(p.name)}${isOptional(p, dir) ? '?' : ''}: ${sub(p.node)};`]);
+      const lines = n.props.flatMap((p) => [...docBlock(nodeJsdoc(p.node.doc)), `${propKey(p.name)}${isOptional(p, dir) ? '?' : ''}: ${withNull(sub(p.node), acceptsNull(p, ctx.facts))};`]);
       return withNull(`{\n  ${indent(lines.join('\n'))}\n}`, n.nullable);
     },
   };
@@ -95,7 +99,7 @@ function declare(name: string, node: Node, dir: Dir, ctx: Ctx, docs?: string): S
   if (node.kind === 'object' && node.props.length && !node.nullable) {
     const properties: PropertySignatureStructure[] = node.props.map((prop) => {
       const d = nodeJsdoc(prop.node.doc);
-      return { kind: StructureKind.PropertySignature, name: propKey(prop.name), hasQuestionToken: isOptional(prop, dir), type: typeText(prop.node, dir, ctx), docs: d ? [blockComment(d)] : [] };
+      return { kind: StructureKind.PropertySignature, name: propKey(prop.name), hasQuestionToken: isOptional(prop, dir), type: withNull(typeText(prop.node, dir, ctx), acceptsNull(prop, ctx.facts)), docs: d ? [blockComment(d)] : [] };
     });
     return { kind: StructureKind.Interface, ...common, properties } satisfies InterfaceDeclarationStructure;
   }

@@ -5,7 +5,7 @@
  *   synthetic unknown variant added to open unions, input/output shapes split where defaults differ,
  *   and every non-recursive `$ref` inlined so a call runs one function, as hand-written ajv would.
  */
-import { actionTypeNames, directedName, type Facts } from './analyze.js';
+import { acceptsNull, actionTypeNames, directedName, type Facts } from './analyze.js';
 import { unknownVariantName, type IRProtocol } from './ir.js';
 import { walk, type Doc, type Node, type Visitor } from './node.js';
 
@@ -62,7 +62,12 @@ function schemaVisitor(ref: (name: string) => Json, annotate: (node: Node, out: 
 
 const WIRE = schemaVisitor(
   (name) => ({ $ref: `#/$defs/${name}` }),
-  (node, out) => ({ ...out, ...(node.kind === 'union' && node.unknown === 'keep' ? { 'x-unknown': 'keep' } : {}), ...docJson(node.doc) }),
+  (node, out) => ({
+    ...out,
+    ...(node.kind === 'union' && node.unknown !== 'reject' ? { 'x-unknown': node.unknown } : {}),
+    ...(node.kind === 'scalar' && node.opaque ? { 'x-int64': 'opaque' } : {}),
+    ...docJson(node.doc),
+  }),
 );
 
 /** One node as protocol.json writes it. */
@@ -79,10 +84,30 @@ export function wireSchemas(p: IRProtocol): { defs: Record<string, Json>; action
 
 type Dir = 'in' | 'out';
 
-/** int64 accepts a safe integer, a bigint or a decimal string, whichever the client's `int64` mode delivers. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A schema bound as an exact integer: `minimum: 0` → 0n, `exclusiveMaximum: 10` → 9n. */
+function bound(checks: Json, inclusive: string, exclusive: string, dir: 1n | -1n): bigint | undefined {
+  const inc = checks[inclusive];
+  const exc = checks[exclusive];
+  if (typeof inc === 'number') return dir > 0n ? BigInt(Math.ceil(inc)) : BigInt(Math.floor(inc));
+  if (typeof exc === 'number') return dir > 0n ? BigInt(Math.floor(exc)) + 1n : BigInt(Math.ceil(exc)) - 1n;
+  return undefined;
+}
+
+/**
+ * int64: the `qqwireInt64` keyword checks the representation the client's `int64` mode delivers (a safe
+ * integer, a bigint or a decimal string) and the range: the schema's minimum/maximum, else signed 64-bit.
+ * A schema that also allows `string` (the server sends strings) keeps a plain string branch.
+ */
 function int64Json(node: Extract<Node, { kind: 'scalar' }>): Json {
+  // Held as a decimal string in every mode (the decode plan converts the wire's JSON integer).
+  if (node.opaque) return { type: 'string', pattern: '^-?(0|[1-9][0-9]*)$' };
   const others = [...node.types.filter((t) => t !== 'integer'), ...(node.nullable ? ['null'] : [])];
-  const int64: Json = { qqwireInt64: true };
+  const min = bound(node.checks, 'minimum', 'exclusiveMinimum', 1n) ?? INT64_MIN;
+  const max = bound(node.checks, 'maximum', 'exclusiveMaximum', -1n) ?? INT64_MAX;
+  const int64: Json = { qqwireInt64: { min: String(min), max: String(max) } };
   if (!others.length) return int64;
   return { anyOf: [int64, { type: others.length === 1 ? others[0] : others }] };
 }
@@ -99,14 +124,21 @@ function validatorVisitor(dir: Dir, facts: Facts): Visitor<Json> {
         const { prefixItems, items, ...rest } = out;
         return compact({ ...rest, items: prefixItems, additionalItems: items });
       }
-      // Output shapes promise defaulted fields (the server fills them in); input shapes let callers omit them.
-      if (node.kind === 'object' && dir === 'out') {
-        const required = node.props.filter((p) => p.required || p.node.doc.default !== undefined).map((p) => p.name);
-        return compact({ ...out, required: required.length ? required : undefined });
-      }
+      if (node.kind === 'object') return objectJson(node, out, dir, facts);
       return out;
     },
   );
+}
+
+function objectJson(node: Extract<Node, { kind: 'object' }>, out: Json, dir: Dir, facts: Facts): Json {
+  const properties = out['properties'] as Record<string, Json> | undefined;
+  for (const p of node.props) {
+    if (properties && acceptsNull(p, facts)) properties[p.name] = { anyOf: [properties[p.name], { type: 'null' }] };
+  }
+  if (dir === 'in') return out;
+  // Output shapes promise defaulted fields (the server fills them in); input shapes let callers omit them.
+  const required = node.props.filter((p) => p.required || p.node.doc.default !== undefined).map((p) => p.name);
+  return compact({ ...out, required: required.length ? required : undefined });
 }
 
 export function validatorSchema(node: Node, dir: Dir, facts: Facts): Json {

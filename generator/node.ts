@@ -49,6 +49,8 @@ export interface ScalarNode extends Base {
   types: ScalarType[];
   /** `type: integer, format: int64`: parsed losslessly, delivered per the client's int64 mode. */
   int64: boolean;
+  /** `x-int64: opaque`: an int64 id nobody computes with, a decimal string in every mode. */
+  opaque?: boolean | undefined;
   format?: string | undefined;
 }
 export interface LiteralNode extends Base {
@@ -86,8 +88,8 @@ export interface UnionNode extends Base {
   tag: string;
   /** Tag value → variant type name, in declaration order. */
   variants: { tag: string; type: string }[];
-  /** What an unknown tag does: fail validation, or keep it as `{ tag: 'unknown', raw }`. */
-  unknown: 'reject' | 'keep';
+  /** What an unknown tag does: fail validation, keep it as `{ tag: 'unknown', raw }`, or (array items) drop it. */
+  unknown: 'reject' | 'keep' | 'skip';
 }
 export interface AltNode extends Base {
   kind: 'alt';

@@ -13,6 +13,8 @@ const REF = /^#\/types\/([A-Za-z0-9]+)$/;
 
 const DOC_KEYS = new Set(['title', 'description', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', '$comment']);
 const X_DOC = new Set(['x-description-en', 'x-since', 'x-removed-in', 'x-unit', 'x-divergence', 'x-in']);
+/** `x-` keys that change the node itself, not its docs. */
+const STRUCTURAL_X = new Set(['x-unknown', 'x-int64']);
 const SCALAR_CHECKS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minLength', 'maxLength', 'pattern'];
 const OBJECT_CHECKS = ['minProperties', 'maxProperties'];
 const ARRAY_CHECKS = ['minItems', 'maxItems', 'uniqueItems'];
@@ -41,7 +43,7 @@ function docOf(raw: Raw): Doc {
   if (raw['writeOnly'] === true) doc.writeOnly = true;
   if ('default' in raw) doc.default = { value: raw['default'] };
   if (Array.isArray(raw['examples'])) doc.examples = raw['examples'];
-  for (const [k, v] of Object.entries(raw)) if (k.startsWith('x-') && !X_DOC.has(k) && k !== 'x-unknown') doc.extra[k] = v;
+  for (const [k, v] of Object.entries(raw)) if (k.startsWith('x-') && !X_DOC.has(k) && !STRUCTURAL_X.has(k)) doc.extra[k] = v;
   for (const k of Object.keys(doc) as (keyof Doc)[]) if (doc[k] === undefined) delete doc[k];
   return doc;
 }
@@ -95,6 +97,7 @@ export function normalise(raw: unknown, pointer: string, report: Report): Node {
   } else {
     for (const key of stray) report(`${pointer}/${esc(key)}`, `\`${key}\` does not apply to ${kind === 'any' ? 'a schema without `type`' : `${kind === 'object' || kind === 'array' || kind === 'alt' ? 'an' : 'a'} ${kind} schema`}`);
   }
+  if ('x-int64' in raw && !(kind === 'scalar' && raw['format'] === 'int64')) report(`${pointer}/x-int64`, '`x-int64: opaque` needs `type: integer, format: int64`');
   if ('x-unknown' in raw && kind !== 'union') report(`${pointer}/x-unknown`, '`x-unknown` needs a tagged union (`discriminator` + `oneOf`)');
 
   switch (kind) {
@@ -111,7 +114,7 @@ export function normalise(raw: unknown, pointer: string, report: Report): Node {
         if (!m) report(`${pointer}/oneOf/${i}`, 'each branch of a tagged union must be a `$ref` to a named type');
         return m ? [{ tag: '', type: m[1]! }] : [];
       });
-      return { kind: 'union', tag: disc.propertyName, variants, unknown: raw['x-unknown'] === 'keep' ? 'keep' : 'reject', ...base(raw, nullable) };
+      return { kind: 'union', tag: disc.propertyName, variants, unknown: raw['x-unknown'] === 'keep' || raw['x-unknown'] === 'skip' ? raw['x-unknown'] : 'reject', ...base(raw, nullable) };
     }
     case 'literal': {
       const values = ('const' in raw ? [raw['const']] : (raw['enum'] as unknown[])) as Literal[];
@@ -138,7 +141,8 @@ export function normalise(raw: unknown, pointer: string, report: Report): Node {
       const int64 = raw['format'] === 'int64' && scalars.includes('integer');
       if (raw['format'] === 'int64' && !int64) report(`${pointer}/format`, '`format: int64` needs `type: integer`');
       const format = typeof raw['format'] === 'string' ? raw['format'] : undefined;
-      return { kind: 'scalar', types: scalars, int64, format, ...base(raw, nullable, pick(raw, SCALAR_CHECKS)) };
+      const opaque = int64 && raw['x-int64'] === 'opaque' ? true : undefined;
+      return { kind: 'scalar', types: scalars, int64, opaque, format, ...base(raw, nullable, pick(raw, SCALAR_CHECKS)) };
     }
     default:
       return { kind: 'any', ...base(raw, nullable) };

@@ -8,16 +8,17 @@ import { walk, type Node, type UnionNode } from './node.js';
 
 export type Plan =
   | { k: 'i64' }
+  | { k: 'id' }
   | { k: 'obj'; p: Record<string, Plan> }
   | { k: 'arr'; i: Plan }
   | { k: 'tup'; t: (Plan | null)[]; r?: Plan }
   | { k: 'ref'; n: string }
-  | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean }
+  | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean; skip?: boolean }
   | { k: 'alt'; o: Plan[] };
 
-/** Types that need runtime work: they reach an int64 or an open union. */
+/** Types that need runtime work: they reach an int64 or a union with an unknown-tag policy. */
 export function needsWork(p: IRProtocol, facts: Pick<Facts, 'i64'>): Set<string> {
-  const open = [...p.unions].filter(([, u]) => u.unknown === 'keep').map(([n]) => n);
+  const open = [...p.unions].filter(([, u]) => u.unknown !== 'reject').map(([n]) => n);
   return fixpoint(p, isInt64, [...facts.i64, ...open]);
 }
 
@@ -25,7 +26,7 @@ export function needsWork(p: IRProtocol, facts: Pick<Facts, 'i64'>): Set<string>
 export function planOf(node: Node, work: ReadonlySet<string>): Plan | null {
   return walk<Plan | null>(node, {
     ref: (n) => (work.has(n.name) ? { k: 'ref', n: n.name } : null),
-    scalar: (n) => (n.int64 ? { k: 'i64' } : null),
+    scalar: (n) => (n.opaque ? { k: 'id' } : n.int64 ? { k: 'i64' } : null),
     literal: () => null,
     any: () => null,
     union: (n) => unionPlan(n, work),
@@ -55,8 +56,8 @@ export function planOf(node: Node, work: ReadonlySet<string>): Plan | null {
 
 function unionPlan(u: UnionNode, work: ReadonlySet<string>): Plan | null {
   const v = Object.fromEntries(u.variants.map((x) => [x.tag, work.has(x.type) ? ({ k: 'ref', n: x.type } as Plan) : null]));
-  const keep = u.unknown === 'keep';
-  return keep || Object.values(v).some(Boolean) ? { k: 'union', tag: u.tag, v, ...(keep ? { keep: true } : {}) } : null;
+  const policy = u.unknown === 'keep' ? { keep: true } : u.unknown === 'skip' ? { skip: true } : undefined;
+  return policy || Object.values(v).some(Boolean) ? { k: 'union', tag: u.tag, v, ...policy } : null;
 }
 
 export interface Plans {

@@ -13,7 +13,7 @@ import { children, walk, type Node } from '../generator/node.js';
 import { normalise } from '../generator/normalise.js';
 import { planOf } from '../generator/plans.js';
 
-const NO_FACTS: Facts = { i64: new Set(), inputDiffers: new Set(), recursive: new Set() };
+const NO_FACTS: Facts = { i64: new Set(), inputDiffers: new Set(), recursive: new Set(), nullish: false };
 
 /** A raw schema → its node; any problem fails the test. */
 function node(raw: object): Node {
@@ -109,9 +109,22 @@ describe('validator schema: node → what ajv compiles', () => {
     assert.deepEqual(validatorSchema(n, 'in', facts), { type: 'object', properties: { t: { type: 'string', minLength: 1 }, s: { $ref: '#/$defs/SegInput' } } });
   });
 
-  test('int64 becomes the qqwireInt64 keyword; with other types, an anyOf', () => {
-    assert.deepEqual(validatorSchema(node({ type: 'integer', format: 'int64' }), 'out', NO_FACTS), { qqwireInt64: true });
-    assert.deepEqual(validatorSchema(node({ type: ['integer', 'null'], format: 'int64' }), 'out', NO_FACTS), { anyOf: [{ qqwireInt64: true }, { type: 'null' }] });
+  test('int64 becomes the qqwireInt64 keyword with its exact bounds; with other types, an anyOf', () => {
+    const full = { min: '-9223372036854775808', max: '9223372036854775807' };
+    assert.deepEqual(validatorSchema(node({ type: 'integer', format: 'int64' }), 'out', NO_FACTS), { qqwireInt64: full });
+    assert.deepEqual(validatorSchema(node({ type: 'integer', format: 'int64', minimum: 1, exclusiveMaximum: 10 }), 'out', NO_FACTS), { qqwireInt64: { min: '1', max: '9' } });
+    assert.deepEqual(validatorSchema(node({ type: ['integer', 'null'], format: 'int64' }), 'out', NO_FACTS), { anyOf: [{ qqwireInt64: full }, { type: 'null' }] });
+  });
+
+  test('an opaque int64 id is a decimal string; `x-nullish` lets optional and defaulted fields be null', () => {
+    assert.deepEqual(validatorSchema(node({ type: 'integer', format: 'int64', 'x-int64': 'opaque' }), 'out', NO_FACTS), { type: 'string', pattern: '^-?(0|[1-9][0-9]*)$' });
+    const n = node({ type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: ['string', 'null'] } }, required: ['a'] });
+    assert.deepEqual(validatorSchema(n, 'in', { ...NO_FACTS, nullish: true }), {
+      type: 'object',
+      properties: { a: { type: 'string' }, b: { anyOf: [{ type: 'string' }, { type: 'null' }] }, c: { type: ['string', 'null'] } },
+      required: ['a'],
+    });
+    assert.equal(typeText(n, 'in', { facts: { ...NO_FACTS, nullish: true }, i64Names: new Set() }), '{\n  a: string;\n  b?: string | null;\n  c?: string | null;\n}');
   });
 
   test('a tuple becomes draft-07 items + additionalItems, no minItems invented', () => {
@@ -141,6 +154,7 @@ describe('plans: node → int64 / open-union decode plan', () => {
     ['nothing to do', { type: 'object', properties: { a: { type: 'string' } } }, null],
     ['ref to a type with a plan', { type: 'array', items: { $ref: '#/types/Seg' } }, { k: 'arr', i: { k: 'ref', n: 'Seg' } }],
     ['ref to a type without one', { $ref: '#/types/Plain' }, null],
+    ['opaque id', { type: 'integer', format: 'int64', 'x-int64': 'opaque' }, { k: 'id' }],
     ['tuple positions', { prefixItems: [{ type: 'string' }, { type: 'integer', format: 'int64' }] }, { k: 'tup', t: [null, { k: 'i64' }] }],
     ['object paths', { properties: { id: { type: 'integer', format: 'int64' }, n: { type: 'string' } } }, { k: 'obj', p: { id: { k: 'i64' } } }],
   ];

@@ -206,7 +206,8 @@ export const protocol = {
           "k": "ref",
           "n": "IncomingTempMessage"
         }
-      }
+      },
+      "skip": true
     },
     "IncomingFriendMessage": {
       "k": "obj",
