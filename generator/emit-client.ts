@@ -48,6 +48,7 @@ function emitClient({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
       paramsPlan ? `paramsPlan: ${jsJson(paramsPlan)}` : undefined,
       resultPlan ? `resultPlan: ${jsJson(resultPlan)}` : undefined,
       rest ? `rest: ${jsJson(rest)}` : undefined,
+      a.replyWindowSeconds !== undefined ? `replyWindowMs: ${a.replyWindowSeconds * 1000}` : undefined,
     ].filter(Boolean);
     return {
       entry: `{ ${entry.join(', ')} }`,
@@ -74,6 +75,7 @@ function emitClient({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
     retcodes: codes(info.retcodes, 'code'),
     retcodeRanges: info['retcode-ranges'].map((r) => ({ from: r.from, to: r.to, name: r.name, ...(r.description ? { description: r.description } : {}) })),
     httpStatus: codes(info['http-status'], 'status'),
+    baseUrls: info['base-urls'],
     actions,
     plans: plans.defs,
     factory: factoryName(p.id),

@@ -27,6 +27,7 @@ function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artifact[] {
       'variant-of': a.variantOf,
       'x-divergence': a.divergence,
       http: a.http,
+      'reply-window-seconds': a.replyWindowSeconds,
       params: action(a.params),
       result: action(a.result),
     });

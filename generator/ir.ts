@@ -43,6 +43,8 @@ export interface IRAction {
   variantOf?: { action: string; variant: string } | undefined;
   params: Node | null;
   result: Node | null;
+  /** A passive reply: accepted this long after the original message. */
+  replyWindowSeconds?: number | undefined;
   http?: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string } | undefined;
   /** TypeScript names of the params / result types. */
   paramsType: string;
@@ -63,6 +65,7 @@ export interface IRProtocolInfo {
   'retcode-ranges': { from: number; to: number; name: string; description?: string; 'description-en'?: string }[];
   'http-status': { status: number; name: string; description?: string; 'description-en'?: string }[];
   'action-variants': { name: string; suffix: string; result?: 'same' | 'none'; description?: string }[];
+  'base-urls'?: { production: string; sandbox?: string } | undefined;
   [key: `x-${string}`]: unknown;
 }
 

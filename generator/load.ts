@@ -20,7 +20,7 @@ export interface FileData {
   protocol?: Record<string, unknown>;
   types?: Record<string, Record<string, unknown>>;
   actions?: Record<string, Record<string, unknown>>;
-  patch?: { types?: Record<string, unknown>; actions?: Record<string, unknown> };
+  patch?: { types?: Record<string, unknown>; actions?: Record<string, unknown>; unions?: Record<string, { add?: string[]; remove?: string[] }> };
   remove?: { types?: string[]; actions?: string[] };
 }
 

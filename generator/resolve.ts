@@ -177,8 +177,32 @@ function collect(folder: LoadedFolder, parent: State | undefined, problems: Sche
         if (!table.delete(name)) problems.push(errorAt(file, `/remove/${kind}/${i}`, `nothing to remove: no ${name} in ${parent!.id}`));
       }
     }
+    for (const [name, op] of Object.entries(patch?.unions ?? {})) patchUnion(state, folder.id, { file, pointer: `/patch/unions/${esc(name)}` }, name, op, problems);
   }
   return state;
+}
+
+/** `patch.unions.<Name>: { add, remove }`: edits an inherited tagged union's variants in place. */
+function patchUnion(state: State, folderId: string, where: Where, name: string, op: { add?: string[]; remove?: string[] }, problems: SchemaError[]): void {
+  const entry = state.types.get(name);
+  const oneOf = entry?.value['oneOf'];
+  if (!entry || !entry.value['discriminator'] || !Array.isArray(oneOf)) {
+    problems.push(errorAt(where.file, where.pointer, `nothing to patch: no tagged union ${name} to add variants to or remove them from`));
+    return;
+  }
+  const names = oneOf.map((b: unknown) => String((b as Record<string, unknown>)['$ref'] ?? '').replace('#/types/', ''));
+  const next = [...names];
+  for (const [i, v] of (op.remove ?? []).entries()) {
+    const at = next.indexOf(v);
+    if (at < 0) problems.push(errorAt(where.file, `${where.pointer}/remove/${i}`, `${name} has no variant ${v}`));
+    else next.splice(at, 1);
+  }
+  for (const [i, v] of (op.add ?? []).entries()) {
+    if (next.includes(v)) problems.push(errorAt(where.file, `${where.pointer}/add/${i}`, `${name} already has the variant ${v}`));
+    else next.push(v);
+  }
+  const value = { ...entry.value, oneOf: next.map((n) => ({ $ref: `#/types/${n}` })) };
+  state.types.set(name, { value, where, definedIn: folderId });
 }
 
 type Report = (pointer: string, detail: string) => void;
@@ -319,6 +343,7 @@ function baseAction(name: string, a: Record<string, unknown>, nodes: { params: N
     divergence: a['x-divergence'] as string | undefined,
     params: nodes.params,
     result: nodes.result,
+    replyWindowSeconds: a['reply-window-seconds'] as number | undefined,
     http: a['http'] as IRAction['http'],
     paramsType: typeNameOf(nodes.params, `${pascal(name)}Params`),
     resultType: typeNameOf(nodes.result, `${pascal(name)}Result`),

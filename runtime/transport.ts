@@ -56,8 +56,10 @@ export interface AuthInfo {
   scheme?: string | undefined;
   /** Query parameter accepted instead of the header (`access_token`). */
   query?: string | undefined;
-  /** QQ official: app access token endpoint and the app id header. */
-  appToken?: { url: string; appIdHeader?: string | undefined } | undefined;
+  /** Scheme words a server side accepts (case-insensitive); default `[scheme]`. */
+  acceptedSchemes?: readonly string[] | undefined;
+  /** QQ official: app access token endpoint, the app id header, default lifetime and refresh window. */
+  appToken?: { url: string; appIdHeader?: string | undefined; lifetimeSeconds?: number | undefined; refreshWindowSeconds?: number | undefined } | undefined;
 }
 
 export interface EnvelopeInfo {
@@ -92,12 +94,15 @@ export interface ActionInfo {
   /** The action returns no data; the call resolves to undefined. */
   noResult?: boolean | undefined;
   rest?: RestBinding | undefined;
+  /** A passive reply (`msg_id` + `msg_seq`) is accepted this long after the original message. */
+  replyWindowMs?: number | undefined;
 }
 
 export interface TransportInfo {
   http?: { path: string; body: 'params' | 'frame'; method?: 'POST' | 'GET' | undefined } | undefined;
   ws?: { frame: 'action-echo'; path?: string | undefined; subprotocol?: string | undefined } | undefined;
-  reverseWs?: { selfIdHeader?: string | undefined; roleHeader?: string | undefined; subprotocolPrefix?: string | undefined } | undefined;
+  /** `multiBot`: one connection carries several bots, named in each event's `self` (OneBot 12). */
+  reverseWs?: { selfIdHeader?: string | undefined; roleHeader?: string | undefined; subprotocolPrefix?: string | undefined; multiBot?: boolean | undefined } | undefined;
   rest?: boolean | undefined;
 }
 
@@ -115,4 +120,6 @@ export interface ProtocolDescriptor {
   httpStatus: Readonly<Record<string, CodeInfo>>;
   actions: Readonly<Record<string, ActionInfo>>;
   plans: PlanDefs;
+  /** REST protocols: the default base URLs (`base-urls` in the schema). */
+  baseUrls?: { production: string; sandbox?: string | undefined } | undefined;
 }

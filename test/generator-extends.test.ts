@@ -288,6 +288,40 @@ describe('extends, resolved into the IR', () => {
   });
 });
 
+describe('extends: union operations', () => {
+  const SHAKE = `types:
+  ShakeSegment:
+    type: object
+    properties:
+      type: { const: shake }
+    required: [type]
+`;
+
+  test('patch.unions adds and removes variants of an inherited union without restating its oneOf', (t) => {
+    const root = tempDir(t);
+    writeFamily(root, { 'child/unions.yaml': `${SHAKE}patch:\n  unions:\n    Segment: { add: [ShakeSegment], remove: [FaceSegment] }\n` });
+    const ir = loadIR(root);
+    assert.deepEqual(
+      byId(ir, 'child').unions.get('Segment')!.variants.map((v) => [v.tag, v.type]),
+      [['text', 'TextSegment'], ['poke', 'PokeSegment'], ['shake', 'ShakeSegment']],
+    );
+    assert.deepEqual(byId(ir, 'base').unions.get('Segment')!.variants.map((v) => v.tag), ['text', 'face'], 'the parent keeps its variants');
+  });
+
+  test('adding a present variant, removing an absent one, or patching a non-union is located', (t) => {
+    const root = tempDir(t);
+    writeFamily(root, {
+      'child/unions.yaml': `${SHAKE}patch:\n  unions:\n    Segment: { add: [TextSegment], remove: [ShakeSegment] }\n    TextSegment: { add: [ShakeSegment] }\n`,
+    });
+    const errors = schemaErrors(() => loadIR(root)).map((e) => [e.path, e.detail]);
+    assert.deepEqual(errors, [
+      ['/patch/unions/Segment/remove/0', 'Segment has no variant ShakeSegment'],
+      ['/patch/unions/Segment/add/0', 'Segment already has the variant TextSegment'],
+      ['/patch/unions/TextSegment', 'nothing to patch: no tagged union TextSegment to add variants to or remove them from'],
+    ]);
+  });
+});
+
 describe('extends errors', () => {
   const errorsFor = (t: { after(fn: () => void): void }, extra: Record<string, string>) => {
     const root = tempDir(t);

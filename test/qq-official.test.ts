@@ -12,12 +12,11 @@ import {
   AuditPendingError,
   AuthError,
   HttpError,
-  QQ_OFFICIAL_BASE_URL,
-  QQ_OFFICIAL_SANDBOX_BASE_URL,
   RateLimitError,
   ResponseValidationError,
   appAccessTokenAuth,
   createMsgSeqAllocator,
+  passiveReplyWindows,
   pendingOutcome,
   qqOfficialOptions,
   type FetchLike,
@@ -197,12 +196,15 @@ after(async () => {
 // ------------------------------------------------------------------------------------------ base URLs, wiring
 
 describe('qqOfficialOptions', () => {
-  it('picks production, sandbox or a custom base URL; the constants match the schema', () => {
+  it('picks production, sandbox or a custom base URL, all from the descriptor (schema `base-urls`)', () => {
     const json = JSON.parse(readFileSync(new URL('../../generated/qq-official/protocol.json', import.meta.url), 'utf8')) as {
       protocol: Record<string, unknown>;
     };
-    assert.equal(QQ_OFFICIAL_BASE_URL, json.protocol['x-base-url']);
-    assert.equal(QQ_OFFICIAL_SANDBOX_BASE_URL, json.protocol['x-sandbox-base-url']);
+    assert.deepEqual(json.protocol['base-urls'], { production: 'https://api.sgroup.qq.com', sandbox: 'https://sandbox.api.sgroup.qq.com' });
+    assert.deepEqual(protocol.baseUrls, json.protocol['base-urls']);
+    const moved = { ...protocol, baseUrls: { production: 'https://prod.example', sandbox: 'https://sandbox.example' } };
+    assert.equal(qqOfficialOptions({ protocol: moved, appId: APP_ID, clientSecret: SECRET, sandbox: true }).baseUrl, 'https://sandbox.example');
+    assert.throws(() => qqOfficialOptions({ protocol: { ...protocol, baseUrls: undefined }, appId: APP_ID, clientSecret: SECRET }), /declares no production base URL; pass baseUrl/);
     const base = { protocol, appId: APP_ID, clientSecret: SECRET };
     assert.equal(qqOfficialOptions(base).baseUrl, 'https://api.sgroup.qq.com');
     assert.equal(qqOfficialOptions({ ...base, sandbox: true }).baseUrl, 'https://sandbox.api.sgroup.qq.com');
@@ -625,7 +627,8 @@ describe('msg_seq', () => {
 
   it('expires entries after the reply window so memory stays bounded', () => {
     const clock = { t: 0 };
-    const seq = createMsgSeqAllocator({ now: () => clock.t });
+    const seq = createMsgSeqAllocator({ protocol, now: () => clock.t });
+    assert.deepEqual(passiveReplyWindows(protocol), { send_c2c_message: 3_600_000, send_group_message: 300_000 }, 'reply-window-seconds in the schema');
     const group = (id: string) => seq.onRequest({ action: 'send_group_message', params: { msg_id: id } })!['msg_seq'];
     const c2c = (id: string) => seq.onRequest({ action: 'send_c2c_message', params: { msg_id: id } })!['msg_seq'];
     assert.equal(group('g'), 1);

@@ -24,6 +24,10 @@ export const protocol = {
   auth: {
     "header": "Authorization",
     "scheme": "Bearer",
+    "acceptedSchemes": [
+      "Bearer",
+      "Token"
+    ],
     "query": "access_token"
   },
   envelope: {

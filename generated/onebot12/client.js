@@ -18,7 +18,8 @@ export const protocol = {
       "path": "/"
     },
     "reverseWs": {
-      "subprotocolPrefix": "12."
+      "subprotocolPrefix": "12.",
+      "multiBot": true
     }
   },
   auth: {

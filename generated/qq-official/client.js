@@ -15,7 +15,9 @@ export const protocol = {
     "scheme": "QQBot",
     "appToken": {
       "url": "https://bots.qq.com/app/getAppAccessToken",
-      "appIdHeader": "X-Union-Appid"
+      "appIdHeader": "X-Union-Appid",
+      "lifetimeSeconds": 7200,
+      "refreshWindowSeconds": 60
     }
   },
   envelope: {
@@ -586,10 +588,14 @@ export const protocol = {
       "description": "处理失败"
     }
   },
+  baseUrls: {
+    "production": "https://api.sgroup.qq.com",
+    "sandbox": "https://sandbox.api.sgroup.qq.com"
+  },
   actions: {
     __proto__: null,
-    "send_c2c_message": { params: v.SendC2cMessageParams, result: v.SendC2cMessageResult, rest: {"method":"POST","path":"/v2/users/{openid}/messages"} },
-    "send_group_message": { params: v.SendGroupMessageParams, result: v.SendGroupMessageResult, rest: {"method":"POST","path":"/v2/groups/{group_openid}/messages"} },
+    "send_c2c_message": { params: v.SendC2cMessageParams, result: v.SendC2cMessageResult, rest: {"method":"POST","path":"/v2/users/{openid}/messages"}, replyWindowMs: 3600000 },
+    "send_group_message": { params: v.SendGroupMessageParams, result: v.SendGroupMessageResult, rest: {"method":"POST","path":"/v2/groups/{group_openid}/messages"}, replyWindowMs: 300000 },
     "send_channel_message": { params: v.SendChannelMessageParams, result: v.Message, rest: {"method":"POST","path":"/channels/{channel_id}/messages"} },
     "send_dms_message": { params: v.SendDmsMessageParams, result: v.Message, rest: {"method":"POST","path":"/dms/{guild_id}/messages"} },
     "upload_c2c_media": { params: v.UploadC2cMediaParams, result: v.MediaUploadResult, rest: {"method":"POST","path":"/v2/users/{openid}/files"} },
