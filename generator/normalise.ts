@@ -77,76 +77,103 @@ function kindOf(raw: Raw, types: string[]): string {
   return types.length ? 'scalar' : 'any';
 }
 
-/** Normalises one schema. `report` receives every problem; the returned node is still usable for more checks. */
-export function normalise(raw: unknown, pointer: string, report: Report): Node {
-  const base = (r: Raw, nullable: boolean, checks: Checks = {}) => ({ pointer, doc: docOf(r), nullable, checks });
-  if (!isRaw(raw)) {
-    report(pointer, 'expected a schema object');
-    return { kind: 'any', ...base({}, false) };
-  }
-  const rawType = raw['type'];
-  const types = (Array.isArray(rawType) ? rawType : rawType === undefined ? [] : [rawType]) as string[];
-  const nullable = types.includes('null');
-  const structural = types.filter((t) => t !== 'null');
-  const kind = kindOf(raw, types);
+/** What every node builder receives: the raw schema, where it is, its `type` list and the common fields. */
+interface In {
+  raw: Raw;
+  pointer: string;
+  report: Report;
+  types: string[];
+  /** `types` without `null`. */
+  structural: string[];
+  nullable: boolean;
+  common: (checks?: Checks) => { pointer: string; doc: Doc; nullable: boolean; checks: Checks };
+}
 
+const BUILD: Record<string, (x: In) => Node> = {
+  ref: ({ raw, common }) => ({ kind: 'ref', name: REF.exec(String(raw['$ref']))?.[1] ?? '', ...common(), nullable: false }),
+  union: unionNode,
+  literal: literalNode,
+  alt: ({ raw, pointer, report, types, common }) => {
+    if ('oneOf' in raw && 'anyOf' in raw) report(`${pointer}/anyOf`, 'use either `oneOf` or `anyOf`, not both');
+    const keyword = 'oneOf' in raw ? 'oneOf' : 'anyOf';
+    const options = (raw[keyword] as unknown[]).map((o, i) => normalise(o, `${pointer}/${keyword}/${i}`, report));
+    return { kind: 'alt', keyword, options, ...common(types.length ? { type: raw['type'] } : {}) };
+  },
+  object: (x) => {
+    alone(x, 'object', 'an object');
+    return objectNode(x.raw, x.pointer, x.report, x.common(pick(x.raw, OBJECT_CHECKS)));
+  },
+  array: (x) => {
+    alone(x, 'array', 'an array');
+    return arrayNode(x.raw, x.pointer, x.report, x.common(pick(x.raw, ARRAY_CHECKS)));
+  },
+  scalar: scalarNode,
+  any: ({ common }) => ({ kind: 'any', ...common() }),
+};
+
+/** `object` and `array` cannot share a `type` list with other value types. */
+function alone({ structural, pointer, report }: In, type: string, article: string): void {
+  const others = structural.filter((t) => t !== type);
+  if (others.length) report(`${pointer}/type`, `${article} cannot also be ${others.join(', ')}: use \`oneOf\``);
+}
+
+function unionNode({ raw, pointer, report, common }: In): Node {
+  const oneOf = raw['oneOf'];
+  if (!Array.isArray(oneOf)) report(`${pointer}/discriminator`, '`discriminator` needs `oneOf` of `$ref`s');
+  const variants = (Array.isArray(oneOf) ? oneOf : []).flatMap((branch: unknown, i) => {
+    const m = isRaw(branch) && Object.keys(branch).length === 1 ? REF.exec(String(branch['$ref'])) : null;
+    if (!m) report(`${pointer}/oneOf/${i}`, 'each branch of a tagged union must be a `$ref` to a named type');
+    return m ? [{ tag: '', type: m[1]! }] : [];
+  });
+  const unknown = raw['x-unknown'] === 'keep' || raw['x-unknown'] === 'skip' ? raw['x-unknown'] : 'reject';
+  return { kind: 'union', tag: (raw['discriminator'] as { propertyName: string }).propertyName, variants, unknown, ...common() };
+}
+
+function literalNode({ raw, pointer, report, types, common }: In): Node {
+  const values = ('const' in raw ? [raw['const']] : (raw['enum'] as unknown[])) as Literal[];
+  values.forEach((v, i) => {
+    if (v !== null && typeof v === 'object') report(`${pointer}/${'const' in raw ? 'const' : `enum/${i}`}`, 'a const/enum value must be a string, number, boolean or null');
+  });
+  if ('const' in raw && 'enum' in raw) report(`${pointer}/enum`, 'use either `const` or `enum`, not both');
+  return { kind: 'literal', values, keyword: 'const' in raw ? 'const' : 'enum', types: types.length ? types : undefined, ...common(), nullable: false };
+}
+
+function scalarNode({ raw, pointer, report, structural, common }: In): Node {
+  const types = structural as ScalarType[];
+  const int64 = raw['format'] === 'int64' && types.includes('integer');
+  if (raw['format'] === 'int64' && !int64) report(`${pointer}/format`, '`format: int64` needs `type: integer`');
+  const format = typeof raw['format'] === 'string' ? raw['format'] : undefined;
+  const opaque = int64 && raw['x-int64'] === 'opaque' ? true : undefined;
+  return { kind: 'scalar', types, int64, opaque, format, ...common(pick(raw, SCALAR_CHECKS)) };
+}
+
+/** Keys that do not belong on the node's kind, and `x-` keys that need another kind. */
+function checkKeys(raw: Raw, kind: string, pointer: string, report: Report): void {
   const stray = Object.keys(raw).filter((key) => !DOC_KEYS.has(key) && !key.startsWith('x-') && !CONSUMES[kind]!.includes(key));
   if (kind === 'ref' && stray.length) {
     // Emitters read a `$ref` node as the named type alone; a constraint beside it would be silently lost.
     report(pointer, `\`$ref\` cannot be combined with ${stray.join(', ')}: define a named type with the constraint instead`);
   } else {
-    for (const key of stray) report(`${pointer}/${esc(key)}`, `\`${key}\` does not apply to ${kind === 'any' ? 'a schema without `type`' : `${kind === 'object' || kind === 'array' || kind === 'alt' ? 'an' : 'a'} ${kind} schema`}`);
+    const what = kind === 'any' ? 'a schema without `type`' : `${['object', 'array', 'alt'].includes(kind) ? 'an' : 'a'} ${kind} schema`;
+    for (const key of stray) report(`${pointer}/${esc(key)}`, `\`${key}\` does not apply to ${what}`);
   }
   if ('x-int64' in raw && !(kind === 'scalar' && raw['format'] === 'int64')) report(`${pointer}/x-int64`, '`x-int64: opaque` needs `type: integer, format: int64`');
   if ('x-unknown' in raw && kind !== 'union') report(`${pointer}/x-unknown`, '`x-unknown` needs a tagged union (`discriminator` + `oneOf`)');
+}
 
-  switch (kind) {
-    case 'ref': {
-      const name = REF.exec(String(raw['$ref']))?.[1] ?? '';
-      return { kind: 'ref', name, ...base(raw, false) };
-    }
-    case 'union': {
-      const disc = raw['discriminator'] as { propertyName: string };
-      const oneOf = raw['oneOf'];
-      if (!Array.isArray(oneOf)) report(`${pointer}/discriminator`, '`discriminator` needs `oneOf` of `$ref`s');
-      const variants = (Array.isArray(oneOf) ? oneOf : []).flatMap((branch: unknown, i) => {
-        const m = isRaw(branch) && Object.keys(branch).length === 1 ? REF.exec(String(branch['$ref'])) : null;
-        if (!m) report(`${pointer}/oneOf/${i}`, 'each branch of a tagged union must be a `$ref` to a named type');
-        return m ? [{ tag: '', type: m[1]! }] : [];
-      });
-      return { kind: 'union', tag: disc.propertyName, variants, unknown: raw['x-unknown'] === 'keep' || raw['x-unknown'] === 'skip' ? raw['x-unknown'] : 'reject', ...base(raw, nullable) };
-    }
-    case 'literal': {
-      const values = ('const' in raw ? [raw['const']] : (raw['enum'] as unknown[])) as Literal[];
-      values.forEach((v, i) => {
-        if (v !== null && typeof v === 'object') report(`${pointer}/${'const' in raw ? 'const' : `enum/${i}`}`, 'a const/enum value must be a string, number, boolean or null');
-      });
-      if ('const' in raw && 'enum' in raw) report(`${pointer}/enum`, 'use either `const` or `enum`, not both');
-      return { kind: 'literal', values, keyword: 'const' in raw ? 'const' : 'enum', types: types.length ? types : undefined, ...base(raw, false) };
-    }
-    case 'alt': {
-      if ('oneOf' in raw && 'anyOf' in raw) report(`${pointer}/anyOf`, 'use either `oneOf` or `anyOf`, not both');
-      const keyword = 'oneOf' in raw ? 'oneOf' : 'anyOf';
-      const options = (raw[keyword] as unknown[]).map((o, i) => normalise(o, `${pointer}/${keyword}/${i}`, report));
-      return { kind: 'alt', keyword, options, ...base(raw, nullable, types.length ? { type: rawType } : {}) };
-    }
-    case 'object':
-      if (structural.length > 1) report(`${pointer}/type`, `an object cannot also be ${structural.filter((t) => t !== 'object').join(', ')}: use \`oneOf\``);
-      return objectNode(raw, pointer, report, base(raw, nullable, pick(raw, OBJECT_CHECKS)));
-    case 'array':
-      if (structural.length > 1) report(`${pointer}/type`, `an array cannot also be ${structural.filter((t) => t !== 'array').join(', ')}: use \`oneOf\``);
-      return arrayNode(raw, pointer, report, base(raw, nullable, pick(raw, ARRAY_CHECKS)));
-    case 'scalar': {
-      const scalars = structural as ScalarType[];
-      const int64 = raw['format'] === 'int64' && scalars.includes('integer');
-      if (raw['format'] === 'int64' && !int64) report(`${pointer}/format`, '`format: int64` needs `type: integer`');
-      const format = typeof raw['format'] === 'string' ? raw['format'] : undefined;
-      const opaque = int64 && raw['x-int64'] === 'opaque' ? true : undefined;
-      return { kind: 'scalar', types: scalars, int64, opaque, format, ...base(raw, nullable, pick(raw, SCALAR_CHECKS)) };
-    }
-    default:
-      return { kind: 'any', ...base(raw, nullable) };
+/** Normalises one schema. `report` receives every problem; the returned node is still usable for more checks. */
+export function normalise(raw: unknown, pointer: string, report: Report): Node {
+  if (!isRaw(raw)) {
+    report(pointer, 'expected a schema object');
+    return { kind: 'any', pointer, doc: { extra: {} }, nullable: false, checks: {} };
   }
+  const rawType = raw['type'];
+  const types = (Array.isArray(rawType) ? rawType : rawType === undefined ? [] : [rawType]) as string[];
+  const nullable = types.includes('null');
+  const kind = kindOf(raw, types);
+  checkKeys(raw, kind, pointer, report);
+  const common = (checks: Checks = {}) => ({ pointer, doc: docOf(raw), nullable, checks });
+  return BUILD[kind]!({ raw, pointer, report, types, structural: types.filter((t) => t !== 'null'), nullable, common });
 }
 
 function objectNode(raw: Raw, pointer: string, report: Report, common: { pointer: string; doc: Doc; nullable: boolean; checks: Checks }): Node {

@@ -100,84 +100,82 @@ function patched(kind: 'types' | 'actions', value: unknown, patch: unknown): unk
   return out;
 }
 
-function collect(folder: LoadedFolder, parent: State | undefined, problems: SchemaError[]): State {
+/** The folder's one `protocol:` file (throws when there is none or more than one). */
+function protocolFile(folder: LoadedFolder, problems: SchemaError[]): LoadedFile {
   const protocols = folder.files.filter((f) => f.data.protocol);
-  if (protocols.length !== 1) {
-    const file = protocols[1] ?? folder.files[0];
-    const detail = protocols.length ? 'a second `protocol:` section (only one file may have it)' : 'no file has a `protocol:` section';
-    if (file) problems.push(errorAt(file, protocols.length ? '/protocol' : '', detail));
-    else problems.push(new SchemaError(folder.dir, 1, 1, '', 'no YAML files'));
-    throw new SchemaErrors(problems);
-  }
-  const pfile = protocols[0]!;
+  if (protocols.length === 1) return protocols[0]!;
+  const file = protocols[1] ?? folder.files[0];
+  const detail = protocols.length ? 'a second `protocol:` section (only one file may have it)' : 'no file has a `protocol:` section';
+  if (file) problems.push(errorAt(file, protocols.length ? '/protocol' : '', detail));
+  else problems.push(new SchemaError(folder.dir, 1, 1, '', 'no YAML files'));
+  throw new SchemaErrors(problems);
+}
+
+function inherit(folder: LoadedFolder, pfile: LoadedFile, parent: State | undefined, problems: SchemaError[]): State {
   const own = pfile.data.protocol!;
-  if (own['name'] !== folder.id) {
-    problems.push(errorAt(pfile, '/protocol/name', `must equal the folder name "${folder.id}"`));
-  }
+  if (own['name'] !== folder.id) problems.push(errorAt(pfile, '/protocol/name', `must equal the folder name "${folder.id}"`));
   const info = parent ? { ...clone(parent.info), ...clone(own) } : clone(own);
   if (!parent) delete info['extends'];
-  const state: State = {
-    id: folder.id,
-    info,
-    infoWhere: { file: pfile, pointer: '/protocol' },
-    types: new Map(parent ? [...parent.types].map(([k, v]) => [k, { ...v, value: clone(v.value) }]) : []),
-    actions: new Map(parent ? [...parent.actions].map(([k, v]) => [k, { ...v, value: clone(v.value) }]) : []),
-  };
+  const copy = <T>(table: Map<string, Entry<T>> | undefined) => new Map(table ? [...table].map(([k, v]) => [k, { ...v, value: clone(v.value) }]) : []);
+  return { id: folder.id, info, infoWhere: { file: pfile, pointer: '/protocol' }, types: copy(parent?.types), actions: copy(parent?.actions) };
+}
 
-  const ownTypes = new Map<string, Where>();
-  const ownActions = new Map<string, Where>();
+/** The folder's own types and actions, refs normalised; a name defined twice names both places. */
+function addOwn(folder: LoadedFolder, state: State, problems: SchemaError[]): void {
+  const seen = { types: new Map<string, Where>(), actions: new Map<string, Where>() };
   for (const file of folder.files) {
-    for (const [name, schema] of Object.entries(file.data.types ?? {})) {
-      const where = { file, pointer: `/types/${name}` };
-      const dup = ownTypes.get(name);
-      if (dup) problems.push(errorAt(file, where.pointer, `type ${name} is also defined at ${dup.file.file}`, undefined));
-      ownTypes.set(name, where);
-      const value = clone(schema) as SchemaNode;
-      normaliseRefs(folder, value, where, problems);
-      state.types.set(name, { value, where, definedIn: folder.id });
-    }
-    for (const [name, action] of Object.entries(file.data.actions ?? {})) {
-      const where = { file, pointer: `/actions/${esc(name)}` };
-      const dup = ownActions.get(name);
-      if (dup) problems.push(errorAt(file, where.pointer, `action ${name} is also defined at ${dup.file.file}`));
-      ownActions.set(name, where);
-      const value = clone(action);
-      normaliseRefs(folder, value['params'], { file, pointer: `${where.pointer}/params` }, problems);
-      normaliseRefs(folder, value['result'], { file, pointer: `${where.pointer}/result` }, problems);
-      state.actions.set(name, { value, where, definedIn: folder.id });
+    for (const kind of ['types', 'actions'] as const) {
+      for (const [name, raw] of Object.entries(file.data[kind] ?? {})) {
+        const where = { file, pointer: `/${kind}/${esc(name)}` };
+        const dup = seen[kind].get(name);
+        if (dup) problems.push(errorAt(file, where.pointer, `${kind === 'types' ? 'type' : 'action'} ${name} is also defined at ${dup.file.file}`));
+        seen[kind].set(name, where);
+        const value = clone(raw) as SchemaNode;
+        normaliseEntryRefs(folder, kind, value, where, problems);
+        (state[kind] as Map<string, Entry<SchemaNode>>).set(name, { value, where, definedIn: folder.id });
+      }
     }
   }
+}
 
+/** A type is one schema; an action holds two (params, result). */
+function normaliseEntryRefs(folder: LoadedFolder, kind: 'types' | 'actions', value: unknown, where: Where, problems: SchemaError[]): void {
+  if (kind === 'types') return normaliseRefs(folder, value, where, problems);
+  const v = value as Record<string, unknown> | null;
+  for (const key of ['params', 'result']) normaliseRefs(folder, v?.[key], { file: where.file, pointer: `${where.pointer}/${key}` }, problems);
+}
+
+/** One file's `patch` and `remove` sections, applied to the inherited entries. */
+function applyPatches(folder: LoadedFolder, file: LoadedFile, state: State, parentId: string, problems: SchemaError[]): void {
+  const { patch, remove } = file.data;
+  for (const kind of ['types', 'actions'] as const) {
+    const table = state[kind] as Map<string, Entry<unknown>>;
+    for (const [name, p] of Object.entries(patch?.[kind] ?? {})) {
+      const where = { file, pointer: `/patch/${kind}/${esc(name)}` };
+      const entry = table.get(name);
+      if (!entry) {
+        problems.push(errorAt(file, where.pointer, `nothing to patch: ${parentId} has no ${kind === 'types' ? 'type' : 'action'} ${name}`));
+        continue;
+      }
+      const patchValue = clone(p);
+      normaliseEntryRefs(folder, kind, patchValue, where, problems);
+      if (patchValue === null) table.delete(name);
+      else table.set(name, { value: patched(kind, entry.value, patchValue), where, definedIn: folder.id });
+    }
+    for (const [i, name] of (remove?.[kind] ?? []).entries()) {
+      if (!table.delete(name)) problems.push(errorAt(file, `/remove/${kind}/${i}`, `nothing to remove: no ${name} in ${parentId}`));
+    }
+  }
+  for (const [name, op] of Object.entries(patch?.unions ?? {})) patchUnion(state, folder.id, { file, pointer: `/patch/unions/${esc(name)}` }, name, op, problems);
+}
+
+function collect(folder: LoadedFolder, parent: State | undefined, problems: SchemaError[]): State {
+  const state = inherit(folder, protocolFile(folder, problems), parent, problems);
+  addOwn(folder, state, problems);
   for (const file of folder.files) {
-    const { patch, remove } = file.data;
-    if ((patch || remove) && !parent) {
-      problems.push(errorAt(file, patch ? '/patch' : '/remove', '`patch` and `remove` need `protocol.extends`'));
-      continue;
-    }
-    for (const kind of ['types', 'actions'] as const) {
-      const table = state[kind] as Map<string, Entry<unknown>>;
-      for (const [name, p] of Object.entries(patch?.[kind] ?? {})) {
-        const where = { file, pointer: `/patch/${kind}/${esc(name)}` };
-        const entry = table.get(name);
-        if (!entry) {
-          problems.push(errorAt(file, where.pointer, `nothing to patch: ${parent!.id} has no ${kind === 'types' ? 'type' : 'action'} ${name}`));
-          continue;
-        }
-        const patchValue = clone(p);
-        if (kind === 'types') normaliseRefs(folder, patchValue, where, problems);
-        else {
-          const pv = patchValue as Record<string, unknown> | null;
-          normaliseRefs(folder, pv?.['params'], { file, pointer: `${where.pointer}/params` }, problems);
-          normaliseRefs(folder, pv?.['result'], { file, pointer: `${where.pointer}/result` }, problems);
-        }
-        if (patchValue === null) table.delete(name);
-        else table.set(name, { value: patched(kind, entry.value, patchValue), where, definedIn: folder.id });
-      }
-      for (const [i, name] of (remove?.[kind] ?? []).entries()) {
-        if (!table.delete(name)) problems.push(errorAt(file, `/remove/${kind}/${i}`, `nothing to remove: no ${name} in ${parent!.id}`));
-      }
-    }
-    for (const [name, op] of Object.entries(patch?.unions ?? {})) patchUnion(state, folder.id, { file, pointer: `/patch/unions/${esc(name)}` }, name, op, problems);
+    if (!file.data.patch && !file.data.remove) continue;
+    if (!parent) problems.push(errorAt(file, file.data.patch ? '/patch' : '/remove', '`patch` and `remove` need `protocol.extends`'));
+    else applyPatches(folder, file, state, parent.id, problems);
   }
   return state;
 }
