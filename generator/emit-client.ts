@@ -76,6 +76,8 @@ function emitClient({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
     retcodeRanges: info['retcode-ranges'].map((r) => ({ from: r.from, to: r.to, name: r.name, ...(r.description ? { description: r.description } : {}) })),
     httpStatus: codes(info['http-status'], 'status'),
     baseUrls: info['base-urls'],
+    encodings: (info.encodings ?? ['json']).map((e) => `'${e}'`).join(' | '),
+    botSelf: info['bot-self'] === true,
     actions,
     plans: plans.defs,
     factory: factoryName(p.id),

@@ -66,6 +66,8 @@ export interface IRProtocolInfo {
   'http-status': { status: number; name: string; description?: string; 'description-en'?: string }[];
   'action-variants': { name: string; suffix: string; result?: 'same' | 'none'; description?: string }[];
   'base-urls'?: { production: string; sandbox?: string } | undefined;
+  encodings?: ('json' | 'msgpack')[] | undefined;
+  'bot-self'?: boolean | undefined;
   [key: `x-${string}`]: unknown;
 }
 

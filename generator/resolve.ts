@@ -297,7 +297,7 @@ function checkCycles(types: ReadonlyMap<string, IRType>, report: (name: string, 
 
 /** Names the generated files declare themselves; a schema type of that name would shadow or clash. */
 const RESERVED_TYPES = new Set([
-  'Actions', 'Int64Repr', 'AnyInt64', 'I64', 'T', 'Client', 'Validator', 'Record', 'Array', 'Promise', 'Partial', 'Readonly',
+  'Actions', 'Int64Repr', 'AnyInt64', 'I64', 'T', 'Client', 'Options', 'Validator', 'Record', 'Array', 'Promise', 'Partial', 'Readonly',
   'Object', 'String', 'Number', 'Boolean', 'BigInt', 'Symbol', 'Date', 'Error', 'Map', 'Set', 'Function', 'Uint8Array', 'Blob',
 ]);
 /** Action names that would break the descriptor object or the client: `protocol.actions.__proto__`, a thenable client. */

@@ -450,7 +450,8 @@ export interface QqOfficialOptions {
   msgSeq?: false | MsgSeqOptions | MsgSeqAllocator | undefined;
 }
 
-export interface QqOfficialClientOptions extends ClientOptions {
+/** REST over HTTP: no frame encoding, no multi-bot `self`. */
+export interface QqOfficialClientOptions extends Omit<ClientOptions, 'encoding' | 'self'> {
   baseUrl: string;
   auth: AppAccessTokenAuth;
   /** The msg_seq allocator behind `onRequest` (undefined when turned off). */

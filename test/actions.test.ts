@@ -94,7 +94,7 @@ for (const name of PROTOCOLS) {
   const json = loadProtocolJson(name);
   const defs = json.$defs;
   const methods = methodNames(Object.keys(json.actions).map((a) => ({ name: a })));
-  const encodings = ((json.protocol as Record<string, unknown>)['x-encodings'] as string[] | undefined) ?? ['json'];
+  const encodings = ((json.protocol as Record<string, unknown>)['encodings'] as string[] | undefined) ?? ['json'];
   const cases: Case[] = actionCases(name, (a) => mod.protocol.actions[a]?.noResult === true).map((c) => {
     const def = json.actions[c.action]!;
     return {

@@ -399,6 +399,12 @@ export interface Client<I64 extends T.Int64Repr = number> {
 /** Same as `Client`, named for the protocol. */
 export type GocqhttpClient<I64 extends T.Int64Repr = number> = Client<I64>;
 
+/** Client options of go-cqhttp: only the encodings it declares. */
+export type Options<M extends Int64Mode = 'number'> = Omit<ClientOptions<M>, 'encoding' | 'self'> & {
+  /** Frame encoding (schema `encodings`). Default `'json'`. */
+  encoding?: 'json' | undefined;
+};
+
 /** The resolved go-cqhttp descriptor the client runs on. */
 export declare const protocol: ProtocolDescriptor;
 
@@ -408,7 +414,7 @@ export declare const protocol: ProtocolDescriptor;
  * @example
  * const client = createGocqhttpClient({ baseUrl: 'http://127.0.0.1:3000', accessToken: process.env.TOKEN });
  */
-export declare function createClient<M extends Int64Mode = 'number'>(options?: ClientOptions<M>): Client<Int64Of<M>>;
+export declare function createClient<M extends Int64Mode = 'number'>(options?: Options<M>): Client<Int64Of<M>>;
 
 /** Same as `createClient`, named for the protocol. */
 export declare const createGocqhttpClient: typeof createClient;

@@ -122,6 +122,12 @@ export interface Client<I64 extends T.Int64Repr = number> {
 /** Same as `Client`, named for the protocol. */
 export type QqOfficialClient<I64 extends T.Int64Repr = number> = Client<I64>;
 
+/** Client options of QQ official bot API v2: only the encodings it declares. */
+export type Options<M extends Int64Mode = 'number'> = Omit<ClientOptions<M>, 'encoding' | 'self'> & {
+  /** Frame encoding (schema `encodings`). Default `'json'`. */
+  encoding?: 'json' | undefined;
+};
+
 /** The resolved QQ official bot API v2 descriptor the client runs on. */
 export declare const protocol: ProtocolDescriptor;
 
@@ -131,7 +137,7 @@ export declare const protocol: ProtocolDescriptor;
  * @example
  * const client = createQqOfficialClient({ baseUrl: 'http://127.0.0.1:3000', accessToken: process.env.TOKEN });
  */
-export declare function createClient<M extends Int64Mode = 'number'>(options?: ClientOptions<M>): Client<Int64Of<M>>;
+export declare function createClient<M extends Int64Mode = 'number'>(options?: Options<M>): Client<Int64Of<M>>;
 
 /** Same as `createClient`, named for the protocol. */
 export declare const createQqOfficialClient: typeof createClient;

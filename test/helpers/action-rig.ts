@@ -135,7 +135,7 @@ const rest: RigKind = {
   },
 };
 
-/** Every transport the descriptor declares, plus each extra encoding of `x-encodings`. */
+/** Every transport the descriptor declares, plus each extra encoding of `encodings`. */
 export function rigKinds(p: ProtocolDescriptor, encodings: readonly string[]): RigKind[] {
   const extra = encodings.filter((e) => e !== 'json');
   const kinds: RigKind[] = [];
