@@ -9,6 +9,7 @@ import { titleWithVersion, type Artifact, type Emitter, type EmitInput } from '.
 import { jsJson } from './escape.js';
 import type { Node } from './node.js';
 import { factoryName, methodNames, pascal } from './naming.js';
+import { cqKinds } from './cq-kinds.js';
 import { buildPlans } from './plans.js';
 import { render } from './templates.js';
 
@@ -78,6 +79,7 @@ function emitClient({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
     baseUrls: info['base-urls'],
     encodings: (info.encodings ?? ['json']).map((e) => `'${e}'`).join(' | '),
     botSelf: info['bot-self'] === true,
+    cqKinds: cqKinds(p),
     actions,
     plans: plans.defs,
     factory: factoryName(p.id),

@@ -4,6 +4,7 @@
  */
 import type { Artifact, Emitter } from './emit.js';
 import type { IRProtocol } from './ir.js';
+import { cqKinds } from './cq-kinds.js';
 import { wireSchemas } from './json-schema.js';
 
 function compact<T extends object>(o: T): Partial<T> {
@@ -12,6 +13,7 @@ function compact<T extends object>(o: T): Partial<T> {
 
 function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artifact[] {
   const { defs, action } = wireSchemas(p);
+  const kinds = cqKinds(p);
   const actions: Record<string, unknown> = {};
   for (const a of p.actions) {
     actions[a.name] = compact({
@@ -37,6 +39,7 @@ function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artifact[] {
     qqwire: 1,
     protocol: p.info,
     actions,
+    ...(kinds ? { 'cq-kinds': kinds } : {}),
     $defs: defs,
   };
   return [{ path: 'protocol.json', content: `${JSON.stringify(doc, null, 2)}\n` }];

@@ -67,6 +67,8 @@ export interface IRProtocolInfo {
   'action-variants': { name: string; suffix: string; result?: 'same' | 'none'; description?: string }[];
   'base-urls'?: { production: string; sandbox?: string } | undefined;
   encodings?: ('json' | 'msgpack')[] | undefined;
+  /** The tagged union whose variants are CQ-code segments (OneBot 11 family). */
+  'cq-code'?: string | undefined;
   'bot-self'?: boolean | undefined;
   [key: `x-${string}`]: unknown;
 }

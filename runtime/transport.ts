@@ -120,6 +120,8 @@ export interface ProtocolDescriptor {
   httpStatus: Readonly<Record<string, CodeInfo>>;
   actions: Readonly<Record<string, ActionInfo>>;
   plans: PlanDefs;
+  /** CQ-code protocols: per segment type, the `data` fields a CQ value converts to (generated from the schema). */
+  cqKinds?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>> | undefined;
   /** REST protocols: the default base URLs (`base-urls` in the schema). */
   baseUrls?: { production: string; sandbox?: string | undefined } | undefined;
 }

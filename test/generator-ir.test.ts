@@ -186,3 +186,19 @@ describe('escaping: one function per output context', () => {
   test('markdown cell', () => assert.equal(mdCell('a|b\nc'), 'a\\|b<br>c'));
   test('markdown code span longer than any backtick run inside', () => assert.equal(mdCode('a`b'), '``a`b``'));
 });
+
+describe('CQ-code field kinds: IR → the codec table', () => {
+  test('refs, alternatives, literals and nested messages; cycles end', async () => {
+    const { cqKinds } = await import('../generator/cq-kinds.js');
+    const types = new Map<string, { name: string; node: Node; definedIn: string; file: string }>();
+    const add = (name: string, raw: object) => types.set(name, { name, node: node(raw), definedIn: 'x', file: 'x' });
+    add('Segment', { discriminator: { propertyName: 'type' }, oneOf: [{ $ref: '#/types/A' }] });
+    add('A', { type: 'object', properties: { type: { const: 'a' }, data: { $ref: '#/types/AData' } }, required: ['type'] });
+    add('AData', { anyOf: [{ $ref: '#/types/AData' }, { type: 'object', properties: { n: { $ref: '#/types/Loop' }, b: { const: true }, f: { enum: [1.5, 'x'] }, m: { type: 'array', items: { $ref: '#/types/Segment' } }, s: { type: 'string' } } }] });
+    add('Loop', { type: 'object', properties: { x: { $ref: '#/types/Loop' } } });
+    const union = types.get('Segment')!.node as Extract<Node, { kind: 'union' }>;
+    union.variants[0]!.tag = 'a';
+    const p = { info: { 'cq-code': 'Segment' }, types, unions: new Map([['Segment', union]]) } as unknown as Parameters<typeof cqKinds>[0];
+    assert.deepEqual(cqKinds(p), { a: { n: 'json', b: 'boolean', f: 'number', m: 'message' } });
+  });
+});

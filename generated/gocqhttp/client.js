@@ -95,6 +95,103 @@ export const protocol = {
       "description": "请求方法不是 GET 或 POST（未知 API 不使用 HTTP 404，而是 HTTP 200 + retcode 404）"
     }
   },
+  cqKinds: {
+    "face": {
+      "id": "integer"
+    },
+    "image": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer",
+      "subType": "integer",
+      "id": "integer",
+      "c": "integer"
+    },
+    "record": {
+      "magic": [
+        "boolean",
+        "integer"
+      ],
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "video": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer",
+      "c": "integer"
+    },
+    "at": {
+      "qq": "integer",
+      "target": "integer"
+    },
+    "rps": {
+      "value": "integer"
+    },
+    "dice": {
+      "value": "integer"
+    },
+    "poke": {
+      "qq": "integer"
+    },
+    "music": {
+      "id": "integer"
+    },
+    "reply": {
+      "id": "integer",
+      "qq": "integer",
+      "user_id": "integer",
+      "time": "integer",
+      "seq": "integer"
+    },
+    "node": {
+      "id": "integer",
+      "uin": "integer",
+      "content": "message",
+      "seq": "integer",
+      "time": "integer",
+      "user_id": "integer"
+    },
+    "xml": {
+      "resid": "integer"
+    },
+    "json": {
+      "resid": "integer"
+    },
+    "gift": {
+      "qq": "integer",
+      "id": "integer"
+    },
+    "cardimage": {
+      "minwidth": "integer",
+      "minheight": "integer",
+      "maxwidth": "integer",
+      "maxheight": "integer"
+    },
+    "file": {
+      "size": "integer",
+      "busid": "integer"
+    }
+  },
   actions: {
     __proto__: null,
     "send_private_msg": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"}}} },

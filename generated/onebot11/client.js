@@ -91,6 +91,79 @@ export const protocol = {
       "description": "POST 请求的 Content-Type 不支持"
     }
   },
+  cqKinds: {
+    "face": {
+      "id": "integer"
+    },
+    "image": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "record": {
+      "magic": [
+        "boolean",
+        "integer"
+      ],
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "video": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "at": {
+      "qq": "integer"
+    },
+    "poke": {
+      "type": "integer",
+      "id": "integer"
+    },
+    "anonymous": {
+      "ignore": [
+        "boolean",
+        "integer"
+      ]
+    },
+    "contact": {
+      "id": "integer"
+    },
+    "location": {
+      "lat": "number",
+      "lon": "number"
+    },
+    "music": {
+      "id": "integer"
+    },
+    "reply": {
+      "id": "integer"
+    },
+    "node": {
+      "id": "integer",
+      "user_id": "integer",
+      "content": "message"
+    }
+  },
   actions: {
     __proto__: null,
     "send_private_msg": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"}}} },

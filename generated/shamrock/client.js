@@ -122,6 +122,123 @@ export const protocol = {
   },
   retcodeRanges: [],
   httpStatus: {},
+  cqKinds: {
+    "face": {
+      "id": "integer",
+      "big": [
+        "boolean",
+        "integer"
+      ],
+      "result": "integer"
+    },
+    "bubble_face": {
+      "id": "integer",
+      "count": "integer"
+    },
+    "image": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer",
+      "subType": "integer"
+    },
+    "record": {
+      "magic": [
+        "boolean",
+        "integer"
+      ],
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "video": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "at": {
+      "qq": "integer"
+    },
+    "new_rps": {
+      "id": "integer"
+    },
+    "new_dice": {
+      "id": "integer"
+    },
+    "basketball": {
+      "id": "integer"
+    },
+    "poke": {
+      "type": "integer",
+      "id": "integer",
+      "strength": "integer"
+    },
+    "touch": {
+      "id": "integer"
+    },
+    "anonymous": {
+      "ignore": [
+        "boolean",
+        "integer"
+      ]
+    },
+    "contact": {
+      "id": "integer"
+    },
+    "location": {
+      "lat": "number",
+      "lon": "number"
+    },
+    "music": {
+      "id": "integer"
+    },
+    "weather": {
+      "code": "integer"
+    },
+    "reply": {
+      "id": "integer",
+      "qq": "integer",
+      "time": "integer",
+      "seq": "integer"
+    },
+    "node": {
+      "id": "integer",
+      "content": "message"
+    },
+    "gift": {
+      "qq": "integer",
+      "id": "integer"
+    },
+    "button": {
+      "rows": "json",
+      "appid": "integer"
+    },
+    "mface": {
+      "id": "integer"
+    },
+    "file": {
+      "size": "integer",
+      "expire": "integer",
+      "biz": "integer"
+    }
+  },
   actions: {
     __proto__: null,
     "send_private_msg": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
