@@ -202,3 +202,20 @@ describe('CQ-code field kinds: IR → the codec table', () => {
     assert.deepEqual(cqKinds(p), { a: { n: 'json', b: 'boolean', f: 'number', m: 'message' } });
   });
 });
+
+describe('validator schemas: every non-recursive $ref inlined, recursive edges kept', () => {
+  test('Uin is inlined into its users; the recursive Seg stays a $ref', async () => {
+    const { validatorSchemas } = await import('../generator/json-schema.js');
+    const types = new Map<string, { name: string; node: Node; definedIn: string; file: string }>();
+    const add = (name: string, raw: object) => types.set(name, { name, node: node(raw), definedIn: 'x', file: 'x' });
+    add('Uin', { type: 'integer', minimum: 10001 });
+    add('Seg', { type: 'object', properties: { from: { $ref: '#/types/Uin' }, content: { type: 'array', items: { $ref: '#/types/Seg' } } } });
+    const p = { types, unions: new Map(), actions: [] } as unknown as Parameters<typeof validatorSchemas>[0];
+    const facts: Facts = { ...NO_FACTS, recursive: new Set(['Seg']) };
+    const { root } = validatorSchemas(p, facts, 'x');
+    assert.deepEqual((root['$defs'] as Record<string, unknown>)['Seg'], {
+      type: 'object',
+      properties: { from: { type: 'integer', minimum: 10001 }, content: { type: 'array', items: { $ref: '#/$defs/Seg' } } },
+    });
+  });
+});
