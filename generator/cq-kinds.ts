@@ -35,6 +35,7 @@ function kindsOf(p: IRProtocol, segment: string, node: Node, seen: ReadonlySet<s
     tuple: () => void acc.add('json'),
     array: (n) => void acc.add(n.items?.kind === 'ref' && n.items.name === segment ? 'message' : 'json'),
     any: () => undefined,
+    binary: () => undefined,
   };
   walk(node, visitor);
   return acc;

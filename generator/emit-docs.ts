@@ -18,6 +18,7 @@ const link = (name: string) => `[${name}](#${anchor(name)})`;
 const DOC_TYPE: Visitor<string> = {
   ref: (n) => link(n.name),
   any: () => 'any',
+  binary: (n) => (n.mediaType ? `binary (${mdCode(n.mediaType)})` : 'binary'),
   literal: (n) => n.values.map((v) => mdCode(JSON.stringify(v))).join(' \\| '),
   scalar: (n) => {
     const t = n.types.map((type) => (type === 'integer' ? (n.int64 ? 'int64' : (n.format ?? 'integer')) : type === 'number' && n.format ? n.format : type));

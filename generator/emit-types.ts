@@ -20,7 +20,7 @@ import { actionJsdoc, nodeJsdoc } from './docs.js';
 import type { Emitter, EmitInput } from './emit.js';
 import { blockComment, lineComment, singleQuoted } from './escape.js';
 import { unknownVariantName, type IRProtocol } from './ir.js';
-import { make, walk, type Literal, type Node, type ObjectNode, type Visitor } from './node.js';
+import { make, some, walk, type Literal, type Node, type ObjectNode, type Visitor } from './node.js';
 import { propKey } from './naming.js';
 
 type Dir = 'in' | 'out';
@@ -62,6 +62,7 @@ export function typeText(node: Node, dir: Dir, ctx: Ctx): string {
   const visitor: Visitor<string> = {
     ref: (n) => refText(n.name),
     any: () => 'unknown',
+    binary: (n) => withNull('BinaryData', n.nullable),
     literal: (n) => n.values.map(literal).join(' | '),
     scalar: (n) => {
       if (!n.types.length) return 'null';
@@ -111,6 +112,19 @@ function unknownVariant(name: string, tag: string, ctx: Ctx): StatementStructure
   const raw = make.object([make.prop(tag, make.scalar(['string']), true)], { doc: { extra: {}, description: 'The variant exactly as received.' } });
   const node = make.object([make.prop(tag, tagNode, true), make.prop('raw', raw, true)]);
   return declare(unknownVariantName(name), node, 'out', ctx, `Delivered in place of a ${name} whose \`${tag}\` is unknown, so newer servers do not break older clients.`);
+}
+
+const BINARY_TYPES = [
+  '/** Bytes sent as a multipart file part: a `Uint8Array` (a Node `Buffer` is one) or a `Blob`. */',
+  'export type BinaryData = Uint8Array | BlobLike;',
+  '/** The part of `Blob` qqwire needs, declared here so the types need no DOM lib. */',
+  'export interface BlobLike {\n  readonly size: number;\n  readonly type: string;\n  arrayBuffer(): Promise<ArrayBuffer>;\n}',
+];
+
+/** Whether any type or action schema holds a `format: binary` field. */
+function usesBinary(p: IRProtocol): boolean {
+  const roots = [...[...p.types.values()].map((t) => t.node), ...p.actions.flatMap((a) => [a.params, a.result])];
+  return roots.some((n) => n !== null && some(n, (x) => x.kind === 'binary'));
 }
 
 function typeStatements(p: IRProtocol, ctx: Ctx): StatementStructures[] {
@@ -173,6 +187,7 @@ export const typesEmitter: Emitter = {
       lineComment(ectx.header),
       `/** How an int64 field is represented: \`number\` (default), \`bigint\` or \`string\`, chosen by the client's \`int64\` option. */`,
       'export type Int64Repr = number | bigint | string;',
+      ...(usesBinary(p) ? BINARY_TYPES : []),
       ...typeStatements(p, ctx),
       ...actionStatements(p, ctx),
       actionsMap(p, ctx),

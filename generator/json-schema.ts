@@ -45,6 +45,7 @@ function schemaVisitor(ref: (name: string) => Json, annotate: (node: Node, out: 
   return {
     ref: (n) => done(n, ref(n.name)),
     any: (n) => done(n, {}),
+    binary: (n) => done(n, { format: 'binary', contentMediaType: n.mediaType }),
     scalar: (n) => done(n, { type: typeOf(n.types, n.nullable), format: n.format }),
     literal: (n) => done(n, { type: n.types && (n.types.length === 1 ? n.types[0] : n.types), ...(n.keyword === 'const' ? { const: n.values[0] } : { enum: n.values }) }),
     union: (n) => done(n, { discriminator: { propertyName: n.tag }, oneOf: n.variants.map((v) => ref(v.type)) }),
@@ -116,6 +117,8 @@ function validatorVisitor(dir: Dir, facts: Facts): Visitor<Json> {
   return schemaVisitor(
     (name) => ({ $ref: `#/$defs/${directedName(name, dir, facts)}` }),
     (node, out) => {
+      // Bytes are not JSON: a Uint8Array (Buffer) or a Blob, checked by the `qqwireBinary` keyword.
+      if (node.kind === 'binary') return { qqwireBinary: true };
       delete out['format']; // an annotation here; ajv would want a format implementation
       if (node.kind === 'scalar' && node.int64) return int64Json(node);
       if (node.kind === 'union') return { type: 'object', ...out };

@@ -99,8 +99,14 @@ export interface AltNode extends Base {
 export interface AnyNode extends Base {
   kind: 'any';
 }
+/** `format: binary`: bytes (a multipart file part), not JSON. */
+export interface BinaryNode extends Base {
+  kind: 'binary';
+  /** `contentMediaType`, documentation only. */
+  mediaType?: string | undefined;
+}
 
-export type Node = RefNode | ScalarNode | LiteralNode | ObjectNode | ArrayNode | TupleNode | UnionNode | AltNode | AnyNode;
+export type Node = RefNode | ScalarNode | LiteralNode | ObjectNode | ArrayNode | TupleNode | UnionNode | AltNode | AnyNode | BinaryNode;
 export type Kind = Node['kind'];
 export type NodeOf<K extends Kind> = Extract<Node, { kind: K }>;
 
@@ -122,6 +128,7 @@ export function children(node: Node): Node[] {
     scalar: () => [],
     literal: () => [],
     any: () => [],
+    binary: () => [],
     union: () => [],
     object: (n) => [...n.props.map((p) => p.node), ...(typeof n.additional === 'object' ? [n.additional] : [])],
     array: (n) => (n.items ? [n.items] : []),

@@ -63,11 +63,13 @@ const CONSUMES: Record<string, readonly string[]> = {
   object: ['type', 'properties', 'required', 'additionalProperties', ...OBJECT_CHECKS],
   array: ['type', 'items', 'prefixItems', ...ARRAY_CHECKS],
   scalar: ['type', 'format', ...SCALAR_CHECKS],
+  binary: ['format', 'contentMediaType', 'type'],
   any: [],
 };
 
 function kindOf(raw: Raw, types: string[]): string {
   if ('$ref' in raw) return 'ref';
+  if (raw['format'] === 'binary') return 'binary';
   if ('discriminator' in raw) return 'union';
   if ('const' in raw || 'enum' in raw) return 'literal';
   if ('oneOf' in raw || 'anyOf' in raw) return 'alt';
@@ -109,6 +111,11 @@ const BUILD: Record<string, (x: In) => Node> = {
   },
   scalar: scalarNode,
   any: ({ common }) => ({ kind: 'any', ...common() }),
+  binary: ({ raw, pointer, report, structural, common }) => {
+    if (structural.some((t) => t !== 'string')) report(`${pointer}/type`, '`format: binary` is bytes: drop `type` (or use `type: string`)');
+    const mediaType = typeof raw['contentMediaType'] === 'string' ? raw['contentMediaType'] : undefined;
+    return { kind: 'binary', mediaType, ...common() };
+  },
 };
 
 /** `object` and `array` cannot share a `type` list with other value types. */

@@ -29,6 +29,7 @@ export function planOf(node: Node, work: ReadonlySet<string>): Plan | null {
     scalar: (n) => (n.opaque ? { k: 'id' } : n.int64 ? { k: 'i64' } : null),
     literal: () => null,
     any: () => null,
+    binary: () => null,
     union: (n) => unionPlan(n, work),
     alt: (n, sub) => {
       const o = n.options.map(sub).filter((x): x is Plan => x !== null);

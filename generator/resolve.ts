@@ -298,7 +298,7 @@ function checkCycles(types: ReadonlyMap<string, IRType>, report: (name: string, 
 /** Names the generated files declare themselves; a schema type of that name would shadow or clash. */
 const RESERVED_TYPES = new Set([
   'Actions', 'Int64Repr', 'AnyInt64', 'I64', 'T', 'Client', 'Options', 'Validator', 'Record', 'Array', 'Promise', 'Partial', 'Readonly',
-  'Object', 'String', 'Number', 'Boolean', 'BigInt', 'Symbol', 'Date', 'Error', 'Map', 'Set', 'Function', 'Uint8Array', 'Blob',
+  'Object', 'String', 'Number', 'Boolean', 'BigInt', 'Symbol', 'Date', 'Error', 'Map', 'Set', 'Function', 'Uint8Array', 'Blob', 'BinaryData', 'BlobLike',
 ]);
 /** Action names that would break the descriptor object or the client: `protocol.actions.__proto__`, a thenable client. */
 const RESERVED_ACTIONS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -61,7 +61,7 @@ describe('normalise: raw schema → node kind', () => {
     };
     visit(n);
     assert.deepEqual(kinds, ['object', 'array', 'tuple', 'literal', 'alt', 'scalar', 'scalar']);
-    assert.equal(walk<number>(n, { ref: () => 1, scalar: () => 1, literal: () => 1, any: () => 1, union: () => 1, alt: (x, s) => 1 + x.options.map(s).reduce((a, b) => a + b, 0), array: (x, s) => 1 + (x.items ? s(x.items) : 0), tuple: (x, s) => 1 + x.items.map(s).reduce((a, b) => a + b, 0), object: (x, s) => 1 + x.props.map((p) => s(p.node)).reduce((a, b) => a + b, 0) + (typeof x.additional === 'object' ? s(x.additional) : 0) }), 7);
+    assert.equal(walk<number>(n, { ref: () => 1, scalar: () => 1, literal: () => 1, any: () => 1, binary: () => 1, union: () => 1, alt: (x, s) => 1 + x.options.map(s).reduce((a, b) => a + b, 0), array: (x, s) => 1 + (x.items ? s(x.items) : 0), tuple: (x, s) => 1 + x.items.map(s).reduce((a, b) => a + b, 0), object: (x, s) => 1 + x.props.map((p) => s(p.node)).reduce((a, b) => a + b, 0) + (typeof x.additional === 'object' ? s(x.additional) : 0) }), 7);
   });
 
   test('shapes the format cannot express are reported at their pointer', () => {
@@ -217,5 +217,18 @@ describe('validator schemas: every non-recursive $ref inlined, recursive edges k
       type: 'object',
       properties: { from: { type: 'integer', minimum: 10001 }, content: { type: 'array', items: { $ref: '#/$defs/Seg' } } },
     });
+  });
+});
+
+describe('binary (format: binary, a multipart file part): one node kind, every reader', () => {
+  test('types, validator, docs, wire and plan agree', () => {
+    const raw = { format: 'binary', contentMediaType: 'image/*', description: '图片' };
+    assert.equal(node(raw).kind, 'binary');
+    assert.equal(ts(raw), 'BinaryData');
+    assert.deepEqual(validatorSchema(node(raw), 'in', NO_FACTS), { qqwireBinary: true });
+    assert.equal(docType(node(raw)), 'binary (`image/*`)');
+    assert.deepEqual(wireSchema(node(raw)), { format: 'binary', contentMediaType: 'image/*', description: '图片' });
+    assert.equal(planOf(node(raw), new Set()), null);
+    assert.deepEqual(problems({ type: 'integer', format: 'binary' }), ['/types/X/type: `format: binary` is bytes: drop `type` (or use `type: string`)']);
   });
 });
