@@ -69,7 +69,10 @@ function paramGroups(a: IRAction): { title: string; rows: FieldRow[] }[] {
 function actionSection(a: IRAction, method: string, facts: Facts) {
   const names = actionTypeNames(a, facts);
   const notes: string[] = [];
-  if (a.http) notes.push(mdCode(`${a.http.method} ${a.http.path}`));
+  if (a.http) {
+    const body = a.http.body === 'multipart' ? ' (multipart/form-data)' : a.http.body === 'json' && a.http.method === 'DELETE' ? ' (JSON body)' : '';
+    notes.push(mdCode(`${a.http.method} ${a.http.path}`) + body);
+  }
   notes.push(...actionNotes(a));
   if (a.since) notes.push(`Since ${a.since}.`);
   if (isDeprecated(a)) notes.push('**Deprecated.**');

@@ -383,6 +383,8 @@ class ActionTable {
 function checkBinding(a: Record<string, unknown>, where: Where, rest: boolean, problems: SchemaError[]): void {
   if (rest && !a['http']) problems.push(errorAt(where.file, where.pointer, 'a REST protocol action needs `http: {method, path}`'));
   if (!rest && a['http']) problems.push(errorAt(where.file, `${where.pointer}/http`, '`http` needs `transport.rest: true`'));
+  const http = a['http'] as IRAction['http'];
+  if (http?.method === 'GET' && http.body) problems.push(errorAt(where.file, `${where.pointer}/http/body`, 'a GET request has no body: drop `body` or use another method'));
   if (!('result' in a)) {
     problems.push(errorAt(where.file, where.pointer, 'missing `result`: give its schema, or `result: null` when the action answers with no data'));
   }
