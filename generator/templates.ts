@@ -43,7 +43,7 @@ hbs.registerHelper('cell', (value: unknown) => mdCell(value));
 /** One line of Markdown (headings, quotes). */
 hbs.registerHelper('line', (value: unknown) => mdLine(value));
 /** Markdown inline code that no backtick in the value can end. */
-hbs.registerHelper('code', (value: unknown) => mdCode(String(value)));
+hbs.registerHelper('mdcode', (value: unknown) => mdCode(String(value)));
 /** A heading's GitHub anchor for a plain name. */
 hbs.registerHelper('lower', (value: unknown) => String(value).toLowerCase());
 /** Text inside an HTML comment: `--` cannot end it. */
