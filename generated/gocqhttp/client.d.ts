@@ -411,6 +411,23 @@ export interface Client<I64 extends T.Int64Repr = number> {
   deleteUnidirectionalFriendAsync(params: T.DeleteUnidirectionalFriendParams<I64>, options?: CallOptions): Promise<T.DeleteUnidirectionalFriendResult>;
 
   /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   */
+  sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
+
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   * `async` variant of `send_like`.
+   */
+  sendLikeAsync(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
+
+  /**
    * 设置群名
    * Rename a group
    */
@@ -761,12 +778,16 @@ export interface Client<I64 extends T.Int64Repr = number> {
   /**
    * 获取群 @全体成员 剩余次数
    * Get the remaining @all quota of a group
+   *
+   * Divergence: The docs type both counts int16; MiraiGo's AtAllRemainInfo sends them as uint32.
    */
   getGroupAtAllRemain(params: T.GetGroupAtAllRemainParams<I64>, options?: CallOptions): Promise<T.GetGroupAtAllRemainResult>;
 
   /**
    * 获取群 @全体成员 剩余次数
    * Get the remaining @all quota of a group
+   *
+   * Divergence: The docs type both counts int16; MiraiGo's AtAllRemainInfo sends them as uint32.
    * `async` variant of `get_group_at_all_remain`.
    */
   getGroupAtAllRemainAsync(params: T.GetGroupAtAllRemainParams<I64>, options?: CallOptions): Promise<T.GetGroupAtAllRemainResult>;

@@ -2996,6 +2996,24 @@ export interface DeleteUnidirectionalFriendParams<I64 extends Int64Repr = number
 /** `delete_unidirectional_friend` returns no data. */
 export type DeleteUnidirectionalFriendResult = void;
 
+/** Params of `send_like`. */
+export interface SendLikeParams<I64 extends Int64Repr = number> {
+  /**
+   * 对方 QQ 号
+   * QQ number of the friend
+   */
+  user_id: I64;
+  /**
+   * 赞的次数，每个好友每天最多 10 次
+   * Number of likes (at most 10 per friend per day)
+   * @default 1
+   */
+  times?: number;
+}
+
+/** `send_like` returns no data. */
+export type SendLikeResult = void;
+
 /** Params of `set_group_name`. */
 export interface SetGroupNameParams<I64 extends Int64Repr = number> {
   /**
@@ -4855,6 +4873,21 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   delete_unidirectional_friend_async: { params: DeleteUnidirectionalFriendParams<I64>; result: DeleteUnidirectionalFriendResult };
   /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   */
+  send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   * `async` variant of `send_like`.
+   */
+  send_like_async: { params: SendLikeParams<I64>; result: SendLikeResult };
+  /**
    * 设置群名
    * Rename a group
    */
@@ -5157,11 +5190,15 @@ export interface Actions<I64 extends Int64Repr = number> {
   /**
    * 获取群 @全体成员 剩余次数
    * Get the remaining @all quota of a group
+   *
+   * Divergence: The docs type both counts int16; MiraiGo's AtAllRemainInfo sends them as uint32.
    */
   get_group_at_all_remain: { params: GetGroupAtAllRemainParams<I64>; result: GetGroupAtAllRemainResult };
   /**
    * 获取群 @全体成员 剩余次数
    * Get the remaining @all quota of a group
+   *
+   * Divergence: The docs type both counts int16; MiraiGo's AtAllRemainInfo sends them as uint32.
    * `async` variant of `get_group_at_all_remain`.
    */
   get_group_at_all_remain_async: { params: GetGroupAtAllRemainParams<I64>; result: GetGroupAtAllRemainResult };

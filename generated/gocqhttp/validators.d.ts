@@ -118,6 +118,7 @@ export declare const GetFriendListResult: Validator<T.GetFriendListResult<AnyInt
 export declare const GetUnidirectionalFriendListResult: Validator<T.GetUnidirectionalFriendListResult<AnyInt64>>;
 export declare const DeleteFriendParams: Validator<T.DeleteFriendParams<AnyInt64>>;
 export declare const DeleteUnidirectionalFriendParams: Validator<T.DeleteUnidirectionalFriendParams<AnyInt64>>;
+export declare const SendLikeParams: Validator<T.SendLikeParams<AnyInt64>>;
 export declare const SetGroupNameParams: Validator<T.SetGroupNameParams<AnyInt64>>;
 export declare const SetGroupPortraitParams: Validator<T.SetGroupPortraitParams<AnyInt64>>;
 export declare const SetGroupAdminParams: Validator<T.SetGroupAdminParams<AnyInt64>>;

@@ -13442,8 +13442,8 @@ validate325.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupNameParams = validate326;
-const schema153 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
+const rawSendLikeParams = validate326;
+const schema153 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"times":{"type":"integer","minimum":1,"maximum":10}},"required":["user_id"]};
 
 function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13451,16 +13451,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
+if((data.user_id === undefined) && (missing0 = "user_id")){
 validate326.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
+if(data.user_id !== undefined){
+let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate326.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate326.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13469,11 +13469,26 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.group_name !== undefined){
+if(data.times !== undefined){
+let data1 = data.times;
 const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate326.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate326.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
+}
+if(errors === _errs2){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 10 || isNaN(data1)){
+validate326.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate326.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
 }
 var valid0 = _errs2 === errors;
 }
@@ -13492,8 +13507,8 @@ validate326.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupPortraitParams = validate327;
-const schema154 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file":{"type":"string"},"cache":{"type":["integer","string"],"enum":[0,1,"0","1"]}},"required":["group_id","file"]};
+const rawSetGroupNameParams = validate327;
+const schema154 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
 
 function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13501,7 +13516,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
 validate327.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -13519,34 +13534,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.file !== undefined){
+if(data.group_name !== undefined){
 const _errs2 = errors;
-if(typeof data.file !== "string"){
-validate327.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.group_name !== "string"){
+validate327.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.cache !== undefined){
-let data2 = data.cache;
-const _errs4 = errors;
-if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
-validate327.errors = [{instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema154.properties.cache.type},message:"must be integer,string"}];
-return false;
-}
-if(!((((data2 === 0) || (data2 === 1)) || (data2 === "0")) || (data2 === "1"))){
-validate327.errors = [{instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/enum",keyword:"enum",params:{allowedValues: schema154.properties.cache.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -13560,8 +13557,8 @@ validate327.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAdminParams = validate328;
-const schema155 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id","user_id"]};
+const rawSetGroupPortraitParams = validate328;
+const schema155 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file":{"type":"string"},"cache":{"type":["integer","string"],"enum":[0,1,"0","1"]}},"required":["group_id","file"]};
 
 function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13569,7 +13566,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))){
 validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -13587,11 +13584,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
+if(data.file !== undefined){
 const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate328.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.file !== "string"){
+validate328.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13600,13 +13596,18 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.enable !== undefined){
-const _errs3 = errors;
-if(typeof data.enable !== "boolean"){
-validate328.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.cache !== undefined){
+let data2 = data.cache;
+const _errs4 = errors;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+validate328.errors = [{instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema155.properties.cache.type},message:"must be integer,string"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+if(!((((data2 === 0) || (data2 === 1)) || (data2 === "0")) || (data2 === "1"))){
+validate328.errors = [{instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/enum",keyword:"enum",params:{allowedValues: schema155.properties.cache.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
@@ -13624,8 +13625,8 @@ validate328.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupCardParams = validate329;
-const schema156 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"card":{"type":"string"}},"required":["group_id","user_id"]};
+const rawSetGroupAdminParams = validate329;
+const schema156 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id","user_id"]};
 
 function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13664,10 +13665,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.card !== undefined){
+if(data.enable !== undefined){
 const _errs3 = errors;
-if(typeof data.card !== "string"){
-validate329.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.enable !== "boolean"){
+validate329.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13688,8 +13689,8 @@ validate329.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupSpecialTitleParams = validate330;
-const schema157 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"special_title":{"type":"string"},"duration":{"type":"integer","minimum":-1}},"required":["group_id","user_id"]};
+const rawSetGroupCardParams = validate330;
+const schema157 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"card":{"type":"string"}},"required":["group_id","user_id"]};
 
 function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13728,38 +13729,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.special_title !== undefined){
+if(data.card !== undefined){
 const _errs3 = errors;
-if(typeof data.special_title !== "string"){
-validate330.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.card !== "string"){
+validate330.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data3 = data.duration;
-const _errs5 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate330.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs5){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < -1 || isNaN(data3)){
-validate330.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -13774,8 +13753,8 @@ validate330.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupBanParams = validate331;
-const schema158 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"type":"integer","minimum":0,"maximum":2591999}},"required":["group_id","user_id"]};
+const rawSetGroupSpecialTitleParams = validate331;
+const schema158 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"special_title":{"type":"string"},"duration":{"type":"integer","minimum":-1}},"required":["group_id","user_id"]};
 
 function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13814,31 +13793,38 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.duration !== undefined){
-let data2 = data.duration;
+if(data.special_title !== undefined){
 const _errs3 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate331.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data.special_title !== "string"){
+validate331.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-if(errors === _errs3){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 2591999 || isNaN(data2)){
-validate331.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2591999},message:"must be <= 2591999"}];
-return false;
-}
-else {
-if(data2 < 0 || isNaN(data2)){
-validate331.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data3 = data.duration;
+const _errs5 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate331.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs5){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < -1 || isNaN(data3)){
+validate331.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -13853,8 +13839,8 @@ validate331.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupWholeBanParams = validate332;
-const schema159 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
+const rawSetGroupBanParams = validate332;
+const schema159 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"type":"integer","minimum":0,"maximum":2591999}},"required":["group_id","user_id"]};
 
 function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13862,7 +13848,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -13880,16 +13866,45 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.enable !== undefined){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
 const _errs2 = errors;
-if(typeof data.enable !== "boolean"){
-validate332.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate332.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data2 = data.duration;
+const _errs3 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate332.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs3){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2591999 || isNaN(data2)){
+validate332.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2591999},message:"must be <= 2591999"}];
+return false;
+}
+else {
+if(data2 < 0 || isNaN(data2)){
+validate332.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -13903,8 +13918,8 @@ validate332.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAnonymousBanParams = validate333;
-const schema160 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"anonymous":{"$ref":"#/$defs/Anonymous"},"anonymous_flag":{"type":"string"},"flag":{"type":"string"},"duration":{"type":"integer","minimum":0}},"required":["group_id"]};
+const rawSetGroupWholeBanParams = validate333;
+const schema160 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
 
 function validate333(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13930,6 +13945,56 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.enable !== undefined){
+const _errs2 = errors;
+if(typeof data.enable !== "boolean"){
+validate333.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate333.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate333.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAnonymousBanParams = validate334;
+const schema161 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"anonymous":{"$ref":"#/$defs/Anonymous"},"anonymous_flag":{"type":"string"},"flag":{"type":"string"},"duration":{"type":"integer","minimum":0}},"required":["group_id"]};
+
+function validate334(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate334.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate334.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.anonymous !== undefined){
 const _errs2 = errors;
 if(!(validate257(data.anonymous, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
@@ -13945,7 +14010,7 @@ if(valid0){
 if(data.anonymous_flag !== undefined){
 const _errs3 = errors;
 if(typeof data.anonymous_flag !== "string"){
-validate333.errors = [{instancePath:instancePath+"/anonymous_flag",schemaPath:"#/properties/anonymous_flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate334.errors = [{instancePath:instancePath+"/anonymous_flag",schemaPath:"#/properties/anonymous_flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13957,7 +14022,7 @@ if(valid0){
 if(data.flag !== undefined){
 const _errs5 = errors;
 if(typeof data.flag !== "string"){
-validate333.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate334.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13970,13 +14035,13 @@ if(data.duration !== undefined){
 let data4 = data.duration;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate333.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate334.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate333.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate334.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -13993,47 +14058,15 @@ var valid0 = true;
 }
 }
 else {
-validate333.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate334.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate333.errors = vErrors;
+validate334.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetEssenceMsgParams = validate335;
-const schema161 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate335.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate335.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate335.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate335.errors = vErrors;
-return errors === 0;
-}
-
-const rawDeleteEssenceMsgParams = validate336;
+const rawSetEssenceMsgParams = validate336;
 const schema162 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
 function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -14065,8 +14098,8 @@ validate336.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupSignParams = validate337;
-const schema163 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawDeleteEssenceMsgParams = validate337;
+const schema163 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
 function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14074,15 +14107,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate337.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate337.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate337.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
@@ -14097,8 +14130,8 @@ validate337.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAnonymousParams = validate338;
-const schema164 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
+const rawSendGroupSignParams = validate338;
+const schema164 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14113,27 +14146,9 @@ return false;
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
-const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
 validate338.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs2 = errors;
-if(typeof data.enable !== "boolean"){
-validate338.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -14147,8 +14162,8 @@ validate338.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupNoticeParams = validate339;
-const schema165 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
+const rawSetGroupAnonymousParams = validate339;
+const schema165 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
 
 function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14156,7 +14171,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate339.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -14174,29 +14189,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.content !== undefined){
+if(data.enable !== undefined){
 const _errs2 = errors;
-if(typeof data.content !== "string"){
-validate339.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.enable !== "boolean"){
+validate339.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.image !== undefined){
-const _errs4 = errors;
-if(typeof data.image !== "string"){
-validate339.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -14210,73 +14212,136 @@ validate339.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupNoticeResult = validate340;
-const schema166 = {"type":["object","null"],"properties":{"notice_id":{"type":"string"}},"required":["notice_id"]};
+const rawSendGroupNoticeParams = validate340;
+const schema166 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
 
 function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
-validate340.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema166.type},message:"must be object,null"}];
-return false;
-}
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.notice_id === undefined) && (missing0 = "notice_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
 validate340.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.notice_id !== undefined){
-if(typeof data.notice_id !== "string"){
-validate340.errors = [{instancePath:instancePath+"/notice_id",schemaPath:"#/properties/notice_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate340.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs2 = errors;
+if(typeof data.content !== "string"){
+validate340.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image !== undefined){
+const _errs4 = errors;
+if(typeof data.image !== "string"){
+validate340.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
 }
 }
+}
+}
+}
+else {
+validate340.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
 }
 validate340.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupNoticeParams = validate341;
-const schema167 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawSendGroupNoticeResult = validate341;
+const schema167 = {"type":["object","null"],"properties":{"notice_id":{"type":"string"}},"required":["notice_id"]};
 
 function validate341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+validate341.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema167.type},message:"must be object,null"}];
+return false;
+}
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if((data.notice_id === undefined) && (missing0 = "notice_id")){
 validate341.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate341.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.notice_id !== undefined){
+if(typeof data.notice_id !== "string"){
+validate341.errors = [{instancePath:instancePath+"/notice_id",schemaPath:"#/properties/notice_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
-}
-else {
-validate341.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
 }
 }
 validate341.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupNoticeResult = validate342;
-const schema168 = {"type":"array","items":{"$ref":"#/$defs/GroupNotice"}};
+const rawGetGroupNoticeParams = validate342;
+const schema168 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate342.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate342.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate342.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupNoticeResult = validate343;
+const schema169 = {"type":"array","items":{"$ref":"#/$defs/GroupNotice"}};
+
+function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14296,66 +14361,16 @@ break;
 }
 }
 else {
-validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate343.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate342.errors = vErrors;
+validate343.errors = vErrors;
 return errors === 0;
 }
 
-const rawDelGroupNoticeParams = validate344;
-const schema169 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"notice_id":{"type":"string"}},"required":["group_id","notice_id"]};
-
-function validate344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.notice_id === undefined) && (missing0 = "notice_id"))){
-validate344.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate344.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.notice_id !== undefined){
-const _errs2 = errors;
-if(typeof data.notice_id !== "string"){
-validate344.errors = [{instancePath:instancePath+"/notice_id",schemaPath:"#/properties/notice_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate344.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate344.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupKickParams = validate345;
-const schema170 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"},"message":{"type":"string"}},"required":["group_id","user_id"]};
+const rawDelGroupNoticeParams = validate345;
+const schema170 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"notice_id":{"type":"string"}},"required":["group_id","notice_id"]};
 
 function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14363,7 +14378,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.notice_id === undefined) && (missing0 = "notice_id"))){
 validate345.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -14381,43 +14396,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
+if(data.notice_id !== undefined){
 const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate345.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.notice_id !== "string"){
+validate345.errors = [{instancePath:instancePath+"/notice_id",schemaPath:"#/properties/notice_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.reject_add_request !== undefined){
-const _errs3 = errors;
-if(typeof data.reject_add_request !== "boolean"){
-validate345.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-const _errs5 = errors;
-if(typeof data.message !== "string"){
-validate345.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -14431,8 +14419,8 @@ validate345.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupLeaveParams = validate346;
-const schema171 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"is_dismiss":{"type":"boolean"}},"required":["group_id"]};
+const rawSetGroupKickParams = validate346;
+const schema171 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"},"message":{"type":"string"}},"required":["group_id","user_id"]};
 
 function validate346(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14440,7 +14428,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate346.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -14458,16 +14446,43 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.is_dismiss !== undefined){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
 const _errs2 = errors;
-if(typeof data.is_dismiss !== "boolean"){
-validate346.errors = [{instancePath:instancePath+"/is_dismiss",schemaPath:"#/properties/is_dismiss/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate346.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.reject_add_request !== undefined){
+const _errs3 = errors;
+if(typeof data.reject_add_request !== "boolean"){
+validate346.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs5 = errors;
+if(typeof data.message !== "string"){
+validate346.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -14481,8 +14496,8 @@ validate346.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupInfoParams = validate347;
-const schema172 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["group_id"]};
+const rawSetGroupLeaveParams = validate347;
+const schema172 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"is_dismiss":{"type":"boolean"}},"required":["group_id"]};
 
 function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14508,10 +14523,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.no_cache !== undefined){
+if(data.is_dismiss !== undefined){
 const _errs2 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate347.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data.is_dismiss !== "boolean"){
+validate347.errors = [{instancePath:instancePath+"/is_dismiss",schemaPath:"#/properties/is_dismiss/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -14531,18 +14546,44 @@ validate347.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListParams = validate348;
-const schema173 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
+const rawGetGroupInfoParams = validate348;
+const schema173 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["group_id"]};
 
 function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate348.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate348.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.no_cache !== undefined){
+const _errs2 = errors;
 if(typeof data.no_cache !== "boolean"){
 validate348.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -14555,10 +14596,34 @@ validate348.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListResult = validate349;
-const schema174 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
+const rawGetGroupListParams = validate349;
+const schema174 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
 
 function validate349(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.no_cache !== undefined){
+if(typeof data.no_cache !== "boolean"){
+validate349.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate349.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate349.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupListResult = validate350;
+const schema175 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
+
+function validate350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14578,80 +14643,16 @@ break;
 }
 }
 else {
-validate349.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate350.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate349.errors = vErrors;
+validate350.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberInfoParams = validate351;
-const schema175 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["group_id","user_id"]};
-
-function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate351.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate351.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate351.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.no_cache !== undefined){
-const _errs3 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate351.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate351.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate351.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupMemberListParams = validate352;
-const schema176 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["group_id"]};
+const rawGetGroupMemberInfoParams = validate352;
+const schema176 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["group_id","user_id"]};
 
 function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14659,7 +14660,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate352.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -14677,16 +14678,30 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.no_cache !== undefined){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
 const _errs2 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate352.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate352.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs3 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate352.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -14700,10 +14715,60 @@ validate352.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListResult = validate353;
-const schema177 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
+const rawGetGroupMemberListParams = validate353;
+const schema177 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["group_id"]};
 
 function validate353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate353.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate353.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs2 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate353.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate353.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate353.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberListResult = validate354;
+const schema178 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
+
+function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14723,25 +14788,25 @@ break;
 }
 }
 else {
-validate353.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate353.errors = vErrors;
+validate354.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupHonorInfoParams = validate355;
-const schema178 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"type":{"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]}},"required":["group_id","type"]};
+const rawGetGroupHonorInfoParams = validate356;
+const schema179 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"type":{"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]}},"required":["group_id","type"]};
 
-function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.type === undefined) && (missing0 = "type"))){
-validate355.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate356.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14749,7 +14814,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate355.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate356.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14762,11 +14827,11 @@ if(data.type !== undefined){
 let data1 = data.type;
 const _errs2 = errors;
 if(typeof data1 !== "string"){
-validate355.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate356.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((data1 === "talkative") || (data1 === "performer")) || (data1 === "legend")) || (data1 === "strong_newbie")) || (data1 === "emotion")) || (data1 === "all"))){
-validate355.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema178.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate356.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema179.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -14778,25 +14843,25 @@ var valid0 = true;
 }
 }
 else {
-validate355.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate355.errors = vErrors;
+validate356.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupHonorInfoResult = validate356;
-const schema179 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"current_talkative":{"$ref":"#/$defs/CurrentTalkative"},"talkative_list":{"$ref":"#/$defs/HonorMemberList"},"performer_list":{"$ref":"#/$defs/HonorMemberList"},"legend_list":{"$ref":"#/$defs/HonorMemberList"},"strong_newbie_list":{"$ref":"#/$defs/HonorMemberList"},"emotion_list":{"$ref":"#/$defs/HonorMemberList"}},"required":["group_id"]};
+const rawGetGroupHonorInfoResult = validate357;
+const schema180 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"current_talkative":{"$ref":"#/$defs/CurrentTalkative"},"talkative_list":{"$ref":"#/$defs/HonorMemberList"},"performer_list":{"$ref":"#/$defs/HonorMemberList"},"legend_list":{"$ref":"#/$defs/HonorMemberList"},"strong_newbie_list":{"$ref":"#/$defs/HonorMemberList"},"emotion_list":{"$ref":"#/$defs/HonorMemberList"}},"required":["group_id"]};
 
-function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate356.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate357.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14804,7 +14869,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate356.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate357.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14893,25 +14958,25 @@ var valid0 = true;
 }
 }
 else {
-validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate357.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate356.errors = vErrors;
+validate357.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupSystemMsgResult = validate363;
-const schema180 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/InvitedRequest"}},"join_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/JoinRequest"}}},"required":["invited_requests","join_requests"]};
+const rawGetGroupSystemMsgResult = validate364;
+const schema181 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/InvitedRequest"}},"join_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/JoinRequest"}}},"required":["invited_requests","join_requests"]};
 
-function validate363(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate364(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.invited_requests === undefined) && (missing0 = "invited_requests")) || ((data.join_requests === undefined) && (missing0 = "join_requests"))){
-validate363.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate364.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14919,7 +14984,7 @@ if(data.invited_requests !== undefined){
 let data0 = data.invited_requests;
 const _errs1 = errors;
 if((!(Array.isArray(data0))) && (data0 !== null)){
-validate363.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema180.properties.invited_requests.type},message:"must be array,null"}];
+validate364.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema181.properties.invited_requests.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs1){
@@ -14949,7 +15014,7 @@ if(data.join_requests !== undefined){
 let data2 = data.join_requests;
 const _errs4 = errors;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-validate363.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema180.properties.join_requests.type},message:"must be array,null"}];
+validate364.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema181.properties.join_requests.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs4){
@@ -14978,50 +15043,50 @@ var valid0 = true;
 }
 }
 else {
-validate363.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate364.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate363.errors = vErrors;
+validate364.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetEssenceMsgListParams = validate366;
-const schema181 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetEssenceMsgListParams = validate367;
+const schema182 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate367(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate366.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate367.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate366.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate367.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
 }
 }
 else {
-validate366.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate367.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate366.errors = vErrors;
+validate367.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetEssenceMsgListResult = validate367;
-const schema182 = {"type":"array","items":{"$ref":"#/$defs/EssenceMessage"}};
+const rawGetEssenceMsgListResult = validate368;
+const schema183 = {"type":"array","items":{"$ref":"#/$defs/EssenceMessage"}};
 
-function validate367(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate368(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15041,48 +15106,16 @@ break;
 }
 }
 else {
-validate367.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate368.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate367.errors = vErrors;
+validate368.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupAtAllRemainParams = validate369;
-const schema183 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
-
-function validate369(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate369.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate369.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate369.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate369.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupAtAllRemainResult = validate370;
-const schema184 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer","minimum":0},"remain_at_all_count_for_uin":{"type":"integer","minimum":0}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
+const rawGetGroupAtAllRemainParams = validate370;
+const schema184 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15090,64 +15123,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.can_at_all === undefined) && (missing0 = "can_at_all")) || ((data.remain_at_all_count_for_group === undefined) && (missing0 = "remain_at_all_count_for_group"))) || ((data.remain_at_all_count_for_uin === undefined) && (missing0 = "remain_at_all_count_for_uin"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.can_at_all !== undefined){
-const _errs1 = errors;
-if(typeof data.can_at_all !== "boolean"){
-validate370.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate370.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remain_at_all_count_for_group !== undefined){
-let data1 = data.remain_at_all_count_for_group;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate370.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs3){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-validate370.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remain_at_all_count_for_uin !== undefined){
-let data2 = data.remain_at_all_count_for_uin;
-const _errs5 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate370.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs5){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate370.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -15161,8 +15146,8 @@ validate370.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildServiceProfileResult = validate371;
-const schema185 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"type":"string"},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id","avatar_url"]};
+const rawGetGroupAtAllRemainResult = validate371;
+const schema185 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer"},"remain_at_all_count_for_uin":{"type":"integer"}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
 
 function validate371(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15170,15 +15155,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))){
+if((((data.can_at_all === undefined) && (missing0 = "can_at_all")) || ((data.remain_at_all_count_for_group === undefined) && (missing0 = "remain_at_all_count_for_group"))) || ((data.remain_at_all_count_for_uin === undefined) && (missing0 = "remain_at_all_count_for_uin"))){
 validate371.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.nickname !== undefined){
+if(data.can_at_all !== undefined){
 const _errs1 = errors;
-if(typeof data.nickname !== "string"){
-validate371.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.can_at_all !== "boolean"){
+validate371.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15187,10 +15172,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.tiny_id !== undefined){
+if(data.remain_at_all_count_for_group !== undefined){
+let data1 = data.remain_at_all_count_for_group;
 const _errs3 = errors;
-if(typeof data.tiny_id !== "string"){
-validate371.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate371.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15199,10 +15185,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.avatar_url !== undefined){
+if(data.remain_at_all_count_for_uin !== undefined){
+let data2 = data.remain_at_all_count_for_uin;
 const _errs5 = errors;
-if(typeof data.avatar_url !== "string"){
-validate371.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate371.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15223,14 +15210,76 @@ validate371.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildListResult = validate372;
-const schema186 = {"type":["array","null"],"items":{"$ref":"#/$defs/GuildInfo"}};
+const rawGetGuildServiceProfileResult = validate372;
+const schema186 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"type":"string"},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id","avatar_url"]};
 
 function validate372(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))){
+validate372.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate372.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tiny_id !== undefined){
+const _errs3 = errors;
+if(typeof data.tiny_id !== "string"){
+validate372.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs5 = errors;
+if(typeof data.avatar_url !== "string"){
+validate372.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate372.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate372.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildListResult = validate373;
+const schema187 = {"type":["array","null"],"items":{"$ref":"#/$defs/GuildInfo"}};
+
+function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
 if((!(Array.isArray(data))) && (data !== null)){
-validate372.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema186.type},message:"must be array,null"}];
+validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema187.type},message:"must be array,null"}];
 return false;
 }
 if(errors === 0){
@@ -15250,43 +15299,12 @@ break;
 }
 }
 }
-validate372.errors = vErrors;
+validate373.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMetaByGuestParams = validate374;
-const schema187 = {"type":"object","properties":{"guild_id":{"type":"string"}},"required":["guild_id"]};
-
-function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate374.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.guild_id !== undefined){
-if(typeof data.guild_id !== "string"){
-validate374.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate374.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate374.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGuildMetaByGuestResult = validate375;
-const schema188 = {"type":"object","properties":{"guild_id":{"type":"string"},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"max_robot_count":{"qqwireInt64":true},"max_admin_count":{"qqwireInt64":true},"member_count":{"qqwireInt64":true},"owner_id":{"type":"string"}},"required":["guild_id","guild_name","guild_profile","create_time","max_member_count","max_robot_count","max_admin_count","member_count","owner_id"]};
+const rawGetGuildMetaByGuestParams = validate375;
+const schema188 = {"type":"object","properties":{"guild_id":{"type":"string"}},"required":["guild_id"]};
 
 function validate375(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15294,15 +15312,46 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((((((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))) || ((data.guild_profile === undefined) && (missing0 = "guild_profile"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.max_robot_count === undefined) && (missing0 = "max_robot_count"))) || ((data.max_admin_count === undefined) && (missing0 = "max_admin_count"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.owner_id === undefined) && (missing0 = "owner_id"))){
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
 validate375.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+if(typeof data.guild_id !== "string"){
+validate375.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate375.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate375.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestResult = validate376;
+const schema189 = {"type":"object","properties":{"guild_id":{"type":"string"},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"max_robot_count":{"qqwireInt64":true},"max_admin_count":{"qqwireInt64":true},"member_count":{"qqwireInt64":true},"owner_id":{"type":"string"}},"required":["guild_id","guild_name","guild_profile","create_time","max_member_count","max_robot_count","max_admin_count","member_count","owner_id"]};
+
+function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))) || ((data.guild_profile === undefined) && (missing0 = "guild_profile"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.max_robot_count === undefined) && (missing0 = "max_robot_count"))) || ((data.max_admin_count === undefined) && (missing0 = "max_admin_count"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.owner_id === undefined) && (missing0 = "owner_id"))){
+validate376.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
 if(typeof data.guild_id !== "string"){
-validate375.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate376.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15314,7 +15363,7 @@ if(valid0){
 if(data.guild_name !== undefined){
 const _errs3 = errors;
 if(typeof data.guild_name !== "string"){
-validate375.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate376.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15326,7 +15375,7 @@ if(valid0){
 if(data.guild_profile !== undefined){
 const _errs5 = errors;
 if(typeof data.guild_profile !== "string"){
-validate375.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate376.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15339,7 +15388,7 @@ if(data.create_time !== undefined){
 let data3 = data.create_time;
 const _errs7 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate375.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -15352,7 +15401,7 @@ if(data.max_member_count !== undefined){
 let data4 = data.max_member_count;
 const _errs8 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate375.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -15365,7 +15414,7 @@ if(data.max_robot_count !== undefined){
 let data5 = data.max_robot_count;
 const _errs9 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate375.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -15378,7 +15427,7 @@ if(data.max_admin_count !== undefined){
 let data6 = data.max_admin_count;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate375.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -15391,7 +15440,7 @@ if(data.member_count !== undefined){
 let data7 = data.member_count;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate375.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -15403,7 +15452,7 @@ if(valid0){
 if(data.owner_id !== undefined){
 const _errs12 = errors;
 if(typeof data.owner_id !== "string"){
-validate375.errors = [{instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate376.errors = [{instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -15422,32 +15471,32 @@ var valid0 = true;
 }
 }
 else {
-validate375.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate376.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate375.errors = vErrors;
+validate376.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildChannelListParams = validate376;
-const schema189 = {"type":"object","properties":{"guild_id":{"type":"string"},"no_cache":{"type":"boolean"}},"required":["guild_id"]};
+const rawGetGuildChannelListParams = validate377;
+const schema190 = {"type":"object","properties":{"guild_id":{"type":"string"},"no_cache":{"type":"boolean"}},"required":["guild_id"]};
 
-function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate376.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate377.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
 if(typeof data.guild_id !== "string"){
-validate376.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate377.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15459,7 +15508,7 @@ if(valid0){
 if(data.no_cache !== undefined){
 const _errs3 = errors;
 if(typeof data.no_cache !== "boolean"){
-validate376.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate377.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15471,22 +15520,22 @@ var valid0 = true;
 }
 }
 else {
-validate376.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate377.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate376.errors = vErrors;
+validate377.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildChannelListResult = validate377;
-const schema190 = {"type":["array","null"],"items":{"$ref":"#/$defs/ChannelInfo"}};
+const rawGetGuildChannelListResult = validate378;
+const schema191 = {"type":["array","null"],"items":{"$ref":"#/$defs/ChannelInfo"}};
 
-function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate378(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!(Array.isArray(data))) && (data !== null)){
-validate377.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema190.type},message:"must be array,null"}];
+validate378.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema191.type},message:"must be array,null"}];
 return false;
 }
 if(errors === 0){
@@ -15506,28 +15555,28 @@ break;
 }
 }
 }
-validate377.errors = vErrors;
+validate378.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberListParams = validate379;
-const schema191 = {"type":"object","properties":{"guild_id":{"type":"string"},"next_token":{"type":"string"}},"required":["guild_id"]};
+const rawGetGuildMemberListParams = validate380;
+const schema192 = {"type":"object","properties":{"guild_id":{"type":"string"},"next_token":{"type":"string"}},"required":["guild_id"]};
 
-function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate379.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate380.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
 if(typeof data.guild_id !== "string"){
-validate379.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate380.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15539,7 +15588,7 @@ if(valid0){
 if(data.next_token !== undefined){
 const _errs3 = errors;
 if(typeof data.next_token !== "string"){
-validate379.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate380.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15551,25 +15600,25 @@ var valid0 = true;
 }
 }
 else {
-validate379.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate379.errors = vErrors;
+validate380.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberListResult = validate380;
-const schema192 = {"type":"object","properties":{"members":{"type":["array","null"],"items":{"$ref":"#/$defs/GuildMemberInfo"}},"finished":{"type":"boolean"},"next_token":{"type":["string","null"]}},"required":["members","finished","next_token"]};
+const rawGetGuildMemberListResult = validate381;
+const schema193 = {"type":"object","properties":{"members":{"type":["array","null"],"items":{"$ref":"#/$defs/GuildMemberInfo"}},"finished":{"type":"boolean"},"next_token":{"type":["string","null"]}},"required":["members","finished","next_token"]};
 
-function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.members === undefined) && (missing0 = "members")) || ((data.finished === undefined) && (missing0 = "finished"))) || ((data.next_token === undefined) && (missing0 = "next_token"))){
-validate380.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate381.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15577,7 +15626,7 @@ if(data.members !== undefined){
 let data0 = data.members;
 const _errs1 = errors;
 if((!(Array.isArray(data0))) && (data0 !== null)){
-validate380.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: schema192.properties.members.type},message:"must be array,null"}];
+validate381.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: schema193.properties.members.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs1){
@@ -15606,7 +15655,7 @@ if(valid0){
 if(data.finished !== undefined){
 const _errs4 = errors;
 if(typeof data.finished !== "boolean"){
-validate380.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate381.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15619,7 +15668,7 @@ if(data.next_token !== undefined){
 let data3 = data.next_token;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate380.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: schema192.properties.next_token.type},message:"must be string,null"}];
+validate381.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: schema193.properties.next_token.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15632,32 +15681,32 @@ var valid0 = true;
 }
 }
 else {
-validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate381.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate380.errors = vErrors;
+validate381.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberProfileParams = validate382;
-const schema193 = {"type":"object","properties":{"guild_id":{"type":"string"},"user_id":{"type":"string"}},"required":["guild_id","user_id"]};
+const rawGetGuildMemberProfileParams = validate383;
+const schema194 = {"type":"object","properties":{"guild_id":{"type":"string"},"user_id":{"type":"string"}},"required":["guild_id","user_id"]};
 
-function validate382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate382.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate383.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
 if(typeof data.guild_id !== "string"){
-validate382.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate383.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15669,7 +15718,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs3 = errors;
 if(typeof data.user_id !== "string"){
-validate382.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate383.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15681,32 +15730,32 @@ var valid0 = true;
 }
 }
 else {
-validate382.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate382.errors = vErrors;
+validate383.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberProfileResult = validate383;
-const schema194 = {"type":"object","properties":{"tiny_id":{"type":"string"},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":true},"roles":{"type":"array","items":{"$ref":"#/$defs/RoleInfo"}}},"required":["tiny_id","nickname","avatar_url","join_time","roles"]};
+const rawGetGuildMemberProfileResult = validate384;
+const schema195 = {"type":"object","properties":{"tiny_id":{"type":"string"},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":true},"roles":{"type":"array","items":{"$ref":"#/$defs/RoleInfo"}}},"required":["tiny_id","nickname","avatar_url","join_time","roles"]};
 
-function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate384(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.roles === undefined) && (missing0 = "roles"))){
-validate383.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate384.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.tiny_id !== undefined){
 const _errs1 = errors;
 if(typeof data.tiny_id !== "string"){
-validate383.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate384.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15718,7 +15767,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs3 = errors;
 if(typeof data.nickname !== "string"){
-validate383.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate384.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15730,7 +15779,7 @@ if(valid0){
 if(data.avatar_url !== undefined){
 const _errs5 = errors;
 if(typeof data.avatar_url !== "string"){
-validate383.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate384.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15743,7 +15792,7 @@ if(data.join_time !== undefined){
 let data3 = data.join_time;
 const _errs7 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate383.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate384.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -15772,7 +15821,7 @@ break;
 }
 }
 else {
-validate383.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate384.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -15788,32 +15837,32 @@ var valid0 = true;
 }
 }
 else {
-validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate384.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate383.errors = vErrors;
+validate384.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGuildChannelMsgParams = validate385;
-const schema195 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["guild_id","channel_id","message"]};
+const rawSendGuildChannelMsgParams = validate386;
+const schema196 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["guild_id","channel_id","message"]};
 
-function validate385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate385.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
 if(typeof data.guild_id !== "string"){
-validate385.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate386.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15825,7 +15874,7 @@ if(valid0){
 if(data.channel_id !== undefined){
 const _errs3 = errors;
 if(typeof data.channel_id !== "string"){
-validate385.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate386.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15849,7 +15898,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs6 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate385.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate386.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15863,47 +15912,16 @@ var valid0 = true;
 }
 }
 else {
-validate385.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate385.errors = vErrors;
+validate386.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGuildChannelMsgResult = validate387;
-const schema196 = {"type":"object","properties":{"message_id":{"type":"string"}},"required":["message_id"]};
-
-function validate387(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate387.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-if(typeof data.message_id !== "string"){
-validate387.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate387.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate387.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetTopicChannelFeedsParams = validate388;
-const schema197 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"}},"required":["guild_id","channel_id"]};
+const rawSendGuildChannelMsgResult = validate388;
+const schema197 = {"type":"object","properties":{"message_id":{"type":"string"}},"required":["message_id"]};
 
 function validate388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15911,33 +15929,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate388.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.guild_id !== undefined){
-const _errs1 = errors;
-if(typeof data.guild_id !== "string"){
-validate388.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.message_id !== undefined){
+if(typeof data.message_id !== "string"){
+validate388.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.channel_id !== undefined){
-const _errs3 = errors;
-if(typeof data.channel_id !== "string"){
-validate388.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -15951,10 +15951,59 @@ validate388.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetTopicChannelFeedsResult = validate389;
-const schema198 = {"type":"array","items":{"$ref":"#/$defs/FeedInfo"}};
+const rawGetTopicChannelFeedsParams = validate389;
+const schema198 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"}},"required":["guild_id","channel_id"]};
 
 function validate389(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))){
+validate389.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate389.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+const _errs3 = errors;
+if(typeof data.channel_id !== "string"){
+validate389.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate389.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate389.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetTopicChannelFeedsResult = validate390;
+const schema199 = {"type":"array","items":{"$ref":"#/$defs/FeedInfo"}};
+
+function validate390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15974,32 +16023,32 @@ break;
 }
 }
 else {
-validate389.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate390.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate389.errors = vErrors;
+validate390.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGuildRoleParams = validate391;
-const schema199 = {"type":"object","properties":{"guild_id":{"type":"string"},"role_id":{"type":"string"}},"required":["guild_id","role_id"]};
+const rawDeleteGuildRoleParams = validate392;
+const schema200 = {"type":"object","properties":{"guild_id":{"type":"string"},"role_id":{"type":"string"}},"required":["guild_id","role_id"]};
 
-function validate391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
-validate391.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate392.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
 if(typeof data.guild_id !== "string"){
-validate391.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate392.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16011,56 +16060,7 @@ if(valid0){
 if(data.role_id !== undefined){
 const _errs3 = errors;
 if(typeof data.role_id !== "string"){
-validate391.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate391.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate391.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGuildMsgParams = validate392;
-const schema200 = {"type":"object","properties":{"message_id":{"type":"string"},"no_cache":{"type":"boolean"}},"required":["message_id"]};
-
-function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate392.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-const _errs1 = errors;
-if(typeof data.message_id !== "string"){
-validate392.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.no_cache !== undefined){
-const _errs3 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate392.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate392.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16080,8 +16080,8 @@ validate392.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMsgResult = validate393;
-const schema201 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"},"tiny_id":{"type":"string"},"message":{"$ref":"#/$defs/Message"},"message_id":{"type":"string"},"message_seq":{"qqwireInt64":true},"message_source":{"type":"string","enum":["channel","direct"]},"sender":{"$ref":"#/$defs/GuildMessageSender"},"reactions":{"type":"array","items":{"$ref":"#/$defs/GuildMessageReaction"}},"time":{"qqwireInt64":true}},"required":["guild_id","message_id","message_seq","message_source","reactions"]};
+const rawGetGuildMsgParams = validate393;
+const schema201 = {"type":"object","properties":{"message_id":{"type":"string"},"no_cache":{"type":"boolean"}},"required":["message_id"]};
 
 function validate393(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16089,15 +16089,64 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.message_source === undefined) && (missing0 = "message_source"))) || ((data.reactions === undefined) && (missing0 = "reactions"))){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate393.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+const _errs1 = errors;
+if(typeof data.message_id !== "string"){
+validate393.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs3 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate393.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate393.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate393.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMsgResult = validate394;
+const schema202 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"},"tiny_id":{"type":"string"},"message":{"$ref":"#/$defs/Message"},"message_id":{"type":"string"},"message_seq":{"qqwireInt64":true},"message_source":{"type":"string","enum":["channel","direct"]},"sender":{"$ref":"#/$defs/GuildMessageSender"},"reactions":{"type":"array","items":{"$ref":"#/$defs/GuildMessageReaction"}},"time":{"qqwireInt64":true}},"required":["guild_id","message_id","message_seq","message_source","reactions"]};
+
+function validate394(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.message_source === undefined) && (missing0 = "message_source"))) || ((data.reactions === undefined) && (missing0 = "reactions"))){
+validate394.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
 if(typeof data.guild_id !== "string"){
-validate393.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate394.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16109,7 +16158,7 @@ if(valid0){
 if(data.channel_id !== undefined){
 const _errs3 = errors;
 if(typeof data.channel_id !== "string"){
-validate393.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate394.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16121,7 +16170,7 @@ if(valid0){
 if(data.tiny_id !== undefined){
 const _errs5 = errors;
 if(typeof data.tiny_id !== "string"){
-validate393.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate394.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -16145,7 +16194,7 @@ if(valid0){
 if(data.message_id !== undefined){
 const _errs8 = errors;
 if(typeof data.message_id !== "string"){
-validate393.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate394.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -16158,7 +16207,7 @@ if(data.message_seq !== undefined){
 let data5 = data.message_seq;
 const _errs10 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate393.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate394.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -16171,11 +16220,11 @@ if(data.message_source !== undefined){
 let data6 = data.message_source;
 const _errs11 = errors;
 if(typeof data6 !== "string"){
-validate393.errors = [{instancePath:instancePath+"/message_source",schemaPath:"#/properties/message_source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate394.errors = [{instancePath:instancePath+"/message_source",schemaPath:"#/properties/message_source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data6 === "channel") || (data6 === "direct"))){
-validate393.errors = [{instancePath:instancePath+"/message_source",schemaPath:"#/properties/message_source/enum",keyword:"enum",params:{allowedValues: schema201.properties.message_source.enum},message:"must be equal to one of the allowed values"}];
+validate394.errors = [{instancePath:instancePath+"/message_source",schemaPath:"#/properties/message_source/enum",keyword:"enum",params:{allowedValues: schema202.properties.message_source.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -16216,7 +16265,7 @@ break;
 }
 }
 else {
-validate393.errors = [{instancePath:instancePath+"/reactions",schemaPath:"#/properties/reactions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate394.errors = [{instancePath:instancePath+"/reactions",schemaPath:"#/properties/reactions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -16230,7 +16279,7 @@ if(data.time !== undefined){
 let data10 = data.time;
 const _errs17 = errors;
 if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate393.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate394.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -16250,49 +16299,49 @@ var valid0 = true;
 }
 }
 else {
-validate393.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate394.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate393.errors = vErrors;
+validate394.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildRolesParams = validate397;
-const schema202 = {"type":"object","properties":{"guild_id":{"type":"string"}},"required":["guild_id"]};
+const rawGetGuildRolesParams = validate398;
+const schema203 = {"type":"object","properties":{"guild_id":{"type":"string"}},"required":["guild_id"]};
 
-function validate397(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate397.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate398.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 if(typeof data.guild_id !== "string"){
-validate397.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate398.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate397.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate398.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate397.errors = vErrors;
+validate398.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildRolesResult = validate398;
-const schema203 = {"type":"array","items":{"$ref":"#/$defs/GuildRole"}};
+const rawGetGuildRolesResult = validate399;
+const schema204 = {"type":"array","items":{"$ref":"#/$defs/GuildRole"}};
 
-function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16312,32 +16361,32 @@ break;
 }
 }
 else {
-validate398.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate399.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate398.errors = vErrors;
+validate399.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGuildMemberRoleParams = validate400;
-const schema204 = {"type":"object","properties":{"guild_id":{"type":"string"},"set":{"type":"boolean"},"role_id":{"type":"string"},"users":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"string"}]}},"required":["guild_id","role_id","users"]};
+const rawSetGuildMemberRoleParams = validate401;
+const schema205 = {"type":"object","properties":{"guild_id":{"type":"string"},"set":{"type":"boolean"},"role_id":{"type":"string"},"users":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"string"}]}},"required":["guild_id","role_id","users"]};
 
-function validate400(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.users === undefined) && (missing0 = "users"))){
-validate400.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate401.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
 if(typeof data.guild_id !== "string"){
-validate400.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate401.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16349,7 +16398,7 @@ if(valid0){
 if(data.set !== undefined){
 const _errs3 = errors;
 if(typeof data.set !== "boolean"){
-validate400.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate401.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16361,7 +16410,7 @@ if(valid0){
 if(data.role_id !== undefined){
 const _errs5 = errors;
 if(typeof data.role_id !== "string"){
-validate400.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate401.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -16435,7 +16484,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate400.errors = vErrors;
+validate401.errors = vErrors;
 return false;
 }
 else {
@@ -16460,108 +16509,6 @@ var valid0 = true;
 }
 }
 else {
-validate400.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate400.errors = vErrors;
-return errors === 0;
-}
-
-const rawUpdateGuildRoleParams = validate401;
-const schema205 = {"type":"object","properties":{"guild_id":{"type":"string"},"role_id":{"type":"string"},"name":{"type":"string"},"color":{"type":["string","integer"]},"independent":{"type":"boolean"},"indepedent":{"type":"boolean"}},"required":["guild_id","role_id","name","color"]};
-
-function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
-validate401.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.guild_id !== undefined){
-const _errs1 = errors;
-if(typeof data.guild_id !== "string"){
-validate401.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.role_id !== undefined){
-const _errs3 = errors;
-if(typeof data.role_id !== "string"){
-validate401.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.name !== undefined){
-const _errs5 = errors;
-if(typeof data.name !== "string"){
-validate401.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.color !== undefined){
-let data3 = data.color;
-const _errs7 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate401.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/type",keyword:"type",params:{type: schema205.properties.color.type},message:"must be string,integer"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.independent !== undefined){
-const _errs9 = errors;
-if(typeof data.independent !== "boolean"){
-validate401.errors = [{instancePath:instancePath+"/independent",schemaPath:"#/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.indepedent !== undefined){
-const _errs11 = errors;
-if(typeof data.indepedent !== "boolean"){
-validate401.errors = [{instancePath:instancePath+"/indepedent",schemaPath:"#/properties/indepedent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
 validate401.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -16570,8 +16517,8 @@ validate401.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGuildRoleParams = validate402;
-const schema206 = {"type":"object","properties":{"guild_id":{"type":"string"},"color":{"type":["string","integer"]},"name":{"type":"string"},"independent":{"type":"boolean"},"initial_users":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"string"}]}},"required":["guild_id","color","name"]};
+const rawUpdateGuildRoleParams = validate402;
+const schema206 = {"type":"object","properties":{"guild_id":{"type":"string"},"role_id":{"type":"string"},"name":{"type":"string"},"color":{"type":["string","integer"]},"independent":{"type":"boolean"},"indepedent":{"type":"boolean"}},"required":["guild_id","role_id","name","color"]};
 
 function validate402(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16579,7 +16526,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.color === undefined) && (missing0 = "color"))) || ((data.name === undefined) && (missing0 = "name"))){
+if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
 validate402.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16596,11 +16543,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.color !== undefined){
-let data1 = data.color;
+if(data.role_id !== undefined){
 const _errs3 = errors;
-if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate402.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/type",keyword:"type",params:{type: schema206.properties.color.type},message:"must be string,integer"}];
+if(typeof data.role_id !== "string"){
+validate402.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16621,10 +16567,113 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.color !== undefined){
+let data3 = data.color;
+const _errs7 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate402.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/type",keyword:"type",params:{type: schema206.properties.color.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.independent !== undefined){
+const _errs9 = errors;
+if(typeof data.independent !== "boolean"){
+validate402.errors = [{instancePath:instancePath+"/independent",schemaPath:"#/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.indepedent !== undefined){
+const _errs11 = errors;
+if(typeof data.indepedent !== "boolean"){
+validate402.errors = [{instancePath:instancePath+"/indepedent",schemaPath:"#/properties/indepedent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate402.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate402.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGuildRoleParams = validate403;
+const schema207 = {"type":"object","properties":{"guild_id":{"type":"string"},"color":{"type":["string","integer"]},"name":{"type":"string"},"independent":{"type":"boolean"},"initial_users":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"string"}]}},"required":["guild_id","color","name"]};
+
+function validate403(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.color === undefined) && (missing0 = "color"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate403.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate403.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.color !== undefined){
+let data1 = data.color;
+const _errs3 = errors;
+if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
+validate403.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/type",keyword:"type",params:{type: schema207.properties.color.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs5 = errors;
+if(typeof data.name !== "string"){
+validate403.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.independent !== undefined){
 const _errs7 = errors;
 if(typeof data.independent !== "boolean"){
-validate402.errors = [{instancePath:instancePath+"/independent",schemaPath:"#/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate403.errors = [{instancePath:instancePath+"/independent",schemaPath:"#/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -16698,7 +16747,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate402.errors = vErrors;
+validate403.errors = vErrors;
 return false;
 }
 else {
@@ -16724,25 +16773,25 @@ var valid0 = true;
 }
 }
 else {
-validate402.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate403.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate402.errors = vErrors;
+validate403.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGuildRoleResult = validate403;
-const schema207 = {"type":"object","properties":{"role_id":{"anyOf":[{"type":"string"},{"qqwireInt64":true}]}},"required":["role_id"]};
+const rawCreateGuildRoleResult = validate404;
+const schema208 = {"type":"object","properties":{"role_id":{"anyOf":[{"type":"string"},{"qqwireInt64":true}]}},"required":["role_id"]};
 
-function validate403(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.role_id === undefined) && (missing0 = "role_id")){
-validate403.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate404.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -16787,7 +16836,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate403.errors = vErrors;
+validate404.errors = vErrors;
 return false;
 }
 else {
@@ -16805,37 +16854,6 @@ vErrors = null;
 }
 }
 else {
-validate403.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate403.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetImageParams = validate404;
-const schema208 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
-
-function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate404.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate404.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
 validate404.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -16844,8 +16862,8 @@ validate404.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetImageResult = validate405;
-const schema209 = {"type":"object","properties":{"size":{"type":"integer"},"filename":{"type":"string"},"url":{"type":"string"},"file":{"type":"string"}},"required":["size","filename","url"]};
+const rawGetImageParams = validate405;
+const schema209 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
 function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16853,60 +16871,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.size === undefined) && (missing0 = "size")) || ((data.filename === undefined) && (missing0 = "filename"))) || ((data.url === undefined) && (missing0 = "url"))){
+if((data.file === undefined) && (missing0 = "file")){
 validate405.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.size !== undefined){
-let data0 = data.size;
-const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate405.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.filename !== undefined){
-const _errs3 = errors;
-if(typeof data.filename !== "string"){
-validate405.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.url !== undefined){
-const _errs5 = errors;
-if(typeof data.url !== "string"){
-validate405.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
 if(data.file !== undefined){
-const _errs7 = errors;
 if(typeof data.file !== "string"){
 validate405.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -16920,8 +16893,8 @@ validate405.errors = vErrors;
 return errors === 0;
 }
 
-const rawCanSendImageResult = validate406;
-const schema210 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
+const rawGetImageResult = validate406;
+const schema210 = {"type":"object","properties":{"size":{"type":"integer"},"filename":{"type":"string"},"url":{"type":"string"},"file":{"type":"string"}},"required":["size","filename","url"]};
 
 function validate406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16929,15 +16902,60 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.yes === undefined) && (missing0 = "yes")){
+if((((data.size === undefined) && (missing0 = "size")) || ((data.filename === undefined) && (missing0 = "filename"))) || ((data.url === undefined) && (missing0 = "url"))){
 validate406.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.yes !== undefined){
-if(typeof data.yes !== "boolean"){
-validate406.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.size !== undefined){
+let data0 = data.size;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate406.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs3 = errors;
+if(typeof data.filename !== "string"){
+validate406.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs5 = errors;
+if(typeof data.url !== "string"){
+validate406.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs7 = errors;
+if(typeof data.file !== "string"){
+validate406.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -16951,8 +16969,8 @@ validate406.errors = vErrors;
 return errors === 0;
 }
 
-const rawOcrImageParams = validate407;
-const schema211 = {"type":"object","properties":{"image":{"type":"string"}},"required":["image"]};
+const rawCanSendImageResult = validate407;
+const schema211 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
 
 function validate407(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16960,14 +16978,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.image === undefined) && (missing0 = "image")){
+if((data.yes === undefined) && (missing0 = "yes")){
 validate407.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.image !== undefined){
-if(typeof data.image !== "string"){
-validate407.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.yes !== undefined){
+if(typeof data.yes !== "boolean"){
+validate407.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
@@ -16982,8 +17000,8 @@ validate407.errors = vErrors;
 return errors === 0;
 }
 
-const rawOcrImageResult = validate408;
-const schema212 = {"type":"object","properties":{"texts":{"type":"array","items":{"$ref":"#/$defs/TextDetection"}},"language":{"type":"string"}},"required":["texts","language"]};
+const rawOcrImageParams = validate408;
+const schema212 = {"type":"object","properties":{"image":{"type":"string"}},"required":["image"]};
 
 function validate408(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16991,8 +17009,39 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.texts === undefined) && (missing0 = "texts")) || ((data.language === undefined) && (missing0 = "language"))){
+if((data.image === undefined) && (missing0 = "image")){
 validate408.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.image !== undefined){
+if(typeof data.image !== "string"){
+validate408.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate408.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate408.errors = vErrors;
+return errors === 0;
+}
+
+const rawOcrImageResult = validate409;
+const schema213 = {"type":"object","properties":{"texts":{"type":"array","items":{"$ref":"#/$defs/TextDetection"}},"language":{"type":"string"}},"required":["texts","language"]};
+
+function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.texts === undefined) && (missing0 = "texts")) || ((data.language === undefined) && (missing0 = "language"))){
+validate409.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17016,7 +17065,7 @@ break;
 }
 }
 else {
-validate408.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate409.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17029,7 +17078,7 @@ if(valid0){
 if(data.language !== undefined){
 const _errs4 = errors;
 if(typeof data.language !== "string"){
-validate408.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate409.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17041,32 +17090,32 @@ var valid0 = true;
 }
 }
 else {
-validate408.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate409.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate408.errors = vErrors;
+validate409.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetRecordParams = validate410;
-const schema213 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
+const rawGetRecordParams = validate411;
+const schema214 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
 
-function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
-validate410.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate411.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 const _errs1 = errors;
 if(typeof data.file !== "string"){
-validate410.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate411.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17079,48 +17128,17 @@ if(data.out_format !== undefined){
 let data1 = data.out_format;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate410.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate411.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
-validate410.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema213.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
+validate411.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema214.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
-}
-}
-}
-}
-else {
-validate410.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate410.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetRecordResult = validate411;
-const schema214 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
-
-function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate411.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate411.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
 }
 }
 }
@@ -17134,8 +17152,8 @@ validate411.errors = vErrors;
 return errors === 0;
 }
 
-const rawCanSendRecordResult = validate412;
-const schema215 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
+const rawGetRecordResult = validate412;
+const schema215 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
 function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17143,14 +17161,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.yes === undefined) && (missing0 = "yes")){
+if((data.file === undefined) && (missing0 = "file")){
 validate412.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.yes !== undefined){
-if(typeof data.yes !== "boolean"){
-validate412.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate412.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -17165,8 +17183,8 @@ validate412.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkMsgAsReadParams = validate413;
-const schema216 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawCanSendRecordResult = validate413;
+const schema216 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
 
 function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17174,15 +17192,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
+if((data.yes === undefined) && (missing0 = "yes")){
 validate413.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate413.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.yes !== undefined){
+if(typeof data.yes !== "boolean"){
+validate413.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
@@ -17197,8 +17214,8 @@ validate413.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate414;
-const schema217 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+const rawMarkMsgAsReadParams = validate414;
+const schema217 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
 function validate414(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17206,52 +17223,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate414.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate414.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate414.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.messages !== undefined){
-let data1 = data.messages;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data1)){
-var valid1 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
-if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate414.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -17265,25 +17246,25 @@ validate414.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate416;
-const schema218 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+const rawSendGroupForwardMsgParams = validate415;
+const schema218 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
-function validate416(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate415(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate416.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
+validate415.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
+if(data.group_id !== undefined){
+let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate416.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate415.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17312,7 +17293,7 @@ break;
 }
 }
 else {
-validate416.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate415.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17325,25 +17306,93 @@ var valid0 = true;
 }
 }
 else {
-validate416.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate415.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate416.errors = vErrors;
+validate415.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendForwardMsgParams = validate418;
-const schema219 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+const rawSendPrivateForwardMsgParams = validate417;
+const schema219 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate418(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate417(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
+validate417.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate417.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data1 = data.messages;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate417.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate417.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate417.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendForwardMsgParams = validate419;
+const schema220 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+
+function validate419(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate418.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate419.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17351,11 +17400,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate418.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate419.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate418.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema219.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate419.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema220.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17368,7 +17417,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate418.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate419.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17381,7 +17430,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate418.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate419.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17410,7 +17459,7 @@ break;
 }
 }
 else {
-validate418.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate419.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17425,25 +17474,25 @@ var valid0 = true;
 }
 }
 else {
-validate418.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate419.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate418.errors = vErrors;
+validate419.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate420;
-const schema220 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate421;
+const schema221 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate420.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate421.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17451,7 +17500,7 @@ if(data.message_seq !== undefined){
 let data0 = data.message_seq;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate420.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate421.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17464,7 +17513,7 @@ if(data.group_id !== undefined){
 let data1 = data.group_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate420.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate421.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17476,25 +17525,25 @@ var valid0 = true;
 }
 }
 else {
-validate420.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate421.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate420.errors = vErrors;
+validate421.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate421;
-const schema221 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupMessageEvent"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate422;
+const schema222 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupMessageEvent"}}},"required":["messages"]};
 
-function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate422(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate421.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate422.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17518,7 +17567,7 @@ break;
 }
 }
 else {
-validate421.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate422.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17526,78 +17575,16 @@ return false;
 }
 }
 else {
-validate421.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate422.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate421.errors = vErrors;
+validate422.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetFriendAddRequestParams = validate423;
-const schema222 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"}},"required":["flag"]};
-
-function validate423(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.flag === undefined) && (missing0 = "flag")){
-validate423.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.flag !== undefined){
-const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate423.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.approve !== undefined){
-const _errs3 = errors;
-if(typeof data.approve !== "boolean"){
-validate423.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs5 = errors;
-if(typeof data.remark !== "string"){
-validate423.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate423.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate423.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAddRequestParams = validate424;
-const schema223 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"}},"required":["flag"]};
+const rawSetFriendAddRequestParams = validate424;
+const schema223 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"}},"required":["flag"]};
 
 function validate424(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17622,15 +17609,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sub_type !== undefined){
-let data1 = data.sub_type;
+if(data.approve !== undefined){
 const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate424.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data1 === "add") || (data1 === "invite"))){
-validate424.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema223.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+if(typeof data.approve !== "boolean"){
+validate424.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17639,47 +17621,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.type !== undefined){
-let data2 = data.type;
+if(data.remark !== undefined){
 const _errs5 = errors;
-if(typeof data2 !== "string"){
-validate424.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data2 === "add") || (data2 === "invite"))){
-validate424.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema223.properties.type.enum},message:"must be equal to one of the allowed values"}];
+if(typeof data.remark !== "string"){
+validate424.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.approve !== undefined){
-const _errs7 = errors;
-if(typeof data.approve !== "boolean"){
-validate424.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.reason !== undefined){
-const _errs9 = errors;
-if(typeof data.reason !== "string"){
-validate424.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -17694,18 +17645,92 @@ validate424.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCookiesParams = validate425;
-const schema224 = {"type":"object","properties":{"domain":{"type":"string"}}};
+const rawSetGroupAddRequestParams = validate425;
+const schema224 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"}},"required":["flag"]};
 
 function validate425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.domain !== undefined){
-if(typeof data.domain !== "string"){
-validate425.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let missing0;
+if((data.flag === undefined) && (missing0 = "flag")){
+validate425.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate425.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sub_type !== undefined){
+let data1 = data.sub_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate425.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "add") || (data1 === "invite"))){
+validate425.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema224.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data2 = data.type;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate425.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "add") || (data2 === "invite"))){
+validate425.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema224.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs7 = errors;
+if(typeof data.approve !== "boolean"){
+validate425.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs9 = errors;
+if(typeof data.reason !== "string"){
+validate425.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 }
@@ -17718,25 +17743,18 @@ validate425.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCookiesResult = validate426;
-const schema225 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
+const rawGetCookiesParams = validate426;
+const schema225 = {"type":"object","properties":{"domain":{"type":"string"}}};
 
 function validate426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.cookies === undefined) && (missing0 = "cookies")){
-validate426.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(data.domain !== undefined){
+if(typeof data.domain !== "string"){
+validate426.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-else {
-if(data.cookies !== undefined){
-if(typeof data.cookies !== "string"){
-validate426.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
 }
 }
 }
@@ -17749,8 +17767,8 @@ validate426.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCsrfTokenResult = validate427;
-const schema226 = {"type":"object","properties":{"token":{"type":"integer"}},"required":["token"]};
+const rawGetCookiesResult = validate427;
+const schema226 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
 
 function validate427(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17758,15 +17776,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.token === undefined) && (missing0 = "token")){
+if((data.cookies === undefined) && (missing0 = "cookies")){
 validate427.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.token !== undefined){
-let data0 = data.token;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate427.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.cookies !== undefined){
+if(typeof data.cookies !== "string"){
+validate427.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -17781,18 +17798,26 @@ validate427.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCredentialsParams = validate428;
-const schema227 = {"type":"object","properties":{"domain":{"type":"string"}}};
+const rawGetCsrfTokenResult = validate428;
+const schema227 = {"type":"object","properties":{"token":{"type":"integer"}},"required":["token"]};
 
 function validate428(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.domain !== undefined){
-if(typeof data.domain !== "string"){
-validate428.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let missing0;
+if((data.token === undefined) && (missing0 = "token")){
+validate428.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
+}
+else {
+if(data.token !== undefined){
+let data0 = data.token;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate428.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
 }
 }
 }
@@ -17805,44 +17830,18 @@ validate428.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCredentialsResult = validate429;
-const schema228 = {"type":"object","properties":{"cookies":{"type":"string"},"csrf_token":{"type":"integer"}},"required":["cookies","csrf_token"]};
+const rawGetCredentialsParams = validate429;
+const schema228 = {"type":"object","properties":{"domain":{"type":"string"}}};
 
 function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.cookies === undefined) && (missing0 = "cookies")) || ((data.csrf_token === undefined) && (missing0 = "csrf_token"))){
-validate429.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(data.domain !== undefined){
+if(typeof data.domain !== "string"){
+validate429.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-else {
-if(data.cookies !== undefined){
-const _errs1 = errors;
-if(typeof data.cookies !== "string"){
-validate429.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.csrf_token !== undefined){
-let data1 = data.csrf_token;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate429.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -17855,8 +17854,8 @@ validate429.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetVersionInfoResult = validate430;
-const schema229 = {"type":"object","properties":{"app_name":{"type":"string"},"app_version":{"type":"string"},"app_full_name":{"type":"string"},"protocol_name":{"type":"integer"},"protocol_version":{"type":"string"},"coolq_edition":{"type":"string"},"coolq_directory":{"type":"string"},"go-cqhttp":{"type":"boolean"},"go_cqhttp":{"type":"boolean"},"plugin_version":{"type":"string"},"plugin_build_number":{"type":"integer"},"plugin_build_configuration":{"type":"string"},"runtime_version":{"type":"string"},"runtime_os":{"type":"string"},"version":{"type":"string"}},"required":["app_name","app_version","protocol_version"]};
+const rawGetCredentialsResult = validate430;
+const schema229 = {"type":"object","properties":{"cookies":{"type":"string"},"csrf_token":{"type":"integer"}},"required":["cookies","csrf_token"]};
 
 function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17864,15 +17863,65 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.protocol_version === undefined) && (missing0 = "protocol_version"))){
+if(((data.cookies === undefined) && (missing0 = "cookies")) || ((data.csrf_token === undefined) && (missing0 = "csrf_token"))){
 validate430.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.cookies !== undefined){
+const _errs1 = errors;
+if(typeof data.cookies !== "string"){
+validate430.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.csrf_token !== undefined){
+let data1 = data.csrf_token;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate430.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate430.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetVersionInfoResult = validate431;
+const schema230 = {"type":"object","properties":{"app_name":{"type":"string"},"app_version":{"type":"string"},"app_full_name":{"type":"string"},"protocol_name":{"type":"integer"},"protocol_version":{"type":"string"},"coolq_edition":{"type":"string"},"coolq_directory":{"type":"string"},"go-cqhttp":{"type":"boolean"},"go_cqhttp":{"type":"boolean"},"plugin_version":{"type":"string"},"plugin_build_number":{"type":"integer"},"plugin_build_configuration":{"type":"string"},"runtime_version":{"type":"string"},"runtime_os":{"type":"string"},"version":{"type":"string"}},"required":["app_name","app_version","protocol_version"]};
+
+function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.protocol_version === undefined) && (missing0 = "protocol_version"))){
+validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.app_name !== undefined){
 const _errs1 = errors;
 if(typeof data.app_name !== "string"){
-validate430.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17884,7 +17933,7 @@ if(valid0){
 if(data.app_version !== undefined){
 const _errs3 = errors;
 if(typeof data.app_version !== "string"){
-validate430.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17896,7 +17945,7 @@ if(valid0){
 if(data.app_full_name !== undefined){
 const _errs5 = errors;
 if(typeof data.app_full_name !== "string"){
-validate430.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -17909,7 +17958,7 @@ if(data.protocol_name !== undefined){
 let data3 = data.protocol_name;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate430.errors = [{instancePath:instancePath+"/protocol_name",schemaPath:"#/properties/protocol_name/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate431.errors = [{instancePath:instancePath+"/protocol_name",schemaPath:"#/properties/protocol_name/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -17921,7 +17970,7 @@ if(valid0){
 if(data.protocol_version !== undefined){
 const _errs9 = errors;
 if(typeof data.protocol_version !== "string"){
-validate430.errors = [{instancePath:instancePath+"/protocol_version",schemaPath:"#/properties/protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/protocol_version",schemaPath:"#/properties/protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -17933,7 +17982,7 @@ if(valid0){
 if(data.coolq_edition !== undefined){
 const _errs11 = errors;
 if(typeof data.coolq_edition !== "string"){
-validate430.errors = [{instancePath:instancePath+"/coolq_edition",schemaPath:"#/properties/coolq_edition/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/coolq_edition",schemaPath:"#/properties/coolq_edition/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -17945,7 +17994,7 @@ if(valid0){
 if(data.coolq_directory !== undefined){
 const _errs13 = errors;
 if(typeof data.coolq_directory !== "string"){
-validate430.errors = [{instancePath:instancePath+"/coolq_directory",schemaPath:"#/properties/coolq_directory/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/coolq_directory",schemaPath:"#/properties/coolq_directory/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -17957,7 +18006,7 @@ if(valid0){
 if(data["go-cqhttp"] !== undefined){
 const _errs15 = errors;
 if(typeof data["go-cqhttp"] !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/go-cqhttp",schemaPath:"#/properties/go-cqhttp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate431.errors = [{instancePath:instancePath+"/go-cqhttp",schemaPath:"#/properties/go-cqhttp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -17969,7 +18018,7 @@ if(valid0){
 if(data.go_cqhttp !== undefined){
 const _errs17 = errors;
 if(typeof data.go_cqhttp !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/go_cqhttp",schemaPath:"#/properties/go_cqhttp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate431.errors = [{instancePath:instancePath+"/go_cqhttp",schemaPath:"#/properties/go_cqhttp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -17981,7 +18030,7 @@ if(valid0){
 if(data.plugin_version !== undefined){
 const _errs19 = errors;
 if(typeof data.plugin_version !== "string"){
-validate430.errors = [{instancePath:instancePath+"/plugin_version",schemaPath:"#/properties/plugin_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/plugin_version",schemaPath:"#/properties/plugin_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -17994,7 +18043,7 @@ if(data.plugin_build_number !== undefined){
 let data10 = data.plugin_build_number;
 const _errs21 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate430.errors = [{instancePath:instancePath+"/plugin_build_number",schemaPath:"#/properties/plugin_build_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate431.errors = [{instancePath:instancePath+"/plugin_build_number",schemaPath:"#/properties/plugin_build_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -18006,7 +18055,7 @@ if(valid0){
 if(data.plugin_build_configuration !== undefined){
 const _errs23 = errors;
 if(typeof data.plugin_build_configuration !== "string"){
-validate430.errors = [{instancePath:instancePath+"/plugin_build_configuration",schemaPath:"#/properties/plugin_build_configuration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/plugin_build_configuration",schemaPath:"#/properties/plugin_build_configuration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -18018,7 +18067,7 @@ if(valid0){
 if(data.runtime_version !== undefined){
 const _errs25 = errors;
 if(typeof data.runtime_version !== "string"){
-validate430.errors = [{instancePath:instancePath+"/runtime_version",schemaPath:"#/properties/runtime_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/runtime_version",schemaPath:"#/properties/runtime_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -18030,7 +18079,7 @@ if(valid0){
 if(data.runtime_os !== undefined){
 const _errs27 = errors;
 if(typeof data.runtime_os !== "string"){
-validate430.errors = [{instancePath:instancePath+"/runtime_os",schemaPath:"#/properties/runtime_os/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/runtime_os",schemaPath:"#/properties/runtime_os/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -18042,7 +18091,7 @@ if(valid0){
 if(data.version !== undefined){
 const _errs29 = errors;
 if(typeof data.version !== "string"){
-validate430.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs29 === errors;
@@ -18067,32 +18116,32 @@ var valid0 = true;
 }
 }
 else {
-validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate431.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate430.errors = vErrors;
+validate431.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStatusResult = validate431;
-const schema230 = {"type":"object","properties":{"app_initialized":{"type":"boolean"},"app_enabled":{"type":"boolean"},"plugins_good":{"type":["boolean","null"]},"app_good":{"type":"boolean"},"online":{"type":"boolean"},"good":{"type":"boolean"},"stat":{"$ref":"#/$defs/Statistics"}},"required":["online","good"]};
+const rawGetStatusResult = validate432;
+const schema231 = {"type":"object","properties":{"app_initialized":{"type":"boolean"},"app_enabled":{"type":"boolean"},"plugins_good":{"type":["boolean","null"]},"app_good":{"type":"boolean"},"online":{"type":"boolean"},"good":{"type":"boolean"},"stat":{"$ref":"#/$defs/Statistics"}},"required":["online","good"]};
 
-function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.online === undefined) && (missing0 = "online")) || ((data.good === undefined) && (missing0 = "good"))){
-validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate432.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.app_initialized !== undefined){
 const _errs1 = errors;
 if(typeof data.app_initialized !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/app_initialized",schemaPath:"#/properties/app_initialized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate432.errors = [{instancePath:instancePath+"/app_initialized",schemaPath:"#/properties/app_initialized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18104,7 +18153,7 @@ if(valid0){
 if(data.app_enabled !== undefined){
 const _errs3 = errors;
 if(typeof data.app_enabled !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/app_enabled",schemaPath:"#/properties/app_enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate432.errors = [{instancePath:instancePath+"/app_enabled",schemaPath:"#/properties/app_enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18117,7 +18166,7 @@ if(data.plugins_good !== undefined){
 let data2 = data.plugins_good;
 const _errs5 = errors;
 if((typeof data2 !== "boolean") && (data2 !== null)){
-validate431.errors = [{instancePath:instancePath+"/plugins_good",schemaPath:"#/properties/plugins_good/type",keyword:"type",params:{type: schema230.properties.plugins_good.type},message:"must be boolean,null"}];
+validate432.errors = [{instancePath:instancePath+"/plugins_good",schemaPath:"#/properties/plugins_good/type",keyword:"type",params:{type: schema231.properties.plugins_good.type},message:"must be boolean,null"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -18129,7 +18178,7 @@ if(valid0){
 if(data.app_good !== undefined){
 const _errs7 = errors;
 if(typeof data.app_good !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/app_good",schemaPath:"#/properties/app_good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate432.errors = [{instancePath:instancePath+"/app_good",schemaPath:"#/properties/app_good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -18141,7 +18190,7 @@ if(valid0){
 if(data.online !== undefined){
 const _errs9 = errors;
 if(typeof data.online !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate432.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -18153,7 +18202,7 @@ if(valid0){
 if(data.good !== undefined){
 const _errs11 = errors;
 if(typeof data.good !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate432.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -18182,18 +18231,18 @@ var valid0 = true;
 }
 }
 else {
-validate431.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate432.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate431.errors = vErrors;
+validate432.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetRestartParams = validate433;
-const schema231 = {"type":"object","properties":{"delay":{"type":"integer","minimum":0}}};
+const rawSetRestartParams = validate434;
+const schema232 = {"type":"object","properties":{"delay":{"type":"integer","minimum":0}}};
 
-function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18202,46 +18251,15 @@ if(data.delay !== undefined){
 let data0 = data.delay;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate433.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate434.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate433.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate434.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
-}
-}
-}
-}
-else {
-validate433.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate433.errors = vErrors;
-return errors === 0;
-}
-
-const rawReloadEventFilterParams = validate434;
-const schema232 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
-
-function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate434.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate434.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
 }
 }
 }
@@ -18255,8 +18273,8 @@ validate434.errors = vErrors;
 return errors === 0;
 }
 
-const rawDownloadFileParams = validate435;
-const schema233 = {"type":"object","properties":{"url":{"type":"string"},"thread_count":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}},"required":["url"]};
+const rawReloadEventFilterParams = validate435;
+const schema233 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
 function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -18264,15 +18282,46 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.url === undefined) && (missing0 = "url")){
+if((data.file === undefined) && (missing0 = "file")){
 validate435.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate435.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate435.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate435.errors = vErrors;
+return errors === 0;
+}
+
+const rawDownloadFileParams = validate436;
+const schema234 = {"type":"object","properties":{"url":{"type":"string"},"thread_count":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}},"required":["url"]};
+
+function validate436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate436.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.url !== undefined){
 const _errs1 = errors;
 if(typeof data.url !== "string"){
-validate435.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate436.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18285,13 +18334,13 @@ if(data.thread_count !== undefined){
 let data1 = data.thread_count;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate435.errors = [{instancePath:instancePath+"/thread_count",schemaPath:"#/properties/thread_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/thread_count",schemaPath:"#/properties/thread_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs3){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 1 || isNaN(data1)){
-validate435.errors = [{instancePath:instancePath+"/thread_count",schemaPath:"#/properties/thread_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate436.errors = [{instancePath:instancePath+"/thread_count",schemaPath:"#/properties/thread_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -18367,7 +18416,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate435.errors = vErrors;
+validate436.errors = vErrors;
 return false;
 }
 else {
@@ -18391,37 +18440,6 @@ var valid0 = true;
 }
 }
 else {
-validate435.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate435.errors = vErrors;
-return errors === 0;
-}
-
-const rawDownloadFileResult = validate436;
-const schema234 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
-
-function validate436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate436.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate436.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
 validate436.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -18430,8 +18448,8 @@ validate436.errors = vErrors;
 return errors === 0;
 }
 
-const rawCheckUrlSafelyParams = validate437;
-const schema235 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+const rawDownloadFileResult = validate437;
+const schema235 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
 function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -18439,14 +18457,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.url === undefined) && (missing0 = "url")){
+if((data.file === undefined) && (missing0 = "file")){
 validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.url !== undefined){
-if(typeof data.url !== "string"){
-validate437.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate437.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -18461,8 +18479,8 @@ validate437.errors = vErrors;
 return errors === 0;
 }
 
-const rawCheckUrlSafelyResult = validate438;
-const schema236 = {"type":"object","properties":{"level":{"type":"integer","enum":[1,2,3]}},"required":["level"]};
+const rawCheckUrlSafelyParams = validate438;
+const schema236 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
 
 function validate438(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -18470,19 +18488,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.level === undefined) && (missing0 = "level")){
+if((data.url === undefined) && (missing0 = "url")){
 validate438.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.level !== undefined){
-let data0 = data.level;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate438.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(!(((data0 === 1) || (data0 === 2)) || (data0 === 3))){
-validate438.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema236.properties.level.enum},message:"must be equal to one of the allowed values"}];
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+validate438.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -18497,8 +18510,8 @@ validate438.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWordSlicesParams = validate439;
-const schema237 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
+const rawCheckUrlSafelyResult = validate439;
+const schema237 = {"type":"object","properties":{"level":{"type":"integer","enum":[1,2,3]}},"required":["level"]};
 
 function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -18506,14 +18519,19 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.content === undefined) && (missing0 = "content")){
+if((data.level === undefined) && (missing0 = "level")){
 validate439.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.content !== undefined){
-if(typeof data.content !== "string"){
-validate439.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.level !== undefined){
+let data0 = data.level;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate439.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!(((data0 === 1) || (data0 === 2)) || (data0 === 3))){
+validate439.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema237.properties.level.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 }
@@ -18528,8 +18546,8 @@ validate439.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWordSlicesResult = validate440;
-const schema238 = {"type":"object","properties":{"slices":{"type":"array","items":{"type":"string"}}},"required":["slices"]};
+const rawGetWordSlicesParams = validate440;
+const schema238 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
 
 function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -18537,34 +18555,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.slices === undefined) && (missing0 = "slices")){
+if((data.content === undefined) && (missing0 = "content")){
 validate440.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.slices !== undefined){
-let data0 = data.slices;
-const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-const _errs3 = errors;
-if(typeof data0[i0] !== "string"){
-validate440.errors = [{instancePath:instancePath+"/slices/" + i0,schemaPath:"#/properties/slices/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.content !== undefined){
+if(typeof data.content !== "string"){
+validate440.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate440.errors = [{instancePath:instancePath+"/slices",schemaPath:"#/properties/slices/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
 }
 }
 }
@@ -18578,8 +18577,8 @@ validate440.errors = vErrors;
 return errors === 0;
 }
 
-const rawHandleQuickOperationParams = validate441;
-const schema239 = {"type":"object","properties":{"context":{"type":"object"},"operation":{"$ref":"#/$defs/QuickOperationInput"}},"required":["context","operation"]};
+const rawGetWordSlicesResult = validate441;
+const schema239 = {"type":"object","properties":{"slices":{"type":"array","items":{"type":"string"}}},"required":["slices"]};
 
 function validate441(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -18587,8 +18586,58 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.context === undefined) && (missing0 = "context")) || ((data.operation === undefined) && (missing0 = "operation"))){
+if((data.slices === undefined) && (missing0 = "slices")){
 validate441.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.slices !== undefined){
+let data0 = data.slices;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(typeof data0[i0] !== "string"){
+validate441.errors = [{instancePath:instancePath+"/slices/" + i0,schemaPath:"#/properties/slices/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate441.errors = [{instancePath:instancePath+"/slices",schemaPath:"#/properties/slices/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate441.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate441.errors = vErrors;
+return errors === 0;
+}
+
+const rawHandleQuickOperationParams = validate442;
+const schema240 = {"type":"object","properties":{"context":{"type":"object"},"operation":{"$ref":"#/$defs/QuickOperationInput"}},"required":["context","operation"]};
+
+function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.context === undefined) && (missing0 = "context")) || ((data.operation === undefined) && (missing0 = "operation"))){
+validate442.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18596,7 +18645,7 @@ if(data.context !== undefined){
 let data0 = data.context;
 const _errs1 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate441.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate442.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18620,11 +18669,11 @@ var valid0 = true;
 }
 }
 else {
-validate441.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate442.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate441.errors = vErrors;
+validate442.errors = vErrors;
 return errors === 0;
 }
 
@@ -18741,6 +18790,7 @@ export const GetFriendListResult = /* @__PURE__ */ makeValidator("GetFriendListR
 export const GetUnidirectionalFriendListResult = /* @__PURE__ */ makeValidator("GetUnidirectionalFriendListResult", rawGetUnidirectionalFriendListResult);
 export const DeleteFriendParams = /* @__PURE__ */ makeValidator("DeleteFriendParams", rawDeleteFriendParams);
 export const DeleteUnidirectionalFriendParams = /* @__PURE__ */ makeValidator("DeleteUnidirectionalFriendParams", rawDeleteUnidirectionalFriendParams);
+export const SendLikeParams = /* @__PURE__ */ makeValidator("SendLikeParams", rawSendLikeParams);
 export const SetGroupNameParams = /* @__PURE__ */ makeValidator("SetGroupNameParams", rawSetGroupNameParams);
 export const SetGroupPortraitParams = /* @__PURE__ */ makeValidator("SetGroupPortraitParams", rawSetGroupPortraitParams);
 export const SetGroupAdminParams = /* @__PURE__ */ makeValidator("SetGroupAdminParams", rawSetGroupAdminParams);
