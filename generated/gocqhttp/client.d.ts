@@ -107,6 +107,467 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getForwardMsgAsync(params?: T.GetForwardMsgParams, options?: CallOptions): Promise<T.GetForwardMsgResult<I64>>;
 
   /**
+   * 获取 Cookies
+   * Get cookies
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   */
+  getCookies(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
+
+  /**
+   * 获取 Cookies
+   * Get cookies
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_cookies`.
+   */
+  getCookiesAsync(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
+
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   */
+  getCsrfToken(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
+
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_csrf_token`.
+   */
+  getCsrfTokenAsync(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
+
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get QQ credentials (cookies and CSRF token)
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   */
+  getCredentials(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
+
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get QQ credentials (cookies and CSRF token)
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_credentials`.
+   */
+  getCredentialsAsync(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
+
+  /**
+   * 群组踢人
+   * Kick a member from a group
+   */
+  setGroupKick(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
+
+  /**
+   * 群组踢人
+   * Kick a member from a group
+   * `async` variant of `set_group_kick`.
+   */
+  setGroupKickAsync(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
+
+  /**
+   * 群单人禁言
+   * Mute a group member
+   *
+   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
+   */
+  setGroupBan(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
+
+  /**
+   * 群单人禁言
+   * Mute a group member
+   *
+   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
+   * `async` variant of `set_group_ban`.
+   */
+  setGroupBanAsync(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
+
+  /**
+   * 群匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
+   * @since 0.9.36
+   */
+  setGroupAnonymousBan(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
+
+  /**
+   * 群匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
+   * `async` variant of `set_group_anonymous_ban`.
+   * @since 0.9.36
+   */
+  setGroupAnonymousBanAsync(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
+
+  /**
+   * 群全员禁言
+   * Mute or unmute the whole group
+   */
+  setGroupWholeBan(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
+
+  /**
+   * 群全员禁言
+   * Mute or unmute the whole group
+   * `async` variant of `set_group_whole_ban`.
+   */
+  setGroupWholeBanAsync(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
+
+  /**
+   * 设置群管理员
+   * Grant or revoke group admin
+   */
+  setGroupAdmin(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
+
+  /**
+   * 设置群管理员
+   * Grant or revoke group admin
+   * `async` variant of `set_group_admin`.
+   */
+  setGroupAdminAsync(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
+
+  /**
+   * 群设置匿名
+   * Allow or forbid anonymous chat in a group
+   */
+  setGroupAnonymous(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
+
+  /**
+   * 群设置匿名
+   * Allow or forbid anonymous chat in a group
+   * `async` variant of `set_group_anonymous`.
+   */
+  setGroupAnonymousAsync(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
+
+  /**
+   * 设置群名片 ( 群备注 )
+   * Set a member's group card
+   */
+  setGroupCard(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
+
+  /**
+   * 设置群名片 ( 群备注 )
+   * Set a member's group card
+   * `async` variant of `set_group_card`.
+   */
+  setGroupCardAsync(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
+
+  /**
+   * 设置群名
+   * Rename a group
+   */
+  setGroupName(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
+
+  /**
+   * 设置群名
+   * Rename a group
+   * `async` variant of `set_group_name`.
+   */
+  setGroupNameAsync(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
+
+  /**
+   * 退出群组
+   * Leave a group
+   */
+  setGroupLeave(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
+
+  /**
+   * 退出群组
+   * Leave a group
+   * `async` variant of `set_group_leave`.
+   */
+  setGroupLeaveAsync(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
+
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   */
+  setGroupSpecialTitle(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
+
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   * `async` variant of `set_group_special_title`.
+   */
+  setGroupSpecialTitleAsync(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
+
+  /**
+   * 获取群信息
+   * Get group info
+   *
+   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
+   */
+  getGroupInfo(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
+
+  /**
+   * 获取群信息
+   * Get group info
+   *
+   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
+   * `async` variant of `get_group_info`.
+   */
+  getGroupInfoAsync(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
+
+  /**
+   * 获取群列表
+   * Get the group list
+   */
+  getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
+
+  /**
+   * 获取群列表
+   * Get the group list
+   * `async` variant of `get_group_list`.
+   */
+  getGroupListAsync(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   */
+  getGroupMemberInfo(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   * `async` variant of `get_group_member_info`.
+   */
+  getGroupMemberInfoAsync(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
+
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
+   */
+  getGroupMemberList(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
+
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
+   * `async` variant of `get_group_member_list`.
+   */
+  getGroupMemberListAsync(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
+
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   */
+  getGroupHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
+
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   * `async` variant of `get_group_honor_info`.
+   */
+  getGroupHonorInfoAsync(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
+
+  /**
+   * 获取语音
+   * Get a voice record converted to another format
+   *
+   * 要使用此接口，通常需要安装 ffmpeg
+   *
+   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
+   */
+  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
+
+  /**
+   * 获取语音
+   * Get a voice record converted to another format
+   *
+   * 要使用此接口，通常需要安装 ffmpeg
+   *
+   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
+   * `async` variant of `get_record`.
+   */
+  getRecordAsync(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
+
+  /**
+   * 获取图片信息
+   * Get image info
+   *
+   * 该接口为 CQHTTP 接口修改
+   *
+   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
+   */
+  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult>;
+
+  /**
+   * 获取图片信息
+   * Get image info
+   *
+   * 该接口为 CQHTTP 接口修改
+   *
+   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
+   * `async` variant of `get_image`.
+   */
+  getImageAsync(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult>;
+
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   *
+   * Divergence: The code always answers true.
+   */
+  canSendImage(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSendImageResult>;
+
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   *
+   * Divergence: The code always answers true.
+   * `async` variant of `can_send_image`.
+   */
+  canSendImageAsync(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSendImageResult>;
+
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice records can be sent
+   *
+   * Divergence: The code always answers true.
+   */
+  canSendRecord(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSendRecordResult>;
+
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice records can be sent
+   *
+   * Divergence: The code always answers true.
+   * `async` variant of `can_send_record`.
+   */
+  canSendRecordAsync(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSendRecordResult>;
+
+  /**
+   * 处理加好友请求
+   * Answer a friend request
+   */
+  setFriendAddRequest(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
+
+  /**
+   * 处理加好友请求
+   * Answer a friend request
+   * `async` variant of `set_friend_add_request`.
+   */
+  setFriendAddRequestAsync(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
+
+  /**
+   * 处理加群请求／邀请
+   * Answer a group join request or invitation
+   *
+   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
+   */
+  setGroupAddRequest(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
+
+  /**
+   * 处理加群请求／邀请
+   * Answer a group join request or invitation
+   *
+   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
+   * `async` variant of `set_group_add_request`.
+   */
+  setGroupAddRequestAsync(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
+
+  /**
+   * 获取状态
+   * Get the running status
+   */
+  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
+
+  /**
+   * 获取状态
+   * Get the running status
+   * `async` variant of `get_status`.
+   */
+  getStatusAsync(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
+
+  /**
+   * 获取版本信息
+   * Get version info
+   *
+   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
+   */
+  getVersionInfo(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
+
+  /**
+   * 获取版本信息
+   * Get version info
+   *
+   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
+   * `async` variant of `get_version_info`.
+   */
+  getVersionInfoAsync(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
+
+  /**
+   * 重启 go-cqhttp
+   * Restart go-cqhttp
+   *
+   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
+   *
+   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
+   * Removed in 1.0.0.
+   */
+  setRestart(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
+
+  /**
+   * 重启 go-cqhttp
+   * Restart go-cqhttp
+   *
+   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
+   *
+   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
+   * `async` variant of `set_restart`.
+   * Removed in 1.0.0.
+   */
+  setRestartAsync(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
+
+  /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   */
+  cleanCache(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
+
+  /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `clean_cache`.
+   */
+  cleanCacheAsync(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
+
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   */
+  sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
+
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   * `async` variant of `send_like`.
+   */
+  sendLikeAsync(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
+
+  /**
    * 获取登录号信息
    * Get the bot's login info
    */
@@ -118,6 +579,32 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * `async` variant of `get_login_info`.
    */
   getLoginInfoAsync(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.GetLoginInfoResult<I64>>;
+
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   */
+  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
+
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   * `async` variant of `get_stranger_info`.
+   */
+  getStrangerInfoAsync(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
+
+  /**
+   * 获取好友列表
+   * Get the friend list
+   */
+  getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
+
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * `async` variant of `get_friend_list`.
+   */
+  getFriendListAsync(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
 
   /**
    * 设置登录号资料
@@ -342,32 +829,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
   uploadPrivateFileAsync(params: T.UploadPrivateFileParams<I64>, options?: CallOptions): Promise<T.UploadPrivateFileResult>;
 
   /**
-   * 获取陌生人信息
-   * Get a stranger's info
-   */
-  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
-
-  /**
-   * 获取陌生人信息
-   * Get a stranger's info
-   * `async` variant of `get_stranger_info`.
-   */
-  getStrangerInfoAsync(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
-
-  /**
-   * 获取好友列表
-   * Get the friend list
-   */
-  getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
-
-  /**
-   * 获取好友列表
-   * Get the friend list
-   * `async` variant of `get_friend_list`.
-   */
-  getFriendListAsync(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
-
-  /**
    * 获取单向好友列表
    * Get the one-way friend list
    */
@@ -411,36 +872,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
   deleteUnidirectionalFriendAsync(params: T.DeleteUnidirectionalFriendParams<I64>, options?: CallOptions): Promise<T.DeleteUnidirectionalFriendResult>;
 
   /**
-   * 发送好友赞
-   * Send likes to a friend's profile
-   *
-   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
-   */
-  sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
-
-  /**
-   * 发送好友赞
-   * Send likes to a friend's profile
-   *
-   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
-   * `async` variant of `send_like`.
-   */
-  sendLikeAsync(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
-
-  /**
-   * 设置群名
-   * Rename a group
-   */
-  setGroupName(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
-
-  /**
-   * 设置群名
-   * Rename a group
-   * `async` variant of `set_group_name`.
-   */
-  setGroupNameAsync(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
-
-  /**
    * 设置群头像
    * Set a group's avatar
    *
@@ -456,94 +887,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * `async` variant of `set_group_portrait`.
    */
   setGroupPortraitAsync(params: T.SetGroupPortraitParams<I64>, options?: CallOptions): Promise<T.SetGroupPortraitResult>;
-
-  /**
-   * 设置群管理员
-   * Grant or revoke group admin
-   */
-  setGroupAdmin(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
-
-  /**
-   * 设置群管理员
-   * Grant or revoke group admin
-   * `async` variant of `set_group_admin`.
-   */
-  setGroupAdminAsync(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
-
-  /**
-   * 设置群名片 ( 群备注 )
-   * Set a member's group card
-   */
-  setGroupCard(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
-
-  /**
-   * 设置群名片 ( 群备注 )
-   * Set a member's group card
-   * `async` variant of `set_group_card`.
-   */
-  setGroupCardAsync(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
-
-  /**
-   * 设置群组专属头衔
-   * Set a member's special title
-   */
-  setGroupSpecialTitle(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
-
-  /**
-   * 设置群组专属头衔
-   * Set a member's special title
-   * `async` variant of `set_group_special_title`.
-   */
-  setGroupSpecialTitleAsync(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
-
-  /**
-   * 群单人禁言
-   * Mute a group member
-   *
-   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
-   */
-  setGroupBan(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
-
-  /**
-   * 群单人禁言
-   * Mute a group member
-   *
-   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
-   * `async` variant of `set_group_ban`.
-   */
-  setGroupBanAsync(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
-
-  /**
-   * 群全员禁言
-   * Mute or unmute the whole group
-   */
-  setGroupWholeBan(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
-
-  /**
-   * 群全员禁言
-   * Mute or unmute the whole group
-   * `async` variant of `set_group_whole_ban`.
-   */
-  setGroupWholeBanAsync(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
-
-  /**
-   * 群匿名用户禁言
-   * Mute an anonymous group member
-   *
-   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
-   * @since 0.9.36
-   */
-  setGroupAnonymousBan(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
-
-  /**
-   * 群匿名用户禁言
-   * Mute an anonymous group member
-   *
-   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
-   * `async` variant of `set_group_anonymous_ban`.
-   * @since 0.9.36
-   */
-  setGroupAnonymousBanAsync(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
 
   /**
    * 设置精华消息
@@ -583,19 +926,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * `async` variant of `send_group_sign`.
    */
   sendGroupSignAsync(params: T.SendGroupSignParams<I64>, options?: CallOptions): Promise<T.SendGroupSignResult>;
-
-  /**
-   * 群设置匿名
-   * Allow or forbid anonymous chat in a group
-   */
-  setGroupAnonymous(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
-
-  /**
-   * 群设置匿名
-   * Allow or forbid anonymous chat in a group
-   * `async` variant of `set_group_anonymous`.
-   */
-  setGroupAnonymousAsync(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
 
   /**
    * 发送群公告
@@ -649,105 +979,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Extension: not part of the released specification.
    */
   delGroupNoticeAsync(params: T.DelGroupNoticeParams<I64>, options?: CallOptions): Promise<T.DelGroupNoticeResult>;
-
-  /**
-   * 群组踢人
-   * Kick a member from a group
-   */
-  setGroupKick(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
-
-  /**
-   * 群组踢人
-   * Kick a member from a group
-   * `async` variant of `set_group_kick`.
-   */
-  setGroupKickAsync(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
-
-  /**
-   * 退出群组
-   * Leave a group
-   */
-  setGroupLeave(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
-
-  /**
-   * 退出群组
-   * Leave a group
-   * `async` variant of `set_group_leave`.
-   */
-  setGroupLeaveAsync(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
-
-  /**
-   * 获取群信息
-   * Get group info
-   *
-   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
-   */
-  getGroupInfo(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
-
-  /**
-   * 获取群信息
-   * Get group info
-   *
-   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
-   * `async` variant of `get_group_info`.
-   */
-  getGroupInfoAsync(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
-
-  /**
-   * 获取群列表
-   * Get the group list
-   */
-  getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
-
-  /**
-   * 获取群列表
-   * Get the group list
-   * `async` variant of `get_group_list`.
-   */
-  getGroupListAsync(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
-
-  /**
-   * 获取群成员信息
-   * Get a group member's info
-   */
-  getGroupMemberInfo(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
-
-  /**
-   * 获取群成员信息
-   * Get a group member's info
-   * `async` variant of `get_group_member_info`.
-   */
-  getGroupMemberInfoAsync(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
-
-  /**
-   * 获取群成员列表
-   * Get a group's member list
-   *
-   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
-   */
-  getGroupMemberList(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
-
-  /**
-   * 获取群成员列表
-   * Get a group's member list
-   *
-   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
-   * `async` variant of `get_group_member_list`.
-   */
-  getGroupMemberListAsync(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
-
-  /**
-   * 获取群荣誉信息
-   * Get a group's honors
-   */
-  getGroupHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
-
-  /**
-   * 获取群荣誉信息
-   * Get a group's honors
-   * `async` variant of `get_group_honor_info`.
-   */
-  getGroupHonorInfoAsync(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
 
   /**
    * 获取群系统消息
@@ -999,44 +1230,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
   createGuildRoleAsync(params: T.CreateGuildRoleParams, options?: CallOptions): Promise<T.CreateGuildRoleResult<I64>>;
 
   /**
-   * 获取图片信息
-   * Get image info
-   *
-   * 该接口为 CQHTTP 接口修改
-   *
-   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
-   */
-  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult>;
-
-  /**
-   * 获取图片信息
-   * Get image info
-   *
-   * 该接口为 CQHTTP 接口修改
-   *
-   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
-   * `async` variant of `get_image`.
-   */
-  getImageAsync(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult>;
-
-  /**
-   * 检查是否可以发送图片
-   * Check whether images can be sent
-   *
-   * Divergence: The code always answers true.
-   */
-  canSendImage(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSendImageResult>;
-
-  /**
-   * 检查是否可以发送图片
-   * Check whether images can be sent
-   *
-   * Divergence: The code always answers true.
-   * `async` variant of `can_send_image`.
-   */
-  canSendImageAsync(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSendImageResult>;
-
-  /**
    * 图片 OCR
    * Recognise the text in an image (OCR)
    *
@@ -1070,44 +1263,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * `async` variant of `.ocr_image`.
    */
   ocrImageAsyncAction(params: T.OcrImageParams, options?: CallOptions): Promise<T.OcrImageResult>;
-
-  /**
-   * 获取语音
-   * Get a voice record converted to another format
-   *
-   * 要使用此接口，通常需要安装 ffmpeg
-   *
-   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
-   */
-  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
-
-  /**
-   * 获取语音
-   * Get a voice record converted to another format
-   *
-   * 要使用此接口，通常需要安装 ffmpeg
-   *
-   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
-   * `async` variant of `get_record`.
-   */
-  getRecordAsync(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
-
-  /**
-   * 检查是否可以发送语音
-   * Check whether voice records can be sent
-   *
-   * Divergence: The code always answers true.
-   */
-  canSendRecord(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSendRecordResult>;
-
-  /**
-   * 检查是否可以发送语音
-   * Check whether voice records can be sent
-   *
-   * Divergence: The code always answers true.
-   * `async` variant of `can_send_record`.
-   */
-  canSendRecordAsync(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSendRecordResult>;
 
   /**
    * 标记消息已读
@@ -1187,161 +1342,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * `async` variant of `get_group_msg_history`.
    */
   getGroupMsgHistoryAsync(params: T.GetGroupMsgHistoryParams<I64>, options?: CallOptions): Promise<T.GetGroupMsgHistoryResult<I64>>;
-
-  /**
-   * 处理加好友请求
-   * Answer a friend request
-   */
-  setFriendAddRequest(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
-
-  /**
-   * 处理加好友请求
-   * Answer a friend request
-   * `async` variant of `set_friend_add_request`.
-   */
-  setFriendAddRequestAsync(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
-
-  /**
-   * 处理加群请求／邀请
-   * Answer a group join request or invitation
-   *
-   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
-   */
-  setGroupAddRequest(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
-
-  /**
-   * 处理加群请求／邀请
-   * Answer a group join request or invitation
-   *
-   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
-   * `async` variant of `set_group_add_request`.
-   */
-  setGroupAddRequestAsync(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
-
-  /**
-   * 获取 Cookies
-   * Get cookies
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   */
-  getCookies(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
-
-  /**
-   * 获取 Cookies
-   * Get cookies
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   * `async` variant of `get_cookies`.
-   */
-  getCookiesAsync(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
-
-  /**
-   * 获取 CSRF Token
-   * Get the CSRF token
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   */
-  getCsrfToken(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
-
-  /**
-   * 获取 CSRF Token
-   * Get the CSRF token
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   * `async` variant of `get_csrf_token`.
-   */
-  getCsrfTokenAsync(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
-
-  /**
-   * 获取 QQ 相关接口凭证
-   * Get QQ credentials (cookies and CSRF token)
-   *
-   * 即 get_cookies 与 get_csrf_token 的合并
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   */
-  getCredentials(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
-
-  /**
-   * 获取 QQ 相关接口凭证
-   * Get QQ credentials (cookies and CSRF token)
-   *
-   * 即 get_cookies 与 get_csrf_token 的合并
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   * `async` variant of `get_credentials`.
-   */
-  getCredentialsAsync(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
-
-  /**
-   * 获取版本信息
-   * Get version info
-   *
-   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
-   */
-  getVersionInfo(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
-
-  /**
-   * 获取版本信息
-   * Get version info
-   *
-   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
-   * `async` variant of `get_version_info`.
-   */
-  getVersionInfoAsync(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
-
-  /**
-   * 获取状态
-   * Get the running status
-   */
-  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
-
-  /**
-   * 获取状态
-   * Get the running status
-   * `async` variant of `get_status`.
-   */
-  getStatusAsync(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
-
-  /**
-   * 重启 go-cqhttp
-   * Restart go-cqhttp
-   *
-   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
-   *
-   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
-   * Removed in 1.0.0.
-   */
-  setRestart(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
-
-  /**
-   * 重启 go-cqhttp
-   * Restart go-cqhttp
-   *
-   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
-   *
-   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
-   * `async` variant of `set_restart`.
-   * Removed in 1.0.0.
-   */
-  setRestartAsync(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
-
-  /**
-   * 清理缓存
-   * Clean the cache
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   */
-  cleanCache(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
-
-  /**
-   * 清理缓存
-   * Clean the cache
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   * `async` variant of `clean_cache`.
-   */
-  cleanCacheAsync(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
 
   /**
    * 重载事件过滤器

@@ -104,8 +104,70 @@ export const protocol = {
     "get_msg_async": { params: v.GetMsgParams, result: v.GetMsgResult, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"sender":{"k":"ref","n":"MessageSender"},"message":{"k":"ref","n":"Message"},"message_seq":{"k":"i64"}}} },
     "get_forward_msg": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"ForwardMessage"}}}} },
     "get_forward_msg_async": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"ForwardMessage"}}}} },
+    "get_cookies": { params: v.GetCookiesParams, result: v.GetCookiesResult },
+    "get_cookies_async": { params: v.GetCookiesParams, result: v.GetCookiesResult },
+    "get_csrf_token": { result: v.GetCsrfTokenResult },
+    "get_csrf_token_async": { result: v.GetCsrfTokenResult },
+    "get_credentials": { params: v.GetCredentialsParams, result: v.GetCredentialsResult },
+    "get_credentials_async": { params: v.GetCredentialsParams, result: v.GetCredentialsResult },
+    "set_group_kick": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_kick_async": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_ban_async": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_anonymous_ban": { params: v.SetGroupAnonymousBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"anonymous":{"k":"ref","n":"Anonymous"}}} },
+    "set_group_anonymous_ban_async": { params: v.SetGroupAnonymousBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"anonymous":{"k":"ref","n":"Anonymous"}}} },
+    "set_group_whole_ban": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_whole_ban_async": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_admin": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_admin_async": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_anonymous": { params: v.SetGroupAnonymousParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_anonymous_async": { params: v.SetGroupAnonymousParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_card": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_card_async": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_name": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_name_async": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_leave": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_leave_async": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_special_title": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_special_title_async": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "get_group_info": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
+    "get_group_info_async": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
+    "get_group_list": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
+    "get_group_list_async": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
+    "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
+    "get_group_member_info_async": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
+    "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
+    "get_group_member_list_async": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
+    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"CurrentTalkative"},"talkative_list":{"k":"ref","n":"HonorMemberList"},"performer_list":{"k":"ref","n":"HonorMemberList"},"legend_list":{"k":"ref","n":"HonorMemberList"},"strong_newbie_list":{"k":"ref","n":"HonorMemberList"},"emotion_list":{"k":"ref","n":"HonorMemberList"}}} },
+    "get_group_honor_info_async": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"CurrentTalkative"},"talkative_list":{"k":"ref","n":"HonorMemberList"},"performer_list":{"k":"ref","n":"HonorMemberList"},"legend_list":{"k":"ref","n":"HonorMemberList"},"strong_newbie_list":{"k":"ref","n":"HonorMemberList"},"emotion_list":{"k":"ref","n":"HonorMemberList"}}} },
+    "get_record": { params: v.GetRecordParams, result: v.GetRecordResult },
+    "get_record_async": { params: v.GetRecordParams, result: v.GetRecordResult },
+    "get_image": { params: v.GetImageParams, result: v.GetImageResult },
+    "get_image_async": { params: v.GetImageParams, result: v.GetImageResult },
+    "can_send_image": { result: v.CanSendImageResult },
+    "can_send_image_async": { result: v.CanSendImageResult },
+    "can_send_record": { result: v.CanSendRecordResult },
+    "can_send_record_async": { result: v.CanSendRecordResult },
+    "set_friend_add_request": { params: v.SetFriendAddRequestParams, noResult: true },
+    "set_friend_add_request_async": { params: v.SetFriendAddRequestParams, noResult: true },
+    "set_group_add_request": { params: v.SetGroupAddRequestParams, noResult: true },
+    "set_group_add_request_async": { params: v.SetGroupAddRequestParams, noResult: true },
+    "get_status": { result: v.GetStatusResult, resultPlan: {"k":"obj","p":{"stat":{"k":"ref","n":"Statistics"}}} },
+    "get_status_async": { result: v.GetStatusResult, resultPlan: {"k":"obj","p":{"stat":{"k":"ref","n":"Statistics"}}} },
+    "get_version_info": { result: v.GetVersionInfoResult },
+    "get_version_info_async": { result: v.GetVersionInfoResult },
+    "set_restart": { params: v.SetRestartParams, noResult: true },
+    "set_restart_async": { params: v.SetRestartParams, noResult: true },
+    "clean_cache": { noResult: true },
+    "clean_cache_async": { noResult: true },
+    "send_like": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "send_like_async": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "get_login_info": { result: v.GetLoginInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "get_login_info_async": { result: v.GetLoginInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"login_days":{"k":"i64"}}} },
+    "get_stranger_info_async": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"login_days":{"k":"i64"}}} },
+    "get_friend_list": { result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
+    "get_friend_list_async": { result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
     "set_qq_profile": { params: v.SetQqProfileParams, noResult: true },
     "set_qq_profile_async": { params: v.SetQqProfileParams, noResult: true },
     "qidian_get_account_info": { result: v.QidianGetAccountInfoResult, resultPlan: {"k":"obj","p":{"master_id":{"k":"i64"},"create_time":{"k":"i64"}}} },
@@ -134,62 +196,26 @@ export const protocol = {
     "get_group_file_url_async": { params: v.GetGroupFileUrlParams, result: v.GetGroupFileUrlResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "upload_private_file": { params: v.UploadPrivateFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "upload_private_file_async": { params: v.UploadPrivateFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
-    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"login_days":{"k":"i64"}}} },
-    "get_stranger_info_async": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"login_days":{"k":"i64"}}} },
-    "get_friend_list": { result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
-    "get_friend_list_async": { result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
     "get_unidirectional_friend_list": { result: v.GetUnidirectionalFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"UnidirectionalFriendInfo"}} },
     "get_unidirectional_friend_list_async": { result: v.GetUnidirectionalFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"UnidirectionalFriendInfo"}} },
     "delete_friend": { params: v.DeleteFriendParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "delete_friend_async": { params: v.DeleteFriendParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "delete_unidirectional_friend": { params: v.DeleteUnidirectionalFriendParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "delete_unidirectional_friend_async": { params: v.DeleteUnidirectionalFriendParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
-    "send_like": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
-    "send_like_async": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
-    "set_group_name": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_name_async": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_portrait": { params: v.SetGroupPortraitParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_portrait_async": { params: v.SetGroupPortraitParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_admin": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_admin_async": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_card": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_card_async": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_special_title": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_special_title_async": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_ban_async": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_whole_ban": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_whole_ban_async": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_anonymous_ban": { params: v.SetGroupAnonymousBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"anonymous":{"k":"ref","n":"Anonymous"}}} },
-    "set_group_anonymous_ban_async": { params: v.SetGroupAnonymousBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"anonymous":{"k":"ref","n":"Anonymous"}}} },
     "set_essence_msg": { params: v.SetEssenceMsgParams, noResult: true },
     "set_essence_msg_async": { params: v.SetEssenceMsgParams, noResult: true },
     "delete_essence_msg": { params: v.DeleteEssenceMsgParams, noResult: true },
     "delete_essence_msg_async": { params: v.DeleteEssenceMsgParams, noResult: true },
     "send_group_sign": { params: v.SendGroupSignParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "send_group_sign_async": { params: v.SendGroupSignParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_anonymous": { params: v.SetGroupAnonymousParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_anonymous_async": { params: v.SetGroupAnonymousParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "_send_group_notice": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "_send_group_notice_async": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "_get_group_notice": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupNotice"}} },
     "_get_group_notice_async": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupNotice"}} },
     "_del_group_notice": { params: v.DelGroupNoticeParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "_del_group_notice_async": { params: v.DelGroupNoticeParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_kick": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_kick_async": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_leave": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_leave_async": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "get_group_info": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
-    "get_group_info_async": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
-    "get_group_list": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
-    "get_group_list_async": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
-    "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
-    "get_group_member_info_async": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
-    "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
-    "get_group_member_list_async": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
-    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"CurrentTalkative"},"talkative_list":{"k":"ref","n":"HonorMemberList"},"performer_list":{"k":"ref","n":"HonorMemberList"},"legend_list":{"k":"ref","n":"HonorMemberList"},"strong_newbie_list":{"k":"ref","n":"HonorMemberList"},"emotion_list":{"k":"ref","n":"HonorMemberList"}}} },
-    "get_group_honor_info_async": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"CurrentTalkative"},"talkative_list":{"k":"ref","n":"HonorMemberList"},"performer_list":{"k":"ref","n":"HonorMemberList"},"legend_list":{"k":"ref","n":"HonorMemberList"},"strong_newbie_list":{"k":"ref","n":"HonorMemberList"},"emotion_list":{"k":"ref","n":"HonorMemberList"}}} },
     "get_group_system_msg": { result: v.GetGroupSystemMsgResult, resultPlan: {"k":"obj","p":{"invited_requests":{"k":"arr","i":{"k":"ref","n":"InvitedRequest"}},"join_requests":{"k":"arr","i":{"k":"ref","n":"JoinRequest"}}}} },
     "get_group_system_msg_async": { result: v.GetGroupSystemMsgResult, resultPlan: {"k":"obj","p":{"invited_requests":{"k":"arr","i":{"k":"ref","n":"InvitedRequest"}},"join_requests":{"k":"arr","i":{"k":"ref","n":"JoinRequest"}}}} },
     "get_essence_msg_list": { params: v.GetEssenceMsgListParams, result: v.GetEssenceMsgListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"EssenceMessage"}} },
@@ -224,18 +250,10 @@ export const protocol = {
     "update_guild_role_async": { params: v.UpdateGuildRoleParams, noResult: true },
     "create_guild_role": { params: v.CreateGuildRoleParams, result: v.CreateGuildRoleResult, resultPlan: {"k":"obj","p":{"role_id":{"k":"alt","o":[{"k":"i64"}]}}} },
     "create_guild_role_async": { params: v.CreateGuildRoleParams, result: v.CreateGuildRoleResult, resultPlan: {"k":"obj","p":{"role_id":{"k":"alt","o":[{"k":"i64"}]}}} },
-    "get_image": { params: v.GetImageParams, result: v.GetImageResult },
-    "get_image_async": { params: v.GetImageParams, result: v.GetImageResult },
-    "can_send_image": { result: v.CanSendImageResult },
-    "can_send_image_async": { result: v.CanSendImageResult },
     "ocr_image": { params: v.OcrImageParams, result: v.OcrImageResult },
     ".ocr_image": { params: v.OcrImageParams, result: v.OcrImageResult },
     "ocr_image_async": { params: v.OcrImageParams, result: v.OcrImageResult },
     ".ocr_image_async": { params: v.OcrImageParams, result: v.OcrImageResult },
-    "get_record": { params: v.GetRecordParams, result: v.GetRecordResult },
-    "get_record_async": { params: v.GetRecordParams, result: v.GetRecordResult },
-    "can_send_record": { result: v.CanSendRecordResult },
-    "can_send_record_async": { result: v.CanSendRecordResult },
     "mark_msg_as_read": { params: v.MarkMsgAsReadParams, noResult: true },
     "mark_msg_as_read_async": { params: v.MarkMsgAsReadParams, noResult: true },
     "send_group_forward_msg": { params: v.SendGroupForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
@@ -246,24 +264,6 @@ export const protocol = {
     "send_forward_msg_async": { params: v.SendForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
     "get_group_msg_history": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupMessageEvent"}}}} },
     "get_group_msg_history_async": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupMessageEvent"}}}} },
-    "set_friend_add_request": { params: v.SetFriendAddRequestParams, noResult: true },
-    "set_friend_add_request_async": { params: v.SetFriendAddRequestParams, noResult: true },
-    "set_group_add_request": { params: v.SetGroupAddRequestParams, noResult: true },
-    "set_group_add_request_async": { params: v.SetGroupAddRequestParams, noResult: true },
-    "get_cookies": { params: v.GetCookiesParams, result: v.GetCookiesResult },
-    "get_cookies_async": { params: v.GetCookiesParams, result: v.GetCookiesResult },
-    "get_csrf_token": { result: v.GetCsrfTokenResult },
-    "get_csrf_token_async": { result: v.GetCsrfTokenResult },
-    "get_credentials": { params: v.GetCredentialsParams, result: v.GetCredentialsResult },
-    "get_credentials_async": { params: v.GetCredentialsParams, result: v.GetCredentialsResult },
-    "get_version_info": { result: v.GetVersionInfoResult },
-    "get_version_info_async": { result: v.GetVersionInfoResult },
-    "get_status": { result: v.GetStatusResult, resultPlan: {"k":"obj","p":{"stat":{"k":"ref","n":"Statistics"}}} },
-    "get_status_async": { result: v.GetStatusResult, resultPlan: {"k":"obj","p":{"stat":{"k":"ref","n":"Statistics"}}} },
-    "set_restart": { params: v.SetRestartParams, noResult: true },
-    "set_restart_async": { params: v.SetRestartParams, noResult: true },
-    "clean_cache": { noResult: true },
-    "clean_cache_async": { noResult: true },
     "reload_event_filter": { params: v.ReloadEventFilterParams, noResult: true },
     "reload_event_filter_async": { params: v.ReloadEventFilterParams, noResult: true },
     "download_file": { params: v.DownloadFileParams, result: v.DownloadFileResult },
@@ -358,6 +358,85 @@ export const protocol = {
         }
       }
     },
+    "Anonymous": {
+      "k": "obj",
+      "p": {
+        "id": {
+          "k": "i64"
+        }
+      }
+    },
+    "LoginInfo": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "StrangerInfo": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendInfo": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupInfo": {
+      "k": "obj",
+      "p": {
+        "group_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupMemberInfo": {
+      "k": "obj",
+      "p": {
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "join_time": {
+          "k": "i64"
+        },
+        "last_sent_time": {
+          "k": "i64"
+        },
+        "title_expire_time": {
+          "k": "i64"
+        },
+        "shut_up_timestamp": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorCurrentTalkative": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorEntry": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
     "Device": {
       "k": "obj",
       "p": {
@@ -425,14 +504,6 @@ export const protocol = {
         }
       }
     },
-    "FriendInfo": {
-      "k": "obj",
-      "p": {
-        "user_id": {
-          "k": "i64"
-        }
-      }
-    },
     "UnidirectionalFriendInfo": {
       "k": "obj",
       "p": {
@@ -448,37 +519,6 @@ export const protocol = {
           "k": "i64"
         },
         "publish_time": {
-          "k": "i64"
-        }
-      }
-    },
-    "GroupInfo": {
-      "k": "obj",
-      "p": {
-        "group_id": {
-          "k": "i64"
-        }
-      }
-    },
-    "GroupMemberInfo": {
-      "k": "obj",
-      "p": {
-        "group_id": {
-          "k": "i64"
-        },
-        "user_id": {
-          "k": "i64"
-        },
-        "join_time": {
-          "k": "i64"
-        },
-        "last_sent_time": {
-          "k": "i64"
-        },
-        "title_expire_time": {
-          "k": "i64"
-        },
-        "shut_up_timestamp": {
           "k": "i64"
         }
       }
@@ -649,14 +689,6 @@ export const protocol = {
         }
       }
     },
-    "Anonymous": {
-      "k": "obj",
-      "p": {
-        "id": {
-          "k": "i64"
-        }
-      }
-    },
     "GroupMessageEvent": {
       "k": "obj",
       "p": {
@@ -755,8 +787,70 @@ export function createClient(options = {}) {
     getMsgAsync: (params, callOptions) => core.call("get_msg_async", params, callOptions),
     getForwardMsg: (params, callOptions) => core.call("get_forward_msg", params, callOptions),
     getForwardMsgAsync: (params, callOptions) => core.call("get_forward_msg_async", params, callOptions),
+    getCookies: (params, callOptions) => core.call("get_cookies", params, callOptions),
+    getCookiesAsync: (params, callOptions) => core.call("get_cookies_async", params, callOptions),
+    getCsrfToken: (params, callOptions) => core.call("get_csrf_token", params, callOptions),
+    getCsrfTokenAsync: (params, callOptions) => core.call("get_csrf_token_async", params, callOptions),
+    getCredentials: (params, callOptions) => core.call("get_credentials", params, callOptions),
+    getCredentialsAsync: (params, callOptions) => core.call("get_credentials_async", params, callOptions),
+    setGroupKick: (params, callOptions) => core.call("set_group_kick", params, callOptions),
+    setGroupKickAsync: (params, callOptions) => core.call("set_group_kick_async", params, callOptions),
+    setGroupBan: (params, callOptions) => core.call("set_group_ban", params, callOptions),
+    setGroupBanAsync: (params, callOptions) => core.call("set_group_ban_async", params, callOptions),
+    setGroupAnonymousBan: (params, callOptions) => core.call("set_group_anonymous_ban", params, callOptions),
+    setGroupAnonymousBanAsync: (params, callOptions) => core.call("set_group_anonymous_ban_async", params, callOptions),
+    setGroupWholeBan: (params, callOptions) => core.call("set_group_whole_ban", params, callOptions),
+    setGroupWholeBanAsync: (params, callOptions) => core.call("set_group_whole_ban_async", params, callOptions),
+    setGroupAdmin: (params, callOptions) => core.call("set_group_admin", params, callOptions),
+    setGroupAdminAsync: (params, callOptions) => core.call("set_group_admin_async", params, callOptions),
+    setGroupAnonymous: (params, callOptions) => core.call("set_group_anonymous", params, callOptions),
+    setGroupAnonymousAsync: (params, callOptions) => core.call("set_group_anonymous_async", params, callOptions),
+    setGroupCard: (params, callOptions) => core.call("set_group_card", params, callOptions),
+    setGroupCardAsync: (params, callOptions) => core.call("set_group_card_async", params, callOptions),
+    setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
+    setGroupNameAsync: (params, callOptions) => core.call("set_group_name_async", params, callOptions),
+    setGroupLeave: (params, callOptions) => core.call("set_group_leave", params, callOptions),
+    setGroupLeaveAsync: (params, callOptions) => core.call("set_group_leave_async", params, callOptions),
+    setGroupSpecialTitle: (params, callOptions) => core.call("set_group_special_title", params, callOptions),
+    setGroupSpecialTitleAsync: (params, callOptions) => core.call("set_group_special_title_async", params, callOptions),
+    getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
+    getGroupInfoAsync: (params, callOptions) => core.call("get_group_info_async", params, callOptions),
+    getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
+    getGroupListAsync: (params, callOptions) => core.call("get_group_list_async", params, callOptions),
+    getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
+    getGroupMemberInfoAsync: (params, callOptions) => core.call("get_group_member_info_async", params, callOptions),
+    getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
+    getGroupMemberListAsync: (params, callOptions) => core.call("get_group_member_list_async", params, callOptions),
+    getGroupHonorInfo: (params, callOptions) => core.call("get_group_honor_info", params, callOptions),
+    getGroupHonorInfoAsync: (params, callOptions) => core.call("get_group_honor_info_async", params, callOptions),
+    getRecord: (params, callOptions) => core.call("get_record", params, callOptions),
+    getRecordAsync: (params, callOptions) => core.call("get_record_async", params, callOptions),
+    getImage: (params, callOptions) => core.call("get_image", params, callOptions),
+    getImageAsync: (params, callOptions) => core.call("get_image_async", params, callOptions),
+    canSendImage: (params, callOptions) => core.call("can_send_image", params, callOptions),
+    canSendImageAsync: (params, callOptions) => core.call("can_send_image_async", params, callOptions),
+    canSendRecord: (params, callOptions) => core.call("can_send_record", params, callOptions),
+    canSendRecordAsync: (params, callOptions) => core.call("can_send_record_async", params, callOptions),
+    setFriendAddRequest: (params, callOptions) => core.call("set_friend_add_request", params, callOptions),
+    setFriendAddRequestAsync: (params, callOptions) => core.call("set_friend_add_request_async", params, callOptions),
+    setGroupAddRequest: (params, callOptions) => core.call("set_group_add_request", params, callOptions),
+    setGroupAddRequestAsync: (params, callOptions) => core.call("set_group_add_request_async", params, callOptions),
+    getStatus: (params, callOptions) => core.call("get_status", params, callOptions),
+    getStatusAsync: (params, callOptions) => core.call("get_status_async", params, callOptions),
+    getVersionInfo: (params, callOptions) => core.call("get_version_info", params, callOptions),
+    getVersionInfoAsync: (params, callOptions) => core.call("get_version_info_async", params, callOptions),
+    setRestart: (params, callOptions) => core.call("set_restart", params, callOptions),
+    setRestartAsync: (params, callOptions) => core.call("set_restart_async", params, callOptions),
+    cleanCache: (params, callOptions) => core.call("clean_cache", params, callOptions),
+    cleanCacheAsync: (params, callOptions) => core.call("clean_cache_async", params, callOptions),
+    sendLike: (params, callOptions) => core.call("send_like", params, callOptions),
+    sendLikeAsync: (params, callOptions) => core.call("send_like_async", params, callOptions),
     getLoginInfo: (params, callOptions) => core.call("get_login_info", params, callOptions),
     getLoginInfoAsync: (params, callOptions) => core.call("get_login_info_async", params, callOptions),
+    getStrangerInfo: (params, callOptions) => core.call("get_stranger_info", params, callOptions),
+    getStrangerInfoAsync: (params, callOptions) => core.call("get_stranger_info_async", params, callOptions),
+    getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
+    getFriendListAsync: (params, callOptions) => core.call("get_friend_list_async", params, callOptions),
     setQqProfile: (params, callOptions) => core.call("set_qq_profile", params, callOptions),
     setQqProfileAsync: (params, callOptions) => core.call("set_qq_profile_async", params, callOptions),
     qidianGetAccountInfo: (params, callOptions) => core.call("qidian_get_account_info", params, callOptions),
@@ -785,62 +879,26 @@ export function createClient(options = {}) {
     getGroupFileUrlAsync: (params, callOptions) => core.call("get_group_file_url_async", params, callOptions),
     uploadPrivateFile: (params, callOptions) => core.call("upload_private_file", params, callOptions),
     uploadPrivateFileAsync: (params, callOptions) => core.call("upload_private_file_async", params, callOptions),
-    getStrangerInfo: (params, callOptions) => core.call("get_stranger_info", params, callOptions),
-    getStrangerInfoAsync: (params, callOptions) => core.call("get_stranger_info_async", params, callOptions),
-    getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
-    getFriendListAsync: (params, callOptions) => core.call("get_friend_list_async", params, callOptions),
     getUnidirectionalFriendList: (params, callOptions) => core.call("get_unidirectional_friend_list", params, callOptions),
     getUnidirectionalFriendListAsync: (params, callOptions) => core.call("get_unidirectional_friend_list_async", params, callOptions),
     deleteFriend: (params, callOptions) => core.call("delete_friend", params, callOptions),
     deleteFriendAsync: (params, callOptions) => core.call("delete_friend_async", params, callOptions),
     deleteUnidirectionalFriend: (params, callOptions) => core.call("delete_unidirectional_friend", params, callOptions),
     deleteUnidirectionalFriendAsync: (params, callOptions) => core.call("delete_unidirectional_friend_async", params, callOptions),
-    sendLike: (params, callOptions) => core.call("send_like", params, callOptions),
-    sendLikeAsync: (params, callOptions) => core.call("send_like_async", params, callOptions),
-    setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
-    setGroupNameAsync: (params, callOptions) => core.call("set_group_name_async", params, callOptions),
     setGroupPortrait: (params, callOptions) => core.call("set_group_portrait", params, callOptions),
     setGroupPortraitAsync: (params, callOptions) => core.call("set_group_portrait_async", params, callOptions),
-    setGroupAdmin: (params, callOptions) => core.call("set_group_admin", params, callOptions),
-    setGroupAdminAsync: (params, callOptions) => core.call("set_group_admin_async", params, callOptions),
-    setGroupCard: (params, callOptions) => core.call("set_group_card", params, callOptions),
-    setGroupCardAsync: (params, callOptions) => core.call("set_group_card_async", params, callOptions),
-    setGroupSpecialTitle: (params, callOptions) => core.call("set_group_special_title", params, callOptions),
-    setGroupSpecialTitleAsync: (params, callOptions) => core.call("set_group_special_title_async", params, callOptions),
-    setGroupBan: (params, callOptions) => core.call("set_group_ban", params, callOptions),
-    setGroupBanAsync: (params, callOptions) => core.call("set_group_ban_async", params, callOptions),
-    setGroupWholeBan: (params, callOptions) => core.call("set_group_whole_ban", params, callOptions),
-    setGroupWholeBanAsync: (params, callOptions) => core.call("set_group_whole_ban_async", params, callOptions),
-    setGroupAnonymousBan: (params, callOptions) => core.call("set_group_anonymous_ban", params, callOptions),
-    setGroupAnonymousBanAsync: (params, callOptions) => core.call("set_group_anonymous_ban_async", params, callOptions),
     setEssenceMsg: (params, callOptions) => core.call("set_essence_msg", params, callOptions),
     setEssenceMsgAsync: (params, callOptions) => core.call("set_essence_msg_async", params, callOptions),
     deleteEssenceMsg: (params, callOptions) => core.call("delete_essence_msg", params, callOptions),
     deleteEssenceMsgAsync: (params, callOptions) => core.call("delete_essence_msg_async", params, callOptions),
     sendGroupSign: (params, callOptions) => core.call("send_group_sign", params, callOptions),
     sendGroupSignAsync: (params, callOptions) => core.call("send_group_sign_async", params, callOptions),
-    setGroupAnonymous: (params, callOptions) => core.call("set_group_anonymous", params, callOptions),
-    setGroupAnonymousAsync: (params, callOptions) => core.call("set_group_anonymous_async", params, callOptions),
     sendGroupNotice: (params, callOptions) => core.call("_send_group_notice", params, callOptions),
     sendGroupNoticeAsync: (params, callOptions) => core.call("_send_group_notice_async", params, callOptions),
     getGroupNotice: (params, callOptions) => core.call("_get_group_notice", params, callOptions),
     getGroupNoticeAsync: (params, callOptions) => core.call("_get_group_notice_async", params, callOptions),
     delGroupNotice: (params, callOptions) => core.call("_del_group_notice", params, callOptions),
     delGroupNoticeAsync: (params, callOptions) => core.call("_del_group_notice_async", params, callOptions),
-    setGroupKick: (params, callOptions) => core.call("set_group_kick", params, callOptions),
-    setGroupKickAsync: (params, callOptions) => core.call("set_group_kick_async", params, callOptions),
-    setGroupLeave: (params, callOptions) => core.call("set_group_leave", params, callOptions),
-    setGroupLeaveAsync: (params, callOptions) => core.call("set_group_leave_async", params, callOptions),
-    getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
-    getGroupInfoAsync: (params, callOptions) => core.call("get_group_info_async", params, callOptions),
-    getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
-    getGroupListAsync: (params, callOptions) => core.call("get_group_list_async", params, callOptions),
-    getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
-    getGroupMemberInfoAsync: (params, callOptions) => core.call("get_group_member_info_async", params, callOptions),
-    getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
-    getGroupMemberListAsync: (params, callOptions) => core.call("get_group_member_list_async", params, callOptions),
-    getGroupHonorInfo: (params, callOptions) => core.call("get_group_honor_info", params, callOptions),
-    getGroupHonorInfoAsync: (params, callOptions) => core.call("get_group_honor_info_async", params, callOptions),
     getGroupSystemMsg: (params, callOptions) => core.call("get_group_system_msg", params, callOptions),
     getGroupSystemMsgAsync: (params, callOptions) => core.call("get_group_system_msg_async", params, callOptions),
     getEssenceMsgList: (params, callOptions) => core.call("get_essence_msg_list", params, callOptions),
@@ -875,18 +933,10 @@ export function createClient(options = {}) {
     updateGuildRoleAsync: (params, callOptions) => core.call("update_guild_role_async", params, callOptions),
     createGuildRole: (params, callOptions) => core.call("create_guild_role", params, callOptions),
     createGuildRoleAsync: (params, callOptions) => core.call("create_guild_role_async", params, callOptions),
-    getImage: (params, callOptions) => core.call("get_image", params, callOptions),
-    getImageAsync: (params, callOptions) => core.call("get_image_async", params, callOptions),
-    canSendImage: (params, callOptions) => core.call("can_send_image", params, callOptions),
-    canSendImageAsync: (params, callOptions) => core.call("can_send_image_async", params, callOptions),
     ocrImage: (params, callOptions) => core.call("ocr_image", params, callOptions),
     ocrImageAction: (params, callOptions) => core.call(".ocr_image", params, callOptions),
     ocrImageAsync: (params, callOptions) => core.call("ocr_image_async", params, callOptions),
     ocrImageAsyncAction: (params, callOptions) => core.call(".ocr_image_async", params, callOptions),
-    getRecord: (params, callOptions) => core.call("get_record", params, callOptions),
-    getRecordAsync: (params, callOptions) => core.call("get_record_async", params, callOptions),
-    canSendRecord: (params, callOptions) => core.call("can_send_record", params, callOptions),
-    canSendRecordAsync: (params, callOptions) => core.call("can_send_record_async", params, callOptions),
     markMsgAsRead: (params, callOptions) => core.call("mark_msg_as_read", params, callOptions),
     markMsgAsReadAsync: (params, callOptions) => core.call("mark_msg_as_read_async", params, callOptions),
     sendGroupForwardMsg: (params, callOptions) => core.call("send_group_forward_msg", params, callOptions),
@@ -897,24 +947,6 @@ export function createClient(options = {}) {
     sendForwardMsgAsync: (params, callOptions) => core.call("send_forward_msg_async", params, callOptions),
     getGroupMsgHistory: (params, callOptions) => core.call("get_group_msg_history", params, callOptions),
     getGroupMsgHistoryAsync: (params, callOptions) => core.call("get_group_msg_history_async", params, callOptions),
-    setFriendAddRequest: (params, callOptions) => core.call("set_friend_add_request", params, callOptions),
-    setFriendAddRequestAsync: (params, callOptions) => core.call("set_friend_add_request_async", params, callOptions),
-    setGroupAddRequest: (params, callOptions) => core.call("set_group_add_request", params, callOptions),
-    setGroupAddRequestAsync: (params, callOptions) => core.call("set_group_add_request_async", params, callOptions),
-    getCookies: (params, callOptions) => core.call("get_cookies", params, callOptions),
-    getCookiesAsync: (params, callOptions) => core.call("get_cookies_async", params, callOptions),
-    getCsrfToken: (params, callOptions) => core.call("get_csrf_token", params, callOptions),
-    getCsrfTokenAsync: (params, callOptions) => core.call("get_csrf_token_async", params, callOptions),
-    getCredentials: (params, callOptions) => core.call("get_credentials", params, callOptions),
-    getCredentialsAsync: (params, callOptions) => core.call("get_credentials_async", params, callOptions),
-    getVersionInfo: (params, callOptions) => core.call("get_version_info", params, callOptions),
-    getVersionInfoAsync: (params, callOptions) => core.call("get_version_info_async", params, callOptions),
-    getStatus: (params, callOptions) => core.call("get_status", params, callOptions),
-    getStatusAsync: (params, callOptions) => core.call("get_status_async", params, callOptions),
-    setRestart: (params, callOptions) => core.call("set_restart", params, callOptions),
-    setRestartAsync: (params, callOptions) => core.call("set_restart_async", params, callOptions),
-    cleanCache: (params, callOptions) => core.call("clean_cache", params, callOptions),
-    cleanCacheAsync: (params, callOptions) => core.call("clean_cache_async", params, callOptions),
     reloadEventFilter: (params, callOptions) => core.call("reload_event_filter", params, callOptions),
     reloadEventFilterAsync: (params, callOptions) => core.call("reload_event_filter_async", params, callOptions),
     downloadFile: (params, callOptions) => core.call("download_file", params, callOptions),

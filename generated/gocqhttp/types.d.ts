@@ -627,6 +627,324 @@ export interface JsonSegment {
 }
 
 /**
+ * 性别，male 或 female 或 unknown
+ * Sex
+ */
+export type Sex = 'male' | 'female' | 'unknown';
+/**
+ * 角色，owner 或 admin 或 member
+ * Group role
+ */
+export type GroupRole = 'owner' | 'admin' | 'member';
+
+/**
+ * 匿名信息
+ * Anonymous sender info
+ */
+export interface Anonymous<I64 extends Int64Repr = number> {
+  /**
+   * 匿名用户 ID
+   * Anonymous user id
+   */
+  id: I64;
+  /**
+   * 匿名用户名称
+   * Anonymous user name
+   */
+  name: string;
+  /**
+   * 匿名用户 flag，在调用禁言 API 时需要传入
+   * Anonymous flag (needed by the ban API)
+   */
+  flag: string;
+}
+
+/**
+ * 登录号信息
+ * The logged-in account
+ */
+export interface LoginInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * QQ 昵称
+   * Nickname
+   */
+  nickname: string;
+}
+
+/**
+ * 陌生人信息
+ * Public profile of any user
+ */
+export interface StrangerInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  sex: Sex;
+  /**
+   * 年龄
+   * Age
+   */
+  age: number;
+}
+
+/**
+ * 好友
+ * A friend
+ */
+export interface FriendInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 备注名
+   * Remark (alias)
+   */
+  remark: string;
+}
+
+/**
+ * 群信息
+ * Group info
+ */
+export interface GroupInfo<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群名称
+   * Group name
+   */
+  group_name: string;
+  /**
+   * 群备注（仅在机器人未加入该群、经搜索获得时返回）
+   * Group memo (only for a group the bot is not in, found by search)
+   */
+  group_memo?: string;
+  /**
+   * 群创建时间（未加入的群为 0）
+   * Creation time (Unix seconds; 0 for a group the bot is not in)
+   * Unit: seconds.
+   */
+  group_create_time?: number;
+  /**
+   * 群等级（未加入的群为 0）
+   * Group level (0 for a group the bot is not in)
+   */
+  group_level?: number;
+  /**
+   * 成员数（未加入的群为 0）
+   * Member count (0 for a group the bot is not in)
+   */
+  member_count: number;
+  /**
+   * 最大成员数（群容量；未加入的群为 0）
+   * Capacity (0 for a group the bot is not in)
+   */
+  max_member_count: number;
+}
+
+/**
+ * 群成员信息
+ * Group member info
+ */
+export interface GroupMemberInfo<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 群名片／备注
+   * Group card
+   */
+  card: string;
+  /**
+   * 性别, male 或 female 或 unknown
+   * Sex
+   */
+  sex: 'male' | 'female' | 'unknown';
+  /**
+   * 年龄（go-cqhttp 恒为 0）
+   * Age (always 0 from go-cqhttp)
+   */
+  age: number;
+  /**
+   * 地区（go-cqhttp 恒为空字符串）
+   * Area (always empty from go-cqhttp)
+   */
+  area: string;
+  /**
+   * 加群时间戳
+   * Join time (Unix seconds)
+   * Unit: seconds.
+   */
+  join_time: I64;
+  /**
+   * 最后发言时间戳
+   * Last message time (Unix seconds)
+   * Unit: seconds.
+   */
+  last_sent_time: I64;
+  /**
+   * 成员等级
+   * Member level
+   */
+  level: string;
+  /**
+   * 角色, owner 或 admin 或 member
+   * Role
+   */
+  role: 'owner' | 'admin' | 'member';
+  /**
+   * 是否不良记录成员
+   * Has a bad record
+   */
+  unfriendly: boolean;
+  /**
+   * 专属头衔
+   * Special title
+   */
+  title: string;
+  /**
+   * 专属头衔过期时间戳
+   * Special title expiry (Unix seconds)
+   * Unit: seconds.
+   */
+  title_expire_time: I64;
+  /**
+   * 是否允许修改群名片
+   * Whether the card may be changed
+   */
+  card_changeable: boolean;
+  /**
+   * 禁言到期时间
+   * End of the member's mute (Unix seconds)
+   * Unit: seconds.
+   */
+  shut_up_timestamp?: I64;
+}
+
+/**
+ * 当前龙王
+ * The current "talkative" (dragon king) holder
+ */
+export interface HonorCurrentTalkative<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像 URL
+   * Avatar URL
+   */
+  avatar: string;
+  /**
+   * 持续天数
+   * Consecutive days
+   */
+  day_count: number;
+}
+
+/**
+ * 群荣誉列表中的一项
+ * One entry of an honor list
+ */
+export interface HonorEntry<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像 URL
+   * Avatar URL
+   */
+  avatar: string;
+  /**
+   * 荣誉描述
+   * Honor description
+   */
+  description: string;
+}
+
+/**
+ * 群荣誉类型：talkative 龙王、performer 群聊之火、legend 群聊炽焰、strong_newbie 冒尖小春笋、emotion 快乐之源，all 为全部
+ * Honor type (talkative, performer, legend, strong_newbie, emotion) or `all`
+ */
+export type HonorType = 'talkative' | 'performer' | 'legend' | 'strong_newbie' | 'emotion' | 'all';
+/**
+ * 语音转换格式
+ * Target audio format
+ */
+export type RecordFormat = 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
+
+/**
+ * 检查结果
+ * Capability check answer
+ */
+export interface CanSend {
+  /**
+   * 是或否
+   * Yes or no
+   */
+  yes: boolean;
+}
+
+/**
+ * 文件路径
+ * Local file path on the implementation's host
+ */
+export interface FileResult {
+  /**
+   * 本地文件路径
+   * File path on the implementation's host
+   */
+  file: string;
+}
+
+/**
  * 在线客户端
  * An online client of the bot's account
  */
@@ -794,28 +1112,6 @@ export interface GroupFileList<I64 extends Int64Repr = number> {
 }
 
 /**
- * 好友
- * A friend
- */
-export interface FriendInfo<I64 extends Int64Repr = number> {
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 昵称
-   * Nickname
-   */
-  nickname: string;
-  /**
-   * 备注名
-   * Remark (alias)
-   */
-  remark: string;
-}
-
-/**
  * 单向好友
  * A one-way friend
  */
@@ -896,140 +1192,6 @@ export interface GroupNotice<I64 extends Int64Repr = number> {
        */
       images: GroupNoticeImage[];
     };
-}
-
-/**
- * 群信息
- * Group info
- */
-export interface GroupInfo<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 群名称
-   * Group name
-   */
-  group_name: string;
-  /**
-   * 群备注（仅在机器人未加入该群、经搜索获得时返回）
-   * Group memo (only for a group the bot is not in, found by search)
-   */
-  group_memo?: string;
-  /**
-   * 群创建时间（未加入的群为 0）
-   * Creation time (Unix seconds; 0 for a group the bot is not in)
-   * Unit: seconds.
-   */
-  group_create_time?: number;
-  /**
-   * 群等级（未加入的群为 0）
-   * Group level (0 for a group the bot is not in)
-   */
-  group_level?: number;
-  /**
-   * 成员数（未加入的群为 0）
-   * Member count (0 for a group the bot is not in)
-   */
-  member_count: number;
-  /**
-   * 最大成员数（群容量；未加入的群为 0）
-   * Capacity (0 for a group the bot is not in)
-   */
-  max_member_count: number;
-}
-
-/**
- * 群成员信息
- * Group member info
- */
-export interface GroupMemberInfo<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 昵称
-   * Nickname
-   */
-  nickname: string;
-  /**
-   * 群名片／备注
-   * Group card
-   */
-  card: string;
-  /**
-   * 性别, male 或 female 或 unknown
-   * Sex
-   */
-  sex: 'male' | 'female' | 'unknown';
-  /**
-   * 年龄（go-cqhttp 恒为 0）
-   * Age (always 0 from go-cqhttp)
-   */
-  age: number;
-  /**
-   * 地区（go-cqhttp 恒为空字符串）
-   * Area (always empty from go-cqhttp)
-   */
-  area: string;
-  /**
-   * 加群时间戳
-   * Join time (Unix seconds)
-   * Unit: seconds.
-   */
-  join_time: I64;
-  /**
-   * 最后发言时间戳
-   * Last message time (Unix seconds)
-   * Unit: seconds.
-   */
-  last_sent_time: I64;
-  /**
-   * 成员等级
-   * Member level
-   */
-  level: string;
-  /**
-   * 角色, owner 或 admin 或 member
-   * Role
-   */
-  role: 'owner' | 'admin' | 'member';
-  /**
-   * 是否不良记录成员
-   * Has a bad record
-   */
-  unfriendly: boolean;
-  /**
-   * 专属头衔
-   * Special title
-   */
-  title: string;
-  /**
-   * 专属头衔过期时间戳
-   * Special title expiry (Unix seconds)
-   * Unit: seconds.
-   */
-  title_expire_time: I64;
-  /**
-   * 是否允许修改群名片
-   * Whether the card may be changed
-   */
-  card_changeable: boolean;
-  /**
-   * 禁言到期时间
-   * End of the member's mute (Unix seconds)
-   * Unit: seconds.
-   */
-  shut_up_timestamp?: I64;
 }
 
 /**
@@ -1811,28 +1973,6 @@ export interface ForwardSendResult {
 }
 
 /**
- * 匿名信息
- * Anonymous sender info
- */
-export interface Anonymous<I64 extends Int64Repr = number> {
-  /**
-   * 匿名用户 ID
-   * Anonymous user id
-   */
-  id: I64;
-  /**
-   * 匿名用户名称
-   * Anonymous user name
-   */
-  name: string;
-  /**
-   * 匿名用户 flag，在调用禁言 API 时需要传入
-   * Anonymous flag (needed by the ban API)
-   */
-  flag: string;
-}
-
-/**
  * 群消息（与群消息事件的格式相同，另带 message_seq）
  * A group message in the shape of a group message event, plus message_seq
  */
@@ -2573,6 +2713,714 @@ export interface GetForwardMsgResult<I64 extends Int64Repr = number> {
   messages: ForwardMessage<I64>[];
 }
 
+/** Params of `get_cookies`. */
+export interface GetCookiesParams {
+  /**
+   * 需要获取 cookies 的域名
+   * Domain to get cookies for
+   * @default ""
+   */
+  domain?: string;
+}
+
+/** Result of `get_cookies`. */
+export interface GetCookiesResult {
+  /**
+   * Cookies
+   * Cookies
+   */
+  cookies: string;
+}
+
+/** `get_csrf_token` takes no params. */
+export type GetCsrfTokenParams = Record<string, never>;
+
+/** Result of `get_csrf_token`. */
+export interface GetCsrfTokenResult {
+  /**
+   * CSRF Token
+   * CSRF token
+   */
+  token: number;
+}
+
+/** Params of `get_credentials`. */
+export interface GetCredentialsParams {
+  /**
+   * 需要获取 cookies 的域名
+   * Domain to get cookies for
+   * @default ""
+   */
+  domain?: string;
+}
+
+/** Result of `get_credentials`. */
+export interface GetCredentialsResult {
+  /**
+   * Cookies
+   * Cookies
+   */
+  cookies: string;
+  /**
+   * CSRF Token
+   * CSRF token
+   */
+  csrf_token: number;
+}
+
+/** Params of `set_group_kick`. */
+export interface SetGroupKickParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要踢的 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+  /**
+   * 拒绝此人的加群请求
+   * Refuse this person's future join requests
+   * @default false
+   */
+  reject_add_request?: boolean;
+  /**
+   * 踢出说明（代码读取，文档未列出）
+   * Kick message (read by the code; not documented)
+   */
+  message?: string;
+}
+
+/** `set_group_kick` returns no data. */
+export type SetGroupKickResult = void;
+
+/** Params of `set_group_ban`. */
+export interface SetGroupBanParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要禁言的 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+  /**
+   * 禁言时长，单位秒，0 表示取消禁言；不能达到 30 天
+   * Mute duration in seconds; 0 unmutes; must stay below 30 days
+   * Unit: seconds.
+   * @default 1800
+   */
+  duration?: number;
+}
+
+/** `set_group_ban` returns no data. */
+export type SetGroupBanResult = void;
+
+/** Params of `set_group_anonymous_ban`. */
+export interface SetGroupAnonymousBanParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 可选，要禁言的匿名用户对象（群消息上报的 anonymous 字段）
+   * The anonymous object of the group message event (optional)
+   */
+  anonymous?: Anonymous<I64>;
+  /**
+   * 可选，要禁言的匿名用户的 flag（需从群消息上报的数据中获得）
+   * Flag of the anonymous member (optional)
+   */
+  anonymous_flag?: string;
+  /**
+   * anonymous_flag 的别名（文档）
+   * Alias of anonymous_flag (documented)
+   * Divergence: Documented as an alias of anonymous_flag, but the code reads only anonymous_flag and anonymous.flag.
+   */
+  flag?: string;
+  /**
+   * 禁言时长，单位秒，无法取消匿名用户禁言
+   * Mute duration in seconds; an anonymous mute cannot be lifted
+   * Unit: seconds.
+   * @default 1800
+   */
+  duration?: number;
+}
+
+/** `set_group_anonymous_ban` returns no data. */
+export type SetGroupAnonymousBanResult = void;
+
+/** Params of `set_group_whole_ban`. */
+export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否禁言
+   * true mutes and false unmutes
+   * @default true
+   */
+  enable?: boolean;
+}
+
+/** `set_group_whole_ban` returns no data. */
+export type SetGroupWholeBanResult = void;
+
+/** Params of `set_group_admin`. */
+export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要设置管理员的 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+  /**
+   * true 为设置，false 为取消
+   * true grants and false revokes
+   * @default true
+   */
+  enable?: boolean;
+}
+
+/** `set_group_admin` returns no data. */
+export type SetGroupAdminResult = void;
+
+/** Params of `set_group_anonymous`. */
+export interface SetGroupAnonymousParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否允许匿名聊天
+   * Allow anonymous chat
+   * @default true
+   */
+  enable?: boolean;
+}
+
+/** `set_group_anonymous` returns no data. */
+export type SetGroupAnonymousResult = void;
+
+/** Params of `set_group_card`. */
+export interface SetGroupCardParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要设置的 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+  /**
+   * 群名片内容，不填或空字符串表示删除群名片
+   * New card; empty or absent removes it
+   * @default ""
+   */
+  card?: string;
+}
+
+/** `set_group_card` returns no data. */
+export type SetGroupCardResult = void;
+
+/** Params of `set_group_name`. */
+export interface SetGroupNameParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 新群名
+   * New name
+   */
+  group_name: string;
+}
+
+/** `set_group_name` returns no data. */
+export type SetGroupNameResult = void;
+
+/** Params of `set_group_leave`. */
+export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否解散，如果登录号是群主，则仅在此项为 true 时能够解散
+   * Dismiss the group; an owner can only dismiss with true
+   * Divergence: Documented, but the code (CQSetGroupLeave) ignores it and always quits.
+   * @default false
+   */
+  is_dismiss?: boolean;
+}
+
+/** `set_group_leave` returns no data. */
+export type SetGroupLeaveResult = void;
+
+/** Params of `set_group_special_title`. */
+export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要设置的 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+  /**
+   * 专属头衔，不填或空字符串表示删除专属头衔
+   * New title; empty or absent removes it
+   * @default ""
+   */
+  special_title?: string;
+  /**
+   * 专属头衔有效期，单位秒，-1 表示永久（此项似乎没有效果）
+   * Validity in seconds; -1 is permanent (appears to have no effect)
+   * Unit: seconds.
+   * Divergence: Documented as uint32 with default -1; the code (CQSetGroupSpecialTitle) ignores it.
+   * @default -1
+   */
+  duration?: number;
+}
+
+/** `set_group_special_title` returns no data. */
+export type SetGroupSpecialTitleResult = void;
+
+/** Params of `get_group_info`. */
+export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时）
+   * Bypass the cache
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Params of `get_group_list`. */
+export interface GetGroupListParams {
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时）
+   * Reload the group list first
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Result of `get_group_list`. */
+export type GetGroupListResult<I64 extends Int64Repr = number> = GroupInfo<I64>[];
+
+/** Params of `get_group_member_info`. */
+export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时）
+   * Bypass the cache
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Params of `get_group_member_list`. */
+export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时）
+   * Reload the member list first
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Result of `get_group_member_list`. */
+export type GetGroupMemberListResult<I64 extends Int64Repr = number> = GroupMemberInfo<I64>[];
+
+/** Params of `get_group_honor_info`. */
+export interface GetGroupHonorInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要获取的群荣誉类型，传入 all 获取所有数据
+   * Honor type to get; all gets every type
+   */
+  type: 'talkative' | 'performer' | 'legend' | 'strong_newbie' | 'emotion' | 'all';
+}
+
+/** Result of `get_group_honor_info`. */
+export interface GetGroupHonorInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 当前龙王，仅 type 为 talkative 或 all 时有数据（无龙王时不存在）
+   * Current dragon king; only for talkative or all (absent when there is none)
+   */
+  current_talkative?: CurrentTalkative<I64>;
+  /**
+   * 历史龙王，仅 type 为 talkative 或 all 时有数据
+   * Past dragon kings; only for talkative or all
+   */
+  talkative_list?: HonorMemberList<I64>;
+  /**
+   * 群聊之火，仅 type 为 performer 或 all 时有数据
+   * Group fire; only for performer or all
+   */
+  performer_list?: HonorMemberList<I64>;
+  /**
+   * 群聊炽焰，仅 type 为 legend 或 all 时有数据
+   * Group flame; only for legend or all
+   */
+  legend_list?: HonorMemberList<I64>;
+  /**
+   * 冒尖小春笋，仅 type 为 strong_newbie 或 all 时有数据
+   * Rising newcomers; only for strong_newbie or all
+   */
+  strong_newbie_list?: HonorMemberList<I64>;
+  /**
+   * 快乐之源，仅 type 为 emotion 或 all 时有数据
+   * Source of joy; only for emotion or all
+   */
+  emotion_list?: HonorMemberList<I64>;
+}
+
+/** Params of `get_record`. */
+export interface GetRecordParams {
+  /**
+   * 收到的语音文件名（消息段的 file 参数），如 0B38145AA44505000B38145AA4450500.silk
+   * Received record file name (the file of a record segment)
+   */
+  file: string;
+  /**
+   * 要转换到的格式
+   * Format to convert to
+   */
+  out_format: 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
+}
+
+/** Result of `get_record`. */
+export interface GetRecordResult {
+  /**
+   * 转换后的语音文件路径
+   * Path of the converted file
+   */
+  file: string;
+}
+
+/** Params of `get_image`. */
+export interface GetImageParams {
+  /**
+   * 图片缓存文件名
+   * Cached image file name (the file of an image segment)
+   */
+  file: string;
+}
+
+/** Result of `get_image`. */
+export interface GetImageResult {
+  /**
+   * 图片源文件大小
+   * Size of the source file in bytes
+   */
+  size: number;
+  /**
+   * 图片文件原名
+   * Original file name
+   */
+  filename: string;
+  /**
+   * 图片下载地址
+   * Download URL
+   */
+  url: string;
+  /**
+   * 下载到本地缓存后的文件路径（代码返回，文档未列出）
+   * Path of the locally cached copy (returned by the code and not documented)
+   */
+  file?: string;
+}
+
+/** `can_send_image` takes no params. */
+export type CanSendImageParams = Record<string, never>;
+
+/** Result of `can_send_image`. */
+export interface CanSendImageResult {
+  /**
+   * 是或否
+   * Yes or no
+   */
+  yes: boolean;
+}
+
+/** `can_send_record` takes no params. */
+export type CanSendRecordParams = Record<string, never>;
+
+/** Result of `can_send_record`. */
+export interface CanSendRecordResult {
+  /**
+   * 是或否
+   * Yes or no
+   */
+  yes: boolean;
+}
+
+/** Params of `set_friend_add_request`. */
+export interface SetFriendAddRequestParams {
+  /**
+   * 加好友请求的 flag（需从上报的数据中获得）
+   * Flag of the request (from the request event)
+   */
+  flag: string;
+  /**
+   * 是否同意请求
+   * Approve the request
+   * @default true
+   */
+  approve?: boolean;
+  /**
+   * 添加后的好友备注（仅在同意时有效）
+   * Remark for the new friend (only when approving)
+   * Divergence: Documented, but the code (CQProcessFriendRequest) ignores it.
+   * @default ""
+   */
+  remark?: string;
+}
+
+/** `set_friend_add_request` returns no data. */
+export type SetFriendAddRequestResult = void;
+
+/** Params of `set_group_add_request`. */
+export interface SetGroupAddRequestParams {
+  /**
+   * 加群请求的 flag（需从上报的数据中获得）
+   * Flag of the request (from the request event)
+   */
+  flag: string;
+  /**
+   * add 或 invite，请求类型（需要和上报消息中的 sub_type 字段相符）
+   * add or invite; must match the sub_type of the request event
+   */
+  sub_type?: 'add' | 'invite';
+  /**
+   * sub_type 的别名，二者传其一
+   * Alias of sub_type; give one of them
+   */
+  type?: 'add' | 'invite';
+  /**
+   * 是否同意请求／邀请
+   * Approve the request or invitation
+   * @default true
+   */
+  approve?: boolean;
+  /**
+   * 拒绝理由（仅在拒绝时有效）
+   * Reason for refusing (only when refusing)
+   * @default ""
+   */
+  reason?: string;
+}
+
+/** `set_group_add_request` returns no data. */
+export type SetGroupAddRequestResult = void;
+/** `get_status` takes no params. */
+export type GetStatusParams = Record<string, never>;
+
+/** Result of `get_status`. */
+export interface GetStatusResult<I64 extends Int64Repr = number> {
+  /**
+   * 原 CQHTTP 字段，恒定为 true
+   * CQHTTP legacy field (always true)
+   */
+  app_initialized?: boolean;
+  /**
+   * 原 CQHTTP 字段，恒定为 true
+   * CQHTTP legacy field (always true)
+   */
+  app_enabled?: boolean;
+  /**
+   * 原 CQHTTP 字段
+   * CQHTTP legacy field
+   * Divergence: The docs say it is always true; the code sends null.
+   */
+  plugins_good?: boolean | null;
+  /**
+   * 原 CQHTTP 字段，恒定为 true
+   * CQHTTP legacy field (always true)
+   */
+  app_good?: boolean;
+  /**
+   * 表示 BOT 是否在线
+   * Whether the bot is online
+   */
+  online: boolean;
+  /**
+   * 同 online
+   * Same as online
+   */
+  good: boolean;
+  /**
+   * 运行统计
+   * Statistics
+   */
+  stat?: Statistics<I64>;
+}
+
+/** `get_version_info` takes no params. */
+export type GetVersionInfoParams = Record<string, never>;
+
+/** Result of `get_version_info`. */
+export interface GetVersionInfoResult {
+  /**
+   * 应用标识，固定为 go-cqhttp
+   * App name (always go-cqhttp)
+   */
+  app_name: string;
+  /**
+   * 应用版本，如 v0.9.40-fix4
+   * App version such as v0.9.40-fix4
+   */
+  app_version: string;
+  /**
+   * 应用完整名称
+   * Full app name (version, OS, architecture and Go version)
+   */
+  app_full_name?: string;
+  /**
+   * 登录所用的协议（设备类型编号）
+   * Login protocol (device type number)
+   */
+  protocol_name?: number;
+  /**
+   * OneBot 标准版本，固定为 v11
+   * OneBot version (always v11)
+   */
+  protocol_version: string;
+  /**
+   * 原 Coolq 版本，固定为 pro
+   * Former CoolQ edition (always pro)
+   */
+  coolq_edition?: string;
+  /**
+   * 工作目录
+   * Working directory
+   */
+  coolq_directory?: string;
+  /**
+   * 是否为 go-cqhttp（文档字段名，旧版代码）
+   * Whether this is go-cqhttp (documented name; older code)
+   */
+  "go-cqhttp"?: boolean;
+  /**
+   * 是否为 go-cqhttp（新版代码的字段名）
+   * Whether this is go-cqhttp (name used by newer code)
+   */
+  go_cqhttp?: boolean;
+  /**
+   * 固定为 4.15.0
+   * Always 4.15.0
+   */
+  plugin_version?: string;
+  /**
+   * 固定为 99
+   * Always 99
+   */
+  plugin_build_number?: number;
+  /**
+   * 固定为 release
+   * Always release
+   */
+  plugin_build_configuration?: string;
+  /**
+   * Go 运行时版本
+   * Go runtime version
+   */
+  runtime_version?: string;
+  /**
+   * 操作系统
+   * Operating system
+   */
+  runtime_os?: string;
+  /**
+   * 应用版本，如 v0.9.40-fix4
+   * App version such as v0.9.40-fix4
+   */
+  version?: string;
+}
+
+/** Params of `set_restart`. */
+export interface SetRestartParams {
+  /**
+   * 要延迟的毫秒数（默认情况下无法重启时可尝试设置为 2000 左右）
+   * Delay in milliseconds (try about 2000 if a restart fails)
+   * Unit: milliseconds.
+   * @default 0
+   */
+  delay?: number;
+}
+
+/** `set_restart` returns no data. */
+export type SetRestartResult = void;
+/** `clean_cache` takes no params. */
+export type CleanCacheParams = Record<string, never>;
+/** `clean_cache` returns no data. */
+export type CleanCacheResult = void;
+
+/** Params of `send_like`. */
+export interface SendLikeParams<I64 extends Int64Repr = number> {
+  /**
+   * 对方 QQ 号
+   * QQ number of the friend
+   */
+  user_id: I64;
+  /**
+   * 赞的次数，每个好友每天最多 10 次
+   * Number of likes (at most 10 per friend per day)
+   * @default 1
+   */
+  times?: number;
+}
+
+/** `send_like` returns no data. */
+export type SendLikeResult = void;
 /** `get_login_info` takes no params. */
 export type GetLoginInfoParams = Record<string, never>;
 
@@ -2589,6 +3437,77 @@ export interface GetLoginInfoResult<I64 extends Int64Repr = number> {
    */
   nickname: string;
 }
+
+/** Params of `get_stranger_info`. */
+export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时, 但响应更快）
+   * Bypass the cache (cached data may be stale but is faster)
+   * Divergence: Documented, but the code (CQGetStrangerInfo) always asks the server and ignores it.
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Result of `get_stranger_info`. */
+export interface GetStrangerInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 性别, male 或 female 或 unknown
+   * Sex
+   */
+  sex: 'male' | 'female' | 'unknown';
+  /**
+   * 年龄
+   * Age
+   */
+  age: number;
+  /**
+   * qid ID身份卡
+   * QID (ID card)
+   */
+  qid?: string;
+  /**
+   * 等级
+   * QQ level
+   */
+  level?: number;
+  /**
+   * 登录天数
+   * Days logged in
+   * Divergence: The docs describe it as 等级 (level), a copy slip; it is the login-day count (SummaryCardInfo.LoginDays).
+   */
+  login_days?: I64;
+  /**
+   * 个性签名（代码返回，文档未列出）
+   * Signature (returned by the code, not documented)
+   */
+  sign?: string;
+  /**
+   * 会员等级（代码返回，文档未列出）
+   * VIP level (returned by the code, not documented)
+   */
+  vip_level?: string | number;
+}
+
+/** `get_friend_list` takes no params. */
+export type GetFriendListParams = Record<string, never>;
+/** Result of `get_friend_list`. */
+export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
 
 /** Params of `set_qq_profile`. */
 export interface SetQqProfileParams {
@@ -2896,77 +3815,6 @@ export interface UploadPrivateFileParams<I64 extends Int64Repr = number> {
 
 /** `upload_private_file` returns no data. */
 export type UploadPrivateFileResult = void;
-
-/** Params of `get_stranger_info`. */
-export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 是否不使用缓存（使用缓存可能更新不及时, 但响应更快）
-   * Bypass the cache (cached data may be stale but is faster)
-   * Divergence: Documented, but the code (CQGetStrangerInfo) always asks the server and ignores it.
-   * @default false
-   */
-  no_cache?: boolean;
-}
-
-/** Result of `get_stranger_info`. */
-export interface GetStrangerInfoResult<I64 extends Int64Repr = number> {
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 昵称
-   * Nickname
-   */
-  nickname: string;
-  /**
-   * 性别, male 或 female 或 unknown
-   * Sex
-   */
-  sex: 'male' | 'female' | 'unknown';
-  /**
-   * 年龄
-   * Age
-   */
-  age: number;
-  /**
-   * qid ID身份卡
-   * QID (ID card)
-   */
-  qid?: string;
-  /**
-   * 等级
-   * QQ level
-   */
-  level?: number;
-  /**
-   * 登录天数
-   * Days logged in
-   * Divergence: The docs describe it as 等级 (level), a copy slip; it is the login-day count (SummaryCardInfo.LoginDays).
-   */
-  login_days?: I64;
-  /**
-   * 个性签名（代码返回，文档未列出）
-   * Signature (returned by the code, not documented)
-   */
-  sign?: string;
-  /**
-   * 会员等级（代码返回，文档未列出）
-   * VIP level (returned by the code, not documented)
-   */
-  vip_level?: string | number;
-}
-
-/** `get_friend_list` takes no params. */
-export type GetFriendListParams = Record<string, never>;
-/** Result of `get_friend_list`. */
-export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
 /** `get_unidirectional_friend_list` takes no params. */
 export type GetUnidirectionalFriendListParams = Record<string, never>;
 /** Result of `get_unidirectional_friend_list`. */
@@ -2996,41 +3844,6 @@ export interface DeleteUnidirectionalFriendParams<I64 extends Int64Repr = number
 /** `delete_unidirectional_friend` returns no data. */
 export type DeleteUnidirectionalFriendResult = void;
 
-/** Params of `send_like`. */
-export interface SendLikeParams<I64 extends Int64Repr = number> {
-  /**
-   * 对方 QQ 号
-   * QQ number of the friend
-   */
-  user_id: I64;
-  /**
-   * 赞的次数，每个好友每天最多 10 次
-   * Number of likes (at most 10 per friend per day)
-   * @default 1
-   */
-  times?: number;
-}
-
-/** `send_like` returns no data. */
-export type SendLikeResult = void;
-
-/** Params of `set_group_name`. */
-export interface SetGroupNameParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 新群名
-   * New name
-   */
-  group_name: string;
-}
-
-/** `set_group_name` returns no data. */
-export type SetGroupNameResult = void;
-
 /** Params of `set_group_portrait`. */
 export interface SetGroupPortraitParams<I64 extends Int64Repr = number> {
   /**
@@ -3054,160 +3867,6 @@ export interface SetGroupPortraitParams<I64 extends Int64Repr = number> {
 
 /** `set_group_portrait` returns no data. */
 export type SetGroupPortraitResult = void;
-
-/** Params of `set_group_admin`. */
-export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 要设置管理员的 QQ 号
-   * QQ number of the member
-   */
-  user_id: I64;
-  /**
-   * true 为设置，false 为取消
-   * true grants and false revokes
-   * @default true
-   */
-  enable?: boolean;
-}
-
-/** `set_group_admin` returns no data. */
-export type SetGroupAdminResult = void;
-
-/** Params of `set_group_card`. */
-export interface SetGroupCardParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 要设置的 QQ 号
-   * QQ number of the member
-   */
-  user_id: I64;
-  /**
-   * 群名片内容，不填或空字符串表示删除群名片
-   * New card; empty or absent removes it
-   * @default ""
-   */
-  card?: string;
-}
-
-/** `set_group_card` returns no data. */
-export type SetGroupCardResult = void;
-
-/** Params of `set_group_special_title`. */
-export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 要设置的 QQ 号
-   * QQ number of the member
-   */
-  user_id: I64;
-  /**
-   * 专属头衔，不填或空字符串表示删除专属头衔
-   * New title; empty or absent removes it
-   * @default ""
-   */
-  special_title?: string;
-  /**
-   * 专属头衔有效期，单位秒，-1 表示永久（此项似乎没有效果）
-   * Validity in seconds; -1 is permanent (appears to have no effect)
-   * Unit: seconds.
-   * Divergence: Documented as uint32 with default -1; the code (CQSetGroupSpecialTitle) ignores it.
-   * @default -1
-   */
-  duration?: number;
-}
-
-/** `set_group_special_title` returns no data. */
-export type SetGroupSpecialTitleResult = void;
-
-/** Params of `set_group_ban`. */
-export interface SetGroupBanParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 要禁言的 QQ 号
-   * QQ number of the member
-   */
-  user_id: I64;
-  /**
-   * 禁言时长，单位秒，0 表示取消禁言；不能达到 30 天
-   * Mute duration in seconds; 0 unmutes; must stay below 30 days
-   * Unit: seconds.
-   * @default 1800
-   */
-  duration?: number;
-}
-
-/** `set_group_ban` returns no data. */
-export type SetGroupBanResult = void;
-
-/** Params of `set_group_whole_ban`. */
-export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否禁言
-   * true mutes and false unmutes
-   * @default true
-   */
-  enable?: boolean;
-}
-
-/** `set_group_whole_ban` returns no data. */
-export type SetGroupWholeBanResult = void;
-
-/** Params of `set_group_anonymous_ban`. */
-export interface SetGroupAnonymousBanParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 可选，要禁言的匿名用户对象（群消息上报的 anonymous 字段）
-   * The anonymous object of the group message event (optional)
-   */
-  anonymous?: Anonymous<I64>;
-  /**
-   * 可选，要禁言的匿名用户的 flag（需从群消息上报的数据中获得）
-   * Flag of the anonymous member (optional)
-   */
-  anonymous_flag?: string;
-  /**
-   * anonymous_flag 的别名（文档）
-   * Alias of anonymous_flag (documented)
-   * Divergence: Documented as an alias of anonymous_flag, but the code reads only anonymous_flag and anonymous.flag.
-   */
-  flag?: string;
-  /**
-   * 禁言时长，单位秒，无法取消匿名用户禁言
-   * Mute duration in seconds; an anonymous mute cannot be lifted
-   * Unit: seconds.
-   * @default 1800
-   */
-  duration?: number;
-}
-
-/** `set_group_anonymous_ban` returns no data. */
-export type SetGroupAnonymousBanResult = void;
 
 /** Params of `set_essence_msg`. */
 export interface SetEssenceMsgParams {
@@ -3244,24 +3903,6 @@ export interface SendGroupSignParams<I64 extends Int64Repr = number> {
 
 /** `send_group_sign` returns no data. */
 export type SendGroupSignResult = void;
-
-/** Params of `set_group_anonymous`. */
-export interface SetGroupAnonymousParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否允许匿名聊天
-   * Allow anonymous chat
-   * @default true
-   */
-  enable?: boolean;
-}
-
-/** `set_group_anonymous` returns no data. */
-export type SetGroupAnonymousResult = void;
 
 /** Params of `_send_group_notice`. */
 export interface SendGroupNoticeParams<I64 extends Int64Repr = number> {
@@ -3319,173 +3960,6 @@ export interface DelGroupNoticeParams<I64 extends Int64Repr = number> {
 
 /** `_del_group_notice` returns no data. */
 export type DelGroupNoticeResult = void;
-
-/** Params of `set_group_kick`. */
-export interface SetGroupKickParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 要踢的 QQ 号
-   * QQ number of the member
-   */
-  user_id: I64;
-  /**
-   * 拒绝此人的加群请求
-   * Refuse this person's future join requests
-   * @default false
-   */
-  reject_add_request?: boolean;
-  /**
-   * 踢出说明（代码读取，文档未列出）
-   * Kick message (read by the code; not documented)
-   */
-  message?: string;
-}
-
-/** `set_group_kick` returns no data. */
-export type SetGroupKickResult = void;
-
-/** Params of `set_group_leave`. */
-export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否解散，如果登录号是群主，则仅在此项为 true 时能够解散
-   * Dismiss the group; an owner can only dismiss with true
-   * Divergence: Documented, but the code (CQSetGroupLeave) ignores it and always quits.
-   * @default false
-   */
-  is_dismiss?: boolean;
-}
-
-/** `set_group_leave` returns no data. */
-export type SetGroupLeaveResult = void;
-
-/** Params of `get_group_info`. */
-export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否不使用缓存（使用缓存可能更新不及时）
-   * Bypass the cache
-   * @default false
-   */
-  no_cache?: boolean;
-}
-
-/** Params of `get_group_list`. */
-export interface GetGroupListParams {
-  /**
-   * 是否不使用缓存（使用缓存可能更新不及时）
-   * Reload the group list first
-   * @default false
-   */
-  no_cache?: boolean;
-}
-
-/** Result of `get_group_list`. */
-export type GetGroupListResult<I64 extends Int64Repr = number> = GroupInfo<I64>[];
-
-/** Params of `get_group_member_info`. */
-export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 是否不使用缓存（使用缓存可能更新不及时）
-   * Bypass the cache
-   * @default false
-   */
-  no_cache?: boolean;
-}
-
-/** Params of `get_group_member_list`. */
-export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否不使用缓存（使用缓存可能更新不及时）
-   * Reload the member list first
-   * @default false
-   */
-  no_cache?: boolean;
-}
-
-/** Result of `get_group_member_list`. */
-export type GetGroupMemberListResult<I64 extends Int64Repr = number> = GroupMemberInfo<I64>[];
-
-/** Params of `get_group_honor_info`. */
-export interface GetGroupHonorInfoParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 要获取的群荣誉类型，传入 all 获取所有数据
-   * Honor type to get; all gets every type
-   */
-  type: 'talkative' | 'performer' | 'legend' | 'strong_newbie' | 'emotion' | 'all';
-}
-
-/** Result of `get_group_honor_info`. */
-export interface GetGroupHonorInfoResult<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 当前龙王，仅 type 为 talkative 或 all 时有数据（无龙王时不存在）
-   * Current dragon king; only for talkative or all (absent when there is none)
-   */
-  current_talkative?: CurrentTalkative<I64>;
-  /**
-   * 历史龙王，仅 type 为 talkative 或 all 时有数据
-   * Past dragon kings; only for talkative or all
-   */
-  talkative_list?: HonorMemberList<I64>;
-  /**
-   * 群聊之火，仅 type 为 performer 或 all 时有数据
-   * Group fire; only for performer or all
-   */
-  performer_list?: HonorMemberList<I64>;
-  /**
-   * 群聊炽焰，仅 type 为 legend 或 all 时有数据
-   * Group flame; only for legend or all
-   */
-  legend_list?: HonorMemberList<I64>;
-  /**
-   * 冒尖小春笋，仅 type 为 strong_newbie 或 all 时有数据
-   * Rising newcomers; only for strong_newbie or all
-   */
-  strong_newbie_list?: HonorMemberList<I64>;
-  /**
-   * 快乐之源，仅 type 为 emotion 或 all 时有数据
-   * Source of joy; only for emotion or all
-   */
-  emotion_list?: HonorMemberList<I64>;
-}
-
 /** `get_group_system_msg` takes no params. */
 export type GetGroupSystemMsgParams = Record<string, never>;
 
@@ -3984,51 +4458,6 @@ export interface CreateGuildRoleResult<I64 extends Int64Repr = number> {
   role_id: string | I64;
 }
 
-/** Params of `get_image`. */
-export interface GetImageParams {
-  /**
-   * 图片缓存文件名
-   * Cached image file name (the file of an image segment)
-   */
-  file: string;
-}
-
-/** Result of `get_image`. */
-export interface GetImageResult {
-  /**
-   * 图片源文件大小
-   * Size of the source file in bytes
-   */
-  size: number;
-  /**
-   * 图片文件原名
-   * Original file name
-   */
-  filename: string;
-  /**
-   * 图片下载地址
-   * Download URL
-   */
-  url: string;
-  /**
-   * 下载到本地缓存后的文件路径（代码返回，文档未列出）
-   * Path of the locally cached copy (returned by the code and not documented)
-   */
-  file?: string;
-}
-
-/** `can_send_image` takes no params. */
-export type CanSendImageParams = Record<string, never>;
-
-/** Result of `can_send_image`. */
-export interface CanSendImageResult {
-  /**
-   * 是或否
-   * Yes or no
-   */
-  yes: boolean;
-}
-
 /** Params of `ocr_image`. */
 export interface OcrImageParams {
   /**
@@ -4050,41 +4479,6 @@ export interface OcrImageResult {
    * Language
    */
   language: string;
-}
-
-/** Params of `get_record`. */
-export interface GetRecordParams {
-  /**
-   * 收到的语音文件名（消息段的 file 参数），如 0B38145AA44505000B38145AA4450500.silk
-   * Received record file name (the file of a record segment)
-   */
-  file: string;
-  /**
-   * 要转换到的格式
-   * Format to convert to
-   */
-  out_format: 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
-}
-
-/** Result of `get_record`. */
-export interface GetRecordResult {
-  /**
-   * 转换后的语音文件路径
-   * Path of the converted file
-   */
-  file: string;
-}
-
-/** `can_send_record` takes no params. */
-export type CanSendRecordParams = Record<string, never>;
-
-/** Result of `can_send_record`. */
-export interface CanSendRecordResult {
-  /**
-   * 是或否
-   * Yes or no
-   */
-  yes: boolean;
 }
 
 /** Params of `mark_msg_as_read`. */
@@ -4173,263 +4567,6 @@ export interface GetGroupMsgHistoryResult<I64 extends Int64Repr = number> {
    */
   messages: GroupMessageEvent<I64>[];
 }
-
-/** Params of `set_friend_add_request`. */
-export interface SetFriendAddRequestParams {
-  /**
-   * 加好友请求的 flag（需从上报的数据中获得）
-   * Flag of the request (from the request event)
-   */
-  flag: string;
-  /**
-   * 是否同意请求
-   * Approve the request
-   * @default true
-   */
-  approve?: boolean;
-  /**
-   * 添加后的好友备注（仅在同意时有效）
-   * Remark for the new friend (only when approving)
-   * Divergence: Documented, but the code (CQProcessFriendRequest) ignores it.
-   * @default ""
-   */
-  remark?: string;
-}
-
-/** `set_friend_add_request` returns no data. */
-export type SetFriendAddRequestResult = void;
-
-/** Params of `set_group_add_request`. */
-export interface SetGroupAddRequestParams {
-  /**
-   * 加群请求的 flag（需从上报的数据中获得）
-   * Flag of the request (from the request event)
-   */
-  flag: string;
-  /**
-   * add 或 invite，请求类型（需要和上报消息中的 sub_type 字段相符）
-   * add or invite; must match the sub_type of the request event
-   */
-  sub_type?: 'add' | 'invite';
-  /**
-   * sub_type 的别名，二者传其一
-   * Alias of sub_type; give one of them
-   */
-  type?: 'add' | 'invite';
-  /**
-   * 是否同意请求／邀请
-   * Approve the request or invitation
-   * @default true
-   */
-  approve?: boolean;
-  /**
-   * 拒绝理由（仅在拒绝时有效）
-   * Reason for refusing (only when refusing)
-   * @default ""
-   */
-  reason?: string;
-}
-
-/** `set_group_add_request` returns no data. */
-export type SetGroupAddRequestResult = void;
-
-/** Params of `get_cookies`. */
-export interface GetCookiesParams {
-  /**
-   * 需要获取 cookies 的域名
-   * Domain to get cookies for
-   * @default ""
-   */
-  domain?: string;
-}
-
-/** Result of `get_cookies`. */
-export interface GetCookiesResult {
-  /**
-   * Cookies
-   * Cookies
-   */
-  cookies: string;
-}
-
-/** `get_csrf_token` takes no params. */
-export type GetCsrfTokenParams = Record<string, never>;
-
-/** Result of `get_csrf_token`. */
-export interface GetCsrfTokenResult {
-  /**
-   * CSRF Token
-   * CSRF token
-   */
-  token: number;
-}
-
-/** Params of `get_credentials`. */
-export interface GetCredentialsParams {
-  /**
-   * 需要获取 cookies 的域名
-   * Domain to get cookies for
-   * @default ""
-   */
-  domain?: string;
-}
-
-/** Result of `get_credentials`. */
-export interface GetCredentialsResult {
-  /**
-   * Cookies
-   * Cookies
-   */
-  cookies: string;
-  /**
-   * CSRF Token
-   * CSRF token
-   */
-  csrf_token: number;
-}
-
-/** `get_version_info` takes no params. */
-export type GetVersionInfoParams = Record<string, never>;
-
-/** Result of `get_version_info`. */
-export interface GetVersionInfoResult {
-  /**
-   * 应用标识，固定为 go-cqhttp
-   * App name (always go-cqhttp)
-   */
-  app_name: string;
-  /**
-   * 应用版本，如 v0.9.40-fix4
-   * App version such as v0.9.40-fix4
-   */
-  app_version: string;
-  /**
-   * 应用完整名称
-   * Full app name (version, OS, architecture and Go version)
-   */
-  app_full_name?: string;
-  /**
-   * 登录所用的协议（设备类型编号）
-   * Login protocol (device type number)
-   */
-  protocol_name?: number;
-  /**
-   * OneBot 标准版本，固定为 v11
-   * OneBot version (always v11)
-   */
-  protocol_version: string;
-  /**
-   * 原 Coolq 版本，固定为 pro
-   * Former CoolQ edition (always pro)
-   */
-  coolq_edition?: string;
-  /**
-   * 工作目录
-   * Working directory
-   */
-  coolq_directory?: string;
-  /**
-   * 是否为 go-cqhttp（文档字段名，旧版代码）
-   * Whether this is go-cqhttp (documented name; older code)
-   */
-  "go-cqhttp"?: boolean;
-  /**
-   * 是否为 go-cqhttp（新版代码的字段名）
-   * Whether this is go-cqhttp (name used by newer code)
-   */
-  go_cqhttp?: boolean;
-  /**
-   * 固定为 4.15.0
-   * Always 4.15.0
-   */
-  plugin_version?: string;
-  /**
-   * 固定为 99
-   * Always 99
-   */
-  plugin_build_number?: number;
-  /**
-   * 固定为 release
-   * Always release
-   */
-  plugin_build_configuration?: string;
-  /**
-   * Go 运行时版本
-   * Go runtime version
-   */
-  runtime_version?: string;
-  /**
-   * 操作系统
-   * Operating system
-   */
-  runtime_os?: string;
-  /**
-   * 应用版本，如 v0.9.40-fix4
-   * App version such as v0.9.40-fix4
-   */
-  version?: string;
-}
-
-/** `get_status` takes no params. */
-export type GetStatusParams = Record<string, never>;
-
-/** Result of `get_status`. */
-export interface GetStatusResult<I64 extends Int64Repr = number> {
-  /**
-   * 原 CQHTTP 字段，恒定为 true
-   * CQHTTP legacy field (always true)
-   */
-  app_initialized?: boolean;
-  /**
-   * 原 CQHTTP 字段，恒定为 true
-   * CQHTTP legacy field (always true)
-   */
-  app_enabled?: boolean;
-  /**
-   * 原 CQHTTP 字段
-   * CQHTTP legacy field
-   * Divergence: The docs say it is always true; the code sends null.
-   */
-  plugins_good?: boolean | null;
-  /**
-   * 原 CQHTTP 字段，恒定为 true
-   * CQHTTP legacy field (always true)
-   */
-  app_good?: boolean;
-  /**
-   * 表示 BOT 是否在线
-   * Whether the bot is online
-   */
-  online: boolean;
-  /**
-   * 同 online
-   * Same as online
-   */
-  good: boolean;
-  /**
-   * 运行统计
-   * Statistics
-   */
-  stat?: Statistics<I64>;
-}
-
-/** Params of `set_restart`. */
-export interface SetRestartParams {
-  /**
-   * 要延迟的毫秒数（默认情况下无法重启时可尝试设置为 2000 左右）
-   * Delay in milliseconds (try about 2000 if a restart fails)
-   * Unit: milliseconds.
-   * @default 0
-   */
-  delay?: number;
-}
-
-/** `set_restart` returns no data. */
-export type SetRestartResult = void;
-/** `clean_cache` takes no params. */
-export type CleanCacheParams = Record<string, never>;
-/** `clean_cache` returns no data. */
-export type CleanCacheResult = void;
 
 /** Params of `reload_event_filter`. */
 export interface ReloadEventFilterParams {
@@ -4609,6 +4746,409 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_forward_msg_async: { params: GetForwardMsgParams; result: GetForwardMsgResult<I64> };
   /**
+   * 获取 Cookies
+   * Get cookies
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   */
+  get_cookies: { params: GetCookiesParams; result: GetCookiesResult };
+  /**
+   * 获取 Cookies
+   * Get cookies
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_cookies`.
+   */
+  get_cookies_async: { params: GetCookiesParams; result: GetCookiesResult };
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   */
+  get_csrf_token: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_csrf_token`.
+   */
+  get_csrf_token_async: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get QQ credentials (cookies and CSRF token)
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   */
+  get_credentials: { params: GetCredentialsParams; result: GetCredentialsResult };
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get QQ credentials (cookies and CSRF token)
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_credentials`.
+   */
+  get_credentials_async: { params: GetCredentialsParams; result: GetCredentialsResult };
+  /**
+   * 群组踢人
+   * Kick a member from a group
+   */
+  set_group_kick: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
+  /**
+   * 群组踢人
+   * Kick a member from a group
+   * `async` variant of `set_group_kick`.
+   */
+  set_group_kick_async: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
+  /**
+   * 群单人禁言
+   * Mute a group member
+   *
+   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
+   */
+  set_group_ban: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
+  /**
+   * 群单人禁言
+   * Mute a group member
+   *
+   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
+   * `async` variant of `set_group_ban`.
+   */
+  set_group_ban_async: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
+  /**
+   * 群匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
+   * @since 0.9.36
+   */
+  set_group_anonymous_ban: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
+  /**
+   * 群匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
+   * `async` variant of `set_group_anonymous_ban`.
+   * @since 0.9.36
+   */
+  set_group_anonymous_ban_async: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
+  /**
+   * 群全员禁言
+   * Mute or unmute the whole group
+   */
+  set_group_whole_ban: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
+  /**
+   * 群全员禁言
+   * Mute or unmute the whole group
+   * `async` variant of `set_group_whole_ban`.
+   */
+  set_group_whole_ban_async: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
+  /**
+   * 设置群管理员
+   * Grant or revoke group admin
+   */
+  set_group_admin: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
+  /**
+   * 设置群管理员
+   * Grant or revoke group admin
+   * `async` variant of `set_group_admin`.
+   */
+  set_group_admin_async: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
+  /**
+   * 群设置匿名
+   * Allow or forbid anonymous chat in a group
+   */
+  set_group_anonymous: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
+  /**
+   * 群设置匿名
+   * Allow or forbid anonymous chat in a group
+   * `async` variant of `set_group_anonymous`.
+   */
+  set_group_anonymous_async: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
+  /**
+   * 设置群名片 ( 群备注 )
+   * Set a member's group card
+   */
+  set_group_card: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
+  /**
+   * 设置群名片 ( 群备注 )
+   * Set a member's group card
+   * `async` variant of `set_group_card`.
+   */
+  set_group_card_async: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
+  /**
+   * 设置群名
+   * Rename a group
+   */
+  set_group_name: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
+  /**
+   * 设置群名
+   * Rename a group
+   * `async` variant of `set_group_name`.
+   */
+  set_group_name_async: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
+  /**
+   * 退出群组
+   * Leave a group
+   */
+  set_group_leave: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
+  /**
+   * 退出群组
+   * Leave a group
+   * `async` variant of `set_group_leave`.
+   */
+  set_group_leave_async: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   */
+  set_group_special_title: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   * `async` variant of `set_group_special_title`.
+   */
+  set_group_special_title_async: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
+  /**
+   * 获取群信息
+   * Get group info
+   *
+   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
+   */
+  get_group_info: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
+  /**
+   * 获取群信息
+   * Get group info
+   *
+   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
+   * `async` variant of `get_group_info`.
+   */
+  get_group_info_async: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
+  /**
+   * 获取群列表
+   * Get the group list
+   */
+  get_group_list: { params: GetGroupListParams; result: GetGroupListResult<I64> };
+  /**
+   * 获取群列表
+   * Get the group list
+   * `async` variant of `get_group_list`.
+   */
+  get_group_list_async: { params: GetGroupListParams; result: GetGroupListResult<I64> };
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   */
+  get_group_member_info: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   * `async` variant of `get_group_member_info`.
+   */
+  get_group_member_info_async: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
+   */
+  get_group_member_list: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
+   * `async` variant of `get_group_member_list`.
+   */
+  get_group_member_list_async: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   */
+  get_group_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   * `async` variant of `get_group_honor_info`.
+   */
+  get_group_honor_info_async: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
+  /**
+   * 获取语音
+   * Get a voice record converted to another format
+   *
+   * 要使用此接口，通常需要安装 ffmpeg
+   *
+   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
+   */
+  get_record: { params: GetRecordParams; result: GetRecordResult };
+  /**
+   * 获取语音
+   * Get a voice record converted to another format
+   *
+   * 要使用此接口，通常需要安装 ffmpeg
+   *
+   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
+   * `async` variant of `get_record`.
+   */
+  get_record_async: { params: GetRecordParams; result: GetRecordResult };
+  /**
+   * 获取图片信息
+   * Get image info
+   *
+   * 该接口为 CQHTTP 接口修改
+   *
+   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
+   */
+  get_image: { params: GetImageParams; result: GetImageResult };
+  /**
+   * 获取图片信息
+   * Get image info
+   *
+   * 该接口为 CQHTTP 接口修改
+   *
+   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
+   * `async` variant of `get_image`.
+   */
+  get_image_async: { params: GetImageParams; result: GetImageResult };
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   *
+   * Divergence: The code always answers true.
+   */
+  can_send_image: { params: CanSendImageParams; result: CanSendImageResult };
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   *
+   * Divergence: The code always answers true.
+   * `async` variant of `can_send_image`.
+   */
+  can_send_image_async: { params: CanSendImageParams; result: CanSendImageResult };
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice records can be sent
+   *
+   * Divergence: The code always answers true.
+   */
+  can_send_record: { params: CanSendRecordParams; result: CanSendRecordResult };
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice records can be sent
+   *
+   * Divergence: The code always answers true.
+   * `async` variant of `can_send_record`.
+   */
+  can_send_record_async: { params: CanSendRecordParams; result: CanSendRecordResult };
+  /**
+   * 处理加好友请求
+   * Answer a friend request
+   */
+  set_friend_add_request: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
+  /**
+   * 处理加好友请求
+   * Answer a friend request
+   * `async` variant of `set_friend_add_request`.
+   */
+  set_friend_add_request_async: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
+  /**
+   * 处理加群请求／邀请
+   * Answer a group join request or invitation
+   *
+   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
+   */
+  set_group_add_request: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
+  /**
+   * 处理加群请求／邀请
+   * Answer a group join request or invitation
+   *
+   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
+   * `async` variant of `set_group_add_request`.
+   */
+  set_group_add_request_async: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
+  /**
+   * 获取状态
+   * Get the running status
+   */
+  get_status: { params: GetStatusParams; result: GetStatusResult<I64> };
+  /**
+   * 获取状态
+   * Get the running status
+   * `async` variant of `get_status`.
+   */
+  get_status_async: { params: GetStatusParams; result: GetStatusResult<I64> };
+  /**
+   * 获取版本信息
+   * Get version info
+   *
+   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
+   */
+  get_version_info: { params: GetVersionInfoParams; result: GetVersionInfoResult };
+  /**
+   * 获取版本信息
+   * Get version info
+   *
+   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
+   * `async` variant of `get_version_info`.
+   */
+  get_version_info_async: { params: GetVersionInfoParams; result: GetVersionInfoResult };
+  /**
+   * 重启 go-cqhttp
+   * Restart go-cqhttp
+   *
+   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
+   *
+   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
+   * Removed in 1.0.0.
+   */
+  set_restart: { params: SetRestartParams; result: SetRestartResult };
+  /**
+   * 重启 go-cqhttp
+   * Restart go-cqhttp
+   *
+   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
+   *
+   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
+   * `async` variant of `set_restart`.
+   * Removed in 1.0.0.
+   */
+  set_restart_async: { params: SetRestartParams; result: SetRestartResult };
+  /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   */
+  clean_cache: { params: CleanCacheParams; result: CleanCacheResult };
+  /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `clean_cache`.
+   */
+  clean_cache_async: { params: CleanCacheParams; result: CleanCacheResult };
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   */
+  send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   * `async` variant of `send_like`.
+   */
+  send_like_async: { params: SendLikeParams<I64>; result: SendLikeResult };
+  /**
    * 获取登录号信息
    * Get the bot's login info
    */
@@ -4619,6 +5159,28 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `get_login_info`.
    */
   get_login_info_async: { params: GetLoginInfoParams; result: GetLoginInfoResult<I64> };
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   */
+  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   * `async` variant of `get_stranger_info`.
+   */
+  get_stranger_info_async: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
+  /**
+   * 获取好友列表
+   * Get the friend list
+   */
+  get_friend_list: { params: GetFriendListParams; result: GetFriendListResult<I64> };
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * `async` variant of `get_friend_list`.
+   */
+  get_friend_list_async: { params: GetFriendListParams; result: GetFriendListResult<I64> };
   /**
    * 设置登录号资料
    * Set the bot's profile
@@ -4814,28 +5376,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   upload_private_file_async: { params: UploadPrivateFileParams<I64>; result: UploadPrivateFileResult };
   /**
-   * 获取陌生人信息
-   * Get a stranger's info
-   */
-  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
-  /**
-   * 获取陌生人信息
-   * Get a stranger's info
-   * `async` variant of `get_stranger_info`.
-   */
-  get_stranger_info_async: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
-  /**
-   * 获取好友列表
-   * Get the friend list
-   */
-  get_friend_list: { params: GetFriendListParams; result: GetFriendListResult<I64> };
-  /**
-   * 获取好友列表
-   * Get the friend list
-   * `async` variant of `get_friend_list`.
-   */
-  get_friend_list_async: { params: GetFriendListParams; result: GetFriendListResult<I64> };
-  /**
    * 获取单向好友列表
    * Get the one-way friend list
    */
@@ -4873,32 +5413,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   delete_unidirectional_friend_async: { params: DeleteUnidirectionalFriendParams<I64>; result: DeleteUnidirectionalFriendResult };
   /**
-   * 发送好友赞
-   * Send likes to a friend's profile
-   *
-   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
-   */
-  send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
-  /**
-   * 发送好友赞
-   * Send likes to a friend's profile
-   *
-   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
-   * `async` variant of `send_like`.
-   */
-  send_like_async: { params: SendLikeParams<I64>; result: SendLikeResult };
-  /**
-   * 设置群名
-   * Rename a group
-   */
-  set_group_name: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
-  /**
-   * 设置群名
-   * Rename a group
-   * `async` variant of `set_group_name`.
-   */
-  set_group_name_async: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
-  /**
    * 设置群头像
    * Set a group's avatar
    *
@@ -4913,82 +5427,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `set_group_portrait`.
    */
   set_group_portrait_async: { params: SetGroupPortraitParams<I64>; result: SetGroupPortraitResult };
-  /**
-   * 设置群管理员
-   * Grant or revoke group admin
-   */
-  set_group_admin: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
-  /**
-   * 设置群管理员
-   * Grant or revoke group admin
-   * `async` variant of `set_group_admin`.
-   */
-  set_group_admin_async: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
-  /**
-   * 设置群名片 ( 群备注 )
-   * Set a member's group card
-   */
-  set_group_card: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
-  /**
-   * 设置群名片 ( 群备注 )
-   * Set a member's group card
-   * `async` variant of `set_group_card`.
-   */
-  set_group_card_async: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
-  /**
-   * 设置群组专属头衔
-   * Set a member's special title
-   */
-  set_group_special_title: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
-  /**
-   * 设置群组专属头衔
-   * Set a member's special title
-   * `async` variant of `set_group_special_title`.
-   */
-  set_group_special_title_async: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
-  /**
-   * 群单人禁言
-   * Mute a group member
-   *
-   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
-   */
-  set_group_ban: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
-  /**
-   * 群单人禁言
-   * Mute a group member
-   *
-   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
-   * `async` variant of `set_group_ban`.
-   */
-  set_group_ban_async: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
-  /**
-   * 群全员禁言
-   * Mute or unmute the whole group
-   */
-  set_group_whole_ban: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
-  /**
-   * 群全员禁言
-   * Mute or unmute the whole group
-   * `async` variant of `set_group_whole_ban`.
-   */
-  set_group_whole_ban_async: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
-  /**
-   * 群匿名用户禁言
-   * Mute an anonymous group member
-   *
-   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
-   * @since 0.9.36
-   */
-  set_group_anonymous_ban: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
-  /**
-   * 群匿名用户禁言
-   * Mute an anonymous group member
-   *
-   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
-   * `async` variant of `set_group_anonymous_ban`.
-   * @since 0.9.36
-   */
-  set_group_anonymous_ban_async: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
   /**
    * 设置精华消息
    * Set a message as essence
@@ -5022,17 +5460,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `send_group_sign`.
    */
   send_group_sign_async: { params: SendGroupSignParams<I64>; result: SendGroupSignResult };
-  /**
-   * 群设置匿名
-   * Allow or forbid anonymous chat in a group
-   */
-  set_group_anonymous: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
-  /**
-   * 群设置匿名
-   * Allow or forbid anonymous chat in a group
-   * `async` variant of `set_group_anonymous`.
-   */
-  set_group_anonymous_async: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
   /**
    * 发送群公告
    * Post a group notice
@@ -5080,91 +5507,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Extension: not part of the released specification.
    */
   _del_group_notice_async: { params: DelGroupNoticeParams<I64>; result: DelGroupNoticeResult };
-  /**
-   * 群组踢人
-   * Kick a member from a group
-   */
-  set_group_kick: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
-  /**
-   * 群组踢人
-   * Kick a member from a group
-   * `async` variant of `set_group_kick`.
-   */
-  set_group_kick_async: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
-  /**
-   * 退出群组
-   * Leave a group
-   */
-  set_group_leave: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
-  /**
-   * 退出群组
-   * Leave a group
-   * `async` variant of `set_group_leave`.
-   */
-  set_group_leave_async: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
-  /**
-   * 获取群信息
-   * Get group info
-   *
-   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
-   */
-  get_group_info: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
-  /**
-   * 获取群信息
-   * Get group info
-   *
-   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
-   * `async` variant of `get_group_info`.
-   */
-  get_group_info_async: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
-  /**
-   * 获取群列表
-   * Get the group list
-   */
-  get_group_list: { params: GetGroupListParams; result: GetGroupListResult<I64> };
-  /**
-   * 获取群列表
-   * Get the group list
-   * `async` variant of `get_group_list`.
-   */
-  get_group_list_async: { params: GetGroupListParams; result: GetGroupListResult<I64> };
-  /**
-   * 获取群成员信息
-   * Get a group member's info
-   */
-  get_group_member_info: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
-  /**
-   * 获取群成员信息
-   * Get a group member's info
-   * `async` variant of `get_group_member_info`.
-   */
-  get_group_member_info_async: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
-  /**
-   * 获取群成员列表
-   * Get a group's member list
-   *
-   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
-   */
-  get_group_member_list: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
-  /**
-   * 获取群成员列表
-   * Get a group's member list
-   *
-   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
-   * `async` variant of `get_group_member_list`.
-   */
-  get_group_member_list_async: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
-  /**
-   * 获取群荣誉信息
-   * Get a group's honors
-   */
-  get_group_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
-  /**
-   * 获取群荣誉信息
-   * Get a group's honors
-   * `async` variant of `get_group_honor_info`.
-   */
-  get_group_honor_info_async: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
   /**
    * 获取群系统消息
    * Get group system messages (join requests and invitations)
@@ -5381,40 +5723,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   create_guild_role_async: { params: CreateGuildRoleParams; result: CreateGuildRoleResult<I64> };
   /**
-   * 获取图片信息
-   * Get image info
-   *
-   * 该接口为 CQHTTP 接口修改
-   *
-   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
-   */
-  get_image: { params: GetImageParams; result: GetImageResult };
-  /**
-   * 获取图片信息
-   * Get image info
-   *
-   * 该接口为 CQHTTP 接口修改
-   *
-   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
-   * `async` variant of `get_image`.
-   */
-  get_image_async: { params: GetImageParams; result: GetImageResult };
-  /**
-   * 检查是否可以发送图片
-   * Check whether images can be sent
-   *
-   * Divergence: The code always answers true.
-   */
-  can_send_image: { params: CanSendImageParams; result: CanSendImageResult };
-  /**
-   * 检查是否可以发送图片
-   * Check whether images can be sent
-   *
-   * Divergence: The code always answers true.
-   * `async` variant of `can_send_image`.
-   */
-  can_send_image_async: { params: CanSendImageParams; result: CanSendImageResult };
-  /**
    * 图片 OCR
    * Recognise the text in an image (OCR)
    *
@@ -5445,40 +5753,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `.ocr_image`.
    */
   ".ocr_image_async": { params: OcrImageParams; result: OcrImageResult };
-  /**
-   * 获取语音
-   * Get a voice record converted to another format
-   *
-   * 要使用此接口，通常需要安装 ffmpeg
-   *
-   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
-   */
-  get_record: { params: GetRecordParams; result: GetRecordResult };
-  /**
-   * 获取语音
-   * Get a voice record converted to another format
-   *
-   * 要使用此接口，通常需要安装 ffmpeg
-   *
-   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
-   * `async` variant of `get_record`.
-   */
-  get_record_async: { params: GetRecordParams; result: GetRecordResult };
-  /**
-   * 检查是否可以发送语音
-   * Check whether voice records can be sent
-   *
-   * Divergence: The code always answers true.
-   */
-  can_send_record: { params: CanSendRecordParams; result: CanSendRecordResult };
-  /**
-   * 检查是否可以发送语音
-   * Check whether voice records can be sent
-   *
-   * Divergence: The code always answers true.
-   * `async` variant of `can_send_record`.
-   */
-  can_send_record_async: { params: CanSendRecordParams; result: CanSendRecordResult };
   /**
    * 标记消息已读
    * Mark a message as read
@@ -5548,143 +5822,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `get_group_msg_history`.
    */
   get_group_msg_history_async: { params: GetGroupMsgHistoryParams<I64>; result: GetGroupMsgHistoryResult<I64> };
-  /**
-   * 处理加好友请求
-   * Answer a friend request
-   */
-  set_friend_add_request: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
-  /**
-   * 处理加好友请求
-   * Answer a friend request
-   * `async` variant of `set_friend_add_request`.
-   */
-  set_friend_add_request_async: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
-  /**
-   * 处理加群请求／邀请
-   * Answer a group join request or invitation
-   *
-   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
-   */
-  set_group_add_request: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
-  /**
-   * 处理加群请求／邀请
-   * Answer a group join request or invitation
-   *
-   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
-   * `async` variant of `set_group_add_request`.
-   */
-  set_group_add_request_async: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
-  /**
-   * 获取 Cookies
-   * Get cookies
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   */
-  get_cookies: { params: GetCookiesParams; result: GetCookiesResult };
-  /**
-   * 获取 Cookies
-   * Get cookies
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   * `async` variant of `get_cookies`.
-   */
-  get_cookies_async: { params: GetCookiesParams; result: GetCookiesResult };
-  /**
-   * 获取 CSRF Token
-   * Get the CSRF token
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   */
-  get_csrf_token: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
-  /**
-   * 获取 CSRF Token
-   * Get the CSRF token
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   * `async` variant of `get_csrf_token`.
-   */
-  get_csrf_token_async: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
-  /**
-   * 获取 QQ 相关接口凭证
-   * Get QQ credentials (cookies and CSRF token)
-   *
-   * 即 get_cookies 与 get_csrf_token 的合并
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   */
-  get_credentials: { params: GetCredentialsParams; result: GetCredentialsResult };
-  /**
-   * 获取 QQ 相关接口凭证
-   * Get QQ credentials (cookies and CSRF token)
-   *
-   * 即 get_cookies 与 get_csrf_token 的合并
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   * `async` variant of `get_credentials`.
-   */
-  get_credentials_async: { params: GetCredentialsParams; result: GetCredentialsResult };
-  /**
-   * 获取版本信息
-   * Get version info
-   *
-   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
-   */
-  get_version_info: { params: GetVersionInfoParams; result: GetVersionInfoResult };
-  /**
-   * 获取版本信息
-   * Get version info
-   *
-   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
-   * `async` variant of `get_version_info`.
-   */
-  get_version_info_async: { params: GetVersionInfoParams; result: GetVersionInfoResult };
-  /**
-   * 获取状态
-   * Get the running status
-   */
-  get_status: { params: GetStatusParams; result: GetStatusResult<I64> };
-  /**
-   * 获取状态
-   * Get the running status
-   * `async` variant of `get_status`.
-   */
-  get_status_async: { params: GetStatusParams; result: GetStatusResult<I64> };
-  /**
-   * 重启 go-cqhttp
-   * Restart go-cqhttp
-   *
-   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
-   *
-   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
-   * Removed in 1.0.0.
-   */
-  set_restart: { params: SetRestartParams; result: SetRestartResult };
-  /**
-   * 重启 go-cqhttp
-   * Restart go-cqhttp
-   *
-   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
-   *
-   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
-   * `async` variant of `set_restart`.
-   * Removed in 1.0.0.
-   */
-  set_restart_async: { params: SetRestartParams; result: SetRestartResult };
-  /**
-   * 清理缓存
-   * Clean the cache
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   */
-  clean_cache: { params: CleanCacheParams; result: CleanCacheResult };
-  /**
-   * 清理缓存
-   * Clean the cache
-   *
-   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
-   * `async` variant of `clean_cache`.
-   */
-  clean_cache_async: { params: CleanCacheParams; result: CleanCacheResult };
   /**
    * 重载事件过滤器
    * Reload the event filter
