@@ -147,7 +147,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 获取在线机型
    * List online model variants
    */
-  getModelShow(params?: T.ModelShowQuery, options?: CallOptions): Promise<T.ModelShowList>;
+  getModelShow(params: T.GetModelShowParams, options?: CallOptions): Promise<T.ModelShowList>;
 
   /**
    * 设置在线机型
@@ -163,7 +163,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    *
    * Divergence: Code only; not in the docs. The result is the model name as a bare string.
    */
-  getModelShowAction(params?: T.GetModelShowParams<I64>, options?: CallOptions): Promise<T.GetModelShowResult>;
+  getModelShowAction(params?: T.ModelShowUser<I64>, options?: CallOptions): Promise<T.GetModelShowResult>;
 
   /**
    * 获取当前账号在线客户端列表
@@ -737,30 +737,27 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 发送群公告
    * Publish a group announcement
    *
-   * Divergence: The docs mark it 未实现, but v1.0.9 serves it (same handler as send_group_notice).
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
    */
-  sendGroupNotice(params?: T.GroupNoticeParams<I64>, options?: CallOptions): Promise<T.GroupNoticeResult>;
+  sendGroupNotice(params: T.SendGroupNoticeParams<I64>, options?: CallOptions): Promise<T.SendGroupNoticeResult>;
 
   /**
    * 发送群公告
    * Publish a group announcement
    *
-   * 文档未列出此名称（v1.0.9 代码 SendGroupNotice），与 _send_group_notice 相同。
-   *
-   * Divergence: Code only under this name; the docs list it as _send_group_notice.
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   * Alias of `_send_group_notice`.
    */
-  sendGroupNoticeAction(params?: T.GroupNoticeParams<I64>, options?: CallOptions): Promise<T.GroupNoticeResult>;
+  sendGroupNoticeAction(params: T.SendGroupNoticeParams<I64>, options?: CallOptions): Promise<T.SendGroupNoticeResult>;
 
   /**
    * 发送群公告
    * Publish a group announcement
    *
-   * 文档未列出此名称（v1.0.9 代码 SendGroupNotice），与 _send_group_notice 相同。
-   *
-   * Divergence: Code only under this name; the docs list it as _send_group_notice.
-   * Alias of `send_group_notice`.
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   * Alias of `_send_group_notice`.
    */
-  sendGroupAnnouncement(params?: T.GroupNoticeParams<I64>, options?: CallOptions): Promise<T.GroupNoticeResult>;
+  sendGroupAnnouncement(params: T.SendGroupNoticeParams<I64>, options?: CallOptions): Promise<T.SendGroupNoticeResult>;
 
   /**
    * 获取群公告
@@ -809,13 +806,13 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 群戳一戳
    * Poke a group member (double-tap avatar)
    */
-  groupTouch(params?: T.GroupMemberTarget<I64>, options?: CallOptions): Promise<T.GroupTouchResult>;
+  groupTouch(params: T.GroupTouchParams<I64>, options?: CallOptions): Promise<T.GroupTouchResult>;
 
   /**
    * 戳一戳
    * Poke a group member
    */
-  poke(params?: T.GroupMemberTarget<I64>, options?: CallOptions): Promise<T.PokeResult>;
+  poke(params: T.PokeParams<I64>, options?: CallOptions): Promise<T.PokeResult>;
 
   /**
    * 获取被禁言的群成员列表

@@ -138,9 +138,9 @@ export const protocol = {
     "get_forward_message": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
     "get_login_info": { result: v.GetLoginInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "set_qq_profile": { params: v.SetQqProfileParams, noResult: true },
-    "_get_model_show": { params: v.ModelShowQuery, result: v.ModelShowList },
+    "_get_model_show": { params: v.GetModelShowParams, result: v.ModelShowList },
     "_set_model_show": { params: v.SetModelShowParams, noResult: true },
-    "get_model_show": { params: v.GetModelShowParams, result: v.GetModelShowResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_model_show": { params: v.ModelShowUser, result: v.GetModelShowResult, paramsPlan: {"k":"ref","n":"ModelShowUser"} },
     "_get_online_clients": { params: v.GetOnlineClientsParams, result: v.GetOnlineClientsResult, resultPlan: {"k":"arr","i":{"k":"obj","p":{"app_id":{"k":"i64"},"login_time":{"k":"i64"},"login_platform":{"k":"i64"}}}} },
     "get_self_info": { result: v.GetSelfInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "get_user_info": { params: v.GetUserInfoParams, result: v.GetUserInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"vip_list":{"k":"arr","i":{"k":"ref","n":"VipInfo"}},"birthday":{"k":"i64"},"login_day":{"k":"i64"},"vote_cnt":{"k":"i64"}}} },
@@ -212,17 +212,17 @@ export const protocol = {
     "delete_essence_msg": { params: v.DeleteEssenceMsgParams, noResult: true },
     "delete_essence_message": { params: v.DeleteEssenceMsgParams, noResult: true },
     "send_group_sign": { params: v.SendGroupSignParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "_send_group_notice": { params: v.GroupNoticeParams, result: v.GroupNoticeResult, paramsPlan: {"k":"ref","n":"GroupNoticeParams"} },
-    "send_group_notice": { params: v.GroupNoticeParams, result: v.GroupNoticeResult, paramsPlan: {"k":"ref","n":"GroupNoticeParams"} },
-    "send_group_announcement": { params: v.GroupNoticeParams, result: v.GroupNoticeResult, paramsPlan: {"k":"ref","n":"GroupNoticeParams"} },
+    "_send_group_notice": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "send_group_notice": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "send_group_announcement": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "_get_group_notice": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"sender_id":{"k":"i64"},"publish_time":{"k":"i64"}}}} },
     "get_group_notice": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"sender_id":{"k":"i64"},"publish_time":{"k":"i64"}}}} },
     "set_group_kick": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "kick_group_member": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_leave": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "leave_group": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "group_touch": { params: v.GroupMemberTarget, noResult: true, paramsPlan: {"k":"ref","n":"GroupMemberTarget"} },
-    "poke": { params: v.GroupMemberTarget, noResult: true, paramsPlan: {"k":"ref","n":"GroupMemberTarget"} },
+    "group_touch": { params: v.GroupTouchParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "poke": { params: v.PokeParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "get_prohibited_member_list": { params: v.GetProhibitedMemberListParams, result: v.GetProhibitedMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"user_id":{"k":"i64"},"time":{"k":"i64"}}}} },
     "get_group_at_all_remain": { params: v.GetGroupAtAllRemainParams, result: v.GetGroupAtAllRemainResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_comment_face": { params: v.SetGroupCommentFaceParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
@@ -361,6 +361,14 @@ export const protocol = {
         "content": {
           "k": "ref",
           "n": "Message"
+        }
+      }
+    },
+    "ModelShowUser": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
         }
       }
     },
@@ -548,25 +556,6 @@ export const protocol = {
             "k": "ref",
             "n": "GroupFolder"
           }
-        }
-      }
-    },
-    "GroupNoticeParams": {
-      "k": "obj",
-      "p": {
-        "group_id": {
-          "k": "i64"
-        }
-      }
-    },
-    "GroupMemberTarget": {
-      "k": "obj",
-      "p": {
-        "group_id": {
-          "k": "i64"
-        },
-        "user_id": {
-          "k": "i64"
         }
       }
     },

@@ -667,15 +667,15 @@ export interface JsonSegment {
 }
 
 /**
- * 查询机型参数
- * Model query
+ * 查询用户机型参数
+ * Whose model to read
  */
-export interface ModelShowQuery {
+export interface ModelShowUser<I64 extends Int64Repr = number> {
   /**
-   * 机型
-   * Device model
+   * QQ 号（可选，默认自己）
+   * QQ number (optional; the bot itself by default)
    */
-  model: string;
+  user_id?: I64;
 }
 
 /**
@@ -1439,52 +1439,6 @@ export interface GroupFileList<I64 extends Int64Repr = number> {
 }
 
 /**
- * 发送群公告参数
- * Group announcement to publish
- */
-export interface GroupNoticeParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 公告内容
-   * Announcement text
-   */
-  content: string;
-  /**
-   * 图片路径（可选）
-   * Image (optional; path, URL or base64)
-   */
-  image?: string;
-}
-
-/**
- * 发布结果（结构未文档化，原样返回）
- * Publication result; undocumented shape, delivered as sent
- * Divergence: The docs say data is empty; the code returns whatever the announcement service answered (SDKs see a boolean).
- */
-export type GroupNoticeResult = unknown;
-
-/**
- * 群号与成员
- * A member of a group
- */
-export interface GroupMemberTarget<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-}
-
-/**
  * 频道 ID
  * Guild id (the docs say uint64; the server also takes a decimal string)
  */
@@ -2132,6 +2086,15 @@ export interface SetQqProfileParams {
 /** `set_qq_profile` returns no data. */
 export type SetQqProfileResult = void;
 
+/** Params of `_get_model_show`. */
+export interface GetModelShowParams {
+  /**
+   * 机型
+   * Device model
+   */
+  model: string;
+}
+
 /** Params of `_set_model_show`. */
 export interface SetModelShowParams {
   /**
@@ -2168,16 +2131,6 @@ export interface SetModelShowParams {
 
 /** `_set_model_show` returns no data. */
 export type SetModelShowResult = void;
-
-/** Params of `get_model_show`. */
-export interface GetModelShowParams<I64 extends Int64Repr = number> {
-  /**
-   * QQ 号（可选，默认自己）
-   * QQ number (optional; the bot itself by default)
-   */
-  user_id?: I64;
-}
-
 /** Result of `get_model_show`. */
 export type GetModelShowResult = string;
 
@@ -3828,6 +3781,28 @@ export interface SendGroupSignParams<I64 extends Int64Repr = number> {
 /** `send_group_sign` returns no data. */
 export type SendGroupSignResult = void;
 
+/** Params of `_send_group_notice`. */
+export interface SendGroupNoticeParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 公告内容
+   * Announcement text
+   */
+  content: string;
+  /**
+   * 图片路径（可选）
+   * Image (optional; path, URL or base64)
+   */
+  image?: string;
+}
+
+/** Result of `_send_group_notice`. */
+export type SendGroupNoticeResult = unknown;
+
 /** Params of `_get_group_notice`. */
 export interface GetGroupNoticeParams<I64 extends Int64Repr = number> {
   /**
@@ -3918,8 +3893,38 @@ export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
 
 /** `set_group_leave` returns no data. */
 export type SetGroupLeaveResult = void;
+
+/** Params of `group_touch`. */
+export interface GroupTouchParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+}
+
 /** `group_touch` returns no data. */
 export type GroupTouchResult = void;
+
+/** Params of `poke`. */
+export interface PokeParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+}
+
 /** `poke` returns no data. */
 export type PokeResult = void;
 
@@ -5420,7 +5425,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 获取在线机型
    * List online model variants
    */
-  _get_model_show: { params: ModelShowQuery; result: ModelShowList };
+  _get_model_show: { params: GetModelShowParams; result: ModelShowList };
   /**
    * 设置在线机型
    * Set the online model
@@ -5434,7 +5439,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    *
    * Divergence: Code only; not in the docs. The result is the model name as a bare string.
    */
-  get_model_show: { params: GetModelShowParams<I64>; result: GetModelShowResult };
+  get_model_show: { params: ModelShowUser<I64>; result: GetModelShowResult };
   /**
    * 获取当前账号在线客户端列表
    * List the account's online clients
@@ -5936,28 +5941,25 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 发送群公告
    * Publish a group announcement
    *
-   * Divergence: The docs mark it 未实现, but v1.0.9 serves it (same handler as send_group_notice).
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
    */
-  _send_group_notice: { params: GroupNoticeParams<I64>; result: GroupNoticeResult };
+  _send_group_notice: { params: SendGroupNoticeParams<I64>; result: SendGroupNoticeResult };
   /**
    * 发送群公告
    * Publish a group announcement
    *
-   * 文档未列出此名称（v1.0.9 代码 SendGroupNotice），与 _send_group_notice 相同。
-   *
-   * Divergence: Code only under this name; the docs list it as _send_group_notice.
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   * Alias of `_send_group_notice`.
    */
-  send_group_notice: { params: GroupNoticeParams<I64>; result: GroupNoticeResult };
+  send_group_notice: { params: SendGroupNoticeParams<I64>; result: SendGroupNoticeResult };
   /**
    * 发送群公告
    * Publish a group announcement
    *
-   * 文档未列出此名称（v1.0.9 代码 SendGroupNotice），与 _send_group_notice 相同。
-   *
-   * Divergence: Code only under this name; the docs list it as _send_group_notice.
-   * Alias of `send_group_notice`.
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   * Alias of `_send_group_notice`.
    */
-  send_group_announcement: { params: GroupNoticeParams<I64>; result: GroupNoticeResult };
+  send_group_announcement: { params: SendGroupNoticeParams<I64>; result: SendGroupNoticeResult };
   /**
    * 获取群公告
    * Get group announcements
@@ -5999,12 +6001,12 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 群戳一戳
    * Poke a group member (double-tap avatar)
    */
-  group_touch: { params: GroupMemberTarget<I64>; result: GroupTouchResult };
+  group_touch: { params: GroupTouchParams<I64>; result: GroupTouchResult };
   /**
    * 戳一戳
    * Poke a group member
    */
-  poke: { params: GroupMemberTarget<I64>; result: PokeResult };
+  poke: { params: PokeParams<I64>; result: PokeResult };
   /**
    * 获取被禁言的群成员列表
    * List muted group members

@@ -6820,25 +6820,19 @@ validate252.errors = vErrors;
 return errors === 0;
 }
 
-const rawModelShowQuery = validate253;
-const schema78 = {"type":"object","properties":{"model":{"type":"string"}},"required":["model"]};
+const rawModelShowUser = validate253;
+const schema78 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}}};
 
 function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.model === undefined) && (missing0 = "model")){
-validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate253.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
-}
-else {
-if(data.model !== undefined){
-if(typeof data.model !== "string"){
-validate253.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
 }
 }
 }
@@ -9087,132 +9081,10 @@ validate274.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupNoticeParams = validate277;
-const schema95 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
+const rawGuildId = validate277;
+const schema95 = {"anyOf":[{"qqwireInt64":true},{"type":"string"}]};
 
 function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
-validate277.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate277.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.content !== undefined){
-const _errs2 = errors;
-if(typeof data.content !== "string"){
-validate277.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image !== undefined){
-const _errs4 = errors;
-if(typeof data.image !== "string"){
-validate277.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate277.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate277.errors = vErrors;
-return errors === 0;
-}
-
-const rawGroupNoticeResult = validate278;
-const schema96 = {};
-
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate278.errors = null;
-return true;
-}
-
-const rawGroupMemberTarget = validate279;
-const schema97 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["group_id","user_id"]};
-
-function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate279.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate279.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate279.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate279.errors = vErrors;
-return errors === 0;
-}
-
-const rawGuildId = validate280;
-const schema98 = {"anyOf":[{"qqwireInt64":true},{"type":"string"}]};
-
-function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9254,7 +9126,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate280.errors = vErrors;
+validate277.errors = vErrors;
 return false;
 }
 else {
@@ -9268,21 +9140,21 @@ vErrors = null;
 }
 }
 }
-validate280.errors = vErrors;
+validate277.errors = vErrors;
 return errors === 0;
 }
 
-const rawGuildPermission = validate281;
-const schema99 = {"type":"object","properties":{"root_id":{"qqwireInt64":true},"child_ids":{"type":"array","items":{"qqwireInt64":true}}},"required":["root_id","child_ids"]};
+const rawGuildPermission = validate278;
+const schema96 = {"type":"object","properties":{"root_id":{"qqwireInt64":true},"child_ids":{"type":"array","items":{"qqwireInt64":true}}},"required":["root_id","child_ids"]};
 
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.root_id === undefined) && (missing0 = "root_id")) || ((data.child_ids === undefined) && (missing0 = "child_ids"))){
-validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9290,7 +9162,7 @@ if(data.root_id !== undefined){
 let data0 = data.root_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate281.errors = [{instancePath:instancePath+"/root_id",schemaPath:"#/properties/root_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate278.errors = [{instancePath:instancePath+"/root_id",schemaPath:"#/properties/root_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9310,7 +9182,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate281.errors = [{instancePath:instancePath+"/child_ids/" + i0,schemaPath:"#/properties/child_ids/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate278.errors = [{instancePath:instancePath+"/child_ids/" + i0,schemaPath:"#/properties/child_ids/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -9320,7 +9192,204 @@ break;
 }
 }
 else {
-validate281.errors = [{instancePath:instancePath+"/child_ids",schemaPath:"#/properties/child_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate278.errors = [{instancePath:instancePath+"/child_ids",schemaPath:"#/properties/child_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate278.errors = vErrors;
+return errors === 0;
+}
+
+const rawCredentials = validate279;
+const schema97 = {"type":"object","properties":{"token":{"type":["string","integer"]},"cookies":{"type":"string"},"bigdata_ticket":{"type":["object","null"],"properties":{"key":{"type":["string","null"]},"sig":{"type":["string","null"]}}}}};
+
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.token !== undefined){
+let data0 = data.token;
+const _errs1 = errors;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate279.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema97.properties.token.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cookies !== undefined){
+const _errs3 = errors;
+if(typeof data.cookies !== "string"){
+validate279.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bigdata_ticket !== undefined){
+let data2 = data.bigdata_ticket;
+const _errs5 = errors;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+validate279.errors = [{instancePath:instancePath+"/bigdata_ticket",schemaPath:"#/properties/bigdata_ticket/type",keyword:"type",params:{type: schema97.properties.bigdata_ticket.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.key !== undefined){
+let data3 = data2.key;
+const _errs7 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate279.errors = [{instancePath:instancePath+"/bigdata_ticket/key",schemaPath:"#/properties/bigdata_ticket/properties/key/type",keyword:"type",params:{type: schema97.properties.bigdata_ticket.properties.key.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data2.sig !== undefined){
+let data4 = data2.sig;
+const _errs9 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate279.errors = [{instancePath:instancePath+"/bigdata_ticket/sig",schemaPath:"#/properties/bigdata_ticket/properties/sig/type",keyword:"type",params:{type: schema97.properties.bigdata_ticket.properties.sig.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate279.errors = vErrors;
+return errors === 0;
+}
+
+const rawDomainQuery = validate280;
+const schema98 = {"type":"object","properties":{"domain":{"type":"string"}}};
+
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.domain !== undefined){
+if(typeof data.domain !== "string"){
+validate280.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate280.errors = vErrors;
+return errors === 0;
+}
+
+const rawBubbleFaceSegment = validate281;
+
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("bubble_face" !== data.type){
+validate281.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
+validate281.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate281.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.count !== undefined){
+let data3 = data1.count;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate281.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate281.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9341,19 +9410,23 @@ validate281.errors = vErrors;
 return errors === 0;
 }
 
-const rawCredentials = validate282;
-const schema100 = {"type":"object","properties":{"token":{"type":["string","integer"]},"cookies":{"type":"string"},"bigdata_ticket":{"type":["object","null"],"properties":{"key":{"type":["string","null"]},"sig":{"type":["string","null"]}}}}};
+const rawBasketballSegment = validate282;
 
 function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.token !== undefined){
-let data0 = data.token;
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
 const _errs1 = errors;
-if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate282.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema100.properties.token.type},message:"must be string,integer"}];
+if("basketball" !== data.type){
+validate282.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9362,56 +9435,32 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.cookies !== undefined){
-const _errs3 = errors;
-if(typeof data.cookies !== "string"){
-validate282.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate282.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
-}
-var valid0 = _errs3 === errors;
 }
 else {
-var valid0 = true;
-}
-if(valid0){
-if(data.bigdata_ticket !== undefined){
-let data2 = data.bigdata_ticket;
-const _errs5 = errors;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-validate282.errors = [{instancePath:instancePath+"/bigdata_ticket",schemaPath:"#/properties/bigdata_ticket/type",keyword:"type",params:{type: schema100.properties.bigdata_ticket.type},message:"must be object,null"}];
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate282.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.key !== undefined){
-let data3 = data2.key;
-const _errs7 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-validate282.errors = [{instancePath:instancePath+"/bigdata_ticket/key",schemaPath:"#/properties/bigdata_ticket/properties/key/type",keyword:"type",params:{type: schema100.properties.bigdata_ticket.properties.key.type},message:"must be string,null"}];
-return false;
 }
-var valid1 = _errs7 === errors;
+}
 }
 else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.sig !== undefined){
-let data4 = data2.sig;
-const _errs9 = errors;
-if((typeof data4 !== "string") && (data4 !== null)){
-validate282.errors = [{instancePath:instancePath+"/bigdata_ticket/sig",schemaPath:"#/properties/bigdata_ticket/properties/sig/type",keyword:"type",params:{type: schema100.properties.bigdata_ticket.properties.sig.type},message:"must be string,null"}];
+validate282.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid1 = _errs9 === errors;
 }
-else {
-var valid1 = true;
-}
-}
-}
-}
-var valid0 = _errs5 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
@@ -9428,47 +9477,23 @@ validate282.errors = vErrors;
 return errors === 0;
 }
 
-const rawDomainQuery = validate283;
-const schema101 = {"type":"object","properties":{"domain":{"type":"string"}}};
+const rawNewRpsSegment = validate283;
 
 function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.domain !== undefined){
-if(typeof data.domain !== "string"){
-validate283.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-else {
-validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate283.errors = vErrors;
-return errors === 0;
-}
-
-const rawBubbleFaceSegment = validate284;
-
-function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate283.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("bubble_face" !== data.type){
-validate284.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+if("new_rps" !== data.type){
+validate283.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9483,35 +9508,83 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
-if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
+if((data1.id === undefined) && (missing1 = "id")){
+validate283.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate283.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate283.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate283.errors = vErrors;
+return errors === 0;
+}
+
+const rawNewDiceSegment = validate284;
+
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("new_dice" !== data.type){
+validate284.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
 validate284.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
-const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate284.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
+validate284.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.count !== undefined){
-let data3 = data1.count;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate284.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
 }
 }
 }
@@ -9538,7 +9611,7 @@ validate284.errors = vErrors;
 return errors === 0;
 }
 
-const rawBasketballSegment = validate285;
+const rawTouchSegment = validate285;
 
 function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9553,8 +9626,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("basketball" !== data.type){
-validate285.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+if("touch" !== data.type){
+validate285.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9577,7 +9650,7 @@ else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate285.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
+validate285.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
@@ -9605,7 +9678,7 @@ validate285.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewRpsSegment = validate286;
+const rawWeatherSegment = validate286;
 
 function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9620,8 +9693,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("new_rps" !== data.type){
-validate286.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+if("weather" !== data.type){
+validate286.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9635,18 +9708,29 @@ let data1 = data.data;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate286.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if(data1.city !== undefined){
+const _errs4 = errors;
+if(typeof data1.city !== "string"){
+validate286.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid1 = _errs4 === errors;
 }
 else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate286.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
+var valid1 = true;
+}
+if(valid1){
+if(data1.code !== undefined){
+let data3 = data1.code;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate286.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
 return false;
 }
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
 }
 }
 }
@@ -9672,7 +9756,7 @@ validate286.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewDiceSegment = validate287;
+const rawGiftSegment = validate287;
 
 function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9687,8 +9771,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("new_dice" !== data.type){
-validate287.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+if("gift" !== data.type){
+validate287.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9703,16 +9787,35 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
+if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
 validate287.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-if(data1.id !== undefined){
-let data2 = data1.id;
+if(data1.qq !== undefined){
+let data2 = data1.qq;
+const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate287.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
+validate287.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.id !== undefined){
+let data3 = data1.id;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate287.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
 }
 }
 }
@@ -9739,7 +9842,7 @@ validate287.errors = vErrors;
 return errors === 0;
 }
 
-const rawTouchSegment = validate288;
+const rawMarkdownSegment = validate288;
 
 function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9754,8 +9857,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("touch" !== data.type){
-validate288.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+if("markdown" !== data.type){
+validate288.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9770,15 +9873,14 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
+if((data1.content === undefined) && (missing1 = "content")){
 validate288.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate288.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
+if(data1.content !== undefined){
+if(typeof data1.content !== "string"){
+validate288.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9806,7 +9908,7 @@ validate288.errors = vErrors;
 return errors === 0;
 }
 
-const rawWeatherSegment = validate289;
+const rawButtonSegment = validate289;
 
 function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9821,8 +9923,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("weather" !== data.type){
-validate289.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+if("button" !== data.type){
+validate289.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9836,10 +9938,10 @@ let data1 = data.data;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.city !== undefined){
+if(data1.data !== undefined){
 const _errs4 = errors;
-if(typeof data1.city !== "string"){
-validate289.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data1.data !== "string"){
+validate289.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -9848,17 +9950,49 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.code !== undefined){
-let data3 = data1.code;
+if(data1.rows !== undefined){
+let data3 = data1.rows;
 const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate289.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
+if(errors === _errs6){
+if(Array.isArray(data3)){
+var valid2 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+const _errs8 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate289.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate289.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid1 = _errs6 === errors;
 }
 else {
 var valid1 = true;
+}
+if(valid1){
+if(data1.appid !== undefined){
+let data5 = data1.appid;
+const _errs10 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+validate289.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
 }
 }
 }
@@ -9884,7 +10018,7 @@ validate289.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate290;
+const rawInlineKeyboardSegment = validate290;
 
 function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9899,8 +10033,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("gift" !== data.type){
-validate290.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+if("inline_keyboard" !== data.type){
+validate290.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9915,35 +10049,15 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
-if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
+if((data1.data === undefined) && (missing1 = "data")){
 validate290.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-if(data1.qq !== undefined){
-let data2 = data1.qq;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate290.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
+if(data1.data !== undefined){
+if(typeof data1.data !== "string"){
+validate290.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-let data3 = data1.id;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate290.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
 }
 }
 }
@@ -9970,7 +10084,7 @@ validate290.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkdownSegment = validate291;
+const rawMfaceSegment = validate291;
 
 function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9985,8 +10099,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("markdown" !== data.type){
-validate291.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+if("mface" !== data.type){
+validate291.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10001,14 +10115,15 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
-if((data1.content === undefined) && (missing1 = "content")){
+if((data1.id === undefined) && (missing1 = "id")){
 validate291.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-if(data1.content !== undefined){
-if(typeof data1.content !== "string"){
-validate291.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate291.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
@@ -10036,7 +10151,7 @@ validate291.errors = vErrors;
 return errors === 0;
 }
 
-const rawButtonSegment = validate292;
+const rawFileSegment = validate292;
 
 function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10051,8 +10166,8 @@ return false;
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("button" !== data.type){
-validate292.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+if("file" !== data.type){
+validate292.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10066,10 +10181,10 @@ let data1 = data.data;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.data !== undefined){
+if(data1.name !== undefined){
 const _errs4 = errors;
-if(typeof data1.data !== "string"){
-validate292.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data1.name !== "string"){
+validate292.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -10078,30 +10193,12 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.rows !== undefined){
-let data3 = data1.rows;
+if(data1.size !== undefined){
+let data3 = data1.size;
 const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data3)){
-var valid2 = true;
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-const _errs8 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate292.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate292.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
-}
-var valid2 = _errs8 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate292.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
 }
 var valid1 = _errs6 === errors;
 }
@@ -10109,17 +10206,70 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.appid !== undefined){
-let data5 = data1.appid;
+if(data1.expire !== undefined){
+let data4 = data1.expire;
+const _errs8 = errors;
+if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
+validate292.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.id !== undefined){
 const _errs10 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate292.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
+if(typeof data1.id !== "string"){
+validate292.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
 }
 else {
 var valid1 = true;
+}
+if(valid1){
+if(data1.url !== undefined){
+const _errs12 = errors;
+if(typeof data1.url !== "string"){
+validate292.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.biz !== undefined){
+let data7 = data1.biz;
+const _errs14 = errors;
+if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
+validate292.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.sub !== undefined){
+const _errs16 = errors;
+if(typeof data1.sub !== "string"){
+validate292.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
 }
 }
 }
@@ -10146,7 +10296,7 @@ validate292.errors = vErrors;
 return errors === 0;
 }
 
-const rawInlineKeyboardSegment = validate293;
+const rawNodeContentData = validate293;
 
 function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10154,51 +10304,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+if((data.content === undefined) && (missing0 = "content")){
 validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("inline_keyboard" !== data.type){
-validate293.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.data === undefined) && (missing1 = "data")){
-validate293.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.data !== undefined){
-if(typeof data1.data !== "string"){
-validate293.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate293.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
+if(data.content !== undefined){
+if(!(validate23(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -10212,74 +10326,7 @@ validate293.errors = vErrors;
 return errors === 0;
 }
 
-const rawMfaceSegment = validate294;
-
-function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("mface" !== data.type){
-validate294.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate294.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate294.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate294.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate294.errors = vErrors;
-return errors === 0;
-}
-
-const rawFileSegment = validate295;
+const rawNodeContentDataInput = validate295;
 
 function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10287,130 +10334,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+if((data.content === undefined) && (missing0 = "content")){
 validate295.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("file" !== data.type){
-validate295.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.name !== undefined){
-const _errs4 = errors;
-if(typeof data1.name !== "string"){
-validate295.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.size !== undefined){
-let data3 = data1.size;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate295.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.expire !== undefined){
-let data4 = data1.expire;
-const _errs8 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate295.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-const _errs10 = errors;
-if(typeof data1.id !== "string"){
-validate295.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs12 = errors;
-if(typeof data1.url !== "string"){
-validate295.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.biz !== undefined){
-let data7 = data1.biz;
-const _errs14 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate295.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.sub !== undefined){
-const _errs16 = errors;
-if(typeof data1.sub !== "string"){
-validate295.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs16 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate295.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
+if(data.content !== undefined){
+if(!(validate107(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -10424,84 +10356,24 @@ validate295.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentData = validate296;
+const rawCachedFile = validate297;
+const schema113 = {"type":"object","properties":{"file":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.content === undefined) && (missing0 = "content")){
-validate296.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.content !== undefined){
-if(!(validate23(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-else {
-validate296.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate296.errors = vErrors;
-return errors === 0;
-}
-
-const rawNodeContentDataInput = validate298;
-
-function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.content === undefined) && (missing0 = "content")){
-validate298.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.content !== undefined){
-if(!(validate107(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-else {
-validate298.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate298.errors = vErrors;
-return errors === 0;
-}
-
-const rawCachedFile = validate300;
-const schema116 = {"type":"object","properties":{"file":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
-
-function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file === undefined) && (missing0 = "file")){
-validate300.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate297.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 const _errs1 = errors;
 if(typeof data.file !== "string"){
-validate300.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate297.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10513,7 +10385,7 @@ if(valid0){
 if(data.md5 !== undefined){
 const _errs3 = errors;
 if(typeof data.md5 !== "string"){
-validate300.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate297.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10525,25 +10397,25 @@ var valid0 = true;
 }
 }
 else {
-validate300.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate297.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate300.errors = vErrors;
+validate297.errors = vErrors;
 return errors === 0;
 }
 
-const rawBotStatus = validate301;
-const schema117 = {"type":"object","properties":{"self":{"type":"object","properties":{"platform":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["platform","user_id"]},"online":{"type":"boolean"},"good":{"type":"boolean"},"qq.status":{"type":"string"}},"required":["self","online","good"]};
+const rawBotStatus = validate298;
+const schema114 = {"type":"object","properties":{"self":{"type":"object","properties":{"platform":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["platform","user_id"]},"online":{"type":"boolean"},"good":{"type":"boolean"},"qq.status":{"type":"string"}},"required":["self","online","good"]};
 
-function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.self === undefined) && (missing0 = "self")) || ((data.online === undefined) && (missing0 = "online"))) || ((data.good === undefined) && (missing0 = "good"))){
-validate301.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate298.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10554,14 +10426,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if(((data0.platform === undefined) && (missing1 = "platform")) || ((data0.user_id === undefined) && (missing1 = "user_id"))){
-validate301.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate298.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data0.platform !== undefined){
 const _errs3 = errors;
 if(typeof data0.platform !== "string"){
-validate301.errors = [{instancePath:instancePath+"/self/platform",schemaPath:"#/properties/self/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate298.errors = [{instancePath:instancePath+"/self/platform",schemaPath:"#/properties/self/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -10574,7 +10446,7 @@ if(data0.user_id !== undefined){
 let data2 = data0.user_id;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate301.errors = [{instancePath:instancePath+"/self/user_id",schemaPath:"#/properties/self/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate298.errors = [{instancePath:instancePath+"/self/user_id",schemaPath:"#/properties/self/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -10586,7 +10458,7 @@ var valid1 = true;
 }
 }
 else {
-validate301.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate298.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10599,7 +10471,7 @@ if(valid0){
 if(data.online !== undefined){
 const _errs6 = errors;
 if(typeof data.online !== "boolean"){
-validate301.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate298.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -10611,7 +10483,7 @@ if(valid0){
 if(data.good !== undefined){
 const _errs8 = errors;
 if(typeof data.good !== "boolean"){
-validate301.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate298.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -10623,7 +10495,7 @@ if(valid0){
 if(data["qq.status"] !== undefined){
 const _errs10 = errors;
 if(typeof data["qq.status"] !== "string"){
-validate301.errors = [{instancePath:instancePath+"/qq.status",schemaPath:"#/properties/qq.status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate298.errors = [{instancePath:instancePath+"/qq.status",schemaPath:"#/properties/qq.status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -10637,25 +10509,25 @@ var valid0 = true;
 }
 }
 else {
-validate301.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate298.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate301.errors = vErrors;
+validate298.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate302;
-const schema118 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+const rawSendPrivateMsgParams = validate299;
+const schema115 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
 
-function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate302.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10663,7 +10535,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate302.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate299.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10688,7 +10560,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs3 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate302.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate299.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10700,7 +10572,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs4 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate302.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate299.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -10713,7 +10585,7 @@ if(data.recall_duration !== undefined){
 let data4 = data.recall_duration;
 const _errs6 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate302.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate299.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -10726,7 +10598,7 @@ if(data.retry_cnt !== undefined){
 let data5 = data.retry_cnt;
 const _errs7 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate302.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate299.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -10734,6 +10606,148 @@ var valid0 = _errs7 === errors;
 else {
 var valid0 = true;
 }
+}
+}
+}
+}
+}
+}
+}
+else {
+validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate299.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMsgResult = validate301;
+const schema116 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
+validate301.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate301.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data1 = data.time;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate301.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate301.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate301.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupMsgParams = validate302;
+const schema117 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
+
+function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
+validate302.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate302.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs2 = errors;
+if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs3 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate302.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recall_duration !== undefined){
+let data3 = data.recall_duration;
+const _errs5 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate302.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.retry_cnt !== undefined){
+let data4 = data.retry_cnt;
+const _errs6 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate302.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -10750,8 +10764,8 @@ validate302.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate304;
-const schema119 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendGroupMsgResult = validate304;
+const schema118 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
 function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10801,8 +10815,8 @@ validate304.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate305;
-const schema120 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
+const rawSendMsgParams = validate305;
+const schema119 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"discuss_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["message"]};
 
 function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10810,16 +10824,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
+if((data.message === undefined) && (missing0 = "message")){
 validate305.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
+if(data.message_type !== undefined){
 const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate305.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.message_type !== "string"){
+validate305.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10828,22 +10841,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.message !== undefined){
-const _errs2 = errors;
-if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.auto_escape !== undefined){
+if(data.detail_type !== undefined){
 const _errs3 = errors;
-if(typeof data.auto_escape !== "boolean"){
-validate305.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data.detail_type !== "string"){
+validate305.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10852,11 +10853,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.recall_duration !== undefined){
-let data3 = data.recall_duration;
+if(data.user_id !== undefined){
+let data2 = data.user_id;
 const _errs5 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate305.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate305.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -10865,17 +10866,84 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.retry_cnt !== undefined){
-let data4 = data.retry_cnt;
+if(data.group_id !== undefined){
+let data3 = data.group_id;
 const _errs6 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate305.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate305.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.discuss_id !== undefined){
+let data4 = data.discuss_id;
+const _errs7 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate305.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs8 = errors;
+if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs9 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate305.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recall_duration !== undefined){
+let data7 = data.recall_duration;
+const _errs11 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate305.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.retry_cnt !== undefined){
+let data8 = data.retry_cnt;
+const _errs12 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate305.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 }
@@ -10892,8 +10960,8 @@ validate305.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate307;
-const schema121 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendMsgResult = validate307;
+const schema120 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
 function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10943,8 +11011,8 @@ validate307.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate308;
-const schema122 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"discuss_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["message"]};
+const rawDeleteMsgParams = validate308;
+const schema121 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
 function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10952,129 +11020,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.message === undefined) && (missing0 = "message")){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate308.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.message_type !== undefined){
-const _errs1 = errors;
-if(typeof data.message_type !== "string"){
-validate308.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate308.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.detail_type !== undefined){
-const _errs3 = errors;
-if(typeof data.detail_type !== "string"){
-validate308.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data2 = data.user_id;
-const _errs5 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate308.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data3 = data.group_id;
-const _errs6 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate308.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.discuss_id !== undefined){
-let data4 = data.discuss_id;
-const _errs7 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate308.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-const _errs8 = errors;
-if(!(validate107(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.auto_escape !== undefined){
-const _errs9 = errors;
-if(typeof data.auto_escape !== "boolean"){
-validate308.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.recall_duration !== undefined){
-let data7 = data.recall_duration;
-const _errs11 = errors;
-if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate308.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.retry_cnt !== undefined){
-let data8 = data.retry_cnt;
-const _errs12 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate308.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
 }
 }
 }
@@ -11088,8 +11043,40 @@ validate308.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate310;
-const schema123 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawGetMsgParams = validate309;
+const schema122 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate309.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate309.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate309.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate309.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetForwardMsgParams = validate310;
+const schema123 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
 function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11097,35 +11084,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
+if((data.id === undefined) && (missing0 = "id")){
 validate310.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate310.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate310.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data1 = data.time;
-const _errs3 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate310.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -11139,8 +11106,8 @@ validate310.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteMsgParams = validate311;
-const schema124 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawGetForwardMsgResult = validate311;
+const schema124 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
 function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11148,103 +11115,8 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate311.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate311.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate311.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate311.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetMsgParams = validate312;
-const schema125 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate312(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate312.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate312.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate312.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate312.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetForwardMsgParams = validate313;
-const schema126 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
-
-function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.id === undefined) && (missing0 = "id")){
-validate313.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.id !== undefined){
-if(typeof data.id !== "string"){
-validate313.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate313.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate313.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetForwardMsgResult = validate314;
-const schema127 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
-
-function validate314(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate314.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate311.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11268,7 +11140,7 @@ break;
 }
 }
 else {
-validate314.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate311.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11276,25 +11148,25 @@ return false;
 }
 }
 else {
-validate314.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate311.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate314.errors = vErrors;
+validate311.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetLoginInfoResult = validate316;
-const schema128 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
+const rawGetLoginInfoResult = validate313;
+const schema125 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
 
-function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
-validate316.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate313.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11302,7 +11174,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate316.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate313.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11314,7 +11186,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate316.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate313.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11326,32 +11198,32 @@ var valid0 = true;
 }
 }
 else {
-validate316.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate313.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate316.errors = vErrors;
+validate313.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetQqProfileParams = validate317;
-const schema129 = {"type":"object","properties":{"nickname":{"type":"string"},"company":{"type":"string"},"email":{"type":"string"},"college":{"type":"string"},"personal_note":{"type":"string"},"age":{"type":"integer","minimum":0},"birthday":{"type":["string","integer"]}},"required":["nickname","company","email","college","personal_note"]};
+const rawSetQqProfileParams = validate314;
+const schema126 = {"type":"object","properties":{"nickname":{"type":"string"},"company":{"type":"string"},"email":{"type":"string"},"college":{"type":"string"},"personal_note":{"type":"string"},"age":{"type":"integer","minimum":0},"birthday":{"type":["string","integer"]}},"required":["nickname","company","email","college","personal_note"]};
 
-function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate314(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.company === undefined) && (missing0 = "company"))) || ((data.email === undefined) && (missing0 = "email"))) || ((data.college === undefined) && (missing0 = "college"))) || ((data.personal_note === undefined) && (missing0 = "personal_note"))){
-validate317.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate314.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.nickname !== undefined){
 const _errs1 = errors;
 if(typeof data.nickname !== "string"){
-validate317.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate314.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11363,7 +11235,7 @@ if(valid0){
 if(data.company !== undefined){
 const _errs3 = errors;
 if(typeof data.company !== "string"){
-validate317.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate314.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11375,7 +11247,7 @@ if(valid0){
 if(data.email !== undefined){
 const _errs5 = errors;
 if(typeof data.email !== "string"){
-validate317.errors = [{instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate314.errors = [{instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11387,7 +11259,7 @@ if(valid0){
 if(data.college !== undefined){
 const _errs7 = errors;
 if(typeof data.college !== "string"){
-validate317.errors = [{instancePath:instancePath+"/college",schemaPath:"#/properties/college/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate314.errors = [{instancePath:instancePath+"/college",schemaPath:"#/properties/college/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -11399,7 +11271,7 @@ if(valid0){
 if(data.personal_note !== undefined){
 const _errs9 = errors;
 if(typeof data.personal_note !== "string"){
-validate317.errors = [{instancePath:instancePath+"/personal_note",schemaPath:"#/properties/personal_note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate314.errors = [{instancePath:instancePath+"/personal_note",schemaPath:"#/properties/personal_note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -11412,13 +11284,13 @@ if(data.age !== undefined){
 let data5 = data.age;
 const _errs11 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate317.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate314.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-validate317.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate314.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11433,7 +11305,7 @@ if(data.birthday !== undefined){
 let data6 = data.birthday;
 const _errs13 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate317.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/type",keyword:"type",params:{type: schema129.properties.birthday.type},message:"must be string,integer"}];
+validate314.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/type",keyword:"type",params:{type: schema126.properties.birthday.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -11450,32 +11322,63 @@ var valid0 = true;
 }
 }
 else {
-validate317.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate314.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate317.errors = vErrors;
+validate314.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetModelShowParams = validate318;
-const schema130 = {"type":"object","properties":{"model":{"type":"string"},"manu":{"type":"string"},"model_show":{"type":"string"},"modelshow":{"type":"string"},"imei":{"type":"string"},"show":{"type":"boolean"}},"required":["model"]};
+const rawGetModelShowParams = validate315;
+const schema127 = {"type":"object","properties":{"model":{"type":"string"}},"required":["model"]};
 
-function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.model === undefined) && (missing0 = "model")){
-validate318.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate315.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.model !== undefined){
+if(typeof data.model !== "string"){
+validate315.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate315.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate315.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetModelShowParams = validate316;
+const schema128 = {"type":"object","properties":{"model":{"type":"string"},"manu":{"type":"string"},"model_show":{"type":"string"},"modelshow":{"type":"string"},"imei":{"type":"string"},"show":{"type":"boolean"}},"required":["model"]};
+
+function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.model === undefined) && (missing0 = "model")){
+validate316.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.model !== undefined){
 const _errs1 = errors;
 if(typeof data.model !== "string"){
-validate318.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate316.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11487,7 +11390,7 @@ if(valid0){
 if(data.manu !== undefined){
 const _errs3 = errors;
 if(typeof data.manu !== "string"){
-validate318.errors = [{instancePath:instancePath+"/manu",schemaPath:"#/properties/manu/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate316.errors = [{instancePath:instancePath+"/manu",schemaPath:"#/properties/manu/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11499,7 +11402,7 @@ if(valid0){
 if(data.model_show !== undefined){
 const _errs5 = errors;
 if(typeof data.model_show !== "string"){
-validate318.errors = [{instancePath:instancePath+"/model_show",schemaPath:"#/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate316.errors = [{instancePath:instancePath+"/model_show",schemaPath:"#/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11511,7 +11414,7 @@ if(valid0){
 if(data.modelshow !== undefined){
 const _errs7 = errors;
 if(typeof data.modelshow !== "string"){
-validate318.errors = [{instancePath:instancePath+"/modelshow",schemaPath:"#/properties/modelshow/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate316.errors = [{instancePath:instancePath+"/modelshow",schemaPath:"#/properties/modelshow/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -11523,7 +11426,7 @@ if(valid0){
 if(data.imei !== undefined){
 const _errs9 = errors;
 if(typeof data.imei !== "string"){
-validate318.errors = [{instancePath:instancePath+"/imei",schemaPath:"#/properties/imei/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate316.errors = [{instancePath:instancePath+"/imei",schemaPath:"#/properties/imei/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -11535,7 +11438,7 @@ if(valid0){
 if(data.show !== undefined){
 const _errs11 = errors;
 if(typeof data.show !== "boolean"){
-validate318.errors = [{instancePath:instancePath+"/show",schemaPath:"#/properties/show/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate316.errors = [{instancePath:instancePath+"/show",schemaPath:"#/properties/show/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -11551,6 +11454,44 @@ var valid0 = true;
 }
 }
 else {
+validate316.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate316.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetModelShowResult = validate317;
+const schema129 = {"type":"string"};
+
+function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate317.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+validate317.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetOnlineClientsParams = validate318;
+const schema130 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
+
+function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.no_cache !== undefined){
+if(typeof data.no_cache !== "boolean"){
+validate318.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
 validate318.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -11559,73 +11500,10 @@ validate318.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetModelShowParams = validate319;
-const schema131 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}}};
+const rawGetOnlineClientsResult = validate319;
+const schema131 = {"type":"array","items":{"type":"object","properties":{"app_id":{"qqwireInt64":true},"device_name":{"type":["string","null"]},"device_kind":{"type":["string","null"]},"login_time":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"login_platform":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"location":{"type":["string","null"]},"guid":{"type":["string","null"]}},"required":["app_id"]}};
 
 function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate319.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-else {
-validate319.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate319.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetModelShowResult = validate320;
-const schema132 = {"type":"string"};
-
-function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate320.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-validate320.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetOnlineClientsParams = validate321;
-const schema133 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
-
-function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.no_cache !== undefined){
-if(typeof data.no_cache !== "boolean"){
-validate321.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-}
-}
-else {
-validate321.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate321.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetOnlineClientsResult = validate322;
-const schema134 = {"type":"array","items":{"type":"object","properties":{"app_id":{"qqwireInt64":true},"device_name":{"type":["string","null"]},"device_kind":{"type":["string","null"]},"login_time":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"login_platform":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"location":{"type":["string","null"]},"guid":{"type":["string","null"]}},"required":["app_id"]}};
-
-function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11639,7 +11517,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((data0.app_id === undefined) && (missing0 = "app_id")){
-validate322.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate319.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11647,7 +11525,7 @@ if(data0.app_id !== undefined){
 let data1 = data0.app_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate322.errors = [{instancePath:instancePath+"/" + i0+"/app_id",schemaPath:"#/items/properties/app_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate319.errors = [{instancePath:instancePath+"/" + i0+"/app_id",schemaPath:"#/items/properties/app_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -11660,7 +11538,7 @@ if(data0.device_name !== undefined){
 let data2 = data0.device_name;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate322.errors = [{instancePath:instancePath+"/" + i0+"/device_name",schemaPath:"#/items/properties/device_name/type",keyword:"type",params:{type: schema134.items.properties.device_name.type},message:"must be string,null"}];
+validate319.errors = [{instancePath:instancePath+"/" + i0+"/device_name",schemaPath:"#/items/properties/device_name/type",keyword:"type",params:{type: schema131.items.properties.device_name.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -11673,7 +11551,7 @@ if(data0.device_kind !== undefined){
 let data3 = data0.device_kind;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate322.errors = [{instancePath:instancePath+"/" + i0+"/device_kind",schemaPath:"#/items/properties/device_kind/type",keyword:"type",params:{type: schema134.items.properties.device_kind.type},message:"must be string,null"}];
+validate319.errors = [{instancePath:instancePath+"/" + i0+"/device_kind",schemaPath:"#/items/properties/device_kind/type",keyword:"type",params:{type: schema131.items.properties.device_kind.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -11724,7 +11602,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate322.errors = vErrors;
+validate319.errors = vErrors;
 return false;
 }
 else {
@@ -11786,7 +11664,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate322.errors = vErrors;
+validate319.errors = vErrors;
 return false;
 }
 else {
@@ -11810,7 +11688,7 @@ if(data0.location !== undefined){
 let data6 = data0.location;
 const _errs18 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate322.errors = [{instancePath:instancePath+"/" + i0+"/location",schemaPath:"#/items/properties/location/type",keyword:"type",params:{type: schema134.items.properties.location.type},message:"must be string,null"}];
+validate319.errors = [{instancePath:instancePath+"/" + i0+"/location",schemaPath:"#/items/properties/location/type",keyword:"type",params:{type: schema131.items.properties.location.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -11823,7 +11701,7 @@ if(data0.guid !== undefined){
 let data7 = data0.guid;
 const _errs20 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate322.errors = [{instancePath:instancePath+"/" + i0+"/guid",schemaPath:"#/items/properties/guid/type",keyword:"type",params:{type: schema134.items.properties.guid.type},message:"must be string,null"}];
+validate319.errors = [{instancePath:instancePath+"/" + i0+"/guid",schemaPath:"#/items/properties/guid/type",keyword:"type",params:{type: schema131.items.properties.guid.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs20 === errors;
@@ -11840,7 +11718,7 @@ var valid1 = true;
 }
 }
 else {
-validate322.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate319.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11851,25 +11729,25 @@ break;
 }
 }
 else {
-validate322.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate319.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate322.errors = vErrors;
+validate319.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetSelfInfoResult = validate323;
-const schema135 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":"string"},"user_displayname":{"type":"string"}},"required":["user_id","user_name","user_displayname"]};
+const rawGetSelfInfoResult = validate320;
+const schema132 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":"string"},"user_displayname":{"type":"string"}},"required":["user_id","user_name","user_displayname"]};
 
-function validate323(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.user_name === undefined) && (missing0 = "user_name"))) || ((data.user_displayname === undefined) && (missing0 = "user_displayname"))){
-validate323.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate320.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11877,7 +11755,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate323.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate320.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11889,7 +11767,7 @@ if(valid0){
 if(data.user_name !== undefined){
 const _errs2 = errors;
 if(typeof data.user_name !== "string"){
-validate323.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate320.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11901,7 +11779,7 @@ if(valid0){
 if(data.user_displayname !== undefined){
 const _errs4 = errors;
 if(typeof data.user_displayname !== "string"){
-validate323.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate320.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11914,25 +11792,25 @@ var valid0 = true;
 }
 }
 else {
-validate323.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate320.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate323.errors = vErrors;
+validate320.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUserInfoParams = validate324;
-const schema136 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"refresh":{"type":"boolean"},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+const rawGetUserInfoParams = validate321;
+const schema133 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"refresh":{"type":"boolean"},"no_cache":{"type":"boolean"}},"required":["user_id"]};
 
-function validate324(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate324.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate321.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11940,7 +11818,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate324.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate321.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11952,7 +11830,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs2 = errors;
 if(typeof data.refresh !== "boolean"){
-validate324.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate321.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11964,7 +11842,7 @@ if(valid0){
 if(data.no_cache !== undefined){
 const _errs4 = errors;
 if(typeof data.no_cache !== "boolean"){
-validate324.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate321.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11977,25 +11855,25 @@ var valid0 = true;
 }
 }
 else {
-validate324.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate321.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate324.errors = vErrors;
+validate321.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUserInfoResult = validate325;
-const schema137 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":"string"},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"mail":{"type":["string","null"]},"find_method":{"type":["string","null"]},"max_vote_cnt":{"type":"integer"},"have_vote_cnt":{"type":"integer"},"vip_list":{"type":"array","items":{"$ref":"#/$defs/VipInfo"}},"hobby_entry":{"type":["string","null"]},"level":{"type":"integer"},"birthday":{"qqwireInt64":true},"login_day":{"qqwireInt64":true},"vote_cnt":{"qqwireInt64":true},"qid":{"type":"string"},"is_school_verified":{"type":"boolean"},"location":{"$ref":"#/$defs/ProfileLocation"},"cookie":{"type":"array","items":{"type":"integer","minimum":-128,"maximum":127}}},"required":["user_id","user_name"]};
+const rawGetUserInfoResult = validate322;
+const schema134 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":"string"},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"mail":{"type":["string","null"]},"find_method":{"type":["string","null"]},"max_vote_cnt":{"type":"integer"},"have_vote_cnt":{"type":"integer"},"vip_list":{"type":"array","items":{"$ref":"#/$defs/VipInfo"}},"hobby_entry":{"type":["string","null"]},"level":{"type":"integer"},"birthday":{"qqwireInt64":true},"login_day":{"qqwireInt64":true},"vote_cnt":{"qqwireInt64":true},"qid":{"type":"string"},"is_school_verified":{"type":"boolean"},"location":{"$ref":"#/$defs/ProfileLocation"},"cookie":{"type":"array","items":{"type":"integer","minimum":-128,"maximum":127}}},"required":["user_id","user_name"]};
 
-function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.user_name === undefined) && (missing0 = "user_name"))){
-validate325.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate322.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12003,7 +11881,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate325.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate322.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12015,7 +11893,7 @@ if(valid0){
 if(data.user_name !== undefined){
 const _errs2 = errors;
 if(typeof data.user_name !== "string"){
-validate325.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate322.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -12028,7 +11906,7 @@ if(data.user_displayname !== undefined){
 let data2 = data.user_displayname;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate325.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema137.properties.user_displayname.type},message:"must be string,null"}];
+validate322.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema134.properties.user_displayname.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12041,7 +11919,7 @@ if(data.user_remark !== undefined){
 let data3 = data.user_remark;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate325.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema137.properties.user_remark.type},message:"must be string,null"}];
+validate322.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema134.properties.user_remark.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -12054,7 +11932,7 @@ if(data.mail !== undefined){
 let data4 = data.mail;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate325.errors = [{instancePath:instancePath+"/mail",schemaPath:"#/properties/mail/type",keyword:"type",params:{type: schema137.properties.mail.type},message:"must be string,null"}];
+validate322.errors = [{instancePath:instancePath+"/mail",schemaPath:"#/properties/mail/type",keyword:"type",params:{type: schema134.properties.mail.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -12067,7 +11945,7 @@ if(data.find_method !== undefined){
 let data5 = data.find_method;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate325.errors = [{instancePath:instancePath+"/find_method",schemaPath:"#/properties/find_method/type",keyword:"type",params:{type: schema137.properties.find_method.type},message:"must be string,null"}];
+validate322.errors = [{instancePath:instancePath+"/find_method",schemaPath:"#/properties/find_method/type",keyword:"type",params:{type: schema134.properties.find_method.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -12080,7 +11958,7 @@ if(data.max_vote_cnt !== undefined){
 let data6 = data.max_vote_cnt;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate325.errors = [{instancePath:instancePath+"/max_vote_cnt",schemaPath:"#/properties/max_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate322.errors = [{instancePath:instancePath+"/max_vote_cnt",schemaPath:"#/properties/max_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -12093,7 +11971,7 @@ if(data.have_vote_cnt !== undefined){
 let data7 = data.have_vote_cnt;
 const _errs14 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate325.errors = [{instancePath:instancePath+"/have_vote_cnt",schemaPath:"#/properties/have_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate322.errors = [{instancePath:instancePath+"/have_vote_cnt",schemaPath:"#/properties/have_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -12122,7 +12000,7 @@ break;
 }
 }
 else {
-validate325.errors = [{instancePath:instancePath+"/vip_list",schemaPath:"#/properties/vip_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate322.errors = [{instancePath:instancePath+"/vip_list",schemaPath:"#/properties/vip_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12136,7 +12014,7 @@ if(data.hobby_entry !== undefined){
 let data10 = data.hobby_entry;
 const _errs19 = errors;
 if((typeof data10 !== "string") && (data10 !== null)){
-validate325.errors = [{instancePath:instancePath+"/hobby_entry",schemaPath:"#/properties/hobby_entry/type",keyword:"type",params:{type: schema137.properties.hobby_entry.type},message:"must be string,null"}];
+validate322.errors = [{instancePath:instancePath+"/hobby_entry",schemaPath:"#/properties/hobby_entry/type",keyword:"type",params:{type: schema134.properties.hobby_entry.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -12149,7 +12027,7 @@ if(data.level !== undefined){
 let data11 = data.level;
 const _errs21 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate325.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate322.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -12162,7 +12040,7 @@ if(data.birthday !== undefined){
 let data12 = data.birthday;
 const _errs23 = errors;
 if(!(typeof data12 == "bigint" || (typeof data12 == "number" && Number.isInteger(data12)) || (typeof data12 == "string" && /^-?[0-9]+$/.test(data12)))){
-validate325.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate322.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -12175,7 +12053,7 @@ if(data.login_day !== undefined){
 let data13 = data.login_day;
 const _errs24 = errors;
 if(!(typeof data13 == "bigint" || (typeof data13 == "number" && Number.isInteger(data13)) || (typeof data13 == "string" && /^-?[0-9]+$/.test(data13)))){
-validate325.errors = [{instancePath:instancePath+"/login_day",schemaPath:"#/properties/login_day/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate322.errors = [{instancePath:instancePath+"/login_day",schemaPath:"#/properties/login_day/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -12188,7 +12066,7 @@ if(data.vote_cnt !== undefined){
 let data14 = data.vote_cnt;
 const _errs25 = errors;
 if(!(typeof data14 == "bigint" || (typeof data14 == "number" && Number.isInteger(data14)) || (typeof data14 == "string" && /^-?[0-9]+$/.test(data14)))){
-validate325.errors = [{instancePath:instancePath+"/vote_cnt",schemaPath:"#/properties/vote_cnt/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate322.errors = [{instancePath:instancePath+"/vote_cnt",schemaPath:"#/properties/vote_cnt/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -12200,7 +12078,7 @@ if(valid0){
 if(data.qid !== undefined){
 const _errs26 = errors;
 if(typeof data.qid !== "string"){
-validate325.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate322.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -12212,7 +12090,7 @@ if(valid0){
 if(data.is_school_verified !== undefined){
 const _errs28 = errors;
 if(typeof data.is_school_verified !== "boolean"){
-validate325.errors = [{instancePath:instancePath+"/is_school_verified",schemaPath:"#/properties/is_school_verified/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate322.errors = [{instancePath:instancePath+"/is_school_verified",schemaPath:"#/properties/is_school_verified/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -12244,18 +12122,18 @@ for(let i1=0; i1<len1; i1++){
 let data19 = data18[i1];
 const _errs33 = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate325.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate322.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs33){
 if((typeof data19 == "number") && (isFinite(data19))){
 if(data19 > 127 || isNaN(data19)){
-validate325.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 127},message:"must be <= 127"}];
+validate322.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 127},message:"must be <= 127"}];
 return false;
 }
 else {
 if(data19 < -128 || isNaN(data19)){
-validate325.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -128},message:"must be >= -128"}];
+validate322.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -128},message:"must be >= -128"}];
 return false;
 }
 }
@@ -12268,7 +12146,7 @@ break;
 }
 }
 else {
-validate325.errors = [{instancePath:instancePath+"/cookie",schemaPath:"#/properties/cookie/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate322.errors = [{instancePath:instancePath+"/cookie",schemaPath:"#/properties/cookie/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12297,32 +12175,32 @@ var valid0 = true;
 }
 }
 else {
-validate325.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate322.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate325.errors = vErrors;
+validate322.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgParams = validate328;
-const schema138 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
+const rawGetHistoryMsgParams = validate325;
+const schema135 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
 
-function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate325.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate328.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate325.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12335,7 +12213,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate328.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate325.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12348,7 +12226,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate328.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate325.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12361,7 +12239,7 @@ if(data.count !== undefined){
 let data3 = data.count;
 const _errs5 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate328.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate325.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -12374,7 +12252,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate328.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate325.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -12382,6 +12260,135 @@ var valid0 = _errs7 === errors;
 else {
 var valid0 = true;
 }
+}
+}
+}
+}
+}
+}
+else {
+validate325.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate325.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetHistoryMsgResult = validate326;
+const schema136 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+
+function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate326.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.messages !== undefined){
+let data0 = data.messages;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(!(validate257(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate326.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate326.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate326.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMsgHistoryParams = validate328;
+const schema137 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
+
+function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate328.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.count !== undefined){
+let data1 = data.count;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate328.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate328.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data3 = data.message_id;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate328.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -12397,8 +12404,8 @@ validate328.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgResult = validate329;
-const schema139 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate329;
+const schema138 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
 function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12447,8 +12454,8 @@ validate329.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate331;
-const schema140 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
+const rawClearMsgsParams = validate331;
+const schema139 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["message_type"]};
 
 function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12456,16 +12463,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if((data.message_type === undefined) && (missing0 = "message_type")){
 validate331.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
+if(data.message_type !== undefined){
 const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate331.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.message_type !== "string"){
+validate331.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12474,44 +12480,30 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.count !== undefined){
-let data1 = data.count;
-const _errs2 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate331.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate331.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs2 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.message_seq !== undefined){
-let data2 = data.message_seq;
+if(data.group_id !== undefined){
+let data2 = data.group_id;
 const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate331.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate331.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.message_id !== undefined){
-let data3 = data.message_id;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate331.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -12526,8 +12518,8 @@ validate331.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate332;
-const schema141 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawSendGroupForwardMsgParams = validate332;
+const schema140 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
 function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12535,25 +12527,38 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.messages === undefined) && (missing0 = "messages")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
 validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.messages !== undefined){
-let data0 = data.messages;
+if(data.group_id !== undefined){
+let data0 = data.group_id;
 const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data0)){
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate332.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data1 = data.messages;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data1)){
 var valid1 = true;
-const len0 = data0.length;
+const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-const _errs3 = errors;
-if(!(validate257(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+const _errs4 = errors;
+if(!(validate109(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs3 === errors;
+var valid1 = _errs4 === errors;
 if(!valid1){
 break;
 }
@@ -12563,6 +12568,11 @@ else {
 validate332.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -12576,8 +12586,8 @@ validate332.errors = vErrors;
 return errors === 0;
 }
 
-const rawClearMsgsParams = validate334;
-const schema142 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["message_type"]};
+const rawSendPrivateForwardMsgParams = validate334;
+const schema141 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
 function validate334(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12585,15 +12595,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.message_type === undefined) && (missing0 = "message_type")){
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
 validate334.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.message_type !== undefined){
+if(data.user_id !== undefined){
+let data0 = data.user_id;
 const _errs1 = errors;
-if(typeof data.message_type !== "string"){
-validate334.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate334.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12602,31 +12613,34 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs3 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate334.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data2 = data.group_id;
+if(data.messages !== undefined){
+let data1 = data.messages;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate334.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(!(validate109(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate334.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+}
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
 }
 }
 }
@@ -12640,153 +12654,17 @@ validate334.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate335;
-const schema143 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+const rawSendForwardMsgParams = validate336;
+const schema142 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
 
-function validate335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate335.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate335.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.messages !== undefined){
-let data1 = data.messages;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data1)){
-var valid1 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
-if(!(validate109(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate335.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate335.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate335.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendPrivateForwardMsgParams = validate337;
-const schema144 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
-
-function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate337.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate337.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.messages !== undefined){
-let data1 = data.messages;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data1)){
-var valid1 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
-if(!(validate109(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate337.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate337.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate337.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendForwardMsgParams = validate339;
-const schema145 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
-
-function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate339.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate336.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12794,11 +12672,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate339.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate336.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate339.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema145.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate336.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema142.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12811,11 +12689,11 @@ if(data.detail_type !== undefined){
 let data1 = data.detail_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate339.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate336.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data1 === "private") || (data1 === "group"))){
-validate339.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema145.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
+validate336.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema142.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12828,7 +12706,7 @@ if(data.user_id !== undefined){
 let data2 = data.user_id;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate339.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate336.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -12841,7 +12719,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate339.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate336.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -12870,7 +12748,7 @@ break;
 }
 }
 else {
-validate339.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate336.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12886,32 +12764,32 @@ var valid0 = true;
 }
 }
 else {
-validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate336.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate339.errors = vErrors;
+validate336.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgByResidParams = validate341;
-const schema146 = {"type":"object","properties":{"res_id":{"type":"string"},"peer_id":{"qqwireInt64":true},"message_type":{"type":"string","enum":["group","private"]}},"required":["res_id","peer_id"]};
+const rawSendMsgByResidParams = validate338;
+const schema143 = {"type":"object","properties":{"res_id":{"type":"string"},"peer_id":{"qqwireInt64":true},"message_type":{"type":"string","enum":["group","private"]}},"required":["res_id","peer_id"]};
 
-function validate341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.res_id === undefined) && (missing0 = "res_id")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate341.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate338.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.res_id !== undefined){
 const _errs1 = errors;
 if(typeof data.res_id !== "string"){
-validate341.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate338.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12924,7 +12802,7 @@ if(data.peer_id !== undefined){
 let data1 = data.peer_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate341.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate338.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12937,11 +12815,11 @@ if(data.message_type !== undefined){
 let data2 = data.message_type;
 const _errs4 = errors;
 if(typeof data2 !== "string"){
-validate341.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate338.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data2 === "group") || (data2 === "private"))){
-validate341.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema146.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate338.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema143.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12954,18 +12832,18 @@ var valid0 = true;
 }
 }
 else {
-validate341.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate338.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate341.errors = vErrors;
+validate338.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgByResidResult = validate342;
-const schema147 = {"type":"object","properties":{"message_id":{"type":"integer"},"res_id":{"type":"string"}}};
+const rawSendMsgByResidResult = validate339;
+const schema144 = {"type":"object","properties":{"message_id":{"type":"integer"},"res_id":{"type":"string"}}};
 
-function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12974,7 +12852,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate342.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate339.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12986,7 +12864,7 @@ if(valid0){
 if(data.res_id !== undefined){
 const _errs3 = errors;
 if(typeof data.res_id !== "string"){
-validate342.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate339.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12997,25 +12875,25 @@ var valid0 = true;
 }
 }
 else {
-validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate342.errors = vErrors;
+validate339.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadMultiMessageParams = validate343;
-const schema148 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"retry_cnt":{"type":"integer"},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+const rawUploadMultiMessageParams = validate340;
+const schema145 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"retry_cnt":{"type":"integer"},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
 
-function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate343.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate340.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13023,11 +12901,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate343.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate340.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate343.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema148.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate340.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema145.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13040,11 +12918,11 @@ if(data.detail_type !== undefined){
 let data1 = data.detail_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate343.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate340.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data1 === "private") || (data1 === "group"))){
-validate343.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema148.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
+validate340.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema145.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13057,7 +12935,7 @@ if(data.user_id !== undefined){
 let data2 = data.user_id;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate343.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate340.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13070,7 +12948,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate343.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate340.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -13083,7 +12961,7 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate343.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate340.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -13112,7 +12990,7 @@ break;
 }
 }
 else {
-validate343.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate340.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13129,32 +13007,32 @@ var valid0 = true;
 }
 }
 else {
-validate343.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate340.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate343.errors = vErrors;
+validate340.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadMultiMessageResult = validate345;
-const schema149 = {"type":"object","properties":{"res_id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["res_id","filename","summary","desc"]};
+const rawUploadMultiMessageResult = validate342;
+const schema146 = {"type":"object","properties":{"res_id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["res_id","filename","summary","desc"]};
 
-function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.res_id === undefined) && (missing0 = "res_id")) || ((data.filename === undefined) && (missing0 = "filename"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.desc === undefined) && (missing0 = "desc"))){
-validate345.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate342.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.res_id !== undefined){
 const _errs1 = errors;
 if(typeof data.res_id !== "string"){
-validate345.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate342.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13166,7 +13044,7 @@ if(valid0){
 if(data.filename !== undefined){
 const _errs3 = errors;
 if(typeof data.filename !== "string"){
-validate345.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate342.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13178,7 +13056,7 @@ if(valid0){
 if(data.summary !== undefined){
 const _errs5 = errors;
 if(typeof data.summary !== "string"){
-validate345.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate342.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13190,7 +13068,7 @@ if(valid0){
 if(data.desc !== undefined){
 const _errs7 = errors;
 if(typeof data.desc !== "string"){
-validate345.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate342.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -13204,32 +13082,32 @@ var valid0 = true;
 }
 }
 else {
-validate345.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate345.errors = vErrors;
+validate342.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadNtResourceParams = validate346;
-const schema150 = {"type":"object","properties":{"file":{"type":"string"},"message_type":{"type":"string","enum":["group","private","guild"]},"file_type":{"type":"string","enum":["file","image","pic","video","audio","voice","record"]}},"required":["file"]};
+const rawUploadNtResourceParams = validate343;
+const schema147 = {"type":"object","properties":{"file":{"type":"string"},"message_type":{"type":"string","enum":["group","private","guild"]},"file_type":{"type":"string","enum":["file","image","pic","video","audio","voice","record"]}},"required":["file"]};
 
-function validate346(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file === undefined) && (missing0 = "file")){
-validate346.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate343.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 const _errs1 = errors;
 if(typeof data.file !== "string"){
-validate346.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate343.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13242,11 +13120,11 @@ if(data.message_type !== undefined){
 let data1 = data.message_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate346.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate343.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data1 === "group") || (data1 === "private")) || (data1 === "guild"))){
-validate346.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema150.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate343.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema147.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13259,11 +13137,11 @@ if(data.file_type !== undefined){
 let data2 = data.file_type;
 const _errs5 = errors;
 if(typeof data2 !== "string"){
-validate346.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate343.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((data2 === "file") || (data2 === "image")) || (data2 === "pic")) || (data2 === "video")) || (data2 === "audio")) || (data2 === "voice")) || (data2 === "record"))){
-validate346.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema150.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
+validate343.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema147.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13276,25 +13154,25 @@ var valid0 = true;
 }
 }
 else {
-validate346.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate343.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate346.errors = vErrors;
+validate343.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadNtResourceResult = validate347;
-const schema151 = {"type":"object","properties":{"files":{"type":"array","items":{"type":"object","properties":{"mode_id":{"type":"integer"},"name":{"type":"string"},"size":{"qqwireInt64":true},"md5":{"type":"string"},"uuid":{"type":"string"},"sub_id":{"type":"string"}}}}},"required":["files"]};
+const rawUploadNtResourceResult = validate344;
+const schema148 = {"type":"object","properties":{"files":{"type":"array","items":{"type":"object","properties":{"mode_id":{"type":"integer"},"name":{"type":"string"},"size":{"qqwireInt64":true},"md5":{"type":"string"},"uuid":{"type":"string"},"sub_id":{"type":"string"}}}}},"required":["files"]};
 
-function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.files === undefined) && (missing0 = "files")){
-validate347.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate344.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13314,7 +13192,7 @@ if(data1.mode_id !== undefined){
 let data2 = data1.mode_id;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate347.errors = [{instancePath:instancePath+"/files/" + i0+"/mode_id",schemaPath:"#/properties/files/items/properties/mode_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/mode_id",schemaPath:"#/properties/files/items/properties/mode_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -13326,7 +13204,7 @@ if(valid2){
 if(data1.name !== undefined){
 const _errs7 = errors;
 if(typeof data1.name !== "string"){
-validate347.errors = [{instancePath:instancePath+"/files/" + i0+"/name",schemaPath:"#/properties/files/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/name",schemaPath:"#/properties/files/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -13339,7 +13217,7 @@ if(data1.size !== undefined){
 let data4 = data1.size;
 const _errs9 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate347.errors = [{instancePath:instancePath+"/files/" + i0+"/size",schemaPath:"#/properties/files/items/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/size",schemaPath:"#/properties/files/items/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -13351,7 +13229,7 @@ if(valid2){
 if(data1.md5 !== undefined){
 const _errs10 = errors;
 if(typeof data1.md5 !== "string"){
-validate347.errors = [{instancePath:instancePath+"/files/" + i0+"/md5",schemaPath:"#/properties/files/items/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/md5",schemaPath:"#/properties/files/items/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -13363,7 +13241,7 @@ if(valid2){
 if(data1.uuid !== undefined){
 const _errs12 = errors;
 if(typeof data1.uuid !== "string"){
-validate347.errors = [{instancePath:instancePath+"/files/" + i0+"/uuid",schemaPath:"#/properties/files/items/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/uuid",schemaPath:"#/properties/files/items/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -13375,7 +13253,7 @@ if(valid2){
 if(data1.sub_id !== undefined){
 const _errs14 = errors;
 if(typeof data1.sub_id !== "string"){
-validate347.errors = [{instancePath:instancePath+"/files/" + i0+"/sub_id",schemaPath:"#/properties/files/items/properties/sub_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/sub_id",schemaPath:"#/properties/files/items/properties/sub_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -13390,7 +13268,7 @@ var valid2 = true;
 }
 }
 else {
-validate347.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate344.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13401,7 +13279,7 @@ break;
 }
 }
 else {
-validate347.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate344.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13409,25 +13287,25 @@ return false;
 }
 }
 else {
-validate347.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate344.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate347.errors = vErrors;
+validate344.errors = vErrors;
 return errors === 0;
 }
 
-const rawHandleQuickOperationAsyncParams = validate348;
-const schema152 = {"type":"object","properties":{"self_id":{"qqwireInt64":true},"context":{"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]},"operation":{"type":"object","properties":{"reply":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"auto_reply":{"type":"boolean"},"delete":{"type":"boolean"},"delay":{"type":"integer"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":1}}}},"required":["self_id","context","operation"]};
+const rawHandleQuickOperationAsyncParams = validate345;
+const schema149 = {"type":"object","properties":{"self_id":{"qqwireInt64":true},"context":{"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]},"operation":{"type":"object","properties":{"reply":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"auto_reply":{"type":"boolean"},"delete":{"type":"boolean"},"delay":{"type":"integer"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":1}}}},"required":["self_id","context","operation"]};
 
-function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.self_id === undefined) && (missing0 = "self_id")) || ((data.context === undefined) && (missing0 = "context"))) || ((data.operation === undefined) && (missing0 = "operation"))){
-validate348.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate345.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13435,7 +13313,7 @@ if(data.self_id !== undefined){
 let data0 = data.self_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate348.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate345.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13451,21 +13329,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.message_id === undefined) && (missing1 = "message_id")){
-validate348.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate345.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.message_id !== undefined){
 let data2 = data1.message_id;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate348.errors = [{instancePath:instancePath+"/context/message_id",schemaPath:"#/properties/context/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate345.errors = [{instancePath:instancePath+"/context/message_id",schemaPath:"#/properties/context/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate348.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate345.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13495,7 +13373,7 @@ if(valid2){
 if(data3.auto_escape !== undefined){
 const _errs9 = errors;
 if(typeof data3.auto_escape !== "boolean"){
-validate348.errors = [{instancePath:instancePath+"/operation/auto_escape",schemaPath:"#/properties/operation/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate345.errors = [{instancePath:instancePath+"/operation/auto_escape",schemaPath:"#/properties/operation/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -13507,7 +13385,7 @@ if(valid2){
 if(data3.at_sender !== undefined){
 const _errs11 = errors;
 if(typeof data3.at_sender !== "boolean"){
-validate348.errors = [{instancePath:instancePath+"/operation/at_sender",schemaPath:"#/properties/operation/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate345.errors = [{instancePath:instancePath+"/operation/at_sender",schemaPath:"#/properties/operation/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -13519,7 +13397,7 @@ if(valid2){
 if(data3.auto_reply !== undefined){
 const _errs13 = errors;
 if(typeof data3.auto_reply !== "boolean"){
-validate348.errors = [{instancePath:instancePath+"/operation/auto_reply",schemaPath:"#/properties/operation/properties/auto_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate345.errors = [{instancePath:instancePath+"/operation/auto_reply",schemaPath:"#/properties/operation/properties/auto_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs13 === errors;
@@ -13531,7 +13409,7 @@ if(valid2){
 if(data3.delete !== undefined){
 const _errs15 = errors;
 if(typeof data3.delete !== "boolean"){
-validate348.errors = [{instancePath:instancePath+"/operation/delete",schemaPath:"#/properties/operation/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate345.errors = [{instancePath:instancePath+"/operation/delete",schemaPath:"#/properties/operation/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs15 === errors;
@@ -13544,7 +13422,7 @@ if(data3.delay !== undefined){
 let data9 = data3.delay;
 const _errs17 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate348.errors = [{instancePath:instancePath+"/operation/delay",schemaPath:"#/properties/operation/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate345.errors = [{instancePath:instancePath+"/operation/delay",schemaPath:"#/properties/operation/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs17 === errors;
@@ -13556,7 +13434,7 @@ if(valid2){
 if(data3.kick !== undefined){
 const _errs19 = errors;
 if(typeof data3.kick !== "boolean"){
-validate348.errors = [{instancePath:instancePath+"/operation/kick",schemaPath:"#/properties/operation/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate345.errors = [{instancePath:instancePath+"/operation/kick",schemaPath:"#/properties/operation/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs19 === errors;
@@ -13568,7 +13446,7 @@ if(valid2){
 if(data3.ban !== undefined){
 const _errs21 = errors;
 if(typeof data3.ban !== "boolean"){
-validate348.errors = [{instancePath:instancePath+"/operation/ban",schemaPath:"#/properties/operation/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate345.errors = [{instancePath:instancePath+"/operation/ban",schemaPath:"#/properties/operation/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -13581,13 +13459,13 @@ if(data3.ban_duration !== undefined){
 let data12 = data3.ban_duration;
 const _errs23 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate348.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate345.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs23){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 1 || isNaN(data12)){
-validate348.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate345.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -13607,7 +13485,7 @@ var valid2 = true;
 }
 }
 else {
-validate348.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate345.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13621,57 +13499,57 @@ var valid0 = true;
 }
 }
 else {
-validate348.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate345.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate348.errors = vErrors;
+validate345.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStrangerInfoParams = validate350;
-const schema153 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+const rawGetStrangerInfoParams = validate347;
+const schema150 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
 
-function validate350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate350.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate347.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 let data0 = data.user_id;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate350.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate347.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
 }
 }
 else {
-validate350.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate347.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate350.errors = vErrors;
+validate347.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStrangerInfoResult = validate351;
-const schema154 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"age":{"type":"integer"},"sex":{"type":"string","enum":["male","female","unknown"]},"level":{"type":"integer"},"login_days":{"type":"integer"},"qid":{"type":"string"},"vote":{"type":"integer"},"wzry_honor":{},"ext":{"type":"object"}},"required":["user_id","nickname"]};
+const rawGetStrangerInfoResult = validate348;
+const schema151 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"age":{"type":"integer"},"sex":{"type":"string","enum":["male","female","unknown"]},"level":{"type":"integer"},"login_days":{"type":"integer"},"qid":{"type":"string"},"vote":{"type":"integer"},"wzry_honor":{},"ext":{"type":"object"}},"required":["user_id","nickname"]};
 
-function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
-validate351.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate348.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13679,7 +13557,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate351.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate348.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13691,7 +13569,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate351.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate348.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13704,7 +13582,7 @@ if(data.age !== undefined){
 let data2 = data.age;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate351.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate348.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -13717,11 +13595,11 @@ if(data.sex !== undefined){
 let data3 = data.sex;
 const _errs6 = errors;
 if(typeof data3 !== "string"){
-validate351.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate348.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
-validate351.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema154.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate348.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema151.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -13734,7 +13612,7 @@ if(data.level !== undefined){
 let data4 = data.level;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate351.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate348.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -13747,7 +13625,7 @@ if(data.login_days !== undefined){
 let data5 = data.login_days;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate351.errors = [{instancePath:instancePath+"/login_days",schemaPath:"#/properties/login_days/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate348.errors = [{instancePath:instancePath+"/login_days",schemaPath:"#/properties/login_days/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -13759,7 +13637,7 @@ if(valid0){
 if(data.qid !== undefined){
 const _errs12 = errors;
 if(typeof data.qid !== "string"){
-validate351.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate348.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -13772,7 +13650,7 @@ if(data.vote !== undefined){
 let data7 = data.vote;
 const _errs14 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate351.errors = [{instancePath:instancePath+"/vote",schemaPath:"#/properties/vote/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate348.errors = [{instancePath:instancePath+"/vote",schemaPath:"#/properties/vote/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -13785,7 +13663,7 @@ if(data.ext !== undefined){
 let data8 = data.ext;
 const _errs16 = errors;
 if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate351.errors = [{instancePath:instancePath+"/ext",schemaPath:"#/properties/ext/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate348.errors = [{instancePath:instancePath+"/ext",schemaPath:"#/properties/ext/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -13804,42 +13682,42 @@ var valid0 = true;
 }
 }
 else {
-validate351.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate348.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate351.errors = vErrors;
+validate348.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendListParams = validate352;
-const schema155 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
+const rawGetFriendListParams = validate349;
+const schema152 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
 
-function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate349(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.refresh !== undefined){
 if(typeof data.refresh !== "boolean"){
-validate352.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate349.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate352.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate349.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate352.errors = vErrors;
+validate349.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendListResult = validate353;
-const schema156 = {"type":"array","items":{"$ref":"#/$defs/FriendInfo"}};
+const rawGetFriendListResult = validate350;
+const schema153 = {"type":"array","items":{"$ref":"#/$defs/FriendInfo"}};
 
-function validate353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13859,25 +13737,25 @@ break;
 }
 }
 else {
-validate353.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate350.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate353.errors = vErrors;
+validate350.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupInfoParams = validate355;
-const schema157 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
+const rawGetGroupInfoParams = validate352;
+const schema154 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
 
-function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate355.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate352.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13885,7 +13763,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate355.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate352.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13897,7 +13775,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs2 = errors;
 if(typeof data.refresh !== "boolean"){
-validate355.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate352.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13909,42 +13787,42 @@ var valid0 = true;
 }
 }
 else {
-validate355.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate352.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate355.errors = vErrors;
+validate352.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListParams = validate356;
-const schema158 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
+const rawGetGroupListParams = validate353;
+const schema155 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
 
-function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.refresh !== undefined){
 if(typeof data.refresh !== "boolean"){
-validate356.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate353.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate353.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate356.errors = vErrors;
+validate353.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListResult = validate357;
-const schema159 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
+const rawGetGroupListResult = validate354;
+const schema156 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
 
-function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -13964,25 +13842,25 @@ break;
 }
 }
 else {
-validate357.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate357.errors = vErrors;
+validate354.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberInfoParams = validate359;
-const schema160 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id","user_id"]};
+const rawGetGroupMemberInfoParams = validate356;
+const schema157 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id","user_id"]};
 
-function validate359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate359.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate356.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13990,7 +13868,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate359.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate356.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14003,7 +13881,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate359.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate356.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -14015,7 +13893,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs3 = errors;
 if(typeof data.refresh !== "boolean"){
-validate359.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate356.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -14028,16 +13906,97 @@ var valid0 = true;
 }
 }
 else {
-validate359.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate359.errors = vErrors;
+validate356.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListParams = validate360;
-const schema161 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
+const rawGetGroupMemberListParams = validate357;
+const schema158 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
+
+function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate357.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate357.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate357.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate357.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate357.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberListResult = validate358;
+const schema159 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
+
+function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate266(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate358.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate358.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupHonorInfoParams = validate360;
+const schema160 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
 
 function validate360(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14086,48 +14045,17 @@ validate360.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListResult = validate361;
-const schema162 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
+const rawGetGroupHonorInfoResult = validate361;
+const schema161 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"current_talkative":{"anyOf":[{"$ref":"#/$defs/HonorInfo"},{"$ref":"#/$defs/HonorList"}]},"talkative_list":{"$ref":"#/$defs/HonorList"},"performer_list":{"$ref":"#/$defs/HonorList"},"legend_list":{"$ref":"#/$defs/HonorList"},"strong_newbie_list":{"$ref":"#/$defs/HonorList"},"emotion_list":{"$ref":"#/$defs/HonorList"},"all":{"$ref":"#/$defs/HonorList"}},"required":["group_id"]};
 
 function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(!(validate266(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-else {
-validate361.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate361.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupHonorInfoParams = validate363;
-const schema163 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
-
-function validate363(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate363.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate361.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14135,57 +14063,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate363.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.refresh !== undefined){
-const _errs2 = errors;
-if(typeof data.refresh !== "boolean"){
-validate363.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate363.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate363.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupHonorInfoResult = validate364;
-const schema164 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"current_talkative":{"anyOf":[{"$ref":"#/$defs/HonorInfo"},{"$ref":"#/$defs/HonorList"}]},"talkative_list":{"$ref":"#/$defs/HonorList"},"performer_list":{"$ref":"#/$defs/HonorList"},"legend_list":{"$ref":"#/$defs/HonorList"},"strong_newbie_list":{"$ref":"#/$defs/HonorList"},"emotion_list":{"$ref":"#/$defs/HonorList"},"all":{"$ref":"#/$defs/HonorList"}},"required":["group_id"]};
-
-function validate364(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate364.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate364.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate361.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14224,7 +14102,7 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate364.errors = vErrors;
+validate361.errors = vErrors;
 return false;
 }
 else {
@@ -14325,25 +14203,25 @@ var valid0 = true;
 }
 }
 else {
-validate364.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate361.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate364.errors = vErrors;
+validate361.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupSystemMsgResult = validate373;
-const schema165 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}},"join_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}}},"required":["invited_requests","join_requests"]};
+const rawGetGroupSystemMsgResult = validate370;
+const schema162 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}},"join_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}}},"required":["invited_requests","join_requests"]};
 
-function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.invited_requests === undefined) && (missing0 = "invited_requests")) || ((data.join_requests === undefined) && (missing0 = "join_requests"))){
-validate373.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14351,7 +14229,7 @@ if(data.invited_requests !== undefined){
 let data0 = data.invited_requests;
 const _errs1 = errors;
 if((!(Array.isArray(data0))) && (data0 !== null)){
-validate373.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema165.properties.invited_requests.type},message:"must be array,null"}];
+validate370.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema162.properties.invited_requests.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs1){
@@ -14381,7 +14259,7 @@ if(data.join_requests !== undefined){
 let data2 = data.join_requests;
 const _errs4 = errors;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-validate373.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema165.properties.join_requests.type},message:"must be array,null"}];
+validate370.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema162.properties.join_requests.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs4){
@@ -14410,18 +14288,18 @@ var valid0 = true;
 }
 }
 else {
-validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate370.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate373.errors = vErrors;
+validate370.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendSystemMsgResult = validate376;
-const schema166 = {"type":"array","items":{"type":"object","properties":{"request_id":{"qqwireInt64":true},"requester_uin":{"qqwireInt64":true},"requester_nick":{"type":["string","null"]},"source":{"type":["string","null"]},"sub_id":{"type":["integer","null"]},"sub_src_id":{"type":["integer","null"]},"message":{"type":["string","null"]},"source_group_name":{"type":["string","null"]},"source_group_id":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"sex":{"type":["string","null"]},"age":{"type":["integer","string","null"]},"msg_detail":{"type":["string","null"]},"status":{"type":["string","null"]},"flag":{"type":"string"}},"required":["request_id","requester_uin","flag"]}};
+const rawGetFriendSystemMsgResult = validate373;
+const schema163 = {"type":"array","items":{"type":"object","properties":{"request_id":{"qqwireInt64":true},"requester_uin":{"qqwireInt64":true},"requester_nick":{"type":["string","null"]},"source":{"type":["string","null"]},"sub_id":{"type":["integer","null"]},"sub_src_id":{"type":["integer","null"]},"message":{"type":["string","null"]},"source_group_name":{"type":["string","null"]},"source_group_id":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"sex":{"type":["string","null"]},"age":{"type":["integer","string","null"]},"msg_detail":{"type":["string","null"]},"status":{"type":["string","null"]},"flag":{"type":"string"}},"required":["request_id","requester_uin","flag"]}};
 
-function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14435,7 +14313,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((((data0.request_id === undefined) && (missing0 = "request_id")) || ((data0.requester_uin === undefined) && (missing0 = "requester_uin"))) || ((data0.flag === undefined) && (missing0 = "flag"))){
-validate376.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14443,7 +14321,7 @@ if(data0.request_id !== undefined){
 let data1 = data0.request_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/request_id",schemaPath:"#/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/request_id",schemaPath:"#/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -14456,7 +14334,7 @@ if(data0.requester_uin !== undefined){
 let data2 = data0.requester_uin;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/requester_uin",schemaPath:"#/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/requester_uin",schemaPath:"#/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -14469,7 +14347,7 @@ if(data0.requester_nick !== undefined){
 let data3 = data0.requester_nick;
 const _errs5 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/requester_nick",schemaPath:"#/items/properties/requester_nick/type",keyword:"type",params:{type: schema166.items.properties.requester_nick.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/requester_nick",schemaPath:"#/items/properties/requester_nick/type",keyword:"type",params:{type: schema163.items.properties.requester_nick.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -14482,7 +14360,7 @@ if(data0.source !== undefined){
 let data4 = data0.source;
 const _errs7 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: schema166.items.properties.source.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: schema163.items.properties.source.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -14495,7 +14373,7 @@ if(data0.sub_id !== undefined){
 let data5 = data0.sub_id;
 const _errs9 = errors;
 if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (data5 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/sub_id",schemaPath:"#/items/properties/sub_id/type",keyword:"type",params:{type: schema166.items.properties.sub_id.type},message:"must be integer,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/sub_id",schemaPath:"#/items/properties/sub_id/type",keyword:"type",params:{type: schema163.items.properties.sub_id.type},message:"must be integer,null"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -14508,7 +14386,7 @@ if(data0.sub_src_id !== undefined){
 let data6 = data0.sub_src_id;
 const _errs11 = errors;
 if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/sub_src_id",schemaPath:"#/items/properties/sub_src_id/type",keyword:"type",params:{type: schema166.items.properties.sub_src_id.type},message:"must be integer,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/sub_src_id",schemaPath:"#/items/properties/sub_src_id/type",keyword:"type",params:{type: schema163.items.properties.sub_src_id.type},message:"must be integer,null"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -14521,7 +14399,7 @@ if(data0.message !== undefined){
 let data7 = data0.message;
 const _errs13 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: schema166.items.properties.message.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: schema163.items.properties.message.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -14534,7 +14412,7 @@ if(data0.source_group_name !== undefined){
 let data8 = data0.source_group_name;
 const _errs15 = errors;
 if((typeof data8 !== "string") && (data8 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/source_group_name",schemaPath:"#/items/properties/source_group_name/type",keyword:"type",params:{type: schema166.items.properties.source_group_name.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/source_group_name",schemaPath:"#/items/properties/source_group_name/type",keyword:"type",params:{type: schema163.items.properties.source_group_name.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -14585,7 +14463,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate376.errors = vErrors;
+validate373.errors = vErrors;
 return false;
 }
 else {
@@ -14609,7 +14487,7 @@ if(data0.sex !== undefined){
 let data10 = data0.sex;
 const _errs22 = errors;
 if((typeof data10 !== "string") && (data10 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: schema166.items.properties.sex.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: schema163.items.properties.sex.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs22 === errors;
@@ -14622,7 +14500,7 @@ if(data0.age !== undefined){
 let data11 = data0.age;
 const _errs24 = errors;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: schema166.items.properties.age.type},message:"must be integer,string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: schema163.items.properties.age.type},message:"must be integer,string,null"}];
 return false;
 }
 var valid1 = _errs24 === errors;
@@ -14635,7 +14513,7 @@ if(data0.msg_detail !== undefined){
 let data12 = data0.msg_detail;
 const _errs26 = errors;
 if((typeof data12 !== "string") && (data12 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/msg_detail",schemaPath:"#/items/properties/msg_detail/type",keyword:"type",params:{type: schema166.items.properties.msg_detail.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/msg_detail",schemaPath:"#/items/properties/msg_detail/type",keyword:"type",params:{type: schema163.items.properties.msg_detail.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs26 === errors;
@@ -14648,7 +14526,7 @@ if(data0.status !== undefined){
 let data13 = data0.status;
 const _errs28 = errors;
 if((typeof data13 !== "string") && (data13 !== null)){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/type",keyword:"type",params:{type: schema166.items.properties.status.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/type",keyword:"type",params:{type: schema163.items.properties.status.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs28 === errors;
@@ -14660,7 +14538,7 @@ if(valid1){
 if(data0.flag !== undefined){
 const _errs30 = errors;
 if(typeof data0.flag !== "string"){
-validate376.errors = [{instancePath:instancePath+"/" + i0+"/flag",schemaPath:"#/items/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/flag",schemaPath:"#/items/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs30 === errors;
@@ -14684,7 +14562,7 @@ var valid1 = true;
 }
 }
 else {
-validate376.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14695,25 +14573,25 @@ break;
 }
 }
 else {
-validate376.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate376.errors = vErrors;
+validate373.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetEssenceMsgListParams = validate377;
-const schema167 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"page":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1}},"required":["group_id"]};
+const rawGetEssenceMsgListParams = validate374;
+const schema164 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"page":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1}},"required":["group_id"]};
 
-function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate377.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate374.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14721,7 +14599,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate377.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate374.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14734,13 +14612,13 @@ if(data.page !== undefined){
 let data1 = data.page;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate377.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate374.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate377.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate374.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -14755,13 +14633,13 @@ if(data.page_size !== undefined){
 let data2 = data.page_size;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate377.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate374.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 1 || isNaN(data2)){
-validate377.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate374.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -14776,18 +14654,18 @@ var valid0 = true;
 }
 }
 else {
-validate377.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate374.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate377.errors = vErrors;
+validate374.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetEssenceMsgListResult = validate378;
-const schema168 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":true},"sender_nick":{"type":"string"},"sender_time":{"qqwireInt64":true},"operator_id":{"qqwireInt64":true},"operator_nick":{"type":"string"},"operator_time":{"qqwireInt64":true},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"real_id":{"qqwireInt64":true},"message_content":{"$ref":"#/$defs/Message"}},"required":["sender_id","operator_id","message_id"]}};
+const rawGetEssenceMsgListResult = validate375;
+const schema165 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":true},"sender_nick":{"type":"string"},"sender_time":{"qqwireInt64":true},"operator_id":{"qqwireInt64":true},"operator_nick":{"type":"string"},"operator_time":{"qqwireInt64":true},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"real_id":{"qqwireInt64":true},"message_content":{"$ref":"#/$defs/Message"}},"required":["sender_id","operator_id","message_id"]}};
 
-function validate378(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate375(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14801,7 +14679,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.operator_id === undefined) && (missing0 = "operator_id"))) || ((data0.message_id === undefined) && (missing0 = "message_id"))){
-validate378.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14809,7 +14687,7 @@ if(data0.sender_id !== undefined){
 let data1 = data0.sender_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -14821,7 +14699,7 @@ if(valid1){
 if(data0.sender_nick !== undefined){
 const _errs4 = errors;
 if(typeof data0.sender_nick !== "string"){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/sender_nick",schemaPath:"#/items/properties/sender_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/sender_nick",schemaPath:"#/items/properties/sender_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -14834,7 +14712,7 @@ if(data0.sender_time !== undefined){
 let data3 = data0.sender_time;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/sender_time",schemaPath:"#/items/properties/sender_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/sender_time",schemaPath:"#/items/properties/sender_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -14847,7 +14725,7 @@ if(data0.operator_id !== undefined){
 let data4 = data0.operator_id;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/operator_id",schemaPath:"#/items/properties/operator_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/operator_id",schemaPath:"#/items/properties/operator_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -14859,7 +14737,7 @@ if(valid1){
 if(data0.operator_nick !== undefined){
 const _errs8 = errors;
 if(typeof data0.operator_nick !== "string"){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/operator_nick",schemaPath:"#/items/properties/operator_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/operator_nick",schemaPath:"#/items/properties/operator_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -14872,7 +14750,7 @@ if(data0.operator_time !== undefined){
 let data6 = data0.operator_time;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/operator_time",schemaPath:"#/items/properties/operator_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/operator_time",schemaPath:"#/items/properties/operator_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -14885,7 +14763,7 @@ if(data0.message_id !== undefined){
 let data7 = data0.message_id;
 const _errs11 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -14898,7 +14776,7 @@ if(data0.message_seq !== undefined){
 let data8 = data0.message_seq;
 const _errs13 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/message_seq",schemaPath:"#/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/message_seq",schemaPath:"#/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -14911,7 +14789,7 @@ if(data0.real_id !== undefined){
 let data9 = data0.real_id;
 const _errs14 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate378.errors = [{instancePath:instancePath+"/" + i0+"/real_id",schemaPath:"#/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0+"/real_id",schemaPath:"#/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -14943,7 +14821,7 @@ var valid1 = true;
 }
 }
 else {
-validate378.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate375.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14954,7 +14832,70 @@ break;
 }
 }
 else {
-validate378.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate375.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate375.errors = vErrors;
+return errors === 0;
+}
+
+const rawIsBlacklistUinParams = validate377;
+const schema166 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+
+function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate377.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate377.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate377.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate377.errors = vErrors;
+return errors === 0;
+}
+
+const rawIsBlacklistUinResult = validate378;
+const schema167 = {"type":"object","properties":{"is":{"type":"boolean"}},"required":["is"]};
+
+function validate378(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.is === undefined) && (missing0 = "is")){
+validate378.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.is !== undefined){
+if(typeof data.is !== "boolean"){
+validate378.errors = [{instancePath:instancePath+"/is",schemaPath:"#/properties/is/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+}
+else {
+validate378.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14962,80 +14903,17 @@ validate378.errors = vErrors;
 return errors === 0;
 }
 
-const rawIsBlacklistUinParams = validate380;
-const schema169 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+const rawGetUidParams = validate379;
+const schema168 = {"type":"object","properties":{"uin_list":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["uin_list"]};
 
-function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
-validate380.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate380.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate380.errors = vErrors;
-return errors === 0;
-}
-
-const rawIsBlacklistUinResult = validate381;
-const schema170 = {"type":"object","properties":{"is":{"type":"boolean"}},"required":["is"]};
-
-function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.is === undefined) && (missing0 = "is")){
-validate381.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.is !== undefined){
-if(typeof data.is !== "boolean"){
-validate381.errors = [{instancePath:instancePath+"/is",schemaPath:"#/properties/is/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-}
-}
-}
-else {
-validate381.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate381.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetUidParams = validate382;
-const schema171 = {"type":"object","properties":{"uin_list":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["uin_list"]};
-
-function validate382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.uin_list === undefined) && (missing0 = "uin_list")){
-validate382.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate379.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15088,7 +14966,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate382.errors = vErrors;
+validate379.errors = vErrors;
 return false;
 }
 else {
@@ -15109,7 +14987,7 @@ break;
 }
 }
 else {
-validate382.errors = [{instancePath:instancePath+"/uin_list",schemaPath:"#/properties/uin_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate379.errors = [{instancePath:instancePath+"/uin_list",schemaPath:"#/properties/uin_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -15117,18 +14995,18 @@ return false;
 }
 }
 else {
-validate382.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate379.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate382.errors = vErrors;
+validate379.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUidResult = validate383;
-const schema172 = {"type":"object","additionalProperties":{"type":"string"}};
+const rawGetUidResult = validate380;
+const schema169 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15136,7 +15014,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs2 = errors;
 if(typeof data[key0] !== "string"){
-validate383.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate380.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15146,25 +15024,25 @@ break;
 }
 }
 else {
-validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate383.errors = vErrors;
+validate380.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUinByUidParams = validate384;
-const schema173 = {"type":"object","properties":{"uid_list":{"type":"array","items":{"type":"string"}}},"required":["uid_list"]};
+const rawGetUinByUidParams = validate381;
+const schema170 = {"type":"object","properties":{"uid_list":{"type":"array","items":{"type":"string"}}},"required":["uid_list"]};
 
-function validate384(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.uid_list === undefined) && (missing0 = "uid_list")){
-validate384.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate381.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15178,7 +15056,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate384.errors = [{instancePath:instancePath+"/uid_list/" + i0,schemaPath:"#/properties/uid_list/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate381.errors = [{instancePath:instancePath+"/uid_list/" + i0,schemaPath:"#/properties/uid_list/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -15188,7 +15066,7 @@ break;
 }
 }
 else {
-validate384.errors = [{instancePath:instancePath+"/uid_list",schemaPath:"#/properties/uid_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate381.errors = [{instancePath:instancePath+"/uid_list",schemaPath:"#/properties/uid_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -15196,18 +15074,18 @@ return false;
 }
 }
 else {
-validate384.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate381.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate384.errors = vErrors;
+validate381.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUinByUidResult = validate385;
-const schema174 = {"type":"object","additionalProperties":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}};
+const rawGetUinByUidResult = validate382;
+const schema171 = {"type":"object","additionalProperties":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}};
 
-function validate385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15254,7 +15132,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate385.errors = vErrors;
+validate382.errors = vErrors;
 return false;
 }
 else {
@@ -15275,57 +15153,57 @@ break;
 }
 }
 else {
-validate385.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate382.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate385.errors = vErrors;
+validate382.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetNotJoinedGroupInfoParams = validate386;
-const schema175 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetNotJoinedGroupInfoParams = validate383;
+const schema172 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate383.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate386.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate383.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
 }
 }
 else {
-validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate386.errors = vErrors;
+validate383.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetNotJoinedGroupInfoResult = validate387;
-const schema176 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"max_member_cnt":{"type":"integer"},"member_count":{"type":"integer"},"group_name":{"type":"string"},"group_desc":{"type":"string"},"owner":{"qqwireInt64":true},"create_time":{"qqwireInt64":true},"group_flag":{"qqwireInt64":true},"group_flag_ext":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetNotJoinedGroupInfoResult = validate384;
+const schema173 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"max_member_cnt":{"type":"integer"},"member_count":{"type":"integer"},"group_name":{"type":"string"},"group_desc":{"type":"string"},"owner":{"qqwireInt64":true},"create_time":{"qqwireInt64":true},"group_flag":{"qqwireInt64":true},"group_flag_ext":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate387(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate384(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate387.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate384.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15333,7 +15211,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate387.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate384.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15346,7 +15224,7 @@ if(data.max_member_cnt !== undefined){
 let data1 = data.max_member_cnt;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate387.errors = [{instancePath:instancePath+"/max_member_cnt",schemaPath:"#/properties/max_member_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate384.errors = [{instancePath:instancePath+"/max_member_cnt",schemaPath:"#/properties/max_member_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15359,7 +15237,7 @@ if(data.member_count !== undefined){
 let data2 = data.member_count;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate387.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate384.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15371,7 +15249,7 @@ if(valid0){
 if(data.group_name !== undefined){
 const _errs6 = errors;
 if(typeof data.group_name !== "string"){
-validate387.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate384.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15383,7 +15261,7 @@ if(valid0){
 if(data.group_desc !== undefined){
 const _errs8 = errors;
 if(typeof data.group_desc !== "string"){
-validate387.errors = [{instancePath:instancePath+"/group_desc",schemaPath:"#/properties/group_desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate384.errors = [{instancePath:instancePath+"/group_desc",schemaPath:"#/properties/group_desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -15396,7 +15274,7 @@ if(data.owner !== undefined){
 let data5 = data.owner;
 const _errs10 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate387.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate384.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -15409,7 +15287,7 @@ if(data.create_time !== undefined){
 let data6 = data.create_time;
 const _errs11 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate387.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate384.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -15422,7 +15300,7 @@ if(data.group_flag !== undefined){
 let data7 = data.group_flag;
 const _errs12 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate387.errors = [{instancePath:instancePath+"/group_flag",schemaPath:"#/properties/group_flag/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate384.errors = [{instancePath:instancePath+"/group_flag",schemaPath:"#/properties/group_flag/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -15435,7 +15313,7 @@ if(data.group_flag_ext !== undefined){
 let data8 = data.group_flag_ext;
 const _errs13 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate387.errors = [{instancePath:instancePath+"/group_flag_ext",schemaPath:"#/properties/group_flag_ext/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate384.errors = [{instancePath:instancePath+"/group_flag_ext",schemaPath:"#/properties/group_flag_ext/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -15454,25 +15332,25 @@ var valid0 = true;
 }
 }
 else {
-validate387.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate384.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate387.errors = vErrors;
+validate384.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavGetItemListParams = validate388;
-const schema177 = {"type":"object","properties":{"page_size":{"type":"integer","minimum":1},"category":{"type":"integer"},"start_pos":{"type":"integer","minimum":0}},"required":["page_size","category","start_pos"]};
+const rawFavGetItemListParams = validate385;
+const schema174 = {"type":"object","properties":{"page_size":{"type":"integer","minimum":1},"category":{"type":"integer"},"start_pos":{"type":"integer","minimum":0}},"required":["page_size","category","start_pos"]};
 
-function validate388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.page_size === undefined) && (missing0 = "page_size")) || ((data.category === undefined) && (missing0 = "category"))) || ((data.start_pos === undefined) && (missing0 = "start_pos"))){
-validate388.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate385.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15480,13 +15358,13 @@ if(data.page_size !== undefined){
 let data0 = data.page_size;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate388.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate385.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 1 || isNaN(data0)){
-validate388.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate385.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -15501,7 +15379,7 @@ if(data.category !== undefined){
 let data1 = data.category;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate388.errors = [{instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate385.errors = [{instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15514,13 +15392,13 @@ if(data.start_pos !== undefined){
 let data2 = data.start_pos;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate388.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate385.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate388.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate385.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -15535,25 +15413,25 @@ var valid0 = true;
 }
 }
 else {
-validate388.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate385.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate388.errors = vErrors;
+validate385.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavGetItemListResult = validate389;
-const schema178 = {"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"author_type":{"type":"integer"},"author":{"qqwireInt64":true},"author_name":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"client_version":{"type":"string"},"time":{"qqwireInt64":true}},"required":["id"]}}},"required":["items"]};
+const rawFavGetItemListResult = validate386;
+const schema175 = {"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"author_type":{"type":"integer"},"author":{"qqwireInt64":true},"author_name":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"client_version":{"type":"string"},"time":{"qqwireInt64":true}},"required":["id"]}}},"required":["items"]};
 
-function validate389(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.items === undefined) && (missing0 = "items")){
-validate389.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15571,14 +15449,14 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 const _errs5 = errors;
 if(typeof data1.id !== "string"){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0+"/id",schemaPath:"#/properties/items/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/id",schemaPath:"#/properties/items/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -15591,7 +15469,7 @@ if(data1.author_type !== undefined){
 let data3 = data1.author_type;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0+"/author_type",schemaPath:"#/properties/items/items/properties/author_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/author_type",schemaPath:"#/properties/items/items/properties/author_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -15604,7 +15482,7 @@ if(data1.author !== undefined){
 let data4 = data1.author;
 const _errs9 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0+"/author",schemaPath:"#/properties/items/items/properties/author/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/author",schemaPath:"#/properties/items/items/properties/author/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -15616,7 +15494,7 @@ if(valid2){
 if(data1.author_name !== undefined){
 const _errs10 = errors;
 if(typeof data1.author_name !== "string"){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0+"/author_name",schemaPath:"#/properties/items/items/properties/author_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/author_name",schemaPath:"#/properties/items/items/properties/author_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -15628,7 +15506,7 @@ if(valid2){
 if(data1.group_name !== undefined){
 const _errs12 = errors;
 if(typeof data1.group_name !== "string"){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0+"/group_name",schemaPath:"#/properties/items/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/group_name",schemaPath:"#/properties/items/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -15641,7 +15519,7 @@ if(data1.group_id !== undefined){
 let data7 = data1.group_id;
 const _errs14 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0+"/group_id",schemaPath:"#/properties/items/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/group_id",schemaPath:"#/properties/items/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -15653,7 +15531,7 @@ if(valid2){
 if(data1.client_version !== undefined){
 const _errs15 = errors;
 if(typeof data1.client_version !== "string"){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0+"/client_version",schemaPath:"#/properties/items/items/properties/client_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/client_version",schemaPath:"#/properties/items/items/properties/client_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs15 === errors;
@@ -15666,7 +15544,7 @@ if(data1.time !== undefined){
 let data9 = data1.time;
 const _errs17 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate389.errors = [{instancePath:instancePath+"/items/" + i0+"/time",schemaPath:"#/properties/items/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/time",schemaPath:"#/properties/items/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs17 === errors;
@@ -15684,7 +15562,7 @@ var valid2 = true;
 }
 }
 else {
-validate389.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate386.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -15695,8 +15573,174 @@ break;
 }
 }
 else {
-validate389.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate386.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
+}
+}
+}
+}
+}
+else {
+validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate386.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemContentParams = validate387;
+const schema176 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+
+function validate387(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate387.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate387.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate387.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate387.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemContentResult = validate388;
+const schema177 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
+
+function validate388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate388.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(typeof data.content !== "string"){
+validate388.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate388.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate388.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddTextMsgParams = validate389;
+const schema178 = {"type":"object","properties":{"content":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["content"]};
+
+function validate389(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate389.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+const _errs1 = errors;
+if(typeof data.content !== "string"){
+validate389.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate389.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nick !== undefined){
+const _errs4 = errors;
+if(typeof data.nick !== "string"){
+validate389.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate389.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data4 = data.group_id;
+const _errs8 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate389.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data5 = data.time;
+const _errs9 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate389.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
@@ -15711,7 +15755,7 @@ validate389.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavGetItemContentParams = validate390;
+const rawFavAddTextMsgResult = validate390;
 const schema179 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
 function validate390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -15742,8 +15786,8 @@ validate390.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavGetItemContentResult = validate391;
-const schema180 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
+const rawFavAddImageMsgParams = validate391;
+const schema180 = {"type":"object","properties":{"file":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true}},"required":["file"]};
 
 function validate391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15751,15 +15795,74 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.content === undefined) && (missing0 = "content")){
+if((data.file === undefined) && (missing0 = "file")){
 validate391.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.content !== undefined){
-if(typeof data.content !== "string"){
-validate391.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate391.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate391.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nick !== undefined){
+const _errs4 = errors;
+if(typeof data.nick !== "string"){
+validate391.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate391.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data4 = data.group_id;
+const _errs8 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate391.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
@@ -15773,8 +15876,8 @@ validate391.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavAddTextMsgParams = validate392;
-const schema181 = {"type":"object","properties":{"content":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["content"]};
+const rawFavAddImageMsgResult = validate392;
+const schema181 = {"type":"object","properties":{"id":{"type":"string"},"picUrl":{"type":"string"},"picId":{"type":"string"}},"required":["id"]};
 
 function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15782,15 +15885,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.content === undefined) && (missing0 = "content")){
+if((data.id === undefined) && (missing0 = "id")){
 validate392.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.content !== undefined){
+if(data.id !== undefined){
 const _errs1 = errors;
-if(typeof data.content !== "string"){
-validate392.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.id !== "string"){
+validate392.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15799,11 +15902,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
+if(data.picUrl !== undefined){
 const _errs3 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate392.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.picUrl !== "string"){
+validate392.errors = [{instancePath:instancePath+"/picUrl",schemaPath:"#/properties/picUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15812,57 +15914,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.nick !== undefined){
-const _errs4 = errors;
-if(typeof data.nick !== "string"){
-validate392.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.picId !== undefined){
+const _errs5 = errors;
+if(typeof data.picId !== "string"){
+validate392.errors = [{instancePath:instancePath+"/picId",schemaPath:"#/properties/picId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs6 = errors;
-if(typeof data.group_name !== "string"){
-validate392.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data4 = data.group_id;
-const _errs8 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate392.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data5 = data.time;
-const _errs9 = errors;
-if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate392.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
 }
 }
 }
@@ -15877,8 +15938,8 @@ validate392.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavAddTextMsgResult = validate393;
-const schema182 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+const rawUploadPrivateFileParams = validate393;
+const schema182 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"file":{"type":"string"},"name":{"type":"string"}},"required":["user_id","file","name"]};
 
 function validate393(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15886,15 +15947,47 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.id === undefined) && (missing0 = "id")){
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
 validate393.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.id !== undefined){
-if(typeof data.id !== "string"){
-validate393.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate393.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate393.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate393.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -15908,8 +16001,8 @@ validate393.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavAddImageMsgParams = validate394;
-const schema183 = {"type":"object","properties":{"file":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true}},"required":["file"]};
+const rawUploadGroupFileParams = validate394;
+const schema183 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file":{"type":"string"},"name":{"type":"string"}},"required":["group_id","file","name"]};
 
 function validate394(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15917,15 +16010,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
 validate394.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
+if(data.group_id !== undefined){
+let data0 = data.group_id;
 const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate394.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate394.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15934,56 +16028,28 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs3 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate394.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate394.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.nick !== undefined){
+if(data.name !== undefined){
 const _errs4 = errors;
-if(typeof data.nick !== "string"){
-validate394.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.name !== "string"){
+validate394.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs6 = errors;
-if(typeof data.group_name !== "string"){
-validate394.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data4 = data.group_id;
-const _errs8 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate394.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -15998,8 +16064,8 @@ validate394.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavAddImageMsgResult = validate395;
-const schema184 = {"type":"object","properties":{"id":{"type":"string"},"picUrl":{"type":"string"},"picId":{"type":"string"}},"required":["id"]};
+const rawDeleteGroupFileParams = validate395;
+const schema184 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
 
 function validate395(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16007,15 +16073,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.id === undefined) && (missing0 = "id")){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
 validate395.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.id !== undefined){
+if(data.group_id !== undefined){
+let data0 = data.group_id;
 const _errs1 = errors;
-if(typeof data.id !== "string"){
-validate395.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate395.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16024,25 +16091,26 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.picUrl !== undefined){
-const _errs3 = errors;
-if(typeof data.picUrl !== "string"){
-validate395.errors = [{instancePath:instancePath+"/picUrl",schemaPath:"#/properties/picUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate395.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.picId !== undefined){
-const _errs5 = errors;
-if(typeof data.picId !== "string"){
-validate395.errors = [{instancePath:instancePath+"/picId",schemaPath:"#/properties/picId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate395.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs5 === errors;
+var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
@@ -16060,8 +16128,8 @@ validate395.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadPrivateFileParams = validate396;
-const schema185 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"file":{"type":"string"},"name":{"type":"string"}},"required":["user_id","file","name"]};
+const rawCreateGroupFileFolderParams = validate396;
+const schema185 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"name":{"type":"string"}},"required":["group_id","name"]};
 
 function validate396(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16069,16 +16137,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.name === undefined) && (missing0 = "name"))){
 validate396.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
+if(data.group_id !== undefined){
+let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate396.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate396.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16087,29 +16155,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.file !== undefined){
+if(data.name !== undefined){
 const _errs2 = errors;
-if(typeof data.file !== "string"){
-validate396.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.name !== "string"){
+validate396.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.name !== undefined){
-const _errs4 = errors;
-if(typeof data.name !== "string"){
-validate396.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -16123,8 +16178,8 @@ validate396.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadGroupFileParams = validate397;
-const schema186 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file":{"type":"string"},"name":{"type":"string"}},"required":["group_id","file","name"]};
+const rawCreateGroupFileFolderResult = validate397;
+const schema186 = {"type":"object","properties":{"folder_id":{"type":"string"},"parent_folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":true},"modify_time":{"qqwireInt64":true},"creator_uin":{"qqwireInt64":true},"modifier_uin":{"qqwireInt64":true}},"required":["folder_id"]};
 
 function validate397(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16132,16 +16187,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+if((data.folder_id === undefined) && (missing0 = "folder_id")){
 validate397.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
+if(data.folder_id !== undefined){
 const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate397.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.folder_id !== "string"){
+validate397.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16150,28 +16204,84 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.file !== undefined){
-const _errs2 = errors;
-if(typeof data.file !== "string"){
-validate397.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.parent_folder_id !== undefined){
+const _errs3 = errors;
+if(typeof data.parent_folder_id !== "string"){
+validate397.errors = [{instancePath:instancePath+"/parent_folder_id",schemaPath:"#/properties/parent_folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs2 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.name !== undefined){
-const _errs4 = errors;
-if(typeof data.name !== "string"){
-validate397.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.folder_name !== undefined){
+const _errs5 = errors;
+if(typeof data.folder_name !== "string"){
+validate397.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data3 = data.create_time;
+const _errs7 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate397.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modify_time !== undefined){
+let data4 = data.modify_time;
+const _errs8 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate397.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator_uin !== undefined){
+let data5 = data.creator_uin;
+const _errs9 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate397.errors = [{instancePath:instancePath+"/creator_uin",schemaPath:"#/properties/creator_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modifier_uin !== undefined){
+let data6 = data.modifier_uin;
+const _errs10 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate397.errors = [{instancePath:instancePath+"/modifier_uin",schemaPath:"#/properties/modifier_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 }
@@ -16186,8 +16296,8 @@ validate397.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGroupFileParams = validate398;
-const schema187 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+const rawRenameGroupFolderParams = validate398;
+const schema187 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"},"name":{"type":"string"}},"required":["group_id","folder_id","name"]};
 
 function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16195,7 +16305,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))) || ((data.name === undefined) && (missing0 = "name"))){
 validate398.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16213,10 +16323,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.file_id !== undefined){
+if(data.folder_id !== undefined){
 const _errs2 = errors;
-if(typeof data.file_id !== "string"){
-validate398.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.folder_id !== "string"){
+validate398.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16225,11 +16335,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.busid !== undefined){
-let data2 = data.busid;
+if(data.name !== undefined){
 const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate398.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data.name !== "string"){
+validate398.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -16250,8 +16359,8 @@ validate398.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGroupFileFolderParams = validate399;
-const schema188 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"name":{"type":"string"}},"required":["group_id","name"]};
+const rawDeleteGroupFolderParams = validate399;
+const schema188 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
 
 function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16259,7 +16368,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.name === undefined) && (missing0 = "name"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
 validate399.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16277,10 +16386,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.name !== undefined){
+if(data.folder_id !== undefined){
 const _errs2 = errors;
-if(typeof data.name !== "string"){
-validate399.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.folder_id !== "string"){
+validate399.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16300,8 +16409,8 @@ validate399.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGroupFileFolderResult = validate400;
-const schema189 = {"type":"object","properties":{"folder_id":{"type":"string"},"parent_folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":true},"modify_time":{"qqwireInt64":true},"creator_uin":{"qqwireInt64":true},"modifier_uin":{"qqwireInt64":true}},"required":["folder_id"]};
+const rawGetGroupFileSystemInfoParams = validate400;
+const schema189 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate400(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16309,102 +16418,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.folder_id === undefined) && (missing0 = "folder_id")){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate400.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.folder_id !== undefined){
-const _errs1 = errors;
-if(typeof data.folder_id !== "string"){
-validate400.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate400.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.parent_folder_id !== undefined){
-const _errs3 = errors;
-if(typeof data.parent_folder_id !== "string"){
-validate400.errors = [{instancePath:instancePath+"/parent_folder_id",schemaPath:"#/properties/parent_folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.folder_name !== undefined){
-const _errs5 = errors;
-if(typeof data.folder_name !== "string"){
-validate400.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data3 = data.create_time;
-const _errs7 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate400.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.modify_time !== undefined){
-let data4 = data.modify_time;
-const _errs8 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate400.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.creator_uin !== undefined){
-let data5 = data.creator_uin;
-const _errs9 = errors;
-if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate400.errors = [{instancePath:instancePath+"/creator_uin",schemaPath:"#/properties/creator_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.modifier_uin !== undefined){
-let data6 = data.modifier_uin;
-const _errs10 = errors;
-if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate400.errors = [{instancePath:instancePath+"/modifier_uin",schemaPath:"#/properties/modifier_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
 }
 }
 }
@@ -16418,8 +16441,8 @@ validate400.errors = vErrors;
 return errors === 0;
 }
 
-const rawRenameGroupFolderParams = validate401;
-const schema190 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"},"name":{"type":"string"}},"required":["group_id","folder_id","name"]};
+const rawGetGroupFileSystemInfoResult = validate401;
+const schema190 = {"type":"object","properties":{"file_count":{"type":"integer"},"limit_count":{"type":"integer"},"used_space":{"qqwireInt64":true},"total_space":{"qqwireInt64":true}},"required":["file_count","limit_count","used_space","total_space"]};
 
 function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16427,16 +16450,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))) || ((data.name === undefined) && (missing0 = "name"))){
+if(((((data.file_count === undefined) && (missing0 = "file_count")) || ((data.limit_count === undefined) && (missing0 = "limit_count"))) || ((data.used_space === undefined) && (missing0 = "used_space"))) || ((data.total_space === undefined) && (missing0 = "total_space"))){
 validate401.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
+if(data.file_count !== undefined){
+let data0 = data.file_count;
 const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate401.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate401.errors = [{instancePath:instancePath+"/file_count",schemaPath:"#/properties/file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16445,28 +16468,44 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.folder_id !== undefined){
-const _errs2 = errors;
-if(typeof data.folder_id !== "string"){
-validate401.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.limit_count !== undefined){
+let data1 = data.limit_count;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate401.errors = [{instancePath:instancePath+"/limit_count",schemaPath:"#/properties/limit_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs2 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.name !== undefined){
-const _errs4 = errors;
-if(typeof data.name !== "string"){
-validate401.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.used_space !== undefined){
+let data2 = data.used_space;
+const _errs5 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate401.errors = [{instancePath:instancePath+"/used_space",schemaPath:"#/properties/used_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.total_space !== undefined){
+let data3 = data.total_space;
+const _errs6 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate401.errors = [{instancePath:instancePath+"/total_space",schemaPath:"#/properties/total_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -16481,8 +16520,8 @@ validate401.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGroupFolderParams = validate402;
-const schema191 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+const rawGetGroupRootFilesParams = validate402;
+const schema191 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate402(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16490,34 +16529,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate402.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
-const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
 validate402.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.folder_id !== undefined){
-const _errs2 = errors;
-if(typeof data.folder_id !== "string"){
-validate402.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -16531,8 +16552,8 @@ validate402.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFileSystemInfoParams = validate403;
-const schema192 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetGroupFilesByFolderParams = validate403;
+const schema192 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
 
 function validate403(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16540,16 +16561,34 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
 validate403.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
+const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
 validate403.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate403.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -16563,8 +16602,8 @@ validate403.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFileSystemInfoResult = validate404;
-const schema193 = {"type":"object","properties":{"file_count":{"type":"integer"},"limit_count":{"type":"integer"},"used_space":{"qqwireInt64":true},"total_space":{"qqwireInt64":true}},"required":["file_count","limit_count","used_space","total_space"]};
+const rawGetGroupFileUrlParams = validate404;
+const schema193 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
 
 function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16572,16 +16611,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.file_count === undefined) && (missing0 = "file_count")) || ((data.limit_count === undefined) && (missing0 = "limit_count"))) || ((data.used_space === undefined) && (missing0 = "used_space"))) || ((data.total_space === undefined) && (missing0 = "total_space"))){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
 validate404.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file_count !== undefined){
-let data0 = data.file_count;
+if(data.group_id !== undefined){
+let data0 = data.group_id;
 const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate404.errors = [{instancePath:instancePath+"/file_count",schemaPath:"#/properties/file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate404.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16590,44 +16629,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.limit_count !== undefined){
-let data1 = data.limit_count;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate404.errors = [{instancePath:instancePath+"/limit_count",schemaPath:"#/properties/limit_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate404.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.used_space !== undefined){
-let data2 = data.used_space;
-const _errs5 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate404.errors = [{instancePath:instancePath+"/used_space",schemaPath:"#/properties/used_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate404.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs5 === errors;
+var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.total_space !== undefined){
-let data3 = data.total_space;
-const _errs6 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate404.errors = [{instancePath:instancePath+"/total_space",schemaPath:"#/properties/total_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -16642,8 +16666,8 @@ validate404.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupRootFilesParams = validate405;
-const schema194 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetGroupFileUrlResult = validate405;
+const schema194 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
 
 function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16651,15 +16675,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if((data.url === undefined) && (missing0 = "url")){
 validate405.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate405.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+validate405.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -16674,8 +16697,8 @@ validate405.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFilesByFolderParams = validate406;
-const schema195 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+const rawSetGroupNameParams = validate406;
+const schema195 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
 
 function validate406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16683,7 +16706,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
 validate406.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16701,10 +16724,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.folder_id !== undefined){
+if(data.group_name !== undefined){
 const _errs2 = errors;
-if(typeof data.folder_id !== "string"){
-validate406.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.group_name !== "string"){
+validate406.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16724,8 +16747,8 @@ validate406.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFileUrlParams = validate407;
-const schema196 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+const rawSetGroupAdminParams = validate407;
+const schema196 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id","user_id","enable"]};
 
 function validate407(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16733,7 +16756,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.enable === undefined) && (missing0 = "enable"))){
 validate407.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16751,10 +16774,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.file_id !== undefined){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
 const _errs2 = errors;
-if(typeof data.file_id !== "string"){
-validate407.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate407.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16763,14 +16787,13 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.busid !== undefined){
-let data2 = data.busid;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate407.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.enable !== undefined){
+const _errs3 = errors;
+if(typeof data.enable !== "boolean"){
+validate407.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
@@ -16788,8 +16811,8 @@ validate407.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFileUrlResult = validate408;
-const schema197 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+const rawSetGroupCardParams = validate408;
+const schema197 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"card":{"type":"string"}},"required":["group_id","user_id"]};
 
 function validate408(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16797,15 +16820,48 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.url === undefined) && (missing0 = "url")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate408.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.url !== undefined){
-if(typeof data.url !== "string"){
-validate408.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate408.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate408.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+const _errs3 = errors;
+if(typeof data.card !== "string"){
+validate408.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -16819,8 +16875,8 @@ validate408.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupNameParams = validate409;
-const schema198 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
+const rawSetGroupRemarkParams = validate409;
+const schema198 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"remark":{"type":"string"}},"required":["group_id"]};
 
 function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16828,7 +16884,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate409.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16846,10 +16902,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.group_name !== undefined){
+if(data.remark !== undefined){
 const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate409.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.remark !== "string"){
+validate409.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16869,8 +16925,8 @@ validate409.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAdminParams = validate410;
-const schema199 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id","user_id","enable"]};
+const rawSetGroupSpecialTitleParams = validate410;
+const schema199 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"special_title":{"type":"string"}},"required":["group_id","user_id","special_title"]};
 
 function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16878,7 +16934,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.enable === undefined) && (missing0 = "enable"))){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.special_title === undefined) && (missing0 = "special_title"))){
 validate410.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16909,10 +16965,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.enable !== undefined){
+if(data.special_title !== undefined){
 const _errs3 = errors;
-if(typeof data.enable !== "boolean"){
-validate410.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data.special_title !== "string"){
+validate410.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16933,8 +16989,8 @@ validate410.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupCardParams = validate411;
-const schema200 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"card":{"type":"string"}},"required":["group_id","user_id"]};
+const rawSetGroupBanParams = validate411;
+const schema200 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"qqwireInt64":true}},"required":["group_id","user_id","duration"]};
 
 function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16942,7 +16998,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.duration === undefined) && (missing0 = "duration"))){
 validate411.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16973,10 +17029,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.card !== undefined){
+if(data.duration !== undefined){
+let data2 = data.duration;
 const _errs3 = errors;
-if(typeof data.card !== "string"){
-validate411.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate411.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16997,8 +17054,8 @@ validate411.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupRemarkParams = validate412;
-const schema201 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"remark":{"type":"string"}},"required":["group_id"]};
+const rawSetGroupWholeBanParams = validate412;
+const schema201 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
 
 function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17024,10 +17081,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.remark !== undefined){
+if(data.enable !== undefined){
 const _errs2 = errors;
-if(typeof data.remark !== "string"){
-validate412.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.enable !== "boolean"){
+validate412.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17047,8 +17104,8 @@ validate412.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupSpecialTitleParams = validate413;
-const schema202 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"special_title":{"type":"string"}},"required":["group_id","user_id","special_title"]};
+const rawSetEssenceMsgParams = validate413;
+const schema202 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
 function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17056,48 +17113,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.special_title === undefined) && (missing0 = "special_title"))){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate413.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate413.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate413.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate413.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.special_title !== undefined){
-const _errs3 = errors;
-if(typeof data.special_title !== "string"){
-validate413.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -17111,8 +17136,8 @@ validate413.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupBanParams = validate414;
-const schema203 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"qqwireInt64":true}},"required":["group_id","user_id","duration"]};
+const rawDeleteEssenceMsgParams = validate414;
+const schema203 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
 function validate414(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17120,49 +17145,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.duration === undefined) && (missing0 = "duration"))){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate414.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate414.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate414.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate414.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data2 = data.duration;
-const _errs3 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate414.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -17176,8 +17168,8 @@ validate414.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupWholeBanParams = validate415;
-const schema204 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
+const rawSendGroupSignParams = validate415;
+const schema204 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate415(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17192,27 +17184,9 @@ return false;
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
-const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
 validate415.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs2 = errors;
-if(typeof data.enable !== "boolean"){
-validate415.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -17226,8 +17200,8 @@ validate415.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetEssenceMsgParams = validate416;
-const schema205 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendGroupNoticeParams = validate416;
+const schema205 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
 
 function validate416(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17235,16 +17209,47 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
 validate416.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate416.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate416.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs2 = errors;
+if(typeof data.content !== "string"){
+validate416.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image !== undefined){
+const _errs4 = errors;
+if(typeof data.image !== "string"){
+validate416.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -17258,39 +17263,15 @@ validate416.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteEssenceMsgParams = validate417;
-const schema206 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendGroupNoticeResult = validate417;
+const schema206 = {};
 
 function validate417(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate417.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate417.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate417.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate417.errors = vErrors;
-return errors === 0;
+validate417.errors = null;
+return true;
 }
 
-const rawSendGroupSignParams = validate418;
+const rawGetGroupNoticeParams = validate418;
 const schema207 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate418(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -17322,42 +17303,10 @@ validate418.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupNoticeParams = validate419;
-const schema208 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetGroupNoticeResult = validate419;
+const schema208 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":true},"publish_time":{"qqwireInt64":true},"message":{"type":"object","properties":{"text":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}}}}},"required":["text"]}},"required":["sender_id","publish_time","message"]}};
 
 function validate419(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate419.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate419.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate419.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate419.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupNoticeResult = validate420;
-const schema209 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":true},"publish_time":{"qqwireInt64":true},"message":{"type":"object","properties":{"text":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}}}}},"required":["text"]}},"required":["sender_id","publish_time","message"]}};
-
-function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17371,7 +17320,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.publish_time === undefined) && (missing0 = "publish_time"))) || ((data0.message === undefined) && (missing0 = "message"))){
-validate420.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17379,7 +17328,7 @@ if(data0.sender_id !== undefined){
 let data1 = data0.sender_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -17392,7 +17341,7 @@ if(data0.publish_time !== undefined){
 let data2 = data0.publish_time;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/publish_time",schemaPath:"#/items/properties/publish_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/publish_time",schemaPath:"#/items/properties/publish_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -17408,14 +17357,14 @@ if(errors === _errs5){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.text === undefined) && (missing1 = "text")){
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data3.text !== undefined){
 const _errs7 = errors;
 if(typeof data3.text !== "string"){
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/message/text",schemaPath:"#/items/properties/message/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/text",schemaPath:"#/items/properties/message/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -17439,7 +17388,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.height !== undefined){
 const _errs13 = errors;
 if(typeof data6.height !== "string"){
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/height",schemaPath:"#/items/properties/message/properties/images/items/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/height",schemaPath:"#/items/properties/message/properties/images/items/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs13 === errors;
@@ -17451,7 +17400,7 @@ if(valid4){
 if(data6.width !== undefined){
 const _errs15 = errors;
 if(typeof data6.width !== "string"){
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/width",schemaPath:"#/items/properties/message/properties/images/items/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/width",schemaPath:"#/items/properties/message/properties/images/items/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs15 === errors;
@@ -17463,7 +17412,7 @@ if(valid4){
 if(data6.id !== undefined){
 const _errs17 = errors;
 if(typeof data6.id !== "string"){
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/id",schemaPath:"#/items/properties/message/properties/images/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/id",schemaPath:"#/items/properties/message/properties/images/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs17 === errors;
@@ -17475,7 +17424,7 @@ var valid4 = true;
 }
 }
 else {
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1,schemaPath:"#/items/properties/message/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1,schemaPath:"#/items/properties/message/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17486,7 +17435,7 @@ break;
 }
 }
 else {
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/message/images",schemaPath:"#/items/properties/message/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images",schemaPath:"#/items/properties/message/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17499,7 +17448,7 @@ var valid2 = true;
 }
 }
 else {
-validate420.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17513,7 +17462,7 @@ var valid1 = true;
 }
 }
 else {
-validate420.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate419.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17524,25 +17473,25 @@ break;
 }
 }
 else {
-validate420.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate419.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate420.errors = vErrors;
+validate419.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupKickParams = validate421;
-const schema210 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"}},"required":["group_id","user_id"]};
+const rawSetGroupKickParams = validate420;
+const schema209 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"}},"required":["group_id","user_id"]};
 
-function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate421.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate420.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17550,7 +17499,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate421.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate420.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17563,7 +17512,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate421.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate420.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17575,7 +17524,7 @@ if(valid0){
 if(data.reject_add_request !== undefined){
 const _errs3 = errors;
 if(typeof data.reject_add_request !== "boolean"){
-validate421.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate420.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17583,6 +17532,38 @@ var valid0 = _errs3 === errors;
 else {
 var valid0 = true;
 }
+}
+}
+}
+}
+else {
+validate420.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate420.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupLeaveParams = validate421;
+const schema210 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+
+function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate421.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate421.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
 }
 }
 }
@@ -17596,8 +17577,8 @@ validate421.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupLeaveParams = validate422;
-const schema211 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGroupTouchParams = validate422;
+const schema211 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["group_id","user_id"]};
 
 function validate422(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17605,16 +17586,35 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate422.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
+const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
 validate422.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate422.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -17628,8 +17628,8 @@ validate422.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetProhibitedMemberListParams = validate423;
-const schema212 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawPokeParams = validate423;
+const schema212 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["group_id","user_id"]};
 
 function validate423(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17637,16 +17637,35 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate423.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
+const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
 validate423.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate423.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -17660,10 +17679,42 @@ validate423.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetProhibitedMemberListResult = validate424;
-const schema213 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["user_id","time"]}};
+const rawGetProhibitedMemberListParams = validate424;
+const schema213 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate424(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate424.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate424.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate424.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate424.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetProhibitedMemberListResult = validate425;
+const schema214 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["user_id","time"]}};
+
+function validate425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17677,7 +17728,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.time === undefined) && (missing0 = "time"))){
-validate424.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate425.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17685,7 +17736,7 @@ if(data0.user_id !== undefined){
 let data1 = data0.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate424.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate425.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -17698,7 +17749,7 @@ if(data0.time !== undefined){
 let data2 = data0.time;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate424.errors = [{instancePath:instancePath+"/" + i0+"/time",schemaPath:"#/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate425.errors = [{instancePath:instancePath+"/" + i0+"/time",schemaPath:"#/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -17710,7 +17761,7 @@ var valid1 = true;
 }
 }
 else {
-validate424.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate425.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17721,39 +17772,7 @@ break;
 }
 }
 else {
-validate424.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate424.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupAtAllRemainParams = validate425;
-const schema214 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
-
-function validate425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate425.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate425.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate425.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate425.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17761,8 +17780,8 @@ validate425.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupAtAllRemainResult = validate426;
-const schema215 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer"},"remain_at_all_count_for_uin":{"type":"integer"}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
+const rawGetGroupAtAllRemainParams = validate426;
+const schema215 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
 function validate426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17770,48 +17789,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.can_at_all === undefined) && (missing0 = "can_at_all")) || ((data.remain_at_all_count_for_group === undefined) && (missing0 = "remain_at_all_count_for_group"))) || ((data.remain_at_all_count_for_uin === undefined) && (missing0 = "remain_at_all_count_for_uin"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate426.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.can_at_all !== undefined){
-const _errs1 = errors;
-if(typeof data.can_at_all !== "boolean"){
-validate426.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate426.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remain_at_all_count_for_group !== undefined){
-let data1 = data.remain_at_all_count_for_group;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate426.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remain_at_all_count_for_uin !== undefined){
-let data2 = data.remain_at_all_count_for_uin;
-const _errs5 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate426.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -17825,8 +17812,8 @@ validate426.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupCommentFaceParams = validate427;
-const schema216 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"msg_id":{"type":"integer"},"message_id":{"type":"integer"},"face_id":{"type":"integer"},"is_set":{"type":"boolean"}},"required":["group_id","face_id"]};
+const rawGetGroupAtAllRemainResult = validate427;
+const schema216 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer"},"remain_at_all_count_for_uin":{"type":"integer"}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
 
 function validate427(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17834,16 +17821,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.face_id === undefined) && (missing0 = "face_id"))){
+if((((data.can_at_all === undefined) && (missing0 = "can_at_all")) || ((data.remain_at_all_count_for_group === undefined) && (missing0 = "remain_at_all_count_for_group"))) || ((data.remain_at_all_count_for_uin === undefined) && (missing0 = "remain_at_all_count_for_uin"))){
 validate427.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
+if(data.can_at_all !== undefined){
 const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate427.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.can_at_all !== "boolean"){
+validate427.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17852,57 +17838,30 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.msg_id !== undefined){
-let data1 = data.msg_id;
-const _errs2 = errors;
+if(data.remain_at_all_count_for_group !== undefined){
+let data1 = data.remain_at_all_count_for_group;
+const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate427.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate427.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs2 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.message_id !== undefined){
-let data2 = data.message_id;
-const _errs4 = errors;
+if(data.remain_at_all_count_for_uin !== undefined){
+let data2 = data.remain_at_all_count_for_uin;
+const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate427.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate427.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.face_id !== undefined){
-let data3 = data.face_id;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate427.errors = [{instancePath:instancePath+"/face_id",schemaPath:"#/properties/face_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.is_set !== undefined){
-const _errs8 = errors;
-if(typeof data.is_set !== "boolean"){
-validate427.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -17917,8 +17876,8 @@ validate427.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildServiceProfileResult = validate428;
-const schema217 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id"]};
+const rawSetGroupCommentFaceParams = validate428;
+const schema217 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"msg_id":{"type":"integer"},"message_id":{"type":"integer"},"face_id":{"type":"integer"},"is_set":{"type":"boolean"}},"required":["group_id","face_id"]};
 
 function validate428(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17926,15 +17885,107 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.face_id === undefined) && (missing0 = "face_id"))){
 validate428.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate428.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.msg_id !== undefined){
+let data1 = data.msg_id;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate428.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data2 = data.message_id;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate428.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.face_id !== undefined){
+let data3 = data.face_id;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate428.errors = [{instancePath:instancePath+"/face_id",schemaPath:"#/properties/face_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_set !== undefined){
+const _errs8 = errors;
+if(typeof data.is_set !== "boolean"){
+validate428.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate428.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate428.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildServiceProfileResult = validate429;
+const schema218 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id"]};
+
+function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))){
+validate429.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.nickname !== undefined){
 const _errs1 = errors;
 if(typeof data.nickname !== "string"){
-validate428.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate429.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17985,7 +18036,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate428.errors = vErrors;
+validate429.errors = vErrors;
 return false;
 }
 else {
@@ -18008,7 +18059,7 @@ if(valid0){
 if(data.avatar_url !== undefined){
 const _errs8 = errors;
 if(typeof data.avatar_url !== "string"){
-validate428.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate429.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -18021,30 +18072,6 @@ var valid0 = true;
 }
 }
 else {
-validate428.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate428.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGuildListParams = validate429;
-const schema218 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
-
-function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.refresh !== undefined){
-if(typeof data.refresh !== "boolean"){
-validate429.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-}
-}
-else {
 validate429.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -18053,17 +18080,41 @@ validate429.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildListResult = validate430;
-const schema219 = {"type":"object","properties":{"guild_list":{"type":"array","items":{"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_display_id":{"type":"string"},"profile":{"type":"string"},"status":{"type":"object","properties":{"is_enable":{"type":"boolean"},"is_banned":{"type":"boolean"},"is_frozen":{"type":"boolean"}}},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"shutup_expire_time":{"qqwireInt64":true},"allow_search":{"type":"boolean"}},"required":["guild_id","guild_name"]}}},"required":["guild_list"]};
+const rawGetGuildListParams = validate430;
+const schema219 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
 
 function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.refresh !== undefined){
+if(typeof data.refresh !== "boolean"){
+validate430.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate430.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildListResult = validate431;
+const schema220 = {"type":"object","properties":{"guild_list":{"type":"array","items":{"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_display_id":{"type":"string"},"profile":{"type":"string"},"status":{"type":"object","properties":{"is_enable":{"type":"boolean"},"is_banned":{"type":"boolean"},"is_frozen":{"type":"boolean"}}},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"shutup_expire_time":{"qqwireInt64":true},"allow_search":{"type":"boolean"}},"required":["guild_id","guild_name"]}}},"required":["guild_list"]};
+
+function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_list === undefined) && (missing0 = "guild_list")){
-validate430.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18081,7 +18132,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.guild_id === undefined) && (missing1 = "guild_id")) || ((data1.guild_name === undefined) && (missing1 = "guild_name"))){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -18127,7 +18178,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate430.errors = vErrors;
+validate431.errors = vErrors;
 return false;
 }
 else {
@@ -18150,7 +18201,7 @@ if(valid2){
 if(data1.guild_name !== undefined){
 const _errs10 = errors;
 if(typeof data1.guild_name !== "string"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_name",schemaPath:"#/properties/guild_list/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_name",schemaPath:"#/properties/guild_list/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -18162,7 +18213,7 @@ if(valid2){
 if(data1.guild_display_id !== undefined){
 const _errs12 = errors;
 if(typeof data1.guild_display_id !== "string"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_display_id",schemaPath:"#/properties/guild_list/items/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_display_id",schemaPath:"#/properties/guild_list/items/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -18174,7 +18225,7 @@ if(valid2){
 if(data1.profile !== undefined){
 const _errs14 = errors;
 if(typeof data1.profile !== "string"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/profile",schemaPath:"#/properties/guild_list/items/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/profile",schemaPath:"#/properties/guild_list/items/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -18191,7 +18242,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.is_enable !== undefined){
 const _errs18 = errors;
 if(typeof data6.is_enable !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_enable",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_enable",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs18 === errors;
@@ -18203,7 +18254,7 @@ if(valid4){
 if(data6.is_banned !== undefined){
 const _errs20 = errors;
 if(typeof data6.is_banned !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_banned",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_banned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_banned",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_banned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs20 === errors;
@@ -18215,7 +18266,7 @@ if(valid4){
 if(data6.is_frozen !== undefined){
 const _errs22 = errors;
 if(typeof data6.is_frozen !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_frozen",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_frozen",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs22 === errors;
@@ -18227,7 +18278,7 @@ var valid4 = true;
 }
 }
 else {
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status",schemaPath:"#/properties/guild_list/items/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status",schemaPath:"#/properties/guild_list/items/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18279,7 +18330,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate430.errors = vErrors;
+validate431.errors = vErrors;
 return false;
 }
 else {
@@ -18303,7 +18354,7 @@ if(data1.shutup_expire_time !== undefined){
 let data11 = data1.shutup_expire_time;
 const _errs29 = errors;
 if(!(typeof data11 == "bigint" || (typeof data11 == "number" && Number.isInteger(data11)) || (typeof data11 == "string" && /^-?[0-9]+$/.test(data11)))){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/shutup_expire_time",schemaPath:"#/properties/guild_list/items/properties/shutup_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/shutup_expire_time",schemaPath:"#/properties/guild_list/items/properties/shutup_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -18315,7 +18366,7 @@ if(valid2){
 if(data1.allow_search !== undefined){
 const _errs30 = errors;
 if(typeof data1.allow_search !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/allow_search",schemaPath:"#/properties/guild_list/items/properties/allow_search/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/allow_search",schemaPath:"#/properties/guild_list/items/properties/allow_search/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -18333,7 +18384,7 @@ var valid2 = true;
 }
 }
 else {
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18344,40 +18395,9 @@ break;
 }
 }
 else {
-validate430.errors = [{instancePath:instancePath+"/guild_list",schemaPath:"#/properties/guild_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate431.errors = [{instancePath:instancePath+"/guild_list",schemaPath:"#/properties/guild_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
-}
-}
-}
-}
-else {
-validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate430.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGuildMetaByGuestParams = validate431;
-const schema220 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
-
-function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.guild_id !== undefined){
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
 }
 }
 }
@@ -18391,17 +18411,48 @@ validate431.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMetaByGuestResult = validate433;
-const schema221 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"max_robot_count":{"type":"integer"},"max_admin_count":{"type":"integer"},"member_count":{"qqwireInt64":true},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_display_id":{"type":"string"}},"required":["guild_id","guild_name"]};
+const rawGetGuildMetaByGuestParams = validate432;
+const schema221 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
 
-function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate432.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate432.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate432.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestResult = validate434;
+const schema222 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"max_robot_count":{"type":"integer"},"max_admin_count":{"type":"integer"},"member_count":{"qqwireInt64":true},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_display_id":{"type":"string"}},"required":["guild_id","guild_name"]};
+
+function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))){
-validate433.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate434.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18447,7 +18498,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate433.errors = vErrors;
+validate434.errors = vErrors;
 return false;
 }
 else {
@@ -18470,7 +18521,7 @@ if(valid0){
 if(data.guild_name !== undefined){
 const _errs6 = errors;
 if(typeof data.guild_name !== "string"){
-validate433.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate434.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -18482,7 +18533,7 @@ if(valid0){
 if(data.guild_profile !== undefined){
 const _errs8 = errors;
 if(typeof data.guild_profile !== "string"){
-validate433.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate434.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -18495,7 +18546,7 @@ if(data.create_time !== undefined){
 let data3 = data.create_time;
 const _errs10 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate433.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate434.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -18508,7 +18559,7 @@ if(data.max_member_count !== undefined){
 let data4 = data.max_member_count;
 const _errs11 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate433.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate434.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -18521,7 +18572,7 @@ if(data.max_robot_count !== undefined){
 let data5 = data.max_robot_count;
 const _errs12 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate433.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate434.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -18534,7 +18585,7 @@ if(data.max_admin_count !== undefined){
 let data6 = data.max_admin_count;
 const _errs14 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate433.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate434.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -18547,7 +18598,7 @@ if(data.member_count !== undefined){
 let data7 = data.member_count;
 const _errs16 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate433.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate434.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -18598,7 +18649,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate433.errors = vErrors;
+validate434.errors = vErrors;
 return false;
 }
 else {
@@ -18621,7 +18672,7 @@ if(valid0){
 if(data.guild_display_id !== undefined){
 const _errs22 = errors;
 if(typeof data.guild_display_id !== "string"){
-validate433.errors = [{instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate434.errors = [{instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -18641,32 +18692,32 @@ var valid0 = true;
 }
 }
 else {
-validate433.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate434.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate433.errors = vErrors;
+validate434.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildChannelListParams = validate434;
-const schema222 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+const rawGetGuildChannelListParams = validate435;
+const schema223 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
 
-function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate434.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate435.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -18678,7 +18729,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs2 = errors;
 if(typeof data.refresh !== "boolean"){
-validate434.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate435.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -18690,25 +18741,25 @@ var valid0 = true;
 }
 }
 else {
-validate434.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate435.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate434.errors = vErrors;
+validate435.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildChannelListResult = validate436;
-const schema223 = {"type":"object","properties":{"channel_list":{"type":"array","items":{"type":"object","properties":{"owner_guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_uin":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"creator_tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}}}},"icon_url":{"type":"string"},"jump_switch":{"type":"integer"},"jump_type":{"type":"integer"},"jump_url":{"type":"string"},"category_id":{"qqwireInt64":true},"my_talk_permission":{"type":"integer"}},"required":["channel_id","channel_name","channel_type"]}}},"required":["channel_list"]};
+const rawGetGuildChannelListResult = validate437;
+const schema224 = {"type":"object","properties":{"channel_list":{"type":"array","items":{"type":"object","properties":{"owner_guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_uin":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"creator_tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}}}},"icon_url":{"type":"string"},"jump_switch":{"type":"integer"},"jump_type":{"type":"integer"},"jump_url":{"type":"string"},"category_id":{"qqwireInt64":true},"my_talk_permission":{"type":"integer"}},"required":["channel_id","channel_name","channel_type"]}}},"required":["channel_list"]};
 
-function validate436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.channel_list === undefined) && (missing0 = "channel_list")){
-validate436.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18726,7 +18777,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.channel_id === undefined) && (missing1 = "channel_id")) || ((data1.channel_name === undefined) && (missing1 = "channel_name"))) || ((data1.channel_type === undefined) && (missing1 = "channel_type"))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -18772,7 +18823,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate436.errors = vErrors;
+validate437.errors = vErrors;
 return false;
 }
 else {
@@ -18834,7 +18885,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate436.errors = vErrors;
+validate437.errors = vErrors;
 return false;
 }
 else {
@@ -18896,7 +18947,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate436.errors = vErrors;
+validate437.errors = vErrors;
 return false;
 }
 else {
@@ -18958,7 +19009,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate436.errors = vErrors;
+validate437.errors = vErrors;
 return false;
 }
 else {
@@ -18982,7 +19033,7 @@ if(data1.channel_type !== undefined){
 let data6 = data1.channel_type;
 const _errs25 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_type",schemaPath:"#/properties/channel_list/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_type",schemaPath:"#/properties/channel_list/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs25 === errors;
@@ -18994,7 +19045,7 @@ if(valid2){
 if(data1.channel_name !== undefined){
 const _errs27 = errors;
 if(typeof data1.channel_name !== "string"){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_name",schemaPath:"#/properties/channel_list/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_name",schemaPath:"#/properties/channel_list/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs27 === errors;
@@ -19007,7 +19058,7 @@ if(data1.create_time !== undefined){
 let data8 = data1.create_time;
 const _errs29 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/create_time",schemaPath:"#/properties/channel_list/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/create_time",schemaPath:"#/properties/channel_list/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -19020,7 +19071,7 @@ if(data1.max_member_count !== undefined){
 let data9 = data1.max_member_count;
 const _errs30 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/max_member_count",schemaPath:"#/properties/channel_list/items/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/max_member_count",schemaPath:"#/properties/channel_list/items/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -19071,7 +19122,7 @@ else {
 vErrors.push(err14);
 }
 errors++;
-validate436.errors = vErrors;
+validate437.errors = vErrors;
 return false;
 }
 else {
@@ -19095,7 +19146,7 @@ if(data1.talk_permission !== undefined){
 let data11 = data1.talk_permission;
 const _errs36 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/talk_permission",schemaPath:"#/properties/channel_list/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/talk_permission",schemaPath:"#/properties/channel_list/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs36 === errors;
@@ -19108,7 +19159,7 @@ if(data1.visible_type !== undefined){
 let data12 = data1.visible_type;
 const _errs38 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/visible_type",schemaPath:"#/properties/channel_list/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/visible_type",schemaPath:"#/properties/channel_list/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs38 === errors;
@@ -19121,7 +19172,7 @@ if(data1.current_slow_mode !== undefined){
 let data13 = data1.current_slow_mode;
 const _errs40 = errors;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/current_slow_mode",schemaPath:"#/properties/channel_list/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/current_slow_mode",schemaPath:"#/properties/channel_list/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs40 === errors;
@@ -19146,7 +19197,7 @@ if(data15.slow_mode_key !== undefined){
 let data16 = data15.slow_mode_key;
 const _errs46 = errors;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs46 === errors;
@@ -19158,7 +19209,7 @@ if(valid9){
 if(data15.slow_mode_text !== undefined){
 const _errs48 = errors;
 if(typeof data15.slow_mode_text !== "string"){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs48 === errors;
@@ -19171,7 +19222,7 @@ if(data15.speak_frequency !== undefined){
 let data18 = data15.speak_frequency;
 const _errs50 = errors;
 if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs50 === errors;
@@ -19184,7 +19235,7 @@ if(data15.slow_mode_circle !== undefined){
 let data19 = data15.slow_mode_circle;
 const _errs52 = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs52 === errors;
@@ -19197,7 +19248,7 @@ var valid9 = true;
 }
 }
 else {
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1,schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1,schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19208,7 +19259,7 @@ break;
 }
 }
 else {
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes",schemaPath:"#/properties/channel_list/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes",schemaPath:"#/properties/channel_list/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19221,7 +19272,7 @@ if(valid2){
 if(data1.icon_url !== undefined){
 const _errs54 = errors;
 if(typeof data1.icon_url !== "string"){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/icon_url",schemaPath:"#/properties/channel_list/items/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/icon_url",schemaPath:"#/properties/channel_list/items/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs54 === errors;
@@ -19234,7 +19285,7 @@ if(data1.jump_switch !== undefined){
 let data21 = data1.jump_switch;
 const _errs56 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_switch",schemaPath:"#/properties/channel_list/items/properties/jump_switch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_switch",schemaPath:"#/properties/channel_list/items/properties/jump_switch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs56 === errors;
@@ -19247,7 +19298,7 @@ if(data1.jump_type !== undefined){
 let data22 = data1.jump_type;
 const _errs58 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_type",schemaPath:"#/properties/channel_list/items/properties/jump_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_type",schemaPath:"#/properties/channel_list/items/properties/jump_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs58 === errors;
@@ -19259,7 +19310,7 @@ if(valid2){
 if(data1.jump_url !== undefined){
 const _errs60 = errors;
 if(typeof data1.jump_url !== "string"){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_url",schemaPath:"#/properties/channel_list/items/properties/jump_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_url",schemaPath:"#/properties/channel_list/items/properties/jump_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs60 === errors;
@@ -19272,7 +19323,7 @@ if(data1.category_id !== undefined){
 let data24 = data1.category_id;
 const _errs62 = errors;
 if(!(typeof data24 == "bigint" || (typeof data24 == "number" && Number.isInteger(data24)) || (typeof data24 == "string" && /^-?[0-9]+$/.test(data24)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/category_id",schemaPath:"#/properties/channel_list/items/properties/category_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/category_id",schemaPath:"#/properties/channel_list/items/properties/category_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs62 === errors;
@@ -19285,7 +19336,7 @@ if(data1.my_talk_permission !== undefined){
 let data25 = data1.my_talk_permission;
 const _errs63 = errors;
 if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/my_talk_permission",schemaPath:"#/properties/channel_list/items/properties/my_talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/my_talk_permission",schemaPath:"#/properties/channel_list/items/properties/my_talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs63 === errors;
@@ -19314,7 +19365,7 @@ var valid2 = true;
 }
 }
 else {
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19325,83 +19376,8 @@ break;
 }
 }
 else {
-validate436.errors = [{instancePath:instancePath+"/channel_list",schemaPath:"#/properties/channel_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate437.errors = [{instancePath:instancePath+"/channel_list",schemaPath:"#/properties/channel_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
-}
-}
-}
-}
-}
-else {
-validate436.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate436.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGuildMemberListParams = validate437;
-const schema224 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"next_token":{"type":"string"},"all":{"type":"boolean"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
-
-function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.guild_id !== undefined){
-const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.next_token !== undefined){
-const _errs2 = errors;
-if(typeof data.next_token !== "string"){
-validate437.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.all !== undefined){
-const _errs4 = errors;
-if(typeof data.all !== "boolean"){
-validate437.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.refresh !== undefined){
-const _errs6 = errors;
-if(typeof data.refresh !== "boolean"){
-validate437.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -19416,17 +19392,92 @@ validate437.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberListResult = validate439;
-const schema225 = {"type":"object","properties":{"members":{"type":"array","items":{"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"role_color":{"qqwireInt64":true},"join_time":{"qqwireInt64":true},"robot_type":{"type":"integer"},"type":{"type":"integer"},"in_black":{"type":"boolean"},"platform":{"type":"integer"}},"required":["tiny_id"]}},"next_token":{"type":"string"},"finished":{"type":"boolean"}},"required":["members","next_token","finished"]};
+const rawGetGuildMemberListParams = validate438;
+const schema225 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"next_token":{"type":"string"},"all":{"type":"boolean"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
 
-function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate438(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate438.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_token !== undefined){
+const _errs2 = errors;
+if(typeof data.next_token !== "string"){
+validate438.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.all !== undefined){
+const _errs4 = errors;
+if(typeof data.all !== "boolean"){
+validate438.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs6 = errors;
+if(typeof data.refresh !== "boolean"){
+validate438.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate438.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate438.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberListResult = validate440;
+const schema226 = {"type":"object","properties":{"members":{"type":"array","items":{"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"role_color":{"qqwireInt64":true},"join_time":{"qqwireInt64":true},"robot_type":{"type":"integer"},"type":{"type":"integer"},"in_black":{"type":"boolean"},"platform":{"type":"integer"}},"required":["tiny_id"]}},"next_token":{"type":"string"},"finished":{"type":"boolean"}},"required":["members","next_token","finished"]};
+
+function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.members === undefined) && (missing0 = "members")) || ((data.next_token === undefined) && (missing0 = "next_token"))) || ((data.finished === undefined) && (missing0 = "finished"))){
-validate439.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate440.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19444,7 +19495,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.tiny_id === undefined) && (missing1 = "tiny_id")){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -19490,7 +19541,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate439.errors = vErrors;
+validate440.errors = vErrors;
 return false;
 }
 else {
@@ -19513,7 +19564,7 @@ if(valid2){
 if(data1.title !== undefined){
 const _errs10 = errors;
 if(typeof data1.title !== "string"){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -19525,7 +19576,7 @@ if(valid2){
 if(data1.nickname !== undefined){
 const _errs12 = errors;
 if(typeof data1.nickname !== "string"){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -19576,7 +19627,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate439.errors = vErrors;
+validate440.errors = vErrors;
 return false;
 }
 else {
@@ -19599,7 +19650,7 @@ if(valid2){
 if(data1.role_name !== undefined){
 const _errs19 = errors;
 if(typeof data1.role_name !== "string"){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs19 === errors;
@@ -19612,7 +19663,7 @@ if(data1.role_color !== undefined){
 let data7 = data1.role_color;
 const _errs21 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/role_color",schemaPath:"#/properties/members/items/properties/role_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/role_color",schemaPath:"#/properties/members/items/properties/role_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -19625,7 +19676,7 @@ if(data1.join_time !== undefined){
 let data8 = data1.join_time;
 const _errs22 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/join_time",schemaPath:"#/properties/members/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/join_time",schemaPath:"#/properties/members/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs22 === errors;
@@ -19638,7 +19689,7 @@ if(data1.robot_type !== undefined){
 let data9 = data1.robot_type;
 const _errs23 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/robot_type",schemaPath:"#/properties/members/items/properties/robot_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/robot_type",schemaPath:"#/properties/members/items/properties/robot_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs23 === errors;
@@ -19651,7 +19702,7 @@ if(data1.type !== undefined){
 let data10 = data1.type;
 const _errs25 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/type",schemaPath:"#/properties/members/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/type",schemaPath:"#/properties/members/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs25 === errors;
@@ -19663,7 +19714,7 @@ if(valid2){
 if(data1.in_black !== undefined){
 const _errs27 = errors;
 if(typeof data1.in_black !== "boolean"){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/in_black",schemaPath:"#/properties/members/items/properties/in_black/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/in_black",schemaPath:"#/properties/members/items/properties/in_black/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs27 === errors;
@@ -19676,7 +19727,7 @@ if(data1.platform !== undefined){
 let data12 = data1.platform;
 const _errs29 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/platform",schemaPath:"#/properties/members/items/properties/platform/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/platform",schemaPath:"#/properties/members/items/properties/platform/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -19697,7 +19748,7 @@ var valid2 = true;
 }
 }
 else {
-validate439.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate440.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19708,7 +19759,7 @@ break;
 }
 }
 else {
-validate439.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate440.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19721,7 +19772,7 @@ if(valid0){
 if(data.next_token !== undefined){
 const _errs31 = errors;
 if(typeof data.next_token !== "string"){
-validate439.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate440.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -19733,7 +19784,7 @@ if(valid0){
 if(data.finished !== undefined){
 const _errs33 = errors;
 if(typeof data.finished !== "boolean"){
-validate439.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate440.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs33 === errors;
@@ -19746,32 +19797,32 @@ var valid0 = true;
 }
 }
 else {
-validate439.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate440.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate439.errors = vErrors;
+validate440.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberProfileParams = validate440;
-const schema226 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","user_id"]};
+const rawGetGuildMemberProfileParams = validate441;
+const schema227 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","user_id"]};
 
-function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate441(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate440.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate441.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -19822,7 +19873,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate440.errors = vErrors;
+validate441.errors = vErrors;
 return false;
 }
 else {
@@ -19845,25 +19896,25 @@ var valid0 = true;
 }
 }
 else {
-validate440.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate441.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate440.errors = vErrors;
+validate441.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberProfileResult = validate442;
-const schema227 = {"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":true},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"color":{"qqwireInt64":true},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}},"type":{"type":"integer"},"display_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname"]};
+const rawGetGuildMemberProfileResult = validate443;
+const schema228 = {"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":true},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"color":{"qqwireInt64":true},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}},"type":{"type":"integer"},"display_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname"]};
 
-function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate443(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
-validate442.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate443.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19909,7 +19960,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate442.errors = vErrors;
+validate443.errors = vErrors;
 return false;
 }
 else {
@@ -19932,7 +19983,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs6 = errors;
 if(typeof data.nickname !== "string"){
-validate442.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate443.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -19944,7 +19995,7 @@ if(valid0){
 if(data.avatar_url !== undefined){
 const _errs8 = errors;
 if(typeof data.avatar_url !== "string"){
-validate442.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate443.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -19957,7 +20008,7 @@ if(data.join_time !== undefined){
 let data3 = data.join_time;
 const _errs10 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate442.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate443.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -19980,7 +20031,7 @@ if(errors === _errs13){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing1;
 if(((data5.role_id === undefined) && (missing1 = "role_id")) || ((data5.role_name === undefined) && (missing1 = "role_name"))){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate443.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -20026,7 +20077,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate442.errors = vErrors;
+validate443.errors = vErrors;
 return false;
 }
 else {
@@ -20049,7 +20100,7 @@ if(valid3){
 if(data5.role_name !== undefined){
 const _errs20 = errors;
 if(typeof data5.role_name !== "string"){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs20 === errors;
@@ -20062,7 +20113,7 @@ if(data5.color !== undefined){
 let data8 = data5.color;
 const _errs22 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/color",schemaPath:"#/properties/roles/items/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/color",schemaPath:"#/properties/roles/items/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid3 = _errs22 === errors;
@@ -20080,8 +20131,8 @@ var valid5 = true;
 const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
 const _errs25 = errors;
-if(!(validate281(data9[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
+if(!(validate278(data9[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
 errors = vErrors.length;
 }
 var valid5 = _errs25 === errors;
@@ -20091,7 +20142,7 @@ break;
 }
 }
 else {
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20105,7 +20156,7 @@ if(data5.type !== undefined){
 let data11 = data5.type;
 const _errs26 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/type",schemaPath:"#/properties/roles/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/type",schemaPath:"#/properties/roles/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid3 = _errs26 === errors;
@@ -20117,7 +20168,7 @@ if(valid3){
 if(data5.display_name !== undefined){
 const _errs28 = errors;
 if(typeof data5.display_name !== "string"){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/display_name",schemaPath:"#/properties/roles/items/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/display_name",schemaPath:"#/properties/roles/items/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs28 === errors;
@@ -20133,7 +20184,7 @@ var valid3 = true;
 }
 }
 else {
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate443.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -20144,7 +20195,7 @@ break;
 }
 }
 else {
-validate442.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate443.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20160,32 +20211,32 @@ var valid0 = true;
 }
 }
 else {
-validate442.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate443.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate442.errors = vErrors;
+validate443.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGuildChannelMsgParams = validate444;
-const schema228 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"retry_cnt":{"type":"integer","minimum":0},"recall_duration":{"qqwireInt64":true}},"required":["guild_id","channel_id","message"]};
+const rawSendGuildChannelMsgParams = validate445;
+const schema229 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"retry_cnt":{"type":"integer","minimum":0},"recall_duration":{"qqwireInt64":true}},"required":["guild_id","channel_id","message"]};
 
-function validate444(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate445(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate444.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate445.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -20236,7 +20287,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate444.errors = vErrors;
+validate445.errors = vErrors;
 return false;
 }
 else {
@@ -20271,7 +20322,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs8 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate444.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate445.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -20284,13 +20335,13 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs10 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate444.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate445.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate444.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate445.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -20305,7 +20356,7 @@ if(data.recall_duration !== undefined){
 let data5 = data.recall_duration;
 const _errs12 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate444.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate445.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -20321,25 +20372,25 @@ var valid0 = true;
 }
 }
 else {
-validate444.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate445.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate444.errors = vErrors;
+validate445.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGuildChannelMsgResult = validate447;
-const schema229 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendGuildChannelMsgResult = validate448;
+const schema230 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate447.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate448.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20347,7 +20398,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate447.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate448.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20360,7 +20411,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate447.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate448.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -20372,32 +20423,32 @@ var valid0 = true;
 }
 }
 else {
-validate447.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate448.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate447.errors = vErrors;
+validate448.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildFeedsParams = validate448;
-const schema230 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"from":{"type":"integer","minimum":0}},"required":["guild_id"]};
+const rawGetGuildFeedsParams = validate449;
+const schema231 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"from":{"type":"integer","minimum":0}},"required":["guild_id"]};
 
-function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate449(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate448.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate449.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -20448,7 +20499,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate448.errors = vErrors;
+validate449.errors = vErrors;
 return false;
 }
 else {
@@ -20472,13 +20523,13 @@ if(data.from !== undefined){
 let data2 = data.from;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate448.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate449.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate448.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate449.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -20493,64 +20544,64 @@ var valid0 = true;
 }
 }
 else {
-validate448.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate449.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate448.errors = vErrors;
+validate449.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildFeedsResult = validate450;
-const schema231 = {};
+const rawGetGuildFeedsResult = validate451;
+const schema232 = {};
 
-function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate450.errors = null;
+function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate451.errors = null;
 return true;
 }
 
-const rawGetGuildRolesParams = validate451;
-const schema232 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
+const rawGetGuildRolesParams = validate452;
+const schema233 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
 
-function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate452(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate451.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate452.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate451.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate452.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate451.errors = vErrors;
+validate452.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildRolesResult = validate453;
-const schema233 = {"type":"object","properties":{"roles":{"type":"array","items":{"type":"object","properties":{"argb_color":{"qqwireInt64":true},"disabled":{"type":"boolean"},"independent":{"type":"boolean"},"max_count":{"type":"integer"},"member_count":{"type":"integer"},"owned":{"type":"boolean"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}}},"required":["role_id","role_name"]}}},"required":["roles"]};
+const rawGetGuildRolesResult = validate454;
+const schema234 = {"type":"object","properties":{"roles":{"type":"array","items":{"type":"object","properties":{"argb_color":{"qqwireInt64":true},"disabled":{"type":"boolean"},"independent":{"type":"boolean"},"max_count":{"type":"integer"},"member_count":{"type":"integer"},"owned":{"type":"boolean"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}}},"required":["role_id","role_name"]}}},"required":["roles"]};
 
-function validate453(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.roles === undefined) && (missing0 = "roles")){
-validate453.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate454.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20568,7 +20619,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.role_id === undefined) && (missing1 = "role_id")) || ((data1.role_name === undefined) && (missing1 = "role_name"))){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -20576,7 +20627,7 @@ if(data1.argb_color !== undefined){
 let data2 = data1.argb_color;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/argb_color",schemaPath:"#/properties/roles/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/argb_color",schemaPath:"#/properties/roles/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -20588,7 +20639,7 @@ if(valid2){
 if(data1.disabled !== undefined){
 const _errs6 = errors;
 if(typeof data1.disabled !== "boolean"){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/disabled",schemaPath:"#/properties/roles/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/disabled",schemaPath:"#/properties/roles/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -20600,7 +20651,7 @@ if(valid2){
 if(data1.independent !== undefined){
 const _errs8 = errors;
 if(typeof data1.independent !== "boolean"){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/independent",schemaPath:"#/properties/roles/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/independent",schemaPath:"#/properties/roles/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -20613,7 +20664,7 @@ if(data1.max_count !== undefined){
 let data5 = data1.max_count;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/max_count",schemaPath:"#/properties/roles/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/max_count",schemaPath:"#/properties/roles/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -20626,7 +20677,7 @@ if(data1.member_count !== undefined){
 let data6 = data1.member_count;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/member_count",schemaPath:"#/properties/roles/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/member_count",schemaPath:"#/properties/roles/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -20638,7 +20689,7 @@ if(valid2){
 if(data1.owned !== undefined){
 const _errs14 = errors;
 if(typeof data1.owned !== "boolean"){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/owned",schemaPath:"#/properties/roles/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/owned",schemaPath:"#/properties/roles/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -20689,7 +20740,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate453.errors = vErrors;
+validate454.errors = vErrors;
 return false;
 }
 else {
@@ -20712,7 +20763,7 @@ if(valid2){
 if(data1.role_name !== undefined){
 const _errs21 = errors;
 if(typeof data1.role_name !== "string"){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -20730,8 +20781,8 @@ var valid4 = true;
 const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
 const _errs25 = errors;
-if(!(validate281(data10[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data10,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
+if(!(validate278(data10[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data10,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs25 === errors;
@@ -20741,7 +20792,7 @@ break;
 }
 }
 else {
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20761,7 +20812,7 @@ var valid2 = true;
 }
 }
 else {
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate454.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -20772,7 +20823,7 @@ break;
 }
 }
 else {
-validate453.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate454.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20780,32 +20831,32 @@ return false;
 }
 }
 else {
-validate453.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate454.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate453.errors = vErrors;
+validate454.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGuildRoleParams = validate455;
-const schema234 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","role_id"]};
+const rawDeleteGuildRoleParams = validate456;
+const schema235 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","role_id"]};
 
-function validate455(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate456(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
-validate455.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate456.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -20856,7 +20907,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate455.errors = vErrors;
+validate456.errors = vErrors;
 return false;
 }
 else {
@@ -20879,32 +20930,32 @@ var valid0 = true;
 }
 }
 else {
-validate455.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate456.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate455.errors = vErrors;
+validate456.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGuildMemberRoleParams = validate457;
-const schema235 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"set":{"type":"boolean"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","role_id"]};
+const rawSetGuildMemberRoleParams = validate458;
+const schema236 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"set":{"type":"boolean"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","role_id"]};
 
-function validate457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate458(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
-validate457.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate458.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -20955,7 +21006,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate457.errors = vErrors;
+validate458.errors = vErrors;
 return false;
 }
 else {
@@ -20978,7 +21029,7 @@ if(valid0){
 if(data.set !== undefined){
 const _errs7 = errors;
 if(typeof data.set !== "boolean"){
-validate457.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate458.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -21029,7 +21080,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate457.errors = vErrors;
+validate458.errors = vErrors;
 return false;
 }
 else {
@@ -21098,7 +21149,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate457.errors = vErrors;
+validate458.errors = vErrors;
 return false;
 }
 else {
@@ -21119,7 +21170,7 @@ break;
 }
 }
 else {
-validate457.errors = [{instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate458.errors = [{instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21135,32 +21186,32 @@ var valid0 = true;
 }
 }
 else {
-validate457.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate458.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate457.errors = vErrors;
+validate458.errors = vErrors;
 return errors === 0;
 }
 
-const rawUpdateGuildRoleParams = validate459;
-const schema236 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":true}},"required":["guild_id","role_id","name","color"]};
+const rawUpdateGuildRoleParams = validate460;
+const schema237 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":true}},"required":["guild_id","role_id","name","color"]};
 
-function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
-validate459.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate460.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -21211,7 +21262,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate459.errors = vErrors;
+validate460.errors = vErrors;
 return false;
 }
 else {
@@ -21234,7 +21285,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs7 = errors;
 if(typeof data.name !== "string"){
-validate459.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate460.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -21247,7 +21298,7 @@ if(data.color !== undefined){
 let data3 = data.color;
 const _errs9 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate459.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate460.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -21261,32 +21312,32 @@ var valid0 = true;
 }
 }
 else {
-validate459.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate460.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate459.errors = vErrors;
+validate460.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGuildRoleParams = validate461;
-const schema237 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"name":{"type":"string"},"color":{"qqwireInt64":true},"initial_users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","name","color"]};
+const rawCreateGuildRoleParams = validate462;
+const schema238 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"name":{"type":"string"},"color":{"qqwireInt64":true},"initial_users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","name","color"]};
 
-function validate461(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate462(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
-validate461.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate462.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate280(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -21298,7 +21349,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs2 = errors;
 if(typeof data.name !== "string"){
-validate461.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate462.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -21311,7 +21362,7 @@ if(data.color !== undefined){
 let data2 = data.color;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate461.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate462.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -21369,7 +21420,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate461.errors = vErrors;
+validate462.errors = vErrors;
 return false;
 }
 else {
@@ -21390,7 +21441,7 @@ break;
 }
 }
 else {
-validate461.errors = [{instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate462.errors = [{instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21405,57 +21456,57 @@ var valid0 = true;
 }
 }
 else {
-validate461.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate462.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate461.errors = vErrors;
+validate462.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGuildRoleResult = validate463;
-const schema238 = {};
+const rawCreateGuildRoleResult = validate464;
+const schema239 = {};
 
-function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate463.errors = null;
+function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate464.errors = null;
 return true;
 }
 
-const rawGetWeatherCityCodeParams = validate464;
-const schema239 = {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]};
+const rawGetWeatherCityCodeParams = validate465;
+const schema240 = {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]};
 
-function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.city === undefined) && (missing0 = "city")){
-validate464.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate465.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.city !== undefined){
 if(typeof data.city !== "string"){
-validate464.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate465.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate464.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate465.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate464.errors = vErrors;
+validate465.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherCityCodeResult = validate465;
-const schema240 = {"type":"array","items":{"type":"object","properties":{"adcode":{"qqwireInt64":true},"province":{"type":"string"},"city":{"type":"string"}},"required":["adcode","city"]}};
+const rawGetWeatherCityCodeResult = validate466;
+const schema241 = {"type":"array","items":{"type":"object","properties":{"adcode":{"qqwireInt64":true},"province":{"type":"string"},"city":{"type":"string"}},"required":["adcode","city"]}};
 
-function validate465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate466(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21469,7 +21520,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.adcode === undefined) && (missing0 = "adcode")) || ((data0.city === undefined) && (missing0 = "city"))){
-validate465.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate466.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -21477,7 +21528,7 @@ if(data0.adcode !== undefined){
 let data1 = data0.adcode;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate465.errors = [{instancePath:instancePath+"/" + i0+"/adcode",schemaPath:"#/items/properties/adcode/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate466.errors = [{instancePath:instancePath+"/" + i0+"/adcode",schemaPath:"#/items/properties/adcode/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -21489,7 +21540,7 @@ if(valid1){
 if(data0.province !== undefined){
 const _errs4 = errors;
 if(typeof data0.province !== "string"){
-validate465.errors = [{instancePath:instancePath+"/" + i0+"/province",schemaPath:"#/items/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate466.errors = [{instancePath:instancePath+"/" + i0+"/province",schemaPath:"#/items/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -21501,7 +21552,7 @@ if(valid1){
 if(data0.city !== undefined){
 const _errs6 = errors;
 if(typeof data0.city !== "string"){
-validate465.errors = [{instancePath:instancePath+"/" + i0+"/city",schemaPath:"#/items/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate466.errors = [{instancePath:instancePath+"/" + i0+"/city",schemaPath:"#/items/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -21514,7 +21565,7 @@ var valid1 = true;
 }
 }
 else {
-validate465.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate466.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -21525,18 +21576,18 @@ break;
 }
 }
 else {
-validate465.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate466.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate465.errors = vErrors;
+validate466.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherParams = validate466;
-const schema241 = {"type":"object","properties":{"code":{"type":["integer","string"]},"city":{"type":"string"}}};
+const rawGetWeatherParams = validate467;
+const schema242 = {"type":"object","properties":{"code":{"type":["integer","string"]},"city":{"type":"string"}}};
 
-function validate466(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21545,7 +21596,7 @@ if(data.code !== undefined){
 let data0 = data.code;
 const _errs1 = errors;
 if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
-validate466.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema241.properties.code.type},message:"must be integer,string"}];
+validate467.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema242.properties.code.type},message:"must be integer,string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21557,7 +21608,7 @@ if(valid0){
 if(data.city !== undefined){
 const _errs3 = errors;
 if(typeof data.city !== "string"){
-validate466.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate467.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21568,46 +21619,46 @@ var valid0 = true;
 }
 }
 else {
-validate466.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate466.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetWeatherResult = validate467;
-const schema242 = {"type":"object"};
-
-function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(data && typeof data == "object" && !Array.isArray(data))){
 validate467.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
+}
 }
 validate467.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadGroupImageParams = validate468;
-const schema243 = {"type":"object","properties":{"pic":{"type":"string"},"sender":{"qqwireInt64":true},"troop":{"qqwireInt64":true}},"required":["pic","sender","troop"]};
+const rawGetWeatherResult = validate468;
+const schema243 = {"type":"object"};
 
 function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate468.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+validate468.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupImageParams = validate469;
+const schema244 = {"type":"object","properties":{"pic":{"type":"string"},"sender":{"qqwireInt64":true},"troop":{"qqwireInt64":true}},"required":["pic","sender","troop"]};
+
+function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.pic === undefined) && (missing0 = "pic")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.troop === undefined) && (missing0 = "troop"))){
-validate468.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate469.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.pic !== undefined){
 const _errs1 = errors;
 if(typeof data.pic !== "string"){
-validate468.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate469.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21620,7 +21671,7 @@ if(data.sender !== undefined){
 let data1 = data.sender;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate468.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate469.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21633,7 +21684,7 @@ if(data.troop !== undefined){
 let data2 = data.troop;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate468.errors = [{instancePath:instancePath+"/troop",schemaPath:"#/properties/troop/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate469.errors = [{instancePath:instancePath+"/troop",schemaPath:"#/properties/troop/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -21646,40 +21697,40 @@ var valid0 = true;
 }
 }
 else {
-validate468.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate469.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate468.errors = vErrors;
+validate469.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadGroupImageResult = validate469;
-const schema244 = {};
+const rawUploadGroupImageResult = validate470;
+const schema245 = {};
 
-function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate469.errors = null;
+function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate470.errors = null;
 return true;
 }
 
-const rawRequestUploadGroupImageParams = validate470;
-const schema245 = {"type":"object","properties":{"md5":{"type":"string"},"file_size":{"qqwireInt64":true},"width":{"type":"integer","minimum":0},"height":{"type":"integer","minimum":0},"group_id":{"qqwireInt64":true}},"required":["md5","file_size","width","height","group_id"]};
+const rawRequestUploadGroupImageParams = validate471;
+const schema246 = {"type":"object","properties":{"md5":{"type":"string"},"file_size":{"qqwireInt64":true},"width":{"type":"integer","minimum":0},"height":{"type":"integer","minimum":0},"group_id":{"qqwireInt64":true}},"required":["md5","file_size","width","height","group_id"]};
 
-function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.md5 === undefined) && (missing0 = "md5")) || ((data.file_size === undefined) && (missing0 = "file_size"))) || ((data.width === undefined) && (missing0 = "width"))) || ((data.height === undefined) && (missing0 = "height"))) || ((data.group_id === undefined) && (missing0 = "group_id"))){
-validate470.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate471.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.md5 !== undefined){
 const _errs1 = errors;
 if(typeof data.md5 !== "string"){
-validate470.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate471.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21692,7 +21743,7 @@ if(data.file_size !== undefined){
 let data1 = data.file_size;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate470.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate471.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21705,13 +21756,13 @@ if(data.width !== undefined){
 let data2 = data.width;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate470.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate471.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate470.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate471.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -21726,13 +21777,13 @@ if(data.height !== undefined){
 let data3 = data.height;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate470.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate471.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-validate470.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate471.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -21747,7 +21798,7 @@ if(data.group_id !== undefined){
 let data4 = data.group_id;
 const _errs8 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate470.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate471.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -21762,18 +21813,18 @@ var valid0 = true;
 }
 }
 else {
-validate470.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate471.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate470.errors = vErrors;
+validate471.errors = vErrors;
 return errors === 0;
 }
 
-const rawRequestUploadGroupImageResult = validate471;
-const schema246 = {"type":"object","properties":{"ukey":{},"exist":{"type":"boolean"},"file_id":{"qqwireInt64":true},"up_ip":{"type":"array","items":{"qqwireInt64":true}},"up_port":{"type":"array","items":{"type":"integer"}}}};
+const rawRequestUploadGroupImageResult = validate472;
+const schema247 = {"type":"object","properties":{"ukey":{},"exist":{"type":"boolean"},"file_id":{"qqwireInt64":true},"up_ip":{"type":"array","items":{"qqwireInt64":true}},"up_port":{"type":"array","items":{"type":"integer"}}}};
 
-function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21781,7 +21832,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.exist !== undefined){
 const _errs1 = errors;
 if(typeof data.exist !== "boolean"){
-validate471.errors = [{instancePath:instancePath+"/exist",schemaPath:"#/properties/exist/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate472.errors = [{instancePath:instancePath+"/exist",schemaPath:"#/properties/exist/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21794,7 +21845,7 @@ if(data.file_id !== undefined){
 let data1 = data.file_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate471.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate472.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21814,7 +21865,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate471.errors = [{instancePath:instancePath+"/up_ip/" + i0,schemaPath:"#/properties/up_ip/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate472.errors = [{instancePath:instancePath+"/up_ip/" + i0,schemaPath:"#/properties/up_ip/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -21824,7 +21875,7 @@ break;
 }
 }
 else {
-validate471.errors = [{instancePath:instancePath+"/up_ip",schemaPath:"#/properties/up_ip/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate472.errors = [{instancePath:instancePath+"/up_ip",schemaPath:"#/properties/up_ip/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21845,7 +21896,7 @@ for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 const _errs9 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate471.errors = [{instancePath:instancePath+"/up_port/" + i1,schemaPath:"#/properties/up_port/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate472.errors = [{instancePath:instancePath+"/up_port/" + i1,schemaPath:"#/properties/up_port/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -21855,7 +21906,7 @@ break;
 }
 }
 else {
-validate471.errors = [{instancePath:instancePath+"/up_port",schemaPath:"#/properties/up_port/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate472.errors = [{instancePath:instancePath+"/up_port",schemaPath:"#/properties/up_port/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21869,38 +21920,6 @@ var valid0 = true;
 }
 }
 else {
-validate471.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate471.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCsrfTokenResult = validate472;
-const schema247 = {"type":"object","properties":{"token":{"type":["string","integer"]}},"required":["token"]};
-
-function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.token === undefined) && (missing0 = "token")){
-validate472.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.token !== undefined){
-let data0 = data.token;
-if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate472.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema247.properties.token.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
 validate472.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -21909,8 +21928,8 @@ validate472.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHttpCookiesParams = validate473;
-const schema248 = {"type":"object","properties":{"appid":{"type":"string"},"daid":{"type":"string"},"jumpurl":{"type":"string"}},"required":["appid","daid","jumpurl"]};
+const rawGetCsrfTokenResult = validate473;
+const schema248 = {"type":"object","properties":{"token":{"type":["string","integer"]}},"required":["token"]};
 
 function validate473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -21918,46 +21937,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.appid === undefined) && (missing0 = "appid")) || ((data.daid === undefined) && (missing0 = "daid"))) || ((data.jumpurl === undefined) && (missing0 = "jumpurl"))){
+if((data.token === undefined) && (missing0 = "token")){
 validate473.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.appid !== undefined){
-const _errs1 = errors;
-if(typeof data.appid !== "string"){
-validate473.errors = [{instancePath:instancePath+"/appid",schemaPath:"#/properties/appid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.token !== undefined){
+let data0 = data.token;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate473.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema248.properties.token.type},message:"must be string,integer"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.daid !== undefined){
-const _errs3 = errors;
-if(typeof data.daid !== "string"){
-validate473.errors = [{instancePath:instancePath+"/daid",schemaPath:"#/properties/daid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.jumpurl !== undefined){
-const _errs5 = errors;
-if(typeof data.jumpurl !== "string"){
-validate473.errors = [{instancePath:instancePath+"/jumpurl",schemaPath:"#/properties/jumpurl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -21971,8 +21960,8 @@ validate473.errors = vErrors;
 return errors === 0;
 }
 
-const rawAdaptShareJsonParams = validate474;
-const schema249 = {"type":"object","properties":{"cover":{"type":"string"},"desc":{"type":"string"},"url":{"type":"string"}},"required":["cover","desc"]};
+const rawGetHttpCookiesParams = validate474;
+const schema249 = {"type":"object","properties":{"appid":{"type":"string"},"daid":{"type":"string"},"jumpurl":{"type":"string"}},"required":["appid","daid","jumpurl"]};
 
 function validate474(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -21980,15 +21969,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.cover === undefined) && (missing0 = "cover")) || ((data.desc === undefined) && (missing0 = "desc"))){
+if((((data.appid === undefined) && (missing0 = "appid")) || ((data.daid === undefined) && (missing0 = "daid"))) || ((data.jumpurl === undefined) && (missing0 = "jumpurl"))){
 validate474.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.cover !== undefined){
+if(data.appid !== undefined){
 const _errs1 = errors;
-if(typeof data.cover !== "string"){
-validate474.errors = [{instancePath:instancePath+"/cover",schemaPath:"#/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.appid !== "string"){
+validate474.errors = [{instancePath:instancePath+"/appid",schemaPath:"#/properties/appid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21997,10 +21986,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.desc !== undefined){
+if(data.daid !== undefined){
 const _errs3 = errors;
-if(typeof data.desc !== "string"){
-validate474.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.daid !== "string"){
+validate474.errors = [{instancePath:instancePath+"/daid",schemaPath:"#/properties/daid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -22009,10 +21998,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.url !== undefined){
+if(data.jumpurl !== undefined){
 const _errs5 = errors;
-if(typeof data.url !== "string"){
-validate474.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.jumpurl !== "string"){
+validate474.errors = [{instancePath:instancePath+"/jumpurl",schemaPath:"#/properties/jumpurl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -22033,8 +22022,8 @@ validate474.errors = vErrors;
 return errors === 0;
 }
 
-const rawAdaptShareJsonResult = validate475;
-const schema250 = {"type":"object","properties":{"result":{"type":"string"}},"required":["result"]};
+const rawAdaptShareJsonParams = validate475;
+const schema250 = {"type":"object","properties":{"cover":{"type":"string"},"desc":{"type":"string"},"url":{"type":"string"}},"required":["cover","desc"]};
 
 function validate475(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22042,15 +22031,46 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.result === undefined) && (missing0 = "result")){
+if(((data.cover === undefined) && (missing0 = "cover")) || ((data.desc === undefined) && (missing0 = "desc"))){
 validate475.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.result !== undefined){
-if(typeof data.result !== "string"){
-validate475.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.cover !== undefined){
+const _errs1 = errors;
+if(typeof data.cover !== "string"){
+validate475.errors = [{instancePath:instancePath+"/cover",schemaPath:"#/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.desc !== undefined){
+const _errs3 = errors;
+if(typeof data.desc !== "string"){
+validate475.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs5 = errors;
+if(typeof data.url !== "string"){
+validate475.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -22064,8 +22084,8 @@ validate475.errors = vErrors;
 return errors === 0;
 }
 
-const rawScanQrcodeParams = validate476;
-const schema251 = {"type":"object","properties":{"pic":{"type":"string"}},"required":["pic"]};
+const rawAdaptShareJsonResult = validate476;
+const schema251 = {"type":"object","properties":{"result":{"type":"string"}},"required":["result"]};
 
 function validate476(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22073,14 +22093,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.pic === undefined) && (missing0 = "pic")){
+if((data.result === undefined) && (missing0 = "result")){
 validate476.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.pic !== undefined){
-if(typeof data.pic !== "string"){
-validate476.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.result !== undefined){
+if(typeof data.result !== "string"){
+validate476.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -22095,91 +22115,47 @@ validate476.errors = vErrors;
 return errors === 0;
 }
 
-const rawScanQrcodeResult = validate477;
-const schema252 = {};
+const rawScanQrcodeParams = validate477;
+const schema252 = {"type":"object","properties":{"pic":{"type":"string"}},"required":["pic"]};
 
 function validate477(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate477.errors = null;
-return true;
-}
-
-const rawSetFriendAddRequestParams = validate478;
-const schema253 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag"]};
-
-function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.flag === undefined) && (missing0 = "flag")){
-validate478.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.pic === undefined) && (missing0 = "pic")){
+validate477.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.flag !== undefined){
-const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate478.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.pic !== undefined){
+if(typeof data.pic !== "string"){
+validate477.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.approve !== undefined){
-const _errs3 = errors;
-if(typeof data.approve !== "boolean"){
-validate478.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs5 = errors;
-if(typeof data.remark !== "string"){
-validate478.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.notSeen !== undefined){
-const _errs7 = errors;
-if(typeof data.notSeen !== "boolean"){
-validate478.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
 }
 else {
-validate478.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate477.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate478.errors = vErrors;
+validate477.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAddRequestParams = validate479;
-const schema254 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag","sub_type"]};
+const rawScanQrcodeResult = validate478;
+const schema253 = {};
+
+function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate478.errors = null;
+return true;
+}
+
+const rawSetFriendAddRequestParams = validate479;
+const schema254 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag"]};
 
 function validate479(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22187,7 +22163,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
+if((data.flag === undefined) && (missing0 = "flag")){
 validate479.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -22204,15 +22180,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sub_type !== undefined){
-let data1 = data.sub_type;
+if(data.approve !== undefined){
 const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate479.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data1 === "add") || (data1 === "invite"))){
-validate479.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema254.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+if(typeof data.approve !== "boolean"){
+validate479.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -22221,15 +22192,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.type !== undefined){
-let data2 = data.type;
+if(data.remark !== undefined){
 const _errs5 = errors;
-if(typeof data2 !== "string"){
-validate479.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data2 === "add") || (data2 === "invite"))){
-validate479.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema254.properties.type.enum},message:"must be equal to one of the allowed values"}];
+if(typeof data.remark !== "string"){
+validate479.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -22238,42 +22204,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.approve !== undefined){
+if(data.notSeen !== undefined){
 const _errs7 = errors;
-if(typeof data.approve !== "boolean"){
-validate479.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data.notSeen !== "boolean"){
+validate479.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs7 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.reason !== undefined){
-const _errs9 = errors;
-if(typeof data.reason !== "string"){
-validate479.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.notSeen !== undefined){
-const _errs11 = errors;
-if(typeof data.notSeen !== "boolean"){
-validate479.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -22289,8 +22229,8 @@ validate479.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetImageParams = validate480;
-const schema255 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+const rawSetGroupAddRequestParams = validate480;
+const schema255 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag","sub_type"]};
 
 function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22298,15 +22238,95 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
 validate480.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate480.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate480.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sub_type !== undefined){
+let data1 = data.sub_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate480.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "add") || (data1 === "invite"))){
+validate480.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema255.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data2 = data.type;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate480.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "add") || (data2 === "invite"))){
+validate480.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema255.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs7 = errors;
+if(typeof data.approve !== "boolean"){
+validate480.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs9 = errors;
+if(typeof data.reason !== "string"){
+validate480.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notSeen !== undefined){
+const _errs11 = errors;
+if(typeof data.notSeen !== "boolean"){
+validate480.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
 }
 }
 }
@@ -22320,8 +22340,8 @@ validate480.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetImageResult = validate481;
-const schema256 = {"type":"object","properties":{"size":{"qqwireInt64":true},"url":{"type":"string"},"filename":{"type":"string"}},"required":["url"]};
+const rawGetImageParams = validate481;
+const schema256 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
 function validate481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22329,47 +22349,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.url === undefined) && (missing0 = "url")){
+if((data.file === undefined) && (missing0 = "file")){
 validate481.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.size !== undefined){
-let data0 = data.size;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate481.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate481.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.url !== undefined){
-const _errs2 = errors;
-if(typeof data.url !== "string"){
-validate481.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.filename !== undefined){
-const _errs4 = errors;
-if(typeof data.filename !== "string"){
-validate481.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -22383,8 +22371,8 @@ validate481.errors = vErrors;
 return errors === 0;
 }
 
-const rawOcrImageParams = validate482;
-const schema257 = {"type":"object","properties":{"image":{"type":"string"}},"required":["image"]};
+const rawGetImageResult = validate482;
+const schema257 = {"type":"object","properties":{"size":{"qqwireInt64":true},"url":{"type":"string"},"filename":{"type":"string"}},"required":["url"]};
 
 function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22392,15 +22380,47 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.image === undefined) && (missing0 = "image")){
+if((data.url === undefined) && (missing0 = "url")){
 validate482.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.image !== undefined){
-if(typeof data.image !== "string"){
-validate482.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.size !== undefined){
+let data0 = data.size;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate482.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs2 = errors;
+if(typeof data.url !== "string"){
+validate482.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs4 = errors;
+if(typeof data.filename !== "string"){
+validate482.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -22414,8 +22434,8 @@ validate482.errors = vErrors;
 return errors === 0;
 }
 
-const rawOcrImageResult = validate483;
-const schema258 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{}}},"required":["text"]}},"language":{"type":"string"}},"required":["texts"]};
+const rawOcrImageParams = validate483;
+const schema258 = {"type":"object","properties":{"image":{"type":"string"}},"required":["image"]};
 
 function validate483(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22423,8 +22443,39 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.texts === undefined) && (missing0 = "texts")){
+if((data.image === undefined) && (missing0 = "image")){
 validate483.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.image !== undefined){
+if(typeof data.image !== "string"){
+validate483.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate483.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate483.errors = vErrors;
+return errors === 0;
+}
+
+const rawOcrImageResult = validate484;
+const schema259 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{}}},"required":["text"]}},"language":{"type":"string"}},"required":["texts"]};
+
+function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.texts === undefined) && (missing0 = "texts")){
+validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -22442,14 +22493,14 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate484.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 const _errs5 = errors;
 if(typeof data1.text !== "string"){
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate484.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -22462,7 +22513,7 @@ if(data1.confidence !== undefined){
 let data3 = data1.confidence;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate484.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -22475,7 +22526,7 @@ if(data1.coordinates !== undefined){
 const _errs9 = errors;
 if(errors === _errs9){
 if(!(Array.isArray(data1.coordinates))){
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate484.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22489,7 +22540,7 @@ var valid2 = true;
 }
 }
 else {
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate484.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -22500,7 +22551,7 @@ break;
 }
 }
 else {
-validate483.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate484.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22513,64 +22564,10 @@ if(valid0){
 if(data.language !== undefined){
 const _errs11 = errors;
 if(typeof data.language !== "string"){
-validate483.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate484.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate483.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate483.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetRecordParams = validate484;
-const schema259 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
-
-function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
-validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate484.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.out_format !== undefined){
-let data1 = data.out_format;
-const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate484.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
-validate484.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema259.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
@@ -22587,8 +22584,8 @@ validate484.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetRecordResult = validate485;
-const schema260 = {"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
+const rawGetRecordParams = validate485;
+const schema260 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
 
 function validate485(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22596,7 +22593,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
 validate485.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -22613,29 +22610,21 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.url !== undefined){
+if(data.out_format !== undefined){
+let data1 = data.out_format;
 const _errs3 = errors;
-if(typeof data.url !== "string"){
-validate485.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data1 !== "string"){
+validate485.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
+validate485.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema260.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.md5 !== undefined){
-const _errs5 = errors;
-if(typeof data.md5 !== "string"){
-validate485.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -22649,8 +22638,8 @@ validate485.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFileParams = validate486;
-const schema261 = {"type":"object","properties":{"file":{"type":"string"},"file_type":{"type":"string"}},"required":["file","file_type"]};
+const rawGetRecordResult = validate486;
+const schema261 = {"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
 
 function validate486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22658,7 +22647,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.file === undefined) && (missing0 = "file")) || ((data.file_type === undefined) && (missing0 = "file_type"))){
+if((data.file === undefined) && (missing0 = "file")){
 validate486.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -22675,16 +22664,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.file_type !== undefined){
+if(data.url !== undefined){
 const _errs3 = errors;
-if(typeof data.file_type !== "string"){
-validate486.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.url !== "string"){
+validate486.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate486.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -22698,8 +22700,8 @@ validate486.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFileResult = validate487;
-const schema262 = {"type":"object","properties":{"file":{"type":"string"},"base64String":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
+const rawGetFileParams = validate487;
+const schema262 = {"type":"object","properties":{"file":{"type":"string"},"file_type":{"type":"string"}},"required":["file","file_type"]};
 
 function validate487(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22707,7 +22709,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if(((data.file === undefined) && (missing0 = "file")) || ((data.file_type === undefined) && (missing0 = "file_type"))){
 validate487.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -22724,29 +22726,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.base64String !== undefined){
+if(data.file_type !== undefined){
 const _errs3 = errors;
-if(typeof data.base64String !== "string"){
-validate487.errors = [{instancePath:instancePath+"/base64String",schemaPath:"#/properties/base64String/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.file_type !== "string"){
+validate487.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.md5 !== undefined){
-const _errs5 = errors;
-if(typeof data.md5 !== "string"){
-validate487.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -22760,8 +22749,8 @@ validate487.errors = vErrors;
 return errors === 0;
 }
 
-const rawSwitchAccountParams = validate488;
-const schema263 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+const rawGetFileResult = validate488;
+const schema263 = {"type":"object","properties":{"file":{"type":"string"},"base64String":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
 
 function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22769,16 +22758,46 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
+if((data.file === undefined) && (missing0 = "file")){
 validate488.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate488.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate488.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.base64String !== undefined){
+const _errs3 = errors;
+if(typeof data.base64String !== "string"){
+validate488.errors = [{instancePath:instancePath+"/base64String",schemaPath:"#/properties/base64String/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate488.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -22792,8 +22811,8 @@ validate488.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadFileParams = validate489;
-const schema264 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+const rawSwitchAccountParams = validate489;
+const schema264 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
 
 function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22801,14 +22820,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if((data.user_id === undefined) && (missing0 = "user_id")){
 validate489.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate489.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate489.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
@@ -22823,8 +22843,8 @@ validate489.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadFileToShamrockParams = validate490;
-const schema265 = {"type":"object","properties":{"md5":{"type":"string"},"offset":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["md5","chunk"]};
+const rawUploadFileParams = validate490;
+const schema265 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
 function validate490(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22832,15 +22852,46 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.md5 === undefined) && (missing0 = "md5")) || ((data.chunk === undefined) && (missing0 = "chunk"))){
+if((data.file === undefined) && (missing0 = "file")){
 validate490.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate490.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate490.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate490.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadFileToShamrockParams = validate491;
+const schema266 = {"type":"object","properties":{"md5":{"type":"string"},"offset":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["md5","chunk"]};
+
+function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.md5 === undefined) && (missing0 = "md5")) || ((data.chunk === undefined) && (missing0 = "chunk"))){
+validate491.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.md5 !== undefined){
 const _errs1 = errors;
 if(typeof data.md5 !== "string"){
-validate490.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate491.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22891,7 +22942,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate490.errors = vErrors;
+validate491.errors = vErrors;
 return false;
 }
 else {
@@ -22914,7 +22965,7 @@ if(valid0){
 if(data.chunk !== undefined){
 const _errs8 = errors;
 if(typeof data.chunk !== "string"){
-validate490.errors = [{instancePath:instancePath+"/chunk",schemaPath:"#/properties/chunk/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate491.errors = [{instancePath:instancePath+"/chunk",schemaPath:"#/properties/chunk/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -22965,7 +23016,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate490.errors = vErrors;
+validate491.errors = vErrors;
 return false;
 }
 else {
@@ -22990,25 +23041,25 @@ var valid0 = true;
 }
 }
 else {
-validate490.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate491.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate490.errors = vErrors;
+validate491.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadFileToShamrockResult = validate491;
-const schema266 = {"type":"object","properties":{"file_size":{"qqwireInt64":true},"finish":{"type":"boolean"},"path":{"type":"string"}},"required":["finish"]};
+const rawUploadFileToShamrockResult = validate492;
+const schema267 = {"type":"object","properties":{"file_size":{"qqwireInt64":true},"finish":{"type":"boolean"},"path":{"type":"string"}},"required":["finish"]};
 
-function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.finish === undefined) && (missing0 = "finish")){
-validate491.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate492.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23016,7 +23067,7 @@ if(data.file_size !== undefined){
 let data0 = data.file_size;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate491.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate492.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23028,7 +23079,7 @@ if(valid0){
 if(data.finish !== undefined){
 const _errs2 = errors;
 if(typeof data.finish !== "boolean"){
-validate491.errors = [{instancePath:instancePath+"/finish",schemaPath:"#/properties/finish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate492.errors = [{instancePath:instancePath+"/finish",schemaPath:"#/properties/finish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -23040,7 +23091,7 @@ if(valid0){
 if(data.path !== undefined){
 const _errs4 = errors;
 if(typeof data.path !== "string"){
-validate491.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate492.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -23053,18 +23104,18 @@ var valid0 = true;
 }
 }
 else {
-validate491.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate492.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate491.errors = vErrors;
+validate492.errors = vErrors;
 return errors === 0;
 }
 
-const rawDownloadFileParams = validate492;
-const schema267 = {"type":"object","properties":{"url":{"type":"string"},"name":{"type":"string"},"base64":{"type":"string"},"thread_cnt":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}};
+const rawDownloadFileParams = validate493;
+const schema268 = {"type":"object","properties":{"url":{"type":"string"},"name":{"type":"string"},"base64":{"type":"string"},"thread_cnt":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}};
 
-function validate492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23072,7 +23123,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.url !== undefined){
 const _errs1 = errors;
 if(typeof data.url !== "string"){
-validate492.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate493.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23084,7 +23135,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs3 = errors;
 if(typeof data.name !== "string"){
-validate492.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate493.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23096,7 +23147,7 @@ if(valid0){
 if(data.base64 !== undefined){
 const _errs5 = errors;
 if(typeof data.base64 !== "string"){
-validate492.errors = [{instancePath:instancePath+"/base64",schemaPath:"#/properties/base64/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate493.errors = [{instancePath:instancePath+"/base64",schemaPath:"#/properties/base64/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -23109,13 +23160,13 @@ if(data.thread_cnt !== undefined){
 let data3 = data.thread_cnt;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate492.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate493.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 1 || isNaN(data3)){
-validate492.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate493.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -23191,7 +23242,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate492.errors = vErrors;
+validate493.errors = vErrors;
 return false;
 }
 else {
@@ -23216,25 +23267,25 @@ var valid0 = true;
 }
 }
 else {
-validate492.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate493.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate492.errors = vErrors;
+validate493.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetDeviceBatteryResult = validate493;
-const schema268 = {"type":"object","properties":{"battery":{"type":"integer"},"scale":{"qqwireInt64":true},"status":{"type":"integer"}},"required":["battery","scale","status"]};
+const rawGetDeviceBatteryResult = validate494;
+const schema269 = {"type":"object","properties":{"battery":{"type":"integer"},"scale":{"qqwireInt64":true},"status":{"type":"integer"}},"required":["battery","scale","status"]};
 
-function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate494(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.battery === undefined) && (missing0 = "battery")) || ((data.scale === undefined) && (missing0 = "scale"))) || ((data.status === undefined) && (missing0 = "status"))){
-validate493.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate494.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23242,7 +23293,7 @@ if(data.battery !== undefined){
 let data0 = data.battery;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate493.errors = [{instancePath:instancePath+"/battery",schemaPath:"#/properties/battery/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate494.errors = [{instancePath:instancePath+"/battery",schemaPath:"#/properties/battery/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23255,7 +23306,7 @@ if(data.scale !== undefined){
 let data1 = data.scale;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate493.errors = [{instancePath:instancePath+"/scale",schemaPath:"#/properties/scale/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate494.errors = [{instancePath:instancePath+"/scale",schemaPath:"#/properties/scale/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23268,7 +23319,7 @@ if(data.status !== undefined){
 let data2 = data.status;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate493.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate494.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -23281,32 +23332,32 @@ var valid0 = true;
 }
 }
 else {
-validate493.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate494.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-}
-validate493.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetStartTimeResult = validate494;
-const schema269 = {"qqwireInt64":true};
-
-function validate494(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(typeof data == "bigint" || (typeof data == "number" && Number.isInteger(data)) || (typeof data == "string" && /^-?[0-9]+$/.test(data)))){
-validate494.errors = [{instancePath,schemaPath:"#/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
 }
 validate494.errors = vErrors;
 return errors === 0;
 }
 
-const rawLogParams = validate495;
-const schema270 = {"type":"object","properties":{"start":{"type":"integer","minimum":0},"recent":{"type":"boolean"}}};
+const rawGetStartTimeResult = validate495;
+const schema270 = {"qqwireInt64":true};
 
 function validate495(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(typeof data == "bigint" || (typeof data == "number" && Number.isInteger(data)) || (typeof data == "string" && /^-?[0-9]+$/.test(data)))){
+validate495.errors = [{instancePath,schemaPath:"#/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+validate495.errors = vErrors;
+return errors === 0;
+}
+
+const rawLogParams = validate496;
+const schema271 = {"type":"object","properties":{"start":{"type":"integer","minimum":0},"recent":{"type":"boolean"}}};
+
+function validate496(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23315,13 +23366,13 @@ if(data.start !== undefined){
 let data0 = data.start;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate495.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate496.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate495.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate496.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -23335,7 +23386,7 @@ if(valid0){
 if(data.recent !== undefined){
 const _errs3 = errors;
 if(typeof data.recent !== "boolean"){
-validate495.errors = [{instancePath:instancePath+"/recent",schemaPath:"#/properties/recent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate496.errors = [{instancePath:instancePath+"/recent",schemaPath:"#/properties/recent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23346,55 +23397,24 @@ var valid0 = true;
 }
 }
 else {
-validate495.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate496.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate495.errors = vErrors;
+validate496.errors = vErrors;
 return errors === 0;
 }
 
-const rawLogResult = validate496;
-const schema271 = {};
+const rawLogResult = validate497;
+const schema272 = {};
 
-function validate496(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate496.errors = null;
+function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate497.errors = null;
 return true;
 }
 
-const rawGetSupportedActionsResult = validate497;
-const schema272 = {"type":"array","items":{"type":"string"}};
-
-function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(typeof data[i0] !== "string"){
-validate497.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-else {
-validate497.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate497.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetLatestEventsResult = validate498;
-const schema273 = {"type":"array","items":{"type":"object"}};
+const rawGetSupportedActionsResult = validate498;
+const schema273 = {"type":"array","items":{"type":"string"}};
 
 function validate498(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -23404,10 +23424,9 @@ if(Array.isArray(data)){
 var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
 const _errs1 = errors;
-if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate498.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(typeof data[i0] !== "string"){
+validate498.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23425,8 +23444,8 @@ validate498.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStatusResult = validate499;
-const schema274 = {"type":"array","items":{"$ref":"#/$defs/BotStatus"}};
+const rawGetLatestEventsResult = validate499;
+const schema274 = {"type":"array","items":{"type":"object"}};
 
 function validate499(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -23436,10 +23455,11 @@ if(Array.isArray(data)){
 var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate301(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate301.errors : vErrors.concat(validate301.errors);
-errors = vErrors.length;
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+validate499.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
 var valid0 = _errs1 === errors;
 if(!valid0){
@@ -23456,24 +23476,55 @@ validate499.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetVersionInfoResult = validate501;
-const schema275 = {"type":"object","properties":{"app_full_name":{"type":"string"},"app_name":{"type":"string"},"app_version":{"type":"string"},"impl":{"type":"string"},"version":{"type":"string"},"onebot_version":{"type":"string"}},"required":["app_name","app_version","impl","version","onebot_version"]};
+const rawGetStatusResult = validate500;
+const schema275 = {"type":"array","items":{"$ref":"#/$defs/BotStatus"}};
 
-function validate501(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate500(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate298(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate500.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate500.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetVersionInfoResult = validate502;
+const schema276 = {"type":"object","properties":{"app_full_name":{"type":"string"},"app_name":{"type":"string"},"app_version":{"type":"string"},"impl":{"type":"string"},"version":{"type":"string"},"onebot_version":{"type":"string"}},"required":["app_name","app_version","impl","version","onebot_version"]};
+
+function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.impl === undefined) && (missing0 = "impl"))) || ((data.version === undefined) && (missing0 = "version"))) || ((data.onebot_version === undefined) && (missing0 = "onebot_version"))){
-validate501.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate502.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.app_full_name !== undefined){
 const _errs1 = errors;
 if(typeof data.app_full_name !== "string"){
-validate501.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23485,7 +23536,7 @@ if(valid0){
 if(data.app_name !== undefined){
 const _errs3 = errors;
 if(typeof data.app_name !== "string"){
-validate501.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23497,7 +23548,7 @@ if(valid0){
 if(data.app_version !== undefined){
 const _errs5 = errors;
 if(typeof data.app_version !== "string"){
-validate501.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -23509,7 +23560,7 @@ if(valid0){
 if(data.impl !== undefined){
 const _errs7 = errors;
 if(typeof data.impl !== "string"){
-validate501.errors = [{instancePath:instancePath+"/impl",schemaPath:"#/properties/impl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/impl",schemaPath:"#/properties/impl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -23521,7 +23572,7 @@ if(valid0){
 if(data.version !== undefined){
 const _errs9 = errors;
 if(typeof data.version !== "string"){
-validate501.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -23533,7 +23584,7 @@ if(valid0){
 if(data.onebot_version !== undefined){
 const _errs11 = errors;
 if(typeof data.onebot_version !== "string"){
-validate501.errors = [{instancePath:instancePath+"/onebot_version",schemaPath:"#/properties/onebot_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/onebot_version",schemaPath:"#/properties/onebot_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -23549,25 +23600,25 @@ var valid0 = true;
 }
 }
 else {
-validate501.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate502.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate501.errors = vErrors;
+validate502.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendLikeParams = validate502;
-const schema276 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"times":{"type":"integer","minimum":1}},"required":["user_id","times"]};
+const rawSendLikeParams = validate503;
+const schema277 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"times":{"type":"integer","minimum":1}},"required":["user_id","times"]};
 
-function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate503(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.times === undefined) && (missing0 = "times"))){
-validate502.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate503.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23575,7 +23626,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate502.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate503.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23588,13 +23639,13 @@ if(data.times !== undefined){
 let data1 = data.times;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate502.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate503.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 1 || isNaN(data1)){
-validate502.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate503.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -23608,11 +23659,11 @@ var valid0 = true;
 }
 }
 else {
-validate502.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate503.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate502.errors = vErrors;
+validate503.errors = vErrors;
 return errors === 0;
 }
 
@@ -23647,7 +23698,7 @@ export const NodeReferenceData = /* @__PURE__ */ makeValidator("NodeReferenceDat
 export const NodeCustomData = /* @__PURE__ */ makeValidator("NodeCustomData", rawNodeCustomData);
 export const NodeCustomDataInput = /* @__PURE__ */ makeValidator("NodeCustomDataInput", rawNodeCustomDataInput);
 export const JsonSegment = /* @__PURE__ */ makeValidator("JsonSegment", rawJsonSegment);
-export const ModelShowQuery = /* @__PURE__ */ makeValidator("ModelShowQuery", rawModelShowQuery);
+export const ModelShowUser = /* @__PURE__ */ makeValidator("ModelShowUser", rawModelShowUser);
 export const ModelShowList = /* @__PURE__ */ makeValidator("ModelShowList", rawModelShowList);
 export const VipInfo = /* @__PURE__ */ makeValidator("VipInfo", rawVipInfo);
 export const ProfileLocation = /* @__PURE__ */ makeValidator("ProfileLocation", rawProfileLocation);
@@ -23664,9 +23715,6 @@ export const FileUploadResult = /* @__PURE__ */ makeValidator("FileUploadResult"
 export const GroupFile = /* @__PURE__ */ makeValidator("GroupFile", rawGroupFile);
 export const GroupFolder = /* @__PURE__ */ makeValidator("GroupFolder", rawGroupFolder);
 export const GroupFileList = /* @__PURE__ */ makeValidator("GroupFileList", rawGroupFileList);
-export const GroupNoticeParams = /* @__PURE__ */ makeValidator("GroupNoticeParams", rawGroupNoticeParams);
-export const GroupNoticeResult = /* @__PURE__ */ makeValidator("GroupNoticeResult", rawGroupNoticeResult);
-export const GroupMemberTarget = /* @__PURE__ */ makeValidator("GroupMemberTarget", rawGroupMemberTarget);
 export const GuildId = /* @__PURE__ */ makeValidator("GuildId", rawGuildId);
 export const GuildPermission = /* @__PURE__ */ makeValidator("GuildPermission", rawGuildPermission);
 export const Credentials = /* @__PURE__ */ makeValidator("Credentials", rawCredentials);
@@ -23699,8 +23747,8 @@ export const GetForwardMsgParams = /* @__PURE__ */ makeValidator("GetForwardMsgP
 export const GetForwardMsgResult = /* @__PURE__ */ makeValidator("GetForwardMsgResult", rawGetForwardMsgResult);
 export const GetLoginInfoResult = /* @__PURE__ */ makeValidator("GetLoginInfoResult", rawGetLoginInfoResult);
 export const SetQqProfileParams = /* @__PURE__ */ makeValidator("SetQqProfileParams", rawSetQqProfileParams);
-export const SetModelShowParams = /* @__PURE__ */ makeValidator("SetModelShowParams", rawSetModelShowParams);
 export const GetModelShowParams = /* @__PURE__ */ makeValidator("GetModelShowParams", rawGetModelShowParams);
+export const SetModelShowParams = /* @__PURE__ */ makeValidator("SetModelShowParams", rawSetModelShowParams);
 export const GetModelShowResult = /* @__PURE__ */ makeValidator("GetModelShowResult", rawGetModelShowResult);
 export const GetOnlineClientsParams = /* @__PURE__ */ makeValidator("GetOnlineClientsParams", rawGetOnlineClientsParams);
 export const GetOnlineClientsResult = /* @__PURE__ */ makeValidator("GetOnlineClientsResult", rawGetOnlineClientsResult);
@@ -23777,10 +23825,14 @@ export const SetGroupWholeBanParams = /* @__PURE__ */ makeValidator("SetGroupWho
 export const SetEssenceMsgParams = /* @__PURE__ */ makeValidator("SetEssenceMsgParams", rawSetEssenceMsgParams);
 export const DeleteEssenceMsgParams = /* @__PURE__ */ makeValidator("DeleteEssenceMsgParams", rawDeleteEssenceMsgParams);
 export const SendGroupSignParams = /* @__PURE__ */ makeValidator("SendGroupSignParams", rawSendGroupSignParams);
+export const SendGroupNoticeParams = /* @__PURE__ */ makeValidator("SendGroupNoticeParams", rawSendGroupNoticeParams);
+export const SendGroupNoticeResult = /* @__PURE__ */ makeValidator("SendGroupNoticeResult", rawSendGroupNoticeResult);
 export const GetGroupNoticeParams = /* @__PURE__ */ makeValidator("GetGroupNoticeParams", rawGetGroupNoticeParams);
 export const GetGroupNoticeResult = /* @__PURE__ */ makeValidator("GetGroupNoticeResult", rawGetGroupNoticeResult);
 export const SetGroupKickParams = /* @__PURE__ */ makeValidator("SetGroupKickParams", rawSetGroupKickParams);
 export const SetGroupLeaveParams = /* @__PURE__ */ makeValidator("SetGroupLeaveParams", rawSetGroupLeaveParams);
+export const GroupTouchParams = /* @__PURE__ */ makeValidator("GroupTouchParams", rawGroupTouchParams);
+export const PokeParams = /* @__PURE__ */ makeValidator("PokeParams", rawPokeParams);
 export const GetProhibitedMemberListParams = /* @__PURE__ */ makeValidator("GetProhibitedMemberListParams", rawGetProhibitedMemberListParams);
 export const GetProhibitedMemberListResult = /* @__PURE__ */ makeValidator("GetProhibitedMemberListResult", rawGetProhibitedMemberListResult);
 export const GetGroupAtAllRemainParams = /* @__PURE__ */ makeValidator("GetGroupAtAllRemainParams", rawGetGroupAtAllRemainParams);
