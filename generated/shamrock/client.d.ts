@@ -542,7 +542,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    *
    * 实验性接口。HTTP 端点为 /fav/add_text_msg。
    *
-   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also reads the author (user_id, nick) and the source group.
+   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also requires the author (user_id, nick; 10003 without them) and reads the source group and time. When the favourite service does not answer, the call still succeeds with no id (message 请求已提交).
    */
   favAddTextMsg(params: T.FavAddTextMsgParams<I64>, options?: CallOptions): Promise<T.FavAddTextMsgResult>;
 
@@ -552,7 +552,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    *
    * 实验性接口。HTTP 端点为 /fav/add_text_msg。
    *
-   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also reads the author (user_id, nick) and the source group.
+   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also requires the author (user_id, nick; 10003 without them) and reads the source group and time. When the favourite service does not answer, the call still succeeds with no id (message 请求已提交).
    * Alias of `fav.add_text_msg`.
    */
   favAddTextMessage(params: T.FavAddTextMsgParams<I64>, options?: CallOptions): Promise<T.FavAddTextMsgResult>;
@@ -563,7 +563,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    *
    * 实验性接口。HTTP 端点为 /fav/add_image_msg。
    *
-   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). The code also reads the author and source group as for fav.add_text_msg.
+   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). As for fav.add_text_msg the code requires the author (user_id, nick), which the docs omit.
    */
   favAddImageMsg(params: T.FavAddImageMsgParams<I64>, options?: CallOptions): Promise<T.FavAddImageMsgResult>;
 
@@ -573,7 +573,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    *
    * 实验性接口。HTTP 端点为 /fav/add_image_msg。
    *
-   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). The code also reads the author and source group as for fav.add_text_msg.
+   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). As for fav.add_text_msg the code requires the author (user_id, nick), which the docs omit.
    * Alias of `fav.add_image_msg`.
    */
   favAddImageMessage(params: T.FavAddImageMsgParams<I64>, options?: CallOptions): Promise<T.FavAddImageMsgResult>;

@@ -205,7 +205,7 @@ export const protocol = {
     "set_group_remark": { params: v.SetGroupRemarkParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "modify_group_remark": { params: v.SetGroupRemarkParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_special_title": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"},"duration":{"k":"i64"}}} },
+    "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_whole_ban": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_essence_msg": { params: v.SetEssenceMsgParams, noResult: true },
     "set_essence_message": { params: v.SetEssenceMsgParams, noResult: true },

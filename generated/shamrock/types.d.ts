@@ -3281,15 +3281,15 @@ export interface FavAddTextMsgParams<I64 extends Int64Repr = number> {
    */
   content: string;
   /**
-   * 作者 QQ（代码支持）
-   * Author QQ (read by the code)
+   * 作者 QQ（代码必需，文档未列出）
+   * Author QQ (required by the code; not documented)
    */
-  user_id?: I64;
+  user_id: I64;
   /**
-   * 作者昵称（代码支持）
-   * Author nickname (read by the code)
+   * 作者昵称（代码必需，文档未列出）
+   * Author nickname (required by the code; not documented)
    */
-  nick?: string;
+  nick: string;
   /**
    * 来源群名称（代码支持）
    * Source group name (read by the code)
@@ -3303,6 +3303,7 @@ export interface FavAddTextMsgParams<I64 extends Int64Repr = number> {
   /**
    * 时间（代码支持）
    * Time (read by the code)
+   * Unit: milliseconds.
    */
   time?: I64;
 }
@@ -3313,7 +3314,7 @@ export interface FavAddTextMsgResult {
    * 收藏 ID
    * Item id
    */
-  id: string;
+  id?: string;
 }
 
 /** Params of `fav.add_image_msg`. */
@@ -3324,15 +3325,15 @@ export interface FavAddImageMsgParams<I64 extends Int64Repr = number> {
    */
   file: string;
   /**
-   * 作者 QQ（代码支持）
-   * Author QQ (read by the code)
+   * 作者 QQ（代码必需，文档未列出）
+   * Author QQ (required by the code; not documented)
    */
-  user_id?: I64;
+  user_id: I64;
   /**
-   * 作者昵称（代码支持）
-   * Author nickname (read by the code)
+   * 作者昵称（代码必需，文档未列出）
+   * Author nickname (required by the code; not documented)
    */
-  nick?: string;
+  nick: string;
   /**
    * 来源群名称（代码支持）
    * Source group name (read by the code)
@@ -3717,11 +3718,13 @@ export interface SetGroupBanParams<I64 extends Int64Repr = number> {
    */
   user_id: I64;
   /**
-   * 禁言时长，为 0 时解除禁言
+   * 禁言时长（秒），为 0 时解除禁言
    * Mute duration; 0 lifts the mute
    * Unit: seconds.
+   * Divergence: The docs mark duration required (int64); the code reads an Int and defaults to 1800 s (30 minutes).
+   * @default 1800
    */
-  duration: I64;
+  duration?: number;
 }
 
 /** `set_group_ban` returns no data. */
@@ -3877,6 +3880,12 @@ export interface SetGroupKickParams<I64 extends Int64Repr = number> {
    * @default false
    */
   reject_add_request?: boolean;
+  /**
+   * 踢出理由（代码支持，文档未列出）
+   * Kick message (read by the code; not documented)
+   * @default ""
+   */
+  kick_msg?: string;
 }
 
 /** `set_group_kick` returns no data. */
@@ -5773,7 +5782,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    *
    * 实验性接口。HTTP 端点为 /fav/add_text_msg。
    *
-   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also reads the author (user_id, nick) and the source group.
+   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also requires the author (user_id, nick; 10003 without them) and reads the source group and time. When the favourite service does not answer, the call still succeeds with no id (message 请求已提交).
    */
   "fav.add_text_msg": { params: FavAddTextMsgParams<I64>; result: FavAddTextMsgResult };
   /**
@@ -5782,7 +5791,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    *
    * 实验性接口。HTTP 端点为 /fav/add_text_msg。
    *
-   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also reads the author (user_id, nick) and the source group.
+   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also requires the author (user_id, nick; 10003 without them) and reads the source group and time. When the favourite service does not answer, the call still succeeds with no id (message 请求已提交).
    * Alias of `fav.add_text_msg`.
    */
   "fav.add_text_message": { params: FavAddTextMsgParams<I64>; result: FavAddTextMsgResult };
@@ -5792,7 +5801,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    *
    * 实验性接口。HTTP 端点为 /fav/add_image_msg。
    *
-   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). The code also reads the author and source group as for fav.add_text_msg.
+   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). As for fav.add_text_msg the code requires the author (user_id, nick), which the docs omit.
    */
   "fav.add_image_msg": { params: FavAddImageMsgParams<I64>; result: FavAddImageMsgResult };
   /**
@@ -5801,7 +5810,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    *
    * 实验性接口。HTTP 端点为 /fav/add_image_msg。
    *
-   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). The code also reads the author and source group as for fav.add_text_msg.
+   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). As for fav.add_text_msg the code requires the author (user_id, nick), which the docs omit.
    * Alias of `fav.add_image_msg`.
    */
   "fav.add_image_message": { params: FavAddImageMsgParams<I64>; result: FavAddImageMsgResult };

@@ -15652,7 +15652,7 @@ return errors === 0;
 }
 
 const rawFavAddTextMsgParams = validate389;
-const schema178 = {"type":"object","properties":{"content":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["content"]};
+const schema178 = {"type":"object","properties":{"content":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["user_id","nick","content"]};
 
 function validate389(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15660,7 +15660,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.content === undefined) && (missing0 = "content")){
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nick === undefined) && (missing0 = "nick"))) || ((data.content === undefined) && (missing0 = "content"))){
 validate389.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -15756,24 +15756,17 @@ return errors === 0;
 }
 
 const rawFavAddTextMsgResult = validate390;
-const schema179 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+const schema179 = {"type":"object","properties":{"id":{"type":"string"}}};
 
 function validate390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.id === undefined) && (missing0 = "id")){
-validate390.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
 if(data.id !== undefined){
 if(typeof data.id !== "string"){
 validate390.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
 }
 }
 }
@@ -15787,7 +15780,7 @@ return errors === 0;
 }
 
 const rawFavAddImageMsgParams = validate391;
-const schema180 = {"type":"object","properties":{"file":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true}},"required":["file"]};
+const schema180 = {"type":"object","properties":{"file":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true}},"required":["user_id","nick","file"]};
 
 function validate391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -15795,7 +15788,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nick === undefined) && (missing0 = "nick"))) || ((data.file === undefined) && (missing0 = "file"))){
 validate391.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -16990,7 +16983,7 @@ return errors === 0;
 }
 
 const rawSetGroupBanParams = validate411;
-const schema200 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"qqwireInt64":true}},"required":["group_id","user_id","duration"]};
+const schema200 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
 
 function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16998,7 +16991,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.duration === undefined) && (missing0 = "duration"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate411.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -17032,9 +17025,17 @@ if(valid0){
 if(data.duration !== undefined){
 let data2 = data.duration;
 const _errs3 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate411.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate411.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
+}
+if(errors === _errs3){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate411.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid0 = _errs3 === errors;
 }
@@ -17482,7 +17483,7 @@ return errors === 0;
 }
 
 const rawSetGroupKickParams = validate420;
-const schema209 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"}},"required":["group_id","user_id"]};
+const schema209 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"},"kick_msg":{"type":"string"}},"required":["group_id","user_id"]};
 
 function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17531,6 +17532,19 @@ var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.kick_msg !== undefined){
+const _errs5 = errors;
+if(typeof data.kick_msg !== "string"){
+validate420.errors = [{instancePath:instancePath+"/kick_msg",schemaPath:"#/properties/kick_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
