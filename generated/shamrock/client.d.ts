@@ -845,6 +845,8 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * List the bot's guilds
    *
    * 数据相比于 go-cqhttp 会有一点不一样。
+   *
+   * Divergence: The code always refreshes the list first and reads no parameters (SDKs send refresh / old_sdk, which are ignored). The message field is "success".
    */
   getGuildList(params?: T.GetGuildListParams, options?: CallOptions): Promise<T.GetGuildListResult<I64>>;
 
@@ -942,7 +944,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 创建频道角色
    * Create a guild role
    */
-  createGuildRole(params: T.CreateGuildRoleParams<I64>, options?: CallOptions): Promise<T.CreateGuildRoleResult>;
+  createGuildRole(params: T.CreateGuildRoleParams<I64>, options?: CallOptions): Promise<T.CreateGuildRoleResult<I64>>;
 
   /**
    * 获取城市 ADCode
@@ -1072,9 +1074,9 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 图片 OCR
    * Recognise text in an image
    *
-   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it.
+   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it. The image may be a cached image id, a path, a URL or base64://. The handler's own required-parameter list names group_id and user_id (not image), so servers that enforce it answer 10003 without them; both are accepted here as optional.
    */
-  ocrImage(params: T.OcrImageParams, options?: CallOptions): Promise<T.OcrImageResult>;
+  ocrImage(params: T.OcrImageParams<I64>, options?: CallOptions): Promise<T.OcrImageResult>;
 
   /**
    * 获取语音

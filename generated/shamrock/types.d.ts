@@ -3019,11 +3019,13 @@ export interface GetEssenceMsgListParams<I64 extends Int64Repr = number> {
   /**
    * 页码（代码支持）
    * Page (read by the code)
+   * @default 0
    */
   page?: number;
   /**
-   * 每页数量（代码支持）
-   * Page size (read by the code)
+   * 每页数量，不得大于 50（代码支持）
+   * Page size; at most 50 (read by the code)
+   * @default 20
    */
   page_size?: number;
 }
@@ -4043,15 +4045,8 @@ export interface GetGuildServiceProfileResult<I64 extends Int64Repr = number> {
   avatar_url?: string;
 }
 
-/** Params of `get_guild_list`. */
-export interface GetGuildListParams {
-  /**
-   * 是否刷新（代码支持）
-   * Refresh (read by the code)
-   * @default false
-   */
-  refresh?: boolean;
-}
+/** `get_guild_list` takes no params. */
+export type GetGuildListParams = Record<string, never>;
 
 /** Result of `get_guild_list`. */
 export interface GetGuildListResult<I64 extends Int64Repr = number> {
@@ -4697,11 +4692,17 @@ export interface CreateGuildRoleParams<I64 extends Int64Repr = number> {
    * 初始成员 tinyId 列表
    * Initial members (tiny ids)
    */
-  initial_users?: Array<I64 | string>;
+  initial_users: Array<I64 | string>;
 }
 
 /** Result of `create_guild_role`. */
-export type CreateGuildRoleResult = unknown;
+export interface CreateGuildRoleResult<I64 extends Int64Repr = number> {
+  /**
+   * 新角色 ID
+   * Id of the new role
+   */
+  role_id: I64 | string;
+}
 
 /** Params of `get_weather_city_code`. */
 export interface GetWeatherCityCodeParams {
@@ -4996,12 +4997,22 @@ export interface GetImageResult<I64 extends Int64Repr = number> {
 }
 
 /** Params of `ocr_image`. */
-export interface OcrImageParams {
+export interface OcrImageParams<I64 extends Int64Repr = number> {
   /**
-   * 图片 ID
-   * Image id
+   * 图片 ID（也接受路径、URL 或 base64://）
+   * Image id (a path, URL or base64:// also works)
    */
   image: string;
+  /**
+   * 群号（处理器声明为必需，实际未使用）
+   * Group number (declared required by the handler; unused)
+   */
+  group_id?: I64;
+  /**
+   * QQ 号（处理器声明为必需，实际未使用）
+   * QQ number (declared required by the handler; unused)
+   */
+  user_id?: I64;
 }
 
 /** Result of `ocr_image`. */
@@ -5020,18 +5031,23 @@ export interface OcrImageResult {
        * 置信度
        * Confidence
        */
-      confidence?: number;
+      confidence: number;
       /**
        * 二维数组表示的坐标
-       * Corner coordinates
+       * Corner points, each [x, y]
        */
-      coordinates?: unknown[];
+      coordinates: number[][];
     }>;
   /**
    * 语言
    * Language
    */
-  language?: string;
+  language: string;
+  /**
+   * 图片链接（代码返回）
+   * Image URL (returned by the code)
+   */
+  url?: string;
 }
 
 /** Params of `get_record`. */
@@ -5075,10 +5091,12 @@ export interface GetFileParams {
    */
   file: string;
   /**
-   * 文件类型
-   * File kind
+   * 输出格式（仅支持 base64）
+   * Output format; only base64 is supported
+   * Divergence: The docs mark file_type required; the code defaults it to base64 and rejects anything else (20002 "only support base64").
+   * @default "base64"
    */
-  file_type: string;
+  file_type?: 'base64';
 }
 
 /** Result of `get_file`. */
@@ -5092,7 +5110,7 @@ export interface GetFileResult {
    * 文件内容（base64）
    * File content in base64
    */
-  base64String?: string;
+  base64String: string;
   /**
    * 文件 md5
    * File md5
@@ -5185,6 +5203,7 @@ export interface DownloadFileParams {
   /**
    * 下载的线程数量
    * Download threads
+   * @default 3
    */
   thread_cnt?: number;
   /**
@@ -6043,6 +6062,8 @@ export interface Actions<I64 extends Int64Repr = number> {
    * List the bot's guilds
    *
    * 数据相比于 go-cqhttp 会有一点不一样。
+   *
+   * Divergence: The code always refreshes the list first and reads no parameters (SDKs send refresh / old_sdk, which are ignored). The message field is "success".
    */
   get_guild_list: { params: GetGuildListParams; result: GetGuildListResult<I64> };
   /**
@@ -6127,7 +6148,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 创建频道角色
    * Create a guild role
    */
-  create_guild_role: { params: CreateGuildRoleParams<I64>; result: CreateGuildRoleResult };
+  create_guild_role: { params: CreateGuildRoleParams<I64>; result: CreateGuildRoleResult<I64> };
   /**
    * 获取城市 ADCode
    * Look up a city's ADCode
@@ -6241,9 +6262,9 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 图片 OCR
    * Recognise text in an image
    *
-   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it.
+   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it. The image may be a cached image id, a path, a URL or base64://. The handler's own required-parameter list names group_id and user_id (not image), so servers that enforce it answer 10003 without them; both are accepted here as optional.
    */
-  ocr_image: { params: OcrImageParams; result: OcrImageResult };
+  ocr_image: { params: OcrImageParams<I64>; result: OcrImageResult };
   /**
    * 获取语音
    * Get a voice file in another format

@@ -177,7 +177,6 @@ export declare const GetGroupAtAllRemainParams: Validator<T.GetGroupAtAllRemainP
 export declare const GetGroupAtAllRemainResult: Validator<T.GetGroupAtAllRemainResult>;
 export declare const SetGroupCommentFaceParams: Validator<T.SetGroupCommentFaceParams<AnyInt64>>;
 export declare const GetGuildServiceProfileResult: Validator<T.GetGuildServiceProfileResult<AnyInt64>>;
-export declare const GetGuildListParams: Validator<T.GetGuildListParams>;
 export declare const GetGuildListResult: Validator<T.GetGuildListResult<AnyInt64>>;
 export declare const GetGuildMetaByGuestParams: Validator<T.GetGuildMetaByGuestParams<AnyInt64>>;
 export declare const GetGuildMetaByGuestResult: Validator<T.GetGuildMetaByGuestResult<AnyInt64>>;
@@ -197,7 +196,7 @@ export declare const DeleteGuildRoleParams: Validator<T.DeleteGuildRoleParams<An
 export declare const SetGuildMemberRoleParams: Validator<T.SetGuildMemberRoleParams<AnyInt64>>;
 export declare const UpdateGuildRoleParams: Validator<T.UpdateGuildRoleParams<AnyInt64>>;
 export declare const CreateGuildRoleParams: Validator<T.CreateGuildRoleParams<AnyInt64>>;
-export declare const CreateGuildRoleResult: Validator<T.CreateGuildRoleResult>;
+export declare const CreateGuildRoleResult: Validator<T.CreateGuildRoleResult<AnyInt64>>;
 export declare const GetWeatherCityCodeParams: Validator<T.GetWeatherCityCodeParams>;
 export declare const GetWeatherCityCodeResult: Validator<T.GetWeatherCityCodeResult<AnyInt64>>;
 export declare const GetWeatherParams: Validator<T.GetWeatherParams>;
@@ -216,7 +215,7 @@ export declare const SetFriendAddRequestParams: Validator<T.SetFriendAddRequestP
 export declare const SetGroupAddRequestParams: Validator<T.SetGroupAddRequestParams>;
 export declare const GetImageParams: Validator<T.GetImageParams>;
 export declare const GetImageResult: Validator<T.GetImageResult<AnyInt64>>;
-export declare const OcrImageParams: Validator<T.OcrImageParams>;
+export declare const OcrImageParams: Validator<T.OcrImageParams<AnyInt64>>;
 export declare const OcrImageResult: Validator<T.OcrImageResult>;
 export declare const GetRecordParams: Validator<T.GetRecordParams>;
 export declare const GetRecordResult: Validator<T.GetRecordResult>;

@@ -14582,7 +14582,7 @@ return errors === 0;
 }
 
 const rawGetEssenceMsgListParams = validate374;
-const schema164 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"page":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1}},"required":["group_id"]};
+const schema164 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"page":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1,"maximum":50}},"required":["group_id"]};
 
 function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14638,9 +14638,15 @@ return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 50 || isNaN(data2)){
+validate374.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"}];
+return false;
+}
+else {
 if(data2 < 1 || isNaN(data2)){
 validate374.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
+}
 }
 }
 }
@@ -18094,41 +18100,17 @@ validate429.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildListParams = validate430;
-const schema219 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
+const rawGetGuildListResult = validate430;
+const schema219 = {"type":"object","properties":{"guild_list":{"type":"array","items":{"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_display_id":{"type":"string"},"profile":{"type":"string"},"status":{"type":"object","properties":{"is_enable":{"type":"boolean"},"is_banned":{"type":"boolean"},"is_frozen":{"type":"boolean"}}},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"shutup_expire_time":{"qqwireInt64":true},"allow_search":{"type":"boolean"}},"required":["guild_id","guild_name"]}}},"required":["guild_list"]};
 
 function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.refresh !== undefined){
-if(typeof data.refresh !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-}
-}
-else {
-validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate430.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGuildListResult = validate431;
-const schema220 = {"type":"object","properties":{"guild_list":{"type":"array","items":{"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_display_id":{"type":"string"},"profile":{"type":"string"},"status":{"type":"object","properties":{"is_enable":{"type":"boolean"},"is_banned":{"type":"boolean"},"is_frozen":{"type":"boolean"}}},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"shutup_expire_time":{"qqwireInt64":true},"allow_search":{"type":"boolean"}},"required":["guild_id","guild_name"]}}},"required":["guild_list"]};
-
-function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_list === undefined) && (missing0 = "guild_list")){
-validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate430.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18146,7 +18128,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.guild_id === undefined) && (missing1 = "guild_id")) || ((data1.guild_name === undefined) && (missing1 = "guild_name"))){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -18192,7 +18174,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate431.errors = vErrors;
+validate430.errors = vErrors;
 return false;
 }
 else {
@@ -18215,7 +18197,7 @@ if(valid2){
 if(data1.guild_name !== undefined){
 const _errs10 = errors;
 if(typeof data1.guild_name !== "string"){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_name",schemaPath:"#/properties/guild_list/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_name",schemaPath:"#/properties/guild_list/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -18227,7 +18209,7 @@ if(valid2){
 if(data1.guild_display_id !== undefined){
 const _errs12 = errors;
 if(typeof data1.guild_display_id !== "string"){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_display_id",schemaPath:"#/properties/guild_list/items/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_display_id",schemaPath:"#/properties/guild_list/items/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -18239,7 +18221,7 @@ if(valid2){
 if(data1.profile !== undefined){
 const _errs14 = errors;
 if(typeof data1.profile !== "string"){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/profile",schemaPath:"#/properties/guild_list/items/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/profile",schemaPath:"#/properties/guild_list/items/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -18256,7 +18238,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.is_enable !== undefined){
 const _errs18 = errors;
 if(typeof data6.is_enable !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_enable",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_enable",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs18 === errors;
@@ -18268,7 +18250,7 @@ if(valid4){
 if(data6.is_banned !== undefined){
 const _errs20 = errors;
 if(typeof data6.is_banned !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_banned",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_banned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_banned",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_banned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs20 === errors;
@@ -18280,7 +18262,7 @@ if(valid4){
 if(data6.is_frozen !== undefined){
 const _errs22 = errors;
 if(typeof data6.is_frozen !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_frozen",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_frozen",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs22 === errors;
@@ -18292,7 +18274,7 @@ var valid4 = true;
 }
 }
 else {
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status",schemaPath:"#/properties/guild_list/items/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status",schemaPath:"#/properties/guild_list/items/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18344,7 +18326,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate431.errors = vErrors;
+validate430.errors = vErrors;
 return false;
 }
 else {
@@ -18368,7 +18350,7 @@ if(data1.shutup_expire_time !== undefined){
 let data11 = data1.shutup_expire_time;
 const _errs29 = errors;
 if(!(typeof data11 == "bigint" || (typeof data11 == "number" && Number.isInteger(data11)) || (typeof data11 == "string" && /^-?[0-9]+$/.test(data11)))){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/shutup_expire_time",schemaPath:"#/properties/guild_list/items/properties/shutup_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/shutup_expire_time",schemaPath:"#/properties/guild_list/items/properties/shutup_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -18380,7 +18362,7 @@ if(valid2){
 if(data1.allow_search !== undefined){
 const _errs30 = errors;
 if(typeof data1.allow_search !== "boolean"){
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/allow_search",schemaPath:"#/properties/guild_list/items/properties/allow_search/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/allow_search",schemaPath:"#/properties/guild_list/items/properties/allow_search/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -18398,7 +18380,7 @@ var valid2 = true;
 }
 }
 else {
-validate431.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18409,9 +18391,40 @@ break;
 }
 }
 else {
-validate431.errors = [{instancePath:instancePath+"/guild_list",schemaPath:"#/properties/guild_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate430.errors = [{instancePath:instancePath+"/guild_list",schemaPath:"#/properties/guild_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
+}
+}
+}
+}
+else {
+validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate430.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestParams = validate431;
+const schema220 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
+
+function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+errors = vErrors.length;
 }
 }
 }
@@ -18425,48 +18438,17 @@ validate431.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMetaByGuestParams = validate432;
-const schema221 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
+const rawGetGuildMetaByGuestResult = validate433;
+const schema221 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"max_robot_count":{"type":"integer"},"max_admin_count":{"type":"integer"},"member_count":{"qqwireInt64":true},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_display_id":{"type":"string"}},"required":["guild_id","guild_name"]};
 
-function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate432.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.guild_id !== undefined){
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-else {
-validate432.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate432.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGuildMetaByGuestResult = validate434;
-const schema222 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"max_robot_count":{"type":"integer"},"max_admin_count":{"type":"integer"},"member_count":{"qqwireInt64":true},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_display_id":{"type":"string"}},"required":["guild_id","guild_name"]};
-
-function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))){
-validate434.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate433.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18512,7 +18494,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate434.errors = vErrors;
+validate433.errors = vErrors;
 return false;
 }
 else {
@@ -18535,7 +18517,7 @@ if(valid0){
 if(data.guild_name !== undefined){
 const _errs6 = errors;
 if(typeof data.guild_name !== "string"){
-validate434.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate433.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -18547,7 +18529,7 @@ if(valid0){
 if(data.guild_profile !== undefined){
 const _errs8 = errors;
 if(typeof data.guild_profile !== "string"){
-validate434.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate433.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -18560,7 +18542,7 @@ if(data.create_time !== undefined){
 let data3 = data.create_time;
 const _errs10 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate434.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate433.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -18573,7 +18555,7 @@ if(data.max_member_count !== undefined){
 let data4 = data.max_member_count;
 const _errs11 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate434.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate433.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -18586,7 +18568,7 @@ if(data.max_robot_count !== undefined){
 let data5 = data.max_robot_count;
 const _errs12 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate434.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate433.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -18599,7 +18581,7 @@ if(data.max_admin_count !== undefined){
 let data6 = data.max_admin_count;
 const _errs14 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate434.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate433.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -18612,7 +18594,7 @@ if(data.member_count !== undefined){
 let data7 = data.member_count;
 const _errs16 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate434.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate433.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -18663,7 +18645,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate434.errors = vErrors;
+validate433.errors = vErrors;
 return false;
 }
 else {
@@ -18686,7 +18668,7 @@ if(valid0){
 if(data.guild_display_id !== undefined){
 const _errs22 = errors;
 if(typeof data.guild_display_id !== "string"){
-validate434.errors = [{instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate433.errors = [{instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -18706,25 +18688,25 @@ var valid0 = true;
 }
 }
 else {
-validate434.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate433.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate434.errors = vErrors;
+validate433.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildChannelListParams = validate435;
-const schema223 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+const rawGetGuildChannelListParams = validate434;
+const schema222 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
 
-function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate435.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate434.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18743,7 +18725,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs2 = errors;
 if(typeof data.refresh !== "boolean"){
-validate435.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate434.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -18755,25 +18737,25 @@ var valid0 = true;
 }
 }
 else {
-validate435.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate434.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate435.errors = vErrors;
+validate434.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildChannelListResult = validate437;
-const schema224 = {"type":"object","properties":{"channel_list":{"type":"array","items":{"type":"object","properties":{"owner_guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_uin":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"creator_tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}}}},"icon_url":{"type":"string"},"jump_switch":{"type":"integer"},"jump_type":{"type":"integer"},"jump_url":{"type":"string"},"category_id":{"qqwireInt64":true},"my_talk_permission":{"type":"integer"}},"required":["channel_id","channel_name","channel_type"]}}},"required":["channel_list"]};
+const rawGetGuildChannelListResult = validate436;
+const schema223 = {"type":"object","properties":{"channel_list":{"type":"array","items":{"type":"object","properties":{"owner_guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_uin":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"creator_tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}}}},"icon_url":{"type":"string"},"jump_switch":{"type":"integer"},"jump_type":{"type":"integer"},"jump_url":{"type":"string"},"category_id":{"qqwireInt64":true},"my_talk_permission":{"type":"integer"}},"required":["channel_id","channel_name","channel_type"]}}},"required":["channel_list"]};
 
-function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.channel_list === undefined) && (missing0 = "channel_list")){
-validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate436.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18791,7 +18773,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.channel_id === undefined) && (missing1 = "channel_id")) || ((data1.channel_name === undefined) && (missing1 = "channel_name"))) || ((data1.channel_type === undefined) && (missing1 = "channel_type"))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -18837,7 +18819,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate437.errors = vErrors;
+validate436.errors = vErrors;
 return false;
 }
 else {
@@ -18899,7 +18881,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate437.errors = vErrors;
+validate436.errors = vErrors;
 return false;
 }
 else {
@@ -18961,7 +18943,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate437.errors = vErrors;
+validate436.errors = vErrors;
 return false;
 }
 else {
@@ -19023,7 +19005,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate437.errors = vErrors;
+validate436.errors = vErrors;
 return false;
 }
 else {
@@ -19047,7 +19029,7 @@ if(data1.channel_type !== undefined){
 let data6 = data1.channel_type;
 const _errs25 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_type",schemaPath:"#/properties/channel_list/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_type",schemaPath:"#/properties/channel_list/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs25 === errors;
@@ -19059,7 +19041,7 @@ if(valid2){
 if(data1.channel_name !== undefined){
 const _errs27 = errors;
 if(typeof data1.channel_name !== "string"){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_name",schemaPath:"#/properties/channel_list/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_name",schemaPath:"#/properties/channel_list/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs27 === errors;
@@ -19072,7 +19054,7 @@ if(data1.create_time !== undefined){
 let data8 = data1.create_time;
 const _errs29 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/create_time",schemaPath:"#/properties/channel_list/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/create_time",schemaPath:"#/properties/channel_list/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -19085,7 +19067,7 @@ if(data1.max_member_count !== undefined){
 let data9 = data1.max_member_count;
 const _errs30 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/max_member_count",schemaPath:"#/properties/channel_list/items/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/max_member_count",schemaPath:"#/properties/channel_list/items/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -19136,7 +19118,7 @@ else {
 vErrors.push(err14);
 }
 errors++;
-validate437.errors = vErrors;
+validate436.errors = vErrors;
 return false;
 }
 else {
@@ -19160,7 +19142,7 @@ if(data1.talk_permission !== undefined){
 let data11 = data1.talk_permission;
 const _errs36 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/talk_permission",schemaPath:"#/properties/channel_list/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/talk_permission",schemaPath:"#/properties/channel_list/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs36 === errors;
@@ -19173,7 +19155,7 @@ if(data1.visible_type !== undefined){
 let data12 = data1.visible_type;
 const _errs38 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/visible_type",schemaPath:"#/properties/channel_list/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/visible_type",schemaPath:"#/properties/channel_list/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs38 === errors;
@@ -19186,7 +19168,7 @@ if(data1.current_slow_mode !== undefined){
 let data13 = data1.current_slow_mode;
 const _errs40 = errors;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/current_slow_mode",schemaPath:"#/properties/channel_list/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/current_slow_mode",schemaPath:"#/properties/channel_list/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs40 === errors;
@@ -19211,7 +19193,7 @@ if(data15.slow_mode_key !== undefined){
 let data16 = data15.slow_mode_key;
 const _errs46 = errors;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs46 === errors;
@@ -19223,7 +19205,7 @@ if(valid9){
 if(data15.slow_mode_text !== undefined){
 const _errs48 = errors;
 if(typeof data15.slow_mode_text !== "string"){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs48 === errors;
@@ -19236,7 +19218,7 @@ if(data15.speak_frequency !== undefined){
 let data18 = data15.speak_frequency;
 const _errs50 = errors;
 if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs50 === errors;
@@ -19249,7 +19231,7 @@ if(data15.slow_mode_circle !== undefined){
 let data19 = data15.slow_mode_circle;
 const _errs52 = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs52 === errors;
@@ -19262,7 +19244,7 @@ var valid9 = true;
 }
 }
 else {
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1,schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1,schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19273,7 +19255,7 @@ break;
 }
 }
 else {
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes",schemaPath:"#/properties/channel_list/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes",schemaPath:"#/properties/channel_list/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19286,7 +19268,7 @@ if(valid2){
 if(data1.icon_url !== undefined){
 const _errs54 = errors;
 if(typeof data1.icon_url !== "string"){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/icon_url",schemaPath:"#/properties/channel_list/items/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/icon_url",schemaPath:"#/properties/channel_list/items/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs54 === errors;
@@ -19299,7 +19281,7 @@ if(data1.jump_switch !== undefined){
 let data21 = data1.jump_switch;
 const _errs56 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_switch",schemaPath:"#/properties/channel_list/items/properties/jump_switch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_switch",schemaPath:"#/properties/channel_list/items/properties/jump_switch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs56 === errors;
@@ -19312,7 +19294,7 @@ if(data1.jump_type !== undefined){
 let data22 = data1.jump_type;
 const _errs58 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_type",schemaPath:"#/properties/channel_list/items/properties/jump_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_type",schemaPath:"#/properties/channel_list/items/properties/jump_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs58 === errors;
@@ -19324,7 +19306,7 @@ if(valid2){
 if(data1.jump_url !== undefined){
 const _errs60 = errors;
 if(typeof data1.jump_url !== "string"){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_url",schemaPath:"#/properties/channel_list/items/properties/jump_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_url",schemaPath:"#/properties/channel_list/items/properties/jump_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs60 === errors;
@@ -19337,7 +19319,7 @@ if(data1.category_id !== undefined){
 let data24 = data1.category_id;
 const _errs62 = errors;
 if(!(typeof data24 == "bigint" || (typeof data24 == "number" && Number.isInteger(data24)) || (typeof data24 == "string" && /^-?[0-9]+$/.test(data24)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/category_id",schemaPath:"#/properties/channel_list/items/properties/category_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/category_id",schemaPath:"#/properties/channel_list/items/properties/category_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs62 === errors;
@@ -19350,7 +19332,7 @@ if(data1.my_talk_permission !== undefined){
 let data25 = data1.my_talk_permission;
 const _errs63 = errors;
 if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/my_talk_permission",schemaPath:"#/properties/channel_list/items/properties/my_talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/my_talk_permission",schemaPath:"#/properties/channel_list/items/properties/my_talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs63 === errors;
@@ -19379,7 +19361,7 @@ var valid2 = true;
 }
 }
 else {
-validate437.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19390,7 +19372,7 @@ break;
 }
 }
 else {
-validate437.errors = [{instancePath:instancePath+"/channel_list",schemaPath:"#/properties/channel_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate436.errors = [{instancePath:instancePath+"/channel_list",schemaPath:"#/properties/channel_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19398,25 +19380,25 @@ return false;
 }
 }
 else {
-validate437.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate436.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate437.errors = vErrors;
+validate436.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberListParams = validate438;
-const schema225 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"next_token":{"type":"string"},"all":{"type":"boolean"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+const rawGetGuildMemberListParams = validate437;
+const schema224 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"next_token":{"type":"string"},"all":{"type":"boolean"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
 
-function validate438(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate438.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19435,7 +19417,7 @@ if(valid0){
 if(data.next_token !== undefined){
 const _errs2 = errors;
 if(typeof data.next_token !== "string"){
-validate438.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate437.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -19447,7 +19429,7 @@ if(valid0){
 if(data.all !== undefined){
 const _errs4 = errors;
 if(typeof data.all !== "boolean"){
-validate438.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate437.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -19459,7 +19441,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs6 = errors;
 if(typeof data.refresh !== "boolean"){
-validate438.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate437.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -19473,25 +19455,25 @@ var valid0 = true;
 }
 }
 else {
-validate438.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate437.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate438.errors = vErrors;
+validate437.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberListResult = validate440;
-const schema226 = {"type":"object","properties":{"members":{"type":"array","items":{"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"role_color":{"qqwireInt64":true},"join_time":{"qqwireInt64":true},"robot_type":{"type":"integer"},"type":{"type":"integer"},"in_black":{"type":"boolean"},"platform":{"type":"integer"}},"required":["tiny_id"]}},"next_token":{"type":"string"},"finished":{"type":"boolean"}},"required":["members","next_token","finished"]};
+const rawGetGuildMemberListResult = validate439;
+const schema225 = {"type":"object","properties":{"members":{"type":"array","items":{"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"role_color":{"qqwireInt64":true},"join_time":{"qqwireInt64":true},"robot_type":{"type":"integer"},"type":{"type":"integer"},"in_black":{"type":"boolean"},"platform":{"type":"integer"}},"required":["tiny_id"]}},"next_token":{"type":"string"},"finished":{"type":"boolean"}},"required":["members","next_token","finished"]};
 
-function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.members === undefined) && (missing0 = "members")) || ((data.next_token === undefined) && (missing0 = "next_token"))) || ((data.finished === undefined) && (missing0 = "finished"))){
-validate440.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate439.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19509,7 +19491,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.tiny_id === undefined) && (missing1 = "tiny_id")){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -19555,7 +19537,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate440.errors = vErrors;
+validate439.errors = vErrors;
 return false;
 }
 else {
@@ -19578,7 +19560,7 @@ if(valid2){
 if(data1.title !== undefined){
 const _errs10 = errors;
 if(typeof data1.title !== "string"){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -19590,7 +19572,7 @@ if(valid2){
 if(data1.nickname !== undefined){
 const _errs12 = errors;
 if(typeof data1.nickname !== "string"){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -19641,7 +19623,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate440.errors = vErrors;
+validate439.errors = vErrors;
 return false;
 }
 else {
@@ -19664,7 +19646,7 @@ if(valid2){
 if(data1.role_name !== undefined){
 const _errs19 = errors;
 if(typeof data1.role_name !== "string"){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs19 === errors;
@@ -19677,7 +19659,7 @@ if(data1.role_color !== undefined){
 let data7 = data1.role_color;
 const _errs21 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/role_color",schemaPath:"#/properties/members/items/properties/role_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/role_color",schemaPath:"#/properties/members/items/properties/role_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -19690,7 +19672,7 @@ if(data1.join_time !== undefined){
 let data8 = data1.join_time;
 const _errs22 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/join_time",schemaPath:"#/properties/members/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/join_time",schemaPath:"#/properties/members/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs22 === errors;
@@ -19703,7 +19685,7 @@ if(data1.robot_type !== undefined){
 let data9 = data1.robot_type;
 const _errs23 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/robot_type",schemaPath:"#/properties/members/items/properties/robot_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/robot_type",schemaPath:"#/properties/members/items/properties/robot_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs23 === errors;
@@ -19716,7 +19698,7 @@ if(data1.type !== undefined){
 let data10 = data1.type;
 const _errs25 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/type",schemaPath:"#/properties/members/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/type",schemaPath:"#/properties/members/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs25 === errors;
@@ -19728,7 +19710,7 @@ if(valid2){
 if(data1.in_black !== undefined){
 const _errs27 = errors;
 if(typeof data1.in_black !== "boolean"){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/in_black",schemaPath:"#/properties/members/items/properties/in_black/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/in_black",schemaPath:"#/properties/members/items/properties/in_black/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs27 === errors;
@@ -19741,7 +19723,7 @@ if(data1.platform !== undefined){
 let data12 = data1.platform;
 const _errs29 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate440.errors = [{instancePath:instancePath+"/members/" + i0+"/platform",schemaPath:"#/properties/members/items/properties/platform/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/platform",schemaPath:"#/properties/members/items/properties/platform/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -19762,7 +19744,7 @@ var valid2 = true;
 }
 }
 else {
-validate440.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate439.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19773,7 +19755,7 @@ break;
 }
 }
 else {
-validate440.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate439.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19786,7 +19768,7 @@ if(valid0){
 if(data.next_token !== undefined){
 const _errs31 = errors;
 if(typeof data.next_token !== "string"){
-validate440.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate439.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -19798,7 +19780,7 @@ if(valid0){
 if(data.finished !== undefined){
 const _errs33 = errors;
 if(typeof data.finished !== "boolean"){
-validate440.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate439.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs33 === errors;
@@ -19811,25 +19793,25 @@ var valid0 = true;
 }
 }
 else {
-validate440.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate439.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate440.errors = vErrors;
+validate439.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberProfileParams = validate441;
-const schema227 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","user_id"]};
+const rawGetGuildMemberProfileParams = validate440;
+const schema226 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","user_id"]};
 
-function validate441(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate441.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate440.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19887,7 +19869,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate441.errors = vErrors;
+validate440.errors = vErrors;
 return false;
 }
 else {
@@ -19910,25 +19892,25 @@ var valid0 = true;
 }
 }
 else {
-validate441.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate440.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate441.errors = vErrors;
+validate440.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberProfileResult = validate443;
-const schema228 = {"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":true},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"color":{"qqwireInt64":true},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}},"type":{"type":"integer"},"display_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname"]};
+const rawGetGuildMemberProfileResult = validate442;
+const schema227 = {"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":true},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"color":{"qqwireInt64":true},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}},"type":{"type":"integer"},"display_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname"]};
 
-function validate443(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
-validate443.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate442.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19974,7 +19956,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate443.errors = vErrors;
+validate442.errors = vErrors;
 return false;
 }
 else {
@@ -19997,7 +19979,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs6 = errors;
 if(typeof data.nickname !== "string"){
-validate443.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate442.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -20009,7 +19991,7 @@ if(valid0){
 if(data.avatar_url !== undefined){
 const _errs8 = errors;
 if(typeof data.avatar_url !== "string"){
-validate443.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate442.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -20022,7 +20004,7 @@ if(data.join_time !== undefined){
 let data3 = data.join_time;
 const _errs10 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate443.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate442.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -20045,7 +20027,7 @@ if(errors === _errs13){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing1;
 if(((data5.role_id === undefined) && (missing1 = "role_id")) || ((data5.role_name === undefined) && (missing1 = "role_name"))){
-validate443.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate442.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -20091,7 +20073,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate443.errors = vErrors;
+validate442.errors = vErrors;
 return false;
 }
 else {
@@ -20114,7 +20096,7 @@ if(valid3){
 if(data5.role_name !== undefined){
 const _errs20 = errors;
 if(typeof data5.role_name !== "string"){
-validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs20 === errors;
@@ -20127,7 +20109,7 @@ if(data5.color !== undefined){
 let data8 = data5.color;
 const _errs22 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/color",schemaPath:"#/properties/roles/items/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/color",schemaPath:"#/properties/roles/items/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid3 = _errs22 === errors;
@@ -20156,7 +20138,7 @@ break;
 }
 }
 else {
-validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20170,7 +20152,7 @@ if(data5.type !== undefined){
 let data11 = data5.type;
 const _errs26 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/type",schemaPath:"#/properties/roles/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/type",schemaPath:"#/properties/roles/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid3 = _errs26 === errors;
@@ -20182,7 +20164,7 @@ if(valid3){
 if(data5.display_name !== undefined){
 const _errs28 = errors;
 if(typeof data5.display_name !== "string"){
-validate443.errors = [{instancePath:instancePath+"/roles/" + i0+"/display_name",schemaPath:"#/properties/roles/items/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/display_name",schemaPath:"#/properties/roles/items/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs28 === errors;
@@ -20198,7 +20180,7 @@ var valid3 = true;
 }
 }
 else {
-validate443.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate442.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -20209,7 +20191,7 @@ break;
 }
 }
 else {
-validate443.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate442.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20225,25 +20207,25 @@ var valid0 = true;
 }
 }
 else {
-validate443.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate442.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate443.errors = vErrors;
+validate442.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGuildChannelMsgParams = validate445;
-const schema229 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"retry_cnt":{"type":"integer","minimum":0},"recall_duration":{"qqwireInt64":true}},"required":["guild_id","channel_id","message"]};
+const rawSendGuildChannelMsgParams = validate444;
+const schema228 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"retry_cnt":{"type":"integer","minimum":0},"recall_duration":{"qqwireInt64":true}},"required":["guild_id","channel_id","message"]};
 
-function validate445(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate444(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate445.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate444.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20301,7 +20283,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate445.errors = vErrors;
+validate444.errors = vErrors;
 return false;
 }
 else {
@@ -20336,7 +20318,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs8 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate445.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate444.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -20349,13 +20331,13 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs10 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate445.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate444.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate445.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate444.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -20370,7 +20352,7 @@ if(data.recall_duration !== undefined){
 let data5 = data.recall_duration;
 const _errs12 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate445.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate444.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -20386,25 +20368,25 @@ var valid0 = true;
 }
 }
 else {
-validate445.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate444.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate445.errors = vErrors;
+validate444.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGuildChannelMsgResult = validate448;
-const schema230 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendGuildChannelMsgResult = validate447;
+const schema229 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate448.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate447.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20412,7 +20394,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate448.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate447.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20425,7 +20407,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate448.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate447.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -20437,25 +20419,25 @@ var valid0 = true;
 }
 }
 else {
-validate448.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate447.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate448.errors = vErrors;
+validate447.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildFeedsParams = validate449;
-const schema231 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"from":{"type":"integer","minimum":0}},"required":["guild_id"]};
+const rawGetGuildFeedsParams = validate448;
+const schema230 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"from":{"type":"integer","minimum":0}},"required":["guild_id"]};
 
-function validate449(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate449.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate448.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20513,7 +20495,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate449.errors = vErrors;
+validate448.errors = vErrors;
 return false;
 }
 else {
@@ -20537,13 +20519,13 @@ if(data.from !== undefined){
 let data2 = data.from;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate449.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate448.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate449.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate448.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -20558,33 +20540,33 @@ var valid0 = true;
 }
 }
 else {
-validate449.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate448.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate449.errors = vErrors;
+validate448.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildFeedsResult = validate451;
-const schema232 = {};
+const rawGetGuildFeedsResult = validate450;
+const schema231 = {};
 
-function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate451.errors = null;
+function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate450.errors = null;
 return true;
 }
 
-const rawGetGuildRolesParams = validate452;
-const schema233 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
+const rawGetGuildRolesParams = validate451;
+const schema232 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
 
-function validate452(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate452.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate451.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20597,25 +20579,25 @@ errors = vErrors.length;
 }
 }
 else {
-validate452.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate451.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate452.errors = vErrors;
+validate451.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildRolesResult = validate454;
-const schema234 = {"type":"object","properties":{"roles":{"type":"array","items":{"type":"object","properties":{"argb_color":{"qqwireInt64":true},"disabled":{"type":"boolean"},"independent":{"type":"boolean"},"max_count":{"type":"integer"},"member_count":{"type":"integer"},"owned":{"type":"boolean"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}}},"required":["role_id","role_name"]}}},"required":["roles"]};
+const rawGetGuildRolesResult = validate453;
+const schema233 = {"type":"object","properties":{"roles":{"type":"array","items":{"type":"object","properties":{"argb_color":{"qqwireInt64":true},"disabled":{"type":"boolean"},"independent":{"type":"boolean"},"max_count":{"type":"integer"},"member_count":{"type":"integer"},"owned":{"type":"boolean"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}}},"required":["role_id","role_name"]}}},"required":["roles"]};
 
-function validate454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate453(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.roles === undefined) && (missing0 = "roles")){
-validate454.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate453.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20633,7 +20615,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.role_id === undefined) && (missing1 = "role_id")) || ((data1.role_name === undefined) && (missing1 = "role_name"))){
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -20641,7 +20623,7 @@ if(data1.argb_color !== undefined){
 let data2 = data1.argb_color;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/argb_color",schemaPath:"#/properties/roles/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/argb_color",schemaPath:"#/properties/roles/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -20653,7 +20635,7 @@ if(valid2){
 if(data1.disabled !== undefined){
 const _errs6 = errors;
 if(typeof data1.disabled !== "boolean"){
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/disabled",schemaPath:"#/properties/roles/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/disabled",schemaPath:"#/properties/roles/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -20665,7 +20647,7 @@ if(valid2){
 if(data1.independent !== undefined){
 const _errs8 = errors;
 if(typeof data1.independent !== "boolean"){
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/independent",schemaPath:"#/properties/roles/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/independent",schemaPath:"#/properties/roles/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -20678,7 +20660,7 @@ if(data1.max_count !== undefined){
 let data5 = data1.max_count;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/max_count",schemaPath:"#/properties/roles/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/max_count",schemaPath:"#/properties/roles/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -20691,7 +20673,7 @@ if(data1.member_count !== undefined){
 let data6 = data1.member_count;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/member_count",schemaPath:"#/properties/roles/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/member_count",schemaPath:"#/properties/roles/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -20703,7 +20685,7 @@ if(valid2){
 if(data1.owned !== undefined){
 const _errs14 = errors;
 if(typeof data1.owned !== "boolean"){
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/owned",schemaPath:"#/properties/roles/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/owned",schemaPath:"#/properties/roles/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -20754,7 +20736,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate454.errors = vErrors;
+validate453.errors = vErrors;
 return false;
 }
 else {
@@ -20777,7 +20759,7 @@ if(valid2){
 if(data1.role_name !== undefined){
 const _errs21 = errors;
 if(typeof data1.role_name !== "string"){
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -20806,7 +20788,7 @@ break;
 }
 }
 else {
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20826,7 +20808,7 @@ var valid2 = true;
 }
 }
 else {
-validate454.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate453.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -20837,7 +20819,7 @@ break;
 }
 }
 else {
-validate454.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate453.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20845,25 +20827,25 @@ return false;
 }
 }
 else {
-validate454.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate453.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate454.errors = vErrors;
+validate453.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGuildRoleParams = validate456;
-const schema235 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","role_id"]};
+const rawDeleteGuildRoleParams = validate455;
+const schema234 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","role_id"]};
 
-function validate456(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate455(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
-validate456.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate455.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20921,7 +20903,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate456.errors = vErrors;
+validate455.errors = vErrors;
 return false;
 }
 else {
@@ -20944,25 +20926,25 @@ var valid0 = true;
 }
 }
 else {
-validate456.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate455.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate456.errors = vErrors;
+validate455.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGuildMemberRoleParams = validate458;
-const schema236 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"set":{"type":"boolean"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","role_id"]};
+const rawSetGuildMemberRoleParams = validate457;
+const schema235 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"set":{"type":"boolean"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","role_id"]};
 
-function validate458(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
-validate458.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate457.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -21020,7 +21002,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate458.errors = vErrors;
+validate457.errors = vErrors;
 return false;
 }
 else {
@@ -21043,7 +21025,7 @@ if(valid0){
 if(data.set !== undefined){
 const _errs7 = errors;
 if(typeof data.set !== "boolean"){
-validate458.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate457.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -21094,7 +21076,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate458.errors = vErrors;
+validate457.errors = vErrors;
 return false;
 }
 else {
@@ -21163,7 +21145,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate458.errors = vErrors;
+validate457.errors = vErrors;
 return false;
 }
 else {
@@ -21184,7 +21166,7 @@ break;
 }
 }
 else {
-validate458.errors = [{instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate457.errors = [{instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21200,25 +21182,25 @@ var valid0 = true;
 }
 }
 else {
-validate458.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate457.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate458.errors = vErrors;
+validate457.errors = vErrors;
 return errors === 0;
 }
 
-const rawUpdateGuildRoleParams = validate460;
-const schema237 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":true}},"required":["guild_id","role_id","name","color"]};
+const rawUpdateGuildRoleParams = validate459;
+const schema236 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":true}},"required":["guild_id","role_id","name","color"]};
 
-function validate460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
-validate460.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate459.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -21276,7 +21258,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate460.errors = vErrors;
+validate459.errors = vErrors;
 return false;
 }
 else {
@@ -21299,7 +21281,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs7 = errors;
 if(typeof data.name !== "string"){
-validate460.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate459.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -21312,7 +21294,7 @@ if(data.color !== undefined){
 let data3 = data.color;
 const _errs9 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate460.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate459.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -21326,25 +21308,25 @@ var valid0 = true;
 }
 }
 else {
-validate460.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate459.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate460.errors = vErrors;
+validate459.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGuildRoleParams = validate462;
-const schema238 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"name":{"type":"string"},"color":{"qqwireInt64":true},"initial_users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","name","color"]};
+const rawCreateGuildRoleParams = validate461;
+const schema237 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"name":{"type":"string"},"color":{"qqwireInt64":true},"initial_users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","name","color","initial_users"]};
 
-function validate462(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate461(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
-validate462.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))) || ((data.initial_users === undefined) && (missing0 = "initial_users"))){
+validate461.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -21363,7 +21345,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs2 = errors;
 if(typeof data.name !== "string"){
-validate462.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate461.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -21376,7 +21358,7 @@ if(data.color !== undefined){
 let data2 = data.color;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate462.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate461.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -21434,7 +21416,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate462.errors = vErrors;
+validate461.errors = vErrors;
 return false;
 }
 else {
@@ -21455,7 +21437,7 @@ break;
 }
 }
 else {
-validate462.errors = [{instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate461.errors = [{instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21470,57 +21452,130 @@ var valid0 = true;
 }
 }
 else {
-validate462.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate461.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate462.errors = vErrors;
+validate461.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGuildRoleResult = validate464;
-const schema239 = {};
+const rawCreateGuildRoleResult = validate463;
+const schema238 = {"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["role_id"]};
 
-function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate464.errors = null;
-return true;
+function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.role_id === undefined) && (missing0 = "role_id")){
+validate463.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.role_id !== undefined){
+let data0 = data.role_id;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+const err0 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate463.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+else {
+validate463.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate463.errors = vErrors;
+return errors === 0;
 }
 
-const rawGetWeatherCityCodeParams = validate465;
-const schema240 = {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]};
+const rawGetWeatherCityCodeParams = validate464;
+const schema239 = {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]};
 
-function validate465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.city === undefined) && (missing0 = "city")){
-validate465.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate464.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.city !== undefined){
 if(typeof data.city !== "string"){
-validate465.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate464.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate465.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate464.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate465.errors = vErrors;
+validate464.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherCityCodeResult = validate466;
-const schema241 = {"type":"array","items":{"type":"object","properties":{"adcode":{"qqwireInt64":true},"province":{"type":"string"},"city":{"type":"string"}},"required":["adcode","city"]}};
+const rawGetWeatherCityCodeResult = validate465;
+const schema240 = {"type":"array","items":{"type":"object","properties":{"adcode":{"qqwireInt64":true},"province":{"type":"string"},"city":{"type":"string"}},"required":["adcode","city"]}};
 
-function validate466(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21534,7 +21589,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.adcode === undefined) && (missing0 = "adcode")) || ((data0.city === undefined) && (missing0 = "city"))){
-validate466.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate465.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -21542,7 +21597,7 @@ if(data0.adcode !== undefined){
 let data1 = data0.adcode;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate466.errors = [{instancePath:instancePath+"/" + i0+"/adcode",schemaPath:"#/items/properties/adcode/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate465.errors = [{instancePath:instancePath+"/" + i0+"/adcode",schemaPath:"#/items/properties/adcode/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -21554,7 +21609,7 @@ if(valid1){
 if(data0.province !== undefined){
 const _errs4 = errors;
 if(typeof data0.province !== "string"){
-validate466.errors = [{instancePath:instancePath+"/" + i0+"/province",schemaPath:"#/items/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate465.errors = [{instancePath:instancePath+"/" + i0+"/province",schemaPath:"#/items/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -21566,7 +21621,7 @@ if(valid1){
 if(data0.city !== undefined){
 const _errs6 = errors;
 if(typeof data0.city !== "string"){
-validate466.errors = [{instancePath:instancePath+"/" + i0+"/city",schemaPath:"#/items/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate465.errors = [{instancePath:instancePath+"/" + i0+"/city",schemaPath:"#/items/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -21579,7 +21634,7 @@ var valid1 = true;
 }
 }
 else {
-validate466.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate465.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -21590,18 +21645,18 @@ break;
 }
 }
 else {
-validate466.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate465.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate466.errors = vErrors;
+validate465.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherParams = validate467;
-const schema242 = {"type":"object","properties":{"code":{"type":["integer","string"]},"city":{"type":"string"}}};
+const rawGetWeatherParams = validate466;
+const schema241 = {"type":"object","properties":{"code":{"type":["integer","string"]},"city":{"type":"string"}}};
 
-function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate466(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21610,7 +21665,7 @@ if(data.code !== undefined){
 let data0 = data.code;
 const _errs1 = errors;
 if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
-validate467.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema242.properties.code.type},message:"must be integer,string"}];
+validate466.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema241.properties.code.type},message:"must be integer,string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21622,7 +21677,7 @@ if(valid0){
 if(data.city !== undefined){
 const _errs3 = errors;
 if(typeof data.city !== "string"){
-validate467.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate466.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21633,46 +21688,46 @@ var valid0 = true;
 }
 }
 else {
-validate467.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate466.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
+}
+validate466.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherResult = validate467;
+const schema242 = {"type":"object"};
+
+function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate467.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
 validate467.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherResult = validate468;
-const schema243 = {"type":"object"};
+const rawUploadGroupImageParams = validate468;
+const schema243 = {"type":"object","properties":{"pic":{"type":"string"},"sender":{"qqwireInt64":true},"troop":{"qqwireInt64":true}},"required":["pic","sender","troop"]};
 
 function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate468.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-validate468.errors = vErrors;
-return errors === 0;
-}
-
-const rawUploadGroupImageParams = validate469;
-const schema244 = {"type":"object","properties":{"pic":{"type":"string"},"sender":{"qqwireInt64":true},"troop":{"qqwireInt64":true}},"required":["pic","sender","troop"]};
-
-function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.pic === undefined) && (missing0 = "pic")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.troop === undefined) && (missing0 = "troop"))){
-validate469.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate468.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.pic !== undefined){
 const _errs1 = errors;
 if(typeof data.pic !== "string"){
-validate469.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate468.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21685,7 +21740,7 @@ if(data.sender !== undefined){
 let data1 = data.sender;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate469.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate468.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21698,7 +21753,7 @@ if(data.troop !== undefined){
 let data2 = data.troop;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate469.errors = [{instancePath:instancePath+"/troop",schemaPath:"#/properties/troop/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate468.errors = [{instancePath:instancePath+"/troop",schemaPath:"#/properties/troop/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -21711,40 +21766,40 @@ var valid0 = true;
 }
 }
 else {
-validate469.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate468.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate469.errors = vErrors;
+validate468.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadGroupImageResult = validate470;
-const schema245 = {};
+const rawUploadGroupImageResult = validate469;
+const schema244 = {};
 
-function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate470.errors = null;
+function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate469.errors = null;
 return true;
 }
 
-const rawRequestUploadGroupImageParams = validate471;
-const schema246 = {"type":"object","properties":{"md5":{"type":"string"},"file_size":{"qqwireInt64":true},"width":{"type":"integer","minimum":0},"height":{"type":"integer","minimum":0},"group_id":{"qqwireInt64":true}},"required":["md5","file_size","width","height","group_id"]};
+const rawRequestUploadGroupImageParams = validate470;
+const schema245 = {"type":"object","properties":{"md5":{"type":"string"},"file_size":{"qqwireInt64":true},"width":{"type":"integer","minimum":0},"height":{"type":"integer","minimum":0},"group_id":{"qqwireInt64":true}},"required":["md5","file_size","width","height","group_id"]};
 
-function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.md5 === undefined) && (missing0 = "md5")) || ((data.file_size === undefined) && (missing0 = "file_size"))) || ((data.width === undefined) && (missing0 = "width"))) || ((data.height === undefined) && (missing0 = "height"))) || ((data.group_id === undefined) && (missing0 = "group_id"))){
-validate471.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate470.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.md5 !== undefined){
 const _errs1 = errors;
 if(typeof data.md5 !== "string"){
-validate471.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate470.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21757,7 +21812,7 @@ if(data.file_size !== undefined){
 let data1 = data.file_size;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate471.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate470.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21770,13 +21825,13 @@ if(data.width !== undefined){
 let data2 = data.width;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate471.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate470.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate471.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate470.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -21791,13 +21846,13 @@ if(data.height !== undefined){
 let data3 = data.height;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate471.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate470.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-validate471.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate470.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -21812,7 +21867,7 @@ if(data.group_id !== undefined){
 let data4 = data.group_id;
 const _errs8 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate471.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate470.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -21827,18 +21882,18 @@ var valid0 = true;
 }
 }
 else {
-validate471.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate470.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate471.errors = vErrors;
+validate470.errors = vErrors;
 return errors === 0;
 }
 
-const rawRequestUploadGroupImageResult = validate472;
-const schema247 = {"type":"object","properties":{"ukey":{},"exist":{"type":"boolean"},"file_id":{"qqwireInt64":true},"up_ip":{"type":"array","items":{"qqwireInt64":true}},"up_port":{"type":"array","items":{"type":"integer"}}}};
+const rawRequestUploadGroupImageResult = validate471;
+const schema246 = {"type":"object","properties":{"ukey":{},"exist":{"type":"boolean"},"file_id":{"qqwireInt64":true},"up_ip":{"type":"array","items":{"qqwireInt64":true}},"up_port":{"type":"array","items":{"type":"integer"}}}};
 
-function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21846,7 +21901,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.exist !== undefined){
 const _errs1 = errors;
 if(typeof data.exist !== "boolean"){
-validate472.errors = [{instancePath:instancePath+"/exist",schemaPath:"#/properties/exist/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate471.errors = [{instancePath:instancePath+"/exist",schemaPath:"#/properties/exist/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21859,7 +21914,7 @@ if(data.file_id !== undefined){
 let data1 = data.file_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate472.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate471.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21879,7 +21934,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate472.errors = [{instancePath:instancePath+"/up_ip/" + i0,schemaPath:"#/properties/up_ip/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate471.errors = [{instancePath:instancePath+"/up_ip/" + i0,schemaPath:"#/properties/up_ip/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -21889,7 +21944,7 @@ break;
 }
 }
 else {
-validate472.errors = [{instancePath:instancePath+"/up_ip",schemaPath:"#/properties/up_ip/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate471.errors = [{instancePath:instancePath+"/up_ip",schemaPath:"#/properties/up_ip/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21910,7 +21965,7 @@ for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 const _errs9 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate472.errors = [{instancePath:instancePath+"/up_port/" + i1,schemaPath:"#/properties/up_port/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate471.errors = [{instancePath:instancePath+"/up_port/" + i1,schemaPath:"#/properties/up_port/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -21920,7 +21975,7 @@ break;
 }
 }
 else {
-validate472.errors = [{instancePath:instancePath+"/up_port",schemaPath:"#/properties/up_port/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate471.errors = [{instancePath:instancePath+"/up_port",schemaPath:"#/properties/up_port/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21934,6 +21989,38 @@ var valid0 = true;
 }
 }
 else {
+validate471.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate471.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetCsrfTokenResult = validate472;
+const schema247 = {"type":"object","properties":{"token":{"type":["string","integer"]}},"required":["token"]};
+
+function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.token === undefined) && (missing0 = "token")){
+validate472.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.token !== undefined){
+let data0 = data.token;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate472.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema247.properties.token.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
 validate472.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -21942,8 +22029,8 @@ validate472.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCsrfTokenResult = validate473;
-const schema248 = {"type":"object","properties":{"token":{"type":["string","integer"]}},"required":["token"]};
+const rawGetHttpCookiesParams = validate473;
+const schema248 = {"type":"object","properties":{"appid":{"type":"string"},"daid":{"type":"string"},"jumpurl":{"type":"string"}},"required":["appid","daid","jumpurl"]};
 
 function validate473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -21951,16 +22038,46 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.token === undefined) && (missing0 = "token")){
+if((((data.appid === undefined) && (missing0 = "appid")) || ((data.daid === undefined) && (missing0 = "daid"))) || ((data.jumpurl === undefined) && (missing0 = "jumpurl"))){
 validate473.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.token !== undefined){
-let data0 = data.token;
-if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate473.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema248.properties.token.type},message:"must be string,integer"}];
+if(data.appid !== undefined){
+const _errs1 = errors;
+if(typeof data.appid !== "string"){
+validate473.errors = [{instancePath:instancePath+"/appid",schemaPath:"#/properties/appid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.daid !== undefined){
+const _errs3 = errors;
+if(typeof data.daid !== "string"){
+validate473.errors = [{instancePath:instancePath+"/daid",schemaPath:"#/properties/daid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.jumpurl !== undefined){
+const _errs5 = errors;
+if(typeof data.jumpurl !== "string"){
+validate473.errors = [{instancePath:instancePath+"/jumpurl",schemaPath:"#/properties/jumpurl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -21974,8 +22091,8 @@ validate473.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHttpCookiesParams = validate474;
-const schema249 = {"type":"object","properties":{"appid":{"type":"string"},"daid":{"type":"string"},"jumpurl":{"type":"string"}},"required":["appid","daid","jumpurl"]};
+const rawAdaptShareJsonParams = validate474;
+const schema249 = {"type":"object","properties":{"cover":{"type":"string"},"desc":{"type":"string"},"url":{"type":"string"}},"required":["cover","desc"]};
 
 function validate474(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -21983,15 +22100,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.appid === undefined) && (missing0 = "appid")) || ((data.daid === undefined) && (missing0 = "daid"))) || ((data.jumpurl === undefined) && (missing0 = "jumpurl"))){
+if(((data.cover === undefined) && (missing0 = "cover")) || ((data.desc === undefined) && (missing0 = "desc"))){
 validate474.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.appid !== undefined){
+if(data.cover !== undefined){
 const _errs1 = errors;
-if(typeof data.appid !== "string"){
-validate474.errors = [{instancePath:instancePath+"/appid",schemaPath:"#/properties/appid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.cover !== "string"){
+validate474.errors = [{instancePath:instancePath+"/cover",schemaPath:"#/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22000,10 +22117,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.daid !== undefined){
+if(data.desc !== undefined){
 const _errs3 = errors;
-if(typeof data.daid !== "string"){
-validate474.errors = [{instancePath:instancePath+"/daid",schemaPath:"#/properties/daid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.desc !== "string"){
+validate474.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -22012,10 +22129,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.jumpurl !== undefined){
+if(data.url !== undefined){
 const _errs5 = errors;
-if(typeof data.jumpurl !== "string"){
-validate474.errors = [{instancePath:instancePath+"/jumpurl",schemaPath:"#/properties/jumpurl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.url !== "string"){
+validate474.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -22036,8 +22153,8 @@ validate474.errors = vErrors;
 return errors === 0;
 }
 
-const rawAdaptShareJsonParams = validate475;
-const schema250 = {"type":"object","properties":{"cover":{"type":"string"},"desc":{"type":"string"},"url":{"type":"string"}},"required":["cover","desc"]};
+const rawAdaptShareJsonResult = validate475;
+const schema250 = {"type":"object","properties":{"result":{"type":"string"}},"required":["result"]};
 
 function validate475(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22045,46 +22162,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.cover === undefined) && (missing0 = "cover")) || ((data.desc === undefined) && (missing0 = "desc"))){
+if((data.result === undefined) && (missing0 = "result")){
 validate475.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.cover !== undefined){
-const _errs1 = errors;
-if(typeof data.cover !== "string"){
-validate475.errors = [{instancePath:instancePath+"/cover",schemaPath:"#/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.result !== undefined){
+if(typeof data.result !== "string"){
+validate475.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.desc !== undefined){
-const _errs3 = errors;
-if(typeof data.desc !== "string"){
-validate475.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.url !== undefined){
-const _errs5 = errors;
-if(typeof data.url !== "string"){
-validate475.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -22098,8 +22184,8 @@ validate475.errors = vErrors;
 return errors === 0;
 }
 
-const rawAdaptShareJsonResult = validate476;
-const schema251 = {"type":"object","properties":{"result":{"type":"string"}},"required":["result"]};
+const rawScanQrcodeParams = validate476;
+const schema251 = {"type":"object","properties":{"pic":{"type":"string"}},"required":["pic"]};
 
 function validate476(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22107,14 +22193,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.result === undefined) && (missing0 = "result")){
+if((data.pic === undefined) && (missing0 = "pic")){
 validate476.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.result !== undefined){
-if(typeof data.result !== "string"){
-validate476.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.pic !== undefined){
+if(typeof data.pic !== "string"){
+validate476.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -22129,47 +22215,91 @@ validate476.errors = vErrors;
 return errors === 0;
 }
 
-const rawScanQrcodeParams = validate477;
-const schema252 = {"type":"object","properties":{"pic":{"type":"string"}},"required":["pic"]};
+const rawScanQrcodeResult = validate477;
+const schema252 = {};
 
 function validate477(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate477.errors = null;
+return true;
+}
+
+const rawSetFriendAddRequestParams = validate478;
+const schema253 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag"]};
+
+function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.pic === undefined) && (missing0 = "pic")){
-validate477.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.flag === undefined) && (missing0 = "flag")){
+validate478.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.pic !== undefined){
-if(typeof data.pic !== "string"){
-validate477.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate478.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs3 = errors;
+if(typeof data.approve !== "boolean"){
+validate478.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs5 = errors;
+if(typeof data.remark !== "string"){
+validate478.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notSeen !== undefined){
+const _errs7 = errors;
+if(typeof data.notSeen !== "boolean"){
+validate478.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
 }
 else {
-validate477.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate478.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate477.errors = vErrors;
+validate478.errors = vErrors;
 return errors === 0;
 }
 
-const rawScanQrcodeResult = validate478;
-const schema253 = {};
-
-function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate478.errors = null;
-return true;
-}
-
-const rawSetFriendAddRequestParams = validate479;
-const schema254 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag"]};
+const rawSetGroupAddRequestParams = validate479;
+const schema254 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag","sub_type"]};
 
 function validate479(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22177,7 +22307,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.flag === undefined) && (missing0 = "flag")){
+if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
 validate479.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -22194,90 +22324,15 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.approve !== undefined){
-const _errs3 = errors;
-if(typeof data.approve !== "boolean"){
-validate479.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs5 = errors;
-if(typeof data.remark !== "string"){
-validate479.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.notSeen !== undefined){
-const _errs7 = errors;
-if(typeof data.notSeen !== "boolean"){
-validate479.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate479.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate479.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAddRequestParams = validate480;
-const schema255 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag","sub_type"]};
-
-function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
-validate480.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.flag !== undefined){
-const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate480.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
 if(data.sub_type !== undefined){
 let data1 = data.sub_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate480.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate479.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data1 === "add") || (data1 === "invite"))){
-validate480.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema255.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate479.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema254.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -22290,11 +22345,11 @@ if(data.type !== undefined){
 let data2 = data.type;
 const _errs5 = errors;
 if(typeof data2 !== "string"){
-validate480.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate479.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data2 === "add") || (data2 === "invite"))){
-validate480.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema255.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate479.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema254.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -22306,7 +22361,7 @@ if(valid0){
 if(data.approve !== undefined){
 const _errs7 = errors;
 if(typeof data.approve !== "boolean"){
-validate480.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate479.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -22318,7 +22373,7 @@ if(valid0){
 if(data.reason !== undefined){
 const _errs9 = errors;
 if(typeof data.reason !== "string"){
-validate480.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate479.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -22330,7 +22385,7 @@ if(valid0){
 if(data.notSeen !== undefined){
 const _errs11 = errors;
 if(typeof data.notSeen !== "boolean"){
-validate480.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate479.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -22346,6 +22401,37 @@ var valid0 = true;
 }
 }
 else {
+validate479.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate479.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetImageParams = validate480;
+const schema255 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate480.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate480.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
 validate480.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -22354,8 +22440,8 @@ validate480.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetImageParams = validate481;
-const schema256 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+const rawGetImageResult = validate481;
+const schema256 = {"type":"object","properties":{"size":{"qqwireInt64":true},"url":{"type":"string"},"filename":{"type":"string"}},"required":["url"]};
 
 function validate481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22363,15 +22449,47 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if((data.url === undefined) && (missing0 = "url")){
 validate481.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate481.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.size !== undefined){
+let data0 = data.size;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate481.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs2 = errors;
+if(typeof data.url !== "string"){
+validate481.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs4 = errors;
+if(typeof data.filename !== "string"){
+validate481.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -22385,8 +22503,8 @@ validate481.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetImageResult = validate482;
-const schema257 = {"type":"object","properties":{"size":{"qqwireInt64":true},"url":{"type":"string"},"filename":{"type":"string"}},"required":["url"]};
+const rawOcrImageParams = validate482;
+const schema257 = {"type":"object","properties":{"image":{"type":"string"},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["image"]};
 
 function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22394,16 +22512,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.url === undefined) && (missing0 = "url")){
+if((data.image === undefined) && (missing0 = "image")){
 validate482.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.size !== undefined){
-let data0 = data.size;
+if(data.image !== undefined){
 const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate482.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data.image !== "string"){
+validate482.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22412,22 +22529,24 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.url !== undefined){
-const _errs2 = errors;
-if(typeof data.url !== "string"){
-validate482.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.group_id !== undefined){
+let data1 = data.group_id;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate482.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-var valid0 = _errs2 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.filename !== undefined){
+if(data.user_id !== undefined){
+let data2 = data.user_id;
 const _errs4 = errors;
-if(typeof data.filename !== "string"){
-validate482.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate482.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -22448,8 +22567,8 @@ validate482.errors = vErrors;
 return errors === 0;
 }
 
-const rawOcrImageParams = validate483;
-const schema258 = {"type":"object","properties":{"image":{"type":"string"}},"required":["image"]};
+const rawOcrImageResult = validate483;
+const schema258 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{"type":"array","items":{"type":"integer"}}}},"required":["text","confidence","coordinates"]}},"language":{"type":"string"},"url":{"type":"string"}},"required":["texts","language"]};
 
 function validate483(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22457,39 +22576,8 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.image === undefined) && (missing0 = "image")){
+if(((data.texts === undefined) && (missing0 = "texts")) || ((data.language === undefined) && (missing0 = "language"))){
 validate483.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.image !== undefined){
-if(typeof data.image !== "string"){
-validate483.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate483.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate483.errors = vErrors;
-return errors === 0;
-}
-
-const rawOcrImageResult = validate484;
-const schema259 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{}}},"required":["text"]}},"language":{"type":"string"}},"required":["texts"]};
-
-function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.texts === undefined) && (missing0 = "texts")){
-validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -22506,15 +22594,15 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
-if((data1.text === undefined) && (missing1 = "text")){
-validate484.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if((((data1.text === undefined) && (missing1 = "text")) || ((data1.confidence === undefined) && (missing1 = "confidence"))) || ((data1.coordinates === undefined) && (missing1 = "coordinates"))){
+validate483.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 const _errs5 = errors;
 if(typeof data1.text !== "string"){
-validate484.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -22527,7 +22615,7 @@ if(data1.confidence !== undefined){
 let data3 = data1.confidence;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate484.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -22537,10 +22625,45 @@ var valid2 = true;
 }
 if(valid2){
 if(data1.coordinates !== undefined){
+let data4 = data1.coordinates;
 const _errs9 = errors;
 if(errors === _errs9){
-if(!(Array.isArray(data1.coordinates))){
-validate484.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+if(Array.isArray(data4)){
+var valid3 = true;
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data5)){
+var valid4 = true;
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+let data6 = data5[i2];
+const _errs13 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1+"/" + i2,schemaPath:"#/properties/texts/items/properties/coordinates/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs13 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1,schemaPath:"#/properties/texts/items/properties/coordinates/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22554,7 +22677,7 @@ var valid2 = true;
 }
 }
 else {
-validate484.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate483.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -22565,7 +22688,7 @@ break;
 }
 }
 else {
-validate484.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate483.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22576,12 +22699,79 @@ var valid0 = true;
 }
 if(valid0){
 if(data.language !== undefined){
-const _errs11 = errors;
+const _errs15 = errors;
 if(typeof data.language !== "string"){
-validate484.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate483.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs11 === errors;
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs17 = errors;
+if(typeof data.url !== "string"){
+validate483.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate483.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate483.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetRecordParams = validate484;
+const schema259 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
+
+function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
+validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate484.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.out_format !== undefined){
+let data1 = data.out_format;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate484.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
+validate484.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema259.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
@@ -22598,8 +22788,8 @@ validate484.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetRecordParams = validate485;
-const schema260 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
+const rawGetRecordResult = validate485;
+const schema260 = {"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
 
 function validate485(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22607,7 +22797,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
+if((data.file === undefined) && (missing0 = "file")){
 validate485.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -22624,21 +22814,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.out_format !== undefined){
-let data1 = data.out_format;
+if(data.url !== undefined){
 const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate485.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
-validate485.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema260.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
+if(typeof data.url !== "string"){
+validate485.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate485.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -22652,8 +22850,8 @@ validate485.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetRecordResult = validate486;
-const schema261 = {"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
+const rawGetFileParams = validate486;
+const schema261 = {"type":"object","properties":{"file":{"type":"string"},"file_type":{"type":"string","enum":["base64"]}},"required":["file"]};
 
 function validate486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22678,29 +22876,21 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.url !== undefined){
+if(data.file_type !== undefined){
+let data1 = data.file_type;
 const _errs3 = errors;
-if(typeof data.url !== "string"){
-validate486.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data1 !== "string"){
+validate486.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data1 === "base64")){
+validate486.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema261.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.md5 !== undefined){
-const _errs5 = errors;
-if(typeof data.md5 !== "string"){
-validate486.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -22714,8 +22904,8 @@ validate486.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFileParams = validate487;
-const schema262 = {"type":"object","properties":{"file":{"type":"string"},"file_type":{"type":"string"}},"required":["file","file_type"]};
+const rawGetFileResult = validate487;
+const schema262 = {"type":"object","properties":{"file":{"type":"string"},"base64String":{"type":"string"},"md5":{"type":"string"}},"required":["file","base64String"]};
 
 function validate487(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22723,7 +22913,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.file === undefined) && (missing0 = "file")) || ((data.file_type === undefined) && (missing0 = "file_type"))){
+if(((data.file === undefined) && (missing0 = "file")) || ((data.base64String === undefined) && (missing0 = "base64String"))){
 validate487.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -22740,16 +22930,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.file_type !== undefined){
+if(data.base64String !== undefined){
 const _errs3 = errors;
-if(typeof data.file_type !== "string"){
-validate487.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.base64String !== "string"){
+validate487.errors = [{instancePath:instancePath+"/base64String",schemaPath:"#/properties/base64String/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate487.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -22763,8 +22966,8 @@ validate487.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFileResult = validate488;
-const schema263 = {"type":"object","properties":{"file":{"type":"string"},"base64String":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
+const rawSwitchAccountParams = validate488;
+const schema263 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
 
 function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22772,46 +22975,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if((data.user_id === undefined) && (missing0 = "user_id")){
 validate488.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
-const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate488.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate488.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.base64String !== undefined){
-const _errs3 = errors;
-if(typeof data.base64String !== "string"){
-validate488.errors = [{instancePath:instancePath+"/base64String",schemaPath:"#/properties/base64String/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.md5 !== undefined){
-const _errs5 = errors;
-if(typeof data.md5 !== "string"){
-validate488.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -22825,8 +22998,8 @@ validate488.errors = vErrors;
 return errors === 0;
 }
 
-const rawSwitchAccountParams = validate489;
-const schema264 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+const rawUploadFileParams = validate489;
+const schema264 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
 function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22834,15 +23007,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
+if((data.file === undefined) && (missing0 = "file")){
 validate489.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate489.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate489.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -22857,8 +23029,8 @@ validate489.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadFileParams = validate490;
-const schema265 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+const rawUploadFileToShamrockParams = validate490;
+const schema265 = {"type":"object","properties":{"md5":{"type":"string"},"offset":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["md5","chunk"]};
 
 function validate490(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -22866,46 +23038,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate490.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate490.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate490.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate490.errors = vErrors;
-return errors === 0;
-}
-
-const rawUploadFileToShamrockParams = validate491;
-const schema266 = {"type":"object","properties":{"md5":{"type":"string"},"offset":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["md5","chunk"]};
-
-function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
 if(((data.md5 === undefined) && (missing0 = "md5")) || ((data.chunk === undefined) && (missing0 = "chunk"))){
-validate491.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate490.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.md5 !== undefined){
 const _errs1 = errors;
 if(typeof data.md5 !== "string"){
-validate491.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate490.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22956,7 +23097,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate491.errors = vErrors;
+validate490.errors = vErrors;
 return false;
 }
 else {
@@ -22979,7 +23120,7 @@ if(valid0){
 if(data.chunk !== undefined){
 const _errs8 = errors;
 if(typeof data.chunk !== "string"){
-validate491.errors = [{instancePath:instancePath+"/chunk",schemaPath:"#/properties/chunk/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate490.errors = [{instancePath:instancePath+"/chunk",schemaPath:"#/properties/chunk/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -23030,7 +23171,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate491.errors = vErrors;
+validate490.errors = vErrors;
 return false;
 }
 else {
@@ -23055,25 +23196,25 @@ var valid0 = true;
 }
 }
 else {
-validate491.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate490.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate491.errors = vErrors;
+validate490.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadFileToShamrockResult = validate492;
-const schema267 = {"type":"object","properties":{"file_size":{"qqwireInt64":true},"finish":{"type":"boolean"},"path":{"type":"string"}},"required":["finish"]};
+const rawUploadFileToShamrockResult = validate491;
+const schema266 = {"type":"object","properties":{"file_size":{"qqwireInt64":true},"finish":{"type":"boolean"},"path":{"type":"string"}},"required":["finish"]};
 
-function validate492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.finish === undefined) && (missing0 = "finish")){
-validate492.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate491.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23081,7 +23222,7 @@ if(data.file_size !== undefined){
 let data0 = data.file_size;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate492.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate491.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23093,7 +23234,7 @@ if(valid0){
 if(data.finish !== undefined){
 const _errs2 = errors;
 if(typeof data.finish !== "boolean"){
-validate492.errors = [{instancePath:instancePath+"/finish",schemaPath:"#/properties/finish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate491.errors = [{instancePath:instancePath+"/finish",schemaPath:"#/properties/finish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -23105,7 +23246,7 @@ if(valid0){
 if(data.path !== undefined){
 const _errs4 = errors;
 if(typeof data.path !== "string"){
-validate492.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate491.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -23118,18 +23259,18 @@ var valid0 = true;
 }
 }
 else {
-validate492.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate491.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate492.errors = vErrors;
+validate491.errors = vErrors;
 return errors === 0;
 }
 
-const rawDownloadFileParams = validate493;
-const schema268 = {"type":"object","properties":{"url":{"type":"string"},"name":{"type":"string"},"base64":{"type":"string"},"thread_cnt":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}};
+const rawDownloadFileParams = validate492;
+const schema267 = {"type":"object","properties":{"url":{"type":"string"},"name":{"type":"string"},"base64":{"type":"string"},"thread_cnt":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}};
 
-function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23137,7 +23278,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.url !== undefined){
 const _errs1 = errors;
 if(typeof data.url !== "string"){
-validate493.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate492.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23149,7 +23290,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs3 = errors;
 if(typeof data.name !== "string"){
-validate493.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate492.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23161,7 +23302,7 @@ if(valid0){
 if(data.base64 !== undefined){
 const _errs5 = errors;
 if(typeof data.base64 !== "string"){
-validate493.errors = [{instancePath:instancePath+"/base64",schemaPath:"#/properties/base64/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate492.errors = [{instancePath:instancePath+"/base64",schemaPath:"#/properties/base64/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -23174,13 +23315,13 @@ if(data.thread_cnt !== undefined){
 let data3 = data.thread_cnt;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate493.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate492.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 1 || isNaN(data3)){
-validate493.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate492.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -23256,7 +23397,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate493.errors = vErrors;
+validate492.errors = vErrors;
 return false;
 }
 else {
@@ -23281,25 +23422,25 @@ var valid0 = true;
 }
 }
 else {
-validate493.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate492.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate493.errors = vErrors;
+validate492.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetDeviceBatteryResult = validate494;
-const schema269 = {"type":"object","properties":{"battery":{"type":"integer"},"scale":{"qqwireInt64":true},"status":{"type":"integer"}},"required":["battery","scale","status"]};
+const rawGetDeviceBatteryResult = validate493;
+const schema268 = {"type":"object","properties":{"battery":{"type":"integer"},"scale":{"qqwireInt64":true},"status":{"type":"integer"}},"required":["battery","scale","status"]};
 
-function validate494(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.battery === undefined) && (missing0 = "battery")) || ((data.scale === undefined) && (missing0 = "scale"))) || ((data.status === undefined) && (missing0 = "status"))){
-validate494.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate493.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23307,7 +23448,7 @@ if(data.battery !== undefined){
 let data0 = data.battery;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate494.errors = [{instancePath:instancePath+"/battery",schemaPath:"#/properties/battery/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate493.errors = [{instancePath:instancePath+"/battery",schemaPath:"#/properties/battery/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23320,7 +23461,7 @@ if(data.scale !== undefined){
 let data1 = data.scale;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate494.errors = [{instancePath:instancePath+"/scale",schemaPath:"#/properties/scale/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate493.errors = [{instancePath:instancePath+"/scale",schemaPath:"#/properties/scale/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23333,7 +23474,7 @@ if(data.status !== undefined){
 let data2 = data.status;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate494.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate493.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -23346,32 +23487,32 @@ var valid0 = true;
 }
 }
 else {
-validate494.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate493.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
+}
+validate493.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStartTimeResult = validate494;
+const schema269 = {"qqwireInt64":true};
+
+function validate494(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(typeof data == "bigint" || (typeof data == "number" && Number.isInteger(data)) || (typeof data == "string" && /^-?[0-9]+$/.test(data)))){
+validate494.errors = [{instancePath,schemaPath:"#/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
 }
 validate494.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStartTimeResult = validate495;
-const schema270 = {"qqwireInt64":true};
+const rawLogParams = validate495;
+const schema270 = {"type":"object","properties":{"start":{"type":"integer","minimum":0},"recent":{"type":"boolean"}}};
 
 function validate495(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(typeof data == "bigint" || (typeof data == "number" && Number.isInteger(data)) || (typeof data == "string" && /^-?[0-9]+$/.test(data)))){
-validate495.errors = [{instancePath,schemaPath:"#/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-validate495.errors = vErrors;
-return errors === 0;
-}
-
-const rawLogParams = validate496;
-const schema271 = {"type":"object","properties":{"start":{"type":"integer","minimum":0},"recent":{"type":"boolean"}}};
-
-function validate496(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23380,13 +23521,13 @@ if(data.start !== undefined){
 let data0 = data.start;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate496.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate495.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate496.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate495.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -23400,7 +23541,7 @@ if(valid0){
 if(data.recent !== undefined){
 const _errs3 = errors;
 if(typeof data.recent !== "boolean"){
-validate496.errors = [{instancePath:instancePath+"/recent",schemaPath:"#/properties/recent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate495.errors = [{instancePath:instancePath+"/recent",schemaPath:"#/properties/recent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23411,26 +23552,26 @@ var valid0 = true;
 }
 }
 else {
-validate496.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate495.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate496.errors = vErrors;
+validate495.errors = vErrors;
 return errors === 0;
 }
 
-const rawLogResult = validate497;
-const schema272 = {};
+const rawLogResult = validate496;
+const schema271 = {};
 
-function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate497.errors = null;
+function validate496(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate496.errors = null;
 return true;
 }
 
-const rawGetSupportedActionsResult = validate498;
-const schema273 = {"type":"array","items":{"type":"string"}};
+const rawGetSupportedActionsResult = validate497;
+const schema272 = {"type":"array","items":{"type":"string"}};
 
-function validate498(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23440,7 +23581,39 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
 if(typeof data[i0] !== "string"){
-validate498.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate497.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate497.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate497.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetLatestEventsResult = validate498;
+const schema273 = {"type":"array","items":{"type":"object"}};
+
+function validate498(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+validate498.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23458,42 +23631,10 @@ validate498.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetLatestEventsResult = validate499;
-const schema274 = {"type":"array","items":{"type":"object"}};
+const rawGetStatusResult = validate499;
+const schema274 = {"type":"array","items":{"$ref":"#/$defs/BotStatus"}};
 
 function validate499(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs1 = errors;
-if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate499.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-else {
-validate499.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate499.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetStatusResult = validate500;
-const schema275 = {"type":"array","items":{"$ref":"#/$defs/BotStatus"}};
-
-function validate500(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23513,32 +23654,32 @@ break;
 }
 }
 else {
-validate500.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate499.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate500.errors = vErrors;
+validate499.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetVersionInfoResult = validate502;
-const schema276 = {"type":"object","properties":{"app_full_name":{"type":"string"},"app_name":{"type":"string"},"app_version":{"type":"string"},"impl":{"type":"string"},"version":{"type":"string"},"onebot_version":{"type":"string"}},"required":["app_name","app_version","impl","version","onebot_version"]};
+const rawGetVersionInfoResult = validate501;
+const schema275 = {"type":"object","properties":{"app_full_name":{"type":"string"},"app_name":{"type":"string"},"app_version":{"type":"string"},"impl":{"type":"string"},"version":{"type":"string"},"onebot_version":{"type":"string"}},"required":["app_name","app_version","impl","version","onebot_version"]};
 
-function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate501(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.impl === undefined) && (missing0 = "impl"))) || ((data.version === undefined) && (missing0 = "version"))) || ((data.onebot_version === undefined) && (missing0 = "onebot_version"))){
-validate502.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate501.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.app_full_name !== undefined){
 const _errs1 = errors;
 if(typeof data.app_full_name !== "string"){
-validate502.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23550,7 +23691,7 @@ if(valid0){
 if(data.app_name !== undefined){
 const _errs3 = errors;
 if(typeof data.app_name !== "string"){
-validate502.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23562,7 +23703,7 @@ if(valid0){
 if(data.app_version !== undefined){
 const _errs5 = errors;
 if(typeof data.app_version !== "string"){
-validate502.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -23574,7 +23715,7 @@ if(valid0){
 if(data.impl !== undefined){
 const _errs7 = errors;
 if(typeof data.impl !== "string"){
-validate502.errors = [{instancePath:instancePath+"/impl",schemaPath:"#/properties/impl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/impl",schemaPath:"#/properties/impl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -23586,7 +23727,7 @@ if(valid0){
 if(data.version !== undefined){
 const _errs9 = errors;
 if(typeof data.version !== "string"){
-validate502.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -23598,7 +23739,7 @@ if(valid0){
 if(data.onebot_version !== undefined){
 const _errs11 = errors;
 if(typeof data.onebot_version !== "string"){
-validate502.errors = [{instancePath:instancePath+"/onebot_version",schemaPath:"#/properties/onebot_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/onebot_version",schemaPath:"#/properties/onebot_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -23614,25 +23755,25 @@ var valid0 = true;
 }
 }
 else {
-validate502.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate501.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate502.errors = vErrors;
+validate501.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendLikeParams = validate503;
-const schema277 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"times":{"type":"integer","minimum":1}},"required":["user_id","times"]};
+const rawSendLikeParams = validate502;
+const schema276 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"times":{"type":"integer","minimum":1}},"required":["user_id","times"]};
 
-function validate503(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.times === undefined) && (missing0 = "times"))){
-validate503.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate502.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23640,7 +23781,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate503.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate502.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23653,13 +23794,13 @@ if(data.times !== undefined){
 let data1 = data.times;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate503.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate502.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 1 || isNaN(data1)){
-validate503.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate502.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -23673,11 +23814,11 @@ var valid0 = true;
 }
 }
 else {
-validate503.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate502.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate503.errors = vErrors;
+validate502.errors = vErrors;
 return errors === 0;
 }
 
@@ -23853,7 +23994,6 @@ export const GetGroupAtAllRemainParams = /* @__PURE__ */ makeValidator("GetGroup
 export const GetGroupAtAllRemainResult = /* @__PURE__ */ makeValidator("GetGroupAtAllRemainResult", rawGetGroupAtAllRemainResult);
 export const SetGroupCommentFaceParams = /* @__PURE__ */ makeValidator("SetGroupCommentFaceParams", rawSetGroupCommentFaceParams);
 export const GetGuildServiceProfileResult = /* @__PURE__ */ makeValidator("GetGuildServiceProfileResult", rawGetGuildServiceProfileResult);
-export const GetGuildListParams = /* @__PURE__ */ makeValidator("GetGuildListParams", rawGetGuildListParams);
 export const GetGuildListResult = /* @__PURE__ */ makeValidator("GetGuildListResult", rawGetGuildListResult);
 export const GetGuildMetaByGuestParams = /* @__PURE__ */ makeValidator("GetGuildMetaByGuestParams", rawGetGuildMetaByGuestParams);
 export const GetGuildMetaByGuestResult = /* @__PURE__ */ makeValidator("GetGuildMetaByGuestResult", rawGetGuildMetaByGuestResult);
