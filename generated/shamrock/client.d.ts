@@ -909,6 +909,8 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Get a guild's feed posts
    *
    * 该请求携带大量原生响应数据，结构未文档化。
+   *
+   * Divergence: When channel_id fails the code retries for the whole guild (channel 0). Each feed is a raw protobuf StFeed, left untyped.
    */
   getGuildFeeds(params: T.GetGuildFeedsParams<I64>, options?: CallOptions): Promise<T.GetGuildFeedsResult>;
 
@@ -930,7 +932,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 设置用户在频道中的角色
    * Grant or revoke a guild role
    *
-   * Divergence: The code takes one member in user_id or several in users; the schema cannot require exactly one of them, so both are optional.
+   * Divergence: The code takes one member in user_id or several in users; the schema cannot require exactly one of them, so both are optional (without either the call answers 35000 "missing user_id or users").
    */
   setGuildMemberRole(params: T.SetGuildMemberRoleParams<I64>, options?: CallOptions): Promise<T.SetGuildMemberRoleResult>;
 

@@ -4548,7 +4548,18 @@ export interface GetGuildFeedsParams<I64 extends Int64Repr = number> {
 }
 
 /** Result of `get_guild_feeds`. */
-export type GetGuildFeedsResult = unknown;
+export interface GetGuildFeedsResult {
+  /**
+   * 是否已到末尾
+   * Whether the last page was reached
+   */
+  isFinish: boolean;
+  /**
+   * 原生帖子数据（结构未文档化，原样返回）
+   * Raw feed objects; undocumented, delivered as sent
+   */
+  feeds: Array<Record<string, unknown>>;
+}
 
 /** Params of `get_guild_roles`. */
 export interface GetGuildRolesParams<I64 extends Int64Repr = number> {
@@ -6118,6 +6129,8 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Get a guild's feed posts
    *
    * 该请求携带大量原生响应数据，结构未文档化。
+   *
+   * Divergence: When channel_id fails the code retries for the whole guild (channel 0). Each feed is a raw protobuf StFeed, left untyped.
    */
   get_guild_feeds: { params: GetGuildFeedsParams<I64>; result: GetGuildFeedsResult };
   /**
@@ -6136,7 +6149,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 设置用户在频道中的角色
    * Grant or revoke a guild role
    *
-   * Divergence: The code takes one member in user_id or several in users; the schema cannot require exactly one of them, so both are optional.
+   * Divergence: The code takes one member in user_id or several in users; the schema cannot require exactly one of them, so both are optional (without either the call answers 35000 "missing user_id or users").
    */
   set_guild_member_role: { params: SetGuildMemberRoleParams<I64>; result: SetGuildMemberRoleResult };
   /**

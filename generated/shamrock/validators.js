@@ -20549,11 +20549,71 @@ return errors === 0;
 }
 
 const rawGetGuildFeedsResult = validate450;
-const schema231 = {};
+const schema231 = {"type":"object","properties":{"isFinish":{"type":"boolean"},"feeds":{"type":"array","items":{"type":"object"}}},"required":["isFinish","feeds"]};
 
 function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate450.errors = null;
-return true;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.isFinish === undefined) && (missing0 = "isFinish")) || ((data.feeds === undefined) && (missing0 = "feeds"))){
+validate450.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.isFinish !== undefined){
+const _errs1 = errors;
+if(typeof data.isFinish !== "boolean"){
+validate450.errors = [{instancePath:instancePath+"/isFinish",schemaPath:"#/properties/isFinish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.feeds !== undefined){
+let data1 = data.feeds;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs5 = errors;
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+validate450.errors = [{instancePath:instancePath+"/feeds/" + i0,schemaPath:"#/properties/feeds/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate450.errors = [{instancePath:instancePath+"/feeds",schemaPath:"#/properties/feeds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate450.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate450.errors = vErrors;
+return errors === 0;
 }
 
 const rawGetGuildRolesParams = validate451;
