@@ -1110,7 +1110,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    *
    * 仅 HTTP，以 multipart/form-data 的 file 字段上传文件（不要使用 binary）。
    *
-   * Divergence: HTTP only, and the body is multipart/form-data with a `file` part. The Shamrock schema has no multipart body kind, so the closest faithful schema is a params object naming that part; the generated client sends JSON, which the server does not accept here. Over WebSocket use upload_file_to_shamrock.
+   * Divergence: HTTP only, and the body is multipart/form-data with a `file` part. The Shamrock schema has no multipart body kind, so the closest faithful schema is a params object naming that part; the generated client sends JSON, which the server does not accept here; upload_file_to_shamrock (HTTP or WebSocket) is the JSON way.
    */
   uploadFile(params: T.UploadFileParams, options?: CallOptions): Promise<T.CachedFile>;
 
@@ -1118,9 +1118,9 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 分片上传文件到缓存目录
    * Upload a file to the cache directory in chunks
    *
-   * 仅 WebSocket，按 offset 分片上传 base64 内容。
+   * 按 offset 分片上传文件内容；md5 为整个文件的十六进制 MD5。
    *
-   * Divergence: WebSocket only (the HTTP counterpart is upload_file). Parameter facts from v1.0.9 and its SDKs; the docs page does not list them.
+   * Divergence: Not described on the docs page (which lists only the multipart upload_file); parameters from the code. SDKs call it WebSocket only, but the code also routes it over HTTP (GET or POST).
    */
   uploadFileToShamrock(params: T.UploadFileToShamrockParams<I64>, options?: CallOptions): Promise<T.UploadFileToShamrockResult<I64>>;
 

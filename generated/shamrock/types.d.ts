@@ -2115,16 +2115,18 @@ export interface SetModelShowParams {
   /**
    * 机型显示名（代码支持）
    * Model display name (read by the code)
+   * @default "Android"
    */
   modelshow?: string;
   /**
-   * IMEI（代码支持）
-   * IMEI (read by the code)
+   * IMEI（代码支持，默认为设备 Android ID）
+   * IMEI (read by the code; the device's Android id by default)
    */
   imei?: string;
   /**
    * 是否显示（代码支持）
    * Whether to show it (read by the code)
+   * @default true
    */
   show?: boolean;
 }
@@ -5153,8 +5155,8 @@ export interface UploadFileParams {
 /** Params of `upload_file_to_shamrock`. */
 export interface UploadFileToShamrockParams<I64 extends Int64Repr = number> {
   /**
-   * 整个文件的 MD5
-   * md5 of the whole file
+   * 整个文件的 MD5（十六进制）
+   * Hex md5 of the whole file
    */
   md5: string;
   /**
@@ -5164,8 +5166,8 @@ export interface UploadFileToShamrockParams<I64 extends Int64Repr = number> {
    */
   offset?: I64 | string;
   /**
-   * 本片内容（base64）
-   * Chunk content in base64
+   * 本片内容
+   * Chunk content
    */
   chunk: string;
   /**
@@ -6305,16 +6307,16 @@ export interface Actions<I64 extends Int64Repr = number> {
    *
    * 仅 HTTP，以 multipart/form-data 的 file 字段上传文件（不要使用 binary）。
    *
-   * Divergence: HTTP only, and the body is multipart/form-data with a `file` part. The Shamrock schema has no multipart body kind, so the closest faithful schema is a params object naming that part; the generated client sends JSON, which the server does not accept here. Over WebSocket use upload_file_to_shamrock.
+   * Divergence: HTTP only, and the body is multipart/form-data with a `file` part. The Shamrock schema has no multipart body kind, so the closest faithful schema is a params object naming that part; the generated client sends JSON, which the server does not accept here; upload_file_to_shamrock (HTTP or WebSocket) is the JSON way.
    */
   upload_file: { params: UploadFileParams; result: CachedFile };
   /**
    * 分片上传文件到缓存目录
    * Upload a file to the cache directory in chunks
    *
-   * 仅 WebSocket，按 offset 分片上传 base64 内容。
+   * 按 offset 分片上传文件内容；md5 为整个文件的十六进制 MD5。
    *
-   * Divergence: WebSocket only (the HTTP counterpart is upload_file). Parameter facts from v1.0.9 and its SDKs; the docs page does not list them.
+   * Divergence: Not described on the docs page (which lists only the multipart upload_file); parameters from the code. SDKs call it WebSocket only, but the code also routes it over HTTP (GET or POST).
    */
   upload_file_to_shamrock: { params: UploadFileToShamrockParams<I64>; result: UploadFileToShamrockResult<I64> };
   /**

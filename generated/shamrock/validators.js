@@ -23090,7 +23090,8 @@ return errors === 0;
 }
 
 const rawUploadFileToShamrockParams = validate490;
-const schema265 = {"type":"object","properties":{"md5":{"type":"string"},"offset":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["md5","chunk"]};
+const schema265 = {"type":"object","properties":{"md5":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"offset":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["md5","chunk"]};
+const pattern0 = new RegExp("^[0-9a-fA-F]{32}$", "u");
 
 function validate490(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -23104,10 +23105,19 @@ return false;
 }
 else {
 if(data.md5 !== undefined){
+let data0 = data.md5;
 const _errs1 = errors;
-if(typeof data.md5 !== "string"){
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+validate490.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"},message:"must match pattern \""+"^[0-9a-fA-F]{32}$"+"\""}];
+return false;
+}
+}
+else {
 validate490.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
 }
 var valid0 = _errs1 === errors;
 }
