@@ -132,10 +132,252 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getForwardMessage(params: T.GetForwardMsgParams, options?: CallOptions): Promise<T.GetForwardMsgResult<I64>>;
 
   /**
+   * 获取 Cookie
+   * Get cookies
+   */
+  getCookies(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
+
+  /**
+   * 获取 Cookie
+   * Get cookies
+   * Alias of `get_cookies`.
+   */
+  getCookie(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
+
+  /**
+   * 获取 CSRF 令牌
+   * Get the CSRF token
+   *
+   * Divergence: OneBot 11 types token as int32; Shamrock sends a string.
+   */
+  getCsrfToken(params?: T.DomainQuery, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
+
+  /**
+   * 获取 Cookie 与 CSRF 令牌
+   * Get cookies and the CSRF token
+   */
+  getCredentials(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
+
+  /**
+   * 群组踢人
+   * Kick a group member
+   */
+  setGroupKick(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
+
+  /**
+   * 群组踢人
+   * Kick a group member
+   * Alias of `set_group_kick`.
+   */
+  kickGroupMember(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
+
+  /**
+   * 群单人禁言
+   * Mute a group member
+   */
+  setGroupBan(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
+
+  /**
+   * 群全员禁言
+   * Mute the whole group
+   */
+  setGroupWholeBan(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
+
+  /**
+   * 设置群管理员
+   * Grant or revoke group admin
+   */
+  setGroupAdmin(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
+
+  /**
+   * 设置群名片
+   * Set a member's group card
+   *
+   * Divergence: The docs file this under a heading "设置群备注" marked 未实现, but v1.0.9 serves set_group_card.
+   */
+  setGroupCard(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
+
+  /**
+   * 设置群名
+   * Rename a group
+   */
+  setGroupName(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
+
+  /**
+   * 退出群组
+   * Leave a group
+   */
+  setGroupLeave(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
+
+  /**
+   * 退出群组
+   * Leave a group
+   * Alias of `set_group_leave`.
+   */
+  leaveGroup(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
+
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   */
+  setGroupSpecialTitle(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
+
+  /**
+   * 获取群信息
+   * Get a group's info
+   */
+  getGroupInfo(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
+
+  /**
+   * 获取群列表
+   * Get the group list
+   */
+  getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   */
+  getGroupMemberInfo(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
+
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   */
+  getGroupMemberList(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
+
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   */
+  getGroupHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
+
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   * Alias of `get_group_honor_info`.
+   */
+  getTroopHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
+
+  /**
+   * 获取语音
+   * Get a voice file in another format
+   *
+   * 通常需要安装 ffmpeg。
+   */
+  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
+
+  /**
+   * 获取图片
+   * Get a cached image
+   *
+   * 只能获取已缓存的图片。
+   */
+  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult<I64>>;
+
+  /**
+   * 获取图片
+   * Get a cached image
+   *
+   * 只能获取已缓存的图片。
+   * Alias of `get_image`.
+   */
+  getImg(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult<I64>>;
+
+  /**
+   * 处理加好友请求
+   * Handle a friend request
+   */
+  setFriendAddRequest(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
+
+  /**
+   * 处理加群请求／邀请
+   * Handle a group join request or invitation
+   *
+   * Divergence: The docs accept `sub_type` or `type`; the code reads sub_type (required) and, like go-cqhttp, a `notSeen` flag. The flag is "<seq>;<group>;<uin>" as sent in request events.
+   */
+  setGroupAddRequest(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
+
+  /**
+   * 获取运行状态
+   * Get the bot status
+   *
+   * 文档未列出（v1.0.9 代码 GetStatus）。
+   *
+   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
+   */
+  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
+
+  /**
+   * 获取运行状态
+   * Get the bot status
+   *
+   * 文档未列出（v1.0.9 代码 GetStatus）。
+   *
+   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
+   * Alias of `get_status`.
+   */
+  status(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
+
+  /**
+   * 获取版本信息
+   * Get version info
+   *
+   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
+   */
+  getVersionInfo(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
+
+  /**
+   * 获取版本信息
+   * Get version info
+   *
+   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
+   * Alias of `get_version_info`.
+   */
+  getVersion(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
+
+  /**
+   * 清除缓存
+   * Clear the cache
+   */
+  cleanCache(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
+
+  /**
+   * 点赞资料卡
+   * Like a user's profile card
+   *
+   * Divergence: The docs name the count `time`; the code reads `times` (required: without it the call answers 10003 "lack of [times]"). The schema follows the code.
+   */
+  sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
+
+  /**
    * 获取登录号信息
    * Get the logged-in account
    */
   getLoginInfo(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.GetLoginInfoResult<I64>>;
+
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   */
+  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
+
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   * Alias of `get_stranger_info`.
+   */
+  getStrangerInfoAction(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
+
+  /**
+   * 获取好友列表
+   * Get the friend list
+   */
+  getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
 
   /**
    * 设置 QQ 个人资料
@@ -386,62 +628,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
   handleQuickOperationAsync(params: T.HandleQuickOperationAsyncParams<I64>, options?: CallOptions): Promise<T.HandleQuickOperationAsyncResult>;
 
   /**
-   * 获取陌生人信息
-   * Get a stranger's info
-   */
-  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
-
-  /**
-   * 获取陌生人信息
-   * Get a stranger's info
-   * Alias of `get_stranger_info`.
-   */
-  getStrangerInfoAction(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
-
-  /**
-   * 获取好友列表
-   * Get the friend list
-   */
-  getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
-
-  /**
-   * 获取群信息
-   * Get a group's info
-   */
-  getGroupInfo(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
-
-  /**
-   * 获取群列表
-   * Get the group list
-   */
-  getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
-
-  /**
-   * 获取群成员信息
-   * Get a group member's info
-   */
-  getGroupMemberInfo(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
-
-  /**
-   * 获取群成员列表
-   * Get a group's member list
-   */
-  getGroupMemberList(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
-
-  /**
-   * 获取群荣誉信息
-   * Get a group's honors
-   */
-  getGroupHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
-
-  /**
-   * 获取群荣誉信息
-   * Get a group's honors
-   * Alias of `get_group_honor_info`.
-   */
-  getTroopHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
-
-  /**
    * 获取群系统消息
    * Get group system messages
    */
@@ -649,26 +835,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getGroupFileUrl(params: T.GetGroupFileUrlParams<I64>, options?: CallOptions): Promise<T.GetGroupFileUrlResult>;
 
   /**
-   * 设置群名
-   * Rename a group
-   */
-  setGroupName(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
-
-  /**
-   * 设置群管理员
-   * Grant or revoke group admin
-   */
-  setGroupAdmin(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
-
-  /**
-   * 设置群名片
-   * Set a member's group card
-   *
-   * Divergence: The docs file this under a heading "设置群备注" marked 未实现, but v1.0.9 serves set_group_card.
-   */
-  setGroupCard(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
-
-  /**
    * 设置群备注
    * Set the bot's remark for a group
    */
@@ -680,24 +846,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Alias of `set_group_remark`.
    */
   modifyGroupRemark(params: T.SetGroupRemarkParams<I64>, options?: CallOptions): Promise<T.SetGroupRemarkResult>;
-
-  /**
-   * 设置群组专属头衔
-   * Set a member's special title
-   */
-  setGroupSpecialTitle(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
-
-  /**
-   * 群单人禁言
-   * Mute a group member
-   */
-  setGroupBan(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
-
-  /**
-   * 群全员禁言
-   * Mute the whole group
-   */
-  setGroupWholeBan(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
 
   /**
    * 设置精华消息
@@ -775,32 +923,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Alias of `_get_group_notice`.
    */
   getGroupNoticeAction(params: T.GetGroupNoticeParams<I64>, options?: CallOptions): Promise<T.GetGroupNoticeResult<I64>>;
-
-  /**
-   * 群组踢人
-   * Kick a group member
-   */
-  setGroupKick(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
-
-  /**
-   * 群组踢人
-   * Kick a group member
-   * Alias of `set_group_kick`.
-   */
-  kickGroupMember(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
-
-  /**
-   * 退出群组
-   * Leave a group
-   */
-  setGroupLeave(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
-
-  /**
-   * 退出群组
-   * Leave a group
-   * Alias of `set_group_leave`.
-   */
-  leaveGroup(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
 
   /**
    * 群戳一戳
@@ -985,33 +1107,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
   requestUploadGroupImage(params: T.RequestUploadGroupImageParams<I64>, options?: CallOptions): Promise<T.RequestUploadGroupImageResult<I64>>;
 
   /**
-   * 获取 Cookie
-   * Get cookies
-   */
-  getCookies(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
-
-  /**
-   * 获取 Cookie
-   * Get cookies
-   * Alias of `get_cookies`.
-   */
-  getCookie(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
-
-  /**
-   * 获取 CSRF 令牌
-   * Get the CSRF token
-   *
-   * Divergence: OneBot 11 types token as int32; Shamrock sends a string.
-   */
-  getCsrfToken(params?: T.DomainQuery, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
-
-  /**
-   * 获取 Cookie 与 CSRF 令牌
-   * Get cookies and the CSRF token
-   */
-  getCredentials(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
-
-  /**
    * 获取 HTTP Cookie
    * Get cookies for a web app login
    *
@@ -1042,51 +1137,12 @@ export interface Client<I64 extends T.Int64Repr = number> {
   scanQrcode(params: T.ScanQrcodeParams, options?: CallOptions): Promise<T.ScanQrcodeResult>;
 
   /**
-   * 处理加好友请求
-   * Handle a friend request
-   */
-  setFriendAddRequest(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
-
-  /**
-   * 处理加群请求／邀请
-   * Handle a group join request or invitation
-   *
-   * Divergence: The docs accept `sub_type` or `type`; the code reads sub_type (required) and, like go-cqhttp, a `notSeen` flag. The flag is "<seq>;<group>;<uin>" as sent in request events.
-   */
-  setGroupAddRequest(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
-
-  /**
-   * 获取图片
-   * Get a cached image
-   *
-   * 只能获取已缓存的图片。
-   */
-  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult<I64>>;
-
-  /**
-   * 获取图片
-   * Get a cached image
-   *
-   * 只能获取已缓存的图片。
-   * Alias of `get_image`.
-   */
-  getImg(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult<I64>>;
-
-  /**
    * 图片 OCR
    * Recognise text in an image
    *
    * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it. The image may be a cached image id, a path, a URL or base64://. The handler's own required-parameter list names group_id and user_id (not image), so servers that enforce it answer 10003 without them; both are accepted here as optional.
    */
   ocrImage(params: T.OcrImageParams<I64>, options?: CallOptions): Promise<T.OcrImageResult>;
-
-  /**
-   * 获取语音
-   * Get a voice file in another format
-   *
-   * 通常需要安装 ffmpeg。
-   */
-  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
 
   /**
    * 获取文件
@@ -1133,12 +1189,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Divergence: One of url or base64 is needed; the format cannot say "one of", so neither is required.
    */
   downloadFile(params?: T.DownloadFileParams, options?: CallOptions): Promise<T.CachedFile>;
-
-  /**
-   * 清除缓存
-   * Clear the cache
-   */
-  cleanCache(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
 
   /**
    * 获取手机电池信息
@@ -1191,56 +1241,6 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Divergence: Code only; not in the docs. Always answers an empty array.
    */
   getLatestEvents(params?: T.GetLatestEventsParams, options?: CallOptions): Promise<T.GetLatestEventsResult>;
-
-  /**
-   * 获取运行状态
-   * Get the bot status
-   *
-   * 文档未列出（v1.0.9 代码 GetStatus）。
-   *
-   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
-   */
-  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
-
-  /**
-   * 获取运行状态
-   * Get the bot status
-   *
-   * 文档未列出（v1.0.9 代码 GetStatus）。
-   *
-   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
-   * Alias of `get_status`.
-   */
-  status(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
-
-  /**
-   * 获取版本信息
-   * Get version info
-   *
-   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
-   *
-   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
-   */
-  getVersionInfo(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
-
-  /**
-   * 获取版本信息
-   * Get version info
-   *
-   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
-   *
-   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
-   * Alias of `get_version_info`.
-   */
-  getVersion(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
-
-  /**
-   * 点赞资料卡
-   * Like a user's profile card
-   *
-   * Divergence: The docs name the count `time`; the code reads `times` (required: without it the call answers 10003 "lack of [times]"). The schema follows the code.
-   */
-  sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
 }
 
 /** Same as `Client`, named for the protocol. */

@@ -136,7 +136,41 @@ export const protocol = {
     "get_message": { params: v.GetMsgParams, result: v.MessageDetail, resultPlan: {"k":"ref","n":"MessageDetail"} },
     "get_forward_msg": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
     "get_forward_message": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
+    "get_cookies": { params: v.DomainQuery, result: v.Credentials },
+    "get_cookie": { params: v.DomainQuery, result: v.Credentials },
+    "get_csrf_token": { params: v.DomainQuery, result: v.GetCsrfTokenResult },
+    "get_credentials": { params: v.DomainQuery, result: v.Credentials },
+    "set_group_kick": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "kick_group_member": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_whole_ban": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_admin": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_card": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_name": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_leave": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "leave_group": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_special_title": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "get_group_info": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
+    "get_group_list": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
+    "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
+    "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
+    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"alt","o":[{"k":"ref","n":"HonorInfo"},{"k":"ref","n":"HonorList"}]},"talkative_list":{"k":"ref","n":"HonorList"},"performer_list":{"k":"ref","n":"HonorList"},"legend_list":{"k":"ref","n":"HonorList"},"strong_newbie_list":{"k":"ref","n":"HonorList"},"emotion_list":{"k":"ref","n":"HonorList"},"all":{"k":"ref","n":"HonorList"}}} },
+    "get_troop_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"alt","o":[{"k":"ref","n":"HonorInfo"},{"k":"ref","n":"HonorList"}]},"talkative_list":{"k":"ref","n":"HonorList"},"performer_list":{"k":"ref","n":"HonorList"},"legend_list":{"k":"ref","n":"HonorList"},"strong_newbie_list":{"k":"ref","n":"HonorList"},"emotion_list":{"k":"ref","n":"HonorList"},"all":{"k":"ref","n":"HonorList"}}} },
+    "get_record": { params: v.GetRecordParams, result: v.GetRecordResult },
+    "get_image": { params: v.GetImageParams, result: v.GetImageResult, resultPlan: {"k":"obj","p":{"size":{"k":"i64"}}} },
+    "get_img": { params: v.GetImageParams, result: v.GetImageResult, resultPlan: {"k":"obj","p":{"size":{"k":"i64"}}} },
+    "set_friend_add_request": { params: v.SetFriendAddRequestParams, noResult: true },
+    "set_group_add_request": { params: v.SetGroupAddRequestParams, noResult: true },
+    "get_status": { result: v.GetStatusResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"BotStatus"}} },
+    "status": { result: v.GetStatusResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"BotStatus"}} },
+    "get_version_info": { result: v.GetVersionInfoResult },
+    "get_version": { result: v.GetVersionInfoResult },
+    "clean_cache": { noResult: true },
+    "send_like": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "get_login_info": { result: v.GetLoginInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "_get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_friend_list": { params: v.GetFriendListParams, result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
     "set_qq_profile": { params: v.SetQqProfileParams, noResult: true },
     "_get_model_show": { params: v.GetModelShowParams, result: v.ModelShowList },
     "_set_model_show": { params: v.SetModelShowParams, noResult: true },
@@ -164,15 +198,6 @@ export const protocol = {
     "upload_nt_resource": { params: v.UploadNtResourceParams, result: v.UploadNtResourceResult, resultPlan: {"k":"obj","p":{"files":{"k":"arr","i":{"k":"obj","p":{"size":{"k":"i64"}}}}}} },
     "upload_nt_res": { params: v.UploadNtResourceParams, result: v.UploadNtResourceResult, resultPlan: {"k":"obj","p":{"files":{"k":"arr","i":{"k":"obj","p":{"size":{"k":"i64"}}}}}} },
     ".handle_quick_operation_async": { params: v.HandleQuickOperationAsyncParams, noResult: true, paramsPlan: {"k":"obj","p":{"self_id":{"k":"i64"},"operation":{"k":"obj","p":{"reply":{"k":"ref","n":"Message"}}}}} },
-    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
-    "_get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
-    "get_friend_list": { params: v.GetFriendListParams, result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
-    "get_group_info": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
-    "get_group_list": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
-    "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
-    "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
-    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"alt","o":[{"k":"ref","n":"HonorInfo"},{"k":"ref","n":"HonorList"}]},"talkative_list":{"k":"ref","n":"HonorList"},"performer_list":{"k":"ref","n":"HonorList"},"legend_list":{"k":"ref","n":"HonorList"},"strong_newbie_list":{"k":"ref","n":"HonorList"},"emotion_list":{"k":"ref","n":"HonorList"},"all":{"k":"ref","n":"HonorList"}}} },
-    "get_troop_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"alt","o":[{"k":"ref","n":"HonorInfo"},{"k":"ref","n":"HonorList"}]},"talkative_list":{"k":"ref","n":"HonorList"},"performer_list":{"k":"ref","n":"HonorList"},"legend_list":{"k":"ref","n":"HonorList"},"strong_newbie_list":{"k":"ref","n":"HonorList"},"emotion_list":{"k":"ref","n":"HonorList"},"all":{"k":"ref","n":"HonorList"}}} },
     "get_group_system_msg": { result: v.GetGroupSystemMsgResult, resultPlan: {"k":"obj","p":{"invited_requests":{"k":"arr","i":{"k":"ref","n":"GroupRequest"}},"join_requests":{"k":"arr","i":{"k":"ref","n":"GroupRequest"}}}} },
     "get_group_system_message": { result: v.GetGroupSystemMsgResult, resultPlan: {"k":"obj","p":{"invited_requests":{"k":"arr","i":{"k":"ref","n":"GroupRequest"}},"join_requests":{"k":"arr","i":{"k":"ref","n":"GroupRequest"}}}} },
     "get_friend_system_msg": { result: v.GetFriendSystemMsgResult, resultPlan: {"k":"arr","i":{"k":"obj","p":{"request_id":{"k":"i64"},"requester_uin":{"k":"i64"},"source_group_id":{"k":"i64"}}}} },
@@ -199,14 +224,8 @@ export const protocol = {
     "get_group_root_files": { params: v.GetGroupRootFilesParams, result: v.GroupFileList, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupFileList"} },
     "get_group_files_by_folder": { params: v.GetGroupFilesByFolderParams, result: v.GroupFileList, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupFileList"} },
     "get_group_file_url": { params: v.GetGroupFileUrlParams, result: v.GetGroupFileUrlResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_name": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_admin": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_card": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_remark": { params: v.SetGroupRemarkParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "modify_group_remark": { params: v.SetGroupRemarkParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "set_group_special_title": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_whole_ban": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_essence_msg": { params: v.SetEssenceMsgParams, noResult: true },
     "set_essence_message": { params: v.SetEssenceMsgParams, noResult: true },
     "delete_essence_msg": { params: v.DeleteEssenceMsgParams, noResult: true },
@@ -217,10 +236,6 @@ export const protocol = {
     "send_group_announcement": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "_get_group_notice": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"sender_id":{"k":"i64"},"publish_time":{"k":"i64"}}}} },
     "get_group_notice": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"sender_id":{"k":"i64"},"publish_time":{"k":"i64"}}}} },
-    "set_group_kick": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "kick_group_member": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_leave": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
-    "leave_group": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "group_touch": { params: v.GroupTouchParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "poke": { params: v.PokeParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "get_prohibited_member_list": { params: v.GetProhibitedMemberListParams, result: v.GetProhibitedMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"user_id":{"k":"i64"},"time":{"k":"i64"}}}} },
@@ -245,36 +260,21 @@ export const protocol = {
     "get_weather": { params: v.GetWeatherParams, result: v.GetWeatherResult },
     "upload_group_image": { params: v.UploadGroupImageParams, result: v.UploadGroupImageResult, paramsPlan: {"k":"obj","p":{"sender":{"k":"i64"},"troop":{"k":"i64"}}} },
     "request_upload_group_image": { params: v.RequestUploadGroupImageParams, result: v.RequestUploadGroupImageResult, paramsPlan: {"k":"obj","p":{"file_size":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"file_id":{"k":"i64"},"up_ip":{"k":"arr","i":{"k":"i64"}}}} },
-    "get_cookies": { params: v.DomainQuery, result: v.Credentials },
-    "get_cookie": { params: v.DomainQuery, result: v.Credentials },
-    "get_csrf_token": { params: v.DomainQuery, result: v.GetCsrfTokenResult },
-    "get_credentials": { params: v.DomainQuery, result: v.Credentials },
     "get_http_cookies": { params: v.GetHttpCookiesParams, result: v.Credentials },
     "adapt_share_json": { params: v.AdaptShareJsonParams, result: v.AdaptShareJsonResult },
     "scan_qrcode": { params: v.ScanQrcodeParams, result: v.ScanQrcodeResult },
-    "set_friend_add_request": { params: v.SetFriendAddRequestParams, noResult: true },
-    "set_group_add_request": { params: v.SetGroupAddRequestParams, noResult: true },
-    "get_image": { params: v.GetImageParams, result: v.GetImageResult, resultPlan: {"k":"obj","p":{"size":{"k":"i64"}}} },
-    "get_img": { params: v.GetImageParams, result: v.GetImageResult, resultPlan: {"k":"obj","p":{"size":{"k":"i64"}}} },
     "ocr_image": { params: v.OcrImageParams, result: v.OcrImageResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "get_record": { params: v.GetRecordParams, result: v.GetRecordResult },
     "get_file": { params: v.GetFileParams, result: v.GetFileResult },
     "switch_account": { params: v.SwitchAccountParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
     "upload_file": { params: v.UploadFileParams, result: v.CachedFile },
     "upload_file_to_shamrock": { params: v.UploadFileToShamrockParams, result: v.UploadFileToShamrockResult, paramsPlan: {"k":"obj","p":{"offset":{"k":"i64"},"file_size":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"file_size":{"k":"i64"}}} },
     "download_file": { params: v.DownloadFileParams, result: v.CachedFile },
-    "clean_cache": { noResult: true },
     "get_device_battery": { result: v.GetDeviceBatteryResult, resultPlan: {"k":"obj","p":{"scale":{"k":"i64"}}} },
     "get_start_time": { result: v.GetStartTimeResult, resultPlan: {"k":"i64"} },
     "log": { params: v.LogParams, result: v.LogResult },
     "shut": { noResult: true },
     "get_supported_actions": { result: v.GetSupportedActionsResult },
     "get_latest_events": { result: v.GetLatestEventsResult },
-    "get_status": { result: v.GetStatusResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"BotStatus"}} },
-    "status": { result: v.GetStatusResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"BotStatus"}} },
-    "get_version_info": { result: v.GetVersionInfoResult },
-    "get_version": { result: v.GetVersionInfoResult },
-    "send_like": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
   },
   plans: {
     "Sender": {
@@ -364,7 +364,15 @@ export const protocol = {
         }
       }
     },
-    "ModelShowUser": {
+    "Anonymous": {
+      "k": "obj",
+      "p": {
+        "id": {
+          "k": "i64"
+        }
+      }
+    },
+    "LoginInfo": {
       "k": "obj",
       "p": {
         "user_id": {
@@ -372,44 +380,10 @@ export const protocol = {
         }
       }
     },
-    "VipInfo": {
+    "StrangerInfo": {
       "k": "obj",
       "p": {
-        "template_id": {
-          "k": "i64"
-        }
-      }
-    },
-    "MessageDetail": {
-      "k": "obj",
-      "p": {
-        "time": {
-          "k": "i64"
-        },
-        "real_id": {
-          "k": "i64"
-        },
-        "message_seq": {
-          "k": "i64"
-        },
-        "message_id_qq": {
-          "k": "i64"
-        },
-        "sender": {
-          "k": "ref",
-          "n": "Sender"
-        },
-        "message": {
-          "k": "ref",
-          "n": "Message"
-        },
-        "group_id": {
-          "k": "i64"
-        },
-        "target_id": {
-          "k": "i64"
-        },
-        "peer_id": {
+        "user_id": {
           "k": "i64"
         }
       }
@@ -464,6 +438,72 @@ export const protocol = {
           "k": "i64"
         },
         "shut_up_timestamp": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorCurrentTalkative": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorEntry": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "ModelShowUser": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "VipInfo": {
+      "k": "obj",
+      "p": {
+        "template_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "MessageDetail": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "real_id": {
+          "k": "i64"
+        },
+        "message_seq": {
+          "k": "i64"
+        },
+        "message_id_qq": {
+          "k": "i64"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "peer_id": {
           "k": "i64"
         }
       }
@@ -622,7 +662,41 @@ export function createClient(options = {}) {
     getMessage: (params, callOptions) => core.call("get_message", params, callOptions),
     getForwardMsg: (params, callOptions) => core.call("get_forward_msg", params, callOptions),
     getForwardMessage: (params, callOptions) => core.call("get_forward_message", params, callOptions),
+    getCookies: (params, callOptions) => core.call("get_cookies", params, callOptions),
+    getCookie: (params, callOptions) => core.call("get_cookie", params, callOptions),
+    getCsrfToken: (params, callOptions) => core.call("get_csrf_token", params, callOptions),
+    getCredentials: (params, callOptions) => core.call("get_credentials", params, callOptions),
+    setGroupKick: (params, callOptions) => core.call("set_group_kick", params, callOptions),
+    kickGroupMember: (params, callOptions) => core.call("kick_group_member", params, callOptions),
+    setGroupBan: (params, callOptions) => core.call("set_group_ban", params, callOptions),
+    setGroupWholeBan: (params, callOptions) => core.call("set_group_whole_ban", params, callOptions),
+    setGroupAdmin: (params, callOptions) => core.call("set_group_admin", params, callOptions),
+    setGroupCard: (params, callOptions) => core.call("set_group_card", params, callOptions),
+    setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
+    setGroupLeave: (params, callOptions) => core.call("set_group_leave", params, callOptions),
+    leaveGroup: (params, callOptions) => core.call("leave_group", params, callOptions),
+    setGroupSpecialTitle: (params, callOptions) => core.call("set_group_special_title", params, callOptions),
+    getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
+    getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
+    getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
+    getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
+    getGroupHonorInfo: (params, callOptions) => core.call("get_group_honor_info", params, callOptions),
+    getTroopHonorInfo: (params, callOptions) => core.call("get_troop_honor_info", params, callOptions),
+    getRecord: (params, callOptions) => core.call("get_record", params, callOptions),
+    getImage: (params, callOptions) => core.call("get_image", params, callOptions),
+    getImg: (params, callOptions) => core.call("get_img", params, callOptions),
+    setFriendAddRequest: (params, callOptions) => core.call("set_friend_add_request", params, callOptions),
+    setGroupAddRequest: (params, callOptions) => core.call("set_group_add_request", params, callOptions),
+    getStatus: (params, callOptions) => core.call("get_status", params, callOptions),
+    status: (params, callOptions) => core.call("status", params, callOptions),
+    getVersionInfo: (params, callOptions) => core.call("get_version_info", params, callOptions),
+    getVersion: (params, callOptions) => core.call("get_version", params, callOptions),
+    cleanCache: (params, callOptions) => core.call("clean_cache", params, callOptions),
+    sendLike: (params, callOptions) => core.call("send_like", params, callOptions),
     getLoginInfo: (params, callOptions) => core.call("get_login_info", params, callOptions),
+    getStrangerInfo: (params, callOptions) => core.call("get_stranger_info", params, callOptions),
+    getStrangerInfoAction: (params, callOptions) => core.call("_get_stranger_info", params, callOptions),
+    getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
     setQqProfile: (params, callOptions) => core.call("set_qq_profile", params, callOptions),
     getModelShow: (params, callOptions) => core.call("_get_model_show", params, callOptions),
     setModelShow: (params, callOptions) => core.call("_set_model_show", params, callOptions),
@@ -650,15 +724,6 @@ export function createClient(options = {}) {
     uploadNtResource: (params, callOptions) => core.call("upload_nt_resource", params, callOptions),
     uploadNtRes: (params, callOptions) => core.call("upload_nt_res", params, callOptions),
     handleQuickOperationAsync: (params, callOptions) => core.call(".handle_quick_operation_async", params, callOptions),
-    getStrangerInfo: (params, callOptions) => core.call("get_stranger_info", params, callOptions),
-    getStrangerInfoAction: (params, callOptions) => core.call("_get_stranger_info", params, callOptions),
-    getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
-    getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
-    getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
-    getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
-    getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
-    getGroupHonorInfo: (params, callOptions) => core.call("get_group_honor_info", params, callOptions),
-    getTroopHonorInfo: (params, callOptions) => core.call("get_troop_honor_info", params, callOptions),
     getGroupSystemMsg: (params, callOptions) => core.call("get_group_system_msg", params, callOptions),
     getGroupSystemMessage: (params, callOptions) => core.call("get_group_system_message", params, callOptions),
     getFriendSystemMsg: (params, callOptions) => core.call("get_friend_system_msg", params, callOptions),
@@ -685,14 +750,8 @@ export function createClient(options = {}) {
     getGroupRootFiles: (params, callOptions) => core.call("get_group_root_files", params, callOptions),
     getGroupFilesByFolder: (params, callOptions) => core.call("get_group_files_by_folder", params, callOptions),
     getGroupFileUrl: (params, callOptions) => core.call("get_group_file_url", params, callOptions),
-    setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
-    setGroupAdmin: (params, callOptions) => core.call("set_group_admin", params, callOptions),
-    setGroupCard: (params, callOptions) => core.call("set_group_card", params, callOptions),
     setGroupRemark: (params, callOptions) => core.call("set_group_remark", params, callOptions),
     modifyGroupRemark: (params, callOptions) => core.call("modify_group_remark", params, callOptions),
-    setGroupSpecialTitle: (params, callOptions) => core.call("set_group_special_title", params, callOptions),
-    setGroupBan: (params, callOptions) => core.call("set_group_ban", params, callOptions),
-    setGroupWholeBan: (params, callOptions) => core.call("set_group_whole_ban", params, callOptions),
     setEssenceMsg: (params, callOptions) => core.call("set_essence_msg", params, callOptions),
     setEssenceMessage: (params, callOptions) => core.call("set_essence_message", params, callOptions),
     deleteEssenceMsg: (params, callOptions) => core.call("delete_essence_msg", params, callOptions),
@@ -703,10 +762,6 @@ export function createClient(options = {}) {
     sendGroupAnnouncement: (params, callOptions) => core.call("send_group_announcement", params, callOptions),
     getGroupNotice: (params, callOptions) => core.call("_get_group_notice", params, callOptions),
     getGroupNoticeAction: (params, callOptions) => core.call("get_group_notice", params, callOptions),
-    setGroupKick: (params, callOptions) => core.call("set_group_kick", params, callOptions),
-    kickGroupMember: (params, callOptions) => core.call("kick_group_member", params, callOptions),
-    setGroupLeave: (params, callOptions) => core.call("set_group_leave", params, callOptions),
-    leaveGroup: (params, callOptions) => core.call("leave_group", params, callOptions),
     groupTouch: (params, callOptions) => core.call("group_touch", params, callOptions),
     poke: (params, callOptions) => core.call("poke", params, callOptions),
     getProhibitedMemberList: (params, callOptions) => core.call("get_prohibited_member_list", params, callOptions),
@@ -731,36 +786,21 @@ export function createClient(options = {}) {
     getWeather: (params, callOptions) => core.call("get_weather", params, callOptions),
     uploadGroupImage: (params, callOptions) => core.call("upload_group_image", params, callOptions),
     requestUploadGroupImage: (params, callOptions) => core.call("request_upload_group_image", params, callOptions),
-    getCookies: (params, callOptions) => core.call("get_cookies", params, callOptions),
-    getCookie: (params, callOptions) => core.call("get_cookie", params, callOptions),
-    getCsrfToken: (params, callOptions) => core.call("get_csrf_token", params, callOptions),
-    getCredentials: (params, callOptions) => core.call("get_credentials", params, callOptions),
     getHttpCookies: (params, callOptions) => core.call("get_http_cookies", params, callOptions),
     adaptShareJson: (params, callOptions) => core.call("adapt_share_json", params, callOptions),
     scanQrcode: (params, callOptions) => core.call("scan_qrcode", params, callOptions),
-    setFriendAddRequest: (params, callOptions) => core.call("set_friend_add_request", params, callOptions),
-    setGroupAddRequest: (params, callOptions) => core.call("set_group_add_request", params, callOptions),
-    getImage: (params, callOptions) => core.call("get_image", params, callOptions),
-    getImg: (params, callOptions) => core.call("get_img", params, callOptions),
     ocrImage: (params, callOptions) => core.call("ocr_image", params, callOptions),
-    getRecord: (params, callOptions) => core.call("get_record", params, callOptions),
     getFile: (params, callOptions) => core.call("get_file", params, callOptions),
     switchAccount: (params, callOptions) => core.call("switch_account", params, callOptions),
     uploadFile: (params, callOptions) => core.call("upload_file", params, callOptions),
     uploadFileToShamrock: (params, callOptions) => core.call("upload_file_to_shamrock", params, callOptions),
     downloadFile: (params, callOptions) => core.call("download_file", params, callOptions),
-    cleanCache: (params, callOptions) => core.call("clean_cache", params, callOptions),
     getDeviceBattery: (params, callOptions) => core.call("get_device_battery", params, callOptions),
     getStartTime: (params, callOptions) => core.call("get_start_time", params, callOptions),
     log: (params, callOptions) => core.call("log", params, callOptions),
     shut: (params, callOptions) => core.call("shut", params, callOptions),
     getSupportedActions: (params, callOptions) => core.call("get_supported_actions", params, callOptions),
     getLatestEvents: (params, callOptions) => core.call("get_latest_events", params, callOptions),
-    getStatus: (params, callOptions) => core.call("get_status", params, callOptions),
-    status: (params, callOptions) => core.call("status", params, callOptions),
-    getVersionInfo: (params, callOptions) => core.call("get_version_info", params, callOptions),
-    getVersion: (params, callOptions) => core.call("get_version", params, callOptions),
-    sendLike: (params, callOptions) => core.call("send_like", params, callOptions),
   };
 }
 

@@ -667,6 +667,406 @@ export interface JsonSegment {
 }
 
 /**
+ * 性别，male 或 female 或 unknown
+ * Sex
+ */
+export type Sex = 'male' | 'female' | 'unknown';
+/**
+ * 角色，owner 或 admin 或 member
+ * Group role
+ */
+export type GroupRole = 'owner' | 'admin' | 'member';
+
+/**
+ * 匿名用户信息（群消息事件的 anonymous 字段）
+ * Anonymous sender, as in the `anonymous` field of group message events
+ */
+export interface Anonymous<I64 extends Int64Repr = number> {
+  /**
+   * 匿名用户 ID
+   * Anonymous user id
+   */
+  id: I64;
+  /**
+   * 匿名用户名称
+   * Anonymous user name
+   */
+  name: string;
+  /**
+   * 匿名用户 flag，在调用禁言 API 时需要传入
+   * Anonymous flag (needed to ban the user)
+   */
+  flag: string;
+}
+
+/**
+ * 登录号信息
+ * The logged-in account
+ */
+export interface LoginInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * QQ 昵称
+   * Nickname
+   */
+  nickname: string;
+}
+
+/**
+ * 陌生人信息
+ * Public profile of any user
+ */
+export interface StrangerInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  sex: Sex;
+  /**
+   * 年龄
+   * Age
+   */
+  age: number;
+}
+
+/**
+ * 好友信息
+ * A friend
+ */
+export interface FriendInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  user_name?: string | null;
+  /**
+   * 显示名
+   * Display name
+   */
+  user_displayname?: string | null;
+  /**
+   * 备注
+   * Remark
+   */
+  user_remark?: string | null;
+  /**
+   * 年龄
+   * Age
+   */
+  age?: number;
+  /**
+   * 性别
+   * Gender code
+   */
+  gender?: number;
+  /**
+   * 分组 ID
+   * Friend category id
+   */
+  group_id?: I64;
+  /**
+   * 平台
+   * Platform (e.g. MOBILE_ANDROID)
+   */
+  platform?: string;
+  /**
+   * 终端类型
+   * Terminal type
+   * Divergence: The docs table says string, the example and the code (Int) send a number.
+   */
+  term_type?: number | string;
+}
+
+/**
+ * 群信息
+ * A group
+ */
+export interface GroupInfo<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群名称
+   * Group name
+   */
+  group_name?: string | null;
+  /**
+   * 群备注
+   * Group remark
+   */
+  group_remark?: string | null;
+  /**
+   * 群 Uin
+   * Group uin
+   */
+  group_uin?: I64;
+  /**
+   * 管理员列表
+   * Admin QQ numbers
+   */
+  admins?: I64[];
+  /**
+   * 群分类
+   * Group category
+   */
+  class_text?: string | null;
+  /**
+   * 是否冻结
+   * Whether the group is frozen
+   */
+  is_frozen?: boolean;
+  /**
+   * 最大成员数
+   * Member limit
+   */
+  max_member?: number;
+  /**
+   * 最大成员数
+   * Member limit (same as max_member)
+   */
+  max_member_count?: number;
+  /**
+   * 成员数量
+   * Member count
+   */
+  member_num?: number;
+  /**
+   * 成员数量
+   * Member count (same as member_num)
+   */
+  member_count?: number;
+}
+
+/**
+ * 群成员信息
+ * A group member
+ */
+export interface GroupMemberInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  user_name?: string;
+  /**
+   * 性别
+   * Sex
+   */
+  sex?: 'male' | 'female' | 'unknown';
+  /**
+   * 年龄（代码返回）
+   * Age (returned by the code)
+   */
+  age?: number;
+  /**
+   * 专属头衔
+   * Special title
+   */
+  title?: string;
+  /**
+   * 专属头衔过期时间戳
+   * Special title expiry
+   * Unit: seconds.
+   */
+  title_expire_time?: I64;
+  /**
+   * 群昵称
+   * Nickname in the group
+   */
+  nickname?: string;
+  /**
+   * 显示名
+   * Display name
+   */
+  user_displayname?: string | null;
+  /**
+   * 群名片（代码返回）
+   * Group card (returned by the code)
+   */
+  card?: string | null;
+  /**
+   * 距离
+   * Distance
+   */
+  distance?: number;
+  /**
+   * 群荣誉
+   * Honor ids
+   */
+  honor?: number[];
+  /**
+   * 入群时间
+   * Join time
+   * Unit: seconds.
+   */
+  join_time?: I64;
+  /**
+   * 最后发言时间
+   * Last active time
+   * Unit: seconds.
+   */
+  last_active_time?: I64;
+  /**
+   * 最后发言时间
+   * Last message time
+   * Unit: seconds.
+   */
+  last_sent_time?: I64;
+  /**
+   * 群头衔
+   * Unique title
+   */
+  unique_name?: string | null;
+  /**
+   * 地区
+   * Area
+   */
+  area?: string;
+  /**
+   * 成员等级
+   * Member level
+   * Divergence: The docs table says string; the example and the code (Int) send a number.
+   */
+  level?: number | string;
+  /**
+   * 角色
+   * Role
+   */
+  role?: 'owner' | 'admin' | 'member';
+  /**
+   * 是否不良记录成员
+   * Whether the member has a bad record
+   */
+  unfriendly?: boolean;
+  /**
+   * 是否允许修改群名片
+   * Whether the card may be changed
+   */
+  card_changeable?: boolean;
+  /**
+   * 禁言到期时间（代码返回，恒为 0）
+   * Mute expiry (returned by the code; always 0)
+   * Unit: seconds.
+   */
+  shut_up_timestamp?: I64;
+}
+
+/**
+ * 当前龙王
+ * The current "talkative" (dragon king) holder
+ */
+export interface HonorCurrentTalkative<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像 URL
+   * Avatar URL
+   */
+  avatar: string;
+  /**
+   * 持续天数
+   * Consecutive days
+   */
+  day_count: number;
+}
+
+/**
+ * 群荣誉列表中的一项
+ * One entry of an honor list
+ */
+export interface HonorEntry<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像 URL
+   * Avatar URL
+   */
+  avatar: string;
+  /**
+   * 荣誉描述
+   * Honor description
+   */
+  description: string;
+}
+
+/**
+ * 群荣誉类型：talkative 龙王、performer 群聊之火、legend 群聊炽焰、strong_newbie 冒尖小春笋、emotion 快乐之源，all 为全部
+ * Honor type (talkative, performer, legend, strong_newbie, emotion) or `all`
+ */
+export type HonorType = 'talkative' | 'performer' | 'legend' | 'strong_newbie' | 'emotion' | 'all';
+/**
+ * 语音转换格式
+ * Target audio format
+ */
+export type RecordFormat = 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
+
+/**
+ * 检查结果
+ * Capability check answer
+ */
+export interface CanSend {
+  /**
+   * 是或否
+   * Yes or no
+   */
+  yes: boolean;
+}
+
+/**
+ * 文件路径
+ * Local file path on the implementation's host
+ */
+export interface FileResult {
+  /**
+   * 本地文件路径
+   * File path on the implementation's host
+   */
+  file: string;
+}
+
+/**
  * 查询用户机型参数
  * Whose model to read
  */
@@ -915,244 +1315,6 @@ export interface ForwardSendResult {
    * Forward res id (returned by the code, equal to forward_id)
    */
   res_id?: string;
-}
-
-/**
- * 好友信息
- * A friend
- */
-export interface FriendInfo<I64 extends Int64Repr = number> {
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 昵称
-   * Nickname
-   */
-  user_name?: string | null;
-  /**
-   * 显示名
-   * Display name
-   */
-  user_displayname?: string | null;
-  /**
-   * 备注
-   * Remark
-   */
-  user_remark?: string | null;
-  /**
-   * 年龄
-   * Age
-   */
-  age?: number;
-  /**
-   * 性别
-   * Gender code
-   */
-  gender?: number;
-  /**
-   * 分组 ID
-   * Friend category id
-   */
-  group_id?: I64;
-  /**
-   * 平台
-   * Platform (e.g. MOBILE_ANDROID)
-   */
-  platform?: string;
-  /**
-   * 终端类型
-   * Terminal type
-   * Divergence: The docs table says string, the example and the code (Int) send a number.
-   */
-  term_type?: number | string;
-}
-
-/**
- * 群信息
- * A group
- */
-export interface GroupInfo<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 群名称
-   * Group name
-   */
-  group_name?: string | null;
-  /**
-   * 群备注
-   * Group remark
-   */
-  group_remark?: string | null;
-  /**
-   * 群 Uin
-   * Group uin
-   */
-  group_uin?: I64;
-  /**
-   * 管理员列表
-   * Admin QQ numbers
-   */
-  admins?: I64[];
-  /**
-   * 群分类
-   * Group category
-   */
-  class_text?: string | null;
-  /**
-   * 是否冻结
-   * Whether the group is frozen
-   */
-  is_frozen?: boolean;
-  /**
-   * 最大成员数
-   * Member limit
-   */
-  max_member?: number;
-  /**
-   * 最大成员数
-   * Member limit (same as max_member)
-   */
-  max_member_count?: number;
-  /**
-   * 成员数量
-   * Member count
-   */
-  member_num?: number;
-  /**
-   * 成员数量
-   * Member count (same as member_num)
-   */
-  member_count?: number;
-}
-
-/**
- * 群成员信息
- * A group member
- */
-export interface GroupMemberInfo<I64 extends Int64Repr = number> {
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 昵称
-   * Nickname
-   */
-  user_name?: string;
-  /**
-   * 性别
-   * Sex
-   */
-  sex?: 'male' | 'female' | 'unknown';
-  /**
-   * 年龄（代码返回）
-   * Age (returned by the code)
-   */
-  age?: number;
-  /**
-   * 专属头衔
-   * Special title
-   */
-  title?: string;
-  /**
-   * 专属头衔过期时间戳
-   * Special title expiry
-   * Unit: seconds.
-   */
-  title_expire_time?: I64;
-  /**
-   * 群昵称
-   * Nickname in the group
-   */
-  nickname?: string;
-  /**
-   * 显示名
-   * Display name
-   */
-  user_displayname?: string | null;
-  /**
-   * 群名片（代码返回）
-   * Group card (returned by the code)
-   */
-  card?: string | null;
-  /**
-   * 距离
-   * Distance
-   */
-  distance?: number;
-  /**
-   * 群荣誉
-   * Honor ids
-   */
-  honor?: number[];
-  /**
-   * 入群时间
-   * Join time
-   * Unit: seconds.
-   */
-  join_time?: I64;
-  /**
-   * 最后发言时间
-   * Last active time
-   * Unit: seconds.
-   */
-  last_active_time?: I64;
-  /**
-   * 最后发言时间
-   * Last message time
-   * Unit: seconds.
-   */
-  last_sent_time?: I64;
-  /**
-   * 群头衔
-   * Unique title
-   */
-  unique_name?: string | null;
-  /**
-   * 地区
-   * Area
-   */
-  area?: string;
-  /**
-   * 成员等级
-   * Member level
-   * Divergence: The docs table says string; the example and the code (Int) send a number.
-   */
-  level?: number | string;
-  /**
-   * 角色
-   * Role
-   */
-  role?: 'owner' | 'admin' | 'member';
-  /**
-   * 是否不良记录成员
-   * Whether the member has a bad record
-   */
-  unfriendly?: boolean;
-  /**
-   * 是否允许修改群名片
-   * Whether the card may be changed
-   */
-  card_changeable?: boolean;
-  /**
-   * 禁言到期时间（代码返回，恒为 0）
-   * Mute expiry (returned by the code; always 0)
-   * Unit: seconds.
-   */
-  shut_up_timestamp?: I64;
 }
 
 /**
@@ -2026,6 +2188,501 @@ export interface GetForwardMsgResult<I64 extends Int64Repr = number> {
   messages: MessageDetail<I64>[];
 }
 
+/** Result of `get_csrf_token`. */
+export interface GetCsrfTokenResult {
+  /**
+   * 指定域名下的 CSRF 令牌
+   * CSRF token for the domain
+   */
+  token: string | number;
+}
+
+/** Params of `set_group_kick`. */
+export interface SetGroupKickParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 是否拒绝再次加群
+   * Reject future join requests
+   * @default false
+   */
+  reject_add_request?: boolean;
+  /**
+   * 踢出理由（代码支持，文档未列出）
+   * Kick message (read by the code; not documented)
+   * @default ""
+   */
+  kick_msg?: string;
+}
+
+/** `set_group_kick` returns no data. */
+export type SetGroupKickResult = void;
+
+/** Params of `set_group_ban`. */
+export interface SetGroupBanParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 禁言时长（秒），为 0 时解除禁言
+   * Mute duration; 0 lifts the mute
+   * Unit: seconds.
+   * Divergence: The docs mark duration required (int64); the code reads an Int and defaults to 1800 s (30 minutes).
+   * @default 1800
+   */
+  duration?: number;
+}
+
+/** `set_group_ban` returns no data. */
+export type SetGroupBanResult = void;
+
+/** Params of `set_group_whole_ban`. */
+export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否禁言
+   * Mute on or off
+   * @default true
+   */
+  enable?: boolean;
+}
+
+/** `set_group_whole_ban` returns no data. */
+export type SetGroupWholeBanResult = void;
+
+/** Params of `set_group_admin`. */
+export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 是否设置
+   * true grants, false revokes
+   */
+  enable: boolean;
+}
+
+/** `set_group_admin` returns no data. */
+export type SetGroupAdminResult = void;
+
+/** Params of `set_group_card`. */
+export interface SetGroupCardParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要设置的 QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 群名片内容，不填或空字符串表示删除群名片
+   * New card; empty removes it
+   * @default ""
+   */
+  card?: string;
+}
+
+/** `set_group_card` returns no data. */
+export type SetGroupCardResult = void;
+
+/** Params of `set_group_name`. */
+export interface SetGroupNameParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 新群名
+   * New group name
+   */
+  group_name: string;
+}
+
+/** `set_group_name` returns no data. */
+export type SetGroupNameResult = void;
+
+/** Params of `set_group_leave`. */
+export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** `set_group_leave` returns no data. */
+export type SetGroupLeaveResult = void;
+
+/** Params of `set_group_special_title`. */
+export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 头衔
+   * Title
+   */
+  special_title: string;
+}
+
+/** `set_group_special_title` returns no data. */
+export type SetGroupSpecialTitleResult = void;
+
+/** Params of `get_group_info`. */
+export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否刷新（代码支持，也接受 no_cache）
+   * Refresh (read by the code; no_cache too)
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Params of `get_group_list`. */
+export interface GetGroupListParams {
+  /**
+   * 是否刷新（代码支持，也接受 no_cache）
+   * Refresh (read by the code; no_cache too)
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Result of `get_group_list`. */
+export type GetGroupListResult<I64 extends Int64Repr = number> = GroupInfo<I64>[];
+
+/** Params of `get_group_member_info`. */
+export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 是否刷新（代码支持，也接受 no_cache）
+   * Refresh (read by the code; no_cache too)
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Params of `get_group_member_list`. */
+export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否刷新（代码支持，也接受 no_cache）
+   * Refresh (read by the code; no_cache too)
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Result of `get_group_member_list`. */
+export type GetGroupMemberListResult<I64 extends Int64Repr = number> = GroupMemberInfo<I64>[];
+
+/** Params of `get_group_honor_info`. */
+export interface GetGroupHonorInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否刷新（代码支持）
+   * Refresh (read by the code)
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Result of `get_group_honor_info`. */
+export interface GetGroupHonorInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 当前龙王
+   * Current most-talkative member
+   * Divergence: The docs type it as a list; SDKs built against real servers see a single object. Both are accepted.
+   */
+  current_talkative?: HonorInfo<I64> | HonorList<I64>;
+  /**
+   * 历史龙王
+   * Past most-talkative members
+   */
+  talkative_list?: HonorList<I64>;
+  /**
+   * 群聊之火
+   * Performers
+   */
+  performer_list?: HonorList<I64>;
+  /**
+   * 群聊炽焰
+   * Legends
+   */
+  legend_list?: HonorList<I64>;
+  /**
+   * 冒尖小春笋
+   * Strong newbies
+   */
+  strong_newbie_list?: HonorList<I64>;
+  /**
+   * 快乐之源
+   * Sources of joy
+   */
+  emotion_list?: HonorList<I64>;
+  /**
+   * 全部荣誉
+   * All honors
+   */
+  all?: HonorList<I64>;
+}
+
+/** Params of `get_record`. */
+export interface GetRecordParams {
+  /**
+   * 收到的语音文件名或 MD5（消息段的 file）
+   * Voice file name or md5 (the record segment's file)
+   */
+  file: string;
+  /**
+   * 要转换到的格式
+   * Target format
+   */
+  out_format: 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
+}
+
+/** Result of `get_record`. */
+export interface GetRecordResult {
+  /**
+   * 转换后的语音文件路径
+   * Path of the converted file
+   */
+  file: string;
+  /**
+   * 文件 URL
+   * File URL
+   */
+  url?: string;
+  /**
+   * 文件 md5（get_file 时用这个较稳定）
+   * File md5 (the stable key for get_file)
+   */
+  md5?: string;
+}
+
+/** Params of `get_image`. */
+export interface GetImageParams {
+  /**
+   * 文件 MD5（图片消息段的 file）
+   * File md5 (the image segment's file)
+   */
+  file: string;
+}
+
+/** Result of `get_image`. */
+export interface GetImageResult<I64 extends Int64Repr = number> {
+  /**
+   * 文件大小
+   * Size in bytes
+   */
+  size?: I64;
+  /**
+   * 文件 URL
+   * File URL
+   */
+  url: string;
+  /**
+   * 文件名称
+   * File name
+   */
+  filename?: string;
+}
+
+/** Params of `set_friend_add_request`. */
+export interface SetFriendAddRequestParams {
+  /**
+   * 加好友请求的 flag（需从上报的数据中获得）
+   * Flag of the request (from the event)
+   */
+  flag: string;
+  /**
+   * 是否同意请求
+   * Approve
+   * @default true
+   */
+  approve?: boolean;
+  /**
+   * 添加后的好友备注（仅在同意时有效）
+   * Remark for the new friend (approve only)
+   * @default ""
+   */
+  remark?: string;
+  /**
+   * 是否忽略（代码支持）
+   * Ignore without notice (read by the code)
+   * @default false
+   */
+  notSeen?: boolean;
+}
+
+/** `set_friend_add_request` returns no data. */
+export type SetFriendAddRequestResult = void;
+
+/** Params of `set_group_add_request`. */
+export interface SetGroupAddRequestParams {
+  /**
+   * 加群请求的 flag（需从上报的数据中获得）
+   * Flag of the request (from the event)
+   */
+  flag: string;
+  /**
+   * 请求类型（需要和上报消息中的 sub_type 字段相符）
+   * add or invite; must match the event's sub_type
+   */
+  sub_type: 'add' | 'invite';
+  /**
+   * sub_type 的别名
+   * Alias of sub_type
+   */
+  type?: 'add' | 'invite';
+  /**
+   * 是否同意请求／邀请
+   * Approve
+   * @default true
+   */
+  approve?: boolean;
+  /**
+   * 拒绝理由（仅在拒绝时有效）
+   * Reason (reject only)
+   * @default ""
+   */
+  reason?: string;
+  /**
+   * 是否忽略（代码支持）
+   * Ignore without notice (read by the code)
+   * @default false
+   */
+  notSeen?: boolean;
+}
+
+/** `set_group_add_request` returns no data. */
+export type SetGroupAddRequestResult = void;
+/** `get_status` takes no params. */
+export type GetStatusParams = Record<string, never>;
+/** Result of `get_status`. */
+export type GetStatusResult<I64 extends Int64Repr = number> = BotStatus<I64>[];
+/** `get_version_info` takes no params. */
+export type GetVersionInfoParams = Record<string, never>;
+
+/** Result of `get_version_info`. */
+export interface GetVersionInfoResult {
+  /**
+   * 应用完整名称
+   * Full application name
+   */
+  app_full_name?: string;
+  /**
+   * 应用名称（Shamrock）
+   * Application name (Shamrock)
+   */
+  app_name: string;
+  /**
+   * 应用版本
+   * Application version
+   */
+  app_version: string;
+  /**
+   * 实现名称（shamrock）
+   * Implementation (shamrock)
+   */
+  impl: string;
+  /**
+   * 实现版本
+   * Implementation version
+   */
+  version: string;
+  /**
+   * OneBot 版本（11）
+   * OneBot version (11)
+   */
+  onebot_version: string;
+}
+
+/** `clean_cache` takes no params. */
+export type CleanCacheParams = Record<string, never>;
+/** `clean_cache` returns no data. */
+export type CleanCacheResult = void;
+
+/** Params of `send_like`. */
+export interface SendLikeParams<I64 extends Int64Repr = number> {
+  /**
+   * 点赞的目标用户
+   * QQ number to like
+   */
+  user_id: I64;
+  /**
+   * 点赞次数
+   * Number of likes
+   */
+  times: number;
+}
+
+/** `send_like` returns no data. */
+export type SendLikeResult = void;
 /** `get_login_info` takes no params. */
 export type GetLoginInfoParams = Record<string, never>;
 
@@ -2042,6 +2699,82 @@ export interface GetLoginInfoResult<I64 extends Int64Repr = number> {
    */
   nickname: string;
 }
+
+/** Params of `get_stranger_info`. */
+export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+}
+
+/** Result of `get_stranger_info`. */
+export interface GetStrangerInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 年龄
+   * Age
+   */
+  age?: number;
+  /**
+   * 性别
+   * Sex
+   */
+  sex?: 'male' | 'female' | 'unknown';
+  /**
+   * QQ 等级
+   * QQ level
+   */
+  level?: number;
+  /**
+   * 登录天数
+   * Login days
+   */
+  login_days?: number;
+  /**
+   * QID
+   * QID
+   */
+  qid?: string;
+  /**
+   * 获赞数
+   * Likes received
+   */
+  vote?: number;
+  /**
+   * 王者荣耀荣誉（可为 null）
+   * Honor of Kings data (may be null)
+   */
+  wzry_honor?: unknown;
+  /**
+   * 扩展字段
+   * Extra profile fields (undocumented)
+   */
+  ext?: Record<string, unknown>;
+}
+
+/** Params of `get_friend_list`. */
+export interface GetFriendListParams {
+  /**
+   * 是否刷新数据（可能不会立即生效）
+   * Refresh the data (may not take effect at once)
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Result of `get_friend_list`. */
+export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
 
 /** Params of `set_qq_profile`. */
 export interface SetQqProfileParams {
@@ -2714,209 +3447,6 @@ export interface HandleQuickOperationAsyncParams<I64 extends Int64Repr = number>
 
 /** `.handle_quick_operation_async` returns no data. */
 export type HandleQuickOperationAsyncResult = void;
-
-/** Params of `get_stranger_info`. */
-export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-}
-
-/** Result of `get_stranger_info`. */
-export interface GetStrangerInfoResult<I64 extends Int64Repr = number> {
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 昵称
-   * Nickname
-   */
-  nickname: string;
-  /**
-   * 年龄
-   * Age
-   */
-  age?: number;
-  /**
-   * 性别
-   * Sex
-   */
-  sex?: 'male' | 'female' | 'unknown';
-  /**
-   * QQ 等级
-   * QQ level
-   */
-  level?: number;
-  /**
-   * 登录天数
-   * Login days
-   */
-  login_days?: number;
-  /**
-   * QID
-   * QID
-   */
-  qid?: string;
-  /**
-   * 获赞数
-   * Likes received
-   */
-  vote?: number;
-  /**
-   * 王者荣耀荣誉（可为 null）
-   * Honor of Kings data (may be null)
-   */
-  wzry_honor?: unknown;
-  /**
-   * 扩展字段
-   * Extra profile fields (undocumented)
-   */
-  ext?: Record<string, unknown>;
-}
-
-/** Params of `get_friend_list`. */
-export interface GetFriendListParams {
-  /**
-   * 是否刷新数据（可能不会立即生效）
-   * Refresh the data (may not take effect at once)
-   * @default false
-   */
-  refresh?: boolean;
-}
-
-/** Result of `get_friend_list`. */
-export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
-
-/** Params of `get_group_info`. */
-export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否刷新（代码支持，也接受 no_cache）
-   * Refresh (read by the code; no_cache too)
-   * @default false
-   */
-  refresh?: boolean;
-}
-
-/** Params of `get_group_list`. */
-export interface GetGroupListParams {
-  /**
-   * 是否刷新（代码支持，也接受 no_cache）
-   * Refresh (read by the code; no_cache too)
-   * @default false
-   */
-  refresh?: boolean;
-}
-
-/** Result of `get_group_list`. */
-export type GetGroupListResult<I64 extends Int64Repr = number> = GroupInfo<I64>[];
-
-/** Params of `get_group_member_info`. */
-export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 是否刷新（代码支持，也接受 no_cache）
-   * Refresh (read by the code; no_cache too)
-   * @default false
-   */
-  refresh?: boolean;
-}
-
-/** Params of `get_group_member_list`. */
-export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否刷新（代码支持，也接受 no_cache）
-   * Refresh (read by the code; no_cache too)
-   * @default false
-   */
-  refresh?: boolean;
-}
-
-/** Result of `get_group_member_list`. */
-export type GetGroupMemberListResult<I64 extends Int64Repr = number> = GroupMemberInfo<I64>[];
-
-/** Params of `get_group_honor_info`. */
-export interface GetGroupHonorInfoParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否刷新（代码支持）
-   * Refresh (read by the code)
-   * @default false
-   */
-  refresh?: boolean;
-}
-
-/** Result of `get_group_honor_info`. */
-export interface GetGroupHonorInfoResult<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 当前龙王
-   * Current most-talkative member
-   * Divergence: The docs type it as a list; SDKs built against real servers see a single object. Both are accepted.
-   */
-  current_talkative?: HonorInfo<I64> | HonorList<I64>;
-  /**
-   * 历史龙王
-   * Past most-talkative members
-   */
-  talkative_list?: HonorList<I64>;
-  /**
-   * 群聊之火
-   * Performers
-   */
-  performer_list?: HonorList<I64>;
-  /**
-   * 群聊炽焰
-   * Legends
-   */
-  legend_list?: HonorList<I64>;
-  /**
-   * 冒尖小春笋
-   * Strong newbies
-   */
-  strong_newbie_list?: HonorList<I64>;
-  /**
-   * 快乐之源
-   * Sources of joy
-   */
-  emotion_list?: HonorList<I64>;
-  /**
-   * 全部荣誉
-   * All honors
-   */
-  all?: HonorList<I64>;
-}
-
 /** `get_group_system_msg` takes no params. */
 export type GetGroupSystemMsgParams = Record<string, never>;
 
@@ -3607,68 +4137,6 @@ export interface GetGroupFileUrlResult {
   url: string;
 }
 
-/** Params of `set_group_name`. */
-export interface SetGroupNameParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 新群名
-   * New group name
-   */
-  group_name: string;
-}
-
-/** `set_group_name` returns no data. */
-export type SetGroupNameResult = void;
-
-/** Params of `set_group_admin`. */
-export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 是否设置
-   * true grants, false revokes
-   */
-  enable: boolean;
-}
-
-/** `set_group_admin` returns no data. */
-export type SetGroupAdminResult = void;
-
-/** Params of `set_group_card`. */
-export interface SetGroupCardParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 要设置的 QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 群名片内容，不填或空字符串表示删除群名片
-   * New card; empty removes it
-   * @default ""
-   */
-  card?: string;
-}
-
-/** `set_group_card` returns no data. */
-export type SetGroupCardResult = void;
-
 /** Params of `set_group_remark`. */
 export interface SetGroupRemarkParams<I64 extends Int64Repr = number> {
   /**
@@ -3686,71 +4154,6 @@ export interface SetGroupRemarkParams<I64 extends Int64Repr = number> {
 
 /** `set_group_remark` returns no data. */
 export type SetGroupRemarkResult = void;
-
-/** Params of `set_group_special_title`. */
-export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 头衔
-   * Title
-   */
-  special_title: string;
-}
-
-/** `set_group_special_title` returns no data. */
-export type SetGroupSpecialTitleResult = void;
-
-/** Params of `set_group_ban`. */
-export interface SetGroupBanParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 禁言时长（秒），为 0 时解除禁言
-   * Mute duration; 0 lifts the mute
-   * Unit: seconds.
-   * Divergence: The docs mark duration required (int64); the code reads an Int and defaults to 1800 s (30 minutes).
-   * @default 1800
-   */
-  duration?: number;
-}
-
-/** `set_group_ban` returns no data. */
-export type SetGroupBanResult = void;
-
-/** Params of `set_group_whole_ban`. */
-export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否禁言
-   * Mute on or off
-   * @default true
-   */
-  enable?: boolean;
-}
-
-/** `set_group_whole_ban` returns no data. */
-export type SetGroupWholeBanResult = void;
 
 /** Params of `set_essence_msg`. */
 export interface SetEssenceMsgParams {
@@ -3865,47 +4268,6 @@ export type GetGroupNoticeResult<I64 extends Int64Repr = number> = Array<{
       }>;
     };
   }>;
-
-/** Params of `set_group_kick`. */
-export interface SetGroupKickParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * QQ 号
-   * QQ number
-   */
-  user_id: I64;
-  /**
-   * 是否拒绝再次加群
-   * Reject future join requests
-   * @default false
-   */
-  reject_add_request?: boolean;
-  /**
-   * 踢出理由（代码支持，文档未列出）
-   * Kick message (read by the code; not documented)
-   * @default ""
-   */
-  kick_msg?: string;
-}
-
-/** `set_group_kick` returns no data. */
-export type SetGroupKickResult = void;
-
-/** Params of `set_group_leave`. */
-export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-}
-
-/** `set_group_leave` returns no data. */
-export type SetGroupLeaveResult = void;
 
 /** Params of `group_touch`. */
 export interface GroupTouchParams<I64 extends Int64Repr = number> {
@@ -4842,15 +5204,6 @@ export interface RequestUploadGroupImageResult<I64 extends Int64Repr = number> {
   up_port?: number[];
 }
 
-/** Result of `get_csrf_token`. */
-export interface GetCsrfTokenResult {
-  /**
-   * 指定域名下的 CSRF 令牌
-   * CSRF token for the domain
-   */
-  token: string | number;
-}
-
 /** Params of `get_http_cookies`. */
 export interface GetHttpCookiesParams {
   /**
@@ -4911,104 +5264,6 @@ export interface ScanQrcodeParams {
 /** Result of `scan_qrcode`. */
 export type ScanQrcodeResult = unknown;
 
-/** Params of `set_friend_add_request`. */
-export interface SetFriendAddRequestParams {
-  /**
-   * 加好友请求的 flag（需从上报的数据中获得）
-   * Flag of the request (from the event)
-   */
-  flag: string;
-  /**
-   * 是否同意请求
-   * Approve
-   * @default true
-   */
-  approve?: boolean;
-  /**
-   * 添加后的好友备注（仅在同意时有效）
-   * Remark for the new friend (approve only)
-   * @default ""
-   */
-  remark?: string;
-  /**
-   * 是否忽略（代码支持）
-   * Ignore without notice (read by the code)
-   * @default false
-   */
-  notSeen?: boolean;
-}
-
-/** `set_friend_add_request` returns no data. */
-export type SetFriendAddRequestResult = void;
-
-/** Params of `set_group_add_request`. */
-export interface SetGroupAddRequestParams {
-  /**
-   * 加群请求的 flag（需从上报的数据中获得）
-   * Flag of the request (from the event)
-   */
-  flag: string;
-  /**
-   * 请求类型（需要和上报消息中的 sub_type 字段相符）
-   * add or invite; must match the event's sub_type
-   */
-  sub_type: 'add' | 'invite';
-  /**
-   * sub_type 的别名
-   * Alias of sub_type
-   */
-  type?: 'add' | 'invite';
-  /**
-   * 是否同意请求／邀请
-   * Approve
-   * @default true
-   */
-  approve?: boolean;
-  /**
-   * 拒绝理由（仅在拒绝时有效）
-   * Reason (reject only)
-   * @default ""
-   */
-  reason?: string;
-  /**
-   * 是否忽略（代码支持）
-   * Ignore without notice (read by the code)
-   * @default false
-   */
-  notSeen?: boolean;
-}
-
-/** `set_group_add_request` returns no data. */
-export type SetGroupAddRequestResult = void;
-
-/** Params of `get_image`. */
-export interface GetImageParams {
-  /**
-   * 文件 MD5（图片消息段的 file）
-   * File md5 (the image segment's file)
-   */
-  file: string;
-}
-
-/** Result of `get_image`. */
-export interface GetImageResult<I64 extends Int64Repr = number> {
-  /**
-   * 文件大小
-   * Size in bytes
-   */
-  size?: I64;
-  /**
-   * 文件 URL
-   * File URL
-   */
-  url: string;
-  /**
-   * 文件名称
-   * File name
-   */
-  filename?: string;
-}
-
 /** Params of `ocr_image`. */
 export interface OcrImageParams<I64 extends Int64Repr = number> {
   /**
@@ -5061,39 +5316,6 @@ export interface OcrImageResult {
    * Image URL (returned by the code)
    */
   url?: string;
-}
-
-/** Params of `get_record`. */
-export interface GetRecordParams {
-  /**
-   * 收到的语音文件名或 MD5（消息段的 file）
-   * Voice file name or md5 (the record segment's file)
-   */
-  file: string;
-  /**
-   * 要转换到的格式
-   * Target format
-   */
-  out_format: 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
-}
-
-/** Result of `get_record`. */
-export interface GetRecordResult {
-  /**
-   * 转换后的语音文件路径
-   * Path of the converted file
-   */
-  file: string;
-  /**
-   * 文件 URL
-   * File URL
-   */
-  url?: string;
-  /**
-   * 文件 md5（get_file 时用这个较稳定）
-   * File md5 (the stable key for get_file)
-   */
-  md5?: string;
 }
 
 /** Params of `get_file`. */
@@ -5226,10 +5448,6 @@ export interface DownloadFileParams {
   headers?: string | string[];
 }
 
-/** `clean_cache` takes no params. */
-export type CleanCacheParams = Record<string, never>;
-/** `clean_cache` returns no data. */
-export type CleanCacheResult = void;
 /** `get_device_battery` takes no params. */
 export type GetDeviceBatteryParams = Record<string, never>;
 
@@ -5286,63 +5504,6 @@ export type GetSupportedActionsResult = string[];
 export type GetLatestEventsParams = Record<string, never>;
 /** Result of `get_latest_events`. */
 export type GetLatestEventsResult = Array<Record<string, unknown>>;
-/** `get_status` takes no params. */
-export type GetStatusParams = Record<string, never>;
-/** Result of `get_status`. */
-export type GetStatusResult<I64 extends Int64Repr = number> = BotStatus<I64>[];
-/** `get_version_info` takes no params. */
-export type GetVersionInfoParams = Record<string, never>;
-
-/** Result of `get_version_info`. */
-export interface GetVersionInfoResult {
-  /**
-   * 应用完整名称
-   * Full application name
-   */
-  app_full_name?: string;
-  /**
-   * 应用名称（Shamrock）
-   * Application name (Shamrock)
-   */
-  app_name: string;
-  /**
-   * 应用版本
-   * Application version
-   */
-  app_version: string;
-  /**
-   * 实现名称（shamrock）
-   * Implementation (shamrock)
-   */
-  impl: string;
-  /**
-   * 实现版本
-   * Implementation version
-   */
-  version: string;
-  /**
-   * OneBot 版本（11）
-   * OneBot version (11)
-   */
-  onebot_version: string;
-}
-
-/** Params of `send_like`. */
-export interface SendLikeParams<I64 extends Int64Repr = number> {
-  /**
-   * 点赞的目标用户
-   * QQ number to like
-   */
-  user_id: I64;
-  /**
-   * 点赞次数
-   * Number of likes
-   */
-  times: number;
-}
-
-/** `send_like` returns no data. */
-export type SendLikeResult = void;
 
 /** Every OpenShamrock action by wire name, with its params and result types. */
 export interface Actions<I64 extends Int64Repr = number> {
@@ -5453,10 +5614,218 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_forward_message: { params: GetForwardMsgParams; result: GetForwardMsgResult<I64> };
   /**
+   * 获取 Cookie
+   * Get cookies
+   */
+  get_cookies: { params: DomainQuery; result: Credentials };
+  /**
+   * 获取 Cookie
+   * Get cookies
+   * Alias of `get_cookies`.
+   */
+  get_cookie: { params: DomainQuery; result: Credentials };
+  /**
+   * 获取 CSRF 令牌
+   * Get the CSRF token
+   *
+   * Divergence: OneBot 11 types token as int32; Shamrock sends a string.
+   */
+  get_csrf_token: { params: DomainQuery; result: GetCsrfTokenResult };
+  /**
+   * 获取 Cookie 与 CSRF 令牌
+   * Get cookies and the CSRF token
+   */
+  get_credentials: { params: DomainQuery; result: Credentials };
+  /**
+   * 群组踢人
+   * Kick a group member
+   */
+  set_group_kick: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
+  /**
+   * 群组踢人
+   * Kick a group member
+   * Alias of `set_group_kick`.
+   */
+  kick_group_member: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
+  /**
+   * 群单人禁言
+   * Mute a group member
+   */
+  set_group_ban: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
+  /**
+   * 群全员禁言
+   * Mute the whole group
+   */
+  set_group_whole_ban: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
+  /**
+   * 设置群管理员
+   * Grant or revoke group admin
+   */
+  set_group_admin: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
+  /**
+   * 设置群名片
+   * Set a member's group card
+   *
+   * Divergence: The docs file this under a heading "设置群备注" marked 未实现, but v1.0.9 serves set_group_card.
+   */
+  set_group_card: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
+  /**
+   * 设置群名
+   * Rename a group
+   */
+  set_group_name: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
+  /**
+   * 退出群组
+   * Leave a group
+   */
+  set_group_leave: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
+  /**
+   * 退出群组
+   * Leave a group
+   * Alias of `set_group_leave`.
+   */
+  leave_group: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   */
+  set_group_special_title: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
+  /**
+   * 获取群信息
+   * Get a group's info
+   */
+  get_group_info: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
+  /**
+   * 获取群列表
+   * Get the group list
+   */
+  get_group_list: { params: GetGroupListParams; result: GetGroupListResult<I64> };
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   */
+  get_group_member_info: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   */
+  get_group_member_list: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   */
+  get_group_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   * Alias of `get_group_honor_info`.
+   */
+  get_troop_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
+  /**
+   * 获取语音
+   * Get a voice file in another format
+   *
+   * 通常需要安装 ffmpeg。
+   */
+  get_record: { params: GetRecordParams; result: GetRecordResult };
+  /**
+   * 获取图片
+   * Get a cached image
+   *
+   * 只能获取已缓存的图片。
+   */
+  get_image: { params: GetImageParams; result: GetImageResult<I64> };
+  /**
+   * 获取图片
+   * Get a cached image
+   *
+   * 只能获取已缓存的图片。
+   * Alias of `get_image`.
+   */
+  get_img: { params: GetImageParams; result: GetImageResult<I64> };
+  /**
+   * 处理加好友请求
+   * Handle a friend request
+   */
+  set_friend_add_request: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
+  /**
+   * 处理加群请求／邀请
+   * Handle a group join request or invitation
+   *
+   * Divergence: The docs accept `sub_type` or `type`; the code reads sub_type (required) and, like go-cqhttp, a `notSeen` flag. The flag is "<seq>;<group>;<uin>" as sent in request events.
+   */
+  set_group_add_request: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
+  /**
+   * 获取运行状态
+   * Get the bot status
+   *
+   * 文档未列出（v1.0.9 代码 GetStatus）。
+   *
+   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
+   */
+  get_status: { params: GetStatusParams; result: GetStatusResult<I64> };
+  /**
+   * 获取运行状态
+   * Get the bot status
+   *
+   * 文档未列出（v1.0.9 代码 GetStatus）。
+   *
+   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
+   * Alias of `get_status`.
+   */
+  status: { params: GetStatusParams; result: GetStatusResult<I64> };
+  /**
+   * 获取版本信息
+   * Get version info
+   *
+   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
+   */
+  get_version_info: { params: GetVersionInfoParams; result: GetVersionInfoResult };
+  /**
+   * 获取版本信息
+   * Get version info
+   *
+   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
+   * Alias of `get_version_info`.
+   */
+  get_version: { params: GetVersionInfoParams; result: GetVersionInfoResult };
+  /**
+   * 清除缓存
+   * Clear the cache
+   */
+  clean_cache: { params: CleanCacheParams; result: CleanCacheResult };
+  /**
+   * 点赞资料卡
+   * Like a user's profile card
+   *
+   * Divergence: The docs name the count `time`; the code reads `times` (required: without it the call answers 10003 "lack of [times]"). The schema follows the code.
+   */
+  send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
+  /**
    * 获取登录号信息
    * Get the logged-in account
    */
   get_login_info: { params: GetLoginInfoParams; result: GetLoginInfoResult<I64> };
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   */
+  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   * Alias of `get_stranger_info`.
+   */
+  _get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
+  /**
+   * 获取好友列表
+   * Get the friend list
+   */
+  get_friend_list: { params: GetFriendListParams; result: GetFriendListResult<I64> };
   /**
    * 设置 QQ 个人资料
    * Set the account's profile
@@ -5679,53 +6048,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   ".handle_quick_operation_async": { params: HandleQuickOperationAsyncParams<I64>; result: HandleQuickOperationAsyncResult };
   /**
-   * 获取陌生人信息
-   * Get a stranger's info
-   */
-  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
-  /**
-   * 获取陌生人信息
-   * Get a stranger's info
-   * Alias of `get_stranger_info`.
-   */
-  _get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
-  /**
-   * 获取好友列表
-   * Get the friend list
-   */
-  get_friend_list: { params: GetFriendListParams; result: GetFriendListResult<I64> };
-  /**
-   * 获取群信息
-   * Get a group's info
-   */
-  get_group_info: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
-  /**
-   * 获取群列表
-   * Get the group list
-   */
-  get_group_list: { params: GetGroupListParams; result: GetGroupListResult<I64> };
-  /**
-   * 获取群成员信息
-   * Get a group member's info
-   */
-  get_group_member_info: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
-  /**
-   * 获取群成员列表
-   * Get a group's member list
-   */
-  get_group_member_list: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
-  /**
-   * 获取群荣誉信息
-   * Get a group's honors
-   */
-  get_group_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
-  /**
-   * 获取群荣誉信息
-   * Get a group's honors
-   * Alias of `get_group_honor_info`.
-   */
-  get_troop_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
-  /**
    * 获取群系统消息
    * Get group system messages
    */
@@ -5907,23 +6229,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_group_file_url: { params: GetGroupFileUrlParams<I64>; result: GetGroupFileUrlResult };
   /**
-   * 设置群名
-   * Rename a group
-   */
-  set_group_name: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
-  /**
-   * 设置群管理员
-   * Grant or revoke group admin
-   */
-  set_group_admin: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
-  /**
-   * 设置群名片
-   * Set a member's group card
-   *
-   * Divergence: The docs file this under a heading "设置群备注" marked 未实现, but v1.0.9 serves set_group_card.
-   */
-  set_group_card: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
-  /**
    * 设置群备注
    * Set the bot's remark for a group
    */
@@ -5934,21 +6239,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Alias of `set_group_remark`.
    */
   modify_group_remark: { params: SetGroupRemarkParams<I64>; result: SetGroupRemarkResult };
-  /**
-   * 设置群组专属头衔
-   * Set a member's special title
-   */
-  set_group_special_title: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
-  /**
-   * 群单人禁言
-   * Mute a group member
-   */
-  set_group_ban: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
-  /**
-   * 群全员禁言
-   * Mute the whole group
-   */
-  set_group_whole_ban: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
   /**
    * 设置精华消息
    * Mark a message as essence
@@ -6016,28 +6306,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Alias of `_get_group_notice`.
    */
   get_group_notice: { params: GetGroupNoticeParams<I64>; result: GetGroupNoticeResult<I64> };
-  /**
-   * 群组踢人
-   * Kick a group member
-   */
-  set_group_kick: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
-  /**
-   * 群组踢人
-   * Kick a group member
-   * Alias of `set_group_kick`.
-   */
-  kick_group_member: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
-  /**
-   * 退出群组
-   * Leave a group
-   */
-  set_group_leave: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
-  /**
-   * 退出群组
-   * Leave a group
-   * Alias of `set_group_leave`.
-   */
-  leave_group: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
   /**
    * 群戳一戳
    * Poke a group member (double-tap avatar)
@@ -6197,29 +6465,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   request_upload_group_image: { params: RequestUploadGroupImageParams<I64>; result: RequestUploadGroupImageResult<I64> };
   /**
-   * 获取 Cookie
-   * Get cookies
-   */
-  get_cookies: { params: DomainQuery; result: Credentials };
-  /**
-   * 获取 Cookie
-   * Get cookies
-   * Alias of `get_cookies`.
-   */
-  get_cookie: { params: DomainQuery; result: Credentials };
-  /**
-   * 获取 CSRF 令牌
-   * Get the CSRF token
-   *
-   * Divergence: OneBot 11 types token as int32; Shamrock sends a string.
-   */
-  get_csrf_token: { params: DomainQuery; result: GetCsrfTokenResult };
-  /**
-   * 获取 Cookie 与 CSRF 令牌
-   * Get cookies and the CSRF token
-   */
-  get_credentials: { params: DomainQuery; result: Credentials };
-  /**
    * 获取 HTTP Cookie
    * Get cookies for a web app login
    *
@@ -6247,46 +6492,12 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   scan_qrcode: { params: ScanQrcodeParams; result: ScanQrcodeResult };
   /**
-   * 处理加好友请求
-   * Handle a friend request
-   */
-  set_friend_add_request: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
-  /**
-   * 处理加群请求／邀请
-   * Handle a group join request or invitation
-   *
-   * Divergence: The docs accept `sub_type` or `type`; the code reads sub_type (required) and, like go-cqhttp, a `notSeen` flag. The flag is "<seq>;<group>;<uin>" as sent in request events.
-   */
-  set_group_add_request: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
-  /**
-   * 获取图片
-   * Get a cached image
-   *
-   * 只能获取已缓存的图片。
-   */
-  get_image: { params: GetImageParams; result: GetImageResult<I64> };
-  /**
-   * 获取图片
-   * Get a cached image
-   *
-   * 只能获取已缓存的图片。
-   * Alias of `get_image`.
-   */
-  get_img: { params: GetImageParams; result: GetImageResult<I64> };
-  /**
    * 图片 OCR
    * Recognise text in an image
    *
    * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it. The image may be a cached image id, a path, a URL or base64://. The handler's own required-parameter list names group_id and user_id (not image), so servers that enforce it answer 10003 without them; both are accepted here as optional.
    */
   ocr_image: { params: OcrImageParams<I64>; result: OcrImageResult };
-  /**
-   * 获取语音
-   * Get a voice file in another format
-   *
-   * 通常需要安装 ffmpeg。
-   */
-  get_record: { params: GetRecordParams; result: GetRecordResult };
   /**
    * 获取文件
    * Get a cached file as base64
@@ -6328,11 +6539,6 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Divergence: One of url or base64 is needed; the format cannot say "one of", so neither is required.
    */
   download_file: { params: DownloadFileParams; result: CachedFile };
-  /**
-   * 清除缓存
-   * Clear the cache
-   */
-  clean_cache: { params: CleanCacheParams; result: CleanCacheResult };
   /**
    * 获取手机电池信息
    * Get the phone's battery state
@@ -6379,49 +6585,4 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Divergence: Code only; not in the docs. Always answers an empty array.
    */
   get_latest_events: { params: GetLatestEventsParams; result: GetLatestEventsResult };
-  /**
-   * 获取运行状态
-   * Get the bot status
-   *
-   * 文档未列出（v1.0.9 代码 GetStatus）。
-   *
-   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
-   */
-  get_status: { params: GetStatusParams; result: GetStatusResult<I64> };
-  /**
-   * 获取运行状态
-   * Get the bot status
-   *
-   * 文档未列出（v1.0.9 代码 GetStatus）。
-   *
-   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
-   * Alias of `get_status`.
-   */
-  status: { params: GetStatusParams; result: GetStatusResult<I64> };
-  /**
-   * 获取版本信息
-   * Get version info
-   *
-   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
-   *
-   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
-   */
-  get_version_info: { params: GetVersionInfoParams; result: GetVersionInfoResult };
-  /**
-   * 获取版本信息
-   * Get version info
-   *
-   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
-   *
-   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
-   * Alias of `get_version_info`.
-   */
-  get_version: { params: GetVersionInfoParams; result: GetVersionInfoResult };
-  /**
-   * 点赞资料卡
-   * Like a user's profile card
-   *
-   * Divergence: The docs name the count `time`; the code reads `times` (required: without it the call answers 10003 "lack of [times]"). The schema follows the code.
-   */
-  send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
 }

@@ -6820,129 +6820,61 @@ validate252.errors = vErrors;
 return errors === 0;
 }
 
-const rawModelShowUser = validate253;
-const schema78 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}}};
+const rawSex = validate253;
+const schema78 = {"type":"string","enum":["male","female","unknown"]};
 
 function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate253.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(typeof data !== "string"){
+validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-}
-}
-else {
-validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(!(((data === "male") || (data === "female")) || (data === "unknown"))){
+validate253.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema78.enum},message:"must be equal to one of the allowed values"}];
 return false;
-}
 }
 validate253.errors = vErrors;
 return errors === 0;
 }
 
-const rawModelShowList = validate254;
-const schema79 = {"type":"object","properties":{"variants":{"type":"array","items":{"type":"object","properties":{"model_show":{"type":"string"},"need_pay":{"type":"boolean"}},"required":["model_show","need_pay"]}}},"required":["variants"]};
+const rawGroupRole = validate254;
+const schema79 = {"type":"string","enum":["owner","admin","member"]};
 
 function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.variants === undefined) && (missing0 = "variants")){
-validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(typeof data !== "string"){
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-else {
-if(data.variants !== undefined){
-let data0 = data.variants;
-const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs3 = errors;
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.model_show === undefined) && (missing1 = "model_show")) || ((data1.need_pay === undefined) && (missing1 = "need_pay"))){
-validate254.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if(!(((data === "owner") || (data === "admin")) || (data === "member"))){
+validate254.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema79.enum},message:"must be equal to one of the allowed values"}];
 return false;
-}
-else {
-if(data1.model_show !== undefined){
-const _errs5 = errors;
-if(typeof data1.model_show !== "string"){
-validate254.errors = [{instancePath:instancePath+"/variants/" + i0+"/model_show",schemaPath:"#/properties/variants/items/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.need_pay !== undefined){
-const _errs7 = errors;
-if(typeof data1.need_pay !== "boolean"){
-validate254.errors = [{instancePath:instancePath+"/variants/" + i0+"/need_pay",schemaPath:"#/properties/variants/items/properties/need_pay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-else {
-validate254.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate254.errors = [{instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 validate254.errors = vErrors;
 return errors === 0;
 }
 
-const rawVipInfo = validate255;
-const schema80 = {"type":"object","properties":{"type":{"type":"string"},"level":{"type":"integer"},"vip_type":{"type":"integer"},"template_id":{"qqwireInt64":true}}};
+const rawAnonymous = validate255;
+const schema80 = {"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]};
 
 function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.type !== undefined){
+let missing0;
+if((((data.id === undefined) && (missing0 = "id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.flag === undefined) && (missing0 = "flag"))){
+validate255.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
 const _errs1 = errors;
-if(typeof data.type !== "string"){
-validate255.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate255.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6951,40 +6883,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.level !== undefined){
-let data1 = data.level;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate255.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.name !== undefined){
+const _errs2 = errors;
+if(typeof data.name !== "string"){
+validate255.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.vip_type !== undefined){
-let data2 = data.vip_type;
-const _errs5 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate255.errors = [{instancePath:instancePath+"/vip_type",schemaPath:"#/properties/vip_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.flag !== undefined){
+const _errs4 = errors;
+if(typeof data.flag !== "string"){
+validate255.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.template_id !== undefined){
-let data3 = data.template_id;
-const _errs7 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate255.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs7 === errors;
+var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
@@ -7002,10 +6919,1263 @@ validate255.errors = vErrors;
 return errors === 0;
 }
 
-const rawProfileLocation = validate256;
-const schema81 = {"type":"object","properties":{"city":{"type":["string","null"]},"company":{"type":["string","null"]},"country":{"type":["string","null"]},"province":{"type":["string","null"]},"hometown":{"type":["string","null"]},"school":{"type":["string","null"]}}};
+const rawLoginInfo = validate256;
+const schema81 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
 
 function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate256.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate256.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate256.errors = vErrors;
+return errors === 0;
+}
+
+const rawStrangerInfo = validate257;
+const schema82 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"sex":{"$ref":"#/$defs/Sex"},"age":{"type":"integer"}},"required":["user_id","nickname","sex","age"]};
+
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.age === undefined) && (missing0 = "age"))){
+validate257.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate257.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate257.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+const _errs4 = errors;
+if(!(validate253(data.sex, {instancePath:instancePath+"/sex",parentData:data,parentDataProperty:"sex",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data3 = data.age;
+const _errs5 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate257.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate257.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate257.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendInfo = validate259;
+const schema83 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":["string","null"]},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"age":{"type":"integer"},"gender":{"type":"integer"},"group_id":{"qqwireInt64":true},"platform":{"type":"string"},"term_type":{"type":["integer","string"]}},"required":["user_id"]};
+
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate259.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_name !== undefined){
+let data1 = data.user_name;
+const _errs2 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate259.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: schema83.properties.user_name.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_displayname !== undefined){
+let data2 = data.user_displayname;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate259.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema83.properties.user_displayname.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_remark !== undefined){
+let data3 = data.user_remark;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate259.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema83.properties.user_remark.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data4 = data.age;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate259.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.gender !== undefined){
+let data5 = data.gender;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate259.errors = [{instancePath:instancePath+"/gender",schemaPath:"#/properties/gender/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data6 = data.group_id;
+const _errs12 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate259.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.platform !== undefined){
+const _errs13 = errors;
+if(typeof data.platform !== "string"){
+validate259.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.term_type !== undefined){
+let data8 = data.term_type;
+const _errs15 = errors;
+if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){
+validate259.errors = [{instancePath:instancePath+"/term_type",schemaPath:"#/properties/term_type/type",keyword:"type",params:{type: schema83.properties.term_type.type},message:"must be integer,string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate259.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupInfo = validate260;
+const schema84 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":["string","null"]},"group_remark":{"type":["string","null"]},"group_uin":{"qqwireInt64":true},"admins":{"type":"array","items":{"qqwireInt64":true}},"class_text":{"type":["string","null"]},"is_frozen":{"type":"boolean"},"max_member":{"type":"integer"},"max_member_count":{"type":"integer"},"member_num":{"type":"integer"},"member_count":{"type":"integer"}},"required":["group_id"]};
+
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate260.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+let data1 = data.group_name;
+const _errs2 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate260.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: schema84.properties.group_name.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_remark !== undefined){
+let data2 = data.group_remark;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate260.errors = [{instancePath:instancePath+"/group_remark",schemaPath:"#/properties/group_remark/type",keyword:"type",params:{type: schema84.properties.group_remark.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_uin !== undefined){
+let data3 = data.group_uin;
+const _errs6 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate260.errors = [{instancePath:instancePath+"/group_uin",schemaPath:"#/properties/group_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.admins !== undefined){
+let data4 = data.admins;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs9 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate260.errors = [{instancePath:instancePath+"/admins/" + i0,schemaPath:"#/properties/admins/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate260.errors = [{instancePath:instancePath+"/admins",schemaPath:"#/properties/admins/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.class_text !== undefined){
+let data6 = data.class_text;
+const _errs10 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate260.errors = [{instancePath:instancePath+"/class_text",schemaPath:"#/properties/class_text/type",keyword:"type",params:{type: schema84.properties.class_text.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_frozen !== undefined){
+const _errs12 = errors;
+if(typeof data.is_frozen !== "boolean"){
+validate260.errors = [{instancePath:instancePath+"/is_frozen",schemaPath:"#/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member !== undefined){
+let data8 = data.max_member;
+const _errs14 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate260.errors = [{instancePath:instancePath+"/max_member",schemaPath:"#/properties/max_member/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+let data9 = data.max_member_count;
+const _errs16 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate260.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_num !== undefined){
+let data10 = data.member_num;
+const _errs18 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate260.errors = [{instancePath:instancePath+"/member_num",schemaPath:"#/properties/member_num/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data11 = data.member_count;
+const _errs20 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate260.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate260.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMemberInfo = validate261;
+const schema85 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_name":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"title":{"type":"string"},"title_expire_time":{"qqwireInt64":true},"nickname":{"type":"string"},"user_displayname":{"type":["string","null"]},"card":{"type":["string","null"]},"distance":{"type":"integer"},"honor":{"type":"array","items":{"type":"integer"}},"join_time":{"qqwireInt64":true},"last_active_time":{"qqwireInt64":true},"last_sent_time":{"qqwireInt64":true},"unique_name":{"type":["string","null"]},"area":{"type":"string"},"level":{"type":["integer","string"]},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"card_changeable":{"type":"boolean"},"shut_up_timestamp":{"qqwireInt64":true}},"required":["user_id","group_id"]};
+
+function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.group_id === undefined) && (missing0 = "group_id"))){
+validate261.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate261.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data1 = data.group_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate261.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_name !== undefined){
+const _errs3 = errors;
+if(typeof data.user_name !== "string"){
+validate261.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data3 = data.sex;
+const _errs5 = errors;
+if(typeof data3 !== "string"){
+validate261.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
+validate261.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema85.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data4 = data.age;
+const _errs7 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate261.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title !== undefined){
+const _errs9 = errors;
+if(typeof data.title !== "string"){
+validate261.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title_expire_time !== undefined){
+let data6 = data.title_expire_time;
+const _errs11 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate261.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs12 = errors;
+if(typeof data.nickname !== "string"){
+validate261.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_displayname !== undefined){
+let data8 = data.user_displayname;
+const _errs14 = errors;
+if((typeof data8 !== "string") && (data8 !== null)){
+validate261.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema85.properties.user_displayname.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+let data9 = data.card;
+const _errs16 = errors;
+if((typeof data9 !== "string") && (data9 !== null)){
+validate261.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: schema85.properties.card.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.distance !== undefined){
+let data10 = data.distance;
+const _errs18 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate261.errors = [{instancePath:instancePath+"/distance",schemaPath:"#/properties/distance/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.honor !== undefined){
+let data11 = data.honor;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data11)){
+var valid1 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs22 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate261.errors = [{instancePath:instancePath+"/honor/" + i0,schemaPath:"#/properties/honor/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate261.errors = [{instancePath:instancePath+"/honor",schemaPath:"#/properties/honor/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_time !== undefined){
+let data13 = data.join_time;
+const _errs24 = errors;
+if(!(typeof data13 == "bigint" || (typeof data13 == "number" && Number.isInteger(data13)) || (typeof data13 == "string" && /^-?[0-9]+$/.test(data13)))){
+validate261.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_active_time !== undefined){
+let data14 = data.last_active_time;
+const _errs25 = errors;
+if(!(typeof data14 == "bigint" || (typeof data14 == "number" && Number.isInteger(data14)) || (typeof data14 == "string" && /^-?[0-9]+$/.test(data14)))){
+validate261.errors = [{instancePath:instancePath+"/last_active_time",schemaPath:"#/properties/last_active_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_sent_time !== undefined){
+let data15 = data.last_sent_time;
+const _errs26 = errors;
+if(!(typeof data15 == "bigint" || (typeof data15 == "number" && Number.isInteger(data15)) || (typeof data15 == "string" && /^-?[0-9]+$/.test(data15)))){
+validate261.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unique_name !== undefined){
+let data16 = data.unique_name;
+const _errs27 = errors;
+if((typeof data16 !== "string") && (data16 !== null)){
+validate261.errors = [{instancePath:instancePath+"/unique_name",schemaPath:"#/properties/unique_name/type",keyword:"type",params:{type: schema85.properties.unique_name.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.area !== undefined){
+const _errs29 = errors;
+if(typeof data.area !== "string"){
+validate261.errors = [{instancePath:instancePath+"/area",schemaPath:"#/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data18 = data.level;
+const _errs31 = errors;
+if((!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))) && (typeof data18 !== "string")){
+validate261.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: schema85.properties.level.type},message:"must be integer,string"}];
+return false;
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role !== undefined){
+let data19 = data.role;
+const _errs33 = errors;
+if(typeof data19 !== "string"){
+validate261.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data19 === "owner") || (data19 === "admin")) || (data19 === "member"))){
+validate261.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema85.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unfriendly !== undefined){
+const _errs35 = errors;
+if(typeof data.unfriendly !== "boolean"){
+validate261.errors = [{instancePath:instancePath+"/unfriendly",schemaPath:"#/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card_changeable !== undefined){
+const _errs37 = errors;
+if(typeof data.card_changeable !== "boolean"){
+validate261.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shut_up_timestamp !== undefined){
+let data22 = data.shut_up_timestamp;
+const _errs39 = errors;
+if(!(typeof data22 == "bigint" || (typeof data22 == "number" && Number.isInteger(data22)) || (typeof data22 == "string" && /^-?[0-9]+$/.test(data22)))){
+validate261.errors = [{instancePath:instancePath+"/shut_up_timestamp",schemaPath:"#/properties/shut_up_timestamp/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate261.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate261.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorCurrentTalkative = validate262;
+const schema86 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"}},"required":["user_id","nickname","avatar","day_count"]};
+
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar === undefined) && (missing0 = "avatar"))) || ((data.day_count === undefined) && (missing0 = "day_count"))){
+validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate262.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate262.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar !== "string"){
+validate262.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.day_count !== undefined){
+let data3 = data.day_count;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate262.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate262.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorEntry = validate263;
+const schema87 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]};
+
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar === undefined) && (missing0 = "avatar"))) || ((data.description === undefined) && (missing0 = "description"))){
+validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate263.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate263.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar !== "string"){
+validate263.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs6 = errors;
+if(typeof data.description !== "string"){
+validate263.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate263.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorType = validate264;
+const schema88 = {"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]};
+
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data === "talkative") || (data === "performer")) || (data === "legend")) || (data === "strong_newbie")) || (data === "emotion")) || (data === "all"))){
+validate264.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema88.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate264.errors = vErrors;
+return errors === 0;
+}
+
+const rawRecordFormat = validate265;
+const schema89 = {"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]};
+
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data === "mp3") || (data === "amr")) || (data === "wma")) || (data === "m4a")) || (data === "spx")) || (data === "ogg")) || (data === "wav")) || (data === "flac"))){
+validate265.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate265.errors = vErrors;
+return errors === 0;
+}
+
+const rawCanSend = validate266;
+const schema90 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
+
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.yes === undefined) && (missing0 = "yes")){
+validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.yes !== undefined){
+if(typeof data.yes !== "boolean"){
+validate266.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate266.errors = vErrors;
+return errors === 0;
+}
+
+const rawFileResult = validate267;
+const schema91 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate267.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate267.errors = vErrors;
+return errors === 0;
+}
+
+const rawModelShowUser = validate268;
+const schema92 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}}};
+
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate268.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+else {
+validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate268.errors = vErrors;
+return errors === 0;
+}
+
+const rawModelShowList = validate269;
+const schema93 = {"type":"object","properties":{"variants":{"type":"array","items":{"type":"object","properties":{"model_show":{"type":"string"},"need_pay":{"type":"boolean"}},"required":["model_show","need_pay"]}}},"required":["variants"]};
+
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.variants === undefined) && (missing0 = "variants")){
+validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.variants !== undefined){
+let data0 = data.variants;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.model_show === undefined) && (missing1 = "model_show")) || ((data1.need_pay === undefined) && (missing1 = "need_pay"))){
+validate269.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.model_show !== undefined){
+const _errs5 = errors;
+if(typeof data1.model_show !== "string"){
+validate269.errors = [{instancePath:instancePath+"/variants/" + i0+"/model_show",schemaPath:"#/properties/variants/items/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.need_pay !== undefined){
+const _errs7 = errors;
+if(typeof data1.need_pay !== "boolean"){
+validate269.errors = [{instancePath:instancePath+"/variants/" + i0+"/need_pay",schemaPath:"#/properties/variants/items/properties/need_pay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate269.errors = [{instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate269.errors = vErrors;
+return errors === 0;
+}
+
+const rawVipInfo = validate270;
+const schema94 = {"type":"object","properties":{"type":{"type":"string"},"level":{"type":"integer"},"vip_type":{"type":"integer"},"template_id":{"qqwireInt64":true}}};
+
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+const _errs1 = errors;
+if(typeof data.type !== "string"){
+validate270.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data1 = data.level;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate270.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vip_type !== undefined){
+let data2 = data.vip_type;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate270.errors = [{instancePath:instancePath+"/vip_type",schemaPath:"#/properties/vip_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.template_id !== undefined){
+let data3 = data.template_id;
+const _errs7 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate270.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate270.errors = vErrors;
+return errors === 0;
+}
+
+const rawProfileLocation = validate271;
+const schema95 = {"type":"object","properties":{"city":{"type":["string","null"]},"company":{"type":["string","null"]},"country":{"type":["string","null"]},"province":{"type":["string","null"]},"hometown":{"type":["string","null"]},"school":{"type":["string","null"]}}};
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7014,7 +8184,7 @@ if(data.city !== undefined){
 let data0 = data.city;
 const _errs1 = errors;
 if((typeof data0 !== "string") && (data0 !== null)){
-validate256.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: schema81.properties.city.type},message:"must be string,null"}];
+validate271.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: schema95.properties.city.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7027,7 +8197,7 @@ if(data.company !== undefined){
 let data1 = data.company;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (data1 !== null)){
-validate256.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: schema81.properties.company.type},message:"must be string,null"}];
+validate271.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: schema95.properties.company.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7040,7 +8210,7 @@ if(data.country !== undefined){
 let data2 = data.country;
 const _errs5 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate256.errors = [{instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: schema81.properties.country.type},message:"must be string,null"}];
+validate271.errors = [{instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: schema95.properties.country.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7053,7 +8223,7 @@ if(data.province !== undefined){
 let data3 = data.province;
 const _errs7 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate256.errors = [{instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: schema81.properties.province.type},message:"must be string,null"}];
+validate271.errors = [{instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: schema95.properties.province.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7066,7 +8236,7 @@ if(data.hometown !== undefined){
 let data4 = data.hometown;
 const _errs9 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate256.errors = [{instancePath:instancePath+"/hometown",schemaPath:"#/properties/hometown/type",keyword:"type",params:{type: schema81.properties.hometown.type},message:"must be string,null"}];
+validate271.errors = [{instancePath:instancePath+"/hometown",schemaPath:"#/properties/hometown/type",keyword:"type",params:{type: schema95.properties.hometown.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -7079,7 +8249,7 @@ if(data.school !== undefined){
 let data5 = data.school;
 const _errs11 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate256.errors = [{instancePath:instancePath+"/school",schemaPath:"#/properties/school/type",keyword:"type",params:{type: schema81.properties.school.type},message:"must be string,null"}];
+validate271.errors = [{instancePath:instancePath+"/school",schemaPath:"#/properties/school/type",keyword:"type",params:{type: schema95.properties.school.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -7094,25 +8264,25 @@ var valid0 = true;
 }
 }
 else {
-validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate256.errors = vErrors;
+validate271.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetail = validate257;
-const schema82 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const rawMessageDetail = validate272;
+const schema96 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
-function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate257.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7120,7 +8290,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate257.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate272.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7132,7 +8302,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate257.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate272.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7145,7 +8315,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate257.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate272.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7158,7 +8328,7 @@ if(data.real_id !== undefined){
 let data3 = data.real_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate257.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate272.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7171,7 +8341,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate257.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate272.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7184,7 +8354,7 @@ if(data.message_id_qq !== undefined){
 let data5 = data.message_id_qq;
 const _errs8 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate257.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate272.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -7221,7 +8391,7 @@ if(data.group_id !== undefined){
 let data8 = data.group_id;
 const _errs11 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate257.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate272.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -7234,7 +8404,7 @@ if(data.target_id !== undefined){
 let data9 = data.target_id;
 const _errs12 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate257.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate272.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -7247,7 +8417,7 @@ if(data.peer_id !== undefined){
 let data10 = data.peer_id;
 const _errs13 = errors;
 if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate257.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate272.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -7268,25 +8438,25 @@ var valid0 = true;
 }
 }
 else {
-validate257.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate257.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetailInput = validate260;
-const schema83 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const rawMessageDetailInput = validate275;
+const schema97 = {"type":"object","properties":{"time":{"qqwireInt64":true},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":true},"message_seq":{"qqwireInt64":true},"message_id_qq":{"qqwireInt64":true},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"target_id":{"qqwireInt64":true},"peer_id":{"qqwireInt64":true}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
-function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate275.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7294,7 +8464,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate260.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate275.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7306,7 +8476,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate260.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7319,7 +8489,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate260.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate275.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7332,7 +8502,7 @@ if(data.real_id !== undefined){
 let data3 = data.real_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate260.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate275.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7345,7 +8515,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate260.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate275.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7358,7 +8528,7 @@ if(data.message_id_qq !== undefined){
 let data5 = data.message_id_qq;
 const _errs8 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate260.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate275.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -7395,7 +8565,7 @@ if(data.group_id !== undefined){
 let data8 = data.group_id;
 const _errs11 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate260.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate275.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -7408,7 +8578,7 @@ if(data.target_id !== undefined){
 let data9 = data.target_id;
 const _errs12 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate260.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate275.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -7421,7 +8591,7 @@ if(data.peer_id !== undefined){
 let data10 = data.peer_id;
 const _errs13 = errors;
 if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate260.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate275.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -7442,25 +8612,25 @@ var valid0 = true;
 }
 }
 else {
-validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate260.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate263;
-const schema84 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawForwardSendResult = validate278;
+const schema98 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
 
-function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7468,7 +8638,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate263.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate278.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7480,7 +8650,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate263.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate278.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7492,7 +8662,7 @@ if(valid0){
 if(data.res_id !== undefined){
 const _errs5 = errors;
 if(typeof data.res_id !== "string"){
-validate263.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate278.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7505,25 +8675,25 @@ var valid0 = true;
 }
 }
 else {
-validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate263.errors = vErrors;
+validate278.errors = vErrors;
 return errors === 0;
 }
 
-const rawFriendInfo = validate264;
-const schema85 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":["string","null"]},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"age":{"type":"integer"},"gender":{"type":"integer"},"group_id":{"qqwireInt64":true},"platform":{"type":"string"},"term_type":{"type":["integer","string"]}},"required":["user_id"]};
+const rawHonorInfo = validate279;
+const schema99 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]};
 
-function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate264.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate279.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -7531,700 +8701,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate264.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_name !== undefined){
-let data1 = data.user_name;
-const _errs2 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate264.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: schema85.properties.user_name.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_displayname !== undefined){
-let data2 = data.user_displayname;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate264.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema85.properties.user_displayname.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_remark !== undefined){
-let data3 = data.user_remark;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-validate264.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema85.properties.user_remark.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.age !== undefined){
-let data4 = data.age;
-const _errs8 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate264.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.gender !== undefined){
-let data5 = data.gender;
-const _errs10 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate264.errors = [{instancePath:instancePath+"/gender",schemaPath:"#/properties/gender/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data6 = data.group_id;
-const _errs12 = errors;
-if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate264.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.platform !== undefined){
-const _errs13 = errors;
-if(typeof data.platform !== "string"){
-validate264.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.term_type !== undefined){
-let data8 = data.term_type;
-const _errs15 = errors;
-if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){
-validate264.errors = [{instancePath:instancePath+"/term_type",schemaPath:"#/properties/term_type/type",keyword:"type",params:{type: schema85.properties.term_type.type},message:"must be integer,string"}];
-return false;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate264.errors = vErrors;
-return errors === 0;
-}
-
-const rawGroupInfo = validate265;
-const schema86 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":["string","null"]},"group_remark":{"type":["string","null"]},"group_uin":{"qqwireInt64":true},"admins":{"type":"array","items":{"qqwireInt64":true}},"class_text":{"type":["string","null"]},"is_frozen":{"type":"boolean"},"max_member":{"type":"integer"},"max_member_count":{"type":"integer"},"member_num":{"type":"integer"},"member_count":{"type":"integer"}},"required":["group_id"]};
-
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate265.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-let data1 = data.group_name;
-const _errs2 = errors;
-if((typeof data1 !== "string") && (data1 !== null)){
-validate265.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: schema86.properties.group_name.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_remark !== undefined){
-let data2 = data.group_remark;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (data2 !== null)){
-validate265.errors = [{instancePath:instancePath+"/group_remark",schemaPath:"#/properties/group_remark/type",keyword:"type",params:{type: schema86.properties.group_remark.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_uin !== undefined){
-let data3 = data.group_uin;
-const _errs6 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate265.errors = [{instancePath:instancePath+"/group_uin",schemaPath:"#/properties/group_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.admins !== undefined){
-let data4 = data.admins;
-const _errs7 = errors;
-if(errors === _errs7){
-if(Array.isArray(data4)){
-var valid1 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-const _errs9 = errors;
-if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate265.errors = [{instancePath:instancePath+"/admins/" + i0,schemaPath:"#/properties/admins/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid1 = _errs9 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate265.errors = [{instancePath:instancePath+"/admins",schemaPath:"#/properties/admins/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.class_text !== undefined){
-let data6 = data.class_text;
-const _errs10 = errors;
-if((typeof data6 !== "string") && (data6 !== null)){
-validate265.errors = [{instancePath:instancePath+"/class_text",schemaPath:"#/properties/class_text/type",keyword:"type",params:{type: schema86.properties.class_text.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.is_frozen !== undefined){
-const _errs12 = errors;
-if(typeof data.is_frozen !== "boolean"){
-validate265.errors = [{instancePath:instancePath+"/is_frozen",schemaPath:"#/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.max_member !== undefined){
-let data8 = data.max_member;
-const _errs14 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate265.errors = [{instancePath:instancePath+"/max_member",schemaPath:"#/properties/max_member/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.max_member_count !== undefined){
-let data9 = data.max_member_count;
-const _errs16 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate265.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.member_num !== undefined){
-let data10 = data.member_num;
-const _errs18 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate265.errors = [{instancePath:instancePath+"/member_num",schemaPath:"#/properties/member_num/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.member_count !== undefined){
-let data11 = data.member_count;
-const _errs20 = errors;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate265.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate265.errors = vErrors;
-return errors === 0;
-}
-
-const rawGroupMemberInfo = validate266;
-const schema87 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_name":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"title":{"type":"string"},"title_expire_time":{"qqwireInt64":true},"nickname":{"type":"string"},"user_displayname":{"type":["string","null"]},"card":{"type":["string","null"]},"distance":{"type":"integer"},"honor":{"type":"array","items":{"type":"integer"}},"join_time":{"qqwireInt64":true},"last_active_time":{"qqwireInt64":true},"last_sent_time":{"qqwireInt64":true},"unique_name":{"type":["string","null"]},"area":{"type":"string"},"level":{"type":["integer","string"]},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"card_changeable":{"type":"boolean"},"shut_up_timestamp":{"qqwireInt64":true}},"required":["user_id","group_id"]};
-
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.group_id === undefined) && (missing0 = "group_id"))){
-validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate266.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data1 = data.group_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate266.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_name !== undefined){
-const _errs3 = errors;
-if(typeof data.user_name !== "string"){
-validate266.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sex !== undefined){
-let data3 = data.sex;
-const _errs5 = errors;
-if(typeof data3 !== "string"){
-validate266.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
-validate266.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema87.properties.sex.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.age !== undefined){
-let data4 = data.age;
-const _errs7 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate266.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.title !== undefined){
-const _errs9 = errors;
-if(typeof data.title !== "string"){
-validate266.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.title_expire_time !== undefined){
-let data6 = data.title_expire_time;
-const _errs11 = errors;
-if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate266.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nickname !== undefined){
-const _errs12 = errors;
-if(typeof data.nickname !== "string"){
-validate266.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_displayname !== undefined){
-let data8 = data.user_displayname;
-const _errs14 = errors;
-if((typeof data8 !== "string") && (data8 !== null)){
-validate266.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema87.properties.user_displayname.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.card !== undefined){
-let data9 = data.card;
-const _errs16 = errors;
-if((typeof data9 !== "string") && (data9 !== null)){
-validate266.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: schema87.properties.card.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.distance !== undefined){
-let data10 = data.distance;
-const _errs18 = errors;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate266.errors = [{instancePath:instancePath+"/distance",schemaPath:"#/properties/distance/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.honor !== undefined){
-let data11 = data.honor;
-const _errs20 = errors;
-if(errors === _errs20){
-if(Array.isArray(data11)){
-var valid1 = true;
-const len0 = data11.length;
-for(let i0=0; i0<len0; i0++){
-let data12 = data11[i0];
-const _errs22 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate266.errors = [{instancePath:instancePath+"/honor/" + i0,schemaPath:"#/properties/honor/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs22 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate266.errors = [{instancePath:instancePath+"/honor",schemaPath:"#/properties/honor/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.join_time !== undefined){
-let data13 = data.join_time;
-const _errs24 = errors;
-if(!(typeof data13 == "bigint" || (typeof data13 == "number" && Number.isInteger(data13)) || (typeof data13 == "string" && /^-?[0-9]+$/.test(data13)))){
-validate266.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs24 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_active_time !== undefined){
-let data14 = data.last_active_time;
-const _errs25 = errors;
-if(!(typeof data14 == "bigint" || (typeof data14 == "number" && Number.isInteger(data14)) || (typeof data14 == "string" && /^-?[0-9]+$/.test(data14)))){
-validate266.errors = [{instancePath:instancePath+"/last_active_time",schemaPath:"#/properties/last_active_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_sent_time !== undefined){
-let data15 = data.last_sent_time;
-const _errs26 = errors;
-if(!(typeof data15 == "bigint" || (typeof data15 == "number" && Number.isInteger(data15)) || (typeof data15 == "string" && /^-?[0-9]+$/.test(data15)))){
-validate266.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs26 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.unique_name !== undefined){
-let data16 = data.unique_name;
-const _errs27 = errors;
-if((typeof data16 !== "string") && (data16 !== null)){
-validate266.errors = [{instancePath:instancePath+"/unique_name",schemaPath:"#/properties/unique_name/type",keyword:"type",params:{type: schema87.properties.unique_name.type},message:"must be string,null"}];
-return false;
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.area !== undefined){
-const _errs29 = errors;
-if(typeof data.area !== "string"){
-validate266.errors = [{instancePath:instancePath+"/area",schemaPath:"#/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs29 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.level !== undefined){
-let data18 = data.level;
-const _errs31 = errors;
-if((!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))) && (typeof data18 !== "string")){
-validate266.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: schema87.properties.level.type},message:"must be integer,string"}];
-return false;
-}
-var valid0 = _errs31 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.role !== undefined){
-let data19 = data.role;
-const _errs33 = errors;
-if(typeof data19 !== "string"){
-validate266.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data19 === "owner") || (data19 === "admin")) || (data19 === "member"))){
-validate266.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema87.properties.role.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs33 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.unfriendly !== undefined){
-const _errs35 = errors;
-if(typeof data.unfriendly !== "boolean"){
-validate266.errors = [{instancePath:instancePath+"/unfriendly",schemaPath:"#/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs35 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.card_changeable !== undefined){
-const _errs37 = errors;
-if(typeof data.card_changeable !== "boolean"){
-validate266.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs37 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.shut_up_timestamp !== undefined){
-let data22 = data.shut_up_timestamp;
-const _errs39 = errors;
-if(!(typeof data22 == "bigint" || (typeof data22 == "number" && Number.isInteger(data22)) || (typeof data22 == "string" && /^-?[0-9]+$/.test(data22)))){
-validate266.errors = [{instancePath:instancePath+"/shut_up_timestamp",schemaPath:"#/properties/shut_up_timestamp/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs39 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate266.errors = vErrors;
-return errors === 0;
-}
-
-const rawHonorInfo = validate267;
-const schema88 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]};
-
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
-validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate267.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate279.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8236,7 +8713,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate267.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate279.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8248,7 +8725,7 @@ if(valid0){
 if(data.avatar !== undefined){
 const _errs4 = errors;
 if(typeof data.avatar !== "string"){
-validate267.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate279.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8261,7 +8738,7 @@ if(data.day_count !== undefined){
 let data3 = data.day_count;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate267.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate279.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8274,7 +8751,7 @@ if(data.id !== undefined){
 let data4 = data.id;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate267.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate279.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -8286,7 +8763,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs10 = errors;
 if(typeof data.description !== "string"){
-validate267.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate279.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -8302,22 +8779,22 @@ var valid0 = true;
 }
 }
 else {
-validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate267.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
 
-const rawHonorList = validate268;
-const schema89 = {"type":["array","null"],"items":{"$ref":"#/$defs/HonorInfo"}};
+const rawHonorList = validate280;
+const schema100 = {"type":["array","null"],"items":{"$ref":"#/$defs/HonorInfo"}};
 
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!(Array.isArray(data))) && (data !== null)){
-validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema89.type},message:"must be array,null"}];
+validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema100.type},message:"must be array,null"}];
 return false;
 }
 if(errors === 0){
@@ -8326,8 +8803,8 @@ var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
-if(!(validate267(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate279(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -8337,21 +8814,21 @@ break;
 }
 }
 }
-validate268.errors = vErrors;
+validate280.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupRequest = validate270;
-const schema90 = {"type":"object","properties":{"request_id":{"qqwireInt64":true},"invitor_uin":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"invitor_nick":{"type":["string","null"]},"group_id":{"qqwireInt64":true},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":true},"requester_uin":{"qqwireInt64":true},"requester_nick":{"type":"string"},"message":{"type":"string"},"flag":{"type":"string"}},"required":["request_id","group_id","flag"]};
+const rawGroupRequest = validate282;
+const schema101 = {"type":"object","properties":{"request_id":{"qqwireInt64":true},"invitor_uin":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"invitor_nick":{"type":["string","null"]},"group_id":{"qqwireInt64":true},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":true},"requester_uin":{"qqwireInt64":true},"requester_nick":{"type":"string"},"message":{"type":"string"},"flag":{"type":"string"}},"required":["request_id","group_id","flag"]};
 
-function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.request_id === undefined) && (missing0 = "request_id")) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.flag === undefined) && (missing0 = "flag"))){
-validate270.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8359,7 +8836,7 @@ if(data.request_id !== undefined){
 let data0 = data.request_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate270.errors = [{instancePath:instancePath+"/request_id",schemaPath:"#/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate282.errors = [{instancePath:instancePath+"/request_id",schemaPath:"#/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8410,7 +8887,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate270.errors = vErrors;
+validate282.errors = vErrors;
 return false;
 }
 else {
@@ -8434,7 +8911,7 @@ if(data.invitor_nick !== undefined){
 let data2 = data.invitor_nick;
 const _errs7 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate270.errors = [{instancePath:instancePath+"/invitor_nick",schemaPath:"#/properties/invitor_nick/type",keyword:"type",params:{type: schema90.properties.invitor_nick.type},message:"must be string,null"}];
+validate282.errors = [{instancePath:instancePath+"/invitor_nick",schemaPath:"#/properties/invitor_nick/type",keyword:"type",params:{type: schema101.properties.invitor_nick.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -8447,7 +8924,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs9 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate270.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate282.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -8459,7 +8936,7 @@ if(valid0){
 if(data.group_name !== undefined){
 const _errs10 = errors;
 if(typeof data.group_name !== "string"){
-validate270.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate282.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -8471,7 +8948,7 @@ if(valid0){
 if(data.checked !== undefined){
 const _errs12 = errors;
 if(typeof data.checked !== "boolean"){
-validate270.errors = [{instancePath:instancePath+"/checked",schemaPath:"#/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate282.errors = [{instancePath:instancePath+"/checked",schemaPath:"#/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -8484,7 +8961,7 @@ if(data.actor !== undefined){
 let data6 = data.actor;
 const _errs14 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate270.errors = [{instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate282.errors = [{instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -8497,7 +8974,7 @@ if(data.requester_uin !== undefined){
 let data7 = data.requester_uin;
 const _errs15 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate270.errors = [{instancePath:instancePath+"/requester_uin",schemaPath:"#/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate282.errors = [{instancePath:instancePath+"/requester_uin",schemaPath:"#/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -8509,7 +8986,7 @@ if(valid0){
 if(data.requester_nick !== undefined){
 const _errs16 = errors;
 if(typeof data.requester_nick !== "string"){
-validate270.errors = [{instancePath:instancePath+"/requester_nick",schemaPath:"#/properties/requester_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate282.errors = [{instancePath:instancePath+"/requester_nick",schemaPath:"#/properties/requester_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -8521,7 +8998,7 @@ if(valid0){
 if(data.message !== undefined){
 const _errs18 = errors;
 if(typeof data.message !== "string"){
-validate270.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate282.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -8533,7 +9010,7 @@ if(valid0){
 if(data.flag !== undefined){
 const _errs20 = errors;
 if(typeof data.flag !== "string"){
-validate270.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate282.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -8554,25 +9031,25 @@ var valid0 = true;
 }
 }
 else {
-validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate270.errors = vErrors;
+validate282.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileUploadResult = validate271;
-const schema91 = {"type":"object","properties":{"msg_id":{"type":"integer"},"bizid":{"type":"integer"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"},"file_id":{"type":"string"}},"required":["file_id"]};
+const rawFileUploadResult = validate283;
+const schema102 = {"type":"object","properties":{"msg_id":{"type":"integer"},"bizid":{"type":"integer"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"},"file_id":{"type":"string"}},"required":["file_id"]};
 
-function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file_id === undefined) && (missing0 = "file_id")){
-validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate283.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8580,7 +9057,7 @@ if(data.msg_id !== undefined){
 let data0 = data.msg_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate271.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate283.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8593,7 +9070,7 @@ if(data.bizid !== undefined){
 let data1 = data.bizid;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate271.errors = [{instancePath:instancePath+"/bizid",schemaPath:"#/properties/bizid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate283.errors = [{instancePath:instancePath+"/bizid",schemaPath:"#/properties/bizid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8605,7 +9082,7 @@ if(valid0){
 if(data.md5 !== undefined){
 const _errs5 = errors;
 if(typeof data.md5 !== "string"){
-validate271.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate283.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8617,7 +9094,7 @@ if(valid0){
 if(data.sha !== undefined){
 const _errs7 = errors;
 if(typeof data.sha !== "string"){
-validate271.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate283.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -8629,7 +9106,7 @@ if(valid0){
 if(data.sha3 !== undefined){
 const _errs9 = errors;
 if(typeof data.sha3 !== "string"){
-validate271.errors = [{instancePath:instancePath+"/sha3",schemaPath:"#/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate283.errors = [{instancePath:instancePath+"/sha3",schemaPath:"#/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -8641,7 +9118,7 @@ if(valid0){
 if(data.file_id !== undefined){
 const _errs11 = errors;
 if(typeof data.file_id !== "string"){
-validate271.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate283.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -8657,25 +9134,25 @@ var valid0 = true;
 }
 }
 else {
-validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate271.errors = vErrors;
+validate283.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupFile = validate272;
-const schema92 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"file_name":{"type":"string"},"busid":{"type":"integer"},"file_size":{"qqwireInt64":true},"upload_time":{"qqwireInt64":true},"dead_time":{"qqwireInt64":true},"modify_time":{"qqwireInt64":true},"download_times":{"type":"integer"},"uploader":{"qqwireInt64":true},"uploader_name":{"type":"string"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"}},"required":["file_id","file_name","busid"]};
+const rawGroupFile = validate284;
+const schema103 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"file_name":{"type":"string"},"busid":{"type":"integer"},"file_size":{"qqwireInt64":true},"upload_time":{"qqwireInt64":true},"dead_time":{"qqwireInt64":true},"modify_time":{"qqwireInt64":true},"download_times":{"type":"integer"},"uploader":{"qqwireInt64":true},"uploader_name":{"type":"string"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"}},"required":["file_id","file_name","busid"]};
 
-function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.file_id === undefined) && (missing0 = "file_id")) || ((data.file_name === undefined) && (missing0 = "file_name"))) || ((data.busid === undefined) && (missing0 = "busid"))){
-validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8683,7 +9160,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate272.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate284.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8695,7 +9172,7 @@ if(valid0){
 if(data.file_id !== undefined){
 const _errs2 = errors;
 if(typeof data.file_id !== "string"){
-validate272.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate284.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8707,7 +9184,7 @@ if(valid0){
 if(data.file_name !== undefined){
 const _errs4 = errors;
 if(typeof data.file_name !== "string"){
-validate272.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate284.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8720,7 +9197,7 @@ if(data.busid !== undefined){
 let data3 = data.busid;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate272.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate284.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8733,7 +9210,7 @@ if(data.file_size !== undefined){
 let data4 = data.file_size;
 const _errs8 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate272.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate284.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -8746,7 +9223,7 @@ if(data.upload_time !== undefined){
 let data5 = data.upload_time;
 const _errs9 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate272.errors = [{instancePath:instancePath+"/upload_time",schemaPath:"#/properties/upload_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate284.errors = [{instancePath:instancePath+"/upload_time",schemaPath:"#/properties/upload_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -8759,7 +9236,7 @@ if(data.dead_time !== undefined){
 let data6 = data.dead_time;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate272.errors = [{instancePath:instancePath+"/dead_time",schemaPath:"#/properties/dead_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate284.errors = [{instancePath:instancePath+"/dead_time",schemaPath:"#/properties/dead_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -8772,7 +9249,7 @@ if(data.modify_time !== undefined){
 let data7 = data.modify_time;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate272.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate284.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -8785,7 +9262,7 @@ if(data.download_times !== undefined){
 let data8 = data.download_times;
 const _errs12 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate272.errors = [{instancePath:instancePath+"/download_times",schemaPath:"#/properties/download_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate284.errors = [{instancePath:instancePath+"/download_times",schemaPath:"#/properties/download_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -8798,7 +9275,7 @@ if(data.uploader !== undefined){
 let data9 = data.uploader;
 const _errs14 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate272.errors = [{instancePath:instancePath+"/uploader",schemaPath:"#/properties/uploader/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate284.errors = [{instancePath:instancePath+"/uploader",schemaPath:"#/properties/uploader/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -8810,7 +9287,7 @@ if(valid0){
 if(data.uploader_name !== undefined){
 const _errs15 = errors;
 if(typeof data.uploader_name !== "string"){
-validate272.errors = [{instancePath:instancePath+"/uploader_name",schemaPath:"#/properties/uploader_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate284.errors = [{instancePath:instancePath+"/uploader_name",schemaPath:"#/properties/uploader_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -8822,7 +9299,7 @@ if(valid0){
 if(data.md5 !== undefined){
 const _errs17 = errors;
 if(typeof data.md5 !== "string"){
-validate272.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate284.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -8834,7 +9311,7 @@ if(valid0){
 if(data.sha !== undefined){
 const _errs19 = errors;
 if(typeof data.sha !== "string"){
-validate272.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate284.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -8846,7 +9323,7 @@ if(valid0){
 if(data.sha3 !== undefined){
 const _errs21 = errors;
 if(typeof data.sha3 !== "string"){
-validate272.errors = [{instancePath:instancePath+"/sha3",schemaPath:"#/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate284.errors = [{instancePath:instancePath+"/sha3",schemaPath:"#/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -8870,25 +9347,25 @@ var valid0 = true;
 }
 }
 else {
-validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate272.errors = vErrors;
+validate284.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupFolder = validate273;
-const schema93 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":true},"creator":{"qqwireInt64":true},"creator_name":{"type":"string"},"total_file_count":{"type":"integer"}},"required":["folder_id","folder_name"]};
+const rawGroupFolder = validate285;
+const schema104 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":true},"creator":{"qqwireInt64":true},"creator_name":{"type":"string"},"total_file_count":{"type":"integer"}},"required":["folder_id","folder_name"]};
 
-function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.folder_id === undefined) && (missing0 = "folder_id")) || ((data.folder_name === undefined) && (missing0 = "folder_name"))){
-validate273.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8896,7 +9373,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate273.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate285.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8908,7 +9385,7 @@ if(valid0){
 if(data.folder_id !== undefined){
 const _errs2 = errors;
 if(typeof data.folder_id !== "string"){
-validate273.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate285.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8920,7 +9397,7 @@ if(valid0){
 if(data.folder_name !== undefined){
 const _errs4 = errors;
 if(typeof data.folder_name !== "string"){
-validate273.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate285.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8933,7 +9410,7 @@ if(data.create_time !== undefined){
 let data3 = data.create_time;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate273.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate285.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8946,7 +9423,7 @@ if(data.creator !== undefined){
 let data4 = data.creator;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate273.errors = [{instancePath:instancePath+"/creator",schemaPath:"#/properties/creator/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate285.errors = [{instancePath:instancePath+"/creator",schemaPath:"#/properties/creator/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -8958,7 +9435,7 @@ if(valid0){
 if(data.creator_name !== undefined){
 const _errs8 = errors;
 if(typeof data.creator_name !== "string"){
-validate273.errors = [{instancePath:instancePath+"/creator_name",schemaPath:"#/properties/creator_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate285.errors = [{instancePath:instancePath+"/creator_name",schemaPath:"#/properties/creator_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -8971,7 +9448,7 @@ if(data.total_file_count !== undefined){
 let data6 = data.total_file_count;
 const _errs10 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate273.errors = [{instancePath:instancePath+"/total_file_count",schemaPath:"#/properties/total_file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate285.errors = [{instancePath:instancePath+"/total_file_count",schemaPath:"#/properties/total_file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -8988,25 +9465,25 @@ var valid0 = true;
 }
 }
 else {
-validate273.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate273.errors = vErrors;
+validate285.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupFileList = validate274;
-const schema94 = {"type":"object","properties":{"files":{"type":"array","items":{"$ref":"#/$defs/GroupFile"}},"folders":{"type":"array","items":{"$ref":"#/$defs/GroupFolder"}}},"required":["files","folders"]};
+const rawGroupFileList = validate286;
+const schema105 = {"type":"object","properties":{"files":{"type":"array","items":{"$ref":"#/$defs/GroupFile"}},"folders":{"type":"array","items":{"$ref":"#/$defs/GroupFolder"}}},"required":["files","folders"]};
 
-function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.files === undefined) && (missing0 = "files")) || ((data.folders === undefined) && (missing0 = "folders"))){
-validate274.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9019,8 +9496,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate272(data0[i0], {instancePath:instancePath+"/files/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
+if(!(validate284(data0[i0], {instancePath:instancePath+"/files/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate284.errors : vErrors.concat(validate284.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -9030,7 +9507,7 @@ break;
 }
 }
 else {
-validate274.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate286.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9049,8 +9526,8 @@ var valid2 = true;
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 const _errs6 = errors;
-if(!(validate273(data2[i1], {instancePath:instancePath+"/folders/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
+if(!(validate285(data2[i1], {instancePath:instancePath+"/folders/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs6 === errors;
@@ -9060,7 +9537,7 @@ break;
 }
 }
 else {
-validate274.errors = [{instancePath:instancePath+"/folders",schemaPath:"#/properties/folders/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate286.errors = [{instancePath:instancePath+"/folders",schemaPath:"#/properties/folders/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9073,18 +9550,18 @@ var valid0 = true;
 }
 }
 else {
-validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate274.errors = vErrors;
+validate286.errors = vErrors;
 return errors === 0;
 }
 
-const rawGuildId = validate277;
-const schema95 = {"anyOf":[{"qqwireInt64":true},{"type":"string"}]};
+const rawGuildId = validate289;
+const schema106 = {"anyOf":[{"qqwireInt64":true},{"type":"string"}]};
 
-function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9126,7 +9603,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate277.errors = vErrors;
+validate289.errors = vErrors;
 return false;
 }
 else {
@@ -9140,21 +9617,21 @@ vErrors = null;
 }
 }
 }
-validate277.errors = vErrors;
+validate289.errors = vErrors;
 return errors === 0;
 }
 
-const rawGuildPermission = validate278;
-const schema96 = {"type":"object","properties":{"root_id":{"qqwireInt64":true},"child_ids":{"type":"array","items":{"qqwireInt64":true}}},"required":["root_id","child_ids"]};
+const rawGuildPermission = validate290;
+const schema107 = {"type":"object","properties":{"root_id":{"qqwireInt64":true},"child_ids":{"type":"array","items":{"qqwireInt64":true}}},"required":["root_id","child_ids"]};
 
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.root_id === undefined) && (missing0 = "root_id")) || ((data.child_ids === undefined) && (missing0 = "child_ids"))){
-validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9162,7 +9639,7 @@ if(data.root_id !== undefined){
 let data0 = data.root_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate278.errors = [{instancePath:instancePath+"/root_id",schemaPath:"#/properties/root_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate290.errors = [{instancePath:instancePath+"/root_id",schemaPath:"#/properties/root_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9182,7 +9659,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate278.errors = [{instancePath:instancePath+"/child_ids/" + i0,schemaPath:"#/properties/child_ids/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate290.errors = [{instancePath:instancePath+"/child_ids/" + i0,schemaPath:"#/properties/child_ids/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -9192,878 +9669,7 @@ break;
 }
 }
 else {
-validate278.errors = [{instancePath:instancePath+"/child_ids",schemaPath:"#/properties/child_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate278.errors = vErrors;
-return errors === 0;
-}
-
-const rawCredentials = validate279;
-const schema97 = {"type":"object","properties":{"token":{"type":["string","integer"]},"cookies":{"type":"string"},"bigdata_ticket":{"type":["object","null"],"properties":{"key":{"type":["string","null"]},"sig":{"type":["string","null"]}}}}};
-
-function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.token !== undefined){
-let data0 = data.token;
-const _errs1 = errors;
-if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate279.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema97.properties.token.type},message:"must be string,integer"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.cookies !== undefined){
-const _errs3 = errors;
-if(typeof data.cookies !== "string"){
-validate279.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.bigdata_ticket !== undefined){
-let data2 = data.bigdata_ticket;
-const _errs5 = errors;
-if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-validate279.errors = [{instancePath:instancePath+"/bigdata_ticket",schemaPath:"#/properties/bigdata_ticket/type",keyword:"type",params:{type: schema97.properties.bigdata_ticket.type},message:"must be object,null"}];
-return false;
-}
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.key !== undefined){
-let data3 = data2.key;
-const _errs7 = errors;
-if((typeof data3 !== "string") && (data3 !== null)){
-validate279.errors = [{instancePath:instancePath+"/bigdata_ticket/key",schemaPath:"#/properties/bigdata_ticket/properties/key/type",keyword:"type",params:{type: schema97.properties.bigdata_ticket.properties.key.type},message:"must be string,null"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data2.sig !== undefined){
-let data4 = data2.sig;
-const _errs9 = errors;
-if((typeof data4 !== "string") && (data4 !== null)){
-validate279.errors = [{instancePath:instancePath+"/bigdata_ticket/sig",schemaPath:"#/properties/bigdata_ticket/properties/sig/type",keyword:"type",params:{type: schema97.properties.bigdata_ticket.properties.sig.type},message:"must be string,null"}];
-return false;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate279.errors = vErrors;
-return errors === 0;
-}
-
-const rawDomainQuery = validate280;
-const schema98 = {"type":"object","properties":{"domain":{"type":"string"}}};
-
-function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.domain !== undefined){
-if(typeof data.domain !== "string"){
-validate280.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-else {
-validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate280.errors = vErrors;
-return errors === 0;
-}
-
-const rawBubbleFaceSegment = validate281;
-
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("bubble_face" !== data.type){
-validate281.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
-validate281.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate281.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.count !== undefined){
-let data3 = data1.count;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate281.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate281.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate281.errors = vErrors;
-return errors === 0;
-}
-
-const rawBasketballSegment = validate282;
-
-function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("basketball" !== data.type){
-validate282.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate282.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate282.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate282.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate282.errors = vErrors;
-return errors === 0;
-}
-
-const rawNewRpsSegment = validate283;
-
-function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate283.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("new_rps" !== data.type){
-validate283.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate283.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate283.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate283.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate283.errors = vErrors;
-return errors === 0;
-}
-
-const rawNewDiceSegment = validate284;
-
-function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("new_dice" !== data.type){
-validate284.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate284.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate284.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate284.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate284.errors = vErrors;
-return errors === 0;
-}
-
-const rawTouchSegment = validate285;
-
-function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("touch" !== data.type){
-validate285.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate285.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate285.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate285.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate285.errors = vErrors;
-return errors === 0;
-}
-
-const rawWeatherSegment = validate286;
-
-function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("weather" !== data.type){
-validate286.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.city !== undefined){
-const _errs4 = errors;
-if(typeof data1.city !== "string"){
-validate286.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.code !== undefined){
-let data3 = data1.code;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate286.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-else {
-validate286.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate286.errors = vErrors;
-return errors === 0;
-}
-
-const rawGiftSegment = validate287;
-
-function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("gift" !== data.type){
-validate287.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate287.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.qq !== undefined){
-let data2 = data1.qq;
-const _errs4 = errors;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate287.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-let data3 = data1.id;
-const _errs6 = errors;
-if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate287.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate287.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate287.errors = vErrors;
-return errors === 0;
-}
-
-const rawMarkdownSegment = validate288;
-
-function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate288.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("markdown" !== data.type){
-validate288.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.content === undefined) && (missing1 = "content")){
-validate288.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.content !== undefined){
-if(typeof data1.content !== "string"){
-validate288.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate288.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate288.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate288.errors = vErrors;
-return errors === 0;
-}
-
-const rawButtonSegment = validate289;
-
-function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate289.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("button" !== data.type){
-validate289.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.data !== undefined){
-const _errs4 = errors;
-if(typeof data1.data !== "string"){
-validate289.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.rows !== undefined){
-let data3 = data1.rows;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data3)){
-var valid2 = true;
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-const _errs8 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate289.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid2 = _errs8 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate289.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.appid !== undefined){
-let data5 = data1.appid;
-const _errs10 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate289.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate289.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate289.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate289.errors = vErrors;
-return errors === 0;
-}
-
-const rawInlineKeyboardSegment = validate290;
-
-function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-const _errs1 = errors;
-if("inline_keyboard" !== data.type){
-validate290.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.data === undefined) && (missing1 = "data")){
-validate290.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.data !== undefined){
-if(typeof data1.data !== "string"){
-validate290.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate290.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate290.errors = [{instancePath:instancePath+"/child_ids",schemaPath:"#/properties/child_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -10084,23 +9690,19 @@ validate290.errors = vErrors;
 return errors === 0;
 }
 
-const rawMfaceSegment = validate291;
+const rawCredentials = validate291;
+const schema108 = {"type":"object","properties":{"token":{"type":["string","integer"]},"cookies":{"type":"string"},"bigdata_ticket":{"type":["object","null"],"properties":{"key":{"type":["string","null"]},"sig":{"type":["string","null"]}}}}};
 
 function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate291.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
+if(data.token !== undefined){
+let data0 = data.token;
 const _errs1 = errors;
-if("mface" !== data.type){
-validate291.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate291.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema108.properties.token.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10109,32 +9711,56 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.data !== undefined){
-let data1 = data.data;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate291.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if(data.cookies !== undefined){
+const _errs3 = errors;
+if(typeof data.cookies !== "string"){
+validate291.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid0 = _errs3 === errors;
 }
 else {
-if(data1.id !== undefined){
-let data2 = data1.id;
-if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate291.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
+var valid0 = true;
+}
+if(valid0){
+if(data.bigdata_ticket !== undefined){
+let data2 = data.bigdata_ticket;
+const _errs5 = errors;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+validate291.errors = [{instancePath:instancePath+"/bigdata_ticket",schemaPath:"#/properties/bigdata_ticket/type",keyword:"type",params:{type: schema108.properties.bigdata_ticket.type},message:"must be object,null"}];
 return false;
 }
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.key !== undefined){
+let data3 = data2.key;
+const _errs7 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate291.errors = [{instancePath:instancePath+"/bigdata_ticket/key",schemaPath:"#/properties/bigdata_ticket/properties/key/type",keyword:"type",params:{type: schema108.properties.bigdata_ticket.properties.key.type},message:"must be string,null"}];
+return false;
 }
-}
+var valid1 = _errs7 === errors;
 }
 else {
-validate291.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+var valid1 = true;
+}
+if(valid1){
+if(data2.sig !== undefined){
+let data4 = data2.sig;
+const _errs9 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate291.errors = [{instancePath:instancePath+"/bigdata_ticket/sig",schemaPath:"#/properties/bigdata_ticket/properties/sig/type",keyword:"type",params:{type: schema108.properties.bigdata_ticket.properties.sig.type},message:"must be string,null"}];
 return false;
 }
+var valid1 = _errs9 === errors;
 }
-var valid0 = _errs2 === errors;
+else {
+var valid1 = true;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
@@ -10151,23 +9777,47 @@ validate291.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate292;
+const rawDomainQuery = validate292;
+const schema109 = {"type":"object","properties":{"domain":{"type":"string"}}};
 
 function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.domain !== undefined){
+if(typeof data.domain !== "string"){
+validate292.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate292.errors = vErrors;
+return errors === 0;
+}
+
+const rawBubbleFaceSegment = validate293;
+
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate292.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
-if("file" !== data.type){
-validate292.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+if("bubble_face" !== data.type){
+validate293.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10181,10 +9831,17 @@ let data1 = data.data;
 const _errs2 = errors;
 if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.name !== undefined){
+let missing1;
+if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
+validate293.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
 const _errs4 = errors;
-if(typeof data1.name !== "string"){
-validate292.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate293.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -10193,11 +9850,11 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data1.size !== undefined){
-let data3 = data1.size;
+if(data1.count !== undefined){
+let data3 = data1.count;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate292.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
+validate293.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -10205,77 +9862,11 @@ var valid1 = _errs6 === errors;
 else {
 var valid1 = true;
 }
-if(valid1){
-if(data1.expire !== undefined){
-let data4 = data1.expire;
-const _errs8 = errors;
-if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate292.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.id !== undefined){
-const _errs10 = errors;
-if(typeof data1.id !== "string"){
-validate292.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs10 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.url !== undefined){
-const _errs12 = errors;
-if(typeof data1.url !== "string"){
-validate292.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.biz !== undefined){
-let data7 = data1.biz;
-const _errs14 = errors;
-if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate292.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
-return false;
-}
-var valid1 = _errs14 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.sub !== undefined){
-const _errs16 = errors;
-if(typeof data1.sub !== "string"){
-validate292.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs16 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
 }
 }
 }
 else {
-validate292.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate293.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10283,36 +9874,6 @@ var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
-}
-}
-}
-else {
-validate292.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate292.errors = vErrors;
-return errors === 0;
-}
-
-const rawNodeContentData = validate293;
-
-function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.content === undefined) && (missing0 = "content")){
-validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.content !== undefined){
-if(!(validate23(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
 }
 }
 }
@@ -10326,7 +9887,74 @@ validate293.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentDataInput = validate295;
+const rawBasketballSegment = validate294;
+
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("basketball" !== data.type){
+validate294.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate294.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate294.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate294.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate294.errors = vErrors;
+return errors === 0;
+}
+
+const rawNewRpsSegment = validate295;
 
 function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10334,15 +9962,52 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.content === undefined) && (missing0 = "content")){
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
 validate295.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.content !== undefined){
-if(!(validate107(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
-errors = vErrors.length;
+if(data.type !== undefined){
+const _errs1 = errors;
+if("new_rps" !== data.type){
+validate295.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate295.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate295.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate295.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -10356,24 +10021,23 @@ validate295.errors = vErrors;
 return errors === 0;
 }
 
-const rawCachedFile = validate297;
-const schema113 = {"type":"object","properties":{"file":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
+const rawNewDiceSegment = validate296;
 
-function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate297.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate296.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
+if(data.type !== undefined){
 const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate297.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if("new_dice" !== data.type){
+validate296.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10382,13 +10046,99 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.md5 !== undefined){
-const _errs3 = errors;
-if(typeof data.md5 !== "string"){
-validate297.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate296.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate296.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate296.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate296.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate296.errors = vErrors;
+return errors === 0;
+}
+
+const rawTouchSegment = validate297;
+
+function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate297.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("touch" !== data.type){
+validate297.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate297.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate297.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate297.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
@@ -10405,8 +10155,7 @@ validate297.errors = vErrors;
 return errors === 0;
 }
 
-const rawBotStatus = validate298;
-const schema114 = {"type":"object","properties":{"self":{"type":"object","properties":{"platform":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["platform","user_id"]},"online":{"type":"boolean"},"good":{"type":"boolean"},"qq.status":{"type":"string"}},"required":["self","online","good"]};
+const rawWeatherSegment = validate298;
 
 function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10414,53 +10163,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.self === undefined) && (missing0 = "self")) || ((data.online === undefined) && (missing0 = "online"))) || ((data.good === undefined) && (missing0 = "good"))){
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
 validate298.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.self !== undefined){
-let data0 = data.self;
+if(data.type !== undefined){
 const _errs1 = errors;
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if(((data0.platform === undefined) && (missing1 = "platform")) || ((data0.user_id === undefined) && (missing1 = "user_id"))){
-validate298.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if("weather" !== data.type){
+validate298.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
 return false;
-}
-else {
-if(data0.platform !== undefined){
-const _errs3 = errors;
-if(typeof data0.platform !== "string"){
-validate298.errors = [{instancePath:instancePath+"/self/platform",schemaPath:"#/properties/self/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.user_id !== undefined){
-let data2 = data0.user_id;
-const _errs5 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate298.errors = [{instancePath:instancePath+"/self/user_id",schemaPath:"#/properties/self/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-else {
-validate298.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 var valid0 = _errs1 === errors;
 }
@@ -10468,42 +10180,46 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.online !== undefined){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.city !== undefined){
+const _errs4 = errors;
+if(typeof data1.city !== "string"){
+validate298.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.code !== undefined){
+let data3 = data1.code;
 const _errs6 = errors;
-if(typeof data.online !== "boolean"){
-validate298.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate298.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
 return false;
 }
-var valid0 = _errs6 === errors;
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+else {
+validate298.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.good !== undefined){
-const _errs8 = errors;
-if(typeof data.good !== "boolean"){
-validate298.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data["qq.status"] !== undefined){
-const _errs10 = errors;
-if(typeof data["qq.status"] !== "string"){
-validate298.errors = [{instancePath:instancePath+"/qq.status",schemaPath:"#/properties/qq.status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -10517,8 +10233,7 @@ validate298.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate299;
-const schema115 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+const rawGiftSegment = validate299;
 
 function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10526,8 +10241,770 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
 validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("gift" !== data.type){
+validate299.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
+validate299.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.qq !== undefined){
+let data2 = data1.qq;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate299.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.id !== undefined){
+let data3 = data1.id;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate299.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate299.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate299.errors = vErrors;
+return errors === 0;
+}
+
+const rawMarkdownSegment = validate300;
+
+function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate300.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("markdown" !== data.type){
+validate300.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.content === undefined) && (missing1 = "content")){
+validate300.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.content !== undefined){
+if(typeof data1.content !== "string"){
+validate300.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate300.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate300.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate300.errors = vErrors;
+return errors === 0;
+}
+
+const rawButtonSegment = validate301;
+
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate301.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("button" !== data.type){
+validate301.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.data !== undefined){
+const _errs4 = errors;
+if(typeof data1.data !== "string"){
+validate301.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.rows !== undefined){
+let data3 = data1.rows;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data3)){
+var valid2 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+const _errs8 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate301.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.appid !== undefined){
+let data5 = data1.appid;
+const _errs10 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+validate301.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate301.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate301.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate301.errors = vErrors;
+return errors === 0;
+}
+
+const rawInlineKeyboardSegment = validate302;
+
+function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate302.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("inline_keyboard" !== data.type){
+validate302.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.data === undefined) && (missing1 = "data")){
+validate302.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.data !== undefined){
+if(typeof data1.data !== "string"){
+validate302.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate302.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate302.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate302.errors = vErrors;
+return errors === 0;
+}
+
+const rawMfaceSegment = validate303;
+
+function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate303.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("mface" !== data.type){
+validate303.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate303.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+let data2 = data1.id;
+if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
+validate303.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate303.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate303.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate303.errors = vErrors;
+return errors === 0;
+}
+
+const rawFileSegment = validate304;
+
+function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate304.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if("file" !== data.type){
+validate304.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.name !== undefined){
+const _errs4 = errors;
+if(typeof data1.name !== "string"){
+validate304.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.size !== undefined){
+let data3 = data1.size;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate304.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.expire !== undefined){
+let data4 = data1.expire;
+const _errs8 = errors;
+if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
+validate304.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.id !== undefined){
+const _errs10 = errors;
+if(typeof data1.id !== "string"){
+validate304.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.url !== undefined){
+const _errs12 = errors;
+if(typeof data1.url !== "string"){
+validate304.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.biz !== undefined){
+let data7 = data1.biz;
+const _errs14 = errors;
+if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
+validate304.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.sub !== undefined){
+const _errs16 = errors;
+if(typeof data1.sub !== "string"){
+validate304.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate304.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate304.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate304.errors = vErrors;
+return errors === 0;
+}
+
+const rawNodeContentData = validate305;
+
+function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate305.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(!(validate23(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate305.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate305.errors = vErrors;
+return errors === 0;
+}
+
+const rawNodeContentDataInput = validate307;
+
+function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate307.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(!(validate107(data.content, {instancePath:instancePath+"/content",parentData:data,parentDataProperty:"content",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate307.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate307.errors = vErrors;
+return errors === 0;
+}
+
+const rawCachedFile = validate309;
+const schema124 = {"type":"object","properties":{"file":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
+
+function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate309.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate309.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs3 = errors;
+if(typeof data.md5 !== "string"){
+validate309.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate309.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate309.errors = vErrors;
+return errors === 0;
+}
+
+const rawBotStatus = validate310;
+const schema125 = {"type":"object","properties":{"self":{"type":"object","properties":{"platform":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["platform","user_id"]},"online":{"type":"boolean"},"good":{"type":"boolean"},"qq.status":{"type":"string"}},"required":["self","online","good"]};
+
+function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.self === undefined) && (missing0 = "self")) || ((data.online === undefined) && (missing0 = "online"))) || ((data.good === undefined) && (missing0 = "good"))){
+validate310.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.self !== undefined){
+let data0 = data.self;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.platform === undefined) && (missing1 = "platform")) || ((data0.user_id === undefined) && (missing1 = "user_id"))){
+validate310.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data0.platform !== undefined){
+const _errs3 = errors;
+if(typeof data0.platform !== "string"){
+validate310.errors = [{instancePath:instancePath+"/self/platform",schemaPath:"#/properties/self/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.user_id !== undefined){
+let data2 = data0.user_id;
+const _errs5 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate310.errors = [{instancePath:instancePath+"/self/user_id",schemaPath:"#/properties/self/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate310.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.online !== undefined){
+const _errs6 = errors;
+if(typeof data.online !== "boolean"){
+validate310.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.good !== undefined){
+const _errs8 = errors;
+if(typeof data.good !== "boolean"){
+validate310.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data["qq.status"] !== undefined){
+const _errs10 = errors;
+if(typeof data["qq.status"] !== "string"){
+validate310.errors = [{instancePath:instancePath+"/qq.status",schemaPath:"#/properties/qq.status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate310.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate310.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMsgParams = validate311;
+const schema126 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":true},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+
+function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
+validate311.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10535,7 +11012,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate299.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate311.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10560,7 +11037,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs3 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate299.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate311.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10572,7 +11049,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs4 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate299.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate311.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -10585,7 +11062,7 @@ if(data.recall_duration !== undefined){
 let data4 = data.recall_duration;
 const _errs6 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate299.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate311.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -10598,7 +11075,7 @@ if(data.retry_cnt !== undefined){
 let data5 = data.retry_cnt;
 const _errs7 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate299.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate311.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -10614,25 +11091,25 @@ var valid0 = true;
 }
 }
 else {
-validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate311.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate299.errors = vErrors;
+validate311.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate301;
-const schema116 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendPrivateMsgResult = validate313;
+const schema127 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate301.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate313.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10640,7 +11117,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate301.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate313.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10653,7 +11130,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate301.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate313.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10665,25 +11142,25 @@ var valid0 = true;
 }
 }
 else {
-validate301.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate313.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate301.errors = vErrors;
+validate313.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate302;
-const schema117 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
+const rawSendGroupMsgParams = validate314;
+const schema128 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
 
-function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate314(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate302.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate314.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10691,7 +11168,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate302.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate314.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10715,7 +11192,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate302.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate314.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10728,7 +11205,7 @@ if(data.recall_duration !== undefined){
 let data3 = data.recall_duration;
 const _errs5 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate302.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate314.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -10741,7 +11218,7 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs6 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate302.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate314.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -10756,25 +11233,25 @@ var valid0 = true;
 }
 }
 else {
-validate302.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate314.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate302.errors = vErrors;
+validate314.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate304;
-const schema118 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendGroupMsgResult = validate316;
+const schema129 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate304.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate316.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10782,7 +11259,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate304.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate316.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10795,7 +11272,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate304.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate316.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10807,32 +11284,32 @@ var valid0 = true;
 }
 }
 else {
-validate304.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate316.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate304.errors = vErrors;
+validate316.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate305;
-const schema119 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"discuss_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["message"]};
+const rawSendMsgParams = validate317;
+const schema130 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"discuss_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":true},"retry_cnt":{"type":"integer"}},"required":["message"]};
 
-function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate305.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate317.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate305.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate317.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10844,7 +11321,7 @@ if(valid0){
 if(data.detail_type !== undefined){
 const _errs3 = errors;
 if(typeof data.detail_type !== "string"){
-validate305.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate317.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10857,7 +11334,7 @@ if(data.user_id !== undefined){
 let data2 = data.user_id;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate305.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate317.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -10870,7 +11347,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate305.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate317.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -10883,7 +11360,7 @@ if(data.discuss_id !== undefined){
 let data4 = data.discuss_id;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate305.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate317.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -10907,7 +11384,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs9 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate305.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate317.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -10920,7 +11397,7 @@ if(data.recall_duration !== undefined){
 let data7 = data.recall_duration;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate305.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate317.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -10933,7 +11410,7 @@ if(data.retry_cnt !== undefined){
 let data8 = data.retry_cnt;
 const _errs12 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate305.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate317.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -10952,25 +11429,25 @@ var valid0 = true;
 }
 }
 else {
-validate305.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate317.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate305.errors = vErrors;
+validate317.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate307;
-const schema120 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendMsgResult = validate319;
+const schema131 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate307.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate319.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -10978,7 +11455,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate307.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate319.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10991,7 +11468,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate307.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate319.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11003,120 +11480,120 @@ var valid0 = true;
 }
 }
 else {
-validate307.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate319.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate307.errors = vErrors;
+validate319.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteMsgParams = validate308;
-const schema121 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawDeleteMsgParams = validate320;
+const schema132 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate308.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate320.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate308.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate320.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate308.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate320.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate308.errors = vErrors;
+validate320.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgParams = validate309;
-const schema122 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawGetMsgParams = validate321;
+const schema133 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate309.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate321.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate309.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate321.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate309.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate321.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate309.errors = vErrors;
+validate321.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgParams = validate310;
-const schema123 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+const rawGetForwardMsgParams = validate322;
+const schema134 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
-function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate310.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate322.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.id !== undefined){
 if(typeof data.id !== "string"){
-validate310.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate322.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate310.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate322.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate310.errors = vErrors;
+validate322.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgResult = validate311;
-const schema124 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetForwardMsgResult = validate323;
+const schema135 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
-function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate323(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate311.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate323.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11129,8 +11606,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate257(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate272(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -11140,7 +11617,7 @@ break;
 }
 }
 else {
-validate311.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate323.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11148,33 +11625,65 @@ return false;
 }
 }
 else {
-validate311.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate323.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate311.errors = vErrors;
+validate323.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetLoginInfoResult = validate313;
-const schema125 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
+const rawGetCsrfTokenResult = validate325;
+const schema136 = {"type":"object","properties":{"token":{"type":["string","integer"]}},"required":["token"]};
 
-function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
-validate313.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.token === undefined) && (missing0 = "token")){
+validate325.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
+if(data.token !== undefined){
+let data0 = data.token;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate325.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema136.properties.token.type},message:"must be string,integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate325.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate325.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupKickParams = validate326;
+const schema137 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"},"kick_msg":{"type":"string"}},"required":["group_id","user_id"]};
+
+function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate326.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate313.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate326.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11183,10 +11692,160 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.nickname !== undefined){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
 const _errs2 = errors;
-if(typeof data.nickname !== "string"){
-validate313.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate326.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reject_add_request !== undefined){
+const _errs3 = errors;
+if(typeof data.reject_add_request !== "boolean"){
+validate326.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.kick_msg !== undefined){
+const _errs5 = errors;
+if(typeof data.kick_msg !== "string"){
+validate326.errors = [{instancePath:instancePath+"/kick_msg",schemaPath:"#/properties/kick_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate326.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate326.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupBanParams = validate327;
+const schema138 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
+
+function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate327.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate327.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate327.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data2 = data.duration;
+const _errs3 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate327.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs3){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate327.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate327.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate327.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupWholeBanParams = validate328;
+const schema139 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
+
+function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate328.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enable !== undefined){
+const _errs2 = errors;
+if(typeof data.enable !== "boolean"){
+validate328.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11198,32 +11857,1647 @@ var valid0 = true;
 }
 }
 else {
-validate313.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate328.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate313.errors = vErrors;
+validate328.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetQqProfileParams = validate314;
-const schema126 = {"type":"object","properties":{"nickname":{"type":"string"},"company":{"type":"string"},"email":{"type":"string"},"college":{"type":"string"},"personal_note":{"type":"string"},"age":{"type":"integer","minimum":0},"birthday":{"type":["string","integer"]}},"required":["nickname","company","email","college","personal_note"]};
+const rawSetGroupAdminParams = validate329;
+const schema140 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id","user_id","enable"]};
 
-function validate314(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.enable === undefined) && (missing0 = "enable"))){
+validate329.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate329.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate329.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enable !== undefined){
+const _errs3 = errors;
+if(typeof data.enable !== "boolean"){
+validate329.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate329.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate329.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupCardParams = validate330;
+const schema141 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"card":{"type":"string"}},"required":["group_id","user_id"]};
+
+function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate330.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate330.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate330.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+const _errs3 = errors;
+if(typeof data.card !== "string"){
+validate330.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate330.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate330.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupNameParams = validate331;
+const schema142 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
+
+function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
+validate331.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate331.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.group_name !== "string"){
+validate331.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate331.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate331.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupLeaveParams = validate332;
+const schema143 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+
+function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate332.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate332.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate332.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupSpecialTitleParams = validate333;
+const schema144 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"special_title":{"type":"string"}},"required":["group_id","user_id","special_title"]};
+
+function validate333(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.special_title === undefined) && (missing0 = "special_title"))){
+validate333.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate333.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate333.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.special_title !== undefined){
+const _errs3 = errors;
+if(typeof data.special_title !== "string"){
+validate333.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate333.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate333.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupInfoParams = validate334;
+const schema145 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
+
+function validate334(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate334.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate334.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate334.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate334.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate334.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupListParams = validate335;
+const schema146 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
+
+function validate335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.refresh !== undefined){
+if(typeof data.refresh !== "boolean"){
+validate335.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate335.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate335.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupListResult = validate336;
+const schema147 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
+
+function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate260(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate336.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate336.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberInfoParams = validate338;
+const schema148 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id","user_id"]};
+
+function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate338.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate338.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate338.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs3 = errors;
+if(typeof data.refresh !== "boolean"){
+validate338.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate338.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate338.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberListParams = validate339;
+const schema149 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
+
+function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate339.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate339.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate339.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate339.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberListResult = validate340;
+const schema150 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
+
+function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate261(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate340.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate340.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupHonorInfoParams = validate342;
+const schema151 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
+
+function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate342.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate342.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate342.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate342.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupHonorInfoResult = validate343;
+const schema152 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"current_talkative":{"anyOf":[{"$ref":"#/$defs/HonorInfo"},{"$ref":"#/$defs/HonorList"}]},"talkative_list":{"$ref":"#/$defs/HonorList"},"performer_list":{"$ref":"#/$defs/HonorList"},"legend_list":{"$ref":"#/$defs/HonorList"},"strong_newbie_list":{"$ref":"#/$defs/HonorList"},"emotion_list":{"$ref":"#/$defs/HonorList"},"all":{"$ref":"#/$defs/HonorList"}},"required":["group_id"]};
+
+function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate343.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate343.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.current_talkative !== undefined){
+let data1 = data.current_talkative;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!(validate279(data1, {instancePath:instancePath+"/current_talkative",parentData:data,parentDataProperty:"current_talkative",rootData}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(!(validate280(data1, {instancePath:instancePath+"/current_talkative",parentData:data,parentDataProperty:"current_talkative",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err0 = {instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+validate343.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.talkative_list !== undefined){
+const _errs6 = errors;
+if(!(validate280(data.talkative_list, {instancePath:instancePath+"/talkative_list",parentData:data,parentDataProperty:"talkative_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.performer_list !== undefined){
+const _errs7 = errors;
+if(!(validate280(data.performer_list, {instancePath:instancePath+"/performer_list",parentData:data,parentDataProperty:"performer_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.legend_list !== undefined){
+const _errs8 = errors;
+if(!(validate280(data.legend_list, {instancePath:instancePath+"/legend_list",parentData:data,parentDataProperty:"legend_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.strong_newbie_list !== undefined){
+const _errs9 = errors;
+if(!(validate280(data.strong_newbie_list, {instancePath:instancePath+"/strong_newbie_list",parentData:data,parentDataProperty:"strong_newbie_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.emotion_list !== undefined){
+const _errs10 = errors;
+if(!(validate280(data.emotion_list, {instancePath:instancePath+"/emotion_list",parentData:data,parentDataProperty:"emotion_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.all !== undefined){
+const _errs11 = errors;
+if(!(validate280(data.all, {instancePath:instancePath+"/all",parentData:data,parentDataProperty:"all",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate343.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate343.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetRecordParams = validate352;
+const schema153 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
+
+function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
+validate352.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate352.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.out_format !== undefined){
+let data1 = data.out_format;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate352.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
+validate352.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema153.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate352.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate352.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetRecordResult = validate353;
+const schema154 = {"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
+
+function validate353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate353.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate353.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs3 = errors;
+if(typeof data.url !== "string"){
+validate353.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate353.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate353.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate353.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetImageParams = validate354;
+const schema155 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate354.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate354.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate354.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetImageResult = validate355;
+const schema156 = {"type":"object","properties":{"size":{"qqwireInt64":true},"url":{"type":"string"},"filename":{"type":"string"}},"required":["url"]};
+
+function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate355.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.size !== undefined){
+let data0 = data.size;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate355.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs2 = errors;
+if(typeof data.url !== "string"){
+validate355.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs4 = errors;
+if(typeof data.filename !== "string"){
+validate355.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate355.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate355.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetFriendAddRequestParams = validate356;
+const schema157 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag"]};
+
+function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.flag === undefined) && (missing0 = "flag")){
+validate356.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate356.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs3 = errors;
+if(typeof data.approve !== "boolean"){
+validate356.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs5 = errors;
+if(typeof data.remark !== "string"){
+validate356.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notSeen !== undefined){
+const _errs7 = errors;
+if(typeof data.notSeen !== "boolean"){
+validate356.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate356.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAddRequestParams = validate357;
+const schema158 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag","sub_type"]};
+
+function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
+validate357.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate357.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sub_type !== undefined){
+let data1 = data.sub_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate357.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "add") || (data1 === "invite"))){
+validate357.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema158.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data2 = data.type;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate357.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "add") || (data2 === "invite"))){
+validate357.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema158.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs7 = errors;
+if(typeof data.approve !== "boolean"){
+validate357.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs9 = errors;
+if(typeof data.reason !== "string"){
+validate357.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notSeen !== undefined){
+const _errs11 = errors;
+if(typeof data.notSeen !== "boolean"){
+validate357.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate357.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate357.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStatusResult = validate358;
+const schema159 = {"type":"array","items":{"$ref":"#/$defs/BotStatus"}};
+
+function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate310(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate358.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate358.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetVersionInfoResult = validate360;
+const schema160 = {"type":"object","properties":{"app_full_name":{"type":"string"},"app_name":{"type":"string"},"app_version":{"type":"string"},"impl":{"type":"string"},"version":{"type":"string"},"onebot_version":{"type":"string"}},"required":["app_name","app_version","impl","version","onebot_version"]};
+
+function validate360(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.impl === undefined) && (missing0 = "impl"))) || ((data.version === undefined) && (missing0 = "version"))) || ((data.onebot_version === undefined) && (missing0 = "onebot_version"))){
+validate360.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.app_full_name !== undefined){
+const _errs1 = errors;
+if(typeof data.app_full_name !== "string"){
+validate360.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.app_name !== undefined){
+const _errs3 = errors;
+if(typeof data.app_name !== "string"){
+validate360.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.app_version !== undefined){
+const _errs5 = errors;
+if(typeof data.app_version !== "string"){
+validate360.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.impl !== undefined){
+const _errs7 = errors;
+if(typeof data.impl !== "string"){
+validate360.errors = [{instancePath:instancePath+"/impl",schemaPath:"#/properties/impl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.version !== undefined){
+const _errs9 = errors;
+if(typeof data.version !== "string"){
+validate360.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.onebot_version !== undefined){
+const _errs11 = errors;
+if(typeof data.onebot_version !== "string"){
+validate360.errors = [{instancePath:instancePath+"/onebot_version",schemaPath:"#/properties/onebot_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate360.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate360.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendLikeParams = validate361;
+const schema161 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"times":{"type":"integer","minimum":1}},"required":["user_id","times"]};
+
+function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.times === undefined) && (missing0 = "times"))){
+validate361.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate361.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.times !== undefined){
+let data1 = data.times;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate361.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 1 || isNaN(data1)){
+validate361.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate361.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate361.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetLoginInfoResult = validate362;
+const schema162 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
+
+function validate362(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate362.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate362.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate362.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate362.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate362.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStrangerInfoParams = validate363;
+const schema163 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+
+function validate363(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate363.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate363.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate363.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate363.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStrangerInfoResult = validate364;
+const schema164 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"age":{"type":"integer"},"sex":{"type":"string","enum":["male","female","unknown"]},"level":{"type":"integer"},"login_days":{"type":"integer"},"qid":{"type":"string"},"vote":{"type":"integer"},"wzry_honor":{},"ext":{"type":"object"}},"required":["user_id","nickname"]};
+
+function validate364(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate364.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate364.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate364.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data2 = data.age;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate364.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data3 = data.sex;
+const _errs6 = errors;
+if(typeof data3 !== "string"){
+validate364.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
+validate364.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema164.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data4 = data.level;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate364.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.login_days !== undefined){
+let data5 = data.login_days;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate364.errors = [{instancePath:instancePath+"/login_days",schemaPath:"#/properties/login_days/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.qid !== undefined){
+const _errs12 = errors;
+if(typeof data.qid !== "string"){
+validate364.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vote !== undefined){
+let data7 = data.vote;
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate364.errors = [{instancePath:instancePath+"/vote",schemaPath:"#/properties/vote/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ext !== undefined){
+let data8 = data.ext;
+const _errs16 = errors;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+validate364.errors = [{instancePath:instancePath+"/ext",schemaPath:"#/properties/ext/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate364.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate364.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendListParams = validate365;
+const schema165 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
+
+function validate365(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.refresh !== undefined){
+if(typeof data.refresh !== "boolean"){
+validate365.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate365.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate365.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendListResult = validate366;
+const schema166 = {"type":"array","items":{"$ref":"#/$defs/FriendInfo"}};
+
+function validate366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate259(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate366.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate366.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetQqProfileParams = validate368;
+const schema167 = {"type":"object","properties":{"nickname":{"type":"string"},"company":{"type":"string"},"email":{"type":"string"},"college":{"type":"string"},"personal_note":{"type":"string"},"age":{"type":"integer","minimum":0},"birthday":{"type":["string","integer"]}},"required":["nickname","company","email","college","personal_note"]};
+
+function validate368(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.company === undefined) && (missing0 = "company"))) || ((data.email === undefined) && (missing0 = "email"))) || ((data.college === undefined) && (missing0 = "college"))) || ((data.personal_note === undefined) && (missing0 = "personal_note"))){
-validate314.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate368.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.nickname !== undefined){
 const _errs1 = errors;
 if(typeof data.nickname !== "string"){
-validate314.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate368.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11235,7 +13509,7 @@ if(valid0){
 if(data.company !== undefined){
 const _errs3 = errors;
 if(typeof data.company !== "string"){
-validate314.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate368.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11247,7 +13521,7 @@ if(valid0){
 if(data.email !== undefined){
 const _errs5 = errors;
 if(typeof data.email !== "string"){
-validate314.errors = [{instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate368.errors = [{instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11259,7 +13533,7 @@ if(valid0){
 if(data.college !== undefined){
 const _errs7 = errors;
 if(typeof data.college !== "string"){
-validate314.errors = [{instancePath:instancePath+"/college",schemaPath:"#/properties/college/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate368.errors = [{instancePath:instancePath+"/college",schemaPath:"#/properties/college/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -11271,7 +13545,7 @@ if(valid0){
 if(data.personal_note !== undefined){
 const _errs9 = errors;
 if(typeof data.personal_note !== "string"){
-validate314.errors = [{instancePath:instancePath+"/personal_note",schemaPath:"#/properties/personal_note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate368.errors = [{instancePath:instancePath+"/personal_note",schemaPath:"#/properties/personal_note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -11284,13 +13558,13 @@ if(data.age !== undefined){
 let data5 = data.age;
 const _errs11 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate314.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate368.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs11){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-validate314.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate368.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11305,7 +13579,7 @@ if(data.birthday !== undefined){
 let data6 = data.birthday;
 const _errs13 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate314.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/type",keyword:"type",params:{type: schema126.properties.birthday.type},message:"must be string,integer"}];
+validate368.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/type",keyword:"type",params:{type: schema167.properties.birthday.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -11322,63 +13596,63 @@ var valid0 = true;
 }
 }
 else {
-validate314.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate368.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate314.errors = vErrors;
+validate368.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetModelShowParams = validate315;
-const schema127 = {"type":"object","properties":{"model":{"type":"string"}},"required":["model"]};
+const rawGetModelShowParams = validate369;
+const schema168 = {"type":"object","properties":{"model":{"type":"string"}},"required":["model"]};
 
-function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate369(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.model === undefined) && (missing0 = "model")){
-validate315.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate369.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.model !== undefined){
 if(typeof data.model !== "string"){
-validate315.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate369.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate315.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate369.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate315.errors = vErrors;
+validate369.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetModelShowParams = validate316;
-const schema128 = {"type":"object","properties":{"model":{"type":"string"},"manu":{"type":"string"},"model_show":{"type":"string"},"modelshow":{"type":"string"},"imei":{"type":"string"},"show":{"type":"boolean"}},"required":["model"]};
+const rawSetModelShowParams = validate370;
+const schema169 = {"type":"object","properties":{"model":{"type":"string"},"manu":{"type":"string"},"model_show":{"type":"string"},"modelshow":{"type":"string"},"imei":{"type":"string"},"show":{"type":"boolean"}},"required":["model"]};
 
-function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.model === undefined) && (missing0 = "model")){
-validate316.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.model !== undefined){
 const _errs1 = errors;
 if(typeof data.model !== "string"){
-validate316.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate370.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11390,7 +13664,7 @@ if(valid0){
 if(data.manu !== undefined){
 const _errs3 = errors;
 if(typeof data.manu !== "string"){
-validate316.errors = [{instancePath:instancePath+"/manu",schemaPath:"#/properties/manu/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate370.errors = [{instancePath:instancePath+"/manu",schemaPath:"#/properties/manu/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11402,7 +13676,7 @@ if(valid0){
 if(data.model_show !== undefined){
 const _errs5 = errors;
 if(typeof data.model_show !== "string"){
-validate316.errors = [{instancePath:instancePath+"/model_show",schemaPath:"#/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate370.errors = [{instancePath:instancePath+"/model_show",schemaPath:"#/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11414,7 +13688,7 @@ if(valid0){
 if(data.modelshow !== undefined){
 const _errs7 = errors;
 if(typeof data.modelshow !== "string"){
-validate316.errors = [{instancePath:instancePath+"/modelshow",schemaPath:"#/properties/modelshow/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate370.errors = [{instancePath:instancePath+"/modelshow",schemaPath:"#/properties/modelshow/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -11426,7 +13700,7 @@ if(valid0){
 if(data.imei !== undefined){
 const _errs9 = errors;
 if(typeof data.imei !== "string"){
-validate316.errors = [{instancePath:instancePath+"/imei",schemaPath:"#/properties/imei/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate370.errors = [{instancePath:instancePath+"/imei",schemaPath:"#/properties/imei/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -11438,7 +13712,7 @@ if(valid0){
 if(data.show !== undefined){
 const _errs11 = errors;
 if(typeof data.show !== "boolean"){
-validate316.errors = [{instancePath:instancePath+"/show",schemaPath:"#/properties/show/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate370.errors = [{instancePath:instancePath+"/show",schemaPath:"#/properties/show/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -11454,56 +13728,56 @@ var valid0 = true;
 }
 }
 else {
-validate316.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate370.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate316.errors = vErrors;
+validate370.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetModelShowResult = validate317;
-const schema129 = {"type":"string"};
+const rawGetModelShowResult = validate371;
+const schema170 = {"type":"string"};
 
-function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate371(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
-validate317.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate371.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-validate317.errors = vErrors;
+validate371.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetOnlineClientsParams = validate318;
-const schema130 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
+const rawGetOnlineClientsParams = validate372;
+const schema171 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
 
-function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate372(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.no_cache !== undefined){
 if(typeof data.no_cache !== "boolean"){
-validate318.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate372.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 else {
-validate318.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate372.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate318.errors = vErrors;
+validate372.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetOnlineClientsResult = validate319;
-const schema131 = {"type":"array","items":{"type":"object","properties":{"app_id":{"qqwireInt64":true},"device_name":{"type":["string","null"]},"device_kind":{"type":["string","null"]},"login_time":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"login_platform":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"location":{"type":["string","null"]},"guid":{"type":["string","null"]}},"required":["app_id"]}};
+const rawGetOnlineClientsResult = validate373;
+const schema172 = {"type":"array","items":{"type":"object","properties":{"app_id":{"qqwireInt64":true},"device_name":{"type":["string","null"]},"device_kind":{"type":["string","null"]},"login_time":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"login_platform":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"location":{"type":["string","null"]},"guid":{"type":["string","null"]}},"required":["app_id"]}};
 
-function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11517,7 +13791,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((data0.app_id === undefined) && (missing0 = "app_id")){
-validate319.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11525,7 +13799,7 @@ if(data0.app_id !== undefined){
 let data1 = data0.app_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate319.errors = [{instancePath:instancePath+"/" + i0+"/app_id",schemaPath:"#/items/properties/app_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/app_id",schemaPath:"#/items/properties/app_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -11538,7 +13812,7 @@ if(data0.device_name !== undefined){
 let data2 = data0.device_name;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate319.errors = [{instancePath:instancePath+"/" + i0+"/device_name",schemaPath:"#/items/properties/device_name/type",keyword:"type",params:{type: schema131.items.properties.device_name.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/device_name",schemaPath:"#/items/properties/device_name/type",keyword:"type",params:{type: schema172.items.properties.device_name.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -11551,7 +13825,7 @@ if(data0.device_kind !== undefined){
 let data3 = data0.device_kind;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate319.errors = [{instancePath:instancePath+"/" + i0+"/device_kind",schemaPath:"#/items/properties/device_kind/type",keyword:"type",params:{type: schema131.items.properties.device_kind.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/device_kind",schemaPath:"#/items/properties/device_kind/type",keyword:"type",params:{type: schema172.items.properties.device_kind.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -11602,7 +13876,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate319.errors = vErrors;
+validate373.errors = vErrors;
 return false;
 }
 else {
@@ -11664,7 +13938,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate319.errors = vErrors;
+validate373.errors = vErrors;
 return false;
 }
 else {
@@ -11688,7 +13962,7 @@ if(data0.location !== undefined){
 let data6 = data0.location;
 const _errs18 = errors;
 if((typeof data6 !== "string") && (data6 !== null)){
-validate319.errors = [{instancePath:instancePath+"/" + i0+"/location",schemaPath:"#/items/properties/location/type",keyword:"type",params:{type: schema131.items.properties.location.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/location",schemaPath:"#/items/properties/location/type",keyword:"type",params:{type: schema172.items.properties.location.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -11701,7 +13975,7 @@ if(data0.guid !== undefined){
 let data7 = data0.guid;
 const _errs20 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate319.errors = [{instancePath:instancePath+"/" + i0+"/guid",schemaPath:"#/items/properties/guid/type",keyword:"type",params:{type: schema131.items.properties.guid.type},message:"must be string,null"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/guid",schemaPath:"#/items/properties/guid/type",keyword:"type",params:{type: schema172.items.properties.guid.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs20 === errors;
@@ -11718,7 +13992,7 @@ var valid1 = true;
 }
 }
 else {
-validate319.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate373.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11729,25 +14003,25 @@ break;
 }
 }
 else {
-validate319.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate319.errors = vErrors;
+validate373.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetSelfInfoResult = validate320;
-const schema132 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":"string"},"user_displayname":{"type":"string"}},"required":["user_id","user_name","user_displayname"]};
+const rawGetSelfInfoResult = validate374;
+const schema173 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":"string"},"user_displayname":{"type":"string"}},"required":["user_id","user_name","user_displayname"]};
 
-function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.user_name === undefined) && (missing0 = "user_name"))) || ((data.user_displayname === undefined) && (missing0 = "user_displayname"))){
-validate320.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate374.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11755,7 +14029,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate320.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate374.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11767,7 +14041,7 @@ if(valid0){
 if(data.user_name !== undefined){
 const _errs2 = errors;
 if(typeof data.user_name !== "string"){
-validate320.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate374.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11779,7 +14053,7 @@ if(valid0){
 if(data.user_displayname !== undefined){
 const _errs4 = errors;
 if(typeof data.user_displayname !== "string"){
-validate320.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate374.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11792,25 +14066,25 @@ var valid0 = true;
 }
 }
 else {
-validate320.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate374.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate320.errors = vErrors;
+validate374.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUserInfoParams = validate321;
-const schema133 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"refresh":{"type":"boolean"},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+const rawGetUserInfoParams = validate375;
+const schema174 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"refresh":{"type":"boolean"},"no_cache":{"type":"boolean"}},"required":["user_id"]};
 
-function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate375(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate321.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate375.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11818,7 +14092,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate321.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate375.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11830,7 +14104,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs2 = errors;
 if(typeof data.refresh !== "boolean"){
-validate321.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate375.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11842,7 +14116,7 @@ if(valid0){
 if(data.no_cache !== undefined){
 const _errs4 = errors;
 if(typeof data.no_cache !== "boolean"){
-validate321.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate375.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11855,25 +14129,25 @@ var valid0 = true;
 }
 }
 else {
-validate321.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate375.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate321.errors = vErrors;
+validate375.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUserInfoResult = validate322;
-const schema134 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":"string"},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"mail":{"type":["string","null"]},"find_method":{"type":["string","null"]},"max_vote_cnt":{"type":"integer"},"have_vote_cnt":{"type":"integer"},"vip_list":{"type":"array","items":{"$ref":"#/$defs/VipInfo"}},"hobby_entry":{"type":["string","null"]},"level":{"type":"integer"},"birthday":{"qqwireInt64":true},"login_day":{"qqwireInt64":true},"vote_cnt":{"qqwireInt64":true},"qid":{"type":"string"},"is_school_verified":{"type":"boolean"},"location":{"$ref":"#/$defs/ProfileLocation"},"cookie":{"type":"array","items":{"type":"integer","minimum":-128,"maximum":127}}},"required":["user_id","user_name"]};
+const rawGetUserInfoResult = validate376;
+const schema175 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"user_name":{"type":"string"},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"mail":{"type":["string","null"]},"find_method":{"type":["string","null"]},"max_vote_cnt":{"type":"integer"},"have_vote_cnt":{"type":"integer"},"vip_list":{"type":"array","items":{"$ref":"#/$defs/VipInfo"}},"hobby_entry":{"type":["string","null"]},"level":{"type":"integer"},"birthday":{"qqwireInt64":true},"login_day":{"qqwireInt64":true},"vote_cnt":{"qqwireInt64":true},"qid":{"type":"string"},"is_school_verified":{"type":"boolean"},"location":{"$ref":"#/$defs/ProfileLocation"},"cookie":{"type":"array","items":{"type":"integer","minimum":-128,"maximum":127}}},"required":["user_id","user_name"]};
 
-function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.user_name === undefined) && (missing0 = "user_name"))){
-validate322.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate376.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11881,7 +14155,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate322.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11893,7 +14167,7 @@ if(valid0){
 if(data.user_name !== undefined){
 const _errs2 = errors;
 if(typeof data.user_name !== "string"){
-validate322.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate376.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11906,7 +14180,7 @@ if(data.user_displayname !== undefined){
 let data2 = data.user_displayname;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate322.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema134.properties.user_displayname.type},message:"must be string,null"}];
+validate376.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema175.properties.user_displayname.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11919,7 +14193,7 @@ if(data.user_remark !== undefined){
 let data3 = data.user_remark;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate322.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema134.properties.user_remark.type},message:"must be string,null"}];
+validate376.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema175.properties.user_remark.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -11932,7 +14206,7 @@ if(data.mail !== undefined){
 let data4 = data.mail;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate322.errors = [{instancePath:instancePath+"/mail",schemaPath:"#/properties/mail/type",keyword:"type",params:{type: schema134.properties.mail.type},message:"must be string,null"}];
+validate376.errors = [{instancePath:instancePath+"/mail",schemaPath:"#/properties/mail/type",keyword:"type",params:{type: schema175.properties.mail.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -11945,7 +14219,7 @@ if(data.find_method !== undefined){
 let data5 = data.find_method;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate322.errors = [{instancePath:instancePath+"/find_method",schemaPath:"#/properties/find_method/type",keyword:"type",params:{type: schema134.properties.find_method.type},message:"must be string,null"}];
+validate376.errors = [{instancePath:instancePath+"/find_method",schemaPath:"#/properties/find_method/type",keyword:"type",params:{type: schema175.properties.find_method.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -11958,7 +14232,7 @@ if(data.max_vote_cnt !== undefined){
 let data6 = data.max_vote_cnt;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate322.errors = [{instancePath:instancePath+"/max_vote_cnt",schemaPath:"#/properties/max_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate376.errors = [{instancePath:instancePath+"/max_vote_cnt",schemaPath:"#/properties/max_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -11971,7 +14245,7 @@ if(data.have_vote_cnt !== undefined){
 let data7 = data.have_vote_cnt;
 const _errs14 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate322.errors = [{instancePath:instancePath+"/have_vote_cnt",schemaPath:"#/properties/have_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate376.errors = [{instancePath:instancePath+"/have_vote_cnt",schemaPath:"#/properties/have_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -11989,8 +14263,8 @@ var valid1 = true;
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 const _errs18 = errors;
-if(!(validate255(data8[i0], {instancePath:instancePath+"/vip_list/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate270(data8[i0], {instancePath:instancePath+"/vip_list/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs18 === errors;
@@ -12000,7 +14274,7 @@ break;
 }
 }
 else {
-validate322.errors = [{instancePath:instancePath+"/vip_list",schemaPath:"#/properties/vip_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate376.errors = [{instancePath:instancePath+"/vip_list",schemaPath:"#/properties/vip_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12014,7 +14288,7 @@ if(data.hobby_entry !== undefined){
 let data10 = data.hobby_entry;
 const _errs19 = errors;
 if((typeof data10 !== "string") && (data10 !== null)){
-validate322.errors = [{instancePath:instancePath+"/hobby_entry",schemaPath:"#/properties/hobby_entry/type",keyword:"type",params:{type: schema134.properties.hobby_entry.type},message:"must be string,null"}];
+validate376.errors = [{instancePath:instancePath+"/hobby_entry",schemaPath:"#/properties/hobby_entry/type",keyword:"type",params:{type: schema175.properties.hobby_entry.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -12027,7 +14301,7 @@ if(data.level !== undefined){
 let data11 = data.level;
 const _errs21 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate322.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate376.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -12040,7 +14314,7 @@ if(data.birthday !== undefined){
 let data12 = data.birthday;
 const _errs23 = errors;
 if(!(typeof data12 == "bigint" || (typeof data12 == "number" && Number.isInteger(data12)) || (typeof data12 == "string" && /^-?[0-9]+$/.test(data12)))){
-validate322.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -12053,7 +14327,7 @@ if(data.login_day !== undefined){
 let data13 = data.login_day;
 const _errs24 = errors;
 if(!(typeof data13 == "bigint" || (typeof data13 == "number" && Number.isInteger(data13)) || (typeof data13 == "string" && /^-?[0-9]+$/.test(data13)))){
-validate322.errors = [{instancePath:instancePath+"/login_day",schemaPath:"#/properties/login_day/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/login_day",schemaPath:"#/properties/login_day/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -12066,7 +14340,7 @@ if(data.vote_cnt !== undefined){
 let data14 = data.vote_cnt;
 const _errs25 = errors;
 if(!(typeof data14 == "bigint" || (typeof data14 == "number" && Number.isInteger(data14)) || (typeof data14 == "string" && /^-?[0-9]+$/.test(data14)))){
-validate322.errors = [{instancePath:instancePath+"/vote_cnt",schemaPath:"#/properties/vote_cnt/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate376.errors = [{instancePath:instancePath+"/vote_cnt",schemaPath:"#/properties/vote_cnt/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -12078,7 +14352,7 @@ if(valid0){
 if(data.qid !== undefined){
 const _errs26 = errors;
 if(typeof data.qid !== "string"){
-validate322.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate376.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -12090,7 +14364,7 @@ if(valid0){
 if(data.is_school_verified !== undefined){
 const _errs28 = errors;
 if(typeof data.is_school_verified !== "boolean"){
-validate322.errors = [{instancePath:instancePath+"/is_school_verified",schemaPath:"#/properties/is_school_verified/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate376.errors = [{instancePath:instancePath+"/is_school_verified",schemaPath:"#/properties/is_school_verified/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -12101,8 +14375,8 @@ var valid0 = true;
 if(valid0){
 if(data.location !== undefined){
 const _errs30 = errors;
-if(!(validate256(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+if(!(validate271(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs30 === errors;
@@ -12122,18 +14396,18 @@ for(let i1=0; i1<len1; i1++){
 let data19 = data18[i1];
 const _errs33 = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate322.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate376.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs33){
 if((typeof data19 == "number") && (isFinite(data19))){
 if(data19 > 127 || isNaN(data19)){
-validate322.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 127},message:"must be <= 127"}];
+validate376.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 127},message:"must be <= 127"}];
 return false;
 }
 else {
 if(data19 < -128 || isNaN(data19)){
-validate322.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -128},message:"must be >= -128"}];
+validate376.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -128},message:"must be >= -128"}];
 return false;
 }
 }
@@ -12146,7 +14420,7 @@ break;
 }
 }
 else {
-validate322.errors = [{instancePath:instancePath+"/cookie",schemaPath:"#/properties/cookie/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate376.errors = [{instancePath:instancePath+"/cookie",schemaPath:"#/properties/cookie/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12175,32 +14449,32 @@ var valid0 = true;
 }
 }
 else {
-validate322.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate376.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate322.errors = vErrors;
+validate376.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgParams = validate325;
-const schema135 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
+const rawGetHistoryMsgParams = validate379;
+const schema176 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
 
-function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate325.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate379.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate325.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate379.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12213,7 +14487,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate325.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate379.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12226,7 +14500,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate325.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate379.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12239,7 +14513,7 @@ if(data.count !== undefined){
 let data3 = data.count;
 const _errs5 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate325.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate379.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -12252,7 +14526,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate325.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate379.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -12267,25 +14541,25 @@ var valid0 = true;
 }
 }
 else {
-validate325.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate379.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate325.errors = vErrors;
+validate379.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgResult = validate326;
-const schema136 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetHistoryMsgResult = validate380;
+const schema177 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
-function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate326.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate380.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12298,8 +14572,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate257(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate272(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -12309,7 +14583,7 @@ break;
 }
 }
 else {
-validate326.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate380.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12317,25 +14591,25 @@ return false;
 }
 }
 else {
-validate326.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate326.errors = vErrors;
+validate380.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate328;
-const schema137 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate382;
+const schema178 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
 
-function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate382.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12343,7 +14617,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate328.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate382.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12356,7 +14630,7 @@ if(data.count !== undefined){
 let data1 = data.count;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate328.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate382.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -12369,7 +14643,7 @@ if(data.message_seq !== undefined){
 let data2 = data.message_seq;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate328.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate382.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12382,7 +14656,7 @@ if(data.message_id !== undefined){
 let data3 = data.message_id;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate328.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate382.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -12396,25 +14670,25 @@ var valid0 = true;
 }
 }
 else {
-validate328.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate382.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate328.errors = vErrors;
+validate382.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate329;
-const schema138 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate383;
+const schema179 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
-function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate329.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate383.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12427,8 +14701,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate257(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate272(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -12438,7 +14712,7 @@ break;
 }
 }
 else {
-validate329.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate383.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12446,32 +14720,32 @@ return false;
 }
 }
 else {
-validate329.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate329.errors = vErrors;
+validate383.errors = vErrors;
 return errors === 0;
 }
 
-const rawClearMsgsParams = validate331;
-const schema139 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["message_type"]};
+const rawClearMsgsParams = validate385;
+const schema180 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["message_type"]};
 
-function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate331.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate385.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate331.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate385.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12484,7 +14758,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate331.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate385.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12497,7 +14771,7 @@ if(data.group_id !== undefined){
 let data2 = data.group_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate331.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate385.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12510,25 +14784,25 @@ var valid0 = true;
 }
 }
 else {
-validate331.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate385.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate331.errors = vErrors;
+validate385.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate332;
-const schema140 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+const rawSendGroupForwardMsgParams = validate386;
+const schema181 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
-function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12536,7 +14810,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate332.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate386.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12565,7 +14839,7 @@ break;
 }
 }
 else {
-validate332.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate386.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12578,25 +14852,25 @@ var valid0 = true;
 }
 }
 else {
-validate332.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate332.errors = vErrors;
+validate386.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate334;
-const schema141 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+const rawSendPrivateForwardMsgParams = validate388;
+const schema182 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate334(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate334.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate388.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12604,7 +14878,7 @@ if(data.user_id !== undefined){
 let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate334.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate388.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12633,7 +14907,7 @@ break;
 }
 }
 else {
-validate334.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate388.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12646,25 +14920,25 @@ var valid0 = true;
 }
 }
 else {
-validate334.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate388.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate334.errors = vErrors;
+validate388.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendForwardMsgParams = validate336;
-const schema142 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+const rawSendForwardMsgParams = validate390;
+const schema183 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
 
-function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate336.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate390.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12672,11 +14946,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate336.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate390.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate336.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema142.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate390.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema183.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12689,11 +14963,11 @@ if(data.detail_type !== undefined){
 let data1 = data.detail_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate336.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate390.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data1 === "private") || (data1 === "group"))){
-validate336.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema142.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
+validate390.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema183.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12706,7 +14980,7 @@ if(data.user_id !== undefined){
 let data2 = data.user_id;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate336.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate390.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -12719,7 +14993,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate336.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate390.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -12748,7 +15022,7 @@ break;
 }
 }
 else {
-validate336.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate390.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12764,32 +15038,32 @@ var valid0 = true;
 }
 }
 else {
-validate336.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate390.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate336.errors = vErrors;
+validate390.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgByResidParams = validate338;
-const schema143 = {"type":"object","properties":{"res_id":{"type":"string"},"peer_id":{"qqwireInt64":true},"message_type":{"type":"string","enum":["group","private"]}},"required":["res_id","peer_id"]};
+const rawSendMsgByResidParams = validate392;
+const schema184 = {"type":"object","properties":{"res_id":{"type":"string"},"peer_id":{"qqwireInt64":true},"message_type":{"type":"string","enum":["group","private"]}},"required":["res_id","peer_id"]};
 
-function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.res_id === undefined) && (missing0 = "res_id")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate338.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate392.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.res_id !== undefined){
 const _errs1 = errors;
 if(typeof data.res_id !== "string"){
-validate338.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate392.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12802,7 +15076,7 @@ if(data.peer_id !== undefined){
 let data1 = data.peer_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate338.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate392.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12815,11 +15089,11 @@ if(data.message_type !== undefined){
 let data2 = data.message_type;
 const _errs4 = errors;
 if(typeof data2 !== "string"){
-validate338.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate392.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data2 === "group") || (data2 === "private"))){
-validate338.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema143.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate392.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema184.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12832,18 +15106,18 @@ var valid0 = true;
 }
 }
 else {
-validate338.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate392.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate338.errors = vErrors;
+validate392.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgByResidResult = validate339;
-const schema144 = {"type":"object","properties":{"message_id":{"type":"integer"},"res_id":{"type":"string"}}};
+const rawSendMsgByResidResult = validate393;
+const schema185 = {"type":"object","properties":{"message_id":{"type":"integer"},"res_id":{"type":"string"}}};
 
-function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate393(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -12852,7 +15126,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate339.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate393.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12864,7 +15138,7 @@ if(valid0){
 if(data.res_id !== undefined){
 const _errs3 = errors;
 if(typeof data.res_id !== "string"){
-validate339.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate393.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12875,25 +15149,25 @@ var valid0 = true;
 }
 }
 else {
-validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate393.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate339.errors = vErrors;
+validate393.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadMultiMessageParams = validate340;
-const schema145 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"retry_cnt":{"type":"integer"},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+const rawUploadMultiMessageParams = validate394;
+const schema186 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"retry_cnt":{"type":"integer"},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
 
-function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate394(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate340.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate394.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12901,11 +15175,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate340.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate394.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate340.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema145.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate394.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema186.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -12918,11 +15192,11 @@ if(data.detail_type !== undefined){
 let data1 = data.detail_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate340.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate394.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data1 === "private") || (data1 === "group"))){
-validate340.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema145.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
+validate394.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema186.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12935,7 +15209,7 @@ if(data.user_id !== undefined){
 let data2 = data.user_id;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate340.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate394.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -12948,7 +15222,7 @@ if(data.group_id !== undefined){
 let data3 = data.group_id;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate340.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate394.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -12961,7 +15235,7 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate340.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate394.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -12990,7 +15264,7 @@ break;
 }
 }
 else {
-validate340.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate394.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13007,32 +15281,32 @@ var valid0 = true;
 }
 }
 else {
-validate340.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate394.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate340.errors = vErrors;
+validate394.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadMultiMessageResult = validate342;
-const schema146 = {"type":"object","properties":{"res_id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["res_id","filename","summary","desc"]};
+const rawUploadMultiMessageResult = validate396;
+const schema187 = {"type":"object","properties":{"res_id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["res_id","filename","summary","desc"]};
 
-function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate396(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.res_id === undefined) && (missing0 = "res_id")) || ((data.filename === undefined) && (missing0 = "filename"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.desc === undefined) && (missing0 = "desc"))){
-validate342.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate396.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.res_id !== undefined){
 const _errs1 = errors;
 if(typeof data.res_id !== "string"){
-validate342.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate396.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13044,7 +15318,7 @@ if(valid0){
 if(data.filename !== undefined){
 const _errs3 = errors;
 if(typeof data.filename !== "string"){
-validate342.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate396.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13056,7 +15330,7 @@ if(valid0){
 if(data.summary !== undefined){
 const _errs5 = errors;
 if(typeof data.summary !== "string"){
-validate342.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate396.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13068,7 +15342,7 @@ if(valid0){
 if(data.desc !== undefined){
 const _errs7 = errors;
 if(typeof data.desc !== "string"){
-validate342.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate396.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -13082,32 +15356,32 @@ var valid0 = true;
 }
 }
 else {
-validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate396.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate342.errors = vErrors;
+validate396.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadNtResourceParams = validate343;
-const schema147 = {"type":"object","properties":{"file":{"type":"string"},"message_type":{"type":"string","enum":["group","private","guild"]},"file_type":{"type":"string","enum":["file","image","pic","video","audio","voice","record"]}},"required":["file"]};
+const rawUploadNtResourceParams = validate397;
+const schema188 = {"type":"object","properties":{"file":{"type":"string"},"message_type":{"type":"string","enum":["group","private","guild"]},"file_type":{"type":"string","enum":["file","image","pic","video","audio","voice","record"]}},"required":["file"]};
 
-function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate397(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file === undefined) && (missing0 = "file")){
-validate343.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate397.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 const _errs1 = errors;
 if(typeof data.file !== "string"){
-validate343.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate397.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13120,11 +15394,11 @@ if(data.message_type !== undefined){
 let data1 = data.message_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate343.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate397.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data1 === "group") || (data1 === "private")) || (data1 === "guild"))){
-validate343.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema147.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate397.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema188.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13137,11 +15411,11 @@ if(data.file_type !== undefined){
 let data2 = data.file_type;
 const _errs5 = errors;
 if(typeof data2 !== "string"){
-validate343.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate397.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((data2 === "file") || (data2 === "image")) || (data2 === "pic")) || (data2 === "video")) || (data2 === "audio")) || (data2 === "voice")) || (data2 === "record"))){
-validate343.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema147.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
+validate397.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema188.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13154,25 +15428,25 @@ var valid0 = true;
 }
 }
 else {
-validate343.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate397.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate343.errors = vErrors;
+validate397.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadNtResourceResult = validate344;
-const schema148 = {"type":"object","properties":{"files":{"type":"array","items":{"type":"object","properties":{"mode_id":{"type":"integer"},"name":{"type":"string"},"size":{"qqwireInt64":true},"md5":{"type":"string"},"uuid":{"type":"string"},"sub_id":{"type":"string"}}}}},"required":["files"]};
+const rawUploadNtResourceResult = validate398;
+const schema189 = {"type":"object","properties":{"files":{"type":"array","items":{"type":"object","properties":{"mode_id":{"type":"integer"},"name":{"type":"string"},"size":{"qqwireInt64":true},"md5":{"type":"string"},"uuid":{"type":"string"},"sub_id":{"type":"string"}}}}},"required":["files"]};
 
-function validate344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.files === undefined) && (missing0 = "files")){
-validate344.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate398.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13192,7 +15466,7 @@ if(data1.mode_id !== undefined){
 let data2 = data1.mode_id;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/mode_id",schemaPath:"#/properties/files/items/properties/mode_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/mode_id",schemaPath:"#/properties/files/items/properties/mode_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -13204,7 +15478,7 @@ if(valid2){
 if(data1.name !== undefined){
 const _errs7 = errors;
 if(typeof data1.name !== "string"){
-validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/name",schemaPath:"#/properties/files/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/name",schemaPath:"#/properties/files/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -13217,7 +15491,7 @@ if(data1.size !== undefined){
 let data4 = data1.size;
 const _errs9 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/size",schemaPath:"#/properties/files/items/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/size",schemaPath:"#/properties/files/items/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -13229,7 +15503,7 @@ if(valid2){
 if(data1.md5 !== undefined){
 const _errs10 = errors;
 if(typeof data1.md5 !== "string"){
-validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/md5",schemaPath:"#/properties/files/items/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/md5",schemaPath:"#/properties/files/items/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -13241,7 +15515,7 @@ if(valid2){
 if(data1.uuid !== undefined){
 const _errs12 = errors;
 if(typeof data1.uuid !== "string"){
-validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/uuid",schemaPath:"#/properties/files/items/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/uuid",schemaPath:"#/properties/files/items/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -13253,7 +15527,7 @@ if(valid2){
 if(data1.sub_id !== undefined){
 const _errs14 = errors;
 if(typeof data1.sub_id !== "string"){
-validate344.errors = [{instancePath:instancePath+"/files/" + i0+"/sub_id",schemaPath:"#/properties/files/items/properties/sub_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/sub_id",schemaPath:"#/properties/files/items/properties/sub_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -13268,7 +15542,7 @@ var valid2 = true;
 }
 }
 else {
-validate344.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate398.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13279,7 +15553,7 @@ break;
 }
 }
 else {
-validate344.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate398.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13287,25 +15561,25 @@ return false;
 }
 }
 else {
-validate344.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate398.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate344.errors = vErrors;
+validate398.errors = vErrors;
 return errors === 0;
 }
 
-const rawHandleQuickOperationAsyncParams = validate345;
-const schema149 = {"type":"object","properties":{"self_id":{"qqwireInt64":true},"context":{"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]},"operation":{"type":"object","properties":{"reply":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"auto_reply":{"type":"boolean"},"delete":{"type":"boolean"},"delay":{"type":"integer"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":1}}}},"required":["self_id","context","operation"]};
+const rawHandleQuickOperationAsyncParams = validate399;
+const schema190 = {"type":"object","properties":{"self_id":{"qqwireInt64":true},"context":{"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]},"operation":{"type":"object","properties":{"reply":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"auto_reply":{"type":"boolean"},"delete":{"type":"boolean"},"delay":{"type":"integer"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":1}}}},"required":["self_id","context","operation"]};
 
-function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.self_id === undefined) && (missing0 = "self_id")) || ((data.context === undefined) && (missing0 = "context"))) || ((data.operation === undefined) && (missing0 = "operation"))){
-validate345.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate399.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13313,7 +15587,7 @@ if(data.self_id !== undefined){
 let data0 = data.self_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate345.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate399.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13329,21 +15603,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.message_id === undefined) && (missing1 = "message_id")){
-validate345.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate399.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.message_id !== undefined){
 let data2 = data1.message_id;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate345.errors = [{instancePath:instancePath+"/context/message_id",schemaPath:"#/properties/context/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate399.errors = [{instancePath:instancePath+"/context/message_id",schemaPath:"#/properties/context/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate345.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate399.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13373,7 +15647,7 @@ if(valid2){
 if(data3.auto_escape !== undefined){
 const _errs9 = errors;
 if(typeof data3.auto_escape !== "boolean"){
-validate345.errors = [{instancePath:instancePath+"/operation/auto_escape",schemaPath:"#/properties/operation/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate399.errors = [{instancePath:instancePath+"/operation/auto_escape",schemaPath:"#/properties/operation/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -13385,7 +15659,7 @@ if(valid2){
 if(data3.at_sender !== undefined){
 const _errs11 = errors;
 if(typeof data3.at_sender !== "boolean"){
-validate345.errors = [{instancePath:instancePath+"/operation/at_sender",schemaPath:"#/properties/operation/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate399.errors = [{instancePath:instancePath+"/operation/at_sender",schemaPath:"#/properties/operation/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -13397,7 +15671,7 @@ if(valid2){
 if(data3.auto_reply !== undefined){
 const _errs13 = errors;
 if(typeof data3.auto_reply !== "boolean"){
-validate345.errors = [{instancePath:instancePath+"/operation/auto_reply",schemaPath:"#/properties/operation/properties/auto_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate399.errors = [{instancePath:instancePath+"/operation/auto_reply",schemaPath:"#/properties/operation/properties/auto_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs13 === errors;
@@ -13409,7 +15683,7 @@ if(valid2){
 if(data3.delete !== undefined){
 const _errs15 = errors;
 if(typeof data3.delete !== "boolean"){
-validate345.errors = [{instancePath:instancePath+"/operation/delete",schemaPath:"#/properties/operation/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate399.errors = [{instancePath:instancePath+"/operation/delete",schemaPath:"#/properties/operation/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs15 === errors;
@@ -13422,7 +15696,7 @@ if(data3.delay !== undefined){
 let data9 = data3.delay;
 const _errs17 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate345.errors = [{instancePath:instancePath+"/operation/delay",schemaPath:"#/properties/operation/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate399.errors = [{instancePath:instancePath+"/operation/delay",schemaPath:"#/properties/operation/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs17 === errors;
@@ -13434,7 +15708,7 @@ if(valid2){
 if(data3.kick !== undefined){
 const _errs19 = errors;
 if(typeof data3.kick !== "boolean"){
-validate345.errors = [{instancePath:instancePath+"/operation/kick",schemaPath:"#/properties/operation/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate399.errors = [{instancePath:instancePath+"/operation/kick",schemaPath:"#/properties/operation/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs19 === errors;
@@ -13446,7 +15720,7 @@ if(valid2){
 if(data3.ban !== undefined){
 const _errs21 = errors;
 if(typeof data3.ban !== "boolean"){
-validate345.errors = [{instancePath:instancePath+"/operation/ban",schemaPath:"#/properties/operation/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate399.errors = [{instancePath:instancePath+"/operation/ban",schemaPath:"#/properties/operation/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -13459,13 +15733,13 @@ if(data3.ban_duration !== undefined){
 let data12 = data3.ban_duration;
 const _errs23 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate345.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate399.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs23){
 if((typeof data12 == "number") && (isFinite(data12))){
 if(data12 < 1 || isNaN(data12)){
-validate345.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate399.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -13485,7 +15759,7 @@ var valid2 = true;
 }
 }
 else {
-validate345.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate399.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13499,729 +15773,25 @@ var valid0 = true;
 }
 }
 else {
-validate345.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate399.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate345.errors = vErrors;
+validate399.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStrangerInfoParams = validate347;
-const schema150 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+const rawGetGroupSystemMsgResult = validate401;
+const schema191 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}},"join_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}}},"required":["invited_requests","join_requests"]};
 
-function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
-validate347.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate347.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate347.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate347.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetStrangerInfoResult = validate348;
-const schema151 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"age":{"type":"integer"},"sex":{"type":"string","enum":["male","female","unknown"]},"level":{"type":"integer"},"login_days":{"type":"integer"},"qid":{"type":"string"},"vote":{"type":"integer"},"wzry_honor":{},"ext":{"type":"object"}},"required":["user_id","nickname"]};
-
-function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
-validate348.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate348.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nickname !== undefined){
-const _errs2 = errors;
-if(typeof data.nickname !== "string"){
-validate348.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.age !== undefined){
-let data2 = data.age;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate348.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sex !== undefined){
-let data3 = data.sex;
-const _errs6 = errors;
-if(typeof data3 !== "string"){
-validate348.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
-validate348.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema151.properties.sex.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.level !== undefined){
-let data4 = data.level;
-const _errs8 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate348.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.login_days !== undefined){
-let data5 = data.login_days;
-const _errs10 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate348.errors = [{instancePath:instancePath+"/login_days",schemaPath:"#/properties/login_days/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.qid !== undefined){
-const _errs12 = errors;
-if(typeof data.qid !== "string"){
-validate348.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.vote !== undefined){
-let data7 = data.vote;
-const _errs14 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate348.errors = [{instancePath:instancePath+"/vote",schemaPath:"#/properties/vote/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.ext !== undefined){
-let data8 = data.ext;
-const _errs16 = errors;
-if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-validate348.errors = [{instancePath:instancePath+"/ext",schemaPath:"#/properties/ext/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate348.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate348.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetFriendListParams = validate349;
-const schema152 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
-
-function validate349(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.refresh !== undefined){
-if(typeof data.refresh !== "boolean"){
-validate349.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-}
-}
-else {
-validate349.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate349.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetFriendListResult = validate350;
-const schema153 = {"type":"array","items":{"$ref":"#/$defs/FriendInfo"}};
-
-function validate350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(!(validate264(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate264.errors : vErrors.concat(validate264.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-else {
-validate350.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate350.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupInfoParams = validate352;
-const schema154 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
-
-function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate352.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate352.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.refresh !== undefined){
-const _errs2 = errors;
-if(typeof data.refresh !== "boolean"){
-validate352.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate352.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate352.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupListParams = validate353;
-const schema155 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
-
-function validate353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.refresh !== undefined){
-if(typeof data.refresh !== "boolean"){
-validate353.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-}
-}
-else {
-validate353.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate353.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupListResult = validate354;
-const schema156 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
-
-function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(!(validate265(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-else {
-validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate354.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupMemberInfoParams = validate356;
-const schema157 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id","user_id"]};
-
-function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate356.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate356.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate356.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.refresh !== undefined){
-const _errs3 = errors;
-if(typeof data.refresh !== "boolean"){
-validate356.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate356.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupMemberListParams = validate357;
-const schema158 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
-
-function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate357.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate357.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.refresh !== undefined){
-const _errs2 = errors;
-if(typeof data.refresh !== "boolean"){
-validate357.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate357.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate357.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupMemberListResult = validate358;
-const schema159 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
-
-function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(!(validate266(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-else {
-validate358.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate358.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupHonorInfoParams = validate360;
-const schema160 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"refresh":{"type":"boolean"}},"required":["group_id"]};
-
-function validate360(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate360.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate360.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.refresh !== undefined){
-const _errs2 = errors;
-if(typeof data.refresh !== "boolean"){
-validate360.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate360.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate360.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupHonorInfoResult = validate361;
-const schema161 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"current_talkative":{"anyOf":[{"$ref":"#/$defs/HonorInfo"},{"$ref":"#/$defs/HonorList"}]},"talkative_list":{"$ref":"#/$defs/HonorList"},"performer_list":{"$ref":"#/$defs/HonorList"},"legend_list":{"$ref":"#/$defs/HonorList"},"strong_newbie_list":{"$ref":"#/$defs/HonorList"},"emotion_list":{"$ref":"#/$defs/HonorList"},"all":{"$ref":"#/$defs/HonorList"}},"required":["group_id"]};
-
-function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate361.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate361.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.current_talkative !== undefined){
-let data1 = data.current_talkative;
-const _errs2 = errors;
-const _errs3 = errors;
-let valid1 = false;
-const _errs4 = errors;
-if(!(validate267(data1, {instancePath:instancePath+"/current_talkative",parentData:data,parentDataProperty:"current_talkative",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs4 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs5 = errors;
-if(!(validate268(data1, {instancePath:instancePath+"/current_talkative",parentData:data,parentDataProperty:"current_talkative",rootData}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs5 === errors;
-valid1 = valid1 || _valid0;
-}
-if(!valid1){
-const err0 = {instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-validate361.errors = vErrors;
-return false;
-}
-else {
-errors = _errs3;
-if(vErrors !== null){
-if(_errs3){
-vErrors.length = _errs3;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.talkative_list !== undefined){
-const _errs6 = errors;
-if(!(validate268(data.talkative_list, {instancePath:instancePath+"/talkative_list",parentData:data,parentDataProperty:"talkative_list",rootData}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.performer_list !== undefined){
-const _errs7 = errors;
-if(!(validate268(data.performer_list, {instancePath:instancePath+"/performer_list",parentData:data,parentDataProperty:"performer_list",rootData}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.legend_list !== undefined){
-const _errs8 = errors;
-if(!(validate268(data.legend_list, {instancePath:instancePath+"/legend_list",parentData:data,parentDataProperty:"legend_list",rootData}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.strong_newbie_list !== undefined){
-const _errs9 = errors;
-if(!(validate268(data.strong_newbie_list, {instancePath:instancePath+"/strong_newbie_list",parentData:data,parentDataProperty:"strong_newbie_list",rootData}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.emotion_list !== undefined){
-const _errs10 = errors;
-if(!(validate268(data.emotion_list, {instancePath:instancePath+"/emotion_list",parentData:data,parentDataProperty:"emotion_list",rootData}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.all !== undefined){
-const _errs11 = errors;
-if(!(validate268(data.all, {instancePath:instancePath+"/all",parentData:data,parentDataProperty:"all",rootData}))){
-vErrors = vErrors === null ? validate268.errors : vErrors.concat(validate268.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate361.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate361.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupSystemMsgResult = validate370;
-const schema162 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}},"join_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}}},"required":["invited_requests","join_requests"]};
-
-function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.invited_requests === undefined) && (missing0 = "invited_requests")) || ((data.join_requests === undefined) && (missing0 = "join_requests"))){
-validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate401.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14229,7 +15799,7 @@ if(data.invited_requests !== undefined){
 let data0 = data.invited_requests;
 const _errs1 = errors;
 if((!(Array.isArray(data0))) && (data0 !== null)){
-validate370.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema162.properties.invited_requests.type},message:"must be array,null"}];
+validate401.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema191.properties.invited_requests.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs1){
@@ -14238,8 +15808,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate270(data0[i0], {instancePath:instancePath+"/invited_requests/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate282(data0[i0], {instancePath:instancePath+"/invited_requests/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -14259,7 +15829,7 @@ if(data.join_requests !== undefined){
 let data2 = data.join_requests;
 const _errs4 = errors;
 if((!(Array.isArray(data2))) && (data2 !== null)){
-validate370.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema162.properties.join_requests.type},message:"must be array,null"}];
+validate401.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema191.properties.join_requests.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs4){
@@ -14268,8 +15838,8 @@ var valid2 = true;
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 const _errs6 = errors;
-if(!(validate270(data2[i1], {instancePath:instancePath+"/join_requests/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate282(data2[i1], {instancePath:instancePath+"/join_requests/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs6 === errors;
@@ -14288,18 +15858,18 @@ var valid0 = true;
 }
 }
 else {
-validate370.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate401.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate370.errors = vErrors;
+validate401.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendSystemMsgResult = validate373;
-const schema163 = {"type":"array","items":{"type":"object","properties":{"request_id":{"qqwireInt64":true},"requester_uin":{"qqwireInt64":true},"requester_nick":{"type":["string","null"]},"source":{"type":["string","null"]},"sub_id":{"type":["integer","null"]},"sub_src_id":{"type":["integer","null"]},"message":{"type":["string","null"]},"source_group_name":{"type":["string","null"]},"source_group_id":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"sex":{"type":["string","null"]},"age":{"type":["integer","string","null"]},"msg_detail":{"type":["string","null"]},"status":{"type":["string","null"]},"flag":{"type":"string"}},"required":["request_id","requester_uin","flag"]}};
+const rawGetFriendSystemMsgResult = validate404;
+const schema192 = {"type":"array","items":{"type":"object","properties":{"request_id":{"qqwireInt64":true},"requester_uin":{"qqwireInt64":true},"requester_nick":{"type":["string","null"]},"source":{"type":["string","null"]},"sub_id":{"type":["integer","null"]},"sub_src_id":{"type":["integer","null"]},"message":{"type":["string","null"]},"source_group_name":{"type":["string","null"]},"source_group_id":{"anyOf":[{"qqwireInt64":true},{"type":"null"}]},"sex":{"type":["string","null"]},"age":{"type":["integer","string","null"]},"msg_detail":{"type":["string","null"]},"status":{"type":["string","null"]},"flag":{"type":"string"}},"required":["request_id","requester_uin","flag"]}};
 
-function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14313,7 +15883,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((((data0.request_id === undefined) && (missing0 = "request_id")) || ((data0.requester_uin === undefined) && (missing0 = "requester_uin"))) || ((data0.flag === undefined) && (missing0 = "flag"))){
-validate373.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14321,7 +15891,7 @@ if(data0.request_id !== undefined){
 let data1 = data0.request_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/request_id",schemaPath:"#/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/request_id",schemaPath:"#/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -14334,7 +15904,7 @@ if(data0.requester_uin !== undefined){
 let data2 = data0.requester_uin;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/requester_uin",schemaPath:"#/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/requester_uin",schemaPath:"#/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -14347,7 +15917,7 @@ if(data0.requester_nick !== undefined){
 let data3 = data0.requester_nick;
 const _errs5 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/requester_nick",schemaPath:"#/items/properties/requester_nick/type",keyword:"type",params:{type: schema163.items.properties.requester_nick.type},message:"must be string,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/requester_nick",schemaPath:"#/items/properties/requester_nick/type",keyword:"type",params:{type: schema192.items.properties.requester_nick.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -14360,7 +15930,7 @@ if(data0.source !== undefined){
 let data4 = data0.source;
 const _errs7 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: schema163.items.properties.source.type},message:"must be string,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: schema192.items.properties.source.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -14373,7 +15943,7 @@ if(data0.sub_id !== undefined){
 let data5 = data0.sub_id;
 const _errs9 = errors;
 if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (data5 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/sub_id",schemaPath:"#/items/properties/sub_id/type",keyword:"type",params:{type: schema163.items.properties.sub_id.type},message:"must be integer,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/sub_id",schemaPath:"#/items/properties/sub_id/type",keyword:"type",params:{type: schema192.items.properties.sub_id.type},message:"must be integer,null"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -14386,7 +15956,7 @@ if(data0.sub_src_id !== undefined){
 let data6 = data0.sub_src_id;
 const _errs11 = errors;
 if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/sub_src_id",schemaPath:"#/items/properties/sub_src_id/type",keyword:"type",params:{type: schema163.items.properties.sub_src_id.type},message:"must be integer,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/sub_src_id",schemaPath:"#/items/properties/sub_src_id/type",keyword:"type",params:{type: schema192.items.properties.sub_src_id.type},message:"must be integer,null"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -14399,7 +15969,7 @@ if(data0.message !== undefined){
 let data7 = data0.message;
 const _errs13 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: schema163.items.properties.message.type},message:"must be string,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: schema192.items.properties.message.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -14412,7 +15982,7 @@ if(data0.source_group_name !== undefined){
 let data8 = data0.source_group_name;
 const _errs15 = errors;
 if((typeof data8 !== "string") && (data8 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/source_group_name",schemaPath:"#/items/properties/source_group_name/type",keyword:"type",params:{type: schema163.items.properties.source_group_name.type},message:"must be string,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/source_group_name",schemaPath:"#/items/properties/source_group_name/type",keyword:"type",params:{type: schema192.items.properties.source_group_name.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -14463,7 +16033,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate373.errors = vErrors;
+validate404.errors = vErrors;
 return false;
 }
 else {
@@ -14487,7 +16057,7 @@ if(data0.sex !== undefined){
 let data10 = data0.sex;
 const _errs22 = errors;
 if((typeof data10 !== "string") && (data10 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: schema163.items.properties.sex.type},message:"must be string,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: schema192.items.properties.sex.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs22 === errors;
@@ -14500,7 +16070,7 @@ if(data0.age !== undefined){
 let data11 = data0.age;
 const _errs24 = errors;
 if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: schema163.items.properties.age.type},message:"must be integer,string,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: schema192.items.properties.age.type},message:"must be integer,string,null"}];
 return false;
 }
 var valid1 = _errs24 === errors;
@@ -14513,7 +16083,7 @@ if(data0.msg_detail !== undefined){
 let data12 = data0.msg_detail;
 const _errs26 = errors;
 if((typeof data12 !== "string") && (data12 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/msg_detail",schemaPath:"#/items/properties/msg_detail/type",keyword:"type",params:{type: schema163.items.properties.msg_detail.type},message:"must be string,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/msg_detail",schemaPath:"#/items/properties/msg_detail/type",keyword:"type",params:{type: schema192.items.properties.msg_detail.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs26 === errors;
@@ -14526,7 +16096,7 @@ if(data0.status !== undefined){
 let data13 = data0.status;
 const _errs28 = errors;
 if((typeof data13 !== "string") && (data13 !== null)){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/type",keyword:"type",params:{type: schema163.items.properties.status.type},message:"must be string,null"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/type",keyword:"type",params:{type: schema192.items.properties.status.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs28 === errors;
@@ -14538,7 +16108,7 @@ if(valid1){
 if(data0.flag !== undefined){
 const _errs30 = errors;
 if(typeof data0.flag !== "string"){
-validate373.errors = [{instancePath:instancePath+"/" + i0+"/flag",schemaPath:"#/items/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/flag",schemaPath:"#/items/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs30 === errors;
@@ -14562,7 +16132,7 @@ var valid1 = true;
 }
 }
 else {
-validate373.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate404.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14573,25 +16143,25 @@ break;
 }
 }
 else {
-validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate404.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate373.errors = vErrors;
+validate404.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetEssenceMsgListParams = validate374;
-const schema164 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"page":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1,"maximum":50}},"required":["group_id"]};
+const rawGetEssenceMsgListParams = validate405;
+const schema193 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"page":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1,"maximum":50}},"required":["group_id"]};
 
-function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate374.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate405.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14599,7 +16169,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate374.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate405.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14612,13 +16182,13 @@ if(data.page !== undefined){
 let data1 = data.page;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate374.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate405.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate374.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate405.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -14633,18 +16203,18 @@ if(data.page_size !== undefined){
 let data2 = data.page_size;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate374.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate405.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 > 50 || isNaN(data2)){
-validate374.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"}];
+validate405.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"}];
 return false;
 }
 else {
 if(data2 < 1 || isNaN(data2)){
-validate374.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate405.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -14660,18 +16230,18 @@ var valid0 = true;
 }
 }
 else {
-validate374.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate405.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate374.errors = vErrors;
+validate405.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetEssenceMsgListResult = validate375;
-const schema165 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":true},"sender_nick":{"type":"string"},"sender_time":{"qqwireInt64":true},"operator_id":{"qqwireInt64":true},"operator_nick":{"type":"string"},"operator_time":{"qqwireInt64":true},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"real_id":{"qqwireInt64":true},"message_content":{"$ref":"#/$defs/Message"}},"required":["sender_id","operator_id","message_id"]}};
+const rawGetEssenceMsgListResult = validate406;
+const schema194 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":true},"sender_nick":{"type":"string"},"sender_time":{"qqwireInt64":true},"operator_id":{"qqwireInt64":true},"operator_nick":{"type":"string"},"operator_time":{"qqwireInt64":true},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"real_id":{"qqwireInt64":true},"message_content":{"$ref":"#/$defs/Message"}},"required":["sender_id","operator_id","message_id"]}};
 
-function validate375(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14685,7 +16255,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.operator_id === undefined) && (missing0 = "operator_id"))) || ((data0.message_id === undefined) && (missing0 = "message_id"))){
-validate375.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14693,7 +16263,7 @@ if(data0.sender_id !== undefined){
 let data1 = data0.sender_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -14705,7 +16275,7 @@ if(valid1){
 if(data0.sender_nick !== undefined){
 const _errs4 = errors;
 if(typeof data0.sender_nick !== "string"){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/sender_nick",schemaPath:"#/items/properties/sender_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/sender_nick",schemaPath:"#/items/properties/sender_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -14718,7 +16288,7 @@ if(data0.sender_time !== undefined){
 let data3 = data0.sender_time;
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/sender_time",schemaPath:"#/items/properties/sender_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/sender_time",schemaPath:"#/items/properties/sender_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -14731,7 +16301,7 @@ if(data0.operator_id !== undefined){
 let data4 = data0.operator_id;
 const _errs7 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/operator_id",schemaPath:"#/items/properties/operator_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/operator_id",schemaPath:"#/items/properties/operator_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -14743,7 +16313,7 @@ if(valid1){
 if(data0.operator_nick !== undefined){
 const _errs8 = errors;
 if(typeof data0.operator_nick !== "string"){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/operator_nick",schemaPath:"#/items/properties/operator_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/operator_nick",schemaPath:"#/items/properties/operator_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -14756,7 +16326,7 @@ if(data0.operator_time !== undefined){
 let data6 = data0.operator_time;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/operator_time",schemaPath:"#/items/properties/operator_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/operator_time",schemaPath:"#/items/properties/operator_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -14769,7 +16339,7 @@ if(data0.message_id !== undefined){
 let data7 = data0.message_id;
 const _errs11 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -14782,7 +16352,7 @@ if(data0.message_seq !== undefined){
 let data8 = data0.message_seq;
 const _errs13 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/message_seq",schemaPath:"#/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/message_seq",schemaPath:"#/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -14795,7 +16365,7 @@ if(data0.real_id !== undefined){
 let data9 = data0.real_id;
 const _errs14 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate375.errors = [{instancePath:instancePath+"/" + i0+"/real_id",schemaPath:"#/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/real_id",schemaPath:"#/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -14827,7 +16397,7 @@ var valid1 = true;
 }
 }
 else {
-validate375.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate406.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14838,88 +16408,88 @@ break;
 }
 }
 else {
-validate375.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate406.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate375.errors = vErrors;
+validate406.errors = vErrors;
 return errors === 0;
 }
 
-const rawIsBlacklistUinParams = validate377;
-const schema166 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+const rawIsBlacklistUinParams = validate408;
+const schema195 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
 
-function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate408(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate377.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate408.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 let data0 = data.user_id;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate377.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate408.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
 }
 }
 else {
-validate377.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate408.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate377.errors = vErrors;
+validate408.errors = vErrors;
 return errors === 0;
 }
 
-const rawIsBlacklistUinResult = validate378;
-const schema167 = {"type":"object","properties":{"is":{"type":"boolean"}},"required":["is"]};
+const rawIsBlacklistUinResult = validate409;
+const schema196 = {"type":"object","properties":{"is":{"type":"boolean"}},"required":["is"]};
 
-function validate378(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.is === undefined) && (missing0 = "is")){
-validate378.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate409.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.is !== undefined){
 if(typeof data.is !== "boolean"){
-validate378.errors = [{instancePath:instancePath+"/is",schemaPath:"#/properties/is/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate409.errors = [{instancePath:instancePath+"/is",schemaPath:"#/properties/is/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 }
 }
 }
 else {
-validate378.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate409.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate378.errors = vErrors;
+validate409.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUidParams = validate379;
-const schema168 = {"type":"object","properties":{"uin_list":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["uin_list"]};
+const rawGetUidParams = validate410;
+const schema197 = {"type":"object","properties":{"uin_list":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["uin_list"]};
 
-function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.uin_list === undefined) && (missing0 = "uin_list")){
-validate379.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate410.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14972,7 +16542,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate379.errors = vErrors;
+validate410.errors = vErrors;
 return false;
 }
 else {
@@ -14993,7 +16563,7 @@ break;
 }
 }
 else {
-validate379.errors = [{instancePath:instancePath+"/uin_list",schemaPath:"#/properties/uin_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate410.errors = [{instancePath:instancePath+"/uin_list",schemaPath:"#/properties/uin_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -15001,18 +16571,18 @@ return false;
 }
 }
 else {
-validate379.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate410.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate379.errors = vErrors;
+validate410.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUidResult = validate380;
-const schema169 = {"type":"object","additionalProperties":{"type":"string"}};
+const rawGetUidResult = validate411;
+const schema198 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15020,7 +16590,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs2 = errors;
 if(typeof data[key0] !== "string"){
-validate380.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate411.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15030,25 +16600,25 @@ break;
 }
 }
 else {
-validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate411.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate380.errors = vErrors;
+validate411.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUinByUidParams = validate381;
-const schema170 = {"type":"object","properties":{"uid_list":{"type":"array","items":{"type":"string"}}},"required":["uid_list"]};
+const rawGetUinByUidParams = validate412;
+const schema199 = {"type":"object","properties":{"uid_list":{"type":"array","items":{"type":"string"}}},"required":["uid_list"]};
 
-function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.uid_list === undefined) && (missing0 = "uid_list")){
-validate381.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate412.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15062,7 +16632,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate381.errors = [{instancePath:instancePath+"/uid_list/" + i0,schemaPath:"#/properties/uid_list/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate412.errors = [{instancePath:instancePath+"/uid_list/" + i0,schemaPath:"#/properties/uid_list/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -15072,7 +16642,7 @@ break;
 }
 }
 else {
-validate381.errors = [{instancePath:instancePath+"/uid_list",schemaPath:"#/properties/uid_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate412.errors = [{instancePath:instancePath+"/uid_list",schemaPath:"#/properties/uid_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -15080,18 +16650,18 @@ return false;
 }
 }
 else {
-validate381.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate412.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate381.errors = vErrors;
+validate412.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUinByUidResult = validate382;
-const schema171 = {"type":"object","additionalProperties":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}};
+const rawGetUinByUidResult = validate413;
+const schema200 = {"type":"object","additionalProperties":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}};
 
-function validate382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -15138,7 +16708,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate382.errors = vErrors;
+validate413.errors = vErrors;
 return false;
 }
 else {
@@ -15159,57 +16729,57 @@ break;
 }
 }
 else {
-validate382.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate413.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate382.errors = vErrors;
+validate413.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetNotJoinedGroupInfoParams = validate383;
-const schema172 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetNotJoinedGroupInfoParams = validate414;
+const schema201 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate414(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate383.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate414.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate383.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate414.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
 }
 }
 else {
-validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate414.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate383.errors = vErrors;
+validate414.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetNotJoinedGroupInfoResult = validate384;
-const schema173 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"max_member_cnt":{"type":"integer"},"member_count":{"type":"integer"},"group_name":{"type":"string"},"group_desc":{"type":"string"},"owner":{"qqwireInt64":true},"create_time":{"qqwireInt64":true},"group_flag":{"qqwireInt64":true},"group_flag_ext":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetNotJoinedGroupInfoResult = validate415;
+const schema202 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"max_member_cnt":{"type":"integer"},"member_count":{"type":"integer"},"group_name":{"type":"string"},"group_desc":{"type":"string"},"owner":{"qqwireInt64":true},"create_time":{"qqwireInt64":true},"group_flag":{"qqwireInt64":true},"group_flag_ext":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate384(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate415(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate384.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate415.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15217,7 +16787,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate384.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate415.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15230,7 +16800,7 @@ if(data.max_member_cnt !== undefined){
 let data1 = data.max_member_cnt;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate384.errors = [{instancePath:instancePath+"/max_member_cnt",schemaPath:"#/properties/max_member_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate415.errors = [{instancePath:instancePath+"/max_member_cnt",schemaPath:"#/properties/max_member_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15243,7 +16813,7 @@ if(data.member_count !== undefined){
 let data2 = data.member_count;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate384.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate415.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15255,7 +16825,7 @@ if(valid0){
 if(data.group_name !== undefined){
 const _errs6 = errors;
 if(typeof data.group_name !== "string"){
-validate384.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate415.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15267,7 +16837,7 @@ if(valid0){
 if(data.group_desc !== undefined){
 const _errs8 = errors;
 if(typeof data.group_desc !== "string"){
-validate384.errors = [{instancePath:instancePath+"/group_desc",schemaPath:"#/properties/group_desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate415.errors = [{instancePath:instancePath+"/group_desc",schemaPath:"#/properties/group_desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -15280,7 +16850,7 @@ if(data.owner !== undefined){
 let data5 = data.owner;
 const _errs10 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate384.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate415.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -15293,7 +16863,7 @@ if(data.create_time !== undefined){
 let data6 = data.create_time;
 const _errs11 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate384.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate415.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -15306,7 +16876,7 @@ if(data.group_flag !== undefined){
 let data7 = data.group_flag;
 const _errs12 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate384.errors = [{instancePath:instancePath+"/group_flag",schemaPath:"#/properties/group_flag/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate415.errors = [{instancePath:instancePath+"/group_flag",schemaPath:"#/properties/group_flag/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -15319,7 +16889,7 @@ if(data.group_flag_ext !== undefined){
 let data8 = data.group_flag_ext;
 const _errs13 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate384.errors = [{instancePath:instancePath+"/group_flag_ext",schemaPath:"#/properties/group_flag_ext/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate415.errors = [{instancePath:instancePath+"/group_flag_ext",schemaPath:"#/properties/group_flag_ext/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -15338,25 +16908,25 @@ var valid0 = true;
 }
 }
 else {
-validate384.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate415.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate384.errors = vErrors;
+validate415.errors = vErrors;
 return errors === 0;
 }
 
-const rawFavGetItemListParams = validate385;
-const schema174 = {"type":"object","properties":{"page_size":{"type":"integer","minimum":1},"category":{"type":"integer"},"start_pos":{"type":"integer","minimum":0}},"required":["page_size","category","start_pos"]};
+const rawFavGetItemListParams = validate416;
+const schema203 = {"type":"object","properties":{"page_size":{"type":"integer","minimum":1},"category":{"type":"integer"},"start_pos":{"type":"integer","minimum":0}},"required":["page_size","category","start_pos"]};
 
-function validate385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate416(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.page_size === undefined) && (missing0 = "page_size")) || ((data.category === undefined) && (missing0 = "category"))) || ((data.start_pos === undefined) && (missing0 = "start_pos"))){
-validate385.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate416.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15364,13 +16934,13 @@ if(data.page_size !== undefined){
 let data0 = data.page_size;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate385.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate416.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 1 || isNaN(data0)){
-validate385.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate416.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -15385,7 +16955,7 @@ if(data.category !== undefined){
 let data1 = data.category;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate385.errors = [{instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate416.errors = [{instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15398,1861 +16968,18 @@ if(data.start_pos !== undefined){
 let data2 = data.start_pos;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate385.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate416.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate385.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate416.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate385.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate385.errors = vErrors;
-return errors === 0;
-}
-
-const rawFavGetItemListResult = validate386;
-const schema175 = {"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"author_type":{"type":"integer"},"author":{"qqwireInt64":true},"author_name":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"client_version":{"type":"string"},"time":{"qqwireInt64":true}},"required":["id"]}}},"required":["items"]};
-
-function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.items === undefined) && (missing0 = "items")){
-validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.items !== undefined){
-let data0 = data.items;
-const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs3 = errors;
-if(errors === _errs3){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((data1.id === undefined) && (missing1 = "id")){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-const _errs5 = errors;
-if(typeof data1.id !== "string"){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/id",schemaPath:"#/properties/items/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.author_type !== undefined){
-let data3 = data1.author_type;
-const _errs7 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/author_type",schemaPath:"#/properties/items/items/properties/author_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.author !== undefined){
-let data4 = data1.author;
-const _errs9 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/author",schemaPath:"#/properties/items/items/properties/author/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.author_name !== undefined){
-const _errs10 = errors;
-if(typeof data1.author_name !== "string"){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/author_name",schemaPath:"#/properties/items/items/properties/author_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs10 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.group_name !== undefined){
-const _errs12 = errors;
-if(typeof data1.group_name !== "string"){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/group_name",schemaPath:"#/properties/items/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs12 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.group_id !== undefined){
-let data7 = data1.group_id;
-const _errs14 = errors;
-if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/group_id",schemaPath:"#/properties/items/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid2 = _errs14 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.client_version !== undefined){
-const _errs15 = errors;
-if(typeof data1.client_version !== "string"){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/client_version",schemaPath:"#/properties/items/items/properties/client_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs15 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.time !== undefined){
-let data9 = data1.time;
-const _errs17 = errors;
-if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate386.errors = [{instancePath:instancePath+"/items/" + i0+"/time",schemaPath:"#/properties/items/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid2 = _errs17 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate386.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate386.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate386.errors = vErrors;
-return errors === 0;
-}
-
-const rawFavGetItemContentParams = validate387;
-const schema176 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
-
-function validate387(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.id === undefined) && (missing0 = "id")){
-validate387.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.id !== undefined){
-if(typeof data.id !== "string"){
-validate387.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate387.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate387.errors = vErrors;
-return errors === 0;
-}
-
-const rawFavGetItemContentResult = validate388;
-const schema177 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
-
-function validate388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.content === undefined) && (missing0 = "content")){
-validate388.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.content !== undefined){
-if(typeof data.content !== "string"){
-validate388.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate388.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate388.errors = vErrors;
-return errors === 0;
-}
-
-const rawFavAddTextMsgParams = validate389;
-const schema178 = {"type":"object","properties":{"content":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["user_id","nick","content"]};
-
-function validate389(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nick === undefined) && (missing0 = "nick"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate389.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.content !== undefined){
-const _errs1 = errors;
-if(typeof data.content !== "string"){
-validate389.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs3 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate389.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nick !== undefined){
-const _errs4 = errors;
-if(typeof data.nick !== "string"){
-validate389.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs6 = errors;
-if(typeof data.group_name !== "string"){
-validate389.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data4 = data.group_id;
-const _errs8 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate389.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data5 = data.time;
-const _errs9 = errors;
-if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate389.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate389.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate389.errors = vErrors;
-return errors === 0;
-}
-
-const rawFavAddTextMsgResult = validate390;
-const schema179 = {"type":"object","properties":{"id":{"type":"string"}}};
-
-function validate390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.id !== undefined){
-if(typeof data.id !== "string"){
-validate390.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-else {
-validate390.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate390.errors = vErrors;
-return errors === 0;
-}
-
-const rawFavAddImageMsgParams = validate391;
-const schema180 = {"type":"object","properties":{"file":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true}},"required":["user_id","nick","file"]};
-
-function validate391(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nick === undefined) && (missing0 = "nick"))) || ((data.file === undefined) && (missing0 = "file"))){
-validate391.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate391.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs3 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate391.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nick !== undefined){
-const _errs4 = errors;
-if(typeof data.nick !== "string"){
-validate391.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs6 = errors;
-if(typeof data.group_name !== "string"){
-validate391.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data4 = data.group_id;
-const _errs8 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate391.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate391.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate391.errors = vErrors;
-return errors === 0;
-}
-
-const rawFavAddImageMsgResult = validate392;
-const schema181 = {"type":"object","properties":{"id":{"type":"string"},"picUrl":{"type":"string"},"picId":{"type":"string"}},"required":["id"]};
-
-function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.id === undefined) && (missing0 = "id")){
-validate392.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.id !== undefined){
-const _errs1 = errors;
-if(typeof data.id !== "string"){
-validate392.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.picUrl !== undefined){
-const _errs3 = errors;
-if(typeof data.picUrl !== "string"){
-validate392.errors = [{instancePath:instancePath+"/picUrl",schemaPath:"#/properties/picUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.picId !== undefined){
-const _errs5 = errors;
-if(typeof data.picId !== "string"){
-validate392.errors = [{instancePath:instancePath+"/picId",schemaPath:"#/properties/picId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate392.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate392.errors = vErrors;
-return errors === 0;
-}
-
-const rawUploadPrivateFileParams = validate393;
-const schema182 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"file":{"type":"string"},"name":{"type":"string"}},"required":["user_id","file","name"]};
-
-function validate393(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
-validate393.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate393.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.file !== undefined){
-const _errs2 = errors;
-if(typeof data.file !== "string"){
-validate393.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.name !== undefined){
-const _errs4 = errors;
-if(typeof data.name !== "string"){
-validate393.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate393.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate393.errors = vErrors;
-return errors === 0;
-}
-
-const rawUploadGroupFileParams = validate394;
-const schema183 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file":{"type":"string"},"name":{"type":"string"}},"required":["group_id","file","name"]};
-
-function validate394(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
-validate394.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate394.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.file !== undefined){
-const _errs2 = errors;
-if(typeof data.file !== "string"){
-validate394.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.name !== undefined){
-const _errs4 = errors;
-if(typeof data.name !== "string"){
-validate394.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate394.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate394.errors = vErrors;
-return errors === 0;
-}
-
-const rawDeleteGroupFileParams = validate395;
-const schema184 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
-
-function validate395(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
-validate395.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate395.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.file_id !== undefined){
-const _errs2 = errors;
-if(typeof data.file_id !== "string"){
-validate395.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.busid !== undefined){
-let data2 = data.busid;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate395.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate395.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate395.errors = vErrors;
-return errors === 0;
-}
-
-const rawCreateGroupFileFolderParams = validate396;
-const schema185 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"name":{"type":"string"}},"required":["group_id","name"]};
-
-function validate396(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.name === undefined) && (missing0 = "name"))){
-validate396.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate396.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.name !== undefined){
-const _errs2 = errors;
-if(typeof data.name !== "string"){
-validate396.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate396.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate396.errors = vErrors;
-return errors === 0;
-}
-
-const rawCreateGroupFileFolderResult = validate397;
-const schema186 = {"type":"object","properties":{"folder_id":{"type":"string"},"parent_folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":true},"modify_time":{"qqwireInt64":true},"creator_uin":{"qqwireInt64":true},"modifier_uin":{"qqwireInt64":true}},"required":["folder_id"]};
-
-function validate397(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.folder_id === undefined) && (missing0 = "folder_id")){
-validate397.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.folder_id !== undefined){
-const _errs1 = errors;
-if(typeof data.folder_id !== "string"){
-validate397.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.parent_folder_id !== undefined){
-const _errs3 = errors;
-if(typeof data.parent_folder_id !== "string"){
-validate397.errors = [{instancePath:instancePath+"/parent_folder_id",schemaPath:"#/properties/parent_folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.folder_name !== undefined){
-const _errs5 = errors;
-if(typeof data.folder_name !== "string"){
-validate397.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.create_time !== undefined){
-let data3 = data.create_time;
-const _errs7 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate397.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.modify_time !== undefined){
-let data4 = data.modify_time;
-const _errs8 = errors;
-if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate397.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.creator_uin !== undefined){
-let data5 = data.creator_uin;
-const _errs9 = errors;
-if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate397.errors = [{instancePath:instancePath+"/creator_uin",schemaPath:"#/properties/creator_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.modifier_uin !== undefined){
-let data6 = data.modifier_uin;
-const _errs10 = errors;
-if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate397.errors = [{instancePath:instancePath+"/modifier_uin",schemaPath:"#/properties/modifier_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate397.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate397.errors = vErrors;
-return errors === 0;
-}
-
-const rawRenameGroupFolderParams = validate398;
-const schema187 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"},"name":{"type":"string"}},"required":["group_id","folder_id","name"]};
-
-function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))) || ((data.name === undefined) && (missing0 = "name"))){
-validate398.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate398.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.folder_id !== undefined){
-const _errs2 = errors;
-if(typeof data.folder_id !== "string"){
-validate398.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.name !== undefined){
-const _errs4 = errors;
-if(typeof data.name !== "string"){
-validate398.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate398.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate398.errors = vErrors;
-return errors === 0;
-}
-
-const rawDeleteGroupFolderParams = validate399;
-const schema188 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
-
-function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
-validate399.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate399.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.folder_id !== undefined){
-const _errs2 = errors;
-if(typeof data.folder_id !== "string"){
-validate399.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate399.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate399.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupFileSystemInfoParams = validate400;
-const schema189 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
-
-function validate400(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate400.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate400.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate400.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate400.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupFileSystemInfoResult = validate401;
-const schema190 = {"type":"object","properties":{"file_count":{"type":"integer"},"limit_count":{"type":"integer"},"used_space":{"qqwireInt64":true},"total_space":{"qqwireInt64":true}},"required":["file_count","limit_count","used_space","total_space"]};
-
-function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((data.file_count === undefined) && (missing0 = "file_count")) || ((data.limit_count === undefined) && (missing0 = "limit_count"))) || ((data.used_space === undefined) && (missing0 = "used_space"))) || ((data.total_space === undefined) && (missing0 = "total_space"))){
-validate401.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file_count !== undefined){
-let data0 = data.file_count;
-const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate401.errors = [{instancePath:instancePath+"/file_count",schemaPath:"#/properties/file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.limit_count !== undefined){
-let data1 = data.limit_count;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate401.errors = [{instancePath:instancePath+"/limit_count",schemaPath:"#/properties/limit_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.used_space !== undefined){
-let data2 = data.used_space;
-const _errs5 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate401.errors = [{instancePath:instancePath+"/used_space",schemaPath:"#/properties/used_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.total_space !== undefined){
-let data3 = data.total_space;
-const _errs6 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate401.errors = [{instancePath:instancePath+"/total_space",schemaPath:"#/properties/total_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate401.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate401.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupRootFilesParams = validate402;
-const schema191 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
-
-function validate402(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate402.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate402.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate402.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate402.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupFilesByFolderParams = validate403;
-const schema192 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
-
-function validate403(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
-validate403.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate403.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.folder_id !== undefined){
-const _errs2 = errors;
-if(typeof data.folder_id !== "string"){
-validate403.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate403.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate403.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupFileUrlParams = validate404;
-const schema193 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
-
-function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
-validate404.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate404.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.file_id !== undefined){
-const _errs2 = errors;
-if(typeof data.file_id !== "string"){
-validate404.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.busid !== undefined){
-let data2 = data.busid;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate404.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate404.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate404.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupFileUrlResult = validate405;
-const schema194 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
-
-function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.url === undefined) && (missing0 = "url")){
-validate405.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.url !== undefined){
-if(typeof data.url !== "string"){
-validate405.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate405.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate405.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupNameParams = validate406;
-const schema195 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
-
-function validate406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
-validate406.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate406.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate406.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate406.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate406.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAdminParams = validate407;
-const schema196 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id","user_id","enable"]};
-
-function validate407(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.enable === undefined) && (missing0 = "enable"))){
-validate407.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate407.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate407.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs3 = errors;
-if(typeof data.enable !== "boolean"){
-validate407.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate407.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate407.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupCardParams = validate408;
-const schema197 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"card":{"type":"string"}},"required":["group_id","user_id"]};
-
-function validate408(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate408.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate408.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate408.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.card !== undefined){
-const _errs3 = errors;
-if(typeof data.card !== "string"){
-validate408.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate408.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate408.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupRemarkParams = validate409;
-const schema198 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"remark":{"type":"string"}},"required":["group_id"]};
-
-function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate409.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate409.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs2 = errors;
-if(typeof data.remark !== "string"){
-validate409.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate409.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate409.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupSpecialTitleParams = validate410;
-const schema199 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"special_title":{"type":"string"}},"required":["group_id","user_id","special_title"]};
-
-function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.special_title === undefined) && (missing0 = "special_title"))){
-validate410.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate410.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate410.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.special_title !== undefined){
-const _errs3 = errors;
-if(typeof data.special_title !== "string"){
-validate410.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate410.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate410.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupBanParams = validate411;
-const schema200 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
-
-function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate411.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate411.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate411.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data2 = data.duration;
-const _errs3 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate411.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs3){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate411.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate411.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate411.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupWholeBanParams = validate412;
-const schema201 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
-
-function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate412.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate412.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs2 = errors;
-if(typeof data.enable !== "boolean"){
-validate412.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate412.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate412.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetEssenceMsgParams = validate413;
-const schema202 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate413.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate413.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate413.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate413.errors = vErrors;
-return errors === 0;
-}
-
-const rawDeleteEssenceMsgParams = validate414;
-const schema203 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate414(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate414.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate414.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate414.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate414.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendGroupSignParams = validate415;
-const schema204 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
-
-function validate415(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate415.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate415.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate415.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate415.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendGroupNoticeParams = validate416;
-const schema205 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
-
-function validate416(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
-validate416.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate416.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.content !== undefined){
-const _errs2 = errors;
-if(typeof data.content !== "string"){
-validate416.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.image !== undefined){
-const _errs4 = errors;
-if(typeof data.image !== "string"){
-validate416.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
@@ -17270,16 +16997,176 @@ validate416.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupNoticeResult = validate417;
-const schema206 = {};
+const rawFavGetItemListResult = validate417;
+const schema204 = {"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"author_type":{"type":"integer"},"author":{"qqwireInt64":true},"author_name":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"client_version":{"type":"string"},"time":{"qqwireInt64":true}},"required":["id"]}}},"required":["items"]};
 
 function validate417(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate417.errors = null;
-return true;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.items === undefined) && (missing0 = "items")){
+validate417.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.items !== undefined){
+let data0 = data.items;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+const _errs5 = errors;
+if(typeof data1.id !== "string"){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/id",schemaPath:"#/properties/items/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author_type !== undefined){
+let data3 = data1.author_type;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/author_type",schemaPath:"#/properties/items/items/properties/author_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author !== undefined){
+let data4 = data1.author;
+const _errs9 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/author",schemaPath:"#/properties/items/items/properties/author/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author_name !== undefined){
+const _errs10 = errors;
+if(typeof data1.author_name !== "string"){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/author_name",schemaPath:"#/properties/items/items/properties/author_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_name !== undefined){
+const _errs12 = errors;
+if(typeof data1.group_name !== "string"){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/group_name",schemaPath:"#/properties/items/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+let data7 = data1.group_id;
+const _errs14 = errors;
+if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/group_id",schemaPath:"#/properties/items/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.client_version !== undefined){
+const _errs15 = errors;
+if(typeof data1.client_version !== "string"){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/client_version",schemaPath:"#/properties/items/items/properties/client_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.time !== undefined){
+let data9 = data1.time;
+const _errs17 = errors;
+if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/time",schemaPath:"#/properties/items/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate417.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate417.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate417.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate417.errors = vErrors;
+return errors === 0;
 }
 
-const rawGetGroupNoticeParams = validate418;
-const schema207 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawFavGetItemContentParams = validate418;
+const schema205 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
 function validate418(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17287,15 +17174,14 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if((data.id === undefined) && (missing0 = "id")){
 validate418.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate418.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate418.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -17310,10 +17196,1329 @@ validate418.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupNoticeResult = validate419;
-const schema208 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":true},"publish_time":{"qqwireInt64":true},"message":{"type":"object","properties":{"text":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}}}}},"required":["text"]}},"required":["sender_id","publish_time","message"]}};
+const rawFavGetItemContentResult = validate419;
+const schema206 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
 
 function validate419(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate419.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(typeof data.content !== "string"){
+validate419.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate419.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate419.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddTextMsgParams = validate420;
+const schema207 = {"type":"object","properties":{"content":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["user_id","nick","content"]};
+
+function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nick === undefined) && (missing0 = "nick"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate420.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+const _errs1 = errors;
+if(typeof data.content !== "string"){
+validate420.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate420.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nick !== undefined){
+const _errs4 = errors;
+if(typeof data.nick !== "string"){
+validate420.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate420.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data4 = data.group_id;
+const _errs8 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate420.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data5 = data.time;
+const _errs9 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate420.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate420.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate420.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddTextMsgResult = validate421;
+const schema208 = {"type":"object","properties":{"id":{"type":"string"}}};
+
+function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate421.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate421.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate421.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddImageMsgParams = validate422;
+const schema209 = {"type":"object","properties":{"file":{"type":"string"},"user_id":{"qqwireInt64":true},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":true}},"required":["user_id","nick","file"]};
+
+function validate422(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nick === undefined) && (missing0 = "nick"))) || ((data.file === undefined) && (missing0 = "file"))){
+validate422.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate422.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate422.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nick !== undefined){
+const _errs4 = errors;
+if(typeof data.nick !== "string"){
+validate422.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate422.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data4 = data.group_id;
+const _errs8 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate422.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate422.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate422.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddImageMsgResult = validate423;
+const schema210 = {"type":"object","properties":{"id":{"type":"string"},"picUrl":{"type":"string"},"picId":{"type":"string"}},"required":["id"]};
+
+function validate423(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate423.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+const _errs1 = errors;
+if(typeof data.id !== "string"){
+validate423.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.picUrl !== undefined){
+const _errs3 = errors;
+if(typeof data.picUrl !== "string"){
+validate423.errors = [{instancePath:instancePath+"/picUrl",schemaPath:"#/properties/picUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.picId !== undefined){
+const _errs5 = errors;
+if(typeof data.picId !== "string"){
+validate423.errors = [{instancePath:instancePath+"/picId",schemaPath:"#/properties/picId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate423.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate423.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadPrivateFileParams = validate424;
+const schema211 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"file":{"type":"string"},"name":{"type":"string"}},"required":["user_id","file","name"]};
+
+function validate424(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate424.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate424.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate424.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate424.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate424.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate424.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupFileParams = validate425;
+const schema212 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file":{"type":"string"},"name":{"type":"string"}},"required":["group_id","file","name"]};
+
+function validate425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate425.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate425.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate425.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate425.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate425.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate425.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGroupFileParams = validate426;
+const schema213 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+
+function validate426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate426.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate426.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate426.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate426.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate426.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate426.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGroupFileFolderParams = validate427;
+const schema214 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"name":{"type":"string"}},"required":["group_id","name"]};
+
+function validate427(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.name === undefined) && (missing0 = "name"))){
+validate427.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate427.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs2 = errors;
+if(typeof data.name !== "string"){
+validate427.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate427.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate427.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGroupFileFolderResult = validate428;
+const schema215 = {"type":"object","properties":{"folder_id":{"type":"string"},"parent_folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":true},"modify_time":{"qqwireInt64":true},"creator_uin":{"qqwireInt64":true},"modifier_uin":{"qqwireInt64":true}},"required":["folder_id"]};
+
+function validate428(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.folder_id === undefined) && (missing0 = "folder_id")){
+validate428.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.folder_id !== undefined){
+const _errs1 = errors;
+if(typeof data.folder_id !== "string"){
+validate428.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.parent_folder_id !== undefined){
+const _errs3 = errors;
+if(typeof data.parent_folder_id !== "string"){
+validate428.errors = [{instancePath:instancePath+"/parent_folder_id",schemaPath:"#/properties/parent_folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_name !== undefined){
+const _errs5 = errors;
+if(typeof data.folder_name !== "string"){
+validate428.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+let data3 = data.create_time;
+const _errs7 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate428.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modify_time !== undefined){
+let data4 = data.modify_time;
+const _errs8 = errors;
+if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
+validate428.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator_uin !== undefined){
+let data5 = data.creator_uin;
+const _errs9 = errors;
+if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
+validate428.errors = [{instancePath:instancePath+"/creator_uin",schemaPath:"#/properties/creator_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modifier_uin !== undefined){
+let data6 = data.modifier_uin;
+const _errs10 = errors;
+if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
+validate428.errors = [{instancePath:instancePath+"/modifier_uin",schemaPath:"#/properties/modifier_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate428.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate428.errors = vErrors;
+return errors === 0;
+}
+
+const rawRenameGroupFolderParams = validate429;
+const schema216 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"},"name":{"type":"string"}},"required":["group_id","folder_id","name"]};
+
+function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate429.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate429.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate429.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate429.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate429.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate429.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGroupFolderParams = validate430;
+const schema217 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+
+function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+validate430.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate430.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate430.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate430.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileSystemInfoParams = validate431;
+const schema218 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+
+function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate431.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate431.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate431.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileSystemInfoResult = validate432;
+const schema219 = {"type":"object","properties":{"file_count":{"type":"integer"},"limit_count":{"type":"integer"},"used_space":{"qqwireInt64":true},"total_space":{"qqwireInt64":true}},"required":["file_count","limit_count","used_space","total_space"]};
+
+function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.file_count === undefined) && (missing0 = "file_count")) || ((data.limit_count === undefined) && (missing0 = "limit_count"))) || ((data.used_space === undefined) && (missing0 = "used_space"))) || ((data.total_space === undefined) && (missing0 = "total_space"))){
+validate432.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file_count !== undefined){
+let data0 = data.file_count;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate432.errors = [{instancePath:instancePath+"/file_count",schemaPath:"#/properties/file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.limit_count !== undefined){
+let data1 = data.limit_count;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate432.errors = [{instancePath:instancePath+"/limit_count",schemaPath:"#/properties/limit_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.used_space !== undefined){
+let data2 = data.used_space;
+const _errs5 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate432.errors = [{instancePath:instancePath+"/used_space",schemaPath:"#/properties/used_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.total_space !== undefined){
+let data3 = data.total_space;
+const _errs6 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate432.errors = [{instancePath:instancePath+"/total_space",schemaPath:"#/properties/total_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate432.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate432.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupRootFilesParams = validate433;
+const schema220 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+
+function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate433.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate433.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate433.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate433.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFilesByFolderParams = validate434;
+const schema221 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+
+function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+validate434.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate434.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate434.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate434.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate434.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileUrlParams = validate435;
+const schema222 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+
+function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate435.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate435.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate435.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate435.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate435.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate435.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileUrlResult = validate436;
+const schema223 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+
+function validate436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate436.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+validate436.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate436.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate436.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupRemarkParams = validate437;
+const schema224 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"remark":{"type":"string"}},"required":["group_id"]};
+
+function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate437.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs2 = errors;
+if(typeof data.remark !== "string"){
+validate437.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate437.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate437.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetEssenceMsgParams = validate438;
+const schema225 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate438(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate438.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate438.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate438.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate438.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteEssenceMsgParams = validate439;
+const schema226 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate439.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate439.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate439.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate439.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupSignParams = validate440;
+const schema227 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+
+function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate440.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate440.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate440.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate440.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupNoticeParams = validate441;
+const schema228 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
+
+function validate441(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
+validate441.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate441.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs2 = errors;
+if(typeof data.content !== "string"){
+validate441.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image !== undefined){
+const _errs4 = errors;
+if(typeof data.image !== "string"){
+validate441.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate441.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate441.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupNoticeResult = validate442;
+const schema229 = {};
+
+function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate442.errors = null;
+return true;
+}
+
+const rawGetGroupNoticeParams = validate443;
+const schema230 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+
+function validate443(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate443.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate443.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate443.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate443.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupNoticeResult = validate444;
+const schema231 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":true},"publish_time":{"qqwireInt64":true},"message":{"type":"object","properties":{"text":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}}}}},"required":["text"]}},"required":["sender_id","publish_time","message"]}};
+
+function validate444(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17327,7 +18532,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.publish_time === undefined) && (missing0 = "publish_time"))) || ((data0.message === undefined) && (missing0 = "message"))){
-validate419.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17335,7 +18540,7 @@ if(data0.sender_id !== undefined){
 let data1 = data0.sender_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -17348,7 +18553,7 @@ if(data0.publish_time !== undefined){
 let data2 = data0.publish_time;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/publish_time",schemaPath:"#/items/properties/publish_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/publish_time",schemaPath:"#/items/properties/publish_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -17364,14 +18569,14 @@ if(errors === _errs5){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
 if((data3.text === undefined) && (missing1 = "text")){
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data3.text !== undefined){
 const _errs7 = errors;
 if(typeof data3.text !== "string"){
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/text",schemaPath:"#/items/properties/message/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/text",schemaPath:"#/items/properties/message/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -17395,7 +18600,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.height !== undefined){
 const _errs13 = errors;
 if(typeof data6.height !== "string"){
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/height",schemaPath:"#/items/properties/message/properties/images/items/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/height",schemaPath:"#/items/properties/message/properties/images/items/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs13 === errors;
@@ -17407,7 +18612,7 @@ if(valid4){
 if(data6.width !== undefined){
 const _errs15 = errors;
 if(typeof data6.width !== "string"){
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/width",schemaPath:"#/items/properties/message/properties/images/items/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/width",schemaPath:"#/items/properties/message/properties/images/items/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs15 === errors;
@@ -17419,7 +18624,7 @@ if(valid4){
 if(data6.id !== undefined){
 const _errs17 = errors;
 if(typeof data6.id !== "string"){
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/id",schemaPath:"#/items/properties/message/properties/images/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/id",schemaPath:"#/items/properties/message/properties/images/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid4 = _errs17 === errors;
@@ -17431,7 +18636,7 @@ var valid4 = true;
 }
 }
 else {
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1,schemaPath:"#/items/properties/message/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1,schemaPath:"#/items/properties/message/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17442,7 +18647,7 @@ break;
 }
 }
 else {
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/message/images",schemaPath:"#/items/properties/message/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images",schemaPath:"#/items/properties/message/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17455,7 +18660,7 @@ var valid2 = true;
 }
 }
 else {
-validate419.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17469,7 +18674,7 @@ var valid1 = true;
 }
 }
 else {
-validate419.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate444.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17480,25 +18685,25 @@ break;
 }
 }
 else {
-validate419.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate444.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate419.errors = vErrors;
+validate444.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupKickParams = validate420;
-const schema209 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"},"kick_msg":{"type":"string"}},"required":["group_id","user_id"]};
+const rawGroupTouchParams = validate445;
+const schema232 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["group_id","user_id"]};
 
-function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate445(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate420.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate445.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17506,7 +18711,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate420.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate445.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17519,7 +18724,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate420.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate445.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17527,214 +18732,105 @@ var valid0 = _errs2 === errors;
 else {
 var valid0 = true;
 }
-if(valid0){
-if(data.reject_add_request !== undefined){
-const _errs3 = errors;
-if(typeof data.reject_add_request !== "boolean"){
-validate420.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.kick_msg !== undefined){
-const _errs5 = errors;
-if(typeof data.kick_msg !== "string"){
-validate420.errors = [{instancePath:instancePath+"/kick_msg",schemaPath:"#/properties/kick_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
 }
 }
 }
 else {
-validate420.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate445.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate420.errors = vErrors;
+validate445.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupLeaveParams = validate421;
-const schema210 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawPokeParams = validate446;
+const schema233 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["group_id","user_id"]};
 
-function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate446(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate446.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate446.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate446.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate446.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate446.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetProhibitedMemberListParams = validate447;
+const schema234 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+
+function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate421.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate447.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate421.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate447.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
 }
 }
 else {
-validate421.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate447.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate421.errors = vErrors;
+validate447.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupTouchParams = validate422;
-const schema211 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["group_id","user_id"]};
+const rawGetProhibitedMemberListResult = validate448;
+const schema235 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["user_id","time"]}};
 
-function validate422(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate422.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate422.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate422.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate422.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate422.errors = vErrors;
-return errors === 0;
-}
-
-const rawPokeParams = validate423;
-const schema212 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["group_id","user_id"]};
-
-function validate423(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate423.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate423.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs2 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate423.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate423.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate423.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetProhibitedMemberListParams = validate424;
-const schema213 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
-
-function validate424(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate424.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate424.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-}
-}
-}
-else {
-validate424.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate424.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetProhibitedMemberListResult = validate425;
-const schema214 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":true},"time":{"qqwireInt64":true}},"required":["user_id","time"]}};
-
-function validate425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17748,7 +18844,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.time === undefined) && (missing0 = "time"))){
-validate425.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate448.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17756,7 +18852,7 @@ if(data0.user_id !== undefined){
 let data1 = data0.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate425.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate448.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -17769,7 +18865,7 @@ if(data0.time !== undefined){
 let data2 = data0.time;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate425.errors = [{instancePath:instancePath+"/" + i0+"/time",schemaPath:"#/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate448.errors = [{instancePath:instancePath+"/" + i0+"/time",schemaPath:"#/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -17781,7 +18877,7 @@ var valid1 = true;
 }
 }
 else {
-validate425.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate448.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17792,64 +18888,64 @@ break;
 }
 }
 else {
-validate425.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate448.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate425.errors = vErrors;
+validate448.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupAtAllRemainParams = validate426;
-const schema215 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetGroupAtAllRemainParams = validate449;
+const schema236 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate449(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate426.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate449.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 let data0 = data.group_id;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate426.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate449.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
 }
 }
 else {
-validate426.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate449.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate426.errors = vErrors;
+validate449.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupAtAllRemainResult = validate427;
-const schema216 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer"},"remain_at_all_count_for_uin":{"type":"integer"}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
+const rawGetGroupAtAllRemainResult = validate450;
+const schema237 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer"},"remain_at_all_count_for_uin":{"type":"integer"}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
 
-function validate427(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.can_at_all === undefined) && (missing0 = "can_at_all")) || ((data.remain_at_all_count_for_group === undefined) && (missing0 = "remain_at_all_count_for_group"))) || ((data.remain_at_all_count_for_uin === undefined) && (missing0 = "remain_at_all_count_for_uin"))){
-validate427.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate450.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.can_at_all !== undefined){
 const _errs1 = errors;
 if(typeof data.can_at_all !== "boolean"){
-validate427.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate450.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17862,7 +18958,7 @@ if(data.remain_at_all_count_for_group !== undefined){
 let data1 = data.remain_at_all_count_for_group;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate427.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate450.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17875,7 +18971,7 @@ if(data.remain_at_all_count_for_uin !== undefined){
 let data2 = data.remain_at_all_count_for_uin;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate427.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate450.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -17888,25 +18984,25 @@ var valid0 = true;
 }
 }
 else {
-validate427.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate450.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate427.errors = vErrors;
+validate450.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupCommentFaceParams = validate428;
-const schema217 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"msg_id":{"type":"integer"},"message_id":{"type":"integer"},"face_id":{"type":"integer"},"is_set":{"type":"boolean"}},"required":["group_id","face_id"]};
+const rawSetGroupCommentFaceParams = validate451;
+const schema238 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"msg_id":{"type":"integer"},"message_id":{"type":"integer"},"face_id":{"type":"integer"},"is_set":{"type":"boolean"}},"required":["group_id","face_id"]};
 
-function validate428(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.face_id === undefined) && (missing0 = "face_id"))){
-validate428.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate451.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17914,7 +19010,7 @@ if(data.group_id !== undefined){
 let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate428.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate451.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17927,7 +19023,7 @@ if(data.msg_id !== undefined){
 let data1 = data.msg_id;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate428.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate451.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17940,7 +19036,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate428.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate451.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17953,7 +19049,7 @@ if(data.face_id !== undefined){
 let data3 = data.face_id;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate428.errors = [{instancePath:instancePath+"/face_id",schemaPath:"#/properties/face_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate451.errors = [{instancePath:instancePath+"/face_id",schemaPath:"#/properties/face_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -17965,7 +19061,7 @@ if(valid0){
 if(data.is_set !== undefined){
 const _errs8 = errors;
 if(typeof data.is_set !== "boolean"){
-validate428.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate451.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -17980,32 +19076,32 @@ var valid0 = true;
 }
 }
 else {
-validate428.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate451.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate428.errors = vErrors;
+validate451.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildServiceProfileResult = validate429;
-const schema218 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id"]};
+const rawGetGuildServiceProfileResult = validate452;
+const schema239 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id"]};
 
-function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate452(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))){
-validate429.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate452.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.nickname !== undefined){
 const _errs1 = errors;
 if(typeof data.nickname !== "string"){
-validate429.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate452.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18056,7 +19152,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate429.errors = vErrors;
+validate452.errors = vErrors;
 return false;
 }
 else {
@@ -18079,7 +19175,7 @@ if(valid0){
 if(data.avatar_url !== undefined){
 const _errs8 = errors;
 if(typeof data.avatar_url !== "string"){
-validate429.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate452.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -18092,25 +19188,25 @@ var valid0 = true;
 }
 }
 else {
-validate429.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate452.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate429.errors = vErrors;
+validate452.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildListResult = validate430;
-const schema219 = {"type":"object","properties":{"guild_list":{"type":"array","items":{"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_display_id":{"type":"string"},"profile":{"type":"string"},"status":{"type":"object","properties":{"is_enable":{"type":"boolean"},"is_banned":{"type":"boolean"},"is_frozen":{"type":"boolean"}}},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"shutup_expire_time":{"qqwireInt64":true},"allow_search":{"type":"boolean"}},"required":["guild_id","guild_name"]}}},"required":["guild_list"]};
+const rawGetGuildListResult = validate453;
+const schema240 = {"type":"object","properties":{"guild_list":{"type":"array","items":{"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_display_id":{"type":"string"},"profile":{"type":"string"},"status":{"type":"object","properties":{"is_enable":{"type":"boolean"},"is_banned":{"type":"boolean"},"is_frozen":{"type":"boolean"}}},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"shutup_expire_time":{"qqwireInt64":true},"allow_search":{"type":"boolean"}},"required":["guild_id","guild_name"]}}},"required":["guild_list"]};
 
-function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate453(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_list === undefined) && (missing0 = "guild_list")){
-validate430.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate453.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18128,7 +19224,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.guild_id === undefined) && (missing1 = "guild_id")) || ((data1.guild_name === undefined) && (missing1 = "guild_name"))){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -18174,7 +19270,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate430.errors = vErrors;
+validate453.errors = vErrors;
 return false;
 }
 else {
@@ -18197,7 +19293,7 @@ if(valid2){
 if(data1.guild_name !== undefined){
 const _errs10 = errors;
 if(typeof data1.guild_name !== "string"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_name",schemaPath:"#/properties/guild_list/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_name",schemaPath:"#/properties/guild_list/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -18209,7 +19305,7 @@ if(valid2){
 if(data1.guild_display_id !== undefined){
 const _errs12 = errors;
 if(typeof data1.guild_display_id !== "string"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_display_id",schemaPath:"#/properties/guild_list/items/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_display_id",schemaPath:"#/properties/guild_list/items/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -18221,7 +19317,7 @@ if(valid2){
 if(data1.profile !== undefined){
 const _errs14 = errors;
 if(typeof data1.profile !== "string"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/profile",schemaPath:"#/properties/guild_list/items/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/profile",schemaPath:"#/properties/guild_list/items/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -18238,7 +19334,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.is_enable !== undefined){
 const _errs18 = errors;
 if(typeof data6.is_enable !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_enable",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_enable",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs18 === errors;
@@ -18250,7 +19346,7 @@ if(valid4){
 if(data6.is_banned !== undefined){
 const _errs20 = errors;
 if(typeof data6.is_banned !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_banned",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_banned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_banned",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_banned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs20 === errors;
@@ -18262,7 +19358,7 @@ if(valid4){
 if(data6.is_frozen !== undefined){
 const _errs22 = errors;
 if(typeof data6.is_frozen !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_frozen",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_frozen",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid4 = _errs22 === errors;
@@ -18274,7 +19370,7 @@ var valid4 = true;
 }
 }
 else {
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status",schemaPath:"#/properties/guild_list/items/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status",schemaPath:"#/properties/guild_list/items/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18326,7 +19422,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate430.errors = vErrors;
+validate453.errors = vErrors;
 return false;
 }
 else {
@@ -18350,7 +19446,7 @@ if(data1.shutup_expire_time !== undefined){
 let data11 = data1.shutup_expire_time;
 const _errs29 = errors;
 if(!(typeof data11 == "bigint" || (typeof data11 == "number" && Number.isInteger(data11)) || (typeof data11 == "string" && /^-?[0-9]+$/.test(data11)))){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/shutup_expire_time",schemaPath:"#/properties/guild_list/items/properties/shutup_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/shutup_expire_time",schemaPath:"#/properties/guild_list/items/properties/shutup_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -18362,7 +19458,7 @@ if(valid2){
 if(data1.allow_search !== undefined){
 const _errs30 = errors;
 if(typeof data1.allow_search !== "boolean"){
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/allow_search",schemaPath:"#/properties/guild_list/items/properties/allow_search/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/allow_search",schemaPath:"#/properties/guild_list/items/properties/allow_search/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -18380,7 +19476,7 @@ var valid2 = true;
 }
 }
 else {
-validate430.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18391,7 +19487,7 @@ break;
 }
 }
 else {
-validate430.errors = [{instancePath:instancePath+"/guild_list",schemaPath:"#/properties/guild_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate453.errors = [{instancePath:instancePath+"/guild_list",schemaPath:"#/properties/guild_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -18399,56 +19495,56 @@ return false;
 }
 }
 else {
-validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate453.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate430.errors = vErrors;
+validate453.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMetaByGuestParams = validate431;
-const schema220 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
+const rawGetGuildMetaByGuestParams = validate454;
+const schema241 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
 
-function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate454.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate431.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate454.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate431.errors = vErrors;
+validate454.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMetaByGuestResult = validate433;
-const schema221 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"max_robot_count":{"type":"integer"},"max_admin_count":{"type":"integer"},"member_count":{"qqwireInt64":true},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_display_id":{"type":"string"}},"required":["guild_id","guild_name"]};
+const rawGetGuildMetaByGuestResult = validate456;
+const schema242 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"max_robot_count":{"type":"integer"},"max_admin_count":{"type":"integer"},"member_count":{"qqwireInt64":true},"owner_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_display_id":{"type":"string"}},"required":["guild_id","guild_name"]};
 
-function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate456(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))){
-validate433.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate456.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18494,7 +19590,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate433.errors = vErrors;
+validate456.errors = vErrors;
 return false;
 }
 else {
@@ -18517,7 +19613,7 @@ if(valid0){
 if(data.guild_name !== undefined){
 const _errs6 = errors;
 if(typeof data.guild_name !== "string"){
-validate433.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate456.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -18529,7 +19625,7 @@ if(valid0){
 if(data.guild_profile !== undefined){
 const _errs8 = errors;
 if(typeof data.guild_profile !== "string"){
-validate433.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate456.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -18542,7 +19638,7 @@ if(data.create_time !== undefined){
 let data3 = data.create_time;
 const _errs10 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate433.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate456.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -18555,7 +19651,7 @@ if(data.max_member_count !== undefined){
 let data4 = data.max_member_count;
 const _errs11 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate433.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate456.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -18568,7 +19664,7 @@ if(data.max_robot_count !== undefined){
 let data5 = data.max_robot_count;
 const _errs12 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate433.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate456.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -18581,7 +19677,7 @@ if(data.max_admin_count !== undefined){
 let data6 = data.max_admin_count;
 const _errs14 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate433.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate456.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -18594,7 +19690,7 @@ if(data.member_count !== undefined){
 let data7 = data.member_count;
 const _errs16 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate433.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate456.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -18645,7 +19741,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate433.errors = vErrors;
+validate456.errors = vErrors;
 return false;
 }
 else {
@@ -18668,7 +19764,7 @@ if(valid0){
 if(data.guild_display_id !== undefined){
 const _errs22 = errors;
 if(typeof data.guild_display_id !== "string"){
-validate433.errors = [{instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate456.errors = [{instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -18688,32 +19784,32 @@ var valid0 = true;
 }
 }
 else {
-validate433.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate456.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate433.errors = vErrors;
+validate456.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildChannelListParams = validate434;
-const schema222 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+const rawGetGuildChannelListParams = validate457;
+const schema243 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
 
-function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate434.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate457.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -18725,7 +19821,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs2 = errors;
 if(typeof data.refresh !== "boolean"){
-validate434.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate457.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -18737,25 +19833,25 @@ var valid0 = true;
 }
 }
 else {
-validate434.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate457.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate434.errors = vErrors;
+validate457.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildChannelListResult = validate436;
-const schema223 = {"type":"object","properties":{"channel_list":{"type":"array","items":{"type":"object","properties":{"owner_guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_uin":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"creator_tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}}}},"icon_url":{"type":"string"},"jump_switch":{"type":"integer"},"jump_type":{"type":"integer"},"jump_url":{"type":"string"},"category_id":{"qqwireInt64":true},"my_talk_permission":{"type":"integer"}},"required":["channel_id","channel_name","channel_type"]}}},"required":["channel_list"]};
+const rawGetGuildChannelListResult = validate459;
+const schema244 = {"type":"object","properties":{"channel_list":{"type":"array","items":{"type":"object","properties":{"owner_guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_uin":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"guild_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":true},"max_member_count":{"qqwireInt64":true},"creator_tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}}}},"icon_url":{"type":"string"},"jump_switch":{"type":"integer"},"jump_type":{"type":"integer"},"jump_url":{"type":"string"},"category_id":{"qqwireInt64":true},"my_talk_permission":{"type":"integer"}},"required":["channel_id","channel_name","channel_type"]}}},"required":["channel_list"]};
 
-function validate436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.channel_list === undefined) && (missing0 = "channel_list")){
-validate436.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate459.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18773,7 +19869,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.channel_id === undefined) && (missing1 = "channel_id")) || ((data1.channel_name === undefined) && (missing1 = "channel_name"))) || ((data1.channel_type === undefined) && (missing1 = "channel_type"))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -18819,7 +19915,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate436.errors = vErrors;
+validate459.errors = vErrors;
 return false;
 }
 else {
@@ -18881,7 +19977,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate436.errors = vErrors;
+validate459.errors = vErrors;
 return false;
 }
 else {
@@ -18943,7 +20039,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate436.errors = vErrors;
+validate459.errors = vErrors;
 return false;
 }
 else {
@@ -19005,7 +20101,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate436.errors = vErrors;
+validate459.errors = vErrors;
 return false;
 }
 else {
@@ -19029,7 +20125,7 @@ if(data1.channel_type !== undefined){
 let data6 = data1.channel_type;
 const _errs25 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_type",schemaPath:"#/properties/channel_list/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_type",schemaPath:"#/properties/channel_list/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs25 === errors;
@@ -19041,7 +20137,7 @@ if(valid2){
 if(data1.channel_name !== undefined){
 const _errs27 = errors;
 if(typeof data1.channel_name !== "string"){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_name",schemaPath:"#/properties/channel_list/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_name",schemaPath:"#/properties/channel_list/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs27 === errors;
@@ -19054,7 +20150,7 @@ if(data1.create_time !== undefined){
 let data8 = data1.create_time;
 const _errs29 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/create_time",schemaPath:"#/properties/channel_list/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/create_time",schemaPath:"#/properties/channel_list/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -19067,7 +20163,7 @@ if(data1.max_member_count !== undefined){
 let data9 = data1.max_member_count;
 const _errs30 = errors;
 if(!(typeof data9 == "bigint" || (typeof data9 == "number" && Number.isInteger(data9)) || (typeof data9 == "string" && /^-?[0-9]+$/.test(data9)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/max_member_count",schemaPath:"#/properties/channel_list/items/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/max_member_count",schemaPath:"#/properties/channel_list/items/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs30 === errors;
@@ -19118,7 +20214,7 @@ else {
 vErrors.push(err14);
 }
 errors++;
-validate436.errors = vErrors;
+validate459.errors = vErrors;
 return false;
 }
 else {
@@ -19142,7 +20238,7 @@ if(data1.talk_permission !== undefined){
 let data11 = data1.talk_permission;
 const _errs36 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/talk_permission",schemaPath:"#/properties/channel_list/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/talk_permission",schemaPath:"#/properties/channel_list/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs36 === errors;
@@ -19155,7 +20251,7 @@ if(data1.visible_type !== undefined){
 let data12 = data1.visible_type;
 const _errs38 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/visible_type",schemaPath:"#/properties/channel_list/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/visible_type",schemaPath:"#/properties/channel_list/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs38 === errors;
@@ -19168,7 +20264,7 @@ if(data1.current_slow_mode !== undefined){
 let data13 = data1.current_slow_mode;
 const _errs40 = errors;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/current_slow_mode",schemaPath:"#/properties/channel_list/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/current_slow_mode",schemaPath:"#/properties/channel_list/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs40 === errors;
@@ -19193,7 +20289,7 @@ if(data15.slow_mode_key !== undefined){
 let data16 = data15.slow_mode_key;
 const _errs46 = errors;
 if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs46 === errors;
@@ -19205,7 +20301,7 @@ if(valid9){
 if(data15.slow_mode_text !== undefined){
 const _errs48 = errors;
 if(typeof data15.slow_mode_text !== "string"){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs48 === errors;
@@ -19218,7 +20314,7 @@ if(data15.speak_frequency !== undefined){
 let data18 = data15.speak_frequency;
 const _errs50 = errors;
 if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs50 === errors;
@@ -19231,7 +20327,7 @@ if(data15.slow_mode_circle !== undefined){
 let data19 = data15.slow_mode_circle;
 const _errs52 = errors;
 if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid9 = _errs52 === errors;
@@ -19244,7 +20340,7 @@ var valid9 = true;
 }
 }
 else {
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1,schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1,schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19255,7 +20351,7 @@ break;
 }
 }
 else {
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes",schemaPath:"#/properties/channel_list/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes",schemaPath:"#/properties/channel_list/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19268,7 +20364,7 @@ if(valid2){
 if(data1.icon_url !== undefined){
 const _errs54 = errors;
 if(typeof data1.icon_url !== "string"){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/icon_url",schemaPath:"#/properties/channel_list/items/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/icon_url",schemaPath:"#/properties/channel_list/items/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs54 === errors;
@@ -19281,7 +20377,7 @@ if(data1.jump_switch !== undefined){
 let data21 = data1.jump_switch;
 const _errs56 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_switch",schemaPath:"#/properties/channel_list/items/properties/jump_switch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_switch",schemaPath:"#/properties/channel_list/items/properties/jump_switch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs56 === errors;
@@ -19294,7 +20390,7 @@ if(data1.jump_type !== undefined){
 let data22 = data1.jump_type;
 const _errs58 = errors;
 if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_type",schemaPath:"#/properties/channel_list/items/properties/jump_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_type",schemaPath:"#/properties/channel_list/items/properties/jump_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs58 === errors;
@@ -19306,7 +20402,7 @@ if(valid2){
 if(data1.jump_url !== undefined){
 const _errs60 = errors;
 if(typeof data1.jump_url !== "string"){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_url",schemaPath:"#/properties/channel_list/items/properties/jump_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_url",schemaPath:"#/properties/channel_list/items/properties/jump_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs60 === errors;
@@ -19319,7 +20415,7 @@ if(data1.category_id !== undefined){
 let data24 = data1.category_id;
 const _errs62 = errors;
 if(!(typeof data24 == "bigint" || (typeof data24 == "number" && Number.isInteger(data24)) || (typeof data24 == "string" && /^-?[0-9]+$/.test(data24)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/category_id",schemaPath:"#/properties/channel_list/items/properties/category_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/category_id",schemaPath:"#/properties/channel_list/items/properties/category_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs62 === errors;
@@ -19332,7 +20428,7 @@ if(data1.my_talk_permission !== undefined){
 let data25 = data1.my_talk_permission;
 const _errs63 = errors;
 if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/my_talk_permission",schemaPath:"#/properties/channel_list/items/properties/my_talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/my_talk_permission",schemaPath:"#/properties/channel_list/items/properties/my_talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs63 === errors;
@@ -19361,7 +20457,7 @@ var valid2 = true;
 }
 }
 else {
-validate436.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19372,7 +20468,7 @@ break;
 }
 }
 else {
-validate436.errors = [{instancePath:instancePath+"/channel_list",schemaPath:"#/properties/channel_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate459.errors = [{instancePath:instancePath+"/channel_list",schemaPath:"#/properties/channel_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19380,32 +20476,32 @@ return false;
 }
 }
 else {
-validate436.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate459.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate436.errors = vErrors;
+validate459.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberListParams = validate437;
-const schema224 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"next_token":{"type":"string"},"all":{"type":"boolean"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+const rawGetGuildMemberListParams = validate460;
+const schema245 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"next_token":{"type":"string"},"all":{"type":"boolean"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
 
-function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate460.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -19417,7 +20513,7 @@ if(valid0){
 if(data.next_token !== undefined){
 const _errs2 = errors;
 if(typeof data.next_token !== "string"){
-validate437.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate460.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -19429,7 +20525,7 @@ if(valid0){
 if(data.all !== undefined){
 const _errs4 = errors;
 if(typeof data.all !== "boolean"){
-validate437.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate460.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -19441,7 +20537,7 @@ if(valid0){
 if(data.refresh !== undefined){
 const _errs6 = errors;
 if(typeof data.refresh !== "boolean"){
-validate437.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate460.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -19455,25 +20551,25 @@ var valid0 = true;
 }
 }
 else {
-validate437.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate460.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate437.errors = vErrors;
+validate460.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberListResult = validate439;
-const schema225 = {"type":"object","properties":{"members":{"type":"array","items":{"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"role_color":{"qqwireInt64":true},"join_time":{"qqwireInt64":true},"robot_type":{"type":"integer"},"type":{"type":"integer"},"in_black":{"type":"boolean"},"platform":{"type":"integer"}},"required":["tiny_id"]}},"next_token":{"type":"string"},"finished":{"type":"boolean"}},"required":["members","next_token","finished"]};
+const rawGetGuildMemberListResult = validate462;
+const schema246 = {"type":"object","properties":{"members":{"type":"array","items":{"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"role_color":{"qqwireInt64":true},"join_time":{"qqwireInt64":true},"robot_type":{"type":"integer"},"type":{"type":"integer"},"in_black":{"type":"boolean"},"platform":{"type":"integer"}},"required":["tiny_id"]}},"next_token":{"type":"string"},"finished":{"type":"boolean"}},"required":["members","next_token","finished"]};
 
-function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate462(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.members === undefined) && (missing0 = "members")) || ((data.next_token === undefined) && (missing0 = "next_token"))) || ((data.finished === undefined) && (missing0 = "finished"))){
-validate439.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate462.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19491,7 +20587,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.tiny_id === undefined) && (missing1 = "tiny_id")){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -19537,7 +20633,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate439.errors = vErrors;
+validate462.errors = vErrors;
 return false;
 }
 else {
@@ -19560,7 +20656,7 @@ if(valid2){
 if(data1.title !== undefined){
 const _errs10 = errors;
 if(typeof data1.title !== "string"){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -19572,7 +20668,7 @@ if(valid2){
 if(data1.nickname !== undefined){
 const _errs12 = errors;
 if(typeof data1.nickname !== "string"){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -19623,7 +20719,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate439.errors = vErrors;
+validate462.errors = vErrors;
 return false;
 }
 else {
@@ -19646,7 +20742,7 @@ if(valid2){
 if(data1.role_name !== undefined){
 const _errs19 = errors;
 if(typeof data1.role_name !== "string"){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs19 === errors;
@@ -19659,7 +20755,7 @@ if(data1.role_color !== undefined){
 let data7 = data1.role_color;
 const _errs21 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/role_color",schemaPath:"#/properties/members/items/properties/role_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/role_color",schemaPath:"#/properties/members/items/properties/role_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -19672,7 +20768,7 @@ if(data1.join_time !== undefined){
 let data8 = data1.join_time;
 const _errs22 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/join_time",schemaPath:"#/properties/members/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/join_time",schemaPath:"#/properties/members/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs22 === errors;
@@ -19685,7 +20781,7 @@ if(data1.robot_type !== undefined){
 let data9 = data1.robot_type;
 const _errs23 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/robot_type",schemaPath:"#/properties/members/items/properties/robot_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/robot_type",schemaPath:"#/properties/members/items/properties/robot_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs23 === errors;
@@ -19698,7 +20794,7 @@ if(data1.type !== undefined){
 let data10 = data1.type;
 const _errs25 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/type",schemaPath:"#/properties/members/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/type",schemaPath:"#/properties/members/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs25 === errors;
@@ -19710,7 +20806,7 @@ if(valid2){
 if(data1.in_black !== undefined){
 const _errs27 = errors;
 if(typeof data1.in_black !== "boolean"){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/in_black",schemaPath:"#/properties/members/items/properties/in_black/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/in_black",schemaPath:"#/properties/members/items/properties/in_black/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs27 === errors;
@@ -19723,7 +20819,7 @@ if(data1.platform !== undefined){
 let data12 = data1.platform;
 const _errs29 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate439.errors = [{instancePath:instancePath+"/members/" + i0+"/platform",schemaPath:"#/properties/members/items/properties/platform/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/platform",schemaPath:"#/properties/members/items/properties/platform/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -19744,7 +20840,7 @@ var valid2 = true;
 }
 }
 else {
-validate439.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate462.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19755,7 +20851,7 @@ break;
 }
 }
 else {
-validate439.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate462.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19768,7 +20864,7 @@ if(valid0){
 if(data.next_token !== undefined){
 const _errs31 = errors;
 if(typeof data.next_token !== "string"){
-validate439.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate462.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -19780,7 +20876,7 @@ if(valid0){
 if(data.finished !== undefined){
 const _errs33 = errors;
 if(typeof data.finished !== "boolean"){
-validate439.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate462.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs33 === errors;
@@ -19793,32 +20889,32 @@ var valid0 = true;
 }
 }
 else {
-validate439.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate462.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate439.errors = vErrors;
+validate462.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberProfileParams = validate440;
-const schema226 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","user_id"]};
+const rawGetGuildMemberProfileParams = validate463;
+const schema247 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","user_id"]};
 
-function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate440.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate463.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -19869,7 +20965,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate440.errors = vErrors;
+validate463.errors = vErrors;
 return false;
 }
 else {
@@ -19892,25 +20988,25 @@ var valid0 = true;
 }
 }
 else {
-validate440.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate463.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate440.errors = vErrors;
+validate463.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildMemberProfileResult = validate442;
-const schema227 = {"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":true},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"color":{"qqwireInt64":true},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}},"type":{"type":"integer"},"display_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname"]};
+const rawGetGuildMemberProfileResult = validate465;
+const schema248 = {"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":true},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"color":{"qqwireInt64":true},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}},"type":{"type":"integer"},"display_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname"]};
 
-function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
-validate442.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate465.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19956,7 +21052,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate442.errors = vErrors;
+validate465.errors = vErrors;
 return false;
 }
 else {
@@ -19979,7 +21075,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs6 = errors;
 if(typeof data.nickname !== "string"){
-validate442.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate465.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -19991,7 +21087,7 @@ if(valid0){
 if(data.avatar_url !== undefined){
 const _errs8 = errors;
 if(typeof data.avatar_url !== "string"){
-validate442.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate465.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -20004,7 +21100,7 @@ if(data.join_time !== undefined){
 let data3 = data.join_time;
 const _errs10 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate442.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate465.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -20027,7 +21123,7 @@ if(errors === _errs13){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing1;
 if(((data5.role_id === undefined) && (missing1 = "role_id")) || ((data5.role_name === undefined) && (missing1 = "role_name"))){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -20073,7 +21169,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate442.errors = vErrors;
+validate465.errors = vErrors;
 return false;
 }
 else {
@@ -20096,7 +21192,7 @@ if(valid3){
 if(data5.role_name !== undefined){
 const _errs20 = errors;
 if(typeof data5.role_name !== "string"){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs20 === errors;
@@ -20109,7 +21205,7 @@ if(data5.color !== undefined){
 let data8 = data5.color;
 const _errs22 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/color",schemaPath:"#/properties/roles/items/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/color",schemaPath:"#/properties/roles/items/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid3 = _errs22 === errors;
@@ -20127,8 +21223,8 @@ var valid5 = true;
 const len1 = data9.length;
 for(let i1=0; i1<len1; i1++){
 const _errs25 = errors;
-if(!(validate278(data9[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+if(!(validate290(data9[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
 errors = vErrors.length;
 }
 var valid5 = _errs25 === errors;
@@ -20138,7 +21234,7 @@ break;
 }
 }
 else {
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20152,7 +21248,7 @@ if(data5.type !== undefined){
 let data11 = data5.type;
 const _errs26 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/type",schemaPath:"#/properties/roles/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/type",schemaPath:"#/properties/roles/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid3 = _errs26 === errors;
@@ -20164,7 +21260,7 @@ if(valid3){
 if(data5.display_name !== undefined){
 const _errs28 = errors;
 if(typeof data5.display_name !== "string"){
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0+"/display_name",schemaPath:"#/properties/roles/items/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/display_name",schemaPath:"#/properties/roles/items/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs28 === errors;
@@ -20180,7 +21276,7 @@ var valid3 = true;
 }
 }
 else {
-validate442.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -20191,7 +21287,7 @@ break;
 }
 }
 else {
-validate442.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate465.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20207,32 +21303,32 @@ var valid0 = true;
 }
 }
 else {
-validate442.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate465.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate442.errors = vErrors;
+validate465.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGuildChannelMsgParams = validate444;
-const schema228 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"retry_cnt":{"type":"integer","minimum":0},"recall_duration":{"qqwireInt64":true}},"required":["guild_id","channel_id","message"]};
+const rawSendGuildChannelMsgParams = validate467;
+const schema249 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"retry_cnt":{"type":"integer","minimum":0},"recall_duration":{"qqwireInt64":true}},"required":["guild_id","channel_id","message"]};
 
-function validate444(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate444.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate467.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -20283,7 +21379,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate444.errors = vErrors;
+validate467.errors = vErrors;
 return false;
 }
 else {
@@ -20318,7 +21414,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs8 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate444.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate467.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -20331,13 +21427,13 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs10 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate444.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate467.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate444.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate467.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -20352,7 +21448,7 @@ if(data.recall_duration !== undefined){
 let data5 = data.recall_duration;
 const _errs12 = errors;
 if(!(typeof data5 == "bigint" || (typeof data5 == "number" && Number.isInteger(data5)) || (typeof data5 == "string" && /^-?[0-9]+$/.test(data5)))){
-validate444.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate467.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -20368,25 +21464,25 @@ var valid0 = true;
 }
 }
 else {
-validate444.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate467.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate444.errors = vErrors;
+validate467.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGuildChannelMsgResult = validate447;
-const schema229 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
+const rawSendGuildChannelMsgResult = validate470;
+const schema250 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":true}},"required":["message_id","time"]};
 
-function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate447.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate470.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20394,7 +21490,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate447.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate470.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20407,7 +21503,7 @@ if(data.time !== undefined){
 let data1 = data.time;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate447.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate470.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -20419,32 +21515,32 @@ var valid0 = true;
 }
 }
 else {
-validate447.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate470.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate447.errors = vErrors;
+validate470.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildFeedsParams = validate448;
-const schema230 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"from":{"type":"integer","minimum":0}},"required":["guild_id"]};
+const rawGetGuildFeedsParams = validate471;
+const schema251 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"from":{"type":"integer","minimum":0}},"required":["guild_id"]};
 
-function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate448.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate471.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -20495,7 +21591,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate448.errors = vErrors;
+validate471.errors = vErrors;
 return false;
 }
 else {
@@ -20519,13 +21615,13 @@ if(data.from !== undefined){
 let data2 = data.from;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate448.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate471.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate448.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate471.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -20540,32 +21636,32 @@ var valid0 = true;
 }
 }
 else {
-validate448.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate471.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate448.errors = vErrors;
+validate471.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildFeedsResult = validate450;
-const schema231 = {"type":"object","properties":{"isFinish":{"type":"boolean"},"feeds":{"type":"array","items":{"type":"object"}}},"required":["isFinish","feeds"]};
+const rawGetGuildFeedsResult = validate473;
+const schema252 = {"type":"object","properties":{"isFinish":{"type":"boolean"},"feeds":{"type":"array","items":{"type":"object"}}},"required":["isFinish","feeds"]};
 
-function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.isFinish === undefined) && (missing0 = "isFinish")) || ((data.feeds === undefined) && (missing0 = "feeds"))){
-validate450.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate473.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.isFinish !== undefined){
 const _errs1 = errors;
 if(typeof data.isFinish !== "boolean"){
-validate450.errors = [{instancePath:instancePath+"/isFinish",schemaPath:"#/properties/isFinish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate473.errors = [{instancePath:instancePath+"/isFinish",schemaPath:"#/properties/isFinish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20585,7 +21681,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate450.errors = [{instancePath:instancePath+"/feeds/" + i0,schemaPath:"#/properties/feeds/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate473.errors = [{instancePath:instancePath+"/feeds/" + i0,schemaPath:"#/properties/feeds/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -20595,7 +21691,7 @@ break;
 }
 }
 else {
-validate450.errors = [{instancePath:instancePath+"/feeds",schemaPath:"#/properties/feeds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate473.errors = [{instancePath:instancePath+"/feeds",schemaPath:"#/properties/feeds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20608,56 +21704,56 @@ var valid0 = true;
 }
 }
 else {
-validate450.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate473.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate450.errors = vErrors;
+validate473.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildRolesParams = validate451;
-const schema232 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
+const rawGetGuildRolesParams = validate474;
+const schema253 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
 
-function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate474(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.guild_id === undefined) && (missing0 = "guild_id")){
-validate451.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate474.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate451.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate474.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate451.errors = vErrors;
+validate474.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGuildRolesResult = validate453;
-const schema233 = {"type":"object","properties":{"roles":{"type":"array","items":{"type":"object","properties":{"argb_color":{"qqwireInt64":true},"disabled":{"type":"boolean"},"independent":{"type":"boolean"},"max_count":{"type":"integer"},"member_count":{"type":"integer"},"owned":{"type":"boolean"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}}},"required":["role_id","role_name"]}}},"required":["roles"]};
+const rawGetGuildRolesResult = validate476;
+const schema254 = {"type":"object","properties":{"roles":{"type":"array","items":{"type":"object","properties":{"argb_color":{"qqwireInt64":true},"disabled":{"type":"boolean"},"independent":{"type":"boolean"},"max_count":{"type":"integer"},"member_count":{"type":"integer"},"owned":{"type":"boolean"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"role_name":{"type":"string"},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}}},"required":["role_id","role_name"]}}},"required":["roles"]};
 
-function validate453(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate476(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.roles === undefined) && (missing0 = "roles")){
-validate453.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate476.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -20675,7 +21771,7 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.role_id === undefined) && (missing1 = "role_id")) || ((data1.role_name === undefined) && (missing1 = "role_name"))){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -20683,7 +21779,7 @@ if(data1.argb_color !== undefined){
 let data2 = data1.argb_color;
 const _errs5 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/argb_color",schemaPath:"#/properties/roles/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/argb_color",schemaPath:"#/properties/roles/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -20695,7 +21791,7 @@ if(valid2){
 if(data1.disabled !== undefined){
 const _errs6 = errors;
 if(typeof data1.disabled !== "boolean"){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/disabled",schemaPath:"#/properties/roles/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/disabled",schemaPath:"#/properties/roles/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -20707,7 +21803,7 @@ if(valid2){
 if(data1.independent !== undefined){
 const _errs8 = errors;
 if(typeof data1.independent !== "boolean"){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/independent",schemaPath:"#/properties/roles/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/independent",schemaPath:"#/properties/roles/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -20720,7 +21816,7 @@ if(data1.max_count !== undefined){
 let data5 = data1.max_count;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/max_count",schemaPath:"#/properties/roles/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/max_count",schemaPath:"#/properties/roles/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -20733,7 +21829,7 @@ if(data1.member_count !== undefined){
 let data6 = data1.member_count;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/member_count",schemaPath:"#/properties/roles/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/member_count",schemaPath:"#/properties/roles/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -20745,7 +21841,7 @@ if(valid2){
 if(data1.owned !== undefined){
 const _errs14 = errors;
 if(typeof data1.owned !== "boolean"){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/owned",schemaPath:"#/properties/roles/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/owned",schemaPath:"#/properties/roles/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -20796,7 +21892,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate453.errors = vErrors;
+validate476.errors = vErrors;
 return false;
 }
 else {
@@ -20819,7 +21915,7 @@ if(valid2){
 if(data1.role_name !== undefined){
 const _errs21 = errors;
 if(typeof data1.role_name !== "string"){
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -20837,8 +21933,8 @@ var valid4 = true;
 const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
 const _errs25 = errors;
-if(!(validate278(data10[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data10,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+if(!(validate290(data10[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data10,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs25 === errors;
@@ -20848,7 +21944,7 @@ break;
 }
 }
 else {
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20868,7 +21964,7 @@ var valid2 = true;
 }
 }
 else {
-validate453.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -20879,7 +21975,7 @@ break;
 }
 }
 else {
-validate453.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate476.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20887,32 +21983,32 @@ return false;
 }
 }
 else {
-validate453.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate476.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate453.errors = vErrors;
+validate476.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGuildRoleParams = validate455;
-const schema234 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","role_id"]};
+const rawDeleteGuildRoleParams = validate478;
+const schema255 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["guild_id","role_id"]};
 
-function validate455(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
-validate455.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate478.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -20963,7 +22059,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate455.errors = vErrors;
+validate478.errors = vErrors;
 return false;
 }
 else {
@@ -20986,32 +22082,32 @@ var valid0 = true;
 }
 }
 else {
-validate455.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate478.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate455.errors = vErrors;
+validate478.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGuildMemberRoleParams = validate457;
-const schema235 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"set":{"type":"boolean"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","role_id"]};
+const rawSetGuildMemberRoleParams = validate480;
+const schema256 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"set":{"type":"boolean"},"user_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","role_id"]};
 
-function validate457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
-validate457.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate480.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -21062,7 +22158,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate457.errors = vErrors;
+validate480.errors = vErrors;
 return false;
 }
 else {
@@ -21085,7 +22181,7 @@ if(valid0){
 if(data.set !== undefined){
 const _errs7 = errors;
 if(typeof data.set !== "boolean"){
-validate457.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate480.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -21136,7 +22232,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate457.errors = vErrors;
+validate480.errors = vErrors;
 return false;
 }
 else {
@@ -21205,7 +22301,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate457.errors = vErrors;
+validate480.errors = vErrors;
 return false;
 }
 else {
@@ -21226,7 +22322,7 @@ break;
 }
 }
 else {
-validate457.errors = [{instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate480.errors = [{instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21242,32 +22338,32 @@ var valid0 = true;
 }
 }
 else {
-validate457.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate480.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate457.errors = vErrors;
+validate480.errors = vErrors;
 return errors === 0;
 }
 
-const rawUpdateGuildRoleParams = validate459;
-const schema236 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":true}},"required":["guild_id","role_id","name","color"]};
+const rawUpdateGuildRoleParams = validate482;
+const schema257 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":true}},"required":["guild_id","role_id","name","color"]};
 
-function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
-validate459.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate482.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -21318,7 +22414,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate459.errors = vErrors;
+validate482.errors = vErrors;
 return false;
 }
 else {
@@ -21341,7 +22437,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs7 = errors;
 if(typeof data.name !== "string"){
-validate459.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate482.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -21354,7 +22450,7 @@ if(data.color !== undefined){
 let data3 = data.color;
 const _errs9 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate459.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate482.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -21368,32 +22464,32 @@ var valid0 = true;
 }
 }
 else {
-validate459.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate482.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate459.errors = vErrors;
+validate482.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGuildRoleParams = validate461;
-const schema237 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"name":{"type":"string"},"color":{"qqwireInt64":true},"initial_users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","name","color","initial_users"]};
+const rawCreateGuildRoleParams = validate484;
+const schema258 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"name":{"type":"string"},"color":{"qqwireInt64":true},"initial_users":{"type":"array","items":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}}},"required":["guild_id","name","color","initial_users"]};
 
-function validate461(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))) || ((data.initial_users === undefined) && (missing0 = "initial_users"))){
-validate461.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.guild_id !== undefined){
 const _errs1 = errors;
-if(!(validate277(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate289(data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -21405,7 +22501,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs2 = errors;
 if(typeof data.name !== "string"){
-validate461.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate484.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -21418,7 +22514,7 @@ if(data.color !== undefined){
 let data2 = data.color;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate461.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate484.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -21476,7 +22572,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate461.errors = vErrors;
+validate484.errors = vErrors;
 return false;
 }
 else {
@@ -21497,7 +22593,7 @@ break;
 }
 }
 else {
-validate461.errors = [{instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate484.errors = [{instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21512,25 +22608,25 @@ var valid0 = true;
 }
 }
 else {
-validate461.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate484.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate461.errors = vErrors;
+validate484.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGuildRoleResult = validate463;
-const schema238 = {"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["role_id"]};
+const rawCreateGuildRoleResult = validate486;
+const schema259 = {"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["role_id"]};
 
-function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.role_id === undefined) && (missing0 = "role_id")){
-validate463.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate486.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -21575,7 +22671,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate463.errors = vErrors;
+validate486.errors = vErrors;
 return false;
 }
 else {
@@ -21593,49 +22689,49 @@ vErrors = null;
 }
 }
 else {
-validate463.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate486.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate463.errors = vErrors;
+validate486.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherCityCodeParams = validate464;
-const schema239 = {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]};
+const rawGetWeatherCityCodeParams = validate487;
+const schema260 = {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]};
 
-function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate487(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.city === undefined) && (missing0 = "city")){
-validate464.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate487.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.city !== undefined){
 if(typeof data.city !== "string"){
-validate464.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate487.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate464.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate487.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate464.errors = vErrors;
+validate487.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherCityCodeResult = validate465;
-const schema240 = {"type":"array","items":{"type":"object","properties":{"adcode":{"qqwireInt64":true},"province":{"type":"string"},"city":{"type":"string"}},"required":["adcode","city"]}};
+const rawGetWeatherCityCodeResult = validate488;
+const schema261 = {"type":"array","items":{"type":"object","properties":{"adcode":{"qqwireInt64":true},"province":{"type":"string"},"city":{"type":"string"}},"required":["adcode","city"]}};
 
-function validate465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21649,7 +22745,7 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.adcode === undefined) && (missing0 = "adcode")) || ((data0.city === undefined) && (missing0 = "city"))){
-validate465.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate488.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -21657,7 +22753,7 @@ if(data0.adcode !== undefined){
 let data1 = data0.adcode;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate465.errors = [{instancePath:instancePath+"/" + i0+"/adcode",schemaPath:"#/items/properties/adcode/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate488.errors = [{instancePath:instancePath+"/" + i0+"/adcode",schemaPath:"#/items/properties/adcode/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -21669,7 +22765,7 @@ if(valid1){
 if(data0.province !== undefined){
 const _errs4 = errors;
 if(typeof data0.province !== "string"){
-validate465.errors = [{instancePath:instancePath+"/" + i0+"/province",schemaPath:"#/items/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate488.errors = [{instancePath:instancePath+"/" + i0+"/province",schemaPath:"#/items/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -21681,7 +22777,7 @@ if(valid1){
 if(data0.city !== undefined){
 const _errs6 = errors;
 if(typeof data0.city !== "string"){
-validate465.errors = [{instancePath:instancePath+"/" + i0+"/city",schemaPath:"#/items/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate488.errors = [{instancePath:instancePath+"/" + i0+"/city",schemaPath:"#/items/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -21694,7 +22790,7 @@ var valid1 = true;
 }
 }
 else {
-validate465.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate488.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -21705,18 +22801,18 @@ break;
 }
 }
 else {
-validate465.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate488.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate465.errors = vErrors;
+validate488.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherParams = validate466;
-const schema241 = {"type":"object","properties":{"code":{"type":["integer","string"]},"city":{"type":"string"}}};
+const rawGetWeatherParams = validate489;
+const schema262 = {"type":"object","properties":{"code":{"type":["integer","string"]},"city":{"type":"string"}}};
 
-function validate466(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21725,7 +22821,7 @@ if(data.code !== undefined){
 let data0 = data.code;
 const _errs1 = errors;
 if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
-validate466.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema241.properties.code.type},message:"must be integer,string"}];
+validate489.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema262.properties.code.type},message:"must be integer,string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21737,7 +22833,7 @@ if(valid0){
 if(data.city !== undefined){
 const _errs3 = errors;
 if(typeof data.city !== "string"){
-validate466.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate489.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21748,46 +22844,46 @@ var valid0 = true;
 }
 }
 else {
-validate466.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate489.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate466.errors = vErrors;
+validate489.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetWeatherResult = validate467;
-const schema242 = {"type":"object"};
+const rawGetWeatherResult = validate490;
+const schema263 = {"type":"object"};
 
-function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate490(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate467.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate490.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-validate467.errors = vErrors;
+validate490.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadGroupImageParams = validate468;
-const schema243 = {"type":"object","properties":{"pic":{"type":"string"},"sender":{"qqwireInt64":true},"troop":{"qqwireInt64":true}},"required":["pic","sender","troop"]};
+const rawUploadGroupImageParams = validate491;
+const schema264 = {"type":"object","properties":{"pic":{"type":"string"},"sender":{"qqwireInt64":true},"troop":{"qqwireInt64":true}},"required":["pic","sender","troop"]};
 
-function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.pic === undefined) && (missing0 = "pic")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.troop === undefined) && (missing0 = "troop"))){
-validate468.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate491.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.pic !== undefined){
 const _errs1 = errors;
 if(typeof data.pic !== "string"){
-validate468.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate491.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21800,7 +22896,7 @@ if(data.sender !== undefined){
 let data1 = data.sender;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate468.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate491.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21813,7 +22909,7 @@ if(data.troop !== undefined){
 let data2 = data.troop;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate468.errors = [{instancePath:instancePath+"/troop",schemaPath:"#/properties/troop/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate491.errors = [{instancePath:instancePath+"/troop",schemaPath:"#/properties/troop/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -21826,40 +22922,40 @@ var valid0 = true;
 }
 }
 else {
-validate468.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate491.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate468.errors = vErrors;
+validate491.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadGroupImageResult = validate469;
-const schema244 = {};
+const rawUploadGroupImageResult = validate492;
+const schema265 = {};
 
-function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate469.errors = null;
+function validate492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate492.errors = null;
 return true;
 }
 
-const rawRequestUploadGroupImageParams = validate470;
-const schema245 = {"type":"object","properties":{"md5":{"type":"string"},"file_size":{"qqwireInt64":true},"width":{"type":"integer","minimum":0},"height":{"type":"integer","minimum":0},"group_id":{"qqwireInt64":true}},"required":["md5","file_size","width","height","group_id"]};
+const rawRequestUploadGroupImageParams = validate493;
+const schema266 = {"type":"object","properties":{"md5":{"type":"string"},"file_size":{"qqwireInt64":true},"width":{"type":"integer","minimum":0},"height":{"type":"integer","minimum":0},"group_id":{"qqwireInt64":true}},"required":["md5","file_size","width","height","group_id"]};
 
-function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.md5 === undefined) && (missing0 = "md5")) || ((data.file_size === undefined) && (missing0 = "file_size"))) || ((data.width === undefined) && (missing0 = "width"))) || ((data.height === undefined) && (missing0 = "height"))) || ((data.group_id === undefined) && (missing0 = "group_id"))){
-validate470.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate493.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.md5 !== undefined){
 const _errs1 = errors;
 if(typeof data.md5 !== "string"){
-validate470.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate493.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21872,7 +22968,7 @@ if(data.file_size !== undefined){
 let data1 = data.file_size;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate470.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate493.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21885,13 +22981,13 @@ if(data.width !== undefined){
 let data2 = data.width;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate470.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate493.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate470.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate493.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -21906,13 +23002,13 @@ if(data.height !== undefined){
 let data3 = data.height;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate470.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate493.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-validate470.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate493.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -21927,7 +23023,7 @@ if(data.group_id !== undefined){
 let data4 = data.group_id;
 const _errs8 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate470.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate493.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -21942,18 +23038,18 @@ var valid0 = true;
 }
 }
 else {
-validate470.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate493.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate470.errors = vErrors;
+validate493.errors = vErrors;
 return errors === 0;
 }
 
-const rawRequestUploadGroupImageResult = validate471;
-const schema246 = {"type":"object","properties":{"ukey":{},"exist":{"type":"boolean"},"file_id":{"qqwireInt64":true},"up_ip":{"type":"array","items":{"qqwireInt64":true}},"up_port":{"type":"array","items":{"type":"integer"}}}};
+const rawRequestUploadGroupImageResult = validate494;
+const schema267 = {"type":"object","properties":{"ukey":{},"exist":{"type":"boolean"},"file_id":{"qqwireInt64":true},"up_ip":{"type":"array","items":{"qqwireInt64":true}},"up_port":{"type":"array","items":{"type":"integer"}}}};
 
-function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate494(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -21961,7 +23057,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.exist !== undefined){
 const _errs1 = errors;
 if(typeof data.exist !== "boolean"){
-validate471.errors = [{instancePath:instancePath+"/exist",schemaPath:"#/properties/exist/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate494.errors = [{instancePath:instancePath+"/exist",schemaPath:"#/properties/exist/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21974,7 +23070,7 @@ if(data.file_id !== undefined){
 let data1 = data.file_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate471.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate494.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21994,7 +23090,7 @@ for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
 if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate471.errors = [{instancePath:instancePath+"/up_ip/" + i0,schemaPath:"#/properties/up_ip/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate494.errors = [{instancePath:instancePath+"/up_ip/" + i0,schemaPath:"#/properties/up_ip/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -22004,7 +23100,7 @@ break;
 }
 }
 else {
-validate471.errors = [{instancePath:instancePath+"/up_ip",schemaPath:"#/properties/up_ip/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate494.errors = [{instancePath:instancePath+"/up_ip",schemaPath:"#/properties/up_ip/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22025,7 +23121,7 @@ for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 const _errs9 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate471.errors = [{instancePath:instancePath+"/up_port/" + i1,schemaPath:"#/properties/up_port/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate494.errors = [{instancePath:instancePath+"/up_port/" + i1,schemaPath:"#/properties/up_port/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -22035,7 +23131,7 @@ break;
 }
 }
 else {
-validate471.errors = [{instancePath:instancePath+"/up_port",schemaPath:"#/properties/up_port/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate494.errors = [{instancePath:instancePath+"/up_port",schemaPath:"#/properties/up_port/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22049,64 +23145,32 @@ var valid0 = true;
 }
 }
 else {
-validate471.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate494.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate471.errors = vErrors;
+validate494.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCsrfTokenResult = validate472;
-const schema247 = {"type":"object","properties":{"token":{"type":["string","integer"]}},"required":["token"]};
+const rawGetHttpCookiesParams = validate495;
+const schema268 = {"type":"object","properties":{"appid":{"type":"string"},"daid":{"type":"string"},"jumpurl":{"type":"string"}},"required":["appid","daid","jumpurl"]};
 
-function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.token === undefined) && (missing0 = "token")){
-validate472.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.token !== undefined){
-let data0 = data.token;
-if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate472.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema247.properties.token.type},message:"must be string,integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate472.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate472.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetHttpCookiesParams = validate473;
-const schema248 = {"type":"object","properties":{"appid":{"type":"string"},"daid":{"type":"string"},"jumpurl":{"type":"string"}},"required":["appid","daid","jumpurl"]};
-
-function validate473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate495(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.appid === undefined) && (missing0 = "appid")) || ((data.daid === undefined) && (missing0 = "daid"))) || ((data.jumpurl === undefined) && (missing0 = "jumpurl"))){
-validate473.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate495.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.appid !== undefined){
 const _errs1 = errors;
 if(typeof data.appid !== "string"){
-validate473.errors = [{instancePath:instancePath+"/appid",schemaPath:"#/properties/appid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate495.errors = [{instancePath:instancePath+"/appid",schemaPath:"#/properties/appid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22118,7 +23182,7 @@ if(valid0){
 if(data.daid !== undefined){
 const _errs3 = errors;
 if(typeof data.daid !== "string"){
-validate473.errors = [{instancePath:instancePath+"/daid",schemaPath:"#/properties/daid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate495.errors = [{instancePath:instancePath+"/daid",schemaPath:"#/properties/daid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -22130,7 +23194,7 @@ if(valid0){
 if(data.jumpurl !== undefined){
 const _errs5 = errors;
 if(typeof data.jumpurl !== "string"){
-validate473.errors = [{instancePath:instancePath+"/jumpurl",schemaPath:"#/properties/jumpurl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate495.errors = [{instancePath:instancePath+"/jumpurl",schemaPath:"#/properties/jumpurl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -22143,32 +23207,32 @@ var valid0 = true;
 }
 }
 else {
-validate473.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate495.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate473.errors = vErrors;
+validate495.errors = vErrors;
 return errors === 0;
 }
 
-const rawAdaptShareJsonParams = validate474;
-const schema249 = {"type":"object","properties":{"cover":{"type":"string"},"desc":{"type":"string"},"url":{"type":"string"}},"required":["cover","desc"]};
+const rawAdaptShareJsonParams = validate496;
+const schema269 = {"type":"object","properties":{"cover":{"type":"string"},"desc":{"type":"string"},"url":{"type":"string"}},"required":["cover","desc"]};
 
-function validate474(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate496(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.cover === undefined) && (missing0 = "cover")) || ((data.desc === undefined) && (missing0 = "desc"))){
-validate474.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate496.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.cover !== undefined){
 const _errs1 = errors;
 if(typeof data.cover !== "string"){
-validate474.errors = [{instancePath:instancePath+"/cover",schemaPath:"#/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate496.errors = [{instancePath:instancePath+"/cover",schemaPath:"#/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22180,7 +23244,7 @@ if(valid0){
 if(data.desc !== undefined){
 const _errs3 = errors;
 if(typeof data.desc !== "string"){
-validate474.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate496.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -22192,7 +23256,7 @@ if(valid0){
 if(data.url !== undefined){
 const _errs5 = errors;
 if(typeof data.url !== "string"){
-validate474.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate496.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -22205,382 +23269,102 @@ var valid0 = true;
 }
 }
 else {
-validate474.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate496.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate474.errors = vErrors;
+validate496.errors = vErrors;
 return errors === 0;
 }
 
-const rawAdaptShareJsonResult = validate475;
-const schema250 = {"type":"object","properties":{"result":{"type":"string"}},"required":["result"]};
+const rawAdaptShareJsonResult = validate497;
+const schema270 = {"type":"object","properties":{"result":{"type":"string"}},"required":["result"]};
 
-function validate475(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.result === undefined) && (missing0 = "result")){
-validate475.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate497.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.result !== undefined){
 if(typeof data.result !== "string"){
-validate475.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate497.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate475.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate497.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate475.errors = vErrors;
+validate497.errors = vErrors;
 return errors === 0;
 }
 
-const rawScanQrcodeParams = validate476;
-const schema251 = {"type":"object","properties":{"pic":{"type":"string"}},"required":["pic"]};
+const rawScanQrcodeParams = validate498;
+const schema271 = {"type":"object","properties":{"pic":{"type":"string"}},"required":["pic"]};
 
-function validate476(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate498(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.pic === undefined) && (missing0 = "pic")){
-validate476.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate498.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.pic !== undefined){
 if(typeof data.pic !== "string"){
-validate476.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate498.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate476.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate498.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate476.errors = vErrors;
+validate498.errors = vErrors;
 return errors === 0;
 }
 
-const rawScanQrcodeResult = validate477;
-const schema252 = {};
+const rawScanQrcodeResult = validate499;
+const schema272 = {};
 
-function validate477(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate477.errors = null;
+function validate499(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate499.errors = null;
 return true;
 }
 
-const rawSetFriendAddRequestParams = validate478;
-const schema253 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag"]};
+const rawOcrImageParams = validate500;
+const schema273 = {"type":"object","properties":{"image":{"type":"string"},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["image"]};
 
-function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.flag === undefined) && (missing0 = "flag")){
-validate478.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.flag !== undefined){
-const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate478.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.approve !== undefined){
-const _errs3 = errors;
-if(typeof data.approve !== "boolean"){
-validate478.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs5 = errors;
-if(typeof data.remark !== "string"){
-validate478.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.notSeen !== undefined){
-const _errs7 = errors;
-if(typeof data.notSeen !== "boolean"){
-validate478.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate478.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate478.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAddRequestParams = validate479;
-const schema254 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag","sub_type"]};
-
-function validate479(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
-validate479.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.flag !== undefined){
-const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate479.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sub_type !== undefined){
-let data1 = data.sub_type;
-const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate479.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data1 === "add") || (data1 === "invite"))){
-validate479.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema254.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.type !== undefined){
-let data2 = data.type;
-const _errs5 = errors;
-if(typeof data2 !== "string"){
-validate479.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data2 === "add") || (data2 === "invite"))){
-validate479.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema254.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.approve !== undefined){
-const _errs7 = errors;
-if(typeof data.approve !== "boolean"){
-validate479.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.reason !== undefined){
-const _errs9 = errors;
-if(typeof data.reason !== "string"){
-validate479.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.notSeen !== undefined){
-const _errs11 = errors;
-if(typeof data.notSeen !== "boolean"){
-validate479.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate479.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate479.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetImageParams = validate480;
-const schema255 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
-
-function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate480.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate480.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate480.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate480.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetImageResult = validate481;
-const schema256 = {"type":"object","properties":{"size":{"qqwireInt64":true},"url":{"type":"string"},"filename":{"type":"string"}},"required":["url"]};
-
-function validate481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.url === undefined) && (missing0 = "url")){
-validate481.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.size !== undefined){
-let data0 = data.size;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate481.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.url !== undefined){
-const _errs2 = errors;
-if(typeof data.url !== "string"){
-validate481.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.filename !== undefined){
-const _errs4 = errors;
-if(typeof data.filename !== "string"){
-validate481.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate481.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate481.errors = vErrors;
-return errors === 0;
-}
-
-const rawOcrImageParams = validate482;
-const schema257 = {"type":"object","properties":{"image":{"type":"string"},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true}},"required":["image"]};
-
-function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate500(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.image === undefined) && (missing0 = "image")){
-validate482.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate500.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.image !== undefined){
 const _errs1 = errors;
 if(typeof data.image !== "string"){
-validate482.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate500.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22593,7 +23377,7 @@ if(data.group_id !== undefined){
 let data1 = data.group_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate482.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate500.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -22606,7 +23390,7 @@ if(data.user_id !== undefined){
 let data2 = data.user_id;
 const _errs4 = errors;
 if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate482.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate500.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -22619,25 +23403,25 @@ var valid0 = true;
 }
 }
 else {
-validate482.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate500.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate482.errors = vErrors;
+validate500.errors = vErrors;
 return errors === 0;
 }
 
-const rawOcrImageResult = validate483;
-const schema258 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{"type":"array","items":{"type":"integer"}}}},"required":["text","confidence","coordinates"]}},"language":{"type":"string"},"url":{"type":"string"}},"required":["texts","language"]};
+const rawOcrImageResult = validate501;
+const schema274 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{"type":"array","items":{"type":"integer"}}}},"required":["text","confidence","coordinates"]}},"language":{"type":"string"},"url":{"type":"string"}},"required":["texts","language"]};
 
-function validate483(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate501(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.texts === undefined) && (missing0 = "texts")) || ((data.language === undefined) && (missing0 = "language"))){
-validate483.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate501.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -22655,14 +23439,14 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.text === undefined) && (missing1 = "text")) || ((data1.confidence === undefined) && (missing1 = "confidence"))) || ((data1.coordinates === undefined) && (missing1 = "coordinates"))){
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 const _errs5 = errors;
 if(typeof data1.text !== "string"){
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -22675,7 +23459,7 @@ if(data1.confidence !== undefined){
 let data3 = data1.confidence;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -22702,7 +23486,7 @@ for(let i2=0; i2<len2; i2++){
 let data6 = data5[i2];
 const _errs13 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1+"/" + i2,schemaPath:"#/properties/texts/items/properties/coordinates/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1+"/" + i2,schemaPath:"#/properties/texts/items/properties/coordinates/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid4 = _errs13 === errors;
@@ -22712,7 +23496,7 @@ break;
 }
 }
 else {
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1,schemaPath:"#/properties/texts/items/properties/coordinates/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1,schemaPath:"#/properties/texts/items/properties/coordinates/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22723,7 +23507,7 @@ break;
 }
 }
 else {
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22737,7 +23521,7 @@ var valid2 = true;
 }
 }
 else {
-validate483.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -22748,7 +23532,7 @@ break;
 }
 }
 else {
-validate483.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate501.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -22761,7 +23545,7 @@ if(valid0){
 if(data.language !== undefined){
 const _errs15 = errors;
 if(typeof data.language !== "string"){
-validate483.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -22773,7 +23557,7 @@ if(valid0){
 if(data.url !== undefined){
 const _errs17 = errors;
 if(typeof data.url !== "string"){
-validate483.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -22786,148 +23570,32 @@ var valid0 = true;
 }
 }
 else {
-validate483.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate501.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate483.errors = vErrors;
+validate501.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetRecordParams = validate484;
-const schema259 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
+const rawGetFileParams = validate502;
+const schema275 = {"type":"object","properties":{"file":{"type":"string"},"file_type":{"type":"string","enum":["base64"]}},"required":["file"]};
 
-function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
-validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate484.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.out_format !== undefined){
-let data1 = data.out_format;
-const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate484.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
-validate484.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema259.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate484.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate484.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetRecordResult = validate485;
-const schema260 = {"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
-
-function validate485(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file === undefined) && (missing0 = "file")){
-validate485.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate502.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 const _errs1 = errors;
 if(typeof data.file !== "string"){
-validate485.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.url !== undefined){
-const _errs3 = errors;
-if(typeof data.url !== "string"){
-validate485.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.md5 !== undefined){
-const _errs5 = errors;
-if(typeof data.md5 !== "string"){
-validate485.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate485.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate485.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetFileParams = validate486;
-const schema261 = {"type":"object","properties":{"file":{"type":"string"},"file_type":{"type":"string","enum":["base64"]}},"required":["file"]};
-
-function validate486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate486.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate486.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22940,11 +23608,11 @@ if(data.file_type !== undefined){
 let data1 = data.file_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate486.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(data1 === "base64")){
-validate486.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema261.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
+validate502.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema275.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -22956,32 +23624,32 @@ var valid0 = true;
 }
 }
 else {
-validate486.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate502.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate486.errors = vErrors;
+validate502.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFileResult = validate487;
-const schema262 = {"type":"object","properties":{"file":{"type":"string"},"base64String":{"type":"string"},"md5":{"type":"string"}},"required":["file","base64String"]};
+const rawGetFileResult = validate503;
+const schema276 = {"type":"object","properties":{"file":{"type":"string"},"base64String":{"type":"string"},"md5":{"type":"string"}},"required":["file","base64String"]};
 
-function validate487(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate503(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.file === undefined) && (missing0 = "file")) || ((data.base64String === undefined) && (missing0 = "base64String"))){
-validate487.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate503.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 const _errs1 = errors;
 if(typeof data.file !== "string"){
-validate487.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate503.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -22993,7 +23661,7 @@ if(valid0){
 if(data.base64String !== undefined){
 const _errs3 = errors;
 if(typeof data.base64String !== "string"){
-validate487.errors = [{instancePath:instancePath+"/base64String",schemaPath:"#/properties/base64String/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate503.errors = [{instancePath:instancePath+"/base64String",schemaPath:"#/properties/base64String/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23005,7 +23673,7 @@ if(valid0){
 if(data.md5 !== undefined){
 const _errs5 = errors;
 if(typeof data.md5 !== "string"){
-validate487.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate503.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -23018,89 +23686,89 @@ var valid0 = true;
 }
 }
 else {
-validate487.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate503.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate487.errors = vErrors;
+validate503.errors = vErrors;
 return errors === 0;
 }
 
-const rawSwitchAccountParams = validate488;
-const schema263 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
+const rawSwitchAccountParams = validate504;
+const schema277 = {"type":"object","properties":{"user_id":{"qqwireInt64":true}},"required":["user_id"]};
 
-function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate504(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate488.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate504.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 let data0 = data.user_id;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate488.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate504.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 }
 }
 }
 else {
-validate488.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate504.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate488.errors = vErrors;
+validate504.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadFileParams = validate489;
-const schema264 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+const rawUploadFileParams = validate505;
+const schema278 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
-function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate505(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file === undefined) && (missing0 = "file")){
-validate489.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate505.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 if(typeof data.file !== "string"){
-validate489.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate505.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate489.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate505.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate489.errors = vErrors;
+validate505.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadFileToShamrockParams = validate490;
-const schema265 = {"type":"object","properties":{"md5":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"offset":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["md5","chunk"]};
+const rawUploadFileToShamrockParams = validate506;
+const schema279 = {"type":"object","properties":{"md5":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"offset":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":true},{"type":"string"}]}},"required":["md5","chunk"]};
 const pattern0 = new RegExp("^[0-9a-fA-F]{32}$", "u");
 
-function validate490(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate506(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.md5 === undefined) && (missing0 = "md5")) || ((data.chunk === undefined) && (missing0 = "chunk"))){
-validate490.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate506.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23110,12 +23778,12 @@ const _errs1 = errors;
 if(errors === _errs1){
 if(typeof data0 === "string"){
 if(!pattern0.test(data0)){
-validate490.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"},message:"must match pattern \""+"^[0-9a-fA-F]{32}$"+"\""}];
+validate506.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"},message:"must match pattern \""+"^[0-9a-fA-F]{32}$"+"\""}];
 return false;
 }
 }
 else {
-validate490.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate506.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -23167,7 +23835,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate490.errors = vErrors;
+validate506.errors = vErrors;
 return false;
 }
 else {
@@ -23190,7 +23858,7 @@ if(valid0){
 if(data.chunk !== undefined){
 const _errs8 = errors;
 if(typeof data.chunk !== "string"){
-validate490.errors = [{instancePath:instancePath+"/chunk",schemaPath:"#/properties/chunk/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate506.errors = [{instancePath:instancePath+"/chunk",schemaPath:"#/properties/chunk/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -23241,7 +23909,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate490.errors = vErrors;
+validate506.errors = vErrors;
 return false;
 }
 else {
@@ -23266,25 +23934,25 @@ var valid0 = true;
 }
 }
 else {
-validate490.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate506.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate490.errors = vErrors;
+validate506.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadFileToShamrockResult = validate491;
-const schema266 = {"type":"object","properties":{"file_size":{"qqwireInt64":true},"finish":{"type":"boolean"},"path":{"type":"string"}},"required":["finish"]};
+const rawUploadFileToShamrockResult = validate507;
+const schema280 = {"type":"object","properties":{"file_size":{"qqwireInt64":true},"finish":{"type":"boolean"},"path":{"type":"string"}},"required":["finish"]};
 
-function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate507(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.finish === undefined) && (missing0 = "finish")){
-validate491.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate507.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23292,7 +23960,7 @@ if(data.file_size !== undefined){
 let data0 = data.file_size;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate491.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate507.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23304,7 +23972,7 @@ if(valid0){
 if(data.finish !== undefined){
 const _errs2 = errors;
 if(typeof data.finish !== "boolean"){
-validate491.errors = [{instancePath:instancePath+"/finish",schemaPath:"#/properties/finish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate507.errors = [{instancePath:instancePath+"/finish",schemaPath:"#/properties/finish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -23316,7 +23984,7 @@ if(valid0){
 if(data.path !== undefined){
 const _errs4 = errors;
 if(typeof data.path !== "string"){
-validate491.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate507.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -23329,18 +23997,18 @@ var valid0 = true;
 }
 }
 else {
-validate491.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate507.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate491.errors = vErrors;
+validate507.errors = vErrors;
 return errors === 0;
 }
 
-const rawDownloadFileParams = validate492;
-const schema267 = {"type":"object","properties":{"url":{"type":"string"},"name":{"type":"string"},"base64":{"type":"string"},"thread_cnt":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}};
+const rawDownloadFileParams = validate508;
+const schema281 = {"type":"object","properties":{"url":{"type":"string"},"name":{"type":"string"},"base64":{"type":"string"},"thread_cnt":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}};
 
-function validate492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate508(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23348,7 +24016,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.url !== undefined){
 const _errs1 = errors;
 if(typeof data.url !== "string"){
-validate492.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate508.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23360,7 +24028,7 @@ if(valid0){
 if(data.name !== undefined){
 const _errs3 = errors;
 if(typeof data.name !== "string"){
-validate492.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate508.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23372,7 +24040,7 @@ if(valid0){
 if(data.base64 !== undefined){
 const _errs5 = errors;
 if(typeof data.base64 !== "string"){
-validate492.errors = [{instancePath:instancePath+"/base64",schemaPath:"#/properties/base64/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate508.errors = [{instancePath:instancePath+"/base64",schemaPath:"#/properties/base64/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -23385,13 +24053,13 @@ if(data.thread_cnt !== undefined){
 let data3 = data.thread_cnt;
 const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate492.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate508.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 1 || isNaN(data3)){
-validate492.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate508.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -23467,7 +24135,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate492.errors = vErrors;
+validate508.errors = vErrors;
 return false;
 }
 else {
@@ -23492,25 +24160,25 @@ var valid0 = true;
 }
 }
 else {
-validate492.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate508.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate492.errors = vErrors;
+validate508.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetDeviceBatteryResult = validate493;
-const schema268 = {"type":"object","properties":{"battery":{"type":"integer"},"scale":{"qqwireInt64":true},"status":{"type":"integer"}},"required":["battery","scale","status"]};
+const rawGetDeviceBatteryResult = validate509;
+const schema282 = {"type":"object","properties":{"battery":{"type":"integer"},"scale":{"qqwireInt64":true},"status":{"type":"integer"}},"required":["battery","scale","status"]};
 
-function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate509(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.battery === undefined) && (missing0 = "battery")) || ((data.scale === undefined) && (missing0 = "scale"))) || ((data.status === undefined) && (missing0 = "status"))){
-validate493.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate509.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -23518,7 +24186,7 @@ if(data.battery !== undefined){
 let data0 = data.battery;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate493.errors = [{instancePath:instancePath+"/battery",schemaPath:"#/properties/battery/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate509.errors = [{instancePath:instancePath+"/battery",schemaPath:"#/properties/battery/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23531,7 +24199,7 @@ if(data.scale !== undefined){
 let data1 = data.scale;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate493.errors = [{instancePath:instancePath+"/scale",schemaPath:"#/properties/scale/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate509.errors = [{instancePath:instancePath+"/scale",schemaPath:"#/properties/scale/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23544,7 +24212,7 @@ if(data.status !== undefined){
 let data2 = data.status;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate493.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate509.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -23557,32 +24225,32 @@ var valid0 = true;
 }
 }
 else {
-validate493.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate509.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate493.errors = vErrors;
+validate509.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStartTimeResult = validate494;
-const schema269 = {"qqwireInt64":true};
+const rawGetStartTimeResult = validate510;
+const schema283 = {"qqwireInt64":true};
 
-function validate494(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate510(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(typeof data == "bigint" || (typeof data == "number" && Number.isInteger(data)) || (typeof data == "string" && /^-?[0-9]+$/.test(data)))){
-validate494.errors = [{instancePath,schemaPath:"#/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate510.errors = [{instancePath,schemaPath:"#/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
-validate494.errors = vErrors;
+validate510.errors = vErrors;
 return errors === 0;
 }
 
-const rawLogParams = validate495;
-const schema270 = {"type":"object","properties":{"start":{"type":"integer","minimum":0},"recent":{"type":"boolean"}}};
+const rawLogParams = validate511;
+const schema284 = {"type":"object","properties":{"start":{"type":"integer","minimum":0},"recent":{"type":"boolean"}}};
 
-function validate495(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate511(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23591,13 +24259,13 @@ if(data.start !== undefined){
 let data0 = data.start;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate495.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate511.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate495.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate511.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -23611,7 +24279,7 @@ if(valid0){
 if(data.recent !== undefined){
 const _errs3 = errors;
 if(typeof data.recent !== "boolean"){
-validate495.errors = [{instancePath:instancePath+"/recent",schemaPath:"#/properties/recent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate511.errors = [{instancePath:instancePath+"/recent",schemaPath:"#/properties/recent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -23622,26 +24290,26 @@ var valid0 = true;
 }
 }
 else {
-validate495.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate511.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate495.errors = vErrors;
+validate511.errors = vErrors;
 return errors === 0;
 }
 
-const rawLogResult = validate496;
-const schema271 = {};
+const rawLogResult = validate512;
+const schema285 = {};
 
-function validate496(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-validate496.errors = null;
+function validate512(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate512.errors = null;
 return true;
 }
 
-const rawGetSupportedActionsResult = validate497;
-const schema272 = {"type":"array","items":{"type":"string"}};
+const rawGetSupportedActionsResult = validate513;
+const schema286 = {"type":"array","items":{"type":"string"}};
 
-function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate513(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23651,7 +24319,7 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
 if(typeof data[i0] !== "string"){
-validate497.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate513.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23661,18 +24329,18 @@ break;
 }
 }
 else {
-validate497.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate513.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate497.errors = vErrors;
+validate513.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetLatestEventsResult = validate498;
-const schema273 = {"type":"array","items":{"type":"object"}};
+const rawGetLatestEventsResult = validate514;
+const schema287 = {"type":"array","items":{"type":"object"}};
 
-function validate498(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate514(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -23683,7 +24351,7 @@ for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate498.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate514.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -23693,202 +24361,11 @@ break;
 }
 }
 else {
-validate498.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate514.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate498.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetStatusResult = validate499;
-const schema274 = {"type":"array","items":{"$ref":"#/$defs/BotStatus"}};
-
-function validate499(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(!(validate298(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-else {
-validate499.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate499.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetVersionInfoResult = validate501;
-const schema275 = {"type":"object","properties":{"app_full_name":{"type":"string"},"app_name":{"type":"string"},"app_version":{"type":"string"},"impl":{"type":"string"},"version":{"type":"string"},"onebot_version":{"type":"string"}},"required":["app_name","app_version","impl","version","onebot_version"]};
-
-function validate501(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.impl === undefined) && (missing0 = "impl"))) || ((data.version === undefined) && (missing0 = "version"))) || ((data.onebot_version === undefined) && (missing0 = "onebot_version"))){
-validate501.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.app_full_name !== undefined){
-const _errs1 = errors;
-if(typeof data.app_full_name !== "string"){
-validate501.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.app_name !== undefined){
-const _errs3 = errors;
-if(typeof data.app_name !== "string"){
-validate501.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.app_version !== undefined){
-const _errs5 = errors;
-if(typeof data.app_version !== "string"){
-validate501.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.impl !== undefined){
-const _errs7 = errors;
-if(typeof data.impl !== "string"){
-validate501.errors = [{instancePath:instancePath+"/impl",schemaPath:"#/properties/impl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.version !== undefined){
-const _errs9 = errors;
-if(typeof data.version !== "string"){
-validate501.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.onebot_version !== undefined){
-const _errs11 = errors;
-if(typeof data.onebot_version !== "string"){
-validate501.errors = [{instancePath:instancePath+"/onebot_version",schemaPath:"#/properties/onebot_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate501.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate501.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendLikeParams = validate502;
-const schema276 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"times":{"type":"integer","minimum":1}},"required":["user_id","times"]};
-
-function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.times === undefined) && (missing0 = "times"))){
-validate502.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate502.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.times !== undefined){
-let data1 = data.times;
-const _errs2 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate502.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 1 || isNaN(data1)){
-validate502.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate502.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate502.errors = vErrors;
+validate514.errors = vErrors;
 return errors === 0;
 }
 
@@ -23923,6 +24400,20 @@ export const NodeReferenceData = /* @__PURE__ */ makeValidator("NodeReferenceDat
 export const NodeCustomData = /* @__PURE__ */ makeValidator("NodeCustomData", rawNodeCustomData);
 export const NodeCustomDataInput = /* @__PURE__ */ makeValidator("NodeCustomDataInput", rawNodeCustomDataInput);
 export const JsonSegment = /* @__PURE__ */ makeValidator("JsonSegment", rawJsonSegment);
+export const Sex = /* @__PURE__ */ makeValidator("Sex", rawSex);
+export const GroupRole = /* @__PURE__ */ makeValidator("GroupRole", rawGroupRole);
+export const Anonymous = /* @__PURE__ */ makeValidator("Anonymous", rawAnonymous);
+export const LoginInfo = /* @__PURE__ */ makeValidator("LoginInfo", rawLoginInfo);
+export const StrangerInfo = /* @__PURE__ */ makeValidator("StrangerInfo", rawStrangerInfo);
+export const FriendInfo = /* @__PURE__ */ makeValidator("FriendInfo", rawFriendInfo);
+export const GroupInfo = /* @__PURE__ */ makeValidator("GroupInfo", rawGroupInfo);
+export const GroupMemberInfo = /* @__PURE__ */ makeValidator("GroupMemberInfo", rawGroupMemberInfo);
+export const HonorCurrentTalkative = /* @__PURE__ */ makeValidator("HonorCurrentTalkative", rawHonorCurrentTalkative);
+export const HonorEntry = /* @__PURE__ */ makeValidator("HonorEntry", rawHonorEntry);
+export const HonorType = /* @__PURE__ */ makeValidator("HonorType", rawHonorType);
+export const RecordFormat = /* @__PURE__ */ makeValidator("RecordFormat", rawRecordFormat);
+export const CanSend = /* @__PURE__ */ makeValidator("CanSend", rawCanSend);
+export const FileResult = /* @__PURE__ */ makeValidator("FileResult", rawFileResult);
 export const ModelShowUser = /* @__PURE__ */ makeValidator("ModelShowUser", rawModelShowUser);
 export const ModelShowList = /* @__PURE__ */ makeValidator("ModelShowList", rawModelShowList);
 export const VipInfo = /* @__PURE__ */ makeValidator("VipInfo", rawVipInfo);
@@ -23930,9 +24421,6 @@ export const ProfileLocation = /* @__PURE__ */ makeValidator("ProfileLocation", 
 export const MessageDetail = /* @__PURE__ */ makeValidator("MessageDetail", rawMessageDetail);
 export const MessageDetailInput = /* @__PURE__ */ makeValidator("MessageDetailInput", rawMessageDetailInput);
 export const ForwardSendResult = /* @__PURE__ */ makeValidator("ForwardSendResult", rawForwardSendResult);
-export const FriendInfo = /* @__PURE__ */ makeValidator("FriendInfo", rawFriendInfo);
-export const GroupInfo = /* @__PURE__ */ makeValidator("GroupInfo", rawGroupInfo);
-export const GroupMemberInfo = /* @__PURE__ */ makeValidator("GroupMemberInfo", rawGroupMemberInfo);
 export const HonorInfo = /* @__PURE__ */ makeValidator("HonorInfo", rawHonorInfo);
 export const HonorList = /* @__PURE__ */ makeValidator("HonorList", rawHonorList);
 export const GroupRequest = /* @__PURE__ */ makeValidator("GroupRequest", rawGroupRequest);
@@ -23970,7 +24458,37 @@ export const DeleteMsgParams = /* @__PURE__ */ makeValidator("DeleteMsgParams", 
 export const GetMsgParams = /* @__PURE__ */ makeValidator("GetMsgParams", rawGetMsgParams);
 export const GetForwardMsgParams = /* @__PURE__ */ makeValidator("GetForwardMsgParams", rawGetForwardMsgParams);
 export const GetForwardMsgResult = /* @__PURE__ */ makeValidator("GetForwardMsgResult", rawGetForwardMsgResult);
+export const GetCsrfTokenResult = /* @__PURE__ */ makeValidator("GetCsrfTokenResult", rawGetCsrfTokenResult);
+export const SetGroupKickParams = /* @__PURE__ */ makeValidator("SetGroupKickParams", rawSetGroupKickParams);
+export const SetGroupBanParams = /* @__PURE__ */ makeValidator("SetGroupBanParams", rawSetGroupBanParams);
+export const SetGroupWholeBanParams = /* @__PURE__ */ makeValidator("SetGroupWholeBanParams", rawSetGroupWholeBanParams);
+export const SetGroupAdminParams = /* @__PURE__ */ makeValidator("SetGroupAdminParams", rawSetGroupAdminParams);
+export const SetGroupCardParams = /* @__PURE__ */ makeValidator("SetGroupCardParams", rawSetGroupCardParams);
+export const SetGroupNameParams = /* @__PURE__ */ makeValidator("SetGroupNameParams", rawSetGroupNameParams);
+export const SetGroupLeaveParams = /* @__PURE__ */ makeValidator("SetGroupLeaveParams", rawSetGroupLeaveParams);
+export const SetGroupSpecialTitleParams = /* @__PURE__ */ makeValidator("SetGroupSpecialTitleParams", rawSetGroupSpecialTitleParams);
+export const GetGroupInfoParams = /* @__PURE__ */ makeValidator("GetGroupInfoParams", rawGetGroupInfoParams);
+export const GetGroupListParams = /* @__PURE__ */ makeValidator("GetGroupListParams", rawGetGroupListParams);
+export const GetGroupListResult = /* @__PURE__ */ makeValidator("GetGroupListResult", rawGetGroupListResult);
+export const GetGroupMemberInfoParams = /* @__PURE__ */ makeValidator("GetGroupMemberInfoParams", rawGetGroupMemberInfoParams);
+export const GetGroupMemberListParams = /* @__PURE__ */ makeValidator("GetGroupMemberListParams", rawGetGroupMemberListParams);
+export const GetGroupMemberListResult = /* @__PURE__ */ makeValidator("GetGroupMemberListResult", rawGetGroupMemberListResult);
+export const GetGroupHonorInfoParams = /* @__PURE__ */ makeValidator("GetGroupHonorInfoParams", rawGetGroupHonorInfoParams);
+export const GetGroupHonorInfoResult = /* @__PURE__ */ makeValidator("GetGroupHonorInfoResult", rawGetGroupHonorInfoResult);
+export const GetRecordParams = /* @__PURE__ */ makeValidator("GetRecordParams", rawGetRecordParams);
+export const GetRecordResult = /* @__PURE__ */ makeValidator("GetRecordResult", rawGetRecordResult);
+export const GetImageParams = /* @__PURE__ */ makeValidator("GetImageParams", rawGetImageParams);
+export const GetImageResult = /* @__PURE__ */ makeValidator("GetImageResult", rawGetImageResult);
+export const SetFriendAddRequestParams = /* @__PURE__ */ makeValidator("SetFriendAddRequestParams", rawSetFriendAddRequestParams);
+export const SetGroupAddRequestParams = /* @__PURE__ */ makeValidator("SetGroupAddRequestParams", rawSetGroupAddRequestParams);
+export const GetStatusResult = /* @__PURE__ */ makeValidator("GetStatusResult", rawGetStatusResult);
+export const GetVersionInfoResult = /* @__PURE__ */ makeValidator("GetVersionInfoResult", rawGetVersionInfoResult);
+export const SendLikeParams = /* @__PURE__ */ makeValidator("SendLikeParams", rawSendLikeParams);
 export const GetLoginInfoResult = /* @__PURE__ */ makeValidator("GetLoginInfoResult", rawGetLoginInfoResult);
+export const GetStrangerInfoParams = /* @__PURE__ */ makeValidator("GetStrangerInfoParams", rawGetStrangerInfoParams);
+export const GetStrangerInfoResult = /* @__PURE__ */ makeValidator("GetStrangerInfoResult", rawGetStrangerInfoResult);
+export const GetFriendListParams = /* @__PURE__ */ makeValidator("GetFriendListParams", rawGetFriendListParams);
+export const GetFriendListResult = /* @__PURE__ */ makeValidator("GetFriendListResult", rawGetFriendListResult);
 export const SetQqProfileParams = /* @__PURE__ */ makeValidator("SetQqProfileParams", rawSetQqProfileParams);
 export const GetModelShowParams = /* @__PURE__ */ makeValidator("GetModelShowParams", rawGetModelShowParams);
 export const SetModelShowParams = /* @__PURE__ */ makeValidator("SetModelShowParams", rawSetModelShowParams);
@@ -23995,18 +24513,6 @@ export const UploadMultiMessageResult = /* @__PURE__ */ makeValidator("UploadMul
 export const UploadNtResourceParams = /* @__PURE__ */ makeValidator("UploadNtResourceParams", rawUploadNtResourceParams);
 export const UploadNtResourceResult = /* @__PURE__ */ makeValidator("UploadNtResourceResult", rawUploadNtResourceResult);
 export const HandleQuickOperationAsyncParams = /* @__PURE__ */ makeValidator("HandleQuickOperationAsyncParams", rawHandleQuickOperationAsyncParams);
-export const GetStrangerInfoParams = /* @__PURE__ */ makeValidator("GetStrangerInfoParams", rawGetStrangerInfoParams);
-export const GetStrangerInfoResult = /* @__PURE__ */ makeValidator("GetStrangerInfoResult", rawGetStrangerInfoResult);
-export const GetFriendListParams = /* @__PURE__ */ makeValidator("GetFriendListParams", rawGetFriendListParams);
-export const GetFriendListResult = /* @__PURE__ */ makeValidator("GetFriendListResult", rawGetFriendListResult);
-export const GetGroupInfoParams = /* @__PURE__ */ makeValidator("GetGroupInfoParams", rawGetGroupInfoParams);
-export const GetGroupListParams = /* @__PURE__ */ makeValidator("GetGroupListParams", rawGetGroupListParams);
-export const GetGroupListResult = /* @__PURE__ */ makeValidator("GetGroupListResult", rawGetGroupListResult);
-export const GetGroupMemberInfoParams = /* @__PURE__ */ makeValidator("GetGroupMemberInfoParams", rawGetGroupMemberInfoParams);
-export const GetGroupMemberListParams = /* @__PURE__ */ makeValidator("GetGroupMemberListParams", rawGetGroupMemberListParams);
-export const GetGroupMemberListResult = /* @__PURE__ */ makeValidator("GetGroupMemberListResult", rawGetGroupMemberListResult);
-export const GetGroupHonorInfoParams = /* @__PURE__ */ makeValidator("GetGroupHonorInfoParams", rawGetGroupHonorInfoParams);
-export const GetGroupHonorInfoResult = /* @__PURE__ */ makeValidator("GetGroupHonorInfoResult", rawGetGroupHonorInfoResult);
 export const GetGroupSystemMsgResult = /* @__PURE__ */ makeValidator("GetGroupSystemMsgResult", rawGetGroupSystemMsgResult);
 export const GetFriendSystemMsgResult = /* @__PURE__ */ makeValidator("GetFriendSystemMsgResult", rawGetFriendSystemMsgResult);
 export const GetEssenceMsgListParams = /* @__PURE__ */ makeValidator("GetEssenceMsgListParams", rawGetEssenceMsgListParams);
@@ -24040,13 +24546,7 @@ export const GetGroupRootFilesParams = /* @__PURE__ */ makeValidator("GetGroupRo
 export const GetGroupFilesByFolderParams = /* @__PURE__ */ makeValidator("GetGroupFilesByFolderParams", rawGetGroupFilesByFolderParams);
 export const GetGroupFileUrlParams = /* @__PURE__ */ makeValidator("GetGroupFileUrlParams", rawGetGroupFileUrlParams);
 export const GetGroupFileUrlResult = /* @__PURE__ */ makeValidator("GetGroupFileUrlResult", rawGetGroupFileUrlResult);
-export const SetGroupNameParams = /* @__PURE__ */ makeValidator("SetGroupNameParams", rawSetGroupNameParams);
-export const SetGroupAdminParams = /* @__PURE__ */ makeValidator("SetGroupAdminParams", rawSetGroupAdminParams);
-export const SetGroupCardParams = /* @__PURE__ */ makeValidator("SetGroupCardParams", rawSetGroupCardParams);
 export const SetGroupRemarkParams = /* @__PURE__ */ makeValidator("SetGroupRemarkParams", rawSetGroupRemarkParams);
-export const SetGroupSpecialTitleParams = /* @__PURE__ */ makeValidator("SetGroupSpecialTitleParams", rawSetGroupSpecialTitleParams);
-export const SetGroupBanParams = /* @__PURE__ */ makeValidator("SetGroupBanParams", rawSetGroupBanParams);
-export const SetGroupWholeBanParams = /* @__PURE__ */ makeValidator("SetGroupWholeBanParams", rawSetGroupWholeBanParams);
 export const SetEssenceMsgParams = /* @__PURE__ */ makeValidator("SetEssenceMsgParams", rawSetEssenceMsgParams);
 export const DeleteEssenceMsgParams = /* @__PURE__ */ makeValidator("DeleteEssenceMsgParams", rawDeleteEssenceMsgParams);
 export const SendGroupSignParams = /* @__PURE__ */ makeValidator("SendGroupSignParams", rawSendGroupSignParams);
@@ -24054,8 +24554,6 @@ export const SendGroupNoticeParams = /* @__PURE__ */ makeValidator("SendGroupNot
 export const SendGroupNoticeResult = /* @__PURE__ */ makeValidator("SendGroupNoticeResult", rawSendGroupNoticeResult);
 export const GetGroupNoticeParams = /* @__PURE__ */ makeValidator("GetGroupNoticeParams", rawGetGroupNoticeParams);
 export const GetGroupNoticeResult = /* @__PURE__ */ makeValidator("GetGroupNoticeResult", rawGetGroupNoticeResult);
-export const SetGroupKickParams = /* @__PURE__ */ makeValidator("SetGroupKickParams", rawSetGroupKickParams);
-export const SetGroupLeaveParams = /* @__PURE__ */ makeValidator("SetGroupLeaveParams", rawSetGroupLeaveParams);
 export const GroupTouchParams = /* @__PURE__ */ makeValidator("GroupTouchParams", rawGroupTouchParams);
 export const PokeParams = /* @__PURE__ */ makeValidator("PokeParams", rawPokeParams);
 export const GetProhibitedMemberListParams = /* @__PURE__ */ makeValidator("GetProhibitedMemberListParams", rawGetProhibitedMemberListParams);
@@ -24092,20 +24590,13 @@ export const UploadGroupImageParams = /* @__PURE__ */ makeValidator("UploadGroup
 export const UploadGroupImageResult = /* @__PURE__ */ makeValidator("UploadGroupImageResult", rawUploadGroupImageResult);
 export const RequestUploadGroupImageParams = /* @__PURE__ */ makeValidator("RequestUploadGroupImageParams", rawRequestUploadGroupImageParams);
 export const RequestUploadGroupImageResult = /* @__PURE__ */ makeValidator("RequestUploadGroupImageResult", rawRequestUploadGroupImageResult);
-export const GetCsrfTokenResult = /* @__PURE__ */ makeValidator("GetCsrfTokenResult", rawGetCsrfTokenResult);
 export const GetHttpCookiesParams = /* @__PURE__ */ makeValidator("GetHttpCookiesParams", rawGetHttpCookiesParams);
 export const AdaptShareJsonParams = /* @__PURE__ */ makeValidator("AdaptShareJsonParams", rawAdaptShareJsonParams);
 export const AdaptShareJsonResult = /* @__PURE__ */ makeValidator("AdaptShareJsonResult", rawAdaptShareJsonResult);
 export const ScanQrcodeParams = /* @__PURE__ */ makeValidator("ScanQrcodeParams", rawScanQrcodeParams);
 export const ScanQrcodeResult = /* @__PURE__ */ makeValidator("ScanQrcodeResult", rawScanQrcodeResult);
-export const SetFriendAddRequestParams = /* @__PURE__ */ makeValidator("SetFriendAddRequestParams", rawSetFriendAddRequestParams);
-export const SetGroupAddRequestParams = /* @__PURE__ */ makeValidator("SetGroupAddRequestParams", rawSetGroupAddRequestParams);
-export const GetImageParams = /* @__PURE__ */ makeValidator("GetImageParams", rawGetImageParams);
-export const GetImageResult = /* @__PURE__ */ makeValidator("GetImageResult", rawGetImageResult);
 export const OcrImageParams = /* @__PURE__ */ makeValidator("OcrImageParams", rawOcrImageParams);
 export const OcrImageResult = /* @__PURE__ */ makeValidator("OcrImageResult", rawOcrImageResult);
-export const GetRecordParams = /* @__PURE__ */ makeValidator("GetRecordParams", rawGetRecordParams);
-export const GetRecordResult = /* @__PURE__ */ makeValidator("GetRecordResult", rawGetRecordResult);
 export const GetFileParams = /* @__PURE__ */ makeValidator("GetFileParams", rawGetFileParams);
 export const GetFileResult = /* @__PURE__ */ makeValidator("GetFileResult", rawGetFileResult);
 export const SwitchAccountParams = /* @__PURE__ */ makeValidator("SwitchAccountParams", rawSwitchAccountParams);
@@ -24119,6 +24610,3 @@ export const LogParams = /* @__PURE__ */ makeValidator("LogParams", rawLogParams
 export const LogResult = /* @__PURE__ */ makeValidator("LogResult", rawLogResult);
 export const GetSupportedActionsResult = /* @__PURE__ */ makeValidator("GetSupportedActionsResult", rawGetSupportedActionsResult);
 export const GetLatestEventsResult = /* @__PURE__ */ makeValidator("GetLatestEventsResult", rawGetLatestEventsResult);
-export const GetStatusResult = /* @__PURE__ */ makeValidator("GetStatusResult", rawGetStatusResult);
-export const GetVersionInfoResult = /* @__PURE__ */ makeValidator("GetVersionInfoResult", rawGetVersionInfoResult);
-export const SendLikeParams = /* @__PURE__ */ makeValidator("SendLikeParams", rawSendLikeParams);
