@@ -244,8 +244,8 @@ export const protocol = {
     "get_guild_service_profile": { result: v.GetGuildServiceProfileResult, resultPlan: {"k":"obj","p":{"tiny_id":{"k":"i64"}}} },
     "get_guild_list": { result: v.GetGuildListResult, resultPlan: {"k":"obj","p":{"guild_list":{"k":"arr","i":{"k":"obj","p":{"guild_id":{"k":"i64"},"owner_id":{"k":"i64"},"shutup_expire_time":{"k":"i64"}}}}}} },
     "get_guild_meta_by_guest": { params: v.GetGuildMetaByGuestParams, result: v.GetGuildMetaByGuestResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"guild_id":{"k":"i64"},"create_time":{"k":"i64"},"max_member_count":{"k":"i64"},"member_count":{"k":"i64"},"owner_id":{"k":"i64"}}} },
-    "get_guild_channel_list": { params: v.GetGuildChannelListParams, result: v.GetGuildChannelListResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"channel_list":{"k":"arr","i":{"k":"obj","p":{"owner_guild_id":{"k":"i64"},"channel_id":{"k":"i64"},"channel_uin":{"k":"i64"},"guild_id":{"k":"i64"},"create_time":{"k":"i64"},"max_member_count":{"k":"i64"},"creator_tiny_id":{"k":"i64"},"category_id":{"k":"i64"}}}}}} },
-    "get_guild_member_list": { params: v.GetGuildMemberListParams, result: v.GetGuildMemberListResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"members":{"k":"arr","i":{"k":"obj","p":{"tiny_id":{"k":"i64"},"role_id":{"k":"i64"},"role_color":{"k":"i64"},"join_time":{"k":"i64"}}}}}} },
+    "get_guild_channel_list": { params: v.GetGuildChannelListParams, result: v.GetGuildChannelListResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"channel_list":{"k":"arr","i":{"k":"obj","p":{"owner_guild_id":{"k":"id"},"channel_id":{"k":"i64"},"channel_uin":{"k":"i64"},"guild_id":{"k":"i64"},"create_time":{"k":"i64"},"max_member_count":{"k":"i64"},"creator_tiny_id":{"k":"id"},"category_id":{"k":"i64"}}}}}} },
+    "get_guild_member_list": { params: v.GetGuildMemberListParams, result: v.GetGuildMemberListResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"members":{"k":"arr","i":{"k":"obj","p":{"tiny_id":{"k":"id"},"role_id":{"k":"i64"},"role_color":{"k":"i64"},"join_time":{"k":"i64"}}}}}} },
     "get_guild_member_profile": { params: v.GetGuildMemberProfileParams, result: v.GetGuildMemberProfileResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"tiny_id":{"k":"i64"},"join_time":{"k":"i64"},"roles":{"k":"arr","i":{"k":"obj","p":{"role_id":{"k":"i64"},"color":{"k":"i64"},"permission":{"k":"arr","i":{"k":"ref","n":"GuildPermission"}}}}}}} },
     "send_guild_channel_msg": { params: v.SendGuildChannelMsgParams, result: v.SendGuildChannelMsgResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"channel_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
     "send_guild_message": { params: v.SendGuildChannelMsgParams, result: v.SendGuildChannelMsgResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"channel_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
@@ -487,7 +487,7 @@ export const protocol = {
           "k": "i64"
         },
         "message_id_qq": {
-          "k": "i64"
+          "k": "id"
         },
         "sender": {
           "k": "ref",

@@ -1199,9 +1199,9 @@ export interface MessageDetail<I64 extends Int64Repr = number> {
   message_seq?: I64;
   /**
    * QQNT 消息 ID（msgId，64 位，可能超过 2^53；代码返回，文档未列出）
-   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented). An opaque 19-digit id: typed int64 so it is never rounded; how opaque int64 ids are delivered is being settled separately.
+   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented). An opaque 19-digit id, never rounded: x-int64 opaque delivers it as a decimal string in every int64 mode.
    */
-  message_id_qq?: I64;
+  message_id_qq?: string;
   /**
    * 发送人信息
    * Sender
@@ -1264,9 +1264,9 @@ export interface MessageDetailInput<I64 extends Int64Repr = number> {
   message_seq?: I64;
   /**
    * QQNT 消息 ID（msgId，64 位，可能超过 2^53；代码返回，文档未列出）
-   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented). An opaque 19-digit id: typed int64 so it is never rounded; how opaque int64 ids are delivered is being settled separately.
+   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented). An opaque 19-digit id, never rounded: x-int64 opaque delivers it as a decimal string in every int64 mode.
    */
-  message_id_qq?: I64;
+  message_id_qq?: string;
   /**
    * 发送人信息
    * Sender
@@ -1603,6 +1603,7 @@ export interface GroupFileList<I64 extends Int64Repr = number> {
 /**
  * 频道 ID
  * Guild id (the docs say uint64; the server also takes a decimal string)
+ * Divergence: Guild, channel, role and tiny ids are 64-bit and often beyond 2^53 (docs examples 1111111111111111111, 144115218185291865); the server sends them as numbers or decimal strings, sometimes both for one value. Use the client's int64 'bigint' or 'string' mode for guilds; owner_guild_id, creator_tiny_id and the member list's tiny_id are marked opaque (always decimal strings).
  */
 export type GuildId<I64 extends Int64Repr = number> = I64 | string;
 
@@ -2714,8 +2715,9 @@ export interface GetStrangerInfoResult<I64 extends Int64Repr = number> {
   /**
    * QQ 号
    * QQ number
+   * Divergence: The docs table says int64, but the docs example sends a decimal string ("534103824"); both are accepted.
    */
-  user_id: I64;
+  user_id: I64 | string;
   /**
    * 昵称
    * Nickname
@@ -4561,7 +4563,7 @@ export interface GetGuildChannelListResult<I64 extends Int64Repr = number> {
        * 所属频道 ID
        * Owning guild id
        */
-      owner_guild_id?: I64 | string;
+      owner_guild_id?: string | string;
       /**
        * 子频道 ID
        * Channel id
@@ -4602,7 +4604,7 @@ export interface GetGuildChannelListResult<I64 extends Int64Repr = number> {
        * 创建者 ID
        * Creator tiny id
        */
-      creator_tiny_id?: I64 | string;
+      creator_tiny_id?: string | string;
       /**
        * 发言权限
        * Talk permission
@@ -4711,7 +4713,7 @@ export interface GetGuildMemberListResult<I64 extends Int64Repr = number> {
        * 成员 tinyId
        * Member tiny id
        */
-      tiny_id: I64 | string;
+      tiny_id?: string | string;
       /**
        * 头衔
        * Title
