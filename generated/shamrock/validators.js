@@ -7043,7 +7043,7 @@ return errors === 0;
 }
 
 const rawFriendInfo = validate259;
-const schema83 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"remark":{"type":"string"}},"required":["user_id","nickname","remark"]};
+const schema83 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":["string","null"]},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"age":{"type":"integer"},"gender":{"type":"integer"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"platform":{"type":"string"},"term_type":{"type":["integer","string"]}},"required":["user_id"]};
 
 function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7051,7 +7051,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.remark === undefined) && (missing0 = "remark"))){
+if((data.user_id === undefined) && (missing0 = "user_id")){
 validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -7068,10 +7068,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.nickname !== undefined){
+if(data.user_name !== undefined){
+let data1 = data.user_name;
 const _errs2 = errors;
-if(typeof data.nickname !== "string"){
-validate259.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data1 !== "string") && (data1 !== null)){
+validate259.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: schema83.properties.user_name.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7080,16 +7081,99 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.remark !== undefined){
+if(data.user_displayname !== undefined){
+let data2 = data.user_displayname;
 const _errs4 = errors;
-if(typeof data.remark !== "string"){
-validate259.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data2 !== "string") && (data2 !== null)){
+validate259.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema83.properties.user_displayname.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.user_remark !== undefined){
+let data3 = data.user_remark;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate259.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema83.properties.user_remark.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data4 = data.age;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate259.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.gender !== undefined){
+let data5 = data.gender;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate259.errors = [{instancePath:instancePath+"/gender",schemaPath:"#/properties/gender/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate259.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.platform !== undefined){
+const _errs13 = errors;
+if(typeof data.platform !== "string"){
+validate259.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.term_type !== undefined){
+let data8 = data.term_type;
+const _errs15 = errors;
+if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){
+validate259.errors = [{instancePath:instancePath+"/term_type",schemaPath:"#/properties/term_type/type",keyword:"type",params:{type: schema83.properties.term_type.type},message:"must be integer,string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -7105,7 +7189,7 @@ return errors === 0;
 }
 
 const rawGroupInfo = validate260;
-const schema84 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"member_count":{"type":"integer"},"max_member_count":{"type":"integer"}},"required":["group_id","group_name","member_count","max_member_count"]};
+const schema84 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":["string","null"]},"group_remark":{"type":["string","null"]},"group_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"admins":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"class_text":{"type":["string","null"]},"is_frozen":{"type":"boolean"},"max_member":{"type":"integer"},"max_member_count":{"type":"integer"},"member_num":{"type":"integer"},"member_count":{"type":"integer"}},"required":["group_id"]};
 
 function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7113,7 +7197,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -7131,9 +7215,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.group_name !== undefined){
+let data1 = data.group_name;
 const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate260.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data1 !== "string") && (data1 !== null)){
+validate260.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: schema84.properties.group_name.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7142,11 +7227,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.member_count !== undefined){
-let data2 = data.member_count;
+if(data.group_remark !== undefined){
+let data2 = data.group_remark;
 const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate260.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if((typeof data2 !== "string") && (data2 !== null)){
+validate260.errors = [{instancePath:instancePath+"/group_remark",schemaPath:"#/properties/group_remark/type",keyword:"type",params:{type: schema84.properties.group_remark.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7155,17 +7240,130 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.max_member_count !== undefined){
-let data3 = data.max_member_count;
+if(data.group_uin !== undefined){
 const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate260.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!int64Ok(data.group_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate260.errors = [{instancePath:instancePath+"/group_uin",schemaPath:"#/properties/group_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.admins !== undefined){
+let data4 = data.admins;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs9 = errors;
+if(!int64Ok(data4[i0], this, -9223372036854775808n, 9223372036854775807n)){
+validate260.errors = [{instancePath:instancePath+"/admins/" + i0,schemaPath:"#/properties/admins/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate260.errors = [{instancePath:instancePath+"/admins",schemaPath:"#/properties/admins/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.class_text !== undefined){
+let data6 = data.class_text;
+const _errs10 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate260.errors = [{instancePath:instancePath+"/class_text",schemaPath:"#/properties/class_text/type",keyword:"type",params:{type: schema84.properties.class_text.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_frozen !== undefined){
+const _errs12 = errors;
+if(typeof data.is_frozen !== "boolean"){
+validate260.errors = [{instancePath:instancePath+"/is_frozen",schemaPath:"#/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member !== undefined){
+let data8 = data.max_member;
+const _errs14 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate260.errors = [{instancePath:instancePath+"/max_member",schemaPath:"#/properties/max_member/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+let data9 = data.max_member_count;
+const _errs16 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate260.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_num !== undefined){
+let data10 = data.member_num;
+const _errs18 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate260.errors = [{instancePath:instancePath+"/member_num",schemaPath:"#/properties/member_num/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data11 = data.member_count;
+const _errs20 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate260.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -7182,7 +7380,7 @@ return errors === 0;
 }
 
 const rawGroupMemberInfo = validate261;
-const schema85 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"$ref":"#/$defs/Sex"},"age":{"type":"integer"},"area":{"type":"string"},"join_time":{"type":"integer"},"last_sent_time":{"type":"integer"},"level":{"type":"string"},"role":{"$ref":"#/$defs/GroupRole"},"unfriendly":{"type":"boolean"},"title":{"type":"string"},"title_expire_time":{"type":"integer"},"card_changeable":{"type":"boolean"}},"required":["group_id","user_id","nickname","role"]};
+const schema85 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"title":{"type":"string"},"title_expire_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"user_displayname":{"type":["string","null"]},"card":{"type":["string","null"]},"distance":{"type":"integer"},"honor":{"type":"array","items":{"type":"integer"}},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"last_active_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"last_sent_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"unique_name":{"type":["string","null"]},"area":{"type":"string"},"level":{"type":["integer","string"]},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"card_changeable":{"type":"boolean"},"shut_up_timestamp":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","group_id"]};
 
 function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7190,15 +7388,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.role === undefined) && (missing0 = "role"))){
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.group_id === undefined) && (missing0 = "group_id"))){
 validate261.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
+if(data.user_id !== undefined){
 const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate261.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate261.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7207,10 +7405,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
+if(data.group_id !== undefined){
 const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate261.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate261.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7219,10 +7417,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.nickname !== undefined){
+if(data.user_name !== undefined){
 const _errs3 = errors;
-if(typeof data.nickname !== "string"){
-validate261.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.user_name !== "string"){
+validate261.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7231,10 +7429,15 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.card !== undefined){
+if(data.sex !== undefined){
+let data3 = data.sex;
 const _errs5 = errors;
-if(typeof data.card !== "string"){
-validate261.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data3 !== "string"){
+validate261.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
+validate261.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema85.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -7243,11 +7446,12 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sex !== undefined){
+if(data.age !== undefined){
+let data4 = data.age;
 const _errs7 = errors;
-if(!(validate253.call(this, data.sex, {instancePath:instancePath+"/sex",parentData:data,parentDataProperty:"sex",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
-errors = vErrors.length;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate261.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 var valid0 = _errs7 === errors;
 }
@@ -7255,36 +7459,34 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.age !== undefined){
-let data5 = data.age;
-const _errs8 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate261.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.title !== undefined){
+const _errs9 = errors;
+if(typeof data.title !== "string"){
+validate261.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs8 === errors;
+var valid0 = _errs9 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.area !== undefined){
-const _errs10 = errors;
-if(typeof data.area !== "string"){
-validate261.errors = [{instancePath:instancePath+"/area",schemaPath:"#/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.title_expire_time !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.title_expire_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate261.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-var valid0 = _errs10 === errors;
+var valid0 = _errs11 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.join_time !== undefined){
-let data7 = data.join_time;
+if(data.nickname !== undefined){
 const _errs12 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate261.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data.nickname !== "string"){
+validate261.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -7293,11 +7495,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.last_sent_time !== undefined){
-let data8 = data.last_sent_time;
+if(data.user_displayname !== undefined){
+let data8 = data.user_displayname;
 const _errs14 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate261.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if((typeof data8 !== "string") && (data8 !== null)){
+validate261.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema85.properties.user_displayname.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -7306,10 +7508,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.level !== undefined){
+if(data.card !== undefined){
+let data9 = data.card;
 const _errs16 = errors;
-if(typeof data.level !== "string"){
-validate261.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data9 !== "string") && (data9 !== null)){
+validate261.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: schema85.properties.card.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -7318,11 +7521,12 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.role !== undefined){
+if(data.distance !== undefined){
+let data10 = data.distance;
 const _errs18 = errors;
-if(!(validate254.call(this, data.role, {instancePath:instancePath+"/role",parentData:data,parentDataProperty:"role",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate261.errors = [{instancePath:instancePath+"/distance",schemaPath:"#/properties/distance/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 var valid0 = _errs18 === errors;
 }
@@ -7330,53 +7534,169 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.unfriendly !== undefined){
-const _errs19 = errors;
-if(typeof data.unfriendly !== "boolean"){
-validate261.errors = [{instancePath:instancePath+"/unfriendly",schemaPath:"#/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.honor !== undefined){
+let data11 = data.honor;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data11)){
+var valid1 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs22 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate261.errors = [{instancePath:instancePath+"/honor/" + i0,schemaPath:"#/properties/honor/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid0 = _errs19 === errors;
+var valid1 = _errs22 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate261.errors = [{instancePath:instancePath+"/honor",schemaPath:"#/properties/honor/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.title !== undefined){
-const _errs21 = errors;
-if(typeof data.title !== "string"){
-validate261.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.join_time !== undefined){
+const _errs24 = errors;
+if(!int64Ok(data.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate261.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-var valid0 = _errs21 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.title_expire_time !== undefined){
-let data13 = data.title_expire_time;
-const _errs23 = errors;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate261.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs23 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.card_changeable !== undefined){
+if(data.last_active_time !== undefined){
 const _errs25 = errors;
-if(typeof data.card_changeable !== "boolean"){
-validate261.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(!int64Ok(data.last_active_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate261.errors = [{instancePath:instancePath+"/last_active_time",schemaPath:"#/properties/last_active_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs25 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.last_sent_time !== undefined){
+const _errs26 = errors;
+if(!int64Ok(data.last_sent_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate261.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unique_name !== undefined){
+let data16 = data.unique_name;
+const _errs27 = errors;
+if((typeof data16 !== "string") && (data16 !== null)){
+validate261.errors = [{instancePath:instancePath+"/unique_name",schemaPath:"#/properties/unique_name/type",keyword:"type",params:{type: schema85.properties.unique_name.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.area !== undefined){
+const _errs29 = errors;
+if(typeof data.area !== "string"){
+validate261.errors = [{instancePath:instancePath+"/area",schemaPath:"#/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data18 = data.level;
+const _errs31 = errors;
+if((!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))) && (typeof data18 !== "string")){
+validate261.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: schema85.properties.level.type},message:"must be integer,string"}];
+return false;
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role !== undefined){
+let data19 = data.role;
+const _errs33 = errors;
+if(typeof data19 !== "string"){
+validate261.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data19 === "owner") || (data19 === "admin")) || (data19 === "member"))){
+validate261.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema85.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unfriendly !== undefined){
+const _errs35 = errors;
+if(typeof data.unfriendly !== "boolean"){
+validate261.errors = [{instancePath:instancePath+"/unfriendly",schemaPath:"#/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card_changeable !== undefined){
+const _errs37 = errors;
+if(typeof data.card_changeable !== "boolean"){
+validate261.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shut_up_timestamp !== undefined){
+const _errs39 = errors;
+if(!int64Ok(data.shut_up_timestamp, this, -9223372036854775808n, 9223372036854775807n)){
+validate261.errors = [{instancePath:instancePath+"/shut_up_timestamp",schemaPath:"#/properties/shut_up_timestamp/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -7403,24 +7723,24 @@ validate261.errors = vErrors;
 return errors === 0;
 }
 
-const rawHonorCurrentTalkative = validate264;
+const rawHonorCurrentTalkative = validate262;
 const schema86 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"}},"required":["user_id","nickname","avatar","day_count"]};
 
-function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar === undefined) && (missing0 = "avatar"))) || ((data.day_count === undefined) && (missing0 = "day_count"))){
-validate264.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate264.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate262.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7432,7 +7752,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate264.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate262.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7444,7 +7764,7 @@ if(valid0){
 if(data.avatar !== undefined){
 const _errs4 = errors;
 if(typeof data.avatar !== "string"){
-validate264.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate262.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7457,7 +7777,7 @@ if(data.day_count !== undefined){
 let data3 = data.day_count;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate264.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate262.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7471,32 +7791,32 @@ var valid0 = true;
 }
 }
 else {
-validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate264.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
 
-const rawHonorEntry = validate265;
+const rawHonorEntry = validate263;
 const schema87 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]};
 
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar === undefined) && (missing0 = "avatar"))) || ((data.description === undefined) && (missing0 = "description"))){
-validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate265.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate263.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7508,7 +7828,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate265.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate263.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7520,7 +7840,7 @@ if(valid0){
 if(data.avatar !== undefined){
 const _errs4 = errors;
 if(typeof data.avatar !== "string"){
-validate265.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate263.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7532,7 +7852,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs6 = errors;
 if(typeof data.description !== "string"){
-validate265.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate263.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7546,69 +7866,124 @@ var valid0 = true;
 }
 }
 else {
-validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
+}
+validate263.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorType = validate264;
+const schema88 = {"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]};
+
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data === "talkative") || (data === "performer")) || (data === "legend")) || (data === "strong_newbie")) || (data === "emotion")) || (data === "all"))){
+validate264.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema88.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate264.errors = vErrors;
+return errors === 0;
+}
+
+const rawRecordFormat = validate265;
+const schema89 = {"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]};
+
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data === "mp3") || (data === "amr")) || (data === "wma")) || (data === "m4a")) || (data === "spx")) || (data === "ogg")) || (data === "wav")) || (data === "flac"))){
+validate265.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
 validate265.errors = vErrors;
 return errors === 0;
 }
 
-const rawHonorType = validate266;
-const schema88 = {"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]};
-
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((data === "talkative") || (data === "performer")) || (data === "legend")) || (data === "strong_newbie")) || (data === "emotion")) || (data === "all"))){
-validate266.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema88.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-validate266.errors = vErrors;
-return errors === 0;
-}
-
-const rawRecordFormat = validate267;
-const schema89 = {"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]};
-
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((((data === "mp3") || (data === "amr")) || (data === "wma")) || (data === "m4a")) || (data === "spx")) || (data === "ogg")) || (data === "wav")) || (data === "flac"))){
-validate267.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema89.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-validate267.errors = vErrors;
-return errors === 0;
-}
-
-const rawCanSend = validate268;
+const rawCanSend = validate266;
 const schema90 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
 
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.yes === undefined) && (missing0 = "yes")){
-validate268.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.yes !== undefined){
 if(typeof data.yes !== "boolean"){
-validate268.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate266.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
+}
+}
+}
+else {
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate266.errors = vErrors;
+return errors === 0;
+}
+
+const rawFileResult = validate267;
+const schema91 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate267.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate267.errors = vErrors;
+return errors === 0;
+}
+
+const rawModelShowUser = validate268;
+const schema92 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}};
+
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate268.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
 }
 }
 }
@@ -7621,8 +7996,8 @@ validate268.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileResult = validate269;
-const schema91 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+const rawModelShowList = validate269;
+const schema93 = {"type":"object","properties":{"variants":{"type":"array","items":{"type":"object","properties":{"model_show":{"type":"string"},"need_pay":{"type":"boolean"}},"required":["model_show","need_pay"]}}},"required":["variants"]};
 
 function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -7630,15 +8005,70 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if((data.variants === undefined) && (missing0 = "variants")){
 validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate269.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.variants !== undefined){
+let data0 = data.variants;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.model_show === undefined) && (missing1 = "model_show")) || ((data1.need_pay === undefined) && (missing1 = "need_pay"))){
+validate269.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
+}
+else {
+if(data1.model_show !== undefined){
+const _errs5 = errors;
+if(typeof data1.model_show !== "string"){
+validate269.errors = [{instancePath:instancePath+"/variants/" + i0+"/model_show",schemaPath:"#/properties/variants/items/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.need_pay !== undefined){
+const _errs7 = errors;
+if(typeof data1.need_pay !== "boolean"){
+validate269.errors = [{instancePath:instancePath+"/variants/" + i0+"/need_pay",schemaPath:"#/properties/variants/items/properties/need_pay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate269.errors = [{instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 }
 }
@@ -7652,25 +8082,195 @@ validate269.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetail = validate270;
-const schema92 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
-const pattern0 = new RegExp("^-?(0|[1-9][0-9]*)$", "u");
+const rawVipInfo = validate270;
+const schema94 = {"type":"object","properties":{"type":{"type":"string"},"level":{"type":"integer"},"vip_type":{"type":"integer"},"template_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}};
 
 function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+const _errs1 = errors;
+if(typeof data.type !== "string"){
+validate270.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data1 = data.level;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate270.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vip_type !== undefined){
+let data2 = data.vip_type;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate270.errors = [{instancePath:instancePath+"/vip_type",schemaPath:"#/properties/vip_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.template_id !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.template_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate270.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate270.errors = vErrors;
+return errors === 0;
+}
+
+const rawProfileLocation = validate271;
+const schema95 = {"type":"object","properties":{"city":{"type":["string","null"]},"company":{"type":["string","null"]},"country":{"type":["string","null"]},"province":{"type":["string","null"]},"hometown":{"type":["string","null"]},"school":{"type":["string","null"]}}};
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.city !== undefined){
+let data0 = data.city;
+const _errs1 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate271.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: schema95.properties.city.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.company !== undefined){
+let data1 = data.company;
+const _errs3 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate271.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: schema95.properties.company.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.country !== undefined){
+let data2 = data.country;
+const _errs5 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate271.errors = [{instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: schema95.properties.country.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.province !== undefined){
+let data3 = data.province;
+const _errs7 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate271.errors = [{instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: schema95.properties.province.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hometown !== undefined){
+let data4 = data.hometown;
+const _errs9 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate271.errors = [{instancePath:instancePath+"/hometown",schemaPath:"#/properties/hometown/type",keyword:"type",params:{type: schema95.properties.hometown.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.school !== undefined){
+let data5 = data.school;
+const _errs11 = errors;
+if((typeof data5 !== "string") && (data5 !== null)){
+validate271.errors = [{instancePath:instancePath+"/school",schemaPath:"#/properties/school/type",keyword:"type",params:{type: schema95.properties.school.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate271.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageDetail = validate272;
+const schema96 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const pattern0 = new RegExp("^-?(0|[1-9][0-9]*)$", "u");
+
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate270.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.time !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate270.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate272.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7682,7 +8282,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate270.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate272.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7695,7 +8295,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate270.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate272.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7707,7 +8307,7 @@ if(valid0){
 if(data.real_id !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.real_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate270.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate272.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7719,7 +8319,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs7 = errors;
 if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate270.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate272.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7734,12 +8334,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data5 === "string"){
 if(!pattern0.test(data5)){
-validate270.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+validate272.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
 return false;
 }
 }
 else {
-validate270.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate272.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7776,7 +8376,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs12 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate270.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate272.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -7788,7 +8388,7 @@ if(valid0){
 if(data.target_id !== undefined){
 const _errs13 = errors;
 if(!int64Ok(data.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate270.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate272.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -7800,7 +8400,7 @@ if(valid0){
 if(data.peer_id !== undefined){
 const _errs14 = errors;
 if(!int64Ok(data.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate270.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate272.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -7821,32 +8421,32 @@ var valid0 = true;
 }
 }
 else {
-validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate270.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetailInput = validate273;
-const schema93 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const rawMessageDetailInput = validate275;
+const schema97 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"$ref":"#/$defs/Sender"},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
-function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate273.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate275.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.time !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate273.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate275.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7858,7 +8458,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate273.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7871,7 +8471,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate273.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate275.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7883,7 +8483,7 @@ if(valid0){
 if(data.real_id !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.real_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate273.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate275.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7895,7 +8495,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs7 = errors;
 if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate273.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate275.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -7910,12 +8510,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data5 === "string"){
 if(!pattern0.test(data5)){
-validate273.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+validate275.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
 return false;
 }
 }
 else {
-validate273.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate275.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7952,7 +8552,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs12 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate273.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate275.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -7964,7 +8564,7 @@ if(valid0){
 if(data.target_id !== undefined){
 const _errs13 = errors;
 if(!int64Ok(data.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate273.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate275.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -7976,7 +8576,7 @@ if(valid0){
 if(data.peer_id !== undefined){
 const _errs14 = errors;
 if(!int64Ok(data.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate273.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate275.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -7997,25 +8597,25 @@ var valid0 = true;
 }
 }
 else {
-validate273.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate275.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate273.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate276;
-const schema94 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawForwardSendResult = validate278;
+const schema98 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
 
-function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate276.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8023,7 +8623,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate276.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate278.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8035,7 +8635,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate276.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate278.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -8047,7 +8647,7 @@ if(valid0){
 if(data.res_id !== undefined){
 const _errs5 = errors;
 if(typeof data.res_id !== "string"){
-validate276.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate278.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -8060,31 +8660,1133 @@ var valid0 = true;
 }
 }
 else {
-validate276.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate276.errors = vErrors;
+validate278.errors = vErrors;
 return errors === 0;
 }
 
-const rawBubbleFaceSegment = validate277;
+const rawHonorInfo = validate279;
+const schema99 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]};
 
-function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate279.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate279.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate279.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar !== "string"){
+validate279.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.day_count !== undefined){
+let data3 = data.day_count;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate279.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate279.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs10 = errors;
+if(typeof data.description !== "string"){
+validate279.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate279.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorList = validate280;
+const schema100 = {"type":["array","null"],"items":{"$ref":"#/$defs/HonorInfo"}};
+
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(Array.isArray(data))) && (data !== null)){
+validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema100.type},message:"must be array,null"}];
+return false;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate279.call(this, data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+validate280.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupRequest = validate282;
+const schema101 = {"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"invitor_uin":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"invitor_nick":{"type":["string","null"]},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_nick":{"type":"string"},"message":{"type":"string"},"flag":{"type":"string"}},"required":["request_id","group_id","flag"]};
+
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.request_id === undefined) && (missing0 = "request_id")) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.flag === undefined) && (missing0 = "flag"))){
+validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.request_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate282.errors = [{instancePath:instancePath+"/request_id",schemaPath:"#/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitor_uin !== undefined){
+let data1 = data.invitor_uin;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/invitor_uin",schemaPath:"#/properties/invitor_uin/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(data1 !== null){
+const err1 = {instancePath:instancePath+"/invitor_uin",schemaPath:"#/properties/invitor_uin/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/invitor_uin",schemaPath:"#/properties/invitor_uin/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate282.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitor_nick !== undefined){
+let data2 = data.invitor_nick;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate282.errors = [{instancePath:instancePath+"/invitor_nick",schemaPath:"#/properties/invitor_nick/type",keyword:"type",params:{type: schema101.properties.invitor_nick.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate282.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs10 = errors;
+if(typeof data.group_name !== "string"){
+validate282.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.checked !== undefined){
+const _errs12 = errors;
+if(typeof data.checked !== "boolean"){
+validate282.errors = [{instancePath:instancePath+"/checked",schemaPath:"#/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data.actor, this, -9223372036854775808n, 9223372036854775807n)){
+validate282.errors = [{instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requester_uin !== undefined){
+const _errs15 = errors;
+if(!int64Ok(data.requester_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate282.errors = [{instancePath:instancePath+"/requester_uin",schemaPath:"#/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requester_nick !== undefined){
+const _errs16 = errors;
+if(typeof data.requester_nick !== "string"){
+validate282.errors = [{instancePath:instancePath+"/requester_nick",schemaPath:"#/properties/requester_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs18 = errors;
+if(typeof data.message !== "string"){
+validate282.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.flag !== undefined){
+const _errs20 = errors;
+if(typeof data.flag !== "string"){
+validate282.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate282.errors = vErrors;
+return errors === 0;
+}
+
+const rawFileUploadResult = validate283;
+const schema102 = {"type":"object","properties":{"msg_id":{"type":"integer"},"bizid":{"type":"integer"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"},"file_id":{"type":"string"}},"required":["file_id"]};
+
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file_id === undefined) && (missing0 = "file_id")){
+validate283.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.msg_id !== undefined){
+let data0 = data.msg_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate283.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bizid !== undefined){
+let data1 = data.bizid;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate283.errors = [{instancePath:instancePath+"/bizid",schemaPath:"#/properties/bizid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate283.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha !== undefined){
+const _errs7 = errors;
+if(typeof data.sha !== "string"){
+validate283.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha3 !== undefined){
+const _errs9 = errors;
+if(typeof data.sha3 !== "string"){
+validate283.errors = [{instancePath:instancePath+"/sha3",schemaPath:"#/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs11 = errors;
+if(typeof data.file_id !== "string"){
+validate283.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate283.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFile = validate284;
+const schema103 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"file_name":{"type":"string"},"busid":{"type":"integer"},"file_size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"upload_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"dead_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modify_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"download_times":{"type":"integer"},"uploader":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"uploader_name":{"type":"string"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"}},"required":["file_id","file_name","busid"]};
+
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.file_id === undefined) && (missing0 = "file_id")) || ((data.file_name === undefined) && (missing0 = "file_name"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate284.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate284.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_name !== undefined){
+const _errs4 = errors;
+if(typeof data.file_name !== "string"){
+validate284.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data3 = data.busid;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate284.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.file_size, this, -9223372036854775808n, 9223372036854775807n)){
+validate284.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.upload_time !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.upload_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate284.errors = [{instancePath:instancePath+"/upload_time",schemaPath:"#/properties/upload_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dead_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.dead_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate284.errors = [{instancePath:instancePath+"/dead_time",schemaPath:"#/properties/dead_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modify_time !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.modify_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate284.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.download_times !== undefined){
+let data8 = data.download_times;
+const _errs12 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate284.errors = [{instancePath:instancePath+"/download_times",schemaPath:"#/properties/download_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.uploader !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data.uploader, this, -9223372036854775808n, 9223372036854775807n)){
+validate284.errors = [{instancePath:instancePath+"/uploader",schemaPath:"#/properties/uploader/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.uploader_name !== undefined){
+const _errs15 = errors;
+if(typeof data.uploader_name !== "string"){
+validate284.errors = [{instancePath:instancePath+"/uploader_name",schemaPath:"#/properties/uploader_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs17 = errors;
+if(typeof data.md5 !== "string"){
+validate284.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha !== undefined){
+const _errs19 = errors;
+if(typeof data.sha !== "string"){
+validate284.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha3 !== undefined){
+const _errs21 = errors;
+if(typeof data.sha3 !== "string"){
+validate284.errors = [{instancePath:instancePath+"/sha3",schemaPath:"#/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate284.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFolder = validate285;
+const schema104 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_name":{"type":"string"},"total_file_count":{"type":"integer"}},"required":["folder_id","folder_name"]};
+
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.folder_id === undefined) && (missing0 = "folder_id")) || ((data.folder_name === undefined) && (missing0 = "folder_name"))){
+validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate285.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate285.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_name !== undefined){
+const _errs4 = errors;
+if(typeof data.folder_name !== "string"){
+validate285.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate285.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.creator, this, -9223372036854775808n, 9223372036854775807n)){
+validate285.errors = [{instancePath:instancePath+"/creator",schemaPath:"#/properties/creator/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator_name !== undefined){
+const _errs8 = errors;
+if(typeof data.creator_name !== "string"){
+validate285.errors = [{instancePath:instancePath+"/creator_name",schemaPath:"#/properties/creator_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.total_file_count !== undefined){
+let data6 = data.total_file_count;
+const _errs10 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate285.errors = [{instancePath:instancePath+"/total_file_count",schemaPath:"#/properties/total_file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate285.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFileList = validate286;
+const schema105 = {"type":"object","properties":{"files":{"type":"array","items":{"$ref":"#/$defs/GroupFile"}},"folders":{"type":"array","items":{"$ref":"#/$defs/GroupFolder"}}},"required":["files","folders"]};
+
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.files === undefined) && (missing0 = "files")) || ((data.folders === undefined) && (missing0 = "folders"))){
+validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.files !== undefined){
+let data0 = data.files;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(!(validate284.call(this, data0[i0], {instancePath:instancePath+"/files/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate284.errors : vErrors.concat(validate284.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate286.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folders !== undefined){
+let data2 = data.folders;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data2)){
+var valid2 = true;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+const _errs6 = errors;
+if(!(validate285.call(this, data2[i1], {instancePath:instancePath+"/folders/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate286.errors = [{instancePath:instancePath+"/folders",schemaPath:"#/properties/folders/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate286.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildId = validate289;
+const schema106 = {"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]};
+
+function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(!int64Ok(data, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs2 = errors;
+if(typeof data !== "string"){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate289.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate289.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildPermission = validate290;
+const schema107 = {"type":"object","properties":{"root_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"child_ids":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}},"required":["root_id","child_ids"]};
+
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.root_id === undefined) && (missing0 = "root_id")) || ((data.child_ids === undefined) && (missing0 = "child_ids"))){
+validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.root_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.root_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate290.errors = [{instancePath:instancePath+"/root_id",schemaPath:"#/properties/root_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.child_ids !== undefined){
+let data1 = data.child_ids;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!int64Ok(data1[i0], this, -9223372036854775808n, 9223372036854775807n)){
+validate290.errors = [{instancePath:instancePath+"/child_ids/" + i0,schemaPath:"#/properties/child_ids/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate290.errors = [{instancePath:instancePath+"/child_ids",schemaPath:"#/properties/child_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate290.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate290.errors = vErrors;
+return errors === 0;
+}
+
+const rawCredentials = validate291;
+const schema108 = {"type":"object","properties":{"token":{"type":["string","integer"]},"cookies":{"type":"string"},"bigdata_ticket":{"type":["object","null"],"properties":{"key":{"type":["string","null"]},"sig":{"type":["string","null"]}}}}};
+
+function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.token !== undefined){
+let data0 = data.token;
+const _errs1 = errors;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate291.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema108.properties.token.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cookies !== undefined){
+const _errs3 = errors;
+if(typeof data.cookies !== "string"){
+validate291.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bigdata_ticket !== undefined){
+let data2 = data.bigdata_ticket;
+const _errs5 = errors;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+validate291.errors = [{instancePath:instancePath+"/bigdata_ticket",schemaPath:"#/properties/bigdata_ticket/type",keyword:"type",params:{type: schema108.properties.bigdata_ticket.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.key !== undefined){
+let data3 = data2.key;
+const _errs7 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate291.errors = [{instancePath:instancePath+"/bigdata_ticket/key",schemaPath:"#/properties/bigdata_ticket/properties/key/type",keyword:"type",params:{type: schema108.properties.bigdata_ticket.properties.key.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data2.sig !== undefined){
+let data4 = data2.sig;
+const _errs9 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate291.errors = [{instancePath:instancePath+"/bigdata_ticket/sig",schemaPath:"#/properties/bigdata_ticket/properties/sig/type",keyword:"type",params:{type: schema108.properties.bigdata_ticket.properties.sig.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate291.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate291.errors = vErrors;
+return errors === 0;
+}
+
+const rawDomainQuery = validate292;
+const schema109 = {"type":"object","properties":{"domain":{"type":"string"}}};
+
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.domain !== undefined){
+if(typeof data.domain !== "string"){
+validate292.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate292.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate292.errors = vErrors;
+return errors === 0;
+}
+
+const rawBubbleFaceSegment = validate293;
+
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate277.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("bubble_face" !== data.type){
-validate277.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+validate293.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8100,7 +9802,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
-validate277.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate293.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -8108,7 +9810,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate277.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
+validate293.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema13.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8121,7 +9823,7 @@ if(data1.count !== undefined){
 let data3 = data1.count;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate277.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
+validate293.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema13.properties.data.properties.count.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8133,7 +9835,7 @@ var valid1 = true;
 }
 }
 else {
-validate277.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate293.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8146,31 +9848,31 @@ var valid0 = true;
 }
 }
 else {
-validate277.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate293.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate277.errors = vErrors;
+validate293.errors = vErrors;
 return errors === 0;
 }
 
-const rawBasketballSegment = validate278;
+const rawBasketballSegment = validate294;
 
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("basketball" !== data.type){
-validate278.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+validate294.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8186,21 +9888,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate278.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate294.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate278.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
+validate294.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema22.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate278.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate294.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8213,31 +9915,31 @@ var valid0 = true;
 }
 }
 else {
-validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate278.errors = vErrors;
+validate294.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewRpsSegment = validate279;
+const rawNewRpsSegment = validate295;
 
-function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate279.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate295.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("new_rps" !== data.type){
-validate279.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+validate295.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8253,21 +9955,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate279.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate295.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate279.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
+validate295.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema20.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate279.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate295.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8280,31 +9982,31 @@ var valid0 = true;
 }
 }
 else {
-validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate295.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate279.errors = vErrors;
+validate295.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewDiceSegment = validate280;
+const rawNewDiceSegment = validate296;
 
-function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate280.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate296.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("new_dice" !== data.type){
-validate280.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+validate296.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8320,21 +10022,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate280.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate296.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate280.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
+validate296.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema21.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate280.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate296.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8347,31 +10049,31 @@ var valid0 = true;
 }
 }
 else {
-validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate296.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate280.errors = vErrors;
+validate296.errors = vErrors;
 return errors === 0;
 }
 
-const rawTouchSegment = validate281;
+const rawTouchSegment = validate297;
 
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate297.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("touch" !== data.type){
-validate281.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+validate297.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8387,21 +10089,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate281.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate297.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate281.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
+validate297.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema24.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate281.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate297.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8414,31 +10116,31 @@ var valid0 = true;
 }
 }
 else {
-validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate297.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate281.errors = vErrors;
+validate297.errors = vErrors;
 return errors === 0;
 }
 
-const rawWeatherSegment = validate282;
+const rawWeatherSegment = validate298;
 
-function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate298.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("weather" !== data.type){
-validate282.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+validate298.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8455,7 +10157,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.city !== undefined){
 const _errs4 = errors;
 if(typeof data1.city !== "string"){
-validate282.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate298.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8468,7 +10170,7 @@ if(data1.code !== undefined){
 let data3 = data1.code;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate282.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
+validate298.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema32.properties.data.properties.code.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8479,7 +10181,7 @@ var valid1 = true;
 }
 }
 else {
-validate282.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate298.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8492,31 +10194,31 @@ var valid0 = true;
 }
 }
 else {
-validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate298.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate282.errors = vErrors;
+validate298.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate283;
+const rawGiftSegment = validate299;
 
-function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate283.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("gift" !== data.type){
-validate283.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+validate299.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8532,7 +10234,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate283.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate299.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -8540,7 +10242,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate283.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate299.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema39.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8553,7 +10255,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate283.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
+validate299.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema39.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8565,7 +10267,7 @@ var valid1 = true;
 }
 }
 else {
-validate283.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate299.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8578,31 +10280,31 @@ var valid0 = true;
 }
 }
 else {
-validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate283.errors = vErrors;
+validate299.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkdownSegment = validate284;
+const rawMarkdownSegment = validate300;
 
-function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate300.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("markdown" !== data.type){
-validate284.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+validate300.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8618,20 +10320,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.content === undefined) && (missing1 = "content")){
-validate284.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate300.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.content !== undefined){
 if(typeof data1.content !== "string"){
-validate284.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate300.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate284.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate300.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8644,31 +10346,31 @@ var valid0 = true;
 }
 }
 else {
-validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate300.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate284.errors = vErrors;
+validate300.errors = vErrors;
 return errors === 0;
 }
 
-const rawButtonSegment = validate285;
+const rawButtonSegment = validate301;
 
-function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate301.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("button" !== data.type){
-validate285.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+validate301.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8685,7 +10387,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.data !== undefined){
 const _errs4 = errors;
 if(typeof data1.data !== "string"){
-validate285.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate301.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8705,7 +10407,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs8 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate285.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate301.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -8715,7 +10417,7 @@ break;
 }
 }
 else {
-validate285.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate301.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8729,7 +10431,7 @@ if(data1.appid !== undefined){
 let data5 = data1.appid;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate285.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
+validate301.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema41.properties.data.properties.appid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -8741,7 +10443,7 @@ var valid1 = true;
 }
 }
 else {
-validate285.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate301.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8754,31 +10456,31 @@ var valid0 = true;
 }
 }
 else {
-validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate301.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate285.errors = vErrors;
+validate301.errors = vErrors;
 return errors === 0;
 }
 
-const rawInlineKeyboardSegment = validate286;
+const rawInlineKeyboardSegment = validate302;
 
-function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate302.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("inline_keyboard" !== data.type){
-validate286.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+validate302.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8794,20 +10496,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate286.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate302.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 if(typeof data1.data !== "string"){
-validate286.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate302.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate286.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate302.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8820,31 +10522,31 @@ var valid0 = true;
 }
 }
 else {
-validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate302.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate286.errors = vErrors;
+validate302.errors = vErrors;
 return errors === 0;
 }
 
-const rawMfaceSegment = validate287;
+const rawMfaceSegment = validate303;
 
-function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate303.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mface" !== data.type){
-validate287.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+validate303.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8860,21 +10562,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate287.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate303.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate287.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
+validate303.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema43.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate287.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate303.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8887,31 +10589,31 @@ var valid0 = true;
 }
 }
 else {
-validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate303.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate287.errors = vErrors;
+validate303.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate288;
+const rawFileSegment = validate304;
 
-function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate288.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate304.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate288.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate304.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8928,7 +10630,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.name !== undefined){
 const _errs4 = errors;
 if(typeof data1.name !== "string"){
-validate288.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate304.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8941,7 +10643,7 @@ if(data1.size !== undefined){
 let data3 = data1.size;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate288.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
+validate304.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema44.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8954,7 +10656,7 @@ if(data1.expire !== undefined){
 let data4 = data1.expire;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate288.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
+validate304.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema44.properties.data.properties.expire.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -8966,7 +10668,7 @@ if(valid1){
 if(data1.id !== undefined){
 const _errs10 = errors;
 if(typeof data1.id !== "string"){
-validate288.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate304.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -8978,7 +10680,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs12 = errors;
 if(typeof data1.url !== "string"){
-validate288.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate304.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -8991,7 +10693,7 @@ if(data1.biz !== undefined){
 let data7 = data1.biz;
 const _errs14 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate288.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
+validate304.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema44.properties.data.properties.biz.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -9003,7 +10705,7 @@ if(valid1){
 if(data1.sub !== undefined){
 const _errs16 = errors;
 if(typeof data1.sub !== "string"){
-validate288.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate304.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -9019,7 +10721,7 @@ var valid1 = true;
 }
 }
 else {
-validate288.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate304.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9032,24 +10734,24 @@ var valid0 = true;
 }
 }
 else {
-validate288.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate304.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate288.errors = vErrors;
+validate304.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentData = validate289;
+const rawNodeContentData = validate305;
 
-function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.content === undefined) && (missing0 = "content")){
-validate289.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate305.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9062,24 +10764,24 @@ errors = vErrors.length;
 }
 }
 else {
-validate289.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate305.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate289.errors = vErrors;
+validate305.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentDataInput = validate291;
+const rawNodeContentDataInput = validate307;
 
-function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.content === undefined) && (missing0 = "content")){
-validate291.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate307.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9092,32 +10794,192 @@ errors = vErrors.length;
 }
 }
 else {
-validate291.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate307.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate291.errors = vErrors;
+validate307.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate293;
-const schema109 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+const rawCachedFile = validate309;
+const schema124 = {"type":"object","properties":{"file":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
 
-function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate309.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate309.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs3 = errors;
+if(typeof data.md5 !== "string"){
+validate309.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate309.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate309.errors = vErrors;
+return errors === 0;
+}
+
+const rawBotStatus = validate310;
+const schema125 = {"type":"object","properties":{"self":{"type":"object","properties":{"platform":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["platform","user_id"]},"online":{"type":"boolean"},"good":{"type":"boolean"},"qq.status":{"type":"string"}},"required":["self","online","good"]};
+
+function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.self === undefined) && (missing0 = "self")) || ((data.online === undefined) && (missing0 = "online"))) || ((data.good === undefined) && (missing0 = "good"))){
+validate310.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.self !== undefined){
+let data0 = data.self;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.platform === undefined) && (missing1 = "platform")) || ((data0.user_id === undefined) && (missing1 = "user_id"))){
+validate310.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data0.platform !== undefined){
+const _errs3 = errors;
+if(typeof data0.platform !== "string"){
+validate310.errors = [{instancePath:instancePath+"/self/platform",schemaPath:"#/properties/self/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.user_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate310.errors = [{instancePath:instancePath+"/self/user_id",schemaPath:"#/properties/self/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate310.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.online !== undefined){
+const _errs6 = errors;
+if(typeof data.online !== "boolean"){
+validate310.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.good !== undefined){
+const _errs8 = errors;
+if(typeof data.good !== "boolean"){
+validate310.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data["qq.status"] !== undefined){
+const _errs10 = errors;
+if(typeof data["qq.status"] !== "string"){
+validate310.errors = [{instancePath:instancePath+"/qq.status",schemaPath:"#/properties/qq.status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate310.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate310.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMsgParams = validate311;
+const schema126 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+
+function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate293.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate311.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate293.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate311.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9141,7 +11003,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate293.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate311.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -9153,7 +11015,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs4 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate293.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate311.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -9165,7 +11027,7 @@ if(valid0){
 if(data.recall_duration !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.recall_duration, this, -9223372036854775808n, 9223372036854775807n)){
-validate293.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate311.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -9178,7 +11040,7 @@ if(data.retry_cnt !== undefined){
 let data5 = data.retry_cnt;
 const _errs7 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate293.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate311.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -9194,25 +11056,25 @@ var valid0 = true;
 }
 }
 else {
-validate293.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate311.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate293.errors = vErrors;
+validate311.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate295;
-const schema110 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
+const rawSendPrivateMsgResult = validate313;
+const schema127 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
 
-function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate295.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate313.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9220,7 +11082,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate295.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate313.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9232,7 +11094,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate295.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate313.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -9244,32 +11106,32 @@ var valid0 = true;
 }
 }
 else {
-validate295.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate313.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate295.errors = vErrors;
+validate313.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate296;
-const schema111 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
+const rawSendGroupMsgParams = validate314;
+const schema128 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate314(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate296.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate314.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate296.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate314.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9293,7 +11155,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate296.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate314.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -9305,7 +11167,7 @@ if(valid0){
 if(data.recall_duration !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.recall_duration, this, -9223372036854775808n, 9223372036854775807n)){
-validate296.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate314.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -9318,7 +11180,7 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs6 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate296.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate314.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -9333,25 +11195,25 @@ var valid0 = true;
 }
 }
 else {
-validate296.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate314.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate296.errors = vErrors;
+validate314.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate298;
-const schema112 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
+const rawSendGroupMsgResult = validate316;
+const schema129 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
 
-function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate298.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate316.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9359,7 +11221,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate298.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate316.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9371,7 +11233,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate298.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate316.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -9383,32 +11245,32 @@ var valid0 = true;
 }
 }
 else {
-validate298.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate316.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate298.errors = vErrors;
+validate316.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate299;
-const schema113 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"discuss_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["message"]};
+const rawSendMsgParams = validate317;
+const schema130 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"discuss_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["message"]};
 
-function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate317.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate299.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate317.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9420,7 +11282,7 @@ if(valid0){
 if(data.detail_type !== undefined){
 const _errs3 = errors;
 if(typeof data.detail_type !== "string"){
-validate299.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate317.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -9432,7 +11294,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate299.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate317.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -9444,7 +11306,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate299.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate317.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -9456,7 +11318,7 @@ if(valid0){
 if(data.discuss_id !== undefined){
 const _errs7 = errors;
 if(!int64Ok(data.discuss_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate299.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate317.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -9480,7 +11342,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs9 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate299.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate317.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -9492,7 +11354,7 @@ if(valid0){
 if(data.recall_duration !== undefined){
 const _errs11 = errors;
 if(!int64Ok(data.recall_duration, this, -9223372036854775808n, 9223372036854775807n)){
-validate299.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate317.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -9505,7 +11367,7 @@ if(data.retry_cnt !== undefined){
 let data8 = data.retry_cnt;
 const _errs12 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate299.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate317.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -9524,25 +11386,25 @@ var valid0 = true;
 }
 }
 else {
-validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate317.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate299.errors = vErrors;
+validate317.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate301;
-const schema114 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
+const rawSendMsgResult = validate319;
+const schema131 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
 
-function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate301.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate319.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -9550,7 +11412,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate301.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate319.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9562,771 +11424,13 @@ if(valid0){
 if(data.time !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate301.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate319.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
-}
-}
-}
-}
-else {
-validate301.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate301.errors = vErrors;
-return errors === 0;
-}
-
-const rawDeleteMsgParams = validate302;
-const schema115 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate302.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate302.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate302.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate302.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetMsgParams = validate303;
-const schema116 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate303.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate303.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate303.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate303.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetForwardMsgParams = validate304;
-const schema117 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
-
-function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.id === undefined) && (missing0 = "id")){
-validate304.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.id !== undefined){
-if(typeof data.id !== "string"){
-validate304.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate304.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate304.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetForwardMsgResult = validate305;
-const schema118 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
-
-function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.messages === undefined) && (missing0 = "messages")){
-validate305.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.messages !== undefined){
-let data0 = data.messages;
-const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-const _errs3 = errors;
-if(!(validate270.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate305.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate305.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate305.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCookiesParams = validate307;
-const schema119 = {"type":"object","properties":{"domain":{"type":"string"}}};
-
-function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.domain !== undefined){
-if(typeof data.domain !== "string"){
-validate307.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-else {
-validate307.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate307.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCookiesResult = validate308;
-const schema120 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
-
-function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.cookies === undefined) && (missing0 = "cookies")){
-validate308.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.cookies !== undefined){
-if(typeof data.cookies !== "string"){
-validate308.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate308.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate308.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCsrfTokenResult = validate309;
-const schema121 = {"type":"object","properties":{"token":{"type":"integer"}},"required":["token"]};
-
-function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.token === undefined) && (missing0 = "token")){
-validate309.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.token !== undefined){
-let data0 = data.token;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate309.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate309.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate309.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCredentialsParams = validate310;
-const schema122 = {"type":"object","properties":{"domain":{"type":"string"}}};
-
-function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.domain !== undefined){
-if(typeof data.domain !== "string"){
-validate310.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-else {
-validate310.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate310.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCredentialsResult = validate311;
-const schema123 = {"type":"object","properties":{"cookies":{"type":"string"},"csrf_token":{"type":"integer"}},"required":["cookies","csrf_token"]};
-
-function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.cookies === undefined) && (missing0 = "cookies")) || ((data.csrf_token === undefined) && (missing0 = "csrf_token"))){
-validate311.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.cookies !== undefined){
-const _errs1 = errors;
-if(typeof data.cookies !== "string"){
-validate311.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.csrf_token !== undefined){
-let data1 = data.csrf_token;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate311.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate311.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate311.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupKickParams = validate312;
-const schema124 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"reject_add_request":{"type":"boolean"}},"required":["group_id","user_id"]};
-
-function validate312(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate312.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate312.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate312.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.reject_add_request !== undefined){
-const _errs3 = errors;
-if(typeof data.reject_add_request !== "boolean"){
-validate312.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate312.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate312.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupBanParams = validate313;
-const schema125 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
-
-function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate313.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate313.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate313.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data2 = data.duration;
-const _errs3 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate313.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs3){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate313.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate313.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate313.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAnonymousBanParams = validate314;
-const schema126 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"$ref":"#/$defs/Anonymous"},"anonymous_flag":{"type":"string"},"flag":{"type":"string"},"duration":{"type":"integer","minimum":0}},"required":["group_id"]};
-
-function validate314(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate314.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate314.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.anonymous !== undefined){
-const _errs2 = errors;
-if(!(validate255.call(this, data.anonymous, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.anonymous_flag !== undefined){
-const _errs3 = errors;
-if(typeof data.anonymous_flag !== "string"){
-validate314.errors = [{instancePath:instancePath+"/anonymous_flag",schemaPath:"#/properties/anonymous_flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.flag !== undefined){
-const _errs5 = errors;
-if(typeof data.flag !== "string"){
-validate314.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data4 = data.duration;
-const _errs7 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate314.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs7){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-validate314.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate314.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate314.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupWholeBanParams = validate316;
-const schema127 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
-
-function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate316.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate316.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs2 = errors;
-if(typeof data.enable !== "boolean"){
-validate316.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate316.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate316.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAdminParams = validate317;
-const schema128 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id","user_id"]};
-
-function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate317.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate317.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate317.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs3 = errors;
-if(typeof data.enable !== "boolean"){
-validate317.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate317.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate317.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAnonymousParams = validate318;
-const schema129 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
-
-function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate318.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate318.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs2 = errors;
-if(typeof data.enable !== "boolean"){
-validate318.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate318.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate318.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupCardParams = validate319;
-const schema130 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"card":{"type":"string"}},"required":["group_id","user_id"]};
-
-function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate319.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate319.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate319.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.card !== undefined){
-const _errs3 = errors;
-if(typeof data.card !== "string"){
-validate319.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -10340,8 +11444,8 @@ validate319.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupNameParams = validate320;
-const schema131 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
+const rawDeleteMsgParams = validate320;
+const schema132 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
 function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10349,33 +11453,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate320.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate320.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate320.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate320.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -10389,8 +11476,8 @@ validate320.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupLeaveParams = validate321;
-const schema132 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"is_dismiss":{"type":"boolean"}},"required":["group_id"]};
+const rawGetMsgParams = validate321;
+const schema133 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
 function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10398,33 +11485,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if((data.message_id === undefined) && (missing0 = "message_id")){
 validate321.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate321.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate321.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.is_dismiss !== undefined){
-const _errs2 = errors;
-if(typeof data.is_dismiss !== "boolean"){
-validate321.errors = [{instancePath:instancePath+"/is_dismiss",schemaPath:"#/properties/is_dismiss/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -10438,8 +11508,8 @@ validate321.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupSpecialTitleParams = validate322;
-const schema133 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"special_title":{"type":"string"},"duration":{"type":"integer","minimum":-1}},"required":["group_id","user_id"]};
+const rawGetForwardMsgParams = validate322;
+const schema134 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
 function validate322(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10447,68 +11517,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+if((data.id === undefined) && (missing0 = "id")){
 validate322.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate322.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate322.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate322.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.special_title !== undefined){
-const _errs3 = errors;
-if(typeof data.special_title !== "string"){
-validate322.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data3 = data.duration;
-const _errs5 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate322.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs5){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < -1 || isNaN(data3)){
-validate322.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -10522,8 +11539,8 @@ validate322.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupInfoParams = validate323;
-const schema134 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id"]};
+const rawGetForwardMsgResult = validate323;
+const schema135 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
 function validate323(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10531,33 +11548,34 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if((data.messages === undefined) && (missing0 = "messages")){
 validate323.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
+if(data.messages !== undefined){
+let data0 = data.messages;
 const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate323.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(!(validate272.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
+errors = vErrors.length;
 }
-var valid0 = _errs1 === errors;
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
 }
-else {
-var valid0 = true;
 }
-if(valid0){
-if(data.no_cache !== undefined){
-const _errs2 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate323.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
 }
 else {
-var valid0 = true;
+validate323.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 }
 }
@@ -10571,39 +11589,40 @@ validate323.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListResult = validate324;
-const schema135 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
+const rawGetCsrfTokenResult = validate325;
+const schema136 = {"type":"object","properties":{"token":{"type":["string","integer"]}},"required":["token"]};
 
-function validate324(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(!(validate260.call(this, data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
-errors = vErrors.length;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.token === undefined) && (missing0 = "token")){
+validate325.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
+else {
+if(data.token !== undefined){
+let data0 = data.token;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate325.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema136.properties.token.type},message:"must be string,integer"}];
+return false;
+}
 }
 }
 }
 else {
-validate324.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate325.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate324.errors = vErrors;
+validate325.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberInfoParams = validate326;
-const schema136 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id","user_id"]};
+const rawSetGroupKickParams = validate326;
+const schema137 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"reject_add_request":{"type":"boolean"},"kick_msg":{"type":"string"}},"required":["group_id","user_id"]};
 
 function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10640,16 +11659,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.no_cache !== undefined){
+if(data.reject_add_request !== undefined){
 const _errs3 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate326.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data.reject_add_request !== "boolean"){
+validate326.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.kick_msg !== undefined){
+const _errs5 = errors;
+if(typeof data.kick_msg !== "string"){
+validate326.errors = [{instancePath:instancePath+"/kick_msg",schemaPath:"#/properties/kick_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -10664,8 +11696,8 @@ validate326.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListParams = validate327;
-const schema137 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+const rawSetGroupBanParams = validate327;
+const schema138 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
 
 function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10673,15 +11705,55 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate327.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
+const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
 validate327.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate327.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data2 = data.duration;
+const _errs3 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate327.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs3){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate327.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -10695,10 +11767,540 @@ validate327.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListResult = validate328;
-const schema138 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
+const rawSetGroupWholeBanParams = validate328;
+const schema139 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
 
 function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate328.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enable !== undefined){
+const _errs2 = errors;
+if(typeof data.enable !== "boolean"){
+validate328.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate328.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate328.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAdminParams = validate329;
+const schema140 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id","user_id","enable"]};
+
+function validate329(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.enable === undefined) && (missing0 = "enable"))){
+validate329.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate329.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate329.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enable !== undefined){
+const _errs3 = errors;
+if(typeof data.enable !== "boolean"){
+validate329.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate329.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate329.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupCardParams = validate330;
+const schema141 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"card":{"type":"string"}},"required":["group_id","user_id"]};
+
+function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate330.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate330.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate330.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+const _errs3 = errors;
+if(typeof data.card !== "string"){
+validate330.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate330.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate330.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupNameParams = validate331;
+const schema142 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
+
+function validate331(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
+validate331.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate331.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.group_name !== "string"){
+validate331.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate331.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate331.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupLeaveParams = validate332;
+const schema143 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate332.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate332.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate332.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupSpecialTitleParams = validate333;
+const schema144 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"special_title":{"type":"string"}},"required":["group_id","user_id","special_title"]};
+
+function validate333(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.special_title === undefined) && (missing0 = "special_title"))){
+validate333.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate333.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate333.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.special_title !== undefined){
+const _errs3 = errors;
+if(typeof data.special_title !== "string"){
+validate333.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate333.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate333.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupInfoParams = validate334;
+const schema145 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"}},"required":["group_id"]};
+
+function validate334(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate334.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate334.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate334.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate334.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate334.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupListParams = validate335;
+const schema146 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
+
+function validate335(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.refresh !== undefined){
+if(typeof data.refresh !== "boolean"){
+validate335.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate335.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate335.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupListResult = validate336;
+const schema147 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
+
+function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate260.call(this, data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate336.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate336.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberInfoParams = validate338;
+const schema148 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"}},"required":["group_id","user_id"]};
+
+function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate338.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate338.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate338.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs3 = errors;
+if(typeof data.refresh !== "boolean"){
+validate338.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate338.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate338.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberListParams = validate339;
+const schema149 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"}},"required":["group_id"]};
+
+function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate339.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate339.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate339.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate339.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberListResult = validate340;
+const schema150 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
+
+function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10718,349 +12320,16 @@ break;
 }
 }
 else {
-validate328.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate340.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate328.errors = vErrors;
+validate340.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupHonorInfoParams = validate330;
-const schema139 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"type":{"$ref":"#/$defs/HonorType"}},"required":["group_id","type"]};
-
-function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.type === undefined) && (missing0 = "type"))){
-validate330.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate330.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.type !== undefined){
-const _errs2 = errors;
-if(!(validate266.call(this, data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate330.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate330.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupHonorInfoResult = validate332;
-const schema140 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"current_talkative":{"$ref":"#/$defs/HonorCurrentTalkative"},"talkative_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}},"performer_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}},"legend_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}},"strong_newbie_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}},"emotion_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}}},"required":["group_id"]};
-
-function validate332(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate332.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate332.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.current_talkative !== undefined){
-const _errs2 = errors;
-if(!(validate264.call(this, data.current_talkative, {instancePath:instancePath+"/current_talkative",parentData:data,parentDataProperty:"current_talkative",rootData}))){
-vErrors = vErrors === null ? validate264.errors : vErrors.concat(validate264.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.talkative_list !== undefined){
-let data2 = data.talkative_list;
-const _errs3 = errors;
-if(errors === _errs3){
-if(Array.isArray(data2)){
-var valid1 = true;
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-const _errs5 = errors;
-if(!(validate265.call(this, data2[i0], {instancePath:instancePath+"/talkative_list/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs5 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate332.errors = [{instancePath:instancePath+"/talkative_list",schemaPath:"#/properties/talkative_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.performer_list !== undefined){
-let data4 = data.performer_list;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data4)){
-var valid2 = true;
-const len1 = data4.length;
-for(let i1=0; i1<len1; i1++){
-const _errs8 = errors;
-if(!(validate265.call(this, data4[i1], {instancePath:instancePath+"/performer_list/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs8 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate332.errors = [{instancePath:instancePath+"/performer_list",schemaPath:"#/properties/performer_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.legend_list !== undefined){
-let data6 = data.legend_list;
-const _errs9 = errors;
-if(errors === _errs9){
-if(Array.isArray(data6)){
-var valid3 = true;
-const len2 = data6.length;
-for(let i2=0; i2<len2; i2++){
-const _errs11 = errors;
-if(!(validate265.call(this, data6[i2], {instancePath:instancePath+"/legend_list/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs11 === errors;
-if(!valid3){
-break;
-}
-}
-}
-else {
-validate332.errors = [{instancePath:instancePath+"/legend_list",schemaPath:"#/properties/legend_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.strong_newbie_list !== undefined){
-let data8 = data.strong_newbie_list;
-const _errs12 = errors;
-if(errors === _errs12){
-if(Array.isArray(data8)){
-var valid4 = true;
-const len3 = data8.length;
-for(let i3=0; i3<len3; i3++){
-const _errs14 = errors;
-if(!(validate265.call(this, data8[i3], {instancePath:instancePath+"/strong_newbie_list/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-var valid4 = _errs14 === errors;
-if(!valid4){
-break;
-}
-}
-}
-else {
-validate332.errors = [{instancePath:instancePath+"/strong_newbie_list",schemaPath:"#/properties/strong_newbie_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.emotion_list !== undefined){
-let data10 = data.emotion_list;
-const _errs15 = errors;
-if(errors === _errs15){
-if(Array.isArray(data10)){
-var valid5 = true;
-const len4 = data10.length;
-for(let i4=0; i4<len4; i4++){
-const _errs17 = errors;
-if(!(validate265.call(this, data10[i4], {instancePath:instancePath+"/emotion_list/" + i4,parentData:data10,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs17 === errors;
-if(!valid5){
-break;
-}
-}
-}
-else {
-validate332.errors = [{instancePath:instancePath+"/emotion_list",schemaPath:"#/properties/emotion_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate332.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate332.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetRecordParams = validate339;
-const schema141 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"$ref":"#/$defs/RecordFormat"}},"required":["file","out_format"]};
-
-function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
-validate339.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate339.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.out_format !== undefined){
-const _errs3 = errors;
-if(!(validate267.call(this, data.out_format, {instancePath:instancePath+"/out_format",parentData:data,parentDataProperty:"out_format",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate339.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetImageParams = validate341;
-const schema142 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
-
-function validate341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.file === undefined) && (missing0 = "file")){
-validate341.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate341.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate341.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate341.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetFriendAddRequestParams = validate342;
-const schema143 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"}},"required":["flag"]};
+const rawGetGroupHonorInfoParams = validate342;
+const schema151 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"}},"required":["group_id"]};
 
 function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11068,15 +12337,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.flag === undefined) && (missing0 = "flag")){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate342.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.flag !== undefined){
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate342.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate342.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11085,29 +12354,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.approve !== undefined){
-const _errs3 = errors;
-if(typeof data.approve !== "boolean"){
-validate342.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate342.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs5 = errors;
-if(typeof data.remark !== "string"){
-validate342.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -11121,8 +12377,8 @@ validate342.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAddRequestParams = validate343;
-const schema144 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"}},"required":["flag","sub_type"]};
+const rawGetGroupHonorInfoResult = validate343;
+const schema152 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"current_talkative":{"anyOf":[{"$ref":"#/$defs/HonorInfo"},{"$ref":"#/$defs/HonorList"}]},"talkative_list":{"$ref":"#/$defs/HonorList"},"performer_list":{"$ref":"#/$defs/HonorList"},"legend_list":{"$ref":"#/$defs/HonorList"},"strong_newbie_list":{"$ref":"#/$defs/HonorList"},"emotion_list":{"$ref":"#/$defs/HonorList"},"all":{"$ref":"#/$defs/HonorList"}},"required":["group_id"]};
 
 function validate343(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -11130,15 +12386,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate343.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.flag !== undefined){
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate343.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate343.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11147,45 +12403,73 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sub_type !== undefined){
-let data1 = data.sub_type;
+if(data.current_talkative !== undefined){
+let data1 = data.current_talkative;
+const _errs2 = errors;
 const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate343.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+let valid1 = false;
+const _errs4 = errors;
+if(!(validate279.call(this, data1, {instancePath:instancePath+"/current_talkative",parentData:data,parentDataProperty:"current_talkative",rootData}))){
+vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
+errors = vErrors.length;
 }
-if(!((data1 === "add") || (data1 === "invite"))){
-validate343.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema144.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.type !== undefined){
-let data2 = data.type;
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
 const _errs5 = errors;
-if(typeof data2 !== "string"){
-validate343.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(validate280.call(this, data1, {instancePath:instancePath+"/current_talkative",parentData:data,parentDataProperty:"current_talkative",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err0 = {instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+validate343.errors = vErrors;
 return false;
 }
-if(!((data2 === "add") || (data2 === "invite"))){
-validate343.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema144.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
 }
-var valid0 = _errs5 === errors;
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.approve !== undefined){
+if(data.talkative_list !== undefined){
+const _errs6 = errors;
+if(!(validate280.call(this, data.talkative_list, {instancePath:instancePath+"/talkative_list",parentData:data,parentDataProperty:"talkative_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.performer_list !== undefined){
 const _errs7 = errors;
-if(typeof data.approve !== "boolean"){
-validate343.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
+if(!(validate280.call(this, data.performer_list, {instancePath:instancePath+"/performer_list",parentData:data,parentDataProperty:"performer_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
 }
@@ -11193,16 +12477,55 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.reason !== undefined){
+if(data.legend_list !== undefined){
+const _errs8 = errors;
+if(!(validate280.call(this, data.legend_list, {instancePath:instancePath+"/legend_list",parentData:data,parentDataProperty:"legend_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.strong_newbie_list !== undefined){
 const _errs9 = errors;
-if(typeof data.reason !== "string"){
-validate343.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+if(!(validate280.call(this, data.strong_newbie_list, {instancePath:instancePath+"/strong_newbie_list",parentData:data,parentDataProperty:"strong_newbie_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.emotion_list !== undefined){
+const _errs10 = errors;
+if(!(validate280.call(this, data.emotion_list, {instancePath:instancePath+"/emotion_list",parentData:data,parentDataProperty:"emotion_list",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.all !== undefined){
+const _errs11 = errors;
+if(!(validate280.call(this, data.all, {instancePath:instancePath+"/all",parentData:data,parentDataProperty:"all",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
@@ -11219,25 +12542,24 @@ validate343.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStatusResult = validate344;
-const schema145 = {"type":"object","properties":{"online":{"type":["boolean","null"]},"good":{"type":"boolean"}},"required":["online","good"]};
+const rawGetRecordParams = validate352;
+const schema153 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
 
-function validate344(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.online === undefined) && (missing0 = "online")) || ((data.good === undefined) && (missing0 = "good"))){
-validate344.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
+validate352.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.online !== undefined){
-let data0 = data.online;
+if(data.file !== undefined){
 const _errs1 = errors;
-if((typeof data0 !== "boolean") && (data0 !== null)){
-validate344.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: schema145.properties.online.type},message:"must be boolean,null"}];
+if(typeof data.file !== "string"){
+validate352.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11246,10 +12568,15 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.good !== undefined){
+if(data.out_format !== undefined){
+let data1 = data.out_format;
 const _errs3 = errors;
-if(typeof data.good !== "boolean"){
-validate344.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data1 !== "string"){
+validate352.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
+validate352.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema153.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11261,32 +12588,32 @@ var valid0 = true;
 }
 }
 else {
-validate344.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate352.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate344.errors = vErrors;
+validate352.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetVersionInfoResult = validate345;
-const schema146 = {"type":"object","properties":{"app_name":{"type":"string"},"app_version":{"type":"string"},"protocol_version":{"type":"string"}},"required":["app_name","app_version","protocol_version"]};
+const rawGetRecordResult = validate353;
+const schema154 = {"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
 
-function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.protocol_version === undefined) && (missing0 = "protocol_version"))){
-validate345.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.file === undefined) && (missing0 = "file")){
+validate353.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.app_name !== undefined){
+if(data.file !== undefined){
 const _errs1 = errors;
-if(typeof data.app_name !== "string"){
-validate345.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.file !== "string"){
+validate353.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11295,10 +12622,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.app_version !== undefined){
+if(data.url !== undefined){
 const _errs3 = errors;
-if(typeof data.app_version !== "string"){
-validate345.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.url !== "string"){
+validate353.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11307,10 +12634,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.protocol_version !== undefined){
+if(data.md5 !== undefined){
 const _errs5 = errors;
-if(typeof data.protocol_version !== "string"){
-validate345.errors = [{instancePath:instancePath+"/protocol_version",schemaPath:"#/properties/protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.md5 !== "string"){
+validate353.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11323,66 +12650,443 @@ var valid0 = true;
 }
 }
 else {
-validate345.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate353.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate345.errors = vErrors;
+validate353.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetRestartParams = validate346;
-const schema147 = {"type":"object","properties":{"delay":{"type":"integer","minimum":0}}};
+const rawGetImageParams = validate354;
+const schema155 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
-function validate346(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.delay !== undefined){
-let data0 = data.delay;
-const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate346.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate354.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
-if(errors === _errs1){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-validate346.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate354.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+}
+}
+}
+else {
+validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate354.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetImageResult = validate355;
+const schema156 = {"type":"object","properties":{"size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"url":{"type":"string"},"filename":{"type":"string"}},"required":["url"]};
+
+function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate355.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.size !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.size, this, -9223372036854775808n, 9223372036854775807n)){
+validate355.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs2 = errors;
+if(typeof data.url !== "string"){
+validate355.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs4 = errors;
+if(typeof data.filename !== "string"){
+validate355.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
 }
 }
 else {
-validate346.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate355.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate346.errors = vErrors;
+validate355.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendLikeParams = validate347;
-const schema148 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"times":{"type":"integer","minimum":1,"maximum":10}},"required":["user_id"]};
+const rawSetFriendAddRequestParams = validate356;
+const schema157 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag"]};
 
-function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
-validate347.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.flag === undefined) && (missing0 = "flag")){
+validate356.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate356.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs3 = errors;
+if(typeof data.approve !== "boolean"){
+validate356.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs5 = errors;
+if(typeof data.remark !== "string"){
+validate356.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notSeen !== undefined){
+const _errs7 = errors;
+if(typeof data.notSeen !== "boolean"){
+validate356.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate356.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAddRequestParams = validate357;
+const schema158 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag","sub_type"]};
+
+function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
+validate357.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate357.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sub_type !== undefined){
+let data1 = data.sub_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate357.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "add") || (data1 === "invite"))){
+validate357.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema158.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data2 = data.type;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate357.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "add") || (data2 === "invite"))){
+validate357.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema158.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs7 = errors;
+if(typeof data.approve !== "boolean"){
+validate357.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs9 = errors;
+if(typeof data.reason !== "string"){
+validate357.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notSeen !== undefined){
+const _errs11 = errors;
+if(typeof data.notSeen !== "boolean"){
+validate357.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate357.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate357.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStatusResult = validate358;
+const schema159 = {"type":"array","items":{"$ref":"#/$defs/BotStatus"}};
+
+function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate310.call(this, data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate358.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate358.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetVersionInfoResult = validate360;
+const schema160 = {"type":"object","properties":{"app_full_name":{"type":"string"},"app_name":{"type":"string"},"app_version":{"type":"string"},"impl":{"type":"string"},"version":{"type":"string"},"onebot_version":{"type":"string"}},"required":["app_name","app_version","impl","version","onebot_version"]};
+
+function validate360(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.impl === undefined) && (missing0 = "impl"))) || ((data.version === undefined) && (missing0 = "version"))) || ((data.onebot_version === undefined) && (missing0 = "onebot_version"))){
+validate360.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.app_full_name !== undefined){
+const _errs1 = errors;
+if(typeof data.app_full_name !== "string"){
+validate360.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.app_name !== undefined){
+const _errs3 = errors;
+if(typeof data.app_name !== "string"){
+validate360.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.app_version !== undefined){
+const _errs5 = errors;
+if(typeof data.app_version !== "string"){
+validate360.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.impl !== undefined){
+const _errs7 = errors;
+if(typeof data.impl !== "string"){
+validate360.errors = [{instancePath:instancePath+"/impl",schemaPath:"#/properties/impl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.version !== undefined){
+const _errs9 = errors;
+if(typeof data.version !== "string"){
+validate360.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.onebot_version !== undefined){
+const _errs11 = errors;
+if(typeof data.onebot_version !== "string"){
+validate360.errors = [{instancePath:instancePath+"/onebot_version",schemaPath:"#/properties/onebot_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate360.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate360.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendLikeParams = validate361;
+const schema161 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"times":{"type":"integer","minimum":1}},"required":["user_id","times"]};
+
+function validate361(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.times === undefined) && (missing0 = "times"))){
+validate361.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate347.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate361.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11395,20 +13099,14 @@ if(data.times !== undefined){
 let data1 = data.times;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate347.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate361.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 10 || isNaN(data1)){
-validate347.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
-return false;
-}
-else {
 if(data1 < 1 || isNaN(data1)){
-validate347.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate361.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
-}
 }
 }
 }
@@ -11421,32 +13119,32 @@ var valid0 = true;
 }
 }
 else {
-validate347.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate361.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate347.errors = vErrors;
+validate361.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStrangerInfoParams = validate348;
-const schema149 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+const rawGetLoginInfoResult = validate362;
+const schema162 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
 
-function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate362(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
-validate348.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate362.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate348.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate362.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11455,10 +13153,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.no_cache !== undefined){
+if(data.nickname !== undefined){
 const _errs2 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate348.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data.nickname !== "string"){
+validate362.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11470,18 +13168,273 @@ var valid0 = true;
 }
 }
 else {
-validate348.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate362.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate348.errors = vErrors;
+validate362.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendListResult = validate349;
-const schema150 = {"type":"array","items":{"$ref":"#/$defs/FriendInfo"}};
+const rawGetStrangerInfoParams = validate363;
+const schema163 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id"]};
 
-function validate349(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate363(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate363.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate363.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate363.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate363.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStrangerInfoResult = validate364;
+const schema164 = {"type":"object","properties":{"user_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"nickname":{"type":"string"},"age":{"type":"integer"},"sex":{"type":"string","enum":["male","female","unknown"]},"level":{"type":"integer"},"login_days":{"type":"integer"},"qid":{"type":"string"},"vote":{"type":"integer"},"wzry_honor":{},"ext":{"type":"object"}},"required":["user_id","nickname"]};
+
+function validate364(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate364.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate364.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs6 = errors;
+if(typeof data.nickname !== "string"){
+validate364.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data2 = data.age;
+const _errs8 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate364.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data3 = data.sex;
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+validate364.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
+validate364.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema164.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data4 = data.level;
+const _errs12 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate364.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.login_days !== undefined){
+let data5 = data.login_days;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate364.errors = [{instancePath:instancePath+"/login_days",schemaPath:"#/properties/login_days/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.qid !== undefined){
+const _errs16 = errors;
+if(typeof data.qid !== "string"){
+validate364.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vote !== undefined){
+let data7 = data.vote;
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate364.errors = [{instancePath:instancePath+"/vote",schemaPath:"#/properties/vote/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ext !== undefined){
+let data8 = data.ext;
+const _errs20 = errors;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+validate364.errors = [{instancePath:instancePath+"/ext",schemaPath:"#/properties/ext/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate364.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate364.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendListParams = validate365;
+const schema165 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
+
+function validate365(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.refresh !== undefined){
+if(typeof data.refresh !== "boolean"){
+validate365.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate365.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate365.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendListResult = validate366;
+const schema166 = {"type":"array","items":{"$ref":"#/$defs/FriendInfo"}};
+
+function validate366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -11501,32 +13454,1002 @@ break;
 }
 }
 else {
-validate349.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate366.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate349.errors = vErrors;
+validate366.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgParams = validate351;
-const schema151 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
+const rawSetQqProfileParams = validate368;
+const schema167 = {"type":"object","properties":{"nickname":{"type":"string"},"company":{"type":"string"},"email":{"type":"string"},"college":{"type":"string"},"personal_note":{"type":"string"},"age":{"type":"integer","minimum":0},"birthday":{"type":["string","integer"]}},"required":["nickname","company","email","college","personal_note"]};
 
-function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate368(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.company === undefined) && (missing0 = "company"))) || ((data.email === undefined) && (missing0 = "email"))) || ((data.college === undefined) && (missing0 = "college"))) || ((data.personal_note === undefined) && (missing0 = "personal_note"))){
+validate368.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate368.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.company !== undefined){
+const _errs3 = errors;
+if(typeof data.company !== "string"){
+validate368.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.email !== undefined){
+const _errs5 = errors;
+if(typeof data.email !== "string"){
+validate368.errors = [{instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.college !== undefined){
+const _errs7 = errors;
+if(typeof data.college !== "string"){
+validate368.errors = [{instancePath:instancePath+"/college",schemaPath:"#/properties/college/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.personal_note !== undefined){
+const _errs9 = errors;
+if(typeof data.personal_note !== "string"){
+validate368.errors = [{instancePath:instancePath+"/personal_note",schemaPath:"#/properties/personal_note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data5 = data.age;
+const _errs11 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate368.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs11){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+validate368.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.birthday !== undefined){
+let data6 = data.birthday;
+const _errs13 = errors;
+if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
+validate368.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/type",keyword:"type",params:{type: schema167.properties.birthday.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate368.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate368.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetModelShowParams = validate369;
+const schema168 = {"type":"object","properties":{"model":{"type":"string"}},"required":["model"]};
+
+function validate369(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.model === undefined) && (missing0 = "model")){
+validate369.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.model !== undefined){
+if(typeof data.model !== "string"){
+validate369.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate369.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate369.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetModelShowParams = validate370;
+const schema169 = {"type":"object","properties":{"model":{"type":"string"},"manu":{"type":"string"},"model_show":{"type":"string"},"modelshow":{"type":"string"},"imei":{"type":"string"},"show":{"type":"boolean"}},"required":["model"]};
+
+function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.model === undefined) && (missing0 = "model")){
+validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.model !== undefined){
+const _errs1 = errors;
+if(typeof data.model !== "string"){
+validate370.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.manu !== undefined){
+const _errs3 = errors;
+if(typeof data.manu !== "string"){
+validate370.errors = [{instancePath:instancePath+"/manu",schemaPath:"#/properties/manu/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.model_show !== undefined){
+const _errs5 = errors;
+if(typeof data.model_show !== "string"){
+validate370.errors = [{instancePath:instancePath+"/model_show",schemaPath:"#/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modelshow !== undefined){
+const _errs7 = errors;
+if(typeof data.modelshow !== "string"){
+validate370.errors = [{instancePath:instancePath+"/modelshow",schemaPath:"#/properties/modelshow/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.imei !== undefined){
+const _errs9 = errors;
+if(typeof data.imei !== "string"){
+validate370.errors = [{instancePath:instancePath+"/imei",schemaPath:"#/properties/imei/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.show !== undefined){
+const _errs11 = errors;
+if(typeof data.show !== "boolean"){
+validate370.errors = [{instancePath:instancePath+"/show",schemaPath:"#/properties/show/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate370.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate370.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetModelShowResult = validate371;
+const schema170 = {"type":"string"};
+
+function validate371(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate371.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+validate371.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetOnlineClientsParams = validate372;
+const schema171 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
+
+function validate372(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.no_cache !== undefined){
+if(typeof data.no_cache !== "boolean"){
+validate372.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate372.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate372.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetOnlineClientsResult = validate373;
+const schema172 = {"type":"array","items":{"type":"object","properties":{"app_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"device_name":{"type":["string","null"]},"device_kind":{"type":["string","null"]},"login_time":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"login_platform":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"location":{"type":["string","null"]},"guid":{"type":["string","null"]}},"required":["app_id"]}};
+
+function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((data0.app_id === undefined) && (missing0 = "app_id")){
+validate373.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.app_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.app_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/app_id",schemaPath:"#/items/properties/app_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.device_name !== undefined){
+let data2 = data0.device_name;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/device_name",schemaPath:"#/items/properties/device_name/type",keyword:"type",params:{type: schema172.items.properties.device_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.device_kind !== undefined){
+let data3 = data0.device_kind;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/device_kind",schemaPath:"#/items/properties/device_kind/type",keyword:"type",params:{type: schema172.items.properties.device_kind.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.login_time !== undefined){
+let data4 = data0.login_time;
+const _errs8 = errors;
+const _errs9 = errors;
+let valid2 = false;
+const _errs10 = errors;
+if(!int64Ok(data4, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/" + i0+"/login_time",schemaPath:"#/items/properties/login_time/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs11 = errors;
+if(data4 !== null){
+const err1 = {instancePath:instancePath+"/" + i0+"/login_time",schemaPath:"#/items/properties/login_time/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/" + i0+"/login_time",schemaPath:"#/items/properties/login_time/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate373.errors = vErrors;
+return false;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.login_platform !== undefined){
+let data5 = data0.login_platform;
+const _errs13 = errors;
+const _errs14 = errors;
+let valid3 = false;
+const _errs15 = errors;
+if(!int64Ok(data5, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/" + i0+"/login_platform",schemaPath:"#/items/properties/login_platform/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs16 = errors;
+if(data5 !== null){
+const err4 = {instancePath:instancePath+"/" + i0+"/login_platform",schemaPath:"#/items/properties/login_platform/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs16 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err5 = {instancePath:instancePath+"/" + i0+"/login_platform",schemaPath:"#/items/properties/login_platform/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate373.errors = vErrors;
+return false;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.location !== undefined){
+let data6 = data0.location;
+const _errs18 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/location",schemaPath:"#/items/properties/location/type",keyword:"type",params:{type: schema172.items.properties.location.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.guid !== undefined){
+let data7 = data0.guid;
+const _errs20 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate373.errors = [{instancePath:instancePath+"/" + i0+"/guid",schemaPath:"#/items/properties/guid/type",keyword:"type",params:{type: schema172.items.properties.guid.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate373.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate373.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetSelfInfoResult = validate374;
+const schema173 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":"string"},"user_displayname":{"type":"string"}},"required":["user_id","user_name","user_displayname"]};
+
+function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.user_name === undefined) && (missing0 = "user_name"))) || ((data.user_displayname === undefined) && (missing0 = "user_displayname"))){
+validate374.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate374.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_name !== undefined){
+const _errs2 = errors;
+if(typeof data.user_name !== "string"){
+validate374.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_displayname !== undefined){
+const _errs4 = errors;
+if(typeof data.user_displayname !== "string"){
+validate374.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate374.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate374.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUserInfoParams = validate375;
+const schema174 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+
+function validate375(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate375.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate375.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate375.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs4 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate375.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate375.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate375.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUserInfoResult = validate376;
+const schema175 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":"string"},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"mail":{"type":["string","null"]},"find_method":{"type":["string","null"]},"max_vote_cnt":{"type":"integer"},"have_vote_cnt":{"type":"integer"},"vip_list":{"type":"array","items":{"$ref":"#/$defs/VipInfo"}},"hobby_entry":{"type":["string","null"]},"level":{"type":"integer"},"birthday":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"login_day":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"vote_cnt":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"qid":{"type":"string"},"is_school_verified":{"type":"boolean"},"location":{"$ref":"#/$defs/ProfileLocation"},"cookie":{"type":"array","items":{"type":"integer","minimum":-128,"maximum":127}}},"required":["user_id","user_name"]};
+
+function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.user_name === undefined) && (missing0 = "user_name"))){
+validate376.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate376.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_name !== undefined){
+const _errs2 = errors;
+if(typeof data.user_name !== "string"){
+validate376.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_displayname !== undefined){
+let data2 = data.user_displayname;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate376.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema175.properties.user_displayname.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_remark !== undefined){
+let data3 = data.user_remark;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate376.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema175.properties.user_remark.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mail !== undefined){
+let data4 = data.mail;
+const _errs8 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate376.errors = [{instancePath:instancePath+"/mail",schemaPath:"#/properties/mail/type",keyword:"type",params:{type: schema175.properties.mail.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.find_method !== undefined){
+let data5 = data.find_method;
+const _errs10 = errors;
+if((typeof data5 !== "string") && (data5 !== null)){
+validate376.errors = [{instancePath:instancePath+"/find_method",schemaPath:"#/properties/find_method/type",keyword:"type",params:{type: schema175.properties.find_method.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_vote_cnt !== undefined){
+let data6 = data.max_vote_cnt;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate376.errors = [{instancePath:instancePath+"/max_vote_cnt",schemaPath:"#/properties/max_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.have_vote_cnt !== undefined){
+let data7 = data.have_vote_cnt;
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate376.errors = [{instancePath:instancePath+"/have_vote_cnt",schemaPath:"#/properties/have_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vip_list !== undefined){
+let data8 = data.vip_list;
+const _errs16 = errors;
+if(errors === _errs16){
+if(Array.isArray(data8)){
+var valid1 = true;
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+const _errs18 = errors;
+if(!(validate270.call(this, data8[i0], {instancePath:instancePath+"/vip_list/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs18 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/vip_list",schemaPath:"#/properties/vip_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hobby_entry !== undefined){
+let data10 = data.hobby_entry;
+const _errs19 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate376.errors = [{instancePath:instancePath+"/hobby_entry",schemaPath:"#/properties/hobby_entry/type",keyword:"type",params:{type: schema175.properties.hobby_entry.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data11 = data.level;
+const _errs21 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate376.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.birthday !== undefined){
+const _errs23 = errors;
+if(!int64Ok(data.birthday, this, -9223372036854775808n, 9223372036854775807n)){
+validate376.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.login_day !== undefined){
+const _errs24 = errors;
+if(!int64Ok(data.login_day, this, -9223372036854775808n, 9223372036854775807n)){
+validate376.errors = [{instancePath:instancePath+"/login_day",schemaPath:"#/properties/login_day/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vote_cnt !== undefined){
+const _errs25 = errors;
+if(!int64Ok(data.vote_cnt, this, -9223372036854775808n, 9223372036854775807n)){
+validate376.errors = [{instancePath:instancePath+"/vote_cnt",schemaPath:"#/properties/vote_cnt/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.qid !== undefined){
+const _errs26 = errors;
+if(typeof data.qid !== "string"){
+validate376.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_school_verified !== undefined){
+const _errs28 = errors;
+if(typeof data.is_school_verified !== "boolean"){
+validate376.errors = [{instancePath:instancePath+"/is_school_verified",schemaPath:"#/properties/is_school_verified/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.location !== undefined){
+const _errs30 = errors;
+if(!(validate271.call(this, data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cookie !== undefined){
+let data18 = data.cookie;
+const _errs31 = errors;
+if(errors === _errs31){
+if(Array.isArray(data18)){
+var valid2 = true;
+const len1 = data18.length;
+for(let i1=0; i1<len1; i1++){
+let data19 = data18[i1];
+const _errs33 = errors;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+validate376.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs33){
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 > 127 || isNaN(data19)){
+validate376.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 127},message:"must be <= 127"}];
+return false;
+}
+else {
+if(data19 < -128 || isNaN(data19)){
+validate376.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -128},message:"must be >= -128"}];
+return false;
+}
+}
+}
+}
+var valid2 = _errs33 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate376.errors = [{instancePath:instancePath+"/cookie",schemaPath:"#/properties/cookie/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate376.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate376.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetHistoryMsgParams = validate379;
+const schema176 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
+
+function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate351.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate379.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate351.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate379.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11538,7 +14461,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate351.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate379.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11550,7 +14473,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate351.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate379.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11563,7 +14486,7 @@ if(data.count !== undefined){
 let data3 = data.count;
 const _errs5 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate351.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate379.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11576,7 +14499,7 @@ if(data.message_seq !== undefined){
 let data4 = data.message_seq;
 const _errs7 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate351.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate379.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -11591,25 +14514,25 @@ var valid0 = true;
 }
 }
 else {
-validate351.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate379.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate351.errors = vErrors;
+validate379.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgResult = validate352;
-const schema152 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetHistoryMsgResult = validate380;
+const schema177 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
-function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate380(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate352.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate380.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11622,8 +14545,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate270.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate272.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -11633,7 +14556,7 @@ break;
 }
 }
 else {
-validate352.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate380.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11641,32 +14564,32 @@ return false;
 }
 }
 else {
-validate352.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate380.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate352.errors = vErrors;
+validate380.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate354;
-const schema153 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate382;
+const schema178 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
 
-function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate354.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate382.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate354.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate382.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11679,7 +14602,7 @@ if(data.count !== undefined){
 let data1 = data.count;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate354.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate382.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11692,7 +14615,7 @@ if(data.message_seq !== undefined){
 let data2 = data.message_seq;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate354.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate382.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11705,7 +14628,7 @@ if(data.message_id !== undefined){
 let data3 = data.message_id;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate354.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate382.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -11719,25 +14642,25 @@ var valid0 = true;
 }
 }
 else {
-validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate382.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate354.errors = vErrors;
+validate382.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate355;
-const schema154 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate383;
+const schema179 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/MessageDetail"}}},"required":["messages"]};
 
-function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate355.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate383.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -11750,8 +14673,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate270.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate272.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -11761,7 +14684,7 @@ break;
 }
 }
 else {
-validate355.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate383.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11769,32 +14692,32 @@ return false;
 }
 }
 else {
-validate355.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate383.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate355.errors = vErrors;
+validate383.errors = vErrors;
 return errors === 0;
 }
 
-const rawClearMsgsParams = validate357;
-const schema155 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_type"]};
+const rawClearMsgsParams = validate385;
+const schema180 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_type"]};
 
-function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate357.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate385.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate357.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate385.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11806,7 +14729,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate357.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate385.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11818,7 +14741,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate357.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate385.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11831,32 +14754,32 @@ var valid0 = true;
 }
 }
 else {
-validate357.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate385.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate357.errors = vErrors;
+validate385.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate358;
-const schema156 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+const rawSendGroupForwardMsgParams = validate386;
+const schema181 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
-function validate358(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate358.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate358.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate386.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11885,7 +14808,7 @@ break;
 }
 }
 else {
-validate358.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate386.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11898,32 +14821,32 @@ var valid0 = true;
 }
 }
 else {
-validate358.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate358.errors = vErrors;
+validate386.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate360;
-const schema157 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+const rawSendPrivateForwardMsgParams = validate388;
+const schema182 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate360(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate360.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate388.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate360.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate388.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11952,7 +14875,7 @@ break;
 }
 }
 else {
-validate360.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate388.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11965,11 +14888,9232 @@ var valid0 = true;
 }
 }
 else {
-validate360.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate388.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate360.errors = vErrors;
+validate388.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendForwardMsgParams = validate390;
+const schema183 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+
+function validate390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate390.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_type !== undefined){
+let data0 = data.message_type;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate390.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data0 === "private") || (data0 === "group"))){
+validate390.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema183.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.detail_type !== undefined){
+let data1 = data.detail_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate390.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "private") || (data1 === "group"))){
+validate390.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema183.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate390.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate390.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data4 = data.messages;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs9 = errors;
+if(!(validate109.call(this, data4[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs9 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate390.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate390.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate390.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendMsgByResidParams = validate392;
+const schema184 = {"type":"object","properties":{"res_id":{"type":"string"},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string","enum":["group","private"]}},"required":["res_id","peer_id"]};
+
+function validate392(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.res_id === undefined) && (missing0 = "res_id")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
+validate392.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.res_id !== undefined){
+const _errs1 = errors;
+if(typeof data.res_id !== "string"){
+validate392.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate392.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_type !== undefined){
+let data2 = data.message_type;
+const _errs4 = errors;
+if(typeof data2 !== "string"){
+validate392.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "group") || (data2 === "private"))){
+validate392.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema184.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate392.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate392.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendMsgByResidResult = validate393;
+const schema185 = {"type":"object","properties":{"message_id":{"type":"integer"},"res_id":{"type":"string"}}};
+
+function validate393(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate393.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.res_id !== undefined){
+const _errs3 = errors;
+if(typeof data.res_id !== "string"){
+validate393.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+else {
+validate393.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate393.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadMultiMessageParams = validate394;
+const schema186 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+
+function validate394(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate394.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_type !== undefined){
+let data0 = data.message_type;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate394.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data0 === "private") || (data0 === "group"))){
+validate394.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema186.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.detail_type !== undefined){
+let data1 = data.detail_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate394.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "private") || (data1 === "group"))){
+validate394.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema186.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate394.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate394.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.retry_cnt !== undefined){
+let data4 = data.retry_cnt;
+const _errs7 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate394.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data5 = data.messages;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(validate109.call(this, data5[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate394.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate394.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate394.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadMultiMessageResult = validate396;
+const schema187 = {"type":"object","properties":{"res_id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["res_id","filename","summary","desc"]};
+
+function validate396(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.res_id === undefined) && (missing0 = "res_id")) || ((data.filename === undefined) && (missing0 = "filename"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.desc === undefined) && (missing0 = "desc"))){
+validate396.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.res_id !== undefined){
+const _errs1 = errors;
+if(typeof data.res_id !== "string"){
+validate396.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs3 = errors;
+if(typeof data.filename !== "string"){
+validate396.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+const _errs5 = errors;
+if(typeof data.summary !== "string"){
+validate396.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.desc !== undefined){
+const _errs7 = errors;
+if(typeof data.desc !== "string"){
+validate396.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate396.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate396.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadNtResourceParams = validate397;
+const schema188 = {"type":"object","properties":{"file":{"type":"string"},"message_type":{"type":"string","enum":["group","private","guild"]},"file_type":{"type":"string","enum":["file","image","pic","video","audio","voice","record"]}},"required":["file"]};
+
+function validate397(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate397.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate397.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_type !== undefined){
+let data1 = data.message_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate397.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data1 === "group") || (data1 === "private")) || (data1 === "guild"))){
+validate397.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema188.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_type !== undefined){
+let data2 = data.file_type;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate397.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((data2 === "file") || (data2 === "image")) || (data2 === "pic")) || (data2 === "video")) || (data2 === "audio")) || (data2 === "voice")) || (data2 === "record"))){
+validate397.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema188.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate397.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate397.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadNtResourceResult = validate398;
+const schema189 = {"type":"object","properties":{"files":{"type":"array","items":{"type":"object","properties":{"mode_id":{"type":"integer"},"name":{"type":"string"},"size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"md5":{"type":"string"},"uuid":{"type":"string"},"sub_id":{"type":"string"}}}}},"required":["files"]};
+
+function validate398(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.files === undefined) && (missing0 = "files")){
+validate398.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.files !== undefined){
+let data0 = data.files;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.mode_id !== undefined){
+let data2 = data1.mode_id;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/mode_id",schemaPath:"#/properties/files/items/properties/mode_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.name !== undefined){
+const _errs7 = errors;
+if(typeof data1.name !== "string"){
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/name",schemaPath:"#/properties/files/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.size !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data1.size, this, -9223372036854775808n, 9223372036854775807n)){
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/size",schemaPath:"#/properties/files/items/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.md5 !== undefined){
+const _errs10 = errors;
+if(typeof data1.md5 !== "string"){
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/md5",schemaPath:"#/properties/files/items/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.uuid !== undefined){
+const _errs12 = errors;
+if(typeof data1.uuid !== "string"){
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/uuid",schemaPath:"#/properties/files/items/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sub_id !== undefined){
+const _errs14 = errors;
+if(typeof data1.sub_id !== "string"){
+validate398.errors = [{instancePath:instancePath+"/files/" + i0+"/sub_id",schemaPath:"#/properties/files/items/properties/sub_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate398.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate398.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate398.errors = vErrors;
+return errors === 0;
+}
+
+const rawHandleQuickOperationAsyncParams = validate399;
+const schema190 = {"type":"object","properties":{"self_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"context":{"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]},"operation":{"type":"object","properties":{"reply":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"auto_reply":{"type":"boolean"},"delete":{"type":"boolean"},"delay":{"type":"integer"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":1}}}},"required":["self_id","context","operation"]};
+
+function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.self_id === undefined) && (missing0 = "self_id")) || ((data.context === undefined) && (missing0 = "context"))) || ((data.operation === undefined) && (missing0 = "operation"))){
+validate399.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.self_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.self_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate399.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.context !== undefined){
+let data1 = data.context;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.message_id === undefined) && (missing1 = "message_id")){
+validate399.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.message_id !== undefined){
+let data2 = data1.message_id;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate399.errors = [{instancePath:instancePath+"/context/message_id",schemaPath:"#/properties/context/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operation !== undefined){
+let data3 = data.operation;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.reply !== undefined){
+const _errs8 = errors;
+if(!(validate107.call(this, data3.reply, {instancePath:instancePath+"/operation/reply",parentData:data3,parentDataProperty:"reply",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.auto_escape !== undefined){
+const _errs9 = errors;
+if(typeof data3.auto_escape !== "boolean"){
+validate399.errors = [{instancePath:instancePath+"/operation/auto_escape",schemaPath:"#/properties/operation/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.at_sender !== undefined){
+const _errs11 = errors;
+if(typeof data3.at_sender !== "boolean"){
+validate399.errors = [{instancePath:instancePath+"/operation/at_sender",schemaPath:"#/properties/operation/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.auto_reply !== undefined){
+const _errs13 = errors;
+if(typeof data3.auto_reply !== "boolean"){
+validate399.errors = [{instancePath:instancePath+"/operation/auto_reply",schemaPath:"#/properties/operation/properties/auto_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.delete !== undefined){
+const _errs15 = errors;
+if(typeof data3.delete !== "boolean"){
+validate399.errors = [{instancePath:instancePath+"/operation/delete",schemaPath:"#/properties/operation/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.delay !== undefined){
+let data9 = data3.delay;
+const _errs17 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate399.errors = [{instancePath:instancePath+"/operation/delay",schemaPath:"#/properties/operation/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.kick !== undefined){
+const _errs19 = errors;
+if(typeof data3.kick !== "boolean"){
+validate399.errors = [{instancePath:instancePath+"/operation/kick",schemaPath:"#/properties/operation/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.ban !== undefined){
+const _errs21 = errors;
+if(typeof data3.ban !== "boolean"){
+validate399.errors = [{instancePath:instancePath+"/operation/ban",schemaPath:"#/properties/operation/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs21 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.ban_duration !== undefined){
+let data12 = data3.ban_duration;
+const _errs23 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate399.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs23){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+validate399.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid2 = _errs23 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate399.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate399.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate399.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupSystemMsgResult = validate401;
+const schema191 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}},"join_requests":{"type":["array","null"],"items":{"$ref":"#/$defs/GroupRequest"}}},"required":["invited_requests","join_requests"]};
+
+function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.invited_requests === undefined) && (missing0 = "invited_requests")) || ((data.join_requests === undefined) && (missing0 = "join_requests"))){
+validate401.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.invited_requests !== undefined){
+let data0 = data.invited_requests;
+const _errs1 = errors;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+validate401.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema191.properties.invited_requests.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(!(validate282.call(this, data0[i0], {instancePath:instancePath+"/invited_requests/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_requests !== undefined){
+let data2 = data.join_requests;
+const _errs4 = errors;
+if((!(Array.isArray(data2))) && (data2 !== null)){
+validate401.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema191.properties.join_requests.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs4){
+if(Array.isArray(data2)){
+var valid2 = true;
+const len1 = data2.length;
+for(let i1=0; i1<len1; i1++){
+const _errs6 = errors;
+if(!(validate282.call(this, data2[i1], {instancePath:instancePath+"/join_requests/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs6 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate401.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate401.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendSystemMsgResult = validate404;
+const schema192 = {"type":"array","items":{"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_nick":{"type":["string","null"]},"source":{"type":["string","null"]},"sub_id":{"type":["integer","null"]},"sub_src_id":{"type":["integer","null"]},"message":{"type":["string","null"]},"source_group_name":{"type":["string","null"]},"source_group_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"sex":{"type":["string","null"]},"age":{"type":["integer","string","null"]},"msg_detail":{"type":["string","null"]},"status":{"type":["string","null"]},"flag":{"type":"string"}},"required":["request_id","requester_uin","flag"]}};
+
+function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.request_id === undefined) && (missing0 = "request_id")) || ((data0.requester_uin === undefined) && (missing0 = "requester_uin"))) || ((data0.flag === undefined) && (missing0 = "flag"))){
+validate404.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.request_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/request_id",schemaPath:"#/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.requester_uin !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data0.requester_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/requester_uin",schemaPath:"#/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.requester_nick !== undefined){
+let data3 = data0.requester_nick;
+const _errs5 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/requester_nick",schemaPath:"#/items/properties/requester_nick/type",keyword:"type",params:{type: schema192.items.properties.requester_nick.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.source !== undefined){
+let data4 = data0.source;
+const _errs7 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: schema192.items.properties.source.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sub_id !== undefined){
+let data5 = data0.sub_id;
+const _errs9 = errors;
+if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (data5 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/sub_id",schemaPath:"#/items/properties/sub_id/type",keyword:"type",params:{type: schema192.items.properties.sub_id.type},message:"must be integer,null"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sub_src_id !== undefined){
+let data6 = data0.sub_src_id;
+const _errs11 = errors;
+if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/sub_src_id",schemaPath:"#/items/properties/sub_src_id/type",keyword:"type",params:{type: schema192.items.properties.sub_src_id.type},message:"must be integer,null"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message !== undefined){
+let data7 = data0.message;
+const _errs13 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: schema192.items.properties.message.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.source_group_name !== undefined){
+let data8 = data0.source_group_name;
+const _errs15 = errors;
+if((typeof data8 !== "string") && (data8 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/source_group_name",schemaPath:"#/items/properties/source_group_name/type",keyword:"type",params:{type: schema192.items.properties.source_group_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.source_group_id !== undefined){
+let data9 = data0.source_group_id;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid2 = false;
+const _errs19 = errors;
+if(!int64Ok(data9, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/" + i0+"/source_group_id",schemaPath:"#/items/properties/source_group_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs19 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs20 = errors;
+if(data9 !== null){
+const err1 = {instancePath:instancePath+"/" + i0+"/source_group_id",schemaPath:"#/items/properties/source_group_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs20 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/" + i0+"/source_group_id",schemaPath:"#/items/properties/source_group_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate404.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs17 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sex !== undefined){
+let data10 = data0.sex;
+const _errs22 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: schema192.items.properties.sex.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.age !== undefined){
+let data11 = data0.age;
+const _errs24 = errors;
+if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: schema192.items.properties.age.type},message:"must be integer,string,null"}];
+return false;
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.msg_detail !== undefined){
+let data12 = data0.msg_detail;
+const _errs26 = errors;
+if((typeof data12 !== "string") && (data12 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/msg_detail",schemaPath:"#/items/properties/msg_detail/type",keyword:"type",params:{type: schema192.items.properties.msg_detail.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs26 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.status !== undefined){
+let data13 = data0.status;
+const _errs28 = errors;
+if((typeof data13 !== "string") && (data13 !== null)){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/type",keyword:"type",params:{type: schema192.items.properties.status.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.flag !== undefined){
+const _errs30 = errors;
+if(typeof data0.flag !== "string"){
+validate404.errors = [{instancePath:instancePath+"/" + i0+"/flag",schemaPath:"#/items/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs30 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate404.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate404.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate404.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetEssenceMsgListParams = validate405;
+const schema193 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"page":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1,"maximum":50}},"required":["group_id"]};
+
+function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate405.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate405.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.page !== undefined){
+let data1 = data.page;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate405.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate405.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.page_size !== undefined){
+let data2 = data.page_size;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate405.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 50 || isNaN(data2)){
+validate405.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"}];
+return false;
+}
+else {
+if(data2 < 1 || isNaN(data2)){
+validate405.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate405.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate405.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetEssenceMsgListResult = validate406;
+const schema194 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"sender_nick":{"type":"string"},"sender_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"operator_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"operator_nick":{"type":"string"},"operator_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_content":{"$ref":"#/$defs/Message"}},"required":["sender_id","operator_id","message_id"]}};
+
+function validate406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.operator_id === undefined) && (missing0 = "operator_id"))) || ((data0.message_id === undefined) && (missing0 = "message_id"))){
+validate406.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.sender_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.sender_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sender_nick !== undefined){
+const _errs4 = errors;
+if(typeof data0.sender_nick !== "string"){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/sender_nick",schemaPath:"#/items/properties/sender_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sender_time !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data0.sender_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/sender_time",schemaPath:"#/items/properties/sender_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_id !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data0.operator_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/operator_id",schemaPath:"#/items/properties/operator_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_nick !== undefined){
+const _errs8 = errors;
+if(typeof data0.operator_nick !== "string"){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/operator_nick",schemaPath:"#/items/properties/operator_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data0.operator_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/operator_time",schemaPath:"#/items/properties/operator_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message_id !== undefined){
+let data7 = data0.message_id;
+const _errs11 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message_seq !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data0.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/message_seq",schemaPath:"#/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.real_id !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data0.real_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate406.errors = [{instancePath:instancePath+"/" + i0+"/real_id",schemaPath:"#/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message_content !== undefined){
+const _errs15 = errors;
+if(!(validate23.call(this, data0.message_content, {instancePath:instancePath+"/" + i0+"/message_content",parentData:data0,parentDataProperty:"message_content",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate406.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate406.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate406.errors = vErrors;
+return errors === 0;
+}
+
+const rawIsBlacklistUinParams = validate408;
+const schema195 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id"]};
+
+function validate408(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate408.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate408.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate408.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate408.errors = vErrors;
+return errors === 0;
+}
+
+const rawIsBlacklistUinResult = validate409;
+const schema196 = {"type":"object","properties":{"is":{"type":"boolean"}},"required":["is"]};
+
+function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.is === undefined) && (missing0 = "is")){
+validate409.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.is !== undefined){
+if(typeof data.is !== "boolean"){
+validate409.errors = [{instancePath:instancePath+"/is",schemaPath:"#/properties/is/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+}
+else {
+validate409.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate409.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUidParams = validate410;
+const schema197 = {"type":"object","properties":{"uin_list":{"type":"array","items":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}}},"required":["uin_list"]};
+
+function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.uin_list === undefined) && (missing0 = "uin_list")){
+validate410.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.uin_list !== undefined){
+let data0 = data.uin_list;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/uin_list/" + i0,schemaPath:"#/properties/uin_list/items/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/uin_list/" + i0,schemaPath:"#/properties/uin_list/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/uin_list/" + i0,schemaPath:"#/properties/uin_list/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate410.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate410.errors = [{instancePath:instancePath+"/uin_list",schemaPath:"#/properties/uin_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate410.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate410.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUidResult = validate411;
+const schema198 = {"type":"object","additionalProperties":{"type":"string"}};
+
+function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs2 = errors;
+if(typeof data[key0] !== "string"){
+validate411.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate411.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate411.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUinByUidParams = validate412;
+const schema199 = {"type":"object","properties":{"uid_list":{"type":"array","items":{"type":"string"}}},"required":["uid_list"]};
+
+function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.uid_list === undefined) && (missing0 = "uid_list")){
+validate412.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.uid_list !== undefined){
+let data0 = data.uid_list;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(typeof data0[i0] !== "string"){
+validate412.errors = [{instancePath:instancePath+"/uid_list/" + i0,schemaPath:"#/properties/uid_list/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate412.errors = [{instancePath:instancePath+"/uid_list",schemaPath:"#/properties/uid_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate412.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate412.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUinByUidResult = validate413;
+const schema200 = {"type":"object","additionalProperties":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}};
+
+function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+let data0 = data[key0];
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate413.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate413.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate413.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetNotJoinedGroupInfoParams = validate414;
+const schema201 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate414(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate414.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate414.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate414.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate414.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetNotJoinedGroupInfoResult = validate415;
+const schema202 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_member_cnt":{"type":"integer"},"member_count":{"type":"integer"},"group_name":{"type":"string"},"group_desc":{"type":"string"},"owner":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_flag":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_flag_ext":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate415(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate415.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate415.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_cnt !== undefined){
+let data1 = data.max_member_cnt;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate415.errors = [{instancePath:instancePath+"/max_member_cnt",schemaPath:"#/properties/max_member_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data2 = data.member_count;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate415.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate415.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_desc !== undefined){
+const _errs8 = errors;
+if(typeof data.group_desc !== "string"){
+validate415.errors = [{instancePath:instancePath+"/group_desc",schemaPath:"#/properties/group_desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.owner !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.owner, this, -9223372036854775808n, 9223372036854775807n)){
+validate415.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate415.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_flag !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data.group_flag, this, -9223372036854775808n, 9223372036854775807n)){
+validate415.errors = [{instancePath:instancePath+"/group_flag",schemaPath:"#/properties/group_flag/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_flag_ext !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data.group_flag_ext, this, -9223372036854775808n, 9223372036854775807n)){
+validate415.errors = [{instancePath:instancePath+"/group_flag_ext",schemaPath:"#/properties/group_flag_ext/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate415.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate415.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemListParams = validate416;
+const schema203 = {"type":"object","properties":{"page_size":{"type":"integer","minimum":1},"category":{"type":"integer"},"start_pos":{"type":"integer","minimum":0}},"required":["page_size","category","start_pos"]};
+
+function validate416(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.page_size === undefined) && (missing0 = "page_size")) || ((data.category === undefined) && (missing0 = "category"))) || ((data.start_pos === undefined) && (missing0 = "start_pos"))){
+validate416.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.page_size !== undefined){
+let data0 = data.page_size;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate416.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 1 || isNaN(data0)){
+validate416.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.category !== undefined){
+let data1 = data.category;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate416.errors = [{instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_pos !== undefined){
+let data2 = data.start_pos;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate416.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs5){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate416.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate416.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate416.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemListResult = validate417;
+const schema204 = {"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"author_type":{"type":"integer"},"author":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"author_name":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"client_version":{"type":"string"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["id"]}}},"required":["items"]};
+
+function validate417(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.items === undefined) && (missing0 = "items")){
+validate417.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.items !== undefined){
+let data0 = data.items;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+const _errs5 = errors;
+if(typeof data1.id !== "string"){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/id",schemaPath:"#/properties/items/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author_type !== undefined){
+let data3 = data1.author_type;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/author_type",schemaPath:"#/properties/items/items/properties/author_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data1.author, this, -9223372036854775808n, 9223372036854775807n)){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/author",schemaPath:"#/properties/items/items/properties/author/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author_name !== undefined){
+const _errs10 = errors;
+if(typeof data1.author_name !== "string"){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/author_name",schemaPath:"#/properties/items/items/properties/author_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_name !== undefined){
+const _errs12 = errors;
+if(typeof data1.group_name !== "string"){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/group_name",schemaPath:"#/properties/items/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/group_id",schemaPath:"#/properties/items/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.client_version !== undefined){
+const _errs15 = errors;
+if(typeof data1.client_version !== "string"){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/client_version",schemaPath:"#/properties/items/items/properties/client_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.time !== undefined){
+const _errs17 = errors;
+if(!int64Ok(data1.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate417.errors = [{instancePath:instancePath+"/items/" + i0+"/time",schemaPath:"#/properties/items/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate417.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate417.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate417.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate417.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemContentParams = validate418;
+const schema205 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+
+function validate418(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate418.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate418.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate418.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate418.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemContentResult = validate419;
+const schema206 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
+
+function validate419(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate419.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(typeof data.content !== "string"){
+validate419.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate419.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate419.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddTextMsgParams = validate420;
+const schema207 = {"type":"object","properties":{"content":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","nick","content"]};
+
+function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nick === undefined) && (missing0 = "nick"))) || ((data.content === undefined) && (missing0 = "content"))){
+validate420.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+const _errs1 = errors;
+if(typeof data.content !== "string"){
+validate420.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate420.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nick !== undefined){
+const _errs4 = errors;
+if(typeof data.nick !== "string"){
+validate420.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate420.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate420.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate420.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate420.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate420.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddTextMsgResult = validate421;
+const schema208 = {"type":"object","properties":{"id":{"type":"string"}}};
+
+function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate421.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate421.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate421.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddImageMsgParams = validate422;
+const schema209 = {"type":"object","properties":{"file":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","nick","file"]};
+
+function validate422(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nick === undefined) && (missing0 = "nick"))) || ((data.file === undefined) && (missing0 = "file"))){
+validate422.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate422.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate422.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nick !== undefined){
+const _errs4 = errors;
+if(typeof data.nick !== "string"){
+validate422.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate422.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate422.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate422.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate422.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddImageMsgResult = validate423;
+const schema210 = {"type":"object","properties":{"id":{"type":"string"},"picUrl":{"type":"string"},"picId":{"type":"string"}},"required":["id"]};
+
+function validate423(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate423.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+const _errs1 = errors;
+if(typeof data.id !== "string"){
+validate423.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.picUrl !== undefined){
+const _errs3 = errors;
+if(typeof data.picUrl !== "string"){
+validate423.errors = [{instancePath:instancePath+"/picUrl",schemaPath:"#/properties/picUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.picId !== undefined){
+const _errs5 = errors;
+if(typeof data.picId !== "string"){
+validate423.errors = [{instancePath:instancePath+"/picId",schemaPath:"#/properties/picId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate423.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate423.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadPrivateFileParams = validate424;
+const schema211 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file":{"type":"string"},"name":{"type":"string"}},"required":["user_id","file","name"]};
+
+function validate424(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate424.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate424.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate424.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate424.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate424.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate424.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupFileParams = validate425;
+const schema212 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file":{"type":"string"},"name":{"type":"string"}},"required":["group_id","file","name"]};
+
+function validate425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate425.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate425.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate425.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate425.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate425.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate425.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGroupFileParams = validate426;
+const schema213 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+
+function validate426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate426.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate426.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate426.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate426.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate426.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate426.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGroupFileFolderParams = validate427;
+const schema214 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"}},"required":["group_id","name"]};
+
+function validate427(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.name === undefined) && (missing0 = "name"))){
+validate427.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate427.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs2 = errors;
+if(typeof data.name !== "string"){
+validate427.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate427.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate427.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGroupFileFolderResult = validate428;
+const schema215 = {"type":"object","properties":{"folder_id":{"type":"string"},"parent_folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modify_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modifier_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["folder_id"]};
+
+function validate428(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.folder_id === undefined) && (missing0 = "folder_id")){
+validate428.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.folder_id !== undefined){
+const _errs1 = errors;
+if(typeof data.folder_id !== "string"){
+validate428.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.parent_folder_id !== undefined){
+const _errs3 = errors;
+if(typeof data.parent_folder_id !== "string"){
+validate428.errors = [{instancePath:instancePath+"/parent_folder_id",schemaPath:"#/properties/parent_folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_name !== undefined){
+const _errs5 = errors;
+if(typeof data.folder_name !== "string"){
+validate428.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate428.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modify_time !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.modify_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate428.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator_uin !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.creator_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate428.errors = [{instancePath:instancePath+"/creator_uin",schemaPath:"#/properties/creator_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modifier_uin !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.modifier_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate428.errors = [{instancePath:instancePath+"/modifier_uin",schemaPath:"#/properties/modifier_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate428.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate428.errors = vErrors;
+return errors === 0;
+}
+
+const rawRenameGroupFolderParams = validate429;
+const schema216 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"},"name":{"type":"string"}},"required":["group_id","folder_id","name"]};
+
+function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate429.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate429.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate429.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate429.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate429.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate429.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGroupFolderParams = validate430;
+const schema217 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+
+function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+validate430.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate430.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate430.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate430.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate430.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileSystemInfoParams = validate431;
+const schema218 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate431.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate431.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate431.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileSystemInfoResult = validate432;
+const schema219 = {"type":"object","properties":{"file_count":{"type":"integer"},"limit_count":{"type":"integer"},"used_space":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"total_space":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["file_count","limit_count","used_space","total_space"]};
+
+function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.file_count === undefined) && (missing0 = "file_count")) || ((data.limit_count === undefined) && (missing0 = "limit_count"))) || ((data.used_space === undefined) && (missing0 = "used_space"))) || ((data.total_space === undefined) && (missing0 = "total_space"))){
+validate432.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file_count !== undefined){
+let data0 = data.file_count;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate432.errors = [{instancePath:instancePath+"/file_count",schemaPath:"#/properties/file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.limit_count !== undefined){
+let data1 = data.limit_count;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate432.errors = [{instancePath:instancePath+"/limit_count",schemaPath:"#/properties/limit_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.used_space !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.used_space, this, -9223372036854775808n, 9223372036854775807n)){
+validate432.errors = [{instancePath:instancePath+"/used_space",schemaPath:"#/properties/used_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.total_space !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.total_space, this, -9223372036854775808n, 9223372036854775807n)){
+validate432.errors = [{instancePath:instancePath+"/total_space",schemaPath:"#/properties/total_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate432.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate432.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupRootFilesParams = validate433;
+const schema220 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate433.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate433.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate433.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate433.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFilesByFolderParams = validate434;
+const schema221 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+
+function validate434(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+validate434.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate434.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate434.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate434.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate434.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileUrlParams = validate435;
+const schema222 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+
+function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate435.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate435.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate435.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate435.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate435.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate435.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileUrlResult = validate436;
+const schema223 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+
+function validate436(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate436.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+validate436.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate436.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate436.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupRemarkParams = validate437;
+const schema224 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"remark":{"type":"string"}},"required":["group_id"]};
+
+function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate437.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs2 = errors;
+if(typeof data.remark !== "string"){
+validate437.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate437.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate437.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetEssenceMsgParams = validate438;
+const schema225 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate438(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate438.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate438.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate438.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate438.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteEssenceMsgParams = validate439;
+const schema226 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate439.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate439.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate439.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate439.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupSignParams = validate440;
+const schema227 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate440.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate440.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate440.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate440.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupNoticeParams = validate441;
+const schema228 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
+
+function validate441(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
+validate441.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate441.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs2 = errors;
+if(typeof data.content !== "string"){
+validate441.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image !== undefined){
+const _errs4 = errors;
+if(typeof data.image !== "string"){
+validate441.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate441.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate441.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupNoticeResult = validate442;
+const schema229 = {};
+
+function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate442.errors = null;
+return true;
+}
+
+const rawGetGroupNoticeParams = validate443;
+const schema230 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate443(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate443.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate443.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate443.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate443.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupNoticeResult = validate444;
+const schema231 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"publish_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"type":"object","properties":{"text":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}}}}},"required":["text"]}},"required":["sender_id","publish_time","message"]}};
+
+function validate444(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.publish_time === undefined) && (missing0 = "publish_time"))) || ((data0.message === undefined) && (missing0 = "message"))){
+validate444.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.sender_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.sender_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.publish_time !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data0.publish_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/publish_time",schemaPath:"#/items/properties/publish_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message !== undefined){
+let data3 = data0.message;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((data3.text === undefined) && (missing1 = "text")){
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data3.text !== undefined){
+const _errs7 = errors;
+if(typeof data3.text !== "string"){
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/text",schemaPath:"#/items/properties/message/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.images !== undefined){
+let data5 = data3.images;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data5)){
+var valid3 = true;
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+let data6 = data5[i1];
+const _errs11 = errors;
+if(errors === _errs11){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.height !== undefined){
+const _errs13 = errors;
+if(typeof data6.height !== "string"){
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/height",schemaPath:"#/items/properties/message/properties/images/items/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs13 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.width !== undefined){
+const _errs15 = errors;
+if(typeof data6.width !== "string"){
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/width",schemaPath:"#/items/properties/message/properties/images/items/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs15 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.id !== undefined){
+const _errs17 = errors;
+if(typeof data6.id !== "string"){
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/id",schemaPath:"#/items/properties/message/properties/images/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1,schemaPath:"#/items/properties/message/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message/images",schemaPath:"#/items/properties/message/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate444.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate444.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate444.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate444.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupTouchParams = validate445;
+const schema232 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id","user_id"]};
+
+function validate445(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate445.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate445.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate445.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate445.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate445.errors = vErrors;
+return errors === 0;
+}
+
+const rawPokeParams = validate446;
+const schema233 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id","user_id"]};
+
+function validate446(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate446.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate446.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate446.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate446.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate446.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetProhibitedMemberListParams = validate447;
+const schema234 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate447.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate447.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate447.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate447.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetProhibitedMemberListResult = validate448;
+const schema235 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","time"]}};
+
+function validate448(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.time === undefined) && (missing0 = "time"))){
+validate448.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate448.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.time !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data0.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate448.errors = [{instancePath:instancePath+"/" + i0+"/time",schemaPath:"#/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate448.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate448.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate448.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupAtAllRemainParams = validate449;
+const schema236 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate449(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate449.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate449.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate449.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate449.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupAtAllRemainResult = validate450;
+const schema237 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer"},"remain_at_all_count_for_uin":{"type":"integer"}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
+
+function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.can_at_all === undefined) && (missing0 = "can_at_all")) || ((data.remain_at_all_count_for_group === undefined) && (missing0 = "remain_at_all_count_for_group"))) || ((data.remain_at_all_count_for_uin === undefined) && (missing0 = "remain_at_all_count_for_uin"))){
+validate450.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.can_at_all !== undefined){
+const _errs1 = errors;
+if(typeof data.can_at_all !== "boolean"){
+validate450.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remain_at_all_count_for_group !== undefined){
+let data1 = data.remain_at_all_count_for_group;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate450.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remain_at_all_count_for_uin !== undefined){
+let data2 = data.remain_at_all_count_for_uin;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate450.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate450.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate450.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupCommentFaceParams = validate451;
+const schema238 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"msg_id":{"type":"integer"},"message_id":{"type":"integer"},"face_id":{"type":"integer"},"is_set":{"type":"boolean"}},"required":["group_id","face_id"]};
+
+function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.face_id === undefined) && (missing0 = "face_id"))){
+validate451.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate451.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.msg_id !== undefined){
+let data1 = data.msg_id;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate451.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data2 = data.message_id;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate451.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.face_id !== undefined){
+let data3 = data.face_id;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate451.errors = [{instancePath:instancePath+"/face_id",schemaPath:"#/properties/face_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_set !== undefined){
+const _errs8 = errors;
+if(typeof data.is_set !== "boolean"){
+validate451.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate451.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate451.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildServiceProfileResult = validate452;
+const schema239 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id"]};
+
+function validate452(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))){
+validate452.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate452.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tiny_id !== undefined){
+let data1 = data.tiny_id;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate452.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs8 = errors;
+if(typeof data.avatar_url !== "string"){
+validate452.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate452.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate452.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildListResult = validate453;
+const schema240 = {"type":"object","properties":{"guild_list":{"type":"array","items":{"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"guild_name":{"type":"string"},"guild_display_id":{"type":"string"},"profile":{"type":"string"},"status":{"type":"object","properties":{"is_enable":{"type":"boolean"},"is_banned":{"type":"boolean"},"is_frozen":{"type":"boolean"}}},"owner_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"shutup_expire_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"allow_search":{"type":"boolean"}},"required":["guild_id","guild_name"]}}},"required":["guild_list"]};
+
+function validate453(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_list === undefined) && (missing0 = "guild_list")){
+validate453.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_list !== undefined){
+let data0 = data.guild_list;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.guild_id === undefined) && (missing1 = "guild_id")) || ((data1.guild_name === undefined) && (missing1 = "guild_name"))){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.guild_id !== undefined){
+let data2 = data1.guild_id;
+const _errs5 = errors;
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(!int64Ok(data2, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_list/" + i0+"/guild_id",schemaPath:"#/properties/guild_list/items/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_list/" + i0+"/guild_id",schemaPath:"#/properties/guild_list/items/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/guild_list/" + i0+"/guild_id",schemaPath:"#/properties/guild_list/items/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate453.errors = vErrors;
+return false;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.guild_name !== undefined){
+const _errs10 = errors;
+if(typeof data1.guild_name !== "string"){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_name",schemaPath:"#/properties/guild_list/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.guild_display_id !== undefined){
+const _errs12 = errors;
+if(typeof data1.guild_display_id !== "string"){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_display_id",schemaPath:"#/properties/guild_list/items/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.profile !== undefined){
+const _errs14 = errors;
+if(typeof data1.profile !== "string"){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/profile",schemaPath:"#/properties/guild_list/items/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.status !== undefined){
+let data6 = data1.status;
+const _errs16 = errors;
+if(errors === _errs16){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.is_enable !== undefined){
+const _errs18 = errors;
+if(typeof data6.is_enable !== "boolean"){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_enable",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.is_banned !== undefined){
+const _errs20 = errors;
+if(typeof data6.is_banned !== "boolean"){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_banned",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_banned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.is_frozen !== undefined){
+const _errs22 = errors;
+if(typeof data6.is_frozen !== "boolean"){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_frozen",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status",schemaPath:"#/properties/guild_list/items/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.owner_id !== undefined){
+let data10 = data1.owner_id;
+const _errs24 = errors;
+const _errs25 = errors;
+let valid5 = false;
+const _errs26 = errors;
+if(!int64Ok(data10, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/guild_list/" + i0+"/owner_id",schemaPath:"#/properties/guild_list/items/properties/owner_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs26 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs27 = errors;
+if(typeof data10 !== "string"){
+const err4 = {instancePath:instancePath+"/guild_list/" + i0+"/owner_id",schemaPath:"#/properties/guild_list/items/properties/owner_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs27 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err5 = {instancePath:instancePath+"/guild_list/" + i0+"/owner_id",schemaPath:"#/properties/guild_list/items/properties/owner_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate453.errors = vErrors;
+return false;
+}
+else {
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.shutup_expire_time !== undefined){
+const _errs29 = errors;
+if(!int64Ok(data1.shutup_expire_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/shutup_expire_time",schemaPath:"#/properties/guild_list/items/properties/shutup_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs29 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.allow_search !== undefined){
+const _errs30 = errors;
+if(typeof data1.allow_search !== "boolean"){
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/allow_search",schemaPath:"#/properties/guild_list/items/properties/allow_search/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs30 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate453.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate453.errors = [{instancePath:instancePath+"/guild_list",schemaPath:"#/properties/guild_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate453.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate453.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestParams = validate454;
+const schema241 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
+
+function validate454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate454.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate454.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate454.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestResult = validate456;
+const schema242 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_member_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_robot_count":{"type":"integer"},"max_admin_count":{"type":"integer"},"member_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"owner_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"guild_display_id":{"type":"string"}},"required":["guild_id","guild_name"]};
+
+function validate456(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))){
+validate456.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate456.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_name !== undefined){
+const _errs6 = errors;
+if(typeof data.guild_name !== "string"){
+validate456.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_profile !== undefined){
+const _errs8 = errors;
+if(typeof data.guild_profile !== "string"){
+validate456.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate456.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.max_member_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate456.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_robot_count !== undefined){
+let data5 = data.max_robot_count;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate456.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_admin_count !== undefined){
+let data6 = data.max_admin_count;
+const _errs14 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate456.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+const _errs16 = errors;
+if(!int64Ok(data.member_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate456.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.owner_id !== undefined){
+let data8 = data.owner_id;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid2 = false;
+const _errs19 = errors;
+if(!int64Ok(data8, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs19 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs20 = errors;
+if(typeof data8 !== "string"){
+const err4 = {instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs20 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate456.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_display_id !== undefined){
+const _errs22 = errors;
+if(typeof data.guild_display_id !== "string"){
+validate456.errors = [{instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate456.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate456.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildChannelListParams = validate457;
+const schema243 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+
+function validate457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate457.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate457.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate457.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate457.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildChannelListResult = validate459;
+const schema244 = {"type":"object","properties":{"channel_list":{"type":"array","items":{"type":"object","properties":{"owner_guild_id":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"channel_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"channel_uin":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_member_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_tiny_id":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}}}},"icon_url":{"type":"string"},"jump_switch":{"type":"integer"},"jump_type":{"type":"integer"},"jump_url":{"type":"string"},"category_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"my_talk_permission":{"type":"integer"}},"required":["channel_id","channel_name","channel_type"]}}},"required":["channel_list"]};
+
+function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.channel_list === undefined) && (missing0 = "channel_list")){
+validate459.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.channel_list !== undefined){
+let data0 = data.channel_list;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.channel_id === undefined) && (missing1 = "channel_id")) || ((data1.channel_name === undefined) && (missing1 = "channel_name"))) || ((data1.channel_type === undefined) && (missing1 = "channel_type"))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.owner_guild_id !== undefined){
+let data2 = data1.owner_guild_id;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/owner_guild_id",schemaPath:"#/properties/channel_list/items/properties/owner_guild_id/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+return false;
+}
+}
+else {
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/owner_guild_id",schemaPath:"#/properties/channel_list/items/properties/owner_guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.channel_id !== undefined){
+let data3 = data1.channel_id;
+const _errs7 = errors;
+const _errs8 = errors;
+let valid3 = false;
+const _errs9 = errors;
+if(!int64Ok(data3, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_id",schemaPath:"#/properties/channel_list/items/properties/channel_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+const err1 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_id",schemaPath:"#/properties/channel_list/items/properties/channel_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_id",schemaPath:"#/properties/channel_list/items/properties/channel_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate459.errors = vErrors;
+return false;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.channel_uin !== undefined){
+let data4 = data1.channel_uin;
+const _errs12 = errors;
+const _errs13 = errors;
+let valid4 = false;
+const _errs14 = errors;
+if(!int64Ok(data4, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_uin",schemaPath:"#/properties/channel_list/items/properties/channel_uin/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid4 = valid4 || _valid1;
+if(!valid4){
+const _errs15 = errors;
+if(typeof data4 !== "string"){
+const err4 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_uin",schemaPath:"#/properties/channel_list/items/properties/channel_uin/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+valid4 = valid4 || _valid1;
+}
+if(!valid4){
+const err5 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_uin",schemaPath:"#/properties/channel_list/items/properties/channel_uin/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate459.errors = vErrors;
+return false;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.guild_id !== undefined){
+let data5 = data1.guild_id;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid5 = false;
+const _errs19 = errors;
+if(!int64Ok(data5, this, -9223372036854775808n, 9223372036854775807n)){
+const err6 = {instancePath:instancePath+"/channel_list/" + i0+"/guild_id",schemaPath:"#/properties/channel_list/items/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid2 = _errs19 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs20 = errors;
+if(typeof data5 !== "string"){
+const err7 = {instancePath:instancePath+"/channel_list/" + i0+"/guild_id",schemaPath:"#/properties/channel_list/items/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid2 = _errs20 === errors;
+valid5 = valid5 || _valid2;
+}
+if(!valid5){
+const err8 = {instancePath:instancePath+"/channel_list/" + i0+"/guild_id",schemaPath:"#/properties/channel_list/items/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate459.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.channel_type !== undefined){
+let data6 = data1.channel_type;
+const _errs22 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_type",schemaPath:"#/properties/channel_list/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.channel_name !== undefined){
+const _errs24 = errors;
+if(typeof data1.channel_name !== "string"){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_name",schemaPath:"#/properties/channel_list/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.create_time !== undefined){
+const _errs26 = errors;
+if(!int64Ok(data1.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/create_time",schemaPath:"#/properties/channel_list/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.max_member_count !== undefined){
+const _errs27 = errors;
+if(!int64Ok(data1.max_member_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/max_member_count",schemaPath:"#/properties/channel_list/items/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs27 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.creator_tiny_id !== undefined){
+let data10 = data1.creator_tiny_id;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data10 === "string"){
+if(!pattern0.test(data10)){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/creator_tiny_id",schemaPath:"#/properties/channel_list/items/properties/creator_tiny_id/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+return false;
+}
+}
+else {
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/creator_tiny_id",schemaPath:"#/properties/channel_list/items/properties/creator_tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.talk_permission !== undefined){
+let data11 = data1.talk_permission;
+const _errs30 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/talk_permission",schemaPath:"#/properties/channel_list/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs30 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.visible_type !== undefined){
+let data12 = data1.visible_type;
+const _errs32 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/visible_type",schemaPath:"#/properties/channel_list/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs32 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.current_slow_mode !== undefined){
+let data13 = data1.current_slow_mode;
+const _errs34 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/current_slow_mode",schemaPath:"#/properties/channel_list/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs34 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.slow_modes !== undefined){
+let data14 = data1.slow_modes;
+const _errs36 = errors;
+if(errors === _errs36){
+if(Array.isArray(data14)){
+var valid6 = true;
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15 = data14[i1];
+const _errs38 = errors;
+if(errors === _errs38){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.slow_mode_key !== undefined){
+let data16 = data15.slow_mode_key;
+const _errs40 = errors;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.slow_mode_text !== undefined){
+const _errs42 = errors;
+if(typeof data15.slow_mode_text !== "string"){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs42 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.speak_frequency !== undefined){
+let data18 = data15.speak_frequency;
+const _errs44 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid7 = _errs44 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.slow_mode_circle !== undefined){
+let data19 = data15.slow_mode_circle;
+const _errs46 = errors;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid7 = _errs46 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+else {
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1,schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid6 = _errs38 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes",schemaPath:"#/properties/channel_list/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs36 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.icon_url !== undefined){
+const _errs48 = errors;
+if(typeof data1.icon_url !== "string"){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/icon_url",schemaPath:"#/properties/channel_list/items/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs48 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.jump_switch !== undefined){
+let data21 = data1.jump_switch;
+const _errs50 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_switch",schemaPath:"#/properties/channel_list/items/properties/jump_switch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs50 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.jump_type !== undefined){
+let data22 = data1.jump_type;
+const _errs52 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_type",schemaPath:"#/properties/channel_list/items/properties/jump_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs52 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.jump_url !== undefined){
+const _errs54 = errors;
+if(typeof data1.jump_url !== "string"){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_url",schemaPath:"#/properties/channel_list/items/properties/jump_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs54 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.category_id !== undefined){
+const _errs56 = errors;
+if(!int64Ok(data1.category_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/category_id",schemaPath:"#/properties/channel_list/items/properties/category_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs56 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.my_talk_permission !== undefined){
+let data25 = data1.my_talk_permission;
+const _errs57 = errors;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/my_talk_permission",schemaPath:"#/properties/channel_list/items/properties/my_talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs57 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate459.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate459.errors = [{instancePath:instancePath+"/channel_list",schemaPath:"#/properties/channel_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate459.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate459.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberListParams = validate460;
+const schema245 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"next_token":{"type":"string"},"all":{"type":"boolean"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+
+function validate460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate460.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_token !== undefined){
+const _errs2 = errors;
+if(typeof data.next_token !== "string"){
+validate460.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.all !== undefined){
+const _errs4 = errors;
+if(typeof data.all !== "boolean"){
+validate460.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs6 = errors;
+if(typeof data.refresh !== "boolean"){
+validate460.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate460.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate460.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberListResult = validate462;
+const schema246 = {"type":"object","properties":{"members":{"type":"array","items":{"type":"object","properties":{"tiny_id":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_name":{"type":"string"},"role_color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"robot_type":{"type":"integer"},"type":{"type":"integer"},"in_black":{"type":"boolean"},"platform":{"type":"integer"}}}},"next_token":{"type":"string"},"finished":{"type":"boolean"}},"required":["members","next_token","finished"]};
+
+function validate462(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.members === undefined) && (missing0 = "members")) || ((data.next_token === undefined) && (missing0 = "next_token"))) || ((data.finished === undefined) && (missing0 = "finished"))){
+validate462.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.members !== undefined){
+let data0 = data.members;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.tiny_id !== undefined){
+let data2 = data1.tiny_id;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/tiny_id",schemaPath:"#/properties/members/items/properties/tiny_id/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+return false;
+}
+}
+else {
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/tiny_id",schemaPath:"#/properties/members/items/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.title !== undefined){
+const _errs7 = errors;
+if(typeof data1.title !== "string"){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.nickname !== undefined){
+const _errs9 = errors;
+if(typeof data1.nickname !== "string"){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_id !== undefined){
+let data5 = data1.role_id;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
+if(!int64Ok(data5, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/members/" + i0+"/role_id",schemaPath:"#/properties/members/items/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs14 = errors;
+if(typeof data5 !== "string"){
+const err1 = {instancePath:instancePath+"/members/" + i0+"/role_id",schemaPath:"#/properties/members/items/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/members/" + i0+"/role_id",schemaPath:"#/properties/members/items/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate462.errors = vErrors;
+return false;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_name !== undefined){
+const _errs16 = errors;
+if(typeof data1.role_name !== "string"){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_color !== undefined){
+const _errs18 = errors;
+if(!int64Ok(data1.role_color, this, -9223372036854775808n, 9223372036854775807n)){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/role_color",schemaPath:"#/properties/members/items/properties/role_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.join_time !== undefined){
+const _errs19 = errors;
+if(!int64Ok(data1.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/join_time",schemaPath:"#/properties/members/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.robot_type !== undefined){
+let data9 = data1.robot_type;
+const _errs20 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/robot_type",schemaPath:"#/properties/members/items/properties/robot_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.type !== undefined){
+let data10 = data1.type;
+const _errs22 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/type",schemaPath:"#/properties/members/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.in_black !== undefined){
+const _errs24 = errors;
+if(typeof data1.in_black !== "boolean"){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/in_black",schemaPath:"#/properties/members/items/properties/in_black/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.platform !== undefined){
+let data12 = data1.platform;
+const _errs26 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate462.errors = [{instancePath:instancePath+"/members/" + i0+"/platform",schemaPath:"#/properties/members/items/properties/platform/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate462.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate462.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_token !== undefined){
+const _errs28 = errors;
+if(typeof data.next_token !== "string"){
+validate462.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.finished !== undefined){
+const _errs30 = errors;
+if(typeof data.finished !== "boolean"){
+validate462.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate462.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate462.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberProfileParams = validate463;
+const schema247 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"user_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["guild_id","user_id"]};
+
+function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate463.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate463.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate463.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate463.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberProfileResult = validate465;
+const schema248 = {"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_name":{"type":"string"},"color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}},"type":{"type":"integer"},"display_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname"]};
+
+function validate465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate465.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.tiny_id !== undefined){
+let data0 = data.tiny_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate465.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs6 = errors;
+if(typeof data.nickname !== "string"){
+validate465.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs8 = errors;
+if(typeof data.avatar_url !== "string"){
+validate465.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate465.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.roles !== undefined){
+let data4 = data.roles;
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs13 = errors;
+if(errors === _errs13){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((data5.role_id === undefined) && (missing1 = "role_id")) || ((data5.role_name === undefined) && (missing1 = "role_name"))){
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data5.role_id !== undefined){
+let data6 = data5.role_id;
+const _errs15 = errors;
+const _errs16 = errors;
+let valid4 = false;
+const _errs17 = errors;
+if(!int64Ok(data6, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs17 === errors;
+valid4 = valid4 || _valid1;
+if(!valid4){
+const _errs18 = errors;
+if(typeof data6 !== "string"){
+const err4 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs18 === errors;
+valid4 = valid4 || _valid1;
+}
+if(!valid4){
+const err5 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate465.errors = vErrors;
+return false;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.role_name !== undefined){
+const _errs20 = errors;
+if(typeof data5.role_name !== "string"){
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.color !== undefined){
+const _errs22 = errors;
+if(!int64Ok(data5.color, this, -9223372036854775808n, 9223372036854775807n)){
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/color",schemaPath:"#/properties/roles/items/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.permission !== undefined){
+let data9 = data5.permission;
+const _errs23 = errors;
+if(errors === _errs23){
+if(Array.isArray(data9)){
+var valid5 = true;
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+const _errs25 = errors;
+if(!(validate290.call(this, data9[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs25 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.type !== undefined){
+let data11 = data5.type;
+const _errs26 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/type",schemaPath:"#/properties/roles/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.display_name !== undefined){
+const _errs28 = errors;
+if(typeof data5.display_name !== "string"){
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0+"/display_name",schemaPath:"#/properties/roles/items/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate465.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs13 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate465.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate465.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate465.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGuildChannelMsgParams = validate467;
+const schema249 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"retry_cnt":{"type":"integer","minimum":0},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["guild_id","channel_id","message"]};
+
+function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.message === undefined) && (missing0 = "message"))){
+validate467.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+let data1 = data.channel_id;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate467.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs7 = errors;
+if(!(validate107.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs8 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate467.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.retry_cnt !== undefined){
+let data4 = data.retry_cnt;
+const _errs10 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate467.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+validate467.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recall_duration !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data.recall_duration, this, -9223372036854775808n, 9223372036854775807n)){
+validate467.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate467.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate467.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGuildChannelMsgResult = validate470;
+const schema250 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
+
+function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
+validate470.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate470.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate470.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate470.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate470.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildFeedsParams = validate471;
+const schema251 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"channel_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"from":{"type":"integer","minimum":0}},"required":["guild_id"]};
+
+function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate471.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+let data1 = data.channel_id;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate471.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.from !== undefined){
+let data2 = data.from;
+const _errs7 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate471.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs7){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate471.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate471.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate471.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildFeedsResult = validate473;
+const schema252 = {"type":"object","properties":{"isFinish":{"type":"boolean"},"feeds":{"type":"array","items":{"type":"object"}}},"required":["isFinish","feeds"]};
+
+function validate473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.isFinish === undefined) && (missing0 = "isFinish")) || ((data.feeds === undefined) && (missing0 = "feeds"))){
+validate473.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.isFinish !== undefined){
+const _errs1 = errors;
+if(typeof data.isFinish !== "boolean"){
+validate473.errors = [{instancePath:instancePath+"/isFinish",schemaPath:"#/properties/isFinish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.feeds !== undefined){
+let data1 = data.feeds;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs5 = errors;
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+validate473.errors = [{instancePath:instancePath+"/feeds/" + i0,schemaPath:"#/properties/feeds/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate473.errors = [{instancePath:instancePath+"/feeds",schemaPath:"#/properties/feeds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate473.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate473.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildRolesParams = validate474;
+const schema253 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"}},"required":["guild_id"]};
+
+function validate474(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate474.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate474.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate474.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildRolesResult = validate476;
+const schema254 = {"type":"object","properties":{"roles":{"type":"array","items":{"type":"object","properties":{"argb_color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"disabled":{"type":"boolean"},"independent":{"type":"boolean"},"max_count":{"type":"integer"},"member_count":{"type":"integer"},"owned":{"type":"boolean"},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_name":{"type":"string"},"permission":{"type":"array","items":{"$ref":"#/$defs/GuildPermission"}}},"required":["role_id","role_name"]}}},"required":["roles"]};
+
+function validate476(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.roles === undefined) && (missing0 = "roles")){
+validate476.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.roles !== undefined){
+let data0 = data.roles;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.role_id === undefined) && (missing1 = "role_id")) || ((data1.role_name === undefined) && (missing1 = "role_name"))){
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.argb_color !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data1.argb_color, this, -9223372036854775808n, 9223372036854775807n)){
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/argb_color",schemaPath:"#/properties/roles/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.disabled !== undefined){
+const _errs6 = errors;
+if(typeof data1.disabled !== "boolean"){
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/disabled",schemaPath:"#/properties/roles/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.independent !== undefined){
+const _errs8 = errors;
+if(typeof data1.independent !== "boolean"){
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/independent",schemaPath:"#/properties/roles/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.max_count !== undefined){
+let data5 = data1.max_count;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/max_count",schemaPath:"#/properties/roles/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.member_count !== undefined){
+let data6 = data1.member_count;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/member_count",schemaPath:"#/properties/roles/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.owned !== undefined){
+const _errs14 = errors;
+if(typeof data1.owned !== "boolean"){
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/owned",schemaPath:"#/properties/roles/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_id !== undefined){
+let data8 = data1.role_id;
+const _errs16 = errors;
+const _errs17 = errors;
+let valid3 = false;
+const _errs18 = errors;
+if(!int64Ok(data8, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs18 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+const err1 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs19 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate476.errors = vErrors;
+return false;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_name !== undefined){
+const _errs21 = errors;
+if(typeof data1.role_name !== "string"){
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs21 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.permission !== undefined){
+let data10 = data1.permission;
+const _errs23 = errors;
+if(errors === _errs23){
+if(Array.isArray(data10)){
+var valid4 = true;
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+const _errs25 = errors;
+if(!(validate290.call(this, data10[i1], {instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,parentData:data10,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate290.errors : vErrors.concat(validate290.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs25 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs23 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate476.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate476.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate476.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate476.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGuildRoleParams = validate478;
+const schema255 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["guild_id","role_id"]};
+
+function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
+validate478.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+let data1 = data.role_id;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate478.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate478.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate478.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGuildMemberRoleParams = validate480;
+const schema256 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"set":{"type":"boolean"},"user_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"users":{"type":"array","items":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}}},"required":["guild_id","role_id"]};
+
+function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
+validate480.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+let data1 = data.role_id;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate480.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.set !== undefined){
+const _errs7 = errors;
+if(typeof data.set !== "boolean"){
+validate480.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data3 = data.user_id;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+if(!int64Ok(data3, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs12 = errors;
+if(typeof data3 !== "string"){
+const err4 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs12 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate480.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.users !== undefined){
+let data4 = data.users;
+const _errs14 = errors;
+if(errors === _errs14){
+if(Array.isArray(data4)){
+var valid3 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs16 = errors;
+const _errs17 = errors;
+let valid4 = false;
+const _errs18 = errors;
+if(!int64Ok(data5, this, -9223372036854775808n, 9223372036854775807n)){
+const err6 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/items/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid2 = _errs18 === errors;
+valid4 = valid4 || _valid2;
+if(!valid4){
+const _errs19 = errors;
+if(typeof data5 !== "string"){
+const err7 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid2 = _errs19 === errors;
+valid4 = valid4 || _valid2;
+}
+if(!valid4){
+const err8 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate480.errors = vErrors;
+return false;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid3 = _errs16 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate480.errors = [{instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate480.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate480.errors = vErrors;
+return errors === 0;
+}
+
+const rawUpdateGuildRoleParams = validate482;
+const schema257 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["guild_id","role_id","name","color"]};
+
+function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
+validate482.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+let data1 = data.role_id;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate482.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs7 = errors;
+if(typeof data.name !== "string"){
+validate482.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.color !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.color, this, -9223372036854775808n, 9223372036854775807n)){
+validate482.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate482.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate482.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGuildRoleParams = validate484;
+const schema258 = {"type":"object","properties":{"guild_id":{"$ref":"#/$defs/GuildId"},"name":{"type":"string"},"color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"initial_users":{"type":"array","items":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}}},"required":["guild_id","name","color","initial_users"]};
+
+function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))) || ((data.initial_users === undefined) && (missing0 = "initial_users"))){
+validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(!(validate289.call(this, data.guild_id, {instancePath:instancePath+"/guild_id",parentData:data,parentDataProperty:"guild_id",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs2 = errors;
+if(typeof data.name !== "string"){
+validate484.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.color !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.color, this, -9223372036854775808n, 9223372036854775807n)){
+validate484.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initial_users !== undefined){
+let data3 = data.initial_users;
+const _errs5 = errors;
+if(errors === _errs5){
+if(Array.isArray(data3)){
+var valid1 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+const _errs7 = errors;
+const _errs8 = errors;
+let valid2 = false;
+const _errs9 = errors;
+if(!int64Ok(data4, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/initial_users/" + i0,schemaPath:"#/properties/initial_users/items/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs10 = errors;
+if(typeof data4 !== "string"){
+const err1 = {instancePath:instancePath+"/initial_users/" + i0,schemaPath:"#/properties/initial_users/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/initial_users/" + i0,schemaPath:"#/properties/initial_users/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate484.errors = vErrors;
+return false;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs7 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate484.errors = [{instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate484.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate484.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGuildRoleResult = validate486;
+const schema259 = {"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["role_id"]};
+
+function validate486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.role_id === undefined) && (missing0 = "role_id")){
+validate486.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.role_id !== undefined){
+let data0 = data.role_id;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate486.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+else {
+validate486.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate486.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherCityCodeParams = validate487;
+const schema260 = {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]};
+
+function validate487(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.city === undefined) && (missing0 = "city")){
+validate487.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.city !== undefined){
+if(typeof data.city !== "string"){
+validate487.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate487.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate487.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherCityCodeResult = validate488;
+const schema261 = {"type":"array","items":{"type":"object","properties":{"adcode":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"province":{"type":"string"},"city":{"type":"string"}},"required":["adcode","city"]}};
+
+function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.adcode === undefined) && (missing0 = "adcode")) || ((data0.city === undefined) && (missing0 = "city"))){
+validate488.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.adcode !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.adcode, this, -9223372036854775808n, 9223372036854775807n)){
+validate488.errors = [{instancePath:instancePath+"/" + i0+"/adcode",schemaPath:"#/items/properties/adcode/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.province !== undefined){
+const _errs4 = errors;
+if(typeof data0.province !== "string"){
+validate488.errors = [{instancePath:instancePath+"/" + i0+"/province",schemaPath:"#/items/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.city !== undefined){
+const _errs6 = errors;
+if(typeof data0.city !== "string"){
+validate488.errors = [{instancePath:instancePath+"/" + i0+"/city",schemaPath:"#/items/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate488.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate488.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate488.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherParams = validate489;
+const schema262 = {"type":"object","properties":{"code":{"type":["integer","string"]},"city":{"type":"string"}}};
+
+function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs1 = errors;
+if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
+validate489.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema262.properties.code.type},message:"must be integer,string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.city !== undefined){
+const _errs3 = errors;
+if(typeof data.city !== "string"){
+validate489.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+else {
+validate489.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate489.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherResult = validate490;
+const schema263 = {"type":"object"};
+
+function validate490(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate490.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+validate490.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupImageParams = validate491;
+const schema264 = {"type":"object","properties":{"pic":{"type":"string"},"sender":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"troop":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["pic","sender","troop"]};
+
+function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.pic === undefined) && (missing0 = "pic")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.troop === undefined) && (missing0 = "troop"))){
+validate491.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.pic !== undefined){
+const _errs1 = errors;
+if(typeof data.pic !== "string"){
+validate491.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.sender, this, -9223372036854775808n, 9223372036854775807n)){
+validate491.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.troop !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.troop, this, -9223372036854775808n, 9223372036854775807n)){
+validate491.errors = [{instancePath:instancePath+"/troop",schemaPath:"#/properties/troop/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate491.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate491.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupImageResult = validate492;
+const schema265 = {};
+
+function validate492(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate492.errors = null;
+return true;
+}
+
+const rawRequestUploadGroupImageParams = validate493;
+const schema266 = {"type":"object","properties":{"md5":{"type":"string"},"file_size":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"width":{"type":"integer","minimum":0},"height":{"type":"integer","minimum":0},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["md5","file_size","width","height","group_id"]};
+
+function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.md5 === undefined) && (missing0 = "md5")) || ((data.file_size === undefined) && (missing0 = "file_size"))) || ((data.width === undefined) && (missing0 = "width"))) || ((data.height === undefined) && (missing0 = "height"))) || ((data.group_id === undefined) && (missing0 = "group_id"))){
+validate493.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.md5 !== undefined){
+const _errs1 = errors;
+if(typeof data.md5 !== "string"){
+validate493.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.file_size, this, 0n, 9223372036854775807n)){
+validate493.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.width !== undefined){
+let data2 = data.width;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate493.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate493.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.height !== undefined){
+let data3 = data.height;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate493.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate493.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate493.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate493.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate493.errors = vErrors;
+return errors === 0;
+}
+
+const rawRequestUploadGroupImageResult = validate494;
+const schema267 = {"type":"object","properties":{"ukey":{},"exist":{"type":"boolean"},"file_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"up_ip":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"up_port":{"type":"array","items":{"type":"integer"}}}};
+
+function validate494(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.exist !== undefined){
+const _errs1 = errors;
+if(typeof data.exist !== "boolean"){
+validate494.errors = [{instancePath:instancePath+"/exist",schemaPath:"#/properties/exist/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.file_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate494.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.up_ip !== undefined){
+let data2 = data.up_ip;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data2)){
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!int64Ok(data2[i0], this, -9223372036854775808n, 9223372036854775807n)){
+validate494.errors = [{instancePath:instancePath+"/up_ip/" + i0,schemaPath:"#/properties/up_ip/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate494.errors = [{instancePath:instancePath+"/up_ip",schemaPath:"#/properties/up_ip/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.up_port !== undefined){
+let data4 = data.up_port;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+const _errs9 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate494.errors = [{instancePath:instancePath+"/up_port/" + i1,schemaPath:"#/properties/up_port/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate494.errors = [{instancePath:instancePath+"/up_port",schemaPath:"#/properties/up_port/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate494.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate494.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetHttpCookiesParams = validate495;
+const schema268 = {"type":"object","properties":{"appid":{"type":"string"},"daid":{"type":"string"},"jumpurl":{"type":"string"}},"required":["appid","daid","jumpurl"]};
+
+function validate495(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.appid === undefined) && (missing0 = "appid")) || ((data.daid === undefined) && (missing0 = "daid"))) || ((data.jumpurl === undefined) && (missing0 = "jumpurl"))){
+validate495.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.appid !== undefined){
+const _errs1 = errors;
+if(typeof data.appid !== "string"){
+validate495.errors = [{instancePath:instancePath+"/appid",schemaPath:"#/properties/appid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.daid !== undefined){
+const _errs3 = errors;
+if(typeof data.daid !== "string"){
+validate495.errors = [{instancePath:instancePath+"/daid",schemaPath:"#/properties/daid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.jumpurl !== undefined){
+const _errs5 = errors;
+if(typeof data.jumpurl !== "string"){
+validate495.errors = [{instancePath:instancePath+"/jumpurl",schemaPath:"#/properties/jumpurl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate495.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate495.errors = vErrors;
+return errors === 0;
+}
+
+const rawAdaptShareJsonParams = validate496;
+const schema269 = {"type":"object","properties":{"cover":{"type":"string"},"desc":{"type":"string"},"url":{"type":"string"}},"required":["cover","desc"]};
+
+function validate496(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.cover === undefined) && (missing0 = "cover")) || ((data.desc === undefined) && (missing0 = "desc"))){
+validate496.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.cover !== undefined){
+const _errs1 = errors;
+if(typeof data.cover !== "string"){
+validate496.errors = [{instancePath:instancePath+"/cover",schemaPath:"#/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.desc !== undefined){
+const _errs3 = errors;
+if(typeof data.desc !== "string"){
+validate496.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs5 = errors;
+if(typeof data.url !== "string"){
+validate496.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate496.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate496.errors = vErrors;
+return errors === 0;
+}
+
+const rawAdaptShareJsonResult = validate497;
+const schema270 = {"type":"object","properties":{"result":{"type":"string"}},"required":["result"]};
+
+function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.result === undefined) && (missing0 = "result")){
+validate497.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.result !== undefined){
+if(typeof data.result !== "string"){
+validate497.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate497.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate497.errors = vErrors;
+return errors === 0;
+}
+
+const rawScanQrcodeParams = validate498;
+const schema271 = {"type":"object","properties":{"pic":{"type":"string"}},"required":["pic"]};
+
+function validate498(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.pic === undefined) && (missing0 = "pic")){
+validate498.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.pic !== undefined){
+if(typeof data.pic !== "string"){
+validate498.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate498.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate498.errors = vErrors;
+return errors === 0;
+}
+
+const rawScanQrcodeResult = validate499;
+const schema272 = {};
+
+function validate499(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate499.errors = null;
+return true;
+}
+
+const rawOcrImageParams = validate500;
+const schema273 = {"type":"object","properties":{"image":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["image"]};
+
+function validate500(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.image === undefined) && (missing0 = "image")){
+validate500.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.image !== undefined){
+const _errs1 = errors;
+if(typeof data.image !== "string"){
+validate500.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate500.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate500.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate500.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate500.errors = vErrors;
+return errors === 0;
+}
+
+const rawOcrImageResult = validate501;
+const schema274 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{"type":"array","items":{"type":"integer"}}}},"required":["text","confidence","coordinates"]}},"language":{"type":"string"},"url":{"type":"string"}},"required":["texts","language"]};
+
+function validate501(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.texts === undefined) && (missing0 = "texts")) || ((data.language === undefined) && (missing0 = "language"))){
+validate501.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.texts !== undefined){
+let data0 = data.texts;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.text === undefined) && (missing1 = "text")) || ((data1.confidence === undefined) && (missing1 = "confidence"))) || ((data1.coordinates === undefined) && (missing1 = "coordinates"))){
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.text !== undefined){
+const _errs5 = errors;
+if(typeof data1.text !== "string"){
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.confidence !== undefined){
+let data3 = data1.confidence;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.coordinates !== undefined){
+let data4 = data1.coordinates;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid3 = true;
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data5)){
+var valid4 = true;
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+let data6 = data5[i2];
+const _errs13 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1+"/" + i2,schemaPath:"#/properties/texts/items/properties/coordinates/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs13 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1,schemaPath:"#/properties/texts/items/properties/coordinates/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate501.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate501.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language !== undefined){
+const _errs15 = errors;
+if(typeof data.language !== "string"){
+validate501.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs17 = errors;
+if(typeof data.url !== "string"){
+validate501.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate501.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate501.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFileParams = validate502;
+const schema275 = {"type":"object","properties":{"file":{"type":"string"},"file_type":{"type":"string","enum":["base64"]}},"required":["file"]};
+
+function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate502.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate502.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_type !== undefined){
+let data1 = data.file_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate502.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data1 === "base64")){
+validate502.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema275.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate502.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate502.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFileResult = validate503;
+const schema276 = {"type":"object","properties":{"file":{"type":"string"},"base64String":{"type":"string"},"md5":{"type":"string"}},"required":["file","base64String"]};
+
+function validate503(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.file === undefined) && (missing0 = "file")) || ((data.base64String === undefined) && (missing0 = "base64String"))){
+validate503.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate503.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.base64String !== undefined){
+const _errs3 = errors;
+if(typeof data.base64String !== "string"){
+validate503.errors = [{instancePath:instancePath+"/base64String",schemaPath:"#/properties/base64String/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate503.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate503.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate503.errors = vErrors;
+return errors === 0;
+}
+
+const rawSwitchAccountParams = validate504;
+const schema277 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id"]};
+
+function validate504(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate504.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate504.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate504.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate504.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadFileParams = validate505;
+const schema278 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate505(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate505.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate505.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate505.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate505.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadFileToShamrockParams = validate506;
+const schema279 = {"type":"object","properties":{"md5":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"offset":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["md5","chunk"]};
+const pattern5 = new RegExp("^[0-9a-fA-F]{32}$", "u");
+
+function validate506(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.md5 === undefined) && (missing0 = "md5")) || ((data.chunk === undefined) && (missing0 = "chunk"))){
+validate506.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.md5 !== undefined){
+let data0 = data.md5;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(!pattern5.test(data0)){
+validate506.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"},message:"must match pattern \""+"^[0-9a-fA-F]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate506.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.offset !== undefined){
+let data1 = data.offset;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate506.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chunk !== undefined){
+const _errs8 = errors;
+if(typeof data.chunk !== "string"){
+validate506.errors = [{instancePath:instancePath+"/chunk",schemaPath:"#/properties/chunk/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+let data3 = data.file_size;
+const _errs10 = errors;
+const _errs11 = errors;
+let valid2 = false;
+const _errs12 = errors;
+if(!int64Ok(data3, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs12 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs13 = errors;
+if(typeof data3 !== "string"){
+const err4 = {instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate506.errors = vErrors;
+return false;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate506.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate506.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadFileToShamrockResult = validate507;
+const schema280 = {"type":"object","properties":{"file_size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"finish":{"type":"boolean"},"path":{"type":"string"}},"required":["finish"]};
+
+function validate507(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.finish === undefined) && (missing0 = "finish")){
+validate507.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file_size !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.file_size, this, -9223372036854775808n, 9223372036854775807n)){
+validate507.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.finish !== undefined){
+const _errs2 = errors;
+if(typeof data.finish !== "boolean"){
+validate507.errors = [{instancePath:instancePath+"/finish",schemaPath:"#/properties/finish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.path !== undefined){
+const _errs4 = errors;
+if(typeof data.path !== "string"){
+validate507.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate507.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate507.errors = vErrors;
+return errors === 0;
+}
+
+const rawDownloadFileParams = validate508;
+const schema281 = {"type":"object","properties":{"url":{"type":"string"},"name":{"type":"string"},"base64":{"type":"string"},"thread_cnt":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}};
+
+function validate508(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.url !== undefined){
+const _errs1 = errors;
+if(typeof data.url !== "string"){
+validate508.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs3 = errors;
+if(typeof data.name !== "string"){
+validate508.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.base64 !== undefined){
+const _errs5 = errors;
+if(typeof data.base64 !== "string"){
+validate508.errors = [{instancePath:instancePath+"/base64",schemaPath:"#/properties/base64/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.thread_cnt !== undefined){
+let data3 = data.thread_cnt;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate508.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs7){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 1 || isNaN(data3)){
+validate508.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data4 = data.headers;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid1 = false;
+const _errs11 = errors;
+if(typeof data4 !== "string"){
+const err0 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs13 = errors;
+if(errors === _errs13){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs15 = errors;
+if(typeof data4[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid2 = _errs15 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs13 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate508.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate508.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate508.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetDeviceBatteryResult = validate509;
+const schema282 = {"type":"object","properties":{"battery":{"type":"integer"},"scale":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"status":{"type":"integer"}},"required":["battery","scale","status"]};
+
+function validate509(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.battery === undefined) && (missing0 = "battery")) || ((data.scale === undefined) && (missing0 = "scale"))) || ((data.status === undefined) && (missing0 = "status"))){
+validate509.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.battery !== undefined){
+let data0 = data.battery;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate509.errors = [{instancePath:instancePath+"/battery",schemaPath:"#/properties/battery/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.scale !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.scale, this, -9223372036854775808n, 9223372036854775807n)){
+validate509.errors = [{instancePath:instancePath+"/scale",schemaPath:"#/properties/scale/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data2 = data.status;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate509.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate509.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate509.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStartTimeResult = validate510;
+const schema283 = {"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}};
+
+function validate510(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!int64Ok(data, this, -9223372036854775808n, 9223372036854775807n)){
+validate510.errors = [{instancePath,schemaPath:"#/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+validate510.errors = vErrors;
+return errors === 0;
+}
+
+const rawLogParams = validate511;
+const schema284 = {"type":"object","properties":{"start":{"type":"integer","minimum":0},"recent":{"type":"boolean"}}};
+
+function validate511(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.start !== undefined){
+let data0 = data.start;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate511.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate511.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recent !== undefined){
+const _errs3 = errors;
+if(typeof data.recent !== "boolean"){
+validate511.errors = [{instancePath:instancePath+"/recent",schemaPath:"#/properties/recent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+else {
+validate511.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate511.errors = vErrors;
+return errors === 0;
+}
+
+const rawLogResult = validate512;
+const schema285 = {};
+
+function validate512(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate512.errors = null;
+return true;
+}
+
+const rawGetSupportedActionsResult = validate513;
+const schema286 = {"type":"array","items":{"type":"string"}};
+
+function validate513(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(typeof data[i0] !== "string"){
+validate513.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate513.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate513.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetLatestEventsResult = validate514;
+const schema287 = {"type":"array","items":{"type":"object"}};
+
+function validate514(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+validate514.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate514.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate514.errors = vErrors;
 return errors === 0;
 }
 
@@ -12018,9 +24162,24 @@ export const HonorType = /* @__PURE__ */ makeValidator("HonorType", rawHonorType
 export const RecordFormat = /* @__PURE__ */ makeValidator("RecordFormat", rawRecordFormat);
 export const CanSend = /* @__PURE__ */ makeValidator("CanSend", rawCanSend);
 export const FileResult = /* @__PURE__ */ makeValidator("FileResult", rawFileResult);
+export const ModelShowUser = /* @__PURE__ */ makeValidator("ModelShowUser", rawModelShowUser);
+export const ModelShowList = /* @__PURE__ */ makeValidator("ModelShowList", rawModelShowList);
+export const VipInfo = /* @__PURE__ */ makeValidator("VipInfo", rawVipInfo);
+export const ProfileLocation = /* @__PURE__ */ makeValidator("ProfileLocation", rawProfileLocation);
 export const MessageDetail = /* @__PURE__ */ makeValidator("MessageDetail", rawMessageDetail);
 export const MessageDetailInput = /* @__PURE__ */ makeValidator("MessageDetailInput", rawMessageDetailInput);
 export const ForwardSendResult = /* @__PURE__ */ makeValidator("ForwardSendResult", rawForwardSendResult);
+export const HonorInfo = /* @__PURE__ */ makeValidator("HonorInfo", rawHonorInfo);
+export const HonorList = /* @__PURE__ */ makeValidator("HonorList", rawHonorList);
+export const GroupRequest = /* @__PURE__ */ makeValidator("GroupRequest", rawGroupRequest);
+export const FileUploadResult = /* @__PURE__ */ makeValidator("FileUploadResult", rawFileUploadResult);
+export const GroupFile = /* @__PURE__ */ makeValidator("GroupFile", rawGroupFile);
+export const GroupFolder = /* @__PURE__ */ makeValidator("GroupFolder", rawGroupFolder);
+export const GroupFileList = /* @__PURE__ */ makeValidator("GroupFileList", rawGroupFileList);
+export const GuildId = /* @__PURE__ */ makeValidator("GuildId", rawGuildId);
+export const GuildPermission = /* @__PURE__ */ makeValidator("GuildPermission", rawGuildPermission);
+export const Credentials = /* @__PURE__ */ makeValidator("Credentials", rawCredentials);
+export const DomainQuery = /* @__PURE__ */ makeValidator("DomainQuery", rawDomainQuery);
 export const BubbleFaceSegment = /* @__PURE__ */ makeValidator("BubbleFaceSegment", rawBubbleFaceSegment);
 export const BasketballSegment = /* @__PURE__ */ makeValidator("BasketballSegment", rawBasketballSegment);
 export const NewRpsSegment = /* @__PURE__ */ makeValidator("NewRpsSegment", rawNewRpsSegment);
@@ -12035,6 +24194,8 @@ export const MfaceSegment = /* @__PURE__ */ makeValidator("MfaceSegment", rawMfa
 export const FileSegment = /* @__PURE__ */ makeValidator("FileSegment", rawFileSegment);
 export const NodeContentData = /* @__PURE__ */ makeValidator("NodeContentData", rawNodeContentData);
 export const NodeContentDataInput = /* @__PURE__ */ makeValidator("NodeContentDataInput", rawNodeContentDataInput);
+export const CachedFile = /* @__PURE__ */ makeValidator("CachedFile", rawCachedFile);
+export const BotStatus = /* @__PURE__ */ makeValidator("BotStatus", rawBotStatus);
 export const SendPrivateMsgParams = /* @__PURE__ */ makeValidator("SendPrivateMsgParams", rawSendPrivateMsgParams);
 export const SendPrivateMsgResult = /* @__PURE__ */ makeValidator("SendPrivateMsgResult", rawSendPrivateMsgResult);
 export const SendGroupMsgParams = /* @__PURE__ */ makeValidator("SendGroupMsgParams", rawSendGroupMsgParams);
@@ -12045,22 +24206,17 @@ export const DeleteMsgParams = /* @__PURE__ */ makeValidator("DeleteMsgParams", 
 export const GetMsgParams = /* @__PURE__ */ makeValidator("GetMsgParams", rawGetMsgParams);
 export const GetForwardMsgParams = /* @__PURE__ */ makeValidator("GetForwardMsgParams", rawGetForwardMsgParams);
 export const GetForwardMsgResult = /* @__PURE__ */ makeValidator("GetForwardMsgResult", rawGetForwardMsgResult);
-export const GetCookiesParams = /* @__PURE__ */ makeValidator("GetCookiesParams", rawGetCookiesParams);
-export const GetCookiesResult = /* @__PURE__ */ makeValidator("GetCookiesResult", rawGetCookiesResult);
 export const GetCsrfTokenResult = /* @__PURE__ */ makeValidator("GetCsrfTokenResult", rawGetCsrfTokenResult);
-export const GetCredentialsParams = /* @__PURE__ */ makeValidator("GetCredentialsParams", rawGetCredentialsParams);
-export const GetCredentialsResult = /* @__PURE__ */ makeValidator("GetCredentialsResult", rawGetCredentialsResult);
 export const SetGroupKickParams = /* @__PURE__ */ makeValidator("SetGroupKickParams", rawSetGroupKickParams);
 export const SetGroupBanParams = /* @__PURE__ */ makeValidator("SetGroupBanParams", rawSetGroupBanParams);
-export const SetGroupAnonymousBanParams = /* @__PURE__ */ makeValidator("SetGroupAnonymousBanParams", rawSetGroupAnonymousBanParams);
 export const SetGroupWholeBanParams = /* @__PURE__ */ makeValidator("SetGroupWholeBanParams", rawSetGroupWholeBanParams);
 export const SetGroupAdminParams = /* @__PURE__ */ makeValidator("SetGroupAdminParams", rawSetGroupAdminParams);
-export const SetGroupAnonymousParams = /* @__PURE__ */ makeValidator("SetGroupAnonymousParams", rawSetGroupAnonymousParams);
 export const SetGroupCardParams = /* @__PURE__ */ makeValidator("SetGroupCardParams", rawSetGroupCardParams);
 export const SetGroupNameParams = /* @__PURE__ */ makeValidator("SetGroupNameParams", rawSetGroupNameParams);
 export const SetGroupLeaveParams = /* @__PURE__ */ makeValidator("SetGroupLeaveParams", rawSetGroupLeaveParams);
 export const SetGroupSpecialTitleParams = /* @__PURE__ */ makeValidator("SetGroupSpecialTitleParams", rawSetGroupSpecialTitleParams);
 export const GetGroupInfoParams = /* @__PURE__ */ makeValidator("GetGroupInfoParams", rawGetGroupInfoParams);
+export const GetGroupListParams = /* @__PURE__ */ makeValidator("GetGroupListParams", rawGetGroupListParams);
 export const GetGroupListResult = /* @__PURE__ */ makeValidator("GetGroupListResult", rawGetGroupListResult);
 export const GetGroupMemberInfoParams = /* @__PURE__ */ makeValidator("GetGroupMemberInfoParams", rawGetGroupMemberInfoParams);
 export const GetGroupMemberListParams = /* @__PURE__ */ makeValidator("GetGroupMemberListParams", rawGetGroupMemberListParams);
@@ -12068,15 +24224,28 @@ export const GetGroupMemberListResult = /* @__PURE__ */ makeValidator("GetGroupM
 export const GetGroupHonorInfoParams = /* @__PURE__ */ makeValidator("GetGroupHonorInfoParams", rawGetGroupHonorInfoParams);
 export const GetGroupHonorInfoResult = /* @__PURE__ */ makeValidator("GetGroupHonorInfoResult", rawGetGroupHonorInfoResult);
 export const GetRecordParams = /* @__PURE__ */ makeValidator("GetRecordParams", rawGetRecordParams);
+export const GetRecordResult = /* @__PURE__ */ makeValidator("GetRecordResult", rawGetRecordResult);
 export const GetImageParams = /* @__PURE__ */ makeValidator("GetImageParams", rawGetImageParams);
+export const GetImageResult = /* @__PURE__ */ makeValidator("GetImageResult", rawGetImageResult);
 export const SetFriendAddRequestParams = /* @__PURE__ */ makeValidator("SetFriendAddRequestParams", rawSetFriendAddRequestParams);
 export const SetGroupAddRequestParams = /* @__PURE__ */ makeValidator("SetGroupAddRequestParams", rawSetGroupAddRequestParams);
 export const GetStatusResult = /* @__PURE__ */ makeValidator("GetStatusResult", rawGetStatusResult);
 export const GetVersionInfoResult = /* @__PURE__ */ makeValidator("GetVersionInfoResult", rawGetVersionInfoResult);
-export const SetRestartParams = /* @__PURE__ */ makeValidator("SetRestartParams", rawSetRestartParams);
 export const SendLikeParams = /* @__PURE__ */ makeValidator("SendLikeParams", rawSendLikeParams);
+export const GetLoginInfoResult = /* @__PURE__ */ makeValidator("GetLoginInfoResult", rawGetLoginInfoResult);
 export const GetStrangerInfoParams = /* @__PURE__ */ makeValidator("GetStrangerInfoParams", rawGetStrangerInfoParams);
+export const GetStrangerInfoResult = /* @__PURE__ */ makeValidator("GetStrangerInfoResult", rawGetStrangerInfoResult);
+export const GetFriendListParams = /* @__PURE__ */ makeValidator("GetFriendListParams", rawGetFriendListParams);
 export const GetFriendListResult = /* @__PURE__ */ makeValidator("GetFriendListResult", rawGetFriendListResult);
+export const SetQqProfileParams = /* @__PURE__ */ makeValidator("SetQqProfileParams", rawSetQqProfileParams);
+export const GetModelShowParams = /* @__PURE__ */ makeValidator("GetModelShowParams", rawGetModelShowParams);
+export const SetModelShowParams = /* @__PURE__ */ makeValidator("SetModelShowParams", rawSetModelShowParams);
+export const GetModelShowResult = /* @__PURE__ */ makeValidator("GetModelShowResult", rawGetModelShowResult);
+export const GetOnlineClientsParams = /* @__PURE__ */ makeValidator("GetOnlineClientsParams", rawGetOnlineClientsParams);
+export const GetOnlineClientsResult = /* @__PURE__ */ makeValidator("GetOnlineClientsResult", rawGetOnlineClientsResult);
+export const GetSelfInfoResult = /* @__PURE__ */ makeValidator("GetSelfInfoResult", rawGetSelfInfoResult);
+export const GetUserInfoParams = /* @__PURE__ */ makeValidator("GetUserInfoParams", rawGetUserInfoParams);
+export const GetUserInfoResult = /* @__PURE__ */ makeValidator("GetUserInfoResult", rawGetUserInfoResult);
 export const GetHistoryMsgParams = /* @__PURE__ */ makeValidator("GetHistoryMsgParams", rawGetHistoryMsgParams);
 export const GetHistoryMsgResult = /* @__PURE__ */ makeValidator("GetHistoryMsgResult", rawGetHistoryMsgResult);
 export const GetGroupMsgHistoryParams = /* @__PURE__ */ makeValidator("GetGroupMsgHistoryParams", rawGetGroupMsgHistoryParams);
@@ -12084,3 +24253,108 @@ export const GetGroupMsgHistoryResult = /* @__PURE__ */ makeValidator("GetGroupM
 export const ClearMsgsParams = /* @__PURE__ */ makeValidator("ClearMsgsParams", rawClearMsgsParams);
 export const SendGroupForwardMsgParams = /* @__PURE__ */ makeValidator("SendGroupForwardMsgParams", rawSendGroupForwardMsgParams);
 export const SendPrivateForwardMsgParams = /* @__PURE__ */ makeValidator("SendPrivateForwardMsgParams", rawSendPrivateForwardMsgParams);
+export const SendForwardMsgParams = /* @__PURE__ */ makeValidator("SendForwardMsgParams", rawSendForwardMsgParams);
+export const SendMsgByResidParams = /* @__PURE__ */ makeValidator("SendMsgByResidParams", rawSendMsgByResidParams);
+export const SendMsgByResidResult = /* @__PURE__ */ makeValidator("SendMsgByResidResult", rawSendMsgByResidResult);
+export const UploadMultiMessageParams = /* @__PURE__ */ makeValidator("UploadMultiMessageParams", rawUploadMultiMessageParams);
+export const UploadMultiMessageResult = /* @__PURE__ */ makeValidator("UploadMultiMessageResult", rawUploadMultiMessageResult);
+export const UploadNtResourceParams = /* @__PURE__ */ makeValidator("UploadNtResourceParams", rawUploadNtResourceParams);
+export const UploadNtResourceResult = /* @__PURE__ */ makeValidator("UploadNtResourceResult", rawUploadNtResourceResult);
+export const HandleQuickOperationAsyncParams = /* @__PURE__ */ makeValidator("HandleQuickOperationAsyncParams", rawHandleQuickOperationAsyncParams);
+export const GetGroupSystemMsgResult = /* @__PURE__ */ makeValidator("GetGroupSystemMsgResult", rawGetGroupSystemMsgResult);
+export const GetFriendSystemMsgResult = /* @__PURE__ */ makeValidator("GetFriendSystemMsgResult", rawGetFriendSystemMsgResult);
+export const GetEssenceMsgListParams = /* @__PURE__ */ makeValidator("GetEssenceMsgListParams", rawGetEssenceMsgListParams);
+export const GetEssenceMsgListResult = /* @__PURE__ */ makeValidator("GetEssenceMsgListResult", rawGetEssenceMsgListResult);
+export const IsBlacklistUinParams = /* @__PURE__ */ makeValidator("IsBlacklistUinParams", rawIsBlacklistUinParams);
+export const IsBlacklistUinResult = /* @__PURE__ */ makeValidator("IsBlacklistUinResult", rawIsBlacklistUinResult);
+export const GetUidParams = /* @__PURE__ */ makeValidator("GetUidParams", rawGetUidParams);
+export const GetUidResult = /* @__PURE__ */ makeValidator("GetUidResult", rawGetUidResult);
+export const GetUinByUidParams = /* @__PURE__ */ makeValidator("GetUinByUidParams", rawGetUinByUidParams);
+export const GetUinByUidResult = /* @__PURE__ */ makeValidator("GetUinByUidResult", rawGetUinByUidResult);
+export const GetNotJoinedGroupInfoParams = /* @__PURE__ */ makeValidator("GetNotJoinedGroupInfoParams", rawGetNotJoinedGroupInfoParams);
+export const GetNotJoinedGroupInfoResult = /* @__PURE__ */ makeValidator("GetNotJoinedGroupInfoResult", rawGetNotJoinedGroupInfoResult);
+export const FavGetItemListParams = /* @__PURE__ */ makeValidator("FavGetItemListParams", rawFavGetItemListParams);
+export const FavGetItemListResult = /* @__PURE__ */ makeValidator("FavGetItemListResult", rawFavGetItemListResult);
+export const FavGetItemContentParams = /* @__PURE__ */ makeValidator("FavGetItemContentParams", rawFavGetItemContentParams);
+export const FavGetItemContentResult = /* @__PURE__ */ makeValidator("FavGetItemContentResult", rawFavGetItemContentResult);
+export const FavAddTextMsgParams = /* @__PURE__ */ makeValidator("FavAddTextMsgParams", rawFavAddTextMsgParams);
+export const FavAddTextMsgResult = /* @__PURE__ */ makeValidator("FavAddTextMsgResult", rawFavAddTextMsgResult);
+export const FavAddImageMsgParams = /* @__PURE__ */ makeValidator("FavAddImageMsgParams", rawFavAddImageMsgParams);
+export const FavAddImageMsgResult = /* @__PURE__ */ makeValidator("FavAddImageMsgResult", rawFavAddImageMsgResult);
+export const UploadPrivateFileParams = /* @__PURE__ */ makeValidator("UploadPrivateFileParams", rawUploadPrivateFileParams);
+export const UploadGroupFileParams = /* @__PURE__ */ makeValidator("UploadGroupFileParams", rawUploadGroupFileParams);
+export const DeleteGroupFileParams = /* @__PURE__ */ makeValidator("DeleteGroupFileParams", rawDeleteGroupFileParams);
+export const CreateGroupFileFolderParams = /* @__PURE__ */ makeValidator("CreateGroupFileFolderParams", rawCreateGroupFileFolderParams);
+export const CreateGroupFileFolderResult = /* @__PURE__ */ makeValidator("CreateGroupFileFolderResult", rawCreateGroupFileFolderResult);
+export const RenameGroupFolderParams = /* @__PURE__ */ makeValidator("RenameGroupFolderParams", rawRenameGroupFolderParams);
+export const DeleteGroupFolderParams = /* @__PURE__ */ makeValidator("DeleteGroupFolderParams", rawDeleteGroupFolderParams);
+export const GetGroupFileSystemInfoParams = /* @__PURE__ */ makeValidator("GetGroupFileSystemInfoParams", rawGetGroupFileSystemInfoParams);
+export const GetGroupFileSystemInfoResult = /* @__PURE__ */ makeValidator("GetGroupFileSystemInfoResult", rawGetGroupFileSystemInfoResult);
+export const GetGroupRootFilesParams = /* @__PURE__ */ makeValidator("GetGroupRootFilesParams", rawGetGroupRootFilesParams);
+export const GetGroupFilesByFolderParams = /* @__PURE__ */ makeValidator("GetGroupFilesByFolderParams", rawGetGroupFilesByFolderParams);
+export const GetGroupFileUrlParams = /* @__PURE__ */ makeValidator("GetGroupFileUrlParams", rawGetGroupFileUrlParams);
+export const GetGroupFileUrlResult = /* @__PURE__ */ makeValidator("GetGroupFileUrlResult", rawGetGroupFileUrlResult);
+export const SetGroupRemarkParams = /* @__PURE__ */ makeValidator("SetGroupRemarkParams", rawSetGroupRemarkParams);
+export const SetEssenceMsgParams = /* @__PURE__ */ makeValidator("SetEssenceMsgParams", rawSetEssenceMsgParams);
+export const DeleteEssenceMsgParams = /* @__PURE__ */ makeValidator("DeleteEssenceMsgParams", rawDeleteEssenceMsgParams);
+export const SendGroupSignParams = /* @__PURE__ */ makeValidator("SendGroupSignParams", rawSendGroupSignParams);
+export const SendGroupNoticeParams = /* @__PURE__ */ makeValidator("SendGroupNoticeParams", rawSendGroupNoticeParams);
+export const SendGroupNoticeResult = /* @__PURE__ */ makeValidator("SendGroupNoticeResult", rawSendGroupNoticeResult);
+export const GetGroupNoticeParams = /* @__PURE__ */ makeValidator("GetGroupNoticeParams", rawGetGroupNoticeParams);
+export const GetGroupNoticeResult = /* @__PURE__ */ makeValidator("GetGroupNoticeResult", rawGetGroupNoticeResult);
+export const GroupTouchParams = /* @__PURE__ */ makeValidator("GroupTouchParams", rawGroupTouchParams);
+export const PokeParams = /* @__PURE__ */ makeValidator("PokeParams", rawPokeParams);
+export const GetProhibitedMemberListParams = /* @__PURE__ */ makeValidator("GetProhibitedMemberListParams", rawGetProhibitedMemberListParams);
+export const GetProhibitedMemberListResult = /* @__PURE__ */ makeValidator("GetProhibitedMemberListResult", rawGetProhibitedMemberListResult);
+export const GetGroupAtAllRemainParams = /* @__PURE__ */ makeValidator("GetGroupAtAllRemainParams", rawGetGroupAtAllRemainParams);
+export const GetGroupAtAllRemainResult = /* @__PURE__ */ makeValidator("GetGroupAtAllRemainResult", rawGetGroupAtAllRemainResult);
+export const SetGroupCommentFaceParams = /* @__PURE__ */ makeValidator("SetGroupCommentFaceParams", rawSetGroupCommentFaceParams);
+export const GetGuildServiceProfileResult = /* @__PURE__ */ makeValidator("GetGuildServiceProfileResult", rawGetGuildServiceProfileResult);
+export const GetGuildListResult = /* @__PURE__ */ makeValidator("GetGuildListResult", rawGetGuildListResult);
+export const GetGuildMetaByGuestParams = /* @__PURE__ */ makeValidator("GetGuildMetaByGuestParams", rawGetGuildMetaByGuestParams);
+export const GetGuildMetaByGuestResult = /* @__PURE__ */ makeValidator("GetGuildMetaByGuestResult", rawGetGuildMetaByGuestResult);
+export const GetGuildChannelListParams = /* @__PURE__ */ makeValidator("GetGuildChannelListParams", rawGetGuildChannelListParams);
+export const GetGuildChannelListResult = /* @__PURE__ */ makeValidator("GetGuildChannelListResult", rawGetGuildChannelListResult);
+export const GetGuildMemberListParams = /* @__PURE__ */ makeValidator("GetGuildMemberListParams", rawGetGuildMemberListParams);
+export const GetGuildMemberListResult = /* @__PURE__ */ makeValidator("GetGuildMemberListResult", rawGetGuildMemberListResult);
+export const GetGuildMemberProfileParams = /* @__PURE__ */ makeValidator("GetGuildMemberProfileParams", rawGetGuildMemberProfileParams);
+export const GetGuildMemberProfileResult = /* @__PURE__ */ makeValidator("GetGuildMemberProfileResult", rawGetGuildMemberProfileResult);
+export const SendGuildChannelMsgParams = /* @__PURE__ */ makeValidator("SendGuildChannelMsgParams", rawSendGuildChannelMsgParams);
+export const SendGuildChannelMsgResult = /* @__PURE__ */ makeValidator("SendGuildChannelMsgResult", rawSendGuildChannelMsgResult);
+export const GetGuildFeedsParams = /* @__PURE__ */ makeValidator("GetGuildFeedsParams", rawGetGuildFeedsParams);
+export const GetGuildFeedsResult = /* @__PURE__ */ makeValidator("GetGuildFeedsResult", rawGetGuildFeedsResult);
+export const GetGuildRolesParams = /* @__PURE__ */ makeValidator("GetGuildRolesParams", rawGetGuildRolesParams);
+export const GetGuildRolesResult = /* @__PURE__ */ makeValidator("GetGuildRolesResult", rawGetGuildRolesResult);
+export const DeleteGuildRoleParams = /* @__PURE__ */ makeValidator("DeleteGuildRoleParams", rawDeleteGuildRoleParams);
+export const SetGuildMemberRoleParams = /* @__PURE__ */ makeValidator("SetGuildMemberRoleParams", rawSetGuildMemberRoleParams);
+export const UpdateGuildRoleParams = /* @__PURE__ */ makeValidator("UpdateGuildRoleParams", rawUpdateGuildRoleParams);
+export const CreateGuildRoleParams = /* @__PURE__ */ makeValidator("CreateGuildRoleParams", rawCreateGuildRoleParams);
+export const CreateGuildRoleResult = /* @__PURE__ */ makeValidator("CreateGuildRoleResult", rawCreateGuildRoleResult);
+export const GetWeatherCityCodeParams = /* @__PURE__ */ makeValidator("GetWeatherCityCodeParams", rawGetWeatherCityCodeParams);
+export const GetWeatherCityCodeResult = /* @__PURE__ */ makeValidator("GetWeatherCityCodeResult", rawGetWeatherCityCodeResult);
+export const GetWeatherParams = /* @__PURE__ */ makeValidator("GetWeatherParams", rawGetWeatherParams);
+export const GetWeatherResult = /* @__PURE__ */ makeValidator("GetWeatherResult", rawGetWeatherResult);
+export const UploadGroupImageParams = /* @__PURE__ */ makeValidator("UploadGroupImageParams", rawUploadGroupImageParams);
+export const UploadGroupImageResult = /* @__PURE__ */ makeValidator("UploadGroupImageResult", rawUploadGroupImageResult);
+export const RequestUploadGroupImageParams = /* @__PURE__ */ makeValidator("RequestUploadGroupImageParams", rawRequestUploadGroupImageParams);
+export const RequestUploadGroupImageResult = /* @__PURE__ */ makeValidator("RequestUploadGroupImageResult", rawRequestUploadGroupImageResult);
+export const GetHttpCookiesParams = /* @__PURE__ */ makeValidator("GetHttpCookiesParams", rawGetHttpCookiesParams);
+export const AdaptShareJsonParams = /* @__PURE__ */ makeValidator("AdaptShareJsonParams", rawAdaptShareJsonParams);
+export const AdaptShareJsonResult = /* @__PURE__ */ makeValidator("AdaptShareJsonResult", rawAdaptShareJsonResult);
+export const ScanQrcodeParams = /* @__PURE__ */ makeValidator("ScanQrcodeParams", rawScanQrcodeParams);
+export const ScanQrcodeResult = /* @__PURE__ */ makeValidator("ScanQrcodeResult", rawScanQrcodeResult);
+export const OcrImageParams = /* @__PURE__ */ makeValidator("OcrImageParams", rawOcrImageParams);
+export const OcrImageResult = /* @__PURE__ */ makeValidator("OcrImageResult", rawOcrImageResult);
+export const GetFileParams = /* @__PURE__ */ makeValidator("GetFileParams", rawGetFileParams);
+export const GetFileResult = /* @__PURE__ */ makeValidator("GetFileResult", rawGetFileResult);
+export const SwitchAccountParams = /* @__PURE__ */ makeValidator("SwitchAccountParams", rawSwitchAccountParams);
+export const UploadFileParams = /* @__PURE__ */ makeValidator("UploadFileParams", rawUploadFileParams);
+export const UploadFileToShamrockParams = /* @__PURE__ */ makeValidator("UploadFileToShamrockParams", rawUploadFileToShamrockParams);
+export const UploadFileToShamrockResult = /* @__PURE__ */ makeValidator("UploadFileToShamrockResult", rawUploadFileToShamrockResult);
+export const DownloadFileParams = /* @__PURE__ */ makeValidator("DownloadFileParams", rawDownloadFileParams);
+export const GetDeviceBatteryResult = /* @__PURE__ */ makeValidator("GetDeviceBatteryResult", rawGetDeviceBatteryResult);
+export const GetStartTimeResult = /* @__PURE__ */ makeValidator("GetStartTimeResult", rawGetStartTimeResult);
+export const LogParams = /* @__PURE__ */ makeValidator("LogParams", rawLogParams);
+export const LogResult = /* @__PURE__ */ makeValidator("LogResult", rawLogResult);
+export const GetSupportedActionsResult = /* @__PURE__ */ makeValidator("GetSupportedActionsResult", rawGetSupportedActionsResult);
+export const GetLatestEventsResult = /* @__PURE__ */ makeValidator("GetLatestEventsResult", rawGetLatestEventsResult);
