@@ -14,6 +14,7 @@ export function docType(node: SchemaNode): string {
   if (Array.isArray(node['enum'])) return (node['enum'] as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
   const alts = (node['oneOf'] ?? node['anyOf']) as SchemaNode[] | undefined;
   if (alts) return alts.map(docType).join(' | ');
+  if (node['format'] === 'binary') return node['contentMediaType'] ? `binary (${String(node['contentMediaType'])})` : 'binary';
   const t = node['type'];
   const types = (Array.isArray(t) ? t : t === undefined ? ['any'] : [t]) as string[];
   return types

@@ -3,7 +3,7 @@
  * protocols (method + path template per action). On Node it uses an undici Pool with keep-alive; pass
  * `fetch` to run anywhere else.
  */
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { AuthProvider } from './auth.js';
 import { NetworkError, redact } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
@@ -13,7 +13,7 @@ import type { AbortSignalLike, RestBinding, Transport, TransportInfo, TransportR
 /** The subset of WHATWG fetch the transport needs. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array | undefined; signal?: AbortSignalLike | undefined },
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array | FormData | undefined; signal?: AbortSignalLike | undefined },
 ) => Promise<{
   status: number;
   headers: { forEach(cb: (value: string, key: string) => void): void };
@@ -42,8 +42,9 @@ export interface HttpTransportOptions {
 interface WireRequest {
   method: string;
   path: string;
-  /** The JSON-shaped body; encoded by the transport's codec. */
+  /** The JSON-shaped body; encoded by the transport's codec, or as multipart/form-data. */
   body: Record<string, unknown> | undefined;
+  multipart?: boolean;
 }
 
 function expandPath(template: string, params: Record<string, unknown>, used: Set<string>): string {
@@ -72,8 +73,8 @@ function restRequest(binding: RestBinding, params: Record<string, unknown> = {})
   }
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) if (!used.has(k)) rest[k] = v;
-  const hasBody = binding.method !== 'GET' && binding.method !== 'DELETE';
-  return { method: binding.method, path: path + queryString(query), body: hasBody ? rest : undefined };
+  const hasBody = binding.body !== undefined || (binding.method !== 'GET' && binding.method !== 'DELETE');
+  return { method: binding.method, path: path + queryString(query), body: hasBody ? rest : undefined, multipart: binding.body === 'multipart' };
 }
 
 function rpcRequest(info: NonNullable<TransportInfo['http']>, req: TransportRequest, self: BotSelf | undefined): WireRequest {
@@ -116,11 +117,13 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       ...options.headers,
       ...(await options.auth.headers(signal)),
     };
-    const body = w.body === undefined ? undefined : msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
-    if (body !== undefined) headers['content-type'] = contentType;
+    const body = w.body === undefined ? undefined : w.multipart ? await formData(w.body) : msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
+    // FormData sets its own multipart Content-Type with the boundary.
+    if (body !== undefined && !w.multipart) headers['content-type'] = contentType;
     try {
       if (pool) {
-        const res = await pool.request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
+        // The global FormData and undici's are the same at run time but distinct types.
+        const res = await pool.request({ method: w.method as 'POST', path, headers, body: body as Dispatcher.RequestOptions['body'], signal: signal as never });
         const bytes = msgpack ? Buffer.from(await res.body.arrayBuffer()) : await res.body.text();
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -154,6 +157,25 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       await pool?.close();
     },
   };
+}
+
+/**
+ * A multipart/form-data body: bytes (Uint8Array or Blob) become file parts named after their field,
+ * strings go as they are, every other value as its JSON text (objects, numbers, booleans; int64 lossless).
+ */
+async function formData(fields: Record<string, unknown>): Promise<FormData> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (value instanceof Uint8Array) form.append(name, new Blob([value]), name);
+    else if (isBlobLike(value)) form.append(name, value instanceof Blob ? value : new Blob([await value.arrayBuffer()], { type: value.type }), name);
+    else form.append(name, typeof value === 'string' ? value : stringifyJson(value));
+  }
+  return form;
+}
+
+function isBlobLike(value: unknown): value is { type: string; arrayBuffer(): Promise<ArrayBuffer> } {
+  return typeof value === 'object' && value !== null && typeof (value as Blob).arrayBuffer === 'function' && typeof (value as Blob).size === 'number';
 }
 
 function parseBody(raw: string): unknown {
