@@ -3,7 +3,7 @@
  * protocols (method + path template per action). On Node it uses an undici Pool with keep-alive; pass
  * `fetch` to run anywhere else.
  */
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import type { AuthProvider } from './auth.js';
 import { NetworkError, redact } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
@@ -13,7 +13,7 @@ import type { AbortSignalLike, RestBinding, Transport, TransportInfo, TransportR
 /** The subset of WHATWG fetch the transport needs. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array | FormData | undefined; signal?: AbortSignalLike | undefined },
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array | undefined; signal?: AbortSignalLike | undefined },
 ) => Promise<{
   status: number;
   headers: { forEach(cb: (value: string, key: string) => void): void };
@@ -117,13 +117,18 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       ...options.headers,
       ...(await options.auth.headers(signal)),
     };
-    const body = w.body === undefined ? undefined : w.multipart ? await formData(w.body) : msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
-    // FormData sets its own multipart Content-Type with the boundary.
-    if (body !== undefined && !w.multipart) headers['content-type'] = contentType;
+    let body: string | Uint8Array | undefined;
+    if (w.body !== undefined && w.multipart) {
+      const form = await multipartBody(w.body);
+      body = form.bytes;
+      headers['content-type'] = form.contentType;
+    } else if (w.body !== undefined) {
+      body = msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
+      headers['content-type'] = contentType;
+    }
     try {
       if (pool) {
-        // The global FormData and undici's are the same at run time but distinct types.
-        const res = await pool.request({ method: w.method as 'POST', path, headers, body: body as Dispatcher.RequestOptions['body'], signal: signal as never });
+        const res = await pool.request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
         const bytes = msgpack ? Buffer.from(await res.body.arrayBuffer()) : await res.body.text();
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -160,8 +165,17 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
 }
 
 /**
- * A multipart/form-data body: bytes (Uint8Array or Blob) become file parts named after their field,
- * strings go as they are, every other value as its JSON text (objects, numbers, booleans; int64 lossless).
+ * A multipart/form-data body, encoded by the platform's own FormData serializer (`Response`), so the
+ * boundary and the Content-Type that names it come from one place, for undici and any `fetch` alike.
+ */
+async function multipartBody(fields: Record<string, unknown>): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const encoded = new Response(await formData(fields));
+  return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! };
+}
+
+/**
+ * Bytes (Uint8Array or Blob) become file parts named after their field, strings go as they are, every
+ * other value as its JSON text (objects, numbers, booleans; int64 lossless).
  */
 async function formData(fields: Record<string, unknown>): Promise<FormData> {
   const form = new FormData();
