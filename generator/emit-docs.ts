@@ -71,7 +71,7 @@ export function emitDocs(p: IRProtocol, facts: Facts, ctx: EmitContext, template
     const method = methods.get(a.name)!;
     const names = actionTypeNames(a, facts);
     const notes: string[] = [];
-    if (a.http) notes.push(`\`${a.http.method} ${a.http.path}\``);
+    if (a.http) notes.push(`\`${a.http.method} ${a.http.path}\`${a.http.body === 'multipart' ? ' (multipart/form-data)' : a.http.body === 'json' && a.http.method === 'DELETE' ? ' (JSON body)' : ''}`);
     if (a.aliasOf) notes.push(`Alias of \`${a.aliasOf}\`.`);
     if (a.variantOf) notes.push(`\`${a.variantOf.variant}\` variant of \`${a.variantOf.action}\`.`);
     if (a.since) notes.push(`Since ${a.since}.`);

@@ -178,8 +178,10 @@ describe('--watch', () => {
       }
     });
 
+    // A generous bound, not a timing assertion: the first run generates every repo schema, which on a
+    // loaded machine takes well over the 10 s this used to allow.
     const until = async (what: string, ok: () => boolean) => {
-      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 1200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
       assert.ok(ok(), `timed out waiting for ${what}\nstdout: ${stdout}\nstderr: ${stderr}`);
     };
     await until('the first run and "watching"', () => stdout.includes('watching '));

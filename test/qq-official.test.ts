@@ -779,3 +779,32 @@ describe('secrets', () => {
     }
   });
 });
+
+// ------------------------------------------------------------------------------------------ documented endpoints
+
+describe('documented endpoints (test/fixtures/qq-official/documented-endpoints.json)', () => {
+  const fixtures = new URL('../../test/fixtures/qq-official/', import.meta.url);
+  const endpoints = JSON.parse(readFileSync(new URL('documented-endpoints.json', fixtures), 'utf8')) as {
+    endpoints: Record<string, { doc: string; actions: string[] }>;
+  };
+  const documented = JSON.parse(readFileSync(new URL('documented-actions.json', fixtures), 'utf8')) as { actions: string[] };
+  /** `GET /guilds/{guild_id}` → `GET /guilds/{}`: the docs' parameter names may differ from the schema's. */
+  const norm = (method: string, path: string) => `${method} ${path.replace(/\{[^}]+\}/g, '{}')}`;
+
+  it('every documented endpoint is bound by its actions, and every action binds a documented endpoint', () => {
+    const bound = new Set<string>();
+    for (const [endpoint, { actions }] of Object.entries(endpoints.endpoints)) {
+      const [method, path] = endpoint.split(' ') as [string, string];
+      assert.ok(actions.length > 0, endpoint);
+      for (const name of actions) {
+        const rest = protocol.actions[name]?.rest;
+        assert.ok(rest, `${endpoint}: no action ${name}`);
+        assert.equal(norm(rest.method, rest.path), norm(method, path), `${name} binds ${endpoint}`);
+        bound.add(name);
+      }
+    }
+    assert.equal(Object.keys(endpoints.endpoints).length, 37);
+    assert.deepEqual([...bound].sort(), Object.keys(protocol.actions).sort(), 'no action outside the documented endpoints');
+    assert.deepEqual(documented.actions, [...bound].sort(), 'documented-actions.json lists the same actions');
+  });
+});
