@@ -2653,7 +2653,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 操作成功后会触发频道成员删除事件。无法移除身份为管理员的成员。成功返回 HTTP 状态码 204。
    *
    *
-   * Divergence: The options travel as a JSON body on DELETE, as botgo's DeleteGuildMember and the docs' field table have them (`body: json`); some third-party SDKs put them in the query string instead.
+   * Divergence: The docs' example sends the options as a JSON body on a DELETE (botgo's DeleteGuildMember does the same), so the action declares `body: json`; some third-party SDKs put them in the query string instead.
    */
   delete_guild_member: { params: DeleteGuildMemberParams; result: DeleteGuildMemberResult };
   /**
