@@ -280,6 +280,7 @@ const samples: Record<string, Sample[]> = {
       outOfBody: ['channel_id'],
       check: (r) => assert.equal((r as { id: string }).id, 'msg-1'),
     },
+    { params: { channel_id: 'c1', markdown: { content: '# md' }, keyboard, msg_id: 'M-ch' }, method: 'POST', url: '/channels/c1/messages', outOfBody: ['channel_id'] },
   ],
   send_dms_message: [
     { params: { guild_id: 'g 1', content: 'dm', image: 'https://example.com/a.png' }, method: 'POST', url: '/dms/g%201/messages', outOfBody: ['guild_id'] },
