@@ -23,7 +23,7 @@ export function isInt64(node: SchemaNode): boolean {
   return node['format'] === 'int64' && types.includes('integer');
 }
 
-/** `format: binary`: bytes (a multipart file part), typed `Blob | Uint8Array`. */
+/** `format: binary`: bytes (a multipart file part), typed `BinaryData` (`Uint8Array | BlobLike`). */
 export function isBinary(node: SchemaNode): boolean {
   return node['format'] === 'binary';
 }

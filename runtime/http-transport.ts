@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import type { AuthProvider } from './auth.js';
 import { NetworkError, redact } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
+import { encodeMultipart } from './multipart.js';
 import { codecFor, type BotSelf, type WsEncoding } from './ws-channel.js';
 import type { AbortSignalLike, RestBinding, Transport, TransportInfo, TransportRequest, TransportResponse } from './transport.js';
 
@@ -119,7 +120,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     };
     let body: string | Uint8Array | undefined;
     if (w.body !== undefined && w.multipart) {
-      const form = await multipartBody(w.body);
+      const form = await encodeMultipart(w.body);
       body = form.bytes;
       headers['content-type'] = form.contentType;
     } else if (w.body !== undefined) {
@@ -162,34 +163,6 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       await pool?.close();
     },
   };
-}
-
-/**
- * A multipart/form-data body, encoded by the platform's own FormData serializer (`Response`), so the
- * boundary and the Content-Type that names it come from one place, for undici and any `fetch` alike.
- */
-async function multipartBody(fields: Record<string, unknown>): Promise<{ bytes: Uint8Array; contentType: string }> {
-  const encoded = new Response(await formData(fields));
-  return { bytes: new Uint8Array(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! };
-}
-
-/**
- * Bytes (Uint8Array or Blob) become file parts named after their field, strings go as they are, every
- * other value as its JSON text (objects, numbers, booleans; int64 lossless).
- */
-async function formData(fields: Record<string, unknown>): Promise<FormData> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) {
-    if (value === undefined) continue;
-    if (value instanceof Uint8Array) form.append(name, new Blob([value]), name);
-    else if (isBlobLike(value)) form.append(name, value instanceof Blob ? value : new Blob([await value.arrayBuffer()], { type: value.type }), name);
-    else form.append(name, typeof value === 'string' ? value : stringifyJson(value));
-  }
-  return form;
-}
-
-function isBlobLike(value: unknown): value is { type: string; arrayBuffer(): Promise<ArrayBuffer> } {
-  return typeof value === 'object' && value !== null && typeof (value as Blob).arrayBuffer === 'function' && typeof (value as Blob).size === 'number';
 }
 
 function parseBody(raw: string): unknown {
