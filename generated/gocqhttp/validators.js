@@ -6100,24 +6100,866 @@ validate207.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageSender = validate208;
-const schema69 = {"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]};
+const rawSex = validate208;
+const schema69 = {"type":"string","enum":["male","female","unknown"]};
 
 function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data === "male") || (data === "female")) || (data === "unknown"))){
+validate208.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema69.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate208.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupRole = validate209;
+const schema70 = {"type":"string","enum":["owner","admin","member"]};
+
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data === "owner") || (data === "admin")) || (data === "member"))){
+validate209.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema70.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate209.errors = vErrors;
+return errors === 0;
+}
+
+const rawAnonymous = validate210;
+const schema71 = {"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]};
+
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.id === undefined) && (missing0 = "id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.flag === undefined) && (missing0 = "flag"))){
+validate210.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate210.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs2 = errors;
+if(typeof data.name !== "string"){
+validate210.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.flag !== undefined){
+const _errs4 = errors;
+if(typeof data.flag !== "string"){
+validate210.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate210.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate210.errors = vErrors;
+return errors === 0;
+}
+
+const rawLoginInfo = validate211;
+const schema72 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
+
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate211.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate211.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate211.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate211.errors = vErrors;
+return errors === 0;
+}
+
+const rawStrangerInfo = validate212;
+const schema73 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"sex":{"$ref":"#/$defs/Sex"},"age":{"type":"integer"}},"required":["user_id","nickname","sex","age"]};
+
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.age === undefined) && (missing0 = "age"))){
+validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate212.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate212.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+const _errs4 = errors;
+if(!(validate208(data.sex, {instancePath:instancePath+"/sex",parentData:data,parentDataProperty:"sex",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data3 = data.age;
+const _errs5 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate212.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate212.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendInfo = validate214;
+const schema74 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"remark":{"type":"string"}},"required":["user_id","nickname","remark"]};
+
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.remark === undefined) && (missing0 = "remark"))){
+validate214.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate214.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate214.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs4 = errors;
+if(typeof data.remark !== "string"){
+validate214.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate214.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate214.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupInfo = validate215;
+const schema75 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":"string"},"member_count":{"type":"integer"},"max_member_count":{"type":"integer"}},"required":["group_id","group_name","member_count","max_member_count"]};
+
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))){
+validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate215.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.group_name !== "string"){
+validate215.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data2 = data.member_count;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate215.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+let data3 = data.max_member_count;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate215.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate215.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMemberInfo = validate216;
+const schema76 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"$ref":"#/$defs/Sex"},"age":{"type":"integer"},"area":{"type":"string"},"join_time":{"type":"integer"},"last_sent_time":{"type":"integer"},"level":{"type":"string"},"role":{"$ref":"#/$defs/GroupRole"},"unfriendly":{"type":"boolean"},"title":{"type":"string"},"title_expire_time":{"type":"integer"},"card_changeable":{"type":"boolean"}},"required":["group_id","user_id","nickname","role"]};
+
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.role === undefined) && (missing0 = "role"))){
+validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate216.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate216.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs3 = errors;
+if(typeof data.nickname !== "string"){
+validate216.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+const _errs5 = errors;
+if(typeof data.card !== "string"){
+validate216.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+const _errs7 = errors;
+if(!(validate208(data.sex, {instancePath:instancePath+"/sex",parentData:data,parentDataProperty:"sex",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data5 = data.age;
+const _errs8 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate216.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.area !== undefined){
+const _errs10 = errors;
+if(typeof data.area !== "string"){
+validate216.errors = [{instancePath:instancePath+"/area",schemaPath:"#/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_time !== undefined){
+let data7 = data.join_time;
+const _errs12 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate216.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_sent_time !== undefined){
+let data8 = data.last_sent_time;
+const _errs14 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate216.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+const _errs16 = errors;
+if(typeof data.level !== "string"){
+validate216.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role !== undefined){
+const _errs18 = errors;
+if(!(validate209(data.role, {instancePath:instancePath+"/role",parentData:data,parentDataProperty:"role",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unfriendly !== undefined){
+const _errs19 = errors;
+if(typeof data.unfriendly !== "boolean"){
+validate216.errors = [{instancePath:instancePath+"/unfriendly",schemaPath:"#/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title !== undefined){
+const _errs21 = errors;
+if(typeof data.title !== "string"){
+validate216.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title_expire_time !== undefined){
+let data13 = data.title_expire_time;
+const _errs23 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate216.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card_changeable !== undefined){
+const _errs25 = errors;
+if(typeof data.card_changeable !== "boolean"){
+validate216.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate216.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorCurrentTalkative = validate219;
+const schema77 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"}},"required":["user_id","nickname","avatar","day_count"]};
+
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar === undefined) && (missing0 = "avatar"))) || ((data.day_count === undefined) && (missing0 = "day_count"))){
+validate219.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate219.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate219.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar !== "string"){
+validate219.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.day_count !== undefined){
+let data3 = data.day_count;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate219.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate219.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate219.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorEntry = validate220;
+const schema78 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]};
+
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar === undefined) && (missing0 = "avatar"))) || ((data.description === undefined) && (missing0 = "description"))){
+validate220.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate220.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate220.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar !== "string"){
+validate220.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs6 = errors;
+if(typeof data.description !== "string"){
+validate220.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate220.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate220.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorType = validate221;
+const schema79 = {"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]};
+
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data === "talkative") || (data === "performer")) || (data === "legend")) || (data === "strong_newbie")) || (data === "emotion")) || (data === "all"))){
+validate221.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema79.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate221.errors = vErrors;
+return errors === 0;
+}
+
+const rawRecordFormat = validate222;
+const schema80 = {"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]};
+
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate222.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data === "mp3") || (data === "amr")) || (data === "wma")) || (data === "m4a")) || (data === "spx")) || (data === "ogg")) || (data === "wav")) || (data === "flac"))){
+validate222.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema80.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate222.errors = vErrors;
+return errors === 0;
+}
+
+const rawCanSend = validate223;
+const schema81 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
+
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.yes === undefined) && (missing0 = "yes")){
+validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.yes !== undefined){
+if(typeof data.yes !== "boolean"){
+validate223.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+}
+else {
+validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate223.errors = vErrors;
+return errors === 0;
+}
+
+const rawFileResult = validate224;
+const schema82 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate224.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate224.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate224.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate224.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageSender = validate225;
+const schema83 = {"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":true}},"required":["nickname","user_id"]};
+
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate208.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.nickname !== undefined){
 const _errs1 = errors;
 if(typeof data.nickname !== "string"){
-validate208.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate225.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6130,7 +6972,7 @@ if(data.user_id !== undefined){
 let data1 = data.user_id;
 const _errs3 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate208.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate225.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6142,26 +6984,26 @@ var valid0 = true;
 }
 }
 else {
-validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate208.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardMessage = validate209;
-const schema70 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/Message"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
-const wrapper4 = {validate: validate209};
+const rawForwardMessage = validate226;
+const schema84 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/Message"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
+const wrapper4 = {validate: validate226};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
-validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6218,7 +7060,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate209.errors = vErrors;
+validate226.errors = vErrors;
 return false;
 }
 else {
@@ -6240,8 +7082,8 @@ var valid0 = true;
 if(valid0){
 if(data.sender !== undefined){
 const _errs7 = errors;
-if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate225(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -6254,7 +7096,7 @@ if(data.time !== undefined){
 let data3 = data.time;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate209.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate226.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6267,7 +7109,7 @@ if(data.group_id !== undefined){
 let data4 = data.group_id;
 const _errs10 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate209.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate226.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6281,26 +7123,26 @@ var valid0 = true;
 }
 }
 else {
-validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate209.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardMessageInput = validate212;
-const schema71 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/MessageInput"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessageInput"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
-const wrapper5 = {validate: validate212};
+const rawForwardMessageInput = validate229;
+const schema85 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/MessageInput"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessageInput"}}]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"group_id":{"qqwireInt64":true}},"required":["content","sender","time"]};
+const wrapper5 = {validate: validate229};
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
-validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6357,7 +7199,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate212.errors = vErrors;
+validate229.errors = vErrors;
 return false;
 }
 else {
@@ -6379,8 +7221,8 @@ var valid0 = true;
 if(valid0){
 if(data.sender !== undefined){
 const _errs7 = errors;
-if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate225(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs7 === errors;
@@ -6393,7 +7235,7 @@ if(data.time !== undefined){
 let data3 = data.time;
 const _errs8 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate212.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate229.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6406,7 +7248,7 @@ if(data.group_id !== undefined){
 let data4 = data.group_id;
 const _errs10 = errors;
 if(!(typeof data4 == "bigint" || (typeof data4 == "number" && Number.isInteger(data4)) || (typeof data4 == "string" && /^-?[0-9]+$/.test(data4)))){
-validate212.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate229.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6420,25 +7262,25 @@ var valid0 = true;
 }
 }
 else {
-validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate212.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate215;
-const schema72 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawForwardSendResult = validate232;
+const schema86 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"}},"required":["message_id","forward_id"]};
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6446,7 +7288,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate215.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate232.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6458,7 +7300,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate215.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate232.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6470,88 +7312,25 @@ var valid0 = true;
 }
 }
 else {
-validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate215.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
 
-const rawAnonymous = validate216;
-const schema73 = {"type":"object","properties":{"id":{"qqwireInt64":true},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]};
+const rawGroupMessageEvent = validate233;
+const schema87 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.id === undefined) && (missing0 = "id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.flag === undefined) && (missing0 = "flag"))){
-validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate216.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.name !== undefined){
-const _errs2 = errors;
-if(typeof data.name !== "string"){
-validate216.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.flag !== undefined){
-const _errs4 = errors;
-if(typeof data.flag !== "string"){
-validate216.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate216.errors = vErrors;
-return errors === 0;
-}
-
-const rawGroupMessageEvent = validate217;
-const schema74 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
-
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.sender === undefined) && (missing0 = "sender"))){
-validate217.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate233.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6559,7 +7338,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate217.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate233.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6572,7 +7351,7 @@ if(data.self_id !== undefined){
 let data1 = data.self_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate217.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate233.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6584,7 +7363,7 @@ if(valid0){
 if(data.post_type !== undefined){
 const _errs3 = errors;
 if(typeof data.post_type !== "string"){
-validate217.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate233.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6596,7 +7375,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs5 = errors;
 if("group" !== data.message_type){
-validate217.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate233.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6609,11 +7388,11 @@ if(data.sub_type !== undefined){
 let data4 = data.sub_type;
 const _errs6 = errors;
 if(typeof data4 !== "string"){
-validate217.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate233.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data4 === "normal") || (data4 === "anonymous")) || (data4 === "notice"))){
-validate217.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema74.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate233.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema87.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6626,7 +7405,7 @@ if(data.message_id !== undefined){
 let data5 = data.message_id;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate217.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate233.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6639,7 +7418,7 @@ if(data.message_seq !== undefined){
 let data6 = data.message_seq;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate217.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate233.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6652,7 +7431,7 @@ if(data.group_id !== undefined){
 let data7 = data.group_id;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate217.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate233.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -6665,7 +7444,7 @@ if(data.user_id !== undefined){
 let data8 = data.user_id;
 const _errs12 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate217.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate233.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6681,8 +7460,8 @@ const _errs14 = errors;
 let valid1 = false;
 let passing0 = null;
 const _errs15 = errors;
-if(!(validate216(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate210(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs15 === errors;
@@ -6721,7 +7500,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate217.errors = vErrors;
+validate233.errors = vErrors;
 return false;
 }
 else {
@@ -6756,7 +7535,7 @@ if(valid0){
 if(data.raw_message !== undefined){
 const _errs19 = errors;
 if(typeof data.raw_message !== "string"){
-validate217.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate233.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -6769,7 +7548,7 @@ if(data.font !== undefined){
 let data12 = data.font;
 const _errs21 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate217.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate233.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -6805,25 +7584,25 @@ var valid0 = true;
 }
 }
 else {
-validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate217.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupMessageEventInput = validate221;
-const schema75 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/MessageInput"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
+const rawGroupMessageEventInput = validate237;
+const schema88 = {"type":"object","properties":{"time":{"qqwireInt64":true},"self_id":{"qqwireInt64":true},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"anonymous":{"oneOf":[{"$ref":"#/$defs/Anonymous"},{"type":"null"}]},"message":{"$ref":"#/$defs/MessageInput"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"$ref":"#/$defs/Sender"}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
 
-function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.sender === undefined) && (missing0 = "sender"))){
-validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -6831,7 +7610,7 @@ if(data.time !== undefined){
 let data0 = data.time;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate221.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate237.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6844,7 +7623,7 @@ if(data.self_id !== undefined){
 let data1 = data.self_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate221.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate237.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6856,7 +7635,7 @@ if(valid0){
 if(data.post_type !== undefined){
 const _errs3 = errors;
 if(typeof data.post_type !== "string"){
-validate221.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate237.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -6868,7 +7647,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs5 = errors;
 if("group" !== data.message_type){
-validate221.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate237.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -6881,11 +7660,11 @@ if(data.sub_type !== undefined){
 let data4 = data.sub_type;
 const _errs6 = errors;
 if(typeof data4 !== "string"){
-validate221.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate237.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data4 === "normal") || (data4 === "anonymous")) || (data4 === "notice"))){
-validate221.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema75.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate237.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema88.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6898,7 +7677,7 @@ if(data.message_id !== undefined){
 let data5 = data.message_id;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate221.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate237.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -6911,7 +7690,7 @@ if(data.message_seq !== undefined){
 let data6 = data.message_seq;
 const _errs10 = errors;
 if(!(typeof data6 == "bigint" || (typeof data6 == "number" && Number.isInteger(data6)) || (typeof data6 == "string" && /^-?[0-9]+$/.test(data6)))){
-validate221.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate237.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -6924,7 +7703,7 @@ if(data.group_id !== undefined){
 let data7 = data.group_id;
 const _errs11 = errors;
 if(!(typeof data7 == "bigint" || (typeof data7 == "number" && Number.isInteger(data7)) || (typeof data7 == "string" && /^-?[0-9]+$/.test(data7)))){
-validate221.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate237.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -6937,7 +7716,7 @@ if(data.user_id !== undefined){
 let data8 = data.user_id;
 const _errs12 = errors;
 if(!(typeof data8 == "bigint" || (typeof data8 == "number" && Number.isInteger(data8)) || (typeof data8 == "string" && /^-?[0-9]+$/.test(data8)))){
-validate221.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate237.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -6953,8 +7732,8 @@ const _errs14 = errors;
 let valid1 = false;
 let passing0 = null;
 const _errs15 = errors;
-if(!(validate216(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate210(data9, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs15 === errors;
@@ -6993,7 +7772,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate221.errors = vErrors;
+validate237.errors = vErrors;
 return false;
 }
 else {
@@ -7028,7 +7807,7 @@ if(valid0){
 if(data.raw_message !== undefined){
 const _errs19 = errors;
 if(typeof data.raw_message !== "string"){
-validate221.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate237.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -7041,7 +7820,7 @@ if(data.font !== undefined){
 let data12 = data.font;
 const _errs21 = errors;
 if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate221.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate237.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -7077,31 +7856,31 @@ var valid0 = true;
 }
 }
 else {
-validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate221.errors = vErrors;
+validate237.errors = vErrors;
 return errors === 0;
 }
 
-const rawRedbagSegment = validate225;
+const rawRedbagSegment = validate241;
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("redbag" !== data.type){
-validate225.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
+validate241.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7117,20 +7896,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.title === undefined) && (missing1 = "title")){
-validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate241.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.title !== undefined){
 if(typeof data1.title !== "string"){
-validate225.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate241.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate225.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate241.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7143,31 +7922,31 @@ var valid0 = true;
 }
 }
 else {
-validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate225.errors = vErrors;
+validate241.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate226;
+const rawGiftSegment = validate242;
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate242.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("gift" !== data.type){
-validate226.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+validate242.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7183,7 +7962,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate242.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -7191,7 +7970,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate226.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate242.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema33.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7204,7 +7983,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate226.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
+validate242.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema33.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7216,7 +7995,7 @@ var valid1 = true;
 }
 }
 else {
-validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate242.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7229,31 +8008,31 @@ var valid0 = true;
 }
 }
 else {
-validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate226.errors = vErrors;
+validate242.errors = vErrors;
 return errors === 0;
 }
 
-const rawCardimageSegment = validate227;
+const rawCardimageSegment = validate243;
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("cardimage" !== data.type){
-validate227.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
+validate243.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7269,14 +8048,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate243.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate243.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7289,7 +8068,7 @@ if(data1.minwidth !== undefined){
 let data3 = data1.minwidth;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate227.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.minwidth.type},message:"must be string,integer"}];
+validate243.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.minwidth.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7302,7 +8081,7 @@ if(data1.minheight !== undefined){
 let data4 = data1.minheight;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate227.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema34.properties.data.properties.minheight.type},message:"must be string,integer"}];
+validate243.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema34.properties.data.properties.minheight.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -7315,7 +8094,7 @@ if(data1.maxwidth !== undefined){
 let data5 = data1.maxwidth;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate227.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
+validate243.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema34.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -7328,7 +8107,7 @@ if(data1.maxheight !== undefined){
 let data6 = data1.maxheight;
 const _errs12 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate227.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema34.properties.data.properties.maxheight.type},message:"must be string,integer"}];
+validate243.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema34.properties.data.properties.maxheight.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -7340,7 +8119,7 @@ if(valid1){
 if(data1.source !== undefined){
 const _errs14 = errors;
 if(typeof data1.source !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate243.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -7352,7 +8131,7 @@ if(valid1){
 if(data1.icon !== undefined){
 const _errs16 = errors;
 if(typeof data1.icon !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate243.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -7364,7 +8143,7 @@ if(valid1){
 if(data1.brief !== undefined){
 const _errs18 = errors;
 if(typeof data1.brief !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate243.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -7382,7 +8161,7 @@ var valid1 = true;
 }
 }
 else {
-validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate243.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7395,31 +8174,31 @@ var valid0 = true;
 }
 }
 else {
-validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate227.errors = vErrors;
+validate243.errors = vErrors;
 return errors === 0;
 }
 
-const rawTtsSegment = validate228;
+const rawTtsSegment = validate244;
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate228.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("tts" !== data.type){
-validate228.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
+validate244.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7435,20 +8214,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate244.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate228.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate244.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate228.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate244.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7461,31 +8240,31 @@ var valid0 = true;
 }
 }
 else {
-validate228.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate228.errors = vErrors;
+validate244.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate229;
+const rawFileSegment = validate245;
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate229.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate245.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7501,14 +8280,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.path === undefined) && (missing1 = "path")) || ((data1.name === undefined) && (missing1 = "name"))){
-validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate245.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.path !== undefined){
 const _errs4 = errors;
 if(typeof data1.path !== "string"){
-validate229.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7520,7 +8299,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs6 = errors;
 if(typeof data1.name !== "string"){
-validate229.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate245.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7533,7 +8312,7 @@ if(data1.size !== undefined){
 let data4 = data1.size;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate229.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema36.properties.data.properties.size.type},message:"must be string,integer"}];
+validate245.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema36.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -7546,7 +8325,7 @@ if(data1.busid !== undefined){
 let data5 = data1.busid;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate229.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema36.properties.data.properties.busid.type},message:"must be string,integer"}];
+validate245.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema36.properties.data.properties.busid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -7560,7 +8339,7 @@ var valid1 = true;
 }
 }
 else {
-validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7573,31 +8352,31 @@ var valid0 = true;
 }
 }
 else {
-validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate229.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
 
-const rawGocqNodeCustomData = validate230;
+const rawGocqNodeCustomData = validate246;
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate230.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate246.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate230.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate246.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7610,7 +8389,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate230.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema28.properties.uin.type},message:"must be string,integer"}];
+validate246.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema28.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7635,7 +8414,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate230.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema28.properties.seq.type},message:"must be string,integer"}];
+validate246.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema28.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7648,7 +8427,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate230.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema28.properties.time.type},message:"must be string,integer"}];
+validate246.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema28.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -7663,31 +8442,31 @@ var valid0 = true;
 }
 }
 else {
-validate230.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate230.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
 
-const rawGocqNodeCustomDataInput = validate232;
+const rawGocqNodeCustomDataInput = validate248;
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate248.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate232.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate248.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7700,7 +8479,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate232.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema41.properties.uin.type},message:"must be string,integer"}];
+validate248.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema41.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -7725,7 +8504,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate232.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema41.properties.seq.type},message:"must be string,integer"}];
+validate248.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema41.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7738,7 +8517,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate232.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema41.properties.time.type},message:"must be string,integer"}];
+validate248.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema41.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -7749,619 +8528,6 @@ var valid0 = true;
 }
 }
 }
-}
-}
-}
-else {
-validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate232.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendPrivateMsgParams = validate234;
-const schema83 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"group_id":{"qqwireInt64":true}},"required":["user_id","message"]};
-
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate234.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate234.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-const _errs2 = errors;
-if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.auto_escape !== undefined){
-const _errs3 = errors;
-if(typeof data.auto_escape !== "boolean"){
-validate234.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data3 = data.group_id;
-const _errs5 = errors;
-if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
-validate234.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate234.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendPrivateMsgResult = validate236;
-const schema84 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate236.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate236.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate236.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate236.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendGroupMsgParams = validate237;
-const schema85 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["group_id","message"]};
-
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
-const _errs1 = errors;
-if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate237.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-const _errs2 = errors;
-if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.auto_escape !== undefined){
-const _errs3 = errors;
-if(typeof data.auto_escape !== "boolean"){
-validate237.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate237.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendGroupMsgResult = validate239;
-const schema86 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate239.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate239.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendMsgParams = validate240;
-const schema87 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["message"]};
-
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message === undefined) && (missing0 = "message")){
-validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_type !== undefined){
-let data0 = data.message_type;
-const _errs1 = errors;
-if(typeof data0 !== "string"){
-validate240.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data0 === "private") || (data0 === "group"))){
-validate240.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema87.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-let data1 = data.user_id;
-const _errs3 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate240.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data2 = data.group_id;
-const _errs4 = errors;
-if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
-validate240.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-const _errs5 = errors;
-if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.auto_escape !== undefined){
-const _errs6 = errors;
-if(typeof data.auto_escape !== "boolean"){
-validate240.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate240.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendMsgResult = validate242;
-const schema88 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate242.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate242.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate242.errors = vErrors;
-return errors === 0;
-}
-
-const rawDeleteMsgParams = validate243;
-const schema89 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate243.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate243.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetMsgParams = validate244;
-const schema90 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate244.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate244.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetMsgResult = validate245;
-const schema91 = {"type":"object","properties":{"group":{"type":"boolean"},"group_id":{"qqwireInt64":true},"message_id":{"type":"integer"},"real_id":{"type":"integer"},"message_type":{"type":"string","enum":["private","group"]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"message_id_v2":{"type":"string"},"message_seq":{"qqwireInt64":true}},"required":["group","message_id","real_id","message_type","sender","time","message"]};
-
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((data.group === undefined) && (missing0 = "group")) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group !== undefined){
-const _errs1 = errors;
-if(typeof data.group !== "boolean"){
-validate245.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-let data1 = data.group_id;
-const _errs3 = errors;
-if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate245.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_id !== undefined){
-let data2 = data.message_id;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate245.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.real_id !== undefined){
-let data3 = data.real_id;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate245.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_type !== undefined){
-let data4 = data.message_type;
-const _errs8 = errors;
-if(typeof data4 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data4 === "private") || (data4 === "group"))){
-validate245.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema91.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender !== undefined){
-const _errs10 = errors;
-if(!(validate208(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-let data6 = data.time;
-const _errs11 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate245.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message !== undefined){
-const _errs13 = errors;
-if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.raw_message !== undefined){
-const _errs14 = errors;
-if(typeof data.raw_message !== "string"){
-validate245.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_id_v2 !== undefined){
-const _errs16 = errors;
-if(typeof data.message_id_v2 !== "string"){
-validate245.errors = [{instancePath:instancePath+"/message_id_v2",schemaPath:"#/properties/message_id_v2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-let data10 = data.message_seq;
-const _errs18 = errors;
-if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
-validate245.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
-return false;
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate245.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetForwardMsgParams = validate248;
-const schema92 = {"type":"object","properties":{"message_id":{"type":"string"},"id":{"type":"string"}}};
-
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.message_id !== undefined){
-const _errs1 = errors;
-if(typeof data.message_id !== "string"){
-validate248.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.id !== undefined){
-const _errs3 = errors;
-if(typeof data.id !== "string"){
-validate248.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -8374,107 +8540,25 @@ validate248.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgResult = validate249;
-const schema93 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}},"required":["messages"]};
+const rawSendPrivateMsgParams = validate250;
+const schema96 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"group_id":{"qqwireInt64":true}},"required":["user_id","message"]};
 
-function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.messages === undefined) && (missing0 = "messages")){
-validate249.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
+validate250.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.messages !== undefined){
-let data0 = data.messages;
-const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-const _errs3 = errors;
-if(!(validate209(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate249.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-}
-}
-}
-else {
-validate249.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate249.errors = vErrors;
-return errors === 0;
-}
-
-const rawMarkMsgAsReadParams = validate251;
-const schema94 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
-
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate251.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate251.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate251.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate251.errors = vErrors;
-return errors === 0;
-}
-
-const rawSendGroupForwardMsgParams = validate252;
-const schema95 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
-
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-let data0 = data.group_id;
+if(data.user_id !== undefined){
+let data0 = data.user_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate252.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate250.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8483,34 +8567,75 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.messages !== undefined){
-let data1 = data.messages;
+if(data.message !== undefined){
 const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data1)){
-var valid1 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
-if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate252.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs3 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate250.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data3 = data.group_id;
+const _errs5 = errors;
+if(!(typeof data3 == "bigint" || (typeof data3 == "number" && Number.isInteger(data3)) || (typeof data3 == "string" && /^-?[0-9]+$/.test(data3)))){
+validate250.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate250.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate250.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMsgResult = validate252;
+const schema97 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate252.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 }
@@ -8524,25 +8649,25 @@ validate252.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate254;
-const schema96 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+const rawSendGroupMsgParams = validate253;
+const schema98 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["group_id","message"]};
 
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
+validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.user_id !== undefined){
-let data0 = data.user_id;
+if(data.group_id !== undefined){
+let data0 = data.group_id;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate254.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate253.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8551,31 +8676,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.messages !== undefined){
-let data1 = data.messages;
+if(data.message !== undefined){
 const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data1)){
-var valid1 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
-if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
+var valid0 = _errs2 === errors;
 }
 else {
-validate254.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs3 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate253.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-}
-var valid0 = _errs2 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
@@ -8583,17 +8702,50 @@ var valid0 = true;
 }
 }
 }
+}
 else {
-validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate254.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendForwardMsgParams = validate256;
-const schema97 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+const rawSendGroupMsgResult = validate255;
+const schema99 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate255.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate255.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate255.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate255.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendMsgParams = validate256;
+const schema100 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["message"]};
 
 function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -8601,7 +8753,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.messages === undefined) && (missing0 = "messages")){
+if((data.message === undefined) && (missing0 = "message")){
 validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -8614,7 +8766,7 @@ validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/p
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema97.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate256.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema100.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8649,6 +8801,2438 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.message !== undefined){
+const _errs5 = errors;
+if(!(validate89(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs6 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate256.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate256.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendMsgResult = validate258;
+const schema101 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate258.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate258.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteMsgParams = validate259;
+const schema102 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate259.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate259.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetMsgParams = validate260;
+const schema103 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate260.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate260.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetMsgResult = validate261;
+const schema104 = {"type":"object","properties":{"group":{"type":"boolean"},"group_id":{"qqwireInt64":true},"message_id":{"type":"integer"},"real_id":{"type":"integer"},"message_type":{"type":"string","enum":["private","group"]},"sender":{"$ref":"#/$defs/MessageSender"},"time":{"type":"integer"},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"message_id_v2":{"type":"string"},"message_seq":{"qqwireInt64":true}},"required":["group","message_id","real_id","message_type","sender","time","message"]};
+
+function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.group === undefined) && (missing0 = "group")) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.message === undefined) && (missing0 = "message"))){
+validate261.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group !== undefined){
+const _errs1 = errors;
+if(typeof data.group !== "boolean"){
+validate261.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data1 = data.group_id;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate261.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data2 = data.message_id;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate261.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.real_id !== undefined){
+let data3 = data.real_id;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate261.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_type !== undefined){
+let data4 = data.message_type;
+const _errs8 = errors;
+if(typeof data4 !== "string"){
+validate261.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data4 === "private") || (data4 === "group"))){
+validate261.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema104.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender !== undefined){
+const _errs10 = errors;
+if(!(validate225(data.sender, {instancePath:instancePath+"/sender",parentData:data,parentDataProperty:"sender",rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+let data6 = data.time;
+const _errs11 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate261.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs13 = errors;
+if(!(validate23(data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.raw_message !== undefined){
+const _errs14 = errors;
+if(typeof data.raw_message !== "string"){
+validate261.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id_v2 !== undefined){
+const _errs16 = errors;
+if(typeof data.message_id_v2 !== "string"){
+validate261.errors = [{instancePath:instancePath+"/message_id_v2",schemaPath:"#/properties/message_id_v2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data10 = data.message_seq;
+const _errs18 = errors;
+if(!(typeof data10 == "bigint" || (typeof data10 == "number" && Number.isInteger(data10)) || (typeof data10 == "string" && /^-?[0-9]+$/.test(data10)))){
+validate261.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate261.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate261.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetForwardMsgParams = validate264;
+const schema105 = {"type":"object","properties":{"message_id":{"type":"string"},"id":{"type":"string"}}};
+
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.message_id !== undefined){
+const _errs1 = errors;
+if(typeof data.message_id !== "string"){
+validate264.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+const _errs3 = errors;
+if(typeof data.id !== "string"){
+validate264.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+else {
+validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate264.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetForwardMsgResult = validate265;
+const schema106 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}},"required":["messages"]};
+
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.messages !== undefined){
+let data0 = data.messages;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(!(validate226(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate265.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate265.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetCookiesParams = validate267;
+const schema107 = {"type":"object","properties":{"domain":{"type":"string"}}};
+
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.domain !== undefined){
+if(typeof data.domain !== "string"){
+validate267.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate267.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetCookiesResult = validate268;
+const schema108 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
+
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.cookies === undefined) && (missing0 = "cookies")){
+validate268.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.cookies !== undefined){
+if(typeof data.cookies !== "string"){
+validate268.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate268.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetCsrfTokenResult = validate269;
+const schema109 = {"type":"object","properties":{"token":{"type":"integer"}},"required":["token"]};
+
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.token === undefined) && (missing0 = "token")){
+validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.token !== undefined){
+let data0 = data.token;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate269.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate269.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetCredentialsParams = validate270;
+const schema110 = {"type":"object","properties":{"domain":{"type":"string"}}};
+
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.domain !== undefined){
+if(typeof data.domain !== "string"){
+validate270.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate270.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetCredentialsResult = validate271;
+const schema111 = {"type":"object","properties":{"cookies":{"type":"string"},"csrf_token":{"type":"integer"}},"required":["cookies","csrf_token"]};
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.cookies === undefined) && (missing0 = "cookies")) || ((data.csrf_token === undefined) && (missing0 = "csrf_token"))){
+validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.cookies !== undefined){
+const _errs1 = errors;
+if(typeof data.cookies !== "string"){
+validate271.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.csrf_token !== undefined){
+let data1 = data.csrf_token;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate271.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate271.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupKickParams = validate272;
+const schema112 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"reject_add_request":{"type":"boolean"}},"required":["group_id","user_id"]};
+
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate272.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate272.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reject_add_request !== undefined){
+const _errs3 = errors;
+if(typeof data.reject_add_request !== "boolean"){
+validate272.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate272.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupBanParams = validate273;
+const schema113 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
+
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate273.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate273.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate273.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data2 = data.duration;
+const _errs3 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate273.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs3){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate273.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate273.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate273.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAnonymousBanParams = validate274;
+const schema114 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"anonymous":{"$ref":"#/$defs/Anonymous"},"anonymous_flag":{"type":"string"},"flag":{"type":"string"},"duration":{"type":"integer","minimum":0}},"required":["group_id"]};
+
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate274.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate274.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.anonymous !== undefined){
+const _errs2 = errors;
+if(!(validate210(data.anonymous, {instancePath:instancePath+"/anonymous",parentData:data,parentDataProperty:"anonymous",rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.anonymous_flag !== undefined){
+const _errs3 = errors;
+if(typeof data.anonymous_flag !== "string"){
+validate274.errors = [{instancePath:instancePath+"/anonymous_flag",schemaPath:"#/properties/anonymous_flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.flag !== undefined){
+const _errs5 = errors;
+if(typeof data.flag !== "string"){
+validate274.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data4 = data.duration;
+const _errs7 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate274.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs7){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+validate274.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate274.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupWholeBanParams = validate276;
+const schema115 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
+
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate276.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate276.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enable !== undefined){
+const _errs2 = errors;
+if(typeof data.enable !== "boolean"){
+validate276.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate276.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate276.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAdminParams = validate277;
+const schema116 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id","user_id"]};
+
+function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate277.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate277.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate277.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enable !== undefined){
+const _errs3 = errors;
+if(typeof data.enable !== "boolean"){
+validate277.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate277.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate277.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAnonymousParams = validate278;
+const schema117 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"enable":{"type":"boolean"}},"required":["group_id"]};
+
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate278.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.enable !== undefined){
+const _errs2 = errors;
+if(typeof data.enable !== "boolean"){
+validate278.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate278.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupCardParams = validate279;
+const schema118 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"card":{"type":"string"}},"required":["group_id","user_id"]};
+
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate279.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate279.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate279.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+const _errs3 = errors;
+if(typeof data.card !== "string"){
+validate279.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate279.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupNameParams = validate280;
+const schema119 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
+
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
+validate280.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate280.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.group_name !== "string"){
+validate280.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate280.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupLeaveParams = validate281;
+const schema120 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"is_dismiss":{"type":"boolean"}},"required":["group_id"]};
+
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate281.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_dismiss !== undefined){
+const _errs2 = errors;
+if(typeof data.is_dismiss !== "boolean"){
+validate281.errors = [{instancePath:instancePath+"/is_dismiss",schemaPath:"#/properties/is_dismiss/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate281.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupSpecialTitleParams = validate282;
+const schema121 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"special_title":{"type":"string"},"duration":{"type":"integer","minimum":-1}},"required":["group_id","user_id"]};
+
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate282.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate282.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.special_title !== undefined){
+const _errs3 = errors;
+if(typeof data.special_title !== "string"){
+validate282.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data3 = data.duration;
+const _errs5 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate282.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs5){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < -1 || isNaN(data3)){
+validate282.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate282.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupInfoParams = validate283;
+const schema122 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["group_id"]};
+
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate283.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate283.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs2 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate283.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate283.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupListResult = validate284;
+const schema123 = {"type":"array","items":{"$ref":"#/$defs/GroupInfo"}};
+
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate215(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate284.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberInfoParams = validate286;
+const schema124 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"user_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["group_id","user_id"]};
+
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate286.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs2 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate286.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs3 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate286.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate286.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberListParams = validate287;
+const schema125 = {"type":"object","properties":{"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+
+function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate287.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+}
+}
+}
+else {
+validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate287.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMemberListResult = validate288;
+const schema126 = {"type":"array","items":{"$ref":"#/$defs/GroupMemberInfo"}};
+
+function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate216(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate288.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate288.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupHonorInfoParams = validate290;
+const schema127 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"type":{"$ref":"#/$defs/HonorType"}},"required":["group_id","type"]};
+
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.type === undefined) && (missing0 = "type"))){
+validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate290.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+const _errs2 = errors;
+if(!(validate221(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate290.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate290.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupHonorInfoResult = validate292;
+const schema128 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"current_talkative":{"$ref":"#/$defs/HonorCurrentTalkative"},"talkative_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}},"performer_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}},"legend_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}},"strong_newbie_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}},"emotion_list":{"type":"array","items":{"$ref":"#/$defs/HonorEntry"}}},"required":["group_id"]};
+
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate292.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate292.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.current_talkative !== undefined){
+const _errs2 = errors;
+if(!(validate219(data.current_talkative, {instancePath:instancePath+"/current_talkative",parentData:data,parentDataProperty:"current_talkative",rootData}))){
+vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.talkative_list !== undefined){
+let data2 = data.talkative_list;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data2)){
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs5 = errors;
+if(!(validate220(data2[i0], {instancePath:instancePath+"/talkative_list/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/talkative_list",schemaPath:"#/properties/talkative_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.performer_list !== undefined){
+let data4 = data.performer_list;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+const _errs8 = errors;
+if(!(validate220(data4[i1], {instancePath:instancePath+"/performer_list/" + i1,parentData:data4,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/performer_list",schemaPath:"#/properties/performer_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.legend_list !== undefined){
+let data6 = data.legend_list;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data6)){
+var valid3 = true;
+const len2 = data6.length;
+for(let i2=0; i2<len2; i2++){
+const _errs11 = errors;
+if(!(validate220(data6[i2], {instancePath:instancePath+"/legend_list/" + i2,parentData:data6,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/legend_list",schemaPath:"#/properties/legend_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.strong_newbie_list !== undefined){
+let data8 = data.strong_newbie_list;
+const _errs12 = errors;
+if(errors === _errs12){
+if(Array.isArray(data8)){
+var valid4 = true;
+const len3 = data8.length;
+for(let i3=0; i3<len3; i3++){
+const _errs14 = errors;
+if(!(validate220(data8[i3], {instancePath:instancePath+"/strong_newbie_list/" + i3,parentData:data8,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+var valid4 = _errs14 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/strong_newbie_list",schemaPath:"#/properties/strong_newbie_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.emotion_list !== undefined){
+let data10 = data.emotion_list;
+const _errs15 = errors;
+if(errors === _errs15){
+if(Array.isArray(data10)){
+var valid5 = true;
+const len4 = data10.length;
+for(let i4=0; i4<len4; i4++){
+const _errs17 = errors;
+if(!(validate220(data10[i4], {instancePath:instancePath+"/emotion_list/" + i4,parentData:data10,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs17 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate292.errors = [{instancePath:instancePath+"/emotion_list",schemaPath:"#/properties/emotion_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate292.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate292.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetRecordParams = validate299;
+const schema129 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"$ref":"#/$defs/RecordFormat"}},"required":["file","out_format"]};
+
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
+validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate299.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.out_format !== undefined){
+const _errs3 = errors;
+if(!(validate222(data.out_format, {instancePath:instancePath+"/out_format",parentData:data,parentDataProperty:"out_format",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate299.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetImageParams = validate301;
+const schema130 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate301(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate301.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate301.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate301.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate301.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetFriendAddRequestParams = validate302;
+const schema131 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"}},"required":["flag"]};
+
+function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.flag === undefined) && (missing0 = "flag")){
+validate302.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate302.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs3 = errors;
+if(typeof data.approve !== "boolean"){
+validate302.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs5 = errors;
+if(typeof data.remark !== "string"){
+validate302.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate302.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate302.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAddRequestParams = validate303;
+const schema132 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"}},"required":["flag","sub_type"]};
+
+function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
+validate303.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate303.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sub_type !== undefined){
+let data1 = data.sub_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate303.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "add") || (data1 === "invite"))){
+validate303.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema132.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data2 = data.type;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate303.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "add") || (data2 === "invite"))){
+validate303.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema132.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs7 = errors;
+if(typeof data.approve !== "boolean"){
+validate303.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs9 = errors;
+if(typeof data.reason !== "string"){
+validate303.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate303.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate303.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStatusResult = validate304;
+const schema133 = {"type":"object","properties":{"online":{"type":["boolean","null"]},"good":{"type":"boolean"}},"required":["online","good"]};
+
+function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.online === undefined) && (missing0 = "online")) || ((data.good === undefined) && (missing0 = "good"))){
+validate304.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.online !== undefined){
+let data0 = data.online;
+const _errs1 = errors;
+if((typeof data0 !== "boolean") && (data0 !== null)){
+validate304.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: schema133.properties.online.type},message:"must be boolean,null"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.good !== undefined){
+const _errs3 = errors;
+if(typeof data.good !== "boolean"){
+validate304.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate304.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate304.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetVersionInfoResult = validate305;
+const schema134 = {"type":"object","properties":{"app_name":{"type":"string"},"app_version":{"type":"string"},"protocol_version":{"type":"string"}},"required":["app_name","app_version","protocol_version"]};
+
+function validate305(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.protocol_version === undefined) && (missing0 = "protocol_version"))){
+validate305.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.app_name !== undefined){
+const _errs1 = errors;
+if(typeof data.app_name !== "string"){
+validate305.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.app_version !== undefined){
+const _errs3 = errors;
+if(typeof data.app_version !== "string"){
+validate305.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.protocol_version !== undefined){
+const _errs5 = errors;
+if(typeof data.protocol_version !== "string"){
+validate305.errors = [{instancePath:instancePath+"/protocol_version",schemaPath:"#/properties/protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate305.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate305.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetRestartParams = validate306;
+const schema135 = {"type":"object","properties":{"delay":{"type":"integer","minimum":0}}};
+
+function validate306(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.delay !== undefined){
+let data0 = data.delay;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate306.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate306.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate306.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate306.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendLikeParams = validate307;
+const schema136 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"times":{"type":"integer","minimum":1,"maximum":10}},"required":["user_id"]};
+
+function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate307.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate307.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.times !== undefined){
+let data1 = data.times;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate307.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 10 || isNaN(data1)){
+validate307.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate307.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate307.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate307.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStrangerInfoParams = validate308;
+const schema137 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+
+function validate308(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate308.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate308.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs2 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate308.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate308.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate308.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendListResult = validate309;
+const schema138 = {"type":"array","items":{"$ref":"#/$defs/FriendInfo"}};
+
+function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate214(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate309.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate309.errors = vErrors;
+return errors === 0;
+}
+
+const rawMarkMsgAsReadParams = validate311;
+const schema139 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate311(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate311.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate311.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate311.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate311.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupForwardMsgParams = validate312;
+const schema140 = {"type":"object","properties":{"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+
+function validate312(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
+validate312.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+let data0 = data.group_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate312.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data1 = data.messages;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate312.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate312.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate312.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateForwardMsgParams = validate314;
+const schema141 = {"type":"object","properties":{"user_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+
+function validate314(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
+validate314.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
+validate314.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data1 = data.messages;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate91(data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate314.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate314.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate314.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendForwardMsgParams = validate316;
+const schema142 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":true},"group_id":{"qqwireInt64":true},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+
+function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate316.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_type !== undefined){
+let data0 = data.message_type;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate316.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data0 === "private") || (data0 === "group"))){
+validate316.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema142.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs3 = errors;
+if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
+validate316.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+let data2 = data.group_id;
+const _errs4 = errors;
+if(!(typeof data2 == "bigint" || (typeof data2 == "number" && Number.isInteger(data2)) || (typeof data2 == "string" && /^-?[0-9]+$/.test(data2)))){
+validate316.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.messages !== undefined){
 let data3 = data.messages;
 const _errs5 = errors;
@@ -8669,7 +11253,7 @@ break;
 }
 }
 else {
-validate256.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate316.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8684,25 +11268,25 @@ var valid0 = true;
 }
 }
 else {
-validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate316.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate256.errors = vErrors;
+validate316.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate258;
-const schema98 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate318;
+const schema143 = {"type":"object","properties":{"message_seq":{"qqwireInt64":true},"group_id":{"qqwireInt64":true}},"required":["group_id"]};
 
-function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate318.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8710,7 +11294,7 @@ if(data.message_seq !== undefined){
 let data0 = data.message_seq;
 const _errs1 = errors;
 if(!(typeof data0 == "bigint" || (typeof data0 == "number" && Number.isInteger(data0)) || (typeof data0 == "string" && /^-?[0-9]+$/.test(data0)))){
-validate258.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate318.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8723,7 +11307,7 @@ if(data.group_id !== undefined){
 let data1 = data.group_id;
 const _errs2 = errors;
 if(!(typeof data1 == "bigint" || (typeof data1 == "number" && Number.isInteger(data1)) || (typeof data1 == "string" && /^-?[0-9]+$/.test(data1)))){
-validate258.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
+validate318.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer (int64: number, bigint or decimal string)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8735,25 +11319,25 @@ var valid0 = true;
 }
 }
 else {
-validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate318.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate258.errors = vErrors;
+validate318.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate259;
-const schema99 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupMessageEvent"}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate319;
+const schema144 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupMessageEvent"}}},"required":["messages"]};
 
-function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate319.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -8766,8 +11350,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate217(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
+if(!(validate233(data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -8777,7 +11361,7 @@ break;
 }
 }
 else {
-validate259.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate319.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8785,11 +11369,11 @@ return false;
 }
 }
 else {
-validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate319.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate259.errors = vErrors;
+validate319.errors = vErrors;
 return errors === 0;
 }
 
@@ -8822,11 +11406,24 @@ export const NodeCustomData = /* @__PURE__ */ makeValidator("NodeCustomData", ra
 export const NodeCustomDataInput = /* @__PURE__ */ makeValidator("NodeCustomDataInput", rawNodeCustomDataInput);
 export const XmlSegment = /* @__PURE__ */ makeValidator("XmlSegment", rawXmlSegment);
 export const JsonSegment = /* @__PURE__ */ makeValidator("JsonSegment", rawJsonSegment);
+export const Sex = /* @__PURE__ */ makeValidator("Sex", rawSex);
+export const GroupRole = /* @__PURE__ */ makeValidator("GroupRole", rawGroupRole);
+export const Anonymous = /* @__PURE__ */ makeValidator("Anonymous", rawAnonymous);
+export const LoginInfo = /* @__PURE__ */ makeValidator("LoginInfo", rawLoginInfo);
+export const StrangerInfo = /* @__PURE__ */ makeValidator("StrangerInfo", rawStrangerInfo);
+export const FriendInfo = /* @__PURE__ */ makeValidator("FriendInfo", rawFriendInfo);
+export const GroupInfo = /* @__PURE__ */ makeValidator("GroupInfo", rawGroupInfo);
+export const GroupMemberInfo = /* @__PURE__ */ makeValidator("GroupMemberInfo", rawGroupMemberInfo);
+export const HonorCurrentTalkative = /* @__PURE__ */ makeValidator("HonorCurrentTalkative", rawHonorCurrentTalkative);
+export const HonorEntry = /* @__PURE__ */ makeValidator("HonorEntry", rawHonorEntry);
+export const HonorType = /* @__PURE__ */ makeValidator("HonorType", rawHonorType);
+export const RecordFormat = /* @__PURE__ */ makeValidator("RecordFormat", rawRecordFormat);
+export const CanSend = /* @__PURE__ */ makeValidator("CanSend", rawCanSend);
+export const FileResult = /* @__PURE__ */ makeValidator("FileResult", rawFileResult);
 export const MessageSender = /* @__PURE__ */ makeValidator("MessageSender", rawMessageSender);
 export const ForwardMessage = /* @__PURE__ */ makeValidator("ForwardMessage", rawForwardMessage);
 export const ForwardMessageInput = /* @__PURE__ */ makeValidator("ForwardMessageInput", rawForwardMessageInput);
 export const ForwardSendResult = /* @__PURE__ */ makeValidator("ForwardSendResult", rawForwardSendResult);
-export const Anonymous = /* @__PURE__ */ makeValidator("Anonymous", rawAnonymous);
 export const GroupMessageEvent = /* @__PURE__ */ makeValidator("GroupMessageEvent", rawGroupMessageEvent);
 export const GroupMessageEventInput = /* @__PURE__ */ makeValidator("GroupMessageEventInput", rawGroupMessageEventInput);
 export const RedbagSegment = /* @__PURE__ */ makeValidator("RedbagSegment", rawRedbagSegment);
@@ -8847,6 +11444,38 @@ export const GetMsgParams = /* @__PURE__ */ makeValidator("GetMsgParams", rawGet
 export const GetMsgResult = /* @__PURE__ */ makeValidator("GetMsgResult", rawGetMsgResult);
 export const GetForwardMsgParams = /* @__PURE__ */ makeValidator("GetForwardMsgParams", rawGetForwardMsgParams);
 export const GetForwardMsgResult = /* @__PURE__ */ makeValidator("GetForwardMsgResult", rawGetForwardMsgResult);
+export const GetCookiesParams = /* @__PURE__ */ makeValidator("GetCookiesParams", rawGetCookiesParams);
+export const GetCookiesResult = /* @__PURE__ */ makeValidator("GetCookiesResult", rawGetCookiesResult);
+export const GetCsrfTokenResult = /* @__PURE__ */ makeValidator("GetCsrfTokenResult", rawGetCsrfTokenResult);
+export const GetCredentialsParams = /* @__PURE__ */ makeValidator("GetCredentialsParams", rawGetCredentialsParams);
+export const GetCredentialsResult = /* @__PURE__ */ makeValidator("GetCredentialsResult", rawGetCredentialsResult);
+export const SetGroupKickParams = /* @__PURE__ */ makeValidator("SetGroupKickParams", rawSetGroupKickParams);
+export const SetGroupBanParams = /* @__PURE__ */ makeValidator("SetGroupBanParams", rawSetGroupBanParams);
+export const SetGroupAnonymousBanParams = /* @__PURE__ */ makeValidator("SetGroupAnonymousBanParams", rawSetGroupAnonymousBanParams);
+export const SetGroupWholeBanParams = /* @__PURE__ */ makeValidator("SetGroupWholeBanParams", rawSetGroupWholeBanParams);
+export const SetGroupAdminParams = /* @__PURE__ */ makeValidator("SetGroupAdminParams", rawSetGroupAdminParams);
+export const SetGroupAnonymousParams = /* @__PURE__ */ makeValidator("SetGroupAnonymousParams", rawSetGroupAnonymousParams);
+export const SetGroupCardParams = /* @__PURE__ */ makeValidator("SetGroupCardParams", rawSetGroupCardParams);
+export const SetGroupNameParams = /* @__PURE__ */ makeValidator("SetGroupNameParams", rawSetGroupNameParams);
+export const SetGroupLeaveParams = /* @__PURE__ */ makeValidator("SetGroupLeaveParams", rawSetGroupLeaveParams);
+export const SetGroupSpecialTitleParams = /* @__PURE__ */ makeValidator("SetGroupSpecialTitleParams", rawSetGroupSpecialTitleParams);
+export const GetGroupInfoParams = /* @__PURE__ */ makeValidator("GetGroupInfoParams", rawGetGroupInfoParams);
+export const GetGroupListResult = /* @__PURE__ */ makeValidator("GetGroupListResult", rawGetGroupListResult);
+export const GetGroupMemberInfoParams = /* @__PURE__ */ makeValidator("GetGroupMemberInfoParams", rawGetGroupMemberInfoParams);
+export const GetGroupMemberListParams = /* @__PURE__ */ makeValidator("GetGroupMemberListParams", rawGetGroupMemberListParams);
+export const GetGroupMemberListResult = /* @__PURE__ */ makeValidator("GetGroupMemberListResult", rawGetGroupMemberListResult);
+export const GetGroupHonorInfoParams = /* @__PURE__ */ makeValidator("GetGroupHonorInfoParams", rawGetGroupHonorInfoParams);
+export const GetGroupHonorInfoResult = /* @__PURE__ */ makeValidator("GetGroupHonorInfoResult", rawGetGroupHonorInfoResult);
+export const GetRecordParams = /* @__PURE__ */ makeValidator("GetRecordParams", rawGetRecordParams);
+export const GetImageParams = /* @__PURE__ */ makeValidator("GetImageParams", rawGetImageParams);
+export const SetFriendAddRequestParams = /* @__PURE__ */ makeValidator("SetFriendAddRequestParams", rawSetFriendAddRequestParams);
+export const SetGroupAddRequestParams = /* @__PURE__ */ makeValidator("SetGroupAddRequestParams", rawSetGroupAddRequestParams);
+export const GetStatusResult = /* @__PURE__ */ makeValidator("GetStatusResult", rawGetStatusResult);
+export const GetVersionInfoResult = /* @__PURE__ */ makeValidator("GetVersionInfoResult", rawGetVersionInfoResult);
+export const SetRestartParams = /* @__PURE__ */ makeValidator("SetRestartParams", rawSetRestartParams);
+export const SendLikeParams = /* @__PURE__ */ makeValidator("SendLikeParams", rawSendLikeParams);
+export const GetStrangerInfoParams = /* @__PURE__ */ makeValidator("GetStrangerInfoParams", rawGetStrangerInfoParams);
+export const GetFriendListResult = /* @__PURE__ */ makeValidator("GetFriendListResult", rawGetFriendListResult);
 export const MarkMsgAsReadParams = /* @__PURE__ */ makeValidator("MarkMsgAsReadParams", rawMarkMsgAsReadParams);
 export const SendGroupForwardMsgParams = /* @__PURE__ */ makeValidator("SendGroupForwardMsgParams", rawSendGroupForwardMsgParams);
 export const SendPrivateForwardMsgParams = /* @__PURE__ */ makeValidator("SendPrivateForwardMsgParams", rawSendPrivateForwardMsgParams);
