@@ -340,7 +340,7 @@ export const protocol = {
           "k": "i64"
         },
         "message_id_qq": {
-          "k": "i64"
+          "k": "id"
         },
         "sender": {
           "k": "ref",

@@ -991,7 +991,7 @@ export interface MessageDetail<I64 extends Int64Repr = number> {
    * QQNT 消息 ID（msgId，64 位，可能超过 2^53；代码返回，文档未列出）
    * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented)
    */
-  message_id_qq?: I64;
+  message_id_qq?: string;
   /**
    * 发送人信息
    * Sender
@@ -1056,7 +1056,7 @@ export interface MessageDetailInput<I64 extends Int64Repr = number> {
    * QQNT 消息 ID（msgId，64 位，可能超过 2^53；代码返回，文档未列出）
    * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented)
    */
-  message_id_qq?: I64;
+  message_id_qq?: string;
   /**
    * 发送人信息
    * Sender
