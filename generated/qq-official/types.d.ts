@@ -2440,6 +2440,8 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 要求机器人连接到 WebSocket 上保持在线状态。主动消息可能返回 304023 / 304024（等待审核，data.message_audit.audit_id）。
    * 同一路径也接受 multipart/form-data（本地图片 file_image），见 send_channel_message_multipart。
    *
+   *
+   * Divergence: "At least one of content, embed, ark, image, markdown" is not in the schema: the format has no way to say "one of these keys" beside `properties` (anyOf there is unsupported), so the server enforces it (50006).
    */
   send_channel_message: { params: SendChannelMessageParams; result: Message };
   /**
@@ -2450,6 +2452,8 @@ export interface Actions<I64 extends Int64Repr = number> {
    * guild_id 在创建私信会话时以及私信消息事件中获取。每个机器人每天可以对一个用户发 2 条主动消息，累计 200 条；
    * 被动回复消息有效期为 5 分钟。
    *
+   *
+   * Divergence: "At least one of content, embed, ark, image, markdown" is not in the schema: the format has no way to say "one of these keys" beside `properties` (anyOf there is unsupported), so the server enforces it (50006).
    */
   send_dms_message: { params: SendDmsMessageParams; result: Message };
   /**
@@ -2669,7 +2673,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 参数为非必填，但至少需要传其中之一，默认为空或 0。
    *
    *
-   * Divergence: The docs' example request sends `hoist` as the string "1" although the table types it int32; the schema follows the table (and botgo's uint32).
+   * Divergence: The docs' example request sends `hoist` as the string "1" although the table types it int32; the schema follows the table (and botgo's uint32). "At least one of name, color, hoist" is left to the server (the format cannot say "one of these keys").
    */
   create_guild_role: { params: CreateGuildRoleParams; result: CreateGuildRoleResult };
   /**
@@ -2679,6 +2683,8 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 修改频道 guild_id 下 role_id 指定的身份组。需要使用的 token 对应的用户具备修改身份组权限，机器人需被设置为管理员。
    * 参数为非必填，但至少需要传其中之一，默认为空或 0。
    *
+   *
+   * Divergence: "At least one of name, color, hoist" is left to the server (the format cannot say "one of these keys").
    */
   update_guild_role: { params: UpdateGuildRoleParams; result: UpdateGuildRoleResult };
   /**
