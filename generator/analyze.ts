@@ -40,6 +40,22 @@ export function isInt64(node: SchemaNode): boolean {
   return node['format'] === 'int64' && types.includes('integer');
 }
 
+/** `format: binary`: bytes (a multipart file part), typed `BinaryData` (`Uint8Array | BlobLike`). */
+export function isBinary(node: SchemaNode): boolean {
+  return node['format'] === 'binary';
+}
+
+/** Whether any type or action of the protocol has a `format: binary` field. */
+export function usesBinary(p: IRProtocol): boolean {
+  const stack: SchemaNode[] = [...[...p.types.values()].map((t) => t.schema)];
+  for (const a of p.actions) for (const n of [a.params, a.result]) if (n) stack.push(n);
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    if (isBinary(node)) return true;
+    stack.push(...children(node));
+  }
+  return false;
+}
+
 export function children(node: SchemaNode): SchemaNode[] {
   const out: SchemaNode[] = [];
   const push = (v: unknown) => {

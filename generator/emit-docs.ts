@@ -14,6 +14,7 @@ export function docType(node: SchemaNode): string {
   if (Array.isArray(node['enum'])) return (node['enum'] as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
   const alts = (node['oneOf'] ?? node['anyOf']) as SchemaNode[] | undefined;
   if (alts) return alts.map(docType).join(' | ');
+  if (node['format'] === 'binary') return node['contentMediaType'] ? `binary (${String(node['contentMediaType'])})` : 'binary';
   const t = node['type'];
   const types = (Array.isArray(t) ? t : t === undefined ? ['any'] : [t]) as string[];
   return types
@@ -70,7 +71,7 @@ export function emitDocs(p: IRProtocol, facts: Facts, ctx: EmitContext, template
     const method = methods.get(a.name)!;
     const names = actionTypeNames(a, facts);
     const notes: string[] = [];
-    if (a.http) notes.push(`\`${a.http.method} ${a.http.path}\``);
+    if (a.http) notes.push(`\`${a.http.method} ${a.http.path}\`${a.http.body === 'multipart' ? ' (multipart/form-data)' : a.http.body === 'json' && a.http.method === 'DELETE' ? ' (JSON body)' : ''}`);
     if (a.aliasOf) notes.push(`Alias of \`${a.aliasOf}\`.`);
     if (a.variantOf) notes.push(`\`${a.variantOf.variant}\` variant of \`${a.variantOf.action}\`.`);
     if (a.since) notes.push(`Since ${a.since}.`);

@@ -16,7 +16,7 @@ import {
   type TypeAliasDeclarationStructure,
   type TypeParameterDeclarationStructure,
 } from 'ts-morph';
-import { acceptsNull, actionTypeNames, directedName, isInt64, isOpaqueId, refName, type Facts } from './analyze.js';
+import { acceptsNull, actionTypeNames, directedName, isBinary, isInt64, isOpaqueId, refName, usesBinary, type Facts } from './analyze.js';
 import type { Artifact, EmitContext } from './emit.js';
 import type { IRAction, IRProtocol, SchemaNode } from './ir.js';
 import { jsdocText, propKey } from './naming.js';
@@ -100,6 +100,7 @@ export function writeType(w: CodeBlockWriter, node: SchemaNode, dir: Dir, ctx: C
   const ref = refName(node);
   if (ref) return void w.write(refText(ref, dir, ctx));
   if (node['const'] !== undefined) return void w.write(literal(node['const']));
+  if (isBinary(node)) return void w.write('BinaryData');
   if (Array.isArray(node['enum'])) return void w.write((node['enum'] as unknown[]).map(literal).join(' | '));
   const alternatives = (node['oneOf'] ?? node['anyOf']) as SchemaNode[] | undefined;
   if (alternatives) {
@@ -190,6 +191,14 @@ export function emitTypes(p: IRProtocol, facts: Facts, ectx: EmitContext): Artif
     `/** How an int64 field is represented: \`number\` (default), \`bigint\` or \`string\`, chosen by the client's \`int64\` option. */`,
     'export type Int64Repr = number | bigint | string;',
   ];
+  if (usesBinary(p)) {
+    statements.push(
+      '/** Bytes sent as a multipart file part: a `Uint8Array` (a Node `Buffer` is one) or a `Blob`. */',
+      'export type BinaryData = Uint8Array | BlobLike;',
+      '/** The part of `Blob` qqwire needs, declared here so the types need no DOM lib. */',
+      'export interface BlobLike {\n  readonly size: number;\n  readonly type: string;\n  arrayBuffer(): Promise<ArrayBuffer>;\n}',
+    );
+  }
   for (const [name, type] of p.types) {
     const union = p.unions.get(name);
     if (union?.keep && union.unknownType) {

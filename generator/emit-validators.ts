@@ -57,6 +57,18 @@ export function compileValidators(p: IRProtocol, facts: Facts): { code: string; 
       cxt.fail(_`!int64Ok(${cxt.data}, this, ${new _Code(`${min}n`)}, ${new _Code(`${max}n`)})`);
     },
   });
+  ajv.addKeyword({
+    keyword: 'qqwireBinary',
+    schemaType: 'boolean',
+    error: { message: 'must be binary data (a Uint8Array or a Blob)' },
+    code(cxt) {
+      const d = cxt.data;
+      // A Blob, or anything Blob-shaped (the types accept a structural BlobLike).
+      cxt.fail(
+        _`!(${d} instanceof Uint8Array || (${d} !== null && typeof ${d} == "object" && typeof ${d}.arrayBuffer == "function" && typeof ${d}.size == "number"))`,
+      );
+    },
+  });
   const map: Record<string, string> = {};
   for (const name of exports) map[`raw${name}`] = `${id}#/$defs/${name}`;
   let standalone: string;

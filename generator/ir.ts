@@ -48,7 +48,8 @@ export interface IRAction {
   variantOf?: { action: string; variant: string } | undefined;
   params: SchemaNode | null;
   result: SchemaNode | null;
-  http?: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string } | undefined;
+  /** `body`: how the non-path, non-query params travel (default json; none for GET, and for DELETE unless `json`). */
+  http?: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: 'json' | 'multipart' | undefined } | undefined;
   /** TypeScript names of the params / result types. */
   paramsType: string;
   resultType: string;

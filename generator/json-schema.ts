@@ -2,9 +2,10 @@
  * IR → plain JSON Schema 2020-12 with `#/$defs/<Name>` refs, for two readers:
  * - `wire`: protocol.json, every annotation and x- key kept, shapes as they travel;
  * - `validator`: what ajv compiles: annotations stripped, int64 as the `qqwireInt64` keyword, the
- *   synthetic unknown variant added to open unions, and input/output shapes split where defaults differ.
+ *   `format: binary` as the `qqwireBinary` keyword, the synthetic unknown variant added to open unions,
+ *   and input/output shapes split where defaults differ.
  */
-import { acceptsNull, actionTypeNames, directedName, isInt64, isOpaqueId, refName, type Facts } from './analyze.js';
+import { acceptsNull, actionTypeNames, directedName, isBinary, isInt64, isOpaqueId, refName, type Facts } from './analyze.js';
 import type { IRProtocol, SchemaNode } from './ir.js';
 
 const ANNOTATIONS = new Set(['description', 'title', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', 'format', '$comment']);
@@ -31,6 +32,8 @@ export function wireSchemas(p: IRProtocol): { defs: Record<string, SchemaNode>; 
 function validatorNode(node: SchemaNode, dir: 'in' | 'out', facts: Facts): SchemaNode {
   const ref = refName(node);
   if (ref) return { $ref: `#/$defs/${directedName(ref, dir, facts)}` };
+  // Bytes are not JSON: a Uint8Array (Buffer) or a Blob, checked by the `qqwireBinary` keyword.
+  if (isBinary(node)) return { qqwireBinary: true };
   // Held as a decimal string in every mode (the decode plan converts the wire's JSON integer).
   if (isOpaqueId(node)) return { type: 'string', pattern: '^-?(0|[1-9][0-9]*)$' };
   const out: SchemaNode = {};

@@ -272,6 +272,10 @@ function expandActions(state: State, problems: SchemaError[]): IRAction[] {
     const a = entry.value;
     if (rest && !a['http']) problems.push(errorAt(entry.where.file, entry.where.pointer, 'a REST protocol action needs `http: {method, path}`'));
     if (!rest && a['http']) problems.push(errorAt(entry.where.file, `${entry.where.pointer}/http`, '`http` needs `transport.rest: true`'));
+    const http = a['http'] as IRAction['http'];
+    if (http?.method === 'GET' && http.body) {
+      problems.push(errorAt(entry.where.file, `${entry.where.pointer}/http/body`, 'a GET request has no body: drop `body` or use another method'));
+    }
     const base: IRAction = {
       name,
       summary: String(a['summary']),

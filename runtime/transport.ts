@@ -18,6 +18,11 @@ export interface RestBinding {
   path: string;
   /** Params that go into the query string instead of the body. */
   query?: readonly string[];
+  /**
+   * How the remaining params travel: `json` (the default for POST/PUT/PATCH; on DELETE it sends a body,
+   * which DELETE otherwise lacks) or `multipart` (multipart/form-data).
+   */
+  body?: 'json' | 'multipart';
 }
 
 export interface TransportRequest {
