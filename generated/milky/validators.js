@@ -4177,54 +4177,10 @@ validate131.errors = vErrors;
 return errors === 0;
 }
 
-const rawUin = validate135;
-
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
-validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === 0){
-if((typeof data == "number") && (isFinite(data))){
-if(data > 4294967295 || isNaN(data)){
-validate135.errors = [{instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"}];
-return false;
-}
-else {
-if(data < 10001 || isNaN(data)){
-validate135.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10001},message:"must be >= 10001"}];
-return false;
-}
-}
-}
-}
-validate135.errors = vErrors;
-return errors === 0;
-}
-
-const rawMessageScene = validate136;
-const schema43 = {"type":"string","enum":["friend","group","temp"]};
-
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data === "friend") || (data === "group")) || (data === "temp"))){
-validate136.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-validate136.errors = vErrors;
-return errors === 0;
-}
-
-const rawOutgoingSegment = validate137;
-const schema44 = {"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/OutgoingTextSegment"},{"$ref":"#/$defs/OutgoingMentionSegment"},{"$ref":"#/$defs/OutgoingMentionAllSegment"},{"$ref":"#/$defs/OutgoingFaceSegment"},{"$ref":"#/$defs/OutgoingReplySegment"},{"$ref":"#/$defs/OutgoingImageSegment"},{"$ref":"#/$defs/OutgoingRecordSegment"},{"$ref":"#/$defs/OutgoingVideoSegment"},{"$ref":"#/$defs/OutgoingForwardSegment"},{"$ref":"#/$defs/OutgoingLightAppSegment"}],"type":"object"};
-const schema45 = {"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
+const rawEvent = validate135;
+const schema42 = {"discriminator":{"propertyName":"event_type"},"oneOf":[{"$ref":"#/$defs/BotOfflineEvent"},{"$ref":"#/$defs/MessageReceiveEvent"},{"$ref":"#/$defs/MessageRecallEvent"},{"$ref":"#/$defs/PeerPinChangeEvent"},{"$ref":"#/$defs/FriendRequestEvent"},{"$ref":"#/$defs/GroupJoinRequestEvent"},{"$ref":"#/$defs/GroupInvitedJoinRequestEvent"},{"$ref":"#/$defs/GroupInvitationEvent"},{"$ref":"#/$defs/FriendNudgeEvent"},{"$ref":"#/$defs/FriendFileUploadEvent"},{"$ref":"#/$defs/GroupAdminChangeEvent"},{"$ref":"#/$defs/GroupEssenceMessageChangeEvent"},{"$ref":"#/$defs/GroupMemberIncreaseEvent"},{"$ref":"#/$defs/GroupMemberDecreaseEvent"},{"$ref":"#/$defs/GroupNameChangeEvent"},{"$ref":"#/$defs/GroupMessageReactionEvent"},{"$ref":"#/$defs/GroupMuteEvent"},{"$ref":"#/$defs/GroupWholeMuteEvent"},{"$ref":"#/$defs/GroupNudgeEvent"},{"$ref":"#/$defs/GroupFileUploadEvent"},{"$ref":"#/$defs/UnknownEvent"}],"type":"object"};
+const schema43 = {"type":"object","properties":{"event_type":{"const":"bot_offline"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/BotOfflineEventData"}},"required":["event_type","time","self_id","data"]};
+const schema44 = {"type":"object","properties":{"reason":{"type":"string"}},"required":["reason"]};
 
 function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -4232,15 +4188,8711 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+if((data.reason === undefined) && (missing0 = "reason")){
 validate138.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+validate138.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate138.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate138.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("bot_offline" !== data.event_type){
+validate136.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "bot_offline"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate136.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate138.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate136.errors = vErrors;
+return errors === 0;
+}
+
+const schema45 = {"type":"object","properties":{"event_type":{"const":"message_receive"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/IncomingMessage"}},"required":["event_type","time","self_id","data"]};
+const schema46 = {"discriminator":{"propertyName":"message_scene"},"oneOf":[{"$ref":"#/$defs/IncomingFriendMessage"},{"$ref":"#/$defs/IncomingGroupMessage"},{"$ref":"#/$defs/IncomingTempMessage"}],"type":"object"};
+const schema47 = {"type":"object","properties":{"message_scene":{"const":"friend"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","friend"]};
+const schema48 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"qid":{"type":"string"},"remark":{"type":"string"},"category":{"$ref":"#/$defs/FriendCategoryEntity"}},"required":["user_id","nickname","sex","qid","remark","category"]};
+const schema49 = {"type":"object","properties":{"category_id":{"type":"integer","minimum":0},"category_name":{"type":"string"}},"required":["category_id","category_name"]};
+
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.category_id === undefined) && (missing0 = "category_id")) || ((data.category_name === undefined) && (missing0 = "category_name"))){
+validate149.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.category_id !== undefined){
+let data0 = data.category_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate149.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate149.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.category_name !== undefined){
+const _errs3 = errors;
+if(typeof data.category_name !== "string"){
+validate149.errors = [{instancePath:instancePath+"/category_name",schemaPath:"#/properties/category_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate149.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate149.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.qid === undefined) && (missing0 = "qid"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.category === undefined) && (missing0 = "category"))){
+validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate147.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data2 = data.sex;
+const _errs4 = errors;
+if(typeof data2 !== "string"){
+validate147.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
+validate147.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema48.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.qid !== undefined){
+const _errs6 = errors;
+if(typeof data.qid !== "string"){
+validate147.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs8 = errors;
+if(typeof data.remark !== "string"){
+validate147.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.category !== undefined){
+const _errs10 = errors;
+if(!(validate149.call(this, data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate147.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
+validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("friend" !== data.message_scene){
+validate143.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate143.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate143.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate39.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate143.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.friend !== undefined){
+const _errs9 = errors;
+if(!(validate147.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate143.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate143.errors = vErrors;
+return errors === 0;
+}
+
+const schema50 = {"type":"object","properties":{"message_scene":{"const":"group"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"$ref":"#/$defs/GroupEntity"},"group_member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","group","group_member"]};
+const schema51 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"group_name":{"type":"string"},"member_count":{"type":"integer","minimum":0},"max_member_count":{"type":"integer","minimum":0},"remark":{"type":"string"},"created_time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"description":{"type":"string"},"question":{"type":"string"},"announcement":{"type":"string"}},"required":["group_id","group_name","member_count","max_member_count","remark","created_time","description","question","announcement"]};
+
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.created_time === undefined) && (missing0 = "created_time"))) || ((data.description === undefined) && (missing0 = "description"))) || ((data.question === undefined) && (missing0 = "question"))) || ((data.announcement === undefined) && (missing0 = "announcement"))){
+validate156.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.group_name !== "string"){
+validate156.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data2 = data.member_count;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate156.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate156.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+let data3 = data.max_member_count;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate156.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate156.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs8 = errors;
+if(typeof data.remark !== "string"){
+validate156.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.created_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.created_time, this, 0n, 9223372036854775807n)){
+validate156.errors = [{instancePath:instancePath+"/created_time",schemaPath:"#/properties/created_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs11 = errors;
+if(typeof data.description !== "string"){
+validate156.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.question !== undefined){
+const _errs13 = errors;
+if(typeof data.question !== "string"){
+validate156.errors = [{instancePath:instancePath+"/question",schemaPath:"#/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.announcement !== undefined){
+const _errs15 = errors;
+if(typeof data.announcement !== "string"){
+validate156.errors = [{instancePath:instancePath+"/announcement",schemaPath:"#/properties/announcement/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate156.errors = vErrors;
+return errors === 0;
+}
+
+const schema52 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"group_id":{"$ref":"#/$defs/Uin"},"card":{"type":"string"},"title":{"type":"string"},"level":{"type":"integer","minimum":0},"role":{"type":"string","enum":["owner","admin","member"]},"join_time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"last_sent_time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"shut_up_end_time":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["user_id","nickname","sex","group_id","card","title","level","role","join_time","last_sent_time"]};
+
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.card === undefined) && (missing0 = "card"))) || ((data.title === undefined) && (missing0 = "title"))) || ((data.level === undefined) && (missing0 = "level"))) || ((data.role === undefined) && (missing0 = "role"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.last_sent_time === undefined) && (missing0 = "last_sent_time"))){
+validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate159.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data2 = data.sex;
+const _errs4 = errors;
+if(typeof data2 !== "string"){
+validate159.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
+validate159.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema52.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs6 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+const _errs7 = errors;
+if(typeof data.card !== "string"){
+validate159.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title !== undefined){
+const _errs9 = errors;
+if(typeof data.title !== "string"){
+validate159.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data6 = data.level;
+const _errs11 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate159.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs11){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+validate159.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role !== undefined){
+let data7 = data.role;
+const _errs13 = errors;
+if(typeof data7 !== "string"){
+validate159.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data7 === "owner") || (data7 === "admin")) || (data7 === "member"))){
+validate159.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema52.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_time !== undefined){
+const _errs15 = errors;
+if(!int64Ok(data.join_time, this, 0n, 9223372036854775807n)){
+validate159.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_sent_time !== undefined){
+const _errs16 = errors;
+if(!int64Ok(data.last_sent_time, this, 0n, 9223372036854775807n)){
+validate159.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shut_up_end_time !== undefined){
+let data10 = data.shut_up_end_time;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid1 = false;
+const _errs19 = errors;
+if(!int64Ok(data10, this, 0n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs19 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs20 = errors;
+if(data10 !== null){
+const err1 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs20 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate159.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate159.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
+validate152.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("group" !== data.message_scene){
+validate152.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate152.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate152.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate39.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate152.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+const _errs9 = errors;
+if(!(validate156.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_member !== undefined){
+const _errs10 = errors;
+if(!(validate159.call(this, data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate152.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate152.errors = vErrors;
+return errors === 0;
+}
+
+const schema53 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"anyOf":[{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
+
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("temp" !== data.message_scene){
+validate163.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate163.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate163.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate39.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate163.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+let data7 = data.group;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
+if(!(validate156.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data7 !== null){
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs16 = errors;
+if(data7 !== null){
+const err2 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate163.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate163.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.message_scene;
+if(typeof tag0 == "string"){
+if(tag0 === "friend"){
+if(!(validate143.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group"){
+if(!(validate152.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "temp"){
+if(!(validate163.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate142.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate142.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
+return false;
+}
+}
+else {
+validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate142.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("message_receive" !== data.event_type){
+validate140.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "message_receive"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate140.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate142.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate140.errors = vErrors;
+return errors === 0;
+}
+
+const schema54 = {"type":"object","properties":{"event_type":{"const":"message_recall"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/MessageRecallEventData"}},"required":["event_type","time","self_id","data"]};
+const schema55 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"operator_id":{"$ref":"#/$defs/Uin"},"display_suffix":{"type":"string"}},"required":["message_scene","peer_id","message_seq","sender_id","operator_id","display_suffix"]};
+const schema56 = {"type":"string","enum":["friend","group","temp"]};
+
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data === "friend") || (data === "group")) || (data === "temp"))){
+validate175.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate175.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.display_suffix === undefined) && (missing0 = "display_suffix"))){
+validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if(!(validate175.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate174.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs5 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_suffix !== undefined){
+const _errs6 = errors;
+if(typeof data.display_suffix !== "string"){
+validate174.errors = [{instancePath:instancePath+"/display_suffix",schemaPath:"#/properties/display_suffix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate174.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate172.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("message_recall" !== data.event_type){
+validate172.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "message_recall"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate172.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate174.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate172.errors = vErrors;
+return errors === 0;
+}
+
+const schema57 = {"type":"object","properties":{"event_type":{"const":"peer_pin_change"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/PeerPinChangeEventData"}},"required":["event_type","time","self_id","data"]};
+const schema58 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"is_pinned":{"type":"boolean"}},"required":["message_scene","peer_id","is_pinned"]};
+
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.is_pinned === undefined) && (missing0 = "is_pinned"))){
+validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if(!(validate175.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_pinned !== undefined){
+const _errs3 = errors;
+if(typeof data.is_pinned !== "boolean"){
+validate183.errors = [{instancePath:instancePath+"/is_pinned",schemaPath:"#/properties/is_pinned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate183.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("peer_pin_change" !== data.event_type){
+validate181.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "peer_pin_change"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate181.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate183.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate181.errors = vErrors;
+return errors === 0;
+}
+
+const schema59 = {"type":"object","properties":{"event_type":{"const":"friend_request"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/FriendRequestEventData"}},"required":["event_type","time","self_id","data"]};
+const schema60 = {"type":"object","properties":{"initiator_id":{"$ref":"#/$defs/Uin"},"initiator_uid":{"type":"string"},"comment":{"type":"string"},"via":{"type":"string"}},"required":["initiator_id","initiator_uid","comment","via"]};
+
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.initiator_id === undefined) && (missing0 = "initiator_id")) || ((data.initiator_uid === undefined) && (missing0 = "initiator_uid"))) || ((data.comment === undefined) && (missing0 = "comment"))) || ((data.via === undefined) && (missing0 = "via"))){
+validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.initiator_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.initiator_id, {instancePath:instancePath+"/initiator_id",parentData:data,parentDataProperty:"initiator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initiator_uid !== undefined){
+const _errs2 = errors;
+if(typeof data.initiator_uid !== "string"){
+validate189.errors = [{instancePath:instancePath+"/initiator_uid",schemaPath:"#/properties/initiator_uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.comment !== undefined){
+const _errs4 = errors;
+if(typeof data.comment !== "string"){
+validate189.errors = [{instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.via !== undefined){
+const _errs6 = errors;
+if(typeof data.via !== "string"){
+validate189.errors = [{instancePath:instancePath+"/via",schemaPath:"#/properties/via/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate189.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("friend_request" !== data.event_type){
+validate187.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "friend_request"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate187.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate189.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate187.errors = vErrors;
+return errors === 0;
+}
+
+const schema61 = {"type":"object","properties":{"event_type":{"const":"group_join_request"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupJoinRequestEventData"}},"required":["event_type","time","self_id","data"]};
+const schema62 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"notification_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"is_filtered":{"type":"boolean"},"initiator_id":{"$ref":"#/$defs/Uin"},"comment":{"type":"string"}},"required":["group_id","notification_seq","is_filtered","initiator_id","comment"]};
+
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.notification_seq === undefined) && (missing0 = "notification_seq"))) || ((data.is_filtered === undefined) && (missing0 = "is_filtered"))) || ((data.initiator_id === undefined) && (missing0 = "initiator_id"))) || ((data.comment === undefined) && (missing0 = "comment"))){
+validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notification_seq !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.notification_seq, this, 0n, 9223372036854775807n)){
+validate194.errors = [{instancePath:instancePath+"/notification_seq",schemaPath:"#/properties/notification_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_filtered !== undefined){
+const _errs3 = errors;
+if(typeof data.is_filtered !== "boolean"){
+validate194.errors = [{instancePath:instancePath+"/is_filtered",schemaPath:"#/properties/is_filtered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initiator_id !== undefined){
+const _errs5 = errors;
+if(!(validate23.call(this, data.initiator_id, {instancePath:instancePath+"/initiator_id",parentData:data,parentDataProperty:"initiator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.comment !== undefined){
+const _errs6 = errors;
+if(typeof data.comment !== "string"){
+validate194.errors = [{instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate194.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_join_request" !== data.event_type){
+validate192.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_join_request"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate192.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate194.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate192.errors = vErrors;
+return errors === 0;
+}
+
+const schema63 = {"type":"object","properties":{"event_type":{"const":"group_invited_join_request"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupInvitedJoinRequestEventData"}},"required":["event_type","time","self_id","data"]};
+const schema64 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"notification_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"initiator_id":{"$ref":"#/$defs/Uin"},"target_user_id":{"$ref":"#/$defs/Uin"}},"required":["group_id","notification_seq","initiator_id","target_user_id"]};
+
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.notification_seq === undefined) && (missing0 = "notification_seq"))) || ((data.initiator_id === undefined) && (missing0 = "initiator_id"))) || ((data.target_user_id === undefined) && (missing0 = "target_user_id"))){
+validate200.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notification_seq !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.notification_seq, this, 0n, 9223372036854775807n)){
+validate200.errors = [{instancePath:instancePath+"/notification_seq",schemaPath:"#/properties/notification_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initiator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.initiator_id, {instancePath:instancePath+"/initiator_id",parentData:data,parentDataProperty:"initiator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.target_user_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.target_user_id, {instancePath:instancePath+"/target_user_id",parentData:data,parentDataProperty:"target_user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate200.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate200.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate198.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_invited_join_request" !== data.event_type){
+validate198.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_invited_join_request"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate198.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate200.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate198.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate198.errors = vErrors;
+return errors === 0;
+}
+
+const schema65 = {"type":"object","properties":{"event_type":{"const":"group_invitation"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupInvitationEventData"}},"required":["event_type","time","self_id","data"]};
+const schema66 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"invitation_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"initiator_id":{"$ref":"#/$defs/Uin"},"source_group_id":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["group_id","invitation_seq","initiator_id"]};
+
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.invitation_seq === undefined) && (missing0 = "invitation_seq"))) || ((data.initiator_id === undefined) && (missing0 = "initiator_id"))){
+validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitation_seq !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.invitation_seq, this, 0n, 9223372036854775807n)){
+validate207.errors = [{instancePath:instancePath+"/invitation_seq",schemaPath:"#/properties/invitation_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initiator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.initiator_id, {instancePath:instancePath+"/initiator_id",parentData:data,parentDataProperty:"initiator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source_group_id !== undefined){
+let data3 = data.source_group_id;
+const _errs4 = errors;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(!int64Ok(data3, this, 0n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/source_group_id",schemaPath:"#/properties/source_group_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data3 !== null){
+const err1 = {instancePath:instancePath+"/source_group_id",schemaPath:"#/properties/source_group_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/source_group_id",schemaPath:"#/properties/source_group_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate207.errors = vErrors;
+return false;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate207.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_invitation" !== data.event_type){
+validate205.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_invitation"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate205.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate207.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate205.errors = vErrors;
+return errors === 0;
+}
+
+const schema67 = {"type":"object","properties":{"event_type":{"const":"friend_nudge"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/FriendNudgeEventData"}},"required":["event_type","time","self_id","data"]};
+const schema68 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"is_self_send":{"type":"boolean"},"is_self_receive":{"type":"boolean"},"display_action":{"type":"string"},"display_suffix":{"type":"string"},"display_action_img_url":{"type":"string"}},"required":["user_id","is_self_send","is_self_receive","display_action","display_suffix","display_action_img_url"]};
+
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.is_self_send === undefined) && (missing0 = "is_self_send"))) || ((data.is_self_receive === undefined) && (missing0 = "is_self_receive"))) || ((data.display_action === undefined) && (missing0 = "display_action"))) || ((data.display_suffix === undefined) && (missing0 = "display_suffix"))) || ((data.display_action_img_url === undefined) && (missing0 = "display_action_img_url"))){
+validate213.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_self_send !== undefined){
+const _errs2 = errors;
+if(typeof data.is_self_send !== "boolean"){
+validate213.errors = [{instancePath:instancePath+"/is_self_send",schemaPath:"#/properties/is_self_send/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_self_receive !== undefined){
+const _errs4 = errors;
+if(typeof data.is_self_receive !== "boolean"){
+validate213.errors = [{instancePath:instancePath+"/is_self_receive",schemaPath:"#/properties/is_self_receive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_action !== undefined){
+const _errs6 = errors;
+if(typeof data.display_action !== "string"){
+validate213.errors = [{instancePath:instancePath+"/display_action",schemaPath:"#/properties/display_action/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_suffix !== undefined){
+const _errs8 = errors;
+if(typeof data.display_suffix !== "string"){
+validate213.errors = [{instancePath:instancePath+"/display_suffix",schemaPath:"#/properties/display_suffix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_action_img_url !== undefined){
+const _errs10 = errors;
+if(typeof data.display_action_img_url !== "string"){
+validate213.errors = [{instancePath:instancePath+"/display_action_img_url",schemaPath:"#/properties/display_action_img_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate213.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate211.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("friend_nudge" !== data.event_type){
+validate211.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "friend_nudge"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate211.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate213.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate211.errors = vErrors;
+return errors === 0;
+}
+
+const schema69 = {"type":"object","properties":{"event_type":{"const":"friend_file_upload"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/FriendFileUploadEventData"}},"required":["event_type","time","self_id","data"]};
+const schema70 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"},"file_name":{"type":"string"},"file_size":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"file_hash":{"type":"string"},"is_self":{"type":"boolean"}},"required":["user_id","file_id","file_name","file_size","file_hash","is_self"]};
+
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.file_name === undefined) && (missing0 = "file_name"))) || ((data.file_size === undefined) && (missing0 = "file_size"))) || ((data.file_hash === undefined) && (missing0 = "file_hash"))) || ((data.is_self === undefined) && (missing0 = "is_self"))){
+validate218.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate218.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_name !== undefined){
+const _errs4 = errors;
+if(typeof data.file_name !== "string"){
+validate218.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.file_size, this, 0n, 9223372036854775807n)){
+validate218.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_hash !== undefined){
+const _errs7 = errors;
+if(typeof data.file_hash !== "string"){
+validate218.errors = [{instancePath:instancePath+"/file_hash",schemaPath:"#/properties/file_hash/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_self !== undefined){
+const _errs9 = errors;
+if(typeof data.is_self !== "boolean"){
+validate218.errors = [{instancePath:instancePath+"/is_self",schemaPath:"#/properties/is_self/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate218.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("friend_file_upload" !== data.event_type){
+validate216.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "friend_file_upload"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate216.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate218.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate216.errors = vErrors;
+return errors === 0;
+}
+
+const schema71 = {"type":"object","properties":{"event_type":{"const":"group_admin_change"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupAdminChangeEventData"}},"required":["event_type","time","self_id","data"]};
+const schema72 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"operator_id":{"$ref":"#/$defs/Uin"},"is_set":{"type":"boolean"}},"required":["group_id","user_id","operator_id","is_set"]};
+
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.is_set === undefined) && (missing0 = "is_set"))){
+validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_set !== undefined){
+const _errs4 = errors;
+if(typeof data.is_set !== "boolean"){
+validate223.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate223.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_admin_change" !== data.event_type){
+validate221.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_admin_change"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate221.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate223.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate221.errors = vErrors;
+return errors === 0;
+}
+
+const schema73 = {"type":"object","properties":{"event_type":{"const":"group_essence_message_change"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupEssenceMessageChangeEventData"}},"required":["event_type","time","self_id","data"]};
+const schema74 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"operator_id":{"$ref":"#/$defs/Uin"},"is_set":{"type":"boolean"}},"required":["group_id","message_seq","operator_id","is_set"]};
+
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.is_set === undefined) && (missing0 = "is_set"))){
+validate230.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate230.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_set !== undefined){
+const _errs4 = errors;
+if(typeof data.is_set !== "boolean"){
+validate230.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate230.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate230.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate228.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_essence_message_change" !== data.event_type){
+validate228.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_essence_message_change"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate230.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate228.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate228.errors = vErrors;
+return errors === 0;
+}
+
+const schema75 = {"type":"object","properties":{"event_type":{"const":"group_member_increase"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupMemberIncreaseEventData"}},"required":["event_type","time","self_id","data"]};
+const schema76 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"operator_id":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"invitor_id":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["group_id","user_id"]};
+
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate236.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+let data2 = data.operator_id;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data2, this, 0n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data2 !== null){
+const err1 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate236.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitor_id !== undefined){
+let data3 = data.invitor_id;
+const _errs8 = errors;
+const _errs9 = errors;
+let valid2 = false;
+const _errs10 = errors;
+if(!int64Ok(data3, this, 0n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/invitor_id",schemaPath:"#/properties/invitor_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs10 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs11 = errors;
+if(data3 !== null){
+const err4 = {instancePath:instancePath+"/invitor_id",schemaPath:"#/properties/invitor_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/invitor_id",schemaPath:"#/properties/invitor_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate236.errors = vErrors;
+return false;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate236.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate236.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate234.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_member_increase" !== data.event_type){
+validate234.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_member_increase"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate234.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate236.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate234.errors = vErrors;
+return errors === 0;
+}
+
+const schema77 = {"type":"object","properties":{"event_type":{"const":"group_member_decrease"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupMemberDecreaseEventData"}},"required":["event_type","time","self_id","data"]};
+const schema78 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"operator_id":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["group_id","user_id"]};
+
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate242.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+let data2 = data.operator_id;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data2, this, 0n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data2 !== null){
+const err1 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate242.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate242.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_member_decrease" !== data.event_type){
+validate240.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_member_decrease"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate240.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate242.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate240.errors = vErrors;
+return errors === 0;
+}
+
+const schema79 = {"type":"object","properties":{"event_type":{"const":"group_name_change"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupNameChangeEventData"}},"required":["event_type","time","self_id","data"]};
+const schema80 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"new_group_name":{"type":"string"},"operator_id":{"$ref":"#/$defs/Uin"}},"required":["group_id","new_group_name","operator_id"]};
+
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.new_group_name === undefined) && (missing0 = "new_group_name"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))){
+validate248.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.new_group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.new_group_name !== "string"){
+validate248.errors = [{instancePath:instancePath+"/new_group_name",schemaPath:"#/properties/new_group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate248.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate246.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_name_change" !== data.event_type){
+validate246.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_name_change"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate248.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate246.errors = vErrors;
+return errors === 0;
+}
+
+const schema81 = {"type":"object","properties":{"event_type":{"const":"group_message_reaction"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupMessageReactionEventData"}},"required":["event_type","time","self_id","data"]};
+const schema82 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"face_id":{"type":"string"},"reaction_type":{"type":"string","enum":["face","emoji"]},"is_add":{"type":"boolean"}},"required":["group_id","user_id","message_seq","face_id","reaction_type","is_add"]};
+
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.face_id === undefined) && (missing0 = "face_id"))) || ((data.reaction_type === undefined) && (missing0 = "reaction_type"))) || ((data.is_add === undefined) && (missing0 = "is_add"))){
+validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate254.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.face_id !== undefined){
+const _errs4 = errors;
+if(typeof data.face_id !== "string"){
+validate254.errors = [{instancePath:instancePath+"/face_id",schemaPath:"#/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reaction_type !== undefined){
+let data4 = data.reaction_type;
+const _errs6 = errors;
+if(typeof data4 !== "string"){
+validate254.errors = [{instancePath:instancePath+"/reaction_type",schemaPath:"#/properties/reaction_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data4 === "face") || (data4 === "emoji"))){
+validate254.errors = [{instancePath:instancePath+"/reaction_type",schemaPath:"#/properties/reaction_type/enum",keyword:"enum",params:{allowedValues: schema82.properties.reaction_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_add !== undefined){
+const _errs8 = errors;
+if(typeof data.is_add !== "boolean"){
+validate254.errors = [{instancePath:instancePath+"/is_add",schemaPath:"#/properties/is_add/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate254.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_message_reaction" !== data.event_type){
+validate252.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_message_reaction"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate252.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate254.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate252.errors = vErrors;
+return errors === 0;
+}
+
+const schema83 = {"type":"object","properties":{"event_type":{"const":"group_mute"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupMuteEventData"}},"required":["event_type","time","self_id","data"]};
+const schema84 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"operator_id":{"$ref":"#/$defs/Uin"},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id","operator_id","duration"]};
+
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.duration === undefined) && (missing0 = "duration"))){
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data3 = data.duration;
+const _errs4 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate260.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate260.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate260.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_mute" !== data.event_type){
+validate258.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_mute"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate258.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate260.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate258.errors = vErrors;
+return errors === 0;
+}
+
+const schema85 = {"type":"object","properties":{"event_type":{"const":"group_whole_mute"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupWholeMuteEventData"}},"required":["event_type","time","self_id","data"]};
+const schema86 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"operator_id":{"$ref":"#/$defs/Uin"},"is_mute":{"type":"boolean"}},"required":["group_id","operator_id","is_mute"]};
+
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.is_mute === undefined) && (missing0 = "is_mute"))){
+validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_mute !== undefined){
+const _errs3 = errors;
+if(typeof data.is_mute !== "boolean"){
+validate267.errors = [{instancePath:instancePath+"/is_mute",schemaPath:"#/properties/is_mute/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate267.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_whole_mute" !== data.event_type){
+validate265.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_whole_mute"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate265.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate267.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate265.errors = vErrors;
+return errors === 0;
+}
+
+const schema87 = {"type":"object","properties":{"event_type":{"const":"group_nudge"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupNudgeEventData"}},"required":["event_type","time","self_id","data"]};
+const schema88 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"sender_id":{"$ref":"#/$defs/Uin"},"receiver_id":{"$ref":"#/$defs/Uin"},"display_action":{"type":"string"},"display_suffix":{"type":"string"},"display_action_img_url":{"type":"string"}},"required":["group_id","sender_id","receiver_id","display_action","display_suffix","display_action_img_url"]};
+
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.receiver_id === undefined) && (missing0 = "receiver_id"))) || ((data.display_action === undefined) && (missing0 = "display_action"))) || ((data.display_suffix === undefined) && (missing0 = "display_suffix"))) || ((data.display_action_img_url === undefined) && (missing0 = "display_action_img_url"))){
+validate273.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiver_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.receiver_id, {instancePath:instancePath+"/receiver_id",parentData:data,parentDataProperty:"receiver_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_action !== undefined){
+const _errs4 = errors;
+if(typeof data.display_action !== "string"){
+validate273.errors = [{instancePath:instancePath+"/display_action",schemaPath:"#/properties/display_action/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_suffix !== undefined){
+const _errs6 = errors;
+if(typeof data.display_suffix !== "string"){
+validate273.errors = [{instancePath:instancePath+"/display_suffix",schemaPath:"#/properties/display_suffix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_action_img_url !== undefined){
+const _errs8 = errors;
+if(typeof data.display_action_img_url !== "string"){
+validate273.errors = [{instancePath:instancePath+"/display_action_img_url",schemaPath:"#/properties/display_action_img_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate273.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate273.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_nudge" !== data.event_type){
+validate271.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_nudge"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate271.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate273.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate271.errors = vErrors;
+return errors === 0;
+}
+
+const schema89 = {"type":"object","properties":{"event_type":{"const":"group_file_upload"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/GroupFileUploadEventData"}},"required":["event_type","time","self_id","data"]};
+const schema90 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"},"file_name":{"type":"string"},"file_size":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["group_id","user_id","file_id","file_name","file_size"]};
+
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.file_name === undefined) && (missing0 = "file_name"))) || ((data.file_size === undefined) && (missing0 = "file_size"))){
+validate280.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs3 = errors;
+if(typeof data.file_id !== "string"){
+validate280.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_name !== undefined){
+const _errs5 = errors;
+if(typeof data.file_name !== "string"){
+validate280.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.file_size, this, 0n, 9223372036854775807n)){
+validate280.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate280.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_file_upload" !== data.event_type){
+validate278.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_file_upload"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate278.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate280.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate278.errors = vErrors;
+return errors === 0;
+}
+
+const schema91 = {"type":"object","properties":{"event_type":{"const":"unknown"},"raw":{"type":"object","properties":{"event_type":{"type":"string"}},"required":["event_type"]}},"required":["event_type","raw"]};
+
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.event_type === undefined) && (missing0 = "event_type")) || ((data.raw === undefined) && (missing0 = "raw"))){
+validate284.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("unknown" !== data.event_type){
+validate284.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.raw !== undefined){
+let data1 = data.raw;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.event_type === undefined) && (missing1 = "event_type")){
+validate284.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.event_type !== undefined){
+if(typeof data1.event_type !== "string"){
+validate284.errors = [{instancePath:instancePath+"/raw/event_type",schemaPath:"#/properties/raw/properties/event_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate284.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate284.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate284.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.event_type;
+if(typeof tag0 == "string"){
+if(tag0 === "bot_offline"){
+if(!(validate136.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "message_receive"){
+if(!(validate140.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "message_recall"){
+if(!(validate172.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "peer_pin_change"){
+if(!(validate181.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "friend_request"){
+if(!(validate187.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_join_request"){
+if(!(validate192.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_invited_join_request"){
+if(!(validate198.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_invitation"){
+if(!(validate205.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "friend_nudge"){
+if(!(validate211.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "friend_file_upload"){
+if(!(validate216.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_admin_change"){
+if(!(validate221.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_essence_message_change"){
+if(!(validate228.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_member_increase"){
+if(!(validate234.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_member_decrease"){
+if(!(validate240.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_name_change"){
+if(!(validate246.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_message_reaction"){
+if(!(validate252.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_mute"){
+if(!(validate258.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_whole_mute"){
+if(!(validate265.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_nudge"){
+if(!(validate271.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_file_upload"){
+if(!(validate278.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "unknown"){
+if(!(validate284.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate284.errors : vErrors.concat(validate284.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate135.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "event_type", tagValue: tag0},message:"value of tag \"event_type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate135.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "event_type", tagValue: tag0},message:"tag \"event_type\" must be string"}];
+return false;
+}
+}
+else {
+validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate135.errors = vErrors;
+return errors === 0;
+}
+
+const rawEventInput = validate306;
+const schema92 = {"if":{"type":"object","properties":{"event_type":{"enum":["bot_offline","message_receive","message_recall","peer_pin_change","friend_request","group_join_request","group_invited_join_request","group_invitation","friend_nudge","friend_file_upload","group_admin_change","group_essence_message_change","group_member_increase","group_member_decrease","group_name_change","group_message_reaction","group_mute","group_whole_mute","group_nudge","group_file_upload","unknown"]}},"required":["event_type"]},"then":{"discriminator":{"propertyName":"event_type"},"oneOf":[{"$ref":"#/$defs/BotOfflineEvent"},{"$ref":"#/$defs/MessageReceiveEventInput"},{"$ref":"#/$defs/MessageRecallEvent"},{"$ref":"#/$defs/PeerPinChangeEvent"},{"$ref":"#/$defs/FriendRequestEvent"},{"$ref":"#/$defs/GroupJoinRequestEvent"},{"$ref":"#/$defs/GroupInvitedJoinRequestEvent"},{"$ref":"#/$defs/GroupInvitationEvent"},{"$ref":"#/$defs/FriendNudgeEvent"},{"$ref":"#/$defs/FriendFileUploadEvent"},{"$ref":"#/$defs/GroupAdminChangeEvent"},{"$ref":"#/$defs/GroupEssenceMessageChangeEvent"},{"$ref":"#/$defs/GroupMemberIncreaseEvent"},{"$ref":"#/$defs/GroupMemberDecreaseEvent"},{"$ref":"#/$defs/GroupNameChangeEvent"},{"$ref":"#/$defs/GroupMessageReactionEvent"},{"$ref":"#/$defs/GroupMuteEvent"},{"$ref":"#/$defs/GroupWholeMuteEvent"},{"$ref":"#/$defs/GroupNudgeEvent"},{"$ref":"#/$defs/GroupFileUploadEvent"},{"$ref":"#/$defs/UnknownEvent"}],"type":"object"},"else":{"type":"object","properties":{"event_type":{"type":"string"}},"required":["event_type"]}};
+const schema93 = {"type":"object","properties":{"event_type":{"const":"message_receive"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"self_id":{"$ref":"#/$defs/Uin"},"data":{"$ref":"#/$defs/IncomingMessageInput"}},"required":["event_type","time","self_id","data"]};
+const schema94 = {"discriminator":{"propertyName":"message_scene"},"oneOf":[{"$ref":"#/$defs/IncomingFriendMessageInput"},{"$ref":"#/$defs/IncomingGroupMessageInput"},{"$ref":"#/$defs/IncomingTempMessageInput"}],"type":"object"};
+const schema95 = {"type":"object","properties":{"message_scene":{"const":"friend"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","friend"]};
+
+function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
+validate310.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("friend" !== data.message_scene){
+validate310.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate310.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate310.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate75.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate310.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.friend !== undefined){
+const _errs9 = errors;
+if(!(validate147.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate310.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate310.errors = vErrors;
+return errors === 0;
+}
+
+const schema96 = {"type":"object","properties":{"message_scene":{"const":"group"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"group":{"$ref":"#/$defs/GroupEntity"},"group_member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","group","group_member"]};
+
+function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
+validate315.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("group" !== data.message_scene){
+validate315.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate315.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate315.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate75.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate315.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+const _errs9 = errors;
+if(!(validate156.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_member !== undefined){
+const _errs10 = errors;
+if(!(validate159.call(this, data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate315.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate315.errors = vErrors;
+return errors === 0;
+}
+
+const schema97 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"group":{"anyOf":[{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
+
+function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
+validate321.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if("temp" !== data.message_scene){
+validate321.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate321.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate321.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.segments !== undefined){
+let data5 = data.segments;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate75.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate321.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group !== undefined){
+let data7 = data.group;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid2 = false;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
+if(!(validate156.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(data7 !== null){
+const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs16 = errors;
+if(data7 !== null){
+const err2 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err3 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate321.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate321.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate321.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate309(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.message_scene;
+if(typeof tag0 == "string"){
+if(tag0 === "friend"){
+if(!(validate310.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group"){
+if(!(validate315.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "temp"){
+if(!(validate321.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate309.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate309.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
+return false;
+}
+}
+else {
+validate309.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate309.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate307.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("message_receive" !== data.event_type){
+validate307.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "message_receive"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate307.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate309.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate309.errors : vErrors.concat(validate309.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate307.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate307.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate306(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = true;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.event_type === undefined) && (missing0 = "event_type")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.event_type !== undefined){
+let data0 = data.event_type;
+if(!(((((((((((((((((((((data0 === "bot_offline") || (data0 === "message_receive")) || (data0 === "message_recall")) || (data0 === "peer_pin_change")) || (data0 === "friend_request")) || (data0 === "group_join_request")) || (data0 === "group_invited_join_request")) || (data0 === "group_invitation")) || (data0 === "friend_nudge")) || (data0 === "friend_file_upload")) || (data0 === "group_admin_change")) || (data0 === "group_essence_message_change")) || (data0 === "group_member_increase")) || (data0 === "group_member_decrease")) || (data0 === "group_name_change")) || (data0 === "group_message_reaction")) || (data0 === "group_mute")) || (data0 === "group_whole_mute")) || (data0 === "group_nudge")) || (data0 === "group_file_upload")) || (data0 === "unknown"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+let ifClause0;
+if(_valid0){
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const tag0 = data.event_type;
+if(typeof tag0 == "string"){
+if(tag0 === "bot_offline"){
+if(!(validate136.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "message_receive"){
+if(!(validate307.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "message_recall"){
+if(!(validate172.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "peer_pin_change"){
+if(!(validate181.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "friend_request"){
+if(!(validate187.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_join_request"){
+if(!(validate192.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_invited_join_request"){
+if(!(validate198.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_invitation"){
+if(!(validate205.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "friend_nudge"){
+if(!(validate211.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "friend_file_upload"){
+if(!(validate216.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_admin_change"){
+if(!(validate221.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_essence_message_change"){
+if(!(validate228.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_member_increase"){
+if(!(validate234.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_member_decrease"){
+if(!(validate240.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_name_change"){
+if(!(validate246.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_message_reaction"){
+if(!(validate252.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_mute"){
+if(!(validate258.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_whole_mute"){
+if(!(validate265.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_nudge"){
+if(!(validate271.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "group_file_upload"){
+if(!(validate278.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+errors = vErrors.length;
+}
+}
+else if(tag0 === "unknown"){
+if(!(validate284.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate284.errors : vErrors.concat(validate284.errors);
+errors = vErrors.length;
+}
+}
+else {
+validate306.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "event_type", tagValue: tag0},message:"value of tag \"event_type\" must be in oneOf"}];
+return false;
+}
+}
+else {
+validate306.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "event_type", tagValue: tag0},message:"tag \"event_type\" must be string"}];
+return false;
+}
+}
+else {
+validate306.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = _valid0;
+ifClause0 = "then";
+}
+else {
+const _errs28 = errors;
+if(errors === _errs28){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.event_type === undefined) && (missing1 = "event_type")){
+validate306.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+if(typeof data.event_type !== "string"){
+validate306.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/else/properties/event_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate306.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var _valid0 = _errs28 === errors;
+valid0 = _valid0;
+ifClause0 = "else";
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: ifClause0},message:"must match \""+ifClause0+"\" schema"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate306.errors = vErrors;
+return false;
+}
+validate306.errors = vErrors;
+return errors === 0;
+}
+
+const rawUnknownEvent = validate351;
+
+function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.event_type === undefined) && (missing0 = "event_type")) || ((data.raw === undefined) && (missing0 = "raw"))){
+validate351.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("unknown" !== data.event_type){
+validate351.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.raw !== undefined){
+let data1 = data.raw;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.event_type === undefined) && (missing1 = "event_type")){
+validate351.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.event_type !== undefined){
+if(typeof data1.event_type !== "string"){
+validate351.errors = [{instancePath:instancePath+"/raw/event_type",schemaPath:"#/properties/raw/properties/event_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate351.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate351.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate351.errors = vErrors;
+return errors === 0;
+}
+
+const rawBotOfflineEvent = validate352;
+
+function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate352.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("bot_offline" !== data.event_type){
+validate352.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "bot_offline"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate352.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate138.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate352.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate352.errors = vErrors;
+return errors === 0;
+}
+
+const rawBotOfflineEventData = validate355;
+
+function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.reason === undefined) && (missing0 = "reason")){
+validate355.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+validate355.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate355.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate355.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageReceiveEvent = validate356;
+
+function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate356.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("message_receive" !== data.event_type){
+validate356.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "message_receive"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate356.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate142.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate356.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageReceiveEventInput = validate359;
+
+function validate359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate359.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("message_receive" !== data.event_type){
+validate359.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "message_receive"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate359.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate309.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate309.errors : vErrors.concat(validate309.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate359.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate359.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageRecallEvent = validate362;
+
+function validate362(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate362.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("message_recall" !== data.event_type){
+validate362.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "message_recall"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate362.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate174.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate362.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate362.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageRecallEventData = validate365;
+
+function validate365(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.display_suffix === undefined) && (missing0 = "display_suffix"))){
+validate365.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if(!(validate175.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate365.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs5 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_suffix !== undefined){
+const _errs6 = errors;
+if(typeof data.display_suffix !== "string"){
+validate365.errors = [{instancePath:instancePath+"/display_suffix",schemaPath:"#/properties/display_suffix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate365.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate365.errors = vErrors;
+return errors === 0;
+}
+
+const rawPeerPinChangeEvent = validate370;
+
+function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("peer_pin_change" !== data.event_type){
+validate370.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "peer_pin_change"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate370.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate183.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate370.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate370.errors = vErrors;
+return errors === 0;
+}
+
+const rawPeerPinChangeEventData = validate373;
+
+function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.is_pinned === undefined) && (missing0 = "is_pinned"))){
+validate373.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_scene !== undefined){
+const _errs1 = errors;
+if(!(validate175.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_pinned !== undefined){
+const _errs3 = errors;
+if(typeof data.is_pinned !== "boolean"){
+validate373.errors = [{instancePath:instancePath+"/is_pinned",schemaPath:"#/properties/is_pinned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate373.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendRequestEvent = validate376;
+
+function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate376.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("friend_request" !== data.event_type){
+validate376.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "friend_request"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate376.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate189.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate376.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate376.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendRequestEventData = validate379;
+
+function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.initiator_id === undefined) && (missing0 = "initiator_id")) || ((data.initiator_uid === undefined) && (missing0 = "initiator_uid"))) || ((data.comment === undefined) && (missing0 = "comment"))) || ((data.via === undefined) && (missing0 = "via"))){
+validate379.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.initiator_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.initiator_id, {instancePath:instancePath+"/initiator_id",parentData:data,parentDataProperty:"initiator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initiator_uid !== undefined){
+const _errs2 = errors;
+if(typeof data.initiator_uid !== "string"){
+validate379.errors = [{instancePath:instancePath+"/initiator_uid",schemaPath:"#/properties/initiator_uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.comment !== undefined){
+const _errs4 = errors;
+if(typeof data.comment !== "string"){
+validate379.errors = [{instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.via !== undefined){
+const _errs6 = errors;
+if(typeof data.via !== "string"){
+validate379.errors = [{instancePath:instancePath+"/via",schemaPath:"#/properties/via/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate379.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate379.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupJoinRequestEvent = validate381;
+
+function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate381.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_join_request" !== data.event_type){
+validate381.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_join_request"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate381.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate194.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate381.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate381.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupJoinRequestEventData = validate384;
+
+function validate384(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.notification_seq === undefined) && (missing0 = "notification_seq"))) || ((data.is_filtered === undefined) && (missing0 = "is_filtered"))) || ((data.initiator_id === undefined) && (missing0 = "initiator_id"))) || ((data.comment === undefined) && (missing0 = "comment"))){
+validate384.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notification_seq !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.notification_seq, this, 0n, 9223372036854775807n)){
+validate384.errors = [{instancePath:instancePath+"/notification_seq",schemaPath:"#/properties/notification_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_filtered !== undefined){
+const _errs3 = errors;
+if(typeof data.is_filtered !== "boolean"){
+validate384.errors = [{instancePath:instancePath+"/is_filtered",schemaPath:"#/properties/is_filtered/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initiator_id !== undefined){
+const _errs5 = errors;
+if(!(validate23.call(this, data.initiator_id, {instancePath:instancePath+"/initiator_id",parentData:data,parentDataProperty:"initiator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.comment !== undefined){
+const _errs6 = errors;
+if(typeof data.comment !== "string"){
+validate384.errors = [{instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate384.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate384.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupInvitedJoinRequestEvent = validate387;
+
+function validate387(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate387.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_invited_join_request" !== data.event_type){
+validate387.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_invited_join_request"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate387.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate200.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate387.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate387.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupInvitedJoinRequestEventData = validate390;
+
+function validate390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.notification_seq === undefined) && (missing0 = "notification_seq"))) || ((data.initiator_id === undefined) && (missing0 = "initiator_id"))) || ((data.target_user_id === undefined) && (missing0 = "target_user_id"))){
+validate390.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notification_seq !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.notification_seq, this, 0n, 9223372036854775807n)){
+validate390.errors = [{instancePath:instancePath+"/notification_seq",schemaPath:"#/properties/notification_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initiator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.initiator_id, {instancePath:instancePath+"/initiator_id",parentData:data,parentDataProperty:"initiator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.target_user_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.target_user_id, {instancePath:instancePath+"/target_user_id",parentData:data,parentDataProperty:"target_user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate390.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate390.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupInvitationEvent = validate394;
+
+function validate394(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate394.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_invitation" !== data.event_type){
+validate394.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_invitation"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate394.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate207.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate394.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate394.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupInvitationEventData = validate397;
+
+function validate397(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.invitation_seq === undefined) && (missing0 = "invitation_seq"))) || ((data.initiator_id === undefined) && (missing0 = "initiator_id"))){
+validate397.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitation_seq !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.invitation_seq, this, 0n, 9223372036854775807n)){
+validate397.errors = [{instancePath:instancePath+"/invitation_seq",schemaPath:"#/properties/invitation_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initiator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.initiator_id, {instancePath:instancePath+"/initiator_id",parentData:data,parentDataProperty:"initiator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source_group_id !== undefined){
+let data3 = data.source_group_id;
+const _errs4 = errors;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(!int64Ok(data3, this, 0n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/source_group_id",schemaPath:"#/properties/source_group_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs7 = errors;
+if(data3 !== null){
+const err1 = {instancePath:instancePath+"/source_group_id",schemaPath:"#/properties/source_group_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/source_group_id",schemaPath:"#/properties/source_group_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate397.errors = vErrors;
+return false;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate397.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate397.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendNudgeEvent = validate400;
+
+function validate400(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate400.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("friend_nudge" !== data.event_type){
+validate400.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "friend_nudge"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate400.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate213.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate400.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate400.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendNudgeEventData = validate403;
+
+function validate403(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.is_self_send === undefined) && (missing0 = "is_self_send"))) || ((data.is_self_receive === undefined) && (missing0 = "is_self_receive"))) || ((data.display_action === undefined) && (missing0 = "display_action"))) || ((data.display_suffix === undefined) && (missing0 = "display_suffix"))) || ((data.display_action_img_url === undefined) && (missing0 = "display_action_img_url"))){
+validate403.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_self_send !== undefined){
+const _errs2 = errors;
+if(typeof data.is_self_send !== "boolean"){
+validate403.errors = [{instancePath:instancePath+"/is_self_send",schemaPath:"#/properties/is_self_send/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_self_receive !== undefined){
+const _errs4 = errors;
+if(typeof data.is_self_receive !== "boolean"){
+validate403.errors = [{instancePath:instancePath+"/is_self_receive",schemaPath:"#/properties/is_self_receive/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_action !== undefined){
+const _errs6 = errors;
+if(typeof data.display_action !== "string"){
+validate403.errors = [{instancePath:instancePath+"/display_action",schemaPath:"#/properties/display_action/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_suffix !== undefined){
+const _errs8 = errors;
+if(typeof data.display_suffix !== "string"){
+validate403.errors = [{instancePath:instancePath+"/display_suffix",schemaPath:"#/properties/display_suffix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_action_img_url !== undefined){
+const _errs10 = errors;
+if(typeof data.display_action_img_url !== "string"){
+validate403.errors = [{instancePath:instancePath+"/display_action_img_url",schemaPath:"#/properties/display_action_img_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate403.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate403.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendFileUploadEvent = validate405;
+
+function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate405.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("friend_file_upload" !== data.event_type){
+validate405.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "friend_file_upload"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate405.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate218.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate405.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate405.errors = vErrors;
+return errors === 0;
+}
+
+const rawFriendFileUploadEventData = validate408;
+
+function validate408(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.file_name === undefined) && (missing0 = "file_name"))) || ((data.file_size === undefined) && (missing0 = "file_size"))) || ((data.file_hash === undefined) && (missing0 = "file_hash"))) || ((data.is_self === undefined) && (missing0 = "is_self"))){
+validate408.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate408.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_name !== undefined){
+const _errs4 = errors;
+if(typeof data.file_name !== "string"){
+validate408.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.file_size, this, 0n, 9223372036854775807n)){
+validate408.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_hash !== undefined){
+const _errs7 = errors;
+if(typeof data.file_hash !== "string"){
+validate408.errors = [{instancePath:instancePath+"/file_hash",schemaPath:"#/properties/file_hash/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_self !== undefined){
+const _errs9 = errors;
+if(typeof data.is_self !== "boolean"){
+validate408.errors = [{instancePath:instancePath+"/is_self",schemaPath:"#/properties/is_self/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate408.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate408.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupAdminChangeEvent = validate410;
+
+function validate410(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate410.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_admin_change" !== data.event_type){
+validate410.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_admin_change"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate410.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate223.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate410.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate410.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupAdminChangeEventData = validate413;
+
+function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.is_set === undefined) && (missing0 = "is_set"))){
+validate413.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_set !== undefined){
+const _errs4 = errors;
+if(typeof data.is_set !== "boolean"){
+validate413.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate413.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate413.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupEssenceMessageChangeEvent = validate417;
+
+function validate417(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate417.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_essence_message_change" !== data.event_type){
+validate417.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_essence_message_change"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate417.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate230.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate417.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate417.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupEssenceMessageChangeEventData = validate420;
+
+function validate420(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.is_set === undefined) && (missing0 = "is_set"))){
+validate420.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate420.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_set !== undefined){
+const _errs4 = errors;
+if(typeof data.is_set !== "boolean"){
+validate420.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate420.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate420.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMemberIncreaseEvent = validate423;
+
+function validate423(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate423.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_member_increase" !== data.event_type){
+validate423.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_member_increase"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate423.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate236.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate423.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate423.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMemberIncreaseEventData = validate426;
+
+function validate426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate426.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+let data2 = data.operator_id;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data2, this, 0n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data2 !== null){
+const err1 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate426.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitor_id !== undefined){
+let data3 = data.invitor_id;
+const _errs8 = errors;
+const _errs9 = errors;
+let valid2 = false;
+const _errs10 = errors;
+if(!int64Ok(data3, this, 0n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/invitor_id",schemaPath:"#/properties/invitor_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs10 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs11 = errors;
+if(data3 !== null){
+const err4 = {instancePath:instancePath+"/invitor_id",schemaPath:"#/properties/invitor_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs11 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/invitor_id",schemaPath:"#/properties/invitor_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate426.errors = vErrors;
+return false;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate426.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate426.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMemberDecreaseEvent = validate429;
+
+function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate429.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_member_decrease" !== data.event_type){
+validate429.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_member_decrease"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate429.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate242.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate429.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate429.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMemberDecreaseEventData = validate432;
+
+function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate432.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+let data2 = data.operator_id;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data2, this, 0n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(data2 !== null){
+const err1 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate432.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate432.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate432.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupNameChangeEvent = validate435;
+
+function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate435.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_name_change" !== data.event_type){
+validate435.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_name_change"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate435.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate248.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate435.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate435.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupNameChangeEventData = validate438;
+
+function validate438(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.new_group_name === undefined) && (missing0 = "new_group_name"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))){
+validate438.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.new_group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.new_group_name !== "string"){
+validate438.errors = [{instancePath:instancePath+"/new_group_name",schemaPath:"#/properties/new_group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs4 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate438.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate438.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMessageReactionEvent = validate441;
+
+function validate441(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate441.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_message_reaction" !== data.event_type){
+validate441.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_message_reaction"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate441.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate254.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate441.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate441.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMessageReactionEventData = validate444;
+
+function validate444(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.face_id === undefined) && (missing0 = "face_id"))) || ((data.reaction_type === undefined) && (missing0 = "reaction_type"))) || ((data.is_add === undefined) && (missing0 = "is_add"))){
+validate444.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
+validate444.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.face_id !== undefined){
+const _errs4 = errors;
+if(typeof data.face_id !== "string"){
+validate444.errors = [{instancePath:instancePath+"/face_id",schemaPath:"#/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reaction_type !== undefined){
+let data4 = data.reaction_type;
+const _errs6 = errors;
+if(typeof data4 !== "string"){
+validate444.errors = [{instancePath:instancePath+"/reaction_type",schemaPath:"#/properties/reaction_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data4 === "face") || (data4 === "emoji"))){
+validate444.errors = [{instancePath:instancePath+"/reaction_type",schemaPath:"#/properties/reaction_type/enum",keyword:"enum",params:{allowedValues: schema82.properties.reaction_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_add !== undefined){
+const _errs8 = errors;
+if(typeof data.is_add !== "boolean"){
+validate444.errors = [{instancePath:instancePath+"/is_add",schemaPath:"#/properties/is_add/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate444.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate444.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMuteEvent = validate447;
+
+function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate447.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_mute" !== data.event_type){
+validate447.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_mute"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate447.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate260.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate447.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate447.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupMuteEventData = validate450;
+
+function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.duration === undefined) && (missing0 = "duration"))){
+validate450.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data3 = data.duration;
+const _errs4 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate450.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate450.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate450.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate450.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupWholeMuteEvent = validate454;
+
+function validate454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate454.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_whole_mute" !== data.event_type){
+validate454.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_whole_mute"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate454.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate267.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate454.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate454.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupWholeMuteEventData = validate457;
+
+function validate457(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.is_mute === undefined) && (missing0 = "is_mute"))){
+validate457.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.operator_id, {instancePath:instancePath+"/operator_id",parentData:data,parentDataProperty:"operator_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_mute !== undefined){
+const _errs3 = errors;
+if(typeof data.is_mute !== "boolean"){
+validate457.errors = [{instancePath:instancePath+"/is_mute",schemaPath:"#/properties/is_mute/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate457.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate457.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupNudgeEvent = validate460;
+
+function validate460(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate460.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_nudge" !== data.event_type){
+validate460.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_nudge"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate460.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate273.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate460.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate460.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupNudgeEventData = validate463;
+
+function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.receiver_id === undefined) && (missing0 = "receiver_id"))) || ((data.display_action === undefined) && (missing0 = "display_action"))) || ((data.display_suffix === undefined) && (missing0 = "display_suffix"))) || ((data.display_action_img_url === undefined) && (missing0 = "display_action_img_url"))){
+validate463.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.receiver_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.receiver_id, {instancePath:instancePath+"/receiver_id",parentData:data,parentDataProperty:"receiver_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_action !== undefined){
+const _errs4 = errors;
+if(typeof data.display_action !== "string"){
+validate463.errors = [{instancePath:instancePath+"/display_action",schemaPath:"#/properties/display_action/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_suffix !== undefined){
+const _errs6 = errors;
+if(typeof data.display_suffix !== "string"){
+validate463.errors = [{instancePath:instancePath+"/display_suffix",schemaPath:"#/properties/display_suffix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.display_action_img_url !== undefined){
+const _errs8 = errors;
+if(typeof data.display_action_img_url !== "string"){
+validate463.errors = [{instancePath:instancePath+"/display_action_img_url",schemaPath:"#/properties/display_action_img_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate463.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate463.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFileUploadEvent = validate467;
+
+function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.event_type === undefined) && (missing0 = "event_type")) || ((data.time === undefined) && (missing0 = "time"))) || ((data.self_id === undefined) && (missing0 = "self_id"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate467.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.event_type !== undefined){
+const _errs1 = errors;
+if("group_file_upload" !== data.event_type){
+validate467.errors = [{instancePath:instancePath+"/event_type",schemaPath:"#/properties/event_type/const",keyword:"const",params:{allowedValue: "group_file_upload"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
+validate467.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.self_id !== undefined){
+const _errs3 = errors;
+if(!(validate23.call(this, data.self_id, {instancePath:instancePath+"/self_id",parentData:data,parentDataProperty:"self_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs4 = errors;
+if(!(validate280.call(this, data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate467.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate467.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFileUploadEventData = validate470;
+
+function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.file_name === undefined) && (missing0 = "file_name"))) || ((data.file_size === undefined) && (missing0 = "file_size"))){
+validate470.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs3 = errors;
+if(typeof data.file_id !== "string"){
+validate470.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_name !== undefined){
+const _errs5 = errors;
+if(typeof data.file_name !== "string"){
+validate470.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.file_size, this, 0n, 9223372036854775807n)){
+validate470.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate470.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate470.errors = vErrors;
+return errors === 0;
+}
+
+const rawUin = validate473;
+
+function validate473(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
+validate473.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === 0){
+if((typeof data == "number") && (isFinite(data))){
+if(data > 4294967295 || isNaN(data)){
+validate473.errors = [{instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4294967295},message:"must be <= 4294967295"}];
+return false;
+}
+else {
+if(data < 10001 || isNaN(data)){
+validate473.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10001},message:"must be >= 10001"}];
+return false;
+}
+}
+}
+}
+validate473.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageScene = validate474;
+
+function validate474(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate474.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data === "friend") || (data === "group")) || (data === "temp"))){
+validate474.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate474.errors = vErrors;
+return errors === 0;
+}
+
+const rawOutgoingSegment = validate475;
+const schema141 = {"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/OutgoingTextSegment"},{"$ref":"#/$defs/OutgoingMentionSegment"},{"$ref":"#/$defs/OutgoingMentionAllSegment"},{"$ref":"#/$defs/OutgoingFaceSegment"},{"$ref":"#/$defs/OutgoingReplySegment"},{"$ref":"#/$defs/OutgoingImageSegment"},{"$ref":"#/$defs/OutgoingRecordSegment"},{"$ref":"#/$defs/OutgoingVideoSegment"},{"$ref":"#/$defs/OutgoingForwardSegment"},{"$ref":"#/$defs/OutgoingLightAppSegment"}],"type":"object"};
+const schema142 = {"type":"object","properties":{"type":{"const":"text"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
+
+function validate476(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate476.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("text" !== data.type){
-validate138.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate476.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4256,20 +12908,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate138.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate476.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate138.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate476.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate138.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate476.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4282,31 +12934,31 @@ var valid0 = true;
 }
 }
 else {
-validate138.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate476.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate138.errors = vErrors;
+validate476.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"type":"object","properties":{"type":{"const":"mention"},"data":{"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"}},"required":["user_id"]}},"required":["type","data"]};
+const schema143 = {"type":"object","properties":{"type":{"const":"mention"},"data":{"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"}},"required":["user_id"]}},"required":["type","data"]};
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate477(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate477.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mention" !== data.type){
-validate139.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention"},message:"must be equal to constant"}];
+validate477.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4322,7 +12974,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.user_id === undefined) && (missing1 = "user_id")){
-validate139.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate477.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -4335,7 +12987,7 @@ errors = vErrors.length;
 }
 }
 else {
-validate139.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate477.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4348,31 +13000,31 @@ var valid0 = true;
 }
 }
 else {
-validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate477.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate139.errors = vErrors;
+validate477.errors = vErrors;
 return errors === 0;
 }
 
-const schema47 = {"type":"object","properties":{"type":{"const":"mention_all"},"data":{"type":"object","properties":{}}},"required":["type","data"]};
+const schema144 = {"type":"object","properties":{"type":{"const":"mention_all"},"data":{"type":"object","properties":{}}},"required":["type","data"]};
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate479(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate141.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate479.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mention_all" !== data.type){
-validate141.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention_all"},message:"must be equal to constant"}];
+validate479.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention_all"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4386,7 +13038,7 @@ let data1 = data.data;
 const _errs2 = errors;
 if(errors === _errs2){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate141.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate479.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4399,31 +13051,31 @@ var valid0 = true;
 }
 }
 else {
-validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate479.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate141.errors = vErrors;
+validate479.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"face_id":{"type":"string"},"is_large":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["face_id","is_large"]}},"required":["type","data"]};
+const schema145 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"face_id":{"type":"string"},"is_large":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["face_id","is_large"]}},"required":["type","data"]};
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate142.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate480.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate142.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate480.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4439,14 +13091,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.face_id === undefined) && (missing1 = "face_id")) || ((data1.is_large === undefined) && (missing1 = "is_large"))){
-validate142.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate480.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.face_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.face_id !== "string"){
-validate142.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate480.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4497,7 +13149,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate142.errors = vErrors;
+validate480.errors = vErrors;
 return false;
 }
 else {
@@ -4520,7 +13172,7 @@ var valid1 = true;
 }
 }
 else {
-validate142.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate480.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4533,31 +13185,31 @@ var valid0 = true;
 }
 }
 else {
-validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate480.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate480.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["message_seq"]}},"required":["type","data"]};
+const schema146 = {"type":"object","properties":{"type":{"const":"reply"},"data":{"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["message_seq"]}},"required":["type","data"]};
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate481.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate143.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate481.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4573,20 +13225,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.message_seq === undefined) && (missing1 = "message_seq")){
-validate143.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate481.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.message_seq !== undefined){
 if(!int64Ok(data1.message_seq, this, 0n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate481.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 }
 }
 }
 else {
-validate143.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate481.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4599,31 +13251,31 @@ var valid0 = true;
 }
 }
 else {
-validate143.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate481.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate143.errors = vErrors;
+validate481.errors = vErrors;
 return errors === 0;
 }
 
-const schema50 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"uri":{"type":"string"},"sub_type":{"anyOf":[{"type":"string","enum":["normal","sticker"]},{"type":"null"}]},"summary":{"type":["string","null"]}},"required":["uri","sub_type"]}},"required":["type","data"]};
+const schema147 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"uri":{"type":"string"},"sub_type":{"anyOf":[{"type":"string","enum":["normal","sticker"]},{"type":"null"}]},"summary":{"type":["string","null"]}},"required":["uri","sub_type"]}},"required":["type","data"]};
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate482.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate144.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate482.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4639,14 +13291,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.uri === undefined) && (missing1 = "uri")) || ((data1.sub_type === undefined) && (missing1 = "sub_type"))){
-validate144.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate482.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.uri !== undefined){
 const _errs4 = errors;
 if(typeof data1.uri !== "string"){
-validate144.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate482.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4672,7 +13324,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data3 === "normal") || (data3 === "sticker"))){
-const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema50.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema147.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4707,7 +13359,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate144.errors = vErrors;
+validate482.errors = vErrors;
 return false;
 }
 else {
@@ -4731,7 +13383,7 @@ if(data1.summary !== undefined){
 let data4 = data1.summary;
 const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate144.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema50.properties.data.properties.summary.type},message:"must be string,null"}];
+validate482.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema147.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -4744,7 +13396,7 @@ var valid1 = true;
 }
 }
 else {
-validate144.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate482.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4757,31 +13409,31 @@ var valid0 = true;
 }
 }
 else {
-validate144.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate482.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate144.errors = vErrors;
+validate482.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"uri":{"type":"string"}},"required":["uri"]}},"required":["type","data"]};
+const schema148 = {"type":"object","properties":{"type":{"const":"record"},"data":{"type":"object","properties":{"uri":{"type":"string"}},"required":["uri"]}},"required":["type","data"]};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate483(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate145.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate483.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("record" !== data.type){
-validate145.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+validate483.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4797,20 +13449,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.uri === undefined) && (missing1 = "uri")){
-validate145.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate483.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.uri !== undefined){
 if(typeof data1.uri !== "string"){
-validate145.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate483.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate145.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate483.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4823,31 +13475,31 @@ var valid0 = true;
 }
 }
 else {
-validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate483.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate145.errors = vErrors;
+validate483.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"uri":{"type":"string"},"thumb_uri":{"type":["string","null"]}},"required":["uri"]}},"required":["type","data"]};
+const schema149 = {"type":"object","properties":{"type":{"const":"video"},"data":{"type":"object","properties":{"uri":{"type":"string"},"thumb_uri":{"type":["string","null"]}},"required":["uri"]}},"required":["type","data"]};
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("video" !== data.type){
-validate146.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+validate484.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -4863,14 +13515,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.uri === undefined) && (missing1 = "uri")){
-validate146.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate484.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.uri !== undefined){
 const _errs4 = errors;
 if(typeof data1.uri !== "string"){
-validate146.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate484.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -4883,7 +13535,7 @@ if(data1.thumb_uri !== undefined){
 let data3 = data1.thumb_uri;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate146.errors = [{instancePath:instancePath+"/data/thumb_uri",schemaPath:"#/properties/data/properties/thumb_uri/type",keyword:"type",params:{type: schema52.properties.data.properties.thumb_uri.type},message:"must be string,null"}];
+validate484.errors = [{instancePath:instancePath+"/data/thumb_uri",schemaPath:"#/properties/data/properties/thumb_uri/type",keyword:"type",params:{type: schema149.properties.data.properties.thumb_uri.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -4895,7 +13547,7 @@ var valid1 = true;
 }
 }
 else {
-validate146.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate484.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4908,26 +13560,26 @@ var valid0 = true;
 }
 }
 else {
-validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate484.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate146.errors = vErrors;
+validate484.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/OutgoingForwardedMessage"}},"title":{"type":["string","null"]},"preview":{"type":["array","null"],"items":{"type":"string"}},"summary":{"type":["string","null"]},"prompt":{"type":["string","null"]}},"required":["messages"]}},"required":["type","data"]};
-const schema54 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"sender_name":{"type":"string"},"segments":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegment"}}},"required":["user_id","sender_name","segments"]};
-const wrapper2 = {validate: validate137};
+const schema150 = {"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/OutgoingForwardedMessage"}},"title":{"type":["string","null"]},"preview":{"type":["array","null"],"items":{"type":"string"}},"summary":{"type":["string","null"]},"prompt":{"type":["string","null"]}},"required":["messages"]}},"required":["type","data"]};
+const schema151 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"sender_name":{"type":"string"},"segments":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegment"}}},"required":["user_id","sender_name","segments"]};
+const wrapper2 = {validate: validate475};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate486.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -4946,7 +13598,7 @@ if(valid0){
 if(data.sender_name !== undefined){
 const _errs2 = errors;
 if(typeof data.sender_name !== "string"){
-validate148.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate486.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -4975,7 +13627,7 @@ break;
 }
 }
 else {
-validate148.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate486.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4989,30 +13641,30 @@ var valid0 = true;
 }
 }
 else {
-validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate486.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate148.errors = vErrors;
+validate486.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate485(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate485.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate147.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate485.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5028,7 +13680,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.messages === undefined) && (missing1 = "messages")){
-validate147.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate485.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5041,8 +13693,8 @@ var valid2 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate148.call(this, data2[i0], {instancePath:instancePath+"/data/messages/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate486.call(this, data2[i0], {instancePath:instancePath+"/data/messages/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate486.errors : vErrors.concat(validate486.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs6 === errors;
@@ -5052,7 +13704,7 @@ break;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/data/messages",schemaPath:"#/properties/data/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate485.errors = [{instancePath:instancePath+"/data/messages",schemaPath:"#/properties/data/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5066,7 +13718,7 @@ if(data1.title !== undefined){
 let data4 = data1.title;
 const _errs7 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate147.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: schema53.properties.data.properties.title.type},message:"must be string,null"}];
+validate485.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: schema150.properties.data.properties.title.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -5079,7 +13731,7 @@ if(data1.preview !== undefined){
 let data5 = data1.preview;
 const _errs9 = errors;
 if((!(Array.isArray(data5))) && (data5 !== null)){
-validate147.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: schema53.properties.data.properties.preview.type},message:"must be array,null"}];
+validate485.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: schema150.properties.data.properties.preview.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs9){
@@ -5089,7 +13741,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 const _errs11 = errors;
 if(typeof data5[i1] !== "string"){
-validate147.errors = [{instancePath:instancePath+"/data/preview/" + i1,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate485.errors = [{instancePath:instancePath+"/data/preview/" + i1,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -5109,7 +13761,7 @@ if(data1.summary !== undefined){
 let data7 = data1.summary;
 const _errs13 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate147.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema53.properties.data.properties.summary.type},message:"must be string,null"}];
+validate485.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema150.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -5122,7 +13774,7 @@ if(data1.prompt !== undefined){
 let data8 = data1.prompt;
 const _errs15 = errors;
 if((typeof data8 !== "string") && (data8 !== null)){
-validate147.errors = [{instancePath:instancePath+"/data/prompt",schemaPath:"#/properties/data/properties/prompt/type",keyword:"type",params:{type: schema53.properties.data.properties.prompt.type},message:"must be string,null"}];
+validate485.errors = [{instancePath:instancePath+"/data/prompt",schemaPath:"#/properties/data/properties/prompt/type",keyword:"type",params:{type: schema150.properties.data.properties.prompt.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -5137,7 +13789,7 @@ var valid1 = true;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate485.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5150,31 +13802,31 @@ var valid0 = true;
 }
 }
 else {
-validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate485.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate147.errors = vErrors;
+validate485.errors = vErrors;
 return errors === 0;
 }
 
-const schema55 = {"type":"object","properties":{"type":{"const":"light_app"},"data":{"type":"object","properties":{"json_payload":{"type":"string"}},"required":["json_payload"]}},"required":["type","data"]};
+const schema152 = {"type":"object","properties":{"type":{"const":"light_app"},"data":{"type":"object","properties":{"json_payload":{"type":"string"}},"required":["json_payload"]}},"required":["type","data"]};
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate489(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate489.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("light_app" !== data.type){
-validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "light_app"},message:"must be equal to constant"}];
+validate489.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "light_app"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5190,20 +13842,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.json_payload === undefined) && (missing1 = "json_payload")){
-validate151.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate489.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.json_payload !== undefined){
 if(typeof data1.json_payload !== "string"){
-validate151.errors = [{instancePath:instancePath+"/data/json_payload",schemaPath:"#/properties/data/properties/json_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate489.errors = [{instancePath:instancePath+"/data/json_payload",schemaPath:"#/properties/data/properties/json_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate151.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate489.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5216,16 +13868,16 @@ var valid0 = true;
 }
 }
 else {
-validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate489.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate151.errors = vErrors;
+validate489.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate475(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5233,103 +13885,103 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
-if(!(validate138.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate476.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate476.errors : vErrors.concat(validate476.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "mention"){
-if(!(validate139.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate477.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate477.errors : vErrors.concat(validate477.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "mention_all"){
-if(!(validate141.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate479.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate479.errors : vErrors.concat(validate479.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "face"){
-if(!(validate142.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate480.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate480.errors : vErrors.concat(validate480.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "reply"){
-if(!(validate143.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate481.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "image"){
-if(!(validate144.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate482.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "record"){
-if(!(validate145.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate483.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate483.errors : vErrors.concat(validate483.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "video"){
-if(!(validate146.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate484.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate484.errors : vErrors.concat(validate484.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "forward"){
-if(!(validate147.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate485.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "light_app"){
-if(!(validate151.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate489.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate489.errors : vErrors.concat(validate489.errors);
 errors = vErrors.length;
 }
 }
 else {
-validate137.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate475.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate137.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate475.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate137.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate475.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate137.errors = vErrors;
+validate475.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingSegmentInput = validate162;
-const schema56 = {"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/OutgoingTextSegment"},{"$ref":"#/$defs/OutgoingMentionSegment"},{"$ref":"#/$defs/OutgoingMentionAllSegment"},{"$ref":"#/$defs/OutgoingFaceSegmentInput"},{"$ref":"#/$defs/OutgoingReplySegment"},{"$ref":"#/$defs/OutgoingImageSegmentInput"},{"$ref":"#/$defs/OutgoingRecordSegment"},{"$ref":"#/$defs/OutgoingVideoSegment"},{"$ref":"#/$defs/OutgoingForwardSegmentInput"},{"$ref":"#/$defs/OutgoingLightAppSegment"}],"type":"object"};
-const schema57 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"face_id":{"type":"string"},"is_large":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["face_id"]}},"required":["type","data"]};
+const rawOutgoingSegmentInput = validate500;
+const schema153 = {"discriminator":{"propertyName":"type"},"oneOf":[{"$ref":"#/$defs/OutgoingTextSegment"},{"$ref":"#/$defs/OutgoingMentionSegment"},{"$ref":"#/$defs/OutgoingMentionAllSegment"},{"$ref":"#/$defs/OutgoingFaceSegmentInput"},{"$ref":"#/$defs/OutgoingReplySegment"},{"$ref":"#/$defs/OutgoingImageSegmentInput"},{"$ref":"#/$defs/OutgoingRecordSegment"},{"$ref":"#/$defs/OutgoingVideoSegment"},{"$ref":"#/$defs/OutgoingForwardSegmentInput"},{"$ref":"#/$defs/OutgoingLightAppSegment"}],"type":"object"};
+const schema154 = {"type":"object","properties":{"type":{"const":"face"},"data":{"type":"object","properties":{"face_id":{"type":"string"},"is_large":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["face_id"]}},"required":["type","data"]};
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate501(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate501.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate163.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate501.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5345,14 +13997,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.face_id === undefined) && (missing1 = "face_id")){
-validate163.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate501.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.face_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.face_id !== "string"){
-validate163.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate501.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5403,7 +14055,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate163.errors = vErrors;
+validate501.errors = vErrors;
 return false;
 }
 else {
@@ -5426,7 +14078,7 @@ var valid1 = true;
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate501.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5439,31 +14091,31 @@ var valid0 = true;
 }
 }
 else {
-validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate501.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate163.errors = vErrors;
+validate501.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"uri":{"type":"string"},"sub_type":{"anyOf":[{"type":"string","enum":["normal","sticker"]},{"type":"null"}]},"summary":{"type":["string","null"]}},"required":["uri"]}},"required":["type","data"]};
+const schema155 = {"type":"object","properties":{"type":{"const":"image"},"data":{"type":"object","properties":{"uri":{"type":"string"},"sub_type":{"anyOf":[{"type":"string","enum":["normal","sticker"]},{"type":"null"}]},"summary":{"type":["string","null"]}},"required":["uri"]}},"required":["type","data"]};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate502(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate164.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate502.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate164.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate502.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5479,14 +14131,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.uri === undefined) && (missing1 = "uri")){
-validate164.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate502.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.uri !== undefined){
 const _errs4 = errors;
 if(typeof data1.uri !== "string"){
-validate164.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate502.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -5512,7 +14164,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data3 === "normal") || (data3 === "sticker"))){
-const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema58.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema155.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5547,7 +14199,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate164.errors = vErrors;
+validate502.errors = vErrors;
 return false;
 }
 else {
@@ -5571,7 +14223,7 @@ if(data1.summary !== undefined){
 let data4 = data1.summary;
 const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate164.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema58.properties.data.properties.summary.type},message:"must be string,null"}];
+validate502.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema155.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -5584,7 +14236,7 @@ var valid1 = true;
 }
 }
 else {
-validate164.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate502.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5597,26 +14249,26 @@ var valid0 = true;
 }
 }
 else {
-validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate502.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate164.errors = vErrors;
+validate502.errors = vErrors;
 return errors === 0;
 }
 
-const schema59 = {"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/OutgoingForwardedMessageInput"}},"title":{"type":["string","null"]},"preview":{"type":["array","null"],"items":{"type":"string"}},"summary":{"type":["string","null"]},"prompt":{"type":["string","null"]}},"required":["messages"]}},"required":["type","data"]};
-const schema60 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"sender_name":{"type":"string"},"segments":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["user_id","sender_name","segments"]};
-const wrapper3 = {validate: validate162};
+const schema156 = {"type":"object","properties":{"type":{"const":"forward"},"data":{"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/OutgoingForwardedMessageInput"}},"title":{"type":["string","null"]},"preview":{"type":["array","null"],"items":{"type":"string"}},"summary":{"type":["string","null"]},"prompt":{"type":["string","null"]}},"required":["messages"]}},"required":["type","data"]};
+const schema157 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"sender_name":{"type":"string"},"segments":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["user_id","sender_name","segments"]};
+const wrapper3 = {validate: validate500};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate504(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate504.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -5635,7 +14287,7 @@ if(valid0){
 if(data.sender_name !== undefined){
 const _errs2 = errors;
 if(typeof data.sender_name !== "string"){
-validate166.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate504.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5664,7 +14316,7 @@ break;
 }
 }
 else {
-validate166.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate504.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5678,30 +14330,30 @@ var valid0 = true;
 }
 }
 else {
-validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate504.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate166.errors = vErrors;
+validate504.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate503(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate165.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate503.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate165.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate503.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5717,7 +14369,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.messages === undefined) && (missing1 = "messages")){
-validate165.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate503.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -5730,8 +14382,8 @@ var valid2 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate166.call(this, data2[i0], {instancePath:instancePath+"/data/messages/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate504.call(this, data2[i0], {instancePath:instancePath+"/data/messages/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate504.errors : vErrors.concat(validate504.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs6 === errors;
@@ -5741,7 +14393,7 @@ break;
 }
 }
 else {
-validate165.errors = [{instancePath:instancePath+"/data/messages",schemaPath:"#/properties/data/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate503.errors = [{instancePath:instancePath+"/data/messages",schemaPath:"#/properties/data/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5755,7 +14407,7 @@ if(data1.title !== undefined){
 let data4 = data1.title;
 const _errs7 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate165.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: schema59.properties.data.properties.title.type},message:"must be string,null"}];
+validate503.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: schema156.properties.data.properties.title.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -5768,7 +14420,7 @@ if(data1.preview !== undefined){
 let data5 = data1.preview;
 const _errs9 = errors;
 if((!(Array.isArray(data5))) && (data5 !== null)){
-validate165.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: schema59.properties.data.properties.preview.type},message:"must be array,null"}];
+validate503.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: schema156.properties.data.properties.preview.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs9){
@@ -5778,7 +14430,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 const _errs11 = errors;
 if(typeof data5[i1] !== "string"){
-validate165.errors = [{instancePath:instancePath+"/data/preview/" + i1,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate503.errors = [{instancePath:instancePath+"/data/preview/" + i1,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -5798,7 +14450,7 @@ if(data1.summary !== undefined){
 let data7 = data1.summary;
 const _errs13 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate165.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema59.properties.data.properties.summary.type},message:"must be string,null"}];
+validate503.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema156.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -5811,7 +14463,7 @@ if(data1.prompt !== undefined){
 let data8 = data1.prompt;
 const _errs15 = errors;
 if((typeof data8 !== "string") && (data8 !== null)){
-validate165.errors = [{instancePath:instancePath+"/data/prompt",schemaPath:"#/properties/data/properties/prompt/type",keyword:"type",params:{type: schema59.properties.data.properties.prompt.type},message:"must be string,null"}];
+validate503.errors = [{instancePath:instancePath+"/data/prompt",schemaPath:"#/properties/data/properties/prompt/type",keyword:"type",params:{type: schema156.properties.data.properties.prompt.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -5826,7 +14478,7 @@ var valid1 = true;
 }
 }
 else {
-validate165.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate503.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5839,16 +14491,16 @@ var valid0 = true;
 }
 }
 else {
-validate165.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate503.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate165.errors = vErrors;
+validate503.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate500(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -5856,101 +14508,101 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "text"){
-if(!(validate138.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate476.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate476.errors : vErrors.concat(validate476.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "mention"){
-if(!(validate139.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate477.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate477.errors : vErrors.concat(validate477.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "mention_all"){
-if(!(validate141.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate479.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate479.errors : vErrors.concat(validate479.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "face"){
-if(!(validate163.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate501.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate501.errors : vErrors.concat(validate501.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "reply"){
-if(!(validate143.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate481.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "image"){
-if(!(validate164.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate502.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate502.errors : vErrors.concat(validate502.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "record"){
-if(!(validate145.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate483.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate483.errors : vErrors.concat(validate483.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "video"){
-if(!(validate146.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate484.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate484.errors : vErrors.concat(validate484.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "forward"){
-if(!(validate165.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
+if(!(validate503.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate503.errors : vErrors.concat(validate503.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "light_app"){
-if(!(validate151.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate489.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate489.errors : vErrors.concat(validate489.errors);
 errors = vErrors.length;
 }
 }
 else {
-validate162.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate500.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate162.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate500.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate500.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate162.errors = vErrors;
+validate500.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingTextSegment = validate179;
+const rawOutgoingTextSegment = validate517;
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate517(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate517.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("text" !== data.type){
-validate179.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate517.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -5966,20 +14618,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate179.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate517.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate179.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate517.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate179.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate517.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5992,31 +14644,31 @@ var valid0 = true;
 }
 }
 else {
-validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate517.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate179.errors = vErrors;
+validate517.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingMentionSegment = validate180;
+const rawOutgoingMentionSegment = validate518;
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate518(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate518.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mention" !== data.type){
-validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention"},message:"must be equal to constant"}];
+validate518.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6032,7 +14684,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.user_id === undefined) && (missing1 = "user_id")){
-validate180.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate518.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -6045,7 +14697,7 @@ errors = vErrors.length;
 }
 }
 else {
-validate180.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate518.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6058,31 +14710,31 @@ var valid0 = true;
 }
 }
 else {
-validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate518.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate180.errors = vErrors;
+validate518.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingMentionAllSegment = validate182;
+const rawOutgoingMentionAllSegment = validate520;
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate520(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate520.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mention_all" !== data.type){
-validate182.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention_all"},message:"must be equal to constant"}];
+validate520.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention_all"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6096,7 +14748,7 @@ let data1 = data.data;
 const _errs2 = errors;
 if(errors === _errs2){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate182.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate520.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6109,31 +14761,31 @@ var valid0 = true;
 }
 }
 else {
-validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate520.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate182.errors = vErrors;
+validate520.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingFaceSegment = validate183;
+const rawOutgoingFaceSegment = validate521;
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate521(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate521.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate183.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate521.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6149,14 +14801,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.face_id === undefined) && (missing1 = "face_id")) || ((data1.is_large === undefined) && (missing1 = "is_large"))){
-validate183.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate521.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.face_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.face_id !== "string"){
-validate183.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate521.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6207,7 +14859,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate183.errors = vErrors;
+validate521.errors = vErrors;
 return false;
 }
 else {
@@ -6230,7 +14882,7 @@ var valid1 = true;
 }
 }
 else {
-validate183.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate521.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6243,31 +14895,31 @@ var valid0 = true;
 }
 }
 else {
-validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate521.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate183.errors = vErrors;
+validate521.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingFaceSegmentInput = validate184;
+const rawOutgoingFaceSegmentInput = validate522;
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate522(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate184.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate522.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate184.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate522.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6283,14 +14935,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.face_id === undefined) && (missing1 = "face_id")){
-validate184.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate522.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.face_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.face_id !== "string"){
-validate184.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate522.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6341,7 +14993,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate184.errors = vErrors;
+validate522.errors = vErrors;
 return false;
 }
 else {
@@ -6364,7 +15016,7 @@ var valid1 = true;
 }
 }
 else {
-validate184.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate522.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6377,31 +15029,31 @@ var valid0 = true;
 }
 }
 else {
-validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate522.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate184.errors = vErrors;
+validate522.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingReplySegment = validate185;
+const rawOutgoingReplySegment = validate523;
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate523(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate523.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate185.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate523.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6417,20 +15069,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.message_seq === undefined) && (missing1 = "message_seq")){
-validate185.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate523.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.message_seq !== undefined){
 if(!int64Ok(data1.message_seq, this, 0n, 9223372036854775807n)){
-validate185.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate523.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 }
 }
 }
 else {
-validate185.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate523.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6443,31 +15095,31 @@ var valid0 = true;
 }
 }
 else {
-validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate523.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate185.errors = vErrors;
+validate523.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingImageSegment = validate186;
+const rawOutgoingImageSegment = validate524;
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate524(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate524.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate186.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate524.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6483,14 +15135,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.uri === undefined) && (missing1 = "uri")) || ((data1.sub_type === undefined) && (missing1 = "sub_type"))){
-validate186.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate524.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.uri !== undefined){
 const _errs4 = errors;
 if(typeof data1.uri !== "string"){
-validate186.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate524.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6516,7 +15168,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data3 === "normal") || (data3 === "sticker"))){
-const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema50.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema147.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6551,7 +15203,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate186.errors = vErrors;
+validate524.errors = vErrors;
 return false;
 }
 else {
@@ -6575,7 +15227,7 @@ if(data1.summary !== undefined){
 let data4 = data1.summary;
 const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate186.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema50.properties.data.properties.summary.type},message:"must be string,null"}];
+validate524.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema147.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -6588,7 +15240,7 @@ var valid1 = true;
 }
 }
 else {
-validate186.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate524.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6601,31 +15253,31 @@ var valid0 = true;
 }
 }
 else {
-validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate524.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate186.errors = vErrors;
+validate524.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingImageSegmentInput = validate187;
+const rawOutgoingImageSegmentInput = validate525;
 
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate525(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate525.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate187.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate525.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6641,14 +15293,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.uri === undefined) && (missing1 = "uri")){
-validate187.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate525.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.uri !== undefined){
 const _errs4 = errors;
 if(typeof data1.uri !== "string"){
-validate187.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate525.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6674,7 +15326,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data3 === "normal") || (data3 === "sticker"))){
-const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema58.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema155.properties.data.properties.sub_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6709,7 +15361,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate187.errors = vErrors;
+validate525.errors = vErrors;
 return false;
 }
 else {
@@ -6733,7 +15385,7 @@ if(data1.summary !== undefined){
 let data4 = data1.summary;
 const _errs12 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate187.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema58.properties.data.properties.summary.type},message:"must be string,null"}];
+validate525.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema155.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -6746,7 +15398,7 @@ var valid1 = true;
 }
 }
 else {
-validate187.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate525.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6759,31 +15411,31 @@ var valid0 = true;
 }
 }
 else {
-validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate525.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate187.errors = vErrors;
+validate525.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingRecordSegment = validate188;
+const rawOutgoingRecordSegment = validate526;
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate526(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate526.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("record" !== data.type){
-validate188.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+validate526.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6799,20 +15451,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.uri === undefined) && (missing1 = "uri")){
-validate188.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate526.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.uri !== undefined){
 if(typeof data1.uri !== "string"){
-validate188.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate526.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate188.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate526.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6825,31 +15477,31 @@ var valid0 = true;
 }
 }
 else {
-validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate526.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate188.errors = vErrors;
+validate526.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingVideoSegment = validate189;
+const rawOutgoingVideoSegment = validate527;
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate527(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate527.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("video" !== data.type){
-validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+validate527.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6865,14 +15517,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.uri === undefined) && (missing1 = "uri")){
-validate189.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate527.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.uri !== undefined){
 const _errs4 = errors;
 if(typeof data1.uri !== "string"){
-validate189.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate527.errors = [{instancePath:instancePath+"/data/uri",schemaPath:"#/properties/data/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -6885,7 +15537,7 @@ if(data1.thumb_uri !== undefined){
 let data3 = data1.thumb_uri;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (data3 !== null)){
-validate189.errors = [{instancePath:instancePath+"/data/thumb_uri",schemaPath:"#/properties/data/properties/thumb_uri/type",keyword:"type",params:{type: schema52.properties.data.properties.thumb_uri.type},message:"must be string,null"}];
+validate527.errors = [{instancePath:instancePath+"/data/thumb_uri",schemaPath:"#/properties/data/properties/thumb_uri/type",keyword:"type",params:{type: schema149.properties.data.properties.thumb_uri.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -6897,7 +15549,7 @@ var valid1 = true;
 }
 }
 else {
-validate189.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate527.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6910,31 +15562,31 @@ var valid0 = true;
 }
 }
 else {
-validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate527.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate189.errors = vErrors;
+validate527.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingForwardSegment = validate190;
+const rawOutgoingForwardSegment = validate528;
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate528(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate528.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate190.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate528.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -6950,7 +15602,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.messages === undefined) && (missing1 = "messages")){
-validate190.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate528.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -6963,8 +15615,8 @@ var valid2 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate148.call(this, data2[i0], {instancePath:instancePath+"/data/messages/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate486.call(this, data2[i0], {instancePath:instancePath+"/data/messages/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate486.errors : vErrors.concat(validate486.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs6 === errors;
@@ -6974,7 +15626,7 @@ break;
 }
 }
 else {
-validate190.errors = [{instancePath:instancePath+"/data/messages",schemaPath:"#/properties/data/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate528.errors = [{instancePath:instancePath+"/data/messages",schemaPath:"#/properties/data/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6988,7 +15640,7 @@ if(data1.title !== undefined){
 let data4 = data1.title;
 const _errs7 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate190.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: schema53.properties.data.properties.title.type},message:"must be string,null"}];
+validate528.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: schema150.properties.data.properties.title.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -7001,7 +15653,7 @@ if(data1.preview !== undefined){
 let data5 = data1.preview;
 const _errs9 = errors;
 if((!(Array.isArray(data5))) && (data5 !== null)){
-validate190.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: schema53.properties.data.properties.preview.type},message:"must be array,null"}];
+validate528.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: schema150.properties.data.properties.preview.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs9){
@@ -7011,7 +15663,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 const _errs11 = errors;
 if(typeof data5[i1] !== "string"){
-validate190.errors = [{instancePath:instancePath+"/data/preview/" + i1,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate528.errors = [{instancePath:instancePath+"/data/preview/" + i1,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -7031,7 +15683,7 @@ if(data1.summary !== undefined){
 let data7 = data1.summary;
 const _errs13 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate190.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema53.properties.data.properties.summary.type},message:"must be string,null"}];
+validate528.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema150.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -7044,7 +15696,7 @@ if(data1.prompt !== undefined){
 let data8 = data1.prompt;
 const _errs15 = errors;
 if((typeof data8 !== "string") && (data8 !== null)){
-validate190.errors = [{instancePath:instancePath+"/data/prompt",schemaPath:"#/properties/data/properties/prompt/type",keyword:"type",params:{type: schema53.properties.data.properties.prompt.type},message:"must be string,null"}];
+validate528.errors = [{instancePath:instancePath+"/data/prompt",schemaPath:"#/properties/data/properties/prompt/type",keyword:"type",params:{type: schema150.properties.data.properties.prompt.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -7059,7 +15711,7 @@ var valid1 = true;
 }
 }
 else {
-validate190.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate528.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7072,31 +15724,31 @@ var valid0 = true;
 }
 }
 else {
-validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate528.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate190.errors = vErrors;
+validate528.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingForwardSegmentInput = validate192;
+const rawOutgoingForwardSegmentInput = validate530;
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate530(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate530.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate192.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate530.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7112,7 +15764,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.messages === undefined) && (missing1 = "messages")){
-validate192.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate530.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -7125,8 +15777,8 @@ var valid2 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate166.call(this, data2[i0], {instancePath:instancePath+"/data/messages/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate504.call(this, data2[i0], {instancePath:instancePath+"/data/messages/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate504.errors : vErrors.concat(validate504.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs6 === errors;
@@ -7136,7 +15788,7 @@ break;
 }
 }
 else {
-validate192.errors = [{instancePath:instancePath+"/data/messages",schemaPath:"#/properties/data/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate530.errors = [{instancePath:instancePath+"/data/messages",schemaPath:"#/properties/data/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7150,7 +15802,7 @@ if(data1.title !== undefined){
 let data4 = data1.title;
 const _errs7 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate192.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: schema59.properties.data.properties.title.type},message:"must be string,null"}];
+validate530.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: schema156.properties.data.properties.title.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -7163,7 +15815,7 @@ if(data1.preview !== undefined){
 let data5 = data1.preview;
 const _errs9 = errors;
 if((!(Array.isArray(data5))) && (data5 !== null)){
-validate192.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: schema59.properties.data.properties.preview.type},message:"must be array,null"}];
+validate530.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: schema156.properties.data.properties.preview.type},message:"must be array,null"}];
 return false;
 }
 if(errors === _errs9){
@@ -7173,7 +15825,7 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 const _errs11 = errors;
 if(typeof data5[i1] !== "string"){
-validate192.errors = [{instancePath:instancePath+"/data/preview/" + i1,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate530.errors = [{instancePath:instancePath+"/data/preview/" + i1,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -7193,7 +15845,7 @@ if(data1.summary !== undefined){
 let data7 = data1.summary;
 const _errs13 = errors;
 if((typeof data7 !== "string") && (data7 !== null)){
-validate192.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema59.properties.data.properties.summary.type},message:"must be string,null"}];
+validate530.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: schema156.properties.data.properties.summary.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -7206,7 +15858,7 @@ if(data1.prompt !== undefined){
 let data8 = data1.prompt;
 const _errs15 = errors;
 if((typeof data8 !== "string") && (data8 !== null)){
-validate192.errors = [{instancePath:instancePath+"/data/prompt",schemaPath:"#/properties/data/properties/prompt/type",keyword:"type",params:{type: schema59.properties.data.properties.prompt.type},message:"must be string,null"}];
+validate530.errors = [{instancePath:instancePath+"/data/prompt",schemaPath:"#/properties/data/properties/prompt/type",keyword:"type",params:{type: schema156.properties.data.properties.prompt.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -7221,7 +15873,7 @@ var valid1 = true;
 }
 }
 else {
-validate192.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate530.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7234,31 +15886,31 @@ var valid0 = true;
 }
 }
 else {
-validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate530.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate192.errors = vErrors;
+validate530.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingLightAppSegment = validate194;
+const rawOutgoingLightAppSegment = validate532;
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate532(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate532.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("light_app" !== data.type){
-validate194.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "light_app"},message:"must be equal to constant"}];
+validate532.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "light_app"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7274,20 +15926,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.json_payload === undefined) && (missing1 = "json_payload")){
-validate194.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate532.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.json_payload !== undefined){
 if(typeof data1.json_payload !== "string"){
-validate194.errors = [{instancePath:instancePath+"/data/json_payload",schemaPath:"#/properties/data/properties/json_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate532.errors = [{instancePath:instancePath+"/data/json_payload",schemaPath:"#/properties/data/properties/json_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate194.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate532.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7300,17 +15952,17 @@ var valid0 = true;
 }
 }
 else {
-validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate532.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate194.errors = vErrors;
+validate532.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingSegment = validate195;
+const rawIncomingSegment = validate533;
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate533(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -7402,27 +16054,27 @@ errors = vErrors.length;
 }
 }
 else {
-validate195.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate533.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate195.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate533.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate195.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate533.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate195.errors = vErrors;
+validate533.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingSegmentInput = validate210;
+const rawIncomingSegmentInput = validate548;
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate548(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7570,17 +16222,17 @@ errors = vErrors.length;
 }
 }
 else {
-validate210.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate548.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate210.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate548.errors = [{instancePath,schemaPath:"#/then/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate210.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate548.errors = [{instancePath,schemaPath:"#/then/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7594,20 +16246,20 @@ if(errors === _errs21){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if((data.type === undefined) && (missing1 = "type")){
-validate210.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate548.errors = [{instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 if(typeof data.type !== "string"){
-validate210.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate548.errors = [{instancePath:instancePath+"/type",schemaPath:"#/else/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate210.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate548.errors = [{instancePath,schemaPath:"#/else/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7624,30 +16276,30 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate210.errors = vErrors;
+validate548.errors = vErrors;
 return false;
 }
-validate210.errors = vErrors;
+validate548.errors = vErrors;
 return errors === 0;
 }
 
-const rawUnknownIncomingSegment = validate225;
+const rawUnknownIncomingSegment = validate563;
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate563(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.raw === undefined) && (missing0 = "raw"))){
-validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate563.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("unknown" !== data.type){
-validate225.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
+validate563.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "unknown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7663,20 +16315,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.type === undefined) && (missing1 = "type")){
-validate225.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate563.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.type !== undefined){
 if(typeof data1.type !== "string"){
-validate225.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate563.errors = [{instancePath:instancePath+"/raw/type",schemaPath:"#/properties/raw/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate225.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate563.errors = [{instancePath:instancePath+"/raw",schemaPath:"#/properties/raw/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7689,31 +16341,31 @@ var valid0 = true;
 }
 }
 else {
-validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate563.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate225.errors = vErrors;
+validate563.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingTextSegment = validate226;
+const rawIncomingTextSegment = validate564;
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate564(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate564.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("text" !== data.type){
-validate226.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
+validate564.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7729,20 +16381,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate564.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate226.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate564.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate226.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate564.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7755,31 +16407,31 @@ var valid0 = true;
 }
 }
 else {
-validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate564.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate226.errors = vErrors;
+validate564.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMentionSegment = validate227;
+const rawIncomingMentionSegment = validate565;
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate565(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate565.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mention" !== data.type){
-validate227.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention"},message:"must be equal to constant"}];
+validate565.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7795,7 +16447,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.user_id === undefined) && (missing1 = "user_id")) || ((data1.name === undefined) && (missing1 = "name"))){
-validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate565.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -7814,7 +16466,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs5 = errors;
 if(typeof data1.name !== "string"){
-validate227.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate565.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -7826,7 +16478,7 @@ var valid1 = true;
 }
 }
 else {
-validate227.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate565.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7839,31 +16491,31 @@ var valid0 = true;
 }
 }
 else {
-validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate565.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate227.errors = vErrors;
+validate565.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMentionAllSegment = validate229;
+const rawIncomingMentionAllSegment = validate567;
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate567(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate567.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mention_all" !== data.type){
-validate229.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention_all"},message:"must be equal to constant"}];
+validate567.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mention_all"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7877,7 +16529,7 @@ let data1 = data.data;
 const _errs2 = errors;
 if(errors === _errs2){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate229.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate567.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7890,31 +16542,31 @@ var valid0 = true;
 }
 }
 else {
-validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate567.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate229.errors = vErrors;
+validate567.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingFaceSegment = validate230;
+const rawIncomingFaceSegment = validate568;
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate568(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate230.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate568.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("face" !== data.type){
-validate230.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
+validate568.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -7930,14 +16582,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.face_id === undefined) && (missing1 = "face_id")) || ((data1.is_large === undefined) && (missing1 = "is_large"))){
-validate230.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate568.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.face_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.face_id !== "string"){
-validate230.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate568.errors = [{instancePath:instancePath+"/data/face_id",schemaPath:"#/properties/data/properties/face_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -7949,7 +16601,7 @@ if(valid1){
 if(data1.is_large !== undefined){
 const _errs6 = errors;
 if(typeof data1.is_large !== "boolean"){
-validate230.errors = [{instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate568.errors = [{instancePath:instancePath+"/data/is_large",schemaPath:"#/properties/data/properties/is_large/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -7961,7 +16613,7 @@ var valid1 = true;
 }
 }
 else {
-validate230.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate568.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7974,31 +16626,31 @@ var valid0 = true;
 }
 }
 else {
-validate230.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate568.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate230.errors = vErrors;
+validate568.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingReplySegment = validate231;
+const rawIncomingReplySegment = validate569;
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate569(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate569.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate231.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate569.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8014,14 +16666,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((((data1.message_seq === undefined) && (missing1 = "message_seq")) || ((data1.sender_id === undefined) && (missing1 = "sender_id"))) || ((data1.time === undefined) && (missing1 = "time"))) || ((data1.segments === undefined) && (missing1 = "segments"))){
-validate231.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate569.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.message_seq !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data1.message_seq, this, 0n, 9223372036854775807n)){
-validate231.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate569.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8046,7 +16698,7 @@ if(data1.sender_name !== undefined){
 let data4 = data1.sender_name;
 const _errs6 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate231.errors = [{instancePath:instancePath+"/data/sender_name",schemaPath:"#/properties/data/properties/sender_name/type",keyword:"type",params:{type: schema18.properties.data.properties.sender_name.type},message:"must be string,null"}];
+validate569.errors = [{instancePath:instancePath+"/data/sender_name",schemaPath:"#/properties/data/properties/sender_name/type",keyword:"type",params:{type: schema18.properties.data.properties.sender_name.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8058,7 +16710,7 @@ if(valid1){
 if(data1.time !== undefined){
 const _errs8 = errors;
 if(!int64Ok(data1.time, this, 0n, 9223372036854775807n)){
-validate231.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate569.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -8087,7 +16739,7 @@ break;
 }
 }
 else {
-validate231.errors = [{instancePath:instancePath+"/data/segments",schemaPath:"#/properties/data/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate569.errors = [{instancePath:instancePath+"/data/segments",schemaPath:"#/properties/data/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8103,7 +16755,7 @@ var valid1 = true;
 }
 }
 else {
-validate231.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate569.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8116,31 +16768,31 @@ var valid0 = true;
 }
 }
 else {
-validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate569.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate231.errors = vErrors;
+validate569.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingReplySegmentInput = validate234;
+const rawIncomingReplySegmentInput = validate572;
 
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate572(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate234.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate572.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("reply" !== data.type){
-validate234.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
+validate572.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "reply"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8156,14 +16808,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((((data1.message_seq === undefined) && (missing1 = "message_seq")) || ((data1.sender_id === undefined) && (missing1 = "sender_id"))) || ((data1.time === undefined) && (missing1 = "time"))) || ((data1.segments === undefined) && (missing1 = "segments"))){
-validate234.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate572.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.message_seq !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data1.message_seq, this, 0n, 9223372036854775807n)){
-validate234.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate572.errors = [{instancePath:instancePath+"/data/message_seq",schemaPath:"#/properties/data/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8188,7 +16840,7 @@ if(data1.sender_name !== undefined){
 let data4 = data1.sender_name;
 const _errs6 = errors;
 if((typeof data4 !== "string") && (data4 !== null)){
-validate234.errors = [{instancePath:instancePath+"/data/sender_name",schemaPath:"#/properties/data/properties/sender_name/type",keyword:"type",params:{type: schema30.properties.data.properties.sender_name.type},message:"must be string,null"}];
+validate572.errors = [{instancePath:instancePath+"/data/sender_name",schemaPath:"#/properties/data/properties/sender_name/type",keyword:"type",params:{type: schema30.properties.data.properties.sender_name.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8200,7 +16852,7 @@ if(valid1){
 if(data1.time !== undefined){
 const _errs8 = errors;
 if(!int64Ok(data1.time, this, 0n, 9223372036854775807n)){
-validate234.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate572.errors = [{instancePath:instancePath+"/data/time",schemaPath:"#/properties/data/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -8229,7 +16881,7 @@ break;
 }
 }
 else {
-validate234.errors = [{instancePath:instancePath+"/data/segments",schemaPath:"#/properties/data/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate572.errors = [{instancePath:instancePath+"/data/segments",schemaPath:"#/properties/data/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8245,7 +16897,7 @@ var valid1 = true;
 }
 }
 else {
-validate234.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate572.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8258,31 +16910,31 @@ var valid0 = true;
 }
 }
 else {
-validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate572.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate234.errors = vErrors;
+validate572.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingImageSegment = validate237;
+const rawIncomingImageSegment = validate575;
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate575(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate575.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("image" !== data.type){
-validate237.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
+validate575.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8298,14 +16950,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((((((data1.resource_id === undefined) && (missing1 = "resource_id")) || ((data1.temp_url === undefined) && (missing1 = "temp_url"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))) || ((data1.summary === undefined) && (missing1 = "summary"))) || ((data1.sub_type === undefined) && (missing1 = "sub_type"))){
-validate237.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate575.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.resource_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.resource_id !== "string"){
-validate237.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate575.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8317,7 +16969,7 @@ if(valid1){
 if(data1.temp_url !== undefined){
 const _errs6 = errors;
 if(typeof data1.temp_url !== "string"){
-validate237.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate575.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8330,13 +16982,13 @@ if(data1.width !== undefined){
 let data4 = data1.width;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate237.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate575.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate237.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate575.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8351,13 +17003,13 @@ if(data1.height !== undefined){
 let data5 = data1.height;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate237.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate575.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-validate237.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate575.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8371,7 +17023,7 @@ if(valid1){
 if(data1.summary !== undefined){
 const _errs12 = errors;
 if(typeof data1.summary !== "string"){
-validate237.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate575.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -8384,11 +17036,11 @@ if(data1.sub_type !== undefined){
 let data7 = data1.sub_type;
 const _errs14 = errors;
 if(typeof data7 !== "string"){
-validate237.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate575.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data7 === "normal") || (data7 === "sticker"))){
-validate237.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema19.properties.data.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate575.errors = [{instancePath:instancePath+"/data/sub_type",schemaPath:"#/properties/data/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema19.properties.data.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -8404,7 +17056,7 @@ var valid1 = true;
 }
 }
 else {
-validate237.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate575.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8417,31 +17069,31 @@ var valid0 = true;
 }
 }
 else {
-validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate575.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate237.errors = vErrors;
+validate575.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingRecordSegment = validate238;
+const rawIncomingRecordSegment = validate576;
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate576(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate238.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate576.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("record" !== data.type){
-validate238.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
+validate576.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "record"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8457,14 +17109,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.resource_id === undefined) && (missing1 = "resource_id")) || ((data1.temp_url === undefined) && (missing1 = "temp_url"))) || ((data1.duration === undefined) && (missing1 = "duration"))){
-validate238.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate576.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.resource_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.resource_id !== "string"){
-validate238.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate576.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8476,7 +17128,7 @@ if(valid1){
 if(data1.temp_url !== undefined){
 const _errs6 = errors;
 if(typeof data1.temp_url !== "string"){
-validate238.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate576.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8489,13 +17141,13 @@ if(data1.duration !== undefined){
 let data4 = data1.duration;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate238.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate576.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate238.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate576.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8510,7 +17162,7 @@ var valid1 = true;
 }
 }
 else {
-validate238.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate576.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8523,31 +17175,31 @@ var valid0 = true;
 }
 }
 else {
-validate238.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate576.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate238.errors = vErrors;
+validate576.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingVideoSegment = validate239;
+const rawIncomingVideoSegment = validate577;
 
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate577(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate577.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("video" !== data.type){
-validate239.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
+validate577.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "video"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8563,14 +17215,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((((data1.resource_id === undefined) && (missing1 = "resource_id")) || ((data1.temp_url === undefined) && (missing1 = "temp_url"))) || ((data1.width === undefined) && (missing1 = "width"))) || ((data1.height === undefined) && (missing1 = "height"))) || ((data1.duration === undefined) && (missing1 = "duration"))){
-validate239.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate577.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.resource_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.resource_id !== "string"){
-validate239.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate577.errors = [{instancePath:instancePath+"/data/resource_id",schemaPath:"#/properties/data/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8582,7 +17234,7 @@ if(valid1){
 if(data1.temp_url !== undefined){
 const _errs6 = errors;
 if(typeof data1.temp_url !== "string"){
-validate239.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate577.errors = [{instancePath:instancePath+"/data/temp_url",schemaPath:"#/properties/data/properties/temp_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8595,13 +17247,13 @@ if(data1.width !== undefined){
 let data4 = data1.width;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate239.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate577.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if((typeof data4 == "number") && (isFinite(data4))){
 if(data4 < 0 || isNaN(data4)){
-validate239.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate577.errors = [{instancePath:instancePath+"/data/width",schemaPath:"#/properties/data/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8616,13 +17268,13 @@ if(data1.height !== undefined){
 let data5 = data1.height;
 const _errs10 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate239.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate577.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-validate239.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate577.errors = [{instancePath:instancePath+"/data/height",schemaPath:"#/properties/data/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8637,13 +17289,13 @@ if(data1.duration !== undefined){
 let data6 = data1.duration;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate239.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate577.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-validate239.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate577.errors = [{instancePath:instancePath+"/data/duration",schemaPath:"#/properties/data/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8660,7 +17312,7 @@ var valid1 = true;
 }
 }
 else {
-validate239.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate577.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8673,31 +17325,31 @@ var valid0 = true;
 }
 }
 else {
-validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate577.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate239.errors = vErrors;
+validate577.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingFileSegment = validate240;
+const rawIncomingFileSegment = validate578;
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate578(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate578.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate240.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate578.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8713,14 +17365,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.file_id === undefined) && (missing1 = "file_id")) || ((data1.file_name === undefined) && (missing1 = "file_name"))) || ((data1.file_size === undefined) && (missing1 = "file_size"))){
-validate240.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate578.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.file_id !== "string"){
-validate240.errors = [{instancePath:instancePath+"/data/file_id",schemaPath:"#/properties/data/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate578.errors = [{instancePath:instancePath+"/data/file_id",schemaPath:"#/properties/data/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8732,7 +17384,7 @@ if(valid1){
 if(data1.file_name !== undefined){
 const _errs6 = errors;
 if(typeof data1.file_name !== "string"){
-validate240.errors = [{instancePath:instancePath+"/data/file_name",schemaPath:"#/properties/data/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate578.errors = [{instancePath:instancePath+"/data/file_name",schemaPath:"#/properties/data/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8744,7 +17396,7 @@ if(valid1){
 if(data1.file_size !== undefined){
 const _errs8 = errors;
 if(!int64Ok(data1.file_size, this, 0n, 9223372036854775807n)){
-validate240.errors = [{instancePath:instancePath+"/data/file_size",schemaPath:"#/properties/data/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate578.errors = [{instancePath:instancePath+"/data/file_size",schemaPath:"#/properties/data/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -8757,7 +17409,7 @@ if(data1.file_hash !== undefined){
 let data5 = data1.file_hash;
 const _errs9 = errors;
 if((typeof data5 !== "string") && (data5 !== null)){
-validate240.errors = [{instancePath:instancePath+"/data/file_hash",schemaPath:"#/properties/data/properties/file_hash/type",keyword:"type",params:{type: schema22.properties.data.properties.file_hash.type},message:"must be string,null"}];
+validate578.errors = [{instancePath:instancePath+"/data/file_hash",schemaPath:"#/properties/data/properties/file_hash/type",keyword:"type",params:{type: schema22.properties.data.properties.file_hash.type},message:"must be string,null"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -8771,7 +17423,7 @@ var valid1 = true;
 }
 }
 else {
-validate240.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate578.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8784,31 +17436,31 @@ var valid0 = true;
 }
 }
 else {
-validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate578.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate240.errors = vErrors;
+validate578.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingForwardSegment = validate241;
+const rawIncomingForwardSegment = validate579;
 
-function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate579(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate579.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("forward" !== data.type){
-validate241.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
+validate579.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "forward"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8824,14 +17476,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((((data1.forward_id === undefined) && (missing1 = "forward_id")) || ((data1.title === undefined) && (missing1 = "title"))) || ((data1.preview === undefined) && (missing1 = "preview"))) || ((data1.summary === undefined) && (missing1 = "summary"))){
-validate241.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate579.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.forward_id !== undefined){
 const _errs4 = errors;
 if(typeof data1.forward_id !== "string"){
-validate241.errors = [{instancePath:instancePath+"/data/forward_id",schemaPath:"#/properties/data/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate579.errors = [{instancePath:instancePath+"/data/forward_id",schemaPath:"#/properties/data/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8843,7 +17495,7 @@ if(valid1){
 if(data1.title !== undefined){
 const _errs6 = errors;
 if(typeof data1.title !== "string"){
-validate241.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate579.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8862,7 +17514,7 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
 if(typeof data4[i0] !== "string"){
-validate241.errors = [{instancePath:instancePath+"/data/preview/" + i0,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate579.errors = [{instancePath:instancePath+"/data/preview/" + i0,schemaPath:"#/properties/data/properties/preview/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -8872,7 +17524,7 @@ break;
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate579.errors = [{instancePath:instancePath+"/data/preview",schemaPath:"#/properties/data/properties/preview/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8885,7 +17537,7 @@ if(valid1){
 if(data1.summary !== undefined){
 const _errs12 = errors;
 if(typeof data1.summary !== "string"){
-validate241.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate579.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -8899,7 +17551,7 @@ var valid1 = true;
 }
 }
 else {
-validate241.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate579.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8912,31 +17564,31 @@ var valid0 = true;
 }
 }
 else {
-validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate579.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate241.errors = vErrors;
+validate579.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMarketFaceSegment = validate242;
+const rawIncomingMarketFaceSegment = validate580;
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate580(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate242.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate580.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("market_face" !== data.type){
-validate242.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "market_face"},message:"must be equal to constant"}];
+validate580.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "market_face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -8952,7 +17604,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((((data1.emoji_package_id === undefined) && (missing1 = "emoji_package_id")) || ((data1.emoji_id === undefined) && (missing1 = "emoji_id"))) || ((data1.key === undefined) && (missing1 = "key"))) || ((data1.summary === undefined) && (missing1 = "summary"))) || ((data1.url === undefined) && (missing1 = "url"))){
-validate242.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate580.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -8960,13 +17612,13 @@ if(data1.emoji_package_id !== undefined){
 let data2 = data1.emoji_package_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate242.errors = [{instancePath:instancePath+"/data/emoji_package_id",schemaPath:"#/properties/data/properties/emoji_package_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate580.errors = [{instancePath:instancePath+"/data/emoji_package_id",schemaPath:"#/properties/data/properties/emoji_package_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate242.errors = [{instancePath:instancePath+"/data/emoji_package_id",schemaPath:"#/properties/data/properties/emoji_package_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate580.errors = [{instancePath:instancePath+"/data/emoji_package_id",schemaPath:"#/properties/data/properties/emoji_package_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8980,7 +17632,7 @@ if(valid1){
 if(data1.emoji_id !== undefined){
 const _errs6 = errors;
 if(typeof data1.emoji_id !== "string"){
-validate242.errors = [{instancePath:instancePath+"/data/emoji_id",schemaPath:"#/properties/data/properties/emoji_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate580.errors = [{instancePath:instancePath+"/data/emoji_id",schemaPath:"#/properties/data/properties/emoji_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -8992,7 +17644,7 @@ if(valid1){
 if(data1.key !== undefined){
 const _errs8 = errors;
 if(typeof data1.key !== "string"){
-validate242.errors = [{instancePath:instancePath+"/data/key",schemaPath:"#/properties/data/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate580.errors = [{instancePath:instancePath+"/data/key",schemaPath:"#/properties/data/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -9004,7 +17656,7 @@ if(valid1){
 if(data1.summary !== undefined){
 const _errs10 = errors;
 if(typeof data1.summary !== "string"){
-validate242.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate580.errors = [{instancePath:instancePath+"/data/summary",schemaPath:"#/properties/data/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -9016,7 +17668,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs12 = errors;
 if(typeof data1.url !== "string"){
-validate242.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate580.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -9031,7 +17683,7 @@ var valid1 = true;
 }
 }
 else {
-validate242.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate580.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9044,31 +17696,31 @@ var valid0 = true;
 }
 }
 else {
-validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate580.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate242.errors = vErrors;
+validate580.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingLightAppSegment = validate243;
+const rawIncomingLightAppSegment = validate581;
 
-function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate581(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate581.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("light_app" !== data.type){
-validate243.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "light_app"},message:"must be equal to constant"}];
+validate581.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "light_app"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9084,14 +17736,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.app_name === undefined) && (missing1 = "app_name")) || ((data1.json_payload === undefined) && (missing1 = "json_payload"))){
-validate243.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate581.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.app_name !== undefined){
 const _errs4 = errors;
 if(typeof data1.app_name !== "string"){
-validate243.errors = [{instancePath:instancePath+"/data/app_name",schemaPath:"#/properties/data/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate581.errors = [{instancePath:instancePath+"/data/app_name",schemaPath:"#/properties/data/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -9103,7 +17755,7 @@ if(valid1){
 if(data1.json_payload !== undefined){
 const _errs6 = errors;
 if(typeof data1.json_payload !== "string"){
-validate243.errors = [{instancePath:instancePath+"/data/json_payload",schemaPath:"#/properties/data/properties/json_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate581.errors = [{instancePath:instancePath+"/data/json_payload",schemaPath:"#/properties/data/properties/json_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -9115,7 +17767,7 @@ var valid1 = true;
 }
 }
 else {
-validate243.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate581.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9128,31 +17780,31 @@ var valid0 = true;
 }
 }
 else {
-validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate581.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate243.errors = vErrors;
+validate581.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingXmlSegment = validate244;
+const rawIncomingXmlSegment = validate582;
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate582(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate582.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("xml" !== data.type){
-validate244.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
+validate582.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "xml"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -9168,7 +17820,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.service_id === undefined) && (missing1 = "service_id")) || ((data1.xml_payload === undefined) && (missing1 = "xml_payload"))){
-validate244.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate582.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -9176,13 +17828,13 @@ if(data1.service_id !== undefined){
 let data2 = data1.service_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate244.errors = [{instancePath:instancePath+"/data/service_id",schemaPath:"#/properties/data/properties/service_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate582.errors = [{instancePath:instancePath+"/data/service_id",schemaPath:"#/properties/data/properties/service_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate244.errors = [{instancePath:instancePath+"/data/service_id",schemaPath:"#/properties/data/properties/service_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate582.errors = [{instancePath:instancePath+"/data/service_id",schemaPath:"#/properties/data/properties/service_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -9196,7 +17848,7 @@ if(valid1){
 if(data1.xml_payload !== undefined){
 const _errs6 = errors;
 if(typeof data1.xml_payload !== "string"){
-validate244.errors = [{instancePath:instancePath+"/data/xml_payload",schemaPath:"#/properties/data/properties/xml_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate582.errors = [{instancePath:instancePath+"/data/xml_payload",schemaPath:"#/properties/data/properties/xml_payload/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -9208,7 +17860,7 @@ var valid1 = true;
 }
 }
 else {
-validate244.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate582.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9221,1062 +17873,17 @@ var valid0 = true;
 }
 }
 else {
-validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate582.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate244.errors = vErrors;
+validate582.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMessage = validate245;
-const schema91 = {"discriminator":{"propertyName":"message_scene"},"oneOf":[{"$ref":"#/$defs/IncomingFriendMessage"},{"$ref":"#/$defs/IncomingGroupMessage"},{"$ref":"#/$defs/IncomingTempMessage"}],"type":"object"};
-const schema92 = {"type":"object","properties":{"message_scene":{"const":"friend"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","friend"]};
-const schema93 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"qid":{"type":"string"},"remark":{"type":"string"},"category":{"$ref":"#/$defs/FriendCategoryEntity"}},"required":["user_id","nickname","sex","qid","remark","category"]};
-const schema94 = {"type":"object","properties":{"category_id":{"type":"integer","minimum":0},"category_name":{"type":"string"}},"required":["category_id","category_name"]};
+const rawIncomingMessage = validate583;
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.category_id === undefined) && (missing0 = "category_id")) || ((data.category_name === undefined) && (missing0 = "category_name"))){
-validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.category_id !== undefined){
-let data0 = data.category_id;
-const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate252.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs1){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-validate252.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.category_name !== undefined){
-const _errs3 = errors;
-if(typeof data.category_name !== "string"){
-validate252.errors = [{instancePath:instancePath+"/category_name",schemaPath:"#/properties/category_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate252.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.qid === undefined) && (missing0 = "qid"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.category === undefined) && (missing0 = "category"))){
-validate250.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-const _errs1 = errors;
-if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nickname !== undefined){
-const _errs2 = errors;
-if(typeof data.nickname !== "string"){
-validate250.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sex !== undefined){
-let data2 = data.sex;
-const _errs4 = errors;
-if(typeof data2 !== "string"){
-validate250.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
-validate250.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema93.properties.sex.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.qid !== undefined){
-const _errs6 = errors;
-if(typeof data.qid !== "string"){
-validate250.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs8 = errors;
-if(typeof data.remark !== "string"){
-validate250.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.category !== undefined){
-const _errs10 = errors;
-if(!(validate252.call(this, data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate250.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate250.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
-validate246.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("friend" !== data.message_scene){
-validate246.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate246.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-const _errs5 = errors;
-if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate246.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate39.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate246.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.friend !== undefined){
-const _errs9 = errors;
-if(!(validate250.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate246.errors = vErrors;
-return errors === 0;
-}
-
-const schema95 = {"type":"object","properties":{"message_scene":{"const":"group"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"$ref":"#/$defs/GroupEntity"},"group_member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","group","group_member"]};
-const schema96 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"group_name":{"type":"string"},"member_count":{"type":"integer","minimum":0},"max_member_count":{"type":"integer","minimum":0},"remark":{"type":"string"},"created_time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"description":{"type":"string"},"question":{"type":"string"},"announcement":{"type":"string"}},"required":["group_id","group_name","member_count","max_member_count","remark","created_time","description","question","announcement"]};
-
-function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.created_time === undefined) && (missing0 = "created_time"))) || ((data.description === undefined) && (missing0 = "description"))) || ((data.question === undefined) && (missing0 = "question"))) || ((data.announcement === undefined) && (missing0 = "announcement"))){
-validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate259.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.member_count !== undefined){
-let data2 = data.member_count;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate259.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs4){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate259.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.max_member_count !== undefined){
-let data3 = data.max_member_count;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate259.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs6){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-validate259.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs8 = errors;
-if(typeof data.remark !== "string"){
-validate259.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.created_time !== undefined){
-const _errs10 = errors;
-if(!int64Ok(data.created_time, this, 0n, 9223372036854775807n)){
-validate259.errors = [{instancePath:instancePath+"/created_time",schemaPath:"#/properties/created_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs11 = errors;
-if(typeof data.description !== "string"){
-validate259.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.question !== undefined){
-const _errs13 = errors;
-if(typeof data.question !== "string"){
-validate259.errors = [{instancePath:instancePath+"/question",schemaPath:"#/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.announcement !== undefined){
-const _errs15 = errors;
-if(typeof data.announcement !== "string"){
-validate259.errors = [{instancePath:instancePath+"/announcement",schemaPath:"#/properties/announcement/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate259.errors = vErrors;
-return errors === 0;
-}
-
-const schema97 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"group_id":{"$ref":"#/$defs/Uin"},"card":{"type":"string"},"title":{"type":"string"},"level":{"type":"integer","minimum":0},"role":{"type":"string","enum":["owner","admin","member"]},"join_time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"last_sent_time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"shut_up_end_time":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["user_id","nickname","sex","group_id","card","title","level","role","join_time","last_sent_time"]};
-
-function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.card === undefined) && (missing0 = "card"))) || ((data.title === undefined) && (missing0 = "title"))) || ((data.level === undefined) && (missing0 = "level"))) || ((data.role === undefined) && (missing0 = "role"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.last_sent_time === undefined) && (missing0 = "last_sent_time"))){
-validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.user_id !== undefined){
-const _errs1 = errors;
-if(!(validate23.call(this, data.user_id, {instancePath:instancePath+"/user_id",parentData:data,parentDataProperty:"user_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nickname !== undefined){
-const _errs2 = errors;
-if(typeof data.nickname !== "string"){
-validate262.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sex !== undefined){
-let data2 = data.sex;
-const _errs4 = errors;
-if(typeof data2 !== "string"){
-validate262.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
-validate262.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema97.properties.sex.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-const _errs6 = errors;
-if(!(validate23.call(this, data.group_id, {instancePath:instancePath+"/group_id",parentData:data,parentDataProperty:"group_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.card !== undefined){
-const _errs7 = errors;
-if(typeof data.card !== "string"){
-validate262.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.title !== undefined){
-const _errs9 = errors;
-if(typeof data.title !== "string"){
-validate262.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.level !== undefined){
-let data6 = data.level;
-const _errs11 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate262.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs11){
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-validate262.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.role !== undefined){
-let data7 = data.role;
-const _errs13 = errors;
-if(typeof data7 !== "string"){
-validate262.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data7 === "owner") || (data7 === "admin")) || (data7 === "member"))){
-validate262.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema97.properties.role.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.join_time !== undefined){
-const _errs15 = errors;
-if(!int64Ok(data.join_time, this, 0n, 9223372036854775807n)){
-validate262.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.last_sent_time !== undefined){
-const _errs16 = errors;
-if(!int64Ok(data.last_sent_time, this, 0n, 9223372036854775807n)){
-validate262.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.shut_up_end_time !== undefined){
-let data10 = data.shut_up_end_time;
-const _errs17 = errors;
-const _errs18 = errors;
-let valid1 = false;
-const _errs19 = errors;
-if(!int64Ok(data10, this, 0n, 9223372036854775807n)){
-const err0 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-var _valid0 = _errs19 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const _errs20 = errors;
-if(data10 !== null){
-const err1 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid0 = _errs20 === errors;
-valid1 = valid1 || _valid0;
-}
-if(!valid1){
-const err2 = {instancePath:instancePath+"/shut_up_end_time",schemaPath:"#/properties/shut_up_end_time/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-validate262.errors = vErrors;
-return false;
-}
-else {
-errors = _errs18;
-if(vErrors !== null){
-if(_errs18){
-vErrors.length = _errs18;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate262.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
-validate255.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("group" !== data.message_scene){
-validate255.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate255.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-const _errs5 = errors;
-if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate255.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate39.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate255.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group !== undefined){
-const _errs9 = errors;
-if(!(validate259.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_member !== undefined){
-const _errs10 = errors;
-if(!(validate262.call(this, data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate255.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate255.errors = vErrors;
-return errors === 0;
-}
-
-const schema98 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}},"group":{"anyOf":[{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
-
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("temp" !== data.message_scene){
-validate266.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate266.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-const _errs5 = errors;
-if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate266.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate39.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate266.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group !== undefined){
-let data7 = data.group;
-const _errs9 = errors;
-const _errs10 = errors;
-let valid2 = false;
-const _errs11 = errors;
-const _errs12 = errors;
-let valid3 = false;
-const _errs13 = errors;
-if(!(validate259.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-var _valid1 = _errs13 === errors;
-valid3 = valid3 || _valid1;
-if(!valid3){
-const _errs14 = errors;
-if(data7 !== null){
-const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-var _valid1 = _errs14 === errors;
-valid3 = valid3 || _valid1;
-}
-if(!valid3){
-const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const _errs16 = errors;
-if(data7 !== null){
-const err2 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs16 === errors;
-valid2 = valid2 || _valid0;
-}
-if(!valid2){
-const err3 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-validate266.errors = vErrors;
-return false;
-}
-else {
-errors = _errs10;
-if(vErrors !== null){
-if(_errs10){
-vErrors.length = _errs10;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate266.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate583(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10284,537 +17891,45 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.message_scene;
 if(typeof tag0 == "string"){
 if(tag0 === "friend"){
-if(!(validate246.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
+if(!(validate143.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "group"){
-if(!(validate255.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate152.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "temp"){
-if(!(validate266.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(!(validate163.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
 else {
-validate245.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
+validate583.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate245.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
+validate583.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
 return false;
 }
 }
 else {
-validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate583.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate245.errors = vErrors;
+validate583.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingMessageInput = validate274;
-const schema99 = {"discriminator":{"propertyName":"message_scene"},"oneOf":[{"$ref":"#/$defs/IncomingFriendMessageInput"},{"$ref":"#/$defs/IncomingGroupMessageInput"},{"$ref":"#/$defs/IncomingTempMessageInput"}],"type":"object"};
-const schema100 = {"type":"object","properties":{"message_scene":{"const":"friend"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","friend"]};
+const rawIncomingMessageInput = validate587;
 
-function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
-validate275.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("friend" !== data.message_scene){
-validate275.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate275.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-const _errs5 = errors;
-if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate275.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate75.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate275.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.friend !== undefined){
-const _errs9 = errors;
-if(!(validate250.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate275.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate275.errors = vErrors;
-return errors === 0;
-}
-
-const schema101 = {"type":"object","properties":{"message_scene":{"const":"group"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"group":{"$ref":"#/$defs/GroupEntity"},"group_member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments","group","group_member"]};
-
-function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
-validate280.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("group" !== data.message_scene){
-validate280.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate280.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-const _errs5 = errors;
-if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate280.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate75.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate280.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group !== undefined){
-const _errs9 = errors;
-if(!(validate259.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_member !== undefined){
-const _errs10 = errors;
-if(!(validate262.call(this, data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate280.errors = vErrors;
-return errors === 0;
-}
-
-const schema102 = {"type":"object","properties":{"message_scene":{"const":"temp"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_id":{"$ref":"#/$defs/Uin"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}},"group":{"anyOf":[{"anyOf":[{"$ref":"#/$defs/GroupEntity"},{"type":"null"}]},{"type":"null"}]}},"required":["message_scene","peer_id","message_seq","sender_id","time","segments"]};
-
-function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.message_scene !== undefined){
-const _errs1 = errors;
-if("temp" !== data.message_scene){
-validate286.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.peer_id !== undefined){
-const _errs2 = errors;
-if(!(validate23.call(this, data.peer_id, {instancePath:instancePath+"/peer_id",parentData:data,parentDataProperty:"peer_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate286.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.sender_id !== undefined){
-const _errs4 = errors;
-if(!(validate23.call(this, data.sender_id, {instancePath:instancePath+"/sender_id",parentData:data,parentDataProperty:"sender_id",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.time !== undefined){
-const _errs5 = errors;
-if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate286.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.segments !== undefined){
-let data5 = data.segments;
-const _errs6 = errors;
-if(errors === _errs6){
-if(Array.isArray(data5)){
-var valid1 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-const _errs8 = errors;
-if(!(validate75.call(this, data5[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs8 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate286.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group !== undefined){
-let data7 = data.group;
-const _errs9 = errors;
-const _errs10 = errors;
-let valid2 = false;
-const _errs11 = errors;
-const _errs12 = errors;
-let valid3 = false;
-const _errs13 = errors;
-if(!(validate259.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-var _valid1 = _errs13 === errors;
-valid3 = valid3 || _valid1;
-if(!valid3){
-const _errs14 = errors;
-if(data7 !== null){
-const err0 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-var _valid1 = _errs14 === errors;
-valid3 = valid3 || _valid1;
-}
-if(!valid3){
-const err1 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/0/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const _errs16 = errors;
-if(data7 !== null){
-const err2 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs16 === errors;
-valid2 = valid2 || _valid0;
-}
-if(!valid2){
-const err3 = {instancePath:instancePath+"/group",schemaPath:"#/properties/group/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-validate286.errors = vErrors;
-return false;
-}
-else {
-errors = _errs10;
-if(vErrors !== null){
-if(_errs10){
-vErrors.length = _errs10;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate286.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate587(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -10822,59 +17937,59 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.message_scene;
 if(typeof tag0 == "string"){
 if(tag0 === "friend"){
-if(!(validate275.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+if(!(validate310.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate310.errors : vErrors.concat(validate310.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "group"){
-if(!(validate280.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+if(!(validate315.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "temp"){
-if(!(validate286.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
+if(!(validate321.call(this, data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 }
 else {
-validate274.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
+validate587.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "message_scene", tagValue: tag0},message:"value of tag \"message_scene\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate274.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
+validate587.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "message_scene", tagValue: tag0},message:"tag \"message_scene\" must be string"}];
 return false;
 }
 }
 else {
-validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate587.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate274.errors = vErrors;
+validate587.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingFriendMessage = validate294;
+const rawIncomingFriendMessage = validate591;
 
-function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate591(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
-validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate591.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
 if("friend" !== data.message_scene){
-validate294.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
+validate591.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -10898,7 +18013,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate294.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate591.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -10922,7 +18037,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate294.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate591.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -10951,7 +18066,7 @@ break;
 }
 }
 else {
-validate294.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate591.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -10963,8 +18078,8 @@ var valid0 = true;
 if(valid0){
 if(data.friend !== undefined){
 const _errs9 = errors;
-if(!(validate250.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate147.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -10981,31 +18096,31 @@ var valid0 = true;
 }
 }
 else {
-validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate591.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate294.errors = vErrors;
+validate591.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingFriendMessageInput = validate299;
+const rawIncomingFriendMessageInput = validate596;
 
-function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate596(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.friend === undefined) && (missing0 = "friend"))){
-validate299.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate596.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
 if("friend" !== data.message_scene){
-validate299.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
+validate596.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "friend"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11029,7 +18144,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate299.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate596.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11053,7 +18168,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate299.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate596.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11082,7 +18197,7 @@ break;
 }
 }
 else {
-validate299.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate596.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11094,8 +18209,8 @@ var valid0 = true;
 if(valid0){
 if(data.friend !== undefined){
 const _errs9 = errors;
-if(!(validate250.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate147.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -11112,31 +18227,31 @@ var valid0 = true;
 }
 }
 else {
-validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate596.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate299.errors = vErrors;
+validate596.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingGroupMessage = validate304;
+const rawIncomingGroupMessage = validate601;
 
-function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate601(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
-validate304.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate601.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
 if("group" !== data.message_scene){
-validate304.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate601.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11160,7 +18275,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate304.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate601.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11184,7 +18299,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate304.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate601.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11213,7 +18328,7 @@ break;
 }
 }
 else {
-validate304.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate601.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11225,8 +18340,8 @@ var valid0 = true;
 if(valid0){
 if(data.group !== undefined){
 const _errs9 = errors;
-if(!(validate259.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate156.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -11237,8 +18352,8 @@ var valid0 = true;
 if(valid0){
 if(data.group_member !== undefined){
 const _errs10 = errors;
-if(!(validate262.call(this, data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+if(!(validate159.call(this, data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -11256,31 +18371,31 @@ var valid0 = true;
 }
 }
 else {
-validate304.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate601.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate304.errors = vErrors;
+validate601.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingGroupMessageInput = validate310;
+const rawIncomingGroupMessageInput = validate607;
 
-function validate310(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate607(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))) || ((data.group === undefined) && (missing0 = "group"))) || ((data.group_member === undefined) && (missing0 = "group_member"))){
-validate310.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate607.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
 if("group" !== data.message_scene){
-validate310.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate607.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11304,7 +18419,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate310.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate607.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11328,7 +18443,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate310.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate607.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11357,7 +18472,7 @@ break;
 }
 }
 else {
-validate310.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate607.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11369,8 +18484,8 @@ var valid0 = true;
 if(valid0){
 if(data.group !== undefined){
 const _errs9 = errors;
-if(!(validate259.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate156.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -11381,8 +18496,8 @@ var valid0 = true;
 if(valid0){
 if(data.group_member !== undefined){
 const _errs10 = errors;
-if(!(validate262.call(this, data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+if(!(validate159.call(this, data.group_member, {instancePath:instancePath+"/group_member",parentData:data,parentDataProperty:"group_member",rootData}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -11400,31 +18515,31 @@ var valid0 = true;
 }
 }
 else {
-validate310.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate607.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate310.errors = vErrors;
+validate607.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingTempMessage = validate316;
+const rawIncomingTempMessage = validate613;
 
-function validate316(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate613(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate316.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate613.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
 if("temp" !== data.message_scene){
-validate316.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+validate613.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11448,7 +18563,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate316.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate613.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11472,7 +18587,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate316.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate613.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11501,7 +18616,7 @@ break;
 }
 }
 else {
-validate316.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate613.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11520,8 +18635,8 @@ const _errs11 = errors;
 const _errs12 = errors;
 let valid3 = false;
 const _errs13 = errors;
-if(!(validate259.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate156.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs13 === errors;
@@ -11588,7 +18703,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate316.errors = vErrors;
+validate613.errors = vErrors;
 return false;
 }
 else {
@@ -11616,31 +18731,31 @@ var valid0 = true;
 }
 }
 else {
-validate316.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate613.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate316.errors = vErrors;
+validate613.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingTempMessageInput = validate321;
+const rawIncomingTempMessageInput = validate618;
 
-function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate618(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.sender_id === undefined) && (missing0 = "sender_id"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate321.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate618.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
 if("temp" !== data.message_scene){
-validate321.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
+validate618.errors = [{instancePath:instancePath+"/message_scene",schemaPath:"#/properties/message_scene/const",keyword:"const",params:{allowedValue: "temp"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11664,7 +18779,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate321.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate618.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -11688,7 +18803,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate321.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate618.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -11717,7 +18832,7 @@ break;
 }
 }
 else {
-validate321.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate618.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11736,8 +18851,8 @@ const _errs11 = errors;
 const _errs12 = errors;
 let valid3 = false;
 const _errs13 = errors;
-if(!(validate259.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate156.call(this, data7, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs13 === errors;
@@ -11804,7 +18919,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate321.errors = vErrors;
+validate618.errors = vErrors;
 return false;
 }
 else {
@@ -11832,32 +18947,32 @@ var valid0 = true;
 }
 }
 else {
-validate321.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate618.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate321.errors = vErrors;
+validate618.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingForwardedMessage = validate326;
-const schema109 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_name":{"type":"string"},"avatar_url":{"type":"string"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}}},"required":["message_seq","sender_name","avatar_url","time","segments"]};
+const rawIncomingForwardedMessage = validate623;
+const schema196 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_name":{"type":"string"},"avatar_url":{"type":"string"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegment"}}},"required":["message_seq","sender_name","avatar_url","time","segments"]};
 
-function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate623(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate326.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate623.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_seq !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate326.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate623.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11869,7 +18984,7 @@ if(valid0){
 if(data.sender_name !== undefined){
 const _errs2 = errors;
 if(typeof data.sender_name !== "string"){
-validate326.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate623.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11881,7 +18996,7 @@ if(valid0){
 if(data.avatar_url !== undefined){
 const _errs4 = errors;
 if(typeof data.avatar_url !== "string"){
-validate326.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate623.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11893,7 +19008,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate326.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate623.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -11922,7 +19037,7 @@ break;
 }
 }
 else {
-validate326.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate623.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11938,32 +19053,32 @@ var valid0 = true;
 }
 }
 else {
-validate326.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate623.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate326.errors = vErrors;
+validate623.errors = vErrors;
 return errors === 0;
 }
 
-const rawIncomingForwardedMessageInput = validate328;
-const schema110 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_name":{"type":"string"},"avatar_url":{"type":"string"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}}},"required":["message_seq","sender_name","avatar_url","time","segments"]};
+const rawIncomingForwardedMessageInput = validate625;
+const schema197 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"sender_name":{"type":"string"},"avatar_url":{"type":"string"},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"segments":{"type":"array","items":{"$ref":"#/$defs/IncomingSegmentInput"}}},"required":["message_seq","sender_name","avatar_url","time","segments"]};
 
-function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate625(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate328.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate625.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_seq !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate328.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate625.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -11975,7 +19090,7 @@ if(valid0){
 if(data.sender_name !== undefined){
 const _errs2 = errors;
 if(typeof data.sender_name !== "string"){
-validate328.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate625.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11987,7 +19102,7 @@ if(valid0){
 if(data.avatar_url !== undefined){
 const _errs4 = errors;
 if(typeof data.avatar_url !== "string"){
-validate328.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate625.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11999,7 +19114,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate328.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate625.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -12028,7 +19143,7 @@ break;
 }
 }
 else {
-validate328.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate625.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12044,24 +19159,24 @@ var valid0 = true;
 }
 }
 else {
-validate328.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate625.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate328.errors = vErrors;
+validate625.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingForwardedMessage = validate330;
+const rawOutgoingForwardedMessage = validate627;
 
-function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate627(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate330.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate627.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12080,7 +19195,7 @@ if(valid0){
 if(data.sender_name !== undefined){
 const _errs2 = errors;
 if(typeof data.sender_name !== "string"){
-validate330.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate627.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -12098,8 +19213,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate137.call(this, data2[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate475.call(this, data2[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate475.errors : vErrors.concat(validate475.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -12109,7 +19224,7 @@ break;
 }
 }
 else {
-validate330.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate627.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12123,24 +19238,24 @@ var valid0 = true;
 }
 }
 else {
-validate330.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate627.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate330.errors = vErrors;
+validate627.errors = vErrors;
 return errors === 0;
 }
 
-const rawOutgoingForwardedMessageInput = validate333;
+const rawOutgoingForwardedMessageInput = validate630;
 
-function validate333(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate630(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.sender_name === undefined) && (missing0 = "sender_name"))) || ((data.segments === undefined) && (missing0 = "segments"))){
-validate333.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate630.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12159,7 +19274,7 @@ if(valid0){
 if(data.sender_name !== undefined){
 const _errs2 = errors;
 if(typeof data.sender_name !== "string"){
-validate333.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate630.errors = [{instancePath:instancePath+"/sender_name",schemaPath:"#/properties/sender_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -12177,8 +19292,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate162.call(this, data2[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate500.call(this, data2[i0], {instancePath:instancePath+"/segments/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate500.errors : vErrors.concat(validate500.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -12188,7 +19303,7 @@ break;
 }
 }
 else {
-validate333.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate630.errors = [{instancePath:instancePath+"/segments",schemaPath:"#/properties/segments/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12202,24 +19317,24 @@ var valid0 = true;
 }
 }
 else {
-validate333.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate630.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate333.errors = vErrors;
+validate630.errors = vErrors;
 return errors === 0;
 }
 
-const rawFriendEntity = validate336;
+const rawFriendEntity = validate633;
 
-function validate336(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate633(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.qid === undefined) && (missing0 = "qid"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.category === undefined) && (missing0 = "category"))){
-validate336.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate633.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12238,7 +19353,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate336.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate633.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -12251,11 +19366,11 @@ if(data.sex !== undefined){
 let data2 = data.sex;
 const _errs4 = errors;
 if(typeof data2 !== "string"){
-validate336.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate633.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
-validate336.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema93.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate633.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema48.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12267,7 +19382,7 @@ if(valid0){
 if(data.qid !== undefined){
 const _errs6 = errors;
 if(typeof data.qid !== "string"){
-validate336.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate633.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -12279,7 +19394,7 @@ if(valid0){
 if(data.remark !== undefined){
 const _errs8 = errors;
 if(typeof data.remark !== "string"){
-validate336.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate633.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -12290,8 +19405,8 @@ var valid0 = true;
 if(valid0){
 if(data.category !== undefined){
 const _errs10 = errors;
-if(!(validate252.call(this, data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+if(!(validate149.call(this, data.category, {instancePath:instancePath+"/category",parentData:data,parentDataProperty:"category",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -12307,24 +19422,24 @@ var valid0 = true;
 }
 }
 else {
-validate336.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate633.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate336.errors = vErrors;
+validate633.errors = vErrors;
 return errors === 0;
 }
 
-const rawFriendCategoryEntity = validate339;
+const rawFriendCategoryEntity = validate636;
 
-function validate339(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate636(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.category_id === undefined) && (missing0 = "category_id")) || ((data.category_name === undefined) && (missing0 = "category_name"))){
-validate339.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate636.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12332,13 +19447,13 @@ if(data.category_id !== undefined){
 let data0 = data.category_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate339.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate636.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate339.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate636.errors = [{instancePath:instancePath+"/category_id",schemaPath:"#/properties/category_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -12352,7 +19467,7 @@ if(valid0){
 if(data.category_name !== undefined){
 const _errs3 = errors;
 if(typeof data.category_name !== "string"){
-validate339.errors = [{instancePath:instancePath+"/category_name",schemaPath:"#/properties/category_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate636.errors = [{instancePath:instancePath+"/category_name",schemaPath:"#/properties/category_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -12364,24 +19479,24 @@ var valid0 = true;
 }
 }
 else {
-validate339.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate636.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate339.errors = vErrors;
+validate636.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupEntity = validate340;
+const rawGroupEntity = validate637;
 
-function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate637(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.created_time === undefined) && (missing0 = "created_time"))) || ((data.description === undefined) && (missing0 = "description"))) || ((data.question === undefined) && (missing0 = "question"))) || ((data.announcement === undefined) && (missing0 = "announcement"))){
-validate340.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate637.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12400,7 +19515,7 @@ if(valid0){
 if(data.group_name !== undefined){
 const _errs2 = errors;
 if(typeof data.group_name !== "string"){
-validate340.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate637.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -12413,13 +19528,13 @@ if(data.member_count !== undefined){
 let data2 = data.member_count;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate340.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate637.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate340.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate637.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -12434,13 +19549,13 @@ if(data.max_member_count !== undefined){
 let data3 = data.max_member_count;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate340.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate637.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < 0 || isNaN(data3)){
-validate340.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate637.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -12454,7 +19569,7 @@ if(valid0){
 if(data.remark !== undefined){
 const _errs8 = errors;
 if(typeof data.remark !== "string"){
-validate340.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate637.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -12466,7 +19581,7 @@ if(valid0){
 if(data.created_time !== undefined){
 const _errs10 = errors;
 if(!int64Ok(data.created_time, this, 0n, 9223372036854775807n)){
-validate340.errors = [{instancePath:instancePath+"/created_time",schemaPath:"#/properties/created_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate637.errors = [{instancePath:instancePath+"/created_time",schemaPath:"#/properties/created_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -12478,7 +19593,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs11 = errors;
 if(typeof data.description !== "string"){
-validate340.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate637.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -12490,7 +19605,7 @@ if(valid0){
 if(data.question !== undefined){
 const _errs13 = errors;
 if(typeof data.question !== "string"){
-validate340.errors = [{instancePath:instancePath+"/question",schemaPath:"#/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate637.errors = [{instancePath:instancePath+"/question",schemaPath:"#/properties/question/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -12502,7 +19617,7 @@ if(valid0){
 if(data.announcement !== undefined){
 const _errs15 = errors;
 if(typeof data.announcement !== "string"){
-validate340.errors = [{instancePath:instancePath+"/announcement",schemaPath:"#/properties/announcement/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate637.errors = [{instancePath:instancePath+"/announcement",schemaPath:"#/properties/announcement/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -12521,24 +19636,24 @@ var valid0 = true;
 }
 }
 else {
-validate340.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate637.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate340.errors = vErrors;
+validate637.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupMemberEntity = validate342;
+const rawGroupMemberEntity = validate639;
 
-function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate639(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.card === undefined) && (missing0 = "card"))) || ((data.title === undefined) && (missing0 = "title"))) || ((data.level === undefined) && (missing0 = "level"))) || ((data.role === undefined) && (missing0 = "role"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.last_sent_time === undefined) && (missing0 = "last_sent_time"))){
-validate342.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate639.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12557,7 +19672,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate342.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate639.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -12570,11 +19685,11 @@ if(data.sex !== undefined){
 let data2 = data.sex;
 const _errs4 = errors;
 if(typeof data2 !== "string"){
-validate342.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate639.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
-validate342.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema97.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate639.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema52.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12598,7 +19713,7 @@ if(valid0){
 if(data.card !== undefined){
 const _errs7 = errors;
 if(typeof data.card !== "string"){
-validate342.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate639.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -12610,7 +19725,7 @@ if(valid0){
 if(data.title !== undefined){
 const _errs9 = errors;
 if(typeof data.title !== "string"){
-validate342.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate639.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -12623,13 +19738,13 @@ if(data.level !== undefined){
 let data6 = data.level;
 const _errs11 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate342.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate639.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs11){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-validate342.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate639.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -12644,11 +19759,11 @@ if(data.role !== undefined){
 let data7 = data.role;
 const _errs13 = errors;
 if(typeof data7 !== "string"){
-validate342.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate639.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data7 === "owner") || (data7 === "admin")) || (data7 === "member"))){
-validate342.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema97.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate639.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema52.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -12660,7 +19775,7 @@ if(valid0){
 if(data.join_time !== undefined){
 const _errs15 = errors;
 if(!int64Ok(data.join_time, this, 0n, 9223372036854775807n)){
-validate342.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate639.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -12672,7 +19787,7 @@ if(valid0){
 if(data.last_sent_time !== undefined){
 const _errs16 = errors;
 if(!int64Ok(data.last_sent_time, this, 0n, 9223372036854775807n)){
-validate342.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate639.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -12723,7 +19838,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate342.errors = vErrors;
+validate639.errors = vErrors;
 return false;
 }
 else {
@@ -12755,25 +19870,25 @@ var valid0 = true;
 }
 }
 else {
-validate342.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate639.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate342.errors = vErrors;
+validate639.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadPrivateFileParams = validate345;
-const schema117 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"file_uri":{"type":"string"},"file_name":{"type":"string"}},"required":["user_id","file_uri","file_name"]};
+const rawUploadPrivateFileParams = validate642;
+const schema204 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"file_uri":{"type":"string"},"file_name":{"type":"string"}},"required":["user_id","file_uri","file_name"]};
 
-function validate345(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate642(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file_uri === undefined) && (missing0 = "file_uri"))) || ((data.file_name === undefined) && (missing0 = "file_name"))){
-validate345.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate642.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12792,7 +19907,7 @@ if(valid0){
 if(data.file_uri !== undefined){
 const _errs2 = errors;
 if(typeof data.file_uri !== "string"){
-validate345.errors = [{instancePath:instancePath+"/file_uri",schemaPath:"#/properties/file_uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate642.errors = [{instancePath:instancePath+"/file_uri",schemaPath:"#/properties/file_uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -12804,7 +19919,7 @@ if(valid0){
 if(data.file_name !== undefined){
 const _errs4 = errors;
 if(typeof data.file_name !== "string"){
-validate345.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate642.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12817,56 +19932,56 @@ var valid0 = true;
 }
 }
 else {
-validate345.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate642.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate345.errors = vErrors;
+validate642.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadPrivateFileResult = validate347;
-const schema118 = {"type":"object","properties":{"file_id":{"type":"string"}},"required":["file_id"]};
+const rawUploadPrivateFileResult = validate644;
+const schema205 = {"type":"object","properties":{"file_id":{"type":"string"}},"required":["file_id"]};
 
-function validate347(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate644(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file_id === undefined) && (missing0 = "file_id")){
-validate347.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate644.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file_id !== undefined){
 if(typeof data.file_id !== "string"){
-validate347.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate644.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate347.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate644.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate347.errors = vErrors;
+validate644.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadGroupFileParams = validate348;
-const schema119 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"parent_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]},"file_uri":{"type":"string"},"file_name":{"type":"string"}},"required":["group_id","file_uri","file_name"]};
+const rawUploadGroupFileParams = validate645;
+const schema206 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"parent_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]},"file_uri":{"type":"string"},"file_name":{"type":"string"}},"required":["group_id","file_uri","file_name"]};
 
-function validate348(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate645(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_uri === undefined) && (missing0 = "file_uri"))) || ((data.file_name === undefined) && (missing0 = "file_name"))){
-validate348.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate645.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -12924,7 +20039,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate348.errors = vErrors;
+validate645.errors = vErrors;
 return false;
 }
 else {
@@ -12947,7 +20062,7 @@ if(valid0){
 if(data.file_uri !== undefined){
 const _errs8 = errors;
 if(typeof data.file_uri !== "string"){
-validate348.errors = [{instancePath:instancePath+"/file_uri",schemaPath:"#/properties/file_uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate645.errors = [{instancePath:instancePath+"/file_uri",schemaPath:"#/properties/file_uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -12959,7 +20074,7 @@ if(valid0){
 if(data.file_name !== undefined){
 const _errs10 = errors;
 if(typeof data.file_name !== "string"){
-validate348.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate645.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -12973,56 +20088,56 @@ var valid0 = true;
 }
 }
 else {
-validate348.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate645.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate348.errors = vErrors;
+validate645.errors = vErrors;
 return errors === 0;
 }
 
-const rawUploadGroupFileResult = validate350;
-const schema120 = {"type":"object","properties":{"file_id":{"type":"string"}},"required":["file_id"]};
+const rawUploadGroupFileResult = validate647;
+const schema207 = {"type":"object","properties":{"file_id":{"type":"string"}},"required":["file_id"]};
 
-function validate350(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate647(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file_id === undefined) && (missing0 = "file_id")){
-validate350.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate647.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file_id !== undefined){
 if(typeof data.file_id !== "string"){
-validate350.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate647.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate350.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate647.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate350.errors = vErrors;
+validate647.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetPrivateFileDownloadUrlParams = validate351;
-const schema121 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"},"file_hash":{"type":"string"}},"required":["user_id","file_id","file_hash"]};
+const rawGetPrivateFileDownloadUrlParams = validate648;
+const schema208 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"},"file_hash":{"type":"string"}},"required":["user_id","file_id","file_hash"]};
 
-function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate648(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.file_hash === undefined) && (missing0 = "file_hash"))){
-validate351.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate648.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13041,7 +20156,7 @@ if(valid0){
 if(data.file_id !== undefined){
 const _errs2 = errors;
 if(typeof data.file_id !== "string"){
-validate351.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate648.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13053,7 +20168,7 @@ if(valid0){
 if(data.file_hash !== undefined){
 const _errs4 = errors;
 if(typeof data.file_hash !== "string"){
-validate351.errors = [{instancePath:instancePath+"/file_hash",schemaPath:"#/properties/file_hash/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate648.errors = [{instancePath:instancePath+"/file_hash",schemaPath:"#/properties/file_hash/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -13066,56 +20181,56 @@ var valid0 = true;
 }
 }
 else {
-validate351.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate648.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate351.errors = vErrors;
+validate648.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetPrivateFileDownloadUrlResult = validate353;
-const schema122 = {"type":"object","properties":{"download_url":{"type":"string"}},"required":["download_url"]};
+const rawGetPrivateFileDownloadUrlResult = validate650;
+const schema209 = {"type":"object","properties":{"download_url":{"type":"string"}},"required":["download_url"]};
 
-function validate353(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate650(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.download_url === undefined) && (missing0 = "download_url")){
-validate353.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate650.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.download_url !== undefined){
 if(typeof data.download_url !== "string"){
-validate353.errors = [{instancePath:instancePath+"/download_url",schemaPath:"#/properties/download_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate650.errors = [{instancePath:instancePath+"/download_url",schemaPath:"#/properties/download_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate353.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate650.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate353.errors = vErrors;
+validate650.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFileDownloadUrlParams = validate354;
-const schema123 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"}},"required":["group_id","file_id"]};
+const rawGetGroupFileDownloadUrlParams = validate651;
+const schema210 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"}},"required":["group_id","file_id"]};
 
-function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate651(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))){
-validate354.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate651.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13134,7 +20249,7 @@ if(valid0){
 if(data.file_id !== undefined){
 const _errs2 = errors;
 if(typeof data.file_id !== "string"){
-validate354.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate651.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13146,56 +20261,56 @@ var valid0 = true;
 }
 }
 else {
-validate354.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate651.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate354.errors = vErrors;
+validate651.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFileDownloadUrlResult = validate356;
-const schema124 = {"type":"object","properties":{"download_url":{"type":"string"}},"required":["download_url"]};
+const rawGetGroupFileDownloadUrlResult = validate653;
+const schema211 = {"type":"object","properties":{"download_url":{"type":"string"}},"required":["download_url"]};
 
-function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate653(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.download_url === undefined) && (missing0 = "download_url")){
-validate356.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate653.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.download_url !== undefined){
 if(typeof data.download_url !== "string"){
-validate356.errors = [{instancePath:instancePath+"/download_url",schemaPath:"#/properties/download_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate653.errors = [{instancePath:instancePath+"/download_url",schemaPath:"#/properties/download_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate356.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate653.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate356.errors = vErrors;
+validate653.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFilesParams = validate357;
-const schema125 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"parent_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["group_id"]};
+const rawGetGroupFilesParams = validate654;
+const schema212 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"parent_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["group_id"]};
 
-function validate357(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate654(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate357.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate654.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13253,7 +20368,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate357.errors = vErrors;
+validate654.errors = vErrors;
 return false;
 }
 else {
@@ -13276,25 +20391,25 @@ var valid0 = true;
 }
 }
 else {
-validate357.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate654.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate357.errors = vErrors;
+validate654.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupFilesResult = validate359;
-const schema126 = {"type":"object","properties":{"files":{"type":"array","items":{"$ref":"#/$defs/GroupFileEntity"}},"folders":{"type":"array","items":{"$ref":"#/$defs/GroupFolderEntity"}}},"required":["files","folders"]};
+const rawGetGroupFilesResult = validate656;
+const schema213 = {"type":"object","properties":{"files":{"type":"array","items":{"$ref":"#/$defs/GroupFileEntity"}},"folders":{"type":"array","items":{"$ref":"#/$defs/GroupFolderEntity"}}},"required":["files","folders"]};
 
-function validate359(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate656(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.files === undefined) && (missing0 = "files")) || ((data.folders === undefined) && (missing0 = "folders"))){
-validate359.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate656.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13318,7 +20433,7 @@ break;
 }
 }
 else {
-validate359.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate656.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13348,7 +20463,7 @@ break;
 }
 }
 else {
-validate359.errors = [{instancePath:instancePath+"/folders",schemaPath:"#/properties/folders/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate656.errors = [{instancePath:instancePath+"/folders",schemaPath:"#/properties/folders/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -13361,25 +20476,25 @@ var valid0 = true;
 }
 }
 else {
-validate359.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate656.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate359.errors = vErrors;
+validate656.errors = vErrors;
 return errors === 0;
 }
 
-const rawMoveGroupFileParams = validate362;
-const schema127 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"},"parent_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]},"target_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["group_id","file_id"]};
+const rawMoveGroupFileParams = validate659;
+const schema214 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"},"parent_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]},"target_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["group_id","file_id"]};
 
-function validate362(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate659(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))){
-validate362.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate659.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13398,7 +20513,7 @@ if(valid0){
 if(data.file_id !== undefined){
 const _errs2 = errors;
 if(typeof data.file_id !== "string"){
-validate362.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate659.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13449,7 +20564,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate362.errors = vErrors;
+validate659.errors = vErrors;
 return false;
 }
 else {
@@ -13511,7 +20626,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate362.errors = vErrors;
+validate659.errors = vErrors;
 return false;
 }
 else {
@@ -13536,25 +20651,25 @@ var valid0 = true;
 }
 }
 else {
-validate362.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate659.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate362.errors = vErrors;
+validate659.errors = vErrors;
 return errors === 0;
 }
 
-const rawRenameGroupFileParams = validate364;
-const schema128 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"},"parent_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]},"new_file_name":{"type":"string"}},"required":["group_id","file_id","new_file_name"]};
+const rawRenameGroupFileParams = validate661;
+const schema215 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"},"parent_folder_id":{"anyOf":[{"type":"string"},{"type":"null"}]},"new_file_name":{"type":"string"}},"required":["group_id","file_id","new_file_name"]};
 
-function validate364(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate661(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.new_file_name === undefined) && (missing0 = "new_file_name"))){
-validate364.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate661.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13573,7 +20688,7 @@ if(valid0){
 if(data.file_id !== undefined){
 const _errs2 = errors;
 if(typeof data.file_id !== "string"){
-validate364.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate661.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13624,7 +20739,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate364.errors = vErrors;
+validate661.errors = vErrors;
 return false;
 }
 else {
@@ -13647,7 +20762,7 @@ if(valid0){
 if(data.new_file_name !== undefined){
 const _errs10 = errors;
 if(typeof data.new_file_name !== "string"){
-validate364.errors = [{instancePath:instancePath+"/new_file_name",schemaPath:"#/properties/new_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate661.errors = [{instancePath:instancePath+"/new_file_name",schemaPath:"#/properties/new_file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -13661,25 +20776,25 @@ var valid0 = true;
 }
 }
 else {
-validate364.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate661.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate364.errors = vErrors;
+validate661.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGroupFileParams = validate366;
-const schema129 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"}},"required":["group_id","file_id"]};
+const rawDeleteGroupFileParams = validate663;
+const schema216 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"file_id":{"type":"string"}},"required":["group_id","file_id"]};
 
-function validate366(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate663(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))){
-validate366.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate663.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13698,7 +20813,7 @@ if(valid0){
 if(data.file_id !== undefined){
 const _errs2 = errors;
 if(typeof data.file_id !== "string"){
-validate366.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate663.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13710,25 +20825,25 @@ var valid0 = true;
 }
 }
 else {
-validate366.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate663.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate366.errors = vErrors;
+validate663.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGroupFolderParams = validate368;
-const schema130 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"folder_name":{"type":"string"}},"required":["group_id","folder_name"]};
+const rawCreateGroupFolderParams = validate665;
+const schema217 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"folder_name":{"type":"string"}},"required":["group_id","folder_name"]};
 
-function validate368(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate665(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_name === undefined) && (missing0 = "folder_name"))){
-validate368.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate665.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13747,7 +20862,7 @@ if(valid0){
 if(data.folder_name !== undefined){
 const _errs2 = errors;
 if(typeof data.folder_name !== "string"){
-validate368.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate665.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13759,56 +20874,56 @@ var valid0 = true;
 }
 }
 else {
-validate368.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate665.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate368.errors = vErrors;
+validate665.errors = vErrors;
 return errors === 0;
 }
 
-const rawCreateGroupFolderResult = validate370;
-const schema131 = {"type":"object","properties":{"folder_id":{"type":"string"}},"required":["folder_id"]};
+const rawCreateGroupFolderResult = validate667;
+const schema218 = {"type":"object","properties":{"folder_id":{"type":"string"}},"required":["folder_id"]};
 
-function validate370(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate667(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.folder_id === undefined) && (missing0 = "folder_id")){
-validate370.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate667.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.folder_id !== undefined){
 if(typeof data.folder_id !== "string"){
-validate370.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate667.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate370.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate667.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate370.errors = vErrors;
+validate667.errors = vErrors;
 return errors === 0;
 }
 
-const rawRenameGroupFolderParams = validate371;
-const schema132 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"folder_id":{"type":"string"},"new_folder_name":{"type":"string"}},"required":["group_id","folder_id","new_folder_name"]};
+const rawRenameGroupFolderParams = validate668;
+const schema219 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"folder_id":{"type":"string"},"new_folder_name":{"type":"string"}},"required":["group_id","folder_id","new_folder_name"]};
 
-function validate371(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate668(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))) || ((data.new_folder_name === undefined) && (missing0 = "new_folder_name"))){
-validate371.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate668.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13827,7 +20942,7 @@ if(valid0){
 if(data.folder_id !== undefined){
 const _errs2 = errors;
 if(typeof data.folder_id !== "string"){
-validate371.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate668.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13839,7 +20954,7 @@ if(valid0){
 if(data.new_folder_name !== undefined){
 const _errs4 = errors;
 if(typeof data.new_folder_name !== "string"){
-validate371.errors = [{instancePath:instancePath+"/new_folder_name",schemaPath:"#/properties/new_folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate668.errors = [{instancePath:instancePath+"/new_folder_name",schemaPath:"#/properties/new_folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -13852,25 +20967,25 @@ var valid0 = true;
 }
 }
 else {
-validate371.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate668.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate371.errors = vErrors;
+validate668.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGroupFolderParams = validate373;
-const schema133 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+const rawDeleteGroupFolderParams = validate670;
+const schema220 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
 
-function validate373(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate670(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
-validate373.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate670.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13889,7 +21004,7 @@ if(valid0){
 if(data.folder_id !== undefined){
 const _errs2 = errors;
 if(typeof data.folder_id !== "string"){
-validate373.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate670.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13901,25 +21016,25 @@ var valid0 = true;
 }
 }
 else {
-validate373.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate670.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate373.errors = vErrors;
+validate670.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendFriendNudgeParams = validate375;
-const schema134 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"is_self":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["user_id"]};
+const rawSendFriendNudgeParams = validate672;
+const schema221 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"is_self":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["user_id"]};
 
-function validate375(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate672(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate375.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate672.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13977,7 +21092,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate375.errors = vErrors;
+validate672.errors = vErrors;
 return false;
 }
 else {
@@ -14000,25 +21115,25 @@ var valid0 = true;
 }
 }
 else {
-validate375.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate672.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate375.errors = vErrors;
+validate672.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendProfileLikeParams = validate377;
-const schema135 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"count":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["user_id"]};
+const rawSendProfileLikeParams = validate674;
+const schema222 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"count":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["user_id"]};
 
-function validate377(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate674(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate377.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate674.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14090,7 +21205,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate377.errors = vErrors;
+validate674.errors = vErrors;
 return false;
 }
 else {
@@ -14113,25 +21228,25 @@ var valid0 = true;
 }
 }
 else {
-validate377.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate674.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate377.errors = vErrors;
+validate674.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteFriendParams = validate379;
-const schema136 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"}},"required":["user_id"]};
+const rawDeleteFriendParams = validate676;
+const schema223 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"}},"required":["user_id"]};
 
-function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate676(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate379.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate676.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14144,18 +21259,18 @@ errors = vErrors.length;
 }
 }
 else {
-validate379.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate676.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate379.errors = vErrors;
+validate676.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendRequestsParams = validate381;
-const schema137 = {"type":"object","properties":{"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]}}};
+const rawGetFriendRequestsParams = validate678;
+const schema224 = {"type":"object","properties":{"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]}}};
 
-function validate381(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate678(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -14216,7 +21331,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate381.errors = vErrors;
+validate678.errors = vErrors;
 return false;
 }
 else {
@@ -14278,7 +21393,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate381.errors = vErrors;
+validate678.errors = vErrors;
 return false;
 }
 else {
@@ -14300,25 +21415,25 @@ var valid0 = true;
 }
 }
 else {
-validate381.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate678.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate381.errors = vErrors;
+validate678.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendRequestsResult = validate382;
-const schema138 = {"type":"object","properties":{"requests":{"type":"array","items":{"$ref":"#/$defs/FriendRequest"}}},"required":["requests"]};
+const rawGetFriendRequestsResult = validate679;
+const schema225 = {"type":"object","properties":{"requests":{"type":"array","items":{"$ref":"#/$defs/FriendRequest"}}},"required":["requests"]};
 
-function validate382(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate679(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.requests === undefined) && (missing0 = "requests")){
-validate382.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate679.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14342,7 +21457,7 @@ break;
 }
 }
 else {
-validate382.errors = [{instancePath:instancePath+"/requests",schemaPath:"#/properties/requests/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate679.errors = [{instancePath:instancePath+"/requests",schemaPath:"#/properties/requests/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -14350,32 +21465,32 @@ return false;
 }
 }
 else {
-validate382.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate679.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate382.errors = vErrors;
+validate679.errors = vErrors;
 return errors === 0;
 }
 
-const rawAcceptFriendRequestParams = validate384;
-const schema139 = {"type":"object","properties":{"initiator_uid":{"type":"string"},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["initiator_uid"]};
+const rawAcceptFriendRequestParams = validate681;
+const schema226 = {"type":"object","properties":{"initiator_uid":{"type":"string"},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["initiator_uid"]};
 
-function validate384(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate681(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.initiator_uid === undefined) && (missing0 = "initiator_uid")){
-validate384.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate681.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.initiator_uid !== undefined){
 const _errs1 = errors;
 if(typeof data.initiator_uid !== "string"){
-validate384.errors = [{instancePath:instancePath+"/initiator_uid",schemaPath:"#/properties/initiator_uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate681.errors = [{instancePath:instancePath+"/initiator_uid",schemaPath:"#/properties/initiator_uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14426,7 +21541,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate384.errors = vErrors;
+validate681.errors = vErrors;
 return false;
 }
 else {
@@ -14449,32 +21564,32 @@ var valid0 = true;
 }
 }
 else {
-validate384.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate681.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate384.errors = vErrors;
+validate681.errors = vErrors;
 return errors === 0;
 }
 
-const rawRejectFriendRequestParams = validate385;
-const schema140 = {"type":"object","properties":{"initiator_uid":{"type":"string"},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"reason":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["initiator_uid"]};
+const rawRejectFriendRequestParams = validate682;
+const schema227 = {"type":"object","properties":{"initiator_uid":{"type":"string"},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"reason":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["initiator_uid"]};
 
-function validate385(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate682(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.initiator_uid === undefined) && (missing0 = "initiator_uid")){
-validate385.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate682.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.initiator_uid !== undefined){
 const _errs1 = errors;
 if(typeof data.initiator_uid !== "string"){
-validate385.errors = [{instancePath:instancePath+"/initiator_uid",schemaPath:"#/properties/initiator_uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate682.errors = [{instancePath:instancePath+"/initiator_uid",schemaPath:"#/properties/initiator_uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14525,7 +21640,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate385.errors = vErrors;
+validate682.errors = vErrors;
 return false;
 }
 else {
@@ -14587,7 +21702,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate385.errors = vErrors;
+validate682.errors = vErrors;
 return false;
 }
 else {
@@ -14611,25 +21726,25 @@ var valid0 = true;
 }
 }
 else {
-validate385.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate682.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate385.errors = vErrors;
+validate682.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupNameParams = validate386;
-const schema141 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"new_group_name":{"type":"string"}},"required":["group_id","new_group_name"]};
+const rawSetGroupNameParams = validate683;
+const schema228 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"new_group_name":{"type":"string"}},"required":["group_id","new_group_name"]};
 
-function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate683(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.new_group_name === undefined) && (missing0 = "new_group_name"))){
-validate386.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate683.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14648,7 +21763,7 @@ if(valid0){
 if(data.new_group_name !== undefined){
 const _errs2 = errors;
 if(typeof data.new_group_name !== "string"){
-validate386.errors = [{instancePath:instancePath+"/new_group_name",schemaPath:"#/properties/new_group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate683.errors = [{instancePath:instancePath+"/new_group_name",schemaPath:"#/properties/new_group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -14660,25 +21775,25 @@ var valid0 = true;
 }
 }
 else {
-validate386.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate683.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate386.errors = vErrors;
+validate683.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAvatarParams = validate388;
-const schema142 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"image_uri":{"type":"string"}},"required":["group_id","image_uri"]};
+const rawSetGroupAvatarParams = validate685;
+const schema229 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"image_uri":{"type":"string"}},"required":["group_id","image_uri"]};
 
-function validate388(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate685(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.image_uri === undefined) && (missing0 = "image_uri"))){
-validate388.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate685.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14697,7 +21812,7 @@ if(valid0){
 if(data.image_uri !== undefined){
 const _errs2 = errors;
 if(typeof data.image_uri !== "string"){
-validate388.errors = [{instancePath:instancePath+"/image_uri",schemaPath:"#/properties/image_uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate685.errors = [{instancePath:instancePath+"/image_uri",schemaPath:"#/properties/image_uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -14709,25 +21824,25 @@ var valid0 = true;
 }
 }
 else {
-validate388.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate685.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate388.errors = vErrors;
+validate685.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupMemberCardParams = validate390;
-const schema143 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"card":{"type":"string"}},"required":["group_id","user_id","card"]};
+const rawSetGroupMemberCardParams = validate687;
+const schema230 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"card":{"type":"string"}},"required":["group_id","user_id","card"]};
 
-function validate390(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate687(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.card === undefined) && (missing0 = "card"))){
-validate390.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate687.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14758,7 +21873,7 @@ if(valid0){
 if(data.card !== undefined){
 const _errs3 = errors;
 if(typeof data.card !== "string"){
-validate390.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate687.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -14771,25 +21886,25 @@ var valid0 = true;
 }
 }
 else {
-validate390.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate687.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate390.errors = vErrors;
+validate687.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupMemberSpecialTitleParams = validate393;
-const schema144 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"special_title":{"type":"string"}},"required":["group_id","user_id","special_title"]};
+const rawSetGroupMemberSpecialTitleParams = validate690;
+const schema231 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"special_title":{"type":"string"}},"required":["group_id","user_id","special_title"]};
 
-function validate393(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate690(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.special_title === undefined) && (missing0 = "special_title"))){
-validate393.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate690.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14820,7 +21935,7 @@ if(valid0){
 if(data.special_title !== undefined){
 const _errs3 = errors;
 if(typeof data.special_title !== "string"){
-validate393.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate690.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -14833,25 +21948,25 @@ var valid0 = true;
 }
 }
 else {
-validate393.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate690.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate393.errors = vErrors;
+validate690.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupMemberAdminParams = validate396;
-const schema145 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"is_set":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","user_id"]};
+const rawSetGroupMemberAdminParams = validate693;
+const schema232 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"is_set":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","user_id"]};
 
-function validate396(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate693(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate396.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate693.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -14921,7 +22036,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate396.errors = vErrors;
+validate693.errors = vErrors;
 return false;
 }
 else {
@@ -14945,25 +22060,25 @@ var valid0 = true;
 }
 }
 else {
-validate396.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate693.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate396.errors = vErrors;
+validate693.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupMemberMuteParams = validate399;
-const schema146 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"duration":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["group_id","user_id"]};
+const rawSetGroupMemberMuteParams = validate696;
+const schema233 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"duration":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["group_id","user_id"]};
 
-function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate696(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate399.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate696.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15047,7 +22162,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate399.errors = vErrors;
+validate696.errors = vErrors;
 return false;
 }
 else {
@@ -15071,25 +22186,25 @@ var valid0 = true;
 }
 }
 else {
-validate399.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate696.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate399.errors = vErrors;
+validate696.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupWholeMuteParams = validate402;
-const schema147 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"is_mute":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id"]};
+const rawSetGroupWholeMuteParams = validate699;
+const schema234 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"is_mute":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id"]};
 
-function validate402(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate699(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate402.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate699.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15147,7 +22262,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate402.errors = vErrors;
+validate699.errors = vErrors;
 return false;
 }
 else {
@@ -15170,25 +22285,25 @@ var valid0 = true;
 }
 }
 else {
-validate402.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate699.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate402.errors = vErrors;
+validate699.errors = vErrors;
 return errors === 0;
 }
 
-const rawKickGroupMemberParams = validate404;
-const schema148 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"reject_add_request":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","user_id"]};
+const rawKickGroupMemberParams = validate701;
+const schema235 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"reject_add_request":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","user_id"]};
 
-function validate404(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate701(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate404.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate701.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15258,7 +22373,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate404.errors = vErrors;
+validate701.errors = vErrors;
 return false;
 }
 else {
@@ -15282,25 +22397,25 @@ var valid0 = true;
 }
 }
 else {
-validate404.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate701.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate404.errors = vErrors;
+validate701.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupAnnouncementsParams = validate407;
-const schema149 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"}},"required":["group_id"]};
+const rawGetGroupAnnouncementsParams = validate704;
+const schema236 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"}},"required":["group_id"]};
 
-function validate407(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate704(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate407.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate704.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15313,25 +22428,25 @@ errors = vErrors.length;
 }
 }
 else {
-validate407.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate704.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate407.errors = vErrors;
+validate704.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupAnnouncementsResult = validate409;
-const schema150 = {"type":"object","properties":{"announcements":{"type":"array","items":{"$ref":"#/$defs/GroupAnnouncementEntity"}}},"required":["announcements"]};
+const rawGetGroupAnnouncementsResult = validate706;
+const schema237 = {"type":"object","properties":{"announcements":{"type":"array","items":{"$ref":"#/$defs/GroupAnnouncementEntity"}}},"required":["announcements"]};
 
-function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate706(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.announcements === undefined) && (missing0 = "announcements")){
-validate409.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate706.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15355,7 +22470,7 @@ break;
 }
 }
 else {
-validate409.errors = [{instancePath:instancePath+"/announcements",schemaPath:"#/properties/announcements/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate706.errors = [{instancePath:instancePath+"/announcements",schemaPath:"#/properties/announcements/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -15363,25 +22478,25 @@ return false;
 }
 }
 else {
-validate409.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate706.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate409.errors = vErrors;
+validate706.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupAnnouncementParams = validate411;
-const schema151 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"content":{"type":"string"},"image_uri":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["group_id","content"]};
+const rawSendGroupAnnouncementParams = validate708;
+const schema238 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"content":{"type":"string"},"image_uri":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["group_id","content"]};
 
-function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate708(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
-validate411.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate708.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15400,7 +22515,7 @@ if(valid0){
 if(data.content !== undefined){
 const _errs2 = errors;
 if(typeof data.content !== "string"){
-validate411.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate708.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15451,7 +22566,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate411.errors = vErrors;
+validate708.errors = vErrors;
 return false;
 }
 else {
@@ -15475,25 +22590,25 @@ var valid0 = true;
 }
 }
 else {
-validate411.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate708.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate411.errors = vErrors;
+validate708.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteGroupAnnouncementParams = validate413;
-const schema152 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"announcement_id":{"type":"string"}},"required":["group_id","announcement_id"]};
+const rawDeleteGroupAnnouncementParams = validate710;
+const schema239 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"announcement_id":{"type":"string"}},"required":["group_id","announcement_id"]};
 
-function validate413(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate710(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.announcement_id === undefined) && (missing0 = "announcement_id"))){
-validate413.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate710.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15512,7 +22627,7 @@ if(valid0){
 if(data.announcement_id !== undefined){
 const _errs2 = errors;
 if(typeof data.announcement_id !== "string"){
-validate413.errors = [{instancePath:instancePath+"/announcement_id",schemaPath:"#/properties/announcement_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate710.errors = [{instancePath:instancePath+"/announcement_id",schemaPath:"#/properties/announcement_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15524,25 +22639,25 @@ var valid0 = true;
 }
 }
 else {
-validate413.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate710.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate413.errors = vErrors;
+validate710.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupEssenceMessagesParams = validate415;
-const schema153 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"page_index":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":0}},"required":["group_id","page_index","page_size"]};
+const rawGetGroupEssenceMessagesParams = validate712;
+const schema240 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"page_index":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":0}},"required":["group_id","page_index","page_size"]};
 
-function validate415(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate712(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.page_index === undefined) && (missing0 = "page_index"))) || ((data.page_size === undefined) && (missing0 = "page_size"))){
-validate415.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate712.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15562,13 +22677,13 @@ if(data.page_index !== undefined){
 let data1 = data.page_index;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate415.errors = [{instancePath:instancePath+"/page_index",schemaPath:"#/properties/page_index/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate712.errors = [{instancePath:instancePath+"/page_index",schemaPath:"#/properties/page_index/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate415.errors = [{instancePath:instancePath+"/page_index",schemaPath:"#/properties/page_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate712.errors = [{instancePath:instancePath+"/page_index",schemaPath:"#/properties/page_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -15583,13 +22698,13 @@ if(data.page_size !== undefined){
 let data2 = data.page_size;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate415.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate712.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate415.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate712.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -15604,25 +22719,25 @@ var valid0 = true;
 }
 }
 else {
-validate415.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate712.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate415.errors = vErrors;
+validate712.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupEssenceMessagesResult = validate417;
-const schema154 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupEssenceMessage"}},"is_end":{"type":"boolean"}},"required":["messages","is_end"]};
+const rawGetGroupEssenceMessagesResult = validate714;
+const schema241 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/GroupEssenceMessage"}},"is_end":{"type":"boolean"}},"required":["messages","is_end"]};
 
-function validate417(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate714(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.messages === undefined) && (missing0 = "messages")) || ((data.is_end === undefined) && (missing0 = "is_end"))){
-validate417.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate714.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15646,7 +22761,7 @@ break;
 }
 }
 else {
-validate417.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate714.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -15659,7 +22774,7 @@ if(valid0){
 if(data.is_end !== undefined){
 const _errs4 = errors;
 if(typeof data.is_end !== "boolean"){
-validate417.errors = [{instancePath:instancePath+"/is_end",schemaPath:"#/properties/is_end/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate714.errors = [{instancePath:instancePath+"/is_end",schemaPath:"#/properties/is_end/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15671,25 +22786,25 @@ var valid0 = true;
 }
 }
 else {
-validate417.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate714.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate417.errors = vErrors;
+validate714.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupEssenceMessageParams = validate419;
-const schema155 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"is_set":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","message_seq"]};
+const rawSetGroupEssenceMessageParams = validate716;
+const schema242 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"is_set":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","message_seq"]};
 
-function validate419(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate716(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate419.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate716.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15708,7 +22823,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate419.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate716.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15759,7 +22874,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate419.errors = vErrors;
+validate716.errors = vErrors;
 return false;
 }
 else {
@@ -15783,25 +22898,25 @@ var valid0 = true;
 }
 }
 else {
-validate419.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate716.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate419.errors = vErrors;
+validate716.errors = vErrors;
 return errors === 0;
 }
 
-const rawQuitGroupParams = validate421;
-const schema156 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"}},"required":["group_id"]};
+const rawQuitGroupParams = validate718;
+const schema243 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"}},"required":["group_id"]};
 
-function validate421(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate718(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate421.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate718.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15814,25 +22929,25 @@ errors = vErrors.length;
 }
 }
 else {
-validate421.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate718.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate421.errors = vErrors;
+validate718.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMessageReactionParams = validate423;
-const schema157 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"reaction":{"type":"string"},"reaction_type":{"anyOf":[{"type":"string","enum":["face","emoji"]},{"type":"null"}]},"is_add":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","message_seq","reaction"]};
+const rawSendGroupMessageReactionParams = validate720;
+const schema244 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"reaction":{"type":"string"},"reaction_type":{"anyOf":[{"type":"string","enum":["face","emoji"]},{"type":"null"}]},"is_add":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","message_seq","reaction"]};
 
-function validate423(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate720(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.reaction === undefined) && (missing0 = "reaction"))){
-validate423.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate720.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15851,7 +22966,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate423.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate720.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15863,7 +22978,7 @@ if(valid0){
 if(data.reaction !== undefined){
 const _errs3 = errors;
 if(typeof data.reaction !== "string"){
-validate423.errors = [{instancePath:instancePath+"/reaction",schemaPath:"#/properties/reaction/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate720.errors = [{instancePath:instancePath+"/reaction",schemaPath:"#/properties/reaction/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15889,7 +23004,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data3 === "face") || (data3 === "emoji"))){
-const err1 = {instancePath:instancePath+"/reaction_type",schemaPath:"#/properties/reaction_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema157.properties.reaction_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/reaction_type",schemaPath:"#/properties/reaction_type/anyOf/0/enum",keyword:"enum",params:{allowedValues: schema244.properties.reaction_type.anyOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15924,7 +23039,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate423.errors = vErrors;
+validate720.errors = vErrors;
 return false;
 }
 else {
@@ -15986,7 +23101,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate423.errors = vErrors;
+validate720.errors = vErrors;
 return false;
 }
 else {
@@ -16012,25 +23127,25 @@ var valid0 = true;
 }
 }
 else {
-validate423.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate720.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate423.errors = vErrors;
+validate720.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupNudgeParams = validate425;
-const schema158 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"}},"required":["group_id","user_id"]};
+const rawSendGroupNudgeParams = validate722;
+const schema245 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"}},"required":["group_id","user_id"]};
 
-function validate425(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate722(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate425.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate722.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -16061,18 +23176,18 @@ var valid0 = true;
 }
 }
 else {
-validate425.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate722.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate425.errors = vErrors;
+validate722.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupNotificationsParams = validate428;
-const schema159 = {"type":"object","properties":{"start_notification_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}}};
+const rawGetGroupNotificationsParams = validate725;
+const schema246 = {"type":"object","properties":{"start_notification_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}}};
 
-function validate428(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate725(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16119,7 +23234,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate428.errors = vErrors;
+validate725.errors = vErrors;
 return false;
 }
 else {
@@ -16181,7 +23296,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate428.errors = vErrors;
+validate725.errors = vErrors;
 return false;
 }
 else {
@@ -16257,7 +23372,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate428.errors = vErrors;
+validate725.errors = vErrors;
 return false;
 }
 else {
@@ -16280,25 +23395,25 @@ var valid0 = true;
 }
 }
 else {
-validate428.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate725.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate428.errors = vErrors;
+validate725.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupNotificationsResult = validate429;
-const schema160 = {"type":"object","properties":{"notifications":{"type":"array","items":{"$ref":"#/$defs/GroupNotification"}},"next_notification_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["notifications"]};
+const rawGetGroupNotificationsResult = validate726;
+const schema247 = {"type":"object","properties":{"notifications":{"type":"array","items":{"$ref":"#/$defs/GroupNotification"}},"next_notification_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["notifications"]};
 
-function validate429(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate726(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.notifications === undefined) && (missing0 = "notifications")){
-validate429.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate726.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -16322,7 +23437,7 @@ break;
 }
 }
 else {
-validate429.errors = [{instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate726.errors = [{instancePath:instancePath+"/notifications",schemaPath:"#/properties/notifications/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -16374,7 +23489,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate429.errors = vErrors;
+validate726.errors = vErrors;
 return false;
 }
 else {
@@ -16397,32 +23512,32 @@ var valid0 = true;
 }
 }
 else {
-validate429.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate726.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate429.errors = vErrors;
+validate726.errors = vErrors;
 return errors === 0;
 }
 
-const rawAcceptGroupRequestParams = validate431;
-const schema161 = {"type":"object","properties":{"notification_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"notification_type":{"type":"string","enum":["join_request","invited_join_request"]},"group_id":{"$ref":"#/$defs/Uin"},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["notification_seq","notification_type","group_id"]};
+const rawAcceptGroupRequestParams = validate728;
+const schema248 = {"type":"object","properties":{"notification_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"notification_type":{"type":"string","enum":["join_request","invited_join_request"]},"group_id":{"$ref":"#/$defs/Uin"},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["notification_seq","notification_type","group_id"]};
 
-function validate431(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate728(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.notification_seq === undefined) && (missing0 = "notification_seq")) || ((data.notification_type === undefined) && (missing0 = "notification_type"))) || ((data.group_id === undefined) && (missing0 = "group_id"))){
-validate431.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate728.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.notification_seq !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.notification_seq, this, 0n, 9223372036854775807n)){
-validate431.errors = [{instancePath:instancePath+"/notification_seq",schemaPath:"#/properties/notification_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate728.errors = [{instancePath:instancePath+"/notification_seq",schemaPath:"#/properties/notification_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16435,11 +23550,11 @@ if(data.notification_type !== undefined){
 let data1 = data.notification_type;
 const _errs2 = errors;
 if(typeof data1 !== "string"){
-validate431.errors = [{instancePath:instancePath+"/notification_type",schemaPath:"#/properties/notification_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate728.errors = [{instancePath:instancePath+"/notification_type",schemaPath:"#/properties/notification_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data1 === "join_request") || (data1 === "invited_join_request"))){
-validate431.errors = [{instancePath:instancePath+"/notification_type",schemaPath:"#/properties/notification_type/enum",keyword:"enum",params:{allowedValues: schema161.properties.notification_type.enum},message:"must be equal to one of the allowed values"}];
+validate728.errors = [{instancePath:instancePath+"/notification_type",schemaPath:"#/properties/notification_type/enum",keyword:"enum",params:{allowedValues: schema248.properties.notification_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16502,7 +23617,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate431.errors = vErrors;
+validate728.errors = vErrors;
 return false;
 }
 else {
@@ -16527,32 +23642,32 @@ var valid0 = true;
 }
 }
 else {
-validate431.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate728.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate431.errors = vErrors;
+validate728.errors = vErrors;
 return errors === 0;
 }
 
-const rawRejectGroupRequestParams = validate433;
-const schema162 = {"type":"object","properties":{"notification_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"notification_type":{"type":"string","enum":["join_request","invited_join_request"]},"group_id":{"$ref":"#/$defs/Uin"},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"reason":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["notification_seq","notification_type","group_id"]};
+const rawRejectGroupRequestParams = validate730;
+const schema249 = {"type":"object","properties":{"notification_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"notification_type":{"type":"string","enum":["join_request","invited_join_request"]},"group_id":{"$ref":"#/$defs/Uin"},"is_filtered":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"reason":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["notification_seq","notification_type","group_id"]};
 
-function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate730(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.notification_seq === undefined) && (missing0 = "notification_seq")) || ((data.notification_type === undefined) && (missing0 = "notification_type"))) || ((data.group_id === undefined) && (missing0 = "group_id"))){
-validate433.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate730.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.notification_seq !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.notification_seq, this, 0n, 9223372036854775807n)){
-validate433.errors = [{instancePath:instancePath+"/notification_seq",schemaPath:"#/properties/notification_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate730.errors = [{instancePath:instancePath+"/notification_seq",schemaPath:"#/properties/notification_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16565,11 +23680,11 @@ if(data.notification_type !== undefined){
 let data1 = data.notification_type;
 const _errs2 = errors;
 if(typeof data1 !== "string"){
-validate433.errors = [{instancePath:instancePath+"/notification_type",schemaPath:"#/properties/notification_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate730.errors = [{instancePath:instancePath+"/notification_type",schemaPath:"#/properties/notification_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data1 === "join_request") || (data1 === "invited_join_request"))){
-validate433.errors = [{instancePath:instancePath+"/notification_type",schemaPath:"#/properties/notification_type/enum",keyword:"enum",params:{allowedValues: schema162.properties.notification_type.enum},message:"must be equal to one of the allowed values"}];
+validate730.errors = [{instancePath:instancePath+"/notification_type",schemaPath:"#/properties/notification_type/enum",keyword:"enum",params:{allowedValues: schema249.properties.notification_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16632,7 +23747,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate433.errors = vErrors;
+validate730.errors = vErrors;
 return false;
 }
 else {
@@ -16694,7 +23809,7 @@ else {
 vErrors.push(err5);
 }
 errors++;
-validate433.errors = vErrors;
+validate730.errors = vErrors;
 return false;
 }
 else {
@@ -16720,25 +23835,25 @@ var valid0 = true;
 }
 }
 else {
-validate433.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate730.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate433.errors = vErrors;
+validate730.errors = vErrors;
 return errors === 0;
 }
 
-const rawAcceptGroupInvitationParams = validate435;
-const schema163 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"invitation_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["group_id","invitation_seq"]};
+const rawAcceptGroupInvitationParams = validate732;
+const schema250 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"invitation_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["group_id","invitation_seq"]};
 
-function validate435(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate732(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.invitation_seq === undefined) && (missing0 = "invitation_seq"))){
-validate435.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate732.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -16757,7 +23872,7 @@ if(valid0){
 if(data.invitation_seq !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.invitation_seq, this, 0n, 9223372036854775807n)){
-validate435.errors = [{instancePath:instancePath+"/invitation_seq",schemaPath:"#/properties/invitation_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate732.errors = [{instancePath:instancePath+"/invitation_seq",schemaPath:"#/properties/invitation_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16769,25 +23884,25 @@ var valid0 = true;
 }
 }
 else {
-validate435.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate732.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate435.errors = vErrors;
+validate732.errors = vErrors;
 return errors === 0;
 }
 
-const rawRejectGroupInvitationParams = validate437;
-const schema164 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"invitation_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["group_id","invitation_seq"]};
+const rawRejectGroupInvitationParams = validate734;
+const schema251 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"invitation_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["group_id","invitation_seq"]};
 
-function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate734(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.invitation_seq === undefined) && (missing0 = "invitation_seq"))){
-validate437.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate734.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -16806,7 +23921,7 @@ if(valid0){
 if(data.invitation_seq !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.invitation_seq, this, 0n, 9223372036854775807n)){
-validate437.errors = [{instancePath:instancePath+"/invitation_seq",schemaPath:"#/properties/invitation_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate734.errors = [{instancePath:instancePath+"/invitation_seq",schemaPath:"#/properties/invitation_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16818,25 +23933,25 @@ var valid0 = true;
 }
 }
 else {
-validate437.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate734.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate437.errors = vErrors;
+validate734.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMessageParams = validate439;
-const schema165 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["user_id","message"]};
+const rawSendPrivateMessageParams = validate736;
+const schema252 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["user_id","message"]};
 
-function validate439(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate736(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate439.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate736.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -16861,8 +23976,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate162.call(this, data1[i0], {instancePath:instancePath+"/message/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate500.call(this, data1[i0], {instancePath:instancePath+"/message/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate500.errors : vErrors.concat(validate500.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -16872,7 +23987,7 @@ break;
 }
 }
 else {
-validate439.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate736.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -16885,32 +24000,32 @@ var valid0 = true;
 }
 }
 else {
-validate439.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate736.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate439.errors = vErrors;
+validate736.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMessageResult = validate442;
-const schema166 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"client_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["message_seq","time"]};
+const rawSendPrivateMessageResult = validate739;
+const schema253 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"client_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["message_seq","time"]};
 
-function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate739(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.time === undefined) && (missing0 = "time"))){
-validate442.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate739.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_seq !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate442.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate739.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16922,7 +24037,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate442.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate739.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16973,7 +24088,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate442.errors = vErrors;
+validate739.errors = vErrors;
 return false;
 }
 else {
@@ -16997,25 +24112,25 @@ var valid0 = true;
 }
 }
 else {
-validate442.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate739.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate442.errors = vErrors;
+validate739.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMessageParams = validate443;
-const schema167 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["group_id","message"]};
+const rawSendGroupMessageParams = validate740;
+const schema254 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message":{"type":"array","items":{"$ref":"#/$defs/OutgoingSegmentInput"}}},"required":["group_id","message"]};
 
-function validate443(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate740(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate443.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate740.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17040,8 +24155,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs4 = errors;
-if(!(validate162.call(this, data1[i0], {instancePath:instancePath+"/message/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate500.call(this, data1[i0], {instancePath:instancePath+"/message/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate500.errors : vErrors.concat(validate500.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs4 === errors;
@@ -17051,7 +24166,7 @@ break;
 }
 }
 else {
-validate443.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate740.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17064,32 +24179,32 @@ var valid0 = true;
 }
 }
 else {
-validate443.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate740.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate443.errors = vErrors;
+validate740.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMessageResult = validate446;
-const schema168 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["message_seq","time"]};
+const rawSendGroupMessageResult = validate743;
+const schema255 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"time":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["message_seq","time"]};
 
-function validate446(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate743(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_seq === undefined) && (missing0 = "message_seq")) || ((data.time === undefined) && (missing0 = "time"))){
-validate446.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate743.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_seq !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate446.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate743.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17101,7 +24216,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.time, this, 0n, 9223372036854775807n)){
-validate446.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate743.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17113,25 +24228,25 @@ var valid0 = true;
 }
 }
 else {
-validate446.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate743.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate446.errors = vErrors;
+validate743.errors = vErrors;
 return errors === 0;
 }
 
-const rawRecallPrivateMessageParams = validate447;
-const schema169 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"client_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["user_id","message_seq"]};
+const rawRecallPrivateMessageParams = validate744;
+const schema256 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"client_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["user_id","message_seq"]};
 
-function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate744(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate447.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate744.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17150,7 +24265,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate447.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate744.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17201,7 +24316,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate447.errors = vErrors;
+validate744.errors = vErrors;
 return false;
 }
 else {
@@ -17225,25 +24340,25 @@ var valid0 = true;
 }
 }
 else {
-validate447.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate744.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate447.errors = vErrors;
+validate744.errors = vErrors;
 return errors === 0;
 }
 
-const rawRecallGroupMessageParams = validate449;
-const schema170 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["group_id","message_seq"]};
+const rawRecallGroupMessageParams = validate746;
+const schema257 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["group_id","message_seq"]};
 
-function validate449(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate746(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate449.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate746.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17262,7 +24377,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate449.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate746.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17274,32 +24389,32 @@ var valid0 = true;
 }
 }
 else {
-validate449.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate746.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate449.errors = vErrors;
+validate746.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMessageParams = validate451;
-const schema171 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["message_scene","peer_id","message_seq"]};
+const rawGetMessageParams = validate748;
+const schema258 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["message_scene","peer_id","message_seq"]};
 
-function validate451(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate748(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate451.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate748.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
-if(!(validate136.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate175.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -17323,7 +24438,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate451.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate748.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17336,63 +24451,63 @@ var valid0 = true;
 }
 }
 else {
-validate451.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate748.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate451.errors = vErrors;
+validate748.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMessageResult = validate454;
-const schema172 = {"type":"object","properties":{"message":{"$ref":"#/$defs/IncomingMessage"}},"required":["message"]};
+const rawGetMessageResult = validate751;
+const schema259 = {"type":"object","properties":{"message":{"$ref":"#/$defs/IncomingMessage"}},"required":["message"]};
 
-function validate454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate751(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate454.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate751.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message !== undefined){
-if(!(validate245.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+if(!(validate142.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate454.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate751.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate454.errors = vErrors;
+validate751.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMessagesParams = validate456;
-const schema173 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["message_scene","peer_id"]};
+const rawGetHistoryMessagesParams = validate753;
+const schema260 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["message_scene","peer_id"]};
 
-function validate456(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate753(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate456.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate753.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
-if(!(validate136.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate175.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -17455,7 +24570,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate456.errors = vErrors;
+validate753.errors = vErrors;
 return false;
 }
 else {
@@ -17531,7 +24646,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate456.errors = vErrors;
+validate753.errors = vErrors;
 return false;
 }
 else {
@@ -17556,25 +24671,25 @@ var valid0 = true;
 }
 }
 else {
-validate456.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate753.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate456.errors = vErrors;
+validate753.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMessagesResult = validate459;
-const schema174 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["messages"]};
+const rawGetHistoryMessagesResult = validate756;
+const schema261 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]}},"required":["messages"]};
 
-function validate459(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate756(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate459.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate756.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17587,8 +24702,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate245.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+if(!(validate142.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -17598,7 +24713,7 @@ break;
 }
 }
 else {
-validate459.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate756.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17650,7 +24765,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate459.errors = vErrors;
+validate756.errors = vErrors;
 return false;
 }
 else {
@@ -17673,25 +24788,25 @@ var valid0 = true;
 }
 }
 else {
-validate459.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate756.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate459.errors = vErrors;
+validate756.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryPrivateMessageParams = validate461;
-const schema175 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["user_id"]};
+const rawGetHistoryPrivateMessageParams = validate758;
+const schema262 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["user_id"]};
 
-function validate461(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate758(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate461.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate758.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17749,7 +24864,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate461.errors = vErrors;
+validate758.errors = vErrors;
 return false;
 }
 else {
@@ -17825,7 +24940,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate461.errors = vErrors;
+validate758.errors = vErrors;
 return false;
 }
 else {
@@ -17849,25 +24964,25 @@ var valid0 = true;
 }
 }
 else {
-validate461.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate758.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate461.errors = vErrors;
+validate758.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryPrivateMessageResult = validate463;
-const schema176 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_start_message_seq":{"type":["string","null"]}},"required":["messages"]};
+const rawGetHistoryPrivateMessageResult = validate760;
+const schema263 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_start_message_seq":{"type":["string","null"]}},"required":["messages"]};
 
-function validate463(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate760(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate463.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate760.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17880,8 +24995,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate245.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+if(!(validate142.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -17891,7 +25006,7 @@ break;
 }
 }
 else {
-validate463.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate760.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -17905,7 +25020,7 @@ if(data.next_start_message_seq !== undefined){
 let data2 = data.next_start_message_seq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate463.errors = [{instancePath:instancePath+"/next_start_message_seq",schemaPath:"#/properties/next_start_message_seq/type",keyword:"type",params:{type: schema176.properties.next_start_message_seq.type},message:"must be string,null"}];
+validate760.errors = [{instancePath:instancePath+"/next_start_message_seq",schemaPath:"#/properties/next_start_message_seq/type",keyword:"type",params:{type: schema263.properties.next_start_message_seq.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17917,25 +25032,25 @@ var valid0 = true;
 }
 }
 else {
-validate463.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate760.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate463.errors = vErrors;
+validate760.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryGroupMessageParams = validate465;
-const schema177 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["group_id"]};
+const rawGetHistoryGroupMessageParams = validate762;
+const schema264 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"start_message_seq":{"anyOf":[{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},{"type":"null"}]},"limit":{"anyOf":[{"type":"integer","minimum":0},{"type":"null"}]}},"required":["group_id"]};
 
-function validate465(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate762(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate465.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate762.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17993,7 +25108,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate465.errors = vErrors;
+validate762.errors = vErrors;
 return false;
 }
 else {
@@ -18069,7 +25184,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate465.errors = vErrors;
+validate762.errors = vErrors;
 return false;
 }
 else {
@@ -18093,25 +25208,25 @@ var valid0 = true;
 }
 }
 else {
-validate465.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate762.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate465.errors = vErrors;
+validate762.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryGroupMessageResult = validate467;
-const schema178 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_start_message_seq":{"type":["string","null"]}},"required":["messages"]};
+const rawGetHistoryGroupMessageResult = validate764;
+const schema265 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingMessage"}},"next_start_message_seq":{"type":["string","null"]}},"required":["messages"]};
 
-function validate467(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate764(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate467.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate764.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18124,8 +25239,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate245.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+if(!(validate142.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -18135,7 +25250,7 @@ break;
 }
 }
 else {
-validate467.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate764.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -18149,7 +25264,7 @@ if(data.next_start_message_seq !== undefined){
 let data2 = data.next_start_message_seq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (data2 !== null)){
-validate467.errors = [{instancePath:instancePath+"/next_start_message_seq",schemaPath:"#/properties/next_start_message_seq/type",keyword:"type",params:{type: schema178.properties.next_start_message_seq.type},message:"must be string,null"}];
+validate764.errors = [{instancePath:instancePath+"/next_start_message_seq",schemaPath:"#/properties/next_start_message_seq/type",keyword:"type",params:{type: schema265.properties.next_start_message_seq.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -18161,118 +25276,118 @@ var valid0 = true;
 }
 }
 else {
-validate467.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate764.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate467.errors = vErrors;
+validate764.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetResourceTempUrlParams = validate469;
-const schema179 = {"type":"object","properties":{"resource_id":{"type":"string"}},"required":["resource_id"]};
+const rawGetResourceTempUrlParams = validate766;
+const schema266 = {"type":"object","properties":{"resource_id":{"type":"string"}},"required":["resource_id"]};
 
-function validate469(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate766(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.resource_id === undefined) && (missing0 = "resource_id")){
-validate469.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate766.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.resource_id !== undefined){
 if(typeof data.resource_id !== "string"){
-validate469.errors = [{instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate766.errors = [{instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate469.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate766.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate469.errors = vErrors;
+validate766.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetResourceTempUrlResult = validate470;
-const schema180 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+const rawGetResourceTempUrlResult = validate767;
+const schema267 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
 
-function validate470(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate767(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.url === undefined) && (missing0 = "url")){
-validate470.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate767.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.url !== undefined){
 if(typeof data.url !== "string"){
-validate470.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate767.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate470.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate767.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate470.errors = vErrors;
+validate767.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardedMessagesParams = validate471;
-const schema181 = {"type":"object","properties":{"forward_id":{"type":"string"}},"required":["forward_id"]};
+const rawGetForwardedMessagesParams = validate768;
+const schema268 = {"type":"object","properties":{"forward_id":{"type":"string"}},"required":["forward_id"]};
 
-function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate768(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.forward_id === undefined) && (missing0 = "forward_id")){
-validate471.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate768.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.forward_id !== undefined){
 if(typeof data.forward_id !== "string"){
-validate471.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate768.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate471.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate768.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate471.errors = vErrors;
+validate768.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardedMessagesResult = validate472;
-const schema182 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingForwardedMessage"}}},"required":["messages"]};
+const rawGetForwardedMessagesResult = validate769;
+const schema269 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/IncomingForwardedMessage"}}},"required":["messages"]};
 
-function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate769(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate472.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate769.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18285,8 +25400,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate326.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+if(!(validate623.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate623.errors : vErrors.concat(validate623.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -18296,7 +25411,7 @@ break;
 }
 }
 else {
-validate472.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate769.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -18304,32 +25419,32 @@ return false;
 }
 }
 else {
-validate472.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate769.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate472.errors = vErrors;
+validate769.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkMessageAsReadParams = validate474;
-const schema183 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["message_scene","peer_id","message_seq"]};
+const rawMarkMessageAsReadParams = validate771;
+const schema270 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"message_seq":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}}},"required":["message_scene","peer_id","message_seq"]};
 
-function validate474(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate771(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))){
-validate474.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate771.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
-if(!(validate136.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate175.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -18353,7 +25468,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.message_seq, this, 0n, 9223372036854775807n)){
-validate474.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate771.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18366,25 +25481,25 @@ var valid0 = true;
 }
 }
 else {
-validate474.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate771.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate474.errors = vErrors;
+validate771.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetLoginInfoResult = validate477;
-const schema184 = {"type":"object","properties":{"uin":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"}},"required":["uin","nickname"]};
+const rawGetLoginInfoResult = validate774;
+const schema271 = {"type":"object","properties":{"uin":{"$ref":"#/$defs/Uin"},"nickname":{"type":"string"}},"required":["uin","nickname"]};
 
-function validate477(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate774(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.uin === undefined) && (missing0 = "uin")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
-validate477.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate774.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18403,7 +25518,7 @@ if(valid0){
 if(data.nickname !== undefined){
 const _errs2 = errors;
 if(typeof data.nickname !== "string"){
-validate477.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate774.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -18415,32 +25530,32 @@ var valid0 = true;
 }
 }
 else {
-validate477.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate774.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate477.errors = vErrors;
+validate774.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetImplInfoResult = validate479;
-const schema185 = {"type":"object","properties":{"impl_name":{"type":"string"},"impl_version":{"type":"string"},"qq_protocol_version":{"type":"string"},"qq_protocol_type":{"type":"string","enum":["windows","linux","macos","android_pad","android_phone","ipad","iphone","harmony","watch"]},"milky_version":{"type":"string"}},"required":["impl_name","impl_version","qq_protocol_version","qq_protocol_type","milky_version"]};
+const rawGetImplInfoResult = validate776;
+const schema272 = {"type":"object","properties":{"impl_name":{"type":"string"},"impl_version":{"type":"string"},"qq_protocol_version":{"type":"string"},"qq_protocol_type":{"type":"string","enum":["windows","linux","macos","android_pad","android_phone","ipad","iphone","harmony","watch"]},"milky_version":{"type":"string"}},"required":["impl_name","impl_version","qq_protocol_version","qq_protocol_type","milky_version"]};
 
-function validate479(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate776(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((data.impl_name === undefined) && (missing0 = "impl_name")) || ((data.impl_version === undefined) && (missing0 = "impl_version"))) || ((data.qq_protocol_version === undefined) && (missing0 = "qq_protocol_version"))) || ((data.qq_protocol_type === undefined) && (missing0 = "qq_protocol_type"))) || ((data.milky_version === undefined) && (missing0 = "milky_version"))){
-validate479.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate776.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.impl_name !== undefined){
 const _errs1 = errors;
 if(typeof data.impl_name !== "string"){
-validate479.errors = [{instancePath:instancePath+"/impl_name",schemaPath:"#/properties/impl_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate776.errors = [{instancePath:instancePath+"/impl_name",schemaPath:"#/properties/impl_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18452,7 +25567,7 @@ if(valid0){
 if(data.impl_version !== undefined){
 const _errs3 = errors;
 if(typeof data.impl_version !== "string"){
-validate479.errors = [{instancePath:instancePath+"/impl_version",schemaPath:"#/properties/impl_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate776.errors = [{instancePath:instancePath+"/impl_version",schemaPath:"#/properties/impl_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18464,7 +25579,7 @@ if(valid0){
 if(data.qq_protocol_version !== undefined){
 const _errs5 = errors;
 if(typeof data.qq_protocol_version !== "string"){
-validate479.errors = [{instancePath:instancePath+"/qq_protocol_version",schemaPath:"#/properties/qq_protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate776.errors = [{instancePath:instancePath+"/qq_protocol_version",schemaPath:"#/properties/qq_protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -18477,11 +25592,11 @@ if(data.qq_protocol_type !== undefined){
 let data3 = data.qq_protocol_type;
 const _errs7 = errors;
 if(typeof data3 !== "string"){
-validate479.errors = [{instancePath:instancePath+"/qq_protocol_type",schemaPath:"#/properties/qq_protocol_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate776.errors = [{instancePath:instancePath+"/qq_protocol_type",schemaPath:"#/properties/qq_protocol_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((((((data3 === "windows") || (data3 === "linux")) || (data3 === "macos")) || (data3 === "android_pad")) || (data3 === "android_phone")) || (data3 === "ipad")) || (data3 === "iphone")) || (data3 === "harmony")) || (data3 === "watch"))){
-validate479.errors = [{instancePath:instancePath+"/qq_protocol_type",schemaPath:"#/properties/qq_protocol_type/enum",keyword:"enum",params:{allowedValues: schema185.properties.qq_protocol_type.enum},message:"must be equal to one of the allowed values"}];
+validate776.errors = [{instancePath:instancePath+"/qq_protocol_type",schemaPath:"#/properties/qq_protocol_type/enum",keyword:"enum",params:{allowedValues: schema272.properties.qq_protocol_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -18493,7 +25608,7 @@ if(valid0){
 if(data.milky_version !== undefined){
 const _errs9 = errors;
 if(typeof data.milky_version !== "string"){
-validate479.errors = [{instancePath:instancePath+"/milky_version",schemaPath:"#/properties/milky_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate776.errors = [{instancePath:instancePath+"/milky_version",schemaPath:"#/properties/milky_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -18508,25 +25623,25 @@ var valid0 = true;
 }
 }
 else {
-validate479.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate776.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate479.errors = vErrors;
+validate776.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUserProfileParams = validate480;
-const schema186 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"}},"required":["user_id"]};
+const rawGetUserProfileParams = validate777;
+const schema273 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"}},"required":["user_id"]};
 
-function validate480(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate777(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate480.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate777.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18539,32 +25654,32 @@ errors = vErrors.length;
 }
 }
 else {
-validate480.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate777.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate480.errors = vErrors;
+validate777.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetUserProfileResult = validate482;
-const schema187 = {"type":"object","properties":{"nickname":{"type":"string"},"qid":{"type":"string"},"age":{"type":"integer","minimum":0},"sex":{"type":"string","enum":["male","female","unknown"]},"remark":{"type":"string"},"bio":{"type":"string"},"level":{"type":"integer","minimum":0},"country":{"type":"string"},"city":{"type":"string"},"school":{"type":"string"}},"required":["nickname","qid","age","sex","remark","bio","level","country","city","school"]};
+const rawGetUserProfileResult = validate779;
+const schema274 = {"type":"object","properties":{"nickname":{"type":"string"},"qid":{"type":"string"},"age":{"type":"integer","minimum":0},"sex":{"type":"string","enum":["male","female","unknown"]},"remark":{"type":"string"},"bio":{"type":"string"},"level":{"type":"integer","minimum":0},"country":{"type":"string"},"city":{"type":"string"},"school":{"type":"string"}},"required":["nickname","qid","age","sex","remark","bio","level","country","city","school"]};
 
-function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate779(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((((((((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.qid === undefined) && (missing0 = "qid"))) || ((data.age === undefined) && (missing0 = "age"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.remark === undefined) && (missing0 = "remark"))) || ((data.bio === undefined) && (missing0 = "bio"))) || ((data.level === undefined) && (missing0 = "level"))) || ((data.country === undefined) && (missing0 = "country"))) || ((data.city === undefined) && (missing0 = "city"))) || ((data.school === undefined) && (missing0 = "school"))){
-validate482.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate779.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.nickname !== undefined){
 const _errs1 = errors;
 if(typeof data.nickname !== "string"){
-validate482.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate779.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18576,7 +25691,7 @@ if(valid0){
 if(data.qid !== undefined){
 const _errs3 = errors;
 if(typeof data.qid !== "string"){
-validate482.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate779.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18589,13 +25704,13 @@ if(data.age !== undefined){
 let data2 = data.age;
 const _errs5 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate482.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate779.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs5){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 0 || isNaN(data2)){
-validate482.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate779.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -18610,11 +25725,11 @@ if(data.sex !== undefined){
 let data3 = data.sex;
 const _errs7 = errors;
 if(typeof data3 !== "string"){
-validate482.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate779.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
-validate482.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema187.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate779.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema274.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -18626,7 +25741,7 @@ if(valid0){
 if(data.remark !== undefined){
 const _errs9 = errors;
 if(typeof data.remark !== "string"){
-validate482.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate779.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -18638,7 +25753,7 @@ if(valid0){
 if(data.bio !== undefined){
 const _errs11 = errors;
 if(typeof data.bio !== "string"){
-validate482.errors = [{instancePath:instancePath+"/bio",schemaPath:"#/properties/bio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate779.errors = [{instancePath:instancePath+"/bio",schemaPath:"#/properties/bio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -18651,13 +25766,13 @@ if(data.level !== undefined){
 let data6 = data.level;
 const _errs13 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate482.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate779.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 < 0 || isNaN(data6)){
-validate482.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate779.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -18671,7 +25786,7 @@ if(valid0){
 if(data.country !== undefined){
 const _errs15 = errors;
 if(typeof data.country !== "string"){
-validate482.errors = [{instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate779.errors = [{instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -18683,7 +25798,7 @@ if(valid0){
 if(data.city !== undefined){
 const _errs17 = errors;
 if(typeof data.city !== "string"){
-validate482.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate779.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -18695,7 +25810,7 @@ if(valid0){
 if(data.school !== undefined){
 const _errs19 = errors;
 if(typeof data.school !== "string"){
-validate482.errors = [{instancePath:instancePath+"/school",schemaPath:"#/properties/school/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate779.errors = [{instancePath:instancePath+"/school",schemaPath:"#/properties/school/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs19 === errors;
@@ -18715,18 +25830,18 @@ var valid0 = true;
 }
 }
 else {
-validate482.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate779.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate482.errors = vErrors;
+validate779.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendListParams = validate483;
-const schema188 = {"type":"object","properties":{"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}}};
+const rawGetFriendListParams = validate780;
+const schema275 = {"type":"object","properties":{"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}}};
 
-function validate483(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate780(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18772,7 +25887,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate483.errors = vErrors;
+validate780.errors = vErrors;
 return false;
 }
 else {
@@ -18789,25 +25904,25 @@ vErrors = null;
 }
 }
 else {
-validate483.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate780.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate483.errors = vErrors;
+validate780.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendListResult = validate484;
-const schema189 = {"type":"object","properties":{"friends":{"type":"array","items":{"$ref":"#/$defs/FriendEntity"}}},"required":["friends"]};
+const rawGetFriendListResult = validate781;
+const schema276 = {"type":"object","properties":{"friends":{"type":"array","items":{"$ref":"#/$defs/FriendEntity"}}},"required":["friends"]};
 
-function validate484(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate781(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.friends === undefined) && (missing0 = "friends")){
-validate484.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate781.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18820,8 +25935,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate250.call(this, data0[i0], {instancePath:instancePath+"/friends/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate147.call(this, data0[i0], {instancePath:instancePath+"/friends/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -18831,7 +25946,7 @@ break;
 }
 }
 else {
-validate484.errors = [{instancePath:instancePath+"/friends",schemaPath:"#/properties/friends/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate781.errors = [{instancePath:instancePath+"/friends",schemaPath:"#/properties/friends/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -18839,25 +25954,25 @@ return false;
 }
 }
 else {
-validate484.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate781.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate484.errors = vErrors;
+validate781.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendInfoParams = validate486;
-const schema190 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["user_id"]};
+const rawGetFriendInfoParams = validate783;
+const schema277 = {"type":"object","properties":{"user_id":{"$ref":"#/$defs/Uin"},"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["user_id"]};
 
-function validate486(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate783(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate486.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate783.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18915,7 +26030,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate486.errors = vErrors;
+validate783.errors = vErrors;
 return false;
 }
 else {
@@ -18938,49 +26053,49 @@ var valid0 = true;
 }
 }
 else {
-validate486.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate783.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate486.errors = vErrors;
+validate783.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendInfoResult = validate488;
-const schema191 = {"type":"object","properties":{"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["friend"]};
+const rawGetFriendInfoResult = validate785;
+const schema278 = {"type":"object","properties":{"friend":{"$ref":"#/$defs/FriendEntity"}},"required":["friend"]};
 
-function validate488(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate785(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.friend === undefined) && (missing0 = "friend")){
-validate488.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate785.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.friend !== undefined){
-if(!(validate250.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate147.call(this, data.friend, {instancePath:instancePath+"/friend",parentData:data,parentDataProperty:"friend",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate488.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate785.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate488.errors = vErrors;
+validate785.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListParams = validate490;
-const schema192 = {"type":"object","properties":{"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}}};
+const rawGetGroupListParams = validate787;
+const schema279 = {"type":"object","properties":{"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}}};
 
-function validate490(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate787(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -19026,7 +26141,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate490.errors = vErrors;
+validate787.errors = vErrors;
 return false;
 }
 else {
@@ -19043,25 +26158,25 @@ vErrors = null;
 }
 }
 else {
-validate490.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate787.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate490.errors = vErrors;
+validate787.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListResult = validate491;
-const schema193 = {"type":"object","properties":{"groups":{"type":"array","items":{"$ref":"#/$defs/GroupEntity"}}},"required":["groups"]};
+const rawGetGroupListResult = validate788;
+const schema280 = {"type":"object","properties":{"groups":{"type":"array","items":{"$ref":"#/$defs/GroupEntity"}}},"required":["groups"]};
 
-function validate491(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate788(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.groups === undefined) && (missing0 = "groups")){
-validate491.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate788.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19074,8 +26189,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate259.call(this, data0[i0], {instancePath:instancePath+"/groups/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate156.call(this, data0[i0], {instancePath:instancePath+"/groups/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -19085,7 +26200,7 @@ break;
 }
 }
 else {
-validate491.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate788.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19093,25 +26208,25 @@ return false;
 }
 }
 else {
-validate491.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate788.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate491.errors = vErrors;
+validate788.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupInfoParams = validate493;
-const schema194 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id"]};
+const rawGetGroupInfoParams = validate790;
+const schema281 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id"]};
 
-function validate493(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate790(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate493.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate790.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19169,7 +26284,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate493.errors = vErrors;
+validate790.errors = vErrors;
 return false;
 }
 else {
@@ -19192,56 +26307,56 @@ var valid0 = true;
 }
 }
 else {
-validate493.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate790.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate493.errors = vErrors;
+validate790.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupInfoResult = validate495;
-const schema195 = {"type":"object","properties":{"group":{"$ref":"#/$defs/GroupEntity"}},"required":["group"]};
+const rawGetGroupInfoResult = validate792;
+const schema282 = {"type":"object","properties":{"group":{"$ref":"#/$defs/GroupEntity"}},"required":["group"]};
 
-function validate495(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate792(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group === undefined) && (missing0 = "group")){
-validate495.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate792.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group !== undefined){
-if(!(validate259.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate156.call(this, data.group, {instancePath:instancePath+"/group",parentData:data,parentDataProperty:"group",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate495.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate792.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate495.errors = vErrors;
+validate792.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListParams = validate497;
-const schema196 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id"]};
+const rawGetGroupMemberListParams = validate794;
+const schema283 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id"]};
 
-function validate497(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate794(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate497.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate794.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19299,7 +26414,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate497.errors = vErrors;
+validate794.errors = vErrors;
 return false;
 }
 else {
@@ -19322,25 +26437,25 @@ var valid0 = true;
 }
 }
 else {
-validate497.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate794.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate497.errors = vErrors;
+validate794.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListResult = validate499;
-const schema197 = {"type":"object","properties":{"members":{"type":"array","items":{"$ref":"#/$defs/GroupMemberEntity"}}},"required":["members"]};
+const rawGetGroupMemberListResult = validate796;
+const schema284 = {"type":"object","properties":{"members":{"type":"array","items":{"$ref":"#/$defs/GroupMemberEntity"}}},"required":["members"]};
 
-function validate499(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate796(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.members === undefined) && (missing0 = "members")){
-validate499.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate796.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19353,8 +26468,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate262.call(this, data0[i0], {instancePath:instancePath+"/members/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+if(!(validate159.call(this, data0[i0], {instancePath:instancePath+"/members/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -19364,7 +26479,7 @@ break;
 }
 }
 else {
-validate499.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate796.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19372,25 +26487,25 @@ return false;
 }
 }
 else {
-validate499.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate796.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate499.errors = vErrors;
+validate796.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberInfoParams = validate501;
-const schema198 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","user_id"]};
+const rawGetGroupMemberInfoParams = validate798;
+const schema285 = {"type":"object","properties":{"group_id":{"$ref":"#/$defs/Uin"},"user_id":{"$ref":"#/$defs/Uin"},"no_cache":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["group_id","user_id"]};
 
-function validate501(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate798(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate501.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate798.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19460,7 +26575,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate501.errors = vErrors;
+validate798.errors = vErrors;
 return false;
 }
 else {
@@ -19484,56 +26599,56 @@ var valid0 = true;
 }
 }
 else {
-validate501.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate798.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate501.errors = vErrors;
+validate798.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberInfoResult = validate504;
-const schema199 = {"type":"object","properties":{"member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["member"]};
+const rawGetGroupMemberInfoResult = validate801;
+const schema286 = {"type":"object","properties":{"member":{"$ref":"#/$defs/GroupMemberEntity"}},"required":["member"]};
 
-function validate504(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate801(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.member === undefined) && (missing0 = "member")){
-validate504.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate801.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.member !== undefined){
-if(!(validate262.call(this, data.member, {instancePath:instancePath+"/member",parentData:data,parentDataProperty:"member",rootData}))){
-vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
+if(!(validate159.call(this, data.member, {instancePath:instancePath+"/member",parentData:data,parentDataProperty:"member",rootData}))){
+vErrors = vErrors === null ? validate159.errors : vErrors.concat(validate159.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate504.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate801.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate504.errors = vErrors;
+validate801.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetPeerPinsResult = validate506;
-const schema200 = {"type":"object","properties":{"friends":{"type":"array","items":{"$ref":"#/$defs/FriendEntity"}},"groups":{"type":"array","items":{"$ref":"#/$defs/GroupEntity"}}},"required":["friends","groups"]};
+const rawGetPeerPinsResult = validate803;
+const schema287 = {"type":"object","properties":{"friends":{"type":"array","items":{"$ref":"#/$defs/FriendEntity"}},"groups":{"type":"array","items":{"$ref":"#/$defs/GroupEntity"}}},"required":["friends","groups"]};
 
-function validate506(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate803(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.friends === undefined) && (missing0 = "friends")) || ((data.groups === undefined) && (missing0 = "groups"))){
-validate506.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate803.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19546,8 +26661,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate250.call(this, data0[i0], {instancePath:instancePath+"/friends/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate147.call(this, data0[i0], {instancePath:instancePath+"/friends/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -19557,7 +26672,7 @@ break;
 }
 }
 else {
-validate506.errors = [{instancePath:instancePath+"/friends",schemaPath:"#/properties/friends/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate803.errors = [{instancePath:instancePath+"/friends",schemaPath:"#/properties/friends/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19576,8 +26691,8 @@ var valid2 = true;
 const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 const _errs6 = errors;
-if(!(validate259.call(this, data2[i1], {instancePath:instancePath+"/groups/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate156.call(this, data2[i1], {instancePath:instancePath+"/groups/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs6 === errors;
@@ -19587,7 +26702,7 @@ break;
 }
 }
 else {
-validate506.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate803.errors = [{instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19600,32 +26715,32 @@ var valid0 = true;
 }
 }
 else {
-validate506.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate803.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate506.errors = vErrors;
+validate803.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetPeerPinParams = validate509;
-const schema201 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"is_pinned":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["message_scene","peer_id"]};
+const rawSetPeerPinParams = validate806;
+const schema288 = {"type":"object","properties":{"message_scene":{"$ref":"#/$defs/MessageScene"},"peer_id":{"$ref":"#/$defs/Uin"},"is_pinned":{"anyOf":[{"type":"boolean"},{"type":"null"}]}},"required":["message_scene","peer_id"]};
 
-function validate509(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate806(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_scene === undefined) && (missing0 = "message_scene")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate509.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate806.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_scene !== undefined){
 const _errs1 = errors;
-if(!(validate136.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate175.call(this, data.message_scene, {instancePath:instancePath+"/message_scene",parentData:data,parentDataProperty:"message_scene",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -19688,7 +26803,7 @@ else {
 vErrors.push(err2);
 }
 errors++;
-validate509.errors = vErrors;
+validate806.errors = vErrors;
 return false;
 }
 else {
@@ -19712,118 +26827,118 @@ var valid0 = true;
 }
 }
 else {
-validate509.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate806.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate509.errors = vErrors;
+validate806.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetAvatarParams = validate512;
-const schema202 = {"type":"object","properties":{"uri":{"type":"string"}},"required":["uri"]};
+const rawSetAvatarParams = validate809;
+const schema289 = {"type":"object","properties":{"uri":{"type":"string"}},"required":["uri"]};
 
-function validate512(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate809(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.uri === undefined) && (missing0 = "uri")){
-validate512.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate809.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.uri !== undefined){
 if(typeof data.uri !== "string"){
-validate512.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate809.errors = [{instancePath:instancePath+"/uri",schemaPath:"#/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate512.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate809.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate512.errors = vErrors;
+validate809.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetNicknameParams = validate513;
-const schema203 = {"type":"object","properties":{"new_nickname":{"type":"string"}},"required":["new_nickname"]};
+const rawSetNicknameParams = validate810;
+const schema290 = {"type":"object","properties":{"new_nickname":{"type":"string"}},"required":["new_nickname"]};
 
-function validate513(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate810(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.new_nickname === undefined) && (missing0 = "new_nickname")){
-validate513.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate810.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.new_nickname !== undefined){
 if(typeof data.new_nickname !== "string"){
-validate513.errors = [{instancePath:instancePath+"/new_nickname",schemaPath:"#/properties/new_nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate810.errors = [{instancePath:instancePath+"/new_nickname",schemaPath:"#/properties/new_nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate513.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate810.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate513.errors = vErrors;
+validate810.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetBioParams = validate514;
-const schema204 = {"type":"object","properties":{"new_bio":{"type":"string"}},"required":["new_bio"]};
+const rawSetBioParams = validate811;
+const schema291 = {"type":"object","properties":{"new_bio":{"type":"string"}},"required":["new_bio"]};
 
-function validate514(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate811(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.new_bio === undefined) && (missing0 = "new_bio")){
-validate514.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate811.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.new_bio !== undefined){
 if(typeof data.new_bio !== "string"){
-validate514.errors = [{instancePath:instancePath+"/new_bio",schemaPath:"#/properties/new_bio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate811.errors = [{instancePath:instancePath+"/new_bio",schemaPath:"#/properties/new_bio/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate514.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate811.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate514.errors = vErrors;
+validate811.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCustomFaceUrlListResult = validate515;
-const schema205 = {"type":"object","properties":{"urls":{"type":"array","items":{"type":"string"}}},"required":["urls"]};
+const rawGetCustomFaceUrlListResult = validate812;
+const schema292 = {"type":"object","properties":{"urls":{"type":"array","items":{"type":"string"}}},"required":["urls"]};
 
-function validate515(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate812(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.urls === undefined) && (missing0 = "urls")){
-validate515.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate812.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19837,7 +26952,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
 if(typeof data0[i0] !== "string"){
-validate515.errors = [{instancePath:instancePath+"/urls/" + i0,schemaPath:"#/properties/urls/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate812.errors = [{instancePath:instancePath+"/urls/" + i0,schemaPath:"#/properties/urls/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -19847,7 +26962,7 @@ break;
 }
 }
 else {
-validate515.errors = [{instancePath:instancePath+"/urls",schemaPath:"#/properties/urls/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate812.errors = [{instancePath:instancePath+"/urls",schemaPath:"#/properties/urls/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19855,104 +26970,104 @@ return false;
 }
 }
 else {
-validate515.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate812.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate515.errors = vErrors;
+validate812.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCookiesParams = validate516;
-const schema206 = {"type":"object","properties":{"domain":{"type":"string"}},"required":["domain"]};
+const rawGetCookiesParams = validate813;
+const schema293 = {"type":"object","properties":{"domain":{"type":"string"}},"required":["domain"]};
 
-function validate516(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate813(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.domain === undefined) && (missing0 = "domain")){
-validate516.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate813.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.domain !== undefined){
 if(typeof data.domain !== "string"){
-validate516.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate813.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate516.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate813.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate516.errors = vErrors;
+validate813.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCookiesResult = validate517;
-const schema207 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
+const rawGetCookiesResult = validate814;
+const schema294 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
 
-function validate517(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate814(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.cookies === undefined) && (missing0 = "cookies")){
-validate517.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate814.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.cookies !== undefined){
 if(typeof data.cookies !== "string"){
-validate517.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate814.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate517.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate814.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate517.errors = vErrors;
+validate814.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCsrfTokenResult = validate518;
-const schema208 = {"type":"object","properties":{"csrf_token":{"type":"string"}},"required":["csrf_token"]};
+const rawGetCsrfTokenResult = validate815;
+const schema295 = {"type":"object","properties":{"csrf_token":{"type":"string"}},"required":["csrf_token"]};
 
-function validate518(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate815(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.csrf_token === undefined) && (missing0 = "csrf_token")){
-validate518.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate815.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.csrf_token !== undefined){
 if(typeof data.csrf_token !== "string"){
-validate518.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate815.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate518.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate815.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate518.errors = vErrors;
+validate815.errors = vErrors;
 return errors === 0;
 }
 
@@ -19968,6 +27083,49 @@ export const GroupAdminChangeNotification = /* @__PURE__ */ makeValidator("Group
 export const GroupKickNotification = /* @__PURE__ */ makeValidator("GroupKickNotification", rawGroupKickNotification);
 export const GroupQuitNotification = /* @__PURE__ */ makeValidator("GroupQuitNotification", rawGroupQuitNotification);
 export const GroupInvitedJoinRequestNotification = /* @__PURE__ */ makeValidator("GroupInvitedJoinRequestNotification", rawGroupInvitedJoinRequestNotification);
+export const Event = /* @__PURE__ */ makeValidator("Event", rawEvent);
+export const EventInput = /* @__PURE__ */ makeValidator("EventInput", rawEventInput);
+export const UnknownEvent = /* @__PURE__ */ makeValidator("UnknownEvent", rawUnknownEvent);
+export const BotOfflineEvent = /* @__PURE__ */ makeValidator("BotOfflineEvent", rawBotOfflineEvent);
+export const BotOfflineEventData = /* @__PURE__ */ makeValidator("BotOfflineEventData", rawBotOfflineEventData);
+export const MessageReceiveEvent = /* @__PURE__ */ makeValidator("MessageReceiveEvent", rawMessageReceiveEvent);
+export const MessageReceiveEventInput = /* @__PURE__ */ makeValidator("MessageReceiveEventInput", rawMessageReceiveEventInput);
+export const MessageRecallEvent = /* @__PURE__ */ makeValidator("MessageRecallEvent", rawMessageRecallEvent);
+export const MessageRecallEventData = /* @__PURE__ */ makeValidator("MessageRecallEventData", rawMessageRecallEventData);
+export const PeerPinChangeEvent = /* @__PURE__ */ makeValidator("PeerPinChangeEvent", rawPeerPinChangeEvent);
+export const PeerPinChangeEventData = /* @__PURE__ */ makeValidator("PeerPinChangeEventData", rawPeerPinChangeEventData);
+export const FriendRequestEvent = /* @__PURE__ */ makeValidator("FriendRequestEvent", rawFriendRequestEvent);
+export const FriendRequestEventData = /* @__PURE__ */ makeValidator("FriendRequestEventData", rawFriendRequestEventData);
+export const GroupJoinRequestEvent = /* @__PURE__ */ makeValidator("GroupJoinRequestEvent", rawGroupJoinRequestEvent);
+export const GroupJoinRequestEventData = /* @__PURE__ */ makeValidator("GroupJoinRequestEventData", rawGroupJoinRequestEventData);
+export const GroupInvitedJoinRequestEvent = /* @__PURE__ */ makeValidator("GroupInvitedJoinRequestEvent", rawGroupInvitedJoinRequestEvent);
+export const GroupInvitedJoinRequestEventData = /* @__PURE__ */ makeValidator("GroupInvitedJoinRequestEventData", rawGroupInvitedJoinRequestEventData);
+export const GroupInvitationEvent = /* @__PURE__ */ makeValidator("GroupInvitationEvent", rawGroupInvitationEvent);
+export const GroupInvitationEventData = /* @__PURE__ */ makeValidator("GroupInvitationEventData", rawGroupInvitationEventData);
+export const FriendNudgeEvent = /* @__PURE__ */ makeValidator("FriendNudgeEvent", rawFriendNudgeEvent);
+export const FriendNudgeEventData = /* @__PURE__ */ makeValidator("FriendNudgeEventData", rawFriendNudgeEventData);
+export const FriendFileUploadEvent = /* @__PURE__ */ makeValidator("FriendFileUploadEvent", rawFriendFileUploadEvent);
+export const FriendFileUploadEventData = /* @__PURE__ */ makeValidator("FriendFileUploadEventData", rawFriendFileUploadEventData);
+export const GroupAdminChangeEvent = /* @__PURE__ */ makeValidator("GroupAdminChangeEvent", rawGroupAdminChangeEvent);
+export const GroupAdminChangeEventData = /* @__PURE__ */ makeValidator("GroupAdminChangeEventData", rawGroupAdminChangeEventData);
+export const GroupEssenceMessageChangeEvent = /* @__PURE__ */ makeValidator("GroupEssenceMessageChangeEvent", rawGroupEssenceMessageChangeEvent);
+export const GroupEssenceMessageChangeEventData = /* @__PURE__ */ makeValidator("GroupEssenceMessageChangeEventData", rawGroupEssenceMessageChangeEventData);
+export const GroupMemberIncreaseEvent = /* @__PURE__ */ makeValidator("GroupMemberIncreaseEvent", rawGroupMemberIncreaseEvent);
+export const GroupMemberIncreaseEventData = /* @__PURE__ */ makeValidator("GroupMemberIncreaseEventData", rawGroupMemberIncreaseEventData);
+export const GroupMemberDecreaseEvent = /* @__PURE__ */ makeValidator("GroupMemberDecreaseEvent", rawGroupMemberDecreaseEvent);
+export const GroupMemberDecreaseEventData = /* @__PURE__ */ makeValidator("GroupMemberDecreaseEventData", rawGroupMemberDecreaseEventData);
+export const GroupNameChangeEvent = /* @__PURE__ */ makeValidator("GroupNameChangeEvent", rawGroupNameChangeEvent);
+export const GroupNameChangeEventData = /* @__PURE__ */ makeValidator("GroupNameChangeEventData", rawGroupNameChangeEventData);
+export const GroupMessageReactionEvent = /* @__PURE__ */ makeValidator("GroupMessageReactionEvent", rawGroupMessageReactionEvent);
+export const GroupMessageReactionEventData = /* @__PURE__ */ makeValidator("GroupMessageReactionEventData", rawGroupMessageReactionEventData);
+export const GroupMuteEvent = /* @__PURE__ */ makeValidator("GroupMuteEvent", rawGroupMuteEvent);
+export const GroupMuteEventData = /* @__PURE__ */ makeValidator("GroupMuteEventData", rawGroupMuteEventData);
+export const GroupWholeMuteEvent = /* @__PURE__ */ makeValidator("GroupWholeMuteEvent", rawGroupWholeMuteEvent);
+export const GroupWholeMuteEventData = /* @__PURE__ */ makeValidator("GroupWholeMuteEventData", rawGroupWholeMuteEventData);
+export const GroupNudgeEvent = /* @__PURE__ */ makeValidator("GroupNudgeEvent", rawGroupNudgeEvent);
+export const GroupNudgeEventData = /* @__PURE__ */ makeValidator("GroupNudgeEventData", rawGroupNudgeEventData);
+export const GroupFileUploadEvent = /* @__PURE__ */ makeValidator("GroupFileUploadEvent", rawGroupFileUploadEvent);
+export const GroupFileUploadEventData = /* @__PURE__ */ makeValidator("GroupFileUploadEventData", rawGroupFileUploadEventData);
 export const Uin = /* @__PURE__ */ makeValidator("Uin", rawUin);
 export const MessageScene = /* @__PURE__ */ makeValidator("MessageScene", rawMessageScene);
 export const OutgoingSegment = /* @__PURE__ */ makeValidator("OutgoingSegment", rawOutgoingSegment);
