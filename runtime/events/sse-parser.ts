@@ -31,9 +31,12 @@ export class SseParser {
     this.skipLf = false;
     let buffer = this.rest + text;
     let start = 0;
+    // Next CR / LF at or after `start`, rescanned only once passed (a stream without CR stays linear).
+    let cr = -2;
+    let lf = -2;
     for (;;) {
-      const cr = buffer.indexOf('\r', start);
-      const lf = buffer.indexOf('\n', start);
+      if (cr !== -1 && cr < start) cr = buffer.indexOf('\r', start);
+      if (lf !== -1 && lf < start) lf = buffer.indexOf('\n', start);
       const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       if (end === -1) break;
       this.line(buffer.slice(start, end));
