@@ -20,6 +20,7 @@ export { SseParser, type SseMessage } from './events/sse-parser.js';
 export { createSseReceiver, type SseReceiverOptions } from './events/sse.js';
 export { createWsEventReceiver, createTransportEventReceiver, type WsEventReceiverOptions, type TransportEventReceiverOptions } from './events/ws.js';
 export { createReverseWsReceiver, type ReverseWsReceiver, type ReverseWsReceiverOptions } from './events/reverse-ws.js';
-export { createWebhookReceiver, webhookHandler, WebhookAuthError, type WebhookReceiver, type WebhookReceiverOptions, type WebhookHandlerOptions } from './events/webhook.js';
+export { createWebhookReceiver, webhookHandler, WebhookAuthError, type WebhookReceiver, type WebhookReceiverOptions, type WebhookHandlerOptions, type WebhookRequestLike, type WebhookResponseLike } from './events/webhook.js';
+export type { StreamAuthOptions } from './events/stream-auth.js';
 export { createPollReceiver, type PollReceiverOptions, type PollClient } from './events/poll.js';
 // ---- end events ----

@@ -1,12 +1,6 @@
 /** The URL and headers a client-side receiver (SSE, WebSocket) connects with. */
 import type { ProtocolDescriptor } from '../transport.js';
-
-export interface StreamAuthOptions {
-  /** The implementation's access token (sent as `Authorization: <scheme> <token>`). */
-  accessToken?: string | undefined;
-  /** Send the token as the schema's query parameter instead (`events.auth-query` or `auth.query`). */
-  tokenInQuery?: boolean | undefined;
-}
+import type { StreamAuthOptions } from './stream-auth.js';
 
 /** `base` with `path` when the caller gave no path of their own, plus the token when it goes in the query. */
 export function streamUrl(base: string, path: string | undefined, protocol: ProtocolDescriptor, auth: StreamAuthOptions): URL {

@@ -14,7 +14,7 @@
  */
 import type { ValidationPolicy } from '../client.js';
 import { QQWireError, formatIssues, type Issue } from '../errors.js';
-import type { ProtocolDescriptor } from '../transport.js';
+import type { AbortSignalLike, ProtocolDescriptor } from '../transport.js';
 import { eventName } from './name.js';
 import type { EventDeliveryInfo, EventSink } from './receiver.js';
 
@@ -58,7 +58,7 @@ export interface EventHubOptions {
 }
 
 export interface EventIteratorOptions {
-  signal?: AbortSignal | undefined;
+  signal?: AbortSignalLike | undefined;
 }
 
 export interface EventHub<E extends EventMap = EventMap> extends EventSink {

@@ -7,14 +7,14 @@
  *   const receiver = createPollReceiver({ protocol, client, sink: hub, timeoutMs: 30_000 });
  */
 import { NetworkError, ProtocolError } from '../errors.js';
-import type { ProtocolDescriptor } from '../transport.js';
+import type { AbortSignalLike, ProtocolDescriptor } from '../transport.js';
 import type { BackoffOptions } from '../ws-transport.js';
 import { deliver, report } from './deliver.js';
 import type { EventReceiver, EventSink } from './receiver.js';
 import { Reconnector } from './reconnect.js';
 
 export interface PollClient {
-  call(action: string, params?: unknown, options?: { timeoutMs?: number | undefined; signal?: AbortSignal | undefined }): Promise<unknown>;
+  call(action: string, params?: unknown, options?: { timeoutMs?: number | undefined; signal?: AbortSignalLike | undefined }): Promise<unknown>;
 }
 
 export interface PollReceiverOptions extends BackoffOptions {

@@ -14,7 +14,8 @@ import { AuthError, NetworkError, ProtocolError, redactError } from '../errors.j
 import { parseJson } from '../json.js';
 import type { ProtocolDescriptor } from '../transport.js';
 import type { BackoffOptions } from '../ws-transport.js';
-import { safeHost, streamHeaders, streamUrl, type StreamAuthOptions } from './client-url.js';
+import { safeHost, streamHeaders, streamUrl } from './client-url.js';
+import type { StreamAuthOptions } from './stream-auth.js';
 import { badPayload, deliver, report } from './deliver.js';
 import type { EventReceiver, EventSink } from './receiver.js';
 import { Reconnector } from './reconnect.js';

@@ -35,6 +35,21 @@ export interface WebhookHandlerOptions {
   maxBodyBytes?: number | undefined;
 }
 
+/** The part of a `node:http` request the handler reads (declared so the published types need no `@types/node`). */
+export interface WebhookRequestLike {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: Record<string, string | string[] | undefined>;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  resume(): unknown;
+}
+
+/** The part of a `node:http` response the handler writes. */
+export interface WebhookResponseLike {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers?: Record<string, string>): { end(body?: string): unknown };
+}
+
 export interface WebhookReceiverOptions extends WebhookHandlerOptions {
   /** Port to listen on (0: any free port; see `address`). */
   port: number;
@@ -114,7 +129,7 @@ function answer(res: ServerResponse, status: number, body?: string): void {
 }
 
 /** A `(req, res)` handler for `node:http` (or a framework's raw request/response). */
-export function webhookHandler(options: WebhookHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function webhookHandler(options: WebhookHandlerOptions): (req: WebhookRequestLike, res: WebhookResponseLike) => void {
   const { protocol, sink } = options;
   const hook = protocol.transport.events?.webhook;
   if (!hook) throw new TypeError(`${protocol.name} has no webhook event delivery`);
@@ -152,7 +167,9 @@ export function webhookHandler(options: WebhookHandlerOptions): (req: IncomingMe
     answer(res, 200, stringifyJson(reply));
   }
 
-  return (req, res) => {
+  return (request, response) => {
+    const req = request as unknown as IncomingMessage;
+    const res = response as unknown as ServerResponse;
     handle(req, res).catch((error: unknown) => {
       report(sink, error instanceof Error ? error : new Error(String(error)));
       if (!res.headersSent) answer(res, 500);
