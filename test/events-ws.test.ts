@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { protocol as milky } from 'qqwire/milky';
 import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
 import { createOnebot12Client, protocol as onebot12 } from 'qqwire/onebot12';
@@ -81,6 +82,40 @@ describe('Milky WebSocket /event', () => {
     const peer = await wsPeer(() => undefined, 401);
     const receiver = createWsEventReceiver({ protocol: milky, url: peer.url, sink: { onEvent: () => undefined, onError: () => undefined }, initialDelayMs: 5, maxDelayMs: 5 });
     await assert.rejects(receiver.start(), AuthError);
+    await receiver.close();
+    await peer.close();
+  });
+});
+
+describe('events-only sockets of OneBot 11 (/event) and OneBot 12 (/, MessagePack binary frames)', () => {
+  it('OneBot 11 connects to /event and names the frames', async () => {
+    const urls: string[] = [];
+    const peer = await wsPeer((ws, url) => {
+      urls.push(url);
+      ws.send('{"post_type":"notice","notice_type":"notify","sub_type":"poke","self_id":1,"target_id":12345678901234567890}');
+    });
+    const hub = createEventHub({ protocol: onebot11 });
+    const got = new Promise<unknown>((r) => hub.on('notice.notify.poke', r));
+    const receiver = createWsEventReceiver({ protocol: onebot11, url: peer.url, sink: hub });
+    await receiver.start();
+    assert.deepEqual(await got, { post_type: 'notice', notice_type: 'notify', sub_type: 'poke', self_id: 1, target_id: 12345678901234567890n });
+    assert.deepEqual(urls, ['/event']);
+    await receiver.close();
+    await peer.close();
+  });
+
+  it('OneBot 12 decodes a binary MessagePack frame like a JSON text one', async () => {
+    const event = { id: 'm', time: 1.25, type: 'meta', detail_type: 'heartbeat', sub_type: '', interval: 5000 };
+    const peer = await wsPeer((ws) => {
+      ws.send(Buffer.from(msgpackEncode(event)), { binary: true });
+      ws.send(JSON.stringify({ ...event, id: 'j' }));
+    });
+    const hub = createEventHub({ protocol: onebot12 });
+    const iter = hub.events('meta.heartbeat');
+    const receiver = createWsEventReceiver({ protocol: onebot12, url: peer.url, sink: hub });
+    await receiver.start();
+    assert.deepEqual((await iter.next()).value, event);
+    assert.deepEqual((await iter.next()).value, { ...event, id: 'j' });
     await receiver.close();
     await peer.close();
   });
