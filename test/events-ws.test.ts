@@ -23,9 +23,9 @@ import {
 } from '../runtime/index.js';
 import { FakeOneBot, ok } from './helpers/fake-onebot.js';
 
-async function wsPeer(onConnection: (ws: WebSocket, url: string, n: number, auth: string | undefined) => void, refuse?: number) {
+async function wsPeer(onConnection: (ws: WebSocket, url: string, n: number, auth: string | undefined) => void, refuse?: number, autoPong = true) {
   const http = createServer((_q, res) => res.writeHead(426).end());
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, autoPong });
   let n = 0;
   http.on('upgrade', (req, socket, head) => {
     if (refuse) {
@@ -74,6 +74,26 @@ describe('Milky WebSocket /event', () => {
     assert.equal(got[3]!.user_id, 12345678901234567890n, 'an int64 beyond 2^53 arrives exact');
     assert.deepEqual(seen, [{ url: '/event', auth: 'Bearer tk' }, { url: '/event', auth: 'Bearer tk' }]);
     assert.ok(errors.some((e) => 'raw' in e && (e as { raw: string }).raw === '{"event_type": 12345678901234567890'), 'the bad frame is reported raw');
+    await receiver.close();
+    await peer.close();
+  });
+
+  it('a socket that stops answering pings is dropped and reconnected', async () => {
+    const peer = await wsPeer(() => undefined, undefined, false);
+    const errors: Error[] = [];
+    let reconnected!: () => void;
+    const twice = new Promise<void>((r) => (reconnected = r));
+    const receiver = createWsEventReceiver({
+      protocol: milky,
+      url: peer.url,
+      pingIntervalMs: 20,
+      initialDelayMs: 5,
+      maxDelayMs: 5,
+      sink: { onEvent: () => undefined, onError: (e) => (errors.push(e), peer.connections() >= 2 && reconnected()) },
+    });
+    await receiver.start();
+    await twice;
+    assert.ok(errors.some((e) => /no pong within 20 ms/.test(e.message)));
     await receiver.close();
     await peer.close();
   });

@@ -22,6 +22,8 @@ export interface WsEventReceiverOptions extends StreamAuthOptions, BackoffOption
   url: string;
   sink: EventSink;
   headers?: Record<string, string> | undefined;
+  /** Ping this often; a socket that has not answered by the next ping is dropped (and reconnected). Default 30 000; 0 = off. */
+  pingIntervalMs?: number | undefined;
   /** Largest frame accepted. Default 16 MiB. */
   maxPayloadBytes?: number | undefined;
   random?: (() => number) | undefined;
@@ -39,6 +41,8 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
   const secrets = options.accessToken ? [options.accessToken] : [];
   const info = { delivery: 'ws' } as const;
   let socket: WebSocket | undefined;
+  let pingTimer: ReturnType<typeof setInterval> | undefined;
+  const pingIntervalMs = options.pingIntervalMs ?? 30_000;
   let started: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   let startPromise: Promise<void> | undefined;
   const reconnector = new Reconnector(connect, options, options.random);
@@ -61,6 +65,7 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
     ws.on('open', () => {
       started?.resolve();
       started = undefined;
+      startPing(ws);
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       reconnector.succeeded();
@@ -75,6 +80,7 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
     });
     ws.on('close', () => {
       if (socket === ws) socket = undefined;
+      stopPing();
       if (reconnector.stopped) return;
       if (rejected === 401 || rejected === 403) {
         const error = new AuthError(ctx, `event socket rejected: HTTP ${rejected} (check the access token)`, { status: rejected, attempts: 1 });
@@ -89,6 +95,26 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
     });
   }
 
+  function startPing(ws: WebSocket): void {
+    if (!(pingIntervalMs > 0)) return;
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    pingTimer = setInterval(() => {
+      if (!alive) {
+        fail(new NetworkError(ctx, `event socket ${safeHost(url)}: no pong within ${pingIntervalMs} ms; dropping it`));
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+    }, pingIntervalMs);
+  }
+
+  function stopPing(): void {
+    if (pingTimer) clearInterval(pingTimer);
+    pingTimer = undefined;
+  }
+
   return {
     kind: 'ws',
     start() {
@@ -99,6 +125,7 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
     },
     async close() {
       reconnector.stop();
+      stopPing();
       started?.reject(new NetworkError(ctx, 'receiver closed'));
       started = undefined;
       const ws = socket;

@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { protocol as milky } from 'qqwire/milky';
 import { protocol as onebot11 } from 'qqwire/onebot11';
 import { createOnebot12Client, protocol as onebot12 } from 'qqwire/onebot12';
@@ -48,8 +49,16 @@ const scenarios: Record<string, () => Promise<void>> = {
     await retrying.close();
     await server.close();
   },
-  /** WebSocket: waiting in backoff after a refused connection. */
+  /** WebSocket: one receiver open (ping timer armed), one waiting in backoff after a refused connection. */
   async ws() {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    const open = createWsEventReceiver({ protocol: milky, url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}`, sink: quiet, pingIntervalMs: 60_000, ...slow });
+    await open.start();
+    await open.close();
+    wss.close();
+    await new Promise<void>((r) => http.close(() => r()));
     const retrying = createWsEventReceiver({ protocol: milky, url: `ws://127.0.0.1:${await deadPort()}`, sink: quiet, ...slow });
     void retrying.start().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));
