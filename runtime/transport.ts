@@ -104,6 +104,27 @@ export interface TransportInfo {
   ws?: { frame: 'action-echo'; path?: string | undefined; subprotocol?: string | undefined } | undefined;
   reverseWs?: { selfIdHeader?: string | undefined; roleHeader?: string | undefined; subprotocolPrefix?: string | undefined } | undefined;
   rest?: boolean | undefined;
+  events?: EventsInfo | undefined;
+}
+
+/** `transport.events` of the schema (FORMAT.md, "Event delivery"): the facts every event receiver reads. */
+export interface EventsInfo {
+  name: { parts: readonly (readonly string[])[]; refine?: readonly { when: string; field: string }[] | undefined };
+  authQuery?: string | undefined;
+  sse?: { path: string; event: string } | undefined;
+  ws?: { path: string; universalPath?: string | undefined } | undefined;
+  reverseWs?: boolean | undefined;
+  webhook?: WebhookInfo | undefined;
+  poll?: { action: string; timeoutParam?: string | undefined; limitParam?: string | undefined } | undefined;
+}
+
+export interface WebhookInfo {
+  auth?: 'bearer' | undefined;
+  signature?: { header: string; algorithm: 'sha1' | 'sha256'; prefix: string; missingStatus?: number | undefined; mismatchStatus?: number | undefined } | undefined;
+  selfIdHeader?: string | undefined;
+  infoHeaders?: readonly string[] | undefined;
+  reply: 'none' | 'object' | 'action-list';
+  contentTypes?: readonly string[] | undefined;
 }
 
 /** Everything the runtime knows about a protocol; generated/<protocol>/client.js builds one from the schema. */

@@ -11,6 +11,30 @@ export const protocol = {
     "http": {
       "path": "/api/{action}",
       "body": "params"
+    },
+    "events": {
+      "name": {
+        "parts": [
+          [
+            "event_type"
+          ]
+        ]
+      },
+      "authQuery": "access_token",
+      "sse": {
+        "path": "/event",
+        "event": "milky_event"
+      },
+      "ws": {
+        "path": "/event"
+      },
+      "webhook": {
+        "auth": "bearer",
+        "reply": "none",
+        "contentTypes": [
+          "application/json"
+        ]
+      }
     }
   },
   auth: {
