@@ -18,6 +18,11 @@ export interface RestBinding {
   path: string;
   /** Params that go into the query string instead of the body. */
   query?: readonly string[];
+  /**
+   * How the remaining params travel: `json` (the default for POST/PUT/PATCH; on DELETE it sends a body,
+   * which DELETE otherwise lacks) or `multipart` (multipart/form-data).
+   */
+  body?: 'json' | 'multipart';
 }
 
 export interface TransportRequest {
@@ -104,6 +109,27 @@ export interface TransportInfo {
   /** `multiBot`: one connection carries several bots, named in each event's `self` (OneBot 12). */
   reverseWs?: { selfIdHeader?: string | undefined; roleHeader?: string | undefined; subprotocolPrefix?: string | undefined; multiBot?: boolean | undefined } | undefined;
   rest?: boolean | undefined;
+  events?: EventsInfo | undefined;
+}
+
+/** `transport.events` of the schema (FORMAT.md, "Event delivery"): the facts every event receiver reads. */
+export interface EventsInfo {
+  name: { parts: readonly (readonly string[])[]; refine?: readonly { when: string; field: string }[] | undefined };
+  authQuery?: string | undefined;
+  sse?: { path: string; event: string } | undefined;
+  ws?: { path: string; universalPath?: string | undefined } | undefined;
+  reverseWs?: boolean | undefined;
+  webhook?: WebhookInfo | undefined;
+  poll?: { action: string; timeoutParam?: string | undefined; limitParam?: string | undefined } | undefined;
+}
+
+export interface WebhookInfo {
+  auth?: 'bearer' | undefined;
+  signature?: { header: string; algorithm: 'sha1' | 'sha256'; prefix: string; missingStatus?: number | undefined; mismatchStatus?: number | undefined } | undefined;
+  selfIdHeader?: string | undefined;
+  infoHeaders?: readonly string[] | undefined;
+  reply: 'none' | 'object' | 'action-list';
+  contentTypes?: readonly string[] | undefined;
 }
 
 /** Everything the runtime knows about a protocol; generated/<protocol>/client.js builds one from the schema. */

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -187,7 +188,9 @@ describe('usage', () => {
 
 describe('--watch', () => {
   test('regenerates on a schema change, survives a schema error, and recovers', async (t) => {
-    const dir = tempDir(t);
+    // Its own temp dir, removed only after the watcher has exited: `after` hooks run in the order
+    // they were added, so tempDir's removal would race the watcher's last writes.
+    const dir = mkdtempSync(join(tmpdir(), 'qqwire-watch-'));
     copyTree(repoSchemas, join(dir, 'schemas'));
     const child = spawn(process.execPath, [cliPath, 'generate', '--watch', '--schemas', 'schemas', '--out', 'out'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -200,6 +203,7 @@ describe('--watch', () => {
         child.kill('SIGTERM');
         await exited;
       }
+      rmSync(dir, { recursive: true, force: true });
     });
 
     const until = async (what: string, ok: () => boolean) => {

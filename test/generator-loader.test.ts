@@ -412,6 +412,26 @@ describe('reference and structure checks', () => {
     const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n  a:\n    summary: x\n    http: { method: GET, path: /a }\n    result: null\n` });
     assert.deepEqual(errors.map((e) => [e.line, e.path, e.detail]), [[13, '/actions/a/http', '`http` needs `transport.rest: true`']]);
   });
+
+  // A REST protocol head: lines 1..7, the next line is 8.
+  const REST_HEAD = 'protocol:\n  name: demo\n  title: Demo\n  version: "1"\n  transport:\n    rest: true\n  envelope: { kind: none }\n';
+
+  test('a request body on a GET', (t) => {
+    const { root, errors } = errorsOf(t, {
+      'protocol.yaml': `${REST_HEAD}actions:\n  a:\n    summary: x\n    http: { method: GET, path: /a, body: json }\n    result: null\n`,
+    });
+    assert.equal(errors.length, 1);
+    assertLocated(errors[0]!, root, 'protocol.yaml', 11, 42, '/actions/a/http/body', 'a GET request has no body: drop `body` or use another method');
+  });
+
+  test('an unknown request body kind', (t) => {
+    const { errors } = errorsOf(t, {
+      'protocol.yaml': `${REST_HEAD}actions:\n  a:\n    summary: x\n    http: { method: POST, path: /a, body: form }\n    result: null\n`,
+    });
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.path, '/actions/a/http/body');
+    assert.match(errors[0]!.detail, /json.*multipart/);
+  });
 });
 
 describe('several errors at once', () => {

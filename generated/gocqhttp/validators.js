@@ -12822,7 +12822,7 @@ return errors === 0;
 }
 
 const rawGroupInfo = validate83;
-const schema50 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"member_count":{"type":"integer"},"max_member_count":{"type":"integer"}},"required":["group_id","group_name","member_count","max_member_count"]};
+const schema50 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"group_memo":{"type":"string"},"group_create_time":{"type":"integer"},"group_level":{"type":"integer"},"member_count":{"type":"integer"},"max_member_count":{"type":"integer"}},"required":["group_id","group_name","member_count","max_member_count"]};
 
 function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12859,11 +12859,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.member_count !== undefined){
-let data2 = data.member_count;
+if(data.group_memo !== undefined){
 const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate83.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data.group_memo !== "string"){
+validate83.errors = [{instancePath:instancePath+"/group_memo",schemaPath:"#/properties/group_memo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -12872,17 +12871,59 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.max_member_count !== undefined){
-let data3 = data.max_member_count;
+if(data.group_create_time !== undefined){
+let data3 = data.group_create_time;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate83.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate83.errors = [{instancePath:instancePath+"/group_create_time",schemaPath:"#/properties/group_create_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.group_level !== undefined){
+let data4 = data.group_level;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate83.errors = [{instancePath:instancePath+"/group_level",schemaPath:"#/properties/group_level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data5 = data.member_count;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate83.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+let data6 = data.max_member_count;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate83.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
@@ -12899,7 +12940,7 @@ return errors === 0;
 }
 
 const rawGroupMemberInfo = validate84;
-const schema51 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"join_time":{"type":"integer"},"last_sent_time":{"type":"integer"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"title":{"type":"string"},"title_expire_time":{"type":"integer"},"card_changeable":{"type":"boolean"}},"required":["group_id","user_id","nickname","role"]};
+const schema51 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"last_sent_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"title":{"type":"string"},"title_expire_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"card_changeable":{"type":"boolean"},"shut_up_timestamp":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id","user_id","nickname","card","sex","age","area","join_time","last_sent_time","level","role","unfriendly","title","title_expire_time","card_changeable"]};
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12907,7 +12948,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.role === undefined) && (missing0 = "role"))){
+if((((((((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.card === undefined) && (missing0 = "card"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.age === undefined) && (missing0 = "age"))) || ((data.area === undefined) && (missing0 = "area"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.last_sent_time === undefined) && (missing0 = "last_sent_time"))) || ((data.level === undefined) && (missing0 = "level"))) || ((data.role === undefined) && (missing0 = "role"))) || ((data.unfriendly === undefined) && (missing0 = "unfriendly"))) || ((data.title === undefined) && (missing0 = "title"))) || ((data.title_expire_time === undefined) && (missing0 = "title_expire_time"))) || ((data.card_changeable === undefined) && (missing0 = "card_changeable"))){
 validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -13003,10 +13044,9 @@ var valid0 = true;
 }
 if(valid0){
 if(data.join_time !== undefined){
-let data7 = data.join_time;
 const _errs13 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate84.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!int64Ok(data.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate84.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -13016,10 +13056,21 @@ var valid0 = true;
 }
 if(valid0){
 if(data.last_sent_time !== undefined){
-let data8 = data.last_sent_time;
+const _errs14 = errors;
+if(!int64Ok(data.last_sent_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate84.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
 const _errs15 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate84.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data.level !== "string"){
+validate84.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -13028,21 +13079,9 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.level !== undefined){
-const _errs17 = errors;
-if(typeof data.level !== "string"){
-validate84.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
 if(data.role !== undefined){
 let data10 = data.role;
-const _errs19 = errors;
+const _errs17 = errors;
 if(typeof data10 !== "string"){
 validate84.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
@@ -13051,16 +13090,28 @@ if(!(((data10 === "owner") || (data10 === "admin")) || (data10 === "member"))){
 validate84.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema51.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs19 === errors;
+var valid0 = _errs17 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.unfriendly !== undefined){
-const _errs21 = errors;
+const _errs19 = errors;
 if(typeof data.unfriendly !== "boolean"){
 validate84.errors = [{instancePath:instancePath+"/unfriendly",schemaPath:"#/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title !== undefined){
+const _errs21 = errors;
+if(typeof data.title !== "string"){
+validate84.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs21 === errors;
@@ -13069,10 +13120,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.title !== undefined){
+if(data.title_expire_time !== undefined){
 const _errs23 = errors;
-if(typeof data.title !== "string"){
-validate84.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data.title_expire_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate84.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -13081,29 +13132,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.title_expire_time !== undefined){
-let data13 = data.title_expire_time;
-const _errs25 = errors;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate84.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.card_changeable !== undefined){
+const _errs24 = errors;
+if(typeof data.card_changeable !== "boolean"){
+validate84.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs25 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.card_changeable !== undefined){
-const _errs27 = errors;
-if(typeof data.card_changeable !== "boolean"){
-validate84.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.shut_up_timestamp !== undefined){
+const _errs26 = errors;
+if(!int64Ok(data.shut_up_timestamp, this, -9223372036854775808n, 9223372036854775807n)){
+validate84.errors = [{instancePath:instancePath+"/shut_up_timestamp",schemaPath:"#/properties/shut_up_timestamp/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-var valid0 = _errs27 === errors;
+var valid0 = _errs26 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
@@ -13379,8 +13430,8 @@ validate90.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageSender = validate91;
-const schema58 = {"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","user_id"]};
+const rawDevice = validate91;
+const schema58 = {"type":"object","properties":{"app_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"device_name":{"type":"string"},"device_kind":{"type":"string"}},"required":["app_id","device_name","device_kind"]};
 
 function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13388,15 +13439,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+if((((data.app_id === undefined) && (missing0 = "app_id")) || ((data.device_name === undefined) && (missing0 = "device_name"))) || ((data.device_kind === undefined) && (missing0 = "device_kind"))){
 validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.nickname !== undefined){
+if(data.app_id !== undefined){
 const _errs1 = errors;
-if(typeof data.nickname !== "string"){
-validate91.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data.app_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate91.errors = [{instancePath:instancePath+"/app_id",schemaPath:"#/properties/app_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13405,16 +13456,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate91.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(data.device_name !== undefined){
+const _errs2 = errors;
+if(typeof data.device_name !== "string"){
+validate91.errors = [{instancePath:instancePath+"/device_name",schemaPath:"#/properties/device_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.device_kind !== undefined){
+const _errs4 = errors;
+if(typeof data.device_kind !== "string"){
+validate91.errors = [{instancePath:instancePath+"/device_kind",schemaPath:"#/properties/device_kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -13428,9 +13492,8 @@ validate91.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardMessage = validate92;
-const schema59 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/Message"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","user_id"]},"time":{"type":"integer"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["content","sender","time"]};
-const wrapper4 = {validate: validate92};
+const rawModelShowVariant = validate92;
+const schema59 = {"type":"object","properties":{"model_show":{"type":"string"},"need_pay":{"type":"boolean"}},"required":["model_show","need_pay"]};
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13438,8 +13501,3553 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
+if(((data.model_show === undefined) && (missing0 = "model_show")) || ((data.need_pay === undefined) && (missing0 = "need_pay"))){
 validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.model_show !== undefined){
+const _errs1 = errors;
+if(typeof data.model_show !== "string"){
+validate92.errors = [{instancePath:instancePath+"/model_show",schemaPath:"#/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.need_pay !== undefined){
+const _errs3 = errors;
+if(typeof data.need_pay !== "boolean"){
+validate92.errors = [{instancePath:instancePath+"/need_pay",schemaPath:"#/properties/need_pay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate92.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFile = validate93;
+const schema60 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"file_name":{"type":"string"},"busid":{"type":"integer"},"file_size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"upload_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"dead_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modify_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"download_times":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"uploader":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"uploader_name":{"type":"string"}},"required":["group_id","file_id","file_name","busid","file_size","upload_time","dead_time","modify_time","download_times","uploader","uploader_name"]};
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.file_name === undefined) && (missing0 = "file_name"))) || ((data.busid === undefined) && (missing0 = "busid"))) || ((data.file_size === undefined) && (missing0 = "file_size"))) || ((data.upload_time === undefined) && (missing0 = "upload_time"))) || ((data.dead_time === undefined) && (missing0 = "dead_time"))) || ((data.modify_time === undefined) && (missing0 = "modify_time"))) || ((data.download_times === undefined) && (missing0 = "download_times"))) || ((data.uploader === undefined) && (missing0 = "uploader"))) || ((data.uploader_name === undefined) && (missing0 = "uploader_name"))){
+validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate93.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate93.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_name !== undefined){
+const _errs4 = errors;
+if(typeof data.file_name !== "string"){
+validate93.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data3 = data.busid;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate93.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.file_size, this, -9223372036854775808n, 9223372036854775807n)){
+validate93.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.upload_time !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.upload_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate93.errors = [{instancePath:instancePath+"/upload_time",schemaPath:"#/properties/upload_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dead_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.dead_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate93.errors = [{instancePath:instancePath+"/dead_time",schemaPath:"#/properties/dead_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modify_time !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.modify_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate93.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.download_times !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data.download_times, this, -9223372036854775808n, 9223372036854775807n)){
+validate93.errors = [{instancePath:instancePath+"/download_times",schemaPath:"#/properties/download_times/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.uploader !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data.uploader, this, -9223372036854775808n, 9223372036854775807n)){
+validate93.errors = [{instancePath:instancePath+"/uploader",schemaPath:"#/properties/uploader/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.uploader_name !== undefined){
+const _errs14 = errors;
+if(typeof data.uploader_name !== "string"){
+validate93.errors = [{instancePath:instancePath+"/uploader_name",schemaPath:"#/properties/uploader_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate93.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFolder = validate94;
+const schema61 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_name":{"type":"string"},"total_file_count":{"type":"integer"}},"required":["group_id","folder_id","folder_name","create_time","creator","creator_name","total_file_count"]};
+
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))) || ((data.folder_name === undefined) && (missing0 = "folder_name"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.creator === undefined) && (missing0 = "creator"))) || ((data.creator_name === undefined) && (missing0 = "creator_name"))) || ((data.total_file_count === undefined) && (missing0 = "total_file_count"))){
+validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate94.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate94.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_name !== undefined){
+const _errs4 = errors;
+if(typeof data.folder_name !== "string"){
+validate94.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate94.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.creator, this, -9223372036854775808n, 9223372036854775807n)){
+validate94.errors = [{instancePath:instancePath+"/creator",schemaPath:"#/properties/creator/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator_name !== undefined){
+const _errs8 = errors;
+if(typeof data.creator_name !== "string"){
+validate94.errors = [{instancePath:instancePath+"/creator_name",schemaPath:"#/properties/creator_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.total_file_count !== undefined){
+let data6 = data.total_file_count;
+const _errs10 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate94.errors = [{instancePath:instancePath+"/total_file_count",schemaPath:"#/properties/total_file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate94.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFileList = validate95;
+const schema62 = {"type":"object","properties":{"files":{"type":["array","null"],"items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"file_name":{"type":"string"},"busid":{"type":"integer"},"file_size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"upload_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"dead_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modify_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"download_times":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"uploader":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"uploader_name":{"type":"string"}},"required":["group_id","file_id","file_name","busid","file_size","upload_time","dead_time","modify_time","download_times","uploader","uploader_name"]}},"folders":{"type":["array","null"],"items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_name":{"type":"string"},"total_file_count":{"type":"integer"}},"required":["group_id","folder_id","folder_name","create_time","creator","creator_name","total_file_count"]}}},"required":["files","folders"]};
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.files === undefined) && (missing0 = "files")) || ((data.folders === undefined) && (missing0 = "folders"))){
+validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.files !== undefined){
+let data0 = data.files;
+const _errs1 = errors;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+validate95.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: schema62.properties.files.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((((((((data1.group_id === undefined) && (missing1 = "group_id")) || ((data1.file_id === undefined) && (missing1 = "file_id"))) || ((data1.file_name === undefined) && (missing1 = "file_name"))) || ((data1.busid === undefined) && (missing1 = "busid"))) || ((data1.file_size === undefined) && (missing1 = "file_size"))) || ((data1.upload_time === undefined) && (missing1 = "upload_time"))) || ((data1.dead_time === undefined) && (missing1 = "dead_time"))) || ((data1.modify_time === undefined) && (missing1 = "modify_time"))) || ((data1.download_times === undefined) && (missing1 = "download_times"))) || ((data1.uploader === undefined) && (missing1 = "uploader"))) || ((data1.uploader_name === undefined) && (missing1 = "uploader_name"))){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.group_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/group_id",schemaPath:"#/properties/files/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.file_id !== undefined){
+const _errs6 = errors;
+if(typeof data1.file_id !== "string"){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/file_id",schemaPath:"#/properties/files/items/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.file_name !== undefined){
+const _errs8 = errors;
+if(typeof data1.file_name !== "string"){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/file_name",schemaPath:"#/properties/files/items/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.busid !== undefined){
+let data5 = data1.busid;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/busid",schemaPath:"#/properties/files/items/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.file_size !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data1.file_size, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/file_size",schemaPath:"#/properties/files/items/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.upload_time !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data1.upload_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/upload_time",schemaPath:"#/properties/files/items/properties/upload_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.dead_time !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data1.dead_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/dead_time",schemaPath:"#/properties/files/items/properties/dead_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.modify_time !== undefined){
+const _errs15 = errors;
+if(!int64Ok(data1.modify_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/modify_time",schemaPath:"#/properties/files/items/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.download_times !== undefined){
+const _errs16 = errors;
+if(!int64Ok(data1.download_times, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/download_times",schemaPath:"#/properties/files/items/properties/download_times/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.uploader !== undefined){
+const _errs17 = errors;
+if(!int64Ok(data1.uploader, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/uploader",schemaPath:"#/properties/files/items/properties/uploader/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.uploader_name !== undefined){
+const _errs18 = errors;
+if(typeof data1.uploader_name !== "string"){
+validate95.errors = [{instancePath:instancePath+"/files/" + i0+"/uploader_name",schemaPath:"#/properties/files/items/properties/uploader_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folders !== undefined){
+let data13 = data.folders;
+const _errs20 = errors;
+if((!(Array.isArray(data13))) && (data13 !== null)){
+validate95.errors = [{instancePath:instancePath+"/folders",schemaPath:"#/properties/folders/type",keyword:"type",params:{type: schema62.properties.folders.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs20){
+if(Array.isArray(data13)){
+var valid3 = true;
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+const _errs22 = errors;
+if(errors === _errs22){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+let missing2;
+if((((((((data14.group_id === undefined) && (missing2 = "group_id")) || ((data14.folder_id === undefined) && (missing2 = "folder_id"))) || ((data14.folder_name === undefined) && (missing2 = "folder_name"))) || ((data14.create_time === undefined) && (missing2 = "create_time"))) || ((data14.creator === undefined) && (missing2 = "creator"))) || ((data14.creator_name === undefined) && (missing2 = "creator_name"))) || ((data14.total_file_count === undefined) && (missing2 = "total_file_count"))){
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1,schemaPath:"#/properties/folders/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data14.group_id !== undefined){
+const _errs24 = errors;
+if(!int64Ok(data14.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1+"/group_id",schemaPath:"#/properties/folders/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data14.folder_id !== undefined){
+const _errs25 = errors;
+if(typeof data14.folder_id !== "string"){
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1+"/folder_id",schemaPath:"#/properties/folders/items/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs25 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data14.folder_name !== undefined){
+const _errs27 = errors;
+if(typeof data14.folder_name !== "string"){
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1+"/folder_name",schemaPath:"#/properties/folders/items/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs27 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data14.create_time !== undefined){
+const _errs29 = errors;
+if(!int64Ok(data14.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1+"/create_time",schemaPath:"#/properties/folders/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs29 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data14.creator !== undefined){
+const _errs30 = errors;
+if(!int64Ok(data14.creator, this, -9223372036854775808n, 9223372036854775807n)){
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1+"/creator",schemaPath:"#/properties/folders/items/properties/creator/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs30 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data14.creator_name !== undefined){
+const _errs31 = errors;
+if(typeof data14.creator_name !== "string"){
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1+"/creator_name",schemaPath:"#/properties/folders/items/properties/creator_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs31 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data14.total_file_count !== undefined){
+let data21 = data14.total_file_count;
+const _errs33 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1+"/total_file_count",schemaPath:"#/properties/folders/items/properties/total_file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs33 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/folders/" + i1,schemaPath:"#/properties/folders/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs22 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+
+const rawUnidirectionalFriendInfo = validate96;
+const schema63 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"source":{"type":"string"}},"required":["user_id","nickname","source"]};
+
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.source === undefined) && (missing0 = "source"))){
+validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate96.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate96.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+const _errs4 = errors;
+if(typeof data.source !== "string"){
+validate96.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupNoticeImage = validate97;
+const schema64 = {"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}},"required":["height","width","id"]};
+
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.height === undefined) && (missing0 = "height")) || ((data.width === undefined) && (missing0 = "width"))) || ((data.id === undefined) && (missing0 = "id"))){
+validate97.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.height !== undefined){
+const _errs1 = errors;
+if(typeof data.height !== "string"){
+validate97.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.width !== undefined){
+const _errs3 = errors;
+if(typeof data.width !== "string"){
+validate97.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+const _errs5 = errors;
+if(typeof data.id !== "string"){
+validate97.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate97.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupNotice = validate98;
+const schema65 = {"type":"object","properties":{"notice_id":{"type":"string"},"sender_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"publish_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"type":"object","properties":{"text":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}},"required":["height","width","id"]}}},"required":["text","images"]}},"required":["sender_id","publish_time","message"]};
+
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.sender_id === undefined) && (missing0 = "sender_id")) || ((data.publish_time === undefined) && (missing0 = "publish_time"))) || ((data.message === undefined) && (missing0 = "message"))){
+validate98.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.notice_id !== undefined){
+const _errs1 = errors;
+if(typeof data.notice_id !== "string"){
+validate98.errors = [{instancePath:instancePath+"/notice_id",schemaPath:"#/properties/notice_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.sender_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate98.errors = [{instancePath:instancePath+"/sender_id",schemaPath:"#/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.publish_time !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.publish_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate98.errors = [{instancePath:instancePath+"/publish_time",schemaPath:"#/properties/publish_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+let data3 = data.message;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if(((data3.text === undefined) && (missing1 = "text")) || ((data3.images === undefined) && (missing1 = "images"))){
+validate98.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data3.text !== undefined){
+const _errs7 = errors;
+if(typeof data3.text !== "string"){
+validate98.errors = [{instancePath:instancePath+"/message/text",schemaPath:"#/properties/message/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data3.images !== undefined){
+let data5 = data3.images;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data5)){
+var valid2 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+const _errs11 = errors;
+if(errors === _errs11){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing2;
+if((((data6.height === undefined) && (missing2 = "height")) || ((data6.width === undefined) && (missing2 = "width"))) || ((data6.id === undefined) && (missing2 = "id"))){
+validate98.errors = [{instancePath:instancePath+"/message/images/" + i0,schemaPath:"#/properties/message/properties/images/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data6.height !== undefined){
+const _errs13 = errors;
+if(typeof data6.height !== "string"){
+validate98.errors = [{instancePath:instancePath+"/message/images/" + i0+"/height",schemaPath:"#/properties/message/properties/images/items/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data6.width !== undefined){
+const _errs15 = errors;
+if(typeof data6.width !== "string"){
+validate98.errors = [{instancePath:instancePath+"/message/images/" + i0+"/width",schemaPath:"#/properties/message/properties/images/items/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data6.id !== undefined){
+const _errs17 = errors;
+if(typeof data6.id !== "string"){
+validate98.errors = [{instancePath:instancePath+"/message/images/" + i0+"/id",schemaPath:"#/properties/message/properties/images/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+validate98.errors = [{instancePath:instancePath+"/message/images/" + i0,schemaPath:"#/properties/message/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate98.errors = [{instancePath:instancePath+"/message/images",schemaPath:"#/properties/message/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate98.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate98.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate98.errors = vErrors;
+return errors === 0;
+}
+
+const rawCurrentTalkative = validate99;
+const schema66 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"}},"required":["user_id","nickname","avatar","day_count"]};
+
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar === undefined) && (missing0 = "avatar"))) || ((data.day_count === undefined) && (missing0 = "day_count"))){
+validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate99.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate99.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar !== "string"){
+validate99.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.day_count !== undefined){
+let data3 = data.day_count;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate99.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate99.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorMember = validate100;
+const schema67 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]};
+
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar === undefined) && (missing0 = "avatar"))) || ((data.description === undefined) && (missing0 = "description"))){
+validate100.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate100.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate100.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar !== "string"){
+validate100.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs6 = errors;
+if(typeof data.description !== "string"){
+validate100.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate100.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorMemberList = validate101;
+const schema68 = {"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}};
+
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(Array.isArray(data))) && (data !== null)){
+validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema68.type},message:"must be array,null"}];
+return false;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.nickname === undefined) && (missing0 = "nickname"))) || ((data0.avatar === undefined) && (missing0 = "avatar"))) || ((data0.description === undefined) && (missing0 = "description"))){
+validate101.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate101.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.nickname !== undefined){
+const _errs4 = errors;
+if(typeof data0.nickname !== "string"){
+validate101.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.avatar !== undefined){
+const _errs6 = errors;
+if(typeof data0.avatar !== "string"){
+validate101.errors = [{instancePath:instancePath+"/" + i0+"/avatar",schemaPath:"#/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.description !== undefined){
+const _errs8 = errors;
+if(typeof data0.description !== "string"){
+validate101.errors = [{instancePath:instancePath+"/" + i0+"/description",schemaPath:"#/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+validate101.errors = vErrors;
+return errors === 0;
+}
+
+const rawInvitedRequest = validate102;
+const schema69 = {"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"invitor_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"invitor_nick":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["request_id","invitor_uin","invitor_nick","group_id","group_name","checked","actor"]};
+
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.request_id === undefined) && (missing0 = "request_id")) || ((data.invitor_uin === undefined) && (missing0 = "invitor_uin"))) || ((data.invitor_nick === undefined) && (missing0 = "invitor_nick"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.checked === undefined) && (missing0 = "checked"))) || ((data.actor === undefined) && (missing0 = "actor"))){
+validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.request_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/request_id",schemaPath:"#/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitor_uin !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.invitor_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/invitor_uin",schemaPath:"#/properties/invitor_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitor_nick !== undefined){
+const _errs3 = errors;
+if(typeof data.invitor_nick !== "string"){
+validate102.errors = [{instancePath:instancePath+"/invitor_nick",schemaPath:"#/properties/invitor_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate102.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.checked !== undefined){
+const _errs8 = errors;
+if(typeof data.checked !== "boolean"){
+validate102.errors = [{instancePath:instancePath+"/checked",schemaPath:"#/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.actor, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+
+const rawJoinRequest = validate103;
+const schema70 = {"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_nick":{"type":"string"},"message":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"action_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"action_uin_nick":{"type":"string"},"suspicious":{"type":"boolean"}},"required":["request_id","requester_uin","requester_nick","message","group_id","group_name","checked","actor"]};
+
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.request_id === undefined) && (missing0 = "request_id")) || ((data.requester_uin === undefined) && (missing0 = "requester_uin"))) || ((data.requester_nick === undefined) && (missing0 = "requester_nick"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.checked === undefined) && (missing0 = "checked"))) || ((data.actor === undefined) && (missing0 = "actor"))){
+validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.request_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate103.errors = [{instancePath:instancePath+"/request_id",schemaPath:"#/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requester_uin !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.requester_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate103.errors = [{instancePath:instancePath+"/requester_uin",schemaPath:"#/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requester_nick !== undefined){
+const _errs3 = errors;
+if(typeof data.requester_nick !== "string"){
+validate103.errors = [{instancePath:instancePath+"/requester_nick",schemaPath:"#/properties/requester_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs5 = errors;
+if(typeof data.message !== "string"){
+validate103.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate103.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs8 = errors;
+if(typeof data.group_name !== "string"){
+validate103.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.checked !== undefined){
+const _errs10 = errors;
+if(typeof data.checked !== "boolean"){
+validate103.errors = [{instancePath:instancePath+"/checked",schemaPath:"#/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data.actor, this, -9223372036854775808n, 9223372036854775807n)){
+validate103.errors = [{instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.action_uin !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data.action_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate103.errors = [{instancePath:instancePath+"/action_uin",schemaPath:"#/properties/action_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.action_uin_nick !== undefined){
+const _errs14 = errors;
+if(typeof data.action_uin_nick !== "string"){
+validate103.errors = [{instancePath:instancePath+"/action_uin_nick",schemaPath:"#/properties/action_uin_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.suspicious !== undefined){
+const _errs16 = errors;
+if(typeof data.suspicious !== "boolean"){
+validate103.errors = [{instancePath:instancePath+"/suspicious",schemaPath:"#/properties/suspicious/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate103.errors = vErrors;
+return errors === 0;
+}
+
+const rawEssenceMessage = validate104;
+const schema71 = {"type":"object","properties":{"sender_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"sender_nick":{"type":"string"},"sender_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"operator_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"operator_nick":{"type":"string"},"operator_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id":{"type":"integer"}},"required":["sender_id","sender_nick","sender_time","operator_id","operator_nick","operator_time","message_id"]};
+
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((data.sender_id === undefined) && (missing0 = "sender_id")) || ((data.sender_nick === undefined) && (missing0 = "sender_nick"))) || ((data.sender_time === undefined) && (missing0 = "sender_time"))) || ((data.operator_id === undefined) && (missing0 = "operator_id"))) || ((data.operator_nick === undefined) && (missing0 = "operator_nick"))) || ((data.operator_time === undefined) && (missing0 = "operator_time"))) || ((data.message_id === undefined) && (missing0 = "message_id"))){
+validate104.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.sender_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.sender_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate104.errors = [{instancePath:instancePath+"/sender_id",schemaPath:"#/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_nick !== undefined){
+const _errs2 = errors;
+if(typeof data.sender_nick !== "string"){
+validate104.errors = [{instancePath:instancePath+"/sender_nick",schemaPath:"#/properties/sender_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender_time !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.sender_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate104.errors = [{instancePath:instancePath+"/sender_time",schemaPath:"#/properties/sender_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.operator_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate104.errors = [{instancePath:instancePath+"/operator_id",schemaPath:"#/properties/operator_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_nick !== undefined){
+const _errs6 = errors;
+if(typeof data.operator_nick !== "string"){
+validate104.errors = [{instancePath:instancePath+"/operator_nick",schemaPath:"#/properties/operator_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operator_time !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.operator_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate104.errors = [{instancePath:instancePath+"/operator_time",schemaPath:"#/properties/operator_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data6 = data.message_id;
+const _errs9 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate104.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildInfo = validate105;
+const schema72 = {"type":"object","properties":{"guild_id":{"type":"string"},"guild_name":{"type":"string"},"guild_display_id":{"anyOf":[{"type":"string"},{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}]}},"required":["guild_id","guild_name","guild_display_id"]};
+
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))) || ((data.guild_display_id === undefined) && (missing0 = "guild_display_id"))){
+validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate105.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_name !== undefined){
+const _errs3 = errors;
+if(typeof data.guild_name !== "string"){
+validate105.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_display_id !== undefined){
+let data2 = data.guild_display_id;
+const _errs5 = errors;
+const _errs6 = errors;
+let valid1 = false;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+const err0 = {instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs9 = errors;
+if(!int64Ok(data2, this, -9223372036854775808n, 9223372036854775807n)){
+const err1 = {instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/anyOf/1/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate105.errors = vErrors;
+return false;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate105.errors = vErrors;
+return errors === 0;
+}
+
+const rawSlowModeInfo = validate106;
+const schema73 = {"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}},"required":["slow_mode_key","slow_mode_text","speak_frequency","slow_mode_circle"]};
+
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.slow_mode_key === undefined) && (missing0 = "slow_mode_key")) || ((data.slow_mode_text === undefined) && (missing0 = "slow_mode_text"))) || ((data.speak_frequency === undefined) && (missing0 = "speak_frequency"))) || ((data.slow_mode_circle === undefined) && (missing0 = "slow_mode_circle"))){
+validate106.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.slow_mode_key !== undefined){
+let data0 = data.slow_mode_key;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate106.errors = [{instancePath:instancePath+"/slow_mode_key",schemaPath:"#/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.slow_mode_text !== undefined){
+const _errs3 = errors;
+if(typeof data.slow_mode_text !== "string"){
+validate106.errors = [{instancePath:instancePath+"/slow_mode_text",schemaPath:"#/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.speak_frequency !== undefined){
+let data2 = data.speak_frequency;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate106.errors = [{instancePath:instancePath+"/speak_frequency",schemaPath:"#/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.slow_mode_circle !== undefined){
+let data3 = data.slow_mode_circle;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate106.errors = [{instancePath:instancePath+"/slow_mode_circle",schemaPath:"#/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate106.errors = vErrors;
+return errors === 0;
+}
+
+const rawChannelInfo = validate107;
+const schema74 = {"type":"object","properties":{"owner_guild_id":{"type":"string"},"channel_id":{"type":"string"},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_tiny_id":{"type":"string"},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}},"required":["slow_mode_key","slow_mode_text","speak_frequency","slow_mode_circle"]}}},"required":["owner_guild_id","channel_id","channel_type","channel_name","create_time","creator_tiny_id","talk_permission","visible_type","current_slow_mode","slow_modes"]};
+
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((((data.owner_guild_id === undefined) && (missing0 = "owner_guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.channel_type === undefined) && (missing0 = "channel_type"))) || ((data.channel_name === undefined) && (missing0 = "channel_name"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.creator_tiny_id === undefined) && (missing0 = "creator_tiny_id"))) || ((data.talk_permission === undefined) && (missing0 = "talk_permission"))) || ((data.visible_type === undefined) && (missing0 = "visible_type"))) || ((data.current_slow_mode === undefined) && (missing0 = "current_slow_mode"))) || ((data.slow_modes === undefined) && (missing0 = "slow_modes"))){
+validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.owner_guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.owner_guild_id !== "string"){
+validate107.errors = [{instancePath:instancePath+"/owner_guild_id",schemaPath:"#/properties/owner_guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+const _errs3 = errors;
+if(typeof data.channel_id !== "string"){
+validate107.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_type !== undefined){
+let data2 = data.channel_type;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate107.errors = [{instancePath:instancePath+"/channel_type",schemaPath:"#/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_name !== undefined){
+const _errs7 = errors;
+if(typeof data.channel_name !== "string"){
+validate107.errors = [{instancePath:instancePath+"/channel_name",schemaPath:"#/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate107.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator_tiny_id !== undefined){
+const _errs10 = errors;
+if(typeof data.creator_tiny_id !== "string"){
+validate107.errors = [{instancePath:instancePath+"/creator_tiny_id",schemaPath:"#/properties/creator_tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.talk_permission !== undefined){
+let data6 = data.talk_permission;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate107.errors = [{instancePath:instancePath+"/talk_permission",schemaPath:"#/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.visible_type !== undefined){
+let data7 = data.visible_type;
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate107.errors = [{instancePath:instancePath+"/visible_type",schemaPath:"#/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.current_slow_mode !== undefined){
+let data8 = data.current_slow_mode;
+const _errs16 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate107.errors = [{instancePath:instancePath+"/current_slow_mode",schemaPath:"#/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.slow_modes !== undefined){
+let data9 = data.slow_modes;
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data9)){
+var valid1 = true;
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+let data10 = data9[i0];
+const _errs20 = errors;
+if(errors === _errs20){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing1;
+if(((((data10.slow_mode_key === undefined) && (missing1 = "slow_mode_key")) || ((data10.slow_mode_text === undefined) && (missing1 = "slow_mode_text"))) || ((data10.speak_frequency === undefined) && (missing1 = "speak_frequency"))) || ((data10.slow_mode_circle === undefined) && (missing1 = "slow_mode_circle"))){
+validate107.errors = [{instancePath:instancePath+"/slow_modes/" + i0,schemaPath:"#/properties/slow_modes/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data10.slow_mode_key !== undefined){
+let data11 = data10.slow_mode_key;
+const _errs22 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate107.errors = [{instancePath:instancePath+"/slow_modes/" + i0+"/slow_mode_key",schemaPath:"#/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data10.slow_mode_text !== undefined){
+const _errs24 = errors;
+if(typeof data10.slow_mode_text !== "string"){
+validate107.errors = [{instancePath:instancePath+"/slow_modes/" + i0+"/slow_mode_text",schemaPath:"#/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data10.speak_frequency !== undefined){
+let data13 = data10.speak_frequency;
+const _errs26 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate107.errors = [{instancePath:instancePath+"/slow_modes/" + i0+"/speak_frequency",schemaPath:"#/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data10.slow_mode_circle !== undefined){
+let data14 = data10.slow_mode_circle;
+const _errs28 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate107.errors = [{instancePath:instancePath+"/slow_modes/" + i0+"/slow_mode_circle",schemaPath:"#/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/slow_modes/" + i0,schemaPath:"#/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs20 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate107.errors = [{instancePath:instancePath+"/slow_modes",schemaPath:"#/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate107.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildMemberInfo = validate108;
+const schema75 = {"type":"object","properties":{"tiny_id":{"type":"string"},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"type":"string"},"role_name":{"type":"string"}},"required":["tiny_id","title","nickname","role_id","role_name"]};
+
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.title === undefined) && (missing0 = "title"))) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.role_name === undefined) && (missing0 = "role_name"))){
+validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.tiny_id !== undefined){
+const _errs1 = errors;
+if(typeof data.tiny_id !== "string"){
+validate108.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title !== undefined){
+const _errs3 = errors;
+if(typeof data.title !== "string"){
+validate108.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs5 = errors;
+if(typeof data.nickname !== "string"){
+validate108.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+const _errs7 = errors;
+if(typeof data.role_id !== "string"){
+validate108.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_name !== undefined){
+const _errs9 = errors;
+if(typeof data.role_name !== "string"){
+validate108.errors = [{instancePath:instancePath+"/role_name",schemaPath:"#/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+
+const rawRoleInfo = validate109;
+const schema76 = {"type":"object","properties":{"role_id":{"type":"string"},"role_name":{"type":"string"}},"required":["role_id","role_name"]};
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.role_id === undefined) && (missing0 = "role_id")) || ((data.role_name === undefined) && (missing0 = "role_name"))){
+validate109.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.role_id !== undefined){
+const _errs1 = errors;
+if(typeof data.role_id !== "string"){
+validate109.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_name !== undefined){
+const _errs3 = errors;
+if(typeof data.role_name !== "string"){
+validate109.errors = [{instancePath:instancePath+"/role_name",schemaPath:"#/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate109.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildRole = validate110;
+const schema77 = {"type":"object","properties":{"role_id":{"type":"string"},"role_name":{"type":"string"},"argb_color":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"independent":{"type":"boolean"},"member_count":{"type":"integer"},"max_count":{"type":"integer"},"owned":{"type":"boolean"},"disabled":{"type":"boolean"}},"required":["role_id","role_name","argb_color","independent","member_count","max_count","owned","disabled"]};
+
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.role_id === undefined) && (missing0 = "role_id")) || ((data.role_name === undefined) && (missing0 = "role_name"))) || ((data.argb_color === undefined) && (missing0 = "argb_color"))) || ((data.independent === undefined) && (missing0 = "independent"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_count === undefined) && (missing0 = "max_count"))) || ((data.owned === undefined) && (missing0 = "owned"))) || ((data.disabled === undefined) && (missing0 = "disabled"))){
+validate110.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.role_id !== undefined){
+const _errs1 = errors;
+if(typeof data.role_id !== "string"){
+validate110.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_name !== undefined){
+const _errs3 = errors;
+if(typeof data.role_name !== "string"){
+validate110.errors = [{instancePath:instancePath+"/role_name",schemaPath:"#/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.argb_color !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.argb_color, this, 0n, 9223372036854775807n)){
+validate110.errors = [{instancePath:instancePath+"/argb_color",schemaPath:"#/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.independent !== undefined){
+const _errs6 = errors;
+if(typeof data.independent !== "boolean"){
+validate110.errors = [{instancePath:instancePath+"/independent",schemaPath:"#/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data4 = data.member_count;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate110.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_count !== undefined){
+let data5 = data.max_count;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate110.errors = [{instancePath:instancePath+"/max_count",schemaPath:"#/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.owned !== undefined){
+const _errs12 = errors;
+if(typeof data.owned !== "boolean"){
+validate110.errors = [{instancePath:instancePath+"/owned",schemaPath:"#/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.disabled !== undefined){
+const _errs14 = errors;
+if(typeof data.disabled !== "boolean"){
+validate110.errors = [{instancePath:instancePath+"/disabled",schemaPath:"#/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate110.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate110.errors = vErrors;
+return errors === 0;
+}
+
+const rawPosterInfo = validate111;
+const schema78 = {"type":"object","properties":{"tiny_id":{"type":"string"},"nickname":{"type":"string"},"icon_url":{"type":"string"}},"required":["tiny_id","nickname","icon_url"]};
+
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.icon_url === undefined) && (missing0 = "icon_url"))){
+validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.tiny_id !== undefined){
+const _errs1 = errors;
+if(typeof data.tiny_id !== "string"){
+validate111.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs3 = errors;
+if(typeof data.nickname !== "string"){
+validate111.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.icon_url !== undefined){
+const _errs5 = errors;
+if(typeof data.icon_url !== "string"){
+validate111.errors = [{instancePath:instancePath+"/icon_url",schemaPath:"#/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate111.errors = vErrors;
+return errors === 0;
+}
+
+const rawFeedMedia = validate112;
+const schema79 = {"type":"object","properties":{"file_id":{"type":"string"},"pattern_id":{"type":"string"},"url":{"type":"string"},"height":{"type":"integer"},"width":{"type":"integer"}},"required":["file_id","pattern_id","url","height","width"]};
+
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.file_id === undefined) && (missing0 = "file_id")) || ((data.pattern_id === undefined) && (missing0 = "pattern_id"))) || ((data.url === undefined) && (missing0 = "url"))) || ((data.height === undefined) && (missing0 = "height"))) || ((data.width === undefined) && (missing0 = "width"))){
+validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file_id !== undefined){
+const _errs1 = errors;
+if(typeof data.file_id !== "string"){
+validate112.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.pattern_id !== undefined){
+const _errs3 = errors;
+if(typeof data.pattern_id !== "string"){
+validate112.errors = [{instancePath:instancePath+"/pattern_id",schemaPath:"#/properties/pattern_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs5 = errors;
+if(typeof data.url !== "string"){
+validate112.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.height !== undefined){
+let data3 = data.height;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate112.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.width !== undefined){
+let data4 = data.width;
+const _errs9 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate112.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate112.errors = vErrors;
+return errors === 0;
+}
+
+const rawFeedContent = validate113;
+const schema80 = {"type":"object","properties":{"type":{"type":"string"},"data":{"type":"object","properties":{"text":{"type":"string"},"id":{"type":"string"},"qq":{"type":"string"},"display_text":{"type":"string"},"url":{"type":"string"},"guild_id":{"type":"string"},"channel_id":{"type":"string"}}}},"required":["type","data"]};
+
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
+validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+const _errs1 = errors;
+if(typeof data.type !== "string"){
+validate113.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.text !== undefined){
+const _errs5 = errors;
+if(typeof data1.text !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.id !== undefined){
+const _errs7 = errors;
+if(typeof data1.id !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.qq !== undefined){
+const _errs9 = errors;
+if(typeof data1.qq !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.display_text !== undefined){
+const _errs11 = errors;
+if(typeof data1.display_text !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/display_text",schemaPath:"#/properties/data/properties/display_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.url !== undefined){
+const _errs13 = errors;
+if(typeof data1.url !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.guild_id !== undefined){
+const _errs15 = errors;
+if(typeof data1.guild_id !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/guild_id",schemaPath:"#/properties/data/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.channel_id !== undefined){
+const _errs17 = errors;
+if(typeof data1.channel_id !== "string"){
+validate113.errors = [{instancePath:instancePath+"/data/channel_id",schemaPath:"#/properties/data/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs17 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate113.errors = vErrors;
+return errors === 0;
+}
+
+const rawFeedInfo = validate114;
+const schema81 = {"type":"object","properties":{"id":{"type":"string"},"channel_id":{"type":"string"},"guild_id":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"title":{"type":"string"},"sub_title":{"type":"string"},"poster_info":{"type":"object","properties":{"tiny_id":{"type":"string"},"nickname":{"type":"string"},"icon_url":{"type":"string"}},"required":["tiny_id","nickname","icon_url"]},"resource":{"type":"object","properties":{"images":{"type":"array","items":{"type":"object","properties":{"file_id":{"type":"string"},"pattern_id":{"type":"string"},"url":{"type":"string"},"height":{"type":"integer"},"width":{"type":"integer"}},"required":["file_id","pattern_id","url","height","width"]}},"videos":{"type":"array","items":{"type":"object","properties":{"file_id":{"type":"string"},"pattern_id":{"type":"string"},"url":{"type":"string"},"height":{"type":"integer"},"width":{"type":"integer"}},"required":["file_id","pattern_id","url","height","width"]}}},"required":["images","videos"]},"contents":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string"},"data":{"type":"object","properties":{"text":{"type":"string"},"id":{"type":"string"},"qq":{"type":"string"},"display_text":{"type":"string"},"url":{"type":"string"},"guild_id":{"type":"string"},"channel_id":{"type":"string"}}}},"required":["type","data"]}}},"required":["id","channel_id","guild_id","create_time","title","sub_title","poster_info","resource","contents"]};
+
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.id === undefined) && (missing0 = "id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.guild_id === undefined) && (missing0 = "guild_id"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.title === undefined) && (missing0 = "title"))) || ((data.sub_title === undefined) && (missing0 = "sub_title"))) || ((data.poster_info === undefined) && (missing0 = "poster_info"))) || ((data.resource === undefined) && (missing0 = "resource"))) || ((data.contents === undefined) && (missing0 = "contents"))){
+validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+const _errs1 = errors;
+if(typeof data.id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+const _errs3 = errors;
+if(typeof data.channel_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_id !== undefined){
+const _errs5 = errors;
+if(typeof data.guild_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate114.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.title !== undefined){
+const _errs8 = errors;
+if(typeof data.title !== "string"){
+validate114.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sub_title !== undefined){
+const _errs10 = errors;
+if(typeof data.sub_title !== "string"){
+validate114.errors = [{instancePath:instancePath+"/sub_title",schemaPath:"#/properties/sub_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.poster_info !== undefined){
+let data6 = data.poster_info;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing1;
+if((((data6.tiny_id === undefined) && (missing1 = "tiny_id")) || ((data6.nickname === undefined) && (missing1 = "nickname"))) || ((data6.icon_url === undefined) && (missing1 = "icon_url"))){
+validate114.errors = [{instancePath:instancePath+"/poster_info",schemaPath:"#/properties/poster_info/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data6.tiny_id !== undefined){
+const _errs14 = errors;
+if(typeof data6.tiny_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/poster_info/tiny_id",schemaPath:"#/properties/poster_info/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.nickname !== undefined){
+const _errs16 = errors;
+if(typeof data6.nickname !== "string"){
+validate114.errors = [{instancePath:instancePath+"/poster_info/nickname",schemaPath:"#/properties/poster_info/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.icon_url !== undefined){
+const _errs18 = errors;
+if(typeof data6.icon_url !== "string"){
+validate114.errors = [{instancePath:instancePath+"/poster_info/icon_url",schemaPath:"#/properties/poster_info/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/poster_info",schemaPath:"#/properties/poster_info/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.resource !== undefined){
+let data10 = data.resource;
+const _errs20 = errors;
+if(errors === _errs20){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if(((data10.images === undefined) && (missing2 = "images")) || ((data10.videos === undefined) && (missing2 = "videos"))){
+validate114.errors = [{instancePath:instancePath+"/resource",schemaPath:"#/properties/resource/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data10.images !== undefined){
+let data11 = data10.images;
+const _errs22 = errors;
+if(errors === _errs22){
+if(Array.isArray(data11)){
+var valid3 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs24 = errors;
+if(errors === _errs24){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+let missing3;
+if((((((data12.file_id === undefined) && (missing3 = "file_id")) || ((data12.pattern_id === undefined) && (missing3 = "pattern_id"))) || ((data12.url === undefined) && (missing3 = "url"))) || ((data12.height === undefined) && (missing3 = "height"))) || ((data12.width === undefined) && (missing3 = "width"))){
+validate114.errors = [{instancePath:instancePath+"/resource/images/" + i0,schemaPath:"#/properties/resource/properties/images/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data12.file_id !== undefined){
+const _errs26 = errors;
+if(typeof data12.file_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/resource/images/" + i0+"/file_id",schemaPath:"#/properties/resource/properties/images/items/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs26 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data12.pattern_id !== undefined){
+const _errs28 = errors;
+if(typeof data12.pattern_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/resource/images/" + i0+"/pattern_id",schemaPath:"#/properties/resource/properties/images/items/properties/pattern_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs28 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data12.url !== undefined){
+const _errs30 = errors;
+if(typeof data12.url !== "string"){
+validate114.errors = [{instancePath:instancePath+"/resource/images/" + i0+"/url",schemaPath:"#/properties/resource/properties/images/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs30 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data12.height !== undefined){
+let data16 = data12.height;
+const _errs32 = errors;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+validate114.errors = [{instancePath:instancePath+"/resource/images/" + i0+"/height",schemaPath:"#/properties/resource/properties/images/items/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs32 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data12.width !== undefined){
+let data17 = data12.width;
+const _errs34 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+validate114.errors = [{instancePath:instancePath+"/resource/images/" + i0+"/width",schemaPath:"#/properties/resource/properties/images/items/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs34 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/resource/images/" + i0,schemaPath:"#/properties/resource/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs24 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/resource/images",schemaPath:"#/properties/resource/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data10.videos !== undefined){
+let data18 = data10.videos;
+const _errs36 = errors;
+if(errors === _errs36){
+if(Array.isArray(data18)){
+var valid5 = true;
+const len1 = data18.length;
+for(let i1=0; i1<len1; i1++){
+let data19 = data18[i1];
+const _errs38 = errors;
+if(errors === _errs38){
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+let missing4;
+if((((((data19.file_id === undefined) && (missing4 = "file_id")) || ((data19.pattern_id === undefined) && (missing4 = "pattern_id"))) || ((data19.url === undefined) && (missing4 = "url"))) || ((data19.height === undefined) && (missing4 = "height"))) || ((data19.width === undefined) && (missing4 = "width"))){
+validate114.errors = [{instancePath:instancePath+"/resource/videos/" + i1,schemaPath:"#/properties/resource/properties/videos/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data19.file_id !== undefined){
+const _errs40 = errors;
+if(typeof data19.file_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/resource/videos/" + i1+"/file_id",schemaPath:"#/properties/resource/properties/videos/items/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs40 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data19.pattern_id !== undefined){
+const _errs42 = errors;
+if(typeof data19.pattern_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/resource/videos/" + i1+"/pattern_id",schemaPath:"#/properties/resource/properties/videos/items/properties/pattern_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs42 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data19.url !== undefined){
+const _errs44 = errors;
+if(typeof data19.url !== "string"){
+validate114.errors = [{instancePath:instancePath+"/resource/videos/" + i1+"/url",schemaPath:"#/properties/resource/properties/videos/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs44 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data19.height !== undefined){
+let data23 = data19.height;
+const _errs46 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate114.errors = [{instancePath:instancePath+"/resource/videos/" + i1+"/height",schemaPath:"#/properties/resource/properties/videos/items/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs46 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data19.width !== undefined){
+let data24 = data19.width;
+const _errs48 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+validate114.errors = [{instancePath:instancePath+"/resource/videos/" + i1+"/width",schemaPath:"#/properties/resource/properties/videos/items/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs48 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/resource/videos/" + i1,schemaPath:"#/properties/resource/properties/videos/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs38 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/resource/videos",schemaPath:"#/properties/resource/properties/videos/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs36 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/resource",schemaPath:"#/properties/resource/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.contents !== undefined){
+let data25 = data.contents;
+const _errs50 = errors;
+if(errors === _errs50){
+if(Array.isArray(data25)){
+var valid7 = true;
+const len2 = data25.length;
+for(let i2=0; i2<len2; i2++){
+let data26 = data25[i2];
+const _errs52 = errors;
+if(errors === _errs52){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+let missing5;
+if(((data26.type === undefined) && (missing5 = "type")) || ((data26.data === undefined) && (missing5 = "data"))){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2,schemaPath:"#/properties/contents/items/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data26.type !== undefined){
+const _errs54 = errors;
+if(typeof data26.type !== "string"){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/type",schemaPath:"#/properties/contents/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs54 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data26.data !== undefined){
+let data28 = data26.data;
+const _errs56 = errors;
+if(errors === _errs56){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.text !== undefined){
+const _errs58 = errors;
+if(typeof data28.text !== "string"){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/data/text",schemaPath:"#/properties/contents/items/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs58 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data28.id !== undefined){
+const _errs60 = errors;
+if(typeof data28.id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/data/id",schemaPath:"#/properties/contents/items/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs60 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data28.qq !== undefined){
+const _errs62 = errors;
+if(typeof data28.qq !== "string"){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/data/qq",schemaPath:"#/properties/contents/items/properties/data/properties/qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs62 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data28.display_text !== undefined){
+const _errs64 = errors;
+if(typeof data28.display_text !== "string"){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/data/display_text",schemaPath:"#/properties/contents/items/properties/data/properties/display_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs64 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data28.url !== undefined){
+const _errs66 = errors;
+if(typeof data28.url !== "string"){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/data/url",schemaPath:"#/properties/contents/items/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs66 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data28.guild_id !== undefined){
+const _errs68 = errors;
+if(typeof data28.guild_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/data/guild_id",schemaPath:"#/properties/contents/items/properties/data/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs68 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data28.channel_id !== undefined){
+const _errs70 = errors;
+if(typeof data28.channel_id !== "string"){
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/data/channel_id",schemaPath:"#/properties/contents/items/properties/data/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs70 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2+"/data",schemaPath:"#/properties/contents/items/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs56 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/contents/" + i2,schemaPath:"#/properties/contents/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs52 === errors;
+if(!valid7){
+break;
+}
+}
+}
+else {
+validate114.errors = [{instancePath:instancePath+"/contents",schemaPath:"#/properties/contents/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate114.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildMessageSender = validate115;
+const schema82 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","tiny_id","user_id"]};
+
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate115.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate115.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tiny_id !== undefined){
+const _errs3 = errors;
+if(typeof data.tiny_id !== "string"){
+validate115.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate115.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate115.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildMessageReaction = validate116;
+const schema83 = {"type":"object","properties":{"emoji_id":{"type":"string"},"emoji_index":{"type":"integer"},"emoji_type":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"emoji_name":{"type":"string"},"count":{"type":"integer"},"clicked":{"type":"boolean"}}};
+
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.emoji_id !== undefined){
+const _errs1 = errors;
+if(typeof data.emoji_id !== "string"){
+validate116.errors = [{instancePath:instancePath+"/emoji_id",schemaPath:"#/properties/emoji_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.emoji_index !== undefined){
+let data1 = data.emoji_index;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate116.errors = [{instancePath:instancePath+"/emoji_index",schemaPath:"#/properties/emoji_index/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.emoji_type !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.emoji_type, this, 0n, 9223372036854775807n)){
+validate116.errors = [{instancePath:instancePath+"/emoji_type",schemaPath:"#/properties/emoji_type/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.emoji_name !== undefined){
+const _errs6 = errors;
+if(typeof data.emoji_name !== "string"){
+validate116.errors = [{instancePath:instancePath+"/emoji_name",schemaPath:"#/properties/emoji_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.count !== undefined){
+let data4 = data.count;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate116.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.clicked !== undefined){
+const _errs10 = errors;
+if(typeof data.clicked !== "boolean"){
+validate116.errors = [{instancePath:instancePath+"/clicked",schemaPath:"#/properties/clicked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate116.errors = vErrors;
+return errors === 0;
+}
+
+const rawVector2 = validate117;
+const schema84 = {"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"]};
+
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.x === undefined) && (missing0 = "x")) || ((data.y === undefined) && (missing0 = "y"))){
+validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.x !== undefined){
+let data0 = data.x;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate117.errors = [{instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.y !== undefined){
+let data1 = data.y;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate117.errors = [{instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate117.errors = vErrors;
+return errors === 0;
+}
+
+const rawTextDetection = validate118;
+const schema85 = {"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"]}}},"required":["text","confidence","coordinates"]};
+
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.text === undefined) && (missing0 = "text")) || ((data.confidence === undefined) && (missing0 = "confidence"))) || ((data.coordinates === undefined) && (missing0 = "coordinates"))){
+validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.text !== undefined){
+const _errs1 = errors;
+if(typeof data.text !== "string"){
+validate118.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.confidence !== undefined){
+let data1 = data.confidence;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate118.errors = [{instancePath:instancePath+"/confidence",schemaPath:"#/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.coordinates !== undefined){
+let data2 = data.coordinates;
+const _errs5 = errors;
+if(errors === _errs5){
+if(Array.isArray(data2)){
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+const _errs7 = errors;
+if(errors === _errs7){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if(((data3.x === undefined) && (missing1 = "x")) || ((data3.y === undefined) && (missing1 = "y"))){
+validate118.errors = [{instancePath:instancePath+"/coordinates/" + i0,schemaPath:"#/properties/coordinates/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data3.x !== undefined){
+let data4 = data3.x;
+const _errs9 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate118.errors = [{instancePath:instancePath+"/coordinates/" + i0+"/x",schemaPath:"#/properties/coordinates/items/properties/x/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.y !== undefined){
+let data5 = data3.y;
+const _errs11 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate118.errors = [{instancePath:instancePath+"/coordinates/" + i0+"/y",schemaPath:"#/properties/coordinates/items/properties/y/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate118.errors = [{instancePath:instancePath+"/coordinates/" + i0,schemaPath:"#/properties/coordinates/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs7 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate118.errors = [{instancePath:instancePath+"/coordinates",schemaPath:"#/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate118.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageSender = validate119;
+const schema86 = {"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","user_id"]};
+
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate119.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate119.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate119.errors = vErrors;
+return errors === 0;
+}
+
+const rawForwardMessage = validate120;
+const schema87 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/Message"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","user_id"]},"time":{"type":"integer"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["content","sender","time"]};
+const wrapper4 = {validate: validate120};
+
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
+validate120.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13496,7 +17104,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate92.errors = vErrors;
+validate120.errors = vErrors;
 return false;
 }
 else {
@@ -13523,14 +17131,14 @@ if(errors === _errs7){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing1;
 if(((data2.nickname === undefined) && (missing1 = "nickname")) || ((data2.user_id === undefined) && (missing1 = "user_id"))){
-validate92.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate120.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data2.nickname !== undefined){
 const _errs9 = errors;
 if(typeof data2.nickname !== "string"){
-validate92.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate120.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs9 === errors;
@@ -13542,7 +17150,7 @@ if(valid3){
 if(data2.user_id !== undefined){
 const _errs11 = errors;
 if(!int64Ok(data2.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate92.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate120.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -13554,7 +17162,7 @@ var valid3 = true;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate120.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13568,7 +17176,7 @@ if(data.time !== undefined){
 let data5 = data.time;
 const _errs12 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate92.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate120.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -13580,7 +17188,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs14 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate92.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate120.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -13594,26 +17202,26 @@ var valid0 = true;
 }
 }
 else {
-validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate120.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate92.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardMessageInput = validate94;
-const schema60 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/MessageInput"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessageInput"}}]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","user_id"]},"time":{"type":"integer"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["content","sender","time"]};
-const wrapper5 = {validate: validate94};
+const rawForwardMessageInput = validate122;
+const schema88 = {"type":"object","properties":{"content":{"anyOf":[{"$ref":"#/$defs/MessageInput"},{"type":"array","items":{"$ref":"#/$defs/ForwardMessageInput"}}]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","user_id"]},"time":{"type":"integer"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["content","sender","time"]};
+const wrapper5 = {validate: validate122};
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.content === undefined) && (missing0 = "content")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))){
-validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate122.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13670,7 +17278,7 @@ else {
 vErrors.push(err1);
 }
 errors++;
-validate94.errors = vErrors;
+validate122.errors = vErrors;
 return false;
 }
 else {
@@ -13697,14 +17305,14 @@ if(errors === _errs7){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing1;
 if(((data2.nickname === undefined) && (missing1 = "nickname")) || ((data2.user_id === undefined) && (missing1 = "user_id"))){
-validate94.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate122.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data2.nickname !== undefined){
 const _errs9 = errors;
 if(typeof data2.nickname !== "string"){
-validate94.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate122.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs9 === errors;
@@ -13716,7 +17324,7 @@ if(valid3){
 if(data2.user_id !== undefined){
 const _errs11 = errors;
 if(!int64Ok(data2.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate94.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate122.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -13728,7 +17336,7 @@ var valid3 = true;
 }
 }
 else {
-validate94.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate122.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13742,7 +17350,7 @@ if(data.time !== undefined){
 let data5 = data.time;
 const _errs12 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate94.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate122.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -13754,7 +17362,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs14 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate94.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate122.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs14 === errors;
@@ -13768,25 +17376,25 @@ var valid0 = true;
 }
 }
 else {
-validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate94.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate96;
-const schema61 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawForwardSendResult = validate124;
+const schema89 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"}},"required":["message_id","forward_id"]};
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -13794,7 +17402,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate96.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate124.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13806,7 +17414,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate96.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate124.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13818,32 +17426,32 @@ var valid0 = true;
 }
 }
 else {
-validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate96.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupMessageEvent = validate97;
-const schema62 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"self_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
+const rawGroupMessageEvent = validate125;
+const schema90 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"self_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.sender === undefined) && (missing0 = "sender"))){
-validate97.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate125.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.time !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate97.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -13855,7 +17463,7 @@ if(valid0){
 if(data.self_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.self_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate97.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13867,7 +17475,7 @@ if(valid0){
 if(data.post_type !== undefined){
 const _errs3 = errors;
 if(typeof data.post_type !== "string"){
-validate97.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -13879,7 +17487,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs5 = errors;
 if("group" !== data.message_type){
-validate97.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate125.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -13892,11 +17500,11 @@ if(data.sub_type !== undefined){
 let data4 = data.sub_type;
 const _errs6 = errors;
 if(typeof data4 !== "string"){
-validate97.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data4 === "normal") || (data4 === "anonymous")) || (data4 === "notice"))){
-validate97.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema62.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate125.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema90.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -13909,7 +17517,7 @@ if(data.message_id !== undefined){
 let data5 = data.message_id;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate97.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate125.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -13921,7 +17529,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs10 = errors;
 if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate97.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -13933,7 +17541,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs11 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate97.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -13945,7 +17553,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs12 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate97.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -14079,7 +17687,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate97.errors = vErrors;
+validate125.errors = vErrors;
 return false;
 }
 else {
@@ -14114,7 +17722,7 @@ if(valid0){
 if(data.raw_message !== undefined){
 const _errs25 = errors;
 if(typeof data.raw_message !== "string"){
-validate97.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -14127,7 +17735,7 @@ if(data.font !== undefined){
 let data15 = data.font;
 const _errs27 = errors;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate97.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate125.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -14144,7 +17752,7 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.user_id !== undefined){
 const _errs31 = errors;
 if(!int64Ok(data16.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate97.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid3 = _errs31 === errors;
@@ -14156,7 +17764,7 @@ if(valid3){
 if(data16.nickname !== undefined){
 const _errs32 = errors;
 if(typeof data16.nickname !== "string"){
-validate97.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs32 === errors;
@@ -14168,7 +17776,7 @@ if(valid3){
 if(data16.card !== undefined){
 const _errs34 = errors;
 if(typeof data16.card !== "string"){
-validate97.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs34 === errors;
@@ -14181,11 +17789,11 @@ if(data16.sex !== undefined){
 let data20 = data16.sex;
 const _errs36 = errors;
 if(typeof data20 !== "string"){
-validate97.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data20 === "male") || (data20 === "female")) || (data20 === "unknown"))){
-validate97.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema62.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate125.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema90.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs36 === errors;
@@ -14198,7 +17806,7 @@ if(data16.age !== undefined){
 let data21 = data16.age;
 const _errs38 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate97.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate125.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid3 = _errs38 === errors;
@@ -14210,7 +17818,7 @@ if(valid3){
 if(data16.area !== undefined){
 const _errs40 = errors;
 if(typeof data16.area !== "string"){
-validate97.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs40 === errors;
@@ -14222,7 +17830,7 @@ if(valid3){
 if(data16.level !== undefined){
 const _errs42 = errors;
 if(typeof data16.level !== "string"){
-validate97.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs42 === errors;
@@ -14235,11 +17843,11 @@ if(data16.role !== undefined){
 let data24 = data16.role;
 const _errs44 = errors;
 if(typeof data24 !== "string"){
-validate97.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data24 === "owner") || (data24 === "admin")) || (data24 === "member"))){
-validate97.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema62.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate125.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema90.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs44 === errors;
@@ -14251,7 +17859,7 @@ if(valid3){
 if(data16.title !== undefined){
 const _errs46 = errors;
 if(typeof data16.title !== "string"){
-validate97.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate125.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs46 === errors;
@@ -14269,7 +17877,7 @@ var valid3 = true;
 }
 }
 else {
-validate97.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate125.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14294,32 +17902,32 @@ var valid0 = true;
 }
 }
 else {
-validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate97.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
-const rawGroupMessageEventInput = validate99;
-const schema63 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"self_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/MessageInput"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
+const rawGroupMessageEventInput = validate127;
+const schema91 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"self_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/MessageInput"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.sender === undefined) && (missing0 = "sender"))){
-validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.time !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate99.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate127.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14331,7 +17939,7 @@ if(valid0){
 if(data.self_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.self_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate99.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate127.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -14343,7 +17951,7 @@ if(valid0){
 if(data.post_type !== undefined){
 const _errs3 = errors;
 if(typeof data.post_type !== "string"){
-validate99.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/post_type",schemaPath:"#/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -14355,7 +17963,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs5 = errors;
 if("group" !== data.message_type){
-validate99.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate127.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -14368,11 +17976,11 @@ if(data.sub_type !== undefined){
 let data4 = data.sub_type;
 const _errs6 = errors;
 if(typeof data4 !== "string"){
-validate99.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data4 === "normal") || (data4 === "anonymous")) || (data4 === "notice"))){
-validate99.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema63.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate127.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema91.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -14385,7 +17993,7 @@ if(data.message_id !== undefined){
 let data5 = data.message_id;
 const _errs8 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate99.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate127.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -14397,7 +18005,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs10 = errors;
 if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate99.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate127.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs10 === errors;
@@ -14409,7 +18017,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs11 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate99.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate127.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -14421,7 +18029,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs12 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate99.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate127.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -14555,7 +18163,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate99.errors = vErrors;
+validate127.errors = vErrors;
 return false;
 }
 else {
@@ -14590,7 +18198,7 @@ if(valid0){
 if(data.raw_message !== undefined){
 const _errs25 = errors;
 if(typeof data.raw_message !== "string"){
-validate99.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -14603,7 +18211,7 @@ if(data.font !== undefined){
 let data15 = data.font;
 const _errs27 = errors;
 if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-validate99.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate127.errors = [{instancePath:instancePath+"/font",schemaPath:"#/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs27 === errors;
@@ -14620,7 +18228,7 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.user_id !== undefined){
 const _errs31 = errors;
 if(!int64Ok(data16.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate99.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate127.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid3 = _errs31 === errors;
@@ -14632,7 +18240,7 @@ if(valid3){
 if(data16.nickname !== undefined){
 const _errs32 = errors;
 if(typeof data16.nickname !== "string"){
-validate99.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs32 === errors;
@@ -14644,7 +18252,7 @@ if(valid3){
 if(data16.card !== undefined){
 const _errs34 = errors;
 if(typeof data16.card !== "string"){
-validate99.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs34 === errors;
@@ -14657,11 +18265,11 @@ if(data16.sex !== undefined){
 let data20 = data16.sex;
 const _errs36 = errors;
 if(typeof data20 !== "string"){
-validate99.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data20 === "male") || (data20 === "female")) || (data20 === "unknown"))){
-validate99.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema63.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate127.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema91.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs36 === errors;
@@ -14674,7 +18282,7 @@ if(data16.age !== undefined){
 let data21 = data16.age;
 const _errs38 = errors;
 if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-validate99.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate127.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid3 = _errs38 === errors;
@@ -14686,7 +18294,7 @@ if(valid3){
 if(data16.area !== undefined){
 const _errs40 = errors;
 if(typeof data16.area !== "string"){
-validate99.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs40 === errors;
@@ -14698,7 +18306,7 @@ if(valid3){
 if(data16.level !== undefined){
 const _errs42 = errors;
 if(typeof data16.level !== "string"){
-validate99.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs42 === errors;
@@ -14711,11 +18319,11 @@ if(data16.role !== undefined){
 let data24 = data16.role;
 const _errs44 = errors;
 if(typeof data24 !== "string"){
-validate99.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data24 === "owner") || (data24 === "admin")) || (data24 === "member"))){
-validate99.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema63.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate127.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema91.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs44 === errors;
@@ -14727,7 +18335,7 @@ if(valid3){
 if(data16.title !== undefined){
 const _errs46 = errors;
 if(typeof data16.title !== "string"){
-validate99.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate127.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs46 === errors;
@@ -14745,7 +18353,7 @@ var valid3 = true;
 }
 }
 else {
-validate99.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate127.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14770,32 +18378,32 @@ var valid0 = true;
 }
 }
 else {
-validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate99.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
-const rawRedbagSegment = validate101;
-const schema64 = {"type":"object","properties":{"type":{"const":"redbag"},"data":{"type":"object","properties":{"title":{"type":"string"}},"required":["title"]}},"required":["type","data"]};
+const rawRedbagSegment = validate129;
+const schema92 = {"type":"object","properties":{"type":{"const":"redbag"},"data":{"type":"object","properties":{"title":{"type":"string"}},"required":["title"]}},"required":["type","data"]};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate101.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("redbag" !== data.type){
-validate101.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
+validate129.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "redbag"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14811,20 +18419,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.title === undefined) && (missing1 = "title")){
-validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate129.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.title !== undefined){
 if(typeof data1.title !== "string"){
-validate101.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate129.errors = [{instancePath:instancePath+"/data/title",schemaPath:"#/properties/data/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate129.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14837,32 +18445,32 @@ var valid0 = true;
 }
 }
 else {
-validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate101.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate102;
-const schema65 = {"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]};
+const rawGiftSegment = validate130;
+const schema93 = {"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]};
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("gift" !== data.type){
-validate102.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+validate130.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14878,7 +18486,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate102.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate130.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -14886,7 +18494,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate102.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema65.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate130.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema93.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -14899,7 +18507,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate102.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema65.properties.data.properties.id.type},message:"must be string,integer"}];
+validate130.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema93.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -14911,7 +18519,7 @@ var valid1 = true;
 }
 }
 else {
-validate102.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate130.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -14924,32 +18532,32 @@ var valid0 = true;
 }
 }
 else {
-validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate102.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
-const rawCardimageSegment = validate103;
-const schema66 = {"type":"object","properties":{"type":{"const":"cardimage"},"data":{"type":"object","properties":{"file":{"type":"string"},"minwidth":{"type":["string","integer"]},"minheight":{"type":["string","integer"]},"maxwidth":{"type":["string","integer"]},"maxheight":{"type":["string","integer"]},"source":{"type":"string"},"icon":{"type":"string"},"brief":{"type":"string"}},"required":["file"]}},"required":["type","data"]};
+const rawCardimageSegment = validate131;
+const schema94 = {"type":"object","properties":{"type":{"const":"cardimage"},"data":{"type":"object","properties":{"file":{"type":"string"},"minwidth":{"type":["string","integer"]},"minheight":{"type":["string","integer"]},"maxwidth":{"type":["string","integer"]},"maxheight":{"type":["string","integer"]},"source":{"type":"string"},"icon":{"type":"string"},"brief":{"type":"string"}},"required":["file"]}},"required":["type","data"]};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("cardimage" !== data.type){
-validate103.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
+validate131.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "cardimage"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14965,14 +18573,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.file === undefined) && (missing1 = "file")){
-validate103.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate131.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.file !== undefined){
 const _errs4 = errors;
 if(typeof data1.file !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate131.errors = [{instancePath:instancePath+"/data/file",schemaPath:"#/properties/data/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -14985,7 +18593,7 @@ if(data1.minwidth !== undefined){
 let data3 = data1.minwidth;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate103.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema66.properties.data.properties.minwidth.type},message:"must be string,integer"}];
+validate131.errors = [{instancePath:instancePath+"/data/minwidth",schemaPath:"#/properties/data/properties/minwidth/type",keyword:"type",params:{type: schema94.properties.data.properties.minwidth.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -14998,7 +18606,7 @@ if(data1.minheight !== undefined){
 let data4 = data1.minheight;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate103.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema66.properties.data.properties.minheight.type},message:"must be string,integer"}];
+validate131.errors = [{instancePath:instancePath+"/data/minheight",schemaPath:"#/properties/data/properties/minheight/type",keyword:"type",params:{type: schema94.properties.data.properties.minheight.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -15011,7 +18619,7 @@ if(data1.maxwidth !== undefined){
 let data5 = data1.maxwidth;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate103.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema66.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
+validate131.errors = [{instancePath:instancePath+"/data/maxwidth",schemaPath:"#/properties/data/properties/maxwidth/type",keyword:"type",params:{type: schema94.properties.data.properties.maxwidth.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -15024,7 +18632,7 @@ if(data1.maxheight !== undefined){
 let data6 = data1.maxheight;
 const _errs12 = errors;
 if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
-validate103.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema66.properties.data.properties.maxheight.type},message:"must be string,integer"}];
+validate131.errors = [{instancePath:instancePath+"/data/maxheight",schemaPath:"#/properties/data/properties/maxheight/type",keyword:"type",params:{type: schema94.properties.data.properties.maxheight.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -15036,7 +18644,7 @@ if(valid1){
 if(data1.source !== undefined){
 const _errs14 = errors;
 if(typeof data1.source !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate131.errors = [{instancePath:instancePath+"/data/source",schemaPath:"#/properties/data/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -15048,7 +18656,7 @@ if(valid1){
 if(data1.icon !== undefined){
 const _errs16 = errors;
 if(typeof data1.icon !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate131.errors = [{instancePath:instancePath+"/data/icon",schemaPath:"#/properties/data/properties/icon/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -15060,7 +18668,7 @@ if(valid1){
 if(data1.brief !== undefined){
 const _errs18 = errors;
 if(typeof data1.brief !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate131.errors = [{instancePath:instancePath+"/data/brief",schemaPath:"#/properties/data/properties/brief/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs18 === errors;
@@ -15078,7 +18686,7 @@ var valid1 = true;
 }
 }
 else {
-validate103.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate131.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -15091,32 +18699,32 @@ var valid0 = true;
 }
 }
 else {
-validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate103.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
 
-const rawTtsSegment = validate104;
-const schema67 = {"type":"object","properties":{"type":{"const":"tts"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
+const rawTtsSegment = validate132;
+const schema95 = {"type":"object","properties":{"type":{"const":"tts"},"data":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]}},"required":["type","data"]};
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate104.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate132.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("tts" !== data.type){
-validate104.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
+validate132.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "tts"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15132,20 +18740,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.text === undefined) && (missing1 = "text")){
-validate104.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate132.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.text !== undefined){
 if(typeof data1.text !== "string"){
-validate104.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate132.errors = [{instancePath:instancePath+"/data/text",schemaPath:"#/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate104.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate132.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -15158,32 +18766,32 @@ var valid0 = true;
 }
 }
 else {
-validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate132.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate104.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate105;
-const schema68 = {"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"path":{"type":"string"},"name":{"type":"string"},"size":{"type":["string","integer"]},"busid":{"type":["string","integer"]}},"required":["path","name"]}},"required":["type","data"]};
+const rawFileSegment = validate133;
+const schema96 = {"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"path":{"type":"string"},"name":{"type":"string"},"size":{"type":["string","integer"]},"busid":{"type":["string","integer"]}},"required":["path","name"]}},"required":["type","data"]};
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate105.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate133.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate105.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate133.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15199,14 +18807,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.path === undefined) && (missing1 = "path")) || ((data1.name === undefined) && (missing1 = "name"))){
-validate105.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate133.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.path !== undefined){
 const _errs4 = errors;
 if(typeof data1.path !== "string"){
-validate105.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate133.errors = [{instancePath:instancePath+"/data/path",schemaPath:"#/properties/data/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -15218,7 +18826,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs6 = errors;
 if(typeof data1.name !== "string"){
-validate105.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate133.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -15231,7 +18839,7 @@ if(data1.size !== undefined){
 let data4 = data1.size;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate105.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema68.properties.data.properties.size.type},message:"must be string,integer"}];
+validate133.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema96.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -15244,7 +18852,7 @@ if(data1.busid !== undefined){
 let data5 = data1.busid;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate105.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema68.properties.data.properties.busid.type},message:"must be string,integer"}];
+validate133.errors = [{instancePath:instancePath+"/data/busid",schemaPath:"#/properties/data/properties/busid/type",keyword:"type",params:{type: schema96.properties.data.properties.busid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -15258,7 +18866,7 @@ var valid1 = true;
 }
 }
 else {
-validate105.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate133.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -15271,31 +18879,31 @@ var valid0 = true;
 }
 }
 else {
-validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate133.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate105.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
 
-const rawGocqNodeCustomData = validate106;
+const rawGocqNodeCustomData = validate134;
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate106.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate134.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate106.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate134.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15308,7 +18916,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate106.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema11.properties.uin.type},message:"must be string,integer"}];
+validate134.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema11.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15333,7 +18941,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate106.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema11.properties.seq.type},message:"must be string,integer"}];
+validate134.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema11.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15346,7 +18954,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate106.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema11.properties.time.type},message:"must be string,integer"}];
+validate134.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema11.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -15361,31 +18969,31 @@ var valid0 = true;
 }
 }
 else {
-validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate106.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
-const rawGocqNodeCustomDataInput = validate108;
+const rawGocqNodeCustomDataInput = validate136;
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.name === undefined) && (missing0 = "name")) || ((data.uin === undefined) && (missing0 = "uin"))) || ((data.content === undefined) && (missing0 = "content"))){
-validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.name !== undefined){
 const _errs1 = errors;
 if(typeof data.name !== "string"){
-validate108.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate136.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15398,7 +19006,7 @@ if(data.uin !== undefined){
 let data1 = data.uin;
 const _errs3 = errors;
 if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
-validate108.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema16.properties.uin.type},message:"must be string,integer"}];
+validate136.errors = [{instancePath:instancePath+"/uin",schemaPath:"#/properties/uin/type",keyword:"type",params:{type: schema16.properties.uin.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15423,7 +19031,7 @@ if(data.seq !== undefined){
 let data3 = data.seq;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate108.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema16.properties.seq.type},message:"must be string,integer"}];
+validate136.errors = [{instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: schema16.properties.seq.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15436,7 +19044,7 @@ if(data.time !== undefined){
 let data4 = data.time;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate108.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema16.properties.time.type},message:"must be string,integer"}];
+validate136.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: schema16.properties.time.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -15451,32 +19059,479 @@ var valid0 = true;
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate108.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate110;
-const schema71 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","message"]};
+const rawStatistics = validate138;
+const schema99 = {"type":"object","properties":{"packet_received":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"packet_sent":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"packet_lost":{"type":"integer"},"message_received":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"message_sent":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"disconnect_times":{"type":"integer"},"lost_times":{"type":"integer"},"last_message_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["packet_received","packet_sent","packet_lost","message_received","message_sent","disconnect_times","lost_times","last_message_time"]};
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((((data.packet_received === undefined) && (missing0 = "packet_received")) || ((data.packet_sent === undefined) && (missing0 = "packet_sent"))) || ((data.packet_lost === undefined) && (missing0 = "packet_lost"))) || ((data.message_received === undefined) && (missing0 = "message_received"))) || ((data.message_sent === undefined) && (missing0 = "message_sent"))) || ((data.disconnect_times === undefined) && (missing0 = "disconnect_times"))) || ((data.lost_times === undefined) && (missing0 = "lost_times"))) || ((data.last_message_time === undefined) && (missing0 = "last_message_time"))){
+validate138.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.packet_received !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.packet_received, this, 0n, 9223372036854775807n)){
+validate138.errors = [{instancePath:instancePath+"/packet_received",schemaPath:"#/properties/packet_received/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.packet_sent !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.packet_sent, this, 0n, 9223372036854775807n)){
+validate138.errors = [{instancePath:instancePath+"/packet_sent",schemaPath:"#/properties/packet_sent/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.packet_lost !== undefined){
+let data2 = data.packet_lost;
+const _errs3 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate138.errors = [{instancePath:instancePath+"/packet_lost",schemaPath:"#/properties/packet_lost/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_received !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.message_received, this, 0n, 9223372036854775807n)){
+validate138.errors = [{instancePath:instancePath+"/message_received",schemaPath:"#/properties/message_received/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_sent !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.message_sent, this, 0n, 9223372036854775807n)){
+validate138.errors = [{instancePath:instancePath+"/message_sent",schemaPath:"#/properties/message_sent/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.disconnect_times !== undefined){
+let data5 = data.disconnect_times;
+const _errs7 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate138.errors = [{instancePath:instancePath+"/disconnect_times",schemaPath:"#/properties/disconnect_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.lost_times !== undefined){
+let data6 = data.lost_times;
+const _errs9 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate138.errors = [{instancePath:instancePath+"/lost_times",schemaPath:"#/properties/lost_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.last_message_time !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.last_message_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate138.errors = [{instancePath:instancePath+"/last_message_time",schemaPath:"#/properties/last_message_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate138.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate138.errors = vErrors;
+return errors === 0;
+}
+
+const rawQuickOperation = validate139;
+const schema100 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"delete":{"type":"boolean"},"kick":{"type":"boolean"},"reject_add_request":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":0},"approve":{"type":"boolean"},"reason":{"type":"string"}},"required":["auto_escape","delete","kick","reject_add_request","ban","ban_duration"]};
+
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((((data.auto_escape === undefined) && (missing0 = "auto_escape")) || ((data.delete === undefined) && (missing0 = "delete"))) || ((data.kick === undefined) && (missing0 = "kick"))) || ((data.reject_add_request === undefined) && (missing0 = "reject_add_request"))) || ((data.ban === undefined) && (missing0 = "ban"))) || ((data.ban_duration === undefined) && (missing0 = "ban_duration"))){
+validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.reply !== undefined){
+const _errs1 = errors;
+if(!(validate23.call(this, data.reply, {instancePath:instancePath+"/reply",parentData:data,parentDataProperty:"reply",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs2 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate139.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.at_sender !== undefined){
+const _errs4 = errors;
+if(typeof data.at_sender !== "boolean"){
+validate139.errors = [{instancePath:instancePath+"/at_sender",schemaPath:"#/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.delete !== undefined){
+const _errs6 = errors;
+if(typeof data.delete !== "boolean"){
+validate139.errors = [{instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.kick !== undefined){
+const _errs8 = errors;
+if(typeof data.kick !== "boolean"){
+validate139.errors = [{instancePath:instancePath+"/kick",schemaPath:"#/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reject_add_request !== undefined){
+const _errs10 = errors;
+if(typeof data.reject_add_request !== "boolean"){
+validate139.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ban !== undefined){
+const _errs12 = errors;
+if(typeof data.ban !== "boolean"){
+validate139.errors = [{instancePath:instancePath+"/ban",schemaPath:"#/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ban_duration !== undefined){
+let data7 = data.ban_duration;
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate139.errors = [{instancePath:instancePath+"/ban_duration",schemaPath:"#/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+validate139.errors = [{instancePath:instancePath+"/ban_duration",schemaPath:"#/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs16 = errors;
+if(typeof data.approve !== "boolean"){
+validate139.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs18 = errors;
+if(typeof data.reason !== "string"){
+validate139.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate139.errors = vErrors;
+return errors === 0;
+}
+
+const rawQuickOperationInput = validate141;
+const schema101 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"delete":{"type":"boolean"},"kick":{"type":"boolean"},"reject_add_request":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":0},"approve":{"type":"boolean"},"reason":{"type":"string"}}};
+
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.reply !== undefined){
+const _errs1 = errors;
+if(!(validate33.call(this, data.reply, {instancePath:instancePath+"/reply",parentData:data,parentDataProperty:"reply",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs2 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate141.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.at_sender !== undefined){
+const _errs4 = errors;
+if(typeof data.at_sender !== "boolean"){
+validate141.errors = [{instancePath:instancePath+"/at_sender",schemaPath:"#/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.delete !== undefined){
+const _errs6 = errors;
+if(typeof data.delete !== "boolean"){
+validate141.errors = [{instancePath:instancePath+"/delete",schemaPath:"#/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.kick !== undefined){
+const _errs8 = errors;
+if(typeof data.kick !== "boolean"){
+validate141.errors = [{instancePath:instancePath+"/kick",schemaPath:"#/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reject_add_request !== undefined){
+const _errs10 = errors;
+if(typeof data.reject_add_request !== "boolean"){
+validate141.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ban !== undefined){
+const _errs12 = errors;
+if(typeof data.ban !== "boolean"){
+validate141.errors = [{instancePath:instancePath+"/ban",schemaPath:"#/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ban_duration !== undefined){
+let data7 = data.ban_duration;
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate141.errors = [{instancePath:instancePath+"/ban_duration",schemaPath:"#/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+validate141.errors = [{instancePath:instancePath+"/ban_duration",schemaPath:"#/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs16 = errors;
+if(typeof data.approve !== "boolean"){
+validate141.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs18 = errors;
+if(typeof data.reason !== "string"){
+validate141.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate141.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMsgParams = validate143;
+const schema102 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","message"]};
+
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate110.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate110.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate143.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15500,7 +19555,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate110.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate143.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15512,7 +19567,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate110.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate143.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15526,64 +19581,64 @@ var valid0 = true;
 }
 }
 else {
-validate110.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate143.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate110.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate112;
-const schema72 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendPrivateMsgResult = validate145;
+const schema103 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate145.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate112.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate145.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate112.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate113;
-const schema73 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["group_id","message"]};
+const rawSendGroupMsgParams = validate146;
+const schema104 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["group_id","message"]};
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate113.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate146.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15607,7 +19662,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate113.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate146.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15620,57 +19675,57 @@ var valid0 = true;
 }
 }
 else {
-validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate113.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate115;
-const schema74 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendGroupMsgResult = validate148;
+const schema105 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate115.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate115.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate148.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate115.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate116;
-const schema75 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["message"]};
+const rawSendMsgParams = validate149;
+const schema106 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["message"]};
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate149.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -15678,11 +19733,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate116.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate149.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate116.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema75.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate149.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema106.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15694,7 +19749,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate116.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate149.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15706,7 +19761,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate116.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate149.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15730,7 +19785,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs6 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate116.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate149.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15745,128 +19800,128 @@ var valid0 = true;
 }
 }
 else {
-validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate149.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate116.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate118;
-const schema76 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSendMsgResult = validate151;
+const schema107 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate118.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate151.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate118.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteMsgParams = validate119;
-const schema77 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawDeleteMsgParams = validate152;
+const schema108 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate152.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate119.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate152.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate152.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate119.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgParams = validate120;
-const schema78 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawGetMsgParams = validate153;
+const schema109 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate120.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate153.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate120.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate153.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate120.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate153.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate120.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgResult = validate121;
-const schema79 = {"type":"object","properties":{"group":{"type":"boolean"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id":{"type":"integer"},"real_id":{"type":"integer"},"message_type":{"type":"string","enum":["private","group"]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","user_id"]},"time":{"type":"integer"},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"message_id_v2":{"type":"string"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group","message_id","real_id","message_type","sender","time","message"]};
+const rawGetMsgResult = validate154;
+const schema110 = {"type":"object","properties":{"group":{"type":"boolean"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id":{"type":"integer"},"real_id":{"type":"integer"},"message_type":{"type":"string","enum":["private","group"]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","user_id"]},"time":{"type":"integer"},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"message_id_v2":{"type":"string"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group","message_id","real_id","message_type","sender","time","message"]};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.group === undefined) && (missing0 = "group")) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.time === undefined) && (missing0 = "time"))) || ((data.message === undefined) && (missing0 = "message"))){
-validate121.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate154.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group !== undefined){
 const _errs1 = errors;
 if(typeof data.group !== "boolean"){
-validate121.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate154.errors = [{instancePath:instancePath+"/group",schemaPath:"#/properties/group/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15878,7 +19933,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate121.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate154.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15891,7 +19946,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate121.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15904,7 +19959,7 @@ if(data.real_id !== undefined){
 let data3 = data.real_id;
 const _errs6 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate121.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15917,11 +19972,11 @@ if(data.message_type !== undefined){
 let data4 = data.message_type;
 const _errs8 = errors;
 if(typeof data4 !== "string"){
-validate121.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate154.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data4 === "private") || (data4 === "group"))){
-validate121.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema79.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate154.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema110.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -15937,14 +19992,14 @@ if(errors === _errs10){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 let missing1;
 if(((data5.nickname === undefined) && (missing1 = "nickname")) || ((data5.user_id === undefined) && (missing1 = "user_id"))){
-validate121.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate154.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data5.nickname !== undefined){
 const _errs12 = errors;
 if(typeof data5.nickname !== "string"){
-validate121.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate154.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -15956,7 +20011,7 @@ if(valid1){
 if(data5.user_id !== undefined){
 const _errs14 = errors;
 if(!int64Ok(data5.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate121.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate154.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -15968,7 +20023,7 @@ var valid1 = true;
 }
 }
 else {
-validate121.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate154.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -15982,7 +20037,7 @@ if(data.time !== undefined){
 let data8 = data.time;
 const _errs15 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate121.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate154.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -16006,7 +20061,7 @@ if(valid0){
 if(data.raw_message !== undefined){
 const _errs18 = errors;
 if(typeof data.raw_message !== "string"){
-validate121.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate154.errors = [{instancePath:instancePath+"/raw_message",schemaPath:"#/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -16018,7 +20073,7 @@ if(valid0){
 if(data.message_id_v2 !== undefined){
 const _errs20 = errors;
 if(typeof data.message_id_v2 !== "string"){
-validate121.errors = [{instancePath:instancePath+"/message_id_v2",schemaPath:"#/properties/message_id_v2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate154.errors = [{instancePath:instancePath+"/message_id_v2",schemaPath:"#/properties/message_id_v2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -16030,7 +20085,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs22 = errors;
 if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate121.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate154.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -16051,18 +20106,18 @@ var valid0 = true;
 }
 }
 else {
-validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate121.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgParams = validate123;
-const schema80 = {"type":"object","properties":{"message_id":{"type":"string"},"id":{"type":"string"}}};
+const rawGetForwardMsgParams = validate156;
+const schema111 = {"type":"object","properties":{"message_id":{"type":"string"},"id":{"type":"string"}}};
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -16070,7 +20125,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.message_id !== undefined){
 const _errs1 = errors;
 if(typeof data.message_id !== "string"){
-validate123.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate156.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16082,7 +20137,7 @@ if(valid0){
 if(data.id !== undefined){
 const _errs3 = errors;
 if(typeof data.id !== "string"){
-validate123.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate156.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16093,25 +20148,25 @@ var valid0 = true;
 }
 }
 else {
-validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate123.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgResult = validate124;
-const schema81 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}},"required":["messages"]};
+const rawGetForwardMsgResult = validate157;
+const schema112 = {"type":"object","properties":{"messages":{"type":"array","items":{"$ref":"#/$defs/ForwardMessage"}}},"required":["messages"]};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate157.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -16124,8 +20179,8 @@ var valid1 = true;
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 const _errs3 = errors;
-if(!(validate92.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate120.call(this, data0[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs3 === errors;
@@ -16135,7 +20190,7 @@ break;
 }
 }
 else {
-validate124.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate157.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -16143,143 +20198,143 @@ return false;
 }
 }
 else {
-validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate124.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCookiesParams = validate126;
-const schema82 = {"type":"object","properties":{"domain":{"type":"string"}}};
+const rawGetCookiesParams = validate159;
+const schema113 = {"type":"object","properties":{"domain":{"type":"string"}}};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.domain !== undefined){
 if(typeof data.domain !== "string"){
-validate126.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate159.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 else {
-validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate126.errors = vErrors;
+validate159.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCookiesResult = validate127;
-const schema83 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
+const rawGetCookiesResult = validate160;
+const schema114 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.cookies === undefined) && (missing0 = "cookies")){
-validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.cookies !== undefined){
 if(typeof data.cookies !== "string"){
-validate127.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate160.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate127.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCsrfTokenResult = validate128;
-const schema84 = {"type":"object","properties":{"token":{"type":"integer"}},"required":["token"]};
+const rawGetCsrfTokenResult = validate161;
+const schema115 = {"type":"object","properties":{"token":{"type":"integer"}},"required":["token"]};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.token === undefined) && (missing0 = "token")){
-validate128.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.token !== undefined){
 let data0 = data.token;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate128.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate161.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate128.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate128.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCredentialsParams = validate129;
-const schema85 = {"type":"object","properties":{"domain":{"type":"string"}}};
+const rawGetCredentialsParams = validate162;
+const schema116 = {"type":"object","properties":{"domain":{"type":"string"}}};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.domain !== undefined){
 if(typeof data.domain !== "string"){
-validate129.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate162.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 else {
-validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate129.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetCredentialsResult = validate130;
-const schema86 = {"type":"object","properties":{"cookies":{"type":"string"},"csrf_token":{"type":"integer"}},"required":["cookies","csrf_token"]};
+const rawGetCredentialsResult = validate163;
+const schema117 = {"type":"object","properties":{"cookies":{"type":"string"},"csrf_token":{"type":"integer"}},"required":["cookies","csrf_token"]};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.cookies === undefined) && (missing0 = "cookies")) || ((data.csrf_token === undefined) && (missing0 = "csrf_token"))){
-validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.cookies !== undefined){
 const _errs1 = errors;
 if(typeof data.cookies !== "string"){
-validate130.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate163.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16292,7 +20347,7 @@ if(data.csrf_token !== undefined){
 let data1 = data.csrf_token;
 const _errs3 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate130.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate163.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16304,32 +20359,32 @@ var valid0 = true;
 }
 }
 else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate130.errors = vErrors;
+validate163.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupKickParams = validate131;
-const schema87 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"reject_add_request":{"type":"boolean"}},"required":["group_id","user_id"]};
+const rawSetGroupKickParams = validate164;
+const schema118 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"reject_add_request":{"type":"boolean"},"message":{"type":"string"}},"required":["group_id","user_id"]};
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate164.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate131.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate164.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16341,7 +20396,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate131.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate164.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16353,10 +20408,22 @@ if(valid0){
 if(data.reject_add_request !== undefined){
 const _errs3 = errors;
 if(typeof data.reject_add_request !== "boolean"){
-validate131.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate164.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs5 = errors;
+if(typeof data.message !== "string"){
+validate164.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
@@ -16365,33 +20432,34 @@ var valid0 = true;
 }
 }
 }
+}
 else {
-validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate131.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupBanParams = validate132;
-const schema88 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
+const rawSetGroupBanParams = validate165;
+const schema119 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"duration":{"type":"integer","minimum":0,"maximum":2591999}},"required":["group_id","user_id"]};
 
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate132.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate165.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate132.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate165.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16403,7 +20471,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate132.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate165.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16416,14 +20484,20 @@ if(data.duration !== undefined){
 let data2 = data.duration;
 const _errs3 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate132.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate165.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs3){
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate132.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(data2 > 2591999 || isNaN(data2)){
+validate165.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2591999},message:"must be <= 2591999"}];
 return false;
+}
+else {
+if(data2 < 0 || isNaN(data2)){
+validate165.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
 }
 }
 }
@@ -16437,32 +20511,32 @@ var valid0 = true;
 }
 }
 else {
-validate132.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate165.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate132.errors = vErrors;
+validate165.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAnonymousBanParams = validate133;
-const schema89 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},"anonymous_flag":{"type":"string"},"flag":{"type":"string"},"duration":{"type":"integer","minimum":0}},"required":["group_id"]};
+const rawSetGroupAnonymousBanParams = validate166;
+const schema120 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},"anonymous_flag":{"type":"string"},"flag":{"type":"string"},"duration":{"type":"integer","minimum":0}},"required":["group_id"]};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate133.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate133.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate166.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16478,14 +20552,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((data1.id === undefined) && (missing1 = "id")) || ((data1.name === undefined) && (missing1 = "name"))) || ((data1.flag === undefined) && (missing1 = "flag"))){
-validate133.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate166.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data1.id, this, -9223372036854775808n, 9223372036854775807n)){
-validate133.errors = [{instancePath:instancePath+"/anonymous/id",schemaPath:"#/properties/anonymous/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate166.errors = [{instancePath:instancePath+"/anonymous/id",schemaPath:"#/properties/anonymous/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -16497,7 +20571,7 @@ if(valid1){
 if(data1.name !== undefined){
 const _errs5 = errors;
 if(typeof data1.name !== "string"){
-validate133.errors = [{instancePath:instancePath+"/anonymous/name",schemaPath:"#/properties/anonymous/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate166.errors = [{instancePath:instancePath+"/anonymous/name",schemaPath:"#/properties/anonymous/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -16509,7 +20583,7 @@ if(valid1){
 if(data1.flag !== undefined){
 const _errs7 = errors;
 if(typeof data1.flag !== "string"){
-validate133.errors = [{instancePath:instancePath+"/anonymous/flag",schemaPath:"#/properties/anonymous/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate166.errors = [{instancePath:instancePath+"/anonymous/flag",schemaPath:"#/properties/anonymous/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -16522,7 +20596,7 @@ var valid1 = true;
 }
 }
 else {
-validate133.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate166.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16535,7 +20609,7 @@ if(valid0){
 if(data.anonymous_flag !== undefined){
 const _errs9 = errors;
 if(typeof data.anonymous_flag !== "string"){
-validate133.errors = [{instancePath:instancePath+"/anonymous_flag",schemaPath:"#/properties/anonymous_flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate166.errors = [{instancePath:instancePath+"/anonymous_flag",schemaPath:"#/properties/anonymous_flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -16547,7 +20621,7 @@ if(valid0){
 if(data.flag !== undefined){
 const _errs11 = errors;
 if(typeof data.flag !== "string"){
-validate133.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate166.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -16560,13 +20634,13 @@ if(data.duration !== undefined){
 let data7 = data.duration;
 const _errs13 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate133.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate166.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs13){
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 < 0 || isNaN(data7)){
-validate133.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate166.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -16583,32 +20657,32 @@ var valid0 = true;
 }
 }
 else {
-validate133.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate133.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupWholeBanParams = validate134;
-const schema90 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
+const rawSetGroupWholeBanParams = validate167;
+const schema121 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate134.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate134.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate167.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16620,7 +20694,7 @@ if(valid0){
 if(data.enable !== undefined){
 const _errs2 = errors;
 if(typeof data.enable !== "boolean"){
-validate134.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate167.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16632,32 +20706,32 @@ var valid0 = true;
 }
 }
 else {
-validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate134.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAdminParams = validate135;
-const schema91 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id","user_id"]};
+const rawSetGroupAdminParams = validate168;
+const schema122 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id","user_id"]};
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate135.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate168.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate135.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate168.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16669,7 +20743,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate135.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate168.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16681,7 +20755,7 @@ if(valid0){
 if(data.enable !== undefined){
 const _errs3 = errors;
 if(typeof data.enable !== "boolean"){
-validate135.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate168.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16694,32 +20768,32 @@ var valid0 = true;
 }
 }
 else {
-validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate135.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAnonymousParams = validate136;
-const schema92 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
+const rawSetGroupAnonymousParams = validate169;
+const schema123 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate169.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate136.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate169.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16731,7 +20805,7 @@ if(valid0){
 if(data.enable !== undefined){
 const _errs2 = errors;
 if(typeof data.enable !== "boolean"){
-validate136.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate169.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16743,32 +20817,32 @@ var valid0 = true;
 }
 }
 else {
-validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate136.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupCardParams = validate137;
-const schema93 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"card":{"type":"string"}},"required":["group_id","user_id"]};
+const rawSetGroupCardParams = validate170;
+const schema124 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"card":{"type":"string"}},"required":["group_id","user_id"]};
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate137.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate137.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate170.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16780,7 +20854,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate137.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate170.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16792,7 +20866,7 @@ if(valid0){
 if(data.card !== undefined){
 const _errs3 = errors;
 if(typeof data.card !== "string"){
-validate137.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate170.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16805,32 +20879,32 @@ var valid0 = true;
 }
 }
 else {
-validate137.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate137.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupNameParams = validate138;
-const schema94 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
+const rawSetGroupNameParams = validate171;
+const schema125 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
-validate138.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate171.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate138.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate171.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16842,7 +20916,7 @@ if(valid0){
 if(data.group_name !== undefined){
 const _errs2 = errors;
 if(typeof data.group_name !== "string"){
-validate138.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate171.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16854,32 +20928,32 @@ var valid0 = true;
 }
 }
 else {
-validate138.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate171.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate138.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupLeaveParams = validate139;
-const schema95 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"is_dismiss":{"type":"boolean"}},"required":["group_id"]};
+const rawSetGroupLeaveParams = validate172;
+const schema126 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"is_dismiss":{"type":"boolean"}},"required":["group_id"]};
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate172.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate139.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate172.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16891,7 +20965,7 @@ if(valid0){
 if(data.is_dismiss !== undefined){
 const _errs2 = errors;
 if(typeof data.is_dismiss !== "boolean"){
-validate139.errors = [{instancePath:instancePath+"/is_dismiss",schemaPath:"#/properties/is_dismiss/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate172.errors = [{instancePath:instancePath+"/is_dismiss",schemaPath:"#/properties/is_dismiss/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16903,32 +20977,32 @@ var valid0 = true;
 }
 }
 else {
-validate139.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate139.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupSpecialTitleParams = validate140;
-const schema96 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"special_title":{"type":"string"},"duration":{"type":"integer","minimum":-1}},"required":["group_id","user_id"]};
+const rawSetGroupSpecialTitleParams = validate173;
+const schema127 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"special_title":{"type":"string"},"duration":{"type":"integer","minimum":-1}},"required":["group_id","user_id"]};
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate173.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate140.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate173.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16940,7 +21014,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate140.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate173.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -16952,7 +21026,7 @@ if(valid0){
 if(data.special_title !== undefined){
 const _errs3 = errors;
 if(typeof data.special_title !== "string"){
-validate140.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate173.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16965,13 +21039,13 @@ if(data.duration !== undefined){
 let data3 = data.duration;
 const _errs5 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate140.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate173.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs5){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 < -1 || isNaN(data3)){
-validate140.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate173.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
@@ -16987,32 +21061,32 @@ var valid0 = true;
 }
 }
 else {
-validate140.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate140.errors = vErrors;
+validate173.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupInfoParams = validate141;
-const schema97 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id"]};
+const rawGetGroupInfoParams = validate174;
+const schema128 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id"]};
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate141.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate174.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate141.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate174.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17024,7 +21098,7 @@ if(valid0){
 if(data.no_cache !== undefined){
 const _errs2 = errors;
 if(typeof data.no_cache !== "boolean"){
-validate141.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate174.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17036,18 +21110,42 @@ var valid0 = true;
 }
 }
 else {
-validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate141.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListResult = validate142;
-const schema98 = {"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"member_count":{"type":"integer"},"max_member_count":{"type":"integer"}},"required":["group_id","group_name","member_count","max_member_count"]}};
+const rawGetGroupListParams = validate175;
+const schema129 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.no_cache !== undefined){
+if(typeof data.no_cache !== "boolean"){
+validate175.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate175.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupListResult = validate176;
+const schema130 = {"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"group_memo":{"type":"string"},"group_create_time":{"type":"integer"},"group_level":{"type":"integer"},"member_count":{"type":"integer"},"max_member_count":{"type":"integer"}},"required":["group_id","group_name","member_count","max_member_count"]}};
+
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17061,14 +21159,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((((data0.group_id === undefined) && (missing0 = "group_id")) || ((data0.group_name === undefined) && (missing0 = "group_name"))) || ((data0.member_count === undefined) && (missing0 = "member_count"))) || ((data0.max_member_count === undefined) && (missing0 = "max_member_count"))){
-validate142.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate176.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data0.group_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data0.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate142.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate176.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -17080,7 +21178,7 @@ if(valid1){
 if(data0.group_name !== undefined){
 const _errs4 = errors;
 if(typeof data0.group_name !== "string"){
-validate142.errors = [{instancePath:instancePath+"/" + i0+"/group_name",schemaPath:"#/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate176.errors = [{instancePath:instancePath+"/" + i0+"/group_name",schemaPath:"#/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -17089,11 +21187,10 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.member_count !== undefined){
-let data3 = data0.member_count;
+if(data0.group_memo !== undefined){
 const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate142.errors = [{instancePath:instancePath+"/" + i0+"/member_count",schemaPath:"#/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data0.group_memo !== "string"){
+validate176.errors = [{instancePath:instancePath+"/" + i0+"/group_memo",schemaPath:"#/items/properties/group_memo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -17102,14 +21199,53 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.max_member_count !== undefined){
-let data4 = data0.max_member_count;
+if(data0.group_create_time !== undefined){
+let data4 = data0.group_create_time;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate142.errors = [{instancePath:instancePath+"/" + i0+"/max_member_count",schemaPath:"#/items/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate176.errors = [{instancePath:instancePath+"/" + i0+"/group_create_time",schemaPath:"#/items/properties/group_create_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.group_level !== undefined){
+let data5 = data0.group_level;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate176.errors = [{instancePath:instancePath+"/" + i0+"/group_level",schemaPath:"#/items/properties/group_level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.member_count !== undefined){
+let data6 = data0.member_count;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate176.errors = [{instancePath:instancePath+"/" + i0+"/member_count",schemaPath:"#/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.max_member_count !== undefined){
+let data7 = data0.max_member_count;
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate176.errors = [{instancePath:instancePath+"/" + i0+"/max_member_count",schemaPath:"#/items/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs14 === errors;
 }
 else {
 var valid1 = true;
@@ -17119,8 +21255,11 @@ var valid1 = true;
 }
 }
 }
+}
+}
+}
 else {
-validate142.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate176.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17131,32 +21270,32 @@ break;
 }
 }
 else {
-validate142.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate176.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate142.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberInfoParams = validate143;
-const schema99 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id","user_id"]};
+const rawGetGroupMemberInfoParams = validate177;
+const schema131 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id","user_id"]};
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate177.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17168,7 +21307,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate177.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17180,7 +21319,7 @@ if(valid0){
 if(data.no_cache !== undefined){
 const _errs3 = errors;
 if(typeof data.no_cache !== "boolean"){
-validate143.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate177.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17193,49 +21332,67 @@ var valid0 = true;
 }
 }
 else {
-validate143.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate143.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListParams = validate144;
-const schema100 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+const rawGetGroupMemberListParams = validate178;
+const schema132 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id"]};
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
+const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate144.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate178.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs2 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate178.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
 }
 else {
-validate144.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate144.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListResult = validate145;
-const schema101 = {"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"join_time":{"type":"integer"},"last_sent_time":{"type":"integer"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"title":{"type":"string"},"title_expire_time":{"type":"integer"},"card_changeable":{"type":"boolean"}},"required":["group_id","user_id","nickname","role"]}};
+const rawGetGroupMemberListResult = validate179;
+const schema133 = {"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"last_sent_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"title":{"type":"string"},"title_expire_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"card_changeable":{"type":"boolean"},"shut_up_timestamp":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id","user_id","nickname","card","sex","age","area","join_time","last_sent_time","level","role","unfriendly","title","title_expire_time","card_changeable"]}};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -17248,15 +21405,15 @@ const _errs1 = errors;
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
-if(((((data0.group_id === undefined) && (missing0 = "group_id")) || ((data0.user_id === undefined) && (missing0 = "user_id"))) || ((data0.nickname === undefined) && (missing0 = "nickname"))) || ((data0.role === undefined) && (missing0 = "role"))){
-validate145.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((((((((((((((((data0.group_id === undefined) && (missing0 = "group_id")) || ((data0.user_id === undefined) && (missing0 = "user_id"))) || ((data0.nickname === undefined) && (missing0 = "nickname"))) || ((data0.card === undefined) && (missing0 = "card"))) || ((data0.sex === undefined) && (missing0 = "sex"))) || ((data0.age === undefined) && (missing0 = "age"))) || ((data0.area === undefined) && (missing0 = "area"))) || ((data0.join_time === undefined) && (missing0 = "join_time"))) || ((data0.last_sent_time === undefined) && (missing0 = "last_sent_time"))) || ((data0.level === undefined) && (missing0 = "level"))) || ((data0.role === undefined) && (missing0 = "role"))) || ((data0.unfriendly === undefined) && (missing0 = "unfriendly"))) || ((data0.title === undefined) && (missing0 = "title"))) || ((data0.title_expire_time === undefined) && (missing0 = "title_expire_time"))) || ((data0.card_changeable === undefined) && (missing0 = "card_changeable"))){
+validate179.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data0.group_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data0.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -17268,7 +21425,7 @@ if(valid1){
 if(data0.user_id !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -17280,7 +21437,7 @@ if(valid1){
 if(data0.nickname !== undefined){
 const _errs5 = errors;
 if(typeof data0.nickname !== "string"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -17292,7 +21449,7 @@ if(valid1){
 if(data0.card !== undefined){
 const _errs7 = errors;
 if(typeof data0.card !== "string"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/card",schemaPath:"#/items/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/card",schemaPath:"#/items/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -17305,11 +21462,11 @@ if(data0.sex !== undefined){
 let data5 = data0.sex;
 const _errs9 = errors;
 if(typeof data5 !== "string"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data5 === "male") || (data5 === "female")) || (data5 === "unknown"))){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/enum",keyword:"enum",params:{allowedValues: schema101.items.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/enum",keyword:"enum",params:{allowedValues: schema133.items.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -17322,7 +21479,7 @@ if(data0.age !== undefined){
 let data6 = data0.age;
 const _errs11 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid1 = _errs11 === errors;
@@ -17334,7 +21491,7 @@ if(valid1){
 if(data0.area !== undefined){
 const _errs13 = errors;
 if(typeof data0.area !== "string"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/area",schemaPath:"#/items/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/area",schemaPath:"#/items/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -17344,10 +21501,9 @@ var valid1 = true;
 }
 if(valid1){
 if(data0.join_time !== undefined){
-let data8 = data0.join_time;
 const _errs15 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/join_time",schemaPath:"#/items/properties/join_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!int64Ok(data0.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/join_time",schemaPath:"#/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -17357,10 +21513,21 @@ var valid1 = true;
 }
 if(valid1){
 if(data0.last_sent_time !== undefined){
-let data9 = data0.last_sent_time;
+const _errs16 = errors;
+if(!int64Ok(data0.last_sent_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/last_sent_time",schemaPath:"#/items/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.level !== undefined){
 const _errs17 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/last_sent_time",schemaPath:"#/items/properties/last_sent_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data0.level !== "string"){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/level",schemaPath:"#/items/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -17369,10 +21536,15 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.level !== undefined){
+if(data0.role !== undefined){
+let data11 = data0.role;
 const _errs19 = errors;
-if(typeof data0.level !== "string"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/level",schemaPath:"#/items/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data11 !== "string"){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data11 === "owner") || (data11 === "admin")) || (data11 === "member"))){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema133.items.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -17381,15 +21553,10 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.role !== undefined){
-let data11 = data0.role;
+if(data0.unfriendly !== undefined){
 const _errs21 = errors;
-if(typeof data11 !== "string"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data11 === "owner") || (data11 === "admin")) || (data11 === "member"))){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema101.items.properties.role.enum},message:"must be equal to one of the allowed values"}];
+if(typeof data0.unfriendly !== "boolean"){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/unfriendly",schemaPath:"#/items/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -17398,10 +21565,10 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.unfriendly !== undefined){
+if(data0.title !== undefined){
 const _errs23 = errors;
-if(typeof data0.unfriendly !== "boolean"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/unfriendly",schemaPath:"#/items/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data0.title !== "string"){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/title",schemaPath:"#/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs23 === errors;
@@ -17410,10 +21577,10 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.title !== undefined){
+if(data0.title_expire_time !== undefined){
 const _errs25 = errors;
-if(typeof data0.title !== "string"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/title",schemaPath:"#/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data0.title_expire_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/title_expire_time",schemaPath:"#/items/properties/title_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs25 === errors;
@@ -17422,26 +21589,25 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.title_expire_time !== undefined){
-let data14 = data0.title_expire_time;
-const _errs27 = errors;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/title_expire_time",schemaPath:"#/items/properties/title_expire_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data0.card_changeable !== undefined){
+const _errs26 = errors;
+if(typeof data0.card_changeable !== "boolean"){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/card_changeable",schemaPath:"#/items/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid1 = _errs27 === errors;
+var valid1 = _errs26 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.card_changeable !== undefined){
-const _errs29 = errors;
-if(typeof data0.card_changeable !== "boolean"){
-validate145.errors = [{instancePath:instancePath+"/" + i0+"/card_changeable",schemaPath:"#/items/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data0.shut_up_timestamp !== undefined){
+const _errs28 = errors;
+if(!int64Ok(data0.shut_up_timestamp, this, -9223372036854775808n, 9223372036854775807n)){
+validate179.errors = [{instancePath:instancePath+"/" + i0+"/shut_up_timestamp",schemaPath:"#/items/properties/shut_up_timestamp/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-var valid1 = _errs29 === errors;
+var valid1 = _errs28 === errors;
 }
 else {
 var valid1 = true;
@@ -17462,8 +21628,9 @@ var valid1 = true;
 }
 }
 }
+}
 else {
-validate145.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate179.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17474,32 +21641,32 @@ break;
 }
 }
 else {
-validate145.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate145.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupHonorInfoParams = validate146;
-const schema102 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"type":{"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]}},"required":["group_id","type"]};
+const rawGetGroupHonorInfoParams = validate180;
+const schema134 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"type":{"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]}},"required":["group_id","type"]};
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.type === undefined) && (missing0 = "type"))){
-validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate146.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate180.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17512,11 +21679,11 @@ if(data.type !== undefined){
 let data1 = data.type;
 const _errs2 = errors;
 if(typeof data1 !== "string"){
-validate146.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((data1 === "talkative") || (data1 === "performer")) || (data1 === "legend")) || (data1 === "strong_newbie")) || (data1 === "emotion")) || (data1 === "all"))){
-validate146.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema102.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate180.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema134.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -17528,32 +21695,32 @@ var valid0 = true;
 }
 }
 else {
-validate146.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate146.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupHonorInfoResult = validate147;
-const schema103 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"current_talkative":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"}},"required":["user_id","nickname","avatar","day_count"]},"talkative_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"performer_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"legend_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"strong_newbie_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"emotion_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}}},"required":["group_id"]};
+const rawGetGroupHonorInfoResult = validate181;
+const schema135 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"current_talkative":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"}},"required":["user_id","nickname","avatar","day_count"]},"talkative_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"performer_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"legend_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"strong_newbie_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"emotion_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}}},"required":["group_id"]};
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate181.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate147.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate181.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17569,14 +21736,14 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((((data1.user_id === undefined) && (missing1 = "user_id")) || ((data1.nickname === undefined) && (missing1 = "nickname"))) || ((data1.avatar === undefined) && (missing1 = "avatar"))) || ((data1.day_count === undefined) && (missing1 = "day_count"))){
-validate147.errors = [{instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate181.errors = [{instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.user_id !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data1.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate147.errors = [{instancePath:instancePath+"/current_talkative/user_id",schemaPath:"#/properties/current_talkative/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate181.errors = [{instancePath:instancePath+"/current_talkative/user_id",schemaPath:"#/properties/current_talkative/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -17588,7 +21755,7 @@ if(valid1){
 if(data1.nickname !== undefined){
 const _errs5 = errors;
 if(typeof data1.nickname !== "string"){
-validate147.errors = [{instancePath:instancePath+"/current_talkative/nickname",schemaPath:"#/properties/current_talkative/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/current_talkative/nickname",schemaPath:"#/properties/current_talkative/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs5 === errors;
@@ -17600,7 +21767,7 @@ if(valid1){
 if(data1.avatar !== undefined){
 const _errs7 = errors;
 if(typeof data1.avatar !== "string"){
-validate147.errors = [{instancePath:instancePath+"/current_talkative/avatar",schemaPath:"#/properties/current_talkative/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/current_talkative/avatar",schemaPath:"#/properties/current_talkative/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -17613,7 +21780,7 @@ if(data1.day_count !== undefined){
 let data5 = data1.day_count;
 const _errs9 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate147.errors = [{instancePath:instancePath+"/current_talkative/day_count",schemaPath:"#/properties/current_talkative/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate181.errors = [{instancePath:instancePath+"/current_talkative/day_count",schemaPath:"#/properties/current_talkative/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -17627,7 +21794,7 @@ var valid1 = true;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17640,6 +21807,10 @@ if(valid0){
 if(data.talkative_list !== undefined){
 let data6 = data.talkative_list;
 const _errs11 = errors;
+if((!(Array.isArray(data6))) && (data6 !== null)){
+validate181.errors = [{instancePath:instancePath+"/talkative_list",schemaPath:"#/properties/talkative_list/type",keyword:"type",params:{type: schema135.properties.talkative_list.type},message:"must be array,null"}];
+return false;
+}
 if(errors === _errs11){
 if(Array.isArray(data6)){
 var valid2 = true;
@@ -17651,14 +21822,14 @@ if(errors === _errs13){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing2;
 if(((((data7.user_id === undefined) && (missing2 = "user_id")) || ((data7.nickname === undefined) && (missing2 = "nickname"))) || ((data7.avatar === undefined) && (missing2 = "avatar"))) || ((data7.description === undefined) && (missing2 = "description"))){
-validate147.errors = [{instancePath:instancePath+"/talkative_list/" + i0,schemaPath:"#/properties/talkative_list/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate181.errors = [{instancePath:instancePath+"/talkative_list/" + i0,schemaPath:"#/properties/talkative_list/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 if(data7.user_id !== undefined){
 const _errs15 = errors;
 if(!int64Ok(data7.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate147.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/user_id",schemaPath:"#/properties/talkative_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate181.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/user_id",schemaPath:"#/properties/talkative_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid3 = _errs15 === errors;
@@ -17670,7 +21841,7 @@ if(valid3){
 if(data7.nickname !== undefined){
 const _errs16 = errors;
 if(typeof data7.nickname !== "string"){
-validate147.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/nickname",schemaPath:"#/properties/talkative_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/nickname",schemaPath:"#/properties/talkative_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs16 === errors;
@@ -17682,7 +21853,7 @@ if(valid3){
 if(data7.avatar !== undefined){
 const _errs18 = errors;
 if(typeof data7.avatar !== "string"){
-validate147.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/avatar",schemaPath:"#/properties/talkative_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/avatar",schemaPath:"#/properties/talkative_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs18 === errors;
@@ -17694,7 +21865,7 @@ if(valid3){
 if(data7.description !== undefined){
 const _errs20 = errors;
 if(typeof data7.description !== "string"){
-validate147.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/description",schemaPath:"#/properties/talkative_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/description",schemaPath:"#/properties/talkative_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs20 === errors;
@@ -17708,7 +21879,7 @@ var valid3 = true;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/talkative_list/" + i0,schemaPath:"#/properties/talkative_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath:instancePath+"/talkative_list/" + i0,schemaPath:"#/properties/talkative_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17717,10 +21888,6 @@ if(!valid2){
 break;
 }
 }
-}
-else {
-validate147.errors = [{instancePath:instancePath+"/talkative_list",schemaPath:"#/properties/talkative_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
 }
 }
 var valid0 = _errs11 === errors;
@@ -17732,6 +21899,10 @@ if(valid0){
 if(data.performer_list !== undefined){
 let data12 = data.performer_list;
 const _errs22 = errors;
+if((!(Array.isArray(data12))) && (data12 !== null)){
+validate181.errors = [{instancePath:instancePath+"/performer_list",schemaPath:"#/properties/performer_list/type",keyword:"type",params:{type: schema135.properties.performer_list.type},message:"must be array,null"}];
+return false;
+}
 if(errors === _errs22){
 if(Array.isArray(data12)){
 var valid4 = true;
@@ -17743,14 +21914,14 @@ if(errors === _errs24){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 let missing3;
 if(((((data13.user_id === undefined) && (missing3 = "user_id")) || ((data13.nickname === undefined) && (missing3 = "nickname"))) || ((data13.avatar === undefined) && (missing3 = "avatar"))) || ((data13.description === undefined) && (missing3 = "description"))){
-validate147.errors = [{instancePath:instancePath+"/performer_list/" + i1,schemaPath:"#/properties/performer_list/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate181.errors = [{instancePath:instancePath+"/performer_list/" + i1,schemaPath:"#/properties/performer_list/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 if(data13.user_id !== undefined){
 const _errs26 = errors;
 if(!int64Ok(data13.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate147.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/user_id",schemaPath:"#/properties/performer_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate181.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/user_id",schemaPath:"#/properties/performer_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid5 = _errs26 === errors;
@@ -17762,7 +21933,7 @@ if(valid5){
 if(data13.nickname !== undefined){
 const _errs27 = errors;
 if(typeof data13.nickname !== "string"){
-validate147.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/nickname",schemaPath:"#/properties/performer_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/nickname",schemaPath:"#/properties/performer_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs27 === errors;
@@ -17774,7 +21945,7 @@ if(valid5){
 if(data13.avatar !== undefined){
 const _errs29 = errors;
 if(typeof data13.avatar !== "string"){
-validate147.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/avatar",schemaPath:"#/properties/performer_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/avatar",schemaPath:"#/properties/performer_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs29 === errors;
@@ -17786,7 +21957,7 @@ if(valid5){
 if(data13.description !== undefined){
 const _errs31 = errors;
 if(typeof data13.description !== "string"){
-validate147.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/description",schemaPath:"#/properties/performer_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/description",schemaPath:"#/properties/performer_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs31 === errors;
@@ -17800,7 +21971,7 @@ var valid5 = true;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/performer_list/" + i1,schemaPath:"#/properties/performer_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath:instancePath+"/performer_list/" + i1,schemaPath:"#/properties/performer_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17809,10 +21980,6 @@ if(!valid4){
 break;
 }
 }
-}
-else {
-validate147.errors = [{instancePath:instancePath+"/performer_list",schemaPath:"#/properties/performer_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
 }
 }
 var valid0 = _errs22 === errors;
@@ -17824,6 +21991,10 @@ if(valid0){
 if(data.legend_list !== undefined){
 let data18 = data.legend_list;
 const _errs33 = errors;
+if((!(Array.isArray(data18))) && (data18 !== null)){
+validate181.errors = [{instancePath:instancePath+"/legend_list",schemaPath:"#/properties/legend_list/type",keyword:"type",params:{type: schema135.properties.legend_list.type},message:"must be array,null"}];
+return false;
+}
 if(errors === _errs33){
 if(Array.isArray(data18)){
 var valid6 = true;
@@ -17835,14 +22006,14 @@ if(errors === _errs35){
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 let missing4;
 if(((((data19.user_id === undefined) && (missing4 = "user_id")) || ((data19.nickname === undefined) && (missing4 = "nickname"))) || ((data19.avatar === undefined) && (missing4 = "avatar"))) || ((data19.description === undefined) && (missing4 = "description"))){
-validate147.errors = [{instancePath:instancePath+"/legend_list/" + i2,schemaPath:"#/properties/legend_list/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+validate181.errors = [{instancePath:instancePath+"/legend_list/" + i2,schemaPath:"#/properties/legend_list/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
 if(data19.user_id !== undefined){
 const _errs37 = errors;
 if(!int64Ok(data19.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate147.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/user_id",schemaPath:"#/properties/legend_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate181.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/user_id",schemaPath:"#/properties/legend_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid7 = _errs37 === errors;
@@ -17854,7 +22025,7 @@ if(valid7){
 if(data19.nickname !== undefined){
 const _errs38 = errors;
 if(typeof data19.nickname !== "string"){
-validate147.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/nickname",schemaPath:"#/properties/legend_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/nickname",schemaPath:"#/properties/legend_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid7 = _errs38 === errors;
@@ -17866,7 +22037,7 @@ if(valid7){
 if(data19.avatar !== undefined){
 const _errs40 = errors;
 if(typeof data19.avatar !== "string"){
-validate147.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/avatar",schemaPath:"#/properties/legend_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/avatar",schemaPath:"#/properties/legend_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid7 = _errs40 === errors;
@@ -17878,7 +22049,7 @@ if(valid7){
 if(data19.description !== undefined){
 const _errs42 = errors;
 if(typeof data19.description !== "string"){
-validate147.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/description",schemaPath:"#/properties/legend_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/description",schemaPath:"#/properties/legend_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid7 = _errs42 === errors;
@@ -17892,7 +22063,7 @@ var valid7 = true;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/legend_list/" + i2,schemaPath:"#/properties/legend_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath:instancePath+"/legend_list/" + i2,schemaPath:"#/properties/legend_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17901,10 +22072,6 @@ if(!valid6){
 break;
 }
 }
-}
-else {
-validate147.errors = [{instancePath:instancePath+"/legend_list",schemaPath:"#/properties/legend_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
 }
 }
 var valid0 = _errs33 === errors;
@@ -17916,6 +22083,10 @@ if(valid0){
 if(data.strong_newbie_list !== undefined){
 let data24 = data.strong_newbie_list;
 const _errs44 = errors;
+if((!(Array.isArray(data24))) && (data24 !== null)){
+validate181.errors = [{instancePath:instancePath+"/strong_newbie_list",schemaPath:"#/properties/strong_newbie_list/type",keyword:"type",params:{type: schema135.properties.strong_newbie_list.type},message:"must be array,null"}];
+return false;
+}
 if(errors === _errs44){
 if(Array.isArray(data24)){
 var valid8 = true;
@@ -17927,14 +22098,14 @@ if(errors === _errs46){
 if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
 let missing5;
 if(((((data25.user_id === undefined) && (missing5 = "user_id")) || ((data25.nickname === undefined) && (missing5 = "nickname"))) || ((data25.avatar === undefined) && (missing5 = "avatar"))) || ((data25.description === undefined) && (missing5 = "description"))){
-validate147.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3,schemaPath:"#/properties/strong_newbie_list/items/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate181.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3,schemaPath:"#/properties/strong_newbie_list/items/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 if(data25.user_id !== undefined){
 const _errs48 = errors;
 if(!int64Ok(data25.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate147.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/user_id",schemaPath:"#/properties/strong_newbie_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate181.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/user_id",schemaPath:"#/properties/strong_newbie_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid9 = _errs48 === errors;
@@ -17946,7 +22117,7 @@ if(valid9){
 if(data25.nickname !== undefined){
 const _errs49 = errors;
 if(typeof data25.nickname !== "string"){
-validate147.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/nickname",schemaPath:"#/properties/strong_newbie_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/nickname",schemaPath:"#/properties/strong_newbie_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs49 === errors;
@@ -17958,7 +22129,7 @@ if(valid9){
 if(data25.avatar !== undefined){
 const _errs51 = errors;
 if(typeof data25.avatar !== "string"){
-validate147.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/avatar",schemaPath:"#/properties/strong_newbie_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/avatar",schemaPath:"#/properties/strong_newbie_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs51 === errors;
@@ -17970,7 +22141,7 @@ if(valid9){
 if(data25.description !== undefined){
 const _errs53 = errors;
 if(typeof data25.description !== "string"){
-validate147.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/description",schemaPath:"#/properties/strong_newbie_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/description",schemaPath:"#/properties/strong_newbie_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid9 = _errs53 === errors;
@@ -17984,7 +22155,7 @@ var valid9 = true;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3,schemaPath:"#/properties/strong_newbie_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3,schemaPath:"#/properties/strong_newbie_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17993,10 +22164,6 @@ if(!valid8){
 break;
 }
 }
-}
-else {
-validate147.errors = [{instancePath:instancePath+"/strong_newbie_list",schemaPath:"#/properties/strong_newbie_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
 }
 }
 var valid0 = _errs44 === errors;
@@ -18008,6 +22175,10 @@ if(valid0){
 if(data.emotion_list !== undefined){
 let data30 = data.emotion_list;
 const _errs55 = errors;
+if((!(Array.isArray(data30))) && (data30 !== null)){
+validate181.errors = [{instancePath:instancePath+"/emotion_list",schemaPath:"#/properties/emotion_list/type",keyword:"type",params:{type: schema135.properties.emotion_list.type},message:"must be array,null"}];
+return false;
+}
 if(errors === _errs55){
 if(Array.isArray(data30)){
 var valid10 = true;
@@ -18019,14 +22190,14 @@ if(errors === _errs57){
 if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 let missing6;
 if(((((data31.user_id === undefined) && (missing6 = "user_id")) || ((data31.nickname === undefined) && (missing6 = "nickname"))) || ((data31.avatar === undefined) && (missing6 = "avatar"))) || ((data31.description === undefined) && (missing6 = "description"))){
-validate147.errors = [{instancePath:instancePath+"/emotion_list/" + i4,schemaPath:"#/properties/emotion_list/items/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+validate181.errors = [{instancePath:instancePath+"/emotion_list/" + i4,schemaPath:"#/properties/emotion_list/items/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
 return false;
 }
 else {
 if(data31.user_id !== undefined){
 const _errs59 = errors;
 if(!int64Ok(data31.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate147.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/user_id",schemaPath:"#/properties/emotion_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate181.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/user_id",schemaPath:"#/properties/emotion_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid11 = _errs59 === errors;
@@ -18038,7 +22209,7 @@ if(valid11){
 if(data31.nickname !== undefined){
 const _errs60 = errors;
 if(typeof data31.nickname !== "string"){
-validate147.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/nickname",schemaPath:"#/properties/emotion_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/nickname",schemaPath:"#/properties/emotion_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs60 === errors;
@@ -18050,7 +22221,7 @@ if(valid11){
 if(data31.avatar !== undefined){
 const _errs62 = errors;
 if(typeof data31.avatar !== "string"){
-validate147.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/avatar",schemaPath:"#/properties/emotion_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/avatar",schemaPath:"#/properties/emotion_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs62 === errors;
@@ -18062,7 +22233,7 @@ if(valid11){
 if(data31.description !== undefined){
 const _errs64 = errors;
 if(typeof data31.description !== "string"){
-validate147.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/description",schemaPath:"#/properties/emotion_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate181.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/description",schemaPath:"#/properties/emotion_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid11 = _errs64 === errors;
@@ -18076,7 +22247,7 @@ var valid11 = true;
 }
 }
 else {
-validate147.errors = [{instancePath:instancePath+"/emotion_list/" + i4,schemaPath:"#/properties/emotion_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath:instancePath+"/emotion_list/" + i4,schemaPath:"#/properties/emotion_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18085,10 +22256,6 @@ if(!valid10){
 break;
 }
 }
-}
-else {
-validate147.errors = [{instancePath:instancePath+"/emotion_list",schemaPath:"#/properties/emotion_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
 }
 }
 var valid0 = _errs55 === errors;
@@ -18105,32 +22272,32 @@ var valid0 = true;
 }
 }
 else {
-validate147.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate181.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate147.errors = vErrors;
+validate181.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetRecordParams = validate148;
-const schema104 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
+const rawGetRecordParams = validate182;
+const schema136 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
-validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 const _errs1 = errors;
 if(typeof data.file !== "string"){
-validate148.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate182.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18143,11 +22310,11 @@ if(data.out_format !== undefined){
 let data1 = data.out_format;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate148.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate182.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
-validate148.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema104.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
+validate182.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema136.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18159,63 +22326,232 @@ var valid0 = true;
 }
 }
 else {
-validate148.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate148.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetImageParams = validate149;
-const schema105 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+const rawGetRecordResult = validate183;
+const schema137 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.file === undefined) && (missing0 = "file")){
-validate149.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.file !== undefined){
 if(typeof data.file !== "string"){
-validate149.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate183.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate149.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate149.errors = vErrors;
+validate183.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetFriendAddRequestParams = validate150;
-const schema106 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"}},"required":["flag"]};
+const rawGetImageParams = validate184;
+const schema138 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate184.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate184.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate184.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate184.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetImageResult = validate185;
+const schema139 = {"type":"object","properties":{"size":{"type":"integer"},"filename":{"type":"string"},"url":{"type":"string"},"file":{"type":"string"}},"required":["size","filename","url"]};
+
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.size === undefined) && (missing0 = "size")) || ((data.filename === undefined) && (missing0 = "filename"))) || ((data.url === undefined) && (missing0 = "url"))){
+validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.size !== undefined){
+let data0 = data.size;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate185.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs3 = errors;
+if(typeof data.filename !== "string"){
+validate185.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs5 = errors;
+if(typeof data.url !== "string"){
+validate185.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs7 = errors;
+if(typeof data.file !== "string"){
+validate185.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate185.errors = vErrors;
+return errors === 0;
+}
+
+const rawCanSendImageResult = validate186;
+const schema140 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
+
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.yes === undefined) && (missing0 = "yes")){
+validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.yes !== undefined){
+if(typeof data.yes !== "boolean"){
+validate186.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+}
+else {
+validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate186.errors = vErrors;
+return errors === 0;
+}
+
+const rawCanSendRecordResult = validate187;
+const schema141 = {"type":"object","properties":{"yes":{"type":"boolean"}},"required":["yes"]};
+
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.yes === undefined) && (missing0 = "yes")){
+validate187.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.yes !== undefined){
+if(typeof data.yes !== "boolean"){
+validate187.errors = [{instancePath:instancePath+"/yes",schemaPath:"#/properties/yes/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+}
+else {
+validate187.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate187.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetFriendAddRequestParams = validate188;
+const schema142 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"}},"required":["flag"]};
+
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.flag === undefined) && (missing0 = "flag")){
-validate150.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.flag !== undefined){
 const _errs1 = errors;
 if(typeof data.flag !== "string"){
-validate150.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate188.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18227,7 +22563,7 @@ if(valid0){
 if(data.approve !== undefined){
 const _errs3 = errors;
 if(typeof data.approve !== "boolean"){
-validate150.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate188.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18239,7 +22575,7 @@ if(valid0){
 if(data.remark !== undefined){
 const _errs5 = errors;
 if(typeof data.remark !== "string"){
-validate150.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate188.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -18252,32 +22588,32 @@ var valid0 = true;
 }
 }
 else {
-validate150.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate150.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAddRequestParams = validate151;
-const schema107 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"}},"required":["flag","sub_type"]};
+const rawSetGroupAddRequestParams = validate189;
+const schema143 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"}},"required":["flag"]};
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
-validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.flag === undefined) && (missing0 = "flag")){
+validate189.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.flag !== undefined){
 const _errs1 = errors;
 if(typeof data.flag !== "string"){
-validate151.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18290,11 +22626,11 @@ if(data.sub_type !== undefined){
 let data1 = data.sub_type;
 const _errs3 = errors;
 if(typeof data1 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data1 === "add") || (data1 === "invite"))){
-validate151.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema107.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate189.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema143.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18307,11 +22643,11 @@ if(data.type !== undefined){
 let data2 = data.type;
 const _errs5 = errors;
 if(typeof data2 !== "string"){
-validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data2 === "add") || (data2 === "invite"))){
-validate151.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema107.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate189.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema143.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -18323,7 +22659,7 @@ if(valid0){
 if(data.approve !== undefined){
 const _errs7 = errors;
 if(typeof data.approve !== "boolean"){
-validate151.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate189.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -18335,7 +22671,7 @@ if(valid0){
 if(data.reason !== undefined){
 const _errs9 = errors;
 if(typeof data.reason !== "string"){
-validate151.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate189.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -18350,33 +22686,32 @@ var valid0 = true;
 }
 }
 else {
-validate151.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate189.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate151.errors = vErrors;
+validate189.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStatusResult = validate152;
-const schema108 = {"type":"object","properties":{"online":{"type":["boolean","null"]},"good":{"type":"boolean"}},"required":["online","good"]};
+const rawGetStatusResult = validate190;
+const schema144 = {"type":"object","properties":{"app_initialized":{"type":"boolean"},"app_enabled":{"type":"boolean"},"plugins_good":{"type":["boolean","null"]},"app_good":{"type":"boolean"},"online":{"type":"boolean"},"good":{"type":"boolean"},"stat":{"type":"object","properties":{"packet_received":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"packet_sent":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"packet_lost":{"type":"integer"},"message_received":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"message_sent":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"disconnect_times":{"type":"integer"},"lost_times":{"type":"integer"},"last_message_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["packet_received","packet_sent","packet_lost","message_received","message_sent","disconnect_times","lost_times","last_message_time"]}},"required":["online","good"]};
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.online === undefined) && (missing0 = "online")) || ((data.good === undefined) && (missing0 = "good"))){
-validate152.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.online !== undefined){
-let data0 = data.online;
+if(data.app_initialized !== undefined){
 const _errs1 = errors;
-if((typeof data0 !== "boolean") && (data0 !== null)){
-validate152.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: schema108.properties.online.type},message:"must be boolean,null"}];
+if(typeof data.app_initialized !== "boolean"){
+validate190.errors = [{instancePath:instancePath+"/app_initialized",schemaPath:"#/properties/app_initialized/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18385,10 +22720,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.good !== undefined){
+if(data.app_enabled !== undefined){
 const _errs3 = errors;
-if(typeof data.good !== "boolean"){
-validate152.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data.app_enabled !== "boolean"){
+validate190.errors = [{instancePath:instancePath+"/app_enabled",schemaPath:"#/properties/app_enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18396,36 +22731,219 @@ var valid0 = _errs3 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.plugins_good !== undefined){
+let data2 = data.plugins_good;
+const _errs5 = errors;
+if((typeof data2 !== "boolean") && (data2 !== null)){
+validate190.errors = [{instancePath:instancePath+"/plugins_good",schemaPath:"#/properties/plugins_good/type",keyword:"type",params:{type: schema144.properties.plugins_good.type},message:"must be boolean,null"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.app_good !== undefined){
+const _errs7 = errors;
+if(typeof data.app_good !== "boolean"){
+validate190.errors = [{instancePath:instancePath+"/app_good",schemaPath:"#/properties/app_good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.online !== undefined){
+const _errs9 = errors;
+if(typeof data.online !== "boolean"){
+validate190.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.good !== undefined){
+const _errs11 = errors;
+if(typeof data.good !== "boolean"){
+validate190.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stat !== undefined){
+let data6 = data.stat;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing1;
+if(((((((((data6.packet_received === undefined) && (missing1 = "packet_received")) || ((data6.packet_sent === undefined) && (missing1 = "packet_sent"))) || ((data6.packet_lost === undefined) && (missing1 = "packet_lost"))) || ((data6.message_received === undefined) && (missing1 = "message_received"))) || ((data6.message_sent === undefined) && (missing1 = "message_sent"))) || ((data6.disconnect_times === undefined) && (missing1 = "disconnect_times"))) || ((data6.lost_times === undefined) && (missing1 = "lost_times"))) || ((data6.last_message_time === undefined) && (missing1 = "last_message_time"))){
+validate190.errors = [{instancePath:instancePath+"/stat",schemaPath:"#/properties/stat/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data6.packet_received !== undefined){
+const _errs15 = errors;
+if(!int64Ok(data6.packet_received, this, 0n, 9223372036854775807n)){
+validate190.errors = [{instancePath:instancePath+"/stat/packet_received",schemaPath:"#/properties/stat/properties/packet_received/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.packet_sent !== undefined){
+const _errs16 = errors;
+if(!int64Ok(data6.packet_sent, this, 0n, 9223372036854775807n)){
+validate190.errors = [{instancePath:instancePath+"/stat/packet_sent",schemaPath:"#/properties/stat/properties/packet_sent/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.packet_lost !== undefined){
+let data9 = data6.packet_lost;
+const _errs17 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate190.errors = [{instancePath:instancePath+"/stat/packet_lost",schemaPath:"#/properties/stat/properties/packet_lost/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs17 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.message_received !== undefined){
+const _errs19 = errors;
+if(!int64Ok(data6.message_received, this, 0n, 9223372036854775807n)){
+validate190.errors = [{instancePath:instancePath+"/stat/message_received",schemaPath:"#/properties/stat/properties/message_received/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs19 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.message_sent !== undefined){
+const _errs20 = errors;
+if(!int64Ok(data6.message_sent, this, 0n, 9223372036854775807n)){
+validate190.errors = [{instancePath:instancePath+"/stat/message_sent",schemaPath:"#/properties/stat/properties/message_sent/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.disconnect_times !== undefined){
+let data12 = data6.disconnect_times;
+const _errs21 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate190.errors = [{instancePath:instancePath+"/stat/disconnect_times",schemaPath:"#/properties/stat/properties/disconnect_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs21 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.lost_times !== undefined){
+let data13 = data6.lost_times;
+const _errs23 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate190.errors = [{instancePath:instancePath+"/stat/lost_times",schemaPath:"#/properties/stat/properties/lost_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs23 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data6.last_message_time !== undefined){
+const _errs25 = errors;
+if(!int64Ok(data6.last_message_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate190.errors = [{instancePath:instancePath+"/stat/last_message_time",schemaPath:"#/properties/stat/properties/last_message_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs25 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 else {
-validate152.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate190.errors = [{instancePath:instancePath+"/stat",schemaPath:"#/properties/stat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate152.errors = vErrors;
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate190.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetVersionInfoResult = validate153;
-const schema109 = {"type":"object","properties":{"app_name":{"type":"string"},"app_version":{"type":"string"},"protocol_version":{"type":"string"}},"required":["app_name","app_version","protocol_version"]};
+const rawGetVersionInfoResult = validate191;
+const schema145 = {"type":"object","properties":{"app_name":{"type":"string"},"app_version":{"type":"string"},"app_full_name":{"type":"string"},"protocol_name":{"type":"integer"},"protocol_version":{"type":"string"},"coolq_edition":{"type":"string"},"coolq_directory":{"type":"string"},"go-cqhttp":{"type":"boolean"},"go_cqhttp":{"type":"boolean"},"plugin_version":{"type":"string"},"plugin_build_number":{"type":"integer"},"plugin_build_configuration":{"type":"string"},"runtime_version":{"type":"string"},"runtime_os":{"type":"string"},"version":{"type":"string"}},"required":["app_name","app_version","protocol_version"]};
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.protocol_version === undefined) && (missing0 = "protocol_version"))){
-validate153.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate191.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.app_name !== undefined){
 const _errs1 = errors;
 if(typeof data.app_name !== "string"){
-validate153.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate191.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18437,7 +22955,7 @@ if(valid0){
 if(data.app_version !== undefined){
 const _errs3 = errors;
 if(typeof data.app_version !== "string"){
-validate153.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate191.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18446,13 +22964,159 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.protocol_version !== undefined){
+if(data.app_full_name !== undefined){
 const _errs5 = errors;
-if(typeof data.protocol_version !== "string"){
-validate153.errors = [{instancePath:instancePath+"/protocol_version",schemaPath:"#/properties/protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.app_full_name !== "string"){
+validate191.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.protocol_name !== undefined){
+let data3 = data.protocol_name;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate191.errors = [{instancePath:instancePath+"/protocol_name",schemaPath:"#/properties/protocol_name/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.protocol_version !== undefined){
+const _errs9 = errors;
+if(typeof data.protocol_version !== "string"){
+validate191.errors = [{instancePath:instancePath+"/protocol_version",schemaPath:"#/properties/protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.coolq_edition !== undefined){
+const _errs11 = errors;
+if(typeof data.coolq_edition !== "string"){
+validate191.errors = [{instancePath:instancePath+"/coolq_edition",schemaPath:"#/properties/coolq_edition/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.coolq_directory !== undefined){
+const _errs13 = errors;
+if(typeof data.coolq_directory !== "string"){
+validate191.errors = [{instancePath:instancePath+"/coolq_directory",schemaPath:"#/properties/coolq_directory/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data["go-cqhttp"] !== undefined){
+const _errs15 = errors;
+if(typeof data["go-cqhttp"] !== "boolean"){
+validate191.errors = [{instancePath:instancePath+"/go-cqhttp",schemaPath:"#/properties/go-cqhttp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.go_cqhttp !== undefined){
+const _errs17 = errors;
+if(typeof data.go_cqhttp !== "boolean"){
+validate191.errors = [{instancePath:instancePath+"/go_cqhttp",schemaPath:"#/properties/go_cqhttp/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.plugin_version !== undefined){
+const _errs19 = errors;
+if(typeof data.plugin_version !== "string"){
+validate191.errors = [{instancePath:instancePath+"/plugin_version",schemaPath:"#/properties/plugin_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.plugin_build_number !== undefined){
+let data10 = data.plugin_build_number;
+const _errs21 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate191.errors = [{instancePath:instancePath+"/plugin_build_number",schemaPath:"#/properties/plugin_build_number/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.plugin_build_configuration !== undefined){
+const _errs23 = errors;
+if(typeof data.plugin_build_configuration !== "string"){
+validate191.errors = [{instancePath:instancePath+"/plugin_build_configuration",schemaPath:"#/properties/plugin_build_configuration/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.runtime_version !== undefined){
+const _errs25 = errors;
+if(typeof data.runtime_version !== "string"){
+validate191.errors = [{instancePath:instancePath+"/runtime_version",schemaPath:"#/properties/runtime_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.runtime_os !== undefined){
+const _errs27 = errors;
+if(typeof data.runtime_os !== "string"){
+validate191.errors = [{instancePath:instancePath+"/runtime_os",schemaPath:"#/properties/runtime_os/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.version !== undefined){
+const _errs29 = errors;
+if(typeof data.version !== "string"){
+validate191.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs29 === errors;
 }
 else {
 var valid0 = true;
@@ -18461,19 +23125,31 @@ var valid0 = true;
 }
 }
 }
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
 else {
-validate153.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate191.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate153.errors = vErrors;
+validate191.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetRestartParams = validate154;
-const schema110 = {"type":"object","properties":{"delay":{"type":"integer","minimum":0}}};
+const rawSetRestartParams = validate192;
+const schema146 = {"type":"object","properties":{"delay":{"type":"integer","minimum":0}}};
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18482,13 +23158,13 @@ if(data.delay !== undefined){
 let data0 = data.delay;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate154.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate192.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs1){
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-validate154.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate192.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -18496,32 +23172,32 @@ return false;
 }
 }
 else {
-validate154.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate154.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendLikeParams = validate155;
-const schema111 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"times":{"type":"integer","minimum":1,"maximum":10}},"required":["user_id"]};
+const rawSendLikeParams = validate193;
+const schema147 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"times":{"type":"integer","minimum":1,"maximum":10}},"required":["user_id"]};
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.user_id === undefined) && (missing0 = "user_id")){
-validate155.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate193.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate155.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate193.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18534,18 +23210,18 @@ if(data.times !== undefined){
 let data1 = data.times;
 const _errs2 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate155.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate193.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 > 10 || isNaN(data1)){
-validate155.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+validate193.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
 return false;
 }
 else {
 if(data1 < 1 || isNaN(data1)){
-validate155.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate193.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -18560,32 +23236,81 @@ var valid0 = true;
 }
 }
 else {
-validate155.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate193.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate155.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStrangerInfoParams = validate156;
-const schema112 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+const rawGetLoginInfoResult = validate194;
+const schema148 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
-validate156.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate156.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate194.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate194.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate194.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStrangerInfoParams = validate195;
+const schema149 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate195.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate195.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18597,7 +23322,7 @@ if(valid0){
 if(data.no_cache !== undefined){
 const _errs2 = errors;
 if(typeof data.no_cache !== "boolean"){
-validate156.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate195.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -18609,18 +23334,166 @@ var valid0 = true;
 }
 }
 else {
-validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate195.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate156.errors = vErrors;
+validate195.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendListResult = validate157;
-const schema113 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"remark":{"type":"string"}},"required":["user_id","nickname","remark"]}};
+const rawGetStrangerInfoResult = validate196;
+const schema150 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"qid":{"type":"string"},"level":{"type":"integer"},"login_days":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"sign":{"type":"string"},"vip_level":{"type":["string","integer"]}},"required":["user_id","nickname","sex","age"]};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.sex === undefined) && (missing0 = "sex"))) || ((data.age === undefined) && (missing0 = "age"))){
+validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate196.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate196.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data2 = data.sex;
+const _errs4 = errors;
+if(typeof data2 !== "string"){
+validate196.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data2 === "male") || (data2 === "female")) || (data2 === "unknown"))){
+validate196.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema150.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data3 = data.age;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate196.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.qid !== undefined){
+const _errs8 = errors;
+if(typeof data.qid !== "string"){
+validate196.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data5 = data.level;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate196.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.login_days !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data.login_days, this, -9223372036854775808n, 9223372036854775807n)){
+validate196.errors = [{instancePath:instancePath+"/login_days",schemaPath:"#/properties/login_days/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sign !== undefined){
+const _errs13 = errors;
+if(typeof data.sign !== "string"){
+validate196.errors = [{instancePath:instancePath+"/sign",schemaPath:"#/properties/sign/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vip_level !== undefined){
+let data8 = data.vip_level;
+const _errs15 = errors;
+if((typeof data8 !== "string") && (!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8))))){
+validate196.errors = [{instancePath:instancePath+"/vip_level",schemaPath:"#/properties/vip_level/type",keyword:"type",params:{type: schema150.properties.vip_level.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate196.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendListResult = validate197;
+const schema151 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"remark":{"type":"string"}},"required":["user_id","nickname","remark"]}};
+
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
@@ -18634,14 +23507,14 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if((((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.nickname === undefined) && (missing0 = "nickname"))) || ((data0.remark === undefined) && (missing0 = "remark"))){
-validate157.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate197.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data0.user_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate157.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate197.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs3 === errors;
@@ -18653,7 +23526,7 @@ if(valid1){
 if(data0.nickname !== undefined){
 const _errs4 = errors;
 if(typeof data0.nickname !== "string"){
-validate157.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate197.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -18665,7 +23538,7 @@ if(valid1){
 if(data0.remark !== undefined){
 const _errs6 = errors;
 if(typeof data0.remark !== "string"){
-validate157.errors = [{instancePath:instancePath+"/" + i0+"/remark",schemaPath:"#/items/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate197.errors = [{instancePath:instancePath+"/" + i0+"/remark",schemaPath:"#/items/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -18678,7 +23551,7 @@ var valid1 = true;
 }
 }
 else {
-validate157.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate197.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18689,64 +23562,464 @@ break;
 }
 }
 else {
-validate157.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate197.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate157.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkMsgAsReadParams = validate158;
-const schema114 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawSetQqProfileParams = validate198;
+const schema152 = {"type":"object","properties":{"nickname":{"type":"string"},"company":{"type":"string"},"email":{"type":"string"},"college":{"type":"string"},"personal_note":{"type":"string"}}};
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate198.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.company !== undefined){
+const _errs3 = errors;
+if(typeof data.company !== "string"){
+validate198.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.email !== undefined){
+const _errs5 = errors;
+if(typeof data.email !== "string"){
+validate198.errors = [{instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.college !== undefined){
+const _errs7 = errors;
+if(typeof data.college !== "string"){
+validate198.errors = [{instancePath:instancePath+"/college",schemaPath:"#/properties/college/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.personal_note !== undefined){
+const _errs9 = errors;
+if(typeof data.personal_note !== "string"){
+validate198.errors = [{instancePath:instancePath+"/personal_note",schemaPath:"#/properties/personal_note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate198.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate198.errors = vErrors;
+return errors === 0;
+}
+
+const rawQidianGetAccountInfoResult = validate199;
+const schema153 = {"type":"object","properties":{"master_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"ext_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["master_id","ext_name","create_time"]};
+
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.message_id === undefined) && (missing0 = "message_id")){
-validate158.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((((data.master_id === undefined) && (missing0 = "master_id")) || ((data.ext_name === undefined) && (missing0 = "ext_name"))) || ((data.create_time === undefined) && (missing0 = "create_time"))){
+validate199.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.message_id !== undefined){
-let data0 = data.message_id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate158.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.master_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.master_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate199.errors = [{instancePath:instancePath+"/master_id",schemaPath:"#/properties/master_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ext_name !== undefined){
+const _errs2 = errors;
+if(typeof data.ext_name !== "string"){
+validate199.errors = [{instancePath:instancePath+"/ext_name",schemaPath:"#/properties/ext_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate199.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
 }
 else {
-validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate158.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate159;
-const schema115 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+const rawGetModelShowParams = validate200;
+const schema154 = {"type":"object","properties":{"model":{"type":"string"}},"required":["model"]};
 
-function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.model === undefined) && (missing0 = "model")){
+validate200.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.model !== undefined){
+if(typeof data.model !== "string"){
+validate200.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate200.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate200.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetModelShowResult = validate201;
+const schema155 = {"type":"object","properties":{"variants":{"type":"array","items":{"type":"object","properties":{"model_show":{"type":"string"},"need_pay":{"type":"boolean"}},"required":["model_show","need_pay"]}}},"required":["variants"]};
+
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.variants === undefined) && (missing0 = "variants")){
+validate201.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.variants !== undefined){
+let data0 = data.variants;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.model_show === undefined) && (missing1 = "model_show")) || ((data1.need_pay === undefined) && (missing1 = "need_pay"))){
+validate201.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.model_show !== undefined){
+const _errs5 = errors;
+if(typeof data1.model_show !== "string"){
+validate201.errors = [{instancePath:instancePath+"/variants/" + i0+"/model_show",schemaPath:"#/properties/variants/items/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.need_pay !== undefined){
+const _errs7 = errors;
+if(typeof data1.need_pay !== "boolean"){
+validate201.errors = [{instancePath:instancePath+"/variants/" + i0+"/need_pay",schemaPath:"#/properties/variants/items/properties/need_pay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate201.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate201.errors = [{instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate201.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate201.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetModelShowParams = validate202;
+const schema156 = {"type":"object","properties":{"model":{"type":"string"},"model_show":{"type":"string"}},"required":["model","model_show"]};
+
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.model === undefined) && (missing0 = "model")) || ((data.model_show === undefined) && (missing0 = "model_show"))){
+validate202.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.model !== undefined){
+const _errs1 = errors;
+if(typeof data.model !== "string"){
+validate202.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.model_show !== undefined){
+const _errs3 = errors;
+if(typeof data.model_show !== "string"){
+validate202.errors = [{instancePath:instancePath+"/model_show",schemaPath:"#/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate202.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetOnlineClientsParams = validate203;
+const schema157 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
+
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.no_cache !== undefined){
+if(typeof data.no_cache !== "boolean"){
+validate203.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate203.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate203.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetOnlineClientsResult = validate204;
+const schema158 = {"type":"object","properties":{"clients":{"type":"array","items":{"type":"object","properties":{"app_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"device_name":{"type":"string"},"device_kind":{"type":"string"}},"required":["app_id","device_name","device_kind"]}}},"required":["clients"]};
+
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.clients === undefined) && (missing0 = "clients")){
+validate204.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.clients !== undefined){
+let data0 = data.clients;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.app_id === undefined) && (missing1 = "app_id")) || ((data1.device_name === undefined) && (missing1 = "device_name"))) || ((data1.device_kind === undefined) && (missing1 = "device_kind"))){
+validate204.errors = [{instancePath:instancePath+"/clients/" + i0,schemaPath:"#/properties/clients/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.app_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data1.app_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate204.errors = [{instancePath:instancePath+"/clients/" + i0+"/app_id",schemaPath:"#/properties/clients/items/properties/app_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.device_name !== undefined){
+const _errs6 = errors;
+if(typeof data1.device_name !== "string"){
+validate204.errors = [{instancePath:instancePath+"/clients/" + i0+"/device_name",schemaPath:"#/properties/clients/items/properties/device_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.device_kind !== undefined){
+const _errs8 = errors;
+if(typeof data1.device_kind !== "string"){
+validate204.errors = [{instancePath:instancePath+"/clients/" + i0+"/device_kind",schemaPath:"#/properties/clients/items/properties/device_kind/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate204.errors = [{instancePath:instancePath+"/clients/" + i0,schemaPath:"#/properties/clients/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate204.errors = [{instancePath:instancePath+"/clients",schemaPath:"#/properties/clients/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate204.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate204.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupFileParams = validate205;
+const schema159 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file":{"type":"string"},"name":{"type":"string"},"folder":{"type":"string"}},"required":["group_id","file","name"]};
+
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate205.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate159.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate205.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18755,29 +24028,216 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.messages !== undefined){
-let data1 = data.messages;
+if(data.file !== undefined){
 const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data1)){
-var valid1 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
-if(!(validate35.call(this, data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
+if(typeof data.file !== "string"){
+validate205.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate205.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder !== undefined){
+const _errs6 = errors;
+if(typeof data.folder !== "string"){
+validate205.errors = [{instancePath:instancePath+"/folder",schemaPath:"#/properties/folder/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
 }
 }
 }
 else {
-validate159.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate205.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
+}
+validate205.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGroupFileParams = validate206;
+const schema160 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate206.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate206.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate206.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate206.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate206.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate206.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGroupFileFolderParams = validate207;
+const schema161 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"parent_id":{"type":"string","enum":["/"]}},"required":["group_id","name","parent_id"]};
+
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.parent_id === undefined) && (missing0 = "parent_id"))){
+validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate207.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs2 = errors;
+if(typeof data.name !== "string"){
+validate207.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.parent_id !== undefined){
+let data2 = data.parent_id;
+const _errs4 = errors;
+if(typeof data2 !== "string"){
+validate207.errors = [{instancePath:instancePath+"/parent_id",schemaPath:"#/properties/parent_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data2 === "/")){
+validate207.errors = [{instancePath:instancePath+"/parent_id",schemaPath:"#/properties/parent_id/enum",keyword:"enum",params:{allowedValues: schema161.properties.parent_id.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate207.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGroupFolderParams = validate208;
+const schema162 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+validate208.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate208.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate208.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 var valid0 = _errs2 === errors;
 }
@@ -18788,32 +24248,4775 @@ var valid0 = true;
 }
 }
 else {
-validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate159.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate161;
-const schema116 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+const rawGetGroupFileSystemInfoParams = validate209;
+const schema163 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate209.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate209.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate209.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileSystemInfoResult = validate210;
+const schema164 = {"type":"object","properties":{"file_count":{"type":"integer"},"limit_count":{"type":"integer"},"used_space":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"total_space":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["file_count","limit_count","used_space","total_space"]};
+
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.file_count === undefined) && (missing0 = "file_count")) || ((data.limit_count === undefined) && (missing0 = "limit_count"))) || ((data.used_space === undefined) && (missing0 = "used_space"))) || ((data.total_space === undefined) && (missing0 = "total_space"))){
+validate210.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file_count !== undefined){
+let data0 = data.file_count;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate210.errors = [{instancePath:instancePath+"/file_count",schemaPath:"#/properties/file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.limit_count !== undefined){
+let data1 = data.limit_count;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate210.errors = [{instancePath:instancePath+"/limit_count",schemaPath:"#/properties/limit_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.used_space !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.used_space, this, -9223372036854775808n, 9223372036854775807n)){
+validate210.errors = [{instancePath:instancePath+"/used_space",schemaPath:"#/properties/used_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.total_space !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.total_space, this, -9223372036854775808n, 9223372036854775807n)){
+validate210.errors = [{instancePath:instancePath+"/total_space",schemaPath:"#/properties/total_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate210.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate210.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate210.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupRootFilesParams = validate211;
+const schema165 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate211.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate211.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate211.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFilesByFolderParams = validate212;
+const schema166 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate212.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate212.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate212.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileUrlParams = validate213;
+const schema167 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate213.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate213.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate213.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate213.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate213.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileUrlResult = validate214;
+const schema168 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate214.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+validate214.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate214.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate214.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadPrivateFileParams = validate215;
+const schema169 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file":{"type":"string"},"name":{"type":"string"}},"required":["user_id","file","name"]};
+
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate161.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate215.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate215.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate215.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate215.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUnidirectionalFriendListResult = validate216;
+const schema170 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"source":{"type":"string"}},"required":["user_id","nickname","source"]}};
+
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.nickname === undefined) && (missing0 = "nickname"))) || ((data0.source === undefined) && (missing0 = "source"))){
+validate216.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate216.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.nickname !== undefined){
+const _errs4 = errors;
+if(typeof data0.nickname !== "string"){
+validate216.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.source !== undefined){
+const _errs6 = errors;
+if(typeof data0.source !== "string"){
+validate216.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate216.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate216.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteFriendParams = validate217;
+const schema171 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id"]};
+
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate217.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate217.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate217.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteUnidirectionalFriendParams = validate218;
+const schema172 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id"]};
+
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate218.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate218.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate218.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupPortraitParams = validate219;
+const schema173 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file":{"type":"string"},"cache":{"type":["integer","string"],"enum":[0,1,"0","1"]}},"required":["group_id","file"]};
+
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))){
+validate219.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate219.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate219.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cache !== undefined){
+let data2 = data.cache;
+const _errs4 = errors;
+if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (typeof data2 !== "string")){
+validate219.errors = [{instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/type",keyword:"type",params:{type: schema173.properties.cache.type},message:"must be integer,string"}];
+return false;
+}
+if(!((((data2 === 0) || (data2 === 1)) || (data2 === "0")) || (data2 === "1"))){
+validate219.errors = [{instancePath:instancePath+"/cache",schemaPath:"#/properties/cache/enum",keyword:"enum",params:{allowedValues: schema173.properties.cache.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate219.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate219.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetEssenceMsgParams = validate220;
+const schema174 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate220.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate220.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate220.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate220.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteEssenceMsgParams = validate221;
+const schema175 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate221.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate221.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupSignParams = validate222;
+const schema176 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate222.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate222.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate222.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate222.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupNoticeParams = validate223;
+const schema177 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
+
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
+validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate223.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs2 = errors;
+if(typeof data.content !== "string"){
+validate223.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image !== undefined){
+const _errs4 = errors;
+if(typeof data.image !== "string"){
+validate223.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate223.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupNoticeResult = validate224;
+const schema178 = {"type":["object","null"],"properties":{"notice_id":{"type":"string"}},"required":["notice_id"]};
+
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
+validate224.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema178.type},message:"must be object,null"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.notice_id === undefined) && (missing0 = "notice_id")){
+validate224.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.notice_id !== undefined){
+if(typeof data.notice_id !== "string"){
+validate224.errors = [{instancePath:instancePath+"/notice_id",schemaPath:"#/properties/notice_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+validate224.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupNoticeParams = validate225;
+const schema179 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate225.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate225.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupNoticeResult = validate226;
+const schema180 = {"type":"array","items":{"type":"object","properties":{"notice_id":{"type":"string"},"sender_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"publish_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"type":"object","properties":{"text":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}},"required":["height","width","id"]}}},"required":["text","images"]}},"required":["sender_id","publish_time","message"]}};
+
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.publish_time === undefined) && (missing0 = "publish_time"))) || ((data0.message === undefined) && (missing0 = "message"))){
+validate226.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.notice_id !== undefined){
+const _errs3 = errors;
+if(typeof data0.notice_id !== "string"){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/notice_id",schemaPath:"#/items/properties/notice_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sender_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data0.sender_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.publish_time !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data0.publish_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/publish_time",schemaPath:"#/items/properties/publish_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message !== undefined){
+let data4 = data0.message;
+const _errs7 = errors;
+if(errors === _errs7){
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+let missing1;
+if(((data4.text === undefined) && (missing1 = "text")) || ((data4.images === undefined) && (missing1 = "images"))){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data4.text !== undefined){
+const _errs9 = errors;
+if(typeof data4.text !== "string"){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message/text",schemaPath:"#/items/properties/message/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data4.images !== undefined){
+let data6 = data4.images;
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data6)){
+var valid3 = true;
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+const _errs13 = errors;
+if(errors === _errs13){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let missing2;
+if((((data7.height === undefined) && (missing2 = "height")) || ((data7.width === undefined) && (missing2 = "width"))) || ((data7.id === undefined) && (missing2 = "id"))){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1,schemaPath:"#/items/properties/message/properties/images/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data7.height !== undefined){
+const _errs15 = errors;
+if(typeof data7.height !== "string"){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/height",schemaPath:"#/items/properties/message/properties/images/items/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs15 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data7.width !== undefined){
+const _errs17 = errors;
+if(typeof data7.width !== "string"){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/width",schemaPath:"#/items/properties/message/properties/images/items/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data7.id !== undefined){
+const _errs19 = errors;
+if(typeof data7.id !== "string"){
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/id",schemaPath:"#/items/properties/message/properties/images/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs19 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1,schemaPath:"#/items/properties/message/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs13 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message/images",schemaPath:"#/items/properties/message/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate226.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate226.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate226.errors = vErrors;
+return errors === 0;
+}
+
+const rawDelGroupNoticeParams = validate227;
+const schema181 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"notice_id":{"type":"string"}},"required":["group_id","notice_id"]};
+
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.notice_id === undefined) && (missing0 = "notice_id"))){
+validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate227.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notice_id !== undefined){
+const _errs2 = errors;
+if(typeof data.notice_id !== "string"){
+validate227.errors = [{instancePath:instancePath+"/notice_id",schemaPath:"#/properties/notice_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate227.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupSystemMsgResult = validate228;
+const schema182 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"invitor_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"invitor_nick":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["request_id","invitor_uin","invitor_nick","group_id","group_name","checked","actor"]}},"join_requests":{"type":["array","null"],"items":{"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_nick":{"type":"string"},"message":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"action_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"action_uin_nick":{"type":"string"},"suspicious":{"type":"boolean"}},"required":["request_id","requester_uin","requester_nick","message","group_id","group_name","checked","actor"]}}},"required":["invited_requests","join_requests"]};
+
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.invited_requests === undefined) && (missing0 = "invited_requests")) || ((data.join_requests === undefined) && (missing0 = "join_requests"))){
+validate228.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.invited_requests !== undefined){
+let data0 = data.invited_requests;
+const _errs1 = errors;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+validate228.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema182.properties.invited_requests.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((((data1.request_id === undefined) && (missing1 = "request_id")) || ((data1.invitor_uin === undefined) && (missing1 = "invitor_uin"))) || ((data1.invitor_nick === undefined) && (missing1 = "invitor_nick"))) || ((data1.group_id === undefined) && (missing1 = "group_id"))) || ((data1.group_name === undefined) && (missing1 = "group_name"))) || ((data1.checked === undefined) && (missing1 = "checked"))) || ((data1.actor === undefined) && (missing1 = "actor"))){
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0,schemaPath:"#/properties/invited_requests/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.request_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data1.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/request_id",schemaPath:"#/properties/invited_requests/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.invitor_uin !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data1.invitor_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/invitor_uin",schemaPath:"#/properties/invited_requests/items/properties/invitor_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.invitor_nick !== undefined){
+const _errs7 = errors;
+if(typeof data1.invitor_nick !== "string"){
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/invitor_nick",schemaPath:"#/properties/invited_requests/items/properties/invitor_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/group_id",schemaPath:"#/properties/invited_requests/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_name !== undefined){
+const _errs10 = errors;
+if(typeof data1.group_name !== "string"){
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/group_name",schemaPath:"#/properties/invited_requests/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.checked !== undefined){
+const _errs12 = errors;
+if(typeof data1.checked !== "boolean"){
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/checked",schemaPath:"#/properties/invited_requests/items/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.actor !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data1.actor, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/actor",schemaPath:"#/properties/invited_requests/items/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate228.errors = [{instancePath:instancePath+"/invited_requests/" + i0,schemaPath:"#/properties/invited_requests/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_requests !== undefined){
+let data9 = data.join_requests;
+const _errs15 = errors;
+if((!(Array.isArray(data9))) && (data9 !== null)){
+validate228.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema182.properties.join_requests.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs15){
+if(Array.isArray(data9)){
+var valid3 = true;
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+let data10 = data9[i1];
+const _errs17 = errors;
+if(errors === _errs17){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if(((((((((data10.request_id === undefined) && (missing2 = "request_id")) || ((data10.requester_uin === undefined) && (missing2 = "requester_uin"))) || ((data10.requester_nick === undefined) && (missing2 = "requester_nick"))) || ((data10.message === undefined) && (missing2 = "message"))) || ((data10.group_id === undefined) && (missing2 = "group_id"))) || ((data10.group_name === undefined) && (missing2 = "group_name"))) || ((data10.checked === undefined) && (missing2 = "checked"))) || ((data10.actor === undefined) && (missing2 = "actor"))){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1,schemaPath:"#/properties/join_requests/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data10.request_id !== undefined){
+const _errs19 = errors;
+if(!int64Ok(data10.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/request_id",schemaPath:"#/properties/join_requests/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs19 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.requester_uin !== undefined){
+const _errs20 = errors;
+if(!int64Ok(data10.requester_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/requester_uin",schemaPath:"#/properties/join_requests/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.requester_nick !== undefined){
+const _errs21 = errors;
+if(typeof data10.requester_nick !== "string"){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/requester_nick",schemaPath:"#/properties/join_requests/items/properties/requester_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs21 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.message !== undefined){
+const _errs23 = errors;
+if(typeof data10.message !== "string"){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/message",schemaPath:"#/properties/join_requests/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs23 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.group_id !== undefined){
+const _errs25 = errors;
+if(!int64Ok(data10.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/group_id",schemaPath:"#/properties/join_requests/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs25 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.group_name !== undefined){
+const _errs26 = errors;
+if(typeof data10.group_name !== "string"){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/group_name",schemaPath:"#/properties/join_requests/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs26 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.checked !== undefined){
+const _errs28 = errors;
+if(typeof data10.checked !== "boolean"){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/checked",schemaPath:"#/properties/join_requests/items/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid4 = _errs28 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.actor !== undefined){
+const _errs30 = errors;
+if(!int64Ok(data10.actor, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/actor",schemaPath:"#/properties/join_requests/items/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs30 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.action_uin !== undefined){
+const _errs31 = errors;
+if(!int64Ok(data10.action_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/action_uin",schemaPath:"#/properties/join_requests/items/properties/action_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs31 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.action_uin_nick !== undefined){
+const _errs32 = errors;
+if(typeof data10.action_uin_nick !== "string"){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/action_uin_nick",schemaPath:"#/properties/join_requests/items/properties/action_uin_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs32 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data10.suspicious !== undefined){
+const _errs34 = errors;
+if(typeof data10.suspicious !== "boolean"){
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/suspicious",schemaPath:"#/properties/join_requests/items/properties/suspicious/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid4 = _errs34 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate228.errors = [{instancePath:instancePath+"/join_requests/" + i1,schemaPath:"#/properties/join_requests/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs17 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate228.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate228.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetEssenceMsgListParams = validate229;
+const schema183 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate229.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate229.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetEssenceMsgListResult = validate230;
+const schema184 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"sender_nick":{"type":"string"},"sender_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"operator_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"operator_nick":{"type":"string"},"operator_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id":{"type":"integer"}},"required":["sender_id","sender_nick","sender_time","operator_id","operator_nick","operator_time","message_id"]}};
+
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.sender_nick === undefined) && (missing0 = "sender_nick"))) || ((data0.sender_time === undefined) && (missing0 = "sender_time"))) || ((data0.operator_id === undefined) && (missing0 = "operator_id"))) || ((data0.operator_nick === undefined) && (missing0 = "operator_nick"))) || ((data0.operator_time === undefined) && (missing0 = "operator_time"))) || ((data0.message_id === undefined) && (missing0 = "message_id"))){
+validate230.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.sender_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.sender_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate230.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sender_nick !== undefined){
+const _errs4 = errors;
+if(typeof data0.sender_nick !== "string"){
+validate230.errors = [{instancePath:instancePath+"/" + i0+"/sender_nick",schemaPath:"#/items/properties/sender_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sender_time !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data0.sender_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate230.errors = [{instancePath:instancePath+"/" + i0+"/sender_time",schemaPath:"#/items/properties/sender_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_id !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data0.operator_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate230.errors = [{instancePath:instancePath+"/" + i0+"/operator_id",schemaPath:"#/items/properties/operator_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_nick !== undefined){
+const _errs8 = errors;
+if(typeof data0.operator_nick !== "string"){
+validate230.errors = [{instancePath:instancePath+"/" + i0+"/operator_nick",schemaPath:"#/items/properties/operator_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data0.operator_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate230.errors = [{instancePath:instancePath+"/" + i0+"/operator_time",schemaPath:"#/items/properties/operator_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message_id !== undefined){
+let data7 = data0.message_id;
+const _errs11 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate230.errors = [{instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate230.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate230.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate230.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupAtAllRemainParams = validate231;
+const schema185 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate231.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate231.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupAtAllRemainResult = validate232;
+const schema186 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer"},"remain_at_all_count_for_uin":{"type":"integer"}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
+
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.can_at_all === undefined) && (missing0 = "can_at_all")) || ((data.remain_at_all_count_for_group === undefined) && (missing0 = "remain_at_all_count_for_group"))) || ((data.remain_at_all_count_for_uin === undefined) && (missing0 = "remain_at_all_count_for_uin"))){
+validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.can_at_all !== undefined){
+const _errs1 = errors;
+if(typeof data.can_at_all !== "boolean"){
+validate232.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remain_at_all_count_for_group !== undefined){
+let data1 = data.remain_at_all_count_for_group;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate232.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remain_at_all_count_for_uin !== undefined){
+let data2 = data.remain_at_all_count_for_uin;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate232.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate232.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildServiceProfileResult = validate233;
+const schema187 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"type":"string"},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id","avatar_url"]};
+
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))){
+validate233.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate233.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tiny_id !== undefined){
+const _errs3 = errors;
+if(typeof data.tiny_id !== "string"){
+validate233.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs5 = errors;
+if(typeof data.avatar_url !== "string"){
+validate233.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate233.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildListResult = validate234;
+const schema188 = {"type":["array","null"],"items":{"type":"object","properties":{"guild_id":{"type":"string"},"guild_name":{"type":"string"},"guild_display_id":{"anyOf":[{"type":"string"},{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}]}},"required":["guild_id","guild_name","guild_display_id"]}};
+
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(Array.isArray(data))) && (data !== null)){
+validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema188.type},message:"must be array,null"}];
+return false;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.guild_id === undefined) && (missing0 = "guild_id")) || ((data0.guild_name === undefined) && (missing0 = "guild_name"))) || ((data0.guild_display_id === undefined) && (missing0 = "guild_display_id"))){
+validate234.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.guild_id !== undefined){
+const _errs3 = errors;
+if(typeof data0.guild_id !== "string"){
+validate234.errors = [{instancePath:instancePath+"/" + i0+"/guild_id",schemaPath:"#/items/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.guild_name !== undefined){
+const _errs5 = errors;
+if(typeof data0.guild_name !== "string"){
+validate234.errors = [{instancePath:instancePath+"/" + i0+"/guild_name",schemaPath:"#/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.guild_display_id !== undefined){
+let data3 = data0.guild_display_id;
+const _errs7 = errors;
+const _errs8 = errors;
+let valid2 = false;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+const err0 = {instancePath:instancePath+"/" + i0+"/guild_display_id",schemaPath:"#/items/properties/guild_display_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs11 = errors;
+if(!int64Ok(data3, this, -9223372036854775808n, 9223372036854775807n)){
+const err1 = {instancePath:instancePath+"/" + i0+"/guild_display_id",schemaPath:"#/items/properties/guild_display_id/anyOf/1/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/" + i0+"/guild_display_id",schemaPath:"#/items/properties/guild_display_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate234.errors = vErrors;
+return false;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate234.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+validate234.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestParams = validate235;
+const schema189 = {"type":"object","properties":{"guild_id":{"type":"string"}},"required":["guild_id"]};
+
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate235.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+if(typeof data.guild_id !== "string"){
+validate235.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate235.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate235.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestResult = validate236;
+const schema190 = {"type":"object","properties":{"guild_id":{"type":"string"},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_member_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_robot_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_admin_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"member_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"owner_id":{"type":"string"}},"required":["guild_id","guild_name","guild_profile","create_time","max_member_count","max_robot_count","max_admin_count","member_count","owner_id"]};
+
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))) || ((data.guild_profile === undefined) && (missing0 = "guild_profile"))) || ((data.create_time === undefined) && (missing0 = "create_time"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))) || ((data.max_robot_count === undefined) && (missing0 = "max_robot_count"))) || ((data.max_admin_count === undefined) && (missing0 = "max_admin_count"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.owner_id === undefined) && (missing0 = "owner_id"))){
+validate236.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate236.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_name !== undefined){
+const _errs3 = errors;
+if(typeof data.guild_name !== "string"){
+validate236.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_profile !== undefined){
+const _errs5 = errors;
+if(typeof data.guild_profile !== "string"){
+validate236.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate236.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.max_member_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate236.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_robot_count !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.max_robot_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate236.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_admin_count !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.max_admin_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate236.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.member_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate236.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.owner_id !== undefined){
+const _errs12 = errors;
+if(typeof data.owner_id !== "string"){
+validate236.errors = [{instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate236.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate236.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildChannelListParams = validate237;
+const schema191 = {"type":"object","properties":{"guild_id":{"type":"string"},"no_cache":{"type":"boolean"}},"required":["guild_id"]};
+
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate237.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs3 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate237.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate237.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildChannelListResult = validate238;
+const schema192 = {"type":["array","null"],"items":{"type":"object","properties":{"owner_guild_id":{"type":"string"},"channel_id":{"type":"string"},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_tiny_id":{"type":"string"},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}},"required":["slow_mode_key","slow_mode_text","speak_frequency","slow_mode_circle"]}}},"required":["owner_guild_id","channel_id","channel_type","channel_name","create_time","creator_tiny_id","talk_permission","visible_type","current_slow_mode","slow_modes"]}};
+
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(Array.isArray(data))) && (data !== null)){
+validate238.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema192.type},message:"must be array,null"}];
+return false;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((((((((((data0.owner_guild_id === undefined) && (missing0 = "owner_guild_id")) || ((data0.channel_id === undefined) && (missing0 = "channel_id"))) || ((data0.channel_type === undefined) && (missing0 = "channel_type"))) || ((data0.channel_name === undefined) && (missing0 = "channel_name"))) || ((data0.create_time === undefined) && (missing0 = "create_time"))) || ((data0.creator_tiny_id === undefined) && (missing0 = "creator_tiny_id"))) || ((data0.talk_permission === undefined) && (missing0 = "talk_permission"))) || ((data0.visible_type === undefined) && (missing0 = "visible_type"))) || ((data0.current_slow_mode === undefined) && (missing0 = "current_slow_mode"))) || ((data0.slow_modes === undefined) && (missing0 = "slow_modes"))){
+validate238.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.owner_guild_id !== undefined){
+const _errs3 = errors;
+if(typeof data0.owner_guild_id !== "string"){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/owner_guild_id",schemaPath:"#/items/properties/owner_guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.channel_id !== undefined){
+const _errs5 = errors;
+if(typeof data0.channel_id !== "string"){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/channel_id",schemaPath:"#/items/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.channel_type !== undefined){
+let data3 = data0.channel_type;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/channel_type",schemaPath:"#/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.channel_name !== undefined){
+const _errs9 = errors;
+if(typeof data0.channel_name !== "string"){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/channel_name",schemaPath:"#/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.create_time !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data0.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/create_time",schemaPath:"#/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.creator_tiny_id !== undefined){
+const _errs12 = errors;
+if(typeof data0.creator_tiny_id !== "string"){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/creator_tiny_id",schemaPath:"#/items/properties/creator_tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.talk_permission !== undefined){
+let data7 = data0.talk_permission;
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/talk_permission",schemaPath:"#/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.visible_type !== undefined){
+let data8 = data0.visible_type;
+const _errs16 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/visible_type",schemaPath:"#/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.current_slow_mode !== undefined){
+let data9 = data0.current_slow_mode;
+const _errs18 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/current_slow_mode",schemaPath:"#/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.slow_modes !== undefined){
+let data10 = data0.slow_modes;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data10)){
+var valid2 = true;
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+let data11 = data10[i1];
+const _errs22 = errors;
+if(errors === _errs22){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing1;
+if(((((data11.slow_mode_key === undefined) && (missing1 = "slow_mode_key")) || ((data11.slow_mode_text === undefined) && (missing1 = "slow_mode_text"))) || ((data11.speak_frequency === undefined) && (missing1 = "speak_frequency"))) || ((data11.slow_mode_circle === undefined) && (missing1 = "slow_mode_circle"))){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/slow_modes/" + i1,schemaPath:"#/items/properties/slow_modes/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data11.slow_mode_key !== undefined){
+let data12 = data11.slow_mode_key;
+const _errs24 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data11.slow_mode_text !== undefined){
+const _errs26 = errors;
+if(typeof data11.slow_mode_text !== "string"){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data11.speak_frequency !== undefined){
+let data14 = data11.speak_frequency;
+const _errs28 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data11.slow_mode_circle !== undefined){
+let data15 = data11.slow_mode_circle;
+const _errs30 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs30 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/slow_modes/" + i1,schemaPath:"#/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs22 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate238.errors = [{instancePath:instancePath+"/" + i0+"/slow_modes",schemaPath:"#/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate238.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+validate238.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberListParams = validate239;
+const schema193 = {"type":"object","properties":{"guild_id":{"type":"string"},"next_token":{"type":"string"}},"required":["guild_id"]};
+
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate239.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_token !== undefined){
+const _errs3 = errors;
+if(typeof data.next_token !== "string"){
+validate239.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate239.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberListResult = validate240;
+const schema194 = {"type":"object","properties":{"members":{"type":["array","null"],"items":{"type":"object","properties":{"tiny_id":{"type":"string"},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"type":"string"},"role_name":{"type":"string"}},"required":["tiny_id","title","nickname","role_id","role_name"]}},"finished":{"type":"boolean"},"next_token":{"type":["string","null"]}},"required":["members","finished","next_token"]};
+
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.members === undefined) && (missing0 = "members")) || ((data.finished === undefined) && (missing0 = "finished"))) || ((data.next_token === undefined) && (missing0 = "next_token"))){
+validate240.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.members !== undefined){
+let data0 = data.members;
+const _errs1 = errors;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+validate240.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: schema194.properties.members.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((data1.tiny_id === undefined) && (missing1 = "tiny_id")) || ((data1.title === undefined) && (missing1 = "title"))) || ((data1.nickname === undefined) && (missing1 = "nickname"))) || ((data1.role_id === undefined) && (missing1 = "role_id"))) || ((data1.role_name === undefined) && (missing1 = "role_name"))){
+validate240.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.tiny_id !== undefined){
+const _errs5 = errors;
+if(typeof data1.tiny_id !== "string"){
+validate240.errors = [{instancePath:instancePath+"/members/" + i0+"/tiny_id",schemaPath:"#/properties/members/items/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.title !== undefined){
+const _errs7 = errors;
+if(typeof data1.title !== "string"){
+validate240.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.nickname !== undefined){
+const _errs9 = errors;
+if(typeof data1.nickname !== "string"){
+validate240.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_id !== undefined){
+const _errs11 = errors;
+if(typeof data1.role_id !== "string"){
+validate240.errors = [{instancePath:instancePath+"/members/" + i0+"/role_id",schemaPath:"#/properties/members/items/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_name !== undefined){
+const _errs13 = errors;
+if(typeof data1.role_name !== "string"){
+validate240.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate240.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.finished !== undefined){
+const _errs15 = errors;
+if(typeof data.finished !== "boolean"){
+validate240.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_token !== undefined){
+let data8 = data.next_token;
+const _errs17 = errors;
+if((typeof data8 !== "string") && (data8 !== null)){
+validate240.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: schema194.properties.next_token.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate240.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate240.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberProfileParams = validate241;
+const schema195 = {"type":"object","properties":{"guild_id":{"type":"string"},"user_id":{"type":"string"}},"required":["guild_id","user_id"]};
+
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate241.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs3 = errors;
+if(typeof data.user_id !== "string"){
+validate241.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate241.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberProfileResult = validate242;
+const schema196 = {"type":"object","properties":{"tiny_id":{"type":"string"},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"type":"string"},"role_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname","avatar_url","join_time","roles"]};
+
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.avatar_url === undefined) && (missing0 = "avatar_url"))) || ((data.join_time === undefined) && (missing0 = "join_time"))) || ((data.roles === undefined) && (missing0 = "roles"))){
+validate242.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.tiny_id !== undefined){
+const _errs1 = errors;
+if(typeof data.tiny_id !== "string"){
+validate242.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs3 = errors;
+if(typeof data.nickname !== "string"){
+validate242.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs5 = errors;
+if(typeof data.avatar_url !== "string"){
+validate242.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_time !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate242.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.roles !== undefined){
+let data4 = data.roles;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs10 = errors;
+if(errors === _errs10){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((data5.role_id === undefined) && (missing1 = "role_id")) || ((data5.role_name === undefined) && (missing1 = "role_name"))){
+validate242.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data5.role_id !== undefined){
+const _errs12 = errors;
+if(typeof data5.role_id !== "string"){
+validate242.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data5.role_name !== undefined){
+const _errs14 = errors;
+if(typeof data5.role_name !== "string"){
+validate242.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate242.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs10 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate242.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate242.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGuildChannelMsgParams = validate243;
+const schema197 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"}},"required":["guild_id","channel_id","message"]};
+
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.message === undefined) && (missing0 = "message"))){
+validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate243.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+const _errs3 = errors;
+if(typeof data.channel_id !== "string"){
+validate243.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs5 = errors;
+if(!(validate33.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs6 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate243.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate243.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGuildChannelMsgResult = validate245;
+const schema198 = {"type":"object","properties":{"message_id":{"type":"string"}},"required":["message_id"]};
+
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+if(typeof data.message_id !== "string"){
+validate245.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate245.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetTopicChannelFeedsParams = validate246;
+const schema199 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"}},"required":["guild_id","channel_id"]};
+
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))){
+validate246.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate246.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+const _errs3 = errors;
+if(typeof data.channel_id !== "string"){
+validate246.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate246.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetTopicChannelFeedsResult = validate247;
+const schema200 = {"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"channel_id":{"type":"string"},"guild_id":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"title":{"type":"string"},"sub_title":{"type":"string"},"poster_info":{"type":"object","properties":{"tiny_id":{"type":"string"},"nickname":{"type":"string"},"icon_url":{"type":"string"}},"required":["tiny_id","nickname","icon_url"]},"resource":{"type":"object","properties":{"images":{"type":"array","items":{"type":"object","properties":{"file_id":{"type":"string"},"pattern_id":{"type":"string"},"url":{"type":"string"},"height":{"type":"integer"},"width":{"type":"integer"}},"required":["file_id","pattern_id","url","height","width"]}},"videos":{"type":"array","items":{"type":"object","properties":{"file_id":{"type":"string"},"pattern_id":{"type":"string"},"url":{"type":"string"},"height":{"type":"integer"},"width":{"type":"integer"}},"required":["file_id","pattern_id","url","height","width"]}}},"required":["images","videos"]},"contents":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string"},"data":{"type":"object","properties":{"text":{"type":"string"},"id":{"type":"string"},"qq":{"type":"string"},"display_text":{"type":"string"},"url":{"type":"string"},"guild_id":{"type":"string"},"channel_id":{"type":"string"}}}},"required":["type","data"]}}},"required":["id","channel_id","guild_id","create_time","title","sub_title","poster_info","resource","contents"]}};
+
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((((((((data0.id === undefined) && (missing0 = "id")) || ((data0.channel_id === undefined) && (missing0 = "channel_id"))) || ((data0.guild_id === undefined) && (missing0 = "guild_id"))) || ((data0.create_time === undefined) && (missing0 = "create_time"))) || ((data0.title === undefined) && (missing0 = "title"))) || ((data0.sub_title === undefined) && (missing0 = "sub_title"))) || ((data0.poster_info === undefined) && (missing0 = "poster_info"))) || ((data0.resource === undefined) && (missing0 = "resource"))) || ((data0.contents === undefined) && (missing0 = "contents"))){
+validate247.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.id !== undefined){
+const _errs3 = errors;
+if(typeof data0.id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/id",schemaPath:"#/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.channel_id !== undefined){
+const _errs5 = errors;
+if(typeof data0.channel_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/channel_id",schemaPath:"#/items/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.guild_id !== undefined){
+const _errs7 = errors;
+if(typeof data0.guild_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/guild_id",schemaPath:"#/items/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.create_time !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data0.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/create_time",schemaPath:"#/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.title !== undefined){
+const _errs10 = errors;
+if(typeof data0.title !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/title",schemaPath:"#/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sub_title !== undefined){
+const _errs12 = errors;
+if(typeof data0.sub_title !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/sub_title",schemaPath:"#/items/properties/sub_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.poster_info !== undefined){
+let data7 = data0.poster_info;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let missing1;
+if((((data7.tiny_id === undefined) && (missing1 = "tiny_id")) || ((data7.nickname === undefined) && (missing1 = "nickname"))) || ((data7.icon_url === undefined) && (missing1 = "icon_url"))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/poster_info",schemaPath:"#/items/properties/poster_info/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data7.tiny_id !== undefined){
+const _errs16 = errors;
+if(typeof data7.tiny_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/poster_info/tiny_id",schemaPath:"#/items/properties/poster_info/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data7.nickname !== undefined){
+const _errs18 = errors;
+if(typeof data7.nickname !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/poster_info/nickname",schemaPath:"#/items/properties/poster_info/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data7.icon_url !== undefined){
+const _errs20 = errors;
+if(typeof data7.icon_url !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/poster_info/icon_url",schemaPath:"#/items/properties/poster_info/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/poster_info",schemaPath:"#/items/properties/poster_info/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.resource !== undefined){
+let data11 = data0.resource;
+const _errs22 = errors;
+if(errors === _errs22){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing2;
+if(((data11.images === undefined) && (missing2 = "images")) || ((data11.videos === undefined) && (missing2 = "videos"))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource",schemaPath:"#/items/properties/resource/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data11.images !== undefined){
+let data12 = data11.images;
+const _errs24 = errors;
+if(errors === _errs24){
+if(Array.isArray(data12)){
+var valid4 = true;
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+let data13 = data12[i1];
+const _errs26 = errors;
+if(errors === _errs26){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing3;
+if((((((data13.file_id === undefined) && (missing3 = "file_id")) || ((data13.pattern_id === undefined) && (missing3 = "pattern_id"))) || ((data13.url === undefined) && (missing3 = "url"))) || ((data13.height === undefined) && (missing3 = "height"))) || ((data13.width === undefined) && (missing3 = "width"))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/images/" + i1,schemaPath:"#/items/properties/resource/properties/images/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data13.file_id !== undefined){
+const _errs28 = errors;
+if(typeof data13.file_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/images/" + i1+"/file_id",schemaPath:"#/items/properties/resource/properties/images/items/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs28 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.pattern_id !== undefined){
+const _errs30 = errors;
+if(typeof data13.pattern_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/images/" + i1+"/pattern_id",schemaPath:"#/items/properties/resource/properties/images/items/properties/pattern_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs30 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.url !== undefined){
+const _errs32 = errors;
+if(typeof data13.url !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/images/" + i1+"/url",schemaPath:"#/items/properties/resource/properties/images/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs32 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.height !== undefined){
+let data17 = data13.height;
+const _errs34 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/images/" + i1+"/height",schemaPath:"#/items/properties/resource/properties/images/items/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs34 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.width !== undefined){
+let data18 = data13.width;
+const _errs36 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/images/" + i1+"/width",schemaPath:"#/items/properties/resource/properties/images/items/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs36 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/images/" + i1,schemaPath:"#/items/properties/resource/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs26 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/images",schemaPath:"#/items/properties/resource/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data11.videos !== undefined){
+let data19 = data11.videos;
+const _errs38 = errors;
+if(errors === _errs38){
+if(Array.isArray(data19)){
+var valid6 = true;
+const len2 = data19.length;
+for(let i2=0; i2<len2; i2++){
+let data20 = data19[i2];
+const _errs40 = errors;
+if(errors === _errs40){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+let missing4;
+if((((((data20.file_id === undefined) && (missing4 = "file_id")) || ((data20.pattern_id === undefined) && (missing4 = "pattern_id"))) || ((data20.url === undefined) && (missing4 = "url"))) || ((data20.height === undefined) && (missing4 = "height"))) || ((data20.width === undefined) && (missing4 = "width"))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/videos/" + i2,schemaPath:"#/items/properties/resource/properties/videos/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data20.file_id !== undefined){
+const _errs42 = errors;
+if(typeof data20.file_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/videos/" + i2+"/file_id",schemaPath:"#/items/properties/resource/properties/videos/items/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs42 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data20.pattern_id !== undefined){
+const _errs44 = errors;
+if(typeof data20.pattern_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/videos/" + i2+"/pattern_id",schemaPath:"#/items/properties/resource/properties/videos/items/properties/pattern_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs44 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data20.url !== undefined){
+const _errs46 = errors;
+if(typeof data20.url !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/videos/" + i2+"/url",schemaPath:"#/items/properties/resource/properties/videos/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs46 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data20.height !== undefined){
+let data24 = data20.height;
+const _errs48 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/videos/" + i2+"/height",schemaPath:"#/items/properties/resource/properties/videos/items/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid7 = _errs48 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data20.width !== undefined){
+let data25 = data20.width;
+const _errs50 = errors;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/videos/" + i2+"/width",schemaPath:"#/items/properties/resource/properties/videos/items/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid7 = _errs50 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/videos/" + i2,schemaPath:"#/items/properties/resource/properties/videos/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid6 = _errs40 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource/videos",schemaPath:"#/items/properties/resource/properties/videos/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid3 = _errs38 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/resource",schemaPath:"#/items/properties/resource/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.contents !== undefined){
+let data26 = data0.contents;
+const _errs52 = errors;
+if(errors === _errs52){
+if(Array.isArray(data26)){
+var valid8 = true;
+const len3 = data26.length;
+for(let i3=0; i3<len3; i3++){
+let data27 = data26[i3];
+const _errs54 = errors;
+if(errors === _errs54){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let missing5;
+if(((data27.type === undefined) && (missing5 = "type")) || ((data27.data === undefined) && (missing5 = "data"))){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3,schemaPath:"#/items/properties/contents/items/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data27.type !== undefined){
+const _errs56 = errors;
+if(typeof data27.type !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/type",schemaPath:"#/items/properties/contents/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs56 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data27.data !== undefined){
+let data29 = data27.data;
+const _errs58 = errors;
+if(errors === _errs58){
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.text !== undefined){
+const _errs60 = errors;
+if(typeof data29.text !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/data/text",schemaPath:"#/items/properties/contents/items/properties/data/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs60 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data29.id !== undefined){
+const _errs62 = errors;
+if(typeof data29.id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/data/id",schemaPath:"#/items/properties/contents/items/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs62 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data29.qq !== undefined){
+const _errs64 = errors;
+if(typeof data29.qq !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/data/qq",schemaPath:"#/items/properties/contents/items/properties/data/properties/qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs64 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data29.display_text !== undefined){
+const _errs66 = errors;
+if(typeof data29.display_text !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/data/display_text",schemaPath:"#/items/properties/contents/items/properties/data/properties/display_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs66 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data29.url !== undefined){
+const _errs68 = errors;
+if(typeof data29.url !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/data/url",schemaPath:"#/items/properties/contents/items/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs68 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data29.guild_id !== undefined){
+const _errs70 = errors;
+if(typeof data29.guild_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/data/guild_id",schemaPath:"#/items/properties/contents/items/properties/data/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs70 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data29.channel_id !== undefined){
+const _errs72 = errors;
+if(typeof data29.channel_id !== "string"){
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/data/channel_id",schemaPath:"#/items/properties/contents/items/properties/data/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs72 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3+"/data",schemaPath:"#/items/properties/contents/items/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid9 = _errs58 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents/" + i3,schemaPath:"#/items/properties/contents/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs54 === errors;
+if(!valid8){
+break;
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0+"/contents",schemaPath:"#/items/properties/contents/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs52 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate247.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate247.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGuildRoleParams = validate248;
+const schema201 = {"type":"object","properties":{"guild_id":{"type":"string"},"role_id":{"type":"string"}},"required":["guild_id","role_id"]};
+
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
+validate248.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate248.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+const _errs3 = errors;
+if(typeof data.role_id !== "string"){
+validate248.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate248.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMsgParams = validate249;
+const schema202 = {"type":"object","properties":{"message_id":{"type":"string"},"no_cache":{"type":"boolean"}},"required":["message_id"]};
+
+function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate249.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+const _errs1 = errors;
+if(typeof data.message_id !== "string"){
+validate249.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs3 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate249.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate249.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate249.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMsgResult = validate250;
+const schema203 = {"type":"object","properties":{"guild_id":{"type":"string"},"channel_id":{"type":"string"},"tiny_id":{"type":"string"},"message":{"$ref":"#/$defs/Message"},"message_id":{"type":"string"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_source":{"type":"string","enum":["channel","direct"]},"sender":{"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["nickname","tiny_id","user_id"]},"reactions":{"type":"array","items":{"type":"object","properties":{"emoji_id":{"type":"string"},"emoji_index":{"type":"integer"},"emoji_type":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"emoji_name":{"type":"string"},"count":{"type":"integer"},"clicked":{"type":"boolean"}}}},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["guild_id","message_id","message_seq","message_source","reactions"]};
+
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.message_seq === undefined) && (missing0 = "message_seq"))) || ((data.message_source === undefined) && (missing0 = "message_source"))) || ((data.reactions === undefined) && (missing0 = "reactions"))){
+validate250.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate250.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+const _errs3 = errors;
+if(typeof data.channel_id !== "string"){
+validate250.errors = [{instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tiny_id !== undefined){
+const _errs5 = errors;
+if(typeof data.tiny_id !== "string"){
+validate250.errors = [{instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs7 = errors;
+if(!(validate23.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+const _errs8 = errors;
+if(typeof data.message_id !== "string"){
+validate250.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
+validate250.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_source !== undefined){
+let data6 = data.message_source;
+const _errs11 = errors;
+if(typeof data6 !== "string"){
+validate250.errors = [{instancePath:instancePath+"/message_source",schemaPath:"#/properties/message_source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data6 === "channel") || (data6 === "direct"))){
+validate250.errors = [{instancePath:instancePath+"/message_source",schemaPath:"#/properties/message_source/enum",keyword:"enum",params:{allowedValues: schema203.properties.message_source.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender !== undefined){
+let data7 = data.sender;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let missing1;
+if((((data7.nickname === undefined) && (missing1 = "nickname")) || ((data7.tiny_id === undefined) && (missing1 = "tiny_id"))) || ((data7.user_id === undefined) && (missing1 = "user_id"))){
+validate250.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data7.nickname !== undefined){
+const _errs15 = errors;
+if(typeof data7.nickname !== "string"){
+validate250.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data7.tiny_id !== undefined){
+const _errs17 = errors;
+if(typeof data7.tiny_id !== "string"){
+validate250.errors = [{instancePath:instancePath+"/sender/tiny_id",schemaPath:"#/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs17 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data7.user_id !== undefined){
+const _errs19 = errors;
+if(!int64Ok(data7.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate250.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs19 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reactions !== undefined){
+let data11 = data.reactions;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data11)){
+var valid2 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs22 = errors;
+if(errors === _errs22){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.emoji_id !== undefined){
+const _errs24 = errors;
+if(typeof data12.emoji_id !== "string"){
+validate250.errors = [{instancePath:instancePath+"/reactions/" + i0+"/emoji_id",schemaPath:"#/properties/reactions/items/properties/emoji_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs24 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data12.emoji_index !== undefined){
+let data14 = data12.emoji_index;
+const _errs26 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate250.errors = [{instancePath:instancePath+"/reactions/" + i0+"/emoji_index",schemaPath:"#/properties/reactions/items/properties/emoji_index/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs26 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data12.emoji_type !== undefined){
+const _errs28 = errors;
+if(!int64Ok(data12.emoji_type, this, 0n, 9223372036854775807n)){
+validate250.errors = [{instancePath:instancePath+"/reactions/" + i0+"/emoji_type",schemaPath:"#/properties/reactions/items/properties/emoji_type/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid3 = _errs28 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data12.emoji_name !== undefined){
+const _errs29 = errors;
+if(typeof data12.emoji_name !== "string"){
+validate250.errors = [{instancePath:instancePath+"/reactions/" + i0+"/emoji_name",schemaPath:"#/properties/reactions/items/properties/emoji_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data12.count !== undefined){
+let data17 = data12.count;
+const _errs31 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+validate250.errors = [{instancePath:instancePath+"/reactions/" + i0+"/count",schemaPath:"#/properties/reactions/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data12.clicked !== undefined){
+const _errs33 = errors;
+if(typeof data12.clicked !== "boolean"){
+validate250.errors = [{instancePath:instancePath+"/reactions/" + i0+"/clicked",schemaPath:"#/properties/reactions/items/properties/clicked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/reactions/" + i0,schemaPath:"#/properties/reactions/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs22 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate250.errors = [{instancePath:instancePath+"/reactions",schemaPath:"#/properties/reactions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs35 = errors;
+if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate250.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate250.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate250.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildRolesParams = validate252;
+const schema204 = {"type":"object","properties":{"guild_id":{"type":"string"}},"required":["guild_id"]};
+
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+if(typeof data.guild_id !== "string"){
+validate252.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate252.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildRolesResult = validate253;
+const schema205 = {"type":"array","items":{"type":"object","properties":{"role_id":{"type":"string"},"role_name":{"type":"string"},"argb_color":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"independent":{"type":"boolean"},"member_count":{"type":"integer"},"max_count":{"type":"integer"},"owned":{"type":"boolean"},"disabled":{"type":"boolean"}},"required":["role_id","role_name","argb_color","independent","member_count","max_count","owned","disabled"]}};
+
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((((((((data0.role_id === undefined) && (missing0 = "role_id")) || ((data0.role_name === undefined) && (missing0 = "role_name"))) || ((data0.argb_color === undefined) && (missing0 = "argb_color"))) || ((data0.independent === undefined) && (missing0 = "independent"))) || ((data0.member_count === undefined) && (missing0 = "member_count"))) || ((data0.max_count === undefined) && (missing0 = "max_count"))) || ((data0.owned === undefined) && (missing0 = "owned"))) || ((data0.disabled === undefined) && (missing0 = "disabled"))){
+validate253.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.role_id !== undefined){
+const _errs3 = errors;
+if(typeof data0.role_id !== "string"){
+validate253.errors = [{instancePath:instancePath+"/" + i0+"/role_id",schemaPath:"#/items/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.role_name !== undefined){
+const _errs5 = errors;
+if(typeof data0.role_name !== "string"){
+validate253.errors = [{instancePath:instancePath+"/" + i0+"/role_name",schemaPath:"#/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.argb_color !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data0.argb_color, this, 0n, 9223372036854775807n)){
+validate253.errors = [{instancePath:instancePath+"/" + i0+"/argb_color",schemaPath:"#/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.independent !== undefined){
+const _errs8 = errors;
+if(typeof data0.independent !== "boolean"){
+validate253.errors = [{instancePath:instancePath+"/" + i0+"/independent",schemaPath:"#/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.member_count !== undefined){
+let data5 = data0.member_count;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate253.errors = [{instancePath:instancePath+"/" + i0+"/member_count",schemaPath:"#/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.max_count !== undefined){
+let data6 = data0.max_count;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate253.errors = [{instancePath:instancePath+"/" + i0+"/max_count",schemaPath:"#/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.owned !== undefined){
+const _errs14 = errors;
+if(typeof data0.owned !== "boolean"){
+validate253.errors = [{instancePath:instancePath+"/" + i0+"/owned",schemaPath:"#/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.disabled !== undefined){
+const _errs16 = errors;
+if(typeof data0.disabled !== "boolean"){
+validate253.errors = [{instancePath:instancePath+"/" + i0+"/disabled",schemaPath:"#/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate253.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate253.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGuildMemberRoleParams = validate254;
+const schema206 = {"type":"object","properties":{"guild_id":{"type":"string"},"set":{"type":"boolean"},"role_id":{"type":"string"},"users":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"string"}]}},"required":["guild_id","role_id","users"]};
+
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.users === undefined) && (missing0 = "users"))){
+validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate254.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.set !== undefined){
+const _errs3 = errors;
+if(typeof data.set !== "boolean"){
+validate254.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+const _errs5 = errors;
+if(typeof data.role_id !== "string"){
+validate254.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.users !== undefined){
+let data3 = data.users;
+const _errs7 = errors;
+const _errs8 = errors;
+let valid1 = false;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data3)){
+var valid2 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(typeof data3[i0] !== "string"){
+const err0 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs13 = errors;
+if(typeof data3 !== "string"){
+const err2 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/users",schemaPath:"#/properties/users/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate254.errors = vErrors;
+return false;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate254.errors = vErrors;
+return errors === 0;
+}
+
+const rawUpdateGuildRoleParams = validate255;
+const schema207 = {"type":"object","properties":{"guild_id":{"type":"string"},"role_id":{"type":"string"},"name":{"type":"string"},"color":{"type":["string","integer"]},"independent":{"type":"boolean"},"indepedent":{"type":"boolean"}},"required":["guild_id","role_id","name","color"]};
+
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
+validate255.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate255.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+const _errs3 = errors;
+if(typeof data.role_id !== "string"){
+validate255.errors = [{instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs5 = errors;
+if(typeof data.name !== "string"){
+validate255.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.color !== undefined){
+let data3 = data.color;
+const _errs7 = errors;
+if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
+validate255.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/type",keyword:"type",params:{type: schema207.properties.color.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.independent !== undefined){
+const _errs9 = errors;
+if(typeof data.independent !== "boolean"){
+validate255.errors = [{instancePath:instancePath+"/independent",schemaPath:"#/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.indepedent !== undefined){
+const _errs11 = errors;
+if(typeof data.indepedent !== "boolean"){
+validate255.errors = [{instancePath:instancePath+"/indepedent",schemaPath:"#/properties/indepedent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate255.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate255.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGuildRoleParams = validate256;
+const schema208 = {"type":"object","properties":{"guild_id":{"type":"string"},"color":{"type":["string","integer"]},"name":{"type":"string"},"independent":{"type":"boolean"},"initial_users":{"anyOf":[{"type":"array","items":{"type":"string"}},{"type":"string"}]}},"required":["guild_id","color","name"]};
+
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.color === undefined) && (missing0 = "color"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+const _errs1 = errors;
+if(typeof data.guild_id !== "string"){
+validate256.errors = [{instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.color !== undefined){
+let data1 = data.color;
+const _errs3 = errors;
+if((typeof data1 !== "string") && (!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1))))){
+validate256.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/type",keyword:"type",params:{type: schema208.properties.color.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs5 = errors;
+if(typeof data.name !== "string"){
+validate256.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.independent !== undefined){
+const _errs7 = errors;
+if(typeof data.independent !== "boolean"){
+validate256.errors = [{instancePath:instancePath+"/independent",schemaPath:"#/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initial_users !== undefined){
+let data4 = data.initial_users;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid1 = false;
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs13 = errors;
+if(typeof data4[i0] !== "string"){
+const err0 = {instancePath:instancePath+"/initial_users/" + i0,schemaPath:"#/properties/initial_users/anyOf/0/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var valid2 = _errs13 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs11 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs15 = errors;
+if(typeof data4 !== "string"){
+const err2 = {instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate256.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate256.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGuildRoleResult = validate257;
+const schema209 = {"type":"object","properties":{"role_id":{"anyOf":[{"type":"string"},{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}]}},"required":["role_id"]};
+
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.role_id === undefined) && (missing0 = "role_id")){
+validate257.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.role_id !== undefined){
+let data0 = data.role_id;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err1 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate257.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+else {
+validate257.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate257.errors = vErrors;
+return errors === 0;
+}
+
+const rawOcrImageParams = validate258;
+const schema210 = {"type":"object","properties":{"image":{"type":"string"}},"required":["image"]};
+
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.image === undefined) && (missing0 = "image")){
+validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.image !== undefined){
+if(typeof data.image !== "string"){
+validate258.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate258.errors = vErrors;
+return errors === 0;
+}
+
+const rawOcrImageResult = validate259;
+const schema211 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{"type":"object","properties":{"x":{"type":"integer"},"y":{"type":"integer"}},"required":["x","y"]}}},"required":["text","confidence","coordinates"]}},"language":{"type":"string"}},"required":["texts","language"]};
+
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.texts === undefined) && (missing0 = "texts")) || ((data.language === undefined) && (missing0 = "language"))){
+validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.texts !== undefined){
+let data0 = data.texts;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.text === undefined) && (missing1 = "text")) || ((data1.confidence === undefined) && (missing1 = "confidence"))) || ((data1.coordinates === undefined) && (missing1 = "coordinates"))){
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.text !== undefined){
+const _errs5 = errors;
+if(typeof data1.text !== "string"){
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.confidence !== undefined){
+let data3 = data1.confidence;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.coordinates !== undefined){
+let data4 = data1.coordinates;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid3 = true;
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+const _errs11 = errors;
+if(errors === _errs11){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing2;
+if(((data5.x === undefined) && (missing2 = "x")) || ((data5.y === undefined) && (missing2 = "y"))){
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1,schemaPath:"#/properties/texts/items/properties/coordinates/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data5.x !== undefined){
+let data6 = data5.x;
+const _errs13 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1+"/x",schemaPath:"#/properties/texts/items/properties/coordinates/items/properties/x/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs13 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data5.y !== undefined){
+let data7 = data5.y;
+const _errs15 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1+"/y",schemaPath:"#/properties/texts/items/properties/coordinates/items/properties/y/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs15 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1,schemaPath:"#/properties/texts/items/properties/coordinates/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language !== undefined){
+const _errs17 = errors;
+if(typeof data.language !== "string"){
+validate259.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate259.errors = vErrors;
+return errors === 0;
+}
+
+const rawMarkMsgAsReadParams = validate260;
+const schema212 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate260.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate260.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupForwardMsgParams = validate261;
+const schema213 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+
+function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
+validate261.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate261.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18842,7 +29045,7 @@ break;
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate261.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -18855,25 +29058,92 @@ var valid0 = true;
 }
 }
 else {
-validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate261.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate161.errors = vErrors;
+validate261.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendForwardMsgParams = validate163;
-const schema117 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+const rawSendPrivateForwardMsgParams = validate263;
+const schema214 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
+validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate263.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data1 = data.messages;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate35.call(this, data1[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate263.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate263.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendForwardMsgParams = validate265;
+const schema215 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -18881,11 +29151,11 @@ if(data.message_type !== undefined){
 let data0 = data.message_type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate163.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate265.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!((data0 === "private") || (data0 === "group"))){
-validate163.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema117.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+validate265.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema215.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18897,7 +29167,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate163.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate265.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -18909,7 +29179,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate163.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate265.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -18938,7 +29208,7 @@ break;
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate265.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -18953,32 +29223,32 @@ var valid0 = true;
 }
 }
 else {
-validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate163.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate165;
-const schema118 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+const rawGetGroupMsgHistoryParams = validate267;
+const schema216 = {"type":"object","properties":{"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
 
-function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.group_id === undefined) && (missing0 = "group_id")){
-validate165.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_seq !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate165.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate267.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -18990,7 +29260,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs2 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate165.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate267.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -19002,25 +29272,25 @@ var valid0 = true;
 }
 }
 else {
-validate165.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate165.errors = vErrors;
+validate267.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate166;
-const schema119 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"self_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]}}},"required":["messages"]};
+const rawGetGroupMsgHistoryResult = validate268;
+const schema217 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"self_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"post_type":{"type":"string"},"message_type":{"const":"group"},"sub_type":{"type":"string","enum":["normal","anonymous","notice"]},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"oneOf":[{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},{"type":"null"}]},"message":{"$ref":"#/$defs/Message"},"raw_message":{"type":"string"},"font":{"type":"integer"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"}}}},"required":["time","message_type","message_id","group_id","user_id","message","sender"]}}},"required":["messages"]};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate268.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -19038,14 +29308,14 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.group_id === undefined) && (missing1 = "group_id"))) || ((data1.user_id === undefined) && (missing1 = "user_id"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.sender === undefined) && (missing1 = "sender"))){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data1.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -19057,7 +29327,7 @@ if(valid2){
 if(data1.self_id !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data1.self_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/self_id",schemaPath:"#/properties/messages/items/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/self_id",schemaPath:"#/properties/messages/items/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -19069,7 +29339,7 @@ if(valid2){
 if(data1.post_type !== undefined){
 const _errs7 = errors;
 if(typeof data1.post_type !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/post_type",schemaPath:"#/properties/messages/items/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/post_type",schemaPath:"#/properties/messages/items/properties/post_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -19081,7 +29351,7 @@ if(valid2){
 if(data1.message_type !== undefined){
 const _errs9 = errors;
 if("group" !== data1.message_type){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/const",keyword:"const",params:{allowedValue: "group"},message:"must be equal to constant"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -19094,11 +29364,11 @@ if(data1.sub_type !== undefined){
 let data6 = data1.sub_type;
 const _errs10 = errors;
 if(typeof data6 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sub_type",schemaPath:"#/properties/messages/items/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sub_type",schemaPath:"#/properties/messages/items/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data6 === "normal") || (data6 === "anonymous")) || (data6 === "notice"))){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sub_type",schemaPath:"#/properties/messages/items/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema119.properties.messages.items.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sub_type",schemaPath:"#/properties/messages/items/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema217.properties.messages.items.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -19111,7 +29381,7 @@ if(data1.message_id !== undefined){
 let data7 = data1.message_id;
 const _errs12 = errors;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs12 === errors;
@@ -19123,7 +29393,7 @@ if(valid2){
 if(data1.message_seq !== undefined){
 const _errs14 = errors;
 if(!int64Ok(data1.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs14 === errors;
@@ -19135,7 +29405,7 @@ if(valid2){
 if(data1.group_id !== undefined){
 const _errs15 = errors;
 if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs15 === errors;
@@ -19147,7 +29417,7 @@ if(valid2){
 if(data1.user_id !== undefined){
 const _errs16 = errors;
 if(!int64Ok(data1.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/user_id",schemaPath:"#/properties/messages/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/user_id",schemaPath:"#/properties/messages/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs16 === errors;
@@ -19281,7 +29551,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate166.errors = vErrors;
+validate268.errors = vErrors;
 return false;
 }
 else {
@@ -19316,7 +29586,7 @@ if(valid2){
 if(data1.raw_message !== undefined){
 const _errs29 = errors;
 if(typeof data1.raw_message !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/raw_message",schemaPath:"#/properties/messages/items/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/raw_message",schemaPath:"#/properties/messages/items/properties/raw_message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs29 === errors;
@@ -19329,7 +29599,7 @@ if(data1.font !== undefined){
 let data17 = data1.font;
 const _errs31 = errors;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/font",schemaPath:"#/properties/messages/items/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/font",schemaPath:"#/properties/messages/items/properties/font/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs31 === errors;
@@ -19346,7 +29616,7 @@ if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.user_id !== undefined){
 const _errs35 = errors;
 if(!int64Ok(data18.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid5 = _errs35 === errors;
@@ -19358,7 +29628,7 @@ if(valid5){
 if(data18.nickname !== undefined){
 const _errs36 = errors;
 if(typeof data18.nickname !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs36 === errors;
@@ -19370,7 +29640,7 @@ if(valid5){
 if(data18.card !== undefined){
 const _errs38 = errors;
 if(typeof data18.card !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs38 === errors;
@@ -19383,11 +29653,11 @@ if(data18.sex !== undefined){
 let data22 = data18.sex;
 const _errs40 = errors;
 if(typeof data22 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data22 === "male") || (data22 === "female")) || (data22 === "unknown"))){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema119.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema217.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid5 = _errs40 === errors;
@@ -19400,7 +29670,7 @@ if(data18.age !== undefined){
 let data23 = data18.age;
 const _errs42 = errors;
 if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid5 = _errs42 === errors;
@@ -19412,7 +29682,7 @@ if(valid5){
 if(data18.area !== undefined){
 const _errs44 = errors;
 if(typeof data18.area !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs44 === errors;
@@ -19424,7 +29694,7 @@ if(valid5){
 if(data18.level !== undefined){
 const _errs46 = errors;
 if(typeof data18.level !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs46 === errors;
@@ -19437,11 +29707,11 @@ if(data18.role !== undefined){
 let data26 = data18.role;
 const _errs48 = errors;
 if(typeof data26 !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data26 === "owner") || (data26 === "admin")) || (data26 === "member"))){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema119.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema217.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid5 = _errs48 === errors;
@@ -19453,7 +29723,7 @@ if(valid5){
 if(data18.title !== undefined){
 const _errs50 = errors;
 if(typeof data18.title !== "string"){
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs50 === errors;
@@ -19471,7 +29741,7 @@ var valid5 = true;
 }
 }
 else {
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19496,7 +29766,7 @@ var valid2 = true;
 }
 }
 else {
-validate166.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate268.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19507,7 +29777,7 @@ break;
 }
 }
 else {
-validate166.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate268.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -19515,11 +29785,557 @@ return false;
 }
 }
 else {
-validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate166.errors = vErrors;
+validate268.errors = vErrors;
+return errors === 0;
+}
+
+const rawReloadEventFilterParams = validate270;
+const schema218 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate270.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate270.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate270.errors = vErrors;
+return errors === 0;
+}
+
+const rawDownloadFileParams = validate271;
+const schema219 = {"type":"object","properties":{"url":{"type":"string"},"thread_count":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}},"required":["url"]};
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.url !== undefined){
+const _errs1 = errors;
+if(typeof data.url !== "string"){
+validate271.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.thread_count !== undefined){
+let data1 = data.thread_count;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate271.errors = [{instancePath:instancePath+"/thread_count",schemaPath:"#/properties/thread_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs3){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 1 || isNaN(data1)){
+validate271.errors = [{instancePath:instancePath+"/thread_count",schemaPath:"#/properties/thread_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data2 = data.headers;
+const _errs5 = errors;
+const _errs6 = errors;
+let valid1 = false;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+const err0 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data2)){
+var valid2 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(typeof data2[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate271.errors = vErrors;
+return false;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate271.errors = vErrors;
+return errors === 0;
+}
+
+const rawDownloadFileResult = validate272;
+const schema220 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate272.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate272.errors = vErrors;
+return errors === 0;
+}
+
+const rawCheckUrlSafelyParams = validate273;
+const schema221 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate273.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+validate273.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate273.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate273.errors = vErrors;
+return errors === 0;
+}
+
+const rawCheckUrlSafelyResult = validate274;
+const schema222 = {"type":"object","properties":{"level":{"type":"integer","enum":[1,2,3]}},"required":["level"]};
+
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.level === undefined) && (missing0 = "level")){
+validate274.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.level !== undefined){
+let data0 = data.level;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate274.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!(((data0 === 1) || (data0 === 2)) || (data0 === 3))){
+validate274.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema222.properties.level.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+}
+}
+}
+else {
+validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate274.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWordSlicesParams = validate275;
+const schema223 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
+
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate275.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(typeof data.content !== "string"){
+validate275.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate275.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate275.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWordSlicesResult = validate276;
+const schema224 = {"type":"object","properties":{"slices":{"type":"array","items":{"type":"string"}}},"required":["slices"]};
+
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.slices === undefined) && (missing0 = "slices")){
+validate276.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.slices !== undefined){
+let data0 = data.slices;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(typeof data0[i0] !== "string"){
+validate276.errors = [{instancePath:instancePath+"/slices/" + i0,schemaPath:"#/properties/slices/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate276.errors = [{instancePath:instancePath+"/slices",schemaPath:"#/properties/slices/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate276.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate276.errors = vErrors;
+return errors === 0;
+}
+
+const rawHandleQuickOperationParams = validate277;
+const schema225 = {"type":"object","properties":{"context":{"type":"object"},"operation":{"type":"object","properties":{"reply":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"delete":{"type":"boolean"},"kick":{"type":"boolean"},"reject_add_request":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":0},"approve":{"type":"boolean"},"reason":{"type":"string"}}}},"required":["context","operation"]};
+
+function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.context === undefined) && (missing0 = "context")) || ((data.operation === undefined) && (missing0 = "operation"))){
+validate277.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.context !== undefined){
+let data0 = data.context;
+const _errs1 = errors;
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+validate277.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operation !== undefined){
+let data1 = data.operation;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.reply !== undefined){
+const _errs5 = errors;
+if(!(validate33.call(this, data1.reply, {instancePath:instancePath+"/operation/reply",parentData:data1,parentDataProperty:"reply",rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.auto_escape !== undefined){
+const _errs6 = errors;
+if(typeof data1.auto_escape !== "boolean"){
+validate277.errors = [{instancePath:instancePath+"/operation/auto_escape",schemaPath:"#/properties/operation/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.at_sender !== undefined){
+const _errs8 = errors;
+if(typeof data1.at_sender !== "boolean"){
+validate277.errors = [{instancePath:instancePath+"/operation/at_sender",schemaPath:"#/properties/operation/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.delete !== undefined){
+const _errs10 = errors;
+if(typeof data1.delete !== "boolean"){
+validate277.errors = [{instancePath:instancePath+"/operation/delete",schemaPath:"#/properties/operation/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.kick !== undefined){
+const _errs12 = errors;
+if(typeof data1.kick !== "boolean"){
+validate277.errors = [{instancePath:instancePath+"/operation/kick",schemaPath:"#/properties/operation/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.reject_add_request !== undefined){
+const _errs14 = errors;
+if(typeof data1.reject_add_request !== "boolean"){
+validate277.errors = [{instancePath:instancePath+"/operation/reject_add_request",schemaPath:"#/properties/operation/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.ban !== undefined){
+const _errs16 = errors;
+if(typeof data1.ban !== "boolean"){
+validate277.errors = [{instancePath:instancePath+"/operation/ban",schemaPath:"#/properties/operation/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.ban_duration !== undefined){
+let data9 = data1.ban_duration;
+const _errs18 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate277.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+validate277.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.approve !== undefined){
+const _errs20 = errors;
+if(typeof data1.approve !== "boolean"){
+validate277.errors = [{instancePath:instancePath+"/operation/approve",schemaPath:"#/properties/operation/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data1.reason !== undefined){
+const _errs22 = errors;
+if(typeof data1.reason !== "string"){
+validate277.errors = [{instancePath:instancePath+"/operation/reason",schemaPath:"#/properties/operation/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate277.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate277.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate277.errors = vErrors;
 return errors === 0;
 }
 
@@ -19566,6 +30382,34 @@ export const HonorType = /* @__PURE__ */ makeValidator("HonorType", rawHonorType
 export const RecordFormat = /* @__PURE__ */ makeValidator("RecordFormat", rawRecordFormat);
 export const CanSend = /* @__PURE__ */ makeValidator("CanSend", rawCanSend);
 export const FileResult = /* @__PURE__ */ makeValidator("FileResult", rawFileResult);
+export const Device = /* @__PURE__ */ makeValidator("Device", rawDevice);
+export const ModelShowVariant = /* @__PURE__ */ makeValidator("ModelShowVariant", rawModelShowVariant);
+export const GroupFile = /* @__PURE__ */ makeValidator("GroupFile", rawGroupFile);
+export const GroupFolder = /* @__PURE__ */ makeValidator("GroupFolder", rawGroupFolder);
+export const GroupFileList = /* @__PURE__ */ makeValidator("GroupFileList", rawGroupFileList);
+export const UnidirectionalFriendInfo = /* @__PURE__ */ makeValidator("UnidirectionalFriendInfo", rawUnidirectionalFriendInfo);
+export const GroupNoticeImage = /* @__PURE__ */ makeValidator("GroupNoticeImage", rawGroupNoticeImage);
+export const GroupNotice = /* @__PURE__ */ makeValidator("GroupNotice", rawGroupNotice);
+export const CurrentTalkative = /* @__PURE__ */ makeValidator("CurrentTalkative", rawCurrentTalkative);
+export const HonorMember = /* @__PURE__ */ makeValidator("HonorMember", rawHonorMember);
+export const HonorMemberList = /* @__PURE__ */ makeValidator("HonorMemberList", rawHonorMemberList);
+export const InvitedRequest = /* @__PURE__ */ makeValidator("InvitedRequest", rawInvitedRequest);
+export const JoinRequest = /* @__PURE__ */ makeValidator("JoinRequest", rawJoinRequest);
+export const EssenceMessage = /* @__PURE__ */ makeValidator("EssenceMessage", rawEssenceMessage);
+export const GuildInfo = /* @__PURE__ */ makeValidator("GuildInfo", rawGuildInfo);
+export const SlowModeInfo = /* @__PURE__ */ makeValidator("SlowModeInfo", rawSlowModeInfo);
+export const ChannelInfo = /* @__PURE__ */ makeValidator("ChannelInfo", rawChannelInfo);
+export const GuildMemberInfo = /* @__PURE__ */ makeValidator("GuildMemberInfo", rawGuildMemberInfo);
+export const RoleInfo = /* @__PURE__ */ makeValidator("RoleInfo", rawRoleInfo);
+export const GuildRole = /* @__PURE__ */ makeValidator("GuildRole", rawGuildRole);
+export const PosterInfo = /* @__PURE__ */ makeValidator("PosterInfo", rawPosterInfo);
+export const FeedMedia = /* @__PURE__ */ makeValidator("FeedMedia", rawFeedMedia);
+export const FeedContent = /* @__PURE__ */ makeValidator("FeedContent", rawFeedContent);
+export const FeedInfo = /* @__PURE__ */ makeValidator("FeedInfo", rawFeedInfo);
+export const GuildMessageSender = /* @__PURE__ */ makeValidator("GuildMessageSender", rawGuildMessageSender);
+export const GuildMessageReaction = /* @__PURE__ */ makeValidator("GuildMessageReaction", rawGuildMessageReaction);
+export const Vector2 = /* @__PURE__ */ makeValidator("Vector2", rawVector2);
+export const TextDetection = /* @__PURE__ */ makeValidator("TextDetection", rawTextDetection);
 export const MessageSender = /* @__PURE__ */ makeValidator("MessageSender", rawMessageSender);
 export const ForwardMessage = /* @__PURE__ */ makeValidator("ForwardMessage", rawForwardMessage);
 export const ForwardMessageInput = /* @__PURE__ */ makeValidator("ForwardMessageInput", rawForwardMessageInput);
@@ -19579,6 +30423,9 @@ export const TtsSegment = /* @__PURE__ */ makeValidator("TtsSegment", rawTtsSegm
 export const FileSegment = /* @__PURE__ */ makeValidator("FileSegment", rawFileSegment);
 export const GocqNodeCustomData = /* @__PURE__ */ makeValidator("GocqNodeCustomData", rawGocqNodeCustomData);
 export const GocqNodeCustomDataInput = /* @__PURE__ */ makeValidator("GocqNodeCustomDataInput", rawGocqNodeCustomDataInput);
+export const Statistics = /* @__PURE__ */ makeValidator("Statistics", rawStatistics);
+export const QuickOperation = /* @__PURE__ */ makeValidator("QuickOperation", rawQuickOperation);
+export const QuickOperationInput = /* @__PURE__ */ makeValidator("QuickOperationInput", rawQuickOperationInput);
 export const SendPrivateMsgParams = /* @__PURE__ */ makeValidator("SendPrivateMsgParams", rawSendPrivateMsgParams);
 export const SendPrivateMsgResult = /* @__PURE__ */ makeValidator("SendPrivateMsgResult", rawSendPrivateMsgResult);
 export const SendGroupMsgParams = /* @__PURE__ */ makeValidator("SendGroupMsgParams", rawSendGroupMsgParams);
@@ -19606,6 +30453,7 @@ export const SetGroupNameParams = /* @__PURE__ */ makeValidator("SetGroupNamePar
 export const SetGroupLeaveParams = /* @__PURE__ */ makeValidator("SetGroupLeaveParams", rawSetGroupLeaveParams);
 export const SetGroupSpecialTitleParams = /* @__PURE__ */ makeValidator("SetGroupSpecialTitleParams", rawSetGroupSpecialTitleParams);
 export const GetGroupInfoParams = /* @__PURE__ */ makeValidator("GetGroupInfoParams", rawGetGroupInfoParams);
+export const GetGroupListParams = /* @__PURE__ */ makeValidator("GetGroupListParams", rawGetGroupListParams);
 export const GetGroupListResult = /* @__PURE__ */ makeValidator("GetGroupListResult", rawGetGroupListResult);
 export const GetGroupMemberInfoParams = /* @__PURE__ */ makeValidator("GetGroupMemberInfoParams", rawGetGroupMemberInfoParams);
 export const GetGroupMemberListParams = /* @__PURE__ */ makeValidator("GetGroupMemberListParams", rawGetGroupMemberListParams);
@@ -19613,18 +30461,92 @@ export const GetGroupMemberListResult = /* @__PURE__ */ makeValidator("GetGroupM
 export const GetGroupHonorInfoParams = /* @__PURE__ */ makeValidator("GetGroupHonorInfoParams", rawGetGroupHonorInfoParams);
 export const GetGroupHonorInfoResult = /* @__PURE__ */ makeValidator("GetGroupHonorInfoResult", rawGetGroupHonorInfoResult);
 export const GetRecordParams = /* @__PURE__ */ makeValidator("GetRecordParams", rawGetRecordParams);
+export const GetRecordResult = /* @__PURE__ */ makeValidator("GetRecordResult", rawGetRecordResult);
 export const GetImageParams = /* @__PURE__ */ makeValidator("GetImageParams", rawGetImageParams);
+export const GetImageResult = /* @__PURE__ */ makeValidator("GetImageResult", rawGetImageResult);
+export const CanSendImageResult = /* @__PURE__ */ makeValidator("CanSendImageResult", rawCanSendImageResult);
+export const CanSendRecordResult = /* @__PURE__ */ makeValidator("CanSendRecordResult", rawCanSendRecordResult);
 export const SetFriendAddRequestParams = /* @__PURE__ */ makeValidator("SetFriendAddRequestParams", rawSetFriendAddRequestParams);
 export const SetGroupAddRequestParams = /* @__PURE__ */ makeValidator("SetGroupAddRequestParams", rawSetGroupAddRequestParams);
 export const GetStatusResult = /* @__PURE__ */ makeValidator("GetStatusResult", rawGetStatusResult);
 export const GetVersionInfoResult = /* @__PURE__ */ makeValidator("GetVersionInfoResult", rawGetVersionInfoResult);
 export const SetRestartParams = /* @__PURE__ */ makeValidator("SetRestartParams", rawSetRestartParams);
 export const SendLikeParams = /* @__PURE__ */ makeValidator("SendLikeParams", rawSendLikeParams);
+export const GetLoginInfoResult = /* @__PURE__ */ makeValidator("GetLoginInfoResult", rawGetLoginInfoResult);
 export const GetStrangerInfoParams = /* @__PURE__ */ makeValidator("GetStrangerInfoParams", rawGetStrangerInfoParams);
+export const GetStrangerInfoResult = /* @__PURE__ */ makeValidator("GetStrangerInfoResult", rawGetStrangerInfoResult);
 export const GetFriendListResult = /* @__PURE__ */ makeValidator("GetFriendListResult", rawGetFriendListResult);
+export const SetQqProfileParams = /* @__PURE__ */ makeValidator("SetQqProfileParams", rawSetQqProfileParams);
+export const QidianGetAccountInfoResult = /* @__PURE__ */ makeValidator("QidianGetAccountInfoResult", rawQidianGetAccountInfoResult);
+export const GetModelShowParams = /* @__PURE__ */ makeValidator("GetModelShowParams", rawGetModelShowParams);
+export const GetModelShowResult = /* @__PURE__ */ makeValidator("GetModelShowResult", rawGetModelShowResult);
+export const SetModelShowParams = /* @__PURE__ */ makeValidator("SetModelShowParams", rawSetModelShowParams);
+export const GetOnlineClientsParams = /* @__PURE__ */ makeValidator("GetOnlineClientsParams", rawGetOnlineClientsParams);
+export const GetOnlineClientsResult = /* @__PURE__ */ makeValidator("GetOnlineClientsResult", rawGetOnlineClientsResult);
+export const UploadGroupFileParams = /* @__PURE__ */ makeValidator("UploadGroupFileParams", rawUploadGroupFileParams);
+export const DeleteGroupFileParams = /* @__PURE__ */ makeValidator("DeleteGroupFileParams", rawDeleteGroupFileParams);
+export const CreateGroupFileFolderParams = /* @__PURE__ */ makeValidator("CreateGroupFileFolderParams", rawCreateGroupFileFolderParams);
+export const DeleteGroupFolderParams = /* @__PURE__ */ makeValidator("DeleteGroupFolderParams", rawDeleteGroupFolderParams);
+export const GetGroupFileSystemInfoParams = /* @__PURE__ */ makeValidator("GetGroupFileSystemInfoParams", rawGetGroupFileSystemInfoParams);
+export const GetGroupFileSystemInfoResult = /* @__PURE__ */ makeValidator("GetGroupFileSystemInfoResult", rawGetGroupFileSystemInfoResult);
+export const GetGroupRootFilesParams = /* @__PURE__ */ makeValidator("GetGroupRootFilesParams", rawGetGroupRootFilesParams);
+export const GetGroupFilesByFolderParams = /* @__PURE__ */ makeValidator("GetGroupFilesByFolderParams", rawGetGroupFilesByFolderParams);
+export const GetGroupFileUrlParams = /* @__PURE__ */ makeValidator("GetGroupFileUrlParams", rawGetGroupFileUrlParams);
+export const GetGroupFileUrlResult = /* @__PURE__ */ makeValidator("GetGroupFileUrlResult", rawGetGroupFileUrlResult);
+export const UploadPrivateFileParams = /* @__PURE__ */ makeValidator("UploadPrivateFileParams", rawUploadPrivateFileParams);
+export const GetUnidirectionalFriendListResult = /* @__PURE__ */ makeValidator("GetUnidirectionalFriendListResult", rawGetUnidirectionalFriendListResult);
+export const DeleteFriendParams = /* @__PURE__ */ makeValidator("DeleteFriendParams", rawDeleteFriendParams);
+export const DeleteUnidirectionalFriendParams = /* @__PURE__ */ makeValidator("DeleteUnidirectionalFriendParams", rawDeleteUnidirectionalFriendParams);
+export const SetGroupPortraitParams = /* @__PURE__ */ makeValidator("SetGroupPortraitParams", rawSetGroupPortraitParams);
+export const SetEssenceMsgParams = /* @__PURE__ */ makeValidator("SetEssenceMsgParams", rawSetEssenceMsgParams);
+export const DeleteEssenceMsgParams = /* @__PURE__ */ makeValidator("DeleteEssenceMsgParams", rawDeleteEssenceMsgParams);
+export const SendGroupSignParams = /* @__PURE__ */ makeValidator("SendGroupSignParams", rawSendGroupSignParams);
+export const SendGroupNoticeParams = /* @__PURE__ */ makeValidator("SendGroupNoticeParams", rawSendGroupNoticeParams);
+export const SendGroupNoticeResult = /* @__PURE__ */ makeValidator("SendGroupNoticeResult", rawSendGroupNoticeResult);
+export const GetGroupNoticeParams = /* @__PURE__ */ makeValidator("GetGroupNoticeParams", rawGetGroupNoticeParams);
+export const GetGroupNoticeResult = /* @__PURE__ */ makeValidator("GetGroupNoticeResult", rawGetGroupNoticeResult);
+export const DelGroupNoticeParams = /* @__PURE__ */ makeValidator("DelGroupNoticeParams", rawDelGroupNoticeParams);
+export const GetGroupSystemMsgResult = /* @__PURE__ */ makeValidator("GetGroupSystemMsgResult", rawGetGroupSystemMsgResult);
+export const GetEssenceMsgListParams = /* @__PURE__ */ makeValidator("GetEssenceMsgListParams", rawGetEssenceMsgListParams);
+export const GetEssenceMsgListResult = /* @__PURE__ */ makeValidator("GetEssenceMsgListResult", rawGetEssenceMsgListResult);
+export const GetGroupAtAllRemainParams = /* @__PURE__ */ makeValidator("GetGroupAtAllRemainParams", rawGetGroupAtAllRemainParams);
+export const GetGroupAtAllRemainResult = /* @__PURE__ */ makeValidator("GetGroupAtAllRemainResult", rawGetGroupAtAllRemainResult);
+export const GetGuildServiceProfileResult = /* @__PURE__ */ makeValidator("GetGuildServiceProfileResult", rawGetGuildServiceProfileResult);
+export const GetGuildListResult = /* @__PURE__ */ makeValidator("GetGuildListResult", rawGetGuildListResult);
+export const GetGuildMetaByGuestParams = /* @__PURE__ */ makeValidator("GetGuildMetaByGuestParams", rawGetGuildMetaByGuestParams);
+export const GetGuildMetaByGuestResult = /* @__PURE__ */ makeValidator("GetGuildMetaByGuestResult", rawGetGuildMetaByGuestResult);
+export const GetGuildChannelListParams = /* @__PURE__ */ makeValidator("GetGuildChannelListParams", rawGetGuildChannelListParams);
+export const GetGuildChannelListResult = /* @__PURE__ */ makeValidator("GetGuildChannelListResult", rawGetGuildChannelListResult);
+export const GetGuildMemberListParams = /* @__PURE__ */ makeValidator("GetGuildMemberListParams", rawGetGuildMemberListParams);
+export const GetGuildMemberListResult = /* @__PURE__ */ makeValidator("GetGuildMemberListResult", rawGetGuildMemberListResult);
+export const GetGuildMemberProfileParams = /* @__PURE__ */ makeValidator("GetGuildMemberProfileParams", rawGetGuildMemberProfileParams);
+export const GetGuildMemberProfileResult = /* @__PURE__ */ makeValidator("GetGuildMemberProfileResult", rawGetGuildMemberProfileResult);
+export const SendGuildChannelMsgParams = /* @__PURE__ */ makeValidator("SendGuildChannelMsgParams", rawSendGuildChannelMsgParams);
+export const SendGuildChannelMsgResult = /* @__PURE__ */ makeValidator("SendGuildChannelMsgResult", rawSendGuildChannelMsgResult);
+export const GetTopicChannelFeedsParams = /* @__PURE__ */ makeValidator("GetTopicChannelFeedsParams", rawGetTopicChannelFeedsParams);
+export const GetTopicChannelFeedsResult = /* @__PURE__ */ makeValidator("GetTopicChannelFeedsResult", rawGetTopicChannelFeedsResult);
+export const DeleteGuildRoleParams = /* @__PURE__ */ makeValidator("DeleteGuildRoleParams", rawDeleteGuildRoleParams);
+export const GetGuildMsgParams = /* @__PURE__ */ makeValidator("GetGuildMsgParams", rawGetGuildMsgParams);
+export const GetGuildMsgResult = /* @__PURE__ */ makeValidator("GetGuildMsgResult", rawGetGuildMsgResult);
+export const GetGuildRolesParams = /* @__PURE__ */ makeValidator("GetGuildRolesParams", rawGetGuildRolesParams);
+export const GetGuildRolesResult = /* @__PURE__ */ makeValidator("GetGuildRolesResult", rawGetGuildRolesResult);
+export const SetGuildMemberRoleParams = /* @__PURE__ */ makeValidator("SetGuildMemberRoleParams", rawSetGuildMemberRoleParams);
+export const UpdateGuildRoleParams = /* @__PURE__ */ makeValidator("UpdateGuildRoleParams", rawUpdateGuildRoleParams);
+export const CreateGuildRoleParams = /* @__PURE__ */ makeValidator("CreateGuildRoleParams", rawCreateGuildRoleParams);
+export const CreateGuildRoleResult = /* @__PURE__ */ makeValidator("CreateGuildRoleResult", rawCreateGuildRoleResult);
+export const OcrImageParams = /* @__PURE__ */ makeValidator("OcrImageParams", rawOcrImageParams);
+export const OcrImageResult = /* @__PURE__ */ makeValidator("OcrImageResult", rawOcrImageResult);
 export const MarkMsgAsReadParams = /* @__PURE__ */ makeValidator("MarkMsgAsReadParams", rawMarkMsgAsReadParams);
 export const SendGroupForwardMsgParams = /* @__PURE__ */ makeValidator("SendGroupForwardMsgParams", rawSendGroupForwardMsgParams);
 export const SendPrivateForwardMsgParams = /* @__PURE__ */ makeValidator("SendPrivateForwardMsgParams", rawSendPrivateForwardMsgParams);
 export const SendForwardMsgParams = /* @__PURE__ */ makeValidator("SendForwardMsgParams", rawSendForwardMsgParams);
 export const GetGroupMsgHistoryParams = /* @__PURE__ */ makeValidator("GetGroupMsgHistoryParams", rawGetGroupMsgHistoryParams);
 export const GetGroupMsgHistoryResult = /* @__PURE__ */ makeValidator("GetGroupMsgHistoryResult", rawGetGroupMsgHistoryResult);
+export const ReloadEventFilterParams = /* @__PURE__ */ makeValidator("ReloadEventFilterParams", rawReloadEventFilterParams);
+export const DownloadFileParams = /* @__PURE__ */ makeValidator("DownloadFileParams", rawDownloadFileParams);
+export const DownloadFileResult = /* @__PURE__ */ makeValidator("DownloadFileResult", rawDownloadFileResult);
+export const CheckUrlSafelyParams = /* @__PURE__ */ makeValidator("CheckUrlSafelyParams", rawCheckUrlSafelyParams);
+export const CheckUrlSafelyResult = /* @__PURE__ */ makeValidator("CheckUrlSafelyResult", rawCheckUrlSafelyResult);
+export const GetWordSlicesParams = /* @__PURE__ */ makeValidator("GetWordSlicesParams", rawGetWordSlicesParams);
+export const GetWordSlicesResult = /* @__PURE__ */ makeValidator("GetWordSlicesResult", rawGetWordSlicesResult);
+export const HandleQuickOperationParams = /* @__PURE__ */ makeValidator("HandleQuickOperationParams", rawHandleQuickOperationParams);

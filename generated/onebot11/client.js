@@ -19,6 +19,46 @@ export const protocol = {
     "reverseWs": {
       "selfIdHeader": "X-Self-ID",
       "roleHeader": "X-Client-Role"
+    },
+    "events": {
+      "name": {
+        "parts": [
+          [
+            "post_type"
+          ],
+          [
+            "message_type",
+            "notice_type",
+            "request_type",
+            "meta_event_type"
+          ]
+        ],
+        "refine": [
+          {
+            "when": "notice.notify",
+            "field": "sub_type"
+          }
+        ]
+      },
+      "ws": {
+        "path": "/event",
+        "universalPath": "/"
+      },
+      "reverseWs": true,
+      "webhook": {
+        "signature": {
+          "header": "X-Signature",
+          "algorithm": "sha1",
+          "prefix": "sha1=",
+          "missingStatus": 401,
+          "mismatchStatus": 403
+        },
+        "selfIdHeader": "X-Self-ID",
+        "reply": "object",
+        "contentTypes": [
+          "application/json"
+        ]
+      }
     }
   },
   auth: {

@@ -20,6 +20,43 @@ export const protocol = {
     "reverseWs": {
       "subprotocolPrefix": "12.",
       "multiBot": true
+    },
+    "events": {
+      "name": {
+        "parts": [
+          [
+            "type"
+          ],
+          [
+            "detail_type"
+          ]
+        ]
+      },
+      "ws": {
+        "path": "/",
+        "universalPath": "/"
+      },
+      "reverseWs": true,
+      "webhook": {
+        "auth": "bearer",
+        "selfIdHeader": "X-Self-ID",
+        "infoHeaders": [
+          "X-OneBot-Version",
+          "X-Impl",
+          "X-Platform",
+          "X-Self-ID"
+        ],
+        "reply": "action-list",
+        "contentTypes": [
+          "application/json",
+          "application/msgpack"
+        ]
+      },
+      "poll": {
+        "action": "get_latest_events",
+        "timeoutParam": "timeout",
+        "limitParam": "limit"
+      }
     }
   },
   auth: {

@@ -44,8 +44,10 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 发动消息到文字子频道。content, embed, ark, image, markdown 至少需要有一个字段，否则无法下发消息。
    * 不带 msg_id 为主动消息，带 msg_id 为被动消息；被动回复消息有效期为 5 分钟。一个子频道每秒最多 5 条消息。
    * 要求机器人连接到 WebSocket 上保持在线状态。主动消息可能返回 304023 / 304024（等待审核，data.message_audit.audit_id）。
-   * 该接口也接受 multipart/form-data（对象与数组字段为 JSON 字符串，file_image 为图片文件），qqwire 只发送 JSON。
+   * 同一路径也接受 multipart/form-data（本地图片 file_image），见 send_channel_message_multipart。
    *
+   *
+   * Divergence: "At least one of content, embed, ark, image, markdown" is not in the schema: the format has no way to say "one of these keys" beside `properties` (anyOf there is unsupported), so the server enforces it (50006).
    */
   sendChannelMessage(params: T.SendChannelMessageParams, options?: CallOptions): Promise<T.Message>;
 
@@ -57,6 +59,8 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * guild_id 在创建私信会话时以及私信消息事件中获取。每个机器人每天可以对一个用户发 2 条主动消息，累计 200 条；
    * 被动回复消息有效期为 5 分钟。
    *
+   *
+   * Divergence: "At least one of content, embed, ark, image, markdown" is not in the schema: the format has no way to say "one of these keys" beside `properties` (anyOf there is unsupported), so the server enforces it (50006).
    */
   sendDmsMessage(params: T.SendDmsMessageParams, options?: CallOptions): Promise<T.Message>;
 
@@ -117,6 +121,273 @@ export interface Client<I64 extends T.Int64Repr = number> {
    *
    */
   recallDmsMessage(params: T.RecallDmsMessageParams, options?: CallOptions): Promise<T.RecallDmsMessageResult>;
+
+  /**
+   * 发送消息（文字子频道，multipart 本地图片）
+   * Send a guild channel message with a local image (multipart)
+   *
+   * 与 send_channel_message 同一接口，请求体为 multipart/form-data：file_image 为本地图片文件，
+   * 其余字段与 JSON 发送一致（对象字段以 JSON 字符串作为表单字段）。content, embed, ark, image, file_image, markdown
+   * 至少需要有一个字段。返回 Message 对象；主动消息可能返回 304023 / 304024（等待审核）。
+   *
+   *
+   * Divergence: The docs name multipart/form-data and `file_image` only in passing (object and array fields as JSON strings); the field list follows the JSON send, as botpy's post_message does (it switches to a form when file_image is bytes). qqwire makes the body kind part of the action instead of guessing it from the params.
+   */
+  sendChannelMessageMultipart(params: T.SendChannelMessageMultipartParams, options?: CallOptions): Promise<T.Message>;
+
+  /**
+   * 发送消息（频道私信，multipart 本地图片）
+   * Send a guild DM message with a local image (multipart)
+   *
+   * 与 send_dms_message 同一接口，请求体为 multipart/form-data：file_image 为本地图片文件，其余字段与 JSON 发送一致
+   * （对象字段以 JSON 字符串作为表单字段）。前提是已经创建了私信会话（create_dms）。返回 Message 对象。
+   *
+   *
+   * Divergence: The DM send takes the channel send's params (post_dms_messages.md), so the same multipart form applies; botpy's post_dms sends `file_image` as a form file.
+   */
+  sendDmsMessageMultipart(params: T.SendDmsMessageMultipartParams, options?: CallOptions): Promise<T.Message>;
+
+  /**
+   * 创建私信会话
+   * Create a guild DM session
+   *
+   * 机器人和在同一个频道内的成员创建私信会话。创建成功后返回 DMS 对象，其 guild_id 用于 send_dms_message。
+   *
+   */
+  createDms(params: T.CreateDmsParams, options?: CallOptions): Promise<T.Dms>;
+
+  /**
+   * 回应回调按钮事件
+   * Acknowledge an interaction (callback button)
+   *
+   * 收到 INTERACTION_CREATE（点击回调按钮）事件后需要回应一次，告知平台事件已收到，否则客户端会一直处于 loading 状态直到超时。
+   * 成功返回空。
+   *
+   */
+  ackInteraction(params: T.AckInteractionParams, options?: CallOptions): Promise<T.AckInteractionResult>;
+
+  /**
+   * 获取通用 WSS 接入点
+   * Get the WebSocket gateway URL
+   */
+  getGateway(params?: T.GetGatewayParams, options?: CallOptions): Promise<T.Gateway>;
+
+  /**
+   * 获取带分片 WSS 接入点
+   * Get the WebSocket gateway URL with shard info
+   *
+   * 获取 WSS 接入地址及相关信息，一般用于连接之前，包括建议的分片数和创建 Session 的限制。
+   */
+  getGatewayBot(params?: T.GetGatewayBotParams, options?: CallOptions): Promise<T.GatewayBot>;
+
+  /**
+   * 获取用户详情
+   * Get the current user (the bot)
+   *
+   * 获取当前用户（机器人）的详情。
+   */
+  getMe(params?: T.GetMeParams, options?: CallOptions): Promise<T.User>;
+
+  /**
+   * 获取用户频道列表
+   * List the guilds of the current user
+   *
+   * 获取当前用户（机器人）所加入的频道列表，支持分页。before 设置时先反序再分页；after 和 before 同时设置时 after 无效。
+   *
+   */
+  getGuilds(params?: T.GetGuildsParams, options?: CallOptions): Promise<T.GetGuildsResult>;
+
+  /**
+   * 获取频道详情
+   * Get a guild
+   */
+  getGuild(params: T.GetGuildParams, options?: CallOptions): Promise<T.Guild>;
+
+  /**
+   * 获取子频道列表
+   * List the channels of a guild
+   */
+  getChannels(params: T.GetChannelsParams, options?: CallOptions): Promise<T.GetChannelsResult>;
+
+  /**
+   * 获取子频道详情
+   * Get a channel
+   */
+  getChannel(params: T.GetChannelParams, options?: CallOptions): Promise<T.Channel>;
+
+  /**
+   * 创建子频道
+   * Create a channel
+   *
+   * 在 guild_id 指定的频道下创建一个子频道（私域机器人）。要求操作人具有管理频道的权限，机器人需被设置为管理员。
+   * 创建成功后返回子频道对象，同时触发子频道创建事件。
+   *
+   *
+   * Divergence: The docs' table gives no required column; name, type, sub_type and position are required here because botpy's create_channel always sends name/type/sub_type and the docs call position "必填". The docs' example request also sends `owner_id`, which the table does not list and this schema leaves out.
+   */
+  createChannel(params: T.CreateChannelParams, options?: CallOptions): Promise<T.Channel>;
+
+  /**
+   * 修改子频道
+   * Update a channel
+   *
+   * 修改 channel_id 指定的子频道的信息（私域机器人），需要修改哪个字段就传递哪个字段。要求操作人具有管理子频道的权限，
+   * 机器人需被设置为管理员。修改成功后触发子频道更新事件。
+   *
+   */
+  updateChannel(params: T.UpdateChannelParams, options?: CallOptions): Promise<T.Channel>;
+
+  /**
+   * 删除子频道
+   * Delete a channel
+   *
+   * 删除 channel_id 指定的子频道（私域机器人）。要求操作人具有管理子频道的权限，机器人需被设置为管理员。
+   * 成功返回被删除的子频道对象，并触发子频道删除事件。子频道的删除无法撤回。
+   *
+   */
+  deleteChannel(params: T.DeleteChannelParams, options?: CallOptions): Promise<T.Channel>;
+
+  /**
+   * 获取在线成员数
+   * Get the online member count of a channel
+   *
+   * 查询音视频 / 直播子频道 channel_id 的在线成员数。
+   */
+  getChannelOnlineNums(params: T.GetChannelOnlineNumsParams, options?: CallOptions): Promise<T.GetChannelOnlineNumsResult>;
+
+  /**
+   * 获取频道成员列表
+   * List the members of a guild
+   *
+   * 获取 guild_id 指定的频道中所有成员的详情列表，支持分页（私域机器人）。每次返回的成员数与 limit 不一定相等；
+   * 在返回结果为空时结束拉取。
+   *
+   */
+  getGuildMembers(params: T.GetGuildMembersParams, options?: CallOptions): Promise<T.GetGuildMembersResult>;
+
+  /**
+   * 获取频道身份组成员列表
+   * List the members of a role
+   *
+   * 获取 guild_id 频道中 role_id 身份组下所有成员的详情列表，支持分页（私域机器人）。每次返回的成员数与 limit
+   * 不一定相等，特定管理身份组下的成员可能一次性全部返回。
+   *
+   */
+  getGuildRoleMembers(params: T.GetGuildRoleMembersParams, options?: CallOptions): Promise<T.GetGuildRoleMembersResult>;
+
+  /**
+   * 获取频道成员详情
+   * Get a guild member
+   */
+  getGuildMember(params: T.GetGuildMemberParams, options?: CallOptions): Promise<T.Member>;
+
+  /**
+   * 删除频道成员
+   * Remove a member from a guild
+   *
+   * 删除 guild_id 指定的频道下的成员 user_id（私域机器人）。需要使用的 token 对应的用户具备踢人权限，机器人需被设置为管理员。
+   * 操作成功后会触发频道成员删除事件。无法移除身份为管理员的成员。成功返回 HTTP 状态码 204。
+   *
+   *
+   * Divergence: The docs' example sends the options as a JSON body on a DELETE (botgo's DeleteGuildMember does the same), so the action declares `body: json`; some third-party SDKs put them in the query string instead.
+   */
+  deleteGuildMember(params: T.DeleteGuildMemberParams, options?: CallOptions): Promise<T.DeleteGuildMemberResult>;
+
+  /**
+   * 获取频道身份组列表
+   * List the roles of a guild
+   */
+  getGuildRoles(params: T.GetGuildRolesParams, options?: CallOptions): Promise<T.GetGuildRolesResult>;
+
+  /**
+   * 创建频道身份组
+   * Create a guild role
+   *
+   * 在 guild_id 指定的频道下创建一个身份组。需要使用的 token 对应的用户具备创建身份组权限，机器人需被设置为管理员。
+   * 参数为非必填，但至少需要传其中之一，默认为空或 0。
+   *
+   *
+   * Divergence: The docs' example request sends `hoist` as the string "1" although the table types it int32; the schema follows the table (and botgo's uint32). "At least one of name, color, hoist" is left to the server (the format cannot say "one of these keys").
+   */
+  createGuildRole(params: T.CreateGuildRoleParams, options?: CallOptions): Promise<T.CreateGuildRoleResult>;
+
+  /**
+   * 修改频道身份组
+   * Update a guild role
+   *
+   * 修改频道 guild_id 下 role_id 指定的身份组。需要使用的 token 对应的用户具备修改身份组权限，机器人需被设置为管理员。
+   * 参数为非必填，但至少需要传其中之一，默认为空或 0。
+   *
+   *
+   * Divergence: "At least one of name, color, hoist" is left to the server (the format cannot say "one of these keys").
+   */
+  updateGuildRole(params: T.UpdateGuildRoleParams, options?: CallOptions): Promise<T.UpdateGuildRoleResult>;
+
+  /**
+   * 删除频道身份组
+   * Delete a guild role
+   *
+   * 删除频道 guild_id 下 role_id 对应的身份组。需要具备删除身份组权限，机器人需被设置为管理员。成功返回 HTTP 状态码 204。
+   */
+  deleteGuildRole(params: T.DeleteGuildRoleParams, options?: CallOptions): Promise<T.DeleteGuildRoleResult>;
+
+  /**
+   * 创建频道身份组成员
+   * Add a member to a role
+   *
+   * 将频道 guild_id 下的用户 user_id 添加到身份组 role_id。需要具备添加身份组成员权限，机器人需被设置为管理员。
+   * 如果要添加的身份组 ID 是 5（子频道管理员），需要增加 channel 对象来指定具体是哪个子频道。成功返回 HTTP 状态码 204。
+   *
+   */
+  addGuildMemberRole(params: T.AddGuildMemberRoleParams, options?: CallOptions): Promise<T.AddGuildMemberRoleResult>;
+
+  /**
+   * 删除频道身份组成员
+   * Remove a member from a role
+   *
+   * 将用户 user_id 从频道 guild_id 的 role_id 身份组中移除。需要具备删除身份组成员权限，机器人需被设置为管理员。
+   * 如果要删除的身份组 ID 是 5（子频道管理员），需要增加 channel 对象来指定具体是哪个子频道。成功返回 HTTP 状态码 204。
+   *
+   *
+   * Divergence: The docs put the `channel` object in a DELETE request body; botgo's MemberDeleteRole sends it the same way, so the action declares `body: json`.
+   */
+  removeGuildMemberRole(params: T.RemoveGuildMemberRoleParams, options?: CallOptions): Promise<T.RemoveGuildMemberRoleResult>;
+
+  /**
+   * 获取子频道用户权限
+   * Get a member's permissions in a channel
+   *
+   * 获取子频道 channel_id 下用户 user_id 的权限。要求操作人具有管理子频道的权限，机器人需被设置为管理员。
+   */
+  getChannelMemberPermissions(params: T.GetChannelMemberPermissionsParams, options?: CallOptions): Promise<T.ChannelPermissions>;
+
+  /**
+   * 修改子频道用户权限
+   * Change a member's permissions in a channel
+   *
+   * 修改子频道 channel_id 下用户 user_id 的权限。要求操作人具有管理子频道的权限，机器人需被设置为管理员。
+   * add 与 remove 的值为权限位图的十进制字符串。成功返回 HTTP 状态码 204。
+   *
+   */
+  updateChannelMemberPermissions(params: T.UpdateChannelMemberPermissionsParams, options?: CallOptions): Promise<T.UpdateChannelMemberPermissionsResult>;
+
+  /**
+   * 获取子频道身份组权限
+   * Get a role's permissions in a channel
+   *
+   * 获取子频道 channel_id 下身份组 role_id 的权限。要求操作人具有管理子频道的权限，机器人需被设置为管理员。
+   */
+  getChannelRolePermissions(params: T.GetChannelRolePermissionsParams, options?: CallOptions): Promise<T.ChannelPermissions>;
+
+  /**
+   * 修改子频道身份组权限
+   * Change a role's permissions in a channel
+   *
+   * 修改子频道 channel_id 下身份组 role_id 的权限。要求操作人具有管理子频道的权限，机器人需被设置为管理员。
+   * add 与 remove 的值为权限位图的十进制字符串。成功返回 HTTP 状态码 204。
+   *
+   */
+  updateChannelRolePermissions(params: T.UpdateChannelRolePermissionsParams, options?: CallOptions): Promise<T.UpdateChannelRolePermissionsResult>;
 }
 
 /** Same as `Client`, named for the protocol. */

@@ -14830,7 +14830,7 @@ return errors === 0;
 }
 
 const rawFriendInfo = validate78;
-const schema49 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"remark":{"type":"string"}},"required":["user_id","nickname","remark"]};
+const schema49 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":["string","null"]},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"age":{"type":"integer"},"gender":{"type":"integer"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"platform":{"type":"string"},"term_type":{"type":["integer","string"]}},"required":["user_id"]};
 
 function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14838,7 +14838,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.remark === undefined) && (missing0 = "remark"))){
+if((data.user_id === undefined) && (missing0 = "user_id")){
 validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -14855,10 +14855,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.nickname !== undefined){
+if(data.user_name !== undefined){
+let data1 = data.user_name;
 const _errs2 = errors;
-if(typeof data.nickname !== "string"){
-validate78.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data1 !== "string") && (data1 !== null)){
+validate78.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: schema49.properties.user_name.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -14867,16 +14868,99 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.remark !== undefined){
+if(data.user_displayname !== undefined){
+let data2 = data.user_displayname;
 const _errs4 = errors;
-if(typeof data.remark !== "string"){
-validate78.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data2 !== "string") && (data2 !== null)){
+validate78.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema49.properties.user_displayname.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.user_remark !== undefined){
+let data3 = data.user_remark;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate78.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema49.properties.user_remark.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data4 = data.age;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate78.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.gender !== undefined){
+let data5 = data.gender;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate78.errors = [{instancePath:instancePath+"/gender",schemaPath:"#/properties/gender/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate78.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.platform !== undefined){
+const _errs13 = errors;
+if(typeof data.platform !== "string"){
+validate78.errors = [{instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.term_type !== undefined){
+let data8 = data.term_type;
+const _errs15 = errors;
+if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (typeof data8 !== "string")){
+validate78.errors = [{instancePath:instancePath+"/term_type",schemaPath:"#/properties/term_type/type",keyword:"type",params:{type: schema49.properties.term_type.type},message:"must be integer,string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -14892,7 +14976,7 @@ return errors === 0;
 }
 
 const rawGroupInfo = validate79;
-const schema50 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"member_count":{"type":"integer"},"max_member_count":{"type":"integer"}},"required":["group_id","group_name","member_count","max_member_count"]};
+const schema50 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":["string","null"]},"group_remark":{"type":["string","null"]},"group_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"admins":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"class_text":{"type":["string","null"]},"is_frozen":{"type":"boolean"},"max_member":{"type":"integer"},"max_member_count":{"type":"integer"},"member_num":{"type":"integer"},"member_count":{"type":"integer"}},"required":["group_id"]};
 
 function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14900,7 +14984,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))) || ((data.member_count === undefined) && (missing0 = "member_count"))) || ((data.max_member_count === undefined) && (missing0 = "max_member_count"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate79.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -14918,9 +15002,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.group_name !== undefined){
+let data1 = data.group_name;
 const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate79.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((typeof data1 !== "string") && (data1 !== null)){
+validate79.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: schema50.properties.group_name.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -14929,11 +15014,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.member_count !== undefined){
-let data2 = data.member_count;
+if(data.group_remark !== undefined){
+let data2 = data.group_remark;
 const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate79.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if((typeof data2 !== "string") && (data2 !== null)){
+validate79.errors = [{instancePath:instancePath+"/group_remark",schemaPath:"#/properties/group_remark/type",keyword:"type",params:{type: schema50.properties.group_remark.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -14942,17 +15027,130 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.max_member_count !== undefined){
-let data3 = data.max_member_count;
+if(data.group_uin !== undefined){
 const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate79.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!int64Ok(data.group_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate79.errors = [{instancePath:instancePath+"/group_uin",schemaPath:"#/properties/group_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.admins !== undefined){
+let data4 = data.admins;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs9 = errors;
+if(!int64Ok(data4[i0], this, -9223372036854775808n, 9223372036854775807n)){
+validate79.errors = [{instancePath:instancePath+"/admins/" + i0,schemaPath:"#/properties/admins/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate79.errors = [{instancePath:instancePath+"/admins",schemaPath:"#/properties/admins/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.class_text !== undefined){
+let data6 = data.class_text;
+const _errs10 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate79.errors = [{instancePath:instancePath+"/class_text",schemaPath:"#/properties/class_text/type",keyword:"type",params:{type: schema50.properties.class_text.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_frozen !== undefined){
+const _errs12 = errors;
+if(typeof data.is_frozen !== "boolean"){
+validate79.errors = [{instancePath:instancePath+"/is_frozen",schemaPath:"#/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member !== undefined){
+let data8 = data.max_member;
+const _errs14 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate79.errors = [{instancePath:instancePath+"/max_member",schemaPath:"#/properties/max_member/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+let data9 = data.max_member_count;
+const _errs16 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate79.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_num !== undefined){
+let data10 = data.member_num;
+const _errs18 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate79.errors = [{instancePath:instancePath+"/member_num",schemaPath:"#/properties/member_num/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data11 = data.member_count;
+const _errs20 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate79.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -14969,7 +15167,7 @@ return errors === 0;
 }
 
 const rawGroupMemberInfo = validate80;
-const schema51 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"join_time":{"type":"integer"},"last_sent_time":{"type":"integer"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"title":{"type":"string"},"title_expire_time":{"type":"integer"},"card_changeable":{"type":"boolean"}},"required":["group_id","user_id","nickname","role"]};
+const schema51 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"title":{"type":"string"},"title_expire_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"user_displayname":{"type":["string","null"]},"card":{"type":["string","null"]},"distance":{"type":"integer"},"honor":{"type":"array","items":{"type":"integer"}},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"last_active_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"last_sent_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"unique_name":{"type":["string","null"]},"area":{"type":"string"},"level":{"type":["integer","string"]},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"card_changeable":{"type":"boolean"},"shut_up_timestamp":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","group_id"]};
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14977,15 +15175,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.nickname === undefined) && (missing0 = "nickname"))) || ((data.role === undefined) && (missing0 = "role"))){
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.group_id === undefined) && (missing0 = "group_id"))){
 validate80.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
+if(data.user_id !== undefined){
 const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate80.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate80.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -14994,10 +15192,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
+if(data.group_id !== undefined){
 const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate80.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate80.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15006,10 +15204,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.nickname !== undefined){
+if(data.user_name !== undefined){
 const _errs3 = errors;
-if(typeof data.nickname !== "string"){
-validate80.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.user_name !== "string"){
+validate80.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -15018,10 +15216,15 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.card !== undefined){
+if(data.sex !== undefined){
+let data3 = data.sex;
 const _errs5 = errors;
-if(typeof data.card !== "string"){
-validate80.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data3 !== "string"){
+validate80.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
+validate80.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema51.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -15030,15 +15233,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sex !== undefined){
-let data4 = data.sex;
+if(data.age !== undefined){
+let data4 = data.age;
 const _errs7 = errors;
-if(typeof data4 !== "string"){
-validate80.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data4 === "male") || (data4 === "female")) || (data4 === "unknown"))){
-validate80.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema51.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate80.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -15047,11 +15246,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.age !== undefined){
-let data5 = data.age;
+if(data.title !== undefined){
 const _errs9 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate80.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data.title !== "string"){
+validate80.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -15060,10 +15258,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.area !== undefined){
+if(data.title_expire_time !== undefined){
 const _errs11 = errors;
-if(typeof data.area !== "string"){
-validate80.errors = [{instancePath:instancePath+"/area",schemaPath:"#/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data.title_expire_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate80.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -15072,90 +15270,104 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.nickname !== undefined){
+const _errs12 = errors;
+if(typeof data.nickname !== "string"){
+validate80.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_displayname !== undefined){
+let data8 = data.user_displayname;
+const _errs14 = errors;
+if((typeof data8 !== "string") && (data8 !== null)){
+validate80.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema51.properties.user_displayname.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+let data9 = data.card;
+const _errs16 = errors;
+if((typeof data9 !== "string") && (data9 !== null)){
+validate80.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: schema51.properties.card.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.distance !== undefined){
+let data10 = data.distance;
+const _errs18 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate80.errors = [{instancePath:instancePath+"/distance",schemaPath:"#/properties/distance/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.honor !== undefined){
+let data11 = data.honor;
+const _errs20 = errors;
+if(errors === _errs20){
+if(Array.isArray(data11)){
+var valid1 = true;
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+const _errs22 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate80.errors = [{instancePath:instancePath+"/honor/" + i0,schemaPath:"#/properties/honor/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate80.errors = [{instancePath:instancePath+"/honor",schemaPath:"#/properties/honor/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.join_time !== undefined){
-let data7 = data.join_time;
-const _errs13 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate80.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+const _errs24 = errors;
+if(!int64Ok(data.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate80.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-var valid0 = _errs13 === errors;
+var valid0 = _errs24 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.last_sent_time !== undefined){
-let data8 = data.last_sent_time;
-const _errs15 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate80.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.level !== undefined){
-const _errs17 = errors;
-if(typeof data.level !== "string"){
-validate80.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.role !== undefined){
-let data10 = data.role;
-const _errs19 = errors;
-if(typeof data10 !== "string"){
-validate80.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data10 === "owner") || (data10 === "admin")) || (data10 === "member"))){
-validate80.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema51.properties.role.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs19 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.unfriendly !== undefined){
-const _errs21 = errors;
-if(typeof data.unfriendly !== "boolean"){
-validate80.errors = [{instancePath:instancePath+"/unfriendly",schemaPath:"#/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs21 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.title !== undefined){
-const _errs23 = errors;
-if(typeof data.title !== "string"){
-validate80.errors = [{instancePath:instancePath+"/title",schemaPath:"#/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs23 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.title_expire_time !== undefined){
-let data13 = data.title_expire_time;
+if(data.last_active_time !== undefined){
 const _errs25 = errors;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate80.errors = [{instancePath:instancePath+"/title_expire_time",schemaPath:"#/properties/title_expire_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!int64Ok(data.last_active_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate80.errors = [{instancePath:instancePath+"/last_active_time",schemaPath:"#/properties/last_active_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs25 === errors;
@@ -15164,16 +15376,114 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.card_changeable !== undefined){
+if(data.last_sent_time !== undefined){
+const _errs26 = errors;
+if(!int64Ok(data.last_sent_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate80.errors = [{instancePath:instancePath+"/last_sent_time",schemaPath:"#/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unique_name !== undefined){
+let data16 = data.unique_name;
 const _errs27 = errors;
-if(typeof data.card_changeable !== "boolean"){
-validate80.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if((typeof data16 !== "string") && (data16 !== null)){
+validate80.errors = [{instancePath:instancePath+"/unique_name",schemaPath:"#/properties/unique_name/type",keyword:"type",params:{type: schema51.properties.unique_name.type},message:"must be string,null"}];
 return false;
 }
 var valid0 = _errs27 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.area !== undefined){
+const _errs29 = errors;
+if(typeof data.area !== "string"){
+validate80.errors = [{instancePath:instancePath+"/area",schemaPath:"#/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data18 = data.level;
+const _errs31 = errors;
+if((!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))) && (typeof data18 !== "string")){
+validate80.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: schema51.properties.level.type},message:"must be integer,string"}];
+return false;
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role !== undefined){
+let data19 = data.role;
+const _errs33 = errors;
+if(typeof data19 !== "string"){
+validate80.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data19 === "owner") || (data19 === "admin")) || (data19 === "member"))){
+validate80.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema51.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unfriendly !== undefined){
+const _errs35 = errors;
+if(typeof data.unfriendly !== "boolean"){
+validate80.errors = [{instancePath:instancePath+"/unfriendly",schemaPath:"#/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card_changeable !== undefined){
+const _errs37 = errors;
+if(typeof data.card_changeable !== "boolean"){
+validate80.errors = [{instancePath:instancePath+"/card_changeable",schemaPath:"#/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shut_up_timestamp !== undefined){
+const _errs39 = errors;
+if(!int64Ok(data.shut_up_timestamp, this, -9223372036854775808n, 9223372036854775807n)){
+validate80.errors = [{instancePath:instancePath+"/shut_up_timestamp",schemaPath:"#/properties/shut_up_timestamp/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -15449,25 +15759,305 @@ validate86.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetail = validate87;
-const schema58 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
-const pattern0 = new RegExp("^-?(0|[1-9][0-9]*)$", "u");
+const rawModelShowUser = validate87;
+const schema58 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}};
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate87.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+else {
+validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate87.errors = vErrors;
+return errors === 0;
+}
+
+const rawModelShowList = validate88;
+const schema59 = {"type":"object","properties":{"variants":{"type":"array","items":{"type":"object","properties":{"model_show":{"type":"string"},"need_pay":{"type":"boolean"}},"required":["model_show","need_pay"]}}},"required":["variants"]};
+
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.variants === undefined) && (missing0 = "variants")){
+validate88.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.variants !== undefined){
+let data0 = data.variants;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.model_show === undefined) && (missing1 = "model_show")) || ((data1.need_pay === undefined) && (missing1 = "need_pay"))){
+validate88.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.model_show !== undefined){
+const _errs5 = errors;
+if(typeof data1.model_show !== "string"){
+validate88.errors = [{instancePath:instancePath+"/variants/" + i0+"/model_show",schemaPath:"#/properties/variants/items/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.need_pay !== undefined){
+const _errs7 = errors;
+if(typeof data1.need_pay !== "boolean"){
+validate88.errors = [{instancePath:instancePath+"/variants/" + i0+"/need_pay",schemaPath:"#/properties/variants/items/properties/need_pay/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/variants/" + i0,schemaPath:"#/properties/variants/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/variants",schemaPath:"#/properties/variants/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate88.errors = vErrors;
+return errors === 0;
+}
+
+const rawVipInfo = validate89;
+const schema60 = {"type":"object","properties":{"type":{"type":"string"},"level":{"type":"integer"},"vip_type":{"type":"integer"},"template_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}};
+
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.type !== undefined){
+const _errs1 = errors;
+if(typeof data.type !== "string"){
+validate89.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data1 = data.level;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate89.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vip_type !== undefined){
+let data2 = data.vip_type;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate89.errors = [{instancePath:instancePath+"/vip_type",schemaPath:"#/properties/vip_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.template_id !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.template_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate89.errors = [{instancePath:instancePath+"/template_id",schemaPath:"#/properties/template_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate89.errors = vErrors;
+return errors === 0;
+}
+
+const rawProfileLocation = validate90;
+const schema61 = {"type":"object","properties":{"city":{"type":["string","null"]},"company":{"type":["string","null"]},"country":{"type":["string","null"]},"province":{"type":["string","null"]},"hometown":{"type":["string","null"]},"school":{"type":["string","null"]}}};
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.city !== undefined){
+let data0 = data.city;
+const _errs1 = errors;
+if((typeof data0 !== "string") && (data0 !== null)){
+validate90.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: schema61.properties.city.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.company !== undefined){
+let data1 = data.company;
+const _errs3 = errors;
+if((typeof data1 !== "string") && (data1 !== null)){
+validate90.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: schema61.properties.company.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.country !== undefined){
+let data2 = data.country;
+const _errs5 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate90.errors = [{instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: schema61.properties.country.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.province !== undefined){
+let data3 = data.province;
+const _errs7 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate90.errors = [{instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: schema61.properties.province.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hometown !== undefined){
+let data4 = data.hometown;
+const _errs9 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate90.errors = [{instancePath:instancePath+"/hometown",schemaPath:"#/properties/hometown/type",keyword:"type",params:{type: schema61.properties.hometown.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.school !== undefined){
+let data5 = data.school;
+const _errs11 = errors;
+if((typeof data5 !== "string") && (data5 !== null)){
+validate90.errors = [{instancePath:instancePath+"/school",schemaPath:"#/properties/school/type",keyword:"type",params:{type: schema61.properties.school.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+
+const rawMessageDetail = validate91;
+const schema62 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const pattern0 = new RegExp("^-?(0|[1-9][0-9]*)$", "u");
+
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate87.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.time !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate87.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate91.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15479,7 +16069,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate87.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15492,7 +16082,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate87.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate91.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15504,7 +16094,7 @@ if(valid0){
 if(data.real_id !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.real_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate87.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate91.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15516,7 +16106,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs7 = errors;
 if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate87.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate91.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -15531,12 +16121,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data5 === "string"){
 if(!pattern0.test(data5)){
-validate87.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+validate91.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
 return false;
 }
 }
 else {
-validate87.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -15554,7 +16144,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.user_id !== undefined){
 const _errs12 = errors;
 if(!int64Ok(data6.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate87.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate91.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -15566,7 +16156,7 @@ if(valid1){
 if(data6.nickname !== undefined){
 const _errs13 = errors;
 if(typeof data6.nickname !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -15578,7 +16168,7 @@ if(valid1){
 if(data6.card !== undefined){
 const _errs15 = errors;
 if(typeof data6.card !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -15591,11 +16181,11 @@ if(data6.sex !== undefined){
 let data10 = data6.sex;
 const _errs17 = errors;
 if(typeof data10 !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data10 === "male") || (data10 === "female")) || (data10 === "unknown"))){
-validate87.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema58.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate91.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema62.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -15608,7 +16198,7 @@ if(data6.age !== undefined){
 let data11 = data6.age;
 const _errs19 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate87.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate91.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -15620,7 +16210,7 @@ if(valid1){
 if(data6.area !== undefined){
 const _errs21 = errors;
 if(typeof data6.area !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -15632,7 +16222,7 @@ if(valid1){
 if(data6.level !== undefined){
 const _errs23 = errors;
 if(typeof data6.level !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs23 === errors;
@@ -15645,11 +16235,11 @@ if(data6.role !== undefined){
 let data14 = data6.role;
 const _errs25 = errors;
 if(typeof data14 !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data14 === "owner") || (data14 === "admin")) || (data14 === "member"))){
-validate87.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema58.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate91.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema62.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs25 === errors;
@@ -15661,7 +16251,7 @@ if(valid1){
 if(data6.title !== undefined){
 const _errs27 = errors;
 if(typeof data6.title !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs27 === errors;
@@ -15673,7 +16263,7 @@ if(valid1){
 if(data6.uid !== undefined){
 const _errs29 = errors;
 if(typeof data6.uid !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/uid",schemaPath:"#/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/uid",schemaPath:"#/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs29 === errors;
@@ -15685,7 +16275,7 @@ if(valid1){
 if(data6.tiny_id !== undefined){
 const _errs31 = errors;
 if(typeof data6.tiny_id !== "string"){
-validate87.errors = [{instancePath:instancePath+"/sender/tiny_id",schemaPath:"#/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate91.errors = [{instancePath:instancePath+"/sender/tiny_id",schemaPath:"#/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs31 === errors;
@@ -15705,7 +16295,7 @@ var valid1 = true;
 }
 }
 else {
-validate87.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate91.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -15730,7 +16320,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs34 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate87.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate91.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs34 === errors;
@@ -15742,7 +16332,7 @@ if(valid0){
 if(data.target_id !== undefined){
 const _errs35 = errors;
 if(!int64Ok(data.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate87.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate91.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs35 === errors;
@@ -15754,7 +16344,7 @@ if(valid0){
 if(data.peer_id !== undefined){
 const _errs36 = errors;
 if(!int64Ok(data.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate87.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate91.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs36 === errors;
@@ -15775,32 +16365,32 @@ var valid0 = true;
 }
 }
 else {
-validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate87.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-const rawMessageDetailInput = validate89;
-const schema59 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
+const rawMessageDetailInput = validate93;
+const schema63 = {"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((((((data.time === undefined) && (missing0 = "time")) || ((data.message_type === undefined) && (missing0 = "message_type"))) || ((data.message_id === undefined) && (missing0 = "message_id"))) || ((data.real_id === undefined) && (missing0 = "real_id"))) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.message === undefined) && (missing0 = "message"))) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
-validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.time !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate89.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate93.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -15812,7 +16402,7 @@ if(valid0){
 if(data.message_type !== undefined){
 const _errs2 = errors;
 if(typeof data.message_type !== "string"){
-validate89.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -15825,7 +16415,7 @@ if(data.message_id !== undefined){
 let data2 = data.message_id;
 const _errs4 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate89.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate93.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -15837,7 +16427,7 @@ if(valid0){
 if(data.real_id !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.real_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate89.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate93.errors = [{instancePath:instancePath+"/real_id",schemaPath:"#/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -15849,7 +16439,7 @@ if(valid0){
 if(data.message_seq !== undefined){
 const _errs7 = errors;
 if(!int64Ok(data.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate89.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate93.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -15864,12 +16454,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data5 === "string"){
 if(!pattern0.test(data5)){
-validate89.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+validate93.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
 return false;
 }
 }
 else {
-validate89.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/message_id_qq",schemaPath:"#/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -15887,7 +16477,7 @@ if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6.user_id !== undefined){
 const _errs12 = errors;
 if(!int64Ok(data6.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate89.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate93.errors = [{instancePath:instancePath+"/sender/user_id",schemaPath:"#/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -15899,7 +16489,7 @@ if(valid1){
 if(data6.nickname !== undefined){
 const _errs13 = errors;
 if(typeof data6.nickname !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/nickname",schemaPath:"#/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs13 === errors;
@@ -15911,7 +16501,7 @@ if(valid1){
 if(data6.card !== undefined){
 const _errs15 = errors;
 if(typeof data6.card !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/card",schemaPath:"#/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs15 === errors;
@@ -15924,11 +16514,11 @@ if(data6.sex !== undefined){
 let data10 = data6.sex;
 const _errs17 = errors;
 if(typeof data10 !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data10 === "male") || (data10 === "female")) || (data10 === "unknown"))){
-validate89.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema59.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate93.errors = [{instancePath:instancePath+"/sender/sex",schemaPath:"#/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema63.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs17 === errors;
@@ -15941,7 +16531,7 @@ if(data6.age !== undefined){
 let data11 = data6.age;
 const _errs19 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate89.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate93.errors = [{instancePath:instancePath+"/sender/age",schemaPath:"#/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid1 = _errs19 === errors;
@@ -15953,7 +16543,7 @@ if(valid1){
 if(data6.area !== undefined){
 const _errs21 = errors;
 if(typeof data6.area !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/area",schemaPath:"#/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -15965,7 +16555,7 @@ if(valid1){
 if(data6.level !== undefined){
 const _errs23 = errors;
 if(typeof data6.level !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/level",schemaPath:"#/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs23 === errors;
@@ -15978,11 +16568,11 @@ if(data6.role !== undefined){
 let data14 = data6.role;
 const _errs25 = errors;
 if(typeof data14 !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data14 === "owner") || (data14 === "admin")) || (data14 === "member"))){
-validate89.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema59.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate93.errors = [{instancePath:instancePath+"/sender/role",schemaPath:"#/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema63.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs25 === errors;
@@ -15994,7 +16584,7 @@ if(valid1){
 if(data6.title !== undefined){
 const _errs27 = errors;
 if(typeof data6.title !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/title",schemaPath:"#/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs27 === errors;
@@ -16006,7 +16596,7 @@ if(valid1){
 if(data6.uid !== undefined){
 const _errs29 = errors;
 if(typeof data6.uid !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/uid",schemaPath:"#/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/uid",schemaPath:"#/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs29 === errors;
@@ -16018,7 +16608,7 @@ if(valid1){
 if(data6.tiny_id !== undefined){
 const _errs31 = errors;
 if(typeof data6.tiny_id !== "string"){
-validate89.errors = [{instancePath:instancePath+"/sender/tiny_id",schemaPath:"#/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate93.errors = [{instancePath:instancePath+"/sender/tiny_id",schemaPath:"#/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs31 === errors;
@@ -16038,7 +16628,7 @@ var valid1 = true;
 }
 }
 else {
-validate89.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate93.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16063,7 +16653,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs34 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate89.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate93.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs34 === errors;
@@ -16075,7 +16665,7 @@ if(valid0){
 if(data.target_id !== undefined){
 const _errs35 = errors;
 if(!int64Ok(data.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate89.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate93.errors = [{instancePath:instancePath+"/target_id",schemaPath:"#/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs35 === errors;
@@ -16087,7 +16677,7 @@ if(valid0){
 if(data.peer_id !== undefined){
 const _errs36 = errors;
 if(!int64Ok(data.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate89.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate93.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs36 === errors;
@@ -16108,25 +16698,25 @@ var valid0 = true;
 }
 }
 else {
-validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate89.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
-const rawForwardSendResult = validate91;
-const schema60 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
+const rawForwardSendResult = validate95;
+const schema64 = {"type":"object","properties":{"message_id":{"type":"integer"},"forward_id":{"type":"string"},"res_id":{"type":"string"}},"required":["message_id","forward_id"]};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.forward_id === undefined) && (missing0 = "forward_id"))){
-validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -16134,7 +16724,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate91.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate95.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16146,7 +16736,7 @@ if(valid0){
 if(data.forward_id !== undefined){
 const _errs3 = errors;
 if(typeof data.forward_id !== "string"){
-validate91.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate95.errors = [{instancePath:instancePath+"/forward_id",schemaPath:"#/properties/forward_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -16158,7 +16748,7 @@ if(valid0){
 if(data.res_id !== undefined){
 const _errs5 = errors;
 if(typeof data.res_id !== "string"){
-validate91.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate95.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -16171,32 +16761,1520 @@ var valid0 = true;
 }
 }
 else {
-validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate91.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
-const rawBubbleFaceSegment = validate92;
-const schema61 = {"type":"object","properties":{"type":{"const":"bubble_face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"count":{"type":["string","integer"]}},"required":["id","count"]}},"required":["type","data"]};
+const rawHonorInfo = validate96;
+const schema65 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]};
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate96.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate96.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar !== undefined){
+const _errs4 = errors;
+if(typeof data.avatar !== "string"){
+validate96.errors = [{instancePath:instancePath+"/avatar",schemaPath:"#/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.day_count !== undefined){
+let data3 = data.day_count;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate96.errors = [{instancePath:instancePath+"/day_count",schemaPath:"#/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.id !== undefined){
+let data4 = data.id;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate96.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs10 = errors;
+if(typeof data.description !== "string"){
+validate96.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+
+const rawHonorList = validate97;
+const schema66 = {"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]}};
+
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!(Array.isArray(data))) && (data !== null)){
+validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema66.type},message:"must be array,null"}];
+return false;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((data0.user_id === undefined) && (missing0 = "user_id")){
+validate97.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate97.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.nickname !== undefined){
+const _errs4 = errors;
+if(typeof data0.nickname !== "string"){
+validate97.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.avatar !== undefined){
+const _errs6 = errors;
+if(typeof data0.avatar !== "string"){
+validate97.errors = [{instancePath:instancePath+"/" + i0+"/avatar",schemaPath:"#/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.day_count !== undefined){
+let data4 = data0.day_count;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate97.errors = [{instancePath:instancePath+"/" + i0+"/day_count",schemaPath:"#/items/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.id !== undefined){
+let data5 = data0.id;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate97.errors = [{instancePath:instancePath+"/" + i0+"/id",schemaPath:"#/items/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.description !== undefined){
+const _errs12 = errors;
+if(typeof data0.description !== "string"){
+validate97.errors = [{instancePath:instancePath+"/" + i0+"/description",schemaPath:"#/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate97.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+validate97.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupRequest = validate98;
+const schema67 = {"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"invitor_uin":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"invitor_nick":{"type":["string","null"]},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_nick":{"type":"string"},"message":{"type":"string"},"flag":{"type":"string"}},"required":["request_id","group_id","flag"]};
+
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.request_id === undefined) && (missing0 = "request_id")) || ((data.group_id === undefined) && (missing0 = "group_id"))) || ((data.flag === undefined) && (missing0 = "flag"))){
+validate98.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.request_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate98.errors = [{instancePath:instancePath+"/request_id",schemaPath:"#/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitor_uin !== undefined){
+let data1 = data.invitor_uin;
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/invitor_uin",schemaPath:"#/properties/invitor_uin/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(data1 !== null){
+const err1 = {instancePath:instancePath+"/invitor_uin",schemaPath:"#/properties/invitor_uin/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/invitor_uin",schemaPath:"#/properties/invitor_uin/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate98.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.invitor_nick !== undefined){
+let data2 = data.invitor_nick;
+const _errs7 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate98.errors = [{instancePath:instancePath+"/invitor_nick",schemaPath:"#/properties/invitor_nick/type",keyword:"type",params:{type: schema67.properties.invitor_nick.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate98.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs10 = errors;
+if(typeof data.group_name !== "string"){
+validate98.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.checked !== undefined){
+const _errs12 = errors;
+if(typeof data.checked !== "boolean"){
+validate98.errors = [{instancePath:instancePath+"/checked",schemaPath:"#/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.actor !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data.actor, this, -9223372036854775808n, 9223372036854775807n)){
+validate98.errors = [{instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requester_uin !== undefined){
+const _errs15 = errors;
+if(!int64Ok(data.requester_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate98.errors = [{instancePath:instancePath+"/requester_uin",schemaPath:"#/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requester_nick !== undefined){
+const _errs16 = errors;
+if(typeof data.requester_nick !== "string"){
+validate98.errors = [{instancePath:instancePath+"/requester_nick",schemaPath:"#/properties/requester_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs18 = errors;
+if(typeof data.message !== "string"){
+validate98.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.flag !== undefined){
+const _errs20 = errors;
+if(typeof data.flag !== "string"){
+validate98.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate98.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate98.errors = vErrors;
+return errors === 0;
+}
+
+const rawFileUploadResult = validate99;
+const schema68 = {"type":"object","properties":{"msg_id":{"type":"integer"},"bizid":{"type":"integer"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"},"file_id":{"type":"string"}},"required":["file_id"]};
+
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file_id === undefined) && (missing0 = "file_id")){
+validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.msg_id !== undefined){
+let data0 = data.msg_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate99.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bizid !== undefined){
+let data1 = data.bizid;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate99.errors = [{instancePath:instancePath+"/bizid",schemaPath:"#/properties/bizid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate99.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha !== undefined){
+const _errs7 = errors;
+if(typeof data.sha !== "string"){
+validate99.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha3 !== undefined){
+const _errs9 = errors;
+if(typeof data.sha3 !== "string"){
+validate99.errors = [{instancePath:instancePath+"/sha3",schemaPath:"#/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs11 = errors;
+if(typeof data.file_id !== "string"){
+validate99.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate99.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFile = validate100;
+const schema69 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"file_name":{"type":"string"},"busid":{"type":"integer"},"file_size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"upload_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"dead_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modify_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"download_times":{"type":"integer"},"uploader":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"uploader_name":{"type":"string"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"}},"required":["file_id","file_name","busid"]};
+
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.file_id === undefined) && (missing0 = "file_id")) || ((data.file_name === undefined) && (missing0 = "file_name"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate100.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate100.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate100.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_name !== undefined){
+const _errs4 = errors;
+if(typeof data.file_name !== "string"){
+validate100.errors = [{instancePath:instancePath+"/file_name",schemaPath:"#/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data3 = data.busid;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate100.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.file_size, this, -9223372036854775808n, 9223372036854775807n)){
+validate100.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.upload_time !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.upload_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate100.errors = [{instancePath:instancePath+"/upload_time",schemaPath:"#/properties/upload_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dead_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.dead_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate100.errors = [{instancePath:instancePath+"/dead_time",schemaPath:"#/properties/dead_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modify_time !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.modify_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate100.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.download_times !== undefined){
+let data8 = data.download_times;
+const _errs12 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate100.errors = [{instancePath:instancePath+"/download_times",schemaPath:"#/properties/download_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.uploader !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data.uploader, this, -9223372036854775808n, 9223372036854775807n)){
+validate100.errors = [{instancePath:instancePath+"/uploader",schemaPath:"#/properties/uploader/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.uploader_name !== undefined){
+const _errs15 = errors;
+if(typeof data.uploader_name !== "string"){
+validate100.errors = [{instancePath:instancePath+"/uploader_name",schemaPath:"#/properties/uploader_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs17 = errors;
+if(typeof data.md5 !== "string"){
+validate100.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha !== undefined){
+const _errs19 = errors;
+if(typeof data.sha !== "string"){
+validate100.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sha3 !== undefined){
+const _errs21 = errors;
+if(typeof data.sha3 !== "string"){
+validate100.errors = [{instancePath:instancePath+"/sha3",schemaPath:"#/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate100.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFolder = validate101;
+const schema70 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_name":{"type":"string"},"total_file_count":{"type":"integer"}},"required":["folder_id","folder_name"]};
+
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.folder_id === undefined) && (missing0 = "folder_id")) || ((data.folder_name === undefined) && (missing0 = "folder_name"))){
+validate101.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate101.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate101.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_name !== undefined){
+const _errs4 = errors;
+if(typeof data.folder_name !== "string"){
+validate101.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate101.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.creator, this, -9223372036854775808n, 9223372036854775807n)){
+validate101.errors = [{instancePath:instancePath+"/creator",schemaPath:"#/properties/creator/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator_name !== undefined){
+const _errs8 = errors;
+if(typeof data.creator_name !== "string"){
+validate101.errors = [{instancePath:instancePath+"/creator_name",schemaPath:"#/properties/creator_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.total_file_count !== undefined){
+let data6 = data.total_file_count;
+const _errs10 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate101.errors = [{instancePath:instancePath+"/total_file_count",schemaPath:"#/properties/total_file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate101.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupFileList = validate102;
+const schema71 = {"type":"object","properties":{"files":{"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"file_name":{"type":"string"},"busid":{"type":"integer"},"file_size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"upload_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"dead_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modify_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"download_times":{"type":"integer"},"uploader":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"uploader_name":{"type":"string"},"md5":{"type":"string"},"sha":{"type":"string"},"sha3":{"type":"string"}},"required":["file_id","file_name","busid"]}},"folders":{"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_name":{"type":"string"},"total_file_count":{"type":"integer"}},"required":["folder_id","folder_name"]}}},"required":["files","folders"]};
+
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.files === undefined) && (missing0 = "files")) || ((data.folders === undefined) && (missing0 = "folders"))){
+validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.files !== undefined){
+let data0 = data.files;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.file_id === undefined) && (missing1 = "file_id")) || ((data1.file_name === undefined) && (missing1 = "file_name"))) || ((data1.busid === undefined) && (missing1 = "busid"))){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.group_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/group_id",schemaPath:"#/properties/files/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.file_id !== undefined){
+const _errs6 = errors;
+if(typeof data1.file_id !== "string"){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/file_id",schemaPath:"#/properties/files/items/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.file_name !== undefined){
+const _errs8 = errors;
+if(typeof data1.file_name !== "string"){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/file_name",schemaPath:"#/properties/files/items/properties/file_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.busid !== undefined){
+let data5 = data1.busid;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/busid",schemaPath:"#/properties/files/items/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.file_size !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data1.file_size, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/file_size",schemaPath:"#/properties/files/items/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.upload_time !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data1.upload_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/upload_time",schemaPath:"#/properties/files/items/properties/upload_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.dead_time !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data1.dead_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/dead_time",schemaPath:"#/properties/files/items/properties/dead_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.modify_time !== undefined){
+const _errs15 = errors;
+if(!int64Ok(data1.modify_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/modify_time",schemaPath:"#/properties/files/items/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.download_times !== undefined){
+let data10 = data1.download_times;
+const _errs16 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/download_times",schemaPath:"#/properties/files/items/properties/download_times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.uploader !== undefined){
+const _errs18 = errors;
+if(!int64Ok(data1.uploader, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/uploader",schemaPath:"#/properties/files/items/properties/uploader/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.uploader_name !== undefined){
+const _errs19 = errors;
+if(typeof data1.uploader_name !== "string"){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/uploader_name",schemaPath:"#/properties/files/items/properties/uploader_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.md5 !== undefined){
+const _errs21 = errors;
+if(typeof data1.md5 !== "string"){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/md5",schemaPath:"#/properties/files/items/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs21 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sha !== undefined){
+const _errs23 = errors;
+if(typeof data1.sha !== "string"){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/sha",schemaPath:"#/properties/files/items/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs23 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sha3 !== undefined){
+const _errs25 = errors;
+if(typeof data1.sha3 !== "string"){
+validate102.errors = [{instancePath:instancePath+"/files/" + i0+"/sha3",schemaPath:"#/properties/files/items/properties/sha3/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs25 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folders !== undefined){
+let data16 = data.folders;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data16)){
+var valid3 = true;
+const len1 = data16.length;
+for(let i1=0; i1<len1; i1++){
+let data17 = data16[i1];
+const _errs29 = errors;
+if(errors === _errs29){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+let missing2;
+if(((data17.folder_id === undefined) && (missing2 = "folder_id")) || ((data17.folder_name === undefined) && (missing2 = "folder_name"))){
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1,schemaPath:"#/properties/folders/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data17.group_id !== undefined){
+const _errs31 = errors;
+if(!int64Ok(data17.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1+"/group_id",schemaPath:"#/properties/folders/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs31 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data17.folder_id !== undefined){
+const _errs32 = errors;
+if(typeof data17.folder_id !== "string"){
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1+"/folder_id",schemaPath:"#/properties/folders/items/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs32 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data17.folder_name !== undefined){
+const _errs34 = errors;
+if(typeof data17.folder_name !== "string"){
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1+"/folder_name",schemaPath:"#/properties/folders/items/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs34 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data17.create_time !== undefined){
+const _errs36 = errors;
+if(!int64Ok(data17.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1+"/create_time",schemaPath:"#/properties/folders/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs36 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data17.creator !== undefined){
+const _errs37 = errors;
+if(!int64Ok(data17.creator, this, -9223372036854775808n, 9223372036854775807n)){
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1+"/creator",schemaPath:"#/properties/folders/items/properties/creator/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid4 = _errs37 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data17.creator_name !== undefined){
+const _errs38 = errors;
+if(typeof data17.creator_name !== "string"){
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1+"/creator_name",schemaPath:"#/properties/folders/items/properties/creator_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs38 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data17.total_file_count !== undefined){
+let data24 = data17.total_file_count;
+const _errs40 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1+"/total_file_count",schemaPath:"#/properties/folders/items/properties/total_file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs40 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/folders/" + i1,schemaPath:"#/properties/folders/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs29 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate102.errors = [{instancePath:instancePath+"/folders",schemaPath:"#/properties/folders/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildId = validate103;
+const schema72 = {"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]};
+
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(!int64Ok(data, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const _errs2 = errors;
+if(typeof data !== "string"){
+const err1 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate103.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate103.errors = vErrors;
+return errors === 0;
+}
+
+const rawGuildPermission = validate104;
+const schema73 = {"type":"object","properties":{"root_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"child_ids":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}},"required":["root_id","child_ids"]};
+
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.root_id === undefined) && (missing0 = "root_id")) || ((data.child_ids === undefined) && (missing0 = "child_ids"))){
+validate104.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.root_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.root_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate104.errors = [{instancePath:instancePath+"/root_id",schemaPath:"#/properties/root_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.child_ids !== undefined){
+let data1 = data.child_ids;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!int64Ok(data1[i0], this, -9223372036854775808n, 9223372036854775807n)){
+validate104.errors = [{instancePath:instancePath+"/child_ids/" + i0,schemaPath:"#/properties/child_ids/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate104.errors = [{instancePath:instancePath+"/child_ids",schemaPath:"#/properties/child_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+
+const rawCredentials = validate105;
+const schema74 = {"type":"object","properties":{"token":{"type":["string","integer"]},"cookies":{"type":"string"},"bigdata_ticket":{"type":["object","null"],"properties":{"key":{"type":["string","null"]},"sig":{"type":["string","null"]}}}}};
+
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.token !== undefined){
+let data0 = data.token;
+const _errs1 = errors;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate105.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema74.properties.token.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cookies !== undefined){
+const _errs3 = errors;
+if(typeof data.cookies !== "string"){
+validate105.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bigdata_ticket !== undefined){
+let data2 = data.bigdata_ticket;
+const _errs5 = errors;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+validate105.errors = [{instancePath:instancePath+"/bigdata_ticket",schemaPath:"#/properties/bigdata_ticket/type",keyword:"type",params:{type: schema74.properties.bigdata_ticket.type},message:"must be object,null"}];
+return false;
+}
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.key !== undefined){
+let data3 = data2.key;
+const _errs7 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate105.errors = [{instancePath:instancePath+"/bigdata_ticket/key",schemaPath:"#/properties/bigdata_ticket/properties/key/type",keyword:"type",params:{type: schema74.properties.bigdata_ticket.properties.key.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data2.sig !== undefined){
+let data4 = data2.sig;
+const _errs9 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate105.errors = [{instancePath:instancePath+"/bigdata_ticket/sig",schemaPath:"#/properties/bigdata_ticket/properties/sig/type",keyword:"type",params:{type: schema74.properties.bigdata_ticket.properties.sig.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate105.errors = vErrors;
+return errors === 0;
+}
+
+const rawDomainQuery = validate106;
+const schema75 = {"type":"object","properties":{"domain":{"type":"string"}}};
+
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.domain !== undefined){
+if(typeof data.domain !== "string"){
+validate106.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate106.errors = vErrors;
+return errors === 0;
+}
+
+const rawBubbleFaceSegment = validate107;
+const schema76 = {"type":"object","properties":{"type":{"const":"bubble_face"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]},"count":{"type":["string","integer"]}},"required":["id","count"]}},"required":["type","data"]};
+
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate92.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("bubble_face" !== data.type){
-validate92.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
+validate107.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "bubble_face"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16212,7 +18290,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.id === undefined) && (missing1 = "id")) || ((data1.count === undefined) && (missing1 = "count"))){
-validate92.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate107.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -16220,7 +18298,7 @@ if(data1.id !== undefined){
 let data2 = data1.id;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate92.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema61.properties.data.properties.id.type},message:"must be string,integer"}];
+validate107.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema76.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -16233,7 +18311,7 @@ if(data1.count !== undefined){
 let data3 = data1.count;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate92.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema61.properties.data.properties.count.type},message:"must be string,integer"}];
+validate107.errors = [{instancePath:instancePath+"/data/count",schemaPath:"#/properties/data/properties/count/type",keyword:"type",params:{type: schema76.properties.data.properties.count.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -16245,7 +18323,7 @@ var valid1 = true;
 }
 }
 else {
-validate92.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate107.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16258,32 +18336,32 @@ var valid0 = true;
 }
 }
 else {
-validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate92.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
-const rawBasketballSegment = validate93;
-const schema62 = {"type":"object","properties":{"type":{"const":"basketball"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
+const rawBasketballSegment = validate108;
+const schema77 = {"type":"object","properties":{"type":{"const":"basketball"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate93.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("basketball" !== data.type){
-validate93.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
+validate108.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "basketball"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16299,21 +18377,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate93.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate108.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate93.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema62.properties.data.properties.id.type},message:"must be string,integer"}];
+validate108.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema77.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate93.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16326,32 +18404,32 @@ var valid0 = true;
 }
 }
 else {
-validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate93.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewRpsSegment = validate94;
-const schema63 = {"type":"object","properties":{"type":{"const":"new_rps"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
+const rawNewRpsSegment = validate109;
+const schema78 = {"type":"object","properties":{"type":{"const":"new_rps"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate109.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("new_rps" !== data.type){
-validate94.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
+validate109.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_rps"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16367,21 +18445,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate94.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate109.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate94.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema63.properties.data.properties.id.type},message:"must be string,integer"}];
+validate109.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema78.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate94.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate109.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16394,32 +18472,32 @@ var valid0 = true;
 }
 }
 else {
-validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate94.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
-const rawNewDiceSegment = validate95;
-const schema64 = {"type":"object","properties":{"type":{"const":"new_dice"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
+const rawNewDiceSegment = validate110;
+const schema79 = {"type":"object","properties":{"type":{"const":"new_dice"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate110.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("new_dice" !== data.type){
-validate95.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
+validate110.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "new_dice"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16435,21 +18513,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate95.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate110.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate95.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema64.properties.data.properties.id.type},message:"must be string,integer"}];
+validate110.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema79.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate95.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate110.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16462,32 +18540,32 @@ var valid0 = true;
 }
 }
 else {
-validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate110.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate95.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
-const rawTouchSegment = validate96;
-const schema65 = {"type":"object","properties":{"type":{"const":"touch"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
+const rawTouchSegment = validate111;
+const schema80 = {"type":"object","properties":{"type":{"const":"touch"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate96.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("touch" !== data.type){
-validate96.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
+validate111.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "touch"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16503,21 +18581,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate96.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate111.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate96.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema65.properties.data.properties.id.type},message:"must be string,integer"}];
+validate111.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema80.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate96.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate111.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16530,32 +18608,32 @@ var valid0 = true;
 }
 }
 else {
-validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate96.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-const rawWeatherSegment = validate97;
-const schema66 = {"type":"object","properties":{"type":{"const":"weather"},"data":{"type":"object","properties":{"city":{"type":"string"},"code":{"type":["string","integer"]}}}},"required":["type","data"]};
+const rawWeatherSegment = validate112;
+const schema81 = {"type":"object","properties":{"type":{"const":"weather"},"data":{"type":"object","properties":{"city":{"type":"string"},"code":{"type":["string","integer"]}}}},"required":["type","data"]};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate97.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("weather" !== data.type){
-validate97.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
+validate112.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "weather"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16572,7 +18650,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.city !== undefined){
 const _errs4 = errors;
 if(typeof data1.city !== "string"){
-validate97.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate112.errors = [{instancePath:instancePath+"/data/city",schemaPath:"#/properties/data/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -16585,7 +18663,7 @@ if(data1.code !== undefined){
 let data3 = data1.code;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate97.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema66.properties.data.properties.code.type},message:"must be string,integer"}];
+validate112.errors = [{instancePath:instancePath+"/data/code",schemaPath:"#/properties/data/properties/code/type",keyword:"type",params:{type: schema81.properties.data.properties.code.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -16596,7 +18674,7 @@ var valid1 = true;
 }
 }
 else {
-validate97.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate112.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16609,32 +18687,32 @@ var valid0 = true;
 }
 }
 else {
-validate97.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate97.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
-const rawGiftSegment = validate98;
-const schema67 = {"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]};
+const rawGiftSegment = validate113;
+const schema82 = {"type":"object","properties":{"type":{"const":"gift"},"data":{"type":"object","properties":{"qq":{"type":["string","integer"]},"id":{"type":["string","integer"]}},"required":["qq","id"]}},"required":["type","data"]};
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate98.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("gift" !== data.type){
-validate98.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
+validate113.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "gift"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16650,7 +18728,7 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if(((data1.qq === undefined) && (missing1 = "qq")) || ((data1.id === undefined) && (missing1 = "id"))){
-validate98.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate113.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
@@ -16658,7 +18736,7 @@ if(data1.qq !== undefined){
 let data2 = data1.qq;
 const _errs4 = errors;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate98.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema67.properties.data.properties.qq.type},message:"must be string,integer"}];
+validate113.errors = [{instancePath:instancePath+"/data/qq",schemaPath:"#/properties/data/properties/qq/type",keyword:"type",params:{type: schema82.properties.data.properties.qq.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -16671,7 +18749,7 @@ if(data1.id !== undefined){
 let data3 = data1.id;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate98.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema67.properties.data.properties.id.type},message:"must be string,integer"}];
+validate113.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema82.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -16683,7 +18761,7 @@ var valid1 = true;
 }
 }
 else {
-validate98.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate113.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16696,32 +18774,32 @@ var valid0 = true;
 }
 }
 else {
-validate98.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate98.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const rawMarkdownSegment = validate99;
-const schema68 = {"type":"object","properties":{"type":{"const":"markdown"},"data":{"type":"object","properties":{"content":{"type":"string"}},"required":["content"]}},"required":["type","data"]};
+const rawMarkdownSegment = validate114;
+const schema83 = {"type":"object","properties":{"type":{"const":"markdown"},"data":{"type":"object","properties":{"content":{"type":"string"}},"required":["content"]}},"required":["type","data"]};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("markdown" !== data.type){
-validate99.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
+validate114.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "markdown"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16737,20 +18815,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.content === undefined) && (missing1 = "content")){
-validate99.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate114.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.content !== undefined){
 if(typeof data1.content !== "string"){
-validate99.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate114.errors = [{instancePath:instancePath+"/data/content",schemaPath:"#/properties/data/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate99.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate114.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16763,32 +18841,32 @@ var valid0 = true;
 }
 }
 else {
-validate99.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate99.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
-const rawButtonSegment = validate100;
-const schema69 = {"type":"object","properties":{"type":{"const":"button"},"data":{"type":"object","properties":{"data":{"type":"string"},"rows":{"type":"array","items":{"type":"object"}},"appid":{"type":["string","integer"]}}}},"required":["type","data"]};
+const rawButtonSegment = validate115;
+const schema84 = {"type":"object","properties":{"type":{"const":"button"},"data":{"type":"object","properties":{"data":{"type":"string"},"rows":{"type":"array","items":{"type":"object"}},"appid":{"type":["string","integer"]}}}},"required":["type","data"]};
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate100.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate115.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("button" !== data.type){
-validate100.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
+validate115.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "button"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16805,7 +18883,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.data !== undefined){
 const _errs4 = errors;
 if(typeof data1.data !== "string"){
-validate100.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate115.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -16825,7 +18903,7 @@ for(let i0=0; i0<len0; i0++){
 let data4 = data3[i0];
 const _errs8 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate100.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate115.errors = [{instancePath:instancePath+"/data/rows/" + i0,schemaPath:"#/properties/data/properties/rows/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -16835,7 +18913,7 @@ break;
 }
 }
 else {
-validate100.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate115.errors = [{instancePath:instancePath+"/data/rows",schemaPath:"#/properties/data/properties/rows/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -16849,7 +18927,7 @@ if(data1.appid !== undefined){
 let data5 = data1.appid;
 const _errs10 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate100.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema69.properties.data.properties.appid.type},message:"must be string,integer"}];
+validate115.errors = [{instancePath:instancePath+"/data/appid",schemaPath:"#/properties/data/properties/appid/type",keyword:"type",params:{type: schema84.properties.data.properties.appid.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -16861,7 +18939,7 @@ var valid1 = true;
 }
 }
 else {
-validate100.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate115.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16874,32 +18952,32 @@ var valid0 = true;
 }
 }
 else {
-validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate100.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
-const rawInlineKeyboardSegment = validate101;
-const schema70 = {"type":"object","properties":{"type":{"const":"inline_keyboard"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]};
+const rawInlineKeyboardSegment = validate116;
+const schema85 = {"type":"object","properties":{"type":{"const":"inline_keyboard"},"data":{"type":"object","properties":{"data":{"type":"string"}},"required":["data"]}},"required":["type","data"]};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate101.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("inline_keyboard" !== data.type){
-validate101.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
+validate116.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "inline_keyboard"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16915,20 +18993,20 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.data === undefined) && (missing1 = "data")){
-validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate116.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.data !== undefined){
 if(typeof data1.data !== "string"){
-validate101.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate116.errors = [{instancePath:instancePath+"/data/data",schemaPath:"#/properties/data/properties/data/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate101.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate116.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -16941,32 +19019,32 @@ var valid0 = true;
 }
 }
 else {
-validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate101.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
-const rawMfaceSegment = validate102;
-const schema71 = {"type":"object","properties":{"type":{"const":"mface"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
+const rawMfaceSegment = validate117;
+const schema86 = {"type":"object","properties":{"type":{"const":"mface"},"data":{"type":"object","properties":{"id":{"type":["string","integer"]}},"required":["id"]}},"required":["type","data"]};
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate102.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("mface" !== data.type){
-validate102.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
+validate117.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "mface"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -16982,21 +19060,21 @@ if(errors === _errs2){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((data1.id === undefined) && (missing1 = "id")){
-validate102.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate117.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.id !== undefined){
 let data2 = data1.id;
 if((typeof data2 !== "string") && (!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2))))){
-validate102.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema71.properties.data.properties.id.type},message:"must be string,integer"}];
+validate117.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: schema86.properties.data.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate102.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate117.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17009,32 +19087,32 @@ var valid0 = true;
 }
 }
 else {
-validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate102.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
-const rawFileSegment = validate103;
-const schema72 = {"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"name":{"type":"string"},"size":{"type":["string","integer"]},"expire":{"type":["string","integer"]},"id":{"type":"string"},"url":{"type":"string"},"biz":{"type":["string","integer"]},"sub":{"type":"string"}}}},"required":["type","data"]};
+const rawFileSegment = validate118;
+const schema87 = {"type":"object","properties":{"type":{"const":"file"},"data":{"type":"object","properties":{"name":{"type":"string"},"size":{"type":["string","integer"]},"expire":{"type":["string","integer"]},"id":{"type":"string"},"url":{"type":"string"},"biz":{"type":["string","integer"]},"sub":{"type":"string"}}}},"required":["type","data"]};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.type === undefined) && (missing0 = "type")) || ((data.data === undefined) && (missing0 = "data"))){
-validate103.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.type !== undefined){
 const _errs1 = errors;
 if("file" !== data.type){
-validate103.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
+validate118.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "file"},message:"must be equal to constant"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17051,7 +19129,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.name !== undefined){
 const _errs4 = errors;
 if(typeof data1.name !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate118.errors = [{instancePath:instancePath+"/data/name",schemaPath:"#/properties/data/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -17064,7 +19142,7 @@ if(data1.size !== undefined){
 let data3 = data1.size;
 const _errs6 = errors;
 if((typeof data3 !== "string") && (!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3))))){
-validate103.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema72.properties.data.properties.size.type},message:"must be string,integer"}];
+validate118.errors = [{instancePath:instancePath+"/data/size",schemaPath:"#/properties/data/properties/size/type",keyword:"type",params:{type: schema87.properties.data.properties.size.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs6 === errors;
@@ -17077,7 +19155,7 @@ if(data1.expire !== undefined){
 let data4 = data1.expire;
 const _errs8 = errors;
 if((typeof data4 !== "string") && (!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4))))){
-validate103.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema72.properties.data.properties.expire.type},message:"must be string,integer"}];
+validate118.errors = [{instancePath:instancePath+"/data/expire",schemaPath:"#/properties/data/properties/expire/type",keyword:"type",params:{type: schema87.properties.data.properties.expire.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs8 === errors;
@@ -17089,7 +19167,7 @@ if(valid1){
 if(data1.id !== undefined){
 const _errs10 = errors;
 if(typeof data1.id !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate118.errors = [{instancePath:instancePath+"/data/id",schemaPath:"#/properties/data/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs10 === errors;
@@ -17101,7 +19179,7 @@ if(valid1){
 if(data1.url !== undefined){
 const _errs12 = errors;
 if(typeof data1.url !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate118.errors = [{instancePath:instancePath+"/data/url",schemaPath:"#/properties/data/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs12 === errors;
@@ -17114,7 +19192,7 @@ if(data1.biz !== undefined){
 let data7 = data1.biz;
 const _errs14 = errors;
 if((typeof data7 !== "string") && (!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7))))){
-validate103.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema72.properties.data.properties.biz.type},message:"must be string,integer"}];
+validate118.errors = [{instancePath:instancePath+"/data/biz",schemaPath:"#/properties/data/properties/biz/type",keyword:"type",params:{type: schema87.properties.data.properties.biz.type},message:"must be string,integer"}];
 return false;
 }
 var valid1 = _errs14 === errors;
@@ -17126,7 +19204,7 @@ if(valid1){
 if(data1.sub !== undefined){
 const _errs16 = errors;
 if(typeof data1.sub !== "string"){
-validate103.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate118.errors = [{instancePath:instancePath+"/data/sub",schemaPath:"#/properties/data/properties/sub/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs16 === errors;
@@ -17142,7 +19220,7 @@ var valid1 = true;
 }
 }
 else {
-validate103.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate118.errors = [{instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -17155,24 +19233,24 @@ var valid0 = true;
 }
 }
 else {
-validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate103.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentData = validate104;
+const rawNodeContentData = validate119;
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.content === undefined) && (missing0 = "content")){
-validate104.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17185,24 +19263,24 @@ errors = vErrors.length;
 }
 }
 else {
-validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate104.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-const rawNodeContentDataInput = validate106;
+const rawNodeContentDataInput = validate121;
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.content === undefined) && (missing0 = "content")){
-validate106.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate121.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17215,32 +19293,192 @@ errors = vErrors.length;
 }
 }
 else {
-validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate106.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgParams = validate108;
-const schema75 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+const rawCachedFile = validate123;
+const schema90 = {"type":"object","properties":{"file":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate123.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate123.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs3 = errors;
+if(typeof data.md5 !== "string"){
+validate123.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate123.errors = vErrors;
+return errors === 0;
+}
+
+const rawBotStatus = validate124;
+const schema91 = {"type":"object","properties":{"self":{"type":"object","properties":{"platform":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["platform","user_id"]},"online":{"type":"boolean"},"good":{"type":"boolean"},"qq.status":{"type":"string"}},"required":["self","online","good"]};
+
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.self === undefined) && (missing0 = "self")) || ((data.online === undefined) && (missing0 = "online"))) || ((data.good === undefined) && (missing0 = "good"))){
+validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.self !== undefined){
+let data0 = data.self;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.platform === undefined) && (missing1 = "platform")) || ((data0.user_id === undefined) && (missing1 = "user_id"))){
+validate124.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data0.platform !== undefined){
+const _errs3 = errors;
+if(typeof data0.platform !== "string"){
+validate124.errors = [{instancePath:instancePath+"/self/platform",schemaPath:"#/properties/self/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.user_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate124.errors = [{instancePath:instancePath+"/self/user_id",schemaPath:"#/properties/self/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate124.errors = [{instancePath:instancePath+"/self",schemaPath:"#/properties/self/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.online !== undefined){
+const _errs6 = errors;
+if(typeof data.online !== "boolean"){
+validate124.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.good !== undefined){
+const _errs8 = errors;
+if(typeof data.good !== "boolean"){
+validate124.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data["qq.status"] !== undefined){
+const _errs10 = errors;
+if(typeof data["qq.status"] !== "string"){
+validate124.errors = [{instancePath:instancePath+"/qq.status",schemaPath:"#/properties/qq.status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate124.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendPrivateMsgParams = validate125;
+const schema92 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["user_id","message"]};
+
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate108.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate125.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate108.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17264,7 +19502,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate108.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17276,7 +19514,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs4 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate108.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate125.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -17288,7 +19526,7 @@ if(valid0){
 if(data.recall_duration !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.recall_duration, this, -9223372036854775808n, 9223372036854775807n)){
-validate108.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate125.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -17301,7 +19539,7 @@ if(data.retry_cnt !== undefined){
 let data5 = data.retry_cnt;
 const _errs7 = errors;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate108.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate125.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -17317,25 +19555,25 @@ var valid0 = true;
 }
 }
 else {
-validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate108.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateMsgResult = validate110;
-const schema76 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
+const rawSendPrivateMsgResult = validate127;
+const schema93 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate110.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17343,7 +19581,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate110.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate127.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17355,7 +19593,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate110.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate127.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17367,32 +19605,32 @@ var valid0 = true;
 }
 }
 else {
-validate110.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate110.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgParams = validate111;
-const schema77 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
+const rawSendGroupMsgParams = validate128;
+const schema94 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["group_id","message"]};
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.message === undefined) && (missing0 = "message"))){
-validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate128.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate111.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate128.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17416,7 +19654,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs3 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate111.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate128.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17428,7 +19666,7 @@ if(valid0){
 if(data.recall_duration !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.recall_duration, this, -9223372036854775808n, 9223372036854775807n)){
-validate111.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate128.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -17441,7 +19679,7 @@ if(data.retry_cnt !== undefined){
 let data4 = data.retry_cnt;
 const _errs6 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate111.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate128.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -17456,25 +19694,25 @@ var valid0 = true;
 }
 }
 else {
-validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate128.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate111.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupMsgResult = validate113;
-const schema78 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
+const rawSendGroupMsgResult = validate130;
+const schema95 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate113.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17482,7 +19720,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate113.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate130.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17494,7 +19732,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate113.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate130.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17506,32 +19744,32 @@ var valid0 = true;
 }
 }
 else {
-validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate113.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgParams = validate114;
-const schema79 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"discuss_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["message"]};
+const rawSendMsgParams = validate131;
+const schema96 = {"type":"object","properties":{"message_type":{"type":"string"},"detail_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"discuss_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"}},"required":["message"]};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message === undefined) && (missing0 = "message")){
-validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate114.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate131.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17543,7 +19781,7 @@ if(valid0){
 if(data.detail_type !== undefined){
 const _errs3 = errors;
 if(typeof data.detail_type !== "string"){
-validate114.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate131.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17555,7 +19793,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate114.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate131.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -17567,7 +19805,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs6 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate114.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate131.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -17579,7 +19817,7 @@ if(valid0){
 if(data.discuss_id !== undefined){
 const _errs7 = errors;
 if(!int64Ok(data.discuss_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate114.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate131.errors = [{instancePath:instancePath+"/discuss_id",schemaPath:"#/properties/discuss_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -17603,7 +19841,7 @@ if(valid0){
 if(data.auto_escape !== undefined){
 const _errs9 = errors;
 if(typeof data.auto_escape !== "boolean"){
-validate114.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate131.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -17615,7 +19853,7 @@ if(valid0){
 if(data.recall_duration !== undefined){
 const _errs11 = errors;
 if(!int64Ok(data.recall_duration, this, -9223372036854775808n, 9223372036854775807n)){
-validate114.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate131.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -17628,7 +19866,7 @@ if(data.retry_cnt !== undefined){
 let data8 = data.retry_cnt;
 const _errs12 = errors;
 if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate114.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate131.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -17647,25 +19885,25 @@ var valid0 = true;
 }
 }
 else {
-validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate114.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendMsgResult = validate116;
-const schema80 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
+const rawSendMsgResult = validate133;
+const schema97 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
-validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate133.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17673,7 +19911,7 @@ if(data.message_id !== undefined){
 let data0 = data.message_id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate116.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate133.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -17685,7 +19923,7 @@ if(valid0){
 if(data.time !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate116.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate133.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -17697,120 +19935,120 @@ var valid0 = true;
 }
 }
 else {
-validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate133.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate116.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
 
-const rawDeleteMsgParams = validate117;
-const schema81 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawDeleteMsgParams = validate134;
+const schema98 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate117.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate134.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate117.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate134.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate117.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetMsgParams = validate118;
-const schema82 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+const rawGetMsgParams = validate135;
+const schema99 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_id === undefined) && (missing0 = "message_id")){
-validate118.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate135.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_id !== undefined){
 let data0 = data.message_id;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate118.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate135.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
 }
 }
 else {
-validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate118.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgParams = validate119;
-const schema83 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+const rawGetForwardMsgParams = validate136;
+const schema100 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.id === undefined) && (missing0 = "id")){
-validate119.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.id !== undefined){
 if(typeof data.id !== "string"){
-validate119.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate136.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
 }
 }
 else {
-validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate119.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetForwardMsgResult = validate120;
-const schema84 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
+const rawGetForwardMsgResult = validate137;
+const schema101 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.messages === undefined) && (missing0 = "messages")){
-validate120.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate137.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -17828,14 +20066,14 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.real_id === undefined) && (missing1 = "real_id"))) || ((data1.sender === undefined) && (missing1 = "sender"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.peer_id === undefined) && (missing1 = "peer_id"))){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data1.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -17847,7 +20085,7 @@ if(valid2){
 if(data1.message_type !== undefined){
 const _errs6 = errors;
 if(typeof data1.message_type !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -17860,7 +20098,7 @@ if(data1.message_id !== undefined){
 let data4 = data1.message_id;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -17872,7 +20110,7 @@ if(valid2){
 if(data1.real_id !== undefined){
 const _errs10 = errors;
 if(!int64Ok(data1.real_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -17884,7 +20122,7 @@ if(valid2){
 if(data1.message_seq !== undefined){
 const _errs11 = errors;
 if(!int64Ok(data1.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -17899,12 +20137,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(!pattern0.test(data7)){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
 return false;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -17922,7 +20160,7 @@ if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.user_id !== undefined){
 const _errs16 = errors;
 if(!int64Ok(data8.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid3 = _errs16 === errors;
@@ -17934,7 +20172,7 @@ if(valid3){
 if(data8.nickname !== undefined){
 const _errs17 = errors;
 if(typeof data8.nickname !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs17 === errors;
@@ -17946,7 +20184,7 @@ if(valid3){
 if(data8.card !== undefined){
 const _errs19 = errors;
 if(typeof data8.card !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs19 === errors;
@@ -17959,11 +20197,11 @@ if(data8.sex !== undefined){
 let data12 = data8.sex;
 const _errs21 = errors;
 if(typeof data12 !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data12 === "male") || (data12 === "female")) || (data12 === "unknown"))){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema84.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema101.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs21 === errors;
@@ -17976,7 +20214,7 @@ if(data8.age !== undefined){
 let data13 = data8.age;
 const _errs23 = errors;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid3 = _errs23 === errors;
@@ -17988,7 +20226,7 @@ if(valid3){
 if(data8.area !== undefined){
 const _errs25 = errors;
 if(typeof data8.area !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs25 === errors;
@@ -18000,7 +20238,7 @@ if(valid3){
 if(data8.level !== undefined){
 const _errs27 = errors;
 if(typeof data8.level !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs27 === errors;
@@ -18013,11 +20251,11 @@ if(data8.role !== undefined){
 let data16 = data8.role;
 const _errs29 = errors;
 if(typeof data16 !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data16 === "owner") || (data16 === "admin")) || (data16 === "member"))){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema84.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema101.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs29 === errors;
@@ -18029,7 +20267,7 @@ if(valid3){
 if(data8.title !== undefined){
 const _errs31 = errors;
 if(typeof data8.title !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs31 === errors;
@@ -18041,7 +20279,7 @@ if(valid3){
 if(data8.uid !== undefined){
 const _errs33 = errors;
 if(typeof data8.uid !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs33 === errors;
@@ -18053,7 +20291,7 @@ if(valid3){
 if(data8.tiny_id !== undefined){
 const _errs35 = errors;
 if(typeof data8.tiny_id !== "string"){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs35 === errors;
@@ -18073,7 +20311,7 @@ var valid3 = true;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18098,7 +20336,7 @@ if(valid2){
 if(data1.group_id !== undefined){
 const _errs38 = errors;
 if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs38 === errors;
@@ -18110,7 +20348,7 @@ if(valid2){
 if(data1.target_id !== undefined){
 const _errs39 = errors;
 if(!int64Ok(data1.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs39 === errors;
@@ -18122,7 +20360,7 @@ if(valid2){
 if(data1.peer_id !== undefined){
 const _errs40 = errors;
 if(!int64Ok(data1.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs40 === errors;
@@ -18143,7 +20381,7 @@ var valid2 = true;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate137.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -18154,902 +20392,9 @@ break;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate137.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
-}
-}
-}
-}
-else {
-validate120.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate120.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCookiesParams = validate122;
-const schema85 = {"type":"object","properties":{"domain":{"type":"string"}}};
-
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.domain !== undefined){
-if(typeof data.domain !== "string"){
-validate122.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-else {
-validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate122.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCookiesResult = validate123;
-const schema86 = {"type":"object","properties":{"cookies":{"type":"string"}},"required":["cookies"]};
-
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.cookies === undefined) && (missing0 = "cookies")){
-validate123.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.cookies !== undefined){
-if(typeof data.cookies !== "string"){
-validate123.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-}
-else {
-validate123.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate123.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCsrfTokenResult = validate124;
-const schema87 = {"type":"object","properties":{"token":{"type":"integer"}},"required":["token"]};
-
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.token === undefined) && (missing0 = "token")){
-validate124.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.token !== undefined){
-let data0 = data.token;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate124.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-}
-}
-}
-else {
-validate124.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate124.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCredentialsParams = validate125;
-const schema88 = {"type":"object","properties":{"domain":{"type":"string"}}};
-
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.domain !== undefined){
-if(typeof data.domain !== "string"){
-validate125.errors = [{instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-}
-else {
-validate125.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate125.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetCredentialsResult = validate126;
-const schema89 = {"type":"object","properties":{"cookies":{"type":"string"},"csrf_token":{"type":"integer"}},"required":["cookies","csrf_token"]};
-
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.cookies === undefined) && (missing0 = "cookies")) || ((data.csrf_token === undefined) && (missing0 = "csrf_token"))){
-validate126.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.cookies !== undefined){
-const _errs1 = errors;
-if(typeof data.cookies !== "string"){
-validate126.errors = [{instancePath:instancePath+"/cookies",schemaPath:"#/properties/cookies/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.csrf_token !== undefined){
-let data1 = data.csrf_token;
-const _errs3 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate126.errors = [{instancePath:instancePath+"/csrf_token",schemaPath:"#/properties/csrf_token/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate126.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate126.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupKickParams = validate127;
-const schema90 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"reject_add_request":{"type":"boolean"}},"required":["group_id","user_id"]};
-
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate127.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate127.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate127.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.reject_add_request !== undefined){
-const _errs3 = errors;
-if(typeof data.reject_add_request !== "boolean"){
-validate127.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate127.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate127.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupBanParams = validate128;
-const schema91 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
-
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate128.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate128.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate128.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data2 = data.duration;
-const _errs3 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate128.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs3){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-validate128.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate128.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate128.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAnonymousBanParams = validate129;
-const schema92 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"anonymous":{"type":"object","properties":{"id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"},"flag":{"type":"string"}},"required":["id","name","flag"]},"anonymous_flag":{"type":"string"},"flag":{"type":"string"},"duration":{"type":"integer","minimum":0}},"required":["group_id"]};
-
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate129.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate129.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.anonymous !== undefined){
-let data1 = data.anonymous;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if((((data1.id === undefined) && (missing1 = "id")) || ((data1.name === undefined) && (missing1 = "name"))) || ((data1.flag === undefined) && (missing1 = "flag"))){
-validate129.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data1.id !== undefined){
-const _errs4 = errors;
-if(!int64Ok(data1.id, this, -9223372036854775808n, 9223372036854775807n)){
-validate129.errors = [{instancePath:instancePath+"/anonymous/id",schemaPath:"#/properties/anonymous/properties/id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.name !== undefined){
-const _errs5 = errors;
-if(typeof data1.name !== "string"){
-validate129.errors = [{instancePath:instancePath+"/anonymous/name",schemaPath:"#/properties/anonymous/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.flag !== undefined){
-const _errs7 = errors;
-if(typeof data1.flag !== "string"){
-validate129.errors = [{instancePath:instancePath+"/anonymous/flag",schemaPath:"#/properties/anonymous/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-else {
-validate129.errors = [{instancePath:instancePath+"/anonymous",schemaPath:"#/properties/anonymous/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.anonymous_flag !== undefined){
-const _errs9 = errors;
-if(typeof data.anonymous_flag !== "string"){
-validate129.errors = [{instancePath:instancePath+"/anonymous_flag",schemaPath:"#/properties/anonymous_flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.flag !== undefined){
-const _errs11 = errors;
-if(typeof data.flag !== "string"){
-validate129.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data7 = data.duration;
-const _errs13 = errors;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-validate129.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs13){
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-validate129.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate129.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate129.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupWholeBanParams = validate130;
-const schema93 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
-
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate130.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate130.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs2 = errors;
-if(typeof data.enable !== "boolean"){
-validate130.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate130.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate130.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAdminParams = validate131;
-const schema94 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id","user_id"]};
-
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate131.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate131.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate131.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs3 = errors;
-if(typeof data.enable !== "boolean"){
-validate131.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate131.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate131.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupAnonymousParams = validate132;
-const schema95 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
-
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate132.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate132.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.enable !== undefined){
-const _errs2 = errors;
-if(typeof data.enable !== "boolean"){
-validate132.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate132.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate132.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupCardParams = validate133;
-const schema96 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"card":{"type":"string"}},"required":["group_id","user_id"]};
-
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate133.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate133.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate133.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.card !== undefined){
-const _errs3 = errors;
-if(typeof data.card !== "string"){
-validate133.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate133.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate133.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupNameParams = validate134;
-const schema97 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
-
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
-validate134.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate134.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.group_name !== undefined){
-const _errs2 = errors;
-if(typeof data.group_name !== "string"){
-validate134.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate134.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate134.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupLeaveParams = validate135;
-const schema98 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"is_dismiss":{"type":"boolean"}},"required":["group_id"]};
-
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate135.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate135.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.is_dismiss !== undefined){
-const _errs2 = errors;
-if(typeof data.is_dismiss !== "boolean"){
-validate135.errors = [{instancePath:instancePath+"/is_dismiss",schemaPath:"#/properties/is_dismiss/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate135.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate135.errors = vErrors;
-return errors === 0;
-}
-
-const rawSetGroupSpecialTitleParams = validate136;
-const schema99 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"special_title":{"type":"string"},"duration":{"type":"integer","minimum":-1}},"required":["group_id","user_id"]};
-
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
-validate136.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate136.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate136.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.special_title !== undefined){
-const _errs3 = errors;
-if(typeof data.special_title !== "string"){
-validate136.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.duration !== undefined){
-let data3 = data.duration;
-const _errs5 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate136.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs5){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < -1 || isNaN(data3)){
-validate136.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
-return false;
-}
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate136.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate136.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupInfoParams = validate137;
-const schema100 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id"]};
-
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate137.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate137.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.no_cache !== undefined){
-const _errs2 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate137.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
 }
 }
 }
@@ -19063,103 +20408,8 @@ validate137.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupListResult = validate138;
-const schema101 = {"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"member_count":{"type":"integer"},"max_member_count":{"type":"integer"}},"required":["group_id","group_name","member_count","max_member_count"]}};
-
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs1 = errors;
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing0;
-if(((((data0.group_id === undefined) && (missing0 = "group_id")) || ((data0.group_name === undefined) && (missing0 = "group_name"))) || ((data0.member_count === undefined) && (missing0 = "member_count"))) || ((data0.max_member_count === undefined) && (missing0 = "max_member_count"))){
-validate138.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data0.group_id !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data0.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate138.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.group_name !== undefined){
-const _errs4 = errors;
-if(typeof data0.group_name !== "string"){
-validate138.errors = [{instancePath:instancePath+"/" + i0+"/group_name",schemaPath:"#/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.member_count !== undefined){
-let data3 = data0.member_count;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate138.errors = [{instancePath:instancePath+"/" + i0+"/member_count",schemaPath:"#/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.max_member_count !== undefined){
-let data4 = data0.max_member_count;
-const _errs8 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate138.errors = [{instancePath:instancePath+"/" + i0+"/max_member_count",schemaPath:"#/items/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs8 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate138.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-else {
-validate138.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate138.errors = vErrors;
-return errors === 0;
-}
-
-const rawGetGroupMemberInfoParams = validate139;
-const schema102 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["group_id","user_id"]};
+const rawGetCsrfTokenResult = validate139;
+const schema102 = {"type":"object","properties":{"token":{"type":["string","integer"]}},"required":["token"]};
 
 function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -19167,46 +20417,16 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+if((data.token === undefined) && (missing0 = "token")){
 validate139.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
-const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate139.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(data.token !== undefined){
+let data0 = data.token;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate139.errors = [{instancePath:instancePath+"/token",schemaPath:"#/properties/token/type",keyword:"type",params:{type: schema102.properties.token.type},message:"must be string,integer"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.user_id !== undefined){
-const _errs2 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate139.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.no_cache !== undefined){
-const _errs3 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate139.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -19220,8 +20440,8 @@ validate139.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListParams = validate140;
-const schema103 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+const rawSetGroupKickParams = validate140;
+const schema103 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"reject_add_request":{"type":"boolean"},"kick_msg":{"type":"string"}},"required":["group_id","user_id"]};
 
 function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -19229,15 +20449,59 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate140.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
+const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
 validate140.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate140.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reject_add_request !== undefined){
+const _errs3 = errors;
+if(typeof data.reject_add_request !== "boolean"){
+validate140.errors = [{instancePath:instancePath+"/reject_add_request",schemaPath:"#/properties/reject_add_request/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.kick_msg !== undefined){
+const _errs5 = errors;
+if(typeof data.kick_msg !== "string"){
+validate140.errors = [{instancePath:instancePath+"/kick_msg",schemaPath:"#/properties/kick_msg/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -19251,249 +20515,70 @@ validate140.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMemberListResult = validate141;
-const schema104 = {"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"join_time":{"type":"integer"},"last_sent_time":{"type":"integer"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"title":{"type":"string"},"title_expire_time":{"type":"integer"},"card_changeable":{"type":"boolean"}},"required":["group_id","user_id","nickname","role"]}};
+const rawSetGroupBanParams = validate141;
+const schema104 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"duration":{"type":"integer","minimum":0}},"required":["group_id","user_id"]};
 
 function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
-if(Array.isArray(data)){
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs1 = errors;
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((((data0.group_id === undefined) && (missing0 = "group_id")) || ((data0.user_id === undefined) && (missing0 = "user_id"))) || ((data0.nickname === undefined) && (missing0 = "nickname"))) || ((data0.role === undefined) && (missing0 = "role"))){
-validate141.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate141.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data0.group_id !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data0.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate141.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
-}
-var valid1 = _errs3 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.user_id !== undefined){
-const _errs4 = errors;
-if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.nickname !== undefined){
-const _errs5 = errors;
-if(typeof data0.nickname !== "string"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.card !== undefined){
-const _errs7 = errors;
-if(typeof data0.card !== "string"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/card",schemaPath:"#/items/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.sex !== undefined){
-let data5 = data0.sex;
-const _errs9 = errors;
-if(typeof data5 !== "string"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data5 === "male") || (data5 === "female")) || (data5 === "unknown"))){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/enum",keyword:"enum",params:{allowedValues: schema104.items.properties.sex.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.age !== undefined){
-let data6 = data0.age;
-const _errs11 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.area !== undefined){
-const _errs13 = errors;
-if(typeof data0.area !== "string"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/area",schemaPath:"#/items/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs13 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.join_time !== undefined){
-let data8 = data0.join_time;
-const _errs15 = errors;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/join_time",schemaPath:"#/items/properties/join_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs15 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.last_sent_time !== undefined){
-let data9 = data0.last_sent_time;
-const _errs17 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/last_sent_time",schemaPath:"#/items/properties/last_sent_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs17 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.level !== undefined){
-const _errs19 = errors;
-if(typeof data0.level !== "string"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/level",schemaPath:"#/items/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs19 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.role !== undefined){
-let data11 = data0.role;
-const _errs21 = errors;
-if(typeof data11 !== "string"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data11 === "owner") || (data11 === "admin")) || (data11 === "member"))){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema104.items.properties.role.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid1 = _errs21 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.unfriendly !== undefined){
-const _errs23 = errors;
-if(typeof data0.unfriendly !== "boolean"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/unfriendly",schemaPath:"#/items/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid1 = _errs23 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.title !== undefined){
-const _errs25 = errors;
-if(typeof data0.title !== "string"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/title",schemaPath:"#/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs25 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.title_expire_time !== undefined){
-let data14 = data0.title_expire_time;
-const _errs27 = errors;
-if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/title_expire_time",schemaPath:"#/items/properties/title_expire_time/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs27 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data0.card_changeable !== undefined){
-const _errs29 = errors;
-if(typeof data0.card_changeable !== "boolean"){
-validate141.errors = [{instancePath:instancePath+"/" + i0+"/card_changeable",schemaPath:"#/items/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid1 = _errs29 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate141.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 var valid0 = _errs1 === errors;
-if(!valid0){
-break;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate141.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.duration !== undefined){
+let data2 = data.duration;
+const _errs3 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate141.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs3){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate141.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
 else {
-validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate141.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -19501,8 +20586,8 @@ validate141.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupHonorInfoParams = validate142;
-const schema105 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"type":{"type":"string","enum":["talkative","performer","legend","strong_newbie","emotion","all"]}},"required":["group_id","type"]};
+const rawSetGroupWholeBanParams = validate142;
+const schema105 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id"]};
 
 function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -19510,7 +20595,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.type === undefined) && (missing0 = "type"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate142.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -19527,15 +20612,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.type !== undefined){
-let data1 = data.type;
+if(data.enable !== undefined){
 const _errs2 = errors;
-if(typeof data1 !== "string"){
-validate142.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((((((data1 === "talkative") || (data1 === "performer")) || (data1 === "legend")) || (data1 === "strong_newbie")) || (data1 === "emotion")) || (data1 === "all"))){
-validate142.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema105.properties.type.enum},message:"must be equal to one of the allowed values"}];
+if(typeof data.enable !== "boolean"){
+validate142.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -19555,8 +20635,8 @@ validate142.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupHonorInfoResult = validate143;
-const schema106 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"current_talkative":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"}},"required":["user_id","nickname","avatar","day_count"]},"talkative_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"performer_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"legend_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"strong_newbie_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}},"emotion_list":{"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"description":{"type":"string"}},"required":["user_id","nickname","avatar","description"]}}},"required":["group_id"]};
+const rawSetGroupAdminParams = validate143;
+const schema106 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"enable":{"type":"boolean"}},"required":["group_id","user_id","enable"]};
 
 function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -19564,7 +20644,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.enable === undefined) && (missing0 = "enable"))){
 validate143.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -19581,74 +20661,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.current_talkative !== undefined){
-let data1 = data.current_talkative;
+if(data.user_id !== undefined){
 const _errs2 = errors;
-if(errors === _errs2){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-let missing1;
-if(((((data1.user_id === undefined) && (missing1 = "user_id")) || ((data1.nickname === undefined) && (missing1 = "nickname"))) || ((data1.avatar === undefined) && (missing1 = "avatar"))) || ((data1.day_count === undefined) && (missing1 = "day_count"))){
-validate143.errors = [{instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate143.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
-}
-else {
-if(data1.user_id !== undefined){
-const _errs4 = errors;
-if(!int64Ok(data1.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/current_talkative/user_id",schemaPath:"#/properties/current_talkative/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid1 = _errs4 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.nickname !== undefined){
-const _errs5 = errors;
-if(typeof data1.nickname !== "string"){
-validate143.errors = [{instancePath:instancePath+"/current_talkative/nickname",schemaPath:"#/properties/current_talkative/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs5 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.avatar !== undefined){
-const _errs7 = errors;
-if(typeof data1.avatar !== "string"){
-validate143.errors = [{instancePath:instancePath+"/current_talkative/avatar",schemaPath:"#/properties/current_talkative/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data1.day_count !== undefined){
-let data5 = data1.day_count;
-const _errs9 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate143.errors = [{instancePath:instancePath+"/current_talkative/day_count",schemaPath:"#/properties/current_talkative/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 var valid0 = _errs2 === errors;
 }
@@ -19656,468 +20673,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.talkative_list !== undefined){
-let data6 = data.talkative_list;
-const _errs11 = errors;
-if(errors === _errs11){
-if(Array.isArray(data6)){
-var valid2 = true;
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-const _errs13 = errors;
-if(errors === _errs13){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-let missing2;
-if(((((data7.user_id === undefined) && (missing2 = "user_id")) || ((data7.nickname === undefined) && (missing2 = "nickname"))) || ((data7.avatar === undefined) && (missing2 = "avatar"))) || ((data7.description === undefined) && (missing2 = "description"))){
-validate143.errors = [{instancePath:instancePath+"/talkative_list/" + i0,schemaPath:"#/properties/talkative_list/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+if(data.enable !== undefined){
+const _errs3 = errors;
+if(typeof data.enable !== "boolean"){
+validate143.errors = [{instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-else {
-if(data7.user_id !== undefined){
-const _errs15 = errors;
-if(!int64Ok(data7.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/user_id",schemaPath:"#/properties/talkative_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.nickname !== undefined){
-const _errs16 = errors;
-if(typeof data7.nickname !== "string"){
-validate143.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/nickname",schemaPath:"#/properties/talkative_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.avatar !== undefined){
-const _errs18 = errors;
-if(typeof data7.avatar !== "string"){
-validate143.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/avatar",schemaPath:"#/properties/talkative_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs18 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data7.description !== undefined){
-const _errs20 = errors;
-if(typeof data7.description !== "string"){
-validate143.errors = [{instancePath:instancePath+"/talkative_list/" + i0+"/description",schemaPath:"#/properties/talkative_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs20 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/talkative_list/" + i0,schemaPath:"#/properties/talkative_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid2 = _errs13 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/talkative_list",schemaPath:"#/properties/talkative_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs11 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.performer_list !== undefined){
-let data12 = data.performer_list;
-const _errs22 = errors;
-if(errors === _errs22){
-if(Array.isArray(data12)){
-var valid4 = true;
-const len1 = data12.length;
-for(let i1=0; i1<len1; i1++){
-let data13 = data12[i1];
-const _errs24 = errors;
-if(errors === _errs24){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-let missing3;
-if(((((data13.user_id === undefined) && (missing3 = "user_id")) || ((data13.nickname === undefined) && (missing3 = "nickname"))) || ((data13.avatar === undefined) && (missing3 = "avatar"))) || ((data13.description === undefined) && (missing3 = "description"))){
-validate143.errors = [{instancePath:instancePath+"/performer_list/" + i1,schemaPath:"#/properties/performer_list/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-if(data13.user_id !== undefined){
-const _errs26 = errors;
-if(!int64Ok(data13.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/user_id",schemaPath:"#/properties/performer_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid5 = _errs26 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data13.nickname !== undefined){
-const _errs27 = errors;
-if(typeof data13.nickname !== "string"){
-validate143.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/nickname",schemaPath:"#/properties/performer_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs27 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data13.avatar !== undefined){
-const _errs29 = errors;
-if(typeof data13.avatar !== "string"){
-validate143.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/avatar",schemaPath:"#/properties/performer_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs29 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data13.description !== undefined){
-const _errs31 = errors;
-if(typeof data13.description !== "string"){
-validate143.errors = [{instancePath:instancePath+"/performer_list/" + i1+"/description",schemaPath:"#/properties/performer_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs31 === errors;
-}
-else {
-var valid5 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/performer_list/" + i1,schemaPath:"#/properties/performer_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid4 = _errs24 === errors;
-if(!valid4){
-break;
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/performer_list",schemaPath:"#/properties/performer_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs22 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.legend_list !== undefined){
-let data18 = data.legend_list;
-const _errs33 = errors;
-if(errors === _errs33){
-if(Array.isArray(data18)){
-var valid6 = true;
-const len2 = data18.length;
-for(let i2=0; i2<len2; i2++){
-let data19 = data18[i2];
-const _errs35 = errors;
-if(errors === _errs35){
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-let missing4;
-if(((((data19.user_id === undefined) && (missing4 = "user_id")) || ((data19.nickname === undefined) && (missing4 = "nickname"))) || ((data19.avatar === undefined) && (missing4 = "avatar"))) || ((data19.description === undefined) && (missing4 = "description"))){
-validate143.errors = [{instancePath:instancePath+"/legend_list/" + i2,schemaPath:"#/properties/legend_list/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
-return false;
-}
-else {
-if(data19.user_id !== undefined){
-const _errs37 = errors;
-if(!int64Ok(data19.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/user_id",schemaPath:"#/properties/legend_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid7 = _errs37 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data19.nickname !== undefined){
-const _errs38 = errors;
-if(typeof data19.nickname !== "string"){
-validate143.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/nickname",schemaPath:"#/properties/legend_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs38 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data19.avatar !== undefined){
-const _errs40 = errors;
-if(typeof data19.avatar !== "string"){
-validate143.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/avatar",schemaPath:"#/properties/legend_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs40 === errors;
-}
-else {
-var valid7 = true;
-}
-if(valid7){
-if(data19.description !== undefined){
-const _errs42 = errors;
-if(typeof data19.description !== "string"){
-validate143.errors = [{instancePath:instancePath+"/legend_list/" + i2+"/description",schemaPath:"#/properties/legend_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid7 = _errs42 === errors;
-}
-else {
-var valid7 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/legend_list/" + i2,schemaPath:"#/properties/legend_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid6 = _errs35 === errors;
-if(!valid6){
-break;
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/legend_list",schemaPath:"#/properties/legend_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs33 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.strong_newbie_list !== undefined){
-let data24 = data.strong_newbie_list;
-const _errs44 = errors;
-if(errors === _errs44){
-if(Array.isArray(data24)){
-var valid8 = true;
-const len3 = data24.length;
-for(let i3=0; i3<len3; i3++){
-let data25 = data24[i3];
-const _errs46 = errors;
-if(errors === _errs46){
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-let missing5;
-if(((((data25.user_id === undefined) && (missing5 = "user_id")) || ((data25.nickname === undefined) && (missing5 = "nickname"))) || ((data25.avatar === undefined) && (missing5 = "avatar"))) || ((data25.description === undefined) && (missing5 = "description"))){
-validate143.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3,schemaPath:"#/properties/strong_newbie_list/items/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
-return false;
-}
-else {
-if(data25.user_id !== undefined){
-const _errs48 = errors;
-if(!int64Ok(data25.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/user_id",schemaPath:"#/properties/strong_newbie_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid9 = _errs48 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data25.nickname !== undefined){
-const _errs49 = errors;
-if(typeof data25.nickname !== "string"){
-validate143.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/nickname",schemaPath:"#/properties/strong_newbie_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid9 = _errs49 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data25.avatar !== undefined){
-const _errs51 = errors;
-if(typeof data25.avatar !== "string"){
-validate143.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/avatar",schemaPath:"#/properties/strong_newbie_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid9 = _errs51 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data25.description !== undefined){
-const _errs53 = errors;
-if(typeof data25.description !== "string"){
-validate143.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3+"/description",schemaPath:"#/properties/strong_newbie_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid9 = _errs53 === errors;
-}
-else {
-var valid9 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i3,schemaPath:"#/properties/strong_newbie_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid8 = _errs46 === errors;
-if(!valid8){
-break;
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/strong_newbie_list",schemaPath:"#/properties/strong_newbie_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs44 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.emotion_list !== undefined){
-let data30 = data.emotion_list;
-const _errs55 = errors;
-if(errors === _errs55){
-if(Array.isArray(data30)){
-var valid10 = true;
-const len4 = data30.length;
-for(let i4=0; i4<len4; i4++){
-let data31 = data30[i4];
-const _errs57 = errors;
-if(errors === _errs57){
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-let missing6;
-if(((((data31.user_id === undefined) && (missing6 = "user_id")) || ((data31.nickname === undefined) && (missing6 = "nickname"))) || ((data31.avatar === undefined) && (missing6 = "avatar"))) || ((data31.description === undefined) && (missing6 = "description"))){
-validate143.errors = [{instancePath:instancePath+"/emotion_list/" + i4,schemaPath:"#/properties/emotion_list/items/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
-return false;
-}
-else {
-if(data31.user_id !== undefined){
-const _errs59 = errors;
-if(!int64Ok(data31.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate143.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/user_id",schemaPath:"#/properties/emotion_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid11 = _errs59 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data31.nickname !== undefined){
-const _errs60 = errors;
-if(typeof data31.nickname !== "string"){
-validate143.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/nickname",schemaPath:"#/properties/emotion_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid11 = _errs60 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data31.avatar !== undefined){
-const _errs62 = errors;
-if(typeof data31.avatar !== "string"){
-validate143.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/avatar",schemaPath:"#/properties/emotion_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid11 = _errs62 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data31.description !== undefined){
-const _errs64 = errors;
-if(typeof data31.description !== "string"){
-validate143.errors = [{instancePath:instancePath+"/emotion_list/" + i4+"/description",schemaPath:"#/properties/emotion_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid11 = _errs64 === errors;
-}
-else {
-var valid11 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/emotion_list/" + i4,schemaPath:"#/properties/emotion_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid10 = _errs57 === errors;
-if(!valid10){
-break;
-}
-}
-}
-else {
-validate143.errors = [{instancePath:instancePath+"/emotion_list",schemaPath:"#/properties/emotion_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs55 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
 }
 }
 }
@@ -20132,8 +20697,8 @@ validate143.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetRecordParams = validate144;
-const schema107 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
+const rawSetGroupCardParams = validate144;
+const schema107 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"card":{"type":"string"}},"required":["group_id","user_id"]};
 
 function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20141,15 +20706,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate144.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if(typeof data.file !== "string"){
-validate144.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate144.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20158,21 +20723,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.out_format !== undefined){
-let data1 = data.out_format;
-const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate144.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate144.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
-validate144.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema107.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.card !== undefined){
+const _errs3 = errors;
+if(typeof data.card !== "string"){
+validate144.errors = [{instancePath:instancePath+"/card",schemaPath:"#/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
@@ -20186,8 +20759,8 @@ validate144.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetImageParams = validate145;
-const schema108 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+const rawSetGroupNameParams = validate145;
+const schema108 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"}},"required":["group_id","group_name"]};
 
 function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20195,15 +20768,33 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.file === undefined) && (missing0 = "file")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.group_name === undefined) && (missing0 = "group_name"))){
 validate145.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.file !== undefined){
-if(typeof data.file !== "string"){
-validate145.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate145.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs2 = errors;
+if(typeof data.group_name !== "string"){
+validate145.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
 }
 }
 }
@@ -20217,8 +20808,8 @@ validate145.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetFriendAddRequestParams = validate146;
-const schema109 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"}},"required":["flag"]};
+const rawSetGroupLeaveParams = validate146;
+const schema109 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
 
 function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20226,46 +20817,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.flag === undefined) && (missing0 = "flag")){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate146.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.flag !== undefined){
-const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate146.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate146.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.approve !== undefined){
-const _errs3 = errors;
-if(typeof data.approve !== "boolean"){
-validate146.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.remark !== undefined){
-const _errs5 = errors;
-if(typeof data.remark !== "string"){
-validate146.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
 }
 }
 }
@@ -20279,8 +20839,8 @@ validate146.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetGroupAddRequestParams = validate147;
-const schema110 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"}},"required":["flag","sub_type"]};
+const rawSetGroupSpecialTitleParams = validate147;
+const schema110 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"special_title":{"type":"string"}},"required":["group_id","user_id","special_title"]};
 
 function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20288,15 +20848,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.special_title === undefined) && (missing0 = "special_title"))){
 validate147.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.flag !== undefined){
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if(typeof data.flag !== "string"){
-validate147.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate147.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20305,64 +20865,28 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sub_type !== undefined){
-let data1 = data.sub_type;
-const _errs3 = errors;
-if(typeof data1 !== "string"){
-validate147.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate147.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
-if(!((data1 === "add") || (data1 === "invite"))){
-validate147.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema110.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.special_title !== undefined){
+const _errs3 = errors;
+if(typeof data.special_title !== "string"){
+validate147.errors = [{instancePath:instancePath+"/special_title",schemaPath:"#/properties/special_title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.type !== undefined){
-let data2 = data.type;
-const _errs5 = errors;
-if(typeof data2 !== "string"){
-validate147.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data2 === "add") || (data2 === "invite"))){
-validate147.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema110.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.approve !== undefined){
-const _errs7 = errors;
-if(typeof data.approve !== "boolean"){
-validate147.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.reason !== undefined){
-const _errs9 = errors;
-if(typeof data.reason !== "string"){
-validate147.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -20377,8 +20901,8 @@ validate147.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStatusResult = validate148;
-const schema111 = {"type":"object","properties":{"online":{"type":["boolean","null"]},"good":{"type":"boolean"}},"required":["online","good"]};
+const rawGetGroupInfoParams = validate148;
+const schema111 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"}},"required":["group_id"]};
 
 function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20386,16 +20910,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.online === undefined) && (missing0 = "online")) || ((data.good === undefined) && (missing0 = "good"))){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate148.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.online !== undefined){
-let data0 = data.online;
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if((typeof data0 !== "boolean") && (data0 !== null)){
-validate148.errors = [{instancePath:instancePath+"/online",schemaPath:"#/properties/online/type",keyword:"type",params:{type: schema111.properties.online.type},message:"must be boolean,null"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate148.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20404,13 +20927,13 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.good !== undefined){
-const _errs3 = errors;
-if(typeof data.good !== "boolean"){
-validate148.errors = [{instancePath:instancePath+"/good",schemaPath:"#/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate148.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
@@ -20427,56 +20950,18 @@ validate148.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetVersionInfoResult = validate149;
-const schema112 = {"type":"object","properties":{"app_name":{"type":"string"},"app_version":{"type":"string"},"protocol_version":{"type":"string"}},"required":["app_name","app_version","protocol_version"]};
+const rawGetGroupListParams = validate149;
+const schema112 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
 
 function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.protocol_version === undefined) && (missing0 = "protocol_version"))){
-validate149.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(data.refresh !== undefined){
+if(typeof data.refresh !== "boolean"){
+validate149.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
-}
-else {
-if(data.app_name !== undefined){
-const _errs1 = errors;
-if(typeof data.app_name !== "string"){
-validate149.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.app_version !== undefined){
-const _errs3 = errors;
-if(typeof data.app_version !== "string"){
-validate149.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.protocol_version !== undefined){
-const _errs5 = errors;
-if(typeof data.protocol_version !== "string"){
-validate149.errors = [{instancePath:instancePath+"/protocol_version",schemaPath:"#/properties/protocol_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
 }
 }
 }
@@ -20489,33 +20974,208 @@ validate149.errors = vErrors;
 return errors === 0;
 }
 
-const rawSetRestartParams = validate150;
-const schema113 = {"type":"object","properties":{"delay":{"type":"integer","minimum":0}}};
+const rawGetGroupListResult = validate150;
+const schema113 = {"type":"array","items":{"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":["string","null"]},"group_remark":{"type":["string","null"]},"group_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"admins":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"class_text":{"type":["string","null"]},"is_frozen":{"type":"boolean"},"max_member":{"type":"integer"},"max_member_count":{"type":"integer"},"member_num":{"type":"integer"},"member_count":{"type":"integer"}},"required":["group_id"]}};
 
 function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.delay !== undefined){
-let data0 = data.delay;
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
 const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate150.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((data0.group_id === undefined) && (missing0 = "group_id")){
+validate150.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
-if(errors === _errs1){
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-validate150.errors = [{instancePath:instancePath+"/delay",schemaPath:"#/properties/delay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+else {
+if(data0.group_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.group_name !== undefined){
+let data2 = data0.group_name;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/group_name",schemaPath:"#/items/properties/group_name/type",keyword:"type",params:{type: schema113.items.properties.group_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.group_remark !== undefined){
+let data3 = data0.group_remark;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/group_remark",schemaPath:"#/items/properties/group_remark/type",keyword:"type",params:{type: schema113.items.properties.group_remark.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.group_uin !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data0.group_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/group_uin",schemaPath:"#/items/properties/group_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.admins !== undefined){
+let data5 = data0.admins;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data5)){
+var valid2 = true;
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+const _errs11 = errors;
+if(!int64Ok(data5[i1], this, -9223372036854775808n, 9223372036854775807n)){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/admins/" + i1,schemaPath:"#/items/properties/admins/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/admins",schemaPath:"#/items/properties/admins/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.class_text !== undefined){
+let data7 = data0.class_text;
+const _errs12 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/class_text",schemaPath:"#/items/properties/class_text/type",keyword:"type",params:{type: schema113.items.properties.class_text.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.is_frozen !== undefined){
+const _errs14 = errors;
+if(typeof data0.is_frozen !== "boolean"){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/is_frozen",schemaPath:"#/items/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.max_member !== undefined){
+let data9 = data0.max_member;
+const _errs16 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/max_member",schemaPath:"#/items/properties/max_member/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.max_member_count !== undefined){
+let data10 = data0.max_member_count;
+const _errs18 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/max_member_count",schemaPath:"#/items/properties/max_member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.member_num !== undefined){
+let data11 = data0.member_num;
+const _errs20 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/member_num",schemaPath:"#/items/properties/member_num/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.member_count !== undefined){
+let data12 = data0.member_count;
+const _errs22 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate150.errors = [{instancePath:instancePath+"/" + i0+"/member_count",schemaPath:"#/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
 }
 }
 else {
-validate150.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate150.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate150.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -20523,8 +21183,8 @@ validate150.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendLikeParams = validate151;
-const schema114 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"times":{"type":"integer","minimum":1,"maximum":10}},"required":["user_id"]};
+const rawGetGroupMemberInfoParams = validate151;
+const schema114 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"}},"required":["group_id","user_id"]};
 
 function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20532,15 +21192,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
 validate151.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.user_id !== undefined){
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate151.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate151.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20549,31 +21209,29 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.times !== undefined){
-let data1 = data.times;
+if(data.user_id !== undefined){
 const _errs2 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate151.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate151.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
-}
-if(errors === _errs2){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 > 10 || isNaN(data1)){
-validate151.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
-return false;
-}
-else {
-if(data1 < 1 || isNaN(data1)){
-validate151.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
 }
 var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs3 = errors;
+if(typeof data.refresh !== "boolean"){
+validate151.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -20587,8 +21245,8 @@ validate151.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetStrangerInfoParams = validate152;
-const schema115 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+const rawGetGroupMemberListParams = validate152;
+const schema115 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"}},"required":["group_id"]};
 
 function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20596,15 +21254,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.user_id === undefined) && (missing0 = "user_id")){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate152.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.user_id !== undefined){
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate152.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate152.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20613,10 +21271,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.no_cache !== undefined){
+if(data.refresh !== undefined){
 const _errs2 = errors;
-if(typeof data.no_cache !== "boolean"){
-validate152.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data.refresh !== "boolean"){
+validate152.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -20636,8 +21294,8 @@ validate152.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetFriendListResult = validate153;
-const schema116 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"remark":{"type":"string"}},"required":["user_id","nickname","remark"]}};
+const rawGetGroupMemberListResult = validate153;
+const schema116 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"title":{"type":"string"},"title_expire_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"user_displayname":{"type":["string","null"]},"card":{"type":["string","null"]},"distance":{"type":"integer"},"honor":{"type":"array","items":{"type":"integer"}},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"last_active_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"last_sent_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"unique_name":{"type":["string","null"]},"area":{"type":"string"},"level":{"type":["integer","string"]},"role":{"type":"string","enum":["owner","admin","member"]},"unfriendly":{"type":"boolean"},"card_changeable":{"type":"boolean"},"shut_up_timestamp":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","group_id"]}};
 
 function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20652,7 +21310,7 @@ const _errs1 = errors;
 if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
-if((((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.nickname === undefined) && (missing0 = "nickname"))) || ((data0.remark === undefined) && (missing0 = "remark"))){
+if(((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.group_id === undefined) && (missing0 = "group_id"))){
 validate153.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -20669,10 +21327,10 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.nickname !== undefined){
+if(data0.group_id !== undefined){
 const _errs4 = errors;
-if(typeof data0.nickname !== "string"){
-validate153.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data0.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -20681,16 +21339,298 @@ else {
 var valid1 = true;
 }
 if(valid1){
-if(data0.remark !== undefined){
-const _errs6 = errors;
-if(typeof data0.remark !== "string"){
-validate153.errors = [{instancePath:instancePath+"/" + i0+"/remark",schemaPath:"#/items/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data0.user_name !== undefined){
+const _errs5 = errors;
+if(typeof data0.user_name !== "string"){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/user_name",schemaPath:"#/items/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid1 = _errs6 === errors;
+var valid1 = _errs5 === errors;
 }
 else {
 var valid1 = true;
+}
+if(valid1){
+if(data0.sex !== undefined){
+let data4 = data0.sex;
+const _errs7 = errors;
+if(typeof data4 !== "string"){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data4 === "male") || (data4 === "female")) || (data4 === "unknown"))){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/enum",keyword:"enum",params:{allowedValues: schema116.items.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.age !== undefined){
+let data5 = data0.age;
+const _errs9 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.title !== undefined){
+const _errs11 = errors;
+if(typeof data0.title !== "string"){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/title",schemaPath:"#/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.title_expire_time !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data0.title_expire_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/title_expire_time",schemaPath:"#/items/properties/title_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.nickname !== undefined){
+const _errs14 = errors;
+if(typeof data0.nickname !== "string"){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/nickname",schemaPath:"#/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.user_displayname !== undefined){
+let data9 = data0.user_displayname;
+const _errs16 = errors;
+if((typeof data9 !== "string") && (data9 !== null)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/user_displayname",schemaPath:"#/items/properties/user_displayname/type",keyword:"type",params:{type: schema116.items.properties.user_displayname.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs16 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.card !== undefined){
+let data10 = data0.card;
+const _errs18 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/card",schemaPath:"#/items/properties/card/type",keyword:"type",params:{type: schema116.items.properties.card.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.distance !== undefined){
+let data11 = data0.distance;
+const _errs20 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/distance",schemaPath:"#/items/properties/distance/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.honor !== undefined){
+let data12 = data0.honor;
+const _errs22 = errors;
+if(errors === _errs22){
+if(Array.isArray(data12)){
+var valid2 = true;
+const len1 = data12.length;
+for(let i1=0; i1<len1; i1++){
+let data13 = data12[i1];
+const _errs24 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/honor/" + i1,schemaPath:"#/items/properties/honor/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/honor",schemaPath:"#/items/properties/honor/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.join_time !== undefined){
+const _errs26 = errors;
+if(!int64Ok(data0.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/join_time",schemaPath:"#/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs26 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.last_active_time !== undefined){
+const _errs27 = errors;
+if(!int64Ok(data0.last_active_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/last_active_time",schemaPath:"#/items/properties/last_active_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs27 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.last_sent_time !== undefined){
+const _errs28 = errors;
+if(!int64Ok(data0.last_sent_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/last_sent_time",schemaPath:"#/items/properties/last_sent_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.unique_name !== undefined){
+let data17 = data0.unique_name;
+const _errs29 = errors;
+if((typeof data17 !== "string") && (data17 !== null)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/unique_name",schemaPath:"#/items/properties/unique_name/type",keyword:"type",params:{type: schema116.items.properties.unique_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs29 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.area !== undefined){
+const _errs31 = errors;
+if(typeof data0.area !== "string"){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/area",schemaPath:"#/items/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs31 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.level !== undefined){
+let data19 = data0.level;
+const _errs33 = errors;
+if((!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))) && (typeof data19 !== "string")){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/level",schemaPath:"#/items/properties/level/type",keyword:"type",params:{type: schema116.items.properties.level.type},message:"must be integer,string"}];
+return false;
+}
+var valid1 = _errs33 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.role !== undefined){
+let data20 = data0.role;
+const _errs35 = errors;
+if(typeof data20 !== "string"){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/items/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data20 === "owner") || (data20 === "admin")) || (data20 === "member"))){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/items/properties/role/enum",keyword:"enum",params:{allowedValues: schema116.items.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid1 = _errs35 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.unfriendly !== undefined){
+const _errs37 = errors;
+if(typeof data0.unfriendly !== "boolean"){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/unfriendly",schemaPath:"#/items/properties/unfriendly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs37 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.card_changeable !== undefined){
+const _errs39 = errors;
+if(typeof data0.card_changeable !== "boolean"){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/card_changeable",schemaPath:"#/items/properties/card_changeable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs39 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.shut_up_timestamp !== undefined){
+const _errs41 = errors;
+if(!int64Ok(data0.shut_up_timestamp, this, -9223372036854775808n, 9223372036854775807n)){
+validate153.errors = [{instancePath:instancePath+"/" + i0+"/shut_up_timestamp",schemaPath:"#/items/properties/shut_up_timestamp/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs41 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -20716,8 +21656,8 @@ validate153.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgParams = validate154;
-const schema117 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
+const rawGetGroupHonorInfoParams = validate154;
+const schema117 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"}},"required":["group_id"]};
 
 function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20725,15 +21665,15 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.message_type === undefined) && (missing0 = "message_type")){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate154.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.message_type !== undefined){
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if(typeof data.message_type !== "string"){
-validate154.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate154.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -20742,57 +21682,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.user_id !== undefined){
-const _errs3 = errors;
-if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate154.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate154.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs3 === errors;
+var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
-if(valid0){
-if(data.group_id !== undefined){
-const _errs4 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate154.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.count !== undefined){
-let data3 = data.count;
-const _errs5 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate154.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.message_seq !== undefined){
-let data4 = data.message_seq;
-const _errs7 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate154.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs7 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
 }
 }
 }
@@ -20806,8 +21705,8 @@ validate154.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetHistoryMsgResult = validate155;
-const schema118 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
+const rawGetGroupHonorInfoResult = validate155;
+const schema118 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"current_talkative":{"anyOf":[{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]},{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]}}]},"talkative_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]}},"performer_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]}},"legend_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]}},"strong_newbie_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]}},"emotion_list":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]}},"all":{"type":["array","null"],"items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"avatar":{"type":"string"},"day_count":{"type":"integer"},"id":{"type":"integer"},"description":{"type":"string"}},"required":["user_id"]}}},"required":["group_id"]};
 
 function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -20815,46 +21714,54 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.messages === undefined) && (missing0 = "messages")){
+if((data.group_id === undefined) && (missing0 = "group_id")){
 validate155.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.messages !== undefined){
-let data0 = data.messages;
+if(data.group_id !== undefined){
 const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate155.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.current_talkative !== undefined){
+let data1 = data.current_talkative;
+const _errs2 = errors;
 const _errs3 = errors;
-if(errors === _errs3){
+let valid1 = false;
+const _errs4 = errors;
+if(errors === _errs4){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
-if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.real_id === undefined) && (missing1 = "real_id"))) || ((data1.sender === undefined) && (missing1 = "sender"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.peer_id === undefined) && (missing1 = "peer_id"))){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
+if((data1.user_id === undefined) && (missing1 = "user_id")){
+const err0 = {instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/anyOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err0];
 }
 else {
-if(data1.time !== undefined){
-const _errs5 = errors;
-if(!int64Ok(data1.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
+vErrors.push(err0);
 }
-var valid2 = _errs5 === errors;
+errors++;
 }
 else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.message_type !== undefined){
+if(data1.user_id !== undefined){
 const _errs6 = errors;
-if(typeof data1.message_type !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+if(!int64Ok(data1.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+const err1 = {instancePath:instancePath+"/current_talkative/user_id",schemaPath:"#/properties/current_talkative/anyOf/0/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
 }
 var valid2 = _errs6 === errors;
 }
@@ -20862,36 +21769,54 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.message_id !== undefined){
-let data4 = data1.message_id;
-const _errs8 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
+if(data1.nickname !== undefined){
+const _errs7 = errors;
+if(typeof data1.nickname !== "string"){
+const err2 = {instancePath:instancePath+"/current_talkative/nickname",schemaPath:"#/properties/current_talkative/anyOf/0/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
 }
-var valid2 = _errs8 === errors;
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs7 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.real_id !== undefined){
-const _errs10 = errors;
-if(!int64Ok(data1.real_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
+if(data1.avatar !== undefined){
+const _errs9 = errors;
+if(typeof data1.avatar !== "string"){
+const err3 = {instancePath:instancePath+"/current_talkative/avatar",schemaPath:"#/properties/current_talkative/anyOf/0/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
 }
-var valid2 = _errs10 === errors;
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs9 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.message_seq !== undefined){
+if(data1.day_count !== undefined){
+let data5 = data1.day_count;
 const _errs11 = errors;
-if(!int64Ok(data1.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err4 = {instancePath:instancePath+"/current_talkative/day_count",schemaPath:"#/properties/current_talkative/anyOf/0/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
 }
 var valid2 = _errs11 === errors;
 }
@@ -20899,269 +21824,984 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.message_id_qq !== undefined){
-let data7 = data1.message_id_qq;
-const _errs12 = errors;
-if(errors === _errs12){
-if(typeof data7 === "string"){
-if(!pattern0.test(data7)){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
-return false;
-}
+if(data1.id !== undefined){
+let data6 = data1.id;
+const _errs13 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err5 = {instancePath:instancePath+"/current_talkative/id",schemaPath:"#/properties/current_talkative/anyOf/0/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
 }
 else {
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+vErrors.push(err5);
 }
+errors++;
 }
-var valid2 = _errs12 === errors;
+var valid2 = _errs13 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.sender !== undefined){
-let data8 = data1.sender;
-const _errs14 = errors;
-if(errors === _errs14){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.user_id !== undefined){
-const _errs16 = errors;
-if(!int64Ok(data8.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid3 = _errs16 === errors;
+if(data1.description !== undefined){
+const _errs15 = errors;
+if(typeof data1.description !== "string"){
+const err6 = {instancePath:instancePath+"/current_talkative/description",schemaPath:"#/properties/current_talkative/anyOf/0/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
 }
 else {
-var valid3 = true;
+vErrors.push(err6);
 }
-if(valid3){
-if(data8.nickname !== undefined){
+errors++;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/anyOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
 const _errs17 = errors;
-if(typeof data8.nickname !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs17 === errors;
+if((!(Array.isArray(data1))) && (data1 !== null)){
+const err8 = {instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/anyOf/1/type",keyword:"type",params:{type: schema118.properties.current_talkative.anyOf[1].type},message:"must be array,null"};
+if(vErrors === null){
+vErrors = [err8];
 }
 else {
-var valid3 = true;
+vErrors.push(err8);
 }
-if(valid3){
-if(data8.card !== undefined){
+errors++;
+}
+if(errors === _errs17){
+if(Array.isArray(data1)){
+var valid3 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data1[i0];
 const _errs19 = errors;
-if(typeof data8.card !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
+if(errors === _errs19){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+let missing2;
+if((data8.user_id === undefined) && (missing2 = "user_id")){
+const err9 = {instancePath:instancePath+"/current_talkative/" + i0,schemaPath:"#/properties/current_talkative/anyOf/1/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+if(data8.user_id !== undefined){
+const _errs21 = errors;
+if(!int64Ok(data8.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+const err10 = {instancePath:instancePath+"/current_talkative/" + i0+"/user_id",schemaPath:"#/properties/current_talkative/anyOf/1/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid4 = _errs21 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.nickname !== undefined){
+const _errs22 = errors;
+if(typeof data8.nickname !== "string"){
+const err11 = {instancePath:instancePath+"/current_talkative/" + i0+"/nickname",schemaPath:"#/properties/current_talkative/anyOf/1/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.avatar !== undefined){
+const _errs24 = errors;
+if(typeof data8.avatar !== "string"){
+const err12 = {instancePath:instancePath+"/current_talkative/" + i0+"/avatar",schemaPath:"#/properties/current_talkative/anyOf/1/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid4 = _errs24 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.day_count !== undefined){
+let data12 = data8.day_count;
+const _errs26 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err13 = {instancePath:instancePath+"/current_talkative/" + i0+"/day_count",schemaPath:"#/properties/current_talkative/anyOf/1/items/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid4 = _errs26 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.id !== undefined){
+let data13 = data8.id;
+const _errs28 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err14 = {instancePath:instancePath+"/current_talkative/" + i0+"/id",schemaPath:"#/properties/current_talkative/anyOf/1/items/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid4 = _errs28 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data8.description !== undefined){
+const _errs30 = errors;
+if(typeof data8.description !== "string"){
+const err15 = {instancePath:instancePath+"/current_talkative/" + i0+"/description",schemaPath:"#/properties/current_talkative/anyOf/1/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid4 = _errs30 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/current_talkative/" + i0,schemaPath:"#/properties/current_talkative/anyOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
 }
 var valid3 = _errs19 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data8.sex !== undefined){
-let data12 = data8.sex;
-const _errs21 = errors;
-if(typeof data12 !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data12 === "male") || (data12 === "female")) || (data12 === "unknown"))){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema118.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid3 = _errs21 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data8.age !== undefined){
-let data13 = data8.age;
-const _errs23 = errors;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid3 = _errs23 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data8.area !== undefined){
-const _errs25 = errors;
-if(typeof data8.area !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs25 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data8.level !== undefined){
-const _errs27 = errors;
-if(typeof data8.level !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs27 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data8.role !== undefined){
-let data16 = data8.role;
-const _errs29 = errors;
-if(typeof data16 !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((data16 === "owner") || (data16 === "admin")) || (data16 === "member"))){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema118.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid3 = _errs29 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data8.title !== undefined){
-const _errs31 = errors;
-if(typeof data8.title !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs31 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data8.uid !== undefined){
-const _errs33 = errors;
-if(typeof data8.uid !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs33 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data8.tiny_id !== undefined){
-const _errs35 = errors;
-if(typeof data8.tiny_id !== "string"){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs35 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid2 = _errs14 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.message !== undefined){
-const _errs37 = errors;
-if(!(validate23.call(this, data1.message, {instancePath:instancePath+"/messages/" + i0+"/message",parentData:data1,parentDataProperty:"message",rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-errors = vErrors.length;
-}
-var valid2 = _errs37 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.group_id !== undefined){
-const _errs38 = errors;
-if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid2 = _errs38 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.target_id !== undefined){
-const _errs39 = errors;
-if(!int64Ok(data1.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid2 = _errs39 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.peer_id !== undefined){
-const _errs40 = errors;
-if(!int64Ok(data1.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
-return false;
-}
-var valid2 = _errs40 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate155.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
+if(!valid3){
 break;
 }
 }
 }
+}
+var _valid0 = _errs17 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err17 = {instancePath:instancePath+"/current_talkative",schemaPath:"#/properties/current_talkative/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err17];
+}
 else {
-validate155.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+vErrors.push(err17);
+}
+errors++;
+validate155.errors = vErrors;
 return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.talkative_list !== undefined){
+let data15 = data.talkative_list;
+const _errs32 = errors;
+if((!(Array.isArray(data15))) && (data15 !== null)){
+validate155.errors = [{instancePath:instancePath+"/talkative_list",schemaPath:"#/properties/talkative_list/type",keyword:"type",params:{type: schema118.properties.talkative_list.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs32){
+if(Array.isArray(data15)){
+var valid5 = true;
+const len1 = data15.length;
+for(let i1=0; i1<len1; i1++){
+let data16 = data15[i1];
+const _errs34 = errors;
+if(errors === _errs34){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+let missing3;
+if((data16.user_id === undefined) && (missing3 = "user_id")){
+validate155.errors = [{instancePath:instancePath+"/talkative_list/" + i1,schemaPath:"#/properties/talkative_list/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+if(data16.user_id !== undefined){
+const _errs36 = errors;
+if(!int64Ok(data16.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate155.errors = [{instancePath:instancePath+"/talkative_list/" + i1+"/user_id",schemaPath:"#/properties/talkative_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid6 = _errs36 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.nickname !== undefined){
+const _errs37 = errors;
+if(typeof data16.nickname !== "string"){
+validate155.errors = [{instancePath:instancePath+"/talkative_list/" + i1+"/nickname",schemaPath:"#/properties/talkative_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs37 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.avatar !== undefined){
+const _errs39 = errors;
+if(typeof data16.avatar !== "string"){
+validate155.errors = [{instancePath:instancePath+"/talkative_list/" + i1+"/avatar",schemaPath:"#/properties/talkative_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs39 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.day_count !== undefined){
+let data20 = data16.day_count;
+const _errs41 = errors;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+validate155.errors = [{instancePath:instancePath+"/talkative_list/" + i1+"/day_count",schemaPath:"#/properties/talkative_list/items/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs41 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.id !== undefined){
+let data21 = data16.id;
+const _errs43 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate155.errors = [{instancePath:instancePath+"/talkative_list/" + i1+"/id",schemaPath:"#/properties/talkative_list/items/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid6 = _errs43 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data16.description !== undefined){
+const _errs45 = errors;
+if(typeof data16.description !== "string"){
+validate155.errors = [{instancePath:instancePath+"/talkative_list/" + i1+"/description",schemaPath:"#/properties/talkative_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs45 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate155.errors = [{instancePath:instancePath+"/talkative_list/" + i1,schemaPath:"#/properties/talkative_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs34 === errors;
+if(!valid5){
+break;
+}
+}
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.performer_list !== undefined){
+let data23 = data.performer_list;
+const _errs47 = errors;
+if((!(Array.isArray(data23))) && (data23 !== null)){
+validate155.errors = [{instancePath:instancePath+"/performer_list",schemaPath:"#/properties/performer_list/type",keyword:"type",params:{type: schema118.properties.performer_list.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs47){
+if(Array.isArray(data23)){
+var valid7 = true;
+const len2 = data23.length;
+for(let i2=0; i2<len2; i2++){
+let data24 = data23[i2];
+const _errs49 = errors;
+if(errors === _errs49){
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+let missing4;
+if((data24.user_id === undefined) && (missing4 = "user_id")){
+validate155.errors = [{instancePath:instancePath+"/performer_list/" + i2,schemaPath:"#/properties/performer_list/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+if(data24.user_id !== undefined){
+const _errs51 = errors;
+if(!int64Ok(data24.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate155.errors = [{instancePath:instancePath+"/performer_list/" + i2+"/user_id",schemaPath:"#/properties/performer_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid8 = _errs51 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data24.nickname !== undefined){
+const _errs52 = errors;
+if(typeof data24.nickname !== "string"){
+validate155.errors = [{instancePath:instancePath+"/performer_list/" + i2+"/nickname",schemaPath:"#/properties/performer_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs52 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data24.avatar !== undefined){
+const _errs54 = errors;
+if(typeof data24.avatar !== "string"){
+validate155.errors = [{instancePath:instancePath+"/performer_list/" + i2+"/avatar",schemaPath:"#/properties/performer_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs54 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data24.day_count !== undefined){
+let data28 = data24.day_count;
+const _errs56 = errors;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+validate155.errors = [{instancePath:instancePath+"/performer_list/" + i2+"/day_count",schemaPath:"#/properties/performer_list/items/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid8 = _errs56 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data24.id !== undefined){
+let data29 = data24.id;
+const _errs58 = errors;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+validate155.errors = [{instancePath:instancePath+"/performer_list/" + i2+"/id",schemaPath:"#/properties/performer_list/items/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid8 = _errs58 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data24.description !== undefined){
+const _errs60 = errors;
+if(typeof data24.description !== "string"){
+validate155.errors = [{instancePath:instancePath+"/performer_list/" + i2+"/description",schemaPath:"#/properties/performer_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid8 = _errs60 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate155.errors = [{instancePath:instancePath+"/performer_list/" + i2,schemaPath:"#/properties/performer_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs49 === errors;
+if(!valid7){
+break;
+}
+}
+}
+}
+var valid0 = _errs47 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.legend_list !== undefined){
+let data31 = data.legend_list;
+const _errs62 = errors;
+if((!(Array.isArray(data31))) && (data31 !== null)){
+validate155.errors = [{instancePath:instancePath+"/legend_list",schemaPath:"#/properties/legend_list/type",keyword:"type",params:{type: schema118.properties.legend_list.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs62){
+if(Array.isArray(data31)){
+var valid9 = true;
+const len3 = data31.length;
+for(let i3=0; i3<len3; i3++){
+let data32 = data31[i3];
+const _errs64 = errors;
+if(errors === _errs64){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing5;
+if((data32.user_id === undefined) && (missing5 = "user_id")){
+validate155.errors = [{instancePath:instancePath+"/legend_list/" + i3,schemaPath:"#/properties/legend_list/items/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+return false;
+}
+else {
+if(data32.user_id !== undefined){
+const _errs66 = errors;
+if(!int64Ok(data32.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate155.errors = [{instancePath:instancePath+"/legend_list/" + i3+"/user_id",schemaPath:"#/properties/legend_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid10 = _errs66 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data32.nickname !== undefined){
+const _errs67 = errors;
+if(typeof data32.nickname !== "string"){
+validate155.errors = [{instancePath:instancePath+"/legend_list/" + i3+"/nickname",schemaPath:"#/properties/legend_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs67 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data32.avatar !== undefined){
+const _errs69 = errors;
+if(typeof data32.avatar !== "string"){
+validate155.errors = [{instancePath:instancePath+"/legend_list/" + i3+"/avatar",schemaPath:"#/properties/legend_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs69 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data32.day_count !== undefined){
+let data36 = data32.day_count;
+const _errs71 = errors;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+validate155.errors = [{instancePath:instancePath+"/legend_list/" + i3+"/day_count",schemaPath:"#/properties/legend_list/items/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid10 = _errs71 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data32.id !== undefined){
+let data37 = data32.id;
+const _errs73 = errors;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+validate155.errors = [{instancePath:instancePath+"/legend_list/" + i3+"/id",schemaPath:"#/properties/legend_list/items/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid10 = _errs73 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data32.description !== undefined){
+const _errs75 = errors;
+if(typeof data32.description !== "string"){
+validate155.errors = [{instancePath:instancePath+"/legend_list/" + i3+"/description",schemaPath:"#/properties/legend_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs75 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate155.errors = [{instancePath:instancePath+"/legend_list/" + i3,schemaPath:"#/properties/legend_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid9 = _errs64 === errors;
+if(!valid9){
+break;
+}
+}
+}
+}
+var valid0 = _errs62 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.strong_newbie_list !== undefined){
+let data39 = data.strong_newbie_list;
+const _errs77 = errors;
+if((!(Array.isArray(data39))) && (data39 !== null)){
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list",schemaPath:"#/properties/strong_newbie_list/type",keyword:"type",params:{type: schema118.properties.strong_newbie_list.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs77){
+if(Array.isArray(data39)){
+var valid11 = true;
+const len4 = data39.length;
+for(let i4=0; i4<len4; i4++){
+let data40 = data39[i4];
+const _errs79 = errors;
+if(errors === _errs79){
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+let missing6;
+if((data40.user_id === undefined) && (missing6 = "user_id")){
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i4,schemaPath:"#/properties/strong_newbie_list/items/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+return false;
+}
+else {
+if(data40.user_id !== undefined){
+const _errs81 = errors;
+if(!int64Ok(data40.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i4+"/user_id",schemaPath:"#/properties/strong_newbie_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid12 = _errs81 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data40.nickname !== undefined){
+const _errs82 = errors;
+if(typeof data40.nickname !== "string"){
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i4+"/nickname",schemaPath:"#/properties/strong_newbie_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs82 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data40.avatar !== undefined){
+const _errs84 = errors;
+if(typeof data40.avatar !== "string"){
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i4+"/avatar",schemaPath:"#/properties/strong_newbie_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs84 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data40.day_count !== undefined){
+let data44 = data40.day_count;
+const _errs86 = errors;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i4+"/day_count",schemaPath:"#/properties/strong_newbie_list/items/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid12 = _errs86 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data40.id !== undefined){
+let data45 = data40.id;
+const _errs88 = errors;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i4+"/id",schemaPath:"#/properties/strong_newbie_list/items/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid12 = _errs88 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data40.description !== undefined){
+const _errs90 = errors;
+if(typeof data40.description !== "string"){
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i4+"/description",schemaPath:"#/properties/strong_newbie_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs90 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate155.errors = [{instancePath:instancePath+"/strong_newbie_list/" + i4,schemaPath:"#/properties/strong_newbie_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs79 === errors;
+if(!valid11){
+break;
+}
+}
+}
+}
+var valid0 = _errs77 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.emotion_list !== undefined){
+let data47 = data.emotion_list;
+const _errs92 = errors;
+if((!(Array.isArray(data47))) && (data47 !== null)){
+validate155.errors = [{instancePath:instancePath+"/emotion_list",schemaPath:"#/properties/emotion_list/type",keyword:"type",params:{type: schema118.properties.emotion_list.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs92){
+if(Array.isArray(data47)){
+var valid13 = true;
+const len5 = data47.length;
+for(let i5=0; i5<len5; i5++){
+let data48 = data47[i5];
+const _errs94 = errors;
+if(errors === _errs94){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing7;
+if((data48.user_id === undefined) && (missing7 = "user_id")){
+validate155.errors = [{instancePath:instancePath+"/emotion_list/" + i5,schemaPath:"#/properties/emotion_list/items/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+return false;
+}
+else {
+if(data48.user_id !== undefined){
+const _errs96 = errors;
+if(!int64Ok(data48.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate155.errors = [{instancePath:instancePath+"/emotion_list/" + i5+"/user_id",schemaPath:"#/properties/emotion_list/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid14 = _errs96 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data48.nickname !== undefined){
+const _errs97 = errors;
+if(typeof data48.nickname !== "string"){
+validate155.errors = [{instancePath:instancePath+"/emotion_list/" + i5+"/nickname",schemaPath:"#/properties/emotion_list/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs97 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data48.avatar !== undefined){
+const _errs99 = errors;
+if(typeof data48.avatar !== "string"){
+validate155.errors = [{instancePath:instancePath+"/emotion_list/" + i5+"/avatar",schemaPath:"#/properties/emotion_list/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs99 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data48.day_count !== undefined){
+let data52 = data48.day_count;
+const _errs101 = errors;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+validate155.errors = [{instancePath:instancePath+"/emotion_list/" + i5+"/day_count",schemaPath:"#/properties/emotion_list/items/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid14 = _errs101 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data48.id !== undefined){
+let data53 = data48.id;
+const _errs103 = errors;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+validate155.errors = [{instancePath:instancePath+"/emotion_list/" + i5+"/id",schemaPath:"#/properties/emotion_list/items/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid14 = _errs103 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data48.description !== undefined){
+const _errs105 = errors;
+if(typeof data48.description !== "string"){
+validate155.errors = [{instancePath:instancePath+"/emotion_list/" + i5+"/description",schemaPath:"#/properties/emotion_list/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs105 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate155.errors = [{instancePath:instancePath+"/emotion_list/" + i5,schemaPath:"#/properties/emotion_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid13 = _errs94 === errors;
+if(!valid13){
+break;
+}
+}
+}
+}
+var valid0 = _errs92 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.all !== undefined){
+let data55 = data.all;
+const _errs107 = errors;
+if((!(Array.isArray(data55))) && (data55 !== null)){
+validate155.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: schema118.properties.all.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs107){
+if(Array.isArray(data55)){
+var valid15 = true;
+const len6 = data55.length;
+for(let i6=0; i6<len6; i6++){
+let data56 = data55[i6];
+const _errs109 = errors;
+if(errors === _errs109){
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+let missing8;
+if((data56.user_id === undefined) && (missing8 = "user_id")){
+validate155.errors = [{instancePath:instancePath+"/all/" + i6,schemaPath:"#/properties/all/items/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"}];
+return false;
+}
+else {
+if(data56.user_id !== undefined){
+const _errs111 = errors;
+if(!int64Ok(data56.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate155.errors = [{instancePath:instancePath+"/all/" + i6+"/user_id",schemaPath:"#/properties/all/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid16 = _errs111 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data56.nickname !== undefined){
+const _errs112 = errors;
+if(typeof data56.nickname !== "string"){
+validate155.errors = [{instancePath:instancePath+"/all/" + i6+"/nickname",schemaPath:"#/properties/all/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid16 = _errs112 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data56.avatar !== undefined){
+const _errs114 = errors;
+if(typeof data56.avatar !== "string"){
+validate155.errors = [{instancePath:instancePath+"/all/" + i6+"/avatar",schemaPath:"#/properties/all/items/properties/avatar/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid16 = _errs114 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data56.day_count !== undefined){
+let data60 = data56.day_count;
+const _errs116 = errors;
+if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
+validate155.errors = [{instancePath:instancePath+"/all/" + i6+"/day_count",schemaPath:"#/properties/all/items/properties/day_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid16 = _errs116 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data56.id !== undefined){
+let data61 = data56.id;
+const _errs118 = errors;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+validate155.errors = [{instancePath:instancePath+"/all/" + i6+"/id",schemaPath:"#/properties/all/items/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid16 = _errs118 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data56.description !== undefined){
+const _errs120 = errors;
+if(typeof data56.description !== "string"){
+validate155.errors = [{instancePath:instancePath+"/all/" + i6+"/description",schemaPath:"#/properties/all/items/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid16 = _errs120 === errors;
+}
+else {
+var valid16 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate155.errors = [{instancePath:instancePath+"/all/" + i6,schemaPath:"#/properties/all/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid15 = _errs109 === errors;
+if(!valid15){
+break;
+}
+}
+}
+}
+var valid0 = _errs107 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
 }
 }
 }
@@ -21176,24 +22816,24 @@ validate155.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryParams = validate157;
-const schema119 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
+const rawGetRecordParams = validate156;
+const schema119 = {"type":"object","properties":{"file":{"type":"string"},"out_format":{"type":"string","enum":["mp3","amr","wma","m4a","spx","ogg","wav","flac"]}},"required":["file","out_format"]};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.group_id === undefined) && (missing0 = "group_id")){
-validate157.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if(((data.file === undefined) && (missing0 = "file")) || ((data.out_format === undefined) && (missing0 = "out_format"))){
+validate156.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.group_id !== undefined){
+if(data.file !== undefined){
 const _errs1 = errors;
-if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate157.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+if(typeof data.file !== "string"){
+validate156.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21202,44 +22842,82 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.count !== undefined){
-let data1 = data.count;
-const _errs2 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-validate157.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.out_format !== undefined){
+let data1 = data.out_format;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate156.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs2 === errors;
+if(!((((((((data1 === "mp3") || (data1 === "amr")) || (data1 === "wma")) || (data1 === "m4a")) || (data1 === "spx")) || (data1 === "ogg")) || (data1 === "wav")) || (data1 === "flac"))){
+validate156.errors = [{instancePath:instancePath+"/out_format",schemaPath:"#/properties/out_format/enum",keyword:"enum",params:{allowedValues: schema119.properties.out_format.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate156.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate156.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetRecordResult = validate157;
+const schema120 = {"type":"object","properties":{"file":{"type":"string"},"url":{"type":"string"},"md5":{"type":"string"}},"required":["file"]};
+
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate157.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate157.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.message_seq !== undefined){
-let data2 = data.message_seq;
-const _errs4 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate157.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.url !== undefined){
+const _errs3 = errors;
+if(typeof data.url !== "string"){
+validate157.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid0 = _errs3 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.message_id !== undefined){
-let data3 = data.message_id;
-const _errs6 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate157.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate157.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid0 = _errs6 === errors;
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
-}
 }
 }
 }
@@ -21254,8 +22932,8 @@ validate157.errors = vErrors;
 return errors === 0;
 }
 
-const rawGetGroupMsgHistoryResult = validate158;
-const schema120 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
+const rawGetImageParams = validate158;
+const schema121 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
 
 function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -21263,8 +22941,2247 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.messages === undefined) && (missing0 = "messages")){
+if((data.file === undefined) && (missing0 = "file")){
 validate158.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate158.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate158.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetImageResult = validate159;
+const schema122 = {"type":"object","properties":{"size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"url":{"type":"string"},"filename":{"type":"string"}},"required":["url"]};
+
+function validate159(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate159.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.size !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.size, this, -9223372036854775808n, 9223372036854775807n)){
+validate159.errors = [{instancePath:instancePath+"/size",schemaPath:"#/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs2 = errors;
+if(typeof data.url !== "string"){
+validate159.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs4 = errors;
+if(typeof data.filename !== "string"){
+validate159.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate159.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate159.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetFriendAddRequestParams = validate160;
+const schema123 = {"type":"object","properties":{"flag":{"type":"string"},"approve":{"type":"boolean"},"remark":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag"]};
+
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.flag === undefined) && (missing0 = "flag")){
+validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate160.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs3 = errors;
+if(typeof data.approve !== "boolean"){
+validate160.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs5 = errors;
+if(typeof data.remark !== "string"){
+validate160.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notSeen !== undefined){
+const _errs7 = errors;
+if(typeof data.notSeen !== "boolean"){
+validate160.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate160.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupAddRequestParams = validate161;
+const schema124 = {"type":"object","properties":{"flag":{"type":"string"},"sub_type":{"type":"string","enum":["add","invite"]},"type":{"type":"string","enum":["add","invite"]},"approve":{"type":"boolean"},"reason":{"type":"string"},"notSeen":{"type":"boolean"}},"required":["flag","sub_type"]};
+
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.flag === undefined) && (missing0 = "flag")) || ((data.sub_type === undefined) && (missing0 = "sub_type"))){
+validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.flag !== undefined){
+const _errs1 = errors;
+if(typeof data.flag !== "string"){
+validate161.errors = [{instancePath:instancePath+"/flag",schemaPath:"#/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sub_type !== undefined){
+let data1 = data.sub_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate161.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "add") || (data1 === "invite"))){
+validate161.errors = [{instancePath:instancePath+"/sub_type",schemaPath:"#/properties/sub_type/enum",keyword:"enum",params:{allowedValues: schema124.properties.sub_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data2 = data.type;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate161.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "add") || (data2 === "invite"))){
+validate161.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema124.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.approve !== undefined){
+const _errs7 = errors;
+if(typeof data.approve !== "boolean"){
+validate161.errors = [{instancePath:instancePath+"/approve",schemaPath:"#/properties/approve/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs9 = errors;
+if(typeof data.reason !== "string"){
+validate161.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.notSeen !== undefined){
+const _errs11 = errors;
+if(typeof data.notSeen !== "boolean"){
+validate161.errors = [{instancePath:instancePath+"/notSeen",schemaPath:"#/properties/notSeen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate161.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStatusResult = validate162;
+const schema125 = {"type":"array","items":{"type":"object","properties":{"self":{"type":"object","properties":{"platform":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["platform","user_id"]},"online":{"type":"boolean"},"good":{"type":"boolean"},"qq.status":{"type":"string"}},"required":["self","online","good"]}};
+
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.self === undefined) && (missing0 = "self")) || ((data0.online === undefined) && (missing0 = "online"))) || ((data0.good === undefined) && (missing0 = "good"))){
+validate162.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.self !== undefined){
+let data1 = data0.self;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.platform === undefined) && (missing1 = "platform")) || ((data1.user_id === undefined) && (missing1 = "user_id"))){
+validate162.errors = [{instancePath:instancePath+"/" + i0+"/self",schemaPath:"#/items/properties/self/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.platform !== undefined){
+const _errs5 = errors;
+if(typeof data1.platform !== "string"){
+validate162.errors = [{instancePath:instancePath+"/" + i0+"/self/platform",schemaPath:"#/items/properties/self/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.user_id !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data1.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate162.errors = [{instancePath:instancePath+"/" + i0+"/self/user_id",schemaPath:"#/items/properties/self/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate162.errors = [{instancePath:instancePath+"/" + i0+"/self",schemaPath:"#/items/properties/self/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.online !== undefined){
+const _errs8 = errors;
+if(typeof data0.online !== "boolean"){
+validate162.errors = [{instancePath:instancePath+"/" + i0+"/online",schemaPath:"#/items/properties/online/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.good !== undefined){
+const _errs10 = errors;
+if(typeof data0.good !== "boolean"){
+validate162.errors = [{instancePath:instancePath+"/" + i0+"/good",schemaPath:"#/items/properties/good/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0["qq.status"] !== undefined){
+const _errs12 = errors;
+if(typeof data0["qq.status"] !== "string"){
+validate162.errors = [{instancePath:instancePath+"/" + i0+"/qq.status",schemaPath:"#/items/properties/qq.status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate162.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate162.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate162.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetVersionInfoResult = validate163;
+const schema126 = {"type":"object","properties":{"app_full_name":{"type":"string"},"app_name":{"type":"string"},"app_version":{"type":"string"},"impl":{"type":"string"},"version":{"type":"string"},"onebot_version":{"type":"string"}},"required":["app_name","app_version","impl","version","onebot_version"]};
+
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.app_name === undefined) && (missing0 = "app_name")) || ((data.app_version === undefined) && (missing0 = "app_version"))) || ((data.impl === undefined) && (missing0 = "impl"))) || ((data.version === undefined) && (missing0 = "version"))) || ((data.onebot_version === undefined) && (missing0 = "onebot_version"))){
+validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.app_full_name !== undefined){
+const _errs1 = errors;
+if(typeof data.app_full_name !== "string"){
+validate163.errors = [{instancePath:instancePath+"/app_full_name",schemaPath:"#/properties/app_full_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.app_name !== undefined){
+const _errs3 = errors;
+if(typeof data.app_name !== "string"){
+validate163.errors = [{instancePath:instancePath+"/app_name",schemaPath:"#/properties/app_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.app_version !== undefined){
+const _errs5 = errors;
+if(typeof data.app_version !== "string"){
+validate163.errors = [{instancePath:instancePath+"/app_version",schemaPath:"#/properties/app_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.impl !== undefined){
+const _errs7 = errors;
+if(typeof data.impl !== "string"){
+validate163.errors = [{instancePath:instancePath+"/impl",schemaPath:"#/properties/impl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.version !== undefined){
+const _errs9 = errors;
+if(typeof data.version !== "string"){
+validate163.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.onebot_version !== undefined){
+const _errs11 = errors;
+if(typeof data.onebot_version !== "string"){
+validate163.errors = [{instancePath:instancePath+"/onebot_version",schemaPath:"#/properties/onebot_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate163.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendLikeParams = validate164;
+const schema127 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"times":{"type":"integer","minimum":1}},"required":["user_id","times"]};
+
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.times === undefined) && (missing0 = "times"))){
+validate164.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate164.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.times !== undefined){
+let data1 = data.times;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate164.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 1 || isNaN(data1)){
+validate164.errors = [{instancePath:instancePath+"/times",schemaPath:"#/properties/times/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate164.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate164.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetLoginInfoResult = validate165;
+const schema128 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"}},"required":["user_id","nickname"]};
+
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate165.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate165.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs2 = errors;
+if(typeof data.nickname !== "string"){
+validate165.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate165.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate165.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStrangerInfoParams = validate166;
+const schema129 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id"]};
+
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate166.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate166.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate166.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate166.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStrangerInfoResult = validate167;
+const schema130 = {"type":"object","properties":{"user_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"nickname":{"type":"string"},"age":{"type":"integer"},"sex":{"type":"string","enum":["male","female","unknown"]},"level":{"type":"integer"},"login_days":{"type":"integer"},"qid":{"type":"string"},"vote":{"type":"integer"},"wzry_honor":{},"ext":{"type":"object"}},"required":["user_id","nickname"]};
+
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate167.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+let data0 = data.user_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate167.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs6 = errors;
+if(typeof data.nickname !== "string"){
+validate167.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data2 = data.age;
+const _errs8 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate167.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sex !== undefined){
+let data3 = data.sex;
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+validate167.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data3 === "male") || (data3 === "female")) || (data3 === "unknown"))){
+validate167.errors = [{instancePath:instancePath+"/sex",schemaPath:"#/properties/sex/enum",keyword:"enum",params:{allowedValues: schema130.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data4 = data.level;
+const _errs12 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate167.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.login_days !== undefined){
+let data5 = data.login_days;
+const _errs14 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate167.errors = [{instancePath:instancePath+"/login_days",schemaPath:"#/properties/login_days/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.qid !== undefined){
+const _errs16 = errors;
+if(typeof data.qid !== "string"){
+validate167.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vote !== undefined){
+let data7 = data.vote;
+const _errs18 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate167.errors = [{instancePath:instancePath+"/vote",schemaPath:"#/properties/vote/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ext !== undefined){
+let data8 = data.ext;
+const _errs20 = errors;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+validate167.errors = [{instancePath:instancePath+"/ext",schemaPath:"#/properties/ext/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate167.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate167.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendListParams = validate168;
+const schema131 = {"type":"object","properties":{"refresh":{"type":"boolean"}}};
+
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.refresh !== undefined){
+if(typeof data.refresh !== "boolean"){
+validate168.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate168.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate168.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendListResult = validate169;
+const schema132 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":["string","null"]},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"age":{"type":"integer"},"gender":{"type":"integer"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"platform":{"type":"string"},"term_type":{"type":["integer","string"]}},"required":["user_id"]}};
+
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((data0.user_id === undefined) && (missing0 = "user_id")){
+validate169.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.user_name !== undefined){
+let data2 = data0.user_name;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/user_name",schemaPath:"#/items/properties/user_name/type",keyword:"type",params:{type: schema132.items.properties.user_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.user_displayname !== undefined){
+let data3 = data0.user_displayname;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/user_displayname",schemaPath:"#/items/properties/user_displayname/type",keyword:"type",params:{type: schema132.items.properties.user_displayname.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.user_remark !== undefined){
+let data4 = data0.user_remark;
+const _errs8 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/user_remark",schemaPath:"#/items/properties/user_remark/type",keyword:"type",params:{type: schema132.items.properties.user_remark.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.age !== undefined){
+let data5 = data0.age;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.gender !== undefined){
+let data6 = data0.gender;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/gender",schemaPath:"#/items/properties/gender/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.group_id !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data0.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/group_id",schemaPath:"#/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.platform !== undefined){
+const _errs15 = errors;
+if(typeof data0.platform !== "string"){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/platform",schemaPath:"#/items/properties/platform/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.term_type !== undefined){
+let data9 = data0.term_type;
+const _errs17 = errors;
+if((!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))) && (typeof data9 !== "string")){
+validate169.errors = [{instancePath:instancePath+"/" + i0+"/term_type",schemaPath:"#/items/properties/term_type/type",keyword:"type",params:{type: schema132.items.properties.term_type.type},message:"must be integer,string"}];
+return false;
+}
+var valid1 = _errs17 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate169.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate169.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate169.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetQqProfileParams = validate170;
+const schema133 = {"type":"object","properties":{"nickname":{"type":"string"},"company":{"type":"string"},"email":{"type":"string"},"college":{"type":"string"},"personal_note":{"type":"string"},"age":{"type":"integer","minimum":0},"birthday":{"type":["string","integer"]}},"required":["nickname","company","email","college","personal_note"]};
+
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.nickname === undefined) && (missing0 = "nickname")) || ((data.company === undefined) && (missing0 = "company"))) || ((data.email === undefined) && (missing0 = "email"))) || ((data.college === undefined) && (missing0 = "college"))) || ((data.personal_note === undefined) && (missing0 = "personal_note"))){
+validate170.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate170.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.company !== undefined){
+const _errs3 = errors;
+if(typeof data.company !== "string"){
+validate170.errors = [{instancePath:instancePath+"/company",schemaPath:"#/properties/company/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.email !== undefined){
+const _errs5 = errors;
+if(typeof data.email !== "string"){
+validate170.errors = [{instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.college !== undefined){
+const _errs7 = errors;
+if(typeof data.college !== "string"){
+validate170.errors = [{instancePath:instancePath+"/college",schemaPath:"#/properties/college/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.personal_note !== undefined){
+const _errs9 = errors;
+if(typeof data.personal_note !== "string"){
+validate170.errors = [{instancePath:instancePath+"/personal_note",schemaPath:"#/properties/personal_note/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.age !== undefined){
+let data5 = data.age;
+const _errs11 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate170.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs11){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+validate170.errors = [{instancePath:instancePath+"/age",schemaPath:"#/properties/age/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.birthday !== undefined){
+let data6 = data.birthday;
+const _errs13 = errors;
+if((typeof data6 !== "string") && (!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6))))){
+validate170.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/type",keyword:"type",params:{type: schema133.properties.birthday.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate170.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate170.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetModelShowParams = validate171;
+const schema134 = {"type":"object","properties":{"model":{"type":"string"}},"required":["model"]};
+
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.model === undefined) && (missing0 = "model")){
+validate171.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.model !== undefined){
+if(typeof data.model !== "string"){
+validate171.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate171.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate171.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetModelShowParams = validate172;
+const schema135 = {"type":"object","properties":{"model":{"type":"string"},"manu":{"type":"string"},"model_show":{"type":"string"},"modelshow":{"type":"string"},"imei":{"type":"string"},"show":{"type":"boolean"}},"required":["model"]};
+
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.model === undefined) && (missing0 = "model")){
+validate172.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.model !== undefined){
+const _errs1 = errors;
+if(typeof data.model !== "string"){
+validate172.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.manu !== undefined){
+const _errs3 = errors;
+if(typeof data.manu !== "string"){
+validate172.errors = [{instancePath:instancePath+"/manu",schemaPath:"#/properties/manu/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.model_show !== undefined){
+const _errs5 = errors;
+if(typeof data.model_show !== "string"){
+validate172.errors = [{instancePath:instancePath+"/model_show",schemaPath:"#/properties/model_show/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modelshow !== undefined){
+const _errs7 = errors;
+if(typeof data.modelshow !== "string"){
+validate172.errors = [{instancePath:instancePath+"/modelshow",schemaPath:"#/properties/modelshow/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.imei !== undefined){
+const _errs9 = errors;
+if(typeof data.imei !== "string"){
+validate172.errors = [{instancePath:instancePath+"/imei",schemaPath:"#/properties/imei/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.show !== undefined){
+const _errs11 = errors;
+if(typeof data.show !== "boolean"){
+validate172.errors = [{instancePath:instancePath+"/show",schemaPath:"#/properties/show/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate172.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate172.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetModelShowResult = validate173;
+const schema136 = {"type":"string"};
+
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate173.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+validate173.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetOnlineClientsParams = validate174;
+const schema137 = {"type":"object","properties":{"no_cache":{"type":"boolean"}}};
+
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.no_cache !== undefined){
+if(typeof data.no_cache !== "boolean"){
+validate174.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+else {
+validate174.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate174.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetOnlineClientsResult = validate175;
+const schema138 = {"type":"array","items":{"type":"object","properties":{"app_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"device_name":{"type":["string","null"]},"device_kind":{"type":["string","null"]},"login_time":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"login_platform":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"location":{"type":["string","null"]},"guid":{"type":["string","null"]}},"required":["app_id"]}};
+
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((data0.app_id === undefined) && (missing0 = "app_id")){
+validate175.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.app_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.app_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate175.errors = [{instancePath:instancePath+"/" + i0+"/app_id",schemaPath:"#/items/properties/app_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.device_name !== undefined){
+let data2 = data0.device_name;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate175.errors = [{instancePath:instancePath+"/" + i0+"/device_name",schemaPath:"#/items/properties/device_name/type",keyword:"type",params:{type: schema138.items.properties.device_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.device_kind !== undefined){
+let data3 = data0.device_kind;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate175.errors = [{instancePath:instancePath+"/" + i0+"/device_kind",schemaPath:"#/items/properties/device_kind/type",keyword:"type",params:{type: schema138.items.properties.device_kind.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.login_time !== undefined){
+let data4 = data0.login_time;
+const _errs8 = errors;
+const _errs9 = errors;
+let valid2 = false;
+const _errs10 = errors;
+if(!int64Ok(data4, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/" + i0+"/login_time",schemaPath:"#/items/properties/login_time/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs11 = errors;
+if(data4 !== null){
+const err1 = {instancePath:instancePath+"/" + i0+"/login_time",schemaPath:"#/items/properties/login_time/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/" + i0+"/login_time",schemaPath:"#/items/properties/login_time/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate175.errors = vErrors;
+return false;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.login_platform !== undefined){
+let data5 = data0.login_platform;
+const _errs13 = errors;
+const _errs14 = errors;
+let valid3 = false;
+const _errs15 = errors;
+if(!int64Ok(data5, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/" + i0+"/login_platform",schemaPath:"#/items/properties/login_platform/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs16 = errors;
+if(data5 !== null){
+const err4 = {instancePath:instancePath+"/" + i0+"/login_platform",schemaPath:"#/items/properties/login_platform/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs16 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err5 = {instancePath:instancePath+"/" + i0+"/login_platform",schemaPath:"#/items/properties/login_platform/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate175.errors = vErrors;
+return false;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.location !== undefined){
+let data6 = data0.location;
+const _errs18 = errors;
+if((typeof data6 !== "string") && (data6 !== null)){
+validate175.errors = [{instancePath:instancePath+"/" + i0+"/location",schemaPath:"#/items/properties/location/type",keyword:"type",params:{type: schema138.items.properties.location.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs18 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.guid !== undefined){
+let data7 = data0.guid;
+const _errs20 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate175.errors = [{instancePath:instancePath+"/" + i0+"/guid",schemaPath:"#/items/properties/guid/type",keyword:"type",params:{type: schema138.items.properties.guid.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs20 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate175.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate175.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate175.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetSelfInfoResult = validate176;
+const schema139 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":"string"},"user_displayname":{"type":"string"}},"required":["user_id","user_name","user_displayname"]};
+
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.user_name === undefined) && (missing0 = "user_name"))) || ((data.user_displayname === undefined) && (missing0 = "user_displayname"))){
+validate176.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate176.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_name !== undefined){
+const _errs2 = errors;
+if(typeof data.user_name !== "string"){
+validate176.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_displayname !== undefined){
+const _errs4 = errors;
+if(typeof data.user_displayname !== "string"){
+validate176.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate176.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate176.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUserInfoParams = validate177;
+const schema140 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"refresh":{"type":"boolean"},"no_cache":{"type":"boolean"}},"required":["user_id"]};
+
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate177.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate177.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs2 = errors;
+if(typeof data.refresh !== "boolean"){
+validate177.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.no_cache !== undefined){
+const _errs4 = errors;
+if(typeof data.no_cache !== "boolean"){
+validate177.errors = [{instancePath:instancePath+"/no_cache",schemaPath:"#/properties/no_cache/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate177.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate177.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUserInfoResult = validate178;
+const schema141 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_name":{"type":"string"},"user_displayname":{"type":["string","null"]},"user_remark":{"type":["string","null"]},"mail":{"type":["string","null"]},"find_method":{"type":["string","null"]},"max_vote_cnt":{"type":"integer"},"have_vote_cnt":{"type":"integer"},"vip_list":{"type":"array","items":{"type":"object","properties":{"type":{"type":"string"},"level":{"type":"integer"},"vip_type":{"type":"integer"},"template_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}}},"hobby_entry":{"type":["string","null"]},"level":{"type":"integer"},"birthday":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"login_day":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"vote_cnt":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"qid":{"type":"string"},"is_school_verified":{"type":"boolean"},"location":{"type":"object","properties":{"city":{"type":["string","null"]},"company":{"type":["string","null"]},"country":{"type":["string","null"]},"province":{"type":["string","null"]},"hometown":{"type":["string","null"]},"school":{"type":["string","null"]}}},"cookie":{"type":"array","items":{"type":"integer","minimum":-128,"maximum":127}}},"required":["user_id","user_name"]};
+
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.user_name === undefined) && (missing0 = "user_name"))){
+validate178.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate178.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_name !== undefined){
+const _errs2 = errors;
+if(typeof data.user_name !== "string"){
+validate178.errors = [{instancePath:instancePath+"/user_name",schemaPath:"#/properties/user_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_displayname !== undefined){
+let data2 = data.user_displayname;
+const _errs4 = errors;
+if((typeof data2 !== "string") && (data2 !== null)){
+validate178.errors = [{instancePath:instancePath+"/user_displayname",schemaPath:"#/properties/user_displayname/type",keyword:"type",params:{type: schema141.properties.user_displayname.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_remark !== undefined){
+let data3 = data.user_remark;
+const _errs6 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate178.errors = [{instancePath:instancePath+"/user_remark",schemaPath:"#/properties/user_remark/type",keyword:"type",params:{type: schema141.properties.user_remark.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mail !== undefined){
+let data4 = data.mail;
+const _errs8 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate178.errors = [{instancePath:instancePath+"/mail",schemaPath:"#/properties/mail/type",keyword:"type",params:{type: schema141.properties.mail.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.find_method !== undefined){
+let data5 = data.find_method;
+const _errs10 = errors;
+if((typeof data5 !== "string") && (data5 !== null)){
+validate178.errors = [{instancePath:instancePath+"/find_method",schemaPath:"#/properties/find_method/type",keyword:"type",params:{type: schema141.properties.find_method.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_vote_cnt !== undefined){
+let data6 = data.max_vote_cnt;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate178.errors = [{instancePath:instancePath+"/max_vote_cnt",schemaPath:"#/properties/max_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.have_vote_cnt !== undefined){
+let data7 = data.have_vote_cnt;
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate178.errors = [{instancePath:instancePath+"/have_vote_cnt",schemaPath:"#/properties/have_vote_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vip_list !== undefined){
+let data8 = data.vip_list;
+const _errs16 = errors;
+if(errors === _errs16){
+if(Array.isArray(data8)){
+var valid1 = true;
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+const _errs18 = errors;
+if(errors === _errs18){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.type !== undefined){
+const _errs20 = errors;
+if(typeof data9.type !== "string"){
+validate178.errors = [{instancePath:instancePath+"/vip_list/" + i0+"/type",schemaPath:"#/properties/vip_list/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data9.level !== undefined){
+let data11 = data9.level;
+const _errs22 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate178.errors = [{instancePath:instancePath+"/vip_list/" + i0+"/level",schemaPath:"#/properties/vip_list/items/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data9.vip_type !== undefined){
+let data12 = data9.vip_type;
+const _errs24 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate178.errors = [{instancePath:instancePath+"/vip_list/" + i0+"/vip_type",schemaPath:"#/properties/vip_list/items/properties/vip_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data9.template_id !== undefined){
+const _errs26 = errors;
+if(!int64Ok(data9.template_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate178.errors = [{instancePath:instancePath+"/vip_list/" + i0+"/template_id",schemaPath:"#/properties/vip_list/items/properties/template_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/vip_list/" + i0,schemaPath:"#/properties/vip_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs18 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/vip_list",schemaPath:"#/properties/vip_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hobby_entry !== undefined){
+let data14 = data.hobby_entry;
+const _errs27 = errors;
+if((typeof data14 !== "string") && (data14 !== null)){
+validate178.errors = [{instancePath:instancePath+"/hobby_entry",schemaPath:"#/properties/hobby_entry/type",keyword:"type",params:{type: schema141.properties.hobby_entry.type},message:"must be string,null"}];
+return false;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.level !== undefined){
+let data15 = data.level;
+const _errs29 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+validate178.errors = [{instancePath:instancePath+"/level",schemaPath:"#/properties/level/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.birthday !== undefined){
+const _errs31 = errors;
+if(!int64Ok(data.birthday, this, -9223372036854775808n, 9223372036854775807n)){
+validate178.errors = [{instancePath:instancePath+"/birthday",schemaPath:"#/properties/birthday/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.login_day !== undefined){
+const _errs32 = errors;
+if(!int64Ok(data.login_day, this, -9223372036854775808n, 9223372036854775807n)){
+validate178.errors = [{instancePath:instancePath+"/login_day",schemaPath:"#/properties/login_day/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vote_cnt !== undefined){
+const _errs33 = errors;
+if(!int64Ok(data.vote_cnt, this, -9223372036854775808n, 9223372036854775807n)){
+validate178.errors = [{instancePath:instancePath+"/vote_cnt",schemaPath:"#/properties/vote_cnt/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.qid !== undefined){
+const _errs34 = errors;
+if(typeof data.qid !== "string"){
+validate178.errors = [{instancePath:instancePath+"/qid",schemaPath:"#/properties/qid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_school_verified !== undefined){
+const _errs36 = errors;
+if(typeof data.is_school_verified !== "boolean"){
+validate178.errors = [{instancePath:instancePath+"/is_school_verified",schemaPath:"#/properties/is_school_verified/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.location !== undefined){
+let data21 = data.location;
+const _errs38 = errors;
+if(errors === _errs38){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.city !== undefined){
+let data22 = data21.city;
+const _errs40 = errors;
+if((typeof data22 !== "string") && (data22 !== null)){
+validate178.errors = [{instancePath:instancePath+"/location/city",schemaPath:"#/properties/location/properties/city/type",keyword:"type",params:{type: schema141.properties.location.properties.city.type},message:"must be string,null"}];
+return false;
+}
+var valid3 = _errs40 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data21.company !== undefined){
+let data23 = data21.company;
+const _errs42 = errors;
+if((typeof data23 !== "string") && (data23 !== null)){
+validate178.errors = [{instancePath:instancePath+"/location/company",schemaPath:"#/properties/location/properties/company/type",keyword:"type",params:{type: schema141.properties.location.properties.company.type},message:"must be string,null"}];
+return false;
+}
+var valid3 = _errs42 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data21.country !== undefined){
+let data24 = data21.country;
+const _errs44 = errors;
+if((typeof data24 !== "string") && (data24 !== null)){
+validate178.errors = [{instancePath:instancePath+"/location/country",schemaPath:"#/properties/location/properties/country/type",keyword:"type",params:{type: schema141.properties.location.properties.country.type},message:"must be string,null"}];
+return false;
+}
+var valid3 = _errs44 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data21.province !== undefined){
+let data25 = data21.province;
+const _errs46 = errors;
+if((typeof data25 !== "string") && (data25 !== null)){
+validate178.errors = [{instancePath:instancePath+"/location/province",schemaPath:"#/properties/location/properties/province/type",keyword:"type",params:{type: schema141.properties.location.properties.province.type},message:"must be string,null"}];
+return false;
+}
+var valid3 = _errs46 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data21.hometown !== undefined){
+let data26 = data21.hometown;
+const _errs48 = errors;
+if((typeof data26 !== "string") && (data26 !== null)){
+validate178.errors = [{instancePath:instancePath+"/location/hometown",schemaPath:"#/properties/location/properties/hometown/type",keyword:"type",params:{type: schema141.properties.location.properties.hometown.type},message:"must be string,null"}];
+return false;
+}
+var valid3 = _errs48 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data21.school !== undefined){
+let data27 = data21.school;
+const _errs50 = errors;
+if((typeof data27 !== "string") && (data27 !== null)){
+validate178.errors = [{instancePath:instancePath+"/location/school",schemaPath:"#/properties/location/properties/school/type",keyword:"type",params:{type: schema141.properties.location.properties.school.type},message:"must be string,null"}];
+return false;
+}
+var valid3 = _errs50 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cookie !== undefined){
+let data28 = data.cookie;
+const _errs52 = errors;
+if(errors === _errs52){
+if(Array.isArray(data28)){
+var valid4 = true;
+const len1 = data28.length;
+for(let i1=0; i1<len1; i1++){
+let data29 = data28[i1];
+const _errs54 = errors;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+validate178.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs54){
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 127 || isNaN(data29)){
+validate178.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 127},message:"must be <= 127"}];
+return false;
+}
+else {
+if(data29 < -128 || isNaN(data29)){
+validate178.errors = [{instancePath:instancePath+"/cookie/" + i1,schemaPath:"#/properties/cookie/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: -128},message:"must be >= -128"}];
+return false;
+}
+}
+}
+}
+var valid4 = _errs54 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate178.errors = [{instancePath:instancePath+"/cookie",schemaPath:"#/properties/cookie/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs52 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate178.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate178.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetHistoryMsgParams = validate179;
+const schema142 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"count":{"type":"integer"},"message_seq":{"type":"integer"}},"required":["message_type"]};
+
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_type === undefined) && (missing0 = "message_type")){
+validate179.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_type !== undefined){
+const _errs1 = errors;
+if(typeof data.message_type !== "string"){
+validate179.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate179.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate179.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.count !== undefined){
+let data3 = data.count;
+const _errs5 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate179.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data4 = data.message_seq;
+const _errs7 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate179.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate179.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate179.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetHistoryMsgResult = validate180;
+const schema143 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
+
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate180.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -21282,14 +25199,14 @@ if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 let missing1;
 if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.real_id === undefined) && (missing1 = "real_id"))) || ((data1.sender === undefined) && (missing1 = "sender"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.peer_id === undefined) && (missing1 = "peer_id"))){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data1.time !== undefined){
 const _errs5 = errors;
 if(!int64Ok(data1.time, this, -9223372036854775808n, 9223372036854775807n)){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -21301,7 +25218,7 @@ if(valid2){
 if(data1.message_type !== undefined){
 const _errs6 = errors;
 if(typeof data1.message_type !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -21314,7 +25231,7 @@ if(data1.message_id !== undefined){
 let data4 = data1.message_id;
 const _errs8 = errors;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid2 = _errs8 === errors;
@@ -21326,7 +25243,7 @@ if(valid2){
 if(data1.real_id !== undefined){
 const _errs10 = errors;
 if(!int64Ok(data1.real_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs10 === errors;
@@ -21338,7 +25255,7 @@ if(valid2){
 if(data1.message_seq !== undefined){
 const _errs11 = errors;
 if(!int64Ok(data1.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -21353,12 +25270,12 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data7 === "string"){
 if(!pattern0.test(data7)){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
 return false;
 }
 }
 else {
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -21376,7 +25293,7 @@ if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 if(data8.user_id !== undefined){
 const _errs16 = errors;
 if(!int64Ok(data8.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid3 = _errs16 === errors;
@@ -21388,7 +25305,7 @@ if(valid3){
 if(data8.nickname !== undefined){
 const _errs17 = errors;
 if(typeof data8.nickname !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs17 === errors;
@@ -21400,7 +25317,7 @@ if(valid3){
 if(data8.card !== undefined){
 const _errs19 = errors;
 if(typeof data8.card !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs19 === errors;
@@ -21413,11 +25330,11 @@ if(data8.sex !== undefined){
 let data12 = data8.sex;
 const _errs21 = errors;
 if(typeof data12 !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data12 === "male") || (data12 === "female")) || (data12 === "unknown"))){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema120.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema143.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs21 === errors;
@@ -21430,7 +25347,7 @@ if(data8.age !== undefined){
 let data13 = data8.age;
 const _errs23 = errors;
 if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid3 = _errs23 === errors;
@@ -21442,7 +25359,7 @@ if(valid3){
 if(data8.area !== undefined){
 const _errs25 = errors;
 if(typeof data8.area !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs25 === errors;
@@ -21454,7 +25371,7 @@ if(valid3){
 if(data8.level !== undefined){
 const _errs27 = errors;
 if(typeof data8.level !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs27 === errors;
@@ -21467,11 +25384,11 @@ if(data8.role !== undefined){
 let data16 = data8.role;
 const _errs29 = errors;
 if(typeof data16 !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((data16 === "owner") || (data16 === "admin")) || (data16 === "member"))){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema120.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema143.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid3 = _errs29 === errors;
@@ -21483,7 +25400,7 @@ if(valid3){
 if(data8.title !== undefined){
 const _errs31 = errors;
 if(typeof data8.title !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs31 === errors;
@@ -21495,7 +25412,7 @@ if(valid3){
 if(data8.uid !== undefined){
 const _errs33 = errors;
 if(typeof data8.uid !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs33 === errors;
@@ -21507,7 +25424,7 @@ if(valid3){
 if(data8.tiny_id !== undefined){
 const _errs35 = errors;
 if(typeof data8.tiny_id !== "string"){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs35 === errors;
@@ -21527,7 +25444,7 @@ var valid3 = true;
 }
 }
 else {
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -21552,7 +25469,7 @@ if(valid2){
 if(data1.group_id !== undefined){
 const _errs38 = errors;
 if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs38 === errors;
@@ -21564,7 +25481,7 @@ if(valid2){
 if(data1.target_id !== undefined){
 const _errs39 = errors;
 if(!int64Ok(data1.target_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs39 === errors;
@@ -21576,7 +25493,7 @@ if(valid2){
 if(data1.peer_id !== undefined){
 const _errs40 = errors;
 if(!int64Ok(data1.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid2 = _errs40 === errors;
@@ -21597,7 +25514,7 @@ var valid2 = true;
 }
 }
 else {
-validate158.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate180.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -21608,7 +25525,7 @@ break;
 }
 }
 else {
-validate158.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate180.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21616,32 +25533,480 @@ return false;
 }
 }
 else {
-validate158.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate180.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate158.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
 
-const rawClearMsgsParams = validate160;
-const schema121 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_type"]};
+const rawGetGroupMsgHistoryParams = validate182;
+const schema144 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"count":{"type":"integer"},"message_seq":{"type":"integer"},"message_id":{"type":"integer"}},"required":["group_id"]};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate182.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate182.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.count !== undefined){
+let data1 = data.count;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate182.errors = [{instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_seq !== undefined){
+let data2 = data.message_seq;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate182.errors = [{instancePath:instancePath+"/message_seq",schemaPath:"#/properties/message_seq/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data3 = data.message_id;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate182.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate182.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate182.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupMsgHistoryResult = validate183;
+const schema145 = {"type":"object","properties":{"messages":{"type":"array","items":{"type":"object","properties":{"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string"},"message_id":{"type":"integer"},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id_qq":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"sender":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nickname":{"type":"string"},"card":{"type":"string"},"sex":{"type":"string","enum":["male","female","unknown"]},"age":{"type":"integer"},"area":{"type":"string"},"level":{"type":"string"},"role":{"type":"string","enum":["owner","admin","member"]},"title":{"type":"string"},"uid":{"type":"string"},"tiny_id":{"type":"string"}}},"message":{"$ref":"#/$defs/Message"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"target_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["time","message_type","message_id","real_id","sender","message","peer_id"]}}},"required":["messages"]};
+
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate183.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.messages !== undefined){
+let data0 = data.messages;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((((((data1.time === undefined) && (missing1 = "time")) || ((data1.message_type === undefined) && (missing1 = "message_type"))) || ((data1.message_id === undefined) && (missing1 = "message_id"))) || ((data1.real_id === undefined) && (missing1 = "real_id"))) || ((data1.sender === undefined) && (missing1 = "sender"))) || ((data1.message === undefined) && (missing1 = "message"))) || ((data1.peer_id === undefined) && (missing1 = "peer_id"))){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.time !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data1.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/time",schemaPath:"#/properties/messages/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_type !== undefined){
+const _errs6 = errors;
+if(typeof data1.message_type !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id !== undefined){
+let data4 = data1.message_id;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id",schemaPath:"#/properties/messages/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.real_id !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data1.real_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/real_id",schemaPath:"#/properties/messages/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_seq !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data1.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_seq",schemaPath:"#/properties/messages/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message_id_qq !== undefined){
+let data7 = data1.message_id_qq;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data7 === "string"){
+if(!pattern0.test(data7)){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+return false;
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_id_qq",schemaPath:"#/properties/messages/items/properties/message_id_qq/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sender !== undefined){
+let data8 = data1.sender;
+const _errs14 = errors;
+if(errors === _errs14){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.user_id !== undefined){
+const _errs16 = errors;
+if(!int64Ok(data8.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/user_id",schemaPath:"#/properties/messages/items/properties/sender/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.nickname !== undefined){
+const _errs17 = errors;
+if(typeof data8.nickname !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/nickname",schemaPath:"#/properties/messages/items/properties/sender/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.card !== undefined){
+const _errs19 = errors;
+if(typeof data8.card !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/card",schemaPath:"#/properties/messages/items/properties/sender/properties/card/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.sex !== undefined){
+let data12 = data8.sex;
+const _errs21 = errors;
+if(typeof data12 !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data12 === "male") || (data12 === "female")) || (data12 === "unknown"))){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/sex",schemaPath:"#/properties/messages/items/properties/sender/properties/sex/enum",keyword:"enum",params:{allowedValues: schema145.properties.messages.items.properties.sender.properties.sex.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.age !== undefined){
+let data13 = data8.age;
+const _errs23 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/age",schemaPath:"#/properties/messages/items/properties/sender/properties/age/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.area !== undefined){
+const _errs25 = errors;
+if(typeof data8.area !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/area",schemaPath:"#/properties/messages/items/properties/sender/properties/area/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs25 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.level !== undefined){
+const _errs27 = errors;
+if(typeof data8.level !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/level",schemaPath:"#/properties/messages/items/properties/sender/properties/level/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs27 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.role !== undefined){
+let data16 = data8.role;
+const _errs29 = errors;
+if(typeof data16 !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data16 === "owner") || (data16 === "admin")) || (data16 === "member"))){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/role",schemaPath:"#/properties/messages/items/properties/sender/properties/role/enum",keyword:"enum",params:{allowedValues: schema145.properties.messages.items.properties.sender.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid3 = _errs29 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.title !== undefined){
+const _errs31 = errors;
+if(typeof data8.title !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/title",schemaPath:"#/properties/messages/items/properties/sender/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.uid !== undefined){
+const _errs33 = errors;
+if(typeof data8.uid !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/uid",schemaPath:"#/properties/messages/items/properties/sender/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data8.tiny_id !== undefined){
+const _errs35 = errors;
+if(typeof data8.tiny_id !== "string"){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender/tiny_id",schemaPath:"#/properties/messages/items/properties/sender/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs35 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender",schemaPath:"#/properties/messages/items/properties/sender/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message !== undefined){
+const _errs37 = errors;
+if(!(validate23.call(this, data1.message, {instancePath:instancePath+"/messages/" + i0+"/message",parentData:data1,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs37 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+const _errs38 = errors;
+if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/group_id",schemaPath:"#/properties/messages/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs38 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.target_id !== undefined){
+const _errs39 = errors;
+if(!int64Ok(data1.target_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/target_id",schemaPath:"#/properties/messages/items/properties/target_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs39 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.peer_id !== undefined){
+const _errs40 = errors;
+if(!int64Ok(data1.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0+"/peer_id",schemaPath:"#/properties/messages/items/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs40 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate183.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate183.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate183.errors = vErrors;
+return errors === 0;
+}
+
+const rawClearMsgsParams = validate185;
+const schema146 = {"type":"object","properties":{"message_type":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_type"]};
+
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.message_type === undefined) && (missing0 = "message_type")){
-validate160.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate185.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.message_type !== undefined){
 const _errs1 = errors;
 if(typeof data.message_type !== "string"){
-validate160.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate185.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21653,7 +26018,7 @@ if(valid0){
 if(data.user_id !== undefined){
 const _errs3 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate160.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate185.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -21665,7 +26030,7 @@ if(valid0){
 if(data.group_id !== undefined){
 const _errs4 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate160.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate185.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -21678,32 +26043,32 @@ var valid0 = true;
 }
 }
 else {
-validate160.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate185.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate160.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendGroupForwardMsgParams = validate161;
-const schema122 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
+const rawSendGroupForwardMsgParams = validate186;
+const schema147 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["group_id","messages"]};
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate161.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate186.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.group_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate161.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate186.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21732,7 +26097,7 @@ break;
 }
 }
 else {
-validate161.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate186.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21745,32 +26110,32 @@ var valid0 = true;
 }
 }
 else {
-validate161.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate186.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate161.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
-const rawSendPrivateForwardMsgParams = validate163;
-const schema123 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
+const rawSendPrivateForwardMsgParams = validate188;
+const schema148 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["user_id","messages"]};
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.user_id === undefined) && (missing0 = "user_id")) || ((data.messages === undefined) && (missing0 = "messages"))){
-validate163.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate188.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 if(data.user_id !== undefined){
 const _errs1 = errors;
 if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
-validate163.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+validate188.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -21799,7 +26164,7 @@ break;
 }
 }
 else {
-validate163.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate188.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -21812,11 +26177,10298 @@ var valid0 = true;
 }
 }
 else {
-validate163.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate188.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate163.errors = vErrors;
+validate188.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendForwardMsgParams = validate190;
+const schema149 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate190.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_type !== undefined){
+let data0 = data.message_type;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate190.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data0 === "private") || (data0 === "group"))){
+validate190.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema149.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.detail_type !== undefined){
+let data1 = data.detail_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate190.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "private") || (data1 === "group"))){
+validate190.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema149.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate190.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate190.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data4 = data.messages;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid1 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs9 = errors;
+if(!(validate33.call(this, data4[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs9 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate190.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate190.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate190.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendMsgByResidParams = validate192;
+const schema150 = {"type":"object","properties":{"res_id":{"type":"string"},"peer_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_type":{"type":"string","enum":["group","private"]}},"required":["res_id","peer_id"]};
+
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.res_id === undefined) && (missing0 = "res_id")) || ((data.peer_id === undefined) && (missing0 = "peer_id"))){
+validate192.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.res_id !== undefined){
+const _errs1 = errors;
+if(typeof data.res_id !== "string"){
+validate192.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.peer_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.peer_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate192.errors = [{instancePath:instancePath+"/peer_id",schemaPath:"#/properties/peer_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_type !== undefined){
+let data2 = data.message_type;
+const _errs4 = errors;
+if(typeof data2 !== "string"){
+validate192.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data2 === "group") || (data2 === "private"))){
+validate192.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema150.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate192.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate192.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendMsgByResidResult = validate193;
+const schema151 = {"type":"object","properties":{"message_id":{"type":"integer"},"res_id":{"type":"string"}}};
+
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate193.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.res_id !== undefined){
+const _errs3 = errors;
+if(typeof data.res_id !== "string"){
+validate193.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+else {
+validate193.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate193.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadMultiMessageParams = validate194;
+const schema152 = {"type":"object","properties":{"message_type":{"type":"string","enum":["private","group"]},"detail_type":{"type":"string","enum":["private","group"]},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"retry_cnt":{"type":"integer"},"messages":{"type":"array","items":{"$ref":"#/$defs/NodeSegmentInput"}}},"required":["messages"]};
+
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.messages === undefined) && (missing0 = "messages")){
+validate194.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_type !== undefined){
+let data0 = data.message_type;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate194.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data0 === "private") || (data0 === "group"))){
+validate194.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema152.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.detail_type !== undefined){
+let data1 = data.detail_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate194.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data1 === "private") || (data1 === "group"))){
+validate194.errors = [{instancePath:instancePath+"/detail_type",schemaPath:"#/properties/detail_type/enum",keyword:"enum",params:{allowedValues: schema152.properties.detail_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate194.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate194.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.retry_cnt !== undefined){
+let data4 = data.retry_cnt;
+const _errs7 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate194.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.messages !== undefined){
+let data5 = data.messages;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data5)){
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(validate33.call(this, data5[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate194.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate194.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate194.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadMultiMessageResult = validate196;
+const schema153 = {"type":"object","properties":{"res_id":{"type":"string"},"filename":{"type":"string"},"summary":{"type":"string"},"desc":{"type":"string"}},"required":["res_id","filename","summary","desc"]};
+
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.res_id === undefined) && (missing0 = "res_id")) || ((data.filename === undefined) && (missing0 = "filename"))) || ((data.summary === undefined) && (missing0 = "summary"))) || ((data.desc === undefined) && (missing0 = "desc"))){
+validate196.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.res_id !== undefined){
+const _errs1 = errors;
+if(typeof data.res_id !== "string"){
+validate196.errors = [{instancePath:instancePath+"/res_id",schemaPath:"#/properties/res_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.filename !== undefined){
+const _errs3 = errors;
+if(typeof data.filename !== "string"){
+validate196.errors = [{instancePath:instancePath+"/filename",schemaPath:"#/properties/filename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.summary !== undefined){
+const _errs5 = errors;
+if(typeof data.summary !== "string"){
+validate196.errors = [{instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.desc !== undefined){
+const _errs7 = errors;
+if(typeof data.desc !== "string"){
+validate196.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate196.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate196.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadNtResourceParams = validate197;
+const schema154 = {"type":"object","properties":{"file":{"type":"string"},"message_type":{"type":"string","enum":["group","private","guild"]},"file_type":{"type":"string","enum":["file","image","pic","video","audio","voice","record"]}},"required":["file"]};
+
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate197.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate197.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_type !== undefined){
+let data1 = data.message_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate197.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data1 === "group") || (data1 === "private")) || (data1 === "guild"))){
+validate197.errors = [{instancePath:instancePath+"/message_type",schemaPath:"#/properties/message_type/enum",keyword:"enum",params:{allowedValues: schema154.properties.message_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_type !== undefined){
+let data2 = data.file_type;
+const _errs5 = errors;
+if(typeof data2 !== "string"){
+validate197.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((data2 === "file") || (data2 === "image")) || (data2 === "pic")) || (data2 === "video")) || (data2 === "audio")) || (data2 === "voice")) || (data2 === "record"))){
+validate197.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema154.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate197.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate197.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadNtResourceResult = validate198;
+const schema155 = {"type":"object","properties":{"files":{"type":"array","items":{"type":"object","properties":{"mode_id":{"type":"integer"},"name":{"type":"string"},"size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"md5":{"type":"string"},"uuid":{"type":"string"},"sub_id":{"type":"string"}}}}},"required":["files"]};
+
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.files === undefined) && (missing0 = "files")){
+validate198.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.files !== undefined){
+let data0 = data.files;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.mode_id !== undefined){
+let data2 = data1.mode_id;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate198.errors = [{instancePath:instancePath+"/files/" + i0+"/mode_id",schemaPath:"#/properties/files/items/properties/mode_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.name !== undefined){
+const _errs7 = errors;
+if(typeof data1.name !== "string"){
+validate198.errors = [{instancePath:instancePath+"/files/" + i0+"/name",schemaPath:"#/properties/files/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.size !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data1.size, this, -9223372036854775808n, 9223372036854775807n)){
+validate198.errors = [{instancePath:instancePath+"/files/" + i0+"/size",schemaPath:"#/properties/files/items/properties/size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.md5 !== undefined){
+const _errs10 = errors;
+if(typeof data1.md5 !== "string"){
+validate198.errors = [{instancePath:instancePath+"/files/" + i0+"/md5",schemaPath:"#/properties/files/items/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.uuid !== undefined){
+const _errs12 = errors;
+if(typeof data1.uuid !== "string"){
+validate198.errors = [{instancePath:instancePath+"/files/" + i0+"/uuid",schemaPath:"#/properties/files/items/properties/uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.sub_id !== undefined){
+const _errs14 = errors;
+if(typeof data1.sub_id !== "string"){
+validate198.errors = [{instancePath:instancePath+"/files/" + i0+"/sub_id",schemaPath:"#/properties/files/items/properties/sub_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate198.errors = [{instancePath:instancePath+"/files/" + i0,schemaPath:"#/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate198.errors = [{instancePath:instancePath+"/files",schemaPath:"#/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate198.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate198.errors = vErrors;
+return errors === 0;
+}
+
+const rawHandleQuickOperationAsyncParams = validate199;
+const schema156 = {"type":"object","properties":{"self_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"context":{"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]},"operation":{"type":"object","properties":{"reply":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"auto_reply":{"type":"boolean"},"delete":{"type":"boolean"},"delay":{"type":"integer"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":1}}}},"required":["self_id","context","operation"]};
+
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.self_id === undefined) && (missing0 = "self_id")) || ((data.context === undefined) && (missing0 = "context"))) || ((data.operation === undefined) && (missing0 = "operation"))){
+validate199.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.self_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.self_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate199.errors = [{instancePath:instancePath+"/self_id",schemaPath:"#/properties/self_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.context !== undefined){
+let data1 = data.context;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.message_id === undefined) && (missing1 = "message_id")){
+validate199.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.message_id !== undefined){
+let data2 = data1.message_id;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate199.errors = [{instancePath:instancePath+"/context/message_id",schemaPath:"#/properties/context/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate199.errors = [{instancePath:instancePath+"/context",schemaPath:"#/properties/context/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operation !== undefined){
+let data3 = data.operation;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.reply !== undefined){
+const _errs8 = errors;
+if(!(validate31.call(this, data3.reply, {instancePath:instancePath+"/operation/reply",parentData:data3,parentDataProperty:"reply",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.auto_escape !== undefined){
+const _errs9 = errors;
+if(typeof data3.auto_escape !== "boolean"){
+validate199.errors = [{instancePath:instancePath+"/operation/auto_escape",schemaPath:"#/properties/operation/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.at_sender !== undefined){
+const _errs11 = errors;
+if(typeof data3.at_sender !== "boolean"){
+validate199.errors = [{instancePath:instancePath+"/operation/at_sender",schemaPath:"#/properties/operation/properties/at_sender/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.auto_reply !== undefined){
+const _errs13 = errors;
+if(typeof data3.auto_reply !== "boolean"){
+validate199.errors = [{instancePath:instancePath+"/operation/auto_reply",schemaPath:"#/properties/operation/properties/auto_reply/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.delete !== undefined){
+const _errs15 = errors;
+if(typeof data3.delete !== "boolean"){
+validate199.errors = [{instancePath:instancePath+"/operation/delete",schemaPath:"#/properties/operation/properties/delete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.delay !== undefined){
+let data9 = data3.delay;
+const _errs17 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate199.errors = [{instancePath:instancePath+"/operation/delay",schemaPath:"#/properties/operation/properties/delay/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.kick !== undefined){
+const _errs19 = errors;
+if(typeof data3.kick !== "boolean"){
+validate199.errors = [{instancePath:instancePath+"/operation/kick",schemaPath:"#/properties/operation/properties/kick/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.ban !== undefined){
+const _errs21 = errors;
+if(typeof data3.ban !== "boolean"){
+validate199.errors = [{instancePath:instancePath+"/operation/ban",schemaPath:"#/properties/operation/properties/ban/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs21 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.ban_duration !== undefined){
+let data12 = data3.ban_duration;
+const _errs23 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate199.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs23){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+validate199.errors = [{instancePath:instancePath+"/operation/ban_duration",schemaPath:"#/properties/operation/properties/ban_duration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid2 = _errs23 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate199.errors = [{instancePath:instancePath+"/operation",schemaPath:"#/properties/operation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate199.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate199.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupSystemMsgResult = validate201;
+const schema157 = {"type":"object","properties":{"invited_requests":{"type":["array","null"],"items":{"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"invitor_uin":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"invitor_nick":{"type":["string","null"]},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_nick":{"type":"string"},"message":{"type":"string"},"flag":{"type":"string"}},"required":["request_id","group_id","flag"]}},"join_requests":{"type":["array","null"],"items":{"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"invitor_uin":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"invitor_nick":{"type":["string","null"]},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_name":{"type":"string"},"checked":{"type":"boolean"},"actor":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_nick":{"type":"string"},"message":{"type":"string"},"flag":{"type":"string"}},"required":["request_id","group_id","flag"]}}},"required":["invited_requests","join_requests"]};
+
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.invited_requests === undefined) && (missing0 = "invited_requests")) || ((data.join_requests === undefined) && (missing0 = "join_requests"))){
+validate201.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.invited_requests !== undefined){
+let data0 = data.invited_requests;
+const _errs1 = errors;
+if((!(Array.isArray(data0))) && (data0 !== null)){
+validate201.errors = [{instancePath:instancePath+"/invited_requests",schemaPath:"#/properties/invited_requests/type",keyword:"type",params:{type: schema157.properties.invited_requests.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.request_id === undefined) && (missing1 = "request_id")) || ((data1.group_id === undefined) && (missing1 = "group_id"))) || ((data1.flag === undefined) && (missing1 = "flag"))){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0,schemaPath:"#/properties/invited_requests/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.request_id !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data1.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/request_id",schemaPath:"#/properties/invited_requests/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.invitor_uin !== undefined){
+let data3 = data1.invitor_uin;
+const _errs6 = errors;
+const _errs7 = errors;
+let valid3 = false;
+const _errs8 = errors;
+if(!int64Ok(data3, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/invited_requests/" + i0+"/invitor_uin",schemaPath:"#/properties/invited_requests/items/properties/invitor_uin/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs9 = errors;
+if(data3 !== null){
+const err1 = {instancePath:instancePath+"/invited_requests/" + i0+"/invitor_uin",schemaPath:"#/properties/invited_requests/items/properties/invitor_uin/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/invited_requests/" + i0+"/invitor_uin",schemaPath:"#/properties/invited_requests/items/properties/invitor_uin/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate201.errors = vErrors;
+return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.invitor_nick !== undefined){
+let data4 = data1.invitor_nick;
+const _errs11 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/invitor_nick",schemaPath:"#/properties/invited_requests/items/properties/invitor_nick/type",keyword:"type",params:{type: schema157.properties.invited_requests.items.properties.invitor_nick.type},message:"must be string,null"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/group_id",schemaPath:"#/properties/invited_requests/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_name !== undefined){
+const _errs14 = errors;
+if(typeof data1.group_name !== "string"){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/group_name",schemaPath:"#/properties/invited_requests/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.checked !== undefined){
+const _errs16 = errors;
+if(typeof data1.checked !== "boolean"){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/checked",schemaPath:"#/properties/invited_requests/items/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.actor !== undefined){
+const _errs18 = errors;
+if(!int64Ok(data1.actor, this, -9223372036854775808n, 9223372036854775807n)){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/actor",schemaPath:"#/properties/invited_requests/items/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.requester_uin !== undefined){
+const _errs19 = errors;
+if(!int64Ok(data1.requester_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/requester_uin",schemaPath:"#/properties/invited_requests/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.requester_nick !== undefined){
+const _errs20 = errors;
+if(typeof data1.requester_nick !== "string"){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/requester_nick",schemaPath:"#/properties/invited_requests/items/properties/requester_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.message !== undefined){
+const _errs22 = errors;
+if(typeof data1.message !== "string"){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/message",schemaPath:"#/properties/invited_requests/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.flag !== undefined){
+const _errs24 = errors;
+if(typeof data1.flag !== "string"){
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0+"/flag",schemaPath:"#/properties/invited_requests/items/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate201.errors = [{instancePath:instancePath+"/invited_requests/" + i0,schemaPath:"#/properties/invited_requests/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_requests !== undefined){
+let data13 = data.join_requests;
+const _errs26 = errors;
+if((!(Array.isArray(data13))) && (data13 !== null)){
+validate201.errors = [{instancePath:instancePath+"/join_requests",schemaPath:"#/properties/join_requests/type",keyword:"type",params:{type: schema157.properties.join_requests.type},message:"must be array,null"}];
+return false;
+}
+if(errors === _errs26){
+if(Array.isArray(data13)){
+var valid4 = true;
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+const _errs28 = errors;
+if(errors === _errs28){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+let missing2;
+if((((data14.request_id === undefined) && (missing2 = "request_id")) || ((data14.group_id === undefined) && (missing2 = "group_id"))) || ((data14.flag === undefined) && (missing2 = "flag"))){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1,schemaPath:"#/properties/join_requests/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data14.request_id !== undefined){
+const _errs30 = errors;
+if(!int64Ok(data14.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/request_id",schemaPath:"#/properties/join_requests/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid5 = _errs30 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.invitor_uin !== undefined){
+let data16 = data14.invitor_uin;
+const _errs31 = errors;
+const _errs32 = errors;
+let valid6 = false;
+const _errs33 = errors;
+if(!int64Ok(data16, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/join_requests/" + i1+"/invitor_uin",schemaPath:"#/properties/join_requests/items/properties/invitor_uin/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs33 === errors;
+valid6 = valid6 || _valid1;
+if(!valid6){
+const _errs34 = errors;
+if(data16 !== null){
+const err4 = {instancePath:instancePath+"/join_requests/" + i1+"/invitor_uin",schemaPath:"#/properties/join_requests/items/properties/invitor_uin/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs34 === errors;
+valid6 = valid6 || _valid1;
+}
+if(!valid6){
+const err5 = {instancePath:instancePath+"/join_requests/" + i1+"/invitor_uin",schemaPath:"#/properties/join_requests/items/properties/invitor_uin/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate201.errors = vErrors;
+return false;
+}
+else {
+errors = _errs32;
+if(vErrors !== null){
+if(_errs32){
+vErrors.length = _errs32;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid5 = _errs31 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.invitor_nick !== undefined){
+let data17 = data14.invitor_nick;
+const _errs36 = errors;
+if((typeof data17 !== "string") && (data17 !== null)){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/invitor_nick",schemaPath:"#/properties/join_requests/items/properties/invitor_nick/type",keyword:"type",params:{type: schema157.properties.join_requests.items.properties.invitor_nick.type},message:"must be string,null"}];
+return false;
+}
+var valid5 = _errs36 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.group_id !== undefined){
+const _errs38 = errors;
+if(!int64Ok(data14.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/group_id",schemaPath:"#/properties/join_requests/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid5 = _errs38 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.group_name !== undefined){
+const _errs39 = errors;
+if(typeof data14.group_name !== "string"){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/group_name",schemaPath:"#/properties/join_requests/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs39 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.checked !== undefined){
+const _errs41 = errors;
+if(typeof data14.checked !== "boolean"){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/checked",schemaPath:"#/properties/join_requests/items/properties/checked/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid5 = _errs41 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.actor !== undefined){
+const _errs43 = errors;
+if(!int64Ok(data14.actor, this, -9223372036854775808n, 9223372036854775807n)){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/actor",schemaPath:"#/properties/join_requests/items/properties/actor/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid5 = _errs43 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.requester_uin !== undefined){
+const _errs44 = errors;
+if(!int64Ok(data14.requester_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/requester_uin",schemaPath:"#/properties/join_requests/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid5 = _errs44 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.requester_nick !== undefined){
+const _errs45 = errors;
+if(typeof data14.requester_nick !== "string"){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/requester_nick",schemaPath:"#/properties/join_requests/items/properties/requester_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs45 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.message !== undefined){
+const _errs47 = errors;
+if(typeof data14.message !== "string"){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/message",schemaPath:"#/properties/join_requests/items/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs47 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data14.flag !== undefined){
+const _errs49 = errors;
+if(typeof data14.flag !== "string"){
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1+"/flag",schemaPath:"#/properties/join_requests/items/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs49 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate201.errors = [{instancePath:instancePath+"/join_requests/" + i1,schemaPath:"#/properties/join_requests/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs28 === errors;
+if(!valid4){
+break;
+}
+}
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate201.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate201.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFriendSystemMsgResult = validate202;
+const schema158 = {"type":"array","items":{"type":"object","properties":{"request_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"requester_nick":{"type":["string","null"]},"source":{"type":["string","null"]},"sub_id":{"type":["integer","null"]},"sub_src_id":{"type":["integer","null"]},"message":{"type":["string","null"]},"source_group_name":{"type":["string","null"]},"source_group_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"null"}]},"sex":{"type":["string","null"]},"age":{"type":["integer","string","null"]},"msg_detail":{"type":["string","null"]},"status":{"type":["string","null"]},"flag":{"type":"string"}},"required":["request_id","requester_uin","flag"]}};
+
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.request_id === undefined) && (missing0 = "request_id")) || ((data0.requester_uin === undefined) && (missing0 = "requester_uin"))) || ((data0.flag === undefined) && (missing0 = "flag"))){
+validate202.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.request_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.request_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/request_id",schemaPath:"#/items/properties/request_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.requester_uin !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data0.requester_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/requester_uin",schemaPath:"#/items/properties/requester_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.requester_nick !== undefined){
+let data3 = data0.requester_nick;
+const _errs5 = errors;
+if((typeof data3 !== "string") && (data3 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/requester_nick",schemaPath:"#/items/properties/requester_nick/type",keyword:"type",params:{type: schema158.items.properties.requester_nick.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.source !== undefined){
+let data4 = data0.source;
+const _errs7 = errors;
+if((typeof data4 !== "string") && (data4 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/source",schemaPath:"#/items/properties/source/type",keyword:"type",params:{type: schema158.items.properties.source.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sub_id !== undefined){
+let data5 = data0.sub_id;
+const _errs9 = errors;
+if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (data5 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/sub_id",schemaPath:"#/items/properties/sub_id/type",keyword:"type",params:{type: schema158.items.properties.sub_id.type},message:"must be integer,null"}];
+return false;
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sub_src_id !== undefined){
+let data6 = data0.sub_src_id;
+const _errs11 = errors;
+if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/sub_src_id",schemaPath:"#/items/properties/sub_src_id/type",keyword:"type",params:{type: schema158.items.properties.sub_src_id.type},message:"must be integer,null"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message !== undefined){
+let data7 = data0.message;
+const _errs13 = errors;
+if((typeof data7 !== "string") && (data7 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: schema158.items.properties.message.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.source_group_name !== undefined){
+let data8 = data0.source_group_name;
+const _errs15 = errors;
+if((typeof data8 !== "string") && (data8 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/source_group_name",schemaPath:"#/items/properties/source_group_name/type",keyword:"type",params:{type: schema158.items.properties.source_group_name.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.source_group_id !== undefined){
+let data9 = data0.source_group_id;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid2 = false;
+const _errs19 = errors;
+if(!int64Ok(data9, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/" + i0+"/source_group_id",schemaPath:"#/items/properties/source_group_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs19 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs20 = errors;
+if(data9 !== null){
+const err1 = {instancePath:instancePath+"/" + i0+"/source_group_id",schemaPath:"#/items/properties/source_group_id/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs20 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/" + i0+"/source_group_id",schemaPath:"#/items/properties/source_group_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate202.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs17 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sex !== undefined){
+let data10 = data0.sex;
+const _errs22 = errors;
+if((typeof data10 !== "string") && (data10 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/sex",schemaPath:"#/items/properties/sex/type",keyword:"type",params:{type: schema158.items.properties.sex.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs22 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.age !== undefined){
+let data11 = data0.age;
+const _errs24 = errors;
+if(((!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))) && (typeof data11 !== "string")) && (data11 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/age",schemaPath:"#/items/properties/age/type",keyword:"type",params:{type: schema158.items.properties.age.type},message:"must be integer,string,null"}];
+return false;
+}
+var valid1 = _errs24 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.msg_detail !== undefined){
+let data12 = data0.msg_detail;
+const _errs26 = errors;
+if((typeof data12 !== "string") && (data12 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/msg_detail",schemaPath:"#/items/properties/msg_detail/type",keyword:"type",params:{type: schema158.items.properties.msg_detail.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs26 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.status !== undefined){
+let data13 = data0.status;
+const _errs28 = errors;
+if((typeof data13 !== "string") && (data13 !== null)){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/status",schemaPath:"#/items/properties/status/type",keyword:"type",params:{type: schema158.items.properties.status.type},message:"must be string,null"}];
+return false;
+}
+var valid1 = _errs28 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.flag !== undefined){
+const _errs30 = errors;
+if(typeof data0.flag !== "string"){
+validate202.errors = [{instancePath:instancePath+"/" + i0+"/flag",schemaPath:"#/items/properties/flag/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs30 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate202.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate202.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate202.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetEssenceMsgListParams = validate203;
+const schema159 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"page":{"type":"integer","minimum":0},"page_size":{"type":"integer","minimum":1,"maximum":50}},"required":["group_id"]};
+
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate203.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate203.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.page !== undefined){
+let data1 = data.page;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate203.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate203.errors = [{instancePath:instancePath+"/page",schemaPath:"#/properties/page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.page_size !== undefined){
+let data2 = data.page_size;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate203.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 50 || isNaN(data2)){
+validate203.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"}];
+return false;
+}
+else {
+if(data2 < 1 || isNaN(data2)){
+validate203.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate203.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate203.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetEssenceMsgListResult = validate204;
+const schema160 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"sender_nick":{"type":"string"},"sender_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"operator_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"operator_nick":{"type":"string"},"operator_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_id":{"type":"integer"},"message_seq":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"real_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message_content":{"$ref":"#/$defs/Message"}},"required":["sender_id","operator_id","message_id"]}};
+
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.operator_id === undefined) && (missing0 = "operator_id"))) || ((data0.message_id === undefined) && (missing0 = "message_id"))){
+validate204.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.sender_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.sender_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sender_nick !== undefined){
+const _errs4 = errors;
+if(typeof data0.sender_nick !== "string"){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/sender_nick",schemaPath:"#/items/properties/sender_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.sender_time !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data0.sender_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/sender_time",schemaPath:"#/items/properties/sender_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_id !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data0.operator_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/operator_id",schemaPath:"#/items/properties/operator_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_nick !== undefined){
+const _errs8 = errors;
+if(typeof data0.operator_nick !== "string"){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/operator_nick",schemaPath:"#/items/properties/operator_nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.operator_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data0.operator_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/operator_time",schemaPath:"#/items/properties/operator_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message_id !== undefined){
+let data7 = data0.message_id;
+const _errs11 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/message_id",schemaPath:"#/items/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message_seq !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data0.message_seq, this, -9223372036854775808n, 9223372036854775807n)){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/message_seq",schemaPath:"#/items/properties/message_seq/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs13 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.real_id !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data0.real_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate204.errors = [{instancePath:instancePath+"/" + i0+"/real_id",schemaPath:"#/items/properties/real_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message_content !== undefined){
+const _errs15 = errors;
+if(!(validate23.call(this, data0.message_content, {instancePath:instancePath+"/" + i0+"/message_content",parentData:data0,parentDataProperty:"message_content",rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs15 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate204.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate204.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate204.errors = vErrors;
+return errors === 0;
+}
+
+const rawIsBlacklistUinParams = validate206;
+const schema161 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id"]};
+
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate206.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate206.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate206.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate206.errors = vErrors;
+return errors === 0;
+}
+
+const rawIsBlacklistUinResult = validate207;
+const schema162 = {"type":"object","properties":{"is":{"type":"boolean"}},"required":["is"]};
+
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.is === undefined) && (missing0 = "is")){
+validate207.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.is !== undefined){
+if(typeof data.is !== "boolean"){
+validate207.errors = [{instancePath:instancePath+"/is",schemaPath:"#/properties/is/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+}
+else {
+validate207.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate207.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUidParams = validate208;
+const schema163 = {"type":"object","properties":{"uin_list":{"type":"array","items":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}}},"required":["uin_list"]};
+
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.uin_list === undefined) && (missing0 = "uin_list")){
+validate208.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.uin_list !== undefined){
+let data0 = data.uin_list;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/uin_list/" + i0,schemaPath:"#/properties/uin_list/items/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/uin_list/" + i0,schemaPath:"#/properties/uin_list/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err2 = {instancePath:instancePath+"/uin_list/" + i0,schemaPath:"#/properties/uin_list/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate208.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate208.errors = [{instancePath:instancePath+"/uin_list",schemaPath:"#/properties/uin_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate208.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate208.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUidResult = validate209;
+const schema164 = {"type":"object","additionalProperties":{"type":"string"}};
+
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs2 = errors;
+if(typeof data[key0] !== "string"){
+validate209.errors = [{instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate209.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate209.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUinByUidParams = validate210;
+const schema165 = {"type":"object","properties":{"uid_list":{"type":"array","items":{"type":"string"}}},"required":["uid_list"]};
+
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.uid_list === undefined) && (missing0 = "uid_list")){
+validate210.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.uid_list !== undefined){
+let data0 = data.uid_list;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs3 = errors;
+if(typeof data0[i0] !== "string"){
+validate210.errors = [{instancePath:instancePath+"/uid_list/" + i0,schemaPath:"#/properties/uid_list/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate210.errors = [{instancePath:instancePath+"/uid_list",schemaPath:"#/properties/uid_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate210.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate210.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetUinByUidResult = validate211;
+const schema166 = {"type":"object","additionalProperties":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}};
+
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+let data0 = data[key0];
+const _errs2 = errors;
+const _errs3 = errors;
+let valid1 = false;
+const _errs4 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs5 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate211.errors = vErrors;
+return false;
+}
+else {
+errors = _errs3;
+if(vErrors !== null){
+if(_errs3){
+vErrors.length = _errs3;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs2 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate211.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate211.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetNotJoinedGroupInfoParams = validate212;
+const schema167 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate212.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate212.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate212.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate212.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetNotJoinedGroupInfoResult = validate213;
+const schema168 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_member_cnt":{"type":"integer"},"member_count":{"type":"integer"},"group_name":{"type":"string"},"group_desc":{"type":"string"},"owner":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_flag":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"group_flag_ext":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate213.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate213.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_cnt !== undefined){
+let data1 = data.max_member_cnt;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate213.errors = [{instancePath:instancePath+"/max_member_cnt",schemaPath:"#/properties/max_member_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+let data2 = data.member_count;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate213.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate213.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_desc !== undefined){
+const _errs8 = errors;
+if(typeof data.group_desc !== "string"){
+validate213.errors = [{instancePath:instancePath+"/group_desc",schemaPath:"#/properties/group_desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.owner !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.owner, this, -9223372036854775808n, 9223372036854775807n)){
+validate213.errors = [{instancePath:instancePath+"/owner",schemaPath:"#/properties/owner/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate213.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_flag !== undefined){
+const _errs12 = errors;
+if(!int64Ok(data.group_flag, this, -9223372036854775808n, 9223372036854775807n)){
+validate213.errors = [{instancePath:instancePath+"/group_flag",schemaPath:"#/properties/group_flag/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_flag_ext !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data.group_flag_ext, this, -9223372036854775808n, 9223372036854775807n)){
+validate213.errors = [{instancePath:instancePath+"/group_flag_ext",schemaPath:"#/properties/group_flag_ext/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate213.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate213.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemListParams = validate214;
+const schema169 = {"type":"object","properties":{"page_size":{"type":"integer","minimum":1},"category":{"type":"integer"},"start_pos":{"type":"integer","minimum":0}},"required":["page_size","category","start_pos"]};
+
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.page_size === undefined) && (missing0 = "page_size")) || ((data.category === undefined) && (missing0 = "category"))) || ((data.start_pos === undefined) && (missing0 = "start_pos"))){
+validate214.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.page_size !== undefined){
+let data0 = data.page_size;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate214.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 1 || isNaN(data0)){
+validate214.errors = [{instancePath:instancePath+"/page_size",schemaPath:"#/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.category !== undefined){
+let data1 = data.category;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate214.errors = [{instancePath:instancePath+"/category",schemaPath:"#/properties/category/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.start_pos !== undefined){
+let data2 = data.start_pos;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate214.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs5){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate214.errors = [{instancePath:instancePath+"/start_pos",schemaPath:"#/properties/start_pos/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate214.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate214.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemListResult = validate215;
+const schema170 = {"type":"object","properties":{"items":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"author_type":{"type":"integer"},"author":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"author_name":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"client_version":{"type":"string"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["id"]}}},"required":["items"]};
+
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.items === undefined) && (missing0 = "items")){
+validate215.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.items !== undefined){
+let data0 = data.items;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((data1.id === undefined) && (missing1 = "id")){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.id !== undefined){
+const _errs5 = errors;
+if(typeof data1.id !== "string"){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0+"/id",schemaPath:"#/properties/items/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author_type !== undefined){
+let data3 = data1.author_type;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0+"/author_type",schemaPath:"#/properties/items/items/properties/author_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data1.author, this, -9223372036854775808n, 9223372036854775807n)){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0+"/author",schemaPath:"#/properties/items/items/properties/author/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.author_name !== undefined){
+const _errs10 = errors;
+if(typeof data1.author_name !== "string"){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0+"/author_name",schemaPath:"#/properties/items/items/properties/author_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_name !== undefined){
+const _errs12 = errors;
+if(typeof data1.group_name !== "string"){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0+"/group_name",schemaPath:"#/properties/items/items/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.group_id !== undefined){
+const _errs14 = errors;
+if(!int64Ok(data1.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0+"/group_id",schemaPath:"#/properties/items/items/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.client_version !== undefined){
+const _errs15 = errors;
+if(typeof data1.client_version !== "string"){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0+"/client_version",schemaPath:"#/properties/items/items/properties/client_version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.time !== undefined){
+const _errs17 = errors;
+if(!int64Ok(data1.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate215.errors = [{instancePath:instancePath+"/items/" + i0+"/time",schemaPath:"#/properties/items/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate215.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate215.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate215.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate215.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemContentParams = validate216;
+const schema171 = {"type":"object","properties":{"id":{"type":"string"}},"required":["id"]};
+
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate216.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate216.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate216.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate216.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavGetItemContentResult = validate217;
+const schema172 = {"type":"object","properties":{"content":{"type":"string"}},"required":["content"]};
+
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.content === undefined) && (missing0 = "content")){
+validate217.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+if(typeof data.content !== "string"){
+validate217.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate217.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate217.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddTextMsgParams = validate218;
+const schema173 = {"type":"object","properties":{"content":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["content","user_id","nick"]};
+
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.content === undefined) && (missing0 = "content")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.nick === undefined) && (missing0 = "nick"))){
+validate218.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.content !== undefined){
+const _errs1 = errors;
+if(typeof data.content !== "string"){
+validate218.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate218.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nick !== undefined){
+const _errs4 = errors;
+if(typeof data.nick !== "string"){
+validate218.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate218.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate218.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate218.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate218.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate218.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddTextMsgResult = validate219;
+const schema174 = {"type":"object","properties":{"id":{"type":"string"}}};
+
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id !== undefined){
+if(typeof data.id !== "string"){
+validate219.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+else {
+validate219.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate219.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddImageMsgParams = validate220;
+const schema175 = {"type":"object","properties":{"file":{"type":"string"},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"nick":{"type":"string"},"group_name":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["file","user_id","nick"]};
+
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.file === undefined) && (missing0 = "file")) || ((data.user_id === undefined) && (missing0 = "user_id"))) || ((data.nick === undefined) && (missing0 = "nick"))){
+validate220.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate220.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate220.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nick !== undefined){
+const _errs4 = errors;
+if(typeof data.nick !== "string"){
+validate220.errors = [{instancePath:instancePath+"/nick",schemaPath:"#/properties/nick/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_name !== undefined){
+const _errs6 = errors;
+if(typeof data.group_name !== "string"){
+validate220.errors = [{instancePath:instancePath+"/group_name",schemaPath:"#/properties/group_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate220.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate220.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate220.errors = vErrors;
+return errors === 0;
+}
+
+const rawFavAddImageMsgResult = validate221;
+const schema176 = {"type":"object","properties":{"id":{"type":"string"},"picUrl":{"type":"string"},"picId":{"type":"string"}},"required":["id"]};
+
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate221.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.id !== undefined){
+const _errs1 = errors;
+if(typeof data.id !== "string"){
+validate221.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.picUrl !== undefined){
+const _errs3 = errors;
+if(typeof data.picUrl !== "string"){
+validate221.errors = [{instancePath:instancePath+"/picUrl",schemaPath:"#/properties/picUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.picId !== undefined){
+const _errs5 = errors;
+if(typeof data.picId !== "string"){
+validate221.errors = [{instancePath:instancePath+"/picId",schemaPath:"#/properties/picId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate221.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate221.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadPrivateFileParams = validate222;
+const schema177 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file":{"type":"string"},"name":{"type":"string"}},"required":["user_id","file","name"]};
+
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.user_id === undefined) && (missing0 = "user_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate222.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate222.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate222.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate222.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate222.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate222.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupFileParams = validate223;
+const schema178 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file":{"type":"string"},"name":{"type":"string"}},"required":["group_id","file","name"]};
+
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file === undefined) && (missing0 = "file"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate223.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate223.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file !== undefined){
+const _errs2 = errors;
+if(typeof data.file !== "string"){
+validate223.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate223.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate223.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate223.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGroupFileParams = validate224;
+const schema179 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate224.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate224.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate224.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate224.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate224.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate224.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGroupFileFolderParams = validate225;
+const schema180 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"name":{"type":"string"}},"required":["group_id","name"]};
+
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.name === undefined) && (missing0 = "name"))){
+validate225.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate225.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs2 = errors;
+if(typeof data.name !== "string"){
+validate225.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate225.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate225.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGroupFileFolderResult = validate226;
+const schema181 = {"type":"object","properties":{"folder_id":{"type":"string"},"parent_folder_id":{"type":"string"},"folder_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modify_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"modifier_uin":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["folder_id"]};
+
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.folder_id === undefined) && (missing0 = "folder_id")){
+validate226.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.folder_id !== undefined){
+const _errs1 = errors;
+if(typeof data.folder_id !== "string"){
+validate226.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.parent_folder_id !== undefined){
+const _errs3 = errors;
+if(typeof data.parent_folder_id !== "string"){
+validate226.errors = [{instancePath:instancePath+"/parent_folder_id",schemaPath:"#/properties/parent_folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_name !== undefined){
+const _errs5 = errors;
+if(typeof data.folder_name !== "string"){
+validate226.errors = [{instancePath:instancePath+"/folder_name",schemaPath:"#/properties/folder_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs7 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate226.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modify_time !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.modify_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate226.errors = [{instancePath:instancePath+"/modify_time",schemaPath:"#/properties/modify_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.creator_uin !== undefined){
+const _errs9 = errors;
+if(!int64Ok(data.creator_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate226.errors = [{instancePath:instancePath+"/creator_uin",schemaPath:"#/properties/creator_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.modifier_uin !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.modifier_uin, this, -9223372036854775808n, 9223372036854775807n)){
+validate226.errors = [{instancePath:instancePath+"/modifier_uin",schemaPath:"#/properties/modifier_uin/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate226.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate226.errors = vErrors;
+return errors === 0;
+}
+
+const rawRenameGroupFolderParams = validate227;
+const schema182 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"},"name":{"type":"string"}},"required":["group_id","folder_id","name"]};
+
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))) || ((data.name === undefined) && (missing0 = "name"))){
+validate227.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate227.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate227.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs4 = errors;
+if(typeof data.name !== "string"){
+validate227.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate227.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate227.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGroupFolderParams = validate228;
+const schema183 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+validate228.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate228.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate228.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate228.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate228.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileSystemInfoParams = validate229;
+const schema184 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate229.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate229.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate229.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate229.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileSystemInfoResult = validate230;
+const schema185 = {"type":"object","properties":{"file_count":{"type":"integer"},"limit_count":{"type":"integer"},"used_space":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"total_space":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["file_count","limit_count","used_space","total_space"]};
+
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.file_count === undefined) && (missing0 = "file_count")) || ((data.limit_count === undefined) && (missing0 = "limit_count"))) || ((data.used_space === undefined) && (missing0 = "used_space"))) || ((data.total_space === undefined) && (missing0 = "total_space"))){
+validate230.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file_count !== undefined){
+let data0 = data.file_count;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate230.errors = [{instancePath:instancePath+"/file_count",schemaPath:"#/properties/file_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.limit_count !== undefined){
+let data1 = data.limit_count;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate230.errors = [{instancePath:instancePath+"/limit_count",schemaPath:"#/properties/limit_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.used_space !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data.used_space, this, -9223372036854775808n, 9223372036854775807n)){
+validate230.errors = [{instancePath:instancePath+"/used_space",schemaPath:"#/properties/used_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.total_space !== undefined){
+const _errs6 = errors;
+if(!int64Ok(data.total_space, this, -9223372036854775808n, 9223372036854775807n)){
+validate230.errors = [{instancePath:instancePath+"/total_space",schemaPath:"#/properties/total_space/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate230.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate230.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupRootFilesParams = validate231;
+const schema186 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate231.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate231.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate231.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate231.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFilesByFolderParams = validate232;
+const schema187 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"folder_id":{"type":"string"}},"required":["group_id","folder_id"]};
+
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.folder_id === undefined) && (missing0 = "folder_id"))){
+validate232.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate232.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.folder_id !== undefined){
+const _errs2 = errors;
+if(typeof data.folder_id !== "string"){
+validate232.errors = [{instancePath:instancePath+"/folder_id",schemaPath:"#/properties/folder_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate232.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate232.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileUrlParams = validate233;
+const schema188 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"file_id":{"type":"string"},"busid":{"type":"integer"}},"required":["group_id","file_id","busid"]};
+
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.group_id === undefined) && (missing0 = "group_id")) || ((data.file_id === undefined) && (missing0 = "file_id"))) || ((data.busid === undefined) && (missing0 = "busid"))){
+validate233.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate233.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs2 = errors;
+if(typeof data.file_id !== "string"){
+validate233.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.busid !== undefined){
+let data2 = data.busid;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate233.errors = [{instancePath:instancePath+"/busid",schemaPath:"#/properties/busid/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate233.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate233.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupFileUrlResult = validate234;
+const schema189 = {"type":"object","properties":{"url":{"type":"string"}},"required":["url"]};
+
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+validate234.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+validate234.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate234.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate234.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupRemarkParams = validate235;
+const schema190 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"remark":{"type":"string"}},"required":["group_id"]};
+
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate235.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate235.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remark !== undefined){
+const _errs2 = errors;
+if(typeof data.remark !== "string"){
+validate235.errors = [{instancePath:instancePath+"/remark",schemaPath:"#/properties/remark/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate235.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate235.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetEssenceMsgParams = validate236;
+const schema191 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate236.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate236.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate236.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate236.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteEssenceMsgParams = validate237;
+const schema192 = {"type":"object","properties":{"message_id":{"type":"integer"}},"required":["message_id"]};
+
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.message_id === undefined) && (missing0 = "message_id")){
+validate237.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate237.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+}
+}
+}
+else {
+validate237.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate237.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupSignParams = validate238;
+const schema193 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate238.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate238.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate238.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate238.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupNoticeParams = validate239;
+const schema194 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"content":{"type":"string"},"image":{"type":"string"}},"required":["group_id","content"]};
+
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.content === undefined) && (missing0 = "content"))){
+validate239.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate239.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+const _errs2 = errors;
+if(typeof data.content !== "string"){
+validate239.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.image !== undefined){
+const _errs4 = errors;
+if(typeof data.image !== "string"){
+validate239.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate239.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate239.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGroupNoticeResult = validate240;
+const schema195 = {};
+
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate240.errors = null;
+return true;
+}
+
+const rawGetGroupNoticeParams = validate241;
+const schema196 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate241.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate241.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate241.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate241.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupNoticeResult = validate242;
+const schema197 = {"type":"array","items":{"type":"object","properties":{"sender_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"publish_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"message":{"type":"object","properties":{"text":{"type":"string"},"images":{"type":"array","items":{"type":"object","properties":{"height":{"type":"string"},"width":{"type":"string"},"id":{"type":"string"}}}}},"required":["text"]}},"required":["sender_id","publish_time","message"]}};
+
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((((data0.sender_id === undefined) && (missing0 = "sender_id")) || ((data0.publish_time === undefined) && (missing0 = "publish_time"))) || ((data0.message === undefined) && (missing0 = "message"))){
+validate242.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.sender_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.sender_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/sender_id",schemaPath:"#/items/properties/sender_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.publish_time !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data0.publish_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/publish_time",schemaPath:"#/items/properties/publish_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.message !== undefined){
+let data3 = data0.message;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((data3.text === undefined) && (missing1 = "text")){
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data3.text !== undefined){
+const _errs7 = errors;
+if(typeof data3.text !== "string"){
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/message/text",schemaPath:"#/items/properties/message/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data3.images !== undefined){
+let data5 = data3.images;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data5)){
+var valid3 = true;
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+let data6 = data5[i1];
+const _errs11 = errors;
+if(errors === _errs11){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.height !== undefined){
+const _errs13 = errors;
+if(typeof data6.height !== "string"){
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/height",schemaPath:"#/items/properties/message/properties/images/items/properties/height/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs13 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.width !== undefined){
+const _errs15 = errors;
+if(typeof data6.width !== "string"){
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/width",schemaPath:"#/items/properties/message/properties/images/items/properties/width/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs15 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.id !== undefined){
+const _errs17 = errors;
+if(typeof data6.id !== "string"){
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1+"/id",schemaPath:"#/items/properties/message/properties/images/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid4 = _errs17 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/message/images/" + i1,schemaPath:"#/items/properties/message/properties/images/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/message/images",schemaPath:"#/items/properties/message/properties/images/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate242.errors = [{instancePath:instancePath+"/" + i0+"/message",schemaPath:"#/items/properties/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs5 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate242.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate242.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate242.errors = vErrors;
+return errors === 0;
+}
+
+const rawGroupTouchParams = validate243;
+const schema198 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id","user_id"]};
+
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate243.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate243.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate243.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate243.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate243.errors = vErrors;
+return errors === 0;
+}
+
+const rawPokeParams = validate244;
+const schema199 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id","user_id"]};
+
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate244.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate244.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs2 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate244.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate244.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate244.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetProhibitedMemberListParams = validate245;
+const schema200 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate245.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate245.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate245.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate245.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetProhibitedMemberListResult = validate246;
+const schema201 = {"type":"array","items":{"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id","time"]}};
+
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.user_id === undefined) && (missing0 = "user_id")) || ((data0.time === undefined) && (missing0 = "time"))){
+validate246.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.user_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/" + i0+"/user_id",schemaPath:"#/items/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.time !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data0.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate246.errors = [{instancePath:instancePath+"/" + i0+"/time",schemaPath:"#/items/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+else {
+validate246.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate246.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate246.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupAtAllRemainParams = validate247;
+const schema202 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["group_id"]};
+
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.group_id === undefined) && (missing0 = "group_id")){
+validate247.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate247.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate247.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate247.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGroupAtAllRemainResult = validate248;
+const schema203 = {"type":"object","properties":{"can_at_all":{"type":"boolean"},"remain_at_all_count_for_group":{"type":"integer"},"remain_at_all_count_for_uin":{"type":"integer"}},"required":["can_at_all","remain_at_all_count_for_group","remain_at_all_count_for_uin"]};
+
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.can_at_all === undefined) && (missing0 = "can_at_all")) || ((data.remain_at_all_count_for_group === undefined) && (missing0 = "remain_at_all_count_for_group"))) || ((data.remain_at_all_count_for_uin === undefined) && (missing0 = "remain_at_all_count_for_uin"))){
+validate248.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.can_at_all !== undefined){
+const _errs1 = errors;
+if(typeof data.can_at_all !== "boolean"){
+validate248.errors = [{instancePath:instancePath+"/can_at_all",schemaPath:"#/properties/can_at_all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remain_at_all_count_for_group !== undefined){
+let data1 = data.remain_at_all_count_for_group;
+const _errs3 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate248.errors = [{instancePath:instancePath+"/remain_at_all_count_for_group",schemaPath:"#/properties/remain_at_all_count_for_group/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remain_at_all_count_for_uin !== undefined){
+let data2 = data.remain_at_all_count_for_uin;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate248.errors = [{instancePath:instancePath+"/remain_at_all_count_for_uin",schemaPath:"#/properties/remain_at_all_count_for_uin/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate248.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate248.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGroupCommentFaceParams = validate249;
+const schema204 = {"type":"object","properties":{"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"msg_id":{"type":"integer"},"message_id":{"type":"integer"},"face_id":{"type":"integer"},"is_set":{"type":"boolean"}},"required":["group_id","face_id"]};
+
+function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.group_id === undefined) && (missing0 = "group_id")) || ((data.face_id === undefined) && (missing0 = "face_id"))){
+validate249.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.group_id !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate249.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.msg_id !== undefined){
+let data1 = data.msg_id;
+const _errs2 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate249.errors = [{instancePath:instancePath+"/msg_id",schemaPath:"#/properties/msg_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message_id !== undefined){
+let data2 = data.message_id;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate249.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.face_id !== undefined){
+let data3 = data.face_id;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate249.errors = [{instancePath:instancePath+"/face_id",schemaPath:"#/properties/face_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.is_set !== undefined){
+const _errs8 = errors;
+if(typeof data.is_set !== "boolean"){
+validate249.errors = [{instancePath:instancePath+"/is_set",schemaPath:"#/properties/is_set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate249.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate249.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildServiceProfileResult = validate250;
+const schema205 = {"type":"object","properties":{"nickname":{"type":"string"},"tiny_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"avatar_url":{"type":"string"}},"required":["nickname","tiny_id"]};
+
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.nickname === undefined) && (missing0 = "nickname")) || ((data.tiny_id === undefined) && (missing0 = "tiny_id"))){
+validate250.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.nickname !== undefined){
+const _errs1 = errors;
+if(typeof data.nickname !== "string"){
+validate250.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tiny_id !== undefined){
+let data1 = data.tiny_id;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate250.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs8 = errors;
+if(typeof data.avatar_url !== "string"){
+validate250.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate250.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate250.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildListResult = validate251;
+const schema206 = {"type":"object","properties":{"guild_list":{"type":"array","items":{"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"guild_name":{"type":"string"},"guild_display_id":{"type":"string"},"profile":{"type":"string"},"status":{"type":"object","properties":{"is_enable":{"type":"boolean"},"is_banned":{"type":"boolean"},"is_frozen":{"type":"boolean"}}},"owner_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"shutup_expire_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"allow_search":{"type":"boolean"}},"required":["guild_id","guild_name"]}}},"required":["guild_list"]};
+
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_list === undefined) && (missing0 = "guild_list")){
+validate251.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_list !== undefined){
+let data0 = data.guild_list;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.guild_id === undefined) && (missing1 = "guild_id")) || ((data1.guild_name === undefined) && (missing1 = "guild_name"))){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.guild_id !== undefined){
+let data2 = data1.guild_id;
+const _errs5 = errors;
+const _errs6 = errors;
+let valid3 = false;
+const _errs7 = errors;
+if(!int64Ok(data2, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_list/" + i0+"/guild_id",schemaPath:"#/properties/guild_list/items/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs7 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_list/" + i0+"/guild_id",schemaPath:"#/properties/guild_list/items/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/guild_list/" + i0+"/guild_id",schemaPath:"#/properties/guild_list/items/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate251.errors = vErrors;
+return false;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.guild_name !== undefined){
+const _errs10 = errors;
+if(typeof data1.guild_name !== "string"){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_name",schemaPath:"#/properties/guild_list/items/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.guild_display_id !== undefined){
+const _errs12 = errors;
+if(typeof data1.guild_display_id !== "string"){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/guild_display_id",schemaPath:"#/properties/guild_list/items/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.profile !== undefined){
+const _errs14 = errors;
+if(typeof data1.profile !== "string"){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/profile",schemaPath:"#/properties/guild_list/items/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.status !== undefined){
+let data6 = data1.status;
+const _errs16 = errors;
+if(errors === _errs16){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.is_enable !== undefined){
+const _errs18 = errors;
+if(typeof data6.is_enable !== "boolean"){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_enable",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_enable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid4 = _errs18 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.is_banned !== undefined){
+const _errs20 = errors;
+if(typeof data6.is_banned !== "boolean"){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_banned",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_banned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid4 = _errs20 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data6.is_frozen !== undefined){
+const _errs22 = errors;
+if(typeof data6.is_frozen !== "boolean"){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status/is_frozen",schemaPath:"#/properties/guild_list/items/properties/status/properties/is_frozen/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid4 = _errs22 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+else {
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/status",schemaPath:"#/properties/guild_list/items/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.owner_id !== undefined){
+let data10 = data1.owner_id;
+const _errs24 = errors;
+const _errs25 = errors;
+let valid5 = false;
+const _errs26 = errors;
+if(!int64Ok(data10, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/guild_list/" + i0+"/owner_id",schemaPath:"#/properties/guild_list/items/properties/owner_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs26 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs27 = errors;
+if(typeof data10 !== "string"){
+const err4 = {instancePath:instancePath+"/guild_list/" + i0+"/owner_id",schemaPath:"#/properties/guild_list/items/properties/owner_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs27 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err5 = {instancePath:instancePath+"/guild_list/" + i0+"/owner_id",schemaPath:"#/properties/guild_list/items/properties/owner_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate251.errors = vErrors;
+return false;
+}
+else {
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.shutup_expire_time !== undefined){
+const _errs29 = errors;
+if(!int64Ok(data1.shutup_expire_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/shutup_expire_time",schemaPath:"#/properties/guild_list/items/properties/shutup_expire_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs29 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.allow_search !== undefined){
+const _errs30 = errors;
+if(typeof data1.allow_search !== "boolean"){
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0+"/allow_search",schemaPath:"#/properties/guild_list/items/properties/allow_search/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs30 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate251.errors = [{instancePath:instancePath+"/guild_list/" + i0,schemaPath:"#/properties/guild_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate251.errors = [{instancePath:instancePath+"/guild_list",schemaPath:"#/properties/guild_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate251.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate251.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestParams = validate252;
+const schema207 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["guild_id"]};
+
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate252.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate252.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+else {
+validate252.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate252.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMetaByGuestResult = validate253;
+const schema208 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"guild_name":{"type":"string"},"guild_profile":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_member_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_robot_count":{"type":"integer"},"max_admin_count":{"type":"integer"},"member_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"owner_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"guild_display_id":{"type":"string"}},"required":["guild_id","guild_name"]};
+
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.guild_name === undefined) && (missing0 = "guild_name"))){
+validate253.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate253.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_name !== undefined){
+const _errs6 = errors;
+if(typeof data.guild_name !== "string"){
+validate253.errors = [{instancePath:instancePath+"/guild_name",schemaPath:"#/properties/guild_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_profile !== undefined){
+const _errs8 = errors;
+if(typeof data.guild_profile !== "string"){
+validate253.errors = [{instancePath:instancePath+"/guild_profile",schemaPath:"#/properties/guild_profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.create_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate253.errors = [{instancePath:instancePath+"/create_time",schemaPath:"#/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_member_count !== undefined){
+const _errs11 = errors;
+if(!int64Ok(data.max_member_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate253.errors = [{instancePath:instancePath+"/max_member_count",schemaPath:"#/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_robot_count !== undefined){
+let data5 = data.max_robot_count;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate253.errors = [{instancePath:instancePath+"/max_robot_count",schemaPath:"#/properties/max_robot_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_admin_count !== undefined){
+let data6 = data.max_admin_count;
+const _errs14 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate253.errors = [{instancePath:instancePath+"/max_admin_count",schemaPath:"#/properties/max_admin_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.member_count !== undefined){
+const _errs16 = errors;
+if(!int64Ok(data.member_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate253.errors = [{instancePath:instancePath+"/member_count",schemaPath:"#/properties/member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.owner_id !== undefined){
+let data8 = data.owner_id;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid2 = false;
+const _errs19 = errors;
+if(!int64Ok(data8, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs19 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs20 = errors;
+if(typeof data8 !== "string"){
+const err4 = {instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs20 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/owner_id",schemaPath:"#/properties/owner_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate253.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.guild_display_id !== undefined){
+const _errs22 = errors;
+if(typeof data.guild_display_id !== "string"){
+validate253.errors = [{instancePath:instancePath+"/guild_display_id",schemaPath:"#/properties/guild_display_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate253.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate253.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildChannelListParams = validate254;
+const schema209 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate254.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate254.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs6 = errors;
+if(typeof data.refresh !== "boolean"){
+validate254.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate254.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate254.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildChannelListResult = validate255;
+const schema210 = {"type":"object","properties":{"channel_list":{"type":"array","items":{"type":"object","properties":{"owner_guild_id":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"channel_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"channel_uin":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"channel_type":{"type":"integer"},"channel_name":{"type":"string"},"create_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"max_member_count":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"creator_tiny_id":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"talk_permission":{"type":"integer"},"visible_type":{"type":"integer"},"current_slow_mode":{"type":"integer"},"slow_modes":{"type":"array","items":{"type":"object","properties":{"slow_mode_key":{"type":"integer"},"slow_mode_text":{"type":"string"},"speak_frequency":{"type":"integer"},"slow_mode_circle":{"type":"integer"}}}},"icon_url":{"type":"string"},"jump_switch":{"type":"integer"},"jump_type":{"type":"integer"},"jump_url":{"type":"string"},"category_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"my_talk_permission":{"type":"integer"}},"required":["channel_id","channel_type","channel_name"]}}},"required":["channel_list"]};
+
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.channel_list === undefined) && (missing0 = "channel_list")){
+validate255.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.channel_list !== undefined){
+let data0 = data.channel_list;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.channel_id === undefined) && (missing1 = "channel_id")) || ((data1.channel_type === undefined) && (missing1 = "channel_type"))) || ((data1.channel_name === undefined) && (missing1 = "channel_name"))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.owner_guild_id !== undefined){
+let data2 = data1.owner_guild_id;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/owner_guild_id",schemaPath:"#/properties/channel_list/items/properties/owner_guild_id/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+return false;
+}
+}
+else {
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/owner_guild_id",schemaPath:"#/properties/channel_list/items/properties/owner_guild_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.channel_id !== undefined){
+let data3 = data1.channel_id;
+const _errs7 = errors;
+const _errs8 = errors;
+let valid3 = false;
+const _errs9 = errors;
+if(!int64Ok(data3, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_id",schemaPath:"#/properties/channel_list/items/properties/channel_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs9 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs10 = errors;
+if(typeof data3 !== "string"){
+const err1 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_id",schemaPath:"#/properties/channel_list/items/properties/channel_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_id",schemaPath:"#/properties/channel_list/items/properties/channel_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate255.errors = vErrors;
+return false;
+}
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.channel_uin !== undefined){
+let data4 = data1.channel_uin;
+const _errs12 = errors;
+const _errs13 = errors;
+let valid4 = false;
+const _errs14 = errors;
+if(!int64Ok(data4, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_uin",schemaPath:"#/properties/channel_list/items/properties/channel_uin/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid4 = valid4 || _valid1;
+if(!valid4){
+const _errs15 = errors;
+if(typeof data4 !== "string"){
+const err4 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_uin",schemaPath:"#/properties/channel_list/items/properties/channel_uin/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+valid4 = valid4 || _valid1;
+}
+if(!valid4){
+const err5 = {instancePath:instancePath+"/channel_list/" + i0+"/channel_uin",schemaPath:"#/properties/channel_list/items/properties/channel_uin/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate255.errors = vErrors;
+return false;
+}
+else {
+errors = _errs13;
+if(vErrors !== null){
+if(_errs13){
+vErrors.length = _errs13;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.guild_id !== undefined){
+let data5 = data1.guild_id;
+const _errs17 = errors;
+const _errs18 = errors;
+let valid5 = false;
+const _errs19 = errors;
+if(!int64Ok(data5, this, -9223372036854775808n, 9223372036854775807n)){
+const err6 = {instancePath:instancePath+"/channel_list/" + i0+"/guild_id",schemaPath:"#/properties/channel_list/items/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid2 = _errs19 === errors;
+valid5 = valid5 || _valid2;
+if(!valid5){
+const _errs20 = errors;
+if(typeof data5 !== "string"){
+const err7 = {instancePath:instancePath+"/channel_list/" + i0+"/guild_id",schemaPath:"#/properties/channel_list/items/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid2 = _errs20 === errors;
+valid5 = valid5 || _valid2;
+}
+if(!valid5){
+const err8 = {instancePath:instancePath+"/channel_list/" + i0+"/guild_id",schemaPath:"#/properties/channel_list/items/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate255.errors = vErrors;
+return false;
+}
+else {
+errors = _errs18;
+if(vErrors !== null){
+if(_errs18){
+vErrors.length = _errs18;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs17 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.channel_type !== undefined){
+let data6 = data1.channel_type;
+const _errs22 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_type",schemaPath:"#/properties/channel_list/items/properties/channel_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.channel_name !== undefined){
+const _errs24 = errors;
+if(typeof data1.channel_name !== "string"){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/channel_name",schemaPath:"#/properties/channel_list/items/properties/channel_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.create_time !== undefined){
+const _errs26 = errors;
+if(!int64Ok(data1.create_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/create_time",schemaPath:"#/properties/channel_list/items/properties/create_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.max_member_count !== undefined){
+const _errs27 = errors;
+if(!int64Ok(data1.max_member_count, this, -9223372036854775808n, 9223372036854775807n)){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/max_member_count",schemaPath:"#/properties/channel_list/items/properties/max_member_count/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs27 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.creator_tiny_id !== undefined){
+let data10 = data1.creator_tiny_id;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data10 === "string"){
+if(!pattern0.test(data10)){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/creator_tiny_id",schemaPath:"#/properties/channel_list/items/properties/creator_tiny_id/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+return false;
+}
+}
+else {
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/creator_tiny_id",schemaPath:"#/properties/channel_list/items/properties/creator_tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs28 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.talk_permission !== undefined){
+let data11 = data1.talk_permission;
+const _errs30 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/talk_permission",schemaPath:"#/properties/channel_list/items/properties/talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs30 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.visible_type !== undefined){
+let data12 = data1.visible_type;
+const _errs32 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/visible_type",schemaPath:"#/properties/channel_list/items/properties/visible_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs32 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.current_slow_mode !== undefined){
+let data13 = data1.current_slow_mode;
+const _errs34 = errors;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/current_slow_mode",schemaPath:"#/properties/channel_list/items/properties/current_slow_mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs34 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.slow_modes !== undefined){
+let data14 = data1.slow_modes;
+const _errs36 = errors;
+if(errors === _errs36){
+if(Array.isArray(data14)){
+var valid6 = true;
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15 = data14[i1];
+const _errs38 = errors;
+if(errors === _errs38){
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.slow_mode_key !== undefined){
+let data16 = data15.slow_mode_key;
+const _errs40 = errors;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_key",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_key/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid7 = _errs40 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.slow_mode_text !== undefined){
+const _errs42 = errors;
+if(typeof data15.slow_mode_text !== "string"){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_text",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs42 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.speak_frequency !== undefined){
+let data18 = data15.speak_frequency;
+const _errs44 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/speak_frequency",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/speak_frequency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid7 = _errs44 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data15.slow_mode_circle !== undefined){
+let data19 = data15.slow_mode_circle;
+const _errs46 = errors;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1+"/slow_mode_circle",schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/properties/slow_mode_circle/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid7 = _errs46 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+else {
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes/" + i1,schemaPath:"#/properties/channel_list/items/properties/slow_modes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid6 = _errs38 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/slow_modes",schemaPath:"#/properties/channel_list/items/properties/slow_modes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs36 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.icon_url !== undefined){
+const _errs48 = errors;
+if(typeof data1.icon_url !== "string"){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/icon_url",schemaPath:"#/properties/channel_list/items/properties/icon_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs48 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.jump_switch !== undefined){
+let data21 = data1.jump_switch;
+const _errs50 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_switch",schemaPath:"#/properties/channel_list/items/properties/jump_switch/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs50 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.jump_type !== undefined){
+let data22 = data1.jump_type;
+const _errs52 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_type",schemaPath:"#/properties/channel_list/items/properties/jump_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs52 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.jump_url !== undefined){
+const _errs54 = errors;
+if(typeof data1.jump_url !== "string"){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/jump_url",schemaPath:"#/properties/channel_list/items/properties/jump_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs54 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.category_id !== undefined){
+const _errs56 = errors;
+if(!int64Ok(data1.category_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/category_id",schemaPath:"#/properties/channel_list/items/properties/category_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs56 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.my_talk_permission !== undefined){
+let data25 = data1.my_talk_permission;
+const _errs57 = errors;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0+"/my_talk_permission",schemaPath:"#/properties/channel_list/items/properties/my_talk_permission/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs57 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate255.errors = [{instancePath:instancePath+"/channel_list/" + i0,schemaPath:"#/properties/channel_list/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate255.errors = [{instancePath:instancePath+"/channel_list",schemaPath:"#/properties/channel_list/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate255.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate255.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberListParams = validate256;
+const schema211 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"next_token":{"type":"string"},"all":{"type":"boolean"},"refresh":{"type":"boolean"}},"required":["guild_id"]};
+
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate256.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate256.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_token !== undefined){
+const _errs6 = errors;
+if(typeof data.next_token !== "string"){
+validate256.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.all !== undefined){
+const _errs8 = errors;
+if(typeof data.all !== "boolean"){
+validate256.errors = [{instancePath:instancePath+"/all",schemaPath:"#/properties/all/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refresh !== undefined){
+const _errs10 = errors;
+if(typeof data.refresh !== "boolean"){
+validate256.errors = [{instancePath:instancePath+"/refresh",schemaPath:"#/properties/refresh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate256.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate256.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberListResult = validate257;
+const schema212 = {"type":"object","properties":{"members":{"type":"array","items":{"type":"object","properties":{"tiny_id":{"type":"string","pattern":"^-?(0|[1-9][0-9]*)$"},"title":{"type":"string"},"nickname":{"type":"string"},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_name":{"type":"string"},"role_color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"robot_type":{"type":"integer"},"type":{"type":"integer"},"in_black":{"type":"boolean"},"platform":{"type":"integer"}}}},"next_token":{"type":"string"},"finished":{"type":"boolean"}},"required":["members","next_token","finished"]};
+
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.members === undefined) && (missing0 = "members")) || ((data.next_token === undefined) && (missing0 = "next_token"))) || ((data.finished === undefined) && (missing0 = "finished"))){
+validate257.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.members !== undefined){
+let data0 = data.members;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.tiny_id !== undefined){
+let data2 = data1.tiny_id;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!pattern0.test(data2)){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/tiny_id",schemaPath:"#/properties/members/items/properties/tiny_id/pattern",keyword:"pattern",params:{pattern: "^-?(0|[1-9][0-9]*)$"},message:"must match pattern \""+"^-?(0|[1-9][0-9]*)$"+"\""}];
+return false;
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/tiny_id",schemaPath:"#/properties/members/items/properties/tiny_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.title !== undefined){
+const _errs7 = errors;
+if(typeof data1.title !== "string"){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/title",schemaPath:"#/properties/members/items/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.nickname !== undefined){
+const _errs9 = errors;
+if(typeof data1.nickname !== "string"){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/nickname",schemaPath:"#/properties/members/items/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_id !== undefined){
+let data5 = data1.role_id;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
+if(!int64Ok(data5, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/members/" + i0+"/role_id",schemaPath:"#/properties/members/items/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs14 = errors;
+if(typeof data5 !== "string"){
+const err1 = {instancePath:instancePath+"/members/" + i0+"/role_id",schemaPath:"#/properties/members/items/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/members/" + i0+"/role_id",schemaPath:"#/properties/members/items/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate257.errors = vErrors;
+return false;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_name !== undefined){
+const _errs16 = errors;
+if(typeof data1.role_name !== "string"){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/role_name",schemaPath:"#/properties/members/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_color !== undefined){
+const _errs18 = errors;
+if(!int64Ok(data1.role_color, this, -9223372036854775808n, 9223372036854775807n)){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/role_color",schemaPath:"#/properties/members/items/properties/role_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs18 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.join_time !== undefined){
+const _errs19 = errors;
+if(!int64Ok(data1.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/join_time",schemaPath:"#/properties/members/items/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.robot_type !== undefined){
+let data9 = data1.robot_type;
+const _errs20 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/robot_type",schemaPath:"#/properties/members/items/properties/robot_type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs20 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.type !== undefined){
+let data10 = data1.type;
+const _errs22 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/type",schemaPath:"#/properties/members/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs22 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.in_black !== undefined){
+const _errs24 = errors;
+if(typeof data1.in_black !== "boolean"){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/in_black",schemaPath:"#/properties/members/items/properties/in_black/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs24 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.platform !== undefined){
+let data12 = data1.platform;
+const _errs26 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate257.errors = [{instancePath:instancePath+"/members/" + i0+"/platform",schemaPath:"#/properties/members/items/properties/platform/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs26 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/members/" + i0,schemaPath:"#/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate257.errors = [{instancePath:instancePath+"/members",schemaPath:"#/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.next_token !== undefined){
+const _errs28 = errors;
+if(typeof data.next_token !== "string"){
+validate257.errors = [{instancePath:instancePath+"/next_token",schemaPath:"#/properties/next_token/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.finished !== undefined){
+const _errs30 = errors;
+if(typeof data.finished !== "boolean"){
+validate257.errors = [{instancePath:instancePath+"/finished",schemaPath:"#/properties/finished/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate257.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate257.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberProfileParams = validate258;
+const schema213 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"user_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["guild_id","user_id"]};
+
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.user_id === undefined) && (missing0 = "user_id"))){
+validate258.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate258.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data1 = data.user_id;
+const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs8 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs9 = errors;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate258.errors = vErrors;
+return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate258.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate258.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildMemberProfileResult = validate259;
+const schema214 = {"type":"object","properties":{"tiny_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"nickname":{"type":"string"},"avatar_url":{"type":"string"},"join_time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"roles":{"type":"array","items":{"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_name":{"type":"string"},"color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"permission":{"type":"array","items":{"type":"object","properties":{"root_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"child_ids":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}},"required":["root_id","child_ids"]}},"type":{"type":"integer"},"display_name":{"type":"string"}},"required":["role_id","role_name"]}}},"required":["tiny_id","nickname"]};
+
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.tiny_id === undefined) && (missing0 = "tiny_id")) || ((data.nickname === undefined) && (missing0 = "nickname"))){
+validate259.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.tiny_id !== undefined){
+let data0 = data.tiny_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/tiny_id",schemaPath:"#/properties/tiny_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate259.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nickname !== undefined){
+const _errs6 = errors;
+if(typeof data.nickname !== "string"){
+validate259.errors = [{instancePath:instancePath+"/nickname",schemaPath:"#/properties/nickname/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.avatar_url !== undefined){
+const _errs8 = errors;
+if(typeof data.avatar_url !== "string"){
+validate259.errors = [{instancePath:instancePath+"/avatar_url",schemaPath:"#/properties/avatar_url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.join_time !== undefined){
+const _errs10 = errors;
+if(!int64Ok(data.join_time, this, -9223372036854775808n, 9223372036854775807n)){
+validate259.errors = [{instancePath:instancePath+"/join_time",schemaPath:"#/properties/join_time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.roles !== undefined){
+let data4 = data.roles;
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs13 = errors;
+if(errors === _errs13){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing1;
+if(((data5.role_id === undefined) && (missing1 = "role_id")) || ((data5.role_name === undefined) && (missing1 = "role_name"))){
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data5.role_id !== undefined){
+let data6 = data5.role_id;
+const _errs15 = errors;
+const _errs16 = errors;
+let valid4 = false;
+const _errs17 = errors;
+if(!int64Ok(data6, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs17 === errors;
+valid4 = valid4 || _valid1;
+if(!valid4){
+const _errs18 = errors;
+if(typeof data6 !== "string"){
+const err4 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs18 === errors;
+valid4 = valid4 || _valid1;
+}
+if(!valid4){
+const err5 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate259.errors = vErrors;
+return false;
+}
+else {
+errors = _errs16;
+if(vErrors !== null){
+if(_errs16){
+vErrors.length = _errs16;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.role_name !== undefined){
+const _errs20 = errors;
+if(typeof data5.role_name !== "string"){
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs20 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.color !== undefined){
+const _errs22 = errors;
+if(!int64Ok(data5.color, this, -9223372036854775808n, 9223372036854775807n)){
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/color",schemaPath:"#/properties/roles/items/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid3 = _errs22 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.permission !== undefined){
+let data9 = data5.permission;
+const _errs23 = errors;
+if(errors === _errs23){
+if(Array.isArray(data9)){
+var valid5 = true;
+const len1 = data9.length;
+for(let i1=0; i1<len1; i1++){
+let data10 = data9[i1];
+const _errs25 = errors;
+if(errors === _errs25){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if(((data10.root_id === undefined) && (missing2 = "root_id")) || ((data10.child_ids === undefined) && (missing2 = "child_ids"))){
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,schemaPath:"#/properties/roles/items/properties/permission/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data10.root_id !== undefined){
+const _errs27 = errors;
+if(!int64Ok(data10.root_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1+"/root_id",schemaPath:"#/properties/roles/items/properties/permission/items/properties/root_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid6 = _errs27 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data10.child_ids !== undefined){
+let data12 = data10.child_ids;
+const _errs28 = errors;
+if(errors === _errs28){
+if(Array.isArray(data12)){
+var valid7 = true;
+const len2 = data12.length;
+for(let i2=0; i2<len2; i2++){
+const _errs30 = errors;
+if(!int64Ok(data12[i2], this, -9223372036854775808n, 9223372036854775807n)){
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1+"/child_ids/" + i2,schemaPath:"#/properties/roles/items/properties/permission/items/properties/child_ids/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid7 = _errs30 === errors;
+if(!valid7){
+break;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1+"/child_ids",schemaPath:"#/properties/roles/items/properties/permission/items/properties/child_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,schemaPath:"#/properties/roles/items/properties/permission/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs25 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid3 = _errs23 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.type !== undefined){
+let data14 = data5.type;
+const _errs31 = errors;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/type",schemaPath:"#/properties/roles/items/properties/type/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid3 = _errs31 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data5.display_name !== undefined){
+const _errs33 = errors;
+if(typeof data5.display_name !== "string"){
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0+"/display_name",schemaPath:"#/properties/roles/items/properties/display_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs33 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs13 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate259.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate259.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate259.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGuildChannelMsgParams = validate260;
+const schema215 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"channel_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"message":{"$ref":"#/$defs/MessageInput"},"auto_escape":{"type":"boolean"},"retry_cnt":{"type":"integer","minimum":0},"recall_duration":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["guild_id","channel_id","message"]};
+
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.channel_id === undefined) && (missing0 = "channel_id"))) || ((data.message === undefined) && (missing0 = "message"))){
+validate260.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate260.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+let data1 = data.channel_id;
+const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs8 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs9 = errors;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate260.errors = vErrors;
+return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs11 = errors;
+if(!(validate31.call(this, data.message, {instancePath:instancePath+"/message",parentData:data,parentDataProperty:"message",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.auto_escape !== undefined){
+const _errs12 = errors;
+if(typeof data.auto_escape !== "boolean"){
+validate260.errors = [{instancePath:instancePath+"/auto_escape",schemaPath:"#/properties/auto_escape/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.retry_cnt !== undefined){
+let data4 = data.retry_cnt;
+const _errs14 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate260.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+validate260.errors = [{instancePath:instancePath+"/retry_cnt",schemaPath:"#/properties/retry_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recall_duration !== undefined){
+const _errs16 = errors;
+if(!int64Ok(data.recall_duration, this, -9223372036854775808n, 9223372036854775807n)){
+validate260.errors = [{instancePath:instancePath+"/recall_duration",schemaPath:"#/properties/recall_duration/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate260.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate260.errors = vErrors;
+return errors === 0;
+}
+
+const rawSendGuildChannelMsgResult = validate262;
+const schema216 = {"type":"object","properties":{"message_id":{"type":"integer"},"time":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["message_id","time"]};
+
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.message_id === undefined) && (missing0 = "message_id")) || ((data.time === undefined) && (missing0 = "time"))){
+validate262.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.message_id !== undefined){
+let data0 = data.message_id;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate262.errors = [{instancePath:instancePath+"/message_id",schemaPath:"#/properties/message_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.time !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.time, this, -9223372036854775808n, 9223372036854775807n)){
+validate262.errors = [{instancePath:instancePath+"/time",schemaPath:"#/properties/time/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate262.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate262.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildFeedsParams = validate263;
+const schema217 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"channel_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"from":{"type":"integer","minimum":0}},"required":["guild_id"]};
+
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate263.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate263.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.channel_id !== undefined){
+let data1 = data.channel_id;
+const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs8 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs9 = errors;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/channel_id",schemaPath:"#/properties/channel_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate263.errors = vErrors;
+return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.from !== undefined){
+let data2 = data.from;
+const _errs11 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate263.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs11){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate263.errors = [{instancePath:instancePath+"/from",schemaPath:"#/properties/from/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate263.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate263.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildFeedsResult = validate264;
+const schema218 = {"type":"object","properties":{"isFinish":{"type":"boolean"},"feeds":{"type":"array","items":{"type":"object"}}},"required":["isFinish","feeds"]};
+
+function validate264(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.isFinish === undefined) && (missing0 = "isFinish")) || ((data.feeds === undefined) && (missing0 = "feeds"))){
+validate264.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.isFinish !== undefined){
+const _errs1 = errors;
+if(typeof data.isFinish !== "boolean"){
+validate264.errors = [{instancePath:instancePath+"/isFinish",schemaPath:"#/properties/isFinish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.feeds !== undefined){
+let data1 = data.feeds;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data1)){
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs5 = errors;
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+validate264.errors = [{instancePath:instancePath+"/feeds/" + i0,schemaPath:"#/properties/feeds/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate264.errors = [{instancePath:instancePath+"/feeds",schemaPath:"#/properties/feeds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate264.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate264.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildRolesParams = validate265;
+const schema219 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["guild_id"]};
+
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.guild_id === undefined) && (missing0 = "guild_id")){
+validate265.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate265.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+else {
+validate265.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate265.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetGuildRolesResult = validate266;
+const schema220 = {"type":"object","properties":{"roles":{"type":"array","items":{"type":"object","properties":{"argb_color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"disabled":{"type":"boolean"},"independent":{"type":"boolean"},"max_count":{"type":"integer"},"member_count":{"type":"integer"},"owned":{"type":"boolean"},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_name":{"type":"string"},"permission":{"type":"array","items":{"type":"object","properties":{"root_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"child_ids":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}}},"required":["root_id","child_ids"]}}},"required":["role_id","role_name"]}}},"required":["roles"]};
+
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.roles === undefined) && (missing0 = "roles")){
+validate266.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.roles !== undefined){
+let data0 = data.roles;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if(((data1.role_id === undefined) && (missing1 = "role_id")) || ((data1.role_name === undefined) && (missing1 = "role_name"))){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.argb_color !== undefined){
+const _errs5 = errors;
+if(!int64Ok(data1.argb_color, this, -9223372036854775808n, 9223372036854775807n)){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/argb_color",schemaPath:"#/properties/roles/items/properties/argb_color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.disabled !== undefined){
+const _errs6 = errors;
+if(typeof data1.disabled !== "boolean"){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/disabled",schemaPath:"#/properties/roles/items/properties/disabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.independent !== undefined){
+const _errs8 = errors;
+if(typeof data1.independent !== "boolean"){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/independent",schemaPath:"#/properties/roles/items/properties/independent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs8 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.max_count !== undefined){
+let data5 = data1.max_count;
+const _errs10 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/max_count",schemaPath:"#/properties/roles/items/properties/max_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs10 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.member_count !== undefined){
+let data6 = data1.member_count;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/member_count",schemaPath:"#/properties/roles/items/properties/member_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs12 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.owned !== undefined){
+const _errs14 = errors;
+if(typeof data1.owned !== "boolean"){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/owned",schemaPath:"#/properties/roles/items/properties/owned/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid2 = _errs14 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_id !== undefined){
+let data8 = data1.role_id;
+const _errs16 = errors;
+const _errs17 = errors;
+let valid3 = false;
+const _errs18 = errors;
+if(!int64Ok(data8, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs18 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+const err1 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs19 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err2 = {instancePath:instancePath+"/roles/" + i0+"/role_id",schemaPath:"#/properties/roles/items/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate266.errors = vErrors;
+return false;
+}
+else {
+errors = _errs17;
+if(vErrors !== null){
+if(_errs17){
+vErrors.length = _errs17;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs16 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.role_name !== undefined){
+const _errs21 = errors;
+if(typeof data1.role_name !== "string"){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/role_name",schemaPath:"#/properties/roles/items/properties/role_name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs21 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.permission !== undefined){
+let data10 = data1.permission;
+const _errs23 = errors;
+if(errors === _errs23){
+if(Array.isArray(data10)){
+var valid4 = true;
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+let data11 = data10[i1];
+const _errs25 = errors;
+if(errors === _errs25){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing2;
+if(((data11.root_id === undefined) && (missing2 = "root_id")) || ((data11.child_ids === undefined) && (missing2 = "child_ids"))){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,schemaPath:"#/properties/roles/items/properties/permission/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+if(data11.root_id !== undefined){
+const _errs27 = errors;
+if(!int64Ok(data11.root_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1+"/root_id",schemaPath:"#/properties/roles/items/properties/permission/items/properties/root_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid5 = _errs27 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data11.child_ids !== undefined){
+let data13 = data11.child_ids;
+const _errs28 = errors;
+if(errors === _errs28){
+if(Array.isArray(data13)){
+var valid6 = true;
+const len2 = data13.length;
+for(let i2=0; i2<len2; i2++){
+const _errs30 = errors;
+if(!int64Ok(data13[i2], this, -9223372036854775808n, 9223372036854775807n)){
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1+"/child_ids/" + i2,schemaPath:"#/properties/roles/items/properties/permission/items/properties/child_ids/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid6 = _errs30 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1+"/child_ids",schemaPath:"#/properties/roles/items/properties/permission/items/properties/child_ids/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid5 = _errs28 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission/" + i1,schemaPath:"#/properties/roles/items/properties/permission/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs25 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0+"/permission",schemaPath:"#/properties/roles/items/properties/permission/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs23 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/roles/" + i0,schemaPath:"#/properties/roles/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate266.errors = [{instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate266.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate266.errors = vErrors;
+return errors === 0;
+}
+
+const rawDeleteGuildRoleParams = validate267;
+const schema221 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["guild_id","role_id"]};
+
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
+validate267.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate267.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+let data1 = data.role_id;
+const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs8 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs9 = errors;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate267.errors = vErrors;
+return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate267.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate267.errors = vErrors;
+return errors === 0;
+}
+
+const rawSetGuildMemberRoleParams = validate268;
+const schema222 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"set":{"type":"boolean"},"user_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"users":{"type":"array","items":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}}},"required":["guild_id","role_id"]};
+
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))){
+validate268.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate268.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+let data1 = data.role_id;
+const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs8 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs9 = errors;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate268.errors = vErrors;
+return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.set !== undefined){
+const _errs11 = errors;
+if(typeof data.set !== "boolean"){
+validate268.errors = [{instancePath:instancePath+"/set",schemaPath:"#/properties/set/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+let data3 = data.user_id;
+const _errs13 = errors;
+const _errs14 = errors;
+let valid3 = false;
+const _errs15 = errors;
+if(!int64Ok(data3, this, -9223372036854775808n, 9223372036854775807n)){
+const err6 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid2 = _errs15 === errors;
+valid3 = valid3 || _valid2;
+if(!valid3){
+const _errs16 = errors;
+if(typeof data3 !== "string"){
+const err7 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid2 = _errs16 === errors;
+valid3 = valid3 || _valid2;
+}
+if(!valid3){
+const err8 = {instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate268.errors = vErrors;
+return false;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.users !== undefined){
+let data4 = data.users;
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data4)){
+var valid4 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs20 = errors;
+const _errs21 = errors;
+let valid5 = false;
+const _errs22 = errors;
+if(!int64Ok(data5, this, -9223372036854775808n, 9223372036854775807n)){
+const err9 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/items/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid3 = _errs22 === errors;
+valid5 = valid5 || _valid3;
+if(!valid5){
+const _errs23 = errors;
+if(typeof data5 !== "string"){
+const err10 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var _valid3 = _errs23 === errors;
+valid5 = valid5 || _valid3;
+}
+if(!valid5){
+const err11 = {instancePath:instancePath+"/users/" + i0,schemaPath:"#/properties/users/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+validate268.errors = vErrors;
+return false;
+}
+else {
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid4 = _errs20 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate268.errors = [{instancePath:instancePath+"/users",schemaPath:"#/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate268.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate268.errors = vErrors;
+return errors === 0;
+}
+
+const rawUpdateGuildRoleParams = validate269;
+const schema223 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["guild_id","role_id","name","color"]};
+
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.role_id === undefined) && (missing0 = "role_id"))) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))){
+validate269.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate269.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.role_id !== undefined){
+let data1 = data.role_id;
+const _errs6 = errors;
+const _errs7 = errors;
+let valid2 = false;
+const _errs8 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs8 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs9 = errors;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs9 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate269.errors = vErrors;
+return false;
+}
+else {
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs11 = errors;
+if(typeof data.name !== "string"){
+validate269.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.color !== undefined){
+const _errs13 = errors;
+if(!int64Ok(data.color, this, -9223372036854775808n, 9223372036854775807n)){
+validate269.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate269.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate269.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGuildRoleParams = validate270;
+const schema224 = {"type":"object","properties":{"guild_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"name":{"type":"string"},"color":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"initial_users":{"type":"array","items":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}}},"required":["guild_id","name","color","initial_users"]};
+
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.guild_id === undefined) && (missing0 = "guild_id")) || ((data.name === undefined) && (missing0 = "name"))) || ((data.color === undefined) && (missing0 = "color"))) || ((data.initial_users === undefined) && (missing0 = "initial_users"))){
+validate270.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.guild_id !== undefined){
+let data0 = data.guild_id;
+const _errs1 = errors;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/guild_id",schemaPath:"#/properties/guild_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate270.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs6 = errors;
+if(typeof data.name !== "string"){
+validate270.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.color !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.color, this, -9223372036854775808n, 9223372036854775807n)){
+validate270.errors = [{instancePath:instancePath+"/color",schemaPath:"#/properties/color/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.initial_users !== undefined){
+let data3 = data.initial_users;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data3)){
+var valid2 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+const _errs11 = errors;
+const _errs12 = errors;
+let valid3 = false;
+const _errs13 = errors;
+if(!int64Ok(data4, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/initial_users/" + i0,schemaPath:"#/properties/initial_users/items/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid3 = valid3 || _valid1;
+if(!valid3){
+const _errs14 = errors;
+if(typeof data4 !== "string"){
+const err4 = {instancePath:instancePath+"/initial_users/" + i0,schemaPath:"#/properties/initial_users/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+valid3 = valid3 || _valid1;
+}
+if(!valid3){
+const err5 = {instancePath:instancePath+"/initial_users/" + i0,schemaPath:"#/properties/initial_users/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate270.errors = vErrors;
+return false;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate270.errors = [{instancePath:instancePath+"/initial_users",schemaPath:"#/properties/initial_users/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate270.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate270.errors = vErrors;
+return errors === 0;
+}
+
+const rawCreateGuildRoleResult = validate271;
+const schema225 = {"type":"object","properties":{"role_id":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["role_id"]};
+
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.role_id === undefined) && (missing0 = "role_id")){
+validate271.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.role_id !== undefined){
+let data0 = data.role_id;
+const _errs2 = errors;
+let valid1 = false;
+const _errs3 = errors;
+if(!int64Ok(data0, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs4 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs4 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/role_id",schemaPath:"#/properties/role_id/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate271.errors = vErrors;
+return false;
+}
+else {
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+}
+else {
+validate271.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate271.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherCityCodeParams = validate272;
+const schema226 = {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]};
+
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.city === undefined) && (missing0 = "city")){
+validate272.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.city !== undefined){
+if(typeof data.city !== "string"){
+validate272.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate272.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate272.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherCityCodeResult = validate273;
+const schema227 = {"type":"array","items":{"type":"object","properties":{"adcode":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"province":{"type":"string"},"city":{"type":"string"}},"required":["adcode","city"]}};
+
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.adcode === undefined) && (missing0 = "adcode")) || ((data0.city === undefined) && (missing0 = "city"))){
+validate273.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data0.adcode !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data0.adcode, this, -9223372036854775808n, 9223372036854775807n)){
+validate273.errors = [{instancePath:instancePath+"/" + i0+"/adcode",schemaPath:"#/items/properties/adcode/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs3 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.province !== undefined){
+const _errs4 = errors;
+if(typeof data0.province !== "string"){
+validate273.errors = [{instancePath:instancePath+"/" + i0+"/province",schemaPath:"#/items/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs4 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data0.city !== undefined){
+const _errs6 = errors;
+if(typeof data0.city !== "string"){
+validate273.errors = [{instancePath:instancePath+"/" + i0+"/city",schemaPath:"#/items/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+validate273.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate273.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate273.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherParams = validate274;
+const schema228 = {"type":"object","properties":{"code":{"type":["integer","string"]},"city":{"type":"string"}}};
+
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs1 = errors;
+if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
+validate274.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: schema228.properties.code.type},message:"must be integer,string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.city !== undefined){
+const _errs3 = errors;
+if(typeof data.city !== "string"){
+validate274.errors = [{instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+else {
+validate274.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate274.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetWeatherResult = validate275;
+const schema229 = {"type":"object"};
+
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate275.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+validate275.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupImageParams = validate276;
+const schema230 = {"type":"object","properties":{"pic":{"type":"string"},"sender":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"troop":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["pic","sender","troop"]};
+
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.pic === undefined) && (missing0 = "pic")) || ((data.sender === undefined) && (missing0 = "sender"))) || ((data.troop === undefined) && (missing0 = "troop"))){
+validate276.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.pic !== undefined){
+const _errs1 = errors;
+if(typeof data.pic !== "string"){
+validate276.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sender !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.sender, this, -9223372036854775808n, 9223372036854775807n)){
+validate276.errors = [{instancePath:instancePath+"/sender",schemaPath:"#/properties/sender/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.troop !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.troop, this, -9223372036854775808n, 9223372036854775807n)){
+validate276.errors = [{instancePath:instancePath+"/troop",schemaPath:"#/properties/troop/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate276.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate276.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadGroupImageResult = validate277;
+const schema231 = {};
+
+function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate277.errors = null;
+return true;
+}
+
+const rawRequestUploadGroupImageParams = validate278;
+const schema232 = {"type":"object","properties":{"md5":{"type":"string"},"file_size":{"qqwireInt64":{"min":"0","max":"9223372036854775807"}},"width":{"type":"integer","minimum":0},"height":{"type":"integer","minimum":0},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["md5","file_size","width","height","group_id"]};
+
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.md5 === undefined) && (missing0 = "md5")) || ((data.file_size === undefined) && (missing0 = "file_size"))) || ((data.width === undefined) && (missing0 = "width"))) || ((data.height === undefined) && (missing0 = "height"))) || ((data.group_id === undefined) && (missing0 = "group_id"))){
+validate278.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.md5 !== undefined){
+const _errs1 = errors;
+if(typeof data.md5 !== "string"){
+validate278.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.file_size, this, 0n, 9223372036854775807n)){
+validate278.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from 0 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.width !== undefined){
+let data2 = data.width;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate278.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate278.errors = [{instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.height !== undefined){
+let data3 = data.height;
+const _errs6 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate278.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+validate278.errors = [{instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs8 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate278.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate278.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate278.errors = vErrors;
+return errors === 0;
+}
+
+const rawRequestUploadGroupImageResult = validate279;
+const schema233 = {"type":"object","properties":{"ukey":{},"exist":{"type":"boolean"},"file_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"up_ip":{"type":"array","items":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"up_port":{"type":"array","items":{"type":"integer"}}}};
+
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.exist !== undefined){
+const _errs1 = errors;
+if(typeof data.exist !== "boolean"){
+validate279.errors = [{instancePath:instancePath+"/exist",schemaPath:"#/properties/exist/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.file_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate279.errors = [{instancePath:instancePath+"/file_id",schemaPath:"#/properties/file_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.up_ip !== undefined){
+let data2 = data.up_ip;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data2)){
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!int64Ok(data2[i0], this, -9223372036854775808n, 9223372036854775807n)){
+validate279.errors = [{instancePath:instancePath+"/up_ip/" + i0,schemaPath:"#/properties/up_ip/items/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate279.errors = [{instancePath:instancePath+"/up_ip",schemaPath:"#/properties/up_ip/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.up_port !== undefined){
+let data4 = data.up_port;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+const _errs9 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate279.errors = [{instancePath:instancePath+"/up_port/" + i1,schemaPath:"#/properties/up_port/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+validate279.errors = [{instancePath:instancePath+"/up_port",schemaPath:"#/properties/up_port/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate279.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate279.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetHttpCookiesParams = validate280;
+const schema234 = {"type":"object","properties":{"appid":{"type":"string"},"daid":{"type":"string"},"jumpurl":{"type":"string"}},"required":["appid","daid","jumpurl"]};
+
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.appid === undefined) && (missing0 = "appid")) || ((data.daid === undefined) && (missing0 = "daid"))) || ((data.jumpurl === undefined) && (missing0 = "jumpurl"))){
+validate280.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.appid !== undefined){
+const _errs1 = errors;
+if(typeof data.appid !== "string"){
+validate280.errors = [{instancePath:instancePath+"/appid",schemaPath:"#/properties/appid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.daid !== undefined){
+const _errs3 = errors;
+if(typeof data.daid !== "string"){
+validate280.errors = [{instancePath:instancePath+"/daid",schemaPath:"#/properties/daid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.jumpurl !== undefined){
+const _errs5 = errors;
+if(typeof data.jumpurl !== "string"){
+validate280.errors = [{instancePath:instancePath+"/jumpurl",schemaPath:"#/properties/jumpurl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate280.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate280.errors = vErrors;
+return errors === 0;
+}
+
+const rawAdaptShareJsonParams = validate281;
+const schema235 = {"type":"object","properties":{"cover":{"type":"string"},"desc":{"type":"string"},"url":{"type":"string"}},"required":["cover","desc"]};
+
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.cover === undefined) && (missing0 = "cover")) || ((data.desc === undefined) && (missing0 = "desc"))){
+validate281.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.cover !== undefined){
+const _errs1 = errors;
+if(typeof data.cover !== "string"){
+validate281.errors = [{instancePath:instancePath+"/cover",schemaPath:"#/properties/cover/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.desc !== undefined){
+const _errs3 = errors;
+if(typeof data.desc !== "string"){
+validate281.errors = [{instancePath:instancePath+"/desc",schemaPath:"#/properties/desc/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs5 = errors;
+if(typeof data.url !== "string"){
+validate281.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate281.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate281.errors = vErrors;
+return errors === 0;
+}
+
+const rawAdaptShareJsonResult = validate282;
+const schema236 = {"type":"object","properties":{"result":{"type":"string"}},"required":["result"]};
+
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.result === undefined) && (missing0 = "result")){
+validate282.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.result !== undefined){
+if(typeof data.result !== "string"){
+validate282.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate282.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate282.errors = vErrors;
+return errors === 0;
+}
+
+const rawScanQrcodeParams = validate283;
+const schema237 = {"type":"object","properties":{"pic":{"type":"string"}},"required":["pic"]};
+
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.pic === undefined) && (missing0 = "pic")){
+validate283.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.pic !== undefined){
+if(typeof data.pic !== "string"){
+validate283.errors = [{instancePath:instancePath+"/pic",schemaPath:"#/properties/pic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate283.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate283.errors = vErrors;
+return errors === 0;
+}
+
+const rawScanQrcodeResult = validate284;
+const schema238 = {};
+
+function validate284(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate284.errors = null;
+return true;
+}
+
+const rawOcrImageParams = validate285;
+const schema239 = {"type":"object","properties":{"image":{"type":"string"},"group_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["image"]};
+
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.image === undefined) && (missing0 = "image")){
+validate285.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.image !== undefined){
+const _errs1 = errors;
+if(typeof data.image !== "string"){
+validate285.errors = [{instancePath:instancePath+"/image",schemaPath:"#/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.group_id !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.group_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate285.errors = [{instancePath:instancePath+"/group_id",schemaPath:"#/properties/group_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.user_id !== undefined){
+const _errs4 = errors;
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate285.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate285.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate285.errors = vErrors;
+return errors === 0;
+}
+
+const rawOcrImageResult = validate286;
+const schema240 = {"type":"object","properties":{"texts":{"type":"array","items":{"type":"object","properties":{"text":{"type":"string"},"confidence":{"type":"integer"},"coordinates":{"type":"array","items":{"type":"array","items":{"type":"integer"}}}},"required":["text","confidence","coordinates"]}},"language":{"type":"string"},"url":{"type":"string"}},"required":["texts","language"]};
+
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.texts === undefined) && (missing0 = "texts")) || ((data.language === undefined) && (missing0 = "language"))){
+validate286.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.texts !== undefined){
+let data0 = data.texts;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+let missing1;
+if((((data1.text === undefined) && (missing1 = "text")) || ((data1.confidence === undefined) && (missing1 = "confidence"))) || ((data1.coordinates === undefined) && (missing1 = "coordinates"))){
+validate286.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data1.text !== undefined){
+const _errs5 = errors;
+if(typeof data1.text !== "string"){
+validate286.errors = [{instancePath:instancePath+"/texts/" + i0+"/text",schemaPath:"#/properties/texts/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.confidence !== undefined){
+let data3 = data1.confidence;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate286.errors = [{instancePath:instancePath+"/texts/" + i0+"/confidence",schemaPath:"#/properties/texts/items/properties/confidence/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.coordinates !== undefined){
+let data4 = data1.coordinates;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data4)){
+var valid3 = true;
+const len1 = data4.length;
+for(let i1=0; i1<len1; i1++){
+let data5 = data4[i1];
+const _errs11 = errors;
+if(errors === _errs11){
+if(Array.isArray(data5)){
+var valid4 = true;
+const len2 = data5.length;
+for(let i2=0; i2<len2; i2++){
+let data6 = data5[i2];
+const _errs13 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate286.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1+"/" + i2,schemaPath:"#/properties/texts/items/properties/coordinates/items/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid4 = _errs13 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate286.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates/" + i1,schemaPath:"#/properties/texts/items/properties/coordinates/items/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid3 = _errs11 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate286.errors = [{instancePath:instancePath+"/texts/" + i0+"/coordinates",schemaPath:"#/properties/texts/items/properties/coordinates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate286.errors = [{instancePath:instancePath+"/texts/" + i0,schemaPath:"#/properties/texts/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate286.errors = [{instancePath:instancePath+"/texts",schemaPath:"#/properties/texts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language !== undefined){
+const _errs15 = errors;
+if(typeof data.language !== "string"){
+validate286.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.url !== undefined){
+const _errs17 = errors;
+if(typeof data.url !== "string"){
+validate286.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate286.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate286.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFileParams = validate287;
+const schema241 = {"type":"object","properties":{"file":{"type":"string"},"file_type":{"type":"string","enum":["base64"]}},"required":["file"]};
+
+function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate287.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate287.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_type !== undefined){
+let data1 = data.file_type;
+const _errs3 = errors;
+if(typeof data1 !== "string"){
+validate287.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data1 === "base64")){
+validate287.errors = [{instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/enum",keyword:"enum",params:{allowedValues: schema241.properties.file_type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate287.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate287.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetFileResult = validate288;
+const schema242 = {"type":"object","properties":{"file":{"type":"string"},"base64String":{"type":"string"},"md5":{"type":"string"}},"required":["file","base64String"]};
+
+function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.file === undefined) && (missing0 = "file")) || ((data.base64String === undefined) && (missing0 = "base64String"))){
+validate288.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+const _errs1 = errors;
+if(typeof data.file !== "string"){
+validate288.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.base64String !== undefined){
+const _errs3 = errors;
+if(typeof data.base64String !== "string"){
+validate288.errors = [{instancePath:instancePath+"/base64String",schemaPath:"#/properties/base64String/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.md5 !== undefined){
+const _errs5 = errors;
+if(typeof data.md5 !== "string"){
+validate288.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate288.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate288.errors = vErrors;
+return errors === 0;
+}
+
+const rawSwitchAccountParams = validate289;
+const schema243 = {"type":"object","properties":{"user_id":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}}},"required":["user_id"]};
+
+function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.user_id === undefined) && (missing0 = "user_id")){
+validate289.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.user_id !== undefined){
+if(!int64Ok(data.user_id, this, -9223372036854775808n, 9223372036854775807n)){
+validate289.errors = [{instancePath:instancePath+"/user_id",schemaPath:"#/properties/user_id/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+}
+}
+}
+else {
+validate289.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate289.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadFileParams = validate290;
+const schema244 = {"type":"object","properties":{"file":{"type":"string"}},"required":["file"]};
+
+function validate290(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.file === undefined) && (missing0 = "file")){
+validate290.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file !== undefined){
+if(typeof data.file !== "string"){
+validate290.errors = [{instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+else {
+validate290.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate290.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadFileToShamrockParams = validate291;
+const schema245 = {"type":"object","properties":{"md5":{"type":"string","pattern":"^[0-9a-fA-F]{32}$"},"offset":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]},"chunk":{"type":"string"},"file_size":{"anyOf":[{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},{"type":"string"}]}},"required":["md5","chunk"]};
+const pattern8 = new RegExp("^[0-9a-fA-F]{32}$", "u");
+
+function validate291(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.md5 === undefined) && (missing0 = "md5")) || ((data.chunk === undefined) && (missing0 = "chunk"))){
+validate291.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.md5 !== undefined){
+let data0 = data.md5;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(!pattern8.test(data0)){
+validate291.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{32}$"},message:"must match pattern \""+"^[0-9a-fA-F]{32}$"+"\""}];
+return false;
+}
+}
+else {
+validate291.errors = [{instancePath:instancePath+"/md5",schemaPath:"#/properties/md5/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.offset !== undefined){
+let data1 = data.offset;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+const _errs5 = errors;
+if(!int64Ok(data1, this, -9223372036854775808n, 9223372036854775807n)){
+const err0 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+const err1 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate291.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chunk !== undefined){
+const _errs8 = errors;
+if(typeof data.chunk !== "string"){
+validate291.errors = [{instancePath:instancePath+"/chunk",schemaPath:"#/properties/chunk/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.file_size !== undefined){
+let data3 = data.file_size;
+const _errs10 = errors;
+const _errs11 = errors;
+let valid2 = false;
+const _errs12 = errors;
+if(!int64Ok(data3, this, -9223372036854775808n, 9223372036854775807n)){
+const err3 = {instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/anyOf/0/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid1 = _errs12 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const _errs13 = errors;
+if(typeof data3 !== "string"){
+const err4 = {instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid2 = valid2 || _valid1;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate291.errors = vErrors;
+return false;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate291.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate291.errors = vErrors;
+return errors === 0;
+}
+
+const rawUploadFileToShamrockResult = validate292;
+const schema246 = {"type":"object","properties":{"file_size":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"finish":{"type":"boolean"},"path":{"type":"string"}},"required":["finish"]};
+
+function validate292(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.finish === undefined) && (missing0 = "finish")){
+validate292.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.file_size !== undefined){
+const _errs1 = errors;
+if(!int64Ok(data.file_size, this, -9223372036854775808n, 9223372036854775807n)){
+validate292.errors = [{instancePath:instancePath+"/file_size",schemaPath:"#/properties/file_size/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.finish !== undefined){
+const _errs2 = errors;
+if(typeof data.finish !== "boolean"){
+validate292.errors = [{instancePath:instancePath+"/finish",schemaPath:"#/properties/finish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.path !== undefined){
+const _errs4 = errors;
+if(typeof data.path !== "string"){
+validate292.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate292.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate292.errors = vErrors;
+return errors === 0;
+}
+
+const rawDownloadFileParams = validate293;
+const schema247 = {"type":"object","properties":{"url":{"type":"string"},"name":{"type":"string"},"base64":{"type":"string"},"thread_cnt":{"type":"integer","minimum":1},"headers":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}};
+
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.url !== undefined){
+const _errs1 = errors;
+if(typeof data.url !== "string"){
+validate293.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.name !== undefined){
+const _errs3 = errors;
+if(typeof data.name !== "string"){
+validate293.errors = [{instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.base64 !== undefined){
+const _errs5 = errors;
+if(typeof data.base64 !== "string"){
+validate293.errors = [{instancePath:instancePath+"/base64",schemaPath:"#/properties/base64/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.thread_cnt !== undefined){
+let data3 = data.thread_cnt;
+const _errs7 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate293.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs7){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 1 || isNaN(data3)){
+validate293.errors = [{instancePath:instancePath+"/thread_cnt",schemaPath:"#/properties/thread_cnt/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data4 = data.headers;
+const _errs9 = errors;
+const _errs10 = errors;
+let valid1 = false;
+const _errs11 = errors;
+if(typeof data4 !== "string"){
+const err0 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs11 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const _errs13 = errors;
+if(errors === _errs13){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+const _errs15 = errors;
+if(typeof data4[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/headers/" + i0,schemaPath:"#/properties/headers/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid2 = _errs15 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs13 === errors;
+valid1 = valid1 || _valid0;
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate293.errors = vErrors;
+return false;
+}
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate293.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate293.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetDeviceBatteryResult = validate294;
+const schema248 = {"type":"object","properties":{"battery":{"type":"integer"},"scale":{"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}},"status":{"type":"integer"}},"required":["battery","scale","status"]};
+
+function validate294(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.battery === undefined) && (missing0 = "battery")) || ((data.scale === undefined) && (missing0 = "scale"))) || ((data.status === undefined) && (missing0 = "status"))){
+validate294.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.battery !== undefined){
+let data0 = data.battery;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate294.errors = [{instancePath:instancePath+"/battery",schemaPath:"#/properties/battery/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.scale !== undefined){
+const _errs3 = errors;
+if(!int64Ok(data.scale, this, -9223372036854775808n, 9223372036854775807n)){
+validate294.errors = [{instancePath:instancePath+"/scale",schemaPath:"#/properties/scale/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.status !== undefined){
+let data2 = data.status;
+const _errs4 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate294.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate294.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate294.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetStartTimeResult = validate295;
+const schema249 = {"qqwireInt64":{"min":"-9223372036854775808","max":"9223372036854775807"}};
+
+function validate295(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!int64Ok(data, this, -9223372036854775808n, 9223372036854775807n)){
+validate295.errors = [{instancePath,schemaPath:"#/qqwireInt64",keyword:"qqwireInt64",params:{},message:"must be an integer from -9223372036854775808 to 9223372036854775807 (int64, in the client's int64 representation)"}];
+return false;
+}
+validate295.errors = vErrors;
+return errors === 0;
+}
+
+const rawLogParams = validate296;
+const schema250 = {"type":"object","properties":{"start":{"type":"integer","minimum":0},"recent":{"type":"boolean"}}};
+
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.start !== undefined){
+let data0 = data.start;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate296.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs1){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate296.errors = [{instancePath:instancePath+"/start",schemaPath:"#/properties/start/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.recent !== undefined){
+const _errs3 = errors;
+if(typeof data.recent !== "boolean"){
+validate296.errors = [{instancePath:instancePath+"/recent",schemaPath:"#/properties/recent/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+else {
+validate296.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate296.errors = vErrors;
+return errors === 0;
+}
+
+const rawLogResult = validate297;
+const schema251 = {};
+
+function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+validate297.errors = null;
+return true;
+}
+
+const rawGetSupportedActionsResult = validate298;
+const schema252 = {"type":"array","items":{"type":"string"}};
+
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(typeof data[i0] !== "string"){
+validate298.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate298.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate298.errors = vErrors;
+return errors === 0;
+}
+
+const rawGetLatestEventsResult = validate299;
+const schema253 = {"type":"array","items":{"type":"object"}};
+
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(Array.isArray(data)){
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+validate299.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+else {
+validate299.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate299.errors = vErrors;
 return errors === 0;
 }
 
@@ -21865,9 +36517,24 @@ export const HonorType = /* @__PURE__ */ makeValidator("HonorType", rawHonorType
 export const RecordFormat = /* @__PURE__ */ makeValidator("RecordFormat", rawRecordFormat);
 export const CanSend = /* @__PURE__ */ makeValidator("CanSend", rawCanSend);
 export const FileResult = /* @__PURE__ */ makeValidator("FileResult", rawFileResult);
+export const ModelShowUser = /* @__PURE__ */ makeValidator("ModelShowUser", rawModelShowUser);
+export const ModelShowList = /* @__PURE__ */ makeValidator("ModelShowList", rawModelShowList);
+export const VipInfo = /* @__PURE__ */ makeValidator("VipInfo", rawVipInfo);
+export const ProfileLocation = /* @__PURE__ */ makeValidator("ProfileLocation", rawProfileLocation);
 export const MessageDetail = /* @__PURE__ */ makeValidator("MessageDetail", rawMessageDetail);
 export const MessageDetailInput = /* @__PURE__ */ makeValidator("MessageDetailInput", rawMessageDetailInput);
 export const ForwardSendResult = /* @__PURE__ */ makeValidator("ForwardSendResult", rawForwardSendResult);
+export const HonorInfo = /* @__PURE__ */ makeValidator("HonorInfo", rawHonorInfo);
+export const HonorList = /* @__PURE__ */ makeValidator("HonorList", rawHonorList);
+export const GroupRequest = /* @__PURE__ */ makeValidator("GroupRequest", rawGroupRequest);
+export const FileUploadResult = /* @__PURE__ */ makeValidator("FileUploadResult", rawFileUploadResult);
+export const GroupFile = /* @__PURE__ */ makeValidator("GroupFile", rawGroupFile);
+export const GroupFolder = /* @__PURE__ */ makeValidator("GroupFolder", rawGroupFolder);
+export const GroupFileList = /* @__PURE__ */ makeValidator("GroupFileList", rawGroupFileList);
+export const GuildId = /* @__PURE__ */ makeValidator("GuildId", rawGuildId);
+export const GuildPermission = /* @__PURE__ */ makeValidator("GuildPermission", rawGuildPermission);
+export const Credentials = /* @__PURE__ */ makeValidator("Credentials", rawCredentials);
+export const DomainQuery = /* @__PURE__ */ makeValidator("DomainQuery", rawDomainQuery);
 export const BubbleFaceSegment = /* @__PURE__ */ makeValidator("BubbleFaceSegment", rawBubbleFaceSegment);
 export const BasketballSegment = /* @__PURE__ */ makeValidator("BasketballSegment", rawBasketballSegment);
 export const NewRpsSegment = /* @__PURE__ */ makeValidator("NewRpsSegment", rawNewRpsSegment);
@@ -21882,6 +36549,8 @@ export const MfaceSegment = /* @__PURE__ */ makeValidator("MfaceSegment", rawMfa
 export const FileSegment = /* @__PURE__ */ makeValidator("FileSegment", rawFileSegment);
 export const NodeContentData = /* @__PURE__ */ makeValidator("NodeContentData", rawNodeContentData);
 export const NodeContentDataInput = /* @__PURE__ */ makeValidator("NodeContentDataInput", rawNodeContentDataInput);
+export const CachedFile = /* @__PURE__ */ makeValidator("CachedFile", rawCachedFile);
+export const BotStatus = /* @__PURE__ */ makeValidator("BotStatus", rawBotStatus);
 export const SendPrivateMsgParams = /* @__PURE__ */ makeValidator("SendPrivateMsgParams", rawSendPrivateMsgParams);
 export const SendPrivateMsgResult = /* @__PURE__ */ makeValidator("SendPrivateMsgResult", rawSendPrivateMsgResult);
 export const SendGroupMsgParams = /* @__PURE__ */ makeValidator("SendGroupMsgParams", rawSendGroupMsgParams);
@@ -21892,22 +36561,17 @@ export const DeleteMsgParams = /* @__PURE__ */ makeValidator("DeleteMsgParams", 
 export const GetMsgParams = /* @__PURE__ */ makeValidator("GetMsgParams", rawGetMsgParams);
 export const GetForwardMsgParams = /* @__PURE__ */ makeValidator("GetForwardMsgParams", rawGetForwardMsgParams);
 export const GetForwardMsgResult = /* @__PURE__ */ makeValidator("GetForwardMsgResult", rawGetForwardMsgResult);
-export const GetCookiesParams = /* @__PURE__ */ makeValidator("GetCookiesParams", rawGetCookiesParams);
-export const GetCookiesResult = /* @__PURE__ */ makeValidator("GetCookiesResult", rawGetCookiesResult);
 export const GetCsrfTokenResult = /* @__PURE__ */ makeValidator("GetCsrfTokenResult", rawGetCsrfTokenResult);
-export const GetCredentialsParams = /* @__PURE__ */ makeValidator("GetCredentialsParams", rawGetCredentialsParams);
-export const GetCredentialsResult = /* @__PURE__ */ makeValidator("GetCredentialsResult", rawGetCredentialsResult);
 export const SetGroupKickParams = /* @__PURE__ */ makeValidator("SetGroupKickParams", rawSetGroupKickParams);
 export const SetGroupBanParams = /* @__PURE__ */ makeValidator("SetGroupBanParams", rawSetGroupBanParams);
-export const SetGroupAnonymousBanParams = /* @__PURE__ */ makeValidator("SetGroupAnonymousBanParams", rawSetGroupAnonymousBanParams);
 export const SetGroupWholeBanParams = /* @__PURE__ */ makeValidator("SetGroupWholeBanParams", rawSetGroupWholeBanParams);
 export const SetGroupAdminParams = /* @__PURE__ */ makeValidator("SetGroupAdminParams", rawSetGroupAdminParams);
-export const SetGroupAnonymousParams = /* @__PURE__ */ makeValidator("SetGroupAnonymousParams", rawSetGroupAnonymousParams);
 export const SetGroupCardParams = /* @__PURE__ */ makeValidator("SetGroupCardParams", rawSetGroupCardParams);
 export const SetGroupNameParams = /* @__PURE__ */ makeValidator("SetGroupNameParams", rawSetGroupNameParams);
 export const SetGroupLeaveParams = /* @__PURE__ */ makeValidator("SetGroupLeaveParams", rawSetGroupLeaveParams);
 export const SetGroupSpecialTitleParams = /* @__PURE__ */ makeValidator("SetGroupSpecialTitleParams", rawSetGroupSpecialTitleParams);
 export const GetGroupInfoParams = /* @__PURE__ */ makeValidator("GetGroupInfoParams", rawGetGroupInfoParams);
+export const GetGroupListParams = /* @__PURE__ */ makeValidator("GetGroupListParams", rawGetGroupListParams);
 export const GetGroupListResult = /* @__PURE__ */ makeValidator("GetGroupListResult", rawGetGroupListResult);
 export const GetGroupMemberInfoParams = /* @__PURE__ */ makeValidator("GetGroupMemberInfoParams", rawGetGroupMemberInfoParams);
 export const GetGroupMemberListParams = /* @__PURE__ */ makeValidator("GetGroupMemberListParams", rawGetGroupMemberListParams);
@@ -21915,15 +36579,28 @@ export const GetGroupMemberListResult = /* @__PURE__ */ makeValidator("GetGroupM
 export const GetGroupHonorInfoParams = /* @__PURE__ */ makeValidator("GetGroupHonorInfoParams", rawGetGroupHonorInfoParams);
 export const GetGroupHonorInfoResult = /* @__PURE__ */ makeValidator("GetGroupHonorInfoResult", rawGetGroupHonorInfoResult);
 export const GetRecordParams = /* @__PURE__ */ makeValidator("GetRecordParams", rawGetRecordParams);
+export const GetRecordResult = /* @__PURE__ */ makeValidator("GetRecordResult", rawGetRecordResult);
 export const GetImageParams = /* @__PURE__ */ makeValidator("GetImageParams", rawGetImageParams);
+export const GetImageResult = /* @__PURE__ */ makeValidator("GetImageResult", rawGetImageResult);
 export const SetFriendAddRequestParams = /* @__PURE__ */ makeValidator("SetFriendAddRequestParams", rawSetFriendAddRequestParams);
 export const SetGroupAddRequestParams = /* @__PURE__ */ makeValidator("SetGroupAddRequestParams", rawSetGroupAddRequestParams);
 export const GetStatusResult = /* @__PURE__ */ makeValidator("GetStatusResult", rawGetStatusResult);
 export const GetVersionInfoResult = /* @__PURE__ */ makeValidator("GetVersionInfoResult", rawGetVersionInfoResult);
-export const SetRestartParams = /* @__PURE__ */ makeValidator("SetRestartParams", rawSetRestartParams);
 export const SendLikeParams = /* @__PURE__ */ makeValidator("SendLikeParams", rawSendLikeParams);
+export const GetLoginInfoResult = /* @__PURE__ */ makeValidator("GetLoginInfoResult", rawGetLoginInfoResult);
 export const GetStrangerInfoParams = /* @__PURE__ */ makeValidator("GetStrangerInfoParams", rawGetStrangerInfoParams);
+export const GetStrangerInfoResult = /* @__PURE__ */ makeValidator("GetStrangerInfoResult", rawGetStrangerInfoResult);
+export const GetFriendListParams = /* @__PURE__ */ makeValidator("GetFriendListParams", rawGetFriendListParams);
 export const GetFriendListResult = /* @__PURE__ */ makeValidator("GetFriendListResult", rawGetFriendListResult);
+export const SetQqProfileParams = /* @__PURE__ */ makeValidator("SetQqProfileParams", rawSetQqProfileParams);
+export const GetModelShowParams = /* @__PURE__ */ makeValidator("GetModelShowParams", rawGetModelShowParams);
+export const SetModelShowParams = /* @__PURE__ */ makeValidator("SetModelShowParams", rawSetModelShowParams);
+export const GetModelShowResult = /* @__PURE__ */ makeValidator("GetModelShowResult", rawGetModelShowResult);
+export const GetOnlineClientsParams = /* @__PURE__ */ makeValidator("GetOnlineClientsParams", rawGetOnlineClientsParams);
+export const GetOnlineClientsResult = /* @__PURE__ */ makeValidator("GetOnlineClientsResult", rawGetOnlineClientsResult);
+export const GetSelfInfoResult = /* @__PURE__ */ makeValidator("GetSelfInfoResult", rawGetSelfInfoResult);
+export const GetUserInfoParams = /* @__PURE__ */ makeValidator("GetUserInfoParams", rawGetUserInfoParams);
+export const GetUserInfoResult = /* @__PURE__ */ makeValidator("GetUserInfoResult", rawGetUserInfoResult);
 export const GetHistoryMsgParams = /* @__PURE__ */ makeValidator("GetHistoryMsgParams", rawGetHistoryMsgParams);
 export const GetHistoryMsgResult = /* @__PURE__ */ makeValidator("GetHistoryMsgResult", rawGetHistoryMsgResult);
 export const GetGroupMsgHistoryParams = /* @__PURE__ */ makeValidator("GetGroupMsgHistoryParams", rawGetGroupMsgHistoryParams);
@@ -21931,3 +36608,108 @@ export const GetGroupMsgHistoryResult = /* @__PURE__ */ makeValidator("GetGroupM
 export const ClearMsgsParams = /* @__PURE__ */ makeValidator("ClearMsgsParams", rawClearMsgsParams);
 export const SendGroupForwardMsgParams = /* @__PURE__ */ makeValidator("SendGroupForwardMsgParams", rawSendGroupForwardMsgParams);
 export const SendPrivateForwardMsgParams = /* @__PURE__ */ makeValidator("SendPrivateForwardMsgParams", rawSendPrivateForwardMsgParams);
+export const SendForwardMsgParams = /* @__PURE__ */ makeValidator("SendForwardMsgParams", rawSendForwardMsgParams);
+export const SendMsgByResidParams = /* @__PURE__ */ makeValidator("SendMsgByResidParams", rawSendMsgByResidParams);
+export const SendMsgByResidResult = /* @__PURE__ */ makeValidator("SendMsgByResidResult", rawSendMsgByResidResult);
+export const UploadMultiMessageParams = /* @__PURE__ */ makeValidator("UploadMultiMessageParams", rawUploadMultiMessageParams);
+export const UploadMultiMessageResult = /* @__PURE__ */ makeValidator("UploadMultiMessageResult", rawUploadMultiMessageResult);
+export const UploadNtResourceParams = /* @__PURE__ */ makeValidator("UploadNtResourceParams", rawUploadNtResourceParams);
+export const UploadNtResourceResult = /* @__PURE__ */ makeValidator("UploadNtResourceResult", rawUploadNtResourceResult);
+export const HandleQuickOperationAsyncParams = /* @__PURE__ */ makeValidator("HandleQuickOperationAsyncParams", rawHandleQuickOperationAsyncParams);
+export const GetGroupSystemMsgResult = /* @__PURE__ */ makeValidator("GetGroupSystemMsgResult", rawGetGroupSystemMsgResult);
+export const GetFriendSystemMsgResult = /* @__PURE__ */ makeValidator("GetFriendSystemMsgResult", rawGetFriendSystemMsgResult);
+export const GetEssenceMsgListParams = /* @__PURE__ */ makeValidator("GetEssenceMsgListParams", rawGetEssenceMsgListParams);
+export const GetEssenceMsgListResult = /* @__PURE__ */ makeValidator("GetEssenceMsgListResult", rawGetEssenceMsgListResult);
+export const IsBlacklistUinParams = /* @__PURE__ */ makeValidator("IsBlacklistUinParams", rawIsBlacklistUinParams);
+export const IsBlacklistUinResult = /* @__PURE__ */ makeValidator("IsBlacklistUinResult", rawIsBlacklistUinResult);
+export const GetUidParams = /* @__PURE__ */ makeValidator("GetUidParams", rawGetUidParams);
+export const GetUidResult = /* @__PURE__ */ makeValidator("GetUidResult", rawGetUidResult);
+export const GetUinByUidParams = /* @__PURE__ */ makeValidator("GetUinByUidParams", rawGetUinByUidParams);
+export const GetUinByUidResult = /* @__PURE__ */ makeValidator("GetUinByUidResult", rawGetUinByUidResult);
+export const GetNotJoinedGroupInfoParams = /* @__PURE__ */ makeValidator("GetNotJoinedGroupInfoParams", rawGetNotJoinedGroupInfoParams);
+export const GetNotJoinedGroupInfoResult = /* @__PURE__ */ makeValidator("GetNotJoinedGroupInfoResult", rawGetNotJoinedGroupInfoResult);
+export const FavGetItemListParams = /* @__PURE__ */ makeValidator("FavGetItemListParams", rawFavGetItemListParams);
+export const FavGetItemListResult = /* @__PURE__ */ makeValidator("FavGetItemListResult", rawFavGetItemListResult);
+export const FavGetItemContentParams = /* @__PURE__ */ makeValidator("FavGetItemContentParams", rawFavGetItemContentParams);
+export const FavGetItemContentResult = /* @__PURE__ */ makeValidator("FavGetItemContentResult", rawFavGetItemContentResult);
+export const FavAddTextMsgParams = /* @__PURE__ */ makeValidator("FavAddTextMsgParams", rawFavAddTextMsgParams);
+export const FavAddTextMsgResult = /* @__PURE__ */ makeValidator("FavAddTextMsgResult", rawFavAddTextMsgResult);
+export const FavAddImageMsgParams = /* @__PURE__ */ makeValidator("FavAddImageMsgParams", rawFavAddImageMsgParams);
+export const FavAddImageMsgResult = /* @__PURE__ */ makeValidator("FavAddImageMsgResult", rawFavAddImageMsgResult);
+export const UploadPrivateFileParams = /* @__PURE__ */ makeValidator("UploadPrivateFileParams", rawUploadPrivateFileParams);
+export const UploadGroupFileParams = /* @__PURE__ */ makeValidator("UploadGroupFileParams", rawUploadGroupFileParams);
+export const DeleteGroupFileParams = /* @__PURE__ */ makeValidator("DeleteGroupFileParams", rawDeleteGroupFileParams);
+export const CreateGroupFileFolderParams = /* @__PURE__ */ makeValidator("CreateGroupFileFolderParams", rawCreateGroupFileFolderParams);
+export const CreateGroupFileFolderResult = /* @__PURE__ */ makeValidator("CreateGroupFileFolderResult", rawCreateGroupFileFolderResult);
+export const RenameGroupFolderParams = /* @__PURE__ */ makeValidator("RenameGroupFolderParams", rawRenameGroupFolderParams);
+export const DeleteGroupFolderParams = /* @__PURE__ */ makeValidator("DeleteGroupFolderParams", rawDeleteGroupFolderParams);
+export const GetGroupFileSystemInfoParams = /* @__PURE__ */ makeValidator("GetGroupFileSystemInfoParams", rawGetGroupFileSystemInfoParams);
+export const GetGroupFileSystemInfoResult = /* @__PURE__ */ makeValidator("GetGroupFileSystemInfoResult", rawGetGroupFileSystemInfoResult);
+export const GetGroupRootFilesParams = /* @__PURE__ */ makeValidator("GetGroupRootFilesParams", rawGetGroupRootFilesParams);
+export const GetGroupFilesByFolderParams = /* @__PURE__ */ makeValidator("GetGroupFilesByFolderParams", rawGetGroupFilesByFolderParams);
+export const GetGroupFileUrlParams = /* @__PURE__ */ makeValidator("GetGroupFileUrlParams", rawGetGroupFileUrlParams);
+export const GetGroupFileUrlResult = /* @__PURE__ */ makeValidator("GetGroupFileUrlResult", rawGetGroupFileUrlResult);
+export const SetGroupRemarkParams = /* @__PURE__ */ makeValidator("SetGroupRemarkParams", rawSetGroupRemarkParams);
+export const SetEssenceMsgParams = /* @__PURE__ */ makeValidator("SetEssenceMsgParams", rawSetEssenceMsgParams);
+export const DeleteEssenceMsgParams = /* @__PURE__ */ makeValidator("DeleteEssenceMsgParams", rawDeleteEssenceMsgParams);
+export const SendGroupSignParams = /* @__PURE__ */ makeValidator("SendGroupSignParams", rawSendGroupSignParams);
+export const SendGroupNoticeParams = /* @__PURE__ */ makeValidator("SendGroupNoticeParams", rawSendGroupNoticeParams);
+export const SendGroupNoticeResult = /* @__PURE__ */ makeValidator("SendGroupNoticeResult", rawSendGroupNoticeResult);
+export const GetGroupNoticeParams = /* @__PURE__ */ makeValidator("GetGroupNoticeParams", rawGetGroupNoticeParams);
+export const GetGroupNoticeResult = /* @__PURE__ */ makeValidator("GetGroupNoticeResult", rawGetGroupNoticeResult);
+export const GroupTouchParams = /* @__PURE__ */ makeValidator("GroupTouchParams", rawGroupTouchParams);
+export const PokeParams = /* @__PURE__ */ makeValidator("PokeParams", rawPokeParams);
+export const GetProhibitedMemberListParams = /* @__PURE__ */ makeValidator("GetProhibitedMemberListParams", rawGetProhibitedMemberListParams);
+export const GetProhibitedMemberListResult = /* @__PURE__ */ makeValidator("GetProhibitedMemberListResult", rawGetProhibitedMemberListResult);
+export const GetGroupAtAllRemainParams = /* @__PURE__ */ makeValidator("GetGroupAtAllRemainParams", rawGetGroupAtAllRemainParams);
+export const GetGroupAtAllRemainResult = /* @__PURE__ */ makeValidator("GetGroupAtAllRemainResult", rawGetGroupAtAllRemainResult);
+export const SetGroupCommentFaceParams = /* @__PURE__ */ makeValidator("SetGroupCommentFaceParams", rawSetGroupCommentFaceParams);
+export const GetGuildServiceProfileResult = /* @__PURE__ */ makeValidator("GetGuildServiceProfileResult", rawGetGuildServiceProfileResult);
+export const GetGuildListResult = /* @__PURE__ */ makeValidator("GetGuildListResult", rawGetGuildListResult);
+export const GetGuildMetaByGuestParams = /* @__PURE__ */ makeValidator("GetGuildMetaByGuestParams", rawGetGuildMetaByGuestParams);
+export const GetGuildMetaByGuestResult = /* @__PURE__ */ makeValidator("GetGuildMetaByGuestResult", rawGetGuildMetaByGuestResult);
+export const GetGuildChannelListParams = /* @__PURE__ */ makeValidator("GetGuildChannelListParams", rawGetGuildChannelListParams);
+export const GetGuildChannelListResult = /* @__PURE__ */ makeValidator("GetGuildChannelListResult", rawGetGuildChannelListResult);
+export const GetGuildMemberListParams = /* @__PURE__ */ makeValidator("GetGuildMemberListParams", rawGetGuildMemberListParams);
+export const GetGuildMemberListResult = /* @__PURE__ */ makeValidator("GetGuildMemberListResult", rawGetGuildMemberListResult);
+export const GetGuildMemberProfileParams = /* @__PURE__ */ makeValidator("GetGuildMemberProfileParams", rawGetGuildMemberProfileParams);
+export const GetGuildMemberProfileResult = /* @__PURE__ */ makeValidator("GetGuildMemberProfileResult", rawGetGuildMemberProfileResult);
+export const SendGuildChannelMsgParams = /* @__PURE__ */ makeValidator("SendGuildChannelMsgParams", rawSendGuildChannelMsgParams);
+export const SendGuildChannelMsgResult = /* @__PURE__ */ makeValidator("SendGuildChannelMsgResult", rawSendGuildChannelMsgResult);
+export const GetGuildFeedsParams = /* @__PURE__ */ makeValidator("GetGuildFeedsParams", rawGetGuildFeedsParams);
+export const GetGuildFeedsResult = /* @__PURE__ */ makeValidator("GetGuildFeedsResult", rawGetGuildFeedsResult);
+export const GetGuildRolesParams = /* @__PURE__ */ makeValidator("GetGuildRolesParams", rawGetGuildRolesParams);
+export const GetGuildRolesResult = /* @__PURE__ */ makeValidator("GetGuildRolesResult", rawGetGuildRolesResult);
+export const DeleteGuildRoleParams = /* @__PURE__ */ makeValidator("DeleteGuildRoleParams", rawDeleteGuildRoleParams);
+export const SetGuildMemberRoleParams = /* @__PURE__ */ makeValidator("SetGuildMemberRoleParams", rawSetGuildMemberRoleParams);
+export const UpdateGuildRoleParams = /* @__PURE__ */ makeValidator("UpdateGuildRoleParams", rawUpdateGuildRoleParams);
+export const CreateGuildRoleParams = /* @__PURE__ */ makeValidator("CreateGuildRoleParams", rawCreateGuildRoleParams);
+export const CreateGuildRoleResult = /* @__PURE__ */ makeValidator("CreateGuildRoleResult", rawCreateGuildRoleResult);
+export const GetWeatherCityCodeParams = /* @__PURE__ */ makeValidator("GetWeatherCityCodeParams", rawGetWeatherCityCodeParams);
+export const GetWeatherCityCodeResult = /* @__PURE__ */ makeValidator("GetWeatherCityCodeResult", rawGetWeatherCityCodeResult);
+export const GetWeatherParams = /* @__PURE__ */ makeValidator("GetWeatherParams", rawGetWeatherParams);
+export const GetWeatherResult = /* @__PURE__ */ makeValidator("GetWeatherResult", rawGetWeatherResult);
+export const UploadGroupImageParams = /* @__PURE__ */ makeValidator("UploadGroupImageParams", rawUploadGroupImageParams);
+export const UploadGroupImageResult = /* @__PURE__ */ makeValidator("UploadGroupImageResult", rawUploadGroupImageResult);
+export const RequestUploadGroupImageParams = /* @__PURE__ */ makeValidator("RequestUploadGroupImageParams", rawRequestUploadGroupImageParams);
+export const RequestUploadGroupImageResult = /* @__PURE__ */ makeValidator("RequestUploadGroupImageResult", rawRequestUploadGroupImageResult);
+export const GetHttpCookiesParams = /* @__PURE__ */ makeValidator("GetHttpCookiesParams", rawGetHttpCookiesParams);
+export const AdaptShareJsonParams = /* @__PURE__ */ makeValidator("AdaptShareJsonParams", rawAdaptShareJsonParams);
+export const AdaptShareJsonResult = /* @__PURE__ */ makeValidator("AdaptShareJsonResult", rawAdaptShareJsonResult);
+export const ScanQrcodeParams = /* @__PURE__ */ makeValidator("ScanQrcodeParams", rawScanQrcodeParams);
+export const ScanQrcodeResult = /* @__PURE__ */ makeValidator("ScanQrcodeResult", rawScanQrcodeResult);
+export const OcrImageParams = /* @__PURE__ */ makeValidator("OcrImageParams", rawOcrImageParams);
+export const OcrImageResult = /* @__PURE__ */ makeValidator("OcrImageResult", rawOcrImageResult);
+export const GetFileParams = /* @__PURE__ */ makeValidator("GetFileParams", rawGetFileParams);
+export const GetFileResult = /* @__PURE__ */ makeValidator("GetFileResult", rawGetFileResult);
+export const SwitchAccountParams = /* @__PURE__ */ makeValidator("SwitchAccountParams", rawSwitchAccountParams);
+export const UploadFileParams = /* @__PURE__ */ makeValidator("UploadFileParams", rawUploadFileParams);
+export const UploadFileToShamrockParams = /* @__PURE__ */ makeValidator("UploadFileToShamrockParams", rawUploadFileToShamrockParams);
+export const UploadFileToShamrockResult = /* @__PURE__ */ makeValidator("UploadFileToShamrockResult", rawUploadFileToShamrockResult);
+export const DownloadFileParams = /* @__PURE__ */ makeValidator("DownloadFileParams", rawDownloadFileParams);
+export const GetDeviceBatteryResult = /* @__PURE__ */ makeValidator("GetDeviceBatteryResult", rawGetDeviceBatteryResult);
+export const GetStartTimeResult = /* @__PURE__ */ makeValidator("GetStartTimeResult", rawGetStartTimeResult);
+export const LogParams = /* @__PURE__ */ makeValidator("LogParams", rawLogParams);
+export const LogResult = /* @__PURE__ */ makeValidator("LogResult", rawLogResult);
+export const GetSupportedActionsResult = /* @__PURE__ */ makeValidator("GetSupportedActionsResult", rawGetSupportedActionsResult);
+export const GetLatestEventsResult = /* @__PURE__ */ makeValidator("GetLatestEventsResult", rawGetLatestEventsResult);

@@ -20,3 +20,8 @@ export async function examples(accessToken: string, appId: string, clientSecret:
     if (e instanceof AuditPendingError) void e.auditId;
   }
 }
+
+/** README: a local image as multipart (`readFile` returns a Buffer, which is a Uint8Array). */
+export async function localImage(qq: ReturnType<typeof createQqOfficialClient>, channel_id: string, png: Uint8Array): Promise<void> {
+  await qq.sendChannelMessageMultipart({ channel_id, file_image: png, content: 'meow' });
+}
