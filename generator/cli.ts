@@ -1,11 +1,11 @@
 /**
  * `qqwire generate [--schemas DIR] [--out DIR] [--check] [--watch] [--verbose]`
  */
-import { watch } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SchemaErrors } from './errors.js';
-import { generate, type GenerateOptions } from './generate.js';
+import { generate, generatorVersion, type GenerateOptions } from './generate.js';
 
 const USAGE = `usage: qqwire generate [--schemas DIR] [--out DIR] [--check] [--watch] [--verbose]
 
@@ -13,7 +13,12 @@ const USAGE = `usage: qqwire generate [--schemas DIR] [--out DIR] [--check] [--w
   --out DIR      output folder (default: ./generated)
   --check        write nothing; exit 1 if the output is stale
   --watch        regenerate when a schema changes
-  --verbose      print per-stage timings`;
+  --verbose      print per-stage timings
+  --version      print the qqwire version`;
+
+/** A usage mistake: one line, a hint, exit 2 (never a stack trace). */
+class UsageError extends Error {}
+
 
 function run(options: GenerateOptions, check: boolean, verbose: boolean): boolean {
   const timings: [string, number][] = [];
@@ -44,27 +49,57 @@ function run(options: GenerateOptions, check: boolean, verbose: boolean): boolea
   }
 }
 
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        schemas: { type: 'string', default: 'schemas' },
+        out: { type: 'string', default: 'generated' },
+        check: { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        version: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : message.split('\n')[0]!);
+  }
+}
+
 function main(argv: string[]): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      schemas: { type: 'string', default: 'schemas' },
-      out: { type: 'string', default: 'generated' },
-      check: { type: 'boolean', default: false },
-      watch: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parse(argv);
+  if (values.version) {
+    console.log(generatorVersion());
+    return 0;
+  }
   if (values.help || positionals[0] !== 'generate') {
+    if (!values.help && positionals[0] !== undefined) console.error(`qqwire: unknown command "${positionals[0]}"`);
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   const options: GenerateOptions = { schemasDir: resolve(values.schemas), outDir: resolve(values.out) };
+  if (!existsSync(options.schemasDir) || !statSync(options.schemasDir).isDirectory()) {
+    throw new UsageError(`no schema folder at ${options.schemasDir} (run in a folder with ./schemas, or pass --schemas DIR)`);
+  }
   const ok = run(options, values.check, values.verbose);
   if (!values.watch) return ok ? 0 : 1;
 
+  void watchSchemas(options, values.verbose);
+  return -1;
+}
+
+/**
+ * Regenerates on every schema change. chokidar follows a file through atomic (rename) saves, as vim,
+ * `sed -i` and JetBrains safe-write do, where `fs.watch` loses it after the first one.
+ */
+async function watchSchemas(options: GenerateOptions, verbose: boolean): Promise<void> {
+  const { watch } = await import('chokidar');
   // Debounce bursts of editor writes; if a change lands during a run, run once more afterwards.
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -74,17 +109,28 @@ function main(argv: string[]): number {
     running = true;
     do {
       again = false;
-      run(options, false, values.verbose);
+      run(options, false, verbose);
     } while (again);
     running = false;
   };
-  watch(options.schemasDir, { recursive: true }, () => {
+  const watcher = watch(options.schemasDir, { ignoreInitial: true, atomic: true });
+  watcher.on('all', () => {
     clearTimeout(timer);
     timer = setTimeout(trigger, 100);
   });
+  await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   console.log(`watching ${options.schemasDir}`);
-  return -1;
 }
 
-const code = main(process.argv.slice(2));
+function exitCode(argv: string[]): number {
+  try {
+    return main(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`qqwire: ${error.message}\nrun \`qqwire --help\` for usage`);
+    return 2;
+  }
+}
+
+const code = exitCode(process.argv.slice(2));
 if (code >= 0) process.exitCode = code;

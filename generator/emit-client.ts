@@ -3,11 +3,13 @@
  * templates/. The JS builds the runtime descriptor (validators, plans, envelope) from the IR; the
  * .d.ts gives one typed method per action.
  */
-import { actionTypeNames, type Facts } from './analyze.js';
-import type { Artifact, EmitContext } from './emit.js';
-import { actionDoc } from './emit-types.js';
-import type { IRProtocol, SchemaNode } from './ir.js';
+import { actionTypeNames } from './analyze.js';
+import { actionJsdoc } from './docs.js';
+import { titleWithVersion, type Artifact, type Emitter, type EmitInput } from './emit.js';
+import { jsJson } from './escape.js';
+import type { Node } from './node.js';
 import { factoryName, methodNames, pascal } from './naming.js';
+import { cqKinds } from './cq-kinds.js';
 import { buildPlans } from './plans.js';
 import { render } from './templates.js';
 
@@ -22,24 +24,20 @@ function camelize(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [camelKey(k), camelize(v)]));
 }
 
-function hasRequired(node: SchemaNode | null): boolean {
-  return !!node && Array.isArray(node['required']) && (node['required'] as unknown[]).length > 0;
+function hasRequired(node: Node | null): boolean {
+  return node?.kind === 'object' && node.props.some((p) => p.required);
 }
 
-function queryParams(node: SchemaNode | null): string[] {
-  const props = (node?.['properties'] ?? {}) as Record<string, SchemaNode>;
-  return Object.entries(props)
-    .filter(([, p]) => p['x-in'] === 'query')
-    .map(([name]) => name);
+function queryParams(node: Node | null): string[] {
+  return node?.kind === 'object' ? node.props.filter((p) => p.node.doc.in === 'query').map((p) => p.name) : [];
 }
 
-export function emitClient(p: IRProtocol, facts: Facts, ctx: EmitContext, templatesDir: URL): Artifact[] {
-  const plans = buildPlans(p);
+function emitClient({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
+  const plans = buildPlans(p, facts);
   const methods = methodNames(p.actions);
   const withI64 = (n: string) => (ctx.i64Names.has(n) ? `${n}<I64>` : n);
   const actions = p.actions.map((a) => {
     const names = actionTypeNames(a, facts);
-    const method = methods.get(a.name)!;
     const query = queryParams(a.params);
     const paramsPlan = plans.action(a.params);
     const resultPlan = plans.action(a.result);
@@ -48,15 +46,16 @@ export function emitClient(p: IRProtocol, facts: Facts, ctx: EmitContext, templa
     const entry = [
       a.params ? `params: v.${names.params}` : undefined,
       a.result ? `result: v.${names.result}` : 'noResult: true',
-      paramsPlan ? `paramsPlan: ${JSON.stringify(paramsPlan)}` : undefined,
-      resultPlan ? `resultPlan: ${JSON.stringify(resultPlan)}` : undefined,
-      rest ? `rest: ${JSON.stringify(rest)}` : undefined,
+      paramsPlan ? `paramsPlan: ${jsJson(paramsPlan)}` : undefined,
+      resultPlan ? `resultPlan: ${jsJson(resultPlan)}` : undefined,
+      rest ? `rest: ${jsJson(rest)}` : undefined,
+      a.replyWindowSeconds !== undefined ? `replyWindowMs: ${a.replyWindowSeconds * 1000}` : undefined,
     ].filter(Boolean);
     return {
       entry: `{ ${entry.join(', ')} }`,
       wire: a.name,
-      method,
-      doc: actionDoc(a),
+      method: methods.get(a.name)!,
+      doc: actionJsdoc(a),
       paramsType: withI64(names.params),
       resultType: withI64(names.result),
       optionalParams: !hasRequired(a.params),
@@ -69,6 +68,7 @@ export function emitClient(p: IRProtocol, facts: Facts, ctx: EmitContext, templa
     header: ctx.header,
     name: p.id,
     title: info.title,
+    titleVersion: titleWithVersion(info.title, info.version),
     version: info.version,
     transport: camelize(info.transport),
     auth: camelize(info.auth),
@@ -76,15 +76,16 @@ export function emitClient(p: IRProtocol, facts: Facts, ctx: EmitContext, templa
     retcodes: codes(info.retcodes, 'code'),
     retcodeRanges: info['retcode-ranges'].map((r) => ({ from: r.from, to: r.to, name: r.name, ...(r.description ? { description: r.description } : {}) })),
     httpStatus: codes(info['http-status'], 'status'),
+    baseUrls: info['base-urls'],
+    encodings: (info.encodings ?? ['json']).map((e) => `'${e}'`).join(' | '),
+    botSelf: info['bot-self'] === true,
+    cqKinds: cqKinds(p),
     actions,
     plans: plans.defs,
     factory: factoryName(p.id),
     clientName: `${pascal(p.id)}Client`,
   };
-  return [
-    { path: 'client.js', content: render(templatesDir, 'client.js.hbs', context) },
-    { path: 'client.d.ts', content: render(templatesDir, 'client.d.ts.hbs', context) },
-    { path: 'index.js', content: render(templatesDir, 'index.js.hbs', context) },
-    { path: 'index.d.ts', content: render(templatesDir, 'index.d.ts.hbs', context) },
-  ];
+  return ['client.js', 'client.d.ts', 'index.js', 'index.d.ts'].map((path) => ({ path, content: render(ctx.templatesDir, `${path}.hbs`, context) }));
 }
+
+export const clientEmitter: Emitter = { name: 'client', emit: emitClient };

@@ -2,16 +2,18 @@
  * Emitter: protocol.json, the resolved language-neutral description for other tools. `actions` is
  * keyed by wire name; params/result are JSON Schema whose `$ref`s resolve inside the file (`#/$defs/…`).
  */
-import type { Artifact } from './emit.js';
+import type { Artifact, Emitter } from './emit.js';
 import type { IRProtocol } from './ir.js';
+import { cqKinds } from './cq-kinds.js';
 import { wireSchemas } from './json-schema.js';
 
 function compact<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artifact[] {
+function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artifact[] {
   const { defs, action } = wireSchemas(p);
+  const kinds = cqKinds(p);
   const actions: Record<string, unknown> = {};
   for (const a of p.actions) {
     actions[a.name] = compact({
@@ -27,6 +29,7 @@ export function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artif
       'variant-of': a.variantOf,
       'x-divergence': a.divergence,
       http: a.http,
+      'reply-window-seconds': a.replyWindowSeconds,
       params: action(a.params),
       result: action(a.result),
     });
@@ -36,7 +39,10 @@ export function emitProtocolJson(p: IRProtocol, generatorVersion: string): Artif
     qqwire: 1,
     protocol: p.info,
     actions,
+    ...(kinds ? { 'cq-kinds': kinds } : {}),
     $defs: defs,
   };
   return [{ path: 'protocol.json', content: `${JSON.stringify(doc, null, 2)}\n` }];
 }
+
+export const protocolJsonEmitter: Emitter = { name: 'protocol.json', emit: ({ protocol, ctx }) => emitProtocolJson(protocol, ctx.generatorVersion) };

@@ -9,17 +9,19 @@ import {
   Project,
   QuoteKind,
   StructureKind,
-  type CodeBlockWriter,
   type InterfaceDeclarationStructure,
   type PropertySignatureStructure,
   type StatementStructures,
   type TypeAliasDeclarationStructure,
   type TypeParameterDeclarationStructure,
 } from 'ts-morph';
-import { acceptsNull, actionTypeNames, directedName, isInt64, isOpaqueId, refName, type Facts } from './analyze.js';
-import type { Artifact, EmitContext } from './emit.js';
-import type { IRAction, IRProtocol, SchemaNode } from './ir.js';
-import { jsdocText, propKey } from './naming.js';
+import { acceptsNull, actionTypeNames, directedName, type Facts } from './analyze.js';
+import { actionJsdoc, nodeJsdoc } from './docs.js';
+import type { Emitter, EmitInput } from './emit.js';
+import { blockComment, lineComment, singleQuoted } from './escape.js';
+import { unknownVariantName, type IRProtocol } from './ir.js';
+import { make, some, walk, type Literal, type Node, type ObjectNode, type Visitor } from './node.js';
+import { propKey } from './naming.js';
 
 type Dir = 'in' | 'out';
 
@@ -30,234 +32,172 @@ interface Ctx {
 
 const I64_PARAM: TypeParameterDeclarationStructure = { kind: StructureKind.TypeParameter, name: 'I64', constraint: 'Int64Repr', default: 'number' };
 
-/** JSDoc text for a schema node: the seed's description, English, unit, default, versions, divergence. */
-export function docOf(node: SchemaNode): string | undefined {
-  const lines: string[] = [];
-  if (typeof node['description'] === 'string') lines.push(node['description']);
-  if (typeof node['x-description-en'] === 'string') lines.push(node['x-description-en']);
-  if (node['x-unit']) lines.push(`Unit: ${node['x-unit'] === 's' ? 'seconds' : 'milliseconds'}.`);
-  if (node['x-divergence']) lines.push(`Divergence: ${String(node['x-divergence'])}`);
-  if (node['x-removed-in']) lines.push(`Removed in ${String(node['x-removed-in'])}.`);
-  if (node['default'] !== undefined) lines.push(`@default ${JSON.stringify(node['default'])}`);
-  if (node['x-since']) lines.push(`@since ${String(node['x-since'])}`);
-  if (node['deprecated'] === true) lines.push('@deprecated');
-  return lines.length ? jsdocText(lines.join('\n')) : undefined;
+function literal(value: Literal): string {
+  return typeof value === 'string' ? singleQuoted(value) : JSON.stringify(value);
 }
 
-function refText(name: string, dir: Dir, ctx: Ctx): string {
-  const n = directedName(name, dir, ctx.facts);
-  return ctx.i64Names.has(n) ? `${n}<I64>` : n;
+function docBlock(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const lines = blockComment(text).split('\n');
+  if (lines.length === 1) return [`/** ${lines[0]} */`];
+  return ['/**', ...lines.map((l) => (l ? ` * ${l}` : ' *')), ' */'];
 }
 
-function literal(value: unknown): string {
-  return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : JSON.stringify(value);
+function indent(text: string): string {
+  return text.replace(/\n/g, '\n  ');
 }
 
-function writeDocComment(w: CodeBlockWriter, text: string | undefined): void {
-  if (!text) return;
-  const lines = text.split('\n');
-  if (lines.length === 1) w.writeLine(`/** ${lines[0]} */`);
-  else {
-    w.writeLine('/**');
-    for (const l of lines) w.writeLine(l ? ` * ${l}` : ' *');
-    w.writeLine(' */');
-  }
+const withNull = (text: string, nullable: boolean) => (nullable ? `${text} | null` : text);
+
+function isOptional(prop: ObjectNode['props'][number], dir: Dir): boolean {
+  return !prop.required && !(dir === 'out' && prop.node.doc.default !== undefined);
 }
 
-function isOptional(node: SchemaNode, name: string, dir: Dir): boolean {
-  const required = (node['required'] as string[] | undefined) ?? [];
-  if (required.includes(name)) return false;
-  const prop = (node['properties'] as Record<string, SchemaNode>)[name]!;
-  return !(dir === 'out' && prop['default'] !== undefined);
-}
-
-function writeObject(w: CodeBlockWriter, node: SchemaNode, dir: Dir, ctx: Ctx): void {
-  const props = node['properties'] as Record<string, SchemaNode> | undefined;
-  if (!props || !Object.keys(props).length) {
-    const extra = node['additionalProperties'];
-    if (extra && typeof extra === 'object') {
-      w.write('Record<string, ');
-      writeType(w, extra as SchemaNode, dir, ctx);
-      w.write('>');
-    } else w.write(extra === false ? 'Record<string, never>' : 'Record<string, unknown>');
-    return;
-  }
-  w.inlineBlock(() => {
-    for (const [name, prop] of Object.entries(props)) {
-      writeDocComment(w, docOf(prop));
-      w.write(`${propKey(name)}${isOptional(node, name, dir) ? '?' : ''}: `);
-      writeType(w, prop, dir, ctx);
-      if (acceptsNull(node, name, ctx.facts)) w.write(' | null');
-      w.write(';').newLine();
-    }
-  });
-}
-
-const COMPLEX = /[|&{ ]/;
-
-/** Writes the TypeScript type of a schema node. */
-export function writeType(w: CodeBlockWriter, node: SchemaNode, dir: Dir, ctx: Ctx): void {
-  const ref = refName(node);
-  if (ref) return void w.write(refText(ref, dir, ctx));
-  if (node['const'] !== undefined) return void w.write(literal(node['const']));
-  if (Array.isArray(node['enum'])) return void w.write((node['enum'] as unknown[]).map(literal).join(' | '));
-  const alternatives = (node['oneOf'] ?? node['anyOf']) as SchemaNode[] | undefined;
-  if (alternatives) {
-    alternatives.forEach((alt, i) => {
-      if (i) w.write(' | ');
-      writeType(w, alt, dir, ctx);
-    });
-    return;
-  }
-  const t = node['type'];
-  const types = (Array.isArray(t) ? t : t === undefined ? [] : [t]) as string[];
-  if (!types.length) {
-    if (node['properties']) return writeObject(w, node, dir, ctx);
-    return void w.write('unknown');
-  }
-  types.forEach((type, i) => {
-    if (i) w.write(' | ');
-    switch (type) {
-      case 'object':
-        return writeObject(w, node, dir, ctx);
-      case 'array': {
-        const items = node['items'] as SchemaNode | undefined;
-        if (!items) return void w.write('unknown[]');
-        const inner = new (w.constructor as new (o: object) => CodeBlockWriter)({ indentNumberOfSpaces: 2, useSingleQuote: true });
-        writeType(inner, items, dir, ctx);
-        const text = inner.toString();
-        if (COMPLEX.test(text) && !/^[A-Za-z0-9_<>]+$/.test(text)) {
-          w.write('Array<');
-          writeType(w, items, dir, ctx);
-          w.write('>');
-        } else w.write(`${text}[]`);
-        return;
+/** The TypeScript type of a node, as source text (inline objects span lines, indented by 2). */
+export function typeText(node: Node, dir: Dir, ctx: Ctx): string {
+  const refText = (name: string) => {
+    const n = directedName(name, dir, ctx.facts);
+    return ctx.i64Names.has(n) ? `${n}<I64>` : n;
+  };
+  const visitor: Visitor<string> = {
+    ref: (n) => refText(n.name),
+    any: () => 'unknown',
+    binary: (n) => withNull('BinaryData', n.nullable),
+    literal: (n) => n.values.map(literal).join(' | '),
+    scalar: (n) => {
+      if (!n.types.length) return 'null';
+      const integer = n.opaque ? 'string' : n.int64 ? 'I64' : 'number';
+      return withNull([...new Set(n.types.map((t) => (t === 'integer' ? integer : t)))].join(' | '), n.nullable);
+    },
+    union: (n) => n.variants.map((v) => refText(v.type)).join(' | '),
+    alt: (n, sub) => withNull(n.options.map(sub).join(' | '), n.nullable),
+    array: (n, sub) => {
+      if (!n.items) return withNull('unknown[]', n.nullable);
+      const inner = sub(n.items);
+      return withNull(/^[A-Za-z0-9_<>]+$/.test(inner) ? `${inner}[]` : `Array<${inner}>`, n.nullable);
+    },
+    tuple: (n, sub) => {
+      const rest = typeof n.rest === 'object' ? [`...${sub(n.rest)}[]`] : n.rest === false ? [] : ['...unknown[]'];
+      const fixed = n.items.map((item, i) => (i < Number(n.checks['minItems'] ?? 0) ? sub(item) : `${sub(item)}?`));
+      return withNull(`[${[...fixed, ...rest].join(', ')}]`, n.nullable);
+    },
+    object: (n, sub) => {
+      if (!n.props.length) {
+        const extra = n.additional;
+        const text = typeof extra === 'object' ? `Record<string, ${sub(extra)}>` : extra === false ? 'Record<string, never>' : 'Record<string, unknown>';
+        return withNull(text, n.nullable);
       }
-      case 'integer':
-        return void w.write(isOpaqueId(node) ? 'string' : isInt64(node) ? 'I64' : 'number');
-      default:
-        return void w.write(type);
-    }
-  });
+      const lines = n.props.flatMap((p) => [...docBlock(nodeJsdoc(p.node.doc)), `${propKey(p.name)}${isOptional(p, dir) ? '?' : ''}: ${withNull(sub(p.node), acceptsNull(p, ctx.facts))};`]);
+      return withNull(`{\n  ${indent(lines.join('\n'))}\n}`, n.nullable);
+    },
+  };
+  return walk(node, visitor);
 }
 
-function typeParams(name: string, ctx: Ctx): TypeParameterDeclarationStructure[] {
-  return ctx.i64Names.has(name) ? [I64_PARAM] : [];
-}
-
-function declare(name: string, node: SchemaNode, dir: Dir, ctx: Ctx, docs?: string): StatementStructures {
-  const doc = docs ?? docOf(node);
-  const common = { name, isExported: true, typeParameters: typeParams(name, ctx), docs: doc ? [doc] : [] };
-  const isPlainObject = node['properties'] && !node['oneOf'] && !node['anyOf'] && (node['type'] === 'object' || node['type'] === undefined);
-  if (isPlainObject) {
-    const props = node['properties'] as Record<string, SchemaNode>;
-    const properties: PropertySignatureStructure[] = Object.entries(props).map(([key, prop]) => {
-      const d = docOf(prop);
-      return {
-        kind: StructureKind.PropertySignature,
-        name: propKey(key),
-        hasQuestionToken: isOptional(node, key, dir),
-        type: (w: CodeBlockWriter) => {
-          writeType(w, prop, dir, ctx);
-          if (acceptsNull(node, key, ctx.facts)) w.write(' | null');
-        },
-        docs: d ? [d] : [],
-      };
+function declare(name: string, node: Node, dir: Dir, ctx: Ctx, docs?: string): StatementStructures {
+  const doc = docs ?? nodeJsdoc(node.doc);
+  const common = { name, isExported: true, typeParameters: ctx.i64Names.has(name) ? [I64_PARAM] : [], docs: doc ? [blockComment(doc)] : [] };
+  if (node.kind === 'object' && node.props.length && !node.nullable) {
+    const properties: PropertySignatureStructure[] = node.props.map((prop) => {
+      const d = nodeJsdoc(prop.node.doc);
+      return { kind: StructureKind.PropertySignature, name: propKey(prop.name), hasQuestionToken: isOptional(prop, dir), type: withNull(typeText(prop.node, dir, ctx), acceptsNull(prop, ctx.facts)), docs: d ? [blockComment(d)] : [] };
     });
     return { kind: StructureKind.Interface, ...common, properties } satisfies InterfaceDeclarationStructure;
   }
-  return { kind: StructureKind.TypeAlias, ...common, type: (w: CodeBlockWriter) => writeType(w, node, dir, ctx) } satisfies TypeAliasDeclarationStructure;
+  return { kind: StructureKind.TypeAlias, ...common, type: typeText(node, dir, ctx) } satisfies TypeAliasDeclarationStructure;
 }
 
-function actionDoc(a: IRAction): string {
-  const lines = [a.summary];
-  if (a.summaryEn) lines.push(a.summaryEn);
-  if (a.description) lines.push('', a.description);
-  if (a.divergence) lines.push('', `Divergence: ${a.divergence}`);
-  if (a.aliasOf) lines.push(`Alias of \`${a.aliasOf}\`.`);
-  if (a.variantOf) lines.push(`\`${a.variantOf.variant}\` variant of \`${a.variantOf.action}\`.`);
-  if (a.extension) lines.push('Extension: not part of the released specification.');
-  if (a.removedIn) lines.push(`Removed in ${a.removedIn}.`);
-  if (a.since) lines.push(`@since ${a.since}`);
-  if (a.deprecated) lines.push('@deprecated');
-  return jsdocText(lines.join('\n'));
+function unknownVariant(name: string, tag: string, ctx: Ctx): StatementStructures {
+  const tagNode = { ...make.literal(['unknown']), doc: { extra: {}, description: `A ${name} variant this schema does not know (yet).` } };
+  const raw = make.object([make.prop(tag, make.scalar(['string']), true)], { doc: { extra: {}, description: 'The variant exactly as received.' } });
+  const node = make.object([make.prop(tag, tagNode, true), make.prop('raw', raw, true)]);
+  return declare(unknownVariantName(name), node, 'out', ctx, `Delivered in place of a ${name} whose \`${tag}\` is unknown, so newer servers do not break older clients.`);
 }
 
-export function emitTypes(p: IRProtocol, facts: Facts, ectx: EmitContext): Artifact[] {
-  const ctx: Ctx = { facts, i64Names: ectx.i64Names };
-  const statements: (StatementStructures | string)[] = [
-    ectx.header,
-    `/** How an int64 field is represented: \`number\` (default), \`bigint\` or \`string\`, chosen by the client's \`int64\` option. */`,
-    'export type Int64Repr = number | bigint | string;',
-  ];
+const BINARY_TYPES = [
+  '/** Bytes sent as a multipart file part: a `Uint8Array` (a Node `Buffer` is one) or a `Blob`. */',
+  'export type BinaryData = Uint8Array | BlobLike;',
+  '/** The part of `Blob` qqwire needs, declared here so the types need no DOM lib. */',
+  'export interface BlobLike {\n  readonly size: number;\n  readonly type: string;\n  arrayBuffer(): Promise<ArrayBuffer>;\n}',
+];
+
+/** Whether any type or action schema holds a `format: binary` field. */
+function usesBinary(p: IRProtocol): boolean {
+  const roots = [...[...p.types.values()].map((t) => t.node), ...p.actions.flatMap((a) => [a.params, a.result])];
+  return roots.some((n) => n !== null && some(n, (x) => x.kind === 'binary'));
+}
+
+function typeStatements(p: IRProtocol, ctx: Ctx): StatementStructures[] {
+  const out: StatementStructures[] = [];
   for (const [name, type] of p.types) {
-    const union = p.unions.get(name);
-    if (union?.keep && union.unknownType) {
-      statements.push(
-        declare(
-          union.unknownType,
-          {
-            type: 'object',
-            properties: {
-              [union.tag]: { const: 'unknown', description: `A ${name} variant this schema does not know (yet).` },
-              raw: { type: 'object', properties: { [union.tag]: { type: 'string' } }, required: [union.tag], description: 'The variant exactly as received.' },
-            },
-            required: [union.tag, 'raw'],
-          },
-          'out',
-          ctx,
-          jsdocText(`Delivered in place of a ${name} whose \`${union.tag}\` is unknown, so newer servers do not break older clients.`),
-        ),
-      );
+    let node = type.node;
+    if (node.kind === 'union' && node.unknown === 'keep') {
+      out.push(unknownVariant(name, node.tag, ctx));
+      node = { ...node, variants: [...node.variants, { tag: 'unknown', type: unknownVariantName(name) }] };
     }
-    const schema = union?.keep && union.unknownType ? { ...type.schema, oneOf: [...(type.schema['oneOf'] as SchemaNode[]), { $ref: `#/types/${union.unknownType}` }] } : type.schema;
-    statements.push(declare(name, schema, 'out', ctx));
-    if (facts.inputDiffers.has(name)) {
-      const doc = docOf(schema);
-      statements.push(declare(`${name}Input`, schema, 'in', ctx, jsdocText(`${doc ? `${doc}\n` : ''}Input shape of \`${name}\`: fields with a default may be omitted.`)));
+    out.push(declare(name, node, 'out', ctx));
+    if (ctx.facts.inputDiffers.has(name)) {
+      const doc = nodeJsdoc(node.doc);
+      out.push(declare(`${name}Input`, node, 'in', ctx, `${doc ? `${doc}\n` : ''}Input shape of \`${name}\`: fields with a default may be omitted.`));
     }
   }
+  return out;
+}
+
+function actionStatements(p: IRProtocol, ctx: Ctx): StatementStructures[] {
+  const out: StatementStructures[] = [];
   const declared = new Set<string>();
+  const alias = (name: string, type: string, doc: string): StatementStructures => ({ kind: StructureKind.TypeAlias, name, isExported: true, type, docs: [doc] });
   for (const a of p.actions) {
-    const names = actionTypeNames(a, facts);
-    if (!declared.has(names.params) && !(a.params && refName(a.params))) {
+    const names = actionTypeNames(a, ctx.facts);
+    const wire = blockComment(a.name);
+    if (!declared.has(names.params) && a.params?.kind !== 'ref') {
       declared.add(names.params);
-      statements.push(
-        a.params
-          ? declare(names.params, a.params, 'in', ctx, jsdocText(`Params of \`${a.name}\`.`))
-          : { kind: StructureKind.TypeAlias, name: names.params, isExported: true, type: 'Record<string, never>', docs: [`\`${a.name}\` takes no params.`] },
-      );
+      out.push(a.params ? declare(names.params, a.params, 'in', ctx, `Params of \`${wire}\`.`) : alias(names.params, 'Record<string, never>', `\`${wire}\` takes no params.`));
     }
-    if (!declared.has(names.result) && !(a.result && refName(a.result))) {
+    if (!declared.has(names.result) && a.result?.kind !== 'ref') {
       declared.add(names.result);
-      statements.push(
-        a.result
-          ? declare(names.result, a.result, 'out', ctx, jsdocText(`Result of \`${a.name}\`.`))
-          : { kind: StructureKind.TypeAlias, name: names.result, isExported: true, type: 'void', docs: [`\`${a.name}\` returns no data.`] },
-      );
+      out.push(a.result ? declare(names.result, a.result, 'out', ctx, `Result of \`${wire}\`.`) : alias(names.result, 'void', `\`${wire}\` returns no data.`));
     }
   }
-  statements.push({
+  return out;
+}
+
+function actionsMap(p: IRProtocol, ctx: Ctx): StatementStructures {
+  return {
     kind: StructureKind.Interface,
     name: 'Actions',
     isExported: true,
     typeParameters: [I64_PARAM],
-    docs: [`Every ${p.info.title} action by wire name, with its params and result types.`],
+    docs: [blockComment(`Every ${p.info.title} action by wire name, with its params and result types.`)],
     properties: p.actions.map((a) => {
-      const names = actionTypeNames(a, facts);
+      const names = actionTypeNames(a, ctx.facts);
       const param = ctx.i64Names.has(names.params) ? `${names.params}<I64>` : names.params;
       const result = ctx.i64Names.has(names.result) ? `${names.result}<I64>` : names.result;
-      return { kind: StructureKind.PropertySignature, name: propKey(a.name), type: `{ params: ${param}; result: ${result} }`, docs: [actionDoc(a)] };
+      return { kind: StructureKind.PropertySignature, name: propKey(a.name), type: `{ params: ${param}; result: ${result} }`, docs: [blockComment(actionJsdoc(a))] };
     }),
-  });
-
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, newLineKind: NewLineKind.LineFeed },
-  });
-  const file = project.createSourceFile('types.d.ts', '');
-  file.addStatements(statements);
-  return [{ path: 'types.d.ts', content: file.getFullText() }];
+  };
 }
 
-export { actionDoc };
+export const typesEmitter: Emitter = {
+  name: 'types',
+  emit({ protocol: p, facts, ctx: ectx }: EmitInput) {
+    const ctx: Ctx = { facts, i64Names: ectx.i64Names };
+    const statements: (StatementStructures | string)[] = [
+      lineComment(ectx.header),
+      `/** How an int64 field is represented: \`number\` (default), \`bigint\` or \`string\`, chosen by the client's \`int64\` option. */`,
+      'export type Int64Repr = number | bigint | string;',
+      ...(usesBinary(p) ? BINARY_TYPES : []),
+      ...typeStatements(p, ctx),
+      ...actionStatements(p, ctx),
+      actionsMap(p, ctx),
+    ];
+    const project = new Project({
+      useInMemoryFileSystem: true,
+      manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, newLineKind: NewLineKind.LineFeed },
+    });
+    const file = project.createSourceFile('types.d.ts', '');
+    file.addStatements(statements);
+    return [{ path: 'types.d.ts', content: file.getFullText() }];
+  },
+};

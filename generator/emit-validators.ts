@@ -8,7 +8,7 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Facts } from './analyze.js';
 import type { IRProtocol } from './ir.js';
 import { validatorSchemas } from './json-schema.js';
-import type { Artifact, EmitContext } from './emit.js';
+import type { Artifact, EmitContext, Emitter } from './emit.js';
 
 /** ajv still emits `require()` for its runtime helpers even with `code.esm`; turn them into imports. */
 export function rewriteRequires(code: string): string {
@@ -34,7 +34,10 @@ export function compileValidators(p: IRProtocol, facts: Facts): { code: string; 
     strict: true,
     allowUnionTypes: true,
     discriminator: true,
+    // Refs left in the schema are the recursive edges (json-schema.ts inlined the rest): keep them functions.
     inlineRefs: false,
+    // A tuple without `minItems` is valid JSON Schema (missing positions are allowed); do not demand one.
+    strictTuples: false,
     allErrors: false,
     code: { source: true, esm: true, lines: true, optimize: true },
     // `this` carries the caller's options (the int64 mode) into every nested validate function.
@@ -57,6 +60,18 @@ export function compileValidators(p: IRProtocol, facts: Facts): { code: string; 
       cxt.fail(_`!int64Ok(${cxt.data}, this, ${new _Code(`${min}n`)}, ${new _Code(`${max}n`)})`);
     },
   });
+  ajv.addKeyword({
+    keyword: 'qqwireBinary',
+    schemaType: 'boolean',
+    error: { message: 'must be binary data (a Uint8Array or a Blob)' },
+    code(cxt) {
+      const d = cxt.data;
+      // A Blob, or anything Blob-shaped (the types accept a structural BlobLike).
+      cxt.fail(
+        _`!(${d} instanceof Uint8Array || (${d} !== null && typeof ${d} == "object" && typeof ${d}.arrayBuffer == "function" && typeof ${d}.size == "number"))`,
+      );
+    },
+  });
   const map: Record<string, string> = {};
   for (const name of exports) map[`raw${name}`] = `${id}#/$defs/${name}`;
   let standalone: string;
@@ -71,7 +86,7 @@ export function compileValidators(p: IRProtocol, facts: Facts): { code: string; 
   return { code, exports };
 }
 
-export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): Artifact[] {
+function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): Artifact[] {
   const { code, exports } = compileValidators(p, facts);
   const js = [
     ctx.header,
@@ -98,3 +113,5 @@ export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): A
     { path: 'validators.d.ts', content: dts },
   ];
 }
+
+export const validatorsEmitter: Emitter = { name: 'validators', emit: ({ protocol, facts, ctx }) => emitValidators(protocol, facts, ctx) };

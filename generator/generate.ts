@@ -6,11 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { analyze } from './analyze.js';
 import { makeContext, type Artifact } from './emit.js';
-import { emitClient } from './emit-client.js';
-import { emitDocs } from './emit-docs.js';
-import { emitProtocolJson } from './emit-protocol-json.js';
-import { emitTypes } from './emit-types.js';
-import { emitValidators } from './emit-validators.js';
+import { EMITTERS } from './emitters.js';
 import type { IRProtocol } from './ir.js';
 import { SchemaErrors, type SchemaError } from './errors.js';
 import { listProtocolFolders, loadFolder, type LoadedFolder } from './load.js';
@@ -74,14 +70,8 @@ function loadFolders(schemasDir: string, metaPath: string): LoadedFolder[] {
 
 export function emitProtocol(p: IRProtocol, templatesDir: URL, version: string, onTiming?: GenerateOptions['onTiming']): Artifact[] {
   const facts = analyze(p);
-  const ctx = makeContext(p, facts, version);
-  return [
-    ...timed(`${p.id}: types`, onTiming, () => emitTypes(p, facts, ctx)),
-    ...timed(`${p.id}: validators`, onTiming, () => emitValidators(p, facts, ctx)),
-    ...timed(`${p.id}: client`, onTiming, () => emitClient(p, facts, ctx, templatesDir)),
-    ...timed(`${p.id}: docs`, onTiming, () => emitDocs(p, facts, ctx, templatesDir)),
-    ...timed(`${p.id}: protocol.json`, onTiming, () => emitProtocolJson(p, version)),
-  ];
+  const ctx = makeContext(p, facts, version, templatesDir);
+  return EMITTERS.flatMap((emitter) => timed(`${p.id}: ${emitter.name}`, onTiming, () => emitter.emit({ protocol: p, facts, ctx })));
 }
 
 export function generate(options: GenerateOptions): GenerateResult {

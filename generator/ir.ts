@@ -1,10 +1,10 @@
 /**
- * The resolved intermediate representation: one per protocol, with inheritance applied, every `$ref`
- * normalised to `#/types/<Name>`, aliases and variants expanded. Emitters read only this.
+ * The resolved intermediate representation: one per protocol, with inheritance applied, every schema
+ * normalised into the typed node union of node.ts, aliases and variants expanded. Emitters read only this.
  */
+import type { Node, UnionNode } from './node.js';
 
-/** A JSON Schema 2020-12 node with qqwire `x-` keys; `$ref`s are `#/types/<Name>`. */
-export type SchemaNode = { [key: string]: unknown };
+export type { Node } from './node.js';
 
 export interface Location {
   file: string;
@@ -14,21 +14,16 @@ export interface Location {
 
 export interface IRType {
   name: string;
-  schema: SchemaNode;
+  node: Node;
   /** Which protocol folder defined it (a child may inherit it). */
   definedIn: string;
+  /** The file that defined (or last patched) it, for messages. */
+  file: string;
 }
 
-export interface IRUnion {
-  tag: string;
-  /** Known tag value → variant type name, in declaration order. */
-  variants: { tag: string; type: string }[];
-  /** `x-unknown: keep`: unknown tags are delivered as `{ [tag]: 'unknown', raw }`. */
-  keep: boolean;
-  /** `x-unknown: skip`: an array item with an unknown tag is dropped from the array. */
-  skip: boolean;
-  /** Name of the synthetic variant for unknown tags (only when `keep`). */
-  unknownType?: string | undefined;
+/** The name of the synthetic variant that carries unknown tags of an `x-unknown: keep` union. */
+export function unknownVariantName(union: string): string {
+  return `Unknown${union}`;
 }
 
 export interface IRAction {
@@ -46,9 +41,12 @@ export interface IRAction {
   /** For an alias or a suffixed variant: the action it was expanded from. */
   aliasOf?: string | undefined;
   variantOf?: { action: string; variant: string } | undefined;
-  params: SchemaNode | null;
-  result: SchemaNode | null;
-  http?: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string } | undefined;
+  params: Node | null;
+  result: Node | null;
+  /** A passive reply: accepted this long after the original message. */
+  replyWindowSeconds?: number | undefined;
+  /** `body`: how the non-path, non-query params travel (default json; none for GET, and for DELETE unless `json`). */
+  http?: { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: 'json' | 'multipart' | undefined } | undefined;
   /** TypeScript names of the params / result types. */
   paramsType: string;
   resultType: string;
@@ -68,6 +66,11 @@ export interface IRProtocolInfo {
   'retcode-ranges': { from: number; to: number; name: string; description?: string; 'description-en'?: string }[];
   'http-status': { status: number; name: string; description?: string; 'description-en'?: string }[];
   'action-variants': { name: string; suffix: string; result?: 'same' | 'none'; description?: string }[];
+  'base-urls'?: { production: string; sandbox?: string } | undefined;
+  encodings?: ('json' | 'msgpack')[] | undefined;
+  /** The tagged union whose variants are CQ-code segments (OneBot 11 family). */
+  'cq-code'?: string | undefined;
+  'bot-self'?: boolean | undefined;
   [key: `x-${string}`]: unknown;
 }
 
@@ -77,8 +80,8 @@ export interface IRProtocol {
   info: IRProtocolInfo;
   /** Named types in a stable order. */
   types: Map<string, IRType>;
-  /** Tagged unions found among the types. */
-  unions: Map<string, IRUnion>;
+  /** The tagged unions among the types (the same nodes as in `types`). */
+  unions: Map<string, UnionNode>;
   actions: IRAction[];
   /** The schema folder, relative to the working directory, for headers. */
   sourceDir: string;

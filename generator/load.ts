@@ -20,7 +20,7 @@ export interface FileData {
   protocol?: Record<string, unknown>;
   types?: Record<string, Record<string, unknown>>;
   actions?: Record<string, Record<string, unknown>>;
-  patch?: { types?: Record<string, unknown>; actions?: Record<string, unknown> };
+  patch?: { types?: Record<string, unknown>; actions?: Record<string, unknown>; unions?: Record<string, { add?: string[]; remove?: string[] }> };
   remove?: { types?: string[]; actions?: string[] };
 }
 
@@ -112,6 +112,16 @@ function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+/** The YAML as data; an alias "billion laughs" expansion is refused with the file's name, not a stack trace. */
+function toData(doc: Document, file: string): FileData {
+  try {
+    return (doc.toJS({ maxAliasCount: 100 }) ?? {}) as FileData;
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new SchemaErrors([new SchemaError(file, 1, 1, '', `YAML aliases expand too far (${error.message}): write the repeated part out or use a named type`)]);
+  }
+}
+
 export function loadFile(path: string, metaSchemaPath: string, cwd = process.cwd()): LoadedFile {
   const text = readFileSync(path, 'utf8');
   const lines = new LineCounter();
@@ -125,7 +135,7 @@ export function loadFile(path: string, metaSchemaPath: string, cwd = process.cwd
       }),
     );
   }
-  const data = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as FileData;
+  const data = toData(doc, file);
   const loaded: LoadedFile = { file, doc, lines, data };
   const validate = meta(metaSchemaPath);
   if (!validate(data)) {

@@ -50,14 +50,10 @@ export function factoryName(protocolId: string): string {
   return `create${pascal(protocolId)}Client`;
 }
 
-/** Escapes text for a JSDoc block: no `*\/` can end it early, newlines get the ` * ` prefix. */
-export function jsdocText(text: string): string {
-  return text.replace(/\*\//g, '*\\/').replace(/\r\n?/g, '\n');
-}
-
 /** Method name per wire action, in order, with clashes resolved the same way for every emitter. */
 export function methodNames(actions: readonly { name: string }[]): Map<string, string> {
-  const taken = new Set(['core', 'protocol', 'call', 'close']);
+  // The client's own members, and `then` (a client with a `then` method would be awaited forever).
+  const taken = new Set(['core', 'protocol', 'call', 'close', 'then']);
   const out = new Map<string, string>();
   for (const a of actions) {
     const m = methodName(a.name, taken);

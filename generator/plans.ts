@@ -2,87 +2,76 @@
  * IR → decode plans (see runtime/decode.ts): only the paths that hold an int64 or an open tagged union.
  * A type that has neither gets no plan and is never walked at runtime.
  */
-import { children, isInt64, isOpaqueId, refName } from './analyze.js';
-import type { IRProtocol, SchemaNode } from './ir.js';
+import { fixpoint, isInt64, type Facts } from './analyze.js';
+import type { IRProtocol } from './ir.js';
+import { walk, type Node, type UnionNode } from './node.js';
 
-type Plan =
+export type Plan =
   | { k: 'i64' }
   | { k: 'id' }
   | { k: 'obj'; p: Record<string, Plan> }
   | { k: 'arr'; i: Plan }
+  | { k: 'tup'; t: (Plan | null)[]; r?: Plan }
   | { k: 'ref'; n: string }
   | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean; skip?: boolean }
   | { k: 'alt'; o: Plan[] };
 
-function needsWork(p: IRProtocol): Set<string> {
-  const set = new Set<string>();
-  const reaches = (node: SchemaNode): boolean => {
-    if (isInt64(node)) return true;
-    const ref = refName(node);
-    if (ref && set.has(ref)) return true;
-    return children(node).some(reaches);
-  };
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [name, t] of p.types) {
-      if (set.has(name)) continue;
-      const union = p.unions.get(name);
-      if (union?.keep || union?.skip || reaches(t.schema)) {
-        set.add(name);
-        changed = true;
-      }
-    }
-  }
-  return set;
+/** Types that need runtime work: they reach an int64 or a union with an unknown-tag policy. */
+export function needsWork(p: IRProtocol, facts: Pick<Facts, 'i64'>): Set<string> {
+  const open = [...p.unions].filter(([, u]) => u.unknown !== 'reject').map(([n]) => n);
+  return fixpoint(p, isInt64, [...facts.i64, ...open]);
 }
 
-function planOf(node: SchemaNode, work: ReadonlySet<string>): Plan | null {
-  const ref = refName(node);
-  if (ref) return work.has(ref) ? { k: 'ref', n: ref } : null;
-  if (isOpaqueId(node)) return { k: 'id' };
-  if (isInt64(node)) return { k: 'i64' };
-  const alternatives = (node['oneOf'] ?? node['anyOf']) as SchemaNode[] | undefined;
-  if (alternatives) {
-    const o = alternatives.map((a) => planOf(a, work)).filter((x): x is Plan => x !== null);
-    return o.length ? { k: 'alt', o } : null;
-  }
-  const items = node['items'] as SchemaNode | undefined;
-  if (items) {
-    const i = planOf(items, work);
-    return i ? { k: 'arr', i } : null;
-  }
-  const props = node['properties'] as Record<string, SchemaNode> | undefined;
-  if (props) {
-    const p: Record<string, Plan> = {};
-    for (const [key, sub] of Object.entries(props)) {
-      const sp = planOf(sub, work);
-      if (sp) p[key] = sp;
-    }
-    return Object.keys(p).length ? { k: 'obj', p } : null;
-  }
-  return null;
+/** The plan of one node; `work` names the types that have a plan of their own. */
+export function planOf(node: Node, work: ReadonlySet<string>): Plan | null {
+  return walk<Plan | null>(node, {
+    ref: (n) => (work.has(n.name) ? { k: 'ref', n: n.name } : null),
+    scalar: (n) => (n.opaque ? { k: 'id' } : n.int64 ? { k: 'i64' } : null),
+    literal: () => null,
+    any: () => null,
+    binary: () => null,
+    union: (n) => unionPlan(n, work),
+    alt: (n, sub) => {
+      const o = n.options.map(sub).filter((x): x is Plan => x !== null);
+      return o.length ? { k: 'alt', o } : null;
+    },
+    array: (n, sub) => {
+      const i = n.items ? sub(n.items) : null;
+      return i ? { k: 'arr', i } : null;
+    },
+    tuple: (n, sub) => {
+      const t = n.items.map(sub);
+      const r = typeof n.rest === 'object' ? sub(n.rest) : null;
+      return t.some(Boolean) || r ? { k: 'tup', t, ...(r ? { r } : {}) } : null;
+    },
+    object: (n, sub) => {
+      const p: Record<string, Plan> = {};
+      for (const prop of n.props) {
+        const sp = sub(prop.node);
+        if (sp) p[prop.name] = sp;
+      }
+      return Object.keys(p).length ? { k: 'obj', p } : null;
+    },
+  });
+}
+
+function unionPlan(u: UnionNode, work: ReadonlySet<string>): Plan | null {
+  const v = Object.fromEntries(u.variants.map((x) => [x.tag, work.has(x.type) ? ({ k: 'ref', n: x.type } as Plan) : null]));
+  const policy = u.unknown === 'keep' ? { keep: true } : u.unknown === 'skip' ? { skip: true } : undefined;
+  return policy || Object.values(v).some(Boolean) ? { k: 'union', tag: u.tag, v, ...policy } : null;
 }
 
 export interface Plans {
   defs: Record<string, Plan>;
-  action(node: SchemaNode | null): Plan | null;
+  action(node: Node | null): Plan | null;
 }
 
-export function buildPlans(p: IRProtocol): Plans {
-  const work = needsWork(p);
+export function buildPlans(p: IRProtocol, facts: Pick<Facts, 'i64'>): Plans {
+  const work = needsWork(p, facts);
   const defs: Record<string, Plan> = {};
-  for (const name of p.types.keys()) {
+  for (const [name, t] of p.types) {
     if (!work.has(name)) continue;
-    const union = p.unions.get(name);
-    const plan: Plan | null = union
-      ? {
-          k: 'union',
-          tag: union.tag,
-          v: Object.fromEntries(union.variants.map((v) => [v.tag, work.has(v.type) ? ({ k: 'ref', n: v.type } as Plan) : null])),
-          ...(union.keep ? { keep: true } : {}),
-          ...(union.skip ? { skip: true } : {}),
-        }
-      : planOf(p.types.get(name)!.schema, work);
+    const plan = planOf(t.node, work);
     if (plan) defs[name] = plan;
   }
   return { defs, action: (node) => (node ? planOf(node, work) : null) };

@@ -5,9 +5,12 @@
  */
 import { basename, dirname } from 'node:path';
 import { SchemaError, SchemaErrors } from './errors.js';
-import type { IRAction, IRProtocol, IRProtocolInfo, IRType, IRUnion, SchemaNode } from './ir.js';
+import type { IRAction, IRProtocol, IRProtocolInfo, IRType } from './ir.js';
 import { errorAt, type LoadedFile, type LoadedFolder } from './load.js';
 import { pascal } from './naming.js';
+import { eachNode, type Node, type UnionNode } from './node.js';
+import { normalise, type Raw as SchemaNode } from './normalise.js';
+import { nearest } from './suggest.js';
 
 interface Where {
   file: LoadedFile;
@@ -27,9 +30,6 @@ interface State {
   types: Map<string, Entry<SchemaNode>>;
   actions: Map<string, Entry<Record<string, unknown>>>;
 }
-
-/** Keys allowed next to `$ref`: annotations only. */
-const REF_SIBLINGS = new Set(['$ref', 'description', 'title', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly']);
 
 const REF = /^(?:([A-Za-z0-9_.-]+\.ya?ml))?#\/types\/([A-Za-z0-9]+)$/;
 
@@ -53,19 +53,19 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 /** Visits every schema node (objects reachable through schema keywords) with its JSON pointer. */
-function eachNode(node: unknown, pointer: string, visit: (node: SchemaNode, pointer: string) => void): void {
+function eachRaw(node: unknown, pointer: string, visit: (node: SchemaNode, pointer: string) => void): void {
   if (!isPlainObject(node)) return;
   visit(node, pointer);
   for (const key of ['items', 'additionalProperties']) {
-    if (isPlainObject(node[key])) eachNode(node[key], `${pointer}/${key}`, visit);
+    if (isPlainObject(node[key])) eachRaw(node[key], `${pointer}/${key}`, visit);
   }
   for (const key of ['properties']) {
     const props = node[key];
-    if (isPlainObject(props)) for (const [name, sub] of Object.entries(props)) eachNode(sub, `${pointer}/${key}/${esc(name)}`, visit);
+    if (isPlainObject(props)) for (const [name, sub] of Object.entries(props)) eachRaw(sub, `${pointer}/${key}/${esc(name)}`, visit);
   }
   for (const key of ['oneOf', 'anyOf', 'prefixItems']) {
     const list = node[key];
-    if (Array.isArray(list)) list.forEach((sub, i) => eachNode(sub, `${pointer}/${key}/${i}`, visit));
+    if (Array.isArray(list)) list.forEach((sub, i) => eachRaw(sub, `${pointer}/${key}/${i}`, visit));
   }
 }
 
@@ -75,7 +75,7 @@ function esc(key: string): string {
 
 /** Rewrites `file.yaml#/types/X` to `#/types/X` after checking that file defines X. */
 function normaliseRefs(folder: LoadedFolder, schema: unknown, where: Where, problems: SchemaError[]): void {
-  eachNode(schema, where.pointer, (node, pointer) => {
+  eachRaw(schema, where.pointer, (node, pointer) => {
     const ref = node['$ref'];
     if (typeof ref !== 'string') return;
     const m = REF.exec(ref);
@@ -93,227 +93,330 @@ function normaliseRefs(folder: LoadedFolder, schema: unknown, where: Where, prob
   });
 }
 
-function collect(folder: LoadedFolder, parent: State | undefined, problems: SchemaError[]): State {
+/** Merge Patch, except that an action's `result: null` means "no data" (the format's word), not "delete". */
+function patched(kind: 'types' | 'actions', value: unknown, patch: unknown): unknown {
+  const out = mergePatch(value, patch);
+  if (kind === 'actions' && isPlainObject(patch) && patch['result'] === null) (out as Record<string, unknown>)['result'] = null;
+  return out;
+}
+
+/** The folder's one `protocol:` file (throws when there is none or more than one). */
+function protocolFile(folder: LoadedFolder, problems: SchemaError[]): LoadedFile {
   const protocols = folder.files.filter((f) => f.data.protocol);
-  if (protocols.length !== 1) {
-    const file = protocols[1] ?? folder.files[0];
-    const detail = protocols.length ? 'a second `protocol:` section (only one file may have it)' : 'no file has a `protocol:` section';
-    if (file) problems.push(errorAt(file, protocols.length ? '/protocol' : '', detail));
-    else problems.push(new SchemaError(folder.dir, 1, 1, '', 'no YAML files'));
-    throw new SchemaErrors(problems);
-  }
-  const pfile = protocols[0]!;
+  if (protocols.length === 1) return protocols[0]!;
+  const file = protocols[1] ?? folder.files[0];
+  const detail = protocols.length ? 'a second `protocol:` section (only one file may have it)' : 'no file has a `protocol:` section';
+  if (file) problems.push(errorAt(file, protocols.length ? '/protocol' : '', detail));
+  else problems.push(new SchemaError(folder.dir, 1, 1, '', 'no YAML files'));
+  throw new SchemaErrors(problems);
+}
+
+function inherit(folder: LoadedFolder, pfile: LoadedFile, parent: State | undefined, problems: SchemaError[]): State {
   const own = pfile.data.protocol!;
-  if (own['name'] !== folder.id) {
-    problems.push(errorAt(pfile, '/protocol/name', `must equal the folder name "${folder.id}"`));
-  }
+  if (own['name'] !== folder.id) problems.push(errorAt(pfile, '/protocol/name', `must equal the folder name "${folder.id}"`));
   const info = parent ? { ...clone(parent.info), ...clone(own) } : clone(own);
   if (!parent) delete info['extends'];
-  const state: State = {
-    id: folder.id,
-    info,
-    infoWhere: { file: pfile, pointer: '/protocol' },
-    types: new Map(parent ? [...parent.types].map(([k, v]) => [k, { ...v, value: clone(v.value) }]) : []),
-    actions: new Map(parent ? [...parent.actions].map(([k, v]) => [k, { ...v, value: clone(v.value) }]) : []),
-  };
+  const copy = <T>(table: Map<string, Entry<T>> | undefined) => new Map(table ? [...table].map(([k, v]) => [k, { ...v, value: clone(v.value) }]) : []);
+  return { id: folder.id, info, infoWhere: { file: pfile, pointer: '/protocol' }, types: copy(parent?.types), actions: copy(parent?.actions) };
+}
 
-  const ownTypes = new Map<string, Where>();
-  const ownActions = new Map<string, Where>();
+/** The folder's own types and actions, refs normalised; a name defined twice names both places. */
+function addOwn(folder: LoadedFolder, state: State, problems: SchemaError[]): void {
+  const seen = { types: new Map<string, Where>(), actions: new Map<string, Where>() };
   for (const file of folder.files) {
-    for (const [name, schema] of Object.entries(file.data.types ?? {})) {
-      const where = { file, pointer: `/types/${name}` };
-      const dup = ownTypes.get(name);
-      if (dup) problems.push(errorAt(file, where.pointer, `type ${name} is also defined at ${dup.file.file}`, undefined));
-      ownTypes.set(name, where);
-      const value = clone(schema) as SchemaNode;
-      normaliseRefs(folder, value, where, problems);
-      state.types.set(name, { value, where, definedIn: folder.id });
-    }
-    for (const [name, action] of Object.entries(file.data.actions ?? {})) {
-      const where = { file, pointer: `/actions/${esc(name)}` };
-      const dup = ownActions.get(name);
-      if (dup) problems.push(errorAt(file, where.pointer, `action ${name} is also defined at ${dup.file.file}`));
-      ownActions.set(name, where);
-      const value = clone(action);
-      normaliseRefs(folder, value['params'], { file, pointer: `${where.pointer}/params` }, problems);
-      normaliseRefs(folder, value['result'], { file, pointer: `${where.pointer}/result` }, problems);
-      state.actions.set(name, { value, where, definedIn: folder.id });
+    for (const kind of ['types', 'actions'] as const) {
+      for (const [name, raw] of Object.entries(file.data[kind] ?? {})) {
+        const where = { file, pointer: `/${kind}/${esc(name)}` };
+        const dup = seen[kind].get(name);
+        if (dup) problems.push(errorAt(file, where.pointer, `${kind === 'types' ? 'type' : 'action'} ${name} is also defined at ${dup.file.file}`));
+        seen[kind].set(name, where);
+        const value = clone(raw) as SchemaNode;
+        normaliseEntryRefs(folder, kind, value, where, problems);
+        (state[kind] as Map<string, Entry<SchemaNode>>).set(name, { value, where, definedIn: folder.id });
+      }
     }
   }
+}
 
+/** A type is one schema; an action holds two (params, result). */
+function normaliseEntryRefs(folder: LoadedFolder, kind: 'types' | 'actions', value: unknown, where: Where, problems: SchemaError[]): void {
+  if (kind === 'types') return normaliseRefs(folder, value, where, problems);
+  const v = value as Record<string, unknown> | null;
+  for (const key of ['params', 'result']) normaliseRefs(folder, v?.[key], { file: where.file, pointer: `${where.pointer}/${key}` }, problems);
+}
+
+/** One file's `patch` and `remove` sections, applied to the inherited entries. */
+function applyPatches(folder: LoadedFolder, file: LoadedFile, state: State, parentId: string, problems: SchemaError[]): void {
+  const { patch, remove } = file.data;
+  for (const kind of ['types', 'actions'] as const) {
+    const table = state[kind] as Map<string, Entry<unknown>>;
+    for (const [name, p] of Object.entries(patch?.[kind] ?? {})) {
+      const where = { file, pointer: `/patch/${kind}/${esc(name)}` };
+      const entry = table.get(name);
+      if (!entry) {
+        problems.push(errorAt(file, where.pointer, `nothing to patch: ${parentId} has no ${kind === 'types' ? 'type' : 'action'} ${name}`));
+        continue;
+      }
+      const patchValue = clone(p);
+      normaliseEntryRefs(folder, kind, patchValue, where, problems);
+      if (patchValue === null) table.delete(name);
+      else table.set(name, { value: patched(kind, entry.value, patchValue), where, definedIn: folder.id });
+    }
+    for (const [i, name] of (remove?.[kind] ?? []).entries()) {
+      if (!table.delete(name)) problems.push(errorAt(file, `/remove/${kind}/${i}`, `nothing to remove: no ${name} in ${parentId}`));
+    }
+  }
+  for (const [name, op] of Object.entries(patch?.unions ?? {})) patchUnion(state, folder.id, { file, pointer: `/patch/unions/${esc(name)}` }, name, op, problems);
+}
+
+function collect(folder: LoadedFolder, parent: State | undefined, problems: SchemaError[]): State {
+  const state = inherit(folder, protocolFile(folder, problems), parent, problems);
+  addOwn(folder, state, problems);
   for (const file of folder.files) {
-    const { patch, remove } = file.data;
-    if ((patch || remove) && !parent) {
-      problems.push(errorAt(file, patch ? '/patch' : '/remove', '`patch` and `remove` need `protocol.extends`'));
-      continue;
-    }
-    for (const kind of ['types', 'actions'] as const) {
-      const table = state[kind] as Map<string, Entry<unknown>>;
-      for (const [name, p] of Object.entries(patch?.[kind] ?? {})) {
-        const where = { file, pointer: `/patch/${kind}/${esc(name)}` };
-        const entry = table.get(name);
-        if (!entry) {
-          problems.push(errorAt(file, where.pointer, `nothing to patch: ${parent!.id} has no ${kind === 'types' ? 'type' : 'action'} ${name}`));
-          continue;
-        }
-        const patchValue = clone(p);
-        if (kind === 'types') normaliseRefs(folder, patchValue, where, problems);
-        else {
-          const pv = patchValue as Record<string, unknown> | null;
-          normaliseRefs(folder, pv?.['params'], { file, pointer: `${where.pointer}/params` }, problems);
-          normaliseRefs(folder, pv?.['result'], { file, pointer: `${where.pointer}/result` }, problems);
-        }
-        if (patchValue === null) table.delete(name);
-        else table.set(name, { value: mergePatch(entry.value, patchValue), where, definedIn: folder.id });
-      }
-      for (const [i, name] of (remove?.[kind] ?? []).entries()) {
-        if (!table.delete(name)) problems.push(errorAt(file, `/remove/${kind}/${i}`, `nothing to remove: no ${name} in ${parent!.id}`));
-      }
-    }
+    if (!file.data.patch && !file.data.remove) continue;
+    if (!parent) problems.push(errorAt(file, file.data.patch ? '/patch' : '/remove', '`patch` and `remove` need `protocol.extends`'));
+    else applyPatches(folder, file, state, parent.id, problems);
   }
   return state;
 }
 
-function check(state: State, problems: SchemaError[]): Map<string, IRUnion> {
-  const unions = new Map<string, IRUnion>();
-  const visitSchema = (schema: unknown, where: Where) =>
-    eachNode(schema, where.pointer, (node, pointer) => {
-      const ref = node['$ref'];
-      if (typeof ref === 'string') {
-        const name = REF.exec(ref)?.[2];
-        if (!name || !state.types.has(name)) problems.push(errorAt(where.file, `${pointer}/$ref`, `unknown type ${ref}`));
-        // Emitters read a `$ref` node as the named type alone; a constraint beside it would be silently lost.
-        const extra = Object.keys(node).filter((k) => !REF_SIBLINGS.has(k) && !k.startsWith('x-'));
-        if (extra.length) {
-          problems.push(errorAt(where.file, pointer, `\`$ref\` cannot be combined with ${extra.join(', ')}: define a named type with the constraint instead`));
-        }
-      }
-      const required = node['required'];
-      if (Array.isArray(required)) {
-        const props = isPlainObject(node['properties']) ? node['properties'] : {};
-        for (const [i, r] of required.entries()) {
-          if (!(String(r) in props)) problems.push(errorAt(where.file, `${pointer}/required/${i}`, `required "${String(r)}" is not in properties`));
-        }
-      }
-    });
-  for (const entry of state.types.values()) visitSchema(entry.value, entry.where);
-  for (const entry of state.actions.values()) {
-    visitSchema(entry.value['params'], { ...entry.where, pointer: `${entry.where.pointer}/params` });
-    visitSchema(entry.value['result'], { ...entry.where, pointer: `${entry.where.pointer}/result` });
+/** `patch.unions.<Name>: { add, remove }`: edits an inherited tagged union's variants in place. */
+function patchUnion(state: State, folderId: string, where: Where, name: string, op: { add?: string[]; remove?: string[] }, problems: SchemaError[]): void {
+  const entry = state.types.get(name);
+  const oneOf = entry?.value['oneOf'];
+  if (!entry || !entry.value['discriminator'] || !Array.isArray(oneOf)) {
+    problems.push(errorAt(where.file, where.pointer, `nothing to patch: no tagged union ${name} to add variants to or remove them from`));
+    return;
   }
-  if (problems.length) return unions;
+  const names = oneOf.map((b: unknown) => String((b as Record<string, unknown>)['$ref'] ?? '').replace('#/types/', ''));
+  const next = [...names];
+  for (const [i, v] of (op.remove ?? []).entries()) {
+    const at = next.indexOf(v);
+    if (at < 0) problems.push(errorAt(where.file, `${where.pointer}/remove/${i}`, `${name} has no variant ${v}`));
+    else next.splice(at, 1);
+  }
+  for (const [i, v] of (op.add ?? []).entries()) {
+    if (next.includes(v)) problems.push(errorAt(where.file, `${where.pointer}/add/${i}`, `${name} already has the variant ${v}`));
+    else next.push(v);
+  }
+  const value = { ...entry.value, oneOf: next.map((n) => ({ $ref: `#/types/${n}` })) };
+  state.types.set(name, { value, where, definedIn: folderId });
+}
 
+type Report = (pointer: string, detail: string) => void;
+
+interface Normalised {
+  types: Map<string, IRType>;
+  actions: Map<string, { params: Node | null; result: Node | null }>;
+}
+
+/** Every type and action schema → the typed node union; then the checks that need all of them. */
+function normaliseState(state: State, problems: SchemaError[]): Normalised {
+  const reporter = (file: LoadedFile): Report => (pointer, detail) => problems.push(errorAt(file, pointer, detail));
+  const types = new Map<string, IRType>();
   for (const [name, entry] of state.types) {
-    const node = entry.value;
-    const disc = node['discriminator'] as { propertyName: string } | undefined;
-    if (!disc) continue;
-    const at = (p: string, detail: string) => problems.push(errorAt(entry.where.file, `${entry.where.pointer}${p}`, detail));
-    const oneOf = node['oneOf'];
-    if (!Array.isArray(oneOf)) {
-      at('/discriminator', '`discriminator` needs `oneOf` of `$ref`s');
-      continue;
-    }
-    const union: IRUnion = { tag: disc.propertyName, variants: [], keep: node['x-unknown'] === 'keep', skip: node['x-unknown'] === 'skip' };
-    oneOf.forEach((branch: SchemaNode, i) => {
-      const variantName = REF.exec(String(branch['$ref'] ?? ''))?.[2];
-      const variant = variantName ? state.types.get(variantName) : undefined;
-      if (!variant || !variantName) return at(`/oneOf/${i}`, 'each branch of a tagged union must be a `$ref` to a named type');
-      const tagSchema = (variant.value['properties'] as Record<string, SchemaNode> | undefined)?.[disc.propertyName];
-      const tag = tagSchema?.['const'];
-      if (typeof tag !== 'string') return at(`/oneOf/${i}`, `${variantName} needs properties.${disc.propertyName}.const (a string)`);
-      if (!((variant.value['required'] as string[] | undefined) ?? []).includes(disc.propertyName)) {
-        return at(`/oneOf/${i}`, `${variantName} must list "${disc.propertyName}" in required`);
-      }
-      if (union.variants.some((v) => v.tag === tag)) return at(`/oneOf/${i}`, `tag "${tag}" is used twice`);
-      union.variants.push({ tag, type: variantName });
-    });
-    if (union.keep) {
-      union.unknownType = `Unknown${name}`;
-      if (state.types.has(union.unknownType)) at('', `type ${union.unknownType} is reserved for the unknown variant of ${name}`);
-      if (union.variants.some((v) => v.tag === 'unknown')) at('', 'the tag "unknown" is reserved for unknown variants');
-    }
-    unions.set(name, union);
+    const node = normalise(entry.value, entry.where.pointer, reporter(entry.where.file));
+    types.set(name, { name, node, definedIn: entry.definedIn, file: entry.where.file.file });
   }
-  return unions;
+  const actions = new Map<string, { params: Node | null; result: Node | null }>();
+  for (const [name, entry] of state.actions) {
+    const report = reporter(entry.where.file);
+    const one = (key: string) => {
+      const raw = entry.value[key];
+      return raw === null || raw === undefined ? null : normalise(raw, `${entry.where.pointer}/${key}`, report);
+    };
+    actions.set(name, { params: one('params'), result: one('result') });
+  }
+  const reportFor = (typeName: string | undefined, action?: string): Report =>
+    reporter((typeName ? state.types.get(typeName) : state.actions.get(action!))!.where.file);
+  for (const t of types.values()) checkNode(t.node, types, reportFor(t.name), true);
+  for (const [name, a] of actions) {
+    for (const node of [a.params, a.result]) if (node) checkNode(node, types, reportFor(undefined, name), false);
+  }
+  for (const t of types.values()) if (t.node.kind === 'union') checkUnion(t.name, t.node, types, reportFor(t.name));
+  checkCycles(types, (name, detail) => reportFor(name)(types.get(name)!.node.pointer, detail));
+  return { types, actions };
 }
 
-function typeName(schema: unknown, fallback: string): string {
-  if (isPlainObject(schema) && typeof schema['$ref'] === 'string' && Object.keys(schema).every((k) => k === '$ref' || k === 'description' || k.startsWith('x-'))) {
-    return REF.exec(schema['$ref'])![2]!;
-  }
-  return fallback;
+/** References resolve, and a tagged union is only ever a named type of its own. */
+function checkNode(root: Node, types: ReadonlyMap<string, IRType>, report: Report, named: boolean): void {
+  eachNode(root, (n) => {
+    if (n.kind === 'ref' && !types.has(n.name)) {
+      const guess = nearest(n.name, types.keys());
+      report(`${n.pointer}/$ref`, `unknown type #/types/${n.name}${guess ? ` (did you mean ${guess}?)` : ''}`);
+    }
+    if (n.kind === 'union' && !(named && n === root)) report(n.pointer, 'a tagged union must be a named type of its own: move it under `types:` and `$ref` it');
+    if (n.kind === 'union') {
+      n.variants.forEach((v, i) => {
+        if (!types.has(v.type)) report(`${n.pointer}/oneOf/${i}/$ref`, `unknown type #/types/${v.type}`);
+      });
+    }
+  });
 }
 
-function expandActions(state: State, problems: SchemaError[]): IRAction[] {
+function checkUnion(name: string, union: UnionNode, types: ReadonlyMap<string, IRType>, report: Report): void {
+  const seen = new Set<string>();
+  union.variants.forEach((v, i) => {
+    const at = `${union.pointer}/oneOf/${i}`;
+    const target = types.get(v.type)?.node;
+    if (!target) return;
+    const prop = target.kind === 'object' ? target.props.find((p) => p.name === union.tag) : undefined;
+    const tag = prop?.node.kind === 'literal' && prop.node.keyword === 'const' ? prop.node.values[0] : undefined;
+    if (typeof tag !== 'string') return report(at, `${v.type} needs properties.${union.tag}.const (a string)`);
+    if (!prop!.required) return report(at, `${v.type} must list "${union.tag}" in required`);
+    if (seen.has(tag)) return report(at, `tag "${tag}" is used twice`);
+    seen.add(tag);
+    v.tag = tag;
+  });
+  if (union.unknown === 'keep') {
+    if (types.has(`Unknown${name}`)) report(union.pointer, `type Unknown${name} is reserved for the unknown variant of ${name}`);
+    if (seen.has('unknown')) report(union.pointer, 'the tag "unknown" is reserved for unknown variants');
+  }
+}
+
+/**
+ * Recursion must pass through an object, array or tuple: `A = A | B` or `A → B → A` by bare refs has no
+ * TypeScript type (TS2456) and no finite validator.
+ */
+function checkCycles(types: ReadonlyMap<string, IRType>, report: (name: string, detail: string) => void): void {
+  const bare = (node: Node): string[] =>
+    node.kind === 'ref' ? [node.name] : node.kind === 'union' ? node.variants.map((v) => v.type) : node.kind === 'alt' ? node.options.flatMap(bare) : [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done' || !types.has(name)) return;
+    if (state.get(name) === 'open') {
+      const cycle = path.slice(path.indexOf(name));
+      return report(name, `type ${name} refers to itself without an object or array in between (${[...cycle, name].join(' → ')})`);
+    }
+    state.set(name, 'open');
+    for (const next of bare(types.get(name)!.node)) visit(next, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const name of types.keys()) visit(name, []);
+}
+
+/** Names the generated files declare themselves; a schema type of that name would shadow or clash. */
+const RESERVED_TYPES = new Set([
+  'Actions', 'Int64Repr', 'AnyInt64', 'I64', 'T', 'Client', 'Options', 'Validator', 'Record', 'Array', 'Promise', 'Partial', 'Readonly',
+  'Object', 'String', 'Number', 'Boolean', 'BigInt', 'Symbol', 'Date', 'Error', 'Map', 'Set', 'Function', 'Uint8Array', 'Blob', 'BinaryData', 'BlobLike',
+]);
+/** Action names that would break the descriptor object or the client: `protocol.actions.__proto__`, a thenable client. */
+const RESERVED_ACTIONS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function typeNameOf(node: Node | null, fallback: string): string {
+  return node?.kind === 'ref' ? node.name : fallback;
+}
+
+function checkTypeNames(state: State, clientName: string, problems: SchemaError[]): void {
+  for (const [name, entry] of state.types) {
+    if (RESERVED_TYPES.has(name) || name === clientName) {
+      problems.push(errorAt(entry.where.file, entry.where.pointer, `type name ${name} is reserved by the generated code: rename it`));
+    }
+  }
+}
+
+function checkActionName(name: string, where: Where, problems: SchemaError[]): boolean {
+  if (RESERVED_ACTIONS.has(name)) {
+    problems.push(errorAt(where.file, where.pointer, `action name "${name}" is reserved (it would change the descriptor object's prototype)`));
+    return false;
+  }
+  if (!pascal(name)) {
+    problems.push(errorAt(where.file, where.pointer, `action name "${name}" has no letter or digit to build a method name from`));
+    return false;
+  }
+  return true;
+}
+
+function baseAction(name: string, a: Record<string, unknown>, nodes: { params: Node | null; result: Node | null }): IRAction {
+  return {
+    name,
+    summary: String(a['summary']),
+    summaryEn: a['summary-en'] as string | undefined,
+    description: a['description'] as string | undefined,
+    category: a['category'] as string | undefined,
+    since: a['since'] as string | undefined,
+    removedIn: a['removed-in'] as string | undefined,
+    deprecated: a['deprecated'] as boolean | undefined,
+    extension: a['extension'] as boolean | undefined,
+    divergence: a['x-divergence'] as string | undefined,
+    params: nodes.params,
+    result: nodes.result,
+    replyWindowSeconds: a['reply-window-seconds'] as number | undefined,
+    http: a['http'] as IRAction['http'],
+    paramsType: typeNameOf(nodes.params, `${pascal(name)}Params`),
+    resultType: typeNameOf(nodes.result, `${pascal(name)}Result`),
+  };
+}
+
+/** Collects actions, checking that wire names and generated type names are unique. */
+class ActionTable {
+  readonly out: IRAction[] = [];
+  private readonly names = new Set<string>();
+  // A generated type name must stand for one schema: aliases and variants share their base's nodes.
+  private readonly typeOwners = new Map<string, unknown>();
+
+  constructor(
+    private readonly types: ReadonlyMap<string, unknown>,
+    private readonly problems: SchemaError[],
+  ) {}
+
+  add(action: IRAction, where: Where): void {
+    if (this.names.has(action.name)) this.problems.push(errorAt(where.file, where.pointer, `action name ${action.name} is produced twice`));
+    this.names.add(action.name);
+    this.claim(action.paramsType, action.params, action.name, where);
+    this.claim(action.resultType, action.result, action.name, where);
+    this.out.push(action);
+  }
+
+  private claim(typeName: string, node: Node | null, wire: string, where: Where): void {
+    if (node?.kind === 'ref' && node.name === typeName) return;
+    const identity = node ?? 'void'; // two actions without params/result may share the empty type
+    if (this.types.has(typeName) || RESERVED_TYPES.has(typeName)) {
+      this.problems.push(errorAt(where.file, where.pointer, `the generated type name ${typeName} (of ${wire}) clashes with the type of that name`));
+    } else if (this.typeOwners.has(typeName) && this.typeOwners.get(typeName) !== identity) {
+      this.problems.push(errorAt(where.file, where.pointer, `the generated type name ${typeName} (of ${wire}) is produced by two different actions`));
+    }
+    this.typeOwners.set(typeName, identity);
+  }
+}
+
+function checkBinding(a: Record<string, unknown>, where: Where, rest: boolean, problems: SchemaError[]): void {
+  if (rest && !a['http']) problems.push(errorAt(where.file, where.pointer, 'a REST protocol action needs `http: {method, path}`'));
+  if (!rest && a['http']) problems.push(errorAt(where.file, `${where.pointer}/http`, '`http` needs `transport.rest: true`'));
+  const http = a['http'] as IRAction['http'];
+  if (http?.method === 'GET' && http.body) problems.push(errorAt(where.file, `${where.pointer}/http/body`, 'a GET request has no body: drop `body` or use another method'));
+  if (!('result' in a)) {
+    problems.push(errorAt(where.file, where.pointer, 'missing `result`: give its schema, or `result: null` when the action answers with no data'));
+  }
+}
+
+function expandActions(state: State, nodes: Normalised['actions'], problems: SchemaError[]): IRAction[] {
   const variants = (state.info['action-variants'] as IRProtocolInfo['action-variants'] | undefined) ?? [];
   const rest = (state.info['transport'] as Record<string, unknown> | undefined)?.['rest'] === true;
-  const out: IRAction[] = [];
-  const names = new Set<string>();
-  // A generated type name must stand for one schema: aliases and variants share their base's objects.
-  const typeOwners = new Map<string, unknown>();
-  const claim = (typeName: string, node: SchemaNode | null, wire: string, where: Where) => {
-    if (node && REF.exec(String(node['$ref'] ?? ''))?.[2] === typeName) return;
-    const identity = node ?? 'void'; // two actions without params/result may share the empty type
-    if (state.types.has(typeName)) {
-      problems.push(errorAt(where.file, where.pointer, `the generated type name ${typeName} (of ${wire}) clashes with the type of that name`));
-    } else if (typeOwners.has(typeName) && typeOwners.get(typeName) !== identity) {
-      problems.push(errorAt(where.file, where.pointer, `the generated type name ${typeName} (of ${wire}) is produced by two different actions`));
-    }
-    typeOwners.set(typeName, identity);
-  };
-  const add = (action: IRAction, where: Where) => {
-    if (names.has(action.name)) problems.push(errorAt(where.file, where.pointer, `action name ${action.name} is produced twice`));
-    names.add(action.name);
-    claim(action.paramsType, action.params, action.name, where);
-    claim(action.resultType, action.result, action.name, where);
-    out.push(action);
-  };
+  const table = new ActionTable(state.types, problems);
   for (const [name, entry] of state.actions) {
     const a = entry.value;
-    if (rest && !a['http']) problems.push(errorAt(entry.where.file, entry.where.pointer, 'a REST protocol action needs `http: {method, path}`'));
-    if (!rest && a['http']) problems.push(errorAt(entry.where.file, `${entry.where.pointer}/http`, '`http` needs `transport.rest: true`'));
-    const base: IRAction = {
-      name,
-      summary: String(a['summary']),
-      summaryEn: a['summary-en'] as string | undefined,
-      description: a['description'] as string | undefined,
-      category: a['category'] as string | undefined,
-      since: a['since'] as string | undefined,
-      removedIn: a['removed-in'] as string | undefined,
-      deprecated: a['deprecated'] as boolean | undefined,
-      extension: a['extension'] as boolean | undefined,
-      divergence: a['x-divergence'] as string | undefined,
-      params: (a['params'] as SchemaNode | undefined) ?? null,
-      result: (a['result'] as SchemaNode | undefined) ?? null,
-      http: a['http'] as IRAction['http'],
-      paramsType: typeName(a['params'], `${pascal(name)}Params`),
-      resultType: typeName(a['result'], `${pascal(name)}Result`),
-    };
-    add(base, entry.where);
-    for (const alias of (a['aliases'] as string[] | undefined) ?? []) {
-      add({ ...base, name: alias, aliasOf: name }, entry.where);
-    }
+    checkBinding(a, entry.where, rest, problems);
+    const aliases = (a['aliases'] as string[] | undefined) ?? [];
+    if (![name, ...aliases].every((n) => checkActionName(n, entry.where, problems))) continue;
+    const base = baseAction(name, a, nodes.get(name)!);
+    table.add(base, entry.where);
+    for (const alias of aliases) table.add({ ...base, name: alias, aliasOf: name }, entry.where);
     for (const [i, vname] of ((a['variants'] as string[] | undefined) ?? []).entries()) {
       const v = variants.find((x) => x.name === vname);
       if (!v) {
-        problems.push(errorAt(entry.where.file, `${entry.where.pointer}/variants/${i}`, `no action variant "${vname}" in protocol.action-variants`));
+        const guess = nearest(vname, variants.map((x) => x.name));
+        problems.push(errorAt(entry.where.file, `${entry.where.pointer}/variants/${i}`, `no action variant "${vname}" in protocol.action-variants${guess ? ` (did you mean "${guess}"?)` : ''}`));
         continue;
       }
-      for (const wire of [name, ...((a['aliases'] as string[] | undefined) ?? [])]) {
-        add(
-          {
-            ...base,
-            name: wire + v.suffix,
-            variantOf: { action: wire, variant: v.name },
-            result: v.result === 'none' ? null : base.result,
-            resultType: v.result === 'none' ? `${pascal(wire + v.suffix)}Result` : base.resultType,
-          },
-          entry.where,
-        );
+      for (const wire of [name, ...aliases]) {
+        const noResult = v.result === 'none';
+        const variant = { action: wire, variant: v.name };
+        table.add({ ...base, name: wire + v.suffix, variantOf: variant, result: noResult ? null : base.result, resultType: noResult ? `${pascal(wire + v.suffix)}Result` : base.resultType }, entry.where);
       }
     }
   }
-  return out;
+  return table.out;
 }
 
 function toInfo(state: State): IRProtocolInfo {
@@ -379,16 +482,21 @@ export function resolveAll(folders: LoadedFolder[]): IRProtocol[] {
     const state = resolveState(folder);
     if (!state) continue;
     const local: SchemaError[] = [];
-    const unions = check(state, local);
-    const actions = local.length ? [] : expandActions(state, local);
-    problems.push(...local);
+    checkTypeNames(state, `${pascal(folder.id)}Client`, local);
+    const { types, actions: nodes } = normaliseState(state, local);
+    const actions = local.length ? [] : expandActions(state, nodes, local);
+    problems.push(...local.sort(byPosition));
     if (local.length) continue;
-    const types = new Map<string, IRType>();
-    for (const [name, entry] of state.types) types.set(name, { name, schema: entry.value, definedIn: entry.definedIn });
+    const unions = new Map<string, UnionNode>();
+    for (const t of types.values()) if (t.node.kind === 'union') unions.set(t.name, t.node);
     out.push({ id: folder.id, info: toInfo(state), types, unions, actions, sourceDir: `${basename(dirname(folder.dir))}/${folder.id}` });
   }
   if (problems.length) throw new SchemaErrors(dedupe(problems));
   return out;
+}
+
+function byPosition(a: SchemaError, b: SchemaError): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
 }
 
 function dedupe(errors: SchemaError[]): SchemaError[] {

@@ -368,106 +368,15 @@ export function stringifyCQ(message: CQMessageInput): string {
 // ---------------------------------------------------------------------------------------------------------
 // Schema-driven field kinds
 
-type JsonObject = { [key: string]: unknown };
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const KIND_ORDER: readonly CQFieldKind[] = ['boolean', 'integer', 'number', 'json', 'message'];
-
 /**
- * Derives {@link SegmentFieldKinds} from a generated `protocol.json`: for every variant of the union
- * `$defs.Segment` (its `oneOf`/`anyOf` `$ref`s), the variant's `type` const and the JSON types its
- * `data` properties allow (following `$ref`s and `oneOf`/`anyOf`/`allOf` of the data schema, e.g.
- * forward-node data variants). `integer` → 'integer', `number` → 'number', `boolean` → 'boolean', a
- * reference to `Segment` or an array of `Segment` (a `Message`) → 'message', other objects/arrays →
- * 'json'. String-only fields are left out, as are segment types without any convertible field.
+ * The {@link SegmentFieldKinds} the generator computed from the schema's `cq-code` union: pass the
+ * generated descriptor (`import { protocol } from 'qqwire/onebot11'`) or its `protocol.json`.
  */
-export function segmentFieldKinds(protocolJson: unknown): SegmentFieldKinds {
-  if (!isObject(protocolJson) || !isObject(protocolJson.$defs) || !isObject(protocolJson.$defs.Segment)) {
-    throw new TypeError('segmentFieldKinds expects a generated protocol.json with $defs.Segment');
+export function segmentFieldKinds(source: { cqKinds?: unknown } | { 'cq-kinds'?: unknown } | unknown): SegmentFieldKinds {
+  const s = source as { cqKinds?: unknown; 'cq-kinds'?: unknown } | null | undefined;
+  const kinds = s?.cqKinds ?? s?.['cq-kinds'];
+  if (typeof kinds !== 'object' || kinds === null) {
+    throw new TypeError('segmentFieldKinds expects a generated descriptor or protocol.json of a protocol with `cq-code`');
   }
-  const defs = protocolJson.$defs;
-  const SEGMENT_REF = '#/$defs/Segment';
-
-  const resolve = (schema: unknown, seen: Set<string>): JsonObject | undefined => {
-    let cur = schema;
-    while (isObject(cur) && typeof cur.$ref === 'string') {
-      const ref = cur.$ref;
-      if (!ref.startsWith('#/$defs/') || seen.has(ref)) return undefined;
-      seen.add(ref);
-      const target = defs[ref.slice('#/$defs/'.length)];
-      // Keep sibling keywords of a $ref out of it: only the target matters for kinds.
-      cur = target;
-    }
-    return isObject(cur) ? cur : undefined;
-  };
-
-  const branches = (s: JsonObject): unknown[] =>
-    [s.oneOf, s.anyOf, s.allOf].flatMap((b) => (Array.isArray(b) ? (b as unknown[]) : []));
-
-  const isSegmentRef = (schema: unknown): boolean => isObject(schema) && schema.$ref === SEGMENT_REF;
-
-  const kindsOf = (schema: unknown, seen: Set<string>, acc: Set<CQFieldKind>): void => {
-    if (isSegmentRef(schema)) {
-      acc.add('message');
-      return;
-    }
-    const s = resolve(schema, seen);
-    if (!s) return;
-    const types = typeof s.type === 'string' ? [s.type] : Array.isArray(s.type) ? s.type : [];
-    for (const t of types) {
-      if (t === 'integer') acc.add('integer');
-      else if (t === 'number') acc.add('number');
-      else if (t === 'boolean') acc.add('boolean');
-      else if (t === 'object') acc.add('json');
-      else if (t === 'array') acc.add(isSegmentRef(s.items) ? 'message' : 'json');
-    }
-    const consts = [...(Array.isArray(s.enum) ? s.enum : []), ...('const' in s ? [s.const] : [])];
-    for (const c of consts) {
-      if (typeof c === 'boolean') acc.add('boolean');
-      else if (typeof c === 'number') acc.add(Number.isInteger(c) ? 'integer' : 'number');
-    }
-    for (const b of branches(s)) kindsOf(b, new Set(seen), acc);
-  };
-
-  const collectProps = (schema: unknown, seen: Set<string>, into: Map<string, Set<CQFieldKind>>): void => {
-    const s = resolve(schema, seen);
-    if (!s) return;
-    if (isObject(s.properties)) {
-      for (const [key, prop] of Object.entries(s.properties)) {
-        let acc = into.get(key);
-        if (!acc) into.set(key, (acc = new Set()));
-        kindsOf(prop, new Set(seen), acc);
-      }
-    }
-    for (const b of branches(s)) collectProps(b, new Set(seen), into);
-  };
-
-  const result: Record<string, Record<string, CQFieldKind | CQFieldKind[]>> = {};
-  const segment = defs.Segment as JsonObject;
-  for (const variantRef of branches(segment)) {
-    const variant = resolve(variantRef, new Set());
-    if (!variant || !isObject(variant.properties)) continue;
-    const typeSchema = variant.properties.type;
-    let typeName: unknown;
-    if (isObject(typeSchema)) {
-      typeName = typeSchema.const ?? (Array.isArray(typeSchema.enum) && typeSchema.enum.length === 1 ? typeSchema.enum[0] : undefined);
-    }
-    if (typeof typeName !== 'string') continue;
-    const props = new Map<string, Set<CQFieldKind>>();
-    collectProps(variant.properties.data, new Set(), props);
-    for (const [key, acc] of props) {
-      if (acc.has('number')) acc.delete('integer'); // 'number' converts integers too
-      const kinds = KIND_ORDER.filter((k) => acc.has(k));
-      if (kinds.length === 0) continue;
-      if (!Object.hasOwn(result, typeName)) setOwn(result, typeName, {});
-      const fields = result[typeName]!;
-      const prev = Object.hasOwn(fields, key) ? fields[key] : undefined;
-      const merged = prev === undefined ? kinds : KIND_ORDER.filter((k) => kinds.includes(k) || (typeof prev === 'string' ? prev === k : prev.includes(k)));
-      setOwn(fields, key, merged.length === 1 ? merged[0]! : merged);
-    }
-  }
-  return result;
+  return kinds as SegmentFieldKinds;
 }

@@ -11,6 +11,8 @@ export type Plan =
   | { k: 'id' }
   | { k: 'obj'; p: Record<string, Plan> }
   | { k: 'arr'; i: Plan }
+  /** Tuple (`prefixItems`): a plan per position (null: nothing there), `r` for the items after them. */
+  | { k: 'tup'; t: (Plan | null)[]; r?: Plan }
   | { k: 'ref'; n: string }
   /**
    * Tagged union. `v` maps each known tag to the variant's plan (null: nothing inside). An unknown tag
@@ -91,7 +93,7 @@ function pickAlternative(w: Walk, plans: Plan[], value: unknown): Plan | undefin
     const p = plan.k === 'ref' ? w.defs[plan.n] : plan;
     if (!p) continue;
     const scalar = p.k === 'i64' || p.k === 'id';
-    if (Array.isArray(value) ? p.k === 'arr' : isObject(value) ? p.k === 'obj' || p.k === 'union' : scalar) {
+    if (Array.isArray(value) ? p.k === 'arr' || p.k === 'tup' : isObject(value) ? p.k === 'obj' || p.k === 'union' : scalar) {
       return plan;
     }
   }
@@ -120,6 +122,18 @@ function walk(w: Walk, plan: Plan, value: unknown, path: string, depth: number):
         if (after !== before) (out ??= value.slice())[i] = after;
       }
       return skipped ? out!.filter((x) => x !== SKIP) : (out ?? value);
+    }
+    case 'tup': {
+      if (!Array.isArray(value)) return value;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const sub = i < plan.t.length ? plan.t[i] : plan.r;
+        if (!sub) continue;
+        const after = walk(w, sub, value[i], `${path}/${i}`, depth + 1);
+        // A tuple position is not a list item: an unknown `skip` variant there stays as it was.
+        if (after !== value[i] && after !== SKIP) (out ??= value.slice())[i] = after;
+      }
+      return out ?? value;
     }
     case 'obj': {
       if (!isObject(value)) return value;
@@ -224,6 +238,11 @@ export function prunePlan(plan: Plan | null | undefined, defs: PlanDefs, keepI64
     case 'arr': {
       const i = prunePlan(plan.i, defs, keepI64, seen);
       return i ? { k: 'arr', i } : null;
+    }
+    case 'tup': {
+      const t = plan.t.map((x) => prunePlan(x, defs, keepI64, seen));
+      const r = prunePlan(plan.r, defs, keepI64, seen);
+      return t.some(Boolean) || r ? { k: 'tup', t, ...(r ? { r } : {}) } : null;
     }
     case 'obj': {
       const p: Record<string, Plan> = {};

@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import type { AuthProvider } from './auth.js';
 import { NetworkError, ResponseTooLargeError, redactError } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
+import { encodeMultipart } from './multipart.js';
 import { codecFor, type BotSelf, type WsEncoding } from './ws-channel.js';
 import type { AbortSignalLike, RestBinding, Transport, TransportInfo, TransportRequest, TransportResponse } from './transport.js';
 
@@ -69,8 +70,9 @@ export interface HttpTransportOptions {
 interface WireRequest {
   method: string;
   path: string;
-  /** The JSON-shaped body; encoded by the transport's codec. */
+  /** The JSON-shaped body; encoded by the transport's codec, or as multipart/form-data. */
   body: Record<string, unknown> | undefined;
+  multipart?: boolean;
 }
 
 function expandPath(template: string, params: Record<string, unknown>, used: Set<string>): string {
@@ -99,8 +101,8 @@ function restRequest(binding: RestBinding, params: Record<string, unknown> = {})
   }
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) if (!used.has(k)) rest[k] = v;
-  const hasBody = binding.method !== 'GET' && binding.method !== 'DELETE';
-  return { method: binding.method, path: path + queryString(query), body: hasBody ? rest : undefined };
+  const hasBody = binding.body !== undefined || (binding.method !== 'GET' && binding.method !== 'DELETE');
+  return { method: binding.method, path: path + queryString(query), body: hasBody ? rest : undefined, multipart: binding.body === 'multipart' };
 }
 
 function rpcRequest(info: NonNullable<TransportInfo['http']>, req: TransportRequest, self: BotSelf | undefined): WireRequest {
@@ -193,8 +195,15 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       ...options.headers,
       ...(await options.auth.headers(signal)),
     };
-    const body = w.body === undefined ? undefined : msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
-    if (body !== undefined) headers['content-type'] = contentType;
+    let body: string | Uint8Array | undefined;
+    if (w.body !== undefined && w.multipart) {
+      const form = await encodeMultipart(w.body);
+      body = form.bytes;
+      headers['content-type'] = form.contentType;
+    } else if (w.body !== undefined) {
+      body = msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
+      headers['content-type'] = contentType;
+    }
     try {
       if (pool) {
         const res = await pool.request({ method: w.method as 'POST', path, headers, body, signal: signal as never });

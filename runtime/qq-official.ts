@@ -38,24 +38,13 @@ import { isObject } from './is-object.js';
 
 // ------------------------------------------------------------------------------------------ base URLs
 
-/**
- * Production REST base (schemas/qq-official/protocol.yaml `x-base-url`). The runtime descriptor does not
- * carry the `x-` keys yet, so the values live here; a test checks them against generated protocol.json.
- */
-export const QQ_OFFICIAL_BASE_URL = 'https://api.sgroup.qq.com';
-/** Sandbox REST base (protocol.yaml `x-sandbox-base-url`). */
-export const QQ_OFFICIAL_SANDBOX_BASE_URL = 'https://sandbox.api.sgroup.qq.com';
-
-/** Descriptor keys a future generator may emit (`baseUrls`); read when present. */
-interface DescriptorExtras {
-  baseUrls?: { production?: string | undefined; sandbox?: string | undefined } | undefined;
-}
-
-/** The REST base URL: `baseUrl` if given, else sandbox or production. */
-export function qqOfficialBaseUrl(options: { protocol?: ProtocolDescriptor | undefined; sandbox?: boolean | undefined; baseUrl?: string | undefined } = {}): string {
+/** The REST base URL: `baseUrl` if given, else the descriptor's sandbox or production URL (schema `base-urls`). */
+export function qqOfficialBaseUrl(options: { protocol: ProtocolDescriptor; sandbox?: boolean | undefined; baseUrl?: string | undefined }): string {
   if (options.baseUrl) return options.baseUrl;
-  const urls = (options.protocol as (ProtocolDescriptor & DescriptorExtras) | undefined)?.baseUrls;
-  return options.sandbox ? (urls?.sandbox ?? QQ_OFFICIAL_SANDBOX_BASE_URL) : (urls?.production ?? QQ_OFFICIAL_BASE_URL);
+  const urls = options.protocol.baseUrls;
+  const url = options.sandbox ? urls?.sandbox : urls?.production;
+  if (!url) throw new TypeError(`qqOfficialBaseUrl: ${options.protocol.name} declares no ${options.sandbox ? 'sandbox' : 'production'} base URL; pass baseUrl`);
+  return url;
 }
 
 // ------------------------------------------------------------------------------------------ app access token
@@ -149,7 +138,8 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
   const scheme = options.auth.scheme ?? 'QQBot';
   const appIdHeader = options.auth.appToken?.appIdHeader;
   const ctx: ErrorContext = { protocol: options.protocolName ?? 'qq-official', action: 'getAppAccessToken' };
-  const marginMs = options.refreshMarginMs ?? 60_000;
+  // The schema's refresh window (auth.app-token.refresh-window-seconds); none: at expiry.
+  const marginMs = options.refreshMarginMs ?? (options.auth.appToken?.refreshWindowSeconds ?? 0) * 1000;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
   const baseDelay = options.retryDelayMs ?? 500;
   const maxDelay = options.maxRetryDelayMs ?? 8_000;
@@ -334,18 +324,17 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
 
 // ------------------------------------------------------------------------------------------ msg_seq
 
-/**
- * Actions whose body pairs `msg_id` with `msg_seq`, and their passive-reply windows (protocols.md §5.4:
- * C2C replies are valid for 60 min, group replies for 5 min). Isolated here until the schema can say it
- * per action (see the report: `x-passive-reply`).
- */
-export const PASSIVE_REPLY_WINDOWS_MS: Readonly<Record<string, number>> = {
-  send_c2c_message: 60 * 60_000,
-  send_group_message: 5 * 60_000,
-};
+/** Actions whose body pairs `msg_id` with `msg_seq`, and their reply windows (schema `reply-window-seconds`). */
+export function passiveReplyWindows(protocol: ProtocolDescriptor): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, info] of Object.entries(protocol.actions)) if (info.replyWindowMs !== undefined) out[name] = info.replyWindowMs;
+  return out;
+}
 
 export interface MsgSeqOptions {
-  /** Action → reply window in ms. Default `PASSIVE_REPLY_WINDOWS_MS`. */
+  /** The descriptor whose actions declare reply windows. */
+  protocol?: ProtocolDescriptor | undefined;
+  /** Action → reply window in ms. Default: `passiveReplyWindows(protocol)`. */
   windows?: Readonly<Record<string, number>> | undefined;
   /** Hard cap on tracked msg_ids (oldest dropped first). Default 100 000. */
   maxEntries?: number | undefined;
@@ -379,7 +368,7 @@ interface SeqEntry {
  * stays bounded by the traffic of one window (and by `maxEntries`).
  */
 export function createMsgSeqAllocator(options: MsgSeqOptions = {}): MsgSeqAllocator {
-  const windows = options.windows ?? PASSIVE_REPLY_WINDOWS_MS;
+  const windows = options.windows ?? (options.protocol ? passiveReplyWindows(options.protocol) : {});
   const defaultWindow = Math.max(0, ...Object.values(windows), 60_000);
   const maxEntries = options.maxEntries ?? 100_000;
   const now = options.now ?? Date.now;
@@ -465,7 +454,8 @@ export interface QqOfficialOptions {
   msgSeq?: false | MsgSeqOptions | MsgSeqAllocator | undefined;
 }
 
-export interface QqOfficialClientOptions extends ClientOptions {
+/** REST over HTTP: no frame encoding, no multi-bot `self`. */
+export interface QqOfficialClientOptions extends Omit<ClientOptions, 'encoding' | 'self'> {
   baseUrl: string;
   auth: AppAccessTokenAuth;
   /** The msg_seq allocator behind `onRequest` (undefined when turned off). */
@@ -491,7 +481,7 @@ export function qqOfficialOptions(options: QqOfficialOptions): QqOfficialClientO
       ? undefined
       : options.msgSeq && 'onRequest' in options.msgSeq
         ? options.msgSeq
-        : createMsgSeqAllocator(options.msgSeq || {});
+        : createMsgSeqAllocator({ protocol: options.protocol, ...(options.msgSeq || {}) });
   return {
     baseUrl: qqOfficialBaseUrl(options),
     auth,

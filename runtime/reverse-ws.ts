@@ -12,11 +12,11 @@
  *   await bot.sendPrivateMsg({ user_id: 10002, message: 'hi' });
  *   await server.close();
  *
- * Handshake: the token is checked before the upgrade (`Authorization: Bearer <t>` or go-cqhttp's
- * `Authorization: Token <t>`, or `?access_token=`); anything else gets HTTP 401. The self id comes
+ * Handshake: the token is checked before the upgrade (`Authorization: <scheme> <t>` with a scheme the
+ * schema's `auth.accepted-schemes` lists, e.g. go-cqhttp's `Token`, or `?access_token=`); anything else gets HTTP 401. The self id comes
  * from `X-Self-ID` and the role (API / Event / Universal; default Universal) from `X-Client-Role`
  * (header names from the protocol descriptor). OneBot 12 peers offer `Sec-WebSocket-Protocol:
- * 12.<impl>`, which is echoed back; they need not send a self id: bots are then learned from the
+ * 12.<impl>`, which is echoed back; a `multi-bot` protocol's peers need not send a self id: bots are then learned from the
  * `self` of their events (and `status_update`), and calls to them carry that `self`.
  *
  * `server.bot(selfId)` is a stable transport for that bot across its reconnections. Calls go to the
@@ -194,10 +194,12 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
   const selfIdHeader = info.selfIdHeader ?? 'X-Self-ID';
   const roleHeader = info.roleHeader ?? 'X-Client-Role';
   const subprotocolPrefix = info.subprotocolPrefix;
-  // OneBot 12 connections may carry several bots and name them in events; OneBot 11 ones need X-Self-ID.
-  const selfIdRequired = subprotocolPrefix === undefined;
+  // A multi-bot connection (OneBot 12) names its bots in events; otherwise the handshake names the one bot.
+  const multiBot = info.multiBot === true;
+  const selfIdRequired = !multiBot;
   const authHeader = protocol.auth.header ?? 'Authorization';
   const authQuery = protocol.auth.query;
+  const schemes = (protocol.auth.acceptedSchemes ?? (protocol.auth.scheme ? [protocol.auth.scheme] : [])).map((s) => s.toLowerCase());
   const token = options.accessToken || undefined;
   const secrets = () => (token ? [token] : []);
   const codec = codecFor(options.encoding);
@@ -264,8 +266,8 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
     if (!token) return true;
     const header = headerValue(req, authHeader);
     if (header !== undefined) {
-      const m = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(header.trim());
-      return m !== null && sameSecret(m[1]!, token);
+      const m = /^(\S+)\s+(\S+)$/.exec(header.trim());
+      return m !== null && schemes.includes(m[1]!.toLowerCase()) && sameSecret(m[2]!, token);
     }
     if (authQuery) {
       const q = new URL(req.url ?? '/', 'http://x').searchParams.get(authQuery);
@@ -360,7 +362,7 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
   function onConnectionEvent(conn: Connection, event: unknown): void {
     let selfId: string | undefined;
     if (isObject(event)) {
-      if (subprotocolPrefix !== undefined) learnSelves(conn, event);
+      if (multiBot) learnSelves(conn, event);
       const self = event['self'];
       if (isObject(self) && typeof self['user_id'] === 'string') selfId = self['user_id'];
       else if (conn.bots.size === 1) selfId = conn.bots.keys().next().value;

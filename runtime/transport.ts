@@ -18,6 +18,11 @@ export interface RestBinding {
   path: string;
   /** Params that go into the query string instead of the body. */
   query?: readonly string[];
+  /**
+   * How the remaining params travel: `json` (the default for POST/PUT/PATCH; on DELETE it sends a body,
+   * which DELETE otherwise lacks) or `multipart` (multipart/form-data).
+   */
+  body?: 'json' | 'multipart';
 }
 
 export interface TransportRequest {
@@ -56,8 +61,10 @@ export interface AuthInfo {
   scheme?: string | undefined;
   /** Query parameter accepted instead of the header (`access_token`). */
   query?: string | undefined;
-  /** QQ official: app access token endpoint and the app id header. */
-  appToken?: { url: string; appIdHeader?: string | undefined } | undefined;
+  /** Scheme words a server side accepts (case-insensitive); default `[scheme]`. */
+  acceptedSchemes?: readonly string[] | undefined;
+  /** QQ official: app access token endpoint, the app id header, default lifetime and refresh window. */
+  appToken?: { url: string; appIdHeader?: string | undefined; lifetimeSeconds?: number | undefined; refreshWindowSeconds?: number | undefined } | undefined;
 }
 
 export interface EnvelopeInfo {
@@ -92,15 +99,39 @@ export interface ActionInfo {
   /** The action returns no data; the call resolves to undefined. */
   noResult?: boolean | undefined;
   rest?: RestBinding | undefined;
+  /** A passive reply (`msg_id` + `msg_seq`) is accepted this long after the original message. */
+  replyWindowMs?: number | undefined;
 }
 
 export interface TransportInfo {
   http?: { path: string; body: 'params' | 'frame'; method?: 'POST' | 'GET' | undefined } | undefined;
   ws?: { frame: 'action-echo'; path?: string | undefined; subprotocol?: string | undefined } | undefined;
-  reverseWs?: { selfIdHeader?: string | undefined; roleHeader?: string | undefined; subprotocolPrefix?: string | undefined } | undefined;
+  /** `multiBot`: one connection carries several bots, named in each event's `self` (OneBot 12). */
+  reverseWs?: { selfIdHeader?: string | undefined; roleHeader?: string | undefined; subprotocolPrefix?: string | undefined; multiBot?: boolean | undefined } | undefined;
   rest?: boolean | undefined;
-  /** How events reach a bot (schema `protocol.transport.events`), one key per delivery. */
   events?: EventsInfo | undefined;
+}
+
+/** `transport.events` of the schema (FORMAT.md, "Event delivery"): the facts every event receiver reads. */
+export interface EventsInfo {
+  name: { parts: readonly (readonly string[])[]; refine?: readonly { when: string; field: string }[] | undefined };
+  authQuery?: string | undefined;
+  sse?: { path: string; event: string } | undefined;
+  ws?: { path: string; universalPath?: string | undefined } | undefined;
+  reverseWs?: boolean | undefined;
+  webhook?: WebhookInfo | undefined;
+  poll?: { action: string; timeoutParam?: string | undefined; limitParam?: string | undefined } | undefined;
+  gateway?: GatewayEventsInfo | undefined;
+  callback?: CallbackEventsInfo | undefined;
+}
+
+export interface WebhookInfo {
+  auth?: 'bearer' | undefined;
+  signature?: { header: string; algorithm: 'sha1' | 'sha256'; prefix: string; missingStatus?: number | undefined; mismatchStatus?: number | undefined } | undefined;
+  selfIdHeader?: string | undefined;
+  infoHeaders?: readonly string[] | undefined;
+  reply: 'none' | 'object' | 'action-list';
+  contentTypes?: readonly string[] | undefined;
 }
 
 /** A close code, or an inclusive range `[from, to]` of them. */
@@ -133,8 +164,8 @@ export interface GatewayEventsInfo {
   closeCodes?: { fatal?: readonly CodeSpan[] | undefined; reidentify?: readonly CodeSpan[] | undefined } | undefined;
 }
 
-/** A QQ-official-style signed HTTP callback. */
-export interface WebhookEventsInfo {
+/** A QQ-official-style signed HTTP callback (`transport.events.callback`). */
+export interface CallbackEventsInfo {
   /** `ed25519-repeated-secret`: ed25519 over timestamp + raw body, seed = the bot secret repeated to 32 bytes. */
   signature: 'ed25519-repeated-secret';
   signatureHeader: string;
@@ -144,11 +175,6 @@ export interface WebhookEventsInfo {
   opcodes: { dispatch: number; ack: number; validation: number };
   /** Callback URL validation: names of the token, timestamp (in `d`) and signature (in the answer) fields. */
   validationFields: { token: string; timestamp: string; signature: string };
-}
-
-export interface EventsInfo {
-  gateway?: GatewayEventsInfo | undefined;
-  webhook?: WebhookEventsInfo | undefined;
 }
 
 /** Everything the runtime knows about a protocol; generated/<protocol>/client.js builds one from the schema. */
@@ -165,4 +191,8 @@ export interface ProtocolDescriptor {
   httpStatus: Readonly<Record<string, CodeInfo>>;
   actions: Readonly<Record<string, ActionInfo>>;
   plans: PlanDefs;
+  /** CQ-code protocols: per segment type, the `data` fields a CQ value converts to (generated from the schema). */
+  cqKinds?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>> | undefined;
+  /** REST protocols: the default base URLs (`base-urls` in the schema). */
+  baseUrls?: { production: string; sandbox?: string | undefined } | undefined;
 }

@@ -14,6 +14,7 @@ import { ApiError, parseJson, stringifyJson } from 'qqwire/runtime';
 import { methodNames } from '../generator/naming.js';
 import { parsedBody, restExpectation, rigKinds, type GeneratedModule, type Received, type Rig, type RigKind } from './helpers/action-rig.js';
 import { expectedDecoded, withUnknownVariants, type Int64Mode } from './helpers/expected-result.js';
+import { parseMultipart } from './helpers/multipart.js';
 import { actionCases, loadProtocolJson, type ActionCase } from './helpers/schema-sample.js';
 
 const GENERATED = new URL('../../generated/', import.meta.url);
@@ -41,7 +42,7 @@ function failureCode(mod: GeneratedModule): number {
   return code ?? 12345;
 }
 
-function checkRest(mod: GeneratedModule, c: Case, got: Received): void {
+async function checkRest(mod: GeneratedModule, c: Case, got: Received): Promise<void> {
   const binding = mod.protocol.actions[c.action]!.rest!;
   const want = restExpectation(binding, wireCopy(c.params) as Record<string, unknown>);
   const url = new URL(got.url!, 'http://x');
@@ -49,11 +50,21 @@ function checkRest(mod: GeneratedModule, c: Case, got: Received): void {
   assert.equal(url.pathname, want.path, `${c.action}: path with its params`);
   assert.deepEqual([...url.searchParams.entries()].sort(), want.query, `${c.action}: query`);
   if (want.body === undefined) assert.equal(got.body ?? '', '', `${c.action}: no body`);
-  else if (got.contentType?.startsWith('multipart/form-data')) {
-    // A multipart body (file uploads) is compared by its field names.
-    const names = [...got.body!.matchAll(/name="([^"]+)"/g)].map((m) => m[1]).sort();
-    assert.deepEqual(names, Object.keys(want.body).sort(), `${c.action}: multipart fields`);
-  } else assert.deepEqual(parsedBody(got.body), want.body, `${c.action}: JSON body`);
+  else if (binding.body === 'multipart') await checkMultipart(c, got, restExpectation(binding, c.params as Record<string, unknown>).body!);
+  else assert.deepEqual(parsedBody(got.body), want.body, `${c.action}: JSON body`);
+}
+
+/** A multipart body, parsed independently: bytes as file parts, strings as they are, the rest as JSON text. */
+async function checkMultipart(c: Case, got: Received, want: Record<string, unknown>): Promise<void> {
+  assert.match(got.contentType ?? '', /^multipart\/form-data; boundary=/, `${c.action}: multipart Content-Type`);
+  const parts = await parseMultipart(got.bytes!, got.contentType!);
+  assert.deepEqual([...parts.keys()].sort(), Object.keys(want).sort(), `${c.action}: multipart fields`);
+  for (const [name, value] of Object.entries(want)) {
+    const part = parts.get(name)!;
+    if (value instanceof Uint8Array) assert.deepEqual(part.bytes, value, `${c.action}: file part ${name}`);
+    else if (typeof value === 'string') assert.equal(part.text, value, `${c.action}: field ${name}`);
+    else assert.deepEqual(parseJson(part.text!), wireCopy(value), `${c.action}: field ${name} as JSON text`);
+  }
 }
 
 function checkOneBot(c: Case, got: Received, rig: Rig): void {
@@ -94,7 +105,7 @@ for (const name of PROTOCOLS) {
   const json = loadProtocolJson(name);
   const defs = json.$defs;
   const methods = methodNames(Object.keys(json.actions).map((a) => ({ name: a })));
-  const encodings = ((json.protocol as Record<string, unknown>)['x-encodings'] as string[] | undefined) ?? ['json'];
+  const encodings = ((json.protocol as Record<string, unknown>)['encodings'] as string[] | undefined) ?? ['json'];
   const cases: Case[] = actionCases(name, (a) => mod.protocol.actions[a]?.noResult === true).map((c) => {
     const def = json.actions[c.action]!;
     return {
@@ -134,14 +145,14 @@ for (const name of PROTOCOLS) {
             return c ? { data: c.wire, noResult: c.noResult } : { failure: -1 };
           };
           const outcomes = await callAll(rig, cases, (c) => c.params);
-          cases.forEach((c, i) => {
+          for (const [i, c] of cases.entries()) {
             const outcome = outcomes[i]!;
             if (outcome.status === 'rejected') assert.fail(`${c.action} over ${kind.name}: ${String(outcome.reason)}`);
             const got = receivedFor(rig, c.action);
-            if (got.url !== undefined) checkRest(mod, c, got);
+            if (got.url !== undefined) await checkRest(mod, c, got);
             else checkOneBot(c, got, rig);
             assert.deepEqual(outcome.value, expected(c, 'number'), `${c.action}: result`);
-          });
+          }
           assert.equal(rig.received.length, cases.length, 'no other request was made');
         }));
 
@@ -174,14 +185,14 @@ for (const name of PROTOCOLS) {
           };
           // In this mode the caller hands int64 params over as the mode's type; the wire still gets numbers.
           const outcomes = await callAll(rig, cases, (c) => expectedDecoded(c.paramsSchema, c.params, defs, mode));
-          cases.forEach((c, i) => {
+          for (const [i, c] of cases.entries()) {
             const outcome = outcomes[i]!;
             if (outcome.status === 'rejected') assert.fail(`${c.action}: ${String(outcome.reason)}`);
             const got = receivedFor(rig, c.action);
-            if (got.url !== undefined) checkRest(mod, c, got);
+            if (got.url !== undefined) await checkRest(mod, c, got);
             else checkOneBot(c, got, rig);
             assert.deepEqual(outcome.value, expected(c, mode), `${c.action}: result`);
-          });
+          }
         }));
     }
   });

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -98,6 +99,7 @@ describe('schema errors', () => {
       properties:
         a: { $ref: '#/types/Nope' }
       required: [a, b]
+    result: null
 `,
     });
     const res = await cli(['generate'], dir);
@@ -112,7 +114,7 @@ describe('schema errors', () => {
 
   test('a YAML syntax error', async (t) => {
     const dir = tempDir(t);
-    writeTree(dir, { 'schemas/demo/protocol.yaml': `${protocolYaml('demo')}actions:\n  a:\n    summary: x\n    summary: y\n` });
+    writeTree(dir, { 'schemas/demo/protocol.yaml': `${protocolYaml('demo')}actions:\n  a:\n    summary: x\n    summary: y\n    result: null\n` });
     const res = await cli(['generate', '--schemas', 'schemas', '--out', 'out'], dir);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /^schemas\/demo\/protocol\.yaml:13:5 \/: YAML DUPLICATE_KEY: /m);
@@ -146,6 +148,29 @@ describe('usage', () => {
     assert.match(res.stdout, /^usage: qqwire generate/);
   });
 
+  test('--version prints the package version and exits 0', async (t) => {
+    const res = await cli(['--version'], tempDir(t));
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout, `${pkg.version}\n`);
+  });
+
+  for (const [what, args, line] of [
+    ['an unknown flag', ['generate', '--frobnicate'], /^qqwire: unknown option --frobnicate$/],
+    ['a flag without its value', ['generate', '--out'], /^qqwire: Option '--out <value>' argument missing$/],
+    ['a missing ./schemas folder', ['generate'], /^qqwire: no schema folder at .*schemas \(run in a folder with \.\/schemas, or pass --schemas DIR\)$/],
+    ['a second positional', ['generate', 'extra'], /^qqwire: unexpected argument "extra"$/],
+  ] as const) {
+    test(`${what}: one line and a usage hint on stderr, exit 2, no stack trace`, async (t) => {
+      const res = await cli([...args], tempDir(t));
+      assert.equal(res.code, 2, res.stderr);
+      assert.deepEqual(res.stderr.trimEnd().split('\n').length, 2, res.stderr);
+      assert.match(res.stderr.split('\n')[0]!, line);
+      assert.equal(res.stderr.split('\n')[1], 'run `qqwire --help` for usage');
+      assert.doesNotMatch(res.stderr, /\bat .*\.js:\d+/);
+    });
+  }
+
   test('bin/qqwire.js is the same command', async () => {
     const { stdout } = await run(process.execPath, [join(repoRoot, 'bin', 'qqwire.js'), '--help'], { encoding: 'utf8' });
     assert.match(stdout, /^usage: qqwire generate/);
@@ -163,7 +188,9 @@ describe('usage', () => {
 
 describe('--watch', () => {
   test('regenerates on a schema change, survives a schema error, and recovers', async (t) => {
-    const dir = tempDir(t);
+    // Its own temp dir, removed only after the watcher has exited: `after` hooks run in the order
+    // they were added, so tempDir's removal would race the watcher's last writes.
+    const dir = mkdtempSync(join(tmpdir(), 'qqwire-watch-'));
     copyTree(repoSchemas, join(dir, 'schemas'));
     const child = spawn(process.execPath, [cliPath, 'generate', '--watch', '--schemas', 'schemas', '--out', 'out'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -176,6 +203,7 @@ describe('--watch', () => {
         child.kill('SIGTERM');
         await exited;
       }
+      rmSync(dir, { recursive: true, force: true });
     });
 
     const until = async (what: string, ok: () => boolean) => {
@@ -196,7 +224,7 @@ describe('--watch', () => {
     };
 
     const added = join(dir, 'schemas', 'milky', 'extra.yaml');
-    writeFileSync(added, 'actions:\n  get_qqwire_extra:\n    summary: 额外的测试动作\n');
+    writeFileSync(added, 'actions:\n  get_qqwire_extra:\n    summary: 额外的测试动作\n    result: null\n');
     await until('get_qqwire_extra in protocol.json', () => actions()?.includes('get_qqwire_extra') === true);
 
     writeFileSync(added, 'actions:\n  get_qqwire_extra:\n    summry: typo\n');
@@ -207,5 +235,15 @@ describe('--watch', () => {
     rmSync(added);
     await until('get_qqwire_extra removed again', () => actions()?.includes('get_qqwire_extra') === false);
     assert.equal(child.exitCode, null);
+
+    // Atomic saves (vim, `sed -i`, JetBrains safe-write): write a temp file, rename it over the schema.
+    const messageYaml = join(dir, 'schemas', 'milky', 'message.yaml');
+    const original = readFileSync(messageYaml, 'utf8');
+    for (const [i, name] of ['atomic_one', 'atomic_two'].entries()) {
+      const temp = join(dir, 'schemas', 'milky', `.message.yaml.tmp${i}`);
+      writeFileSync(temp, `${original}\n  ${name}:\n    summary: x\n    result: null\n`);
+      renameSync(temp, messageYaml);
+      await until(`${name} after rename save #${i + 1}`, () => actions()?.includes(name) === true);
+    }
   });
 });

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { generate, loadIR } from '../generator/generate.js';
-import type { IRProtocol, SchemaNode } from '../generator/ir.js';
+import type { IRProtocol, Node } from '../generator/ir.js';
+import { wireSchema, type Json as SchemaNode } from '../generator/json-schema.js';
 import { mergePatch } from '../generator/resolve.js';
 import { importFile, linkPackages, protocolYaml, schemaErrors, shownPath, suiteTempDir, tempDir, writeTree, type Validator } from './helpers/generator-util.js';
 
@@ -48,6 +49,7 @@ const BASE_ACTIONS = `actions:
       properties:
         message_id: { type: integer }
       required: [message_id]
+    result: null
 `;
 
 const BASE_TYPES = `types:
@@ -96,6 +98,7 @@ const CHILD_ACTIONS = `actions:
       properties:
         id: { type: string }
       required: [id]
+    result: null
 patch:
   actions:
     send_msg:
@@ -151,7 +154,9 @@ function action(p: IRProtocol, name: string) {
   return a;
 }
 
-const props = (node: SchemaNode | null) => Object.keys((node?.['properties'] ?? {}) as object);
+/** The node as protocol.json writes it: the IR checked through its JSON Schema reading. */
+const wire = (node: Node | null): SchemaNode | null => (node ? wireSchema(node) : null);
+const props = (node: Node | null) => Object.keys((wire(node)?.['properties'] ?? {}) as object);
 
 describe('extends, resolved into the IR', () => {
   const root = suiteTempDir();
@@ -182,7 +187,7 @@ describe('extends, resolved into the IR', () => {
     const getMsg = action(child, 'get_msg');
     assert.equal(getMsg.summary, '获取消息（子协议）');
     assert.deepEqual(props(getMsg.params), ['id']);
-    assert.deepEqual(getMsg.params!['required'], ['id']);
+    assert.deepEqual(wire(getMsg.params)!['required'], ['id']);
     assert.equal(getMsg.result, null);
   });
 
@@ -190,17 +195,17 @@ describe('extends, resolved into the IR', () => {
     const send = action(byId(ir, 'child'), 'send_msg');
     assert.equal(send.summary, '发送消息', 'unpatched keys are inherited');
     assert.deepEqual(props(send.params), ['user_id', 'message', 'group_id']);
-    assert.deepEqual((send.params!['properties'] as Record<string, SchemaNode>)['group_id'], { type: 'integer', description: '临时会话来源群号' });
-    assert.deepEqual(send.params!['required'], ['user_id']);
+    assert.deepEqual((wire(send.params)!['properties'] as Record<string, SchemaNode>)['group_id'], { type: 'integer', description: '临时会话来源群号' });
+    assert.deepEqual(wire(send.params)!['required'], ['user_id']);
     assert.deepEqual(props(send.result), ['message_id'], 'the result is inherited as is');
   });
 
   test('patch replaces a union’s oneOf: the new variant is a union member', () => {
     const child = byId(ir, 'child');
-    assert.deepEqual(child.unions.get('Segment'), {
+    const segment = child.unions.get('Segment')!;
+    assert.deepEqual({ tag: segment.tag, unknown: segment.unknown, variants: segment.variants }, {
       tag: 'type',
-      keep: false,
-      skip: false,
+      unknown: 'reject',
       variants: [
         { tag: 'text', type: 'TextSegment' },
         { tag: 'face', type: 'FaceSegment' },
@@ -208,7 +213,7 @@ describe('extends, resolved into the IR', () => {
       ],
     });
     // The file ref was checked against the child's own segments.yaml and normalised.
-    assert.equal(((child.types.get('Segment')!.schema['oneOf'] as SchemaNode[])[2]!)['$ref'], '#/types/PokeSegment');
+    assert.equal(((wire(child.types.get('Segment')!.node)!['oneOf'] as SchemaNode[])[2]!)['$ref'], '#/$defs/PokeSegment');
   });
 
   test('remove deletes a type; inherited types remember where they were defined', () => {
@@ -239,7 +244,7 @@ describe('extends, resolved into the IR', () => {
     );
     const send = action(base, 'send_msg');
     assert.deepEqual(props(send.params), ['user_id', 'message', 'auto_escape']);
-    assert.deepEqual(send.params!['required'], ['user_id', 'message']);
+    assert.deepEqual(wire(send.params)!['required'], ['user_id', 'message']);
     assert.deepEqual(props(action(base, 'get_msg').params), ['message_id']);
     assert.deepEqual(
       base.unions.get('Segment')!.variants.map((v) => v.tag),
@@ -280,6 +285,40 @@ describe('extends, resolved into the IR', () => {
     assert.equal(action(grand, 'get_status').summary, '状态');
     assert.deepEqual(grand.info.envelope, { kind: 'retcode', 'message-fields': ['message'] }, "grand's own envelope replaces child's whole");
     assert.ok(grand.types.has('PokeSegment'));
+  });
+});
+
+describe('extends: union operations', () => {
+  const SHAKE = `types:
+  ShakeSegment:
+    type: object
+    properties:
+      type: { const: shake }
+    required: [type]
+`;
+
+  test('patch.unions adds and removes variants of an inherited union without restating its oneOf', (t) => {
+    const root = tempDir(t);
+    writeFamily(root, { 'child/unions.yaml': `${SHAKE}patch:\n  unions:\n    Segment: { add: [ShakeSegment], remove: [FaceSegment] }\n` });
+    const ir = loadIR(root);
+    assert.deepEqual(
+      byId(ir, 'child').unions.get('Segment')!.variants.map((v) => [v.tag, v.type]),
+      [['text', 'TextSegment'], ['poke', 'PokeSegment'], ['shake', 'ShakeSegment']],
+    );
+    assert.deepEqual(byId(ir, 'base').unions.get('Segment')!.variants.map((v) => v.tag), ['text', 'face'], 'the parent keeps its variants');
+  });
+
+  test('adding a present variant, removing an absent one, or patching a non-union is located', (t) => {
+    const root = tempDir(t);
+    writeFamily(root, {
+      'child/unions.yaml': `${SHAKE}patch:\n  unions:\n    Segment: { add: [TextSegment], remove: [ShakeSegment] }\n    TextSegment: { add: [ShakeSegment] }\n`,
+    });
+    const errors = schemaErrors(() => loadIR(root)).map((e) => [e.path, e.detail]);
+    assert.deepEqual(errors, [
+      ['/patch/unions/Segment/remove/0', 'Segment has no variant ShakeSegment'],
+      ['/patch/unions/Segment/add/0', 'Segment already has the variant TextSegment'],
+      ['/patch/unions/TextSegment', 'nothing to patch: no tagged union TextSegment to add variants to or remove them from'],
+    ]);
   });
 });
 
@@ -384,7 +423,7 @@ describe('extends, in the generated output', () => {
     assert.deepEqual(Object.keys(base.actions), ['send_msg', 'get_msg', 'delete_msg']);
     assert.deepEqual(Object.keys(child.$defs), ['Segment', 'TextSegment', 'FaceSegment', 'PokeSegment']);
     assert.deepEqual(Object.keys(base.$defs), ['Segment', 'TextSegment', 'FaceSegment', 'LegacyThing']);
-    assert.deepEqual(props(child.actions['send_msg']!.params), ['user_id', 'message', 'group_id']);
+    assert.deepEqual(Object.keys(child.actions['send_msg']!.params?.['properties'] ?? {}), ['user_id', 'message', 'group_id']);
     assert.equal(child.protocol['extends'], 'base');
     assert.deepEqual(child.protocol['envelope'], { kind: 'retcode', 'message-fields': ['wording', 'msg'] });
     assert.deepEqual(base.protocol['envelope'], { kind: 'retcode', 'message-fields': ['message'] });

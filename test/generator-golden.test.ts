@@ -96,6 +96,21 @@ describe('golden: the repo schemas reproduce the committed generated/', () => {
     }
   });
 
+  test('README: one title, a table of contents, retcodes, segment data fields, links outside code spans', () => {
+    const ob11 = fresh.get('onebot11/README.md')!;
+    assert.match(ob11, /^# OneBot 11 — qqwire client$/m, 'no doubled "OneBot 11 11"');
+    assert.match(fresh.get('qq-official/README.md')!, /^# QQ official bot API v2 — qqwire client$/m);
+    assert.match(ob11, /^## Contents$/m);
+    assert.match(ob11, /^  - message: \[`send_private_msg`\]\(#action-send_private_msg\)/m);
+    assert.match(ob11, /^<a id="action-send_private_msg"><\/a>$/m, 'the ToC target exists');
+    assert.match(ob11, /^\| 1400 \| `BAD_REQUEST` \| /m);
+    assert.match(ob11, /^\| `data\.file` \| string \| /m, 'a segment\'s data fields are listed');
+    assert.doesNotMatch(ob11, /^`[^`\n]*\]\(#/m, 'a type alias line is not one code span around its links');
+    assert.ok(ob11.includes('\nstring \\| [Segment](#segment) \\| Array<[Segment](#segment)>\n'), 'Message renders as links');
+    const milky = fresh.get('milky/README.md')!;
+    assert.match(milky, /^#### `[a-z_]+` .* \(deprecated\)$/m, 'draft endpoints (removed-in) are marked deprecated');
+  });
+
   test('no `require(` in any validators.js; they are ESM importing qqwire/runtime', () => {
     for (const [path, content] of fresh) {
       if (!path.endsWith('validators.js')) continue;
@@ -195,6 +210,7 @@ describe('ajv runtime helpers in generated validators', () => {
           items: { type: object, properties: { k: { type: string } } }
         code: { type: string, pattern: '^[a-z]+$' }
       required: [name]
+    result: null
 `,
     });
     linkPackages(root);

@@ -85,6 +85,7 @@ describe('broken YAML', () => {
     summary: x
     category: a
     summary: y
+    result: null
 `,
     });
     assert.equal(errors.length, 1);
@@ -112,6 +113,7 @@ describe('meta-schema violations', () => {
       properties:
         a: { type: string }
       requried: [a]
+    result: null
 `,
     });
     assert.equal(errors.length, 1);
@@ -130,6 +132,7 @@ describe('meta-schema violations', () => {
   send_msg:
     summary: x
     deprecated: "yes"
+    result: null
 `,
     });
     assert.equal(errors.length, 1);
@@ -163,6 +166,7 @@ describe('meta-schema violations', () => {
       type: object
       properties:
         a: { $ref: '#/definitions/Foo' }
+    result: null
 `,
     });
     assert.equal(errors.length, 1);
@@ -196,7 +200,7 @@ describe('meta-schema violations', () => {
   });
 
   test('a file is checked on its own by loadFile (the meta-schema is the repo one)', (t) => {
-    const root = folder(t, { 'protocol.yaml': `${HEAD}actions:\n  x:\n    summary: 1\n` });
+    const root = folder(t, { 'protocol.yaml': `${HEAD}actions:\n  x:\n    summary: 1\n    result: null\n` });
     const errors = schemaErrors(() => loadFile(join(root, 'demo', 'protocol.yaml'), join(repoSchemas, 'qqwire.schema.json')));
     assert.equal(errors.length, 1);
     assertLocated(errors[0]!, root, 'protocol.yaml', 12, 14, '/actions/x/summary', 'must be string');
@@ -213,6 +217,7 @@ describe('reference and structure checks', () => {
       type: object
       properties:
         a: { $ref: '#/types/Nope' }
+    result: null
 `,
     });
     assert.equal(errors.length, 1);
@@ -241,6 +246,7 @@ describe('reference and structure checks', () => {
       properties:
         a: { type: string }
       required: [a, b]
+    result: null
 `,
     });
     assert.equal(errors.length, 1);
@@ -322,6 +328,7 @@ describe('reference and structure checks', () => {
         a: { $ref: 'other.yaml#/types/X' }
         b: { $ref: 'types.yaml#/types/Y' }
         c: { $ref: 'types.yaml#/types/Z' }
+    result: null
 `,
       'types.yaml': 'types:\n  Z: { type: string }\n',
     });
@@ -339,12 +346,15 @@ describe('reference and structure checks', () => {
       type: object
       properties:
         c: { $ref: 'types.yaml#/types/Z' }
+    result: null
 `,
       'types.yaml': 'types:\n  Z: { type: string }\n',
     });
     const [p] = loadIR(root);
-    const props = p!.actions[0]!.params!['properties'] as Record<string, Record<string, unknown>>;
-    assert.equal(props['c']!['$ref'], '#/types/Z');
+    const params = p!.actions[0]!.params!;
+    assert.ok(params.kind === 'object');
+    const c = params.props.find((x) => x.name === 'c')!.node;
+    assert.deepEqual(c.kind === 'ref' && c.name, 'Z');
   });
 
   test('`protocol.name` must equal the folder name', (t) => {
@@ -389,18 +399,38 @@ describe('reference and structure checks', () => {
   });
 
   test('an action variant that protocol.action-variants does not declare', (t) => {
-    const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n  send_msg:\n    summary: x\n    variants: [async]\n` });
+    const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n  send_msg:\n    summary: x\n    variants: [async]\n    result: null\n` });
     assert.deepEqual(errors.map((e) => [e.line, e.col, e.path, e.detail]), [[13, 16, '/actions/send_msg/variants/0', 'no action variant "async" in protocol.action-variants']]);
   });
 
   test('an alias that collides with another action', (t) => {
-    const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n  a:\n    summary: x\n    aliases: [b]\n  b:\n    summary: y\n` });
+    const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n  a:\n    summary: x\n    aliases: [b]\n    result: null\n  b:\n    summary: y\n    result: null\n` });
     assert.deepEqual(errors.map((e) => [e.path, e.detail]), [['/actions/b', 'action name b is produced twice']]);
   });
 
   test('`http` on an action of a non-REST protocol', (t) => {
-    const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n  a:\n    summary: x\n    http: { method: GET, path: /a }\n` });
+    const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n  a:\n    summary: x\n    http: { method: GET, path: /a }\n    result: null\n` });
     assert.deepEqual(errors.map((e) => [e.line, e.path, e.detail]), [[13, '/actions/a/http', '`http` needs `transport.rest: true`']]);
+  });
+
+  // A REST protocol head: lines 1..7, the next line is 8.
+  const REST_HEAD = 'protocol:\n  name: demo\n  title: Demo\n  version: "1"\n  transport:\n    rest: true\n  envelope: { kind: none }\n';
+
+  test('a request body on a GET', (t) => {
+    const { root, errors } = errorsOf(t, {
+      'protocol.yaml': `${REST_HEAD}actions:\n  a:\n    summary: x\n    http: { method: GET, path: /a, body: json }\n    result: null\n`,
+    });
+    assert.equal(errors.length, 1);
+    assertLocated(errors[0]!, root, 'protocol.yaml', 11, 42, '/actions/a/http/body', 'a GET request has no body: drop `body` or use another method');
+  });
+
+  test('an unknown request body kind', (t) => {
+    const { errors } = errorsOf(t, {
+      'protocol.yaml': `${REST_HEAD}actions:\n  a:\n    summary: x\n    http: { method: POST, path: /a, body: form }\n    result: null\n`,
+    });
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.path, '/actions/a/http/body');
+    assert.match(errors[0]!.detail, /json.*multipart/);
   });
 });
 
@@ -432,6 +462,7 @@ describe('several errors at once', () => {
       properties:
         p: { $ref: '#/types/Nope' }
       required: [p, q]
+    result: null
 `,
       'b/protocol.yaml': `${protocolYaml('b')}actions:\n  y:\n    summary: y\n    result: { $ref: '#/types/Missing' }\n`,
       'c/protocol.yaml': protocolYaml('c') + SEND_MSG_ACTION,
@@ -450,7 +481,7 @@ describe('several errors at once', () => {
 
 describe('names and references the emitters could not honour', () => {
   test('a constraint beside a $ref is an error (it would be silently dropped)', (t) => {
-    const yaml = `${HEAD}types:\n  Num: { type: integer }\nactions:\n  a:\n    summary: x\n    params:\n      type: object\n      properties:\n        n: { $ref: '#/types/Num', maximum: 5 }\n`;
+    const yaml = `${HEAD}types:\n  Num: { type: integer }\nactions:\n  a:\n    summary: x\n    params:\n      type: object\n      properties:\n        n: { $ref: '#/types/Num', maximum: 5 }\n    result: null\n`;
     const { root, errors } = errorsOf(t, { 'protocol.yaml': yaml });
     assert.equal(errors.length, 1);
     assertLocated(errors[0]!, root, 'protocol.yaml', 18, 12, '/actions/a/params/properties/n', /`\$ref` cannot be combined with maximum/);
@@ -458,14 +489,14 @@ describe('names and references the emitters could not honour', () => {
 
   test('two actions whose generated type names collide are an error', (t) => {
     const action = (name: string, field: string) =>
-      `  ${name}:\n    summary: x\n    params:\n      type: object\n      properties:\n        ${field}: { type: string }\n`;
+      `  ${name}:\n    summary: x\n    params:\n      type: object\n      properties:\n        ${field}: { type: string }\n    result: null\n`;
     const { errors } = errorsOf(t, { 'protocol.yaml': `${HEAD}actions:\n${action('get_msg', 'a')}${action('get.msg', 'b')}` });
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.detail, /generated type name GetMsgParams \(of get\.msg\) is produced by two different actions/);
   });
 
   test('an inline params type that shadows a named type is an error', (t) => {
-    const yaml = `${HEAD}types:\n  SendThingParams: { type: object }\nactions:\n  send_thing:\n    summary: x\n    params:\n      type: object\n      properties:\n        a: { type: string }\n`;
+    const yaml = `${HEAD}types:\n  SendThingParams: { type: object }\nactions:\n  send_thing:\n    summary: x\n    params:\n      type: object\n      properties:\n        a: { type: string }\n    result: null\n`;
     const { errors } = errorsOf(t, { 'protocol.yaml': yaml });
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.detail, /SendThingParams \(of send_thing\) clashes with the type of that name/);

@@ -12,17 +12,18 @@ import {
   AuditPendingError,
   AuthError,
   HttpError,
-  QQ_OFFICIAL_BASE_URL,
-  QQ_OFFICIAL_SANDBOX_BASE_URL,
   RateLimitError,
   ResponseValidationError,
   appAccessTokenAuth,
   createMsgSeqAllocator,
+  passiveReplyWindows,
   pendingOutcome,
   qqOfficialOptions,
   type FetchLike,
   type QqOfficialOptions,
 } from '../runtime/index.js';
+import { parseMultipart } from './helpers/multipart.js';
+import { loadExamples, loadProtocolJson, sample } from './helpers/schema-sample.js';
 
 const APP_ID = '102000001';
 const SECRET = 'SENTINEL-client-secret-9c1d';
@@ -38,6 +39,7 @@ interface Recorded {
   url: string;
   headers: IncomingMessage['headers'];
   raw: string;
+  bytes: Buffer;
   body: Record<string, unknown> | undefined;
 }
 interface Reply {
@@ -63,14 +65,15 @@ async function listen(defaultHandler: Handler): Promise<Local> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       let body: Record<string, unknown> | undefined;
       try {
         body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
       } catch {
         body = undefined;
       }
-      const rec: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, body };
+      const rec: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, bytes, body };
       local.requests.push(rec);
       const reply = local.handler(rec);
       const send = () => {
@@ -206,12 +209,15 @@ after(async () => {
 // ------------------------------------------------------------------------------------------ base URLs, wiring
 
 describe('qqOfficialOptions', () => {
-  it('picks production, sandbox or a custom base URL; the constants match the schema', () => {
+  it('picks production, sandbox or a custom base URL, all from the descriptor (schema `base-urls`)', () => {
     const json = JSON.parse(readFileSync(new URL('../../generated/qq-official/protocol.json', import.meta.url), 'utf8')) as {
       protocol: Record<string, unknown>;
     };
-    assert.equal(QQ_OFFICIAL_BASE_URL, json.protocol['x-base-url']);
-    assert.equal(QQ_OFFICIAL_SANDBOX_BASE_URL, json.protocol['x-sandbox-base-url']);
+    assert.deepEqual(json.protocol['base-urls'], { production: 'https://api.sgroup.qq.com', sandbox: 'https://sandbox.api.sgroup.qq.com' });
+    assert.deepEqual(protocol.baseUrls, json.protocol['base-urls']);
+    const moved = { ...protocol, baseUrls: { production: 'https://prod.example', sandbox: 'https://sandbox.example' } };
+    assert.equal(qqOfficialOptions({ protocol: moved, appId: APP_ID, clientSecret: SECRET, sandbox: true }).baseUrl, 'https://sandbox.example');
+    assert.throws(() => qqOfficialOptions({ protocol: { ...protocol, baseUrls: undefined }, appId: APP_ID, clientSecret: SECRET }), /declares no production base URL; pass baseUrl/);
     const base = { protocol, appId: APP_ID, clientSecret: SECRET };
     assert.equal(qqOfficialOptions(base).baseUrl, 'https://api.sgroup.qq.com');
     assert.equal(qqOfficialOptions({ ...base, sandbox: true }).baseUrl, 'https://sandbox.api.sgroup.qq.com');
@@ -238,6 +244,12 @@ describe('qqOfficialOptions', () => {
 });
 
 // ------------------------------------------------------------------------------------------ every action
+
+/** The generated client's method name of a wire action. */
+function camel(action: string): string {
+  return action.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 
 interface Sample {
   params: Record<string, unknown>;
@@ -279,6 +291,7 @@ const samples: Record<string, Sample[]> = {
       outOfBody: ['channel_id'],
       check: (r) => assert.equal((r as { id: string }).id, 'msg-1'),
     },
+    { params: { channel_id: 'c1', markdown: { content: '# md' }, keyboard, msg_id: 'M-ch' }, method: 'POST', url: '/channels/c1/messages', outOfBody: ['channel_id'] },
   ],
   send_dms_message: [
     { params: { guild_id: 'g 1', content: 'dm', image: 'https://example.com/a.png' }, method: 'POST', url: '/dms/g%201/messages', outOfBody: ['guild_id'] },
@@ -314,13 +327,14 @@ const samples: Record<string, Sample[]> = {
   recall_dms_message: [
     { params: { guild_id: 'g1', message_id: 'm5', hidetip: false }, method: 'DELETE', url: '/dms/g1/messages/m5?hidetip=false', outOfBody: ['guild_id', 'message_id', 'hidetip'] },
   ],
-  get_gateway: [{ params: {}, method: 'GET', url: '/gateway', outOfBody: [], check: (r) => assert.deepEqual(r, GATEWAY_BOT_RESULT) }],
-  get_gateway_bot: [{ params: {}, method: 'GET', url: '/gateway/bot', outOfBody: [], check: (r) => assert.deepEqual(r, GATEWAY_BOT_RESULT) }],
 };
 
 describe('REST actions', () => {
-  it('covers every generated action: method, encoded path, query, body, auth headers, result', async () => {
-    assert.deepEqual(Object.keys(samples).sort(), Object.keys(protocol.actions).sort(), 'a sample per generated action');
+  it('the message actions, by hand: method, encoded path, query, body, auth headers, msg_seq, result', async () => {
+    const messageJson = Object.entries(protocol.actions)
+      .filter(([name, a]) => a.rest!.body === undefined && /^(send|upload|recall)_/.test(name))
+      .map(([name]) => name);
+    assert.deepEqual(Object.keys(samples).sort(), messageJson.sort(), 'a hand-written sample per JSON message action');
     const { client, warnings } = make();
     for (const [action, list] of Object.entries(samples)) {
       assert.equal(protocol.actions[action]!.rest!.method, list[0]!.method, `${action} method in the descriptor`);
@@ -353,6 +367,61 @@ describe('REST actions', () => {
     }
     assert.equal(tokens.requests.length, 1, 'one token for all calls');
     assert.deepEqual(warnings, [], 'every result matched the schema');
+  });
+
+  it('every action of protocol.json, table-driven: method, expanded path, query, body kind, exact result', async () => {
+    const json = loadProtocolJson('qq-official');
+    const examples = loadExamples('qq-official');
+    // A static token and no msg_seq hook: the server must see exactly the params.
+    const client = createQqOfficialClient({ baseUrl: rest.url, accessToken: 'STATIC', validate: { result: 'throw' } });
+    clients.push(client);
+    const actions = Object.entries(json.actions);
+    assert.ok(actions.length >= 37, `${actions.length} actions`);
+    for (const [action, def] of actions) {
+      const http = (def as { http: { method: string; path: string; body?: 'json' | 'multipart' } }).http;
+      const props = ((def.params ?? {})['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+      const fixture = examples.find((e) => e.action === action && e.kind === 'params')?.value as Record<string, unknown> | undefined;
+      const params: Record<string, unknown> = { ...((fixture ?? sample(def.params ?? { type: 'object' }, json.$defs)) as Record<string, unknown>) };
+      // Path params that need encoding; every query param, so the query string is exercised too.
+      const pathNames = [...http.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+      for (const name of pathNames) params[name] = `${name}/ ${name}`;
+      const queryNames = Object.keys(props).filter((k) => props[k]!['x-in'] === 'query');
+      for (const name of queryNames) params[name] ??= sample(props[name], json.$defs);
+      const resultFixture = examples.find((e) => e.action === action && e.kind === 'result')?.value;
+      const expected = def.result ? (resultFixture ?? sample(def.result, json.$defs)) : undefined;
+      rest.handler = () => (expected === undefined ? { status: 204 } : { body: expected });
+      rest.requests.length = 0;
+
+      const method = camel(action);
+      const result = await (client as unknown as Record<string, (p: unknown) => Promise<unknown>>)[method]!(params);
+      assert.deepEqual(result, expected, `${action}: the result exactly as the server sent it`);
+
+      assert.equal(rest.requests.length, 1, action);
+      const req = rest.requests[0]!;
+      const query = new URLSearchParams(queryNames.map((k): [string, string] => [k, String(params[k])])).toString();
+      const path = http.path.replace(/\{([^}]+)\}/g, (_, n: string) => encodeURIComponent(String(params[n])));
+      assert.equal(req.method, http.method, `${action} method`);
+      assert.equal(req.url, path + (query ? `?${query}` : ''), `${action} url`);
+      assert.equal(req.headers['authorization'], 'QQBot STATIC', `${action} Authorization`);
+      const body = Object.fromEntries(Object.entries(params).filter(([k]) => !pathNames.includes(k) && !queryNames.includes(k)));
+      const kind = http.body ?? (http.method === 'GET' || http.method === 'DELETE' ? 'none' : 'json');
+      if (kind === 'none') {
+        assert.equal(req.bytes.length, 0, `${action}: no body`);
+        assert.equal(req.headers['content-type'], undefined, `${action}: no Content-Type`);
+      } else if (kind === 'json') {
+        assert.equal(req.headers['content-type'], 'application/json', `${action} Content-Type`);
+        assert.deepEqual(req.body, body, `${action} JSON body`);
+      } else {
+        const parts = await parseMultipart(req.bytes, String(req.headers['content-type']));
+        assert.deepEqual([...parts.keys()].sort(), Object.keys(body).sort(), `${action} form fields`);
+        for (const [k, v] of Object.entries(body)) {
+          const part = parts.get(k)!;
+          if (v instanceof Uint8Array) assert.deepEqual(part.bytes, v, `${action} ${k} bytes`);
+          else if (typeof v === 'string') assert.equal(part.text, v, `${action} ${k}`);
+          else assert.deepEqual(JSON.parse(part.text!), v, `${action} ${k} as JSON text`);
+        }
+      }
+    }
   });
 
   it('sends rich media: upload_group_media file_info → msg_type 7 media', async () => {
@@ -638,7 +707,8 @@ describe('msg_seq', () => {
 
   it('expires entries after the reply window so memory stays bounded', () => {
     const clock = { t: 0 };
-    const seq = createMsgSeqAllocator({ now: () => clock.t });
+    const seq = createMsgSeqAllocator({ protocol, now: () => clock.t });
+    assert.deepEqual(passiveReplyWindows(protocol), { send_c2c_message: 3_600_000, send_group_message: 300_000 }, 'reply-window-seconds in the schema');
     const group = (id: string) => seq.onRequest({ action: 'send_group_message', params: { msg_id: id } })!['msg_seq'];
     const c2c = (id: string) => seq.onRequest({ action: 'send_c2c_message', params: { msg_id: id } })!['msg_seq'];
     assert.equal(group('g'), 1);
@@ -722,5 +792,34 @@ describe('secrets', () => {
         for (const s of forbidden) assert.ok(!view.includes(s), `${e.name} leaks ${s}: ${view.slice(0, 300)}`);
       }
     }
+  });
+});
+
+// ------------------------------------------------------------------------------------------ documented endpoints
+
+describe('documented endpoints (test/fixtures/qq-official/documented-endpoints.json)', () => {
+  const fixtures = new URL('../../test/fixtures/qq-official/', import.meta.url);
+  const endpoints = JSON.parse(readFileSync(new URL('documented-endpoints.json', fixtures), 'utf8')) as {
+    endpoints: Record<string, { doc: string; actions: string[] }>;
+  };
+  const documented = JSON.parse(readFileSync(new URL('documented-actions.json', fixtures), 'utf8')) as { actions: string[] };
+  /** `GET /guilds/{guild_id}` → `GET /guilds/{}`: the docs' parameter names may differ from the schema's. */
+  const norm = (method: string, path: string) => `${method} ${path.replace(/\{[^}]+\}/g, '{}')}`;
+
+  it('every documented endpoint is bound by its actions, and every action binds a documented endpoint', () => {
+    const bound = new Set<string>();
+    for (const [endpoint, { actions }] of Object.entries(endpoints.endpoints)) {
+      const [method, path] = endpoint.split(' ') as [string, string];
+      assert.ok(actions.length > 0, endpoint);
+      for (const name of actions) {
+        const rest = protocol.actions[name]?.rest;
+        assert.ok(rest, `${endpoint}: no action ${name}`);
+        assert.equal(norm(rest.method, rest.path), norm(method, path), `${name} binds ${endpoint}`);
+        bound.add(name);
+      }
+    }
+    assert.equal(Object.keys(endpoints.endpoints).length, 37);
+    assert.deepEqual([...bound].sort(), Object.keys(protocol.actions).sort(), 'no action outside the documented endpoints');
+    assert.deepEqual(documented.actions, [...bound].sort(), 'documented-actions.json lists the same actions');
   });
 });

@@ -53,8 +53,21 @@ async function refusedStatus(fake: FakeOneBot, url: string, options: Parameters<
 }
 
 describe('reverse WebSocket: handshake', () => {
-  it('accepts Bearer, go-cqhttp Token and ?access_token=; rejects a bad or missing token with 401', async () => {
+  it('OneBot 11 takes only its own scheme: `Token` is go-cqhttp\'s (auth.accepted-schemes), not OneBot 11\'s', async () => {
     const { server, url, fake } = await start();
+    try {
+      assert.equal(await refusedStatus(fake, url, { selfId: '1', token: TOKEN, scheme: 'Token' }), 401);
+      const bearer = await fake.connectReverse(url, { selfId: '2', token: TOKEN, scheme: 'Bearer' });
+      await until(() => server.bots().length === 1, 'one bot');
+      await bearer.close();
+    } finally {
+      await server.close();
+      await fake.close();
+    }
+  });
+
+  it('accepts Bearer, go-cqhttp Token and ?access_token=; rejects a bad or missing token with 401', async () => {
+    const { server, url, fake } = await start({ protocol: gocqhttp });
     try {
       const bearer = await fake.connectReverse(url, { selfId: '1', token: TOKEN, scheme: 'Bearer' });
       const tokenScheme = await fake.connectReverse(url, { selfId: '2', token: TOKEN, scheme: 'Token' });
@@ -119,7 +132,7 @@ describe('reverse WebSocket: several bots', () => {
     const aEvents: unknown[] = [];
     onEvents(a, (e) => aEvents.push(e));
     try {
-      const botA = await fake.connectReverse(url, { selfId: '10001', token: TOKEN, scheme: 'Token' });
+      const botA = await fake.connectReverse(url, { selfId: '10001', token: TOKEN, scheme: 'Bearer' });
       const botB = await fake.connectReverse(url, { selfId: '20002', token: TOKEN });
       await Promise.all([server.waitForBot('10001', { timeoutMs: 2000 }), server.waitForBot('20002', { timeoutMs: 2000 })]);
       const results = await Promise.all(

@@ -109,68 +109,158 @@ export interface Client<I64 extends T.Int64Repr = number> {
   /**
    * 获取 Cookies
    * Get cookies
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
    */
   getCookies(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
 
   /**
+   * 获取 Cookies
+   * Get cookies
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_cookies`.
+   */
+  getCookiesAsync(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
+
+  /**
    * 获取 CSRF Token
    * Get the CSRF token
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
    */
   getCsrfToken(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
 
   /**
-   * 获取 QQ 相关接口凭证
-   * Get cookies and the CSRF token at once
+   * 获取 CSRF Token
+   * Get the CSRF token
    *
-   * 即 get_cookies 与 get_csrf_token 的合并。
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_csrf_token`.
+   */
+  getCsrfTokenAsync(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
+
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get QQ credentials (cookies and CSRF token)
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
    */
   getCredentials(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
 
   /**
+   * 获取 QQ 相关接口凭证
+   * Get QQ credentials (cookies and CSRF token)
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_credentials`.
+   */
+  getCredentialsAsync(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
+
+  /**
    * 群组踢人
-   * Kick a member out of a group
+   * Kick a member from a group
    */
   setGroupKick(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
 
   /**
-   * 群组单人禁言
+   * 群组踢人
+   * Kick a member from a group
+   * `async` variant of `set_group_kick`.
+   */
+  setGroupKickAsync(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
+
+  /**
+   * 群单人禁言
    * Mute a group member
+   *
+   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
    */
   setGroupBan(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
 
   /**
-   * 群组匿名用户禁言
+   * 群单人禁言
+   * Mute a group member
+   *
+   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
+   * `async` variant of `set_group_ban`.
+   */
+  setGroupBanAsync(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
+
+  /**
+   * 群匿名用户禁言
    * Mute an anonymous group member
    *
-   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
-   *
-   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
+   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
+   * @since 0.9.36
    */
   setGroupAnonymousBan(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
 
   /**
-   * 群组全员禁言
-   * Mute the whole group
+   * 群匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
+   * `async` variant of `set_group_anonymous_ban`.
+   * @since 0.9.36
+   */
+  setGroupAnonymousBanAsync(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
+
+  /**
+   * 群全员禁言
+   * Mute or unmute the whole group
    */
   setGroupWholeBan(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
 
   /**
-   * 群组设置管理员
-   * Make or unmake a group admin
+   * 群全员禁言
+   * Mute or unmute the whole group
+   * `async` variant of `set_group_whole_ban`.
+   */
+  setGroupWholeBanAsync(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
+
+  /**
+   * 设置群管理员
+   * Grant or revoke group admin
    */
   setGroupAdmin(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
 
   /**
-   * 群组匿名
+   * 设置群管理员
+   * Grant or revoke group admin
+   * `async` variant of `set_group_admin`.
+   */
+  setGroupAdminAsync(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
+
+  /**
+   * 群设置匿名
    * Allow or forbid anonymous chat in a group
    */
   setGroupAnonymous(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
 
   /**
-   * 设置群名片（群备注）
+   * 群设置匿名
+   * Allow or forbid anonymous chat in a group
+   * `async` variant of `set_group_anonymous`.
+   */
+  setGroupAnonymousAsync(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
+
+  /**
+   * 设置群名片 ( 群备注 )
    * Set a member's group card
    */
   setGroupCard(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
+
+  /**
+   * 设置群名片 ( 群备注 )
+   * Set a member's group card
+   * `async` variant of `set_group_card`.
+   */
+  setGroupCardAsync(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
 
   /**
    * 设置群名
@@ -179,10 +269,24 @@ export interface Client<I64 extends T.Int64Repr = number> {
   setGroupName(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
 
   /**
+   * 设置群名
+   * Rename a group
+   * `async` variant of `set_group_name`.
+   */
+  setGroupNameAsync(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
+
+  /**
    * 退出群组
-   * Leave (or dismiss) a group
+   * Leave a group
    */
   setGroupLeave(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
+
+  /**
+   * 退出群组
+   * Leave a group
+   * `async` variant of `set_group_leave`.
+   */
+  setGroupLeaveAsync(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
 
   /**
    * 设置群组专属头衔
@@ -191,10 +295,28 @@ export interface Client<I64 extends T.Int64Repr = number> {
   setGroupSpecialTitle(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
 
   /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   * `async` variant of `set_group_special_title`.
+   */
+  setGroupSpecialTitleAsync(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
+
+  /**
    * 获取群信息
-   * Get a group's information
+   * Get group info
+   *
+   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
    */
   getGroupInfo(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
+
+  /**
+   * 获取群信息
+   * Get group info
+   *
+   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
+   * `async` variant of `get_group_info`.
+   */
+  getGroupInfoAsync(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
 
   /**
    * 获取群列表
@@ -203,18 +325,41 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
 
   /**
+   * 获取群列表
+   * Get the group list
+   * `async` variant of `get_group_list`.
+   */
+  getGroupListAsync(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
+
+  /**
    * 获取群成员信息
-   * Get a group member's information
+   * Get a group member's info
    */
   getGroupMemberInfo(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   * `async` variant of `get_group_member_info`.
+   */
+  getGroupMemberInfoAsync(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
 
   /**
    * 获取群成员列表
    * Get a group's member list
    *
-   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
+   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
    */
   getGroupMemberList(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
+
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
+   * `async` variant of `get_group_member_list`.
+   */
+  getGroupMemberListAsync(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
 
   /**
    * 获取群荣誉信息
@@ -223,98 +368,903 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getGroupHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
 
   /**
-   * 获取语音
-   * Get a received voice file, converted
-   *
-   * 通常需要 OneBot 实现安装 ffmpeg。
+   * 获取群荣誉信息
+   * Get a group's honors
+   * `async` variant of `get_group_honor_info`.
    */
-  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.FileResult>;
+  getGroupHonorInfoAsync(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
 
   /**
-   * 获取图片
-   * Get a received image file
+   * 获取语音
+   * Get a voice record converted to another format
+   *
+   * 要使用此接口，通常需要安装 ffmpeg
+   *
+   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
    */
-  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.FileResult>;
+  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
+
+  /**
+   * 获取语音
+   * Get a voice record converted to another format
+   *
+   * 要使用此接口，通常需要安装 ffmpeg
+   *
+   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
+   * `async` variant of `get_record`.
+   */
+  getRecordAsync(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
+
+  /**
+   * 获取图片信息
+   * Get image info
+   *
+   * 该接口为 CQHTTP 接口修改
+   *
+   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
+   */
+  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult>;
+
+  /**
+   * 获取图片信息
+   * Get image info
+   *
+   * 该接口为 CQHTTP 接口修改
+   *
+   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
+   * `async` variant of `get_image`.
+   */
+  getImageAsync(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult>;
 
   /**
    * 检查是否可以发送图片
    * Check whether images can be sent
+   *
+   * Divergence: The code always answers true.
    */
-  canSendImage(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSend>;
+  canSendImage(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSendImageResult>;
+
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   *
+   * Divergence: The code always answers true.
+   * `async` variant of `can_send_image`.
+   */
+  canSendImageAsync(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSendImageResult>;
 
   /**
    * 检查是否可以发送语音
-   * Check whether voice messages can be sent
+   * Check whether voice records can be sent
+   *
+   * Divergence: The code always answers true.
    */
-  canSendRecord(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSend>;
+  canSendRecord(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSendRecordResult>;
+
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice records can be sent
+   *
+   * Divergence: The code always answers true.
+   * `async` variant of `can_send_record`.
+   */
+  canSendRecordAsync(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSendRecordResult>;
 
   /**
    * 处理加好友请求
-   * Accept or reject a friend request
+   * Answer a friend request
    */
   setFriendAddRequest(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
 
   /**
+   * 处理加好友请求
+   * Answer a friend request
+   * `async` variant of `set_friend_add_request`.
+   */
+  setFriendAddRequestAsync(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
+
+  /**
    * 处理加群请求／邀请
-   * Accept or reject a group join request or invitation
+   * Answer a group join request or invitation
    *
-   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
    */
   setGroupAddRequest(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
 
   /**
-   * 获取运行状态
-   * Get the implementation's status
+   * 处理加群请求／邀请
+   * Answer a group join request or invitation
    *
-   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
+   * `async` variant of `set_group_add_request`.
    */
-  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult>;
+  setGroupAddRequestAsync(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
+
+  /**
+   * 获取状态
+   * Get the running status
+   */
+  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
+
+  /**
+   * 获取状态
+   * Get the running status
+   * `async` variant of `get_status`.
+   */
+  getStatusAsync(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
 
   /**
    * 获取版本信息
-   * Get version information
+   * Get version info
+   *
+   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
    */
   getVersionInfo(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
 
   /**
-   * 重启 OneBot 实现
-   * Restart the implementation
+   * 获取版本信息
+   * Get version info
    *
-   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
+   * `async` variant of `get_version_info`.
+   */
+  getVersionInfoAsync(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
+
+  /**
+   * 重启 go-cqhttp
+   * Restart go-cqhttp
+   *
+   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
+   *
+   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
+   * Removed in 1.0.0.
+   * @deprecated
    */
   setRestart(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
+
+  /**
+   * 重启 go-cqhttp
+   * Restart go-cqhttp
+   *
+   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
+   *
+   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
+   * `async` variant of `set_restart`.
+   * Removed in 1.0.0.
+   * @deprecated
+   */
+  setRestartAsync(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
 
   /**
    * 清理缓存
    * Clean the cache
    *
-   * 用于清理积攒了太多的缓存文件。
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
    */
   cleanCache(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
 
   /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `clean_cache`.
+   */
+  cleanCacheAsync(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
+
+  /**
    * 发送好友赞
    * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
    */
   sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
 
   /**
-   * 获取登录号信息
-   * Get the logged-in account
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   * `async` variant of `send_like`.
    */
-  getLoginInfo(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.LoginInfo<I64>>;
+  sendLikeAsync(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
+
+  /**
+   * 获取登录号信息
+   * Get the bot's login info
+   */
+  getLoginInfo(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.GetLoginInfoResult<I64>>;
+
+  /**
+   * 获取登录号信息
+   * Get the bot's login info
+   * `async` variant of `get_login_info`.
+   */
+  getLoginInfoAsync(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.GetLoginInfoResult<I64>>;
 
   /**
    * 获取陌生人信息
-   * Get a user's public profile
+   * Get a stranger's info
    */
-  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.StrangerInfo<I64>>;
+  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
+
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   * `async` variant of `get_stranger_info`.
+   */
+  getStrangerInfoAsync(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
 
   /**
    * 获取好友列表
    * Get the friend list
    */
   getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
+
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * `async` variant of `get_friend_list`.
+   */
+  getFriendListAsync(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
+
+  /**
+   * 设置登录号资料
+   * Set the bot's profile
+   *
+   * 只修改传入的字段
+   *
+   * Divergence: The docs' table has no optional marks; the code (CQSetQQProfile) updates only the fields that are present, so every field is optional here.
+   */
+  setQqProfile(params?: T.SetQqProfileParams, options?: CallOptions): Promise<T.SetQqProfileResult>;
+
+  /**
+   * 设置登录号资料
+   * Set the bot's profile
+   *
+   * 只修改传入的字段
+   *
+   * Divergence: The docs' table has no optional marks; the code (CQSetQQProfile) updates only the fields that are present, so every field is optional here.
+   * `async` variant of `set_qq_profile`.
+   */
+  setQqProfileAsync(params?: T.SetQqProfileParams, options?: CallOptions): Promise<T.SetQqProfileResult>;
+
+  /**
+   * 获取企点账号信息
+   * Get the QiDian (enterprise) account info
+   *
+   * 该 API 只有企点协议可用
+   *
+   * Divergence: The docs misplace this result table under 处理加群请求; the fields are those the code returns (CQGetQiDianAccountInfo). Without the QiDian protocol the call fails with retcode 100 (QIDIAN_PROTOCOL_REQUEST).
+   */
+  qidianGetAccountInfo(params?: T.QidianGetAccountInfoParams, options?: CallOptions): Promise<T.QidianGetAccountInfoResult<I64>>;
+
+  /**
+   * 获取企点账号信息
+   * Get the QiDian (enterprise) account info
+   *
+   * 该 API 只有企点协议可用
+   *
+   * Divergence: The docs misplace this result table under 处理加群请求; the fields are those the code returns (CQGetQiDianAccountInfo). Without the QiDian protocol the call fails with retcode 100 (QIDIAN_PROTOCOL_REQUEST).
+   * `async` variant of `qidian_get_account_info`.
+   */
+  qidianGetAccountInfoAsync(params?: T.QidianGetAccountInfoParams, options?: CallOptions): Promise<T.QidianGetAccountInfoResult<I64>>;
+
+  /**
+   * 获取在线机型
+   * Get the online-model labels for a model
+   */
+  getModelShow(params: T.GetModelShowParams, options?: CallOptions): Promise<T.GetModelShowResult>;
+
+  /**
+   * 获取在线机型
+   * Get the online-model labels for a model
+   * `async` variant of `_get_model_show`.
+   */
+  getModelShowAsync(params: T.GetModelShowParams, options?: CallOptions): Promise<T.GetModelShowResult>;
+
+  /**
+   * 设置在线机型
+   * Set the online-model label
+   */
+  setModelShow(params: T.SetModelShowParams, options?: CallOptions): Promise<T.SetModelShowResult>;
+
+  /**
+   * 设置在线机型
+   * Set the online-model label
+   * `async` variant of `_set_model_show`.
+   */
+  setModelShowAsync(params: T.SetModelShowParams, options?: CallOptions): Promise<T.SetModelShowResult>;
+
+  /**
+   * 获取当前账号在线客户端列表
+   * List the account's online clients
+   */
+  getOnlineClients(params?: T.GetOnlineClientsParams, options?: CallOptions): Promise<T.GetOnlineClientsResult<I64>>;
+
+  /**
+   * 获取当前账号在线客户端列表
+   * List the account's online clients
+   * `async` variant of `get_online_clients`.
+   */
+  getOnlineClientsAsync(params?: T.GetOnlineClientsParams, options?: CallOptions): Promise<T.GetOnlineClientsResult<I64>>;
+
+  /**
+   * 上传群文件
+   * Upload a group file
+   *
+   * 只能上传本地文件，需要上传 http 文件时请先调用 download_file 下载
+   */
+  uploadGroupFile(params: T.UploadGroupFileParams<I64>, options?: CallOptions): Promise<T.UploadGroupFileResult>;
+
+  /**
+   * 上传群文件
+   * Upload a group file
+   *
+   * 只能上传本地文件，需要上传 http 文件时请先调用 download_file 下载
+   * `async` variant of `upload_group_file`.
+   */
+  uploadGroupFileAsync(params: T.UploadGroupFileParams<I64>, options?: CallOptions): Promise<T.UploadGroupFileResult>;
+
+  /**
+   * 删除群文件
+   * Delete a group file
+   *
+   * Divergence: The code also accepts bus_id for busid, and fails with retcode 200 (FILE_SYSTEM_API_ERROR) instead of 100.
+   */
+  deleteGroupFile(params: T.DeleteGroupFileParams<I64>, options?: CallOptions): Promise<T.DeleteGroupFileResult>;
+
+  /**
+   * 删除群文件
+   * Delete a group file
+   *
+   * Divergence: The code also accepts bus_id for busid, and fails with retcode 200 (FILE_SYSTEM_API_ERROR) instead of 100.
+   * `async` variant of `delete_group_file`.
+   */
+  deleteGroupFileAsync(params: T.DeleteGroupFileParams<I64>, options?: CallOptions): Promise<T.DeleteGroupFileResult>;
+
+  /**
+   * 创建群文件文件夹
+   * Create a group folder
+   *
+   * 仅能在根目录创建文件夹
+   */
+  createGroupFileFolder(params: T.CreateGroupFileFolderParams<I64>, options?: CallOptions): Promise<T.CreateGroupFileFolderResult>;
+
+  /**
+   * 创建群文件文件夹
+   * Create a group folder
+   *
+   * 仅能在根目录创建文件夹
+   * `async` variant of `create_group_file_folder`.
+   */
+  createGroupFileFolderAsync(params: T.CreateGroupFileFolderParams<I64>, options?: CallOptions): Promise<T.CreateGroupFileFolderResult>;
+
+  /**
+   * 删除群文件文件夹
+   * Delete a group folder
+   *
+   * Divergence: The code fails with retcode 200 (FILE_SYSTEM_API_ERROR) instead of 100.
+   */
+  deleteGroupFolder(params: T.DeleteGroupFolderParams<I64>, options?: CallOptions): Promise<T.DeleteGroupFolderResult>;
+
+  /**
+   * 删除群文件文件夹
+   * Delete a group folder
+   *
+   * Divergence: The code fails with retcode 200 (FILE_SYSTEM_API_ERROR) instead of 100.
+   * `async` variant of `delete_group_folder`.
+   */
+  deleteGroupFolderAsync(params: T.DeleteGroupFolderParams<I64>, options?: CallOptions): Promise<T.DeleteGroupFolderResult>;
+
+  /**
+   * 获取群文件系统信息
+   * Get a group's file system info
+   */
+  getGroupFileSystemInfo(params: T.GetGroupFileSystemInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupFileSystemInfoResult<I64>>;
+
+  /**
+   * 获取群文件系统信息
+   * Get a group's file system info
+   * `async` variant of `get_group_file_system_info`.
+   */
+  getGroupFileSystemInfoAsync(params: T.GetGroupFileSystemInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupFileSystemInfoResult<I64>>;
+
+  /**
+   * 获取群根目录文件列表
+   * List a group's root directory
+   */
+  getGroupRootFiles(params: T.GetGroupRootFilesParams<I64>, options?: CallOptions): Promise<T.GroupFileList<I64>>;
+
+  /**
+   * 获取群根目录文件列表
+   * List a group's root directory
+   * `async` variant of `get_group_root_files`.
+   */
+  getGroupRootFilesAsync(params: T.GetGroupRootFilesParams<I64>, options?: CallOptions): Promise<T.GroupFileList<I64>>;
+
+  /**
+   * 获取群子目录文件列表
+   * List a group folder
+   */
+  getGroupFilesByFolder(params: T.GetGroupFilesByFolderParams<I64>, options?: CallOptions): Promise<T.GroupFileList<I64>>;
+
+  /**
+   * 获取群子目录文件列表
+   * List a group folder
+   * `async` variant of `get_group_files_by_folder`.
+   */
+  getGroupFilesByFolderAsync(params: T.GetGroupFilesByFolderParams<I64>, options?: CallOptions): Promise<T.GroupFileList<I64>>;
+
+  /**
+   * 获取群文件资源链接
+   * Get a group file's download URL
+   *
+   * Divergence: The code also accepts bus_id for busid.
+   */
+  getGroupFileUrl(params: T.GetGroupFileUrlParams<I64>, options?: CallOptions): Promise<T.GetGroupFileUrlResult>;
+
+  /**
+   * 获取群文件资源链接
+   * Get a group file's download URL
+   *
+   * Divergence: The code also accepts bus_id for busid.
+   * `async` variant of `get_group_file_url`.
+   */
+  getGroupFileUrlAsync(params: T.GetGroupFileUrlParams<I64>, options?: CallOptions): Promise<T.GetGroupFileUrlResult>;
+
+  /**
+   * 上传私聊文件
+   * Send a file to a friend
+   *
+   * 只能上传本地文件，需要上传 http 文件时请先调用 download_file 下载
+   */
+  uploadPrivateFile(params: T.UploadPrivateFileParams<I64>, options?: CallOptions): Promise<T.UploadPrivateFileResult>;
+
+  /**
+   * 上传私聊文件
+   * Send a file to a friend
+   *
+   * 只能上传本地文件，需要上传 http 文件时请先调用 download_file 下载
+   * `async` variant of `upload_private_file`.
+   */
+  uploadPrivateFileAsync(params: T.UploadPrivateFileParams<I64>, options?: CallOptions): Promise<T.UploadPrivateFileResult>;
+
+  /**
+   * 获取单向好友列表
+   * Get the one-way friend list
+   */
+  getUnidirectionalFriendList(params?: T.GetUnidirectionalFriendListParams, options?: CallOptions): Promise<T.GetUnidirectionalFriendListResult<I64>>;
+
+  /**
+   * 获取单向好友列表
+   * Get the one-way friend list
+   * `async` variant of `get_unidirectional_friend_list`.
+   */
+  getUnidirectionalFriendListAsync(params?: T.GetUnidirectionalFriendListParams, options?: CallOptions): Promise<T.GetUnidirectionalFriendListResult<I64>>;
+
+  /**
+   * 删除好友
+   * Delete a friend
+   *
+   * Divergence: The code also reads the number from `id` when `user_id` is absent (`[user_id,id].0`).
+   */
+  deleteFriend(params: T.DeleteFriendParams<I64>, options?: CallOptions): Promise<T.DeleteFriendResult>;
+
+  /**
+   * 删除好友
+   * Delete a friend
+   *
+   * Divergence: The code also reads the number from `id` when `user_id` is absent (`[user_id,id].0`).
+   * `async` variant of `delete_friend`.
+   */
+  deleteFriendAsync(params: T.DeleteFriendParams<I64>, options?: CallOptions): Promise<T.DeleteFriendResult>;
+
+  /**
+   * 删除单向好友
+   * Delete a one-way friend
+   */
+  deleteUnidirectionalFriend(params: T.DeleteUnidirectionalFriendParams<I64>, options?: CallOptions): Promise<T.DeleteUnidirectionalFriendResult>;
+
+  /**
+   * 删除单向好友
+   * Delete a one-way friend
+   * `async` variant of `delete_unidirectional_friend`.
+   */
+  deleteUnidirectionalFriendAsync(params: T.DeleteUnidirectionalFriendParams<I64>, options?: CallOptions): Promise<T.DeleteUnidirectionalFriendResult>;
+
+  /**
+   * 设置群头像
+   * Set a group's avatar
+   *
+   * 目前这个 API 在登录一段时间后会因 cookie 失效而失效
+   */
+  setGroupPortrait(params: T.SetGroupPortraitParams<I64>, options?: CallOptions): Promise<T.SetGroupPortraitResult>;
+
+  /**
+   * 设置群头像
+   * Set a group's avatar
+   *
+   * 目前这个 API 在登录一段时间后会因 cookie 失效而失效
+   * `async` variant of `set_group_portrait`.
+   */
+  setGroupPortraitAsync(params: T.SetGroupPortraitParams<I64>, options?: CallOptions): Promise<T.SetGroupPortraitResult>;
+
+  /**
+   * 设置精华消息
+   * Set a message as essence
+   */
+  setEssenceMsg(params: T.SetEssenceMsgParams, options?: CallOptions): Promise<T.SetEssenceMsgResult>;
+
+  /**
+   * 设置精华消息
+   * Set a message as essence
+   * `async` variant of `set_essence_msg`.
+   */
+  setEssenceMsgAsync(params: T.SetEssenceMsgParams, options?: CallOptions): Promise<T.SetEssenceMsgResult>;
+
+  /**
+   * 移出精华消息
+   * Remove a message from the essence list
+   */
+  deleteEssenceMsg(params: T.DeleteEssenceMsgParams, options?: CallOptions): Promise<T.DeleteEssenceMsgResult>;
+
+  /**
+   * 移出精华消息
+   * Remove a message from the essence list
+   * `async` variant of `delete_essence_msg`.
+   */
+  deleteEssenceMsgAsync(params: T.DeleteEssenceMsgParams, options?: CallOptions): Promise<T.DeleteEssenceMsgResult>;
+
+  /**
+   * 群打卡
+   * Sign in (check in) to a group
+   */
+  sendGroupSign(params: T.SendGroupSignParams<I64>, options?: CallOptions): Promise<T.SendGroupSignResult>;
+
+  /**
+   * 群打卡
+   * Sign in (check in) to a group
+   * `async` variant of `send_group_sign`.
+   */
+  sendGroupSignAsync(params: T.SendGroupSignParams<I64>, options?: CallOptions): Promise<T.SendGroupSignResult>;
+
+  /**
+   * 发送群公告
+   * Post a group notice
+   *
+   * Divergence: The docs say there is no result. The code at a5923f17 answers {notice_id} (usable with _del_group_notice); older versions answered null, so both are accepted. It fails with PERMISSION_DENIED when the bot is a plain member.
+   */
+  sendGroupNotice(params: T.SendGroupNoticeParams<I64>, options?: CallOptions): Promise<T.SendGroupNoticeResult>;
+
+  /**
+   * 发送群公告
+   * Post a group notice
+   *
+   * Divergence: The docs say there is no result. The code at a5923f17 answers {notice_id} (usable with _del_group_notice); older versions answered null, so both are accepted. It fails with PERMISSION_DENIED when the bot is a plain member.
+   * `async` variant of `_send_group_notice`.
+   */
+  sendGroupNoticeAsync(params: T.SendGroupNoticeParams<I64>, options?: CallOptions): Promise<T.SendGroupNoticeResult>;
+
+  /**
+   * 获取群公告
+   * Get a group's notices
+   */
+  getGroupNotice(params: T.GetGroupNoticeParams<I64>, options?: CallOptions): Promise<T.GetGroupNoticeResult<I64>>;
+
+  /**
+   * 获取群公告
+   * Get a group's notices
+   * `async` variant of `_get_group_notice`.
+   */
+  getGroupNoticeAsync(params: T.GetGroupNoticeParams<I64>, options?: CallOptions): Promise<T.GetGroupNoticeResult<I64>>;
+
+  /**
+   * 删除群公告
+   * Delete a group notice
+   *
+   * 仅在代码中存在（`@route(_del_group_notice)`），文档未列出
+   *
+   * Divergence: Present only in the code (coolq/api.go CQDelGroupMemo, a5923f17), not in the docs.
+   * Extension: not part of the released specification.
+   */
+  delGroupNotice(params: T.DelGroupNoticeParams<I64>, options?: CallOptions): Promise<T.DelGroupNoticeResult>;
+
+  /**
+   * 删除群公告
+   * Delete a group notice
+   *
+   * 仅在代码中存在（`@route(_del_group_notice)`），文档未列出
+   *
+   * Divergence: Present only in the code (coolq/api.go CQDelGroupMemo, a5923f17), not in the docs.
+   * `async` variant of `_del_group_notice`.
+   * Extension: not part of the released specification.
+   */
+  delGroupNoticeAsync(params: T.DelGroupNoticeParams<I64>, options?: CallOptions): Promise<T.DelGroupNoticeResult>;
+
+  /**
+   * 获取群系统消息
+   * Get group system messages (join requests and invitations)
+   */
+  getGroupSystemMsg(params?: T.GetGroupSystemMsgParams, options?: CallOptions): Promise<T.GetGroupSystemMsgResult<I64>>;
+
+  /**
+   * 获取群系统消息
+   * Get group system messages (join requests and invitations)
+   * `async` variant of `get_group_system_msg`.
+   */
+  getGroupSystemMsgAsync(params?: T.GetGroupSystemMsgParams, options?: CallOptions): Promise<T.GetGroupSystemMsgResult<I64>>;
+
+  /**
+   * 获取精华消息列表
+   * Get a group's essence messages
+   */
+  getEssenceMsgList(params: T.GetEssenceMsgListParams<I64>, options?: CallOptions): Promise<T.GetEssenceMsgListResult<I64>>;
+
+  /**
+   * 获取精华消息列表
+   * Get a group's essence messages
+   * `async` variant of `get_essence_msg_list`.
+   */
+  getEssenceMsgListAsync(params: T.GetEssenceMsgListParams<I64>, options?: CallOptions): Promise<T.GetEssenceMsgListResult<I64>>;
+
+  /**
+   * 获取群 @全体成员 剩余次数
+   * Get the remaining @all quota of a group
+   *
+   * Divergence: The docs type both counts int16; MiraiGo's AtAllRemainInfo sends them as uint32.
+   */
+  getGroupAtAllRemain(params: T.GetGroupAtAllRemainParams<I64>, options?: CallOptions): Promise<T.GetGroupAtAllRemainResult>;
+
+  /**
+   * 获取群 @全体成员 剩余次数
+   * Get the remaining @all quota of a group
+   *
+   * Divergence: The docs type both counts int16; MiraiGo's AtAllRemainInfo sends them as uint32.
+   * `async` variant of `get_group_at_all_remain`.
+   */
+  getGroupAtAllRemainAsync(params: T.GetGroupAtAllRemainParams<I64>, options?: CallOptions): Promise<T.GetGroupAtAllRemainResult>;
+
+  /**
+   * 获取频道系统内BOT的资料
+   * Get the bot's guild profile
+   */
+  getGuildServiceProfile(params?: T.GetGuildServiceProfileParams, options?: CallOptions): Promise<T.GetGuildServiceProfileResult>;
+
+  /**
+   * 获取频道系统内BOT的资料
+   * Get the bot's guild profile
+   * `async` variant of `get_guild_service_profile`.
+   */
+  getGuildServiceProfileAsync(params?: T.GetGuildServiceProfileParams, options?: CallOptions): Promise<T.GetGuildServiceProfileResult>;
+
+  /**
+   * 获取频道列表
+   * List the joined guilds
+   */
+  getGuildList(params?: T.GetGuildListParams, options?: CallOptions): Promise<T.GetGuildListResult<I64>>;
+
+  /**
+   * 获取频道列表
+   * List the joined guilds
+   * `async` variant of `get_guild_list`.
+   */
+  getGuildListAsync(params?: T.GetGuildListParams, options?: CallOptions): Promise<T.GetGuildListResult<I64>>;
+
+  /**
+   * 通过访客获取频道元数据
+   * Get a guild's metadata as a guest
+   */
+  getGuildMetaByGuest(params: T.GetGuildMetaByGuestParams, options?: CallOptions): Promise<T.GetGuildMetaByGuestResult<I64>>;
+
+  /**
+   * 通过访客获取频道元数据
+   * Get a guild's metadata as a guest
+   * `async` variant of `get_guild_meta_by_guest`.
+   */
+  getGuildMetaByGuestAsync(params: T.GetGuildMetaByGuestParams, options?: CallOptions): Promise<T.GetGuildMetaByGuestResult<I64>>;
+
+  /**
+   * 获取子频道列表
+   * List a guild's channels
+   */
+  getGuildChannelList(params: T.GetGuildChannelListParams, options?: CallOptions): Promise<T.GetGuildChannelListResult<I64>>;
+
+  /**
+   * 获取子频道列表
+   * List a guild's channels
+   * `async` variant of `get_guild_channel_list`.
+   */
+  getGuildChannelListAsync(params: T.GetGuildChannelListParams, options?: CallOptions): Promise<T.GetGuildChannelListResult<I64>>;
+
+  /**
+   * 获取频道成员列表
+   * List a guild's members (paged)
+   *
+   * 频道人数较多时请尽量使用 get_guild_member_profile 代替全量拉取；next_token 为空时返回第一页
+   *
+   * Divergence: The docs type members as an array and next_token as a string; the code sends null for an empty page's members (nil slice) and for next_token on the last page.
+   */
+  getGuildMemberList(params: T.GetGuildMemberListParams, options?: CallOptions): Promise<T.GetGuildMemberListResult>;
+
+  /**
+   * 获取频道成员列表
+   * List a guild's members (paged)
+   *
+   * 频道人数较多时请尽量使用 get_guild_member_profile 代替全量拉取；next_token 为空时返回第一页
+   *
+   * Divergence: The docs type members as an array and next_token as a string; the code sends null for an empty page's members (nil slice) and for next_token on the last page.
+   * `async` variant of `get_guild_member_list`.
+   */
+  getGuildMemberListAsync(params: T.GetGuildMemberListParams, options?: CallOptions): Promise<T.GetGuildMemberListResult>;
+
+  /**
+   * 单独获取频道成员信息
+   * Get a guild member's profile
+   */
+  getGuildMemberProfile(params: T.GetGuildMemberProfileParams, options?: CallOptions): Promise<T.GetGuildMemberProfileResult<I64>>;
+
+  /**
+   * 单独获取频道成员信息
+   * Get a guild member's profile
+   * `async` variant of `get_guild_member_profile`.
+   */
+  getGuildMemberProfileAsync(params: T.GetGuildMemberProfileParams, options?: CallOptions): Promise<T.GetGuildMemberProfileResult<I64>>;
+
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * Divergence: Only text channels (type 1) accept messages; others fail with CHANNEL_NOT_SUPPORTED_TEXT_MSG.
+   */
+  sendGuildChannelMsg(params: T.SendGuildChannelMsgParams, options?: CallOptions): Promise<T.SendGuildChannelMsgResult>;
+
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * Divergence: Only text channels (type 1) accept messages; others fail with CHANNEL_NOT_SUPPORTED_TEXT_MSG.
+   * `async` variant of `send_guild_channel_msg`.
+   */
+  sendGuildChannelMsgAsync(params: T.SendGuildChannelMsgParams, options?: CallOptions): Promise<T.SendGuildChannelMsgResult>;
+
+  /**
+   * 获取话题频道帖子
+   * Get the posts of a topic channel
+   */
+  getTopicChannelFeeds(params: T.GetTopicChannelFeedsParams, options?: CallOptions): Promise<T.GetTopicChannelFeedsResult<I64>>;
+
+  /**
+   * 获取话题频道帖子
+   * Get the posts of a topic channel
+   * `async` variant of `get_topic_channel_feeds`.
+   */
+  getTopicChannelFeedsAsync(params: T.GetTopicChannelFeedsParams, options?: CallOptions): Promise<T.GetTopicChannelFeedsResult<I64>>;
+
+  /**
+   * 删除频道角色
+   * Delete a guild role
+   */
+  deleteGuildRole(params: T.DeleteGuildRoleParams, options?: CallOptions): Promise<T.DeleteGuildRoleResult>;
+
+  /**
+   * 删除频道角色
+   * Delete a guild role
+   * `async` variant of `delete_guild_role`.
+   */
+  deleteGuildRoleAsync(params: T.DeleteGuildRoleParams, options?: CallOptions): Promise<T.DeleteGuildRoleResult>;
+
+  /**
+   * 获取频道消息
+   * Get a guild message
+   *
+   * Divergence: For channel messages the code also sends channel_id, time, sender and message; direct messages are not supported yet and carry only tiny_id, so those four are optional here.
+   */
+  getGuildMsg(params: T.GetGuildMsgParams, options?: CallOptions): Promise<T.GetGuildMsgResult<I64>>;
+
+  /**
+   * 获取频道消息
+   * Get a guild message
+   *
+   * Divergence: For channel messages the code also sends channel_id, time, sender and message; direct messages are not supported yet and carry only tiny_id, so those four are optional here.
+   * `async` variant of `get_guild_msg`.
+   */
+  getGuildMsgAsync(params: T.GetGuildMsgParams, options?: CallOptions): Promise<T.GetGuildMsgResult<I64>>;
+
+  /**
+   * 获取频道角色列表
+   * List a guild's roles
+   */
+  getGuildRoles(params: T.GetGuildRolesParams, options?: CallOptions): Promise<T.GetGuildRolesResult<I64>>;
+
+  /**
+   * 获取频道角色列表
+   * List a guild's roles
+   * `async` variant of `get_guild_roles`.
+   */
+  getGuildRolesAsync(params: T.GetGuildRolesParams, options?: CallOptions): Promise<T.GetGuildRolesResult<I64>>;
+
+  /**
+   * 设置用户在频道中的角色
+   * Grant or revoke a guild role
+   *
+   * Divergence: The docs describe role_id as 频道ID and users as 角色id (copy slips); they are the role id and the user ids.
+   */
+  setGuildMemberRole(params: T.SetGuildMemberRoleParams, options?: CallOptions): Promise<T.SetGuildMemberRoleResult>;
+
+  /**
+   * 设置用户在频道中的角色
+   * Grant or revoke a guild role
+   *
+   * Divergence: The docs describe role_id as 频道ID and users as 角色id (copy slips); they are the role id and the user ids.
+   * `async` variant of `set_guild_member_role`.
+   */
+  setGuildMemberRoleAsync(params: T.SetGuildMemberRoleParams, options?: CallOptions): Promise<T.SetGuildMemberRoleResult>;
+
+  /**
+   * 修改频道角色
+   * Edit a guild role
+   *
+   * Divergence: The code reads the flag as `indepedent` (sic), so the documented `independent` has no effect; send both to be safe. color is documented as a string; the code parses it as an unsigned number, so a number works too.
+   */
+  updateGuildRole(params: T.UpdateGuildRoleParams, options?: CallOptions): Promise<T.UpdateGuildRoleResult>;
+
+  /**
+   * 修改频道角色
+   * Edit a guild role
+   *
+   * Divergence: The code reads the flag as `indepedent` (sic), so the documented `independent` has no effect; send both to be safe. color is documented as a string; the code parses it as an unsigned number, so a number works too.
+   * `async` variant of `update_guild_role`.
+   */
+  updateGuildRoleAsync(params: T.UpdateGuildRoleParams, options?: CallOptions): Promise<T.UpdateGuildRoleResult>;
+
+  /**
+   * 创建频道角色
+   * Create a guild role
+   */
+  createGuildRole(params: T.CreateGuildRoleParams, options?: CallOptions): Promise<T.CreateGuildRoleResult<I64>>;
+
+  /**
+   * 创建频道角色
+   * Create a guild role
+   * `async` variant of `create_guild_role`.
+   */
+  createGuildRoleAsync(params: T.CreateGuildRoleParams, options?: CallOptions): Promise<T.CreateGuildRoleResult<I64>>;
+
+  /**
+   * 图片 OCR
+   * Recognise the text in an image (OCR)
+   *
+   * 目前图片 OCR 接口仅支持接受的图片；.ocr_image 与 ocr_image 均可访问，后期将只保留后者
+   */
+  ocrImage(params: T.OcrImageParams, options?: CallOptions): Promise<T.OcrImageResult>;
+
+  /**
+   * 图片 OCR
+   * Recognise the text in an image (OCR)
+   *
+   * 目前图片 OCR 接口仅支持接受的图片；.ocr_image 与 ocr_image 均可访问，后期将只保留后者
+   * Alias of `ocr_image`.
+   */
+  ocrImageAction(params: T.OcrImageParams, options?: CallOptions): Promise<T.OcrImageResult>;
+
+  /**
+   * 图片 OCR
+   * Recognise the text in an image (OCR)
+   *
+   * 目前图片 OCR 接口仅支持接受的图片；.ocr_image 与 ocr_image 均可访问，后期将只保留后者
+   * `async` variant of `ocr_image`.
+   */
+  ocrImageAsync(params: T.OcrImageParams, options?: CallOptions): Promise<T.OcrImageResult>;
+
+  /**
+   * 图片 OCR
+   * Recognise the text in an image (OCR)
+   *
+   * 目前图片 OCR 接口仅支持接受的图片；.ocr_image 与 ocr_image 均可访问，后期将只保留后者
+   * `async` variant of `.ocr_image`.
+   */
+  ocrImageAsyncAction(params: T.OcrImageParams, options?: CallOptions): Promise<T.OcrImageResult>;
 
   /**
    * 标记消息已读
@@ -394,10 +1344,93 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * `async` variant of `get_group_msg_history`.
    */
   getGroupMsgHistoryAsync(params: T.GetGroupMsgHistoryParams<I64>, options?: CallOptions): Promise<T.GetGroupMsgHistoryResult<I64>>;
+
+  /**
+   * 重载事件过滤器
+   * Reload the event filter
+   */
+  reloadEventFilter(params: T.ReloadEventFilterParams, options?: CallOptions): Promise<T.ReloadEventFilterResult>;
+
+  /**
+   * 重载事件过滤器
+   * Reload the event filter
+   * `async` variant of `reload_event_filter`.
+   */
+  reloadEventFilterAsync(params: T.ReloadEventFilterParams, options?: CallOptions): Promise<T.ReloadEventFilterResult>;
+
+  /**
+   * 下载文件到缓存目录
+   * Download a file into the cache directory
+   *
+   * 调用后会阻塞直到下载完成；下载的文件可直接放入 CQ 码作为图片或语音发送
+   */
+  downloadFile(params: T.DownloadFileParams, options?: CallOptions): Promise<T.DownloadFileResult>;
+
+  /**
+   * 下载文件到缓存目录
+   * Download a file into the cache directory
+   *
+   * 调用后会阻塞直到下载完成；下载的文件可直接放入 CQ 码作为图片或语音发送
+   * `async` variant of `download_file`.
+   */
+  downloadFileAsync(params: T.DownloadFileParams, options?: CallOptions): Promise<T.DownloadFileResult>;
+
+  /**
+   * 检查链接安全性
+   * Check whether a URL is safe
+   */
+  checkUrlSafely(params: T.CheckUrlSafelyParams, options?: CallOptions): Promise<T.CheckUrlSafelyResult>;
+
+  /**
+   * 检查链接安全性
+   * Check whether a URL is safe
+   * `async` variant of `check_url_safely`.
+   */
+  checkUrlSafelyAsync(params: T.CheckUrlSafelyParams, options?: CallOptions): Promise<T.CheckUrlSafelyResult>;
+
+  /**
+   * 获取中文分词 ( 隐藏 API )
+   * Split Chinese text into words (hidden API)
+   *
+   * 隐藏 API 只应在 OneBot 实现内部或由 SDK 和框架使用
+   */
+  getWordSlices(params: T.GetWordSlicesParams, options?: CallOptions): Promise<T.GetWordSlicesResult>;
+
+  /**
+   * 获取中文分词 ( 隐藏 API )
+   * Split Chinese text into words (hidden API)
+   *
+   * 隐藏 API 只应在 OneBot 实现内部或由 SDK 和框架使用
+   * `async` variant of `.get_word_slices`.
+   */
+  getWordSlicesAsync(params: T.GetWordSlicesParams, options?: CallOptions): Promise<T.GetWordSlicesResult>;
+
+  /**
+   * 对事件执行快速操作 ( 隐藏 API )
+   * Run a quick operation on an event (hidden API)
+   *
+   * 隐藏 API 只应在 OneBot 实现内部或由 SDK 和框架使用
+   */
+  handleQuickOperation(params: T.HandleQuickOperationParams, options?: CallOptions): Promise<T.HandleQuickOperationResult>;
+
+  /**
+   * 对事件执行快速操作 ( 隐藏 API )
+   * Run a quick operation on an event (hidden API)
+   *
+   * 隐藏 API 只应在 OneBot 实现内部或由 SDK 和框架使用
+   * `async` variant of `.handle_quick_operation`.
+   */
+  handleQuickOperationAsync(params: T.HandleQuickOperationParams, options?: CallOptions): Promise<T.HandleQuickOperationResult>;
 }
 
 /** Same as `Client`, named for the protocol. */
 export type GocqhttpClient<I64 extends T.Int64Repr = number> = Client<I64>;
+
+/** Client options of go-cqhttp: only the encodings it declares. */
+export type Options<M extends Int64Mode = 'number'> = Omit<ClientOptions<M>, 'encoding' | 'self'> & {
+  /** Frame encoding (schema `encodings`). Default `'json'`. */
+  encoding?: 'json' | undefined;
+};
 
 /** The resolved go-cqhttp descriptor the client runs on. */
 export declare const protocol: ProtocolDescriptor;
@@ -408,7 +1441,7 @@ export declare const protocol: ProtocolDescriptor;
  * @example
  * const client = createGocqhttpClient({ baseUrl: 'http://127.0.0.1:3000', accessToken: process.env.TOKEN });
  */
-export declare function createClient<M extends Int64Mode = 'number'>(options?: ClientOptions<M>): Client<Int64Of<M>>;
+export declare function createClient<M extends Int64Mode = 'number'>(options?: Options<M>): Client<Int64Of<M>>;
 
 /** Same as `createClient`, named for the protocol. */
 export declare const createGocqhttpClient: typeof createClient;

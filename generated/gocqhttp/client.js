@@ -19,11 +19,55 @@ export const protocol = {
     "reverseWs": {
       "selfIdHeader": "X-Self-ID",
       "roleHeader": "X-Client-Role"
+    },
+    "events": {
+      "name": {
+        "parts": [
+          [
+            "post_type"
+          ],
+          [
+            "message_type",
+            "notice_type",
+            "request_type",
+            "meta_event_type"
+          ]
+        ],
+        "refine": [
+          {
+            "when": "notice.notify",
+            "field": "sub_type"
+          }
+        ]
+      },
+      "ws": {
+        "path": "/event",
+        "universalPath": "/"
+      },
+      "reverseWs": true,
+      "webhook": {
+        "signature": {
+          "header": "X-Signature",
+          "algorithm": "sha1",
+          "prefix": "sha1=",
+          "missingStatus": 401,
+          "mismatchStatus": 403
+        },
+        "selfIdHeader": "X-Self-ID",
+        "reply": "object",
+        "contentTypes": [
+          "application/json"
+        ]
+      }
     }
   },
   auth: {
     "header": "Authorization",
     "scheme": "Bearer",
+    "acceptedSchemes": [
+      "Bearer",
+      "Token"
+    ],
     "query": "access_token"
   },
   envelope: {
@@ -91,7 +135,105 @@ export const protocol = {
       "description": "请求方法不是 GET 或 POST（未知 API 不使用 HTTP 404，而是 HTTP 200 + retcode 404）"
     }
   },
+  cqKinds: {
+    "face": {
+      "id": "integer"
+    },
+    "image": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer",
+      "subType": "integer",
+      "id": "integer",
+      "c": "integer"
+    },
+    "record": {
+      "magic": [
+        "boolean",
+        "integer"
+      ],
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "video": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer",
+      "c": "integer"
+    },
+    "at": {
+      "qq": "integer",
+      "target": "integer"
+    },
+    "rps": {
+      "value": "integer"
+    },
+    "dice": {
+      "value": "integer"
+    },
+    "poke": {
+      "qq": "integer"
+    },
+    "music": {
+      "id": "integer"
+    },
+    "reply": {
+      "id": "integer",
+      "qq": "integer",
+      "user_id": "integer",
+      "time": "integer",
+      "seq": "integer"
+    },
+    "node": {
+      "id": "integer",
+      "uin": "integer",
+      "content": "message",
+      "seq": "integer",
+      "time": "integer",
+      "user_id": "integer"
+    },
+    "xml": {
+      "resid": "integer"
+    },
+    "json": {
+      "resid": "integer"
+    },
+    "gift": {
+      "qq": "integer",
+      "id": "integer"
+    },
+    "cardimage": {
+      "minwidth": "integer",
+      "minheight": "integer",
+      "maxwidth": "integer",
+      "maxheight": "integer"
+    },
+    "file": {
+      "size": "integer",
+      "busid": "integer"
+    }
+  },
   actions: {
+    __proto__: null,
     "send_private_msg": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"}}} },
     "send_private_msg_async": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"}}} },
     "send_group_msg": { params: v.SendGroupMsgParams, result: v.SendGroupMsgResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"message":{"k":"ref","n":"Message"}}} },
@@ -105,37 +247,155 @@ export const protocol = {
     "get_forward_msg": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"ForwardMessage"}}}} },
     "get_forward_msg_async": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"ForwardMessage"}}}} },
     "get_cookies": { params: v.GetCookiesParams, result: v.GetCookiesResult },
+    "get_cookies_async": { params: v.GetCookiesParams, result: v.GetCookiesResult },
     "get_csrf_token": { result: v.GetCsrfTokenResult },
+    "get_csrf_token_async": { result: v.GetCsrfTokenResult },
     "get_credentials": { params: v.GetCredentialsParams, result: v.GetCredentialsResult },
+    "get_credentials_async": { params: v.GetCredentialsParams, result: v.GetCredentialsResult },
     "set_group_kick": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_kick_async": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_ban_async": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_anonymous_ban": { params: v.SetGroupAnonymousBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"anonymous":{"k":"ref","n":"Anonymous"}}} },
+    "set_group_anonymous_ban_async": { params: v.SetGroupAnonymousBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"anonymous":{"k":"ref","n":"Anonymous"}}} },
     "set_group_whole_ban": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_whole_ban_async": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_admin": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_admin_async": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_anonymous": { params: v.SetGroupAnonymousParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_anonymous_async": { params: v.SetGroupAnonymousParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_card": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_card_async": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_name": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_name_async": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_leave": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_leave_async": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_special_title": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_special_title_async": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "get_group_info": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
-    "get_group_list": { result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
+    "get_group_info_async": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
+    "get_group_list": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
+    "get_group_list_async": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
     "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
+    "get_group_member_info_async": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
     "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
-    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"HonorCurrentTalkative"},"talkative_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"performer_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"legend_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"strong_newbie_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"emotion_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}}}} },
-    "get_record": { params: v.GetRecordParams, result: v.FileResult },
-    "get_image": { params: v.GetImageParams, result: v.FileResult },
-    "can_send_image": { result: v.CanSend },
-    "can_send_record": { result: v.CanSend },
+    "get_group_member_list_async": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
+    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"CurrentTalkative"},"talkative_list":{"k":"ref","n":"HonorMemberList"},"performer_list":{"k":"ref","n":"HonorMemberList"},"legend_list":{"k":"ref","n":"HonorMemberList"},"strong_newbie_list":{"k":"ref","n":"HonorMemberList"},"emotion_list":{"k":"ref","n":"HonorMemberList"}}} },
+    "get_group_honor_info_async": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"CurrentTalkative"},"talkative_list":{"k":"ref","n":"HonorMemberList"},"performer_list":{"k":"ref","n":"HonorMemberList"},"legend_list":{"k":"ref","n":"HonorMemberList"},"strong_newbie_list":{"k":"ref","n":"HonorMemberList"},"emotion_list":{"k":"ref","n":"HonorMemberList"}}} },
+    "get_record": { params: v.GetRecordParams, result: v.GetRecordResult },
+    "get_record_async": { params: v.GetRecordParams, result: v.GetRecordResult },
+    "get_image": { params: v.GetImageParams, result: v.GetImageResult },
+    "get_image_async": { params: v.GetImageParams, result: v.GetImageResult },
+    "can_send_image": { result: v.CanSendImageResult },
+    "can_send_image_async": { result: v.CanSendImageResult },
+    "can_send_record": { result: v.CanSendRecordResult },
+    "can_send_record_async": { result: v.CanSendRecordResult },
     "set_friend_add_request": { params: v.SetFriendAddRequestParams, noResult: true },
+    "set_friend_add_request_async": { params: v.SetFriendAddRequestParams, noResult: true },
     "set_group_add_request": { params: v.SetGroupAddRequestParams, noResult: true },
-    "get_status": { result: v.GetStatusResult },
+    "set_group_add_request_async": { params: v.SetGroupAddRequestParams, noResult: true },
+    "get_status": { result: v.GetStatusResult, resultPlan: {"k":"obj","p":{"stat":{"k":"ref","n":"Statistics"}}} },
+    "get_status_async": { result: v.GetStatusResult, resultPlan: {"k":"obj","p":{"stat":{"k":"ref","n":"Statistics"}}} },
     "get_version_info": { result: v.GetVersionInfoResult },
+    "get_version_info_async": { result: v.GetVersionInfoResult },
     "set_restart": { params: v.SetRestartParams, noResult: true },
+    "set_restart_async": { params: v.SetRestartParams, noResult: true },
     "clean_cache": { noResult: true },
+    "clean_cache_async": { noResult: true },
     "send_like": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
-    "get_login_info": { result: v.LoginInfo, resultPlan: {"k":"ref","n":"LoginInfo"} },
-    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.StrangerInfo, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"StrangerInfo"} },
+    "send_like_async": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_login_info": { result: v.GetLoginInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_login_info_async": { result: v.GetLoginInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"login_days":{"k":"i64"}}} },
+    "get_stranger_info_async": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"login_days":{"k":"i64"}}} },
     "get_friend_list": { result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
+    "get_friend_list_async": { result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
+    "set_qq_profile": { params: v.SetQqProfileParams, noResult: true },
+    "set_qq_profile_async": { params: v.SetQqProfileParams, noResult: true },
+    "qidian_get_account_info": { result: v.QidianGetAccountInfoResult, resultPlan: {"k":"obj","p":{"master_id":{"k":"i64"},"create_time":{"k":"i64"}}} },
+    "qidian_get_account_info_async": { result: v.QidianGetAccountInfoResult, resultPlan: {"k":"obj","p":{"master_id":{"k":"i64"},"create_time":{"k":"i64"}}} },
+    "_get_model_show": { params: v.GetModelShowParams, result: v.GetModelShowResult },
+    "_get_model_show_async": { params: v.GetModelShowParams, result: v.GetModelShowResult },
+    "_set_model_show": { params: v.SetModelShowParams, noResult: true },
+    "_set_model_show_async": { params: v.SetModelShowParams, noResult: true },
+    "get_online_clients": { params: v.GetOnlineClientsParams, result: v.GetOnlineClientsResult, resultPlan: {"k":"obj","p":{"clients":{"k":"arr","i":{"k":"ref","n":"Device"}}}} },
+    "get_online_clients_async": { params: v.GetOnlineClientsParams, result: v.GetOnlineClientsResult, resultPlan: {"k":"obj","p":{"clients":{"k":"arr","i":{"k":"ref","n":"Device"}}}} },
+    "upload_group_file": { params: v.UploadGroupFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "upload_group_file_async": { params: v.UploadGroupFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "delete_group_file": { params: v.DeleteGroupFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "delete_group_file_async": { params: v.DeleteGroupFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "create_group_file_folder": { params: v.CreateGroupFileFolderParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "create_group_file_folder_async": { params: v.CreateGroupFileFolderParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "delete_group_folder": { params: v.DeleteGroupFolderParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "delete_group_folder_async": { params: v.DeleteGroupFolderParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "get_group_file_system_info": { params: v.GetGroupFileSystemInfoParams, result: v.GetGroupFileSystemInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"used_space":{"k":"i64"},"total_space":{"k":"i64"},"group_id":{"k":"i64"}}} },
+    "get_group_file_system_info_async": { params: v.GetGroupFileSystemInfoParams, result: v.GetGroupFileSystemInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"used_space":{"k":"i64"},"total_space":{"k":"i64"},"group_id":{"k":"i64"}}} },
+    "get_group_root_files": { params: v.GetGroupRootFilesParams, result: v.GroupFileList, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupFileList"} },
+    "get_group_root_files_async": { params: v.GetGroupRootFilesParams, result: v.GroupFileList, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupFileList"} },
+    "get_group_files_by_folder": { params: v.GetGroupFilesByFolderParams, result: v.GroupFileList, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupFileList"} },
+    "get_group_files_by_folder_async": { params: v.GetGroupFilesByFolderParams, result: v.GroupFileList, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupFileList"} },
+    "get_group_file_url": { params: v.GetGroupFileUrlParams, result: v.GetGroupFileUrlResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "get_group_file_url_async": { params: v.GetGroupFileUrlParams, result: v.GetGroupFileUrlResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "upload_private_file": { params: v.UploadPrivateFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "upload_private_file_async": { params: v.UploadPrivateFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_unidirectional_friend_list": { result: v.GetUnidirectionalFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"UnidirectionalFriendInfo"}} },
+    "get_unidirectional_friend_list_async": { result: v.GetUnidirectionalFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"UnidirectionalFriendInfo"}} },
+    "delete_friend": { params: v.DeleteFriendParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "delete_friend_async": { params: v.DeleteFriendParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "delete_unidirectional_friend": { params: v.DeleteUnidirectionalFriendParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "delete_unidirectional_friend_async": { params: v.DeleteUnidirectionalFriendParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "set_group_portrait": { params: v.SetGroupPortraitParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_portrait_async": { params: v.SetGroupPortraitParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_essence_msg": { params: v.SetEssenceMsgParams, noResult: true },
+    "set_essence_msg_async": { params: v.SetEssenceMsgParams, noResult: true },
+    "delete_essence_msg": { params: v.DeleteEssenceMsgParams, noResult: true },
+    "delete_essence_msg_async": { params: v.DeleteEssenceMsgParams, noResult: true },
+    "send_group_sign": { params: v.SendGroupSignParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "send_group_sign_async": { params: v.SendGroupSignParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "_send_group_notice": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "_send_group_notice_async": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "_get_group_notice": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupNotice"}} },
+    "_get_group_notice_async": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupNotice"}} },
+    "_del_group_notice": { params: v.DelGroupNoticeParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "_del_group_notice_async": { params: v.DelGroupNoticeParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "get_group_system_msg": { result: v.GetGroupSystemMsgResult, resultPlan: {"k":"obj","p":{"invited_requests":{"k":"arr","i":{"k":"ref","n":"InvitedRequest"}},"join_requests":{"k":"arr","i":{"k":"ref","n":"JoinRequest"}}}} },
+    "get_group_system_msg_async": { result: v.GetGroupSystemMsgResult, resultPlan: {"k":"obj","p":{"invited_requests":{"k":"arr","i":{"k":"ref","n":"InvitedRequest"}},"join_requests":{"k":"arr","i":{"k":"ref","n":"JoinRequest"}}}} },
+    "get_essence_msg_list": { params: v.GetEssenceMsgListParams, result: v.GetEssenceMsgListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"EssenceMessage"}} },
+    "get_essence_msg_list_async": { params: v.GetEssenceMsgListParams, result: v.GetEssenceMsgListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"EssenceMessage"}} },
+    "get_group_at_all_remain": { params: v.GetGroupAtAllRemainParams, result: v.GetGroupAtAllRemainResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "get_group_at_all_remain_async": { params: v.GetGroupAtAllRemainParams, result: v.GetGroupAtAllRemainResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "get_guild_service_profile": { result: v.GetGuildServiceProfileResult },
+    "get_guild_service_profile_async": { result: v.GetGuildServiceProfileResult },
+    "get_guild_list": { result: v.GetGuildListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GuildInfo"}} },
+    "get_guild_list_async": { result: v.GetGuildListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GuildInfo"}} },
+    "get_guild_meta_by_guest": { params: v.GetGuildMetaByGuestParams, result: v.GetGuildMetaByGuestResult, resultPlan: {"k":"obj","p":{"create_time":{"k":"i64"},"max_member_count":{"k":"i64"},"max_robot_count":{"k":"i64"},"max_admin_count":{"k":"i64"},"member_count":{"k":"i64"}}} },
+    "get_guild_meta_by_guest_async": { params: v.GetGuildMetaByGuestParams, result: v.GetGuildMetaByGuestResult, resultPlan: {"k":"obj","p":{"create_time":{"k":"i64"},"max_member_count":{"k":"i64"},"max_robot_count":{"k":"i64"},"max_admin_count":{"k":"i64"},"member_count":{"k":"i64"}}} },
+    "get_guild_channel_list": { params: v.GetGuildChannelListParams, result: v.GetGuildChannelListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"ChannelInfo"}} },
+    "get_guild_channel_list_async": { params: v.GetGuildChannelListParams, result: v.GetGuildChannelListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"ChannelInfo"}} },
+    "get_guild_member_list": { params: v.GetGuildMemberListParams, result: v.GetGuildMemberListResult },
+    "get_guild_member_list_async": { params: v.GetGuildMemberListParams, result: v.GetGuildMemberListResult },
+    "get_guild_member_profile": { params: v.GetGuildMemberProfileParams, result: v.GetGuildMemberProfileResult, resultPlan: {"k":"obj","p":{"join_time":{"k":"i64"}}} },
+    "get_guild_member_profile_async": { params: v.GetGuildMemberProfileParams, result: v.GetGuildMemberProfileResult, resultPlan: {"k":"obj","p":{"join_time":{"k":"i64"}}} },
+    "send_guild_channel_msg": { params: v.SendGuildChannelMsgParams, result: v.SendGuildChannelMsgResult, paramsPlan: {"k":"obj","p":{"message":{"k":"ref","n":"Message"}}} },
+    "send_guild_channel_msg_async": { params: v.SendGuildChannelMsgParams, result: v.SendGuildChannelMsgResult, paramsPlan: {"k":"obj","p":{"message":{"k":"ref","n":"Message"}}} },
+    "get_topic_channel_feeds": { params: v.GetTopicChannelFeedsParams, result: v.GetTopicChannelFeedsResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FeedInfo"}} },
+    "get_topic_channel_feeds_async": { params: v.GetTopicChannelFeedsParams, result: v.GetTopicChannelFeedsResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FeedInfo"}} },
+    "delete_guild_role": { params: v.DeleteGuildRoleParams, noResult: true },
+    "delete_guild_role_async": { params: v.DeleteGuildRoleParams, noResult: true },
+    "get_guild_msg": { params: v.GetGuildMsgParams, result: v.GetGuildMsgResult, resultPlan: {"k":"obj","p":{"message":{"k":"ref","n":"Message"},"message_seq":{"k":"i64"},"sender":{"k":"ref","n":"GuildMessageSender"},"reactions":{"k":"arr","i":{"k":"ref","n":"GuildMessageReaction"}},"time":{"k":"i64"}}} },
+    "get_guild_msg_async": { params: v.GetGuildMsgParams, result: v.GetGuildMsgResult, resultPlan: {"k":"obj","p":{"message":{"k":"ref","n":"Message"},"message_seq":{"k":"i64"},"sender":{"k":"ref","n":"GuildMessageSender"},"reactions":{"k":"arr","i":{"k":"ref","n":"GuildMessageReaction"}},"time":{"k":"i64"}}} },
+    "get_guild_roles": { params: v.GetGuildRolesParams, result: v.GetGuildRolesResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GuildRole"}} },
+    "get_guild_roles_async": { params: v.GetGuildRolesParams, result: v.GetGuildRolesResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GuildRole"}} },
+    "set_guild_member_role": { params: v.SetGuildMemberRoleParams, noResult: true },
+    "set_guild_member_role_async": { params: v.SetGuildMemberRoleParams, noResult: true },
+    "update_guild_role": { params: v.UpdateGuildRoleParams, noResult: true },
+    "update_guild_role_async": { params: v.UpdateGuildRoleParams, noResult: true },
+    "create_guild_role": { params: v.CreateGuildRoleParams, result: v.CreateGuildRoleResult, resultPlan: {"k":"obj","p":{"role_id":{"k":"alt","o":[{"k":"i64"}]}}} },
+    "create_guild_role_async": { params: v.CreateGuildRoleParams, result: v.CreateGuildRoleResult, resultPlan: {"k":"obj","p":{"role_id":{"k":"alt","o":[{"k":"i64"}]}}} },
+    "ocr_image": { params: v.OcrImageParams, result: v.OcrImageResult },
+    ".ocr_image": { params: v.OcrImageParams, result: v.OcrImageResult },
+    "ocr_image_async": { params: v.OcrImageParams, result: v.OcrImageResult },
+    ".ocr_image_async": { params: v.OcrImageParams, result: v.OcrImageResult },
     "mark_msg_as_read": { params: v.MarkMsgAsReadParams, noResult: true },
     "mark_msg_as_read_async": { params: v.MarkMsgAsReadParams, noResult: true },
     "send_group_forward_msg": { params: v.SendGroupForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
@@ -146,6 +406,16 @@ export const protocol = {
     "send_forward_msg_async": { params: v.SendForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
     "get_group_msg_history": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupMessageEvent"}}}} },
     "get_group_msg_history_async": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupMessageEvent"}}}} },
+    "reload_event_filter": { params: v.ReloadEventFilterParams, noResult: true },
+    "reload_event_filter_async": { params: v.ReloadEventFilterParams, noResult: true },
+    "download_file": { params: v.DownloadFileParams, result: v.DownloadFileResult },
+    "download_file_async": { params: v.DownloadFileParams, result: v.DownloadFileResult },
+    "check_url_safely": { params: v.CheckUrlSafelyParams, result: v.CheckUrlSafelyResult },
+    "check_url_safely_async": { params: v.CheckUrlSafelyParams, result: v.CheckUrlSafelyResult },
+    ".get_word_slices": { params: v.GetWordSlicesParams, result: v.GetWordSlicesResult },
+    ".get_word_slices_async": { params: v.GetWordSlicesParams, result: v.GetWordSlicesResult },
+    ".handle_quick_operation": { params: v.HandleQuickOperationParams, noResult: true, paramsPlan: {"k":"obj","p":{"operation":{"k":"ref","n":"QuickOperation"}}} },
+    ".handle_quick_operation_async": { params: v.HandleQuickOperationParams, noResult: true, paramsPlan: {"k":"obj","p":{"operation":{"k":"ref","n":"QuickOperation"}}} },
   },
   plans: {
     "Sender": {
@@ -278,6 +548,18 @@ export const protocol = {
         },
         "user_id": {
           "k": "i64"
+        },
+        "join_time": {
+          "k": "i64"
+        },
+        "last_sent_time": {
+          "k": "i64"
+        },
+        "title_expire_time": {
+          "k": "i64"
+        },
+        "shut_up_timestamp": {
+          "k": "i64"
         }
       }
     },
@@ -293,6 +575,222 @@ export const protocol = {
       "k": "obj",
       "p": {
         "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "Device": {
+      "k": "obj",
+      "p": {
+        "app_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFile": {
+      "k": "obj",
+      "p": {
+        "group_id": {
+          "k": "i64"
+        },
+        "file_size": {
+          "k": "i64"
+        },
+        "upload_time": {
+          "k": "i64"
+        },
+        "dead_time": {
+          "k": "i64"
+        },
+        "modify_time": {
+          "k": "i64"
+        },
+        "download_times": {
+          "k": "i64"
+        },
+        "uploader": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFolder": {
+      "k": "obj",
+      "p": {
+        "group_id": {
+          "k": "i64"
+        },
+        "create_time": {
+          "k": "i64"
+        },
+        "creator": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFileList": {
+      "k": "obj",
+      "p": {
+        "files": {
+          "k": "arr",
+          "i": {
+            "k": "ref",
+            "n": "GroupFile"
+          }
+        },
+        "folders": {
+          "k": "arr",
+          "i": {
+            "k": "ref",
+            "n": "GroupFolder"
+          }
+        }
+      }
+    },
+    "UnidirectionalFriendInfo": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupNotice": {
+      "k": "obj",
+      "p": {
+        "sender_id": {
+          "k": "i64"
+        },
+        "publish_time": {
+          "k": "i64"
+        }
+      }
+    },
+    "CurrentTalkative": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorMember": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorMemberList": {
+      "k": "arr",
+      "i": {
+        "k": "ref",
+        "n": "HonorMember"
+      }
+    },
+    "InvitedRequest": {
+      "k": "obj",
+      "p": {
+        "request_id": {
+          "k": "i64"
+        },
+        "invitor_uin": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "actor": {
+          "k": "i64"
+        }
+      }
+    },
+    "JoinRequest": {
+      "k": "obj",
+      "p": {
+        "request_id": {
+          "k": "i64"
+        },
+        "requester_uin": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "actor": {
+          "k": "i64"
+        },
+        "action_uin": {
+          "k": "i64"
+        }
+      }
+    },
+    "EssenceMessage": {
+      "k": "obj",
+      "p": {
+        "sender_id": {
+          "k": "i64"
+        },
+        "sender_time": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        },
+        "operator_time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GuildInfo": {
+      "k": "obj",
+      "p": {
+        "guild_display_id": {
+          "k": "alt",
+          "o": [
+            {
+              "k": "i64"
+            }
+          ]
+        }
+      }
+    },
+    "ChannelInfo": {
+      "k": "obj",
+      "p": {
+        "create_time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GuildRole": {
+      "k": "obj",
+      "p": {
+        "argb_color": {
+          "k": "i64"
+        }
+      }
+    },
+    "FeedInfo": {
+      "k": "obj",
+      "p": {
+        "create_time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GuildMessageSender": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GuildMessageReaction": {
+      "k": "obj",
+      "p": {
+        "emoji_type": {
           "k": "i64"
         }
       }
@@ -378,6 +876,35 @@ export const protocol = {
           "n": "Message"
         }
       }
+    },
+    "Statistics": {
+      "k": "obj",
+      "p": {
+        "packet_received": {
+          "k": "i64"
+        },
+        "packet_sent": {
+          "k": "i64"
+        },
+        "message_received": {
+          "k": "i64"
+        },
+        "message_sent": {
+          "k": "i64"
+        },
+        "last_message_time": {
+          "k": "i64"
+        }
+      }
+    },
+    "QuickOperation": {
+      "k": "obj",
+      "p": {
+        "reply": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
     }
   },
 };
@@ -403,37 +930,155 @@ export function createClient(options = {}) {
     getForwardMsg: (params, callOptions) => core.call("get_forward_msg", params, callOptions),
     getForwardMsgAsync: (params, callOptions) => core.call("get_forward_msg_async", params, callOptions),
     getCookies: (params, callOptions) => core.call("get_cookies", params, callOptions),
+    getCookiesAsync: (params, callOptions) => core.call("get_cookies_async", params, callOptions),
     getCsrfToken: (params, callOptions) => core.call("get_csrf_token", params, callOptions),
+    getCsrfTokenAsync: (params, callOptions) => core.call("get_csrf_token_async", params, callOptions),
     getCredentials: (params, callOptions) => core.call("get_credentials", params, callOptions),
+    getCredentialsAsync: (params, callOptions) => core.call("get_credentials_async", params, callOptions),
     setGroupKick: (params, callOptions) => core.call("set_group_kick", params, callOptions),
+    setGroupKickAsync: (params, callOptions) => core.call("set_group_kick_async", params, callOptions),
     setGroupBan: (params, callOptions) => core.call("set_group_ban", params, callOptions),
+    setGroupBanAsync: (params, callOptions) => core.call("set_group_ban_async", params, callOptions),
     setGroupAnonymousBan: (params, callOptions) => core.call("set_group_anonymous_ban", params, callOptions),
+    setGroupAnonymousBanAsync: (params, callOptions) => core.call("set_group_anonymous_ban_async", params, callOptions),
     setGroupWholeBan: (params, callOptions) => core.call("set_group_whole_ban", params, callOptions),
+    setGroupWholeBanAsync: (params, callOptions) => core.call("set_group_whole_ban_async", params, callOptions),
     setGroupAdmin: (params, callOptions) => core.call("set_group_admin", params, callOptions),
+    setGroupAdminAsync: (params, callOptions) => core.call("set_group_admin_async", params, callOptions),
     setGroupAnonymous: (params, callOptions) => core.call("set_group_anonymous", params, callOptions),
+    setGroupAnonymousAsync: (params, callOptions) => core.call("set_group_anonymous_async", params, callOptions),
     setGroupCard: (params, callOptions) => core.call("set_group_card", params, callOptions),
+    setGroupCardAsync: (params, callOptions) => core.call("set_group_card_async", params, callOptions),
     setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
+    setGroupNameAsync: (params, callOptions) => core.call("set_group_name_async", params, callOptions),
     setGroupLeave: (params, callOptions) => core.call("set_group_leave", params, callOptions),
+    setGroupLeaveAsync: (params, callOptions) => core.call("set_group_leave_async", params, callOptions),
     setGroupSpecialTitle: (params, callOptions) => core.call("set_group_special_title", params, callOptions),
+    setGroupSpecialTitleAsync: (params, callOptions) => core.call("set_group_special_title_async", params, callOptions),
     getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
+    getGroupInfoAsync: (params, callOptions) => core.call("get_group_info_async", params, callOptions),
     getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
+    getGroupListAsync: (params, callOptions) => core.call("get_group_list_async", params, callOptions),
     getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
+    getGroupMemberInfoAsync: (params, callOptions) => core.call("get_group_member_info_async", params, callOptions),
     getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
+    getGroupMemberListAsync: (params, callOptions) => core.call("get_group_member_list_async", params, callOptions),
     getGroupHonorInfo: (params, callOptions) => core.call("get_group_honor_info", params, callOptions),
+    getGroupHonorInfoAsync: (params, callOptions) => core.call("get_group_honor_info_async", params, callOptions),
     getRecord: (params, callOptions) => core.call("get_record", params, callOptions),
+    getRecordAsync: (params, callOptions) => core.call("get_record_async", params, callOptions),
     getImage: (params, callOptions) => core.call("get_image", params, callOptions),
+    getImageAsync: (params, callOptions) => core.call("get_image_async", params, callOptions),
     canSendImage: (params, callOptions) => core.call("can_send_image", params, callOptions),
+    canSendImageAsync: (params, callOptions) => core.call("can_send_image_async", params, callOptions),
     canSendRecord: (params, callOptions) => core.call("can_send_record", params, callOptions),
+    canSendRecordAsync: (params, callOptions) => core.call("can_send_record_async", params, callOptions),
     setFriendAddRequest: (params, callOptions) => core.call("set_friend_add_request", params, callOptions),
+    setFriendAddRequestAsync: (params, callOptions) => core.call("set_friend_add_request_async", params, callOptions),
     setGroupAddRequest: (params, callOptions) => core.call("set_group_add_request", params, callOptions),
+    setGroupAddRequestAsync: (params, callOptions) => core.call("set_group_add_request_async", params, callOptions),
     getStatus: (params, callOptions) => core.call("get_status", params, callOptions),
+    getStatusAsync: (params, callOptions) => core.call("get_status_async", params, callOptions),
     getVersionInfo: (params, callOptions) => core.call("get_version_info", params, callOptions),
+    getVersionInfoAsync: (params, callOptions) => core.call("get_version_info_async", params, callOptions),
     setRestart: (params, callOptions) => core.call("set_restart", params, callOptions),
+    setRestartAsync: (params, callOptions) => core.call("set_restart_async", params, callOptions),
     cleanCache: (params, callOptions) => core.call("clean_cache", params, callOptions),
+    cleanCacheAsync: (params, callOptions) => core.call("clean_cache_async", params, callOptions),
     sendLike: (params, callOptions) => core.call("send_like", params, callOptions),
+    sendLikeAsync: (params, callOptions) => core.call("send_like_async", params, callOptions),
     getLoginInfo: (params, callOptions) => core.call("get_login_info", params, callOptions),
+    getLoginInfoAsync: (params, callOptions) => core.call("get_login_info_async", params, callOptions),
     getStrangerInfo: (params, callOptions) => core.call("get_stranger_info", params, callOptions),
+    getStrangerInfoAsync: (params, callOptions) => core.call("get_stranger_info_async", params, callOptions),
     getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
+    getFriendListAsync: (params, callOptions) => core.call("get_friend_list_async", params, callOptions),
+    setQqProfile: (params, callOptions) => core.call("set_qq_profile", params, callOptions),
+    setQqProfileAsync: (params, callOptions) => core.call("set_qq_profile_async", params, callOptions),
+    qidianGetAccountInfo: (params, callOptions) => core.call("qidian_get_account_info", params, callOptions),
+    qidianGetAccountInfoAsync: (params, callOptions) => core.call("qidian_get_account_info_async", params, callOptions),
+    getModelShow: (params, callOptions) => core.call("_get_model_show", params, callOptions),
+    getModelShowAsync: (params, callOptions) => core.call("_get_model_show_async", params, callOptions),
+    setModelShow: (params, callOptions) => core.call("_set_model_show", params, callOptions),
+    setModelShowAsync: (params, callOptions) => core.call("_set_model_show_async", params, callOptions),
+    getOnlineClients: (params, callOptions) => core.call("get_online_clients", params, callOptions),
+    getOnlineClientsAsync: (params, callOptions) => core.call("get_online_clients_async", params, callOptions),
+    uploadGroupFile: (params, callOptions) => core.call("upload_group_file", params, callOptions),
+    uploadGroupFileAsync: (params, callOptions) => core.call("upload_group_file_async", params, callOptions),
+    deleteGroupFile: (params, callOptions) => core.call("delete_group_file", params, callOptions),
+    deleteGroupFileAsync: (params, callOptions) => core.call("delete_group_file_async", params, callOptions),
+    createGroupFileFolder: (params, callOptions) => core.call("create_group_file_folder", params, callOptions),
+    createGroupFileFolderAsync: (params, callOptions) => core.call("create_group_file_folder_async", params, callOptions),
+    deleteGroupFolder: (params, callOptions) => core.call("delete_group_folder", params, callOptions),
+    deleteGroupFolderAsync: (params, callOptions) => core.call("delete_group_folder_async", params, callOptions),
+    getGroupFileSystemInfo: (params, callOptions) => core.call("get_group_file_system_info", params, callOptions),
+    getGroupFileSystemInfoAsync: (params, callOptions) => core.call("get_group_file_system_info_async", params, callOptions),
+    getGroupRootFiles: (params, callOptions) => core.call("get_group_root_files", params, callOptions),
+    getGroupRootFilesAsync: (params, callOptions) => core.call("get_group_root_files_async", params, callOptions),
+    getGroupFilesByFolder: (params, callOptions) => core.call("get_group_files_by_folder", params, callOptions),
+    getGroupFilesByFolderAsync: (params, callOptions) => core.call("get_group_files_by_folder_async", params, callOptions),
+    getGroupFileUrl: (params, callOptions) => core.call("get_group_file_url", params, callOptions),
+    getGroupFileUrlAsync: (params, callOptions) => core.call("get_group_file_url_async", params, callOptions),
+    uploadPrivateFile: (params, callOptions) => core.call("upload_private_file", params, callOptions),
+    uploadPrivateFileAsync: (params, callOptions) => core.call("upload_private_file_async", params, callOptions),
+    getUnidirectionalFriendList: (params, callOptions) => core.call("get_unidirectional_friend_list", params, callOptions),
+    getUnidirectionalFriendListAsync: (params, callOptions) => core.call("get_unidirectional_friend_list_async", params, callOptions),
+    deleteFriend: (params, callOptions) => core.call("delete_friend", params, callOptions),
+    deleteFriendAsync: (params, callOptions) => core.call("delete_friend_async", params, callOptions),
+    deleteUnidirectionalFriend: (params, callOptions) => core.call("delete_unidirectional_friend", params, callOptions),
+    deleteUnidirectionalFriendAsync: (params, callOptions) => core.call("delete_unidirectional_friend_async", params, callOptions),
+    setGroupPortrait: (params, callOptions) => core.call("set_group_portrait", params, callOptions),
+    setGroupPortraitAsync: (params, callOptions) => core.call("set_group_portrait_async", params, callOptions),
+    setEssenceMsg: (params, callOptions) => core.call("set_essence_msg", params, callOptions),
+    setEssenceMsgAsync: (params, callOptions) => core.call("set_essence_msg_async", params, callOptions),
+    deleteEssenceMsg: (params, callOptions) => core.call("delete_essence_msg", params, callOptions),
+    deleteEssenceMsgAsync: (params, callOptions) => core.call("delete_essence_msg_async", params, callOptions),
+    sendGroupSign: (params, callOptions) => core.call("send_group_sign", params, callOptions),
+    sendGroupSignAsync: (params, callOptions) => core.call("send_group_sign_async", params, callOptions),
+    sendGroupNotice: (params, callOptions) => core.call("_send_group_notice", params, callOptions),
+    sendGroupNoticeAsync: (params, callOptions) => core.call("_send_group_notice_async", params, callOptions),
+    getGroupNotice: (params, callOptions) => core.call("_get_group_notice", params, callOptions),
+    getGroupNoticeAsync: (params, callOptions) => core.call("_get_group_notice_async", params, callOptions),
+    delGroupNotice: (params, callOptions) => core.call("_del_group_notice", params, callOptions),
+    delGroupNoticeAsync: (params, callOptions) => core.call("_del_group_notice_async", params, callOptions),
+    getGroupSystemMsg: (params, callOptions) => core.call("get_group_system_msg", params, callOptions),
+    getGroupSystemMsgAsync: (params, callOptions) => core.call("get_group_system_msg_async", params, callOptions),
+    getEssenceMsgList: (params, callOptions) => core.call("get_essence_msg_list", params, callOptions),
+    getEssenceMsgListAsync: (params, callOptions) => core.call("get_essence_msg_list_async", params, callOptions),
+    getGroupAtAllRemain: (params, callOptions) => core.call("get_group_at_all_remain", params, callOptions),
+    getGroupAtAllRemainAsync: (params, callOptions) => core.call("get_group_at_all_remain_async", params, callOptions),
+    getGuildServiceProfile: (params, callOptions) => core.call("get_guild_service_profile", params, callOptions),
+    getGuildServiceProfileAsync: (params, callOptions) => core.call("get_guild_service_profile_async", params, callOptions),
+    getGuildList: (params, callOptions) => core.call("get_guild_list", params, callOptions),
+    getGuildListAsync: (params, callOptions) => core.call("get_guild_list_async", params, callOptions),
+    getGuildMetaByGuest: (params, callOptions) => core.call("get_guild_meta_by_guest", params, callOptions),
+    getGuildMetaByGuestAsync: (params, callOptions) => core.call("get_guild_meta_by_guest_async", params, callOptions),
+    getGuildChannelList: (params, callOptions) => core.call("get_guild_channel_list", params, callOptions),
+    getGuildChannelListAsync: (params, callOptions) => core.call("get_guild_channel_list_async", params, callOptions),
+    getGuildMemberList: (params, callOptions) => core.call("get_guild_member_list", params, callOptions),
+    getGuildMemberListAsync: (params, callOptions) => core.call("get_guild_member_list_async", params, callOptions),
+    getGuildMemberProfile: (params, callOptions) => core.call("get_guild_member_profile", params, callOptions),
+    getGuildMemberProfileAsync: (params, callOptions) => core.call("get_guild_member_profile_async", params, callOptions),
+    sendGuildChannelMsg: (params, callOptions) => core.call("send_guild_channel_msg", params, callOptions),
+    sendGuildChannelMsgAsync: (params, callOptions) => core.call("send_guild_channel_msg_async", params, callOptions),
+    getTopicChannelFeeds: (params, callOptions) => core.call("get_topic_channel_feeds", params, callOptions),
+    getTopicChannelFeedsAsync: (params, callOptions) => core.call("get_topic_channel_feeds_async", params, callOptions),
+    deleteGuildRole: (params, callOptions) => core.call("delete_guild_role", params, callOptions),
+    deleteGuildRoleAsync: (params, callOptions) => core.call("delete_guild_role_async", params, callOptions),
+    getGuildMsg: (params, callOptions) => core.call("get_guild_msg", params, callOptions),
+    getGuildMsgAsync: (params, callOptions) => core.call("get_guild_msg_async", params, callOptions),
+    getGuildRoles: (params, callOptions) => core.call("get_guild_roles", params, callOptions),
+    getGuildRolesAsync: (params, callOptions) => core.call("get_guild_roles_async", params, callOptions),
+    setGuildMemberRole: (params, callOptions) => core.call("set_guild_member_role", params, callOptions),
+    setGuildMemberRoleAsync: (params, callOptions) => core.call("set_guild_member_role_async", params, callOptions),
+    updateGuildRole: (params, callOptions) => core.call("update_guild_role", params, callOptions),
+    updateGuildRoleAsync: (params, callOptions) => core.call("update_guild_role_async", params, callOptions),
+    createGuildRole: (params, callOptions) => core.call("create_guild_role", params, callOptions),
+    createGuildRoleAsync: (params, callOptions) => core.call("create_guild_role_async", params, callOptions),
+    ocrImage: (params, callOptions) => core.call("ocr_image", params, callOptions),
+    ocrImageAction: (params, callOptions) => core.call(".ocr_image", params, callOptions),
+    ocrImageAsync: (params, callOptions) => core.call("ocr_image_async", params, callOptions),
+    ocrImageAsyncAction: (params, callOptions) => core.call(".ocr_image_async", params, callOptions),
     markMsgAsRead: (params, callOptions) => core.call("mark_msg_as_read", params, callOptions),
     markMsgAsReadAsync: (params, callOptions) => core.call("mark_msg_as_read_async", params, callOptions),
     sendGroupForwardMsg: (params, callOptions) => core.call("send_group_forward_msg", params, callOptions),
@@ -444,6 +1089,16 @@ export function createClient(options = {}) {
     sendForwardMsgAsync: (params, callOptions) => core.call("send_forward_msg_async", params, callOptions),
     getGroupMsgHistory: (params, callOptions) => core.call("get_group_msg_history", params, callOptions),
     getGroupMsgHistoryAsync: (params, callOptions) => core.call("get_group_msg_history_async", params, callOptions),
+    reloadEventFilter: (params, callOptions) => core.call("reload_event_filter", params, callOptions),
+    reloadEventFilterAsync: (params, callOptions) => core.call("reload_event_filter_async", params, callOptions),
+    downloadFile: (params, callOptions) => core.call("download_file", params, callOptions),
+    downloadFileAsync: (params, callOptions) => core.call("download_file_async", params, callOptions),
+    checkUrlSafely: (params, callOptions) => core.call("check_url_safely", params, callOptions),
+    checkUrlSafelyAsync: (params, callOptions) => core.call("check_url_safely_async", params, callOptions),
+    getWordSlices: (params, callOptions) => core.call(".get_word_slices", params, callOptions),
+    getWordSlicesAsync: (params, callOptions) => core.call(".get_word_slices_async", params, callOptions),
+    handleQuickOperation: (params, callOptions) => core.call(".handle_quick_operation", params, callOptions),
+    handleQuickOperationAsync: (params, callOptions) => core.call(".handle_quick_operation_async", params, callOptions),
   };
 }
 

@@ -700,7 +700,7 @@ export interface StrangerInfo<I64 extends Int64Repr = number> {
 }
 
 /**
- * 好友信息
+ * 好友
  * A friend
  */
 export interface FriendInfo<I64 extends Int64Repr = number> {
@@ -716,14 +716,14 @@ export interface FriendInfo<I64 extends Int64Repr = number> {
   nickname: string;
   /**
    * 备注名
-   * Remark (the bot's note for this friend)
+   * Remark (alias)
    */
   remark: string;
 }
 
 /**
  * 群信息
- * A group
+ * Group info
  */
 export interface GroupInfo<I64 extends Int64Repr = number> {
   /**
@@ -737,21 +737,36 @@ export interface GroupInfo<I64 extends Int64Repr = number> {
    */
   group_name: string;
   /**
-   * 成员数
-   * Member count
+   * 群备注（仅在机器人未加入该群、经搜索获得时返回）
+   * Group memo (only for a group the bot is not in, found by search)
+   */
+  group_memo?: string;
+  /**
+   * 群创建时间（未加入的群为 0）
+   * Creation time (Unix seconds; 0 for a group the bot is not in)
+   * Unit: seconds.
+   */
+  group_create_time?: number;
+  /**
+   * 群等级（未加入的群为 0）
+   * Group level (0 for a group the bot is not in)
+   */
+  group_level?: number;
+  /**
+   * 成员数（未加入的群为 0）
+   * Member count (0 for a group the bot is not in)
    */
   member_count: number;
   /**
-   * 最大成员数（群容量）
-   * Capacity (maximum member count)
+   * 最大成员数（群容量；未加入的群为 0）
+   * Capacity (0 for a group the bot is not in)
    */
   max_member_count: number;
 }
 
 /**
  * 群成员信息
- * A group member
- * Divergence: The spec lists every field as present; a list answer (get_group_member_list) may lack what it cannot obtain (e.g. `area`, `title`), and implementations differ, so only the ids, nickname and role are required here.
+ * Group member info
  */
 export interface GroupMemberInfo<I64 extends Int64Repr = number> {
   /**
@@ -771,59 +786,73 @@ export interface GroupMemberInfo<I64 extends Int64Repr = number> {
   nickname: string;
   /**
    * 群名片／备注
-   * Group card (display name in the group)
+   * Group card
    */
-  card?: string;
-  sex?: Sex;
+  card: string;
   /**
-   * 年龄
-   * Age
+   * 性别, male 或 female 或 unknown
+   * Sex
    */
-  age?: number;
+  sex: 'male' | 'female' | 'unknown';
   /**
-   * 地区
-   * Area
+   * 年龄（go-cqhttp 恒为 0）
+   * Age (always 0 from go-cqhttp)
    */
-  area?: string;
+  age: number;
+  /**
+   * 地区（go-cqhttp 恒为空字符串）
+   * Area (always empty from go-cqhttp)
+   */
+  area: string;
   /**
    * 加群时间戳
    * Join time (Unix seconds)
    * Unit: seconds.
    */
-  join_time?: number;
+  join_time: I64;
   /**
    * 最后发言时间戳
-   * Time of the last message (Unix seconds)
+   * Last message time (Unix seconds)
    * Unit: seconds.
    */
-  last_sent_time?: number;
+  last_sent_time: I64;
   /**
    * 成员等级
    * Member level
    */
-  level?: string;
-  role: GroupRole;
+  level: string;
+  /**
+   * 角色, owner 或 admin 或 member
+   * Role
+   */
+  role: 'owner' | 'admin' | 'member';
   /**
    * 是否不良记录成员
    * Has a bad record
    */
-  unfriendly?: boolean;
+  unfriendly: boolean;
   /**
    * 专属头衔
    * Special title
    */
-  title?: string;
+  title: string;
   /**
    * 专属头衔过期时间戳
    * Special title expiry (Unix seconds)
    * Unit: seconds.
    */
-  title_expire_time?: number;
+  title_expire_time: I64;
   /**
    * 是否允许修改群名片
    * Whether the card may be changed
    */
-  card_changeable?: boolean;
+  card_changeable: boolean;
+  /**
+   * 禁言到期时间
+   * End of the member's mute (Unix seconds)
+   * Unit: seconds.
+   */
+  shut_up_timestamp?: I64;
 }
 
 /**
@@ -913,6 +942,940 @@ export interface FileResult {
    * File path on the implementation's host
    */
   file: string;
+}
+
+/**
+ * 在线客户端
+ * An online client of the bot's account
+ */
+export interface Device<I64 extends Int64Repr = number> {
+  /**
+   * 客户端ID
+   * Client app id
+   */
+  app_id: I64;
+  /**
+   * 设备名称
+   * Device name
+   */
+  device_name: string;
+  /**
+   * 设备类型
+   * Device kind
+   */
+  device_kind: string;
+}
+
+/**
+ * 可设置的在线机型
+ * An online-model label that can be set
+ */
+export interface ModelShowVariant {
+  /**
+   * 机型显示名称
+   * Model label as shown
+   */
+  model_show: string;
+  /**
+   * 是否需要付费（会员）
+   * Whether it needs a paid membership
+   */
+  need_pay: boolean;
+}
+
+/**
+ * 群文件
+ * A group file
+ */
+export interface GroupFile<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   * Divergence: The docs type it int32; MiraiGo serialises the int64 group code.
+   */
+  group_id: I64;
+  /**
+   * 文件ID
+   * File id
+   */
+  file_id: string;
+  /**
+   * 文件名
+   * File name
+   */
+  file_name: string;
+  /**
+   * 文件类型
+   * Bus id (file type)
+   */
+  busid: number;
+  /**
+   * 文件大小
+   * Size in bytes
+   */
+  file_size: I64;
+  /**
+   * 上传时间
+   * Upload time (Unix seconds)
+   * Unit: seconds.
+   */
+  upload_time: I64;
+  /**
+   * 过期时间（永久文件恒为 0）
+   * Expiry (Unix seconds; 0 for a permanent file)
+   * Unit: seconds.
+   */
+  dead_time: I64;
+  /**
+   * 最后修改时间
+   * Last modification (Unix seconds)
+   * Unit: seconds.
+   */
+  modify_time: I64;
+  /**
+   * 下载次数
+   * Download count
+   */
+  download_times: I64;
+  /**
+   * 上传者ID
+   * Uploader's QQ number
+   */
+  uploader: I64;
+  /**
+   * 上传者名字
+   * Uploader's name
+   */
+  uploader_name: string;
+}
+
+/**
+ * 群文件夹
+ * A group folder
+ */
+export interface GroupFolder<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   * Divergence: The docs type it int32; MiraiGo serialises the int64 group code.
+   */
+  group_id: I64;
+  /**
+   * 文件夹ID
+   * Folder id
+   */
+  folder_id: string;
+  /**
+   * 文件夹名
+   * Folder name
+   */
+  folder_name: string;
+  /**
+   * 创建时间
+   * Creation time (Unix seconds)
+   * Unit: seconds.
+   */
+  create_time: I64;
+  /**
+   * 创建者
+   * Creator's QQ number
+   */
+  creator: I64;
+  /**
+   * 创建者名字
+   * Creator's name
+   */
+  creator_name: string;
+  /**
+   * 子文件数量
+   * Number of files inside
+   */
+  total_file_count: number;
+}
+
+/**
+ * 目录下的文件与文件夹
+ * Files and folders of a directory
+ * Divergence: The docs say arrays; MiraiGo builds them from nil slices, so an empty list arrives as null.
+ */
+export interface GroupFileList<I64 extends Int64Repr = number> {
+  /**
+   * 文件列表（没有文件时为 null）
+   * Files (null when there are none)
+   */
+  files: GroupFile<I64>[] | null;
+  /**
+   * 文件夹列表（没有文件夹时为 null）
+   * Folders (null when there are none)
+   */
+  folders: GroupFolder<I64>[] | null;
+}
+
+/**
+ * 单向好友
+ * A one-way friend
+ */
+export interface UnidirectionalFriendInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 来源
+   * How the friendship came about
+   */
+  source: string;
+}
+
+/**
+ * 公告图片
+ * An image of a group notice
+ */
+export interface GroupNoticeImage {
+  /**
+   * 图片高度
+   * Height (a decimal string)
+   */
+  height: string;
+  /**
+   * 图片宽度
+   * Width (a decimal string)
+   */
+  width: string;
+  /**
+   * 图片ID
+   * Image id
+   */
+  id: string;
+}
+
+/**
+ * 群公告
+ * A group notice (announcement)
+ */
+export interface GroupNotice<I64 extends Int64Repr = number> {
+  /**
+   * 公告 ID（新版代码返回，文档未列出；可用于 _del_group_notice）
+   * Notice id (newer code; not documented; usable with _del_group_notice)
+   */
+  notice_id?: string;
+  /**
+   * 公告发表者
+   * QQ number of the author
+   */
+  sender_id: I64;
+  /**
+   * 公告发表时间
+   * Publish time (Unix seconds)
+   * Unit: seconds.
+   */
+  publish_time: I64;
+  /**
+   * 公告内容
+   * Notice content
+   */
+  message: {
+      /**
+       * 公告内容
+       * Text
+       */
+      text: string;
+      /**
+       * 公告图片
+       * Images
+       */
+      images: GroupNoticeImage[];
+    };
+}
+
+/**
+ * 当前龙王
+ * Current "dragon king" (most talkative member)
+ */
+export interface CurrentTalkative<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像 URL
+   * Avatar URL
+   */
+  avatar: string;
+  /**
+   * 持续天数
+   * Consecutive days
+   */
+  day_count: number;
+}
+
+/**
+ * 群荣誉成员
+ * A member holding a group honor
+ */
+export interface HonorMember<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像 URL
+   * Avatar URL
+   */
+  avatar: string;
+  /**
+   * 荣誉描述
+   * Honor description
+   */
+  description: string;
+}
+
+/**
+ * 群荣誉成员列表（列表为空时为 null）
+ * Members holding an honor (null when empty)
+ * Divergence: The docs say array; the code builds it by appending to a nil slice, so an empty list is sent as null.
+ */
+export type HonorMemberList<I64 extends Int64Repr = number> = HonorMember<I64>[] | null;
+
+/**
+ * 邀请入群请求
+ * An invitation to join a group
+ */
+export interface InvitedRequest<I64 extends Int64Repr = number> {
+  /**
+   * 请求ID
+   * Request id
+   */
+  request_id: I64;
+  /**
+   * 邀请者
+   * Inviter's QQ number
+   */
+  invitor_uin: I64;
+  /**
+   * 邀请者昵称
+   * Inviter's nickname
+   */
+  invitor_nick: string;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群名
+   * Group name
+   */
+  group_name: string;
+  /**
+   * 是否已被处理
+   * Already handled
+   */
+  checked: boolean;
+  /**
+   * 处理者（未处理为 0）
+   * Who handled it (0 when unhandled)
+   */
+  actor: I64;
+}
+
+/**
+ * 加群请求
+ * A request to join a group
+ */
+export interface JoinRequest<I64 extends Int64Repr = number> {
+  /**
+   * 请求ID
+   * Request id
+   */
+  request_id: I64;
+  /**
+   * 请求者ID
+   * Requester's QQ number
+   */
+  requester_uin: I64;
+  /**
+   * 请求者昵称
+   * Requester's nickname
+   */
+  requester_nick: string;
+  /**
+   * 验证消息
+   * Verification message
+   */
+  message: string;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群名
+   * Group name
+   */
+  group_name: string;
+  /**
+   * 是否已被处理
+   * Already handled
+   */
+  checked: boolean;
+  /**
+   * 处理者（未处理为 0）
+   * Who handled it (0 when unhandled)
+   */
+  actor: I64;
+  /**
+   * 处理者 QQ 号（新版 MiraiGo 返回，文档未列出）
+   * QQ number of the handler (newer MiraiGo; not documented)
+   */
+  action_uin?: I64;
+  /**
+   * 处理者昵称（新版 MiraiGo 返回，文档未列出）
+   * Nickname of the handler (newer MiraiGo; not documented)
+   */
+  action_uin_nick?: string;
+  /**
+   * 是否为可疑请求（新版 MiraiGo 返回，文档未列出）
+   * Flagged as suspicious (newer MiraiGo; not documented)
+   */
+  suspicious?: boolean;
+}
+
+/**
+ * 精华消息
+ * An essence (pinned highlight) message
+ */
+export interface EssenceMessage<I64 extends Int64Repr = number> {
+  /**
+   * 发送者QQ 号
+   * Sender's QQ number
+   */
+  sender_id: I64;
+  /**
+   * 发送者昵称
+   * Sender's nickname
+   */
+  sender_nick: string;
+  /**
+   * 消息发送时间
+   * Send time (Unix seconds)
+   * Unit: seconds.
+   */
+  sender_time: I64;
+  /**
+   * 操作者QQ 号
+   * QQ number of who set it
+   */
+  operator_id: I64;
+  /**
+   * 操作者昵称
+   * Nickname of who set it
+   */
+  operator_nick: string;
+  /**
+   * 精华设置时间
+   * When it was set (Unix seconds)
+   * Unit: seconds.
+   */
+  operator_time: I64;
+  /**
+   * 消息ID
+   * Message id
+   */
+  message_id: number;
+}
+
+/**
+ * 频道信息
+ * A guild the bot has joined
+ */
+export interface GuildInfo<I64 extends Int64Repr = number> {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 频道名称
+   * Guild name
+   */
+  guild_name: string;
+  /**
+   * 频道显示ID，公测后可能作为搜索ID使用
+   * Displayed guild id (may become the search id)
+   * Divergence: The docs type it int64; the code at a5923f17 sends it as a decimal string, older versions as a number.
+   */
+  guild_display_id: string | I64;
+}
+
+/**
+ * 慢速模式
+ * A slow mode of a channel
+ */
+export interface SlowModeInfo {
+  /**
+   * 慢速模式Key
+   * Slow mode key
+   */
+  slow_mode_key: number;
+  /**
+   * 慢速模式说明
+   * Slow mode text
+   */
+  slow_mode_text: string;
+  /**
+   * 周期内发言频率限制
+   * Messages allowed per period
+   */
+  speak_frequency: number;
+  /**
+   * 单位周期时间，单位秒
+   * Period in seconds
+   * Unit: seconds.
+   */
+  slow_mode_circle: number;
+}
+
+/**
+ * 子频道信息
+ * A channel of a guild
+ */
+export interface ChannelInfo<I64 extends Int64Repr = number> {
+  /**
+   * 所属频道ID
+   * Guild id
+   */
+  owner_guild_id: string;
+  /**
+   * 子频道ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 子频道类型，已知 1 文字频道、2 语音频道、5 直播频道、7 主题频道
+   * Channel type; known are 1 text, 2 voice, 5 live and 7 topic
+   */
+  channel_type: number;
+  /**
+   * 子频道名称
+   * Channel name
+   */
+  channel_name: string;
+  /**
+   * 创建时间
+   * Creation time (Unix seconds)
+   * Unit: seconds.
+   */
+  create_time: I64;
+  /**
+   * 创建者ID
+   * Creator's tiny id
+   */
+  creator_tiny_id: string;
+  /**
+   * 发言权限类型
+   * Talk permission type
+   */
+  talk_permission: number;
+  /**
+   * 可视性类型
+   * Visibility type
+   */
+  visible_type: number;
+  /**
+   * 当前启用的慢速模式Key
+   * Key of the active slow mode
+   */
+  current_slow_mode: number;
+  /**
+   * 频道内可用慢速模式类型列表
+   * Available slow modes
+   */
+  slow_modes: SlowModeInfo[];
+}
+
+/**
+ * 频道成员（列表项）
+ * A guild member (list entry)
+ */
+export interface GuildMemberInfo {
+  /**
+   * 成员ID
+   * Member tiny id
+   */
+  tiny_id: string;
+  /**
+   * 成员头衔
+   * Title
+   */
+  title: string;
+  /**
+   * 成员昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 所在权限组ID（默认情况下频道管理员的权限组ID为 2）
+   * Role id (admins are 2 by default)
+   */
+  role_id: string;
+  /**
+   * 所在权限组名称
+   * Role name
+   */
+  role_name: string;
+}
+
+/**
+ * 权限组
+ * A role a member holds
+ */
+export interface RoleInfo {
+  /**
+   * 权限组ID
+   * Role id
+   */
+  role_id: string;
+  /**
+   * 权限组名称
+   * Role name
+   */
+  role_name: string;
+}
+
+/**
+ * 频道角色
+ * A guild role
+ */
+export interface GuildRole<I64 extends Int64Repr = number> {
+  /**
+   * 角色id
+   * Role id
+   */
+  role_id: string;
+  /**
+   * 角色名
+   * Role name
+   */
+  role_name: string;
+  /**
+   * 颜色值（ARGB，如 4294927682）
+   * ARGB colour such as 4294927682
+   */
+  argb_color: I64;
+  /**
+   * 是否独立（含义未知）
+   * Independent (meaning unknown)
+   */
+  independent: boolean;
+  /**
+   * 多少人拥有此角色
+   * Members holding it
+   */
+  member_count: number;
+  /**
+   * 最大多少人拥有此角色
+   * Most members that may hold it
+   */
+  max_count: number;
+  /**
+   * 是否拥有（含义未知）
+   * Owned (meaning unknown)
+   */
+  owned: boolean;
+  /**
+   * 是否禁用
+   * Disabled
+   */
+  disabled: boolean;
+}
+
+/**
+ * 发帖人信息
+ * Author of a topic post
+ */
+export interface PosterInfo {
+  /**
+   * 发帖人ID
+   * Author's tiny id
+   */
+  tiny_id: string;
+  /**
+   * 发帖人昵称
+   * Author's nickname
+   */
+  nickname: string;
+  /**
+   * 发帖人头像链接
+   * Author's avatar URL
+   */
+  icon_url: string;
+}
+
+/**
+ * 帖子媒体
+ * An image or video of a post
+ */
+export interface FeedMedia {
+  /**
+   * 媒体ID
+   * Media id
+   */
+  file_id: string;
+  /**
+   * 控件ID（含义不确定）
+   * Pattern id (meaning unsure)
+   */
+  pattern_id: string;
+  /**
+   * 媒体链接
+   * Media URL
+   */
+  url: string;
+  /**
+   * 媒体高度
+   * Height
+   */
+  height: number;
+  /**
+   * 媒体宽度
+   * Width
+   */
+  width: number;
+}
+
+/**
+ * 帖子内容片段，类型有 text、face、at、url_quote、channel_quote
+ * A piece of a post; types are text, face, at, url_quote and channel_quote
+ */
+export interface FeedContent {
+  /**
+   * 内容类型（text、face、at、url_quote、channel_quote）
+   * Content type
+   */
+  type: string;
+  /**
+   * 内容数据，字段取决于 type
+   * Data; its fields depend on type
+   */
+  data: {
+      /**
+       * 文本内容（text）
+       * Text (text)
+       */
+      text?: string;
+      /**
+       * 表情ID（face）或目标ID（at）
+       * Face id (face) or target id (at)
+       */
+      id?: string;
+      /**
+       * 目标ID（at；为与 array message 保持一致而保留）
+       * Target id (at; kept for array-message compatibility)
+       */
+      qq?: string;
+      /**
+       * 显示文本（url_quote、channel_quote）
+       * Display text (url_quote and channel_quote)
+       */
+      display_text?: string;
+      /**
+       * 链接（url_quote）
+       * URL (url_quote)
+       */
+      url?: string;
+      /**
+       * 频道ID（channel_quote）
+       * Guild id (channel_quote)
+       */
+      guild_id?: string;
+      /**
+       * 子频道ID（channel_quote）
+       * Channel id (channel_quote)
+       */
+      channel_id?: string;
+    };
+}
+
+/**
+ * 话题频道帖子
+ * A post of a topic channel
+ */
+export interface FeedInfo<I64 extends Int64Repr = number> {
+  /**
+   * 帖子ID
+   * Post id
+   */
+  id: string;
+  /**
+   * 子频道ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 发帖时间
+   * Post time (Unix seconds)
+   * Unit: seconds.
+   */
+  create_time: I64;
+  /**
+   * 帖子标题
+   * Title
+   */
+  title: string;
+  /**
+   * 帖子副标题
+   * Subtitle
+   */
+  sub_title: string;
+  /**
+   * 发帖人信息
+   * Author
+   */
+  poster_info: PosterInfo;
+  /**
+   * 媒体资源信息
+   * Media of the post
+   */
+  resource: {
+      /**
+       * 帖子附带的图片列表
+       * Images
+       */
+      images: FeedMedia[];
+      /**
+       * 帖子附带的视频列表
+       * Videos
+       */
+      videos: FeedMedia[];
+    };
+  /**
+   * 帖子内容
+   * Content pieces
+   */
+  contents: FeedContent[];
+}
+
+/**
+ * 频道消息发送人信息
+ * Sender of a guild message
+ */
+export interface GuildMessageSender<I64 extends Int64Repr = number> {
+  /**
+   * 发送人昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 发送人ID
+   * Tiny id
+   */
+  tiny_id: string;
+  /**
+   * 发送人ID（tiny_id 的数字形式）
+   * Sender id as a number (the tiny id)
+   */
+  user_id: I64;
+}
+
+/**
+ * 消息表态（代码返回，文档称恒定为空）
+ * An emoji reaction (returned by the code; the docs say the list is always empty)
+ */
+export interface GuildMessageReaction<I64 extends Int64Repr = number> {
+  /**
+   * 表情ID
+   * Emoji id
+   */
+  emoji_id?: string;
+  /**
+   * 表情序号
+   * Emoji index
+   */
+  emoji_index?: number;
+  /**
+   * 表情类型
+   * Emoji type
+   */
+  emoji_type?: I64;
+  /**
+   * 表情名称
+   * Emoji name
+   */
+  emoji_name?: string;
+  /**
+   * 表态人数
+   * Number of reactions
+   */
+  count?: number;
+  /**
+   * 机器人是否已表态
+   * Whether the bot reacted
+   */
+  clicked?: boolean;
+}
+
+/**
+ * 坐标
+ * A point (corner of a detected text box)
+ */
+export interface Vector2 {
+  /**
+   * X 坐标
+   * X coordinate
+   */
+  x: number;
+  /**
+   * Y 坐标
+   * Y coordinate
+   */
+  y: number;
+}
+
+/**
+ * OCR 识别出的一段文本
+ * One piece of text found by OCR
+ */
+export interface TextDetection {
+  /**
+   * 文本
+   * Text
+   */
+  text: string;
+  /**
+   * 置信度
+   * Confidence
+   */
+  confidence: number;
+  /**
+   * 坐标
+   * Corners of the text box
+   * Divergence: Older docs typed it as a single vector2; the current docs and MiraiGo's OCR result (Coordinates []*Coordinate) make it an array of points.
+   */
+  coordinates: Vector2[];
 }
 
 /**
@@ -1366,6 +2329,183 @@ export interface GocqNodeCustomDataInput {
   time?: string | number;
 }
 
+/**
+ * 运行统计（重启后重置）
+ * Runtime statistics (reset on restart)
+ */
+export interface Statistics<I64 extends Int64Repr = number> {
+  /**
+   * 收到的数据包总数
+   * Packets received
+   */
+  packet_received: I64;
+  /**
+   * 发送的数据包总数
+   * Packets sent
+   */
+  packet_sent: I64;
+  /**
+   * 数据包丢失总数
+   * Packets lost
+   */
+  packet_lost: number;
+  /**
+   * 接受信息总数
+   * Messages received
+   */
+  message_received: I64;
+  /**
+   * 发送信息总数
+   * Messages sent
+   */
+  message_sent: I64;
+  /**
+   * TCP 链接断开次数
+   * TCP disconnections
+   */
+  disconnect_times: number;
+  /**
+   * 账号掉线次数
+   * Times the account went offline
+   */
+  lost_times: number;
+  /**
+   * 最后一条消息时间
+   * Time of the last message (Unix seconds)
+   * Unit: seconds.
+   */
+  last_message_time: I64;
+}
+
+/**
+ * 快速操作对象，可用字段取决于事件类型
+ * Quick operation; which fields apply depends on the event
+ */
+export interface QuickOperation {
+  /**
+   * 要回复的内容（消息事件）
+   * Reply content (message events)
+   */
+  reply?: Message;
+  /**
+   * 回复内容是否作为纯文本发送（消息事件）
+   * Send the reply as plain text (message events)
+   * @default false
+   */
+  auto_escape: boolean;
+  /**
+   * 是否要在回复开头 at 发送者（群消息）
+   * @ the sender at the start of the reply (group messages)
+   */
+  at_sender?: boolean;
+  /**
+   * 撤回该条消息（群消息）
+   * Recall the message (group messages)
+   * @default false
+   */
+  delete: boolean;
+  /**
+   * 把发送者踢出群组（群消息，非匿名）
+   * Kick the sender (group messages; not anonymous)
+   * @default false
+   */
+  kick: boolean;
+  /**
+   * 踢出时拒绝此人的加群请求
+   * Refuse the kicked member's future join requests
+   * @default false
+   */
+  reject_add_request: boolean;
+  /**
+   * 禁言发送者（群消息）
+   * Mute the sender (group messages)
+   * @default false
+   */
+  ban: boolean;
+  /**
+   * 禁言时长，单位秒
+   * Mute duration in seconds
+   * Unit: seconds.
+   * @default 1800
+   */
+  ban_duration: number;
+  /**
+   * 是否同意请求（请求事件）
+   * Approve the request (request events)
+   */
+  approve?: boolean;
+  /**
+   * 拒绝理由（加群请求）
+   * Reason for refusing (group requests)
+   */
+  reason?: string;
+}
+
+/**
+ * 快速操作对象，可用字段取决于事件类型
+ * Quick operation; which fields apply depends on the event
+ * Input shape of `QuickOperation`: fields with a default may be omitted.
+ */
+export interface QuickOperationInput {
+  /**
+   * 要回复的内容（消息事件）
+   * Reply content (message events)
+   */
+  reply?: MessageInput;
+  /**
+   * 回复内容是否作为纯文本发送（消息事件）
+   * Send the reply as plain text (message events)
+   * @default false
+   */
+  auto_escape?: boolean;
+  /**
+   * 是否要在回复开头 at 发送者（群消息）
+   * @ the sender at the start of the reply (group messages)
+   */
+  at_sender?: boolean;
+  /**
+   * 撤回该条消息（群消息）
+   * Recall the message (group messages)
+   * @default false
+   */
+  delete?: boolean;
+  /**
+   * 把发送者踢出群组（群消息，非匿名）
+   * Kick the sender (group messages; not anonymous)
+   * @default false
+   */
+  kick?: boolean;
+  /**
+   * 踢出时拒绝此人的加群请求
+   * Refuse the kicked member's future join requests
+   * @default false
+   */
+  reject_add_request?: boolean;
+  /**
+   * 禁言发送者（群消息）
+   * Mute the sender (group messages)
+   * @default false
+   */
+  ban?: boolean;
+  /**
+   * 禁言时长，单位秒
+   * Mute duration in seconds
+   * Unit: seconds.
+   * @default 1800
+   */
+  ban_duration?: number;
+  /**
+   * 是否同意请求（请求事件）
+   * Approve the request (request events)
+   */
+  approve?: boolean;
+  /**
+   * 拒绝理由（加群请求）
+   * Reason for refusing (group requests)
+   */
+  reason?: string;
+}
+
 /** Params of `send_private_msg`. */
 export interface SendPrivateMsgParams<I64 extends Int64Repr = number> {
   /**
@@ -1599,7 +2739,7 @@ export type GetCsrfTokenParams = Record<string, never>;
 export interface GetCsrfTokenResult {
   /**
    * CSRF Token
-   * CSRF token (bkn)
+   * CSRF token
    */
   token: number;
 }
@@ -1623,7 +2763,7 @@ export interface GetCredentialsResult {
   cookies: string;
   /**
    * CSRF Token
-   * CSRF token (bkn)
+   * CSRF token
    */
   csrf_token: number;
 }
@@ -1637,15 +2777,20 @@ export interface SetGroupKickParams<I64 extends Int64Repr = number> {
   group_id: I64;
   /**
    * 要踢的 QQ 号
-   * QQ number to kick
+   * QQ number of the member
    */
   user_id: I64;
   /**
    * 拒绝此人的加群请求
-   * Also reject this user's future join requests
+   * Refuse this person's future join requests
    * @default false
    */
   reject_add_request?: boolean;
+  /**
+   * 踢出说明（代码读取，文档未列出）
+   * Kick message (read by the code; not documented)
+   */
+  message?: string;
 }
 
 /** `set_group_kick` returns no data. */
@@ -1660,12 +2805,12 @@ export interface SetGroupBanParams<I64 extends Int64Repr = number> {
   group_id: I64;
   /**
    * 要禁言的 QQ 号
-   * QQ number to mute
+   * QQ number of the member
    */
   user_id: I64;
   /**
-   * 禁言时长，单位秒，0 表示取消禁言
-   * Mute duration in seconds; 0 lifts the mute
+   * 禁言时长，单位秒，0 表示取消禁言；不能达到 30 天
+   * Mute duration in seconds; 0 unmutes; must stay below 30 days
    * Unit: seconds.
    * @default 1800
    */
@@ -1684,17 +2829,18 @@ export interface SetGroupAnonymousBanParams<I64 extends Int64Repr = number> {
   group_id: I64;
   /**
    * 可选，要禁言的匿名用户对象（群消息上报的 anonymous 字段）
-   * The anonymous user object from the group message event (optional)
+   * The anonymous object of the group message event (optional)
    */
   anonymous?: Anonymous<I64>;
   /**
    * 可选，要禁言的匿名用户的 flag（需从群消息上报的数据中获得）
-   * The anonymous user's flag from the group message event (optional)
+   * Flag of the anonymous member (optional)
    */
   anonymous_flag?: string;
   /**
-   * anonymous_flag 的另一种写法
-   * Alternative name of `anonymous_flag`
+   * anonymous_flag 的别名（文档）
+   * Alias of anonymous_flag (documented)
+   * Divergence: Documented as an alias of anonymous_flag, but the code reads only anonymous_flag and anonymous.flag.
    */
   flag?: string;
   /**
@@ -1718,7 +2864,7 @@ export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
   group_id: I64;
   /**
    * 是否禁言
-   * Mute (true) or unmute (false)
+   * true mutes and false unmutes
    * @default true
    */
   enable?: boolean;
@@ -1741,7 +2887,7 @@ export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
   user_id: I64;
   /**
    * true 为设置，false 为取消
-   * true makes an admin; false revokes
+   * true grants and false revokes
    * @default true
    */
   enable?: boolean;
@@ -1782,7 +2928,7 @@ export interface SetGroupCardParams<I64 extends Int64Repr = number> {
   user_id: I64;
   /**
    * 群名片内容，不填或空字符串表示删除群名片
-   * New card; omitted or empty removes the card
+   * New card; empty or absent removes it
    * @default ""
    */
   card?: string;
@@ -1800,7 +2946,7 @@ export interface SetGroupNameParams<I64 extends Int64Repr = number> {
   group_id: I64;
   /**
    * 新群名
-   * New group name
+   * New name
    */
   group_name: string;
 }
@@ -1817,7 +2963,8 @@ export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
   group_id: I64;
   /**
    * 是否解散，如果登录号是群主，则仅在此项为 true 时能够解散
-   * Dismiss the group; an owner can only leave by dismissing it with true
+   * Dismiss the group; an owner can only dismiss with true
+   * Divergence: Documented, but the code (CQSetGroupLeave) ignores it and always quits.
    * @default false
    */
   is_dismiss?: boolean;
@@ -1840,14 +2987,15 @@ export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
   user_id: I64;
   /**
    * 专属头衔，不填或空字符串表示删除专属头衔
-   * Special title; omitted or empty removes it
+   * New title; empty or absent removes it
    * @default ""
    */
   special_title?: string;
   /**
-   * 专属头衔有效期，单位秒，-1 表示永久（文档称此项似乎没有效果）
-   * Validity in seconds, -1 for ever (the spec notes it seems to have no effect)
+   * 专属头衔有效期，单位秒，-1 表示永久（此项似乎没有效果）
+   * Validity in seconds; -1 is permanent (appears to have no effect)
    * Unit: seconds.
+   * Divergence: Documented as uint32 with default -1; the code (CQSetGroupSpecialTitle) ignores it.
    * @default -1
    */
   duration?: number;
@@ -1864,15 +3012,23 @@ export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
-   * Bypass the cache (cached data may be stale but answers faster)
+   * 是否不使用缓存（使用缓存可能更新不及时）
+   * Bypass the cache
    * @default false
    */
   no_cache?: boolean;
 }
 
-/** `get_group_list` takes no params. */
-export type GetGroupListParams = Record<string, never>;
+/** Params of `get_group_list`. */
+export interface GetGroupListParams {
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时）
+   * Reload the group list first
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
 /** Result of `get_group_list`. */
 export type GetGroupListResult<I64 extends Int64Repr = number> = GroupInfo<I64>[];
 
@@ -1889,8 +3045,8 @@ export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
    */
   user_id: I64;
   /**
-   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
-   * Bypass the cache (cached data may be stale but answers faster)
+   * 是否不使用缓存（使用缓存可能更新不及时）
+   * Bypass the cache
    * @default false
    */
   no_cache?: boolean;
@@ -1903,6 +3059,12 @@ export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
    * Group number
    */
   group_id: I64;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时）
+   * Reload the member list first
+   * @default false
+   */
+  no_cache?: boolean;
 }
 
 /** Result of `get_group_member_list`. */
@@ -1916,10 +3078,10 @@ export interface GetGroupHonorInfoParams<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 要获取的群荣誉类型，或 all 获取所有数据
-   * Which honor to get, or `all`
+   * 要获取的群荣誉类型，传入 all 获取所有数据
+   * Honor type to get; all gets every type
    */
-  type: HonorType;
+  type: 'talkative' | 'performer' | 'legend' | 'strong_newbie' | 'emotion' | 'all';
 }
 
 /** Result of `get_group_honor_info`. */
@@ -1930,81 +3092,134 @@ export interface GetGroupHonorInfoResult<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 当前龙王，仅 type 为 talkative 或 all 时有数据
-   * Current talkative holder (type talkative or all only)
+   * 当前龙王，仅 type 为 talkative 或 all 时有数据（无龙王时不存在）
+   * Current dragon king; only for talkative or all (absent when there is none)
    */
-  current_talkative?: HonorCurrentTalkative<I64>;
+  current_talkative?: CurrentTalkative<I64>;
   /**
    * 历史龙王，仅 type 为 talkative 或 all 时有数据
-   * Past talkative holders (type talkative or all only)
+   * Past dragon kings; only for talkative or all
    */
-  talkative_list?: HonorEntry<I64>[];
+  talkative_list?: HonorMemberList<I64>;
   /**
    * 群聊之火，仅 type 为 performer 或 all 时有数据
-   * Performer honor (type performer or all only)
+   * Group fire; only for performer or all
    */
-  performer_list?: HonorEntry<I64>[];
+  performer_list?: HonorMemberList<I64>;
   /**
    * 群聊炽焰，仅 type 为 legend 或 all 时有数据
-   * Legend honor (type legend or all only)
+   * Group flame; only for legend or all
    */
-  legend_list?: HonorEntry<I64>[];
+  legend_list?: HonorMemberList<I64>;
   /**
    * 冒尖小春笋，仅 type 为 strong_newbie 或 all 时有数据
-   * Strong newbie honor (type strong_newbie or all only)
+   * Rising newcomers; only for strong_newbie or all
    */
-  strong_newbie_list?: HonorEntry<I64>[];
+  strong_newbie_list?: HonorMemberList<I64>;
   /**
    * 快乐之源，仅 type 为 emotion 或 all 时有数据
-   * Emotion honor (type emotion or all only)
+   * Source of joy; only for emotion or all
    */
-  emotion_list?: HonorEntry<I64>[];
+  emotion_list?: HonorMemberList<I64>;
 }
 
 /** Params of `get_record`. */
 export interface GetRecordParams {
   /**
    * 收到的语音文件名（消息段的 file 参数），如 0B38145AA44505000B38145AA4450500.silk
-   * The received voice file name (the segment's `file`)
+   * Received record file name (the file of a record segment)
    */
   file: string;
   /**
    * 要转换到的格式
    * Format to convert to
    */
-  out_format: RecordFormat;
+  out_format: 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
+}
+
+/** Result of `get_record`. */
+export interface GetRecordResult {
+  /**
+   * 转换后的语音文件路径
+   * Path of the converted file
+   */
+  file: string;
 }
 
 /** Params of `get_image`. */
 export interface GetImageParams {
   /**
-   * 收到的图片文件名（消息段的 file 参数），如 6B4DE3DFD1BD271E3297859D41C530F5.jpg
-   * The received image file name (the segment's `file`)
+   * 图片缓存文件名
+   * Cached image file name (the file of an image segment)
    */
   file: string;
 }
 
+/** Result of `get_image`. */
+export interface GetImageResult {
+  /**
+   * 图片源文件大小
+   * Size of the source file in bytes
+   */
+  size: number;
+  /**
+   * 图片文件原名
+   * Original file name
+   */
+  filename: string;
+  /**
+   * 图片下载地址
+   * Download URL
+   */
+  url: string;
+  /**
+   * 下载到本地缓存后的文件路径（代码返回，文档未列出）
+   * Path of the locally cached copy (returned by the code and not documented)
+   */
+  file?: string;
+}
+
 /** `can_send_image` takes no params. */
 export type CanSendImageParams = Record<string, never>;
+
+/** Result of `can_send_image`. */
+export interface CanSendImageResult {
+  /**
+   * 是或否
+   * Yes or no
+   */
+  yes: boolean;
+}
+
 /** `can_send_record` takes no params. */
 export type CanSendRecordParams = Record<string, never>;
+
+/** Result of `can_send_record`. */
+export interface CanSendRecordResult {
+  /**
+   * 是或否
+   * Yes or no
+   */
+  yes: boolean;
+}
 
 /** Params of `set_friend_add_request`. */
 export interface SetFriendAddRequestParams {
   /**
    * 加好友请求的 flag（需从上报的数据中获得）
-   * The request's flag (from the request event)
+   * Flag of the request (from the request event)
    */
   flag: string;
   /**
    * 是否同意请求
-   * Accept (true) or reject (false)
+   * Approve the request
    * @default true
    */
   approve?: boolean;
   /**
    * 添加后的好友备注（仅在同意时有效）
-   * Remark for the new friend (only when accepting)
+   * Remark for the new friend (only when approving)
+   * Divergence: Documented, but the code (CQProcessFriendRequest) ignores it.
    * @default ""
    */
   remark?: string;
@@ -2017,28 +3232,28 @@ export type SetFriendAddRequestResult = void;
 export interface SetGroupAddRequestParams {
   /**
    * 加群请求的 flag（需从上报的数据中获得）
-   * The request's flag (from the request event)
+   * Flag of the request (from the request event)
    */
   flag: string;
   /**
    * add 或 invite，请求类型（需要和上报消息中的 sub_type 字段相符）
-   * add (join request) or invite (invitation); must match the event's sub_type
+   * add or invite; must match the sub_type of the request event
    */
-  sub_type: 'add' | 'invite';
+  sub_type?: 'add' | 'invite';
   /**
-   * sub_type 的另一种写法
-   * Alternative name of `sub_type`
+   * sub_type 的别名，二者传其一
+   * Alias of sub_type; give one of them
    */
   type?: 'add' | 'invite';
   /**
    * 是否同意请求／邀请
-   * Accept (true) or reject (false)
+   * Approve the request or invitation
    * @default true
    */
   approve?: boolean;
   /**
    * 拒绝理由（仅在拒绝时有效）
-   * Reason (only when rejecting)
+   * Reason for refusing (only when refusing)
    * @default ""
    */
   reason?: string;
@@ -2050,17 +3265,43 @@ export type SetGroupAddRequestResult = void;
 export type GetStatusParams = Record<string, never>;
 
 /** Result of `get_status`. */
-export interface GetStatusResult {
+export interface GetStatusResult<I64 extends Int64Repr = number> {
   /**
-   * 当前 QQ 在线，null 表示无法查询到在线状态
-   * Whether QQ is online; null when it cannot be told
+   * 原 CQHTTP 字段，恒定为 true
+   * CQHTTP legacy field (always true)
    */
-  online: boolean | null;
+  app_initialized?: boolean;
   /**
-   * 状态符合预期，意味着各模块正常运行、功能正常，且 QQ 在线
-   * Everything works as expected and QQ is online
+   * 原 CQHTTP 字段，恒定为 true
+   * CQHTTP legacy field (always true)
+   */
+  app_enabled?: boolean;
+  /**
+   * 原 CQHTTP 字段
+   * CQHTTP legacy field
+   * Divergence: The docs say it is always true; the code sends null.
+   */
+  plugins_good?: boolean | null;
+  /**
+   * 原 CQHTTP 字段，恒定为 true
+   * CQHTTP legacy field (always true)
+   */
+  app_good?: boolean;
+  /**
+   * 表示 BOT 是否在线
+   * Whether the bot is online
+   */
+  online: boolean;
+  /**
+   * 同 online
+   * Same as online
    */
   good: boolean;
+  /**
+   * 运行统计
+   * Statistics
+   */
+  stat?: Statistics<I64>;
 }
 
 /** `get_version_info` takes no params. */
@@ -2069,27 +3310,87 @@ export type GetVersionInfoParams = Record<string, never>;
 /** Result of `get_version_info`. */
 export interface GetVersionInfoResult {
   /**
-   * 应用标识，如 mirai-native
-   * Implementation name
+   * 应用标识，固定为 go-cqhttp
+   * App name (always go-cqhttp)
    */
   app_name: string;
   /**
-   * 应用版本，如 1.2.3
-   * Implementation version
+   * 应用版本，如 v0.9.40-fix4
+   * App version such as v0.9.40-fix4
    */
   app_version: string;
   /**
-   * OneBot 标准版本，如 v11
-   * OneBot version (e.g. v11)
+   * 应用完整名称
+   * Full app name (version, OS, architecture and Go version)
+   */
+  app_full_name?: string;
+  /**
+   * 登录所用的协议（设备类型编号）
+   * Login protocol (device type number)
+   */
+  protocol_name?: number;
+  /**
+   * OneBot 标准版本，固定为 v11
+   * OneBot version (always v11)
    */
   protocol_version: string;
+  /**
+   * 原 Coolq 版本，固定为 pro
+   * Former CoolQ edition (always pro)
+   */
+  coolq_edition?: string;
+  /**
+   * 工作目录
+   * Working directory
+   */
+  coolq_directory?: string;
+  /**
+   * 是否为 go-cqhttp（文档字段名，旧版代码）
+   * Whether this is go-cqhttp (documented name; older code)
+   */
+  "go-cqhttp"?: boolean;
+  /**
+   * 是否为 go-cqhttp（新版代码的字段名）
+   * Whether this is go-cqhttp (name used by newer code)
+   */
+  go_cqhttp?: boolean;
+  /**
+   * 固定为 4.15.0
+   * Always 4.15.0
+   */
+  plugin_version?: string;
+  /**
+   * 固定为 99
+   * Always 99
+   */
+  plugin_build_number?: number;
+  /**
+   * 固定为 release
+   * Always release
+   */
+  plugin_build_configuration?: string;
+  /**
+   * Go 运行时版本
+   * Go runtime version
+   */
+  runtime_version?: string;
+  /**
+   * 操作系统
+   * Operating system
+   */
+  runtime_os?: string;
+  /**
+   * 应用版本，如 v0.9.40-fix4
+   * App version such as v0.9.40-fix4
+   */
+  version?: string;
 }
 
 /** Params of `set_restart`. */
 export interface SetRestartParams {
   /**
-   * 要延迟的毫秒数，如果默认情况下无法重启，可以尝试设置延迟为 2000 左右
-   * Delay in milliseconds; try about 2000 when a restart does not happen otherwise
+   * 要延迟的毫秒数（默认情况下无法重启时可尝试设置为 2000 左右）
+   * Delay in milliseconds (try about 2000 if a restart fails)
    * Unit: milliseconds.
    * @default 0
    */
@@ -2112,7 +3413,7 @@ export interface SendLikeParams<I64 extends Int64Repr = number> {
   user_id: I64;
   /**
    * 赞的次数，每个好友每天最多 10 次
-   * Number of likes; at most 10 per friend per day
+   * Number of likes (at most 10 per friend per day)
    * @default 1
    */
   times?: number;
@@ -2123,6 +3424,20 @@ export type SendLikeResult = void;
 /** `get_login_info` takes no params. */
 export type GetLoginInfoParams = Record<string, never>;
 
+/** Result of `get_login_info`. */
+export interface GetLoginInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * QQ 昵称
+   * Nickname
+   */
+  nickname: string;
+}
+
 /** Params of `get_stranger_info`. */
 export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
   /**
@@ -2131,17 +3446,1040 @@ export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
    */
   user_id: I64;
   /**
-   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
-   * Bypass the cache (cached data may be stale but answers faster)
+   * 是否不使用缓存（使用缓存可能更新不及时, 但响应更快）
+   * Bypass the cache (cached data may be stale but is faster)
+   * Divergence: Documented, but the code (CQGetStrangerInfo) always asks the server and ignores it.
    * @default false
    */
   no_cache?: boolean;
+}
+
+/** Result of `get_stranger_info`. */
+export interface GetStrangerInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 性别, male 或 female 或 unknown
+   * Sex
+   */
+  sex: 'male' | 'female' | 'unknown';
+  /**
+   * 年龄
+   * Age
+   */
+  age: number;
+  /**
+   * qid ID身份卡
+   * QID (ID card)
+   */
+  qid?: string;
+  /**
+   * 等级
+   * QQ level
+   */
+  level?: number;
+  /**
+   * 登录天数
+   * Days logged in
+   * Divergence: The docs describe it as 等级 (level), a copy slip; it is the login-day count (SummaryCardInfo.LoginDays).
+   */
+  login_days?: I64;
+  /**
+   * 个性签名（代码返回，文档未列出）
+   * Signature (returned by the code, not documented)
+   */
+  sign?: string;
+  /**
+   * 会员等级（代码返回，文档未列出）
+   * VIP level (returned by the code, not documented)
+   */
+  vip_level?: string | number;
 }
 
 /** `get_friend_list` takes no params. */
 export type GetFriendListParams = Record<string, never>;
 /** Result of `get_friend_list`. */
 export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
+
+/** Params of `set_qq_profile`. */
+export interface SetQqProfileParams {
+  /**
+   * 名称
+   * Nickname
+   */
+  nickname?: string;
+  /**
+   * 公司
+   * Company
+   */
+  company?: string;
+  /**
+   * 邮箱
+   * E-mail
+   */
+  email?: string;
+  /**
+   * 学校
+   * School
+   */
+  college?: string;
+  /**
+   * 个人说明
+   * Personal note
+   */
+  personal_note?: string;
+}
+
+/** `set_qq_profile` returns no data. */
+export type SetQqProfileResult = void;
+/** `qidian_get_account_info` takes no params. */
+export type QidianGetAccountInfoParams = Record<string, never>;
+
+/** Result of `qidian_get_account_info`. */
+export interface QidianGetAccountInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * 父账号ID
+   * Master account id
+   */
+  master_id: I64;
+  /**
+   * 用户昵称
+   * Nickname
+   */
+  ext_name: string;
+  /**
+   * 账号创建时间
+   * Account creation time (Unix seconds)
+   * Unit: seconds.
+   */
+  create_time: I64;
+}
+
+/** Params of `_get_model_show`. */
+export interface GetModelShowParams {
+  /**
+   * 机型名称
+   * Model name
+   */
+  model: string;
+}
+
+/** Result of `_get_model_show`. */
+export interface GetModelShowResult {
+  /**
+   * 可选机型列表
+   * The labels that can be shown for this model
+   */
+  variants: ModelShowVariant[];
+}
+
+/** Params of `_set_model_show`. */
+export interface SetModelShowParams {
+  /**
+   * 机型名称
+   * Model name
+   */
+  model: string;
+  /**
+   * 要显示的机型（_get_model_show 返回的 model_show）
+   * Label to show (a model_show from _get_model_show)
+   */
+  model_show: string;
+}
+
+/** `_set_model_show` returns no data. */
+export type SetModelShowResult = void;
+
+/** Params of `get_online_clients`. */
+export interface GetOnlineClientsParams {
+  /**
+   * 是否无视缓存
+   * Bypass the cache
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Result of `get_online_clients`. */
+export interface GetOnlineClientsResult<I64 extends Int64Repr = number> {
+  /**
+   * 在线客户端列表
+   * Online clients
+   */
+  clients: Device<I64>[];
+}
+
+/** Params of `upload_group_file`. */
+export interface UploadGroupFileParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 本地文件路径
+   * Local file path
+   */
+  file: string;
+  /**
+   * 储存名称
+   * Name to store it under
+   */
+  name: string;
+  /**
+   * 父目录ID（不提供时上传到根目录）
+   * Parent folder id (root when absent)
+   */
+  folder?: string;
+}
+
+/** `upload_group_file` returns no data. */
+export type UploadGroupFileResult = void;
+
+/** Params of `delete_group_file`. */
+export interface DeleteGroupFileParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件ID（参考 File 对象）
+   * File id (of a GroupFile)
+   */
+  file_id: string;
+  /**
+   * 文件类型（参考 File 对象）
+   * Bus id (of a GroupFile)
+   */
+  busid: number;
+}
+
+/** `delete_group_file` returns no data. */
+export type DeleteGroupFileResult = void;
+
+/** Params of `create_group_file_folder`. */
+export interface CreateGroupFileFolderParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件夹名称
+   * Folder name
+   */
+  name: string;
+  /**
+   * 仅能为 /
+   * Must be / (the root)
+   */
+  parent_id: '/';
+}
+
+/** `create_group_file_folder` returns no data. */
+export type CreateGroupFileFolderResult = void;
+
+/** Params of `delete_group_folder`. */
+export interface DeleteGroupFolderParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件夹ID（参考 Folder 对象）
+   * Folder id (of a GroupFolder)
+   */
+  folder_id: string;
+}
+
+/** `delete_group_folder` returns no data. */
+export type DeleteGroupFolderResult = void;
+
+/** Params of `get_group_file_system_info`. */
+export interface GetGroupFileSystemInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `get_group_file_system_info`. */
+export interface GetGroupFileSystemInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * 文件总数
+   * Number of files
+   */
+  file_count: number;
+  /**
+   * 文件上限
+   * File limit
+   */
+  limit_count: number;
+  /**
+   * 已使用空间
+   * Used space in bytes
+   */
+  used_space: I64;
+  /**
+   * 空间上限
+   * Space limit in bytes
+   */
+  total_space: I64;
+  /**
+   * 群号（代码返回，文档未列出）
+   * Group number (returned by the code; not documented)
+   */
+  group_id?: I64;
+}
+
+/** Params of `get_group_root_files`. */
+export interface GetGroupRootFilesParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Params of `get_group_files_by_folder`. */
+export interface GetGroupFilesByFolderParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件夹ID（参考 Folder 对象）
+   * Folder id (of a GroupFolder)
+   */
+  folder_id: string;
+}
+
+/** Params of `get_group_file_url`. */
+export interface GetGroupFileUrlParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件ID（参考 File 对象）
+   * File id (of a GroupFile)
+   */
+  file_id: string;
+  /**
+   * 文件类型（参考 File 对象）
+   * Bus id (of a GroupFile)
+   */
+  busid: number;
+}
+
+/** Result of `get_group_file_url`. */
+export interface GetGroupFileUrlResult {
+  /**
+   * 文件下载链接
+   * Download URL
+   */
+  url: string;
+}
+
+/** Params of `upload_private_file`. */
+export interface UploadPrivateFileParams<I64 extends Int64Repr = number> {
+  /**
+   * 对方 QQ 号
+   * QQ number of the recipient
+   */
+  user_id: I64;
+  /**
+   * 本地文件路径
+   * Local file path
+   */
+  file: string;
+  /**
+   * 文件名称
+   * File name
+   */
+  name: string;
+}
+
+/** `upload_private_file` returns no data. */
+export type UploadPrivateFileResult = void;
+/** `get_unidirectional_friend_list` takes no params. */
+export type GetUnidirectionalFriendListParams = Record<string, never>;
+/** Result of `get_unidirectional_friend_list`. */
+export type GetUnidirectionalFriendListResult<I64 extends Int64Repr = number> = UnidirectionalFriendInfo<I64>[];
+
+/** Params of `delete_friend`. */
+export interface DeleteFriendParams<I64 extends Int64Repr = number> {
+  /**
+   * 好友 QQ 号
+   * Friend's QQ number
+   */
+  user_id: I64;
+}
+
+/** `delete_friend` returns no data. */
+export type DeleteFriendResult = void;
+
+/** Params of `delete_unidirectional_friend`. */
+export interface DeleteUnidirectionalFriendParams<I64 extends Int64Repr = number> {
+  /**
+   * 单向好友QQ号
+   * QQ number of the one-way friend
+   */
+  user_id: I64;
+}
+
+/** `delete_unidirectional_friend` returns no data. */
+export type DeleteUnidirectionalFriendResult = void;
+
+/** Params of `set_group_portrait`. */
+export interface SetGroupPortraitParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 图片文件，支持绝对路径（file:// URI）、网络 URL 与 base64:// 编码
+   * Image: a file:// URI, an http(s) URL or base64://…
+   */
+  file: string;
+  /**
+   * 通过网络 URL 发送时是否使用已缓存的文件，1 使用缓存，0 关闭缓存
+   * For a URL, whether to use a cached copy (1) or download again (0)
+   * Divergence: Documented as int; the code reads it as a string, so both forms are accepted here.
+   * @default 1
+   */
+  cache?: 0 | 1 | '0' | '1';
+}
+
+/** `set_group_portrait` returns no data. */
+export type SetGroupPortraitResult = void;
+
+/** Params of `set_essence_msg`. */
+export interface SetEssenceMsgParams {
+  /**
+   * 消息ID
+   * Message id
+   */
+  message_id: number;
+}
+
+/** `set_essence_msg` returns no data. */
+export type SetEssenceMsgResult = void;
+
+/** Params of `delete_essence_msg`. */
+export interface DeleteEssenceMsgParams {
+  /**
+   * 消息ID
+   * Message id
+   */
+  message_id: number;
+}
+
+/** `delete_essence_msg` returns no data. */
+export type DeleteEssenceMsgResult = void;
+
+/** Params of `send_group_sign`. */
+export interface SendGroupSignParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** `send_group_sign` returns no data. */
+export type SendGroupSignResult = void;
+
+/** Params of `_send_group_notice`. */
+export interface SendGroupNoticeParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 公告内容
+   * Notice text
+   */
+  content: string;
+  /**
+   * 图片路径（可选）
+   * Image file (optional)
+   */
+  image?: string;
+}
+
+/** Result of `_send_group_notice`. */
+export type SendGroupNoticeResult = {
+    /**
+     * 公告 ID
+     * Notice id
+     */
+    notice_id: string;
+  } | null;
+
+/** Params of `_get_group_notice`. */
+export interface GetGroupNoticeParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `_get_group_notice`. */
+export type GetGroupNoticeResult<I64 extends Int64Repr = number> = GroupNotice<I64>[];
+
+/** Params of `_del_group_notice`. */
+export interface DelGroupNoticeParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 公告 ID（_get_group_notice 或 _send_group_notice 返回）
+   * Notice id (from _get_group_notice or _send_group_notice)
+   */
+  notice_id: string;
+}
+
+/** `_del_group_notice` returns no data. */
+export type DelGroupNoticeResult = void;
+/** `get_group_system_msg` takes no params. */
+export type GetGroupSystemMsgParams = Record<string, never>;
+
+/** Result of `get_group_system_msg`. */
+export interface GetGroupSystemMsgResult<I64 extends Int64Repr = number> {
+  /**
+   * 邀请消息列表（没有消息时为 null）
+   * Invitations (null when there are none)
+   */
+  invited_requests: InvitedRequest<I64>[] | null;
+  /**
+   * 进群消息列表（没有消息时为 null）
+   * Join requests (null when there are none)
+   */
+  join_requests: JoinRequest<I64>[] | null;
+}
+
+/** Params of `get_essence_msg_list`. */
+export interface GetEssenceMsgListParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `get_essence_msg_list`. */
+export type GetEssenceMsgListResult<I64 extends Int64Repr = number> = EssenceMessage<I64>[];
+
+/** Params of `get_group_at_all_remain`. */
+export interface GetGroupAtAllRemainParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `get_group_at_all_remain`. */
+export interface GetGroupAtAllRemainResult {
+  /**
+   * 是否可以 @全体成员
+   * Whether the bot may @all now
+   */
+  can_at_all: boolean;
+  /**
+   * 群内所有管理当天剩余 @全体成员 次数
+   * @all uses left today for all admins of the group
+   */
+  remain_at_all_count_for_group: number;
+  /**
+   * Bot 当天剩余 @全体成员 次数
+   * @all uses left today for the bot
+   */
+  remain_at_all_count_for_uin: number;
+}
+
+/** `get_guild_service_profile` takes no params. */
+export type GetGuildServiceProfileParams = Record<string, never>;
+
+/** Result of `get_guild_service_profile`. */
+export interface GetGuildServiceProfileResult {
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 自身的ID
+   * The bot's tiny id
+   */
+  tiny_id: string;
+  /**
+   * 头像链接
+   * Avatar URL
+   */
+  avatar_url: string;
+}
+
+/** `get_guild_list` takes no params. */
+export type GetGuildListParams = Record<string, never>;
+/** Result of `get_guild_list`. */
+export type GetGuildListResult<I64 extends Int64Repr = number> = GuildInfo<I64>[] | null;
+
+/** Params of `get_guild_meta_by_guest`. */
+export interface GetGuildMetaByGuestParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+}
+
+/** Result of `get_guild_meta_by_guest`. */
+export interface GetGuildMetaByGuestResult<I64 extends Int64Repr = number> {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 频道名称
+   * Guild name
+   */
+  guild_name: string;
+  /**
+   * 频道简介
+   * Guild description
+   */
+  guild_profile: string;
+  /**
+   * 创建时间
+   * Creation time (Unix seconds)
+   * Unit: seconds.
+   */
+  create_time: I64;
+  /**
+   * 频道人数上限
+   * Member limit
+   */
+  max_member_count: I64;
+  /**
+   * 频道BOT数上限
+   * Bot limit
+   */
+  max_robot_count: I64;
+  /**
+   * 频道管理员人数上限
+   * Admin limit
+   */
+  max_admin_count: I64;
+  /**
+   * 已加入人数
+   * Member count
+   */
+  member_count: I64;
+  /**
+   * 创建者ID
+   * Owner's tiny id
+   */
+  owner_id: string;
+}
+
+/** Params of `get_guild_channel_list`. */
+export interface GetGuildChannelListParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 是否无视缓存
+   * Bypass the cache
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Result of `get_guild_channel_list`. */
+export type GetGuildChannelListResult<I64 extends Int64Repr = number> = ChannelInfo<I64>[] | null;
+
+/** Params of `get_guild_member_list`. */
+export interface GetGuildMemberListParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 翻页Token（为空时返回第一页）
+   * Page token (first page when empty or absent)
+   */
+  next_token?: string;
+}
+
+/** Result of `get_guild_member_list`. */
+export interface GetGuildMemberListResult {
+  /**
+   * 成员列表（本页为空时为 null）
+   * Members (null for an empty page)
+   */
+  members: GuildMemberInfo[] | null;
+  /**
+   * 是否最终页
+   * Whether this is the last page
+   */
+  finished: boolean;
+  /**
+   * 翻页Token（最终页为 null）
+   * Token of the next page (null on the last page)
+   */
+  next_token: string | null;
+}
+
+/** Params of `get_guild_member_profile`. */
+export interface GetGuildMemberProfileParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 用户ID
+   * User tiny id
+   */
+  user_id: string;
+}
+
+/** Result of `get_guild_member_profile`. */
+export interface GetGuildMemberProfileResult<I64 extends Int64Repr = number> {
+  /**
+   * 用户ID
+   * Tiny id
+   */
+  tiny_id: string;
+  /**
+   * 用户昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像地址
+   * Avatar URL
+   */
+  avatar_url: string;
+  /**
+   * 加入时间
+   * Join time (Unix seconds)
+   * Unit: seconds.
+   */
+  join_time: I64;
+  /**
+   * 加入的所有权限组
+   * Every role the member holds
+   */
+  roles: RoleInfo[];
+}
+
+/** Params of `send_guild_channel_msg`. */
+export interface SendGuildChannelMsgParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 消息，与原有消息类型相同
+   * Message (same format as other messages)
+   */
+  message: MessageInput;
+  /**
+   * 消息内容是否作为纯文本发送（代码读取，文档未列出）
+   * Send a string message as plain text (read by the code; not documented)
+   * @default false
+   */
+  auto_escape?: boolean;
+}
+
+/** Result of `send_guild_channel_msg`. */
+export interface SendGuildChannelMsgResult {
+  /**
+   * 消息ID
+   * Guild message id
+   */
+  message_id: string;
+}
+
+/** Params of `get_topic_channel_feeds`. */
+export interface GetTopicChannelFeedsParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道ID
+   * Channel id (a topic channel)
+   */
+  channel_id: string;
+}
+
+/** Result of `get_topic_channel_feeds`. */
+export type GetTopicChannelFeedsResult<I64 extends Int64Repr = number> = FeedInfo<I64>[];
+
+/** Params of `delete_guild_role`. */
+export interface DeleteGuildRoleParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 角色ID
+   * Role id
+   */
+  role_id: string;
+}
+
+/** `delete_guild_role` returns no data. */
+export type DeleteGuildRoleResult = void;
+
+/** Params of `get_guild_msg`. */
+export interface GetGuildMsgParams {
+  /**
+   * 频道消息ID
+   * Guild message id
+   */
+  message_id: string;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
+   * Fetch from the server instead of the local database
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Result of `get_guild_msg`. */
+export interface GetGuildMsgResult<I64 extends Int64Repr = number> {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道ID（频道消息）
+   * Channel id (channel messages)
+   */
+  channel_id?: string;
+  /**
+   * 对方ID（私信，代码返回）
+   * Peer tiny id (direct messages; from the code)
+   */
+  tiny_id?: string;
+  /**
+   * 消息内容
+   * Message content
+   * Divergence: The docs type it string; the code sends the configured message format (array or CQ string).
+   */
+  message?: Message;
+  /**
+   * 消息ID
+   * Message id
+   */
+  message_id: string;
+  /**
+   * 消息序号（第几条消息）
+   * Message sequence
+   */
+  message_seq: I64;
+  /**
+   * 消息来源（channel 或 direct）
+   * channel or direct
+   */
+  message_source: 'channel' | 'direct';
+  /**
+   * 发送人信息
+   * Sender
+   */
+  sender?: GuildMessageSender<I64>;
+  /**
+   * 消息表态（文档称恒定为空）
+   * Reactions (the docs say always empty)
+   */
+  reactions: GuildMessageReaction<I64>[];
+  /**
+   * 发送消息时的时间戳
+   * Send time (Unix seconds)
+   * Unit: seconds.
+   */
+  time?: I64;
+}
+
+/** Params of `get_guild_roles`. */
+export interface GetGuildRolesParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+}
+
+/** Result of `get_guild_roles`. */
+export type GetGuildRolesResult<I64 extends Int64Repr = number> = GuildRole<I64>[];
+
+/** Params of `set_guild_member_role`. */
+export interface SetGuildMemberRoleParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 是否设置（默认假，取消）
+   * true grants and false (default) revokes
+   * @default false
+   */
+  set?: boolean;
+  /**
+   * 角色ID
+   * Role id
+   */
+  role_id: string;
+  /**
+   * 用户ID，可传字符串数组批量设置
+   * User tiny ids; an array sets several
+   * Divergence: Documented as string or array; the code only reads an array and ignores a plain string.
+   */
+  users: string[] | string;
+}
+
+/** `set_guild_member_role` returns no data. */
+export type SetGuildMemberRoleResult = void;
+
+/** Params of `update_guild_role`. */
+export interface UpdateGuildRoleParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 角色ID
+   * Role id
+   */
+  role_id: string;
+  /**
+   * 角色名
+   * Role name
+   */
+  name: string;
+  /**
+   * 颜色（ARGB，如 4294927682）
+   * ARGB colour such as 4294927682
+   */
+  color: string | number;
+  /**
+   * 是否独立（含义未知，文档字段名）
+   * Independent (meaning unknown; documented name)
+   * @default false
+   */
+  independent?: boolean;
+  /**
+   * independent 的误拼，代码实际读取的字段名
+   * Misspelling of independent that the code actually reads
+   * @default false
+   */
+  indepedent?: boolean;
+}
+
+/** `update_guild_role` returns no data. */
+export type UpdateGuildRoleResult = void;
+
+/** Params of `create_guild_role`. */
+export interface CreateGuildRoleParams {
+  /**
+   * 频道ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 颜色（ARGB，如 4294927682）
+   * ARGB colour such as 4294927682
+   */
+  color: string | number;
+  /**
+   * 角色名
+   * Role name
+   */
+  name: string;
+  /**
+   * 是否独立（含义未知）
+   * Independent (meaning unknown)
+   * @default false
+   */
+  independent?: boolean;
+  /**
+   * 创建后把哪些用户设置为这个角色，可传字符串数组批量设置
+   * User tiny ids to give the role at once
+   * Divergence: Documented as string or array; the code only reads an array and ignores a plain string.
+   */
+  initial_users?: string[] | string;
+}
+
+/** Result of `create_guild_role`. */
+export interface CreateGuildRoleResult<I64 extends Int64Repr = number> {
+  /**
+   * 角色id
+   * Id of the new role
+   * Divergence: The docs type it int64; the code at a5923f17 sends a decimal string.
+   */
+  role_id: string | I64;
+}
+
+/** Params of `ocr_image`. */
+export interface OcrImageParams {
+  /**
+   * 图片ID
+   * Image id (the file of a received image segment)
+   */
+  image: string;
+}
+
+/** Result of `ocr_image`. */
+export interface OcrImageResult {
+  /**
+   * OCR结果
+   * Recognised texts
+   */
+  texts: TextDetection[];
+  /**
+   * 语言
+   * Language
+   */
+  language: string;
+}
 
 /** Params of `mark_msg_as_read`. */
 export interface MarkMsgAsReadParams {
@@ -2230,6 +4568,99 @@ export interface GetGroupMsgHistoryResult<I64 extends Int64Repr = number> {
   messages: GroupMessageEvent<I64>[];
 }
 
+/** Params of `reload_event_filter`. */
+export interface ReloadEventFilterParams {
+  /**
+   * 事件过滤器文件
+   * Event filter file
+   */
+  file: string;
+}
+
+/** `reload_event_filter` returns no data. */
+export type ReloadEventFilterResult = void;
+
+/** Params of `download_file`. */
+export interface DownloadFileParams {
+  /**
+   * 链接地址
+   * URL
+   */
+  url: string;
+  /**
+   * 下载线程数
+   * Download threads
+   */
+  thread_count?: number;
+  /**
+   * 自定义请求头：以 \r\n 分隔的 "名称=值" 字符串，或 "名称=值" 字符串数组
+   * Request headers: "Name=value" lines joined by \r\n, or an array of "Name=value" strings
+   */
+  headers?: string | string[];
+}
+
+/** Result of `download_file`. */
+export interface DownloadFileResult {
+  /**
+   * 下载文件的绝对路径
+   * Absolute path of the downloaded file
+   */
+  file: string;
+}
+
+/** Params of `check_url_safely`. */
+export interface CheckUrlSafelyParams {
+  /**
+   * 需要检查的链接
+   * URL to check
+   */
+  url: string;
+}
+
+/** Result of `check_url_safely`. */
+export interface CheckUrlSafelyResult {
+  /**
+   * 安全等级，1 安全，2 未知，3 危险
+   * 1 safe, 2 unknown, 3 dangerous
+   */
+  level: 1 | 2 | 3;
+}
+
+/** Params of `.get_word_slices`. */
+export interface GetWordSlicesParams {
+  /**
+   * 内容
+   * Text
+   */
+  content: string;
+}
+
+/** Result of `.get_word_slices`. */
+export interface GetWordSlicesResult {
+  /**
+   * 词组
+   * Words
+   */
+  slices: string[];
+}
+
+/** Params of `.handle_quick_operation`. */
+export interface HandleQuickOperationParams {
+  /**
+   * 事件数据对象，可做精简，如去掉 message 等无用字段
+   * The event object (may be trimmed, e.g. without message)
+   */
+  context: Record<string, unknown>;
+  /**
+   * 快速操作对象
+   * The quick operation
+   */
+  operation: QuickOperationInput;
+}
+
+/** `.handle_quick_operation` returns no data. */
+export type HandleQuickOperationResult = void;
+
 /** Every go-cqhttp action by wire name, with its params and result types. */
 export interface Actions<I64 extends Int64Repr = number> {
   /**
@@ -2317,181 +4748,1013 @@ export interface Actions<I64 extends Int64Repr = number> {
   /**
    * 获取 Cookies
    * Get cookies
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
    */
   get_cookies: { params: GetCookiesParams; result: GetCookiesResult };
   /**
+   * 获取 Cookies
+   * Get cookies
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_cookies`.
+   */
+  get_cookies_async: { params: GetCookiesParams; result: GetCookiesResult };
+  /**
    * 获取 CSRF Token
    * Get the CSRF token
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
    */
   get_csrf_token: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
   /**
-   * 获取 QQ 相关接口凭证
-   * Get cookies and the CSRF token at once
+   * 获取 CSRF Token
+   * Get the CSRF token
    *
-   * 即 get_cookies 与 get_csrf_token 的合并。
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_csrf_token`.
+   */
+  get_csrf_token_async: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get QQ credentials (cookies and CSRF token)
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
    */
   get_credentials: { params: GetCredentialsParams; result: GetCredentialsResult };
   /**
+   * 获取 QQ 相关接口凭证
+   * Get QQ credentials (cookies and CSRF token)
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `get_credentials`.
+   */
+  get_credentials_async: { params: GetCredentialsParams; result: GetCredentialsResult };
+  /**
    * 群组踢人
-   * Kick a member out of a group
+   * Kick a member from a group
    */
   set_group_kick: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
   /**
-   * 群组单人禁言
+   * 群组踢人
+   * Kick a member from a group
+   * `async` variant of `set_group_kick`.
+   */
+  set_group_kick_async: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
+  /**
+   * 群单人禁言
    * Mute a group member
+   *
+   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
    */
   set_group_ban: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
   /**
-   * 群组匿名用户禁言
+   * 群单人禁言
+   * Mute a group member
+   *
+   * Divergence: MiraiGo refuses 30 days (2592000 s) or more and the code then fails with DURATION_IS_NOT_IN_RANGE, hence the maximum.
+   * `async` variant of `set_group_ban`.
+   */
+  set_group_ban_async: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
+  /**
+   * 群匿名用户禁言
    * Mute an anonymous group member
    *
-   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
-   *
-   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
+   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
+   * @since 0.9.36
    */
   set_group_anonymous_ban: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
   /**
-   * 群组全员禁言
-   * Mute the whole group
+   * 群匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * Divergence: Give anonymous or anonymous_flag. The docs say anonymous wins when both are given; the code reads `[anonymous_flag,anonymous.flag].0`, so anonymous_flag wins. Without either it fails with INVALID_FLAG.
+   * `async` variant of `set_group_anonymous_ban`.
+   * @since 0.9.36
+   */
+  set_group_anonymous_ban_async: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
+  /**
+   * 群全员禁言
+   * Mute or unmute the whole group
    */
   set_group_whole_ban: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
   /**
-   * 群组设置管理员
-   * Make or unmake a group admin
+   * 群全员禁言
+   * Mute or unmute the whole group
+   * `async` variant of `set_group_whole_ban`.
+   */
+  set_group_whole_ban_async: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
+  /**
+   * 设置群管理员
+   * Grant or revoke group admin
    */
   set_group_admin: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
   /**
-   * 群组匿名
+   * 设置群管理员
+   * Grant or revoke group admin
+   * `async` variant of `set_group_admin`.
+   */
+  set_group_admin_async: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
+  /**
+   * 群设置匿名
    * Allow or forbid anonymous chat in a group
    */
   set_group_anonymous: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
   /**
-   * 设置群名片（群备注）
+   * 群设置匿名
+   * Allow or forbid anonymous chat in a group
+   * `async` variant of `set_group_anonymous`.
+   */
+  set_group_anonymous_async: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
+  /**
+   * 设置群名片 ( 群备注 )
    * Set a member's group card
    */
   set_group_card: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
+  /**
+   * 设置群名片 ( 群备注 )
+   * Set a member's group card
+   * `async` variant of `set_group_card`.
+   */
+  set_group_card_async: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
   /**
    * 设置群名
    * Rename a group
    */
   set_group_name: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
   /**
+   * 设置群名
+   * Rename a group
+   * `async` variant of `set_group_name`.
+   */
+  set_group_name_async: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
+  /**
    * 退出群组
-   * Leave (or dismiss) a group
+   * Leave a group
    */
   set_group_leave: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
+  /**
+   * 退出群组
+   * Leave a group
+   * `async` variant of `set_group_leave`.
+   */
+  set_group_leave_async: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
   /**
    * 设置群组专属头衔
    * Set a member's special title
    */
   set_group_special_title: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
   /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   * `async` variant of `set_group_special_title`.
+   */
+  set_group_special_title_async: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
+  /**
    * 获取群信息
-   * Get a group's information
+   * Get group info
+   *
+   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
    */
   get_group_info: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
+  /**
+   * 获取群信息
+   * Get group info
+   *
+   * 机器人尚未加入的群也可获取（经群搜索），此时 group_create_time、group_level、max_member_count 和 member_count 为 0
+   * `async` variant of `get_group_info`.
+   */
+  get_group_info_async: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
   /**
    * 获取群列表
    * Get the group list
    */
   get_group_list: { params: GetGroupListParams; result: GetGroupListResult<I64> };
   /**
+   * 获取群列表
+   * Get the group list
+   * `async` variant of `get_group_list`.
+   */
+  get_group_list_async: { params: GetGroupListParams; result: GetGroupListResult<I64> };
+  /**
    * 获取群成员信息
-   * Get a group member's information
+   * Get a group member's info
    */
   get_group_member_info: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   * `async` variant of `get_group_member_info`.
+   */
+  get_group_member_info_async: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
   /**
    * 获取群成员列表
    * Get a group's member list
    *
-   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
+   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
    */
   get_group_member_list: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（例如 area、title）可能与单独获取成员信息时不同，应以单独的成员信息为准
+   * `async` variant of `get_group_member_list`.
+   */
+  get_group_member_list_async: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
   /**
    * 获取群荣誉信息
    * Get a group's honors
    */
   get_group_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
   /**
-   * 获取语音
-   * Get a received voice file, converted
-   *
-   * 通常需要 OneBot 实现安装 ffmpeg。
+   * 获取群荣誉信息
+   * Get a group's honors
+   * `async` variant of `get_group_honor_info`.
    */
-  get_record: { params: GetRecordParams; result: FileResult };
+  get_group_honor_info_async: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
   /**
-   * 获取图片
-   * Get a received image file
+   * 获取语音
+   * Get a voice record converted to another format
+   *
+   * 要使用此接口，通常需要安装 ffmpeg
+   *
+   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
    */
-  get_image: { params: GetImageParams; result: FileResult };
+  get_record: { params: GetRecordParams; result: GetRecordResult };
+  /**
+   * 获取语音
+   * Get a voice record converted to another format
+   *
+   * 要使用此接口，通常需要安装 ffmpeg
+   *
+   * Divergence: Documented from the spec but marked unsupported: go-cqhttp has no route for it and answers retcode 404 (API_NOT_FOUND).
+   * `async` variant of `get_record`.
+   */
+  get_record_async: { params: GetRecordParams; result: GetRecordResult };
+  /**
+   * 获取图片信息
+   * Get image info
+   *
+   * 该接口为 CQHTTP 接口修改
+   *
+   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
+   */
+  get_image: { params: GetImageParams; result: GetImageResult };
+  /**
+   * 获取图片信息
+   * Get image info
+   *
+   * 该接口为 CQHTTP 接口修改
+   *
+   * Divergence: The spec's get_image takes the file and returns only `file` (a local path). go-cqhttp returns size, filename and url, and the code adds `file`, the path of the copy it downloads into its cache.
+   * `async` variant of `get_image`.
+   */
+  get_image_async: { params: GetImageParams; result: GetImageResult };
   /**
    * 检查是否可以发送图片
    * Check whether images can be sent
+   *
+   * Divergence: The code always answers true.
    */
-  can_send_image: { params: CanSendImageParams; result: CanSend };
+  can_send_image: { params: CanSendImageParams; result: CanSendImageResult };
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   *
+   * Divergence: The code always answers true.
+   * `async` variant of `can_send_image`.
+   */
+  can_send_image_async: { params: CanSendImageParams; result: CanSendImageResult };
   /**
    * 检查是否可以发送语音
-   * Check whether voice messages can be sent
+   * Check whether voice records can be sent
+   *
+   * Divergence: The code always answers true.
    */
-  can_send_record: { params: CanSendRecordParams; result: CanSend };
+  can_send_record: { params: CanSendRecordParams; result: CanSendRecordResult };
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice records can be sent
+   *
+   * Divergence: The code always answers true.
+   * `async` variant of `can_send_record`.
+   */
+  can_send_record_async: { params: CanSendRecordParams; result: CanSendRecordResult };
   /**
    * 处理加好友请求
-   * Accept or reject a friend request
+   * Answer a friend request
    */
   set_friend_add_request: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
   /**
+   * 处理加好友请求
+   * Answer a friend request
+   * `async` variant of `set_friend_add_request`.
+   */
+  set_friend_add_request_async: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
+  /**
    * 处理加群请求／邀请
-   * Accept or reject a group join request or invitation
+   * Answer a group join request or invitation
    *
-   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
    */
   set_group_add_request: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
   /**
-   * 获取运行状态
-   * Get the implementation's status
+   * 处理加群请求／邀请
+   * Answer a group join request or invitation
    *
-   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   * Divergence: The spec requires sub_type; go-cqhttp reads `sub_type` or `type` (`[sub_type,type].0`) and treats anything but `add` as an invitation, so neither is required here.
+   * `async` variant of `set_group_add_request`.
    */
-  get_status: { params: GetStatusParams; result: GetStatusResult };
+  set_group_add_request_async: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
+  /**
+   * 获取状态
+   * Get the running status
+   */
+  get_status: { params: GetStatusParams; result: GetStatusResult<I64> };
+  /**
+   * 获取状态
+   * Get the running status
+   * `async` variant of `get_status`.
+   */
+  get_status_async: { params: GetStatusParams; result: GetStatusResult<I64> };
   /**
    * 获取版本信息
-   * Get version information
+   * Get version info
+   *
+   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
    */
   get_version_info: { params: GetVersionInfoParams; result: GetVersionInfoResult };
   /**
-   * 重启 OneBot 实现
-   * Restart the implementation
+   * 获取版本信息
+   * Get version info
    *
-   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   * Divergence: The docs name the flag `go-cqhttp`; the code at a5923f17 sends `go_cqhttp`, older code sent `go-cqhttp`. Both are optional here.
+   * `async` variant of `get_version_info`.
+   */
+  get_version_info_async: { params: GetVersionInfoParams; result: GetVersionInfoResult };
+  /**
+   * 重启 go-cqhttp
+   * Restart go-cqhttp
+   *
+   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
+   *
+   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
+   * Removed in 1.0.0.
+   * @deprecated
    */
   set_restart: { params: SetRestartParams; result: SetRestartResult };
+  /**
+   * 重启 go-cqhttp
+   * Restart go-cqhttp
+   *
+   * 重启需要同时重启 API 服务，当前请求会被中断，因此异步执行，返回的 status 是 async
+   *
+   * Divergence: Removed in go-cqhttp 1.0.0 (issue Mrs4s/go-cqhttp#1230); current versions answer retcode 404.
+   * `async` variant of `set_restart`.
+   * Removed in 1.0.0.
+   * @deprecated
+   */
+  set_restart_async: { params: SetRestartParams; result: SetRestartResult };
   /**
    * 清理缓存
    * Clean the cache
    *
-   * 用于清理积攒了太多的缓存文件。
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
    */
   clean_cache: { params: CleanCacheParams; result: CleanCacheResult };
   /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * Divergence: Documented from the spec but marked unsupported; go-cqhttp has no route for it (retcode 404).
+   * `async` variant of `clean_cache`.
+   */
+  clean_cache_async: { params: CleanCacheParams; result: CleanCacheResult };
+  /**
    * 发送好友赞
    * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
    */
   send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
   /**
-   * 获取登录号信息
-   * Get the logged-in account
+   * 发送好友赞
+   * Send likes to a friend's profile
+   *
+   * Divergence: A OneBot 11 action that go-cqhttp does not implement: older go-cqhttp docs listed it with a warning that it will not be supported, the current docs drop it, and the code has no route for it (retcode 404). It is written out here only so that go-cqhttp offers the `_async` variant and not OneBot 11's `_rate_limited`.
+   * `async` variant of `send_like`.
    */
-  get_login_info: { params: GetLoginInfoParams; result: LoginInfo<I64> };
+  send_like_async: { params: SendLikeParams<I64>; result: SendLikeResult };
+  /**
+   * 获取登录号信息
+   * Get the bot's login info
+   */
+  get_login_info: { params: GetLoginInfoParams; result: GetLoginInfoResult<I64> };
+  /**
+   * 获取登录号信息
+   * Get the bot's login info
+   * `async` variant of `get_login_info`.
+   */
+  get_login_info_async: { params: GetLoginInfoParams; result: GetLoginInfoResult<I64> };
   /**
    * 获取陌生人信息
-   * Get a user's public profile
+   * Get a stranger's info
    */
-  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: StrangerInfo<I64> };
+  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   * `async` variant of `get_stranger_info`.
+   */
+  get_stranger_info_async: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
   /**
    * 获取好友列表
    * Get the friend list
    */
   get_friend_list: { params: GetFriendListParams; result: GetFriendListResult<I64> };
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * `async` variant of `get_friend_list`.
+   */
+  get_friend_list_async: { params: GetFriendListParams; result: GetFriendListResult<I64> };
+  /**
+   * 设置登录号资料
+   * Set the bot's profile
+   *
+   * 只修改传入的字段
+   *
+   * Divergence: The docs' table has no optional marks; the code (CQSetQQProfile) updates only the fields that are present, so every field is optional here.
+   */
+  set_qq_profile: { params: SetQqProfileParams; result: SetQqProfileResult };
+  /**
+   * 设置登录号资料
+   * Set the bot's profile
+   *
+   * 只修改传入的字段
+   *
+   * Divergence: The docs' table has no optional marks; the code (CQSetQQProfile) updates only the fields that are present, so every field is optional here.
+   * `async` variant of `set_qq_profile`.
+   */
+  set_qq_profile_async: { params: SetQqProfileParams; result: SetQqProfileResult };
+  /**
+   * 获取企点账号信息
+   * Get the QiDian (enterprise) account info
+   *
+   * 该 API 只有企点协议可用
+   *
+   * Divergence: The docs misplace this result table under 处理加群请求; the fields are those the code returns (CQGetQiDianAccountInfo). Without the QiDian protocol the call fails with retcode 100 (QIDIAN_PROTOCOL_REQUEST).
+   */
+  qidian_get_account_info: { params: QidianGetAccountInfoParams; result: QidianGetAccountInfoResult<I64> };
+  /**
+   * 获取企点账号信息
+   * Get the QiDian (enterprise) account info
+   *
+   * 该 API 只有企点协议可用
+   *
+   * Divergence: The docs misplace this result table under 处理加群请求; the fields are those the code returns (CQGetQiDianAccountInfo). Without the QiDian protocol the call fails with retcode 100 (QIDIAN_PROTOCOL_REQUEST).
+   * `async` variant of `qidian_get_account_info`.
+   */
+  qidian_get_account_info_async: { params: QidianGetAccountInfoParams; result: QidianGetAccountInfoResult<I64> };
+  /**
+   * 获取在线机型
+   * Get the online-model labels for a model
+   */
+  _get_model_show: { params: GetModelShowParams; result: GetModelShowResult };
+  /**
+   * 获取在线机型
+   * Get the online-model labels for a model
+   * `async` variant of `_get_model_show`.
+   */
+  _get_model_show_async: { params: GetModelShowParams; result: GetModelShowResult };
+  /**
+   * 设置在线机型
+   * Set the online-model label
+   */
+  _set_model_show: { params: SetModelShowParams; result: SetModelShowResult };
+  /**
+   * 设置在线机型
+   * Set the online-model label
+   * `async` variant of `_set_model_show`.
+   */
+  _set_model_show_async: { params: SetModelShowParams; result: SetModelShowResult };
+  /**
+   * 获取当前账号在线客户端列表
+   * List the account's online clients
+   */
+  get_online_clients: { params: GetOnlineClientsParams; result: GetOnlineClientsResult<I64> };
+  /**
+   * 获取当前账号在线客户端列表
+   * List the account's online clients
+   * `async` variant of `get_online_clients`.
+   */
+  get_online_clients_async: { params: GetOnlineClientsParams; result: GetOnlineClientsResult<I64> };
+  /**
+   * 上传群文件
+   * Upload a group file
+   *
+   * 只能上传本地文件，需要上传 http 文件时请先调用 download_file 下载
+   */
+  upload_group_file: { params: UploadGroupFileParams<I64>; result: UploadGroupFileResult };
+  /**
+   * 上传群文件
+   * Upload a group file
+   *
+   * 只能上传本地文件，需要上传 http 文件时请先调用 download_file 下载
+   * `async` variant of `upload_group_file`.
+   */
+  upload_group_file_async: { params: UploadGroupFileParams<I64>; result: UploadGroupFileResult };
+  /**
+   * 删除群文件
+   * Delete a group file
+   *
+   * Divergence: The code also accepts bus_id for busid, and fails with retcode 200 (FILE_SYSTEM_API_ERROR) instead of 100.
+   */
+  delete_group_file: { params: DeleteGroupFileParams<I64>; result: DeleteGroupFileResult };
+  /**
+   * 删除群文件
+   * Delete a group file
+   *
+   * Divergence: The code also accepts bus_id for busid, and fails with retcode 200 (FILE_SYSTEM_API_ERROR) instead of 100.
+   * `async` variant of `delete_group_file`.
+   */
+  delete_group_file_async: { params: DeleteGroupFileParams<I64>; result: DeleteGroupFileResult };
+  /**
+   * 创建群文件文件夹
+   * Create a group folder
+   *
+   * 仅能在根目录创建文件夹
+   */
+  create_group_file_folder: { params: CreateGroupFileFolderParams<I64>; result: CreateGroupFileFolderResult };
+  /**
+   * 创建群文件文件夹
+   * Create a group folder
+   *
+   * 仅能在根目录创建文件夹
+   * `async` variant of `create_group_file_folder`.
+   */
+  create_group_file_folder_async: { params: CreateGroupFileFolderParams<I64>; result: CreateGroupFileFolderResult };
+  /**
+   * 删除群文件文件夹
+   * Delete a group folder
+   *
+   * Divergence: The code fails with retcode 200 (FILE_SYSTEM_API_ERROR) instead of 100.
+   */
+  delete_group_folder: { params: DeleteGroupFolderParams<I64>; result: DeleteGroupFolderResult };
+  /**
+   * 删除群文件文件夹
+   * Delete a group folder
+   *
+   * Divergence: The code fails with retcode 200 (FILE_SYSTEM_API_ERROR) instead of 100.
+   * `async` variant of `delete_group_folder`.
+   */
+  delete_group_folder_async: { params: DeleteGroupFolderParams<I64>; result: DeleteGroupFolderResult };
+  /**
+   * 获取群文件系统信息
+   * Get a group's file system info
+   */
+  get_group_file_system_info: { params: GetGroupFileSystemInfoParams<I64>; result: GetGroupFileSystemInfoResult<I64> };
+  /**
+   * 获取群文件系统信息
+   * Get a group's file system info
+   * `async` variant of `get_group_file_system_info`.
+   */
+  get_group_file_system_info_async: { params: GetGroupFileSystemInfoParams<I64>; result: GetGroupFileSystemInfoResult<I64> };
+  /**
+   * 获取群根目录文件列表
+   * List a group's root directory
+   */
+  get_group_root_files: { params: GetGroupRootFilesParams<I64>; result: GroupFileList<I64> };
+  /**
+   * 获取群根目录文件列表
+   * List a group's root directory
+   * `async` variant of `get_group_root_files`.
+   */
+  get_group_root_files_async: { params: GetGroupRootFilesParams<I64>; result: GroupFileList<I64> };
+  /**
+   * 获取群子目录文件列表
+   * List a group folder
+   */
+  get_group_files_by_folder: { params: GetGroupFilesByFolderParams<I64>; result: GroupFileList<I64> };
+  /**
+   * 获取群子目录文件列表
+   * List a group folder
+   * `async` variant of `get_group_files_by_folder`.
+   */
+  get_group_files_by_folder_async: { params: GetGroupFilesByFolderParams<I64>; result: GroupFileList<I64> };
+  /**
+   * 获取群文件资源链接
+   * Get a group file's download URL
+   *
+   * Divergence: The code also accepts bus_id for busid.
+   */
+  get_group_file_url: { params: GetGroupFileUrlParams<I64>; result: GetGroupFileUrlResult };
+  /**
+   * 获取群文件资源链接
+   * Get a group file's download URL
+   *
+   * Divergence: The code also accepts bus_id for busid.
+   * `async` variant of `get_group_file_url`.
+   */
+  get_group_file_url_async: { params: GetGroupFileUrlParams<I64>; result: GetGroupFileUrlResult };
+  /**
+   * 上传私聊文件
+   * Send a file to a friend
+   *
+   * 只能上传本地文件，需要上传 http 文件时请先调用 download_file 下载
+   */
+  upload_private_file: { params: UploadPrivateFileParams<I64>; result: UploadPrivateFileResult };
+  /**
+   * 上传私聊文件
+   * Send a file to a friend
+   *
+   * 只能上传本地文件，需要上传 http 文件时请先调用 download_file 下载
+   * `async` variant of `upload_private_file`.
+   */
+  upload_private_file_async: { params: UploadPrivateFileParams<I64>; result: UploadPrivateFileResult };
+  /**
+   * 获取单向好友列表
+   * Get the one-way friend list
+   */
+  get_unidirectional_friend_list: { params: GetUnidirectionalFriendListParams; result: GetUnidirectionalFriendListResult<I64> };
+  /**
+   * 获取单向好友列表
+   * Get the one-way friend list
+   * `async` variant of `get_unidirectional_friend_list`.
+   */
+  get_unidirectional_friend_list_async: { params: GetUnidirectionalFriendListParams; result: GetUnidirectionalFriendListResult<I64> };
+  /**
+   * 删除好友
+   * Delete a friend
+   *
+   * Divergence: The code also reads the number from `id` when `user_id` is absent (`[user_id,id].0`).
+   */
+  delete_friend: { params: DeleteFriendParams<I64>; result: DeleteFriendResult };
+  /**
+   * 删除好友
+   * Delete a friend
+   *
+   * Divergence: The code also reads the number from `id` when `user_id` is absent (`[user_id,id].0`).
+   * `async` variant of `delete_friend`.
+   */
+  delete_friend_async: { params: DeleteFriendParams<I64>; result: DeleteFriendResult };
+  /**
+   * 删除单向好友
+   * Delete a one-way friend
+   */
+  delete_unidirectional_friend: { params: DeleteUnidirectionalFriendParams<I64>; result: DeleteUnidirectionalFriendResult };
+  /**
+   * 删除单向好友
+   * Delete a one-way friend
+   * `async` variant of `delete_unidirectional_friend`.
+   */
+  delete_unidirectional_friend_async: { params: DeleteUnidirectionalFriendParams<I64>; result: DeleteUnidirectionalFriendResult };
+  /**
+   * 设置群头像
+   * Set a group's avatar
+   *
+   * 目前这个 API 在登录一段时间后会因 cookie 失效而失效
+   */
+  set_group_portrait: { params: SetGroupPortraitParams<I64>; result: SetGroupPortraitResult };
+  /**
+   * 设置群头像
+   * Set a group's avatar
+   *
+   * 目前这个 API 在登录一段时间后会因 cookie 失效而失效
+   * `async` variant of `set_group_portrait`.
+   */
+  set_group_portrait_async: { params: SetGroupPortraitParams<I64>; result: SetGroupPortraitResult };
+  /**
+   * 设置精华消息
+   * Set a message as essence
+   */
+  set_essence_msg: { params: SetEssenceMsgParams; result: SetEssenceMsgResult };
+  /**
+   * 设置精华消息
+   * Set a message as essence
+   * `async` variant of `set_essence_msg`.
+   */
+  set_essence_msg_async: { params: SetEssenceMsgParams; result: SetEssenceMsgResult };
+  /**
+   * 移出精华消息
+   * Remove a message from the essence list
+   */
+  delete_essence_msg: { params: DeleteEssenceMsgParams; result: DeleteEssenceMsgResult };
+  /**
+   * 移出精华消息
+   * Remove a message from the essence list
+   * `async` variant of `delete_essence_msg`.
+   */
+  delete_essence_msg_async: { params: DeleteEssenceMsgParams; result: DeleteEssenceMsgResult };
+  /**
+   * 群打卡
+   * Sign in (check in) to a group
+   */
+  send_group_sign: { params: SendGroupSignParams<I64>; result: SendGroupSignResult };
+  /**
+   * 群打卡
+   * Sign in (check in) to a group
+   * `async` variant of `send_group_sign`.
+   */
+  send_group_sign_async: { params: SendGroupSignParams<I64>; result: SendGroupSignResult };
+  /**
+   * 发送群公告
+   * Post a group notice
+   *
+   * Divergence: The docs say there is no result. The code at a5923f17 answers {notice_id} (usable with _del_group_notice); older versions answered null, so both are accepted. It fails with PERMISSION_DENIED when the bot is a plain member.
+   */
+  _send_group_notice: { params: SendGroupNoticeParams<I64>; result: SendGroupNoticeResult };
+  /**
+   * 发送群公告
+   * Post a group notice
+   *
+   * Divergence: The docs say there is no result. The code at a5923f17 answers {notice_id} (usable with _del_group_notice); older versions answered null, so both are accepted. It fails with PERMISSION_DENIED when the bot is a plain member.
+   * `async` variant of `_send_group_notice`.
+   */
+  _send_group_notice_async: { params: SendGroupNoticeParams<I64>; result: SendGroupNoticeResult };
+  /**
+   * 获取群公告
+   * Get a group's notices
+   */
+  _get_group_notice: { params: GetGroupNoticeParams<I64>; result: GetGroupNoticeResult<I64> };
+  /**
+   * 获取群公告
+   * Get a group's notices
+   * `async` variant of `_get_group_notice`.
+   */
+  _get_group_notice_async: { params: GetGroupNoticeParams<I64>; result: GetGroupNoticeResult<I64> };
+  /**
+   * 删除群公告
+   * Delete a group notice
+   *
+   * 仅在代码中存在（`@route(_del_group_notice)`），文档未列出
+   *
+   * Divergence: Present only in the code (coolq/api.go CQDelGroupMemo, a5923f17), not in the docs.
+   * Extension: not part of the released specification.
+   */
+  _del_group_notice: { params: DelGroupNoticeParams<I64>; result: DelGroupNoticeResult };
+  /**
+   * 删除群公告
+   * Delete a group notice
+   *
+   * 仅在代码中存在（`@route(_del_group_notice)`），文档未列出
+   *
+   * Divergence: Present only in the code (coolq/api.go CQDelGroupMemo, a5923f17), not in the docs.
+   * `async` variant of `_del_group_notice`.
+   * Extension: not part of the released specification.
+   */
+  _del_group_notice_async: { params: DelGroupNoticeParams<I64>; result: DelGroupNoticeResult };
+  /**
+   * 获取群系统消息
+   * Get group system messages (join requests and invitations)
+   */
+  get_group_system_msg: { params: GetGroupSystemMsgParams; result: GetGroupSystemMsgResult<I64> };
+  /**
+   * 获取群系统消息
+   * Get group system messages (join requests and invitations)
+   * `async` variant of `get_group_system_msg`.
+   */
+  get_group_system_msg_async: { params: GetGroupSystemMsgParams; result: GetGroupSystemMsgResult<I64> };
+  /**
+   * 获取精华消息列表
+   * Get a group's essence messages
+   */
+  get_essence_msg_list: { params: GetEssenceMsgListParams<I64>; result: GetEssenceMsgListResult<I64> };
+  /**
+   * 获取精华消息列表
+   * Get a group's essence messages
+   * `async` variant of `get_essence_msg_list`.
+   */
+  get_essence_msg_list_async: { params: GetEssenceMsgListParams<I64>; result: GetEssenceMsgListResult<I64> };
+  /**
+   * 获取群 @全体成员 剩余次数
+   * Get the remaining @all quota of a group
+   *
+   * Divergence: The docs type both counts int16; MiraiGo's AtAllRemainInfo sends them as uint32.
+   */
+  get_group_at_all_remain: { params: GetGroupAtAllRemainParams<I64>; result: GetGroupAtAllRemainResult };
+  /**
+   * 获取群 @全体成员 剩余次数
+   * Get the remaining @all quota of a group
+   *
+   * Divergence: The docs type both counts int16; MiraiGo's AtAllRemainInfo sends them as uint32.
+   * `async` variant of `get_group_at_all_remain`.
+   */
+  get_group_at_all_remain_async: { params: GetGroupAtAllRemainParams<I64>; result: GetGroupAtAllRemainResult };
+  /**
+   * 获取频道系统内BOT的资料
+   * Get the bot's guild profile
+   */
+  get_guild_service_profile: { params: GetGuildServiceProfileParams; result: GetGuildServiceProfileResult };
+  /**
+   * 获取频道系统内BOT的资料
+   * Get the bot's guild profile
+   * `async` variant of `get_guild_service_profile`.
+   */
+  get_guild_service_profile_async: { params: GetGuildServiceProfileParams; result: GetGuildServiceProfileResult };
+  /**
+   * 获取频道列表
+   * List the joined guilds
+   */
+  get_guild_list: { params: GetGuildListParams; result: GetGuildListResult<I64> };
+  /**
+   * 获取频道列表
+   * List the joined guilds
+   * `async` variant of `get_guild_list`.
+   */
+  get_guild_list_async: { params: GetGuildListParams; result: GetGuildListResult<I64> };
+  /**
+   * 通过访客获取频道元数据
+   * Get a guild's metadata as a guest
+   */
+  get_guild_meta_by_guest: { params: GetGuildMetaByGuestParams; result: GetGuildMetaByGuestResult<I64> };
+  /**
+   * 通过访客获取频道元数据
+   * Get a guild's metadata as a guest
+   * `async` variant of `get_guild_meta_by_guest`.
+   */
+  get_guild_meta_by_guest_async: { params: GetGuildMetaByGuestParams; result: GetGuildMetaByGuestResult<I64> };
+  /**
+   * 获取子频道列表
+   * List a guild's channels
+   */
+  get_guild_channel_list: { params: GetGuildChannelListParams; result: GetGuildChannelListResult<I64> };
+  /**
+   * 获取子频道列表
+   * List a guild's channels
+   * `async` variant of `get_guild_channel_list`.
+   */
+  get_guild_channel_list_async: { params: GetGuildChannelListParams; result: GetGuildChannelListResult<I64> };
+  /**
+   * 获取频道成员列表
+   * List a guild's members (paged)
+   *
+   * 频道人数较多时请尽量使用 get_guild_member_profile 代替全量拉取；next_token 为空时返回第一页
+   *
+   * Divergence: The docs type members as an array and next_token as a string; the code sends null for an empty page's members (nil slice) and for next_token on the last page.
+   */
+  get_guild_member_list: { params: GetGuildMemberListParams; result: GetGuildMemberListResult };
+  /**
+   * 获取频道成员列表
+   * List a guild's members (paged)
+   *
+   * 频道人数较多时请尽量使用 get_guild_member_profile 代替全量拉取；next_token 为空时返回第一页
+   *
+   * Divergence: The docs type members as an array and next_token as a string; the code sends null for an empty page's members (nil slice) and for next_token on the last page.
+   * `async` variant of `get_guild_member_list`.
+   */
+  get_guild_member_list_async: { params: GetGuildMemberListParams; result: GetGuildMemberListResult };
+  /**
+   * 单独获取频道成员信息
+   * Get a guild member's profile
+   */
+  get_guild_member_profile: { params: GetGuildMemberProfileParams; result: GetGuildMemberProfileResult<I64> };
+  /**
+   * 单独获取频道成员信息
+   * Get a guild member's profile
+   * `async` variant of `get_guild_member_profile`.
+   */
+  get_guild_member_profile_async: { params: GetGuildMemberProfileParams; result: GetGuildMemberProfileResult<I64> };
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * Divergence: Only text channels (type 1) accept messages; others fail with CHANNEL_NOT_SUPPORTED_TEXT_MSG.
+   */
+  send_guild_channel_msg: { params: SendGuildChannelMsgParams; result: SendGuildChannelMsgResult };
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * Divergence: Only text channels (type 1) accept messages; others fail with CHANNEL_NOT_SUPPORTED_TEXT_MSG.
+   * `async` variant of `send_guild_channel_msg`.
+   */
+  send_guild_channel_msg_async: { params: SendGuildChannelMsgParams; result: SendGuildChannelMsgResult };
+  /**
+   * 获取话题频道帖子
+   * Get the posts of a topic channel
+   */
+  get_topic_channel_feeds: { params: GetTopicChannelFeedsParams; result: GetTopicChannelFeedsResult<I64> };
+  /**
+   * 获取话题频道帖子
+   * Get the posts of a topic channel
+   * `async` variant of `get_topic_channel_feeds`.
+   */
+  get_topic_channel_feeds_async: { params: GetTopicChannelFeedsParams; result: GetTopicChannelFeedsResult<I64> };
+  /**
+   * 删除频道角色
+   * Delete a guild role
+   */
+  delete_guild_role: { params: DeleteGuildRoleParams; result: DeleteGuildRoleResult };
+  /**
+   * 删除频道角色
+   * Delete a guild role
+   * `async` variant of `delete_guild_role`.
+   */
+  delete_guild_role_async: { params: DeleteGuildRoleParams; result: DeleteGuildRoleResult };
+  /**
+   * 获取频道消息
+   * Get a guild message
+   *
+   * Divergence: For channel messages the code also sends channel_id, time, sender and message; direct messages are not supported yet and carry only tiny_id, so those four are optional here.
+   */
+  get_guild_msg: { params: GetGuildMsgParams; result: GetGuildMsgResult<I64> };
+  /**
+   * 获取频道消息
+   * Get a guild message
+   *
+   * Divergence: For channel messages the code also sends channel_id, time, sender and message; direct messages are not supported yet and carry only tiny_id, so those four are optional here.
+   * `async` variant of `get_guild_msg`.
+   */
+  get_guild_msg_async: { params: GetGuildMsgParams; result: GetGuildMsgResult<I64> };
+  /**
+   * 获取频道角色列表
+   * List a guild's roles
+   */
+  get_guild_roles: { params: GetGuildRolesParams; result: GetGuildRolesResult<I64> };
+  /**
+   * 获取频道角色列表
+   * List a guild's roles
+   * `async` variant of `get_guild_roles`.
+   */
+  get_guild_roles_async: { params: GetGuildRolesParams; result: GetGuildRolesResult<I64> };
+  /**
+   * 设置用户在频道中的角色
+   * Grant or revoke a guild role
+   *
+   * Divergence: The docs describe role_id as 频道ID and users as 角色id (copy slips); they are the role id and the user ids.
+   */
+  set_guild_member_role: { params: SetGuildMemberRoleParams; result: SetGuildMemberRoleResult };
+  /**
+   * 设置用户在频道中的角色
+   * Grant or revoke a guild role
+   *
+   * Divergence: The docs describe role_id as 频道ID and users as 角色id (copy slips); they are the role id and the user ids.
+   * `async` variant of `set_guild_member_role`.
+   */
+  set_guild_member_role_async: { params: SetGuildMemberRoleParams; result: SetGuildMemberRoleResult };
+  /**
+   * 修改频道角色
+   * Edit a guild role
+   *
+   * Divergence: The code reads the flag as `indepedent` (sic), so the documented `independent` has no effect; send both to be safe. color is documented as a string; the code parses it as an unsigned number, so a number works too.
+   */
+  update_guild_role: { params: UpdateGuildRoleParams; result: UpdateGuildRoleResult };
+  /**
+   * 修改频道角色
+   * Edit a guild role
+   *
+   * Divergence: The code reads the flag as `indepedent` (sic), so the documented `independent` has no effect; send both to be safe. color is documented as a string; the code parses it as an unsigned number, so a number works too.
+   * `async` variant of `update_guild_role`.
+   */
+  update_guild_role_async: { params: UpdateGuildRoleParams; result: UpdateGuildRoleResult };
+  /**
+   * 创建频道角色
+   * Create a guild role
+   */
+  create_guild_role: { params: CreateGuildRoleParams; result: CreateGuildRoleResult<I64> };
+  /**
+   * 创建频道角色
+   * Create a guild role
+   * `async` variant of `create_guild_role`.
+   */
+  create_guild_role_async: { params: CreateGuildRoleParams; result: CreateGuildRoleResult<I64> };
+  /**
+   * 图片 OCR
+   * Recognise the text in an image (OCR)
+   *
+   * 目前图片 OCR 接口仅支持接受的图片；.ocr_image 与 ocr_image 均可访问，后期将只保留后者
+   */
+  ocr_image: { params: OcrImageParams; result: OcrImageResult };
+  /**
+   * 图片 OCR
+   * Recognise the text in an image (OCR)
+   *
+   * 目前图片 OCR 接口仅支持接受的图片；.ocr_image 与 ocr_image 均可访问，后期将只保留后者
+   * Alias of `ocr_image`.
+   */
+  ".ocr_image": { params: OcrImageParams; result: OcrImageResult };
+  /**
+   * 图片 OCR
+   * Recognise the text in an image (OCR)
+   *
+   * 目前图片 OCR 接口仅支持接受的图片；.ocr_image 与 ocr_image 均可访问，后期将只保留后者
+   * `async` variant of `ocr_image`.
+   */
+  ocr_image_async: { params: OcrImageParams; result: OcrImageResult };
+  /**
+   * 图片 OCR
+   * Recognise the text in an image (OCR)
+   *
+   * 目前图片 OCR 接口仅支持接受的图片；.ocr_image 与 ocr_image 均可访问，后期将只保留后者
+   * `async` variant of `.ocr_image`.
+   */
+  ".ocr_image_async": { params: OcrImageParams; result: OcrImageResult };
   /**
    * 标记消息已读
    * Mark a message as read
@@ -2561,4 +5824,71 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `get_group_msg_history`.
    */
   get_group_msg_history_async: { params: GetGroupMsgHistoryParams<I64>; result: GetGroupMsgHistoryResult<I64> };
+  /**
+   * 重载事件过滤器
+   * Reload the event filter
+   */
+  reload_event_filter: { params: ReloadEventFilterParams; result: ReloadEventFilterResult };
+  /**
+   * 重载事件过滤器
+   * Reload the event filter
+   * `async` variant of `reload_event_filter`.
+   */
+  reload_event_filter_async: { params: ReloadEventFilterParams; result: ReloadEventFilterResult };
+  /**
+   * 下载文件到缓存目录
+   * Download a file into the cache directory
+   *
+   * 调用后会阻塞直到下载完成；下载的文件可直接放入 CQ 码作为图片或语音发送
+   */
+  download_file: { params: DownloadFileParams; result: DownloadFileResult };
+  /**
+   * 下载文件到缓存目录
+   * Download a file into the cache directory
+   *
+   * 调用后会阻塞直到下载完成；下载的文件可直接放入 CQ 码作为图片或语音发送
+   * `async` variant of `download_file`.
+   */
+  download_file_async: { params: DownloadFileParams; result: DownloadFileResult };
+  /**
+   * 检查链接安全性
+   * Check whether a URL is safe
+   */
+  check_url_safely: { params: CheckUrlSafelyParams; result: CheckUrlSafelyResult };
+  /**
+   * 检查链接安全性
+   * Check whether a URL is safe
+   * `async` variant of `check_url_safely`.
+   */
+  check_url_safely_async: { params: CheckUrlSafelyParams; result: CheckUrlSafelyResult };
+  /**
+   * 获取中文分词 ( 隐藏 API )
+   * Split Chinese text into words (hidden API)
+   *
+   * 隐藏 API 只应在 OneBot 实现内部或由 SDK 和框架使用
+   */
+  ".get_word_slices": { params: GetWordSlicesParams; result: GetWordSlicesResult };
+  /**
+   * 获取中文分词 ( 隐藏 API )
+   * Split Chinese text into words (hidden API)
+   *
+   * 隐藏 API 只应在 OneBot 实现内部或由 SDK 和框架使用
+   * `async` variant of `.get_word_slices`.
+   */
+  ".get_word_slices_async": { params: GetWordSlicesParams; result: GetWordSlicesResult };
+  /**
+   * 对事件执行快速操作 ( 隐藏 API )
+   * Run a quick operation on an event (hidden API)
+   *
+   * 隐藏 API 只应在 OneBot 实现内部或由 SDK 和框架使用
+   */
+  ".handle_quick_operation": { params: HandleQuickOperationParams; result: HandleQuickOperationResult };
+  /**
+   * 对事件执行快速操作 ( 隐藏 API )
+   * Run a quick operation on an event (hidden API)
+   *
+   * 隐藏 API 只应在 OneBot 实现内部或由 SDK 和框架使用
+   * `async` variant of `.handle_quick_operation`.
+   */
+  ".handle_quick_operation_async": { params: HandleQuickOperationParams; result: HandleQuickOperationResult };
 }

@@ -335,6 +335,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Divergence: From the pre-1.0 draft (seed; SaltifyDev/milky @05a15a03 MessageApi.kt). Milky 1.0+ replaced it with get_history_messages {message_scene: friend, peer_id, start_message_seq?, limit}; 1.x servers answer HTTP 404. `messages` is typed with the 1.2 IncomingMessage (the draft's IncomingMessage had a different shape, e.g. an `at` segment instead of `mention`).
    * Removed in 1.0.
    * @since draft
+   * @deprecated
    */
   getHistoryPrivateMessage(params: T.GetHistoryPrivateMessageParams<I64>, options?: CallOptions): Promise<T.GetHistoryPrivateMessageResult<I64>>;
 
@@ -345,6 +346,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Divergence: From the pre-1.0 draft (seed; SaltifyDev/milky @05a15a03 MessageApi.kt). Milky 1.0+ replaced it with get_history_messages {message_scene: group, peer_id, start_message_seq?, limit}; 1.x servers answer HTTP 404. `messages` is typed with the 1.2 IncomingMessage (the draft's IncomingMessage had a different shape, e.g. an `at` segment instead of `mention`).
    * Removed in 1.0.
    * @since draft
+   * @deprecated
    */
   getHistoryGroupMessage(params: T.GetHistoryGroupMessageParams<I64>, options?: CallOptions): Promise<T.GetHistoryGroupMessageResult<I64>>;
 
@@ -492,6 +494,12 @@ export interface Client<I64 extends T.Int64Repr = number> {
 /** Same as `Client`, named for the protocol. */
 export type MilkyClient<I64 extends T.Int64Repr = number> = Client<I64>;
 
+/** Client options of Milky: only the encodings it declares. */
+export type Options<M extends Int64Mode = 'number'> = Omit<ClientOptions<M>, 'encoding' | 'self'> & {
+  /** Frame encoding (schema `encodings`). Default `'json'`. */
+  encoding?: 'json' | undefined;
+};
+
 /** The resolved Milky descriptor the client runs on. */
 export declare const protocol: ProtocolDescriptor;
 
@@ -501,7 +509,7 @@ export declare const protocol: ProtocolDescriptor;
  * @example
  * const client = createMilkyClient({ baseUrl: 'http://127.0.0.1:3000', accessToken: process.env.TOKEN });
  */
-export declare function createClient<M extends Int64Mode = 'number'>(options?: ClientOptions<M>): Client<Int64Of<M>>;
+export declare function createClient<M extends Int64Mode = 'number'>(options?: Options<M>): Client<Int64Of<M>>;
 
 /** Same as `createClient`, named for the protocol. */
 export declare const createMilkyClient: typeof createClient;

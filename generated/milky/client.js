@@ -11,6 +11,30 @@ export const protocol = {
     "http": {
       "path": "/api/{action}",
       "body": "params"
+    },
+    "events": {
+      "name": {
+        "parts": [
+          [
+            "event_type"
+          ]
+        ]
+      },
+      "authQuery": "access_token",
+      "sse": {
+        "path": "/event",
+        "event": "milky_event"
+      },
+      "ws": {
+        "path": "/event"
+      },
+      "webhook": {
+        "auth": "bearer",
+        "reply": "none",
+        "contentTypes": [
+          "application/json"
+        ]
+      }
     }
   },
   auth: {
@@ -62,6 +86,7 @@ export const protocol = {
     }
   },
   actions: {
+    __proto__: null,
     "upload_private_file": { params: v.UploadPrivateFileParams, result: v.UploadPrivateFileResult },
     "upload_group_file": { params: v.UploadGroupFileParams, result: v.UploadGroupFileResult },
     "get_private_file_download_url": { params: v.GetPrivateFileDownloadUrlParams, result: v.GetPrivateFileDownloadUrlResult },
@@ -261,6 +286,383 @@ export const protocol = {
           "k": "i64"
         },
         "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "Event": {
+      "k": "union",
+      "tag": "event_type",
+      "v": {
+        "bot_offline": {
+          "k": "ref",
+          "n": "BotOfflineEvent"
+        },
+        "message_receive": {
+          "k": "ref",
+          "n": "MessageReceiveEvent"
+        },
+        "message_recall": {
+          "k": "ref",
+          "n": "MessageRecallEvent"
+        },
+        "peer_pin_change": {
+          "k": "ref",
+          "n": "PeerPinChangeEvent"
+        },
+        "friend_request": {
+          "k": "ref",
+          "n": "FriendRequestEvent"
+        },
+        "group_join_request": {
+          "k": "ref",
+          "n": "GroupJoinRequestEvent"
+        },
+        "group_invited_join_request": {
+          "k": "ref",
+          "n": "GroupInvitedJoinRequestEvent"
+        },
+        "group_invitation": {
+          "k": "ref",
+          "n": "GroupInvitationEvent"
+        },
+        "friend_nudge": {
+          "k": "ref",
+          "n": "FriendNudgeEvent"
+        },
+        "friend_file_upload": {
+          "k": "ref",
+          "n": "FriendFileUploadEvent"
+        },
+        "group_admin_change": {
+          "k": "ref",
+          "n": "GroupAdminChangeEvent"
+        },
+        "group_essence_message_change": {
+          "k": "ref",
+          "n": "GroupEssenceMessageChangeEvent"
+        },
+        "group_member_increase": {
+          "k": "ref",
+          "n": "GroupMemberIncreaseEvent"
+        },
+        "group_member_decrease": {
+          "k": "ref",
+          "n": "GroupMemberDecreaseEvent"
+        },
+        "group_name_change": {
+          "k": "ref",
+          "n": "GroupNameChangeEvent"
+        },
+        "group_message_reaction": {
+          "k": "ref",
+          "n": "GroupMessageReactionEvent"
+        },
+        "group_mute": {
+          "k": "ref",
+          "n": "GroupMuteEvent"
+        },
+        "group_whole_mute": {
+          "k": "ref",
+          "n": "GroupWholeMuteEvent"
+        },
+        "group_nudge": {
+          "k": "ref",
+          "n": "GroupNudgeEvent"
+        },
+        "group_file_upload": {
+          "k": "ref",
+          "n": "GroupFileUploadEvent"
+        }
+      },
+      "keep": true
+    },
+    "BotOfflineEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "MessageReceiveEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "IncomingMessage"
+        }
+      }
+    },
+    "MessageRecallEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "MessageRecallEventData"
+        }
+      }
+    },
+    "MessageRecallEventData": {
+      "k": "obj",
+      "p": {
+        "message_seq": {
+          "k": "i64"
+        }
+      }
+    },
+    "PeerPinChangeEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendRequestEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupJoinRequestEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "GroupJoinRequestEventData"
+        }
+      }
+    },
+    "GroupJoinRequestEventData": {
+      "k": "obj",
+      "p": {
+        "notification_seq": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupInvitedJoinRequestEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "GroupInvitedJoinRequestEventData"
+        }
+      }
+    },
+    "GroupInvitedJoinRequestEventData": {
+      "k": "obj",
+      "p": {
+        "notification_seq": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupInvitationEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "GroupInvitationEventData"
+        }
+      }
+    },
+    "GroupInvitationEventData": {
+      "k": "obj",
+      "p": {
+        "invitation_seq": {
+          "k": "i64"
+        },
+        "source_group_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendNudgeEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendFileUploadEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "FriendFileUploadEventData"
+        }
+      }
+    },
+    "FriendFileUploadEventData": {
+      "k": "obj",
+      "p": {
+        "file_size": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupAdminChangeEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupEssenceMessageChangeEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "GroupEssenceMessageChangeEventData"
+        }
+      }
+    },
+    "GroupEssenceMessageChangeEventData": {
+      "k": "obj",
+      "p": {
+        "message_seq": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupMemberIncreaseEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "GroupMemberIncreaseEventData"
+        }
+      }
+    },
+    "GroupMemberIncreaseEventData": {
+      "k": "obj",
+      "p": {
+        "operator_id": {
+          "k": "i64"
+        },
+        "invitor_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupMemberDecreaseEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "GroupMemberDecreaseEventData"
+        }
+      }
+    },
+    "GroupMemberDecreaseEventData": {
+      "k": "obj",
+      "p": {
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupNameChangeEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupMessageReactionEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "GroupMessageReactionEventData"
+        }
+      }
+    },
+    "GroupMessageReactionEventData": {
+      "k": "obj",
+      "p": {
+        "message_seq": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupMuteEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupWholeMuteEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupNudgeEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFileUploadEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "data": {
+          "k": "ref",
+          "n": "GroupFileUploadEventData"
+        }
+      }
+    },
+    "GroupFileUploadEventData": {
+      "k": "obj",
+      "p": {
+        "file_size": {
           "k": "i64"
         }
       }

@@ -477,6 +477,1080 @@ export interface GroupInvitedJoinRequestNotification<I64 extends Int64Repr = num
   operator_id?: I64 | null;
 }
 
+/** Delivered in place of a Event whose `event_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownEvent {
+  /** A Event variant this schema does not know (yet). */
+  event_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      event_type: string;
+    };
+}
+
+/**
+ * 事件
+ * An event pushed by the protocol side (SSE, WebSocket or WebHook), one variant per event type
+ * Divergence: milky-types 1.2.2 parses events with a plain `z.discriminatedUnion('event_type')`, so an unknown `event_type` (e.g. 1.3's `group_disband`) fails `Event.parse`. Milky's compatibility rule says an app must ignore (or log) an event type it does not know, never treat it as an error; qqwire keeps it instead, delivered as `{event_type: 'unknown', raw}`, so nothing is lost and a handler may ignore it. A known type with invalid fields is a validation error on both sides.
+ */
+export type Event<I64 extends Int64Repr = number> = BotOfflineEvent<I64> | MessageReceiveEvent<I64> | MessageRecallEvent<I64> | PeerPinChangeEvent<I64> | FriendRequestEvent<I64> | GroupJoinRequestEvent<I64> | GroupInvitedJoinRequestEvent<I64> | GroupInvitationEvent<I64> | FriendNudgeEvent<I64> | FriendFileUploadEvent<I64> | GroupAdminChangeEvent<I64> | GroupEssenceMessageChangeEvent<I64> | GroupMemberIncreaseEvent<I64> | GroupMemberDecreaseEvent<I64> | GroupNameChangeEvent<I64> | GroupMessageReactionEvent<I64> | GroupMuteEvent<I64> | GroupWholeMuteEvent<I64> | GroupNudgeEvent<I64> | GroupFileUploadEvent<I64> | UnknownEvent;
+/**
+ * 事件
+ * An event pushed by the protocol side (SSE, WebSocket or WebHook), one variant per event type
+ * Divergence: milky-types 1.2.2 parses events with a plain `z.discriminatedUnion('event_type')`, so an unknown `event_type` (e.g. 1.3's `group_disband`) fails `Event.parse`. Milky's compatibility rule says an app must ignore (or log) an event type it does not know, never treat it as an error; qqwire keeps it instead, delivered as `{event_type: 'unknown', raw}`, so nothing is lost and a handler may ignore it. A known type with invalid fields is a validation error on both sides.
+ * Input shape of `Event`: fields with a default may be omitted.
+ */
+export type EventInput<I64 extends Int64Repr = number> = BotOfflineEvent<I64> | MessageReceiveEventInput<I64> | MessageRecallEvent<I64> | PeerPinChangeEvent<I64> | FriendRequestEvent<I64> | GroupJoinRequestEvent<I64> | GroupInvitedJoinRequestEvent<I64> | GroupInvitationEvent<I64> | FriendNudgeEvent<I64> | FriendFileUploadEvent<I64> | GroupAdminChangeEvent<I64> | GroupEssenceMessageChangeEvent<I64> | GroupMemberIncreaseEvent<I64> | GroupMemberDecreaseEvent<I64> | GroupNameChangeEvent<I64> | GroupMessageReactionEvent<I64> | GroupMuteEvent<I64> | GroupWholeMuteEvent<I64> | GroupNudgeEvent<I64> | GroupFileUploadEvent<I64> | UnknownEvent;
+
+/**
+ * 机器人离线事件
+ * Bot went offline
+ */
+export interface BotOfflineEvent<I64 extends Int64Repr = number> {
+  event_type: 'bot_offline';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 机器人离线事件
+   * Payload of the bot_offline event
+   */
+  data: BotOfflineEventData;
+}
+
+/**
+ * 机器人离线事件
+ * Data of the bot_offline event: bot went offline
+ */
+export interface BotOfflineEventData {
+  /**
+   * 下线原因
+   * Why the bot went offline
+   */
+  reason: string;
+}
+
+/**
+ * 消息接收事件
+ * Message received
+ */
+export interface MessageReceiveEvent<I64 extends Int64Repr = number> {
+  event_type: 'message_receive';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 消息接收事件
+   * The message received
+   */
+  data: IncomingMessage<I64>;
+}
+
+/**
+ * 消息接收事件
+ * Message received
+ * Input shape of `MessageReceiveEvent`: fields with a default may be omitted.
+ */
+export interface MessageReceiveEventInput<I64 extends Int64Repr = number> {
+  event_type: 'message_receive';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 消息接收事件
+   * The message received
+   */
+  data: IncomingMessageInput<I64>;
+}
+
+/**
+ * 消息撤回事件
+ * Message recalled
+ */
+export interface MessageRecallEvent<I64 extends Int64Repr = number> {
+  event_type: 'message_recall';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 消息撤回事件
+   * Payload of the message_recall event
+   */
+  data: MessageRecallEventData<I64>;
+}
+
+/**
+ * 消息撤回事件
+ * Data of the message_recall event: message recalled
+ */
+export interface MessageRecallEventData<I64 extends Int64Repr = number> {
+  /**
+   * 消息场景
+   * Message scene
+   */
+  message_scene: MessageScene;
+  /**
+   * 好友 QQ 号或群号
+   * Friend QQ number or group number
+   */
+  peer_id: Uin;
+  /**
+   * 消息序列号
+   * Message sequence number
+   */
+  message_seq: I64;
+  /**
+   * 被撤回的消息的发送者 QQ 号
+   * QQ number of the sender of the recalled message
+   */
+  sender_id: Uin;
+  /**
+   * 操作者 QQ 号
+   * QQ number of who recalled it
+   */
+  operator_id: Uin;
+  /**
+   * 撤回提示的后缀文本
+   * Suffix text of the recall notice
+   */
+  display_suffix: string;
+}
+
+/**
+ * 会话置顶变更事件
+ * Conversation pinned or unpinned
+ * @since 1.2
+ */
+export interface PeerPinChangeEvent<I64 extends Int64Repr = number> {
+  event_type: 'peer_pin_change';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 会话置顶变更事件
+   * Payload of the peer_pin_change event
+   */
+  data: PeerPinChangeEventData;
+}
+
+/**
+ * 会话置顶变更事件
+ * Data of the peer_pin_change event: conversation pinned or unpinned
+ * @since 1.2
+ */
+export interface PeerPinChangeEventData {
+  /**
+   * 发生改变的会话的消息场景
+   * Message scene of the conversation that changed
+   */
+  message_scene: MessageScene;
+  /**
+   * 发生改变的好友 QQ 号或群号
+   * Friend QQ number or group number of the conversation that changed
+   */
+  peer_id: Uin;
+  /**
+   * 是否被置顶, `false` 表示取消置顶
+   * Whether it is now pinned; `false` means unpinned
+   */
+  is_pinned: boolean;
+}
+
+/**
+ * 好友请求事件
+ * Friend request received
+ */
+export interface FriendRequestEvent<I64 extends Int64Repr = number> {
+  event_type: 'friend_request';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 好友请求事件
+   * Payload of the friend_request event
+   */
+  data: FriendRequestEventData;
+}
+
+/**
+ * 好友请求事件
+ * Data of the friend_request event: friend request received
+ */
+export interface FriendRequestEventData {
+  /**
+   * 申请好友的用户 QQ 号
+   * QQ number of the user asking to be friends
+   */
+  initiator_id: Uin;
+  /**
+   * 用户 UID
+   * User UID
+   */
+  initiator_uid: string;
+  /**
+   * 申请附加信息
+   * Message attached to the request
+   */
+  comment: string;
+  /**
+   * 申请来源
+   * Where the request came from
+   */
+  via: string;
+}
+
+/**
+ * 入群请求事件
+ * Request to join a group
+ */
+export interface GroupJoinRequestEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_join_request';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 入群请求事件
+   * Payload of the group_join_request event
+   */
+  data: GroupJoinRequestEventData<I64>;
+}
+
+/**
+ * 入群请求事件
+ * Data of the group_join_request event: request to join a group
+ */
+export interface GroupJoinRequestEventData<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 请求对应的通知序列号
+   * Sequence number of the notification for this request
+   */
+  notification_seq: I64;
+  /**
+   * 请求是否被过滤（发起自风险账户）
+   * Whether the request was filtered (sent by an account flagged as risky)
+   */
+  is_filtered: boolean;
+  /**
+   * 申请入群的用户 QQ 号
+   * QQ number of the user asking to join
+   */
+  initiator_id: Uin;
+  /**
+   * 申请附加信息
+   * Message attached to the request
+   */
+  comment: string;
+}
+
+/**
+ * 群成员邀请他人入群请求事件
+ * A group member invited someone to join the group
+ */
+export interface GroupInvitedJoinRequestEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_invited_join_request';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群成员邀请他人入群请求事件
+   * Payload of the group_invited_join_request event
+   */
+  data: GroupInvitedJoinRequestEventData<I64>;
+}
+
+/**
+ * 群成员邀请他人入群请求事件
+ * Data of the group_invited_join_request event: a group member invited someone to join the group
+ */
+export interface GroupInvitedJoinRequestEventData<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 请求对应的通知序列号
+   * Sequence number of the notification for this request
+   */
+  notification_seq: I64;
+  /**
+   * 邀请者 QQ 号
+   * QQ number of the inviter
+   */
+  initiator_id: Uin;
+  /**
+   * 被邀请者 QQ 号
+   * QQ number of the invited user
+   */
+  target_user_id: Uin;
+}
+
+/**
+ * 他人邀请自身入群事件
+ * Someone invited the bot to join a group
+ */
+export interface GroupInvitationEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_invitation';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 他人邀请自身入群事件
+   * Payload of the group_invitation event
+   */
+  data: GroupInvitationEventData<I64>;
+}
+
+/**
+ * 他人邀请自身入群事件
+ * Data of the group_invitation event: someone invited the bot to join a group
+ */
+export interface GroupInvitationEventData<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 邀请序列号
+   * Invitation sequence number
+   */
+  invitation_seq: I64;
+  /**
+   * 邀请者 QQ 号
+   * QQ number of the inviter
+   */
+  initiator_id: Uin;
+  /**
+   * 来源群号，如果是通过 QQ 群邀请
+   * Group number the invitation came through, if it came through a QQ group
+   * @since 1.2
+   */
+  source_group_id?: I64 | null;
+}
+
+/**
+ * 好友戳一戳事件
+ * Friend nudge (poke)
+ */
+export interface FriendNudgeEvent<I64 extends Int64Repr = number> {
+  event_type: 'friend_nudge';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 好友戳一戳事件
+   * Payload of the friend_nudge event
+   */
+  data: FriendNudgeEventData;
+}
+
+/**
+ * 好友戳一戳事件
+ * Data of the friend_nudge event: friend nudge (poke)
+ */
+export interface FriendNudgeEventData {
+  /**
+   * 好友 QQ 号
+   * Friend QQ number
+   */
+  user_id: Uin;
+  /**
+   * 是否是自己发送的戳一戳
+   * Whether the bot sent the nudge
+   */
+  is_self_send: boolean;
+  /**
+   * 是否是自己接收的戳一戳
+   * Whether the bot received the nudge
+   */
+  is_self_receive: boolean;
+  /**
+   * 戳一戳提示的动作文本
+   * Action text of the nudge notice
+   */
+  display_action: string;
+  /**
+   * 戳一戳提示的后缀文本
+   * Suffix text of the nudge notice
+   */
+  display_suffix: string;
+  /**
+   * 戳一戳提示的动作图片 URL，用于取代动作提示文本
+   * URL of the action image of the nudge notice, shown instead of the action text
+   */
+  display_action_img_url: string;
+}
+
+/**
+ * 好友文件上传事件
+ * Friend sent a file
+ */
+export interface FriendFileUploadEvent<I64 extends Int64Repr = number> {
+  event_type: 'friend_file_upload';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 好友文件上传事件
+   * Payload of the friend_file_upload event
+   */
+  data: FriendFileUploadEventData<I64>;
+}
+
+/**
+ * 好友文件上传事件
+ * Data of the friend_file_upload event: friend sent a file
+ */
+export interface FriendFileUploadEventData<I64 extends Int64Repr = number> {
+  /**
+   * 好友 QQ 号
+   * Friend QQ number
+   */
+  user_id: Uin;
+  /**
+   * 文件 ID
+   * File ID
+   */
+  file_id: string;
+  /**
+   * 文件名称
+   * File name
+   */
+  file_name: string;
+  /**
+   * 文件大小（字节）
+   * File size (bytes)
+   */
+  file_size: I64;
+  /**
+   * 文件的 TriSHA1 哈希值
+   * TriSHA1 hash of the file
+   */
+  file_hash: string;
+  /**
+   * 是否是自己发送的文件
+   * Whether the bot sent the file
+   */
+  is_self: boolean;
+}
+
+/**
+ * 群管理员变更事件
+ * Group admin set or unset
+ */
+export interface GroupAdminChangeEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_admin_change';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群管理员变更事件
+   * Payload of the group_admin_change event
+   */
+  data: GroupAdminChangeEventData;
+}
+
+/**
+ * 群管理员变更事件
+ * Data of the group_admin_change event: group admin set or unset
+ */
+export interface GroupAdminChangeEventData {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 发生变更的用户 QQ 号
+   * QQ number of the user whose role changed
+   */
+  user_id: Uin;
+  /**
+   * 操作者 QQ 号
+   * QQ number of the operator
+   * @since 1.1
+   */
+  operator_id: Uin;
+  /**
+   * 是否被设置为管理员，`false` 表示被取消管理员
+   * Whether the user became an admin; `false` means the admin role was removed
+   */
+  is_set: boolean;
+}
+
+/**
+ * 群精华消息变更事件
+ * Group essence (featured) message set or unset
+ */
+export interface GroupEssenceMessageChangeEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_essence_message_change';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群精华消息变更事件
+   * Payload of the group_essence_message_change event
+   */
+  data: GroupEssenceMessageChangeEventData<I64>;
+}
+
+/**
+ * 群精华消息变更事件
+ * Data of the group_essence_message_change event: group essence (featured) message set or unset
+ */
+export interface GroupEssenceMessageChangeEventData<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 发生变更的消息序列号
+   * Sequence number of the message that changed
+   */
+  message_seq: I64;
+  /**
+   * 操作者 QQ 号
+   * QQ number of the operator
+   * @since 1.1
+   */
+  operator_id: Uin;
+  /**
+   * 是否被设置为精华，`false` 表示被取消精华
+   * Whether it became an essence message; `false` means it was removed
+   */
+  is_set: boolean;
+}
+
+/**
+ * 群成员增加事件
+ * Group member joined
+ */
+export interface GroupMemberIncreaseEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_member_increase';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群成员增加事件
+   * Payload of the group_member_increase event
+   */
+  data: GroupMemberIncreaseEventData<I64>;
+}
+
+/**
+ * 群成员增加事件
+ * Data of the group_member_increase event: group member joined
+ */
+export interface GroupMemberIncreaseEventData<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 发生变更的用户 QQ 号
+   * QQ number of the user who joined
+   */
+  user_id: Uin;
+  /**
+   * 管理员 QQ 号，如果是管理员同意入群
+   * QQ number of the admin, if an admin approved the join
+   */
+  operator_id?: I64 | null;
+  /**
+   * 邀请者 QQ 号，如果是邀请入群
+   * QQ number of the inviter, if the user was invited
+   */
+  invitor_id?: I64 | null;
+}
+
+/**
+ * 群成员减少事件
+ * Group member left or was removed
+ */
+export interface GroupMemberDecreaseEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_member_decrease';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群成员减少事件
+   * Payload of the group_member_decrease event
+   */
+  data: GroupMemberDecreaseEventData<I64>;
+}
+
+/**
+ * 群成员减少事件
+ * Data of the group_member_decrease event: group member left or was removed
+ */
+export interface GroupMemberDecreaseEventData<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 发生变更的用户 QQ 号
+   * QQ number of the user who left
+   */
+  user_id: Uin;
+  /**
+   * 管理员 QQ 号，如果是管理员踢出
+   * QQ number of the admin, if an admin removed the user
+   */
+  operator_id?: I64 | null;
+}
+
+/**
+ * 群名称变更事件
+ * Group renamed
+ */
+export interface GroupNameChangeEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_name_change';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群名称变更事件
+   * Payload of the group_name_change event
+   */
+  data: GroupNameChangeEventData;
+}
+
+/**
+ * 群名称变更事件
+ * Data of the group_name_change event: group renamed
+ */
+export interface GroupNameChangeEventData {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 新的群名称
+   * New group name
+   */
+  new_group_name: string;
+  /**
+   * 操作者 QQ 号
+   * QQ number of the operator
+   */
+  operator_id: Uin;
+}
+
+/**
+ * 群消息表情回应事件
+ * Reaction to a group message
+ */
+export interface GroupMessageReactionEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_message_reaction';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群消息表情回应事件
+   * Payload of the group_message_reaction event
+   */
+  data: GroupMessageReactionEventData<I64>;
+}
+
+/**
+ * 群消息表情回应事件
+ * Data of the group_message_reaction event: reaction to a group message
+ */
+export interface GroupMessageReactionEventData<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 发送回应者 QQ 号
+   * QQ number of the user who reacted
+   */
+  user_id: Uin;
+  /**
+   * 消息序列号
+   * Message sequence number
+   */
+  message_seq: I64;
+  /**
+   * 表情 ID
+   * Face (emoji) ID
+   */
+  face_id: string;
+  /**
+   * 收到的回应类型
+   * Kind of reaction received
+   * @since 1.2
+   */
+  reaction_type: 'face' | 'emoji';
+  /**
+   * 是否为添加，`false` 表示取消回应
+   * Whether the reaction was added; `false` means it was withdrawn
+   */
+  is_add: boolean;
+}
+
+/**
+ * 群禁言事件
+ * Group member muted or unmuted
+ */
+export interface GroupMuteEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_mute';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群禁言事件
+   * Payload of the group_mute event
+   */
+  data: GroupMuteEventData;
+}
+
+/**
+ * 群禁言事件
+ * Data of the group_mute event: group member muted or unmuted
+ */
+export interface GroupMuteEventData {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 发生变更的用户 QQ 号
+   * QQ number of the user muted or unmuted
+   */
+  user_id: Uin;
+  /**
+   * 操作者 QQ 号
+   * QQ number of the operator
+   */
+  operator_id: Uin;
+  /**
+   * 禁言时长（秒），为 0 表示取消禁言
+   * Mute duration in seconds; `0` means the mute was lifted
+   * Unit: seconds.
+   */
+  duration: number;
+}
+
+/**
+ * 群全体禁言事件
+ * Whole group muted or unmuted
+ */
+export interface GroupWholeMuteEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_whole_mute';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群全体禁言事件
+   * Payload of the group_whole_mute event
+   */
+  data: GroupWholeMuteEventData;
+}
+
+/**
+ * 群全体禁言事件
+ * Data of the group_whole_mute event: whole group muted or unmuted
+ */
+export interface GroupWholeMuteEventData {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 操作者 QQ 号
+   * QQ number of the operator
+   */
+  operator_id: Uin;
+  /**
+   * 是否全员禁言，`false` 表示取消全员禁言
+   * Whether the whole group is muted; `false` means the whole-group mute was lifted
+   */
+  is_mute: boolean;
+}
+
+/**
+ * 群戳一戳事件
+ * Group nudge (poke)
+ */
+export interface GroupNudgeEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_nudge';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群戳一戳事件
+   * Payload of the group_nudge event
+   */
+  data: GroupNudgeEventData;
+}
+
+/**
+ * 群戳一戳事件
+ * Data of the group_nudge event: group nudge (poke)
+ */
+export interface GroupNudgeEventData {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 发送者 QQ 号
+   * QQ number of the sender
+   */
+  sender_id: Uin;
+  /**
+   * 接收者 QQ 号
+   * QQ number of the receiver
+   */
+  receiver_id: Uin;
+  /**
+   * 戳一戳提示的动作文本
+   * Action text of the nudge notice
+   */
+  display_action: string;
+  /**
+   * 戳一戳提示的后缀文本
+   * Suffix text of the nudge notice
+   */
+  display_suffix: string;
+  /**
+   * 戳一戳提示的动作图片 URL，用于取代动作提示文本
+   * URL of the action image of the nudge notice, shown instead of the action text
+   */
+  display_action_img_url: string;
+}
+
+/**
+ * 群文件上传事件
+ * File uploaded to a group
+ */
+export interface GroupFileUploadEvent<I64 extends Int64Repr = number> {
+  event_type: 'group_file_upload';
+  /**
+   * 事件 Unix 时间戳（秒）
+   * Unix timestamp of the event (seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: Uin;
+  /**
+   * 群文件上传事件
+   * Payload of the group_file_upload event
+   */
+  data: GroupFileUploadEventData<I64>;
+}
+
+/**
+ * 群文件上传事件
+ * Data of the group_file_upload event: file uploaded to a group
+ */
+export interface GroupFileUploadEventData<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: Uin;
+  /**
+   * 发送者 QQ 号
+   * QQ number of the uploader
+   */
+  user_id: Uin;
+  /**
+   * 文件 ID
+   * File ID
+   */
+  file_id: string;
+  /**
+   * 文件名称
+   * File name
+   */
+  file_name: string;
+  /**
+   * 文件大小（字节）
+   * File size (bytes)
+   */
+  file_size: I64;
+}
+
 /**
  * QQ 号
  * QQ number (user or group), 10001..4294967295
@@ -3575,6 +4649,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Divergence: From the pre-1.0 draft (seed; SaltifyDev/milky @05a15a03 MessageApi.kt). Milky 1.0+ replaced it with get_history_messages {message_scene: friend, peer_id, start_message_seq?, limit}; 1.x servers answer HTTP 404. `messages` is typed with the 1.2 IncomingMessage (the draft's IncomingMessage had a different shape, e.g. an `at` segment instead of `mention`).
    * Removed in 1.0.
    * @since draft
+   * @deprecated
    */
   get_history_private_message: { params: GetHistoryPrivateMessageParams<I64>; result: GetHistoryPrivateMessageResult<I64> };
   /**
@@ -3584,6 +4659,7 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Divergence: From the pre-1.0 draft (seed; SaltifyDev/milky @05a15a03 MessageApi.kt). Milky 1.0+ replaced it with get_history_messages {message_scene: group, peer_id, start_message_seq?, limit}; 1.x servers answer HTTP 404. `messages` is typed with the 1.2 IncomingMessage (the draft's IncomingMessage had a different shape, e.g. an `at` segment instead of `mention`).
    * Removed in 1.0.
    * @since draft
+   * @deprecated
    */
   get_history_group_message: { params: GetHistoryGroupMessageParams<I64>; result: GetHistoryGroupMessageResult<I64> };
   /**

@@ -30,6 +30,15 @@ export interface Client<I64 extends T.Int64Repr = number> {
   sendPrivateMessage(params: T.SendPrivateMsgParams<I64>, options?: CallOptions): Promise<T.SendPrivateMsgResult<I64>>;
 
   /**
+   * 发送私聊消息
+   * Send a private message
+   *
+   * 该接口用于发送私聊消息。message格式可为消息段object，或消息段组合array
+   * Alias of `send_private_msg`.
+   */
+  sendFriendMsg(params: T.SendPrivateMsgParams<I64>, options?: CallOptions): Promise<T.SendPrivateMsgResult<I64>>;
+
+  /**
    * 发送群聊消息
    * Send a group message
    *
@@ -76,12 +85,30 @@ export interface Client<I64 extends T.Int64Repr = number> {
   deleteMsg(params: T.DeleteMsgParams, options?: CallOptions): Promise<T.DeleteMsgResult>;
 
   /**
+   * 撤回消息
+   * Recall (delete) a message
+   *
+   * 该接口用于撤回消息。该接口将返回处理结果，其中 `data` 字段无数据。
+   * Alias of `delete_msg`.
+   */
+  deleteMessage(params: T.DeleteMsgParams, options?: CallOptions): Promise<T.DeleteMsgResult>;
+
+  /**
    * 获取消息
    * Get a message
    *
    * `peer_id`是其他同类框架所表达的`target_id`!
    */
   getMsg(params: T.GetMsgParams, options?: CallOptions): Promise<T.MessageDetail<I64>>;
+
+  /**
+   * 获取消息
+   * Get a message
+   *
+   * `peer_id`是其他同类框架所表达的`target_id`!
+   * Alias of `get_msg`.
+   */
+  getMessage(params: T.GetMsgParams, options?: CallOptions): Promise<T.MessageDetail<I64>>;
 
   /**
    * 获取合并转发消息内容
@@ -94,68 +121,79 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getForwardMsg(params: T.GetForwardMsgParams, options?: CallOptions): Promise<T.GetForwardMsgResult<I64>>;
 
   /**
-   * 获取 Cookies
+   * 获取合并转发消息内容
+   * Get the content of a forwarded-messages card
+   *
+   * 获取合并转发内容。由于QQ内部错误，该接口可能导致闪退等问题的出现！一般是闪退一次后再次重新启动便不再闪退，但是可能无法获取合并转发的内容！
+   *
+   * Divergence: The spec returns `message` (node segments); Shamrock returns `messages`, a list of message details.
+   * Alias of `get_forward_msg`.
+   */
+  getForwardMessage(params: T.GetForwardMsgParams, options?: CallOptions): Promise<T.GetForwardMsgResult<I64>>;
+
+  /**
+   * 获取 Cookie
    * Get cookies
    */
-  getCookies(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
+  getCookies(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
 
   /**
-   * 获取 CSRF Token
+   * 获取 Cookie
+   * Get cookies
+   * Alias of `get_cookies`.
+   */
+  getCookie(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
+
+  /**
+   * 获取 CSRF 令牌
    * Get the CSRF token
+   *
+   * Divergence: OneBot 11 types token as int32; Shamrock sends a string.
    */
-  getCsrfToken(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
+  getCsrfToken(params?: T.DomainQuery, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
 
   /**
-   * 获取 QQ 相关接口凭证
-   * Get cookies and the CSRF token at once
-   *
-   * 即 get_cookies 与 get_csrf_token 的合并。
+   * 获取 Cookie 与 CSRF 令牌
+   * Get cookies and the CSRF token
    */
-  getCredentials(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
+  getCredentials(params?: T.DomainQuery, options?: CallOptions): Promise<T.Credentials>;
 
   /**
    * 群组踢人
-   * Kick a member out of a group
+   * Kick a group member
    */
   setGroupKick(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
 
   /**
-   * 群组单人禁言
+   * 群组踢人
+   * Kick a group member
+   * Alias of `set_group_kick`.
+   */
+  kickGroupMember(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
+
+  /**
+   * 群单人禁言
    * Mute a group member
    */
   setGroupBan(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
 
   /**
-   * 群组匿名用户禁言
-   * Mute an anonymous group member
-   *
-   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
-   *
-   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
-   */
-  setGroupAnonymousBan(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
-
-  /**
-   * 群组全员禁言
+   * 群全员禁言
    * Mute the whole group
    */
   setGroupWholeBan(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
 
   /**
-   * 群组设置管理员
-   * Make or unmake a group admin
+   * 设置群管理员
+   * Grant or revoke group admin
    */
   setGroupAdmin(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
 
   /**
-   * 群组匿名
-   * Allow or forbid anonymous chat in a group
-   */
-  setGroupAnonymous(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
-
-  /**
-   * 设置群名片（群备注）
+   * 设置群名片
    * Set a member's group card
+   *
+   * Divergence: The docs file this under a heading "设置群备注" marked 未实现, but v1.0.9 serves set_group_card.
    */
   setGroupCard(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
 
@@ -167,9 +205,16 @@ export interface Client<I64 extends T.Int64Repr = number> {
 
   /**
    * 退出群组
-   * Leave (or dismiss) a group
+   * Leave a group
    */
   setGroupLeave(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
+
+  /**
+   * 退出群组
+   * Leave a group
+   * Alias of `set_group_leave`.
+   */
+  leaveGroup(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
 
   /**
    * 设置群组专属头衔
@@ -179,7 +224,7 @@ export interface Client<I64 extends T.Int64Repr = number> {
 
   /**
    * 获取群信息
-   * Get a group's information
+   * Get a group's info
    */
   getGroupInfo(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
 
@@ -191,15 +236,13 @@ export interface Client<I64 extends T.Int64Repr = number> {
 
   /**
    * 获取群成员信息
-   * Get a group member's information
+   * Get a group member's info
    */
   getGroupMemberInfo(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
 
   /**
    * 获取群成员列表
    * Get a group's member list
-   *
-   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
    */
   getGroupMemberList(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
 
@@ -210,78 +253,104 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getGroupHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
 
   /**
-   * 获取语音
-   * Get a received voice file, converted
-   *
-   * 通常需要 OneBot 实现安装 ffmpeg。
+   * 获取群荣誉信息
+   * Get a group's honors
+   * Alias of `get_group_honor_info`.
    */
-  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.FileResult>;
+  getTroopHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
+
+  /**
+   * 获取语音
+   * Get a voice file in another format
+   *
+   * 通常需要安装 ffmpeg。
+   */
+  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordResult>;
 
   /**
    * 获取图片
-   * Get a received image file
+   * Get a cached image
+   *
+   * 只能获取已缓存的图片。
    */
-  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.FileResult>;
+  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult<I64>>;
 
   /**
-   * 检查是否可以发送图片
-   * Check whether images can be sent
+   * 获取图片
+   * Get a cached image
+   *
+   * 只能获取已缓存的图片。
+   * Alias of `get_image`.
    */
-  canSendImage(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSend>;
-
-  /**
-   * 检查是否可以发送语音
-   * Check whether voice messages can be sent
-   */
-  canSendRecord(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSend>;
+  getImg(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageResult<I64>>;
 
   /**
    * 处理加好友请求
-   * Accept or reject a friend request
+   * Handle a friend request
    */
   setFriendAddRequest(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
 
   /**
    * 处理加群请求／邀请
-   * Accept or reject a group join request or invitation
+   * Handle a group join request or invitation
    *
-   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   * Divergence: The docs accept `sub_type` or `type`; the code reads sub_type (required) and, like go-cqhttp, a `notSeen` flag. The flag is "<seq>;<group>;<uin>" as sent in request events.
    */
   setGroupAddRequest(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
 
   /**
    * 获取运行状态
-   * Get the implementation's status
+   * Get the bot status
    *
-   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   * 文档未列出（v1.0.9 代码 GetStatus）。
+   *
+   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
    */
-  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult>;
+  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
+
+  /**
+   * 获取运行状态
+   * Get the bot status
+   *
+   * 文档未列出（v1.0.9 代码 GetStatus）。
+   *
+   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
+   * Alias of `get_status`.
+   */
+  status(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult<I64>>;
 
   /**
    * 获取版本信息
-   * Get version information
+   * Get version info
+   *
+   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
    */
   getVersionInfo(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
 
   /**
-   * 重启 OneBot 实现
-   * Restart the implementation
+   * 获取版本信息
+   * Get version info
    *
-   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
+   * Alias of `get_version_info`.
    */
-  setRestart(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
+  getVersion(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
 
   /**
-   * 清理缓存
-   * Clean the cache
-   *
-   * 用于清理积攒了太多的缓存文件。
+   * 清除缓存
+   * Clear the cache
    */
   cleanCache(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
 
   /**
-   * 发送好友赞
-   * Send likes to a friend's profile
+   * 点赞资料卡
+   * Like a user's profile card
+   *
+   * Divergence: The docs name the count `time`; the code reads `times` (required: without it the call answers 10003 "lack of [times]"). The schema follows the code.
    */
   sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
 
@@ -289,13 +358,20 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * 获取登录号信息
    * Get the logged-in account
    */
-  getLoginInfo(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.LoginInfo<I64>>;
+  getLoginInfo(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.GetLoginInfoResult<I64>>;
 
   /**
    * 获取陌生人信息
-   * Get a user's public profile
+   * Get a stranger's info
    */
-  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.StrangerInfo<I64>>;
+  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
+
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   * Alias of `get_stranger_info`.
+   */
+  getStrangerInfoAction(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoResult<I64>>;
 
   /**
    * 获取好友列表
@@ -304,10 +380,86 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
 
   /**
+   * 设置 QQ 个人资料
+   * Set the account's profile
+   */
+  setQqProfile(params: T.SetQqProfileParams, options?: CallOptions): Promise<T.SetQqProfileResult>;
+
+  /**
+   * 获取在线机型
+   * List online model variants
+   */
+  getModelShow(params: T.GetModelShowParams, options?: CallOptions): Promise<T.ModelShowList>;
+
+  /**
+   * 设置在线机型
+   * Set the online model
+   */
+  setModelShow(params: T.SetModelShowParams, options?: CallOptions): Promise<T.SetModelShowResult>;
+
+  /**
+   * 获取用户在线机型
+   * Get a user's online model
+   *
+   * 文档未列出（v1.0.9 代码 GetModelShow）。不传 user_id 或为 0 时返回自己的机型。
+   *
+   * Divergence: Code only; not in the docs. The result is the model name as a bare string.
+   */
+  getModelShowAction(params?: T.ModelShowUser<I64>, options?: CallOptions): Promise<T.GetModelShowResult>;
+
+  /**
+   * 获取当前账号在线客户端列表
+   * List the account's online clients
+   *
+   * 文档的 get_online_clients 未实现；代码以 _get_online_clients 提供。
+   *
+   * Divergence: The docs list get_online_clients (marked 未实现, answered with {clients}); v1.0.9 serves only _get_online_clients, whose data is the bare array of devices.
+   */
+  getOnlineClients(params?: T.GetOnlineClientsParams, options?: CallOptions): Promise<T.GetOnlineClientsResult<I64>>;
+
+  /**
+   * 获取自身信息
+   * Get the bot's own info
+   *
+   * 文档未列出（v1.0.9 代码 GetSelfInfo，OneBot 12 风格）。
+   *
+   * Divergence: Code only; not in the docs (OneBot 12 style).
+   */
+  getSelfInfo(params?: T.GetSelfInfoParams, options?: CallOptions): Promise<T.GetSelfInfoResult<I64>>;
+
+  /**
+   * 获取用户资料卡
+   * Get a user's profile card
+   *
+   * 文档未列出（v1.0.9 代码 GetProfileCard）。
+   *
+   * Divergence: Code only; not in the docs. `cookie` is a Kotlin ByteArray, serialised as an array of signed bytes.
+   */
+  getUserInfo(params: T.GetUserInfoParams<I64>, options?: CallOptions): Promise<T.GetUserInfoResult<I64>>;
+
+  /**
+   * 获取用户资料卡
+   * Get a user's profile card
+   *
+   * 文档未列出（v1.0.9 代码 GetProfileCard）。
+   *
+   * Divergence: Code only; not in the docs. `cookie` is a Kotlin ByteArray, serialised as an array of signed bytes.
+   * Alias of `get_user_info`.
+   */
+  getProfileCard(params: T.GetUserInfoParams<I64>, options?: CallOptions): Promise<T.GetUserInfoResult<I64>>;
+
+  /**
    * 获取历史消息
    * Get message history
    */
   getHistoryMsg(params: T.GetHistoryMsgParams<I64>, options?: CallOptions): Promise<T.GetHistoryMsgResult<I64>>;
+
+  /**
+   * 获取历史消息
+   * Get message history
+   * Alias of `get_history_msg`.
+   */
+  getHistoryMessage(params: T.GetHistoryMsgParams<I64>, options?: CallOptions): Promise<T.GetHistoryMsgResult<I64>>;
 
   /**
    * 获取群聊历史消息
@@ -316,12 +468,28 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getGroupMsgHistory(params: T.GetGroupMsgHistoryParams<I64>, options?: CallOptions): Promise<T.GetGroupMsgHistoryResult<I64>>;
 
   /**
+   * 获取群聊历史消息
+   * Get group message history
+   * Alias of `get_group_msg_history`.
+   */
+  getGroupMessageHistory(params: T.GetGroupMsgHistoryParams<I64>, options?: CallOptions): Promise<T.GetGroupMsgHistoryResult<I64>>;
+
+  /**
    * 清除本地缓存消息
    * Clear locally cached messages
    *
    * 该接口用于清除本地消息缓存。该接口将返回处理结果，其中 `data` 字段无数据。
    */
   clearMsgs(params: T.ClearMsgsParams<I64>, options?: CallOptions): Promise<T.ClearMsgsResult>;
+
+  /**
+   * 清除本地缓存消息
+   * Clear locally cached messages
+   *
+   * 该接口用于清除本地消息缓存。该接口将返回处理结果，其中 `data` 字段无数据。
+   * Alias of `clear_msgs`.
+   */
+  clearMessages(params: T.ClearMsgsParams<I64>, options?: CallOptions): Promise<T.ClearMsgsResult>;
 
   /**
    * 发送群聊合并转发
@@ -364,10 +532,725 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Alias of `send_private_forward_msg`.
    */
   sendPrivateForwardMessage(params: T.SendPrivateForwardMsgParams<I64>, options?: CallOptions): Promise<T.ForwardSendResult>;
+
+  /**
+   * 发送合并转发（通用）
+   * Send forwarded messages (group or private)
+   *
+   * 文档未列出（v1.0.9 代码 SendForwardMessage）。按 message_type / detail_type，或 user_id、group_id 是否存在决定发往群聊或私聊； user_id 与 group_id 同时给出为临时会话。仅支持 POST。
+   *
+   * Divergence: Code only (v1.0.9 SendForwardMessage, route /send_forward_(msg|message)); not in the docs. POST only on HTTP: a GET answers status failed, retcode 20002. The target is chosen like send_msg (detail_type or message_type, else user_id / group_id). A missing target answers 10003 "lack of [detail_type/message_type]".
+   */
+  sendForwardMsg(params: T.SendForwardMsgParams<I64>, options?: CallOptions): Promise<T.ForwardSendResult>;
+
+  /**
+   * 发送合并转发（通用）
+   * Send forwarded messages (group or private)
+   *
+   * 文档未列出（v1.0.9 代码 SendForwardMessage）。按 message_type / detail_type，或 user_id、group_id 是否存在决定发往群聊或私聊； user_id 与 group_id 同时给出为临时会话。仅支持 POST。
+   *
+   * Divergence: Code only (v1.0.9 SendForwardMessage, route /send_forward_(msg|message)); not in the docs. POST only on HTTP: a GET answers status failed, retcode 20002. The target is chosen like send_msg (detail_type or message_type, else user_id / group_id). A missing target answers 10003 "lack of [detail_type/message_type]".
+   * Alias of `send_forward_msg`.
+   */
+  sendForwardMessage(params: T.SendForwardMsgParams<I64>, options?: CallOptions): Promise<T.ForwardSendResult>;
+
+  /**
+   * 通过 resid 发送合并转发
+   * Send a forward card by its res id
+   *
+   * 文档未列出（v1.0.9 代码 SendMsgByResid）。把已上传的合并转发（upload_multi_msg 返回的 res_id）发到群聊或私聊。
+   *
+   * Divergence: Code only; not in the docs. Key spellings differ between revisions: an early handler (00b355b8) read `resid` and `peer` and answered with no data; v1.0.9 and the third-party SDKs use `res_id` and `peer_id` (the project's reference notes spell it `peer_Id`, which could not be re-checked here). The schema follows res_id / peer_id; message_type other than private falls back to group. SDKs type the result as {message_id, res_id}, not checked against v1.0.9, so both are optional.
+   */
+  sendMsgByResid(params: T.SendMsgByResidParams<I64>, options?: CallOptions): Promise<T.SendMsgByResidResult>;
+
+  /**
+   * 通过 resid 发送合并转发
+   * Send a forward card by its res id
+   *
+   * 文档未列出（v1.0.9 代码 SendMsgByResid）。把已上传的合并转发（upload_multi_msg 返回的 res_id）发到群聊或私聊。
+   *
+   * Divergence: Code only; not in the docs. Key spellings differ between revisions: an early handler (00b355b8) read `resid` and `peer` and answered with no data; v1.0.9 and the third-party SDKs use `res_id` and `peer_id` (the project's reference notes spell it `peer_Id`, which could not be re-checked here). The schema follows res_id / peer_id; message_type other than private falls back to group. SDKs type the result as {message_id, res_id}, not checked against v1.0.9, so both are optional.
+   * Alias of `send_msg_by_resid`.
+   */
+  sendMessageByResid(params: T.SendMsgByResidParams<I64>, options?: CallOptions): Promise<T.SendMsgByResidResult>;
+
+  /**
+   * 上传合并转发消息
+   * Upload forwarded messages without sending them
+   *
+   * 文档未列出（v1.0.9 代码 UploadMultiMessage）。上传合并转发内容并返回 res_id，可用于 forward 消息段或 send_msg_by_resid。仅支持 POST。
+   *
+   * Divergence: Code only; not in the docs. Route /upload_multi_(msg|message), POST only. The target is chosen like send_msg; group_id alone with user_id marks a temporary session.
+   */
+  uploadMultiMessage(params: T.UploadMultiMessageParams<I64>, options?: CallOptions): Promise<T.UploadMultiMessageResult>;
+
+  /**
+   * 上传合并转发消息
+   * Upload forwarded messages without sending them
+   *
+   * 文档未列出（v1.0.9 代码 UploadMultiMessage）。上传合并转发内容并返回 res_id，可用于 forward 消息段或 send_msg_by_resid。仅支持 POST。
+   *
+   * Divergence: Code only; not in the docs. Route /upload_multi_(msg|message), POST only. The target is chosen like send_msg; group_id alone with user_id marks a temporary session.
+   * Alias of `upload_multi_message`.
+   */
+  uploadMultiMsg(params: T.UploadMultiMessageParams<I64>, options?: CallOptions): Promise<T.UploadMultiMessageResult>;
+
+  /**
+   * 上传 NT 富媒体资源
+   * Upload a rich-media resource to QQNT
+   *
+   * 文档未列出（v1.0.9 代码 UploadNtResource）。仅在 Shamrock 开发模式下可用，否则返回 upload failed。
+   *
+   * Divergence: Code only; not in the docs. Works only when Shamrock runs in dev mode; otherwise it answers 35000 "upload failed".
+   */
+  uploadNtResource(params: T.UploadNtResourceParams, options?: CallOptions): Promise<T.UploadNtResourceResult<I64>>;
+
+  /**
+   * 上传 NT 富媒体资源
+   * Upload a rich-media resource to QQNT
+   *
+   * 文档未列出（v1.0.9 代码 UploadNtResource）。仅在 Shamrock 开发模式下可用，否则返回 upload failed。
+   *
+   * Divergence: Code only; not in the docs. Works only when Shamrock runs in dev mode; otherwise it answers 35000 "upload failed".
+   * Alias of `upload_nt_resource`.
+   */
+  uploadNtRes(params: T.UploadNtResourceParams, options?: CallOptions): Promise<T.UploadNtResourceResult<I64>>;
+
+  /**
+   * 对事件执行快速操作
+   * Quick operation on a message event
+   *
+   * 文档未列出（v1.0.9 代码 QuickOperation）。对消息事件快速回复、撤回、踢出或禁言。
+   *
+   * Divergence: Code only; not in the docs. self_id must equal the logged-in account. The handler answers status failed, retcode 35000, message "操作成功" even when every operation succeeded, so a client sees an ApiError for a successful call. delete, kick and ban act only on group messages.
+   */
+  handleQuickOperationAsync(params: T.HandleQuickOperationAsyncParams<I64>, options?: CallOptions): Promise<T.HandleQuickOperationAsyncResult>;
+
+  /**
+   * 获取群系统消息
+   * Get group system messages
+   */
+  getGroupSystemMsg(params?: T.GetGroupSystemMsgParams, options?: CallOptions): Promise<T.GetGroupSystemMsgResult<I64>>;
+
+  /**
+   * 获取群系统消息
+   * Get group system messages
+   * Alias of `get_group_system_msg`.
+   */
+  getGroupSystemMessage(params?: T.GetGroupSystemMsgParams, options?: CallOptions): Promise<T.GetGroupSystemMsgResult<I64>>;
+
+  /**
+   * 获取好友系统消息
+   * Get friend requests
+   */
+  getFriendSystemMsg(params?: T.GetFriendSystemMsgParams, options?: CallOptions): Promise<T.GetFriendSystemMsgResult<I64>>;
+
+  /**
+   * 获取好友系统消息
+   * Get friend requests
+   * Alias of `get_friend_system_msg`.
+   */
+  getFriendSystemMessage(params?: T.GetFriendSystemMsgParams, options?: CallOptions): Promise<T.GetFriendSystemMsgResult<I64>>;
+
+  /**
+   * 获取精华消息列表
+   * Get a group's essence messages
+   */
+  getEssenceMsgList(params: T.GetEssenceMsgListParams<I64>, options?: CallOptions): Promise<T.GetEssenceMsgListResult<I64>>;
+
+  /**
+   * 获取精华消息列表
+   * Get a group's essence messages
+   * Alias of `get_essence_msg_list`.
+   */
+  getEssenceMessageList(params: T.GetEssenceMsgListParams<I64>, options?: CallOptions): Promise<T.GetEssenceMsgListResult<I64>>;
+
+  /**
+   * QQ 是否在黑名单内
+   * Whether a QQ number is blacklisted
+   */
+  isBlacklistUin(params: T.IsBlacklistUinParams<I64>, options?: CallOptions): Promise<T.IsBlacklistUinResult>;
+
+  /**
+   * 批量获取 UID
+   * Convert QQ numbers to QQNT uids
+   *
+   * 文档未列出（v1.0.9 代码 GetUid）。
+   *
+   * Divergence: Code only; not in the docs. The result maps each QQ number (as a string key) to its uid.
+   */
+  getUid(params: T.GetUidParams<I64>, options?: CallOptions): Promise<T.GetUidResult>;
+
+  /**
+   * 批量通过 UID 获取 QQ 号
+   * Convert QQNT uids to QQ numbers
+   *
+   * 文档未列出（v1.0.9 代码 GetUinByUid）。
+   *
+   * Divergence: Code only; not in the docs. The result maps each uid to its QQ number.
+   */
+  getUinByUid(params: T.GetUinByUidParams, options?: CallOptions): Promise<T.GetUinByUidResult<I64>>;
+
+  /**
+   * 获取未加入的群信息
+   * Get info on a group the bot is not in
+   *
+   * 文档未列出（v1.0.9 代码 GetNotJoinedGroupInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields from third-party SDKs built against real servers.
+   */
+  getNotJoinedGroupInfo(params: T.GetNotJoinedGroupInfoParams<I64>, options?: CallOptions): Promise<T.GetNotJoinedGroupInfoResult<I64>>;
+
+  /**
+   * 获取收藏列表
+   * List QQ favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/get_item_list，WebSocket 动作为 fav.get_item_list。
+   *
+   * Divergence: HTTP serves it under /fav/get_item_list, not /fav.get_item_list; the schema format has one path template per protocol, so over HTTP the generated client reaches only the WebSocket name. Use WebSocket for fav.* actions.
+   */
+  favGetItemList(params: T.FavGetItemListParams, options?: CallOptions): Promise<T.FavGetItemListResult<I64>>;
+
+  /**
+   * 获取指定收藏的内容
+   * Get a favourite's content
+   *
+   * 实验性接口。HTTP 端点为 /fav/get_item_content。
+   *
+   * Divergence: HTTP serves it under /fav/get_item_content (see fav.get_item_list).
+   */
+  favGetItemContent(params: T.FavGetItemContentParams, options?: CallOptions): Promise<T.FavGetItemContentResult>;
+
+  /**
+   * 添加文本收藏
+   * Save a text to favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/add_text_msg。
+   *
+   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also requires the author (user_id, nick; 10003 without them) and reads the source group and time. When the favourite service does not answer, the call still succeeds with no id (message 请求已提交).
+   */
+  favAddTextMsg(params: T.FavAddTextMsgParams<I64>, options?: CallOptions): Promise<T.FavAddTextMsgResult>;
+
+  /**
+   * 添加文本收藏
+   * Save a text to favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/add_text_msg。
+   *
+   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also requires the author (user_id, nick; 10003 without them) and reads the source group and time. When the favourite service does not answer, the call still succeeds with no id (message 请求已提交).
+   * Alias of `fav.add_text_msg`.
+   */
+  favAddTextMessage(params: T.FavAddTextMsgParams<I64>, options?: CallOptions): Promise<T.FavAddTextMsgResult>;
+
+  /**
+   * 添加图片收藏
+   * Save an image to favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/add_image_msg。
+   *
+   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). As for fav.add_text_msg the code requires the author (user_id, nick), which the docs omit.
+   */
+  favAddImageMsg(params: T.FavAddImageMsgParams<I64>, options?: CallOptions): Promise<T.FavAddImageMsgResult>;
+
+  /**
+   * 添加图片收藏
+   * Save an image to favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/add_image_msg。
+   *
+   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). As for fav.add_text_msg the code requires the author (user_id, nick), which the docs omit.
+   * Alias of `fav.add_image_msg`.
+   */
+  favAddImageMessage(params: T.FavAddImageMsgParams<I64>, options?: CallOptions): Promise<T.FavAddImageMsgResult>;
+
+  /**
+   * 上传私聊文件
+   * Upload a file to a private chat
+   *
+   * 本地文件路径为绝对路径，base64 以 base64:// 开头，URL 须为正确的 http 地址。
+   */
+  uploadPrivateFile(params: T.UploadPrivateFileParams<I64>, options?: CallOptions): Promise<T.FileUploadResult>;
+
+  /**
+   * 上传群文件
+   * Upload a group file
+   *
+   * 本地文件路径为绝对路径，base64 以 base64:// 开头，URL 须为正确的 http 地址。参数 folder 在 Shamrock 不受支持。
+   */
+  uploadGroupFile(params: T.UploadGroupFileParams<I64>, options?: CallOptions): Promise<T.FileUploadResult>;
+
+  /**
+   * 删除群文件
+   * Delete a group file
+   */
+  deleteGroupFile(params: T.DeleteGroupFileParams<I64>, options?: CallOptions): Promise<T.DeleteGroupFileResult>;
+
+  /**
+   * 创建群文件文件夹
+   * Create a group folder
+   *
+   * 仅能在根目录创建文件夹
+   */
+  createGroupFileFolder(params: T.CreateGroupFileFolderParams<I64>, options?: CallOptions): Promise<T.CreateGroupFileFolderResult<I64>>;
+
+  /**
+   * 重命名群文件夹
+   * Rename a group folder
+   *
+   * 可通过返回的状态码判断重命名是否成功。
+   */
+  renameGroupFolder(params: T.RenameGroupFolderParams<I64>, options?: CallOptions): Promise<T.RenameGroupFolderResult>;
+
+  /**
+   * 删除群文件文件夹
+   * Delete a group folder
+   *
+   * 可通过返回的状态码判断删除是否成功。
+   */
+  deleteGroupFolder(params: T.DeleteGroupFolderParams<I64>, options?: CallOptions): Promise<T.DeleteGroupFolderResult>;
+
+  /**
+   * 获取群文件系统信息
+   * Get a group's file-system usage
+   */
+  getGroupFileSystemInfo(params: T.GetGroupFileSystemInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupFileSystemInfoResult<I64>>;
+
+  /**
+   * 获取群根目录文件列表
+   * List a group's root directory
+   */
+  getGroupRootFiles(params: T.GetGroupRootFilesParams<I64>, options?: CallOptions): Promise<T.GroupFileList<I64>>;
+
+  /**
+   * 获取群子目录文件列表
+   * List a group folder
+   */
+  getGroupFilesByFolder(params: T.GetGroupFilesByFolderParams<I64>, options?: CallOptions): Promise<T.GroupFileList<I64>>;
+
+  /**
+   * 获取群文件资源链接
+   * Get a group file's download URL
+   */
+  getGroupFileUrl(params: T.GetGroupFileUrlParams<I64>, options?: CallOptions): Promise<T.GetGroupFileUrlResult>;
+
+  /**
+   * 设置群备注
+   * Set the bot's remark for a group
+   */
+  setGroupRemark(params: T.SetGroupRemarkParams<I64>, options?: CallOptions): Promise<T.SetGroupRemarkResult>;
+
+  /**
+   * 设置群备注
+   * Set the bot's remark for a group
+   * Alias of `set_group_remark`.
+   */
+  modifyGroupRemark(params: T.SetGroupRemarkParams<I64>, options?: CallOptions): Promise<T.SetGroupRemarkResult>;
+
+  /**
+   * 设置精华消息
+   * Mark a message as essence
+   */
+  setEssenceMsg(params: T.SetEssenceMsgParams, options?: CallOptions): Promise<T.SetEssenceMsgResult>;
+
+  /**
+   * 设置精华消息
+   * Mark a message as essence
+   * Alias of `set_essence_msg`.
+   */
+  setEssenceMessage(params: T.SetEssenceMsgParams, options?: CallOptions): Promise<T.SetEssenceMsgResult>;
+
+  /**
+   * 移出精华消息
+   * Remove a message from essence
+   */
+  deleteEssenceMsg(params: T.DeleteEssenceMsgParams, options?: CallOptions): Promise<T.DeleteEssenceMsgResult>;
+
+  /**
+   * 移出精华消息
+   * Remove a message from essence
+   * Alias of `delete_essence_msg`.
+   */
+  deleteEssenceMessage(params: T.DeleteEssenceMsgParams, options?: CallOptions): Promise<T.DeleteEssenceMsgResult>;
+
+  /**
+   * 群打卡
+   * Group check-in
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it.
+   */
+  sendGroupSign(params: T.SendGroupSignParams<I64>, options?: CallOptions): Promise<T.SendGroupSignResult>;
+
+  /**
+   * 发送群公告
+   * Publish a group announcement
+   *
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   */
+  sendGroupNotice(params: T.SendGroupNoticeParams<I64>, options?: CallOptions): Promise<T.SendGroupNoticeResult>;
+
+  /**
+   * 发送群公告
+   * Publish a group announcement
+   *
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   * Alias of `_send_group_notice`.
+   */
+  sendGroupNoticeAction(params: T.SendGroupNoticeParams<I64>, options?: CallOptions): Promise<T.SendGroupNoticeResult>;
+
+  /**
+   * 发送群公告
+   * Publish a group announcement
+   *
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   * Alias of `_send_group_notice`.
+   */
+  sendGroupAnnouncement(params: T.SendGroupNoticeParams<I64>, options?: CallOptions): Promise<T.SendGroupNoticeResult>;
+
+  /**
+   * 获取群公告
+   * Get group announcements
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 serves it.
+   */
+  getGroupNotice(params: T.GetGroupNoticeParams<I64>, options?: CallOptions): Promise<T.GetGroupNoticeResult<I64>>;
+
+  /**
+   * 获取群公告
+   * Get group announcements
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 serves it.
+   * Alias of `_get_group_notice`.
+   */
+  getGroupNoticeAction(params: T.GetGroupNoticeParams<I64>, options?: CallOptions): Promise<T.GetGroupNoticeResult<I64>>;
+
+  /**
+   * 群戳一戳
+   * Poke a group member (double-tap avatar)
+   */
+  groupTouch(params: T.GroupTouchParams<I64>, options?: CallOptions): Promise<T.GroupTouchResult>;
+
+  /**
+   * 戳一戳
+   * Poke a group member
+   */
+  poke(params: T.PokeParams<I64>, options?: CallOptions): Promise<T.PokeResult>;
+
+  /**
+   * 获取被禁言的群成员列表
+   * List muted group members
+   */
+  getProhibitedMemberList(params: T.GetProhibitedMemberListParams<I64>, options?: CallOptions): Promise<T.GetProhibitedMemberListResult<I64>>;
+
+  /**
+   * 获取群 @全体成员 剩余次数
+   * Get remaining @everyone uses
+   */
+  getGroupAtAllRemain(params: T.GetGroupAtAllRemainParams<I64>, options?: CallOptions): Promise<T.GetGroupAtAllRemainResult>;
+
+  /**
+   * 设置消息底部评论表情
+   * React to a group message with a face
+   *
+   * 可能仅在部分群灰度可用。
+   */
+  setGroupCommentFace(params: T.SetGroupCommentFaceParams<I64>, options?: CallOptions): Promise<T.SetGroupCommentFaceResult>;
+
+  /**
+   * 获取频道系统内 BOT 的资料
+   * Get the bot's guild profile
+   */
+  getGuildServiceProfile(params?: T.GetGuildServiceProfileParams, options?: CallOptions): Promise<T.GetGuildServiceProfileResult<I64>>;
+
+  /**
+   * 获取频道列表
+   * List the bot's guilds
+   *
+   * 数据相比于 go-cqhttp 会有一点不一样。
+   *
+   * Divergence: The code always refreshes the list first and reads no parameters (SDKs send refresh / old_sdk, which are ignored). The message field is "success".
+   */
+  getGuildList(params?: T.GetGuildListParams, options?: CallOptions): Promise<T.GetGuildListResult<I64>>;
+
+  /**
+   * 通过访客获取频道元数据
+   * Get guild metadata as a guest
+   */
+  getGuildMetaByGuest(params: T.GetGuildMetaByGuestParams<I64>, options?: CallOptions): Promise<T.GetGuildMetaByGuestResult<I64>>;
+
+  /**
+   * 获取子频道列表
+   * List a guild's channels
+   */
+  getGuildChannelList(params: T.GetGuildChannelListParams<I64>, options?: CallOptions): Promise<T.GetGuildChannelListResult<I64>>;
+
+  /**
+   * 获取频道成员列表
+   * List a guild's members
+   *
+   * 数据量大时需要分页。
+   */
+  getGuildMemberList(params: T.GetGuildMemberListParams<I64>, options?: CallOptions): Promise<T.GetGuildMemberListResult<I64>>;
+
+  /**
+   * 单独获取频道成员资料
+   * Get a guild member's profile
+   *
+   * 附带权限信息与身份组。
+   */
+  getGuildMemberProfile(params: T.GetGuildMemberProfileParams<I64>, options?: CallOptions): Promise<T.GetGuildMemberProfileResult<I64>>;
+
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * 频道消息需要使用此接口，不要使用 send_msg。
+   */
+  sendGuildChannelMsg(params: T.SendGuildChannelMsgParams<I64>, options?: CallOptions): Promise<T.SendGuildChannelMsgResult<I64>>;
+
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * 频道消息需要使用此接口，不要使用 send_msg。
+   * Alias of `send_guild_channel_msg`.
+   */
+  sendGuildMessage(params: T.SendGuildChannelMsgParams<I64>, options?: CallOptions): Promise<T.SendGuildChannelMsgResult<I64>>;
+
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * 频道消息需要使用此接口，不要使用 send_msg。
+   * Alias of `send_guild_channel_msg`.
+   */
+  sendGuildMsg(params: T.SendGuildChannelMsgParams<I64>, options?: CallOptions): Promise<T.SendGuildChannelMsgResult<I64>>;
+
+  /**
+   * 获取频道帖子广场帖子
+   * Get a guild's feed posts
+   *
+   * 该请求携带大量原生响应数据，结构未文档化。
+   *
+   * Divergence: When channel_id fails the code retries for the whole guild (channel 0). Each feed is a raw protobuf StFeed, left untyped.
+   */
+  getGuildFeeds(params: T.GetGuildFeedsParams<I64>, options?: CallOptions): Promise<T.GetGuildFeedsResult>;
+
+  /**
+   * 获取频道角色列表
+   * List a guild's roles
+   *
+   * 包括隐藏的身份组。
+   */
+  getGuildRoles(params: T.GetGuildRolesParams<I64>, options?: CallOptions): Promise<T.GetGuildRolesResult<I64>>;
+
+  /**
+   * 删除频道角色
+   * Delete a guild role
+   */
+  deleteGuildRole(params: T.DeleteGuildRoleParams<I64>, options?: CallOptions): Promise<T.DeleteGuildRoleResult>;
+
+  /**
+   * 设置用户在频道中的角色
+   * Grant or revoke a guild role
+   *
+   * Divergence: The code takes one member in user_id or several in users; the schema cannot require exactly one of them, so both are optional (without either the call answers 35000 "missing user_id or users").
+   */
+  setGuildMemberRole(params: T.SetGuildMemberRoleParams<I64>, options?: CallOptions): Promise<T.SetGuildMemberRoleResult>;
+
+  /**
+   * 修改频道角色
+   * Update a guild role
+   */
+  updateGuildRole(params: T.UpdateGuildRoleParams<I64>, options?: CallOptions): Promise<T.UpdateGuildRoleResult>;
+
+  /**
+   * 创建频道角色
+   * Create a guild role
+   */
+  createGuildRole(params: T.CreateGuildRoleParams<I64>, options?: CallOptions): Promise<T.CreateGuildRoleResult<I64>>;
+
+  /**
+   * 获取城市 ADCode
+   * Look up a city's ADCode
+   */
+  getWeatherCityCode(params: T.GetWeatherCityCodeParams, options?: CallOptions): Promise<T.GetWeatherCityCodeResult<I64>>;
+
+  /**
+   * 获取天气
+   * Get the weather
+   *
+   * 调用来自 QQ 官方服务。给出 code 或 city 之一。
+   *
+   * Divergence: The docs require code (a string ADCode) and make city optional; the code reads code as an integer and, when it is absent, looks the city up. Neither is required here because the format cannot say "one of".
+   */
+  getWeather(params?: T.GetWeatherParams, options?: CallOptions): Promise<T.GetWeatherResult>;
+
+  /**
+   * [实验] 上传群图片
+   * Upload a group message image (experimental)
+   *
+   * 上传群消息的图片（不是群文件，也不是群相册）。仅支持 POST。
+   *
+   * Divergence: POST only; the docs describe no response data, so the result is delivered as sent.
+   */
+  uploadGroupImage(params: T.UploadGroupImageParams<I64>, options?: CallOptions): Promise<T.UploadGroupImageResult>;
+
+  /**
+   * 申请上传群图片
+   * Request a group image upload slot
+   *
+   * 文档未列出（v1.0.9 代码 RequestUploadGroupImage）。
+   *
+   * Divergence: Code only; not in the docs. The result is the raw upload ticket.
+   */
+  requestUploadGroupImage(params: T.RequestUploadGroupImageParams<I64>, options?: CallOptions): Promise<T.RequestUploadGroupImageResult<I64>>;
+
+  /**
+   * 获取 HTTP Cookie
+   * Get cookies for a web app login
+   *
+   * 文档未列出（v1.0.9 代码 GetHttpCookies）。
+   *
+   * Divergence: Code only; not in the docs.
+   */
+  getHttpCookies(params: T.GetHttpCookiesParams, options?: CallOptions): Promise<T.Credentials>;
+
+  /**
+   * 生成分享卡片链接
+   * Build a share card jump URL
+   *
+   * 文档未列出（v1.0.9 代码 AdaptShareJson）。
+   *
+   * Divergence: Code only; not in the docs.
+   */
+  adaptShareJson(params: T.AdaptShareJsonParams, options?: CallOptions): Promise<T.AdaptShareJsonResult>;
+
+  /**
+   * 扫描二维码
+   * Scan a QR code
+   *
+   * 文档未列出（v1.0.9 代码 ScanQRCode）。
+   *
+   * Divergence: Code only; not in the docs. The handler answers with the scanner's version string as the whole body, not a OneBot envelope, so the client reports a decoding error for every call.
+   */
+  scanQrcode(params: T.ScanQrcodeParams, options?: CallOptions): Promise<T.ScanQrcodeResult>;
+
+  /**
+   * 图片 OCR
+   * Recognise text in an image
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it. The image may be a cached image id, a path, a URL or base64://. The handler's own required-parameter list names group_id and user_id (not image), so servers that enforce it answer 10003 without them; both are accepted here as optional.
+   */
+  ocrImage(params: T.OcrImageParams<I64>, options?: CallOptions): Promise<T.OcrImageResult>;
+
+  /**
+   * 获取文件
+   * Get a cached file as base64
+   *
+   * 以 base64 返回文件内容，主要为反向 WebSocket 用户准备；正向或 HTTP 用户可直接从 /res/ 获取。
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it.
+   */
+  getFile(params: T.GetFileParams, options?: CallOptions): Promise<T.GetFileResult>;
+
+  /**
+   * 切换账号
+   * Switch the logged-in account
+   */
+  switchAccount(params: T.SwitchAccountParams<I64>, options?: CallOptions): Promise<T.SwitchAccountResult>;
+
+  /**
+   * 上传文件到缓存目录
+   * Upload a file to the cache directory
+   *
+   * 仅 HTTP，以 multipart/form-data 的 file 字段上传文件（不要使用 binary）。
+   *
+   * Divergence: HTTP only, and the body is multipart/form-data with a `file` part. The Shamrock schema has no multipart body kind, so the closest faithful schema is a params object naming that part; the generated client sends JSON, which the server does not accept here; upload_file_to_shamrock (HTTP or WebSocket) is the JSON way.
+   */
+  uploadFile(params: T.UploadFileParams, options?: CallOptions): Promise<T.CachedFile>;
+
+  /**
+   * 分片上传文件到缓存目录
+   * Upload a file to the cache directory in chunks
+   *
+   * 按 offset 分片上传文件内容；md5 为整个文件的十六进制 MD5。
+   *
+   * Divergence: Not described on the docs page (which lists only the multipart upload_file); parameters from the code. SDKs call it WebSocket only, but the code also routes it over HTTP (GET or POST).
+   */
+  uploadFileToShamrock(params: T.UploadFileToShamrockParams<I64>, options?: CallOptions): Promise<T.UploadFileToShamrockResult<I64>>;
+
+  /**
+   * 让 Shamrock 下载文件到缓存目录
+   * Let Shamrock download a file to its cache
+   *
+   * url 与 base64 至少一个不能为空，同时给出时使用 url。调用会阻塞到下载完成。
+   *
+   * Divergence: One of url or base64 is needed; the format cannot say "one of", so neither is required.
+   */
+  downloadFile(params?: T.DownloadFileParams, options?: CallOptions): Promise<T.CachedFile>;
+
+  /**
+   * 获取手机电池信息
+   * Get the phone's battery state
+   */
+  getDeviceBattery(params?: T.GetDeviceBatteryParams, options?: CallOptions): Promise<T.GetDeviceBatteryResult<I64>>;
+
+  /**
+   * 获取 Shamrock 启动时间
+   * Get Shamrock's start time
+   *
+   * 仅 HTTP（GET 或 POST），不支持 WebSocket。
+   *
+   * Divergence: HTTP only; over WebSocket it is an unknown action (10002).
+   */
+  getStartTime(params?: T.GetStartTimeParams, options?: CallOptions): Promise<T.GetStartTimeResult<I64>>;
+
+  /**
+   * 获取 Shamrock 日志
+   * Get Shamrock's log
+   *
+   * 仅 HTTP（GET 或 POST），不支持 WebSocket。
+   *
+   * Divergence: HTTP only; over WebSocket it is an unknown action (10002). The docs do not describe the answer, so it is delivered as sent.
+   */
+  log(params?: T.LogParams, options?: CallOptions): Promise<T.LogResult>;
+
+  /**
+   * 关闭 Shamrock
+   * Shut Shamrock down
+   *
+   * 仅 HTTP（GET 或 POST），不支持 WebSocket。无响应。
+   *
+   * Divergence: HTTP only, and the process exits without answering, so the call ends in a transport error or timeout rather than a result.
+   */
+  shut(params?: T.ShutParams, options?: CallOptions): Promise<T.ShutResult>;
+
+  /**
+   * 获取支持的动作列表
+   * List supported actions
+   */
+  getSupportedActions(params?: T.GetSupportedActionsParams, options?: CallOptions): Promise<T.GetSupportedActionsResult>;
+
+  /**
+   * 获取最新事件列表
+   * Get the latest events
+   *
+   * 文档未列出（v1.0.9 代码 GetLatestEvents，OneBot 12 风格），恒返回空数组。
+   *
+   * Divergence: Code only; not in the docs. Always answers an empty array.
+   */
+  getLatestEvents(params?: T.GetLatestEventsParams, options?: CallOptions): Promise<T.GetLatestEventsResult>;
 }
 
 /** Same as `Client`, named for the protocol. */
 export type ShamrockClient<I64 extends T.Int64Repr = number> = Client<I64>;
+
+/** Client options of OpenShamrock: only the encodings it declares. */
+export type Options<M extends Int64Mode = 'number'> = Omit<ClientOptions<M>, 'encoding' | 'self'> & {
+  /** Frame encoding (schema `encodings`). Default `'json'`. */
+  encoding?: 'json' | undefined;
+};
 
 /** The resolved OpenShamrock descriptor the client runs on. */
 export declare const protocol: ProtocolDescriptor;
@@ -378,7 +1261,7 @@ export declare const protocol: ProtocolDescriptor;
  * @example
  * const client = createShamrockClient({ baseUrl: 'http://127.0.0.1:3000', accessToken: process.env.TOKEN });
  */
-export declare function createClient<M extends Int64Mode = 'number'>(options?: ClientOptions<M>): Client<Int64Of<M>>;
+export declare function createClient<M extends Int64Mode = 'number'>(options?: Options<M>): Client<Int64Of<M>>;
 
 /** Same as `createClient`, named for the protocol. */
 export declare const createShamrockClient: typeof createClient;

@@ -19,6 +19,46 @@ export const protocol = {
     "reverseWs": {
       "selfIdHeader": "X-Self-ID",
       "roleHeader": "X-Client-Role"
+    },
+    "events": {
+      "name": {
+        "parts": [
+          [
+            "post_type"
+          ],
+          [
+            "message_type",
+            "notice_type",
+            "request_type",
+            "meta_event_type"
+          ]
+        ],
+        "refine": [
+          {
+            "when": "notice.notify",
+            "field": "sub_type"
+          }
+        ]
+      },
+      "ws": {
+        "path": "/event",
+        "universalPath": "/"
+      },
+      "reverseWs": true,
+      "webhook": {
+        "signature": {
+          "header": "X-Signature",
+          "algorithm": "sha1",
+          "prefix": "sha1=",
+          "missingStatus": 401,
+          "mismatchStatus": 403
+        },
+        "selfIdHeader": "X-Self-ID",
+        "reply": "object",
+        "contentTypes": [
+          "application/json"
+        ]
+      }
     }
   },
   auth: {
@@ -122,55 +162,277 @@ export const protocol = {
   },
   retcodeRanges: [],
   httpStatus: {},
+  cqKinds: {
+    "face": {
+      "id": "integer",
+      "big": [
+        "boolean",
+        "integer"
+      ],
+      "result": "integer"
+    },
+    "bubble_face": {
+      "id": "integer",
+      "count": "integer"
+    },
+    "image": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer",
+      "subType": "integer"
+    },
+    "record": {
+      "magic": [
+        "boolean",
+        "integer"
+      ],
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "video": {
+      "cache": [
+        "boolean",
+        "integer"
+      ],
+      "proxy": [
+        "boolean",
+        "integer"
+      ],
+      "timeout": "integer"
+    },
+    "at": {
+      "qq": "integer"
+    },
+    "new_rps": {
+      "id": "integer"
+    },
+    "new_dice": {
+      "id": "integer"
+    },
+    "basketball": {
+      "id": "integer"
+    },
+    "poke": {
+      "type": "integer",
+      "id": "integer",
+      "strength": "integer"
+    },
+    "touch": {
+      "id": "integer"
+    },
+    "anonymous": {
+      "ignore": [
+        "boolean",
+        "integer"
+      ]
+    },
+    "contact": {
+      "id": "integer"
+    },
+    "location": {
+      "lat": "number",
+      "lon": "number"
+    },
+    "music": {
+      "id": "integer"
+    },
+    "weather": {
+      "code": "integer"
+    },
+    "reply": {
+      "id": "integer",
+      "qq": "integer",
+      "time": "integer",
+      "seq": "integer"
+    },
+    "node": {
+      "id": "integer",
+      "content": "message"
+    },
+    "gift": {
+      "qq": "integer",
+      "id": "integer"
+    },
+    "button": {
+      "rows": "json",
+      "appid": "integer"
+    },
+    "mface": {
+      "id": "integer"
+    },
+    "file": {
+      "size": "integer",
+      "expire": "integer",
+      "biz": "integer"
+    }
+  },
   actions: {
+    __proto__: null,
     "send_private_msg": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
     "send_private_message": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
+    "send_friend_msg": { params: v.SendPrivateMsgParams, result: v.SendPrivateMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"group_id":{"k":"i64"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
     "send_group_msg": { params: v.SendGroupMsgParams, result: v.SendGroupMsgResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
     "send_group_message": { params: v.SendGroupMsgParams, result: v.SendGroupMsgResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
     "send_msg": { params: v.SendMsgParams, result: v.SendMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"discuss_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
     "send_message": { params: v.SendMsgParams, result: v.SendMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"discuss_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
     "delete_msg": { params: v.DeleteMsgParams, noResult: true },
+    "delete_message": { params: v.DeleteMsgParams, noResult: true },
     "get_msg": { params: v.GetMsgParams, result: v.MessageDetail, resultPlan: {"k":"ref","n":"MessageDetail"} },
+    "get_message": { params: v.GetMsgParams, result: v.MessageDetail, resultPlan: {"k":"ref","n":"MessageDetail"} },
     "get_forward_msg": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
-    "get_cookies": { params: v.GetCookiesParams, result: v.GetCookiesResult },
-    "get_csrf_token": { result: v.GetCsrfTokenResult },
-    "get_credentials": { params: v.GetCredentialsParams, result: v.GetCredentialsResult },
+    "get_forward_message": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
+    "get_cookies": { params: v.DomainQuery, result: v.Credentials },
+    "get_cookie": { params: v.DomainQuery, result: v.Credentials },
+    "get_csrf_token": { params: v.DomainQuery, result: v.GetCsrfTokenResult },
+    "get_credentials": { params: v.DomainQuery, result: v.Credentials },
     "set_group_kick": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "kick_group_member": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_anonymous_ban": { params: v.SetGroupAnonymousBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"anonymous":{"k":"ref","n":"Anonymous"}}} },
     "set_group_whole_ban": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_admin": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
-    "set_group_anonymous": { params: v.SetGroupAnonymousParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_card": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "set_group_name": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_leave": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "leave_group": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
     "set_group_special_title": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
     "get_group_info": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
-    "get_group_list": { result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
+    "get_group_list": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
     "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
     "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
-    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"HonorCurrentTalkative"},"talkative_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"performer_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"legend_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"strong_newbie_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"emotion_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}}}} },
-    "get_record": { params: v.GetRecordParams, result: v.FileResult },
-    "get_image": { params: v.GetImageParams, result: v.FileResult },
-    "can_send_image": { result: v.CanSend },
-    "can_send_record": { result: v.CanSend },
+    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"alt","o":[{"k":"ref","n":"HonorInfo"},{"k":"ref","n":"HonorList"}]},"talkative_list":{"k":"ref","n":"HonorList"},"performer_list":{"k":"ref","n":"HonorList"},"legend_list":{"k":"ref","n":"HonorList"},"strong_newbie_list":{"k":"ref","n":"HonorList"},"emotion_list":{"k":"ref","n":"HonorList"},"all":{"k":"ref","n":"HonorList"}}} },
+    "get_troop_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"alt","o":[{"k":"ref","n":"HonorInfo"},{"k":"ref","n":"HonorList"}]},"talkative_list":{"k":"ref","n":"HonorList"},"performer_list":{"k":"ref","n":"HonorList"},"legend_list":{"k":"ref","n":"HonorList"},"strong_newbie_list":{"k":"ref","n":"HonorList"},"emotion_list":{"k":"ref","n":"HonorList"},"all":{"k":"ref","n":"HonorList"}}} },
+    "get_record": { params: v.GetRecordParams, result: v.GetRecordResult },
+    "get_image": { params: v.GetImageParams, result: v.GetImageResult, resultPlan: {"k":"obj","p":{"size":{"k":"i64"}}} },
+    "get_img": { params: v.GetImageParams, result: v.GetImageResult, resultPlan: {"k":"obj","p":{"size":{"k":"i64"}}} },
     "set_friend_add_request": { params: v.SetFriendAddRequestParams, noResult: true },
     "set_group_add_request": { params: v.SetGroupAddRequestParams, noResult: true },
-    "get_status": { result: v.GetStatusResult },
+    "get_status": { result: v.GetStatusResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"BotStatus"}} },
+    "status": { result: v.GetStatusResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"BotStatus"}} },
     "get_version_info": { result: v.GetVersionInfoResult },
-    "set_restart": { params: v.SetRestartParams, noResult: true },
+    "get_version": { result: v.GetVersionInfoResult },
     "clean_cache": { noResult: true },
     "send_like": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
-    "get_login_info": { result: v.LoginInfo, resultPlan: {"k":"ref","n":"LoginInfo"} },
-    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.StrangerInfo, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"StrangerInfo"} },
-    "get_friend_list": { result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
+    "get_login_info": { result: v.GetLoginInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "_get_stranger_info": { params: v.GetStrangerInfoParams, result: v.GetStrangerInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_friend_list": { params: v.GetFriendListParams, result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
+    "set_qq_profile": { params: v.SetQqProfileParams, noResult: true },
+    "_get_model_show": { params: v.GetModelShowParams, result: v.ModelShowList },
+    "_set_model_show": { params: v.SetModelShowParams, noResult: true },
+    "get_model_show": { params: v.ModelShowUser, result: v.GetModelShowResult, paramsPlan: {"k":"ref","n":"ModelShowUser"} },
+    "_get_online_clients": { params: v.GetOnlineClientsParams, result: v.GetOnlineClientsResult, resultPlan: {"k":"arr","i":{"k":"obj","p":{"app_id":{"k":"i64"},"login_time":{"k":"i64"},"login_platform":{"k":"i64"}}}} },
+    "get_self_info": { result: v.GetSelfInfoResult, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_user_info": { params: v.GetUserInfoParams, result: v.GetUserInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"vip_list":{"k":"arr","i":{"k":"ref","n":"VipInfo"}},"birthday":{"k":"i64"},"login_day":{"k":"i64"},"vote_cnt":{"k":"i64"}}} },
+    "get_profile_card": { params: v.GetUserInfoParams, result: v.GetUserInfoResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"vip_list":{"k":"arr","i":{"k":"ref","n":"VipInfo"}},"birthday":{"k":"i64"},"login_day":{"k":"i64"},"vote_cnt":{"k":"i64"}}} },
     "get_history_msg": { params: v.GetHistoryMsgParams, result: v.GetHistoryMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
+    "get_history_message": { params: v.GetHistoryMsgParams, result: v.GetHistoryMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
     "get_group_msg_history": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
+    "get_group_message_history": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
     "clear_msgs": { params: v.ClearMsgsParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"}}} },
+    "clear_messages": { params: v.ClearMsgsParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"}}} },
     "send_group_forward_msg": { params: v.SendGroupForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
     "send_group_forward_message": { params: v.SendGroupForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
     "send_private_forward_msg": { params: v.SendPrivateForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
     "send_private_forward_message": { params: v.SendPrivateForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
+    "send_forward_msg": { params: v.SendForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
+    "send_forward_message": { params: v.SendForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
+    "send_msg_by_resid": { params: v.SendMsgByResidParams, result: v.SendMsgByResidResult, paramsPlan: {"k":"obj","p":{"peer_id":{"k":"i64"}}} },
+    "send_message_by_resid": { params: v.SendMsgByResidParams, result: v.SendMsgByResidResult, paramsPlan: {"k":"obj","p":{"peer_id":{"k":"i64"}}} },
+    "upload_multi_message": { params: v.UploadMultiMessageParams, result: v.UploadMultiMessageResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
+    "upload_multi_msg": { params: v.UploadMultiMessageParams, result: v.UploadMultiMessageResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
+    "upload_nt_resource": { params: v.UploadNtResourceParams, result: v.UploadNtResourceResult, resultPlan: {"k":"obj","p":{"files":{"k":"arr","i":{"k":"obj","p":{"size":{"k":"i64"}}}}}} },
+    "upload_nt_res": { params: v.UploadNtResourceParams, result: v.UploadNtResourceResult, resultPlan: {"k":"obj","p":{"files":{"k":"arr","i":{"k":"obj","p":{"size":{"k":"i64"}}}}}} },
+    ".handle_quick_operation_async": { params: v.HandleQuickOperationAsyncParams, noResult: true, paramsPlan: {"k":"obj","p":{"self_id":{"k":"i64"},"operation":{"k":"obj","p":{"reply":{"k":"ref","n":"Message"}}}}} },
+    "get_group_system_msg": { result: v.GetGroupSystemMsgResult, resultPlan: {"k":"obj","p":{"invited_requests":{"k":"arr","i":{"k":"ref","n":"GroupRequest"}},"join_requests":{"k":"arr","i":{"k":"ref","n":"GroupRequest"}}}} },
+    "get_group_system_message": { result: v.GetGroupSystemMsgResult, resultPlan: {"k":"obj","p":{"invited_requests":{"k":"arr","i":{"k":"ref","n":"GroupRequest"}},"join_requests":{"k":"arr","i":{"k":"ref","n":"GroupRequest"}}}} },
+    "get_friend_system_msg": { result: v.GetFriendSystemMsgResult, resultPlan: {"k":"arr","i":{"k":"obj","p":{"request_id":{"k":"i64"},"requester_uin":{"k":"i64"},"source_group_id":{"k":"i64"}}}} },
+    "get_friend_system_message": { result: v.GetFriendSystemMsgResult, resultPlan: {"k":"arr","i":{"k":"obj","p":{"request_id":{"k":"i64"},"requester_uin":{"k":"i64"},"source_group_id":{"k":"i64"}}}} },
+    "get_essence_msg_list": { params: v.GetEssenceMsgListParams, result: v.GetEssenceMsgListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"sender_id":{"k":"i64"},"sender_time":{"k":"i64"},"operator_id":{"k":"i64"},"operator_time":{"k":"i64"},"message_seq":{"k":"i64"},"real_id":{"k":"i64"},"message_content":{"k":"ref","n":"Message"}}}} },
+    "get_essence_message_list": { params: v.GetEssenceMsgListParams, result: v.GetEssenceMsgListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"sender_id":{"k":"i64"},"sender_time":{"k":"i64"},"operator_id":{"k":"i64"},"operator_time":{"k":"i64"},"message_seq":{"k":"i64"},"real_id":{"k":"i64"},"message_content":{"k":"ref","n":"Message"}}}} },
+    "is_blacklist_uin": { params: v.IsBlacklistUinParams, result: v.IsBlacklistUinResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_uid": { params: v.GetUidParams, result: v.GetUidResult, paramsPlan: {"k":"obj","p":{"uin_list":{"k":"arr","i":{"k":"i64"}}}} },
+    "get_uin_by_uid": { params: v.GetUinByUidParams, result: v.GetUinByUidResult },
+    "get_not_joined_group_info": { params: v.GetNotJoinedGroupInfoParams, result: v.GetNotJoinedGroupInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"owner":{"k":"i64"},"create_time":{"k":"i64"},"group_flag":{"k":"i64"},"group_flag_ext":{"k":"i64"}}} },
+    "fav.get_item_list": { params: v.FavGetItemListParams, result: v.FavGetItemListResult, resultPlan: {"k":"obj","p":{"items":{"k":"arr","i":{"k":"obj","p":{"author":{"k":"i64"},"group_id":{"k":"i64"},"time":{"k":"i64"}}}}}} },
+    "fav.get_item_content": { params: v.FavGetItemContentParams, result: v.FavGetItemContentResult },
+    "fav.add_text_msg": { params: v.FavAddTextMsgParams, result: v.FavAddTextMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"time":{"k":"i64"}}} },
+    "fav.add_text_message": { params: v.FavAddTextMsgParams, result: v.FavAddTextMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"time":{"k":"i64"}}} },
+    "fav.add_image_msg": { params: v.FavAddImageMsgParams, result: v.FavAddImageMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"}}} },
+    "fav.add_image_message": { params: v.FavAddImageMsgParams, result: v.FavAddImageMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"}}} },
+    "upload_private_file": { params: v.UploadPrivateFileParams, result: v.FileUploadResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "upload_group_file": { params: v.UploadGroupFileParams, result: v.FileUploadResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "delete_group_file": { params: v.DeleteGroupFileParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "create_group_file_folder": { params: v.CreateGroupFileFolderParams, result: v.CreateGroupFileFolderResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"create_time":{"k":"i64"},"modify_time":{"k":"i64"},"creator_uin":{"k":"i64"},"modifier_uin":{"k":"i64"}}} },
+    "rename_group_folder": { params: v.RenameGroupFolderParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "delete_group_folder": { params: v.DeleteGroupFolderParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "get_group_file_system_info": { params: v.GetGroupFileSystemInfoParams, result: v.GetGroupFileSystemInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"used_space":{"k":"i64"},"total_space":{"k":"i64"}}} },
+    "get_group_root_files": { params: v.GetGroupRootFilesParams, result: v.GroupFileList, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupFileList"} },
+    "get_group_files_by_folder": { params: v.GetGroupFilesByFolderParams, result: v.GroupFileList, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupFileList"} },
+    "get_group_file_url": { params: v.GetGroupFileUrlParams, result: v.GetGroupFileUrlResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_remark": { params: v.SetGroupRemarkParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "modify_group_remark": { params: v.SetGroupRemarkParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_essence_msg": { params: v.SetEssenceMsgParams, noResult: true },
+    "set_essence_message": { params: v.SetEssenceMsgParams, noResult: true },
+    "delete_essence_msg": { params: v.DeleteEssenceMsgParams, noResult: true },
+    "delete_essence_message": { params: v.DeleteEssenceMsgParams, noResult: true },
+    "send_group_sign": { params: v.SendGroupSignParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "_send_group_notice": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "send_group_notice": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "send_group_announcement": { params: v.SendGroupNoticeParams, result: v.SendGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "_get_group_notice": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"sender_id":{"k":"i64"},"publish_time":{"k":"i64"}}}} },
+    "get_group_notice": { params: v.GetGroupNoticeParams, result: v.GetGroupNoticeResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"sender_id":{"k":"i64"},"publish_time":{"k":"i64"}}}} },
+    "group_touch": { params: v.GroupTouchParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "poke": { params: v.PokeParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "get_prohibited_member_list": { params: v.GetProhibitedMemberListParams, result: v.GetProhibitedMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"obj","p":{"user_id":{"k":"i64"},"time":{"k":"i64"}}}} },
+    "get_group_at_all_remain": { params: v.GetGroupAtAllRemainParams, result: v.GetGroupAtAllRemainResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_comment_face": { params: v.SetGroupCommentFaceParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "get_guild_service_profile": { result: v.GetGuildServiceProfileResult, resultPlan: {"k":"obj","p":{"tiny_id":{"k":"i64"}}} },
+    "get_guild_list": { result: v.GetGuildListResult, resultPlan: {"k":"obj","p":{"guild_list":{"k":"arr","i":{"k":"obj","p":{"guild_id":{"k":"i64"},"owner_id":{"k":"i64"},"shutup_expire_time":{"k":"i64"}}}}}} },
+    "get_guild_meta_by_guest": { params: v.GetGuildMetaByGuestParams, result: v.GetGuildMetaByGuestResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"guild_id":{"k":"i64"},"create_time":{"k":"i64"},"max_member_count":{"k":"i64"},"member_count":{"k":"i64"},"owner_id":{"k":"i64"}}} },
+    "get_guild_channel_list": { params: v.GetGuildChannelListParams, result: v.GetGuildChannelListResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"channel_list":{"k":"arr","i":{"k":"obj","p":{"owner_guild_id":{"k":"id"},"channel_id":{"k":"i64"},"channel_uin":{"k":"i64"},"guild_id":{"k":"i64"},"create_time":{"k":"i64"},"max_member_count":{"k":"i64"},"creator_tiny_id":{"k":"id"},"category_id":{"k":"i64"}}}}}} },
+    "get_guild_member_list": { params: v.GetGuildMemberListParams, result: v.GetGuildMemberListResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"members":{"k":"arr","i":{"k":"obj","p":{"tiny_id":{"k":"id"},"role_id":{"k":"i64"},"role_color":{"k":"i64"},"join_time":{"k":"i64"}}}}}} },
+    "get_guild_member_profile": { params: v.GetGuildMemberProfileParams, result: v.GetGuildMemberProfileResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"tiny_id":{"k":"i64"},"join_time":{"k":"i64"},"roles":{"k":"arr","i":{"k":"obj","p":{"role_id":{"k":"i64"},"color":{"k":"i64"},"permission":{"k":"arr","i":{"k":"ref","n":"GuildPermission"}}}}}}} },
+    "send_guild_channel_msg": { params: v.SendGuildChannelMsgParams, result: v.SendGuildChannelMsgResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"channel_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
+    "send_guild_message": { params: v.SendGuildChannelMsgParams, result: v.SendGuildChannelMsgResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"channel_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
+    "send_guild_msg": { params: v.SendGuildChannelMsgParams, result: v.SendGuildChannelMsgResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"channel_id":{"k":"i64"},"message":{"k":"ref","n":"Message"},"recall_duration":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"time":{"k":"i64"}}} },
+    "get_guild_feeds": { params: v.GetGuildFeedsParams, result: v.GetGuildFeedsResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"channel_id":{"k":"i64"}}} },
+    "get_guild_roles": { params: v.GetGuildRolesParams, result: v.GetGuildRolesResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"}}}, resultPlan: {"k":"obj","p":{"roles":{"k":"arr","i":{"k":"obj","p":{"argb_color":{"k":"i64"},"role_id":{"k":"i64"},"permission":{"k":"arr","i":{"k":"ref","n":"GuildPermission"}}}}}}} },
+    "delete_guild_role": { params: v.DeleteGuildRoleParams, noResult: true, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"role_id":{"k":"i64"}}} },
+    "set_guild_member_role": { params: v.SetGuildMemberRoleParams, noResult: true, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"role_id":{"k":"i64"},"user_id":{"k":"i64"},"users":{"k":"arr","i":{"k":"i64"}}}} },
+    "update_guild_role": { params: v.UpdateGuildRoleParams, noResult: true, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"role_id":{"k":"i64"},"color":{"k":"i64"}}} },
+    "create_guild_role": { params: v.CreateGuildRoleParams, result: v.CreateGuildRoleResult, paramsPlan: {"k":"obj","p":{"guild_id":{"k":"ref","n":"GuildId"},"color":{"k":"i64"},"initial_users":{"k":"arr","i":{"k":"i64"}}}}, resultPlan: {"k":"obj","p":{"role_id":{"k":"i64"}}} },
+    "get_weather_city_code": { params: v.GetWeatherCityCodeParams, result: v.GetWeatherCityCodeResult, resultPlan: {"k":"arr","i":{"k":"obj","p":{"adcode":{"k":"i64"}}}} },
+    "get_weather": { params: v.GetWeatherParams, result: v.GetWeatherResult },
+    "upload_group_image": { params: v.UploadGroupImageParams, result: v.UploadGroupImageResult, paramsPlan: {"k":"obj","p":{"sender":{"k":"i64"},"troop":{"k":"i64"}}} },
+    "request_upload_group_image": { params: v.RequestUploadGroupImageParams, result: v.RequestUploadGroupImageResult, paramsPlan: {"k":"obj","p":{"file_size":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"file_id":{"k":"i64"},"up_ip":{"k":"arr","i":{"k":"i64"}}}} },
+    "get_http_cookies": { params: v.GetHttpCookiesParams, result: v.Credentials },
+    "adapt_share_json": { params: v.AdaptShareJsonParams, result: v.AdaptShareJsonResult },
+    "scan_qrcode": { params: v.ScanQrcodeParams, result: v.ScanQrcodeResult },
+    "ocr_image": { params: v.OcrImageParams, result: v.OcrImageResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "get_file": { params: v.GetFileParams, result: v.GetFileResult },
+    "switch_account": { params: v.SwitchAccountParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "upload_file": { params: v.UploadFileParams, result: v.CachedFile },
+    "upload_file_to_shamrock": { params: v.UploadFileToShamrockParams, result: v.UploadFileToShamrockResult, paramsPlan: {"k":"obj","p":{"offset":{"k":"i64"},"file_size":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"file_size":{"k":"i64"}}} },
+    "download_file": { params: v.DownloadFileParams, result: v.CachedFile },
+    "get_device_battery": { result: v.GetDeviceBatteryResult, resultPlan: {"k":"obj","p":{"scale":{"k":"i64"}}} },
+    "get_start_time": { result: v.GetStartTimeResult, resultPlan: {"k":"i64"} },
+    "log": { params: v.LogParams, result: v.LogResult },
+    "shut": { noResult: true },
+    "get_supported_actions": { result: v.GetSupportedActionsResult },
+    "get_latest_events": { result: v.GetLatestEventsResult },
   },
   plans: {
     "Sender": {
@@ -289,6 +551,9 @@ export const protocol = {
       "p": {
         "user_id": {
           "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
         }
       }
     },
@@ -297,16 +562,40 @@ export const protocol = {
       "p": {
         "group_id": {
           "k": "i64"
+        },
+        "group_uin": {
+          "k": "i64"
+        },
+        "admins": {
+          "k": "arr",
+          "i": {
+            "k": "i64"
+          }
         }
       }
     },
     "GroupMemberInfo": {
       "k": "obj",
       "p": {
+        "user_id": {
+          "k": "i64"
+        },
         "group_id": {
           "k": "i64"
         },
-        "user_id": {
+        "title_expire_time": {
+          "k": "i64"
+        },
+        "join_time": {
+          "k": "i64"
+        },
+        "last_active_time": {
+          "k": "i64"
+        },
+        "last_sent_time": {
+          "k": "i64"
+        },
+        "shut_up_timestamp": {
           "k": "i64"
         }
       }
@@ -323,6 +612,22 @@ export const protocol = {
       "k": "obj",
       "p": {
         "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "ModelShowUser": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "VipInfo": {
+      "k": "obj",
+      "p": {
+        "template_id": {
           "k": "i64"
         }
       }
@@ -361,12 +666,133 @@ export const protocol = {
         }
       }
     },
+    "HonorInfo": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorList": {
+      "k": "arr",
+      "i": {
+        "k": "ref",
+        "n": "HonorInfo"
+      }
+    },
+    "GroupRequest": {
+      "k": "obj",
+      "p": {
+        "request_id": {
+          "k": "i64"
+        },
+        "invitor_uin": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "actor": {
+          "k": "i64"
+        },
+        "requester_uin": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFile": {
+      "k": "obj",
+      "p": {
+        "group_id": {
+          "k": "i64"
+        },
+        "file_size": {
+          "k": "i64"
+        },
+        "upload_time": {
+          "k": "i64"
+        },
+        "dead_time": {
+          "k": "i64"
+        },
+        "modify_time": {
+          "k": "i64"
+        },
+        "uploader": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFolder": {
+      "k": "obj",
+      "p": {
+        "group_id": {
+          "k": "i64"
+        },
+        "create_time": {
+          "k": "i64"
+        },
+        "creator": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFileList": {
+      "k": "obj",
+      "p": {
+        "files": {
+          "k": "arr",
+          "i": {
+            "k": "ref",
+            "n": "GroupFile"
+          }
+        },
+        "folders": {
+          "k": "arr",
+          "i": {
+            "k": "ref",
+            "n": "GroupFolder"
+          }
+        }
+      }
+    },
+    "GuildId": {
+      "k": "i64"
+    },
+    "GuildPermission": {
+      "k": "obj",
+      "p": {
+        "root_id": {
+          "k": "i64"
+        },
+        "child_ids": {
+          "k": "arr",
+          "i": {
+            "k": "i64"
+          }
+        }
+      }
+    },
     "NodeContentData": {
       "k": "obj",
       "p": {
         "content": {
           "k": "ref",
           "n": "Message"
+        }
+      }
+    },
+    "BotStatus": {
+      "k": "obj",
+      "p": {
+        "self": {
+          "k": "obj",
+          "p": {
+            "user_id": {
+              "k": "i64"
+            }
+          }
         }
       }
     }
@@ -383,52 +809,156 @@ export function createClient(options = {}) {
     close: () => core.close(),
     sendPrivateMsg: (params, callOptions) => core.call("send_private_msg", params, callOptions),
     sendPrivateMessage: (params, callOptions) => core.call("send_private_message", params, callOptions),
+    sendFriendMsg: (params, callOptions) => core.call("send_friend_msg", params, callOptions),
     sendGroupMsg: (params, callOptions) => core.call("send_group_msg", params, callOptions),
     sendGroupMessage: (params, callOptions) => core.call("send_group_message", params, callOptions),
     sendMsg: (params, callOptions) => core.call("send_msg", params, callOptions),
     sendMessage: (params, callOptions) => core.call("send_message", params, callOptions),
     deleteMsg: (params, callOptions) => core.call("delete_msg", params, callOptions),
+    deleteMessage: (params, callOptions) => core.call("delete_message", params, callOptions),
     getMsg: (params, callOptions) => core.call("get_msg", params, callOptions),
+    getMessage: (params, callOptions) => core.call("get_message", params, callOptions),
     getForwardMsg: (params, callOptions) => core.call("get_forward_msg", params, callOptions),
+    getForwardMessage: (params, callOptions) => core.call("get_forward_message", params, callOptions),
     getCookies: (params, callOptions) => core.call("get_cookies", params, callOptions),
+    getCookie: (params, callOptions) => core.call("get_cookie", params, callOptions),
     getCsrfToken: (params, callOptions) => core.call("get_csrf_token", params, callOptions),
     getCredentials: (params, callOptions) => core.call("get_credentials", params, callOptions),
     setGroupKick: (params, callOptions) => core.call("set_group_kick", params, callOptions),
+    kickGroupMember: (params, callOptions) => core.call("kick_group_member", params, callOptions),
     setGroupBan: (params, callOptions) => core.call("set_group_ban", params, callOptions),
-    setGroupAnonymousBan: (params, callOptions) => core.call("set_group_anonymous_ban", params, callOptions),
     setGroupWholeBan: (params, callOptions) => core.call("set_group_whole_ban", params, callOptions),
     setGroupAdmin: (params, callOptions) => core.call("set_group_admin", params, callOptions),
-    setGroupAnonymous: (params, callOptions) => core.call("set_group_anonymous", params, callOptions),
     setGroupCard: (params, callOptions) => core.call("set_group_card", params, callOptions),
     setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
     setGroupLeave: (params, callOptions) => core.call("set_group_leave", params, callOptions),
+    leaveGroup: (params, callOptions) => core.call("leave_group", params, callOptions),
     setGroupSpecialTitle: (params, callOptions) => core.call("set_group_special_title", params, callOptions),
     getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
     getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
     getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
     getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
     getGroupHonorInfo: (params, callOptions) => core.call("get_group_honor_info", params, callOptions),
+    getTroopHonorInfo: (params, callOptions) => core.call("get_troop_honor_info", params, callOptions),
     getRecord: (params, callOptions) => core.call("get_record", params, callOptions),
     getImage: (params, callOptions) => core.call("get_image", params, callOptions),
-    canSendImage: (params, callOptions) => core.call("can_send_image", params, callOptions),
-    canSendRecord: (params, callOptions) => core.call("can_send_record", params, callOptions),
+    getImg: (params, callOptions) => core.call("get_img", params, callOptions),
     setFriendAddRequest: (params, callOptions) => core.call("set_friend_add_request", params, callOptions),
     setGroupAddRequest: (params, callOptions) => core.call("set_group_add_request", params, callOptions),
     getStatus: (params, callOptions) => core.call("get_status", params, callOptions),
+    status: (params, callOptions) => core.call("status", params, callOptions),
     getVersionInfo: (params, callOptions) => core.call("get_version_info", params, callOptions),
-    setRestart: (params, callOptions) => core.call("set_restart", params, callOptions),
+    getVersion: (params, callOptions) => core.call("get_version", params, callOptions),
     cleanCache: (params, callOptions) => core.call("clean_cache", params, callOptions),
     sendLike: (params, callOptions) => core.call("send_like", params, callOptions),
     getLoginInfo: (params, callOptions) => core.call("get_login_info", params, callOptions),
     getStrangerInfo: (params, callOptions) => core.call("get_stranger_info", params, callOptions),
+    getStrangerInfoAction: (params, callOptions) => core.call("_get_stranger_info", params, callOptions),
     getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
+    setQqProfile: (params, callOptions) => core.call("set_qq_profile", params, callOptions),
+    getModelShow: (params, callOptions) => core.call("_get_model_show", params, callOptions),
+    setModelShow: (params, callOptions) => core.call("_set_model_show", params, callOptions),
+    getModelShowAction: (params, callOptions) => core.call("get_model_show", params, callOptions),
+    getOnlineClients: (params, callOptions) => core.call("_get_online_clients", params, callOptions),
+    getSelfInfo: (params, callOptions) => core.call("get_self_info", params, callOptions),
+    getUserInfo: (params, callOptions) => core.call("get_user_info", params, callOptions),
+    getProfileCard: (params, callOptions) => core.call("get_profile_card", params, callOptions),
     getHistoryMsg: (params, callOptions) => core.call("get_history_msg", params, callOptions),
+    getHistoryMessage: (params, callOptions) => core.call("get_history_message", params, callOptions),
     getGroupMsgHistory: (params, callOptions) => core.call("get_group_msg_history", params, callOptions),
+    getGroupMessageHistory: (params, callOptions) => core.call("get_group_message_history", params, callOptions),
     clearMsgs: (params, callOptions) => core.call("clear_msgs", params, callOptions),
+    clearMessages: (params, callOptions) => core.call("clear_messages", params, callOptions),
     sendGroupForwardMsg: (params, callOptions) => core.call("send_group_forward_msg", params, callOptions),
     sendGroupForwardMessage: (params, callOptions) => core.call("send_group_forward_message", params, callOptions),
     sendPrivateForwardMsg: (params, callOptions) => core.call("send_private_forward_msg", params, callOptions),
     sendPrivateForwardMessage: (params, callOptions) => core.call("send_private_forward_message", params, callOptions),
+    sendForwardMsg: (params, callOptions) => core.call("send_forward_msg", params, callOptions),
+    sendForwardMessage: (params, callOptions) => core.call("send_forward_message", params, callOptions),
+    sendMsgByResid: (params, callOptions) => core.call("send_msg_by_resid", params, callOptions),
+    sendMessageByResid: (params, callOptions) => core.call("send_message_by_resid", params, callOptions),
+    uploadMultiMessage: (params, callOptions) => core.call("upload_multi_message", params, callOptions),
+    uploadMultiMsg: (params, callOptions) => core.call("upload_multi_msg", params, callOptions),
+    uploadNtResource: (params, callOptions) => core.call("upload_nt_resource", params, callOptions),
+    uploadNtRes: (params, callOptions) => core.call("upload_nt_res", params, callOptions),
+    handleQuickOperationAsync: (params, callOptions) => core.call(".handle_quick_operation_async", params, callOptions),
+    getGroupSystemMsg: (params, callOptions) => core.call("get_group_system_msg", params, callOptions),
+    getGroupSystemMessage: (params, callOptions) => core.call("get_group_system_message", params, callOptions),
+    getFriendSystemMsg: (params, callOptions) => core.call("get_friend_system_msg", params, callOptions),
+    getFriendSystemMessage: (params, callOptions) => core.call("get_friend_system_message", params, callOptions),
+    getEssenceMsgList: (params, callOptions) => core.call("get_essence_msg_list", params, callOptions),
+    getEssenceMessageList: (params, callOptions) => core.call("get_essence_message_list", params, callOptions),
+    isBlacklistUin: (params, callOptions) => core.call("is_blacklist_uin", params, callOptions),
+    getUid: (params, callOptions) => core.call("get_uid", params, callOptions),
+    getUinByUid: (params, callOptions) => core.call("get_uin_by_uid", params, callOptions),
+    getNotJoinedGroupInfo: (params, callOptions) => core.call("get_not_joined_group_info", params, callOptions),
+    favGetItemList: (params, callOptions) => core.call("fav.get_item_list", params, callOptions),
+    favGetItemContent: (params, callOptions) => core.call("fav.get_item_content", params, callOptions),
+    favAddTextMsg: (params, callOptions) => core.call("fav.add_text_msg", params, callOptions),
+    favAddTextMessage: (params, callOptions) => core.call("fav.add_text_message", params, callOptions),
+    favAddImageMsg: (params, callOptions) => core.call("fav.add_image_msg", params, callOptions),
+    favAddImageMessage: (params, callOptions) => core.call("fav.add_image_message", params, callOptions),
+    uploadPrivateFile: (params, callOptions) => core.call("upload_private_file", params, callOptions),
+    uploadGroupFile: (params, callOptions) => core.call("upload_group_file", params, callOptions),
+    deleteGroupFile: (params, callOptions) => core.call("delete_group_file", params, callOptions),
+    createGroupFileFolder: (params, callOptions) => core.call("create_group_file_folder", params, callOptions),
+    renameGroupFolder: (params, callOptions) => core.call("rename_group_folder", params, callOptions),
+    deleteGroupFolder: (params, callOptions) => core.call("delete_group_folder", params, callOptions),
+    getGroupFileSystemInfo: (params, callOptions) => core.call("get_group_file_system_info", params, callOptions),
+    getGroupRootFiles: (params, callOptions) => core.call("get_group_root_files", params, callOptions),
+    getGroupFilesByFolder: (params, callOptions) => core.call("get_group_files_by_folder", params, callOptions),
+    getGroupFileUrl: (params, callOptions) => core.call("get_group_file_url", params, callOptions),
+    setGroupRemark: (params, callOptions) => core.call("set_group_remark", params, callOptions),
+    modifyGroupRemark: (params, callOptions) => core.call("modify_group_remark", params, callOptions),
+    setEssenceMsg: (params, callOptions) => core.call("set_essence_msg", params, callOptions),
+    setEssenceMessage: (params, callOptions) => core.call("set_essence_message", params, callOptions),
+    deleteEssenceMsg: (params, callOptions) => core.call("delete_essence_msg", params, callOptions),
+    deleteEssenceMessage: (params, callOptions) => core.call("delete_essence_message", params, callOptions),
+    sendGroupSign: (params, callOptions) => core.call("send_group_sign", params, callOptions),
+    sendGroupNotice: (params, callOptions) => core.call("_send_group_notice", params, callOptions),
+    sendGroupNoticeAction: (params, callOptions) => core.call("send_group_notice", params, callOptions),
+    sendGroupAnnouncement: (params, callOptions) => core.call("send_group_announcement", params, callOptions),
+    getGroupNotice: (params, callOptions) => core.call("_get_group_notice", params, callOptions),
+    getGroupNoticeAction: (params, callOptions) => core.call("get_group_notice", params, callOptions),
+    groupTouch: (params, callOptions) => core.call("group_touch", params, callOptions),
+    poke: (params, callOptions) => core.call("poke", params, callOptions),
+    getProhibitedMemberList: (params, callOptions) => core.call("get_prohibited_member_list", params, callOptions),
+    getGroupAtAllRemain: (params, callOptions) => core.call("get_group_at_all_remain", params, callOptions),
+    setGroupCommentFace: (params, callOptions) => core.call("set_group_comment_face", params, callOptions),
+    getGuildServiceProfile: (params, callOptions) => core.call("get_guild_service_profile", params, callOptions),
+    getGuildList: (params, callOptions) => core.call("get_guild_list", params, callOptions),
+    getGuildMetaByGuest: (params, callOptions) => core.call("get_guild_meta_by_guest", params, callOptions),
+    getGuildChannelList: (params, callOptions) => core.call("get_guild_channel_list", params, callOptions),
+    getGuildMemberList: (params, callOptions) => core.call("get_guild_member_list", params, callOptions),
+    getGuildMemberProfile: (params, callOptions) => core.call("get_guild_member_profile", params, callOptions),
+    sendGuildChannelMsg: (params, callOptions) => core.call("send_guild_channel_msg", params, callOptions),
+    sendGuildMessage: (params, callOptions) => core.call("send_guild_message", params, callOptions),
+    sendGuildMsg: (params, callOptions) => core.call("send_guild_msg", params, callOptions),
+    getGuildFeeds: (params, callOptions) => core.call("get_guild_feeds", params, callOptions),
+    getGuildRoles: (params, callOptions) => core.call("get_guild_roles", params, callOptions),
+    deleteGuildRole: (params, callOptions) => core.call("delete_guild_role", params, callOptions),
+    setGuildMemberRole: (params, callOptions) => core.call("set_guild_member_role", params, callOptions),
+    updateGuildRole: (params, callOptions) => core.call("update_guild_role", params, callOptions),
+    createGuildRole: (params, callOptions) => core.call("create_guild_role", params, callOptions),
+    getWeatherCityCode: (params, callOptions) => core.call("get_weather_city_code", params, callOptions),
+    getWeather: (params, callOptions) => core.call("get_weather", params, callOptions),
+    uploadGroupImage: (params, callOptions) => core.call("upload_group_image", params, callOptions),
+    requestUploadGroupImage: (params, callOptions) => core.call("request_upload_group_image", params, callOptions),
+    getHttpCookies: (params, callOptions) => core.call("get_http_cookies", params, callOptions),
+    adaptShareJson: (params, callOptions) => core.call("adapt_share_json", params, callOptions),
+    scanQrcode: (params, callOptions) => core.call("scan_qrcode", params, callOptions),
+    ocrImage: (params, callOptions) => core.call("ocr_image", params, callOptions),
+    getFile: (params, callOptions) => core.call("get_file", params, callOptions),
+    switchAccount: (params, callOptions) => core.call("switch_account", params, callOptions),
+    uploadFile: (params, callOptions) => core.call("upload_file", params, callOptions),
+    uploadFileToShamrock: (params, callOptions) => core.call("upload_file_to_shamrock", params, callOptions),
+    downloadFile: (params, callOptions) => core.call("download_file", params, callOptions),
+    getDeviceBattery: (params, callOptions) => core.call("get_device_battery", params, callOptions),
+    getStartTime: (params, callOptions) => core.call("get_start_time", params, callOptions),
+    log: (params, callOptions) => core.call("log", params, callOptions),
+    shut: (params, callOptions) => core.call("shut", params, callOptions),
+    getSupportedActions: (params, callOptions) => core.call("get_supported_actions", params, callOptions),
+    getLatestEvents: (params, callOptions) => core.call("get_latest_events", params, callOptions),
   };
 }
 

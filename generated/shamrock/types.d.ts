@@ -753,12 +753,43 @@ export interface FriendInfo<I64 extends Int64Repr = number> {
    * 昵称
    * Nickname
    */
-  nickname: string;
+  user_name?: string | null;
   /**
-   * 备注名
-   * Remark (the bot's note for this friend)
+   * 显示名
+   * Display name
    */
-  remark: string;
+  user_displayname?: string | null;
+  /**
+   * 备注
+   * Remark
+   */
+  user_remark?: string | null;
+  /**
+   * 年龄
+   * Age
+   */
+  age?: number;
+  /**
+   * 性别
+   * Gender code
+   */
+  gender?: number;
+  /**
+   * 分组 ID
+   * Friend category id
+   */
+  group_id?: I64;
+  /**
+   * 平台
+   * Platform (e.g. MOBILE_ANDROID)
+   */
+  platform?: string;
+  /**
+   * 终端类型
+   * Terminal type
+   * Divergence: The docs table says string, the example and the code (Int) send a number.
+   */
+  term_type?: number | string;
 }
 
 /**
@@ -775,79 +806,84 @@ export interface GroupInfo<I64 extends Int64Repr = number> {
    * 群名称
    * Group name
    */
-  group_name: string;
+  group_name?: string | null;
   /**
-   * 成员数
+   * 群备注
+   * Group remark
+   */
+  group_remark?: string | null;
+  /**
+   * 群 Uin
+   * Group uin
+   */
+  group_uin?: I64;
+  /**
+   * 管理员列表
+   * Admin QQ numbers
+   */
+  admins?: I64[];
+  /**
+   * 群分类
+   * Group category
+   */
+  class_text?: string | null;
+  /**
+   * 是否冻结
+   * Whether the group is frozen
+   */
+  is_frozen?: boolean;
+  /**
+   * 最大成员数
+   * Member limit
+   */
+  max_member?: number;
+  /**
+   * 最大成员数
+   * Member limit (same as max_member)
+   */
+  max_member_count?: number;
+  /**
+   * 成员数量
    * Member count
    */
-  member_count: number;
+  member_num?: number;
   /**
-   * 最大成员数（群容量）
-   * Capacity (maximum member count)
+   * 成员数量
+   * Member count (same as member_num)
    */
-  max_member_count: number;
+  member_count?: number;
 }
 
 /**
  * 群成员信息
  * A group member
- * Divergence: The spec lists every field as present; a list answer (get_group_member_list) may lack what it cannot obtain (e.g. `area`, `title`), and implementations differ, so only the ids, nickname and role are required here.
  */
 export interface GroupMemberInfo<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
   /**
    * QQ 号
    * QQ number
    */
   user_id: I64;
   /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
    * 昵称
    * Nickname
    */
-  nickname: string;
+  user_name?: string;
   /**
-   * 群名片／备注
-   * Group card (display name in the group)
+   * 性别
+   * Sex
    */
-  card?: string;
-  sex?: Sex;
+  sex?: 'male' | 'female' | 'unknown';
   /**
-   * 年龄
-   * Age
+   * 年龄（代码返回）
+   * Age (returned by the code)
    */
   age?: number;
-  /**
-   * 地区
-   * Area
-   */
-  area?: string;
-  /**
-   * 加群时间戳
-   * Join time (Unix seconds)
-   * Unit: seconds.
-   */
-  join_time?: number;
-  /**
-   * 最后发言时间戳
-   * Time of the last message (Unix seconds)
-   * Unit: seconds.
-   */
-  last_sent_time?: number;
-  /**
-   * 成员等级
-   * Member level
-   */
-  level?: string;
-  role: GroupRole;
-  /**
-   * 是否不良记录成员
-   * Has a bad record
-   */
-  unfriendly?: boolean;
   /**
    * 专属头衔
    * Special title
@@ -855,15 +891,90 @@ export interface GroupMemberInfo<I64 extends Int64Repr = number> {
   title?: string;
   /**
    * 专属头衔过期时间戳
-   * Special title expiry (Unix seconds)
+   * Special title expiry
    * Unit: seconds.
    */
-  title_expire_time?: number;
+  title_expire_time?: I64;
+  /**
+   * 群昵称
+   * Nickname in the group
+   */
+  nickname?: string;
+  /**
+   * 显示名
+   * Display name
+   */
+  user_displayname?: string | null;
+  /**
+   * 群名片（代码返回）
+   * Group card (returned by the code)
+   */
+  card?: string | null;
+  /**
+   * 距离
+   * Distance
+   */
+  distance?: number;
+  /**
+   * 群荣誉
+   * Honor ids
+   */
+  honor?: number[];
+  /**
+   * 入群时间
+   * Join time
+   * Unit: seconds.
+   */
+  join_time?: I64;
+  /**
+   * 最后发言时间
+   * Last active time
+   * Unit: seconds.
+   */
+  last_active_time?: I64;
+  /**
+   * 最后发言时间
+   * Last message time
+   * Unit: seconds.
+   */
+  last_sent_time?: I64;
+  /**
+   * 群头衔
+   * Unique title
+   */
+  unique_name?: string | null;
+  /**
+   * 地区
+   * Area
+   */
+  area?: string;
+  /**
+   * 成员等级
+   * Member level
+   * Divergence: The docs table says string; the example and the code (Int) send a number.
+   */
+  level?: number | string;
+  /**
+   * 角色
+   * Role
+   */
+  role?: 'owner' | 'admin' | 'member';
+  /**
+   * 是否不良记录成员
+   * Whether the member has a bad record
+   */
+  unfriendly?: boolean;
   /**
    * 是否允许修改群名片
    * Whether the card may be changed
    */
   card_changeable?: boolean;
+  /**
+   * 禁言到期时间（代码返回，恒为 0）
+   * Mute expiry (returned by the code; always 0)
+   * Unit: seconds.
+   */
+  shut_up_timestamp?: I64;
 }
 
 /**
@@ -956,6 +1067,105 @@ export interface FileResult {
 }
 
 /**
+ * 查询用户机型参数
+ * Whose model to read
+ */
+export interface ModelShowUser<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号（可选，默认自己）
+   * QQ number (optional; the bot itself by default)
+   */
+  user_id?: I64;
+}
+
+/**
+ * 机型列表
+ * Model variants
+ */
+export interface ModelShowList {
+  /**
+   * 机型列表
+   * Variants
+   */
+  variants: Array<{
+      /**
+       * 机型名称
+       * Displayed model name
+       */
+      model_show: string;
+      /**
+       * 是否需要付费
+       * Whether it needs payment
+       */
+      need_pay: boolean;
+    }>;
+}
+
+/**
+ * 会员信息
+ * Membership
+ */
+export interface VipInfo<I64 extends Int64Repr = number> {
+  /**
+   * 会员类型
+   * Membership kind
+   */
+  type?: string;
+  /**
+   * 会员等级
+   * Level
+   */
+  level?: number;
+  /**
+   * 会员子类型
+   * Sub-type
+   */
+  vip_type?: number;
+  /**
+   * 模板 ID
+   * Template id
+   */
+  template_id?: I64;
+}
+
+/**
+ * 资料卡地区信息
+ * Location fields of a profile card
+ */
+export interface ProfileLocation {
+  /**
+   * 城市
+   * City
+   */
+  city?: string | null;
+  /**
+   * 公司
+   * Company
+   */
+  company?: string | null;
+  /**
+   * 国家
+   * Country
+   */
+  country?: string | null;
+  /**
+   * 省份
+   * Province
+   */
+  province?: string | null;
+  /**
+   * 家乡
+   * Home town
+   */
+  hometown?: string | null;
+  /**
+   * 学校
+   * School
+   */
+  school?: string | null;
+}
+
+/**
  * 消息
  * A stored message (get_msg, histories, forward content)
  * Divergence: The docs type real_id as int32; the code (MessageDetail) uses a Kotlin Long, so it is int64 here. The code also returns message_id_qq (the QQNT 64-bit msgId, around 7e18, beyond 2^53) and message_seq, which the docs do not list. group_id is 0/absent for private messages and target_id for group ones.
@@ -989,7 +1199,7 @@ export interface MessageDetail<I64 extends Int64Repr = number> {
   message_seq?: I64;
   /**
    * QQNT 消息 ID（msgId，64 位，可能超过 2^53；代码返回，文档未列出）
-   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented)
+   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented). An opaque 19-digit id, never rounded: x-int64 opaque delivers it as a decimal string in every int64 mode.
    */
   message_id_qq?: string;
   /**
@@ -1054,7 +1264,7 @@ export interface MessageDetailInput<I64 extends Int64Repr = number> {
   message_seq?: I64;
   /**
    * QQNT 消息 ID（msgId，64 位，可能超过 2^53；代码返回，文档未列出）
-   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented)
+   * QQNT msgId (64-bit, may exceed 2^53; returned by the code, not documented). An opaque 19-digit id, never rounded: x-int64 opaque delivers it as a decimal string in every int64 mode.
    */
   message_id_qq?: string;
   /**
@@ -1105,6 +1315,358 @@ export interface ForwardSendResult {
    * Forward res id (returned by the code, equal to forward_id)
    */
   res_id?: string;
+}
+
+/**
+ * 荣誉信息
+ * A holder of a group honor
+ */
+export interface HonorInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname?: string;
+  /**
+   * 头像链接
+   * Avatar URL
+   */
+  avatar?: string;
+  /**
+   * 持续天数
+   * Days held
+   */
+  day_count?: number;
+  /**
+   * ID
+   * Honor id
+   */
+  id?: number;
+  /**
+   * 描述
+   * Description
+   */
+  description?: string;
+}
+
+/**
+ * 荣誉成员列表
+ * Honor holders
+ */
+export type HonorList<I64 extends Int64Repr = number> = HonorInfo<I64>[] | null;
+
+/**
+ * 群系统消息（邀请或加群请求）
+ * A group invitation or join request
+ */
+export interface GroupRequest<I64 extends Int64Repr = number> {
+  /**
+   * 请求 ID
+   * Request id
+   */
+  request_id: I64;
+  /**
+   * 邀请者
+   * Inviter QQ
+   */
+  invitor_uin?: I64 | null;
+  /**
+   * 邀请者昵称
+   * Inviter nickname
+   */
+  invitor_nick?: string | null;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群名
+   * Group name
+   */
+  group_name?: string;
+  /**
+   * 是否已被处理
+   * Whether it was handled
+   */
+  checked?: boolean;
+  /**
+   * 处理者，未处理为 0
+   * Handler QQ; 0 when not handled
+   */
+  actor?: I64;
+  /**
+   * 请求者（被邀请者）QQ
+   * Requester (invitee) QQ
+   */
+  requester_uin?: I64;
+  /**
+   * 请求者昵称
+   * Requester nickname
+   */
+  requester_nick?: string;
+  /**
+   * 验证消息
+   * Verification message
+   */
+  message?: string;
+  /**
+   * flag，用于处理请求
+   * Flag for set_group_add_request
+   */
+  flag: string;
+}
+
+/**
+ * 上传文件结果
+ * Result of a file upload
+ */
+export interface FileUploadResult {
+  /**
+   * 消息 ID
+   * Message id
+   */
+  msg_id?: number;
+  /**
+   * 业务 ID
+   * Business id
+   */
+  bizid?: number;
+  /**
+   * MD5
+   * MD5
+   */
+  md5?: string;
+  /**
+   * SHA
+   * SHA
+   */
+  sha?: string;
+  /**
+   * SHA3
+   * SHA3
+   */
+  sha3?: string;
+  /**
+   * 文件 uuid
+   * File uuid
+   */
+  file_id: string;
+}
+
+/**
+ * 群文件
+ * A group file
+ */
+export interface GroupFile<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   * Divergence: The docs table says int32; group numbers exceed 32 bits, so int64.
+   */
+  group_id?: I64;
+  /**
+   * 文件 ID
+   * File id
+   */
+  file_id: string;
+  /**
+   * 文件名
+   * File name
+   */
+  file_name: string;
+  /**
+   * 文件类型
+   * Bus id (file kind)
+   */
+  busid: number;
+  /**
+   * 文件大小
+   * Size in bytes
+   */
+  file_size?: I64;
+  /**
+   * 上传时间
+   * Upload time
+   * Unit: seconds.
+   */
+  upload_time?: I64;
+  /**
+   * 过期时间，永久文件恒为 0
+   * Expiry; 0 for permanent files
+   * Unit: seconds.
+   */
+  dead_time?: I64;
+  /**
+   * 最后修改时间
+   * Last modified
+   * Unit: seconds.
+   */
+  modify_time?: I64;
+  /**
+   * 下载次数
+   * Download count
+   */
+  download_times?: number;
+  /**
+   * 上传者 ID
+   * Uploader QQ
+   */
+  uploader?: I64;
+  /**
+   * 上传者名字
+   * Uploader name
+   */
+  uploader_name?: string;
+  /**
+   * md5
+   * MD5
+   */
+  md5?: string;
+  /**
+   * sha
+   * SHA
+   */
+  sha?: string;
+  /**
+   * sha3，可能获取不到
+   * SHA3 (may be missing)
+   */
+  sha3?: string;
+}
+
+/**
+ * 群文件夹
+ * A group folder
+ */
+export interface GroupFolder<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id?: I64;
+  /**
+   * 文件夹 ID
+   * Folder id
+   */
+  folder_id: string;
+  /**
+   * 文件夹名
+   * Folder name
+   */
+  folder_name: string;
+  /**
+   * 创建时间
+   * Creation time
+   * Unit: seconds.
+   */
+  create_time?: I64;
+  /**
+   * 创建者
+   * Creator QQ
+   */
+  creator?: I64;
+  /**
+   * 创建者名字
+   * Creator name
+   */
+  creator_name?: string;
+  /**
+   * 子文件数量
+   * Number of files
+   */
+  total_file_count?: number;
+}
+
+/**
+ * 群文件与文件夹列表
+ * Files and folders of a group directory
+ */
+export interface GroupFileList<I64 extends Int64Repr = number> {
+  /**
+   * 文件列表
+   * Files
+   */
+  files: GroupFile<I64>[];
+  /**
+   * 文件夹列表
+   * Folders
+   */
+  folders: GroupFolder<I64>[];
+}
+
+/**
+ * 频道 ID
+ * Guild id (the docs say uint64; the server also takes a decimal string)
+ * Divergence: Guild, channel, role and tiny ids are 64-bit and often beyond 2^53 (docs examples 1111111111111111111, 144115218185291865); the server sends them as numbers or decimal strings, sometimes both for one value. Use the client's int64 'bigint' or 'string' mode for guilds; owner_guild_id, creator_tiny_id and the member list's tiny_id are marked opaque (always decimal strings).
+ */
+export type GuildId<I64 extends Int64Repr = number> = I64 | string;
+
+/**
+ * 权限组
+ * Permission group
+ */
+export interface GuildPermission<I64 extends Int64Repr = number> {
+  /**
+   * 权限根 ID
+   * Root permission id
+   */
+  root_id: I64;
+  /**
+   * 子权限 ID
+   * Child permission ids
+   */
+  child_ids: I64[];
+}
+
+/**
+ * Cookie 与 CSRF 令牌
+ * Cookies and CSRF token
+ */
+export interface Credentials {
+  /**
+   * CSRF 令牌
+   * CSRF token (bkn)
+   */
+  token?: string | number;
+  /**
+   * Cookie
+   * Cookies
+   */
+  cookies?: string;
+  /**
+   * 大数据票据
+   * Big-data ticket
+   */
+  bigdata_ticket?: {
+      /**
+       * key
+       * Key
+       */
+      key?: string | null;
+      /**
+       * sig
+       * Signature
+       */
+      sig?: string | null;
+    } | null;
+}
+
+/**
+ * 域名
+ * Domain
+ */
+export interface DomainQuery {
+  /**
+   * 域名（可选）
+   * Domain (optional)
+   */
+  domain?: string;
 }
 
 /**
@@ -1367,6 +1929,61 @@ export interface NodeContentDataInput {
   content: MessageInput;
 }
 
+/**
+ * 缓存目录中的文件
+ * A file in Shamrock's cache directory
+ */
+export interface CachedFile {
+  /**
+   * 文件路径（可直接放入消息段发送）
+   * Path; usable directly in a segment
+   */
+  file: string;
+  /**
+   * 文件 MD5
+   * File md5
+   */
+  md5?: string;
+}
+
+/**
+ * 机器人状态
+ * Bot status
+ */
+export interface BotStatus<I64 extends Int64Repr = number> {
+  /**
+   * 机器人自身
+   * The bot
+   */
+  self: {
+      /**
+       * 平台（qq）
+       * Platform (qq)
+       */
+      platform: string;
+      /**
+       * QQ 号
+       * QQ number
+       */
+      user_id: I64;
+    };
+  /**
+   * 是否在线
+   * Online
+   */
+  online: boolean;
+  /**
+   * 状态是否正常
+   * Healthy
+   */
+  good: boolean;
+  /**
+   * 状态描述（正常）
+   * Status text (正常)
+   */
+  "qq.status"?: string;
+}
+
 /** Params of `send_private_msg`. */
 export interface SendPrivateMsgParams<I64 extends Int64Repr = number> {
   /**
@@ -1572,59 +2189,13 @@ export interface GetForwardMsgResult<I64 extends Int64Repr = number> {
   messages: MessageDetail<I64>[];
 }
 
-/** Params of `get_cookies`. */
-export interface GetCookiesParams {
-  /**
-   * 需要获取 cookies 的域名
-   * Domain to get cookies for
-   * @default ""
-   */
-  domain?: string;
-}
-
-/** Result of `get_cookies`. */
-export interface GetCookiesResult {
-  /**
-   * Cookies
-   * Cookies
-   */
-  cookies: string;
-}
-
-/** `get_csrf_token` takes no params. */
-export type GetCsrfTokenParams = Record<string, never>;
-
 /** Result of `get_csrf_token`. */
 export interface GetCsrfTokenResult {
   /**
-   * CSRF Token
-   * CSRF token (bkn)
+   * 指定域名下的 CSRF 令牌
+   * CSRF token for the domain
    */
-  token: number;
-}
-
-/** Params of `get_credentials`. */
-export interface GetCredentialsParams {
-  /**
-   * 需要获取 cookies 的域名
-   * Domain to get cookies for
-   * @default ""
-   */
-  domain?: string;
-}
-
-/** Result of `get_credentials`. */
-export interface GetCredentialsResult {
-  /**
-   * Cookies
-   * Cookies
-   */
-  cookies: string;
-  /**
-   * CSRF Token
-   * CSRF token (bkn)
-   */
-  csrf_token: number;
+  token: string | number;
 }
 
 /** Params of `set_group_kick`. */
@@ -1635,16 +2206,22 @@ export interface SetGroupKickParams<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 要踢的 QQ 号
-   * QQ number to kick
+   * QQ 号
+   * QQ number
    */
   user_id: I64;
   /**
-   * 拒绝此人的加群请求
-   * Also reject this user's future join requests
+   * 是否拒绝再次加群
+   * Reject future join requests
    * @default false
    */
   reject_add_request?: boolean;
+  /**
+   * 踢出理由（代码支持，文档未列出）
+   * Kick message (read by the code; not documented)
+   * @default ""
+   */
+  kick_msg?: string;
 }
 
 /** `set_group_kick` returns no data. */
@@ -1658,14 +2235,15 @@ export interface SetGroupBanParams<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 要禁言的 QQ 号
-   * QQ number to mute
+   * QQ 号
+   * QQ number
    */
   user_id: I64;
   /**
-   * 禁言时长，单位秒，0 表示取消禁言
-   * Mute duration in seconds; 0 lifts the mute
+   * 禁言时长（秒），为 0 时解除禁言
+   * Mute duration; 0 lifts the mute
    * Unit: seconds.
+   * Divergence: The docs mark duration required (int64); the code reads an Int and defaults to 1800 s (30 minutes).
    * @default 1800
    */
   duration?: number;
@@ -1673,40 +2251,6 @@ export interface SetGroupBanParams<I64 extends Int64Repr = number> {
 
 /** `set_group_ban` returns no data. */
 export type SetGroupBanResult = void;
-
-/** Params of `set_group_anonymous_ban`. */
-export interface SetGroupAnonymousBanParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 可选，要禁言的匿名用户对象（群消息上报的 anonymous 字段）
-   * The anonymous user object from the group message event (optional)
-   */
-  anonymous?: Anonymous<I64>;
-  /**
-   * 可选，要禁言的匿名用户的 flag（需从群消息上报的数据中获得）
-   * The anonymous user's flag from the group message event (optional)
-   */
-  anonymous_flag?: string;
-  /**
-   * anonymous_flag 的另一种写法
-   * Alternative name of `anonymous_flag`
-   */
-  flag?: string;
-  /**
-   * 禁言时长，单位秒，无法取消匿名用户禁言
-   * Mute duration in seconds; an anonymous mute cannot be lifted
-   * Unit: seconds.
-   * @default 1800
-   */
-  duration?: number;
-}
-
-/** `set_group_anonymous_ban` returns no data. */
-export type SetGroupAnonymousBanResult = void;
 
 /** Params of `set_group_whole_ban`. */
 export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
@@ -1717,7 +2261,7 @@ export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
   group_id: I64;
   /**
    * 是否禁言
-   * Mute (true) or unmute (false)
+   * Mute on or off
    * @default true
    */
   enable?: boolean;
@@ -1734,38 +2278,19 @@ export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 要设置管理员的 QQ 号
-   * QQ number of the member
+   * QQ 号
+   * QQ number
    */
   user_id: I64;
   /**
-   * true 为设置，false 为取消
-   * true makes an admin; false revokes
-   * @default true
+   * 是否设置
+   * true grants, false revokes
    */
-  enable?: boolean;
+  enable: boolean;
 }
 
 /** `set_group_admin` returns no data. */
 export type SetGroupAdminResult = void;
-
-/** Params of `set_group_anonymous`. */
-export interface SetGroupAnonymousParams<I64 extends Int64Repr = number> {
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 是否允许匿名聊天
-   * Allow anonymous chat
-   * @default true
-   */
-  enable?: boolean;
-}
-
-/** `set_group_anonymous` returns no data. */
-export type SetGroupAnonymousResult = void;
 
 /** Params of `set_group_card`. */
 export interface SetGroupCardParams<I64 extends Int64Repr = number> {
@@ -1776,12 +2301,12 @@ export interface SetGroupCardParams<I64 extends Int64Repr = number> {
   group_id: I64;
   /**
    * 要设置的 QQ 号
-   * QQ number of the member
+   * QQ number
    */
   user_id: I64;
   /**
    * 群名片内容，不填或空字符串表示删除群名片
-   * New card; omitted or empty removes the card
+   * New card; empty removes it
    * @default ""
    */
   card?: string;
@@ -1814,12 +2339,6 @@ export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
    * Group number
    */
   group_id: I64;
-  /**
-   * 是否解散，如果登录号是群主，则仅在此项为 true 时能够解散
-   * Dismiss the group; an owner can only leave by dismissing it with true
-   * @default false
-   */
-  is_dismiss?: boolean;
 }
 
 /** `set_group_leave` returns no data. */
@@ -1833,23 +2352,15 @@ export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 要设置的 QQ 号
-   * QQ number of the member
+   * QQ 号
+   * QQ number
    */
   user_id: I64;
   /**
-   * 专属头衔，不填或空字符串表示删除专属头衔
-   * Special title; omitted or empty removes it
-   * @default ""
+   * 头衔
+   * Title
    */
-  special_title?: string;
-  /**
-   * 专属头衔有效期，单位秒，-1 表示永久（文档称此项似乎没有效果）
-   * Validity in seconds, -1 for ever (the spec notes it seems to have no effect)
-   * Unit: seconds.
-   * @default -1
-   */
-  duration?: number;
+  special_title: string;
 }
 
 /** `set_group_special_title` returns no data. */
@@ -1863,15 +2374,23 @@ export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
-   * Bypass the cache (cached data may be stale but answers faster)
+   * 是否刷新（代码支持，也接受 no_cache）
+   * Refresh (read by the code; no_cache too)
    * @default false
    */
-  no_cache?: boolean;
+  refresh?: boolean;
 }
 
-/** `get_group_list` takes no params. */
-export type GetGroupListParams = Record<string, never>;
+/** Params of `get_group_list`. */
+export interface GetGroupListParams {
+  /**
+   * 是否刷新（代码支持，也接受 no_cache）
+   * Refresh (read by the code; no_cache too)
+   * @default false
+   */
+  refresh?: boolean;
+}
+
 /** Result of `get_group_list`. */
 export type GetGroupListResult<I64 extends Int64Repr = number> = GroupInfo<I64>[];
 
@@ -1888,11 +2407,11 @@ export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
    */
   user_id: I64;
   /**
-   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
-   * Bypass the cache (cached data may be stale but answers faster)
+   * 是否刷新（代码支持，也接受 no_cache）
+   * Refresh (read by the code; no_cache too)
    * @default false
    */
-  no_cache?: boolean;
+  refresh?: boolean;
 }
 
 /** Params of `get_group_member_list`. */
@@ -1902,6 +2421,12 @@ export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
    * Group number
    */
   group_id: I64;
+  /**
+   * 是否刷新（代码支持，也接受 no_cache）
+   * Refresh (read by the code; no_cache too)
+   * @default false
+   */
+  refresh?: boolean;
 }
 
 /** Result of `get_group_member_list`. */
@@ -1915,10 +2440,11 @@ export interface GetGroupHonorInfoParams<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 要获取的群荣誉类型，或 all 获取所有数据
-   * Which honor to get, or `all`
+   * 是否刷新（代码支持）
+   * Refresh (read by the code)
+   * @default false
    */
-  type: HonorType;
+  refresh?: boolean;
 }
 
 /** Result of `get_group_honor_info`. */
@@ -1929,84 +2455,129 @@ export interface GetGroupHonorInfoResult<I64 extends Int64Repr = number> {
    */
   group_id: I64;
   /**
-   * 当前龙王，仅 type 为 talkative 或 all 时有数据
-   * Current talkative holder (type talkative or all only)
+   * 当前龙王
+   * Current most-talkative member
+   * Divergence: The docs type it as a list; SDKs built against real servers see a single object. Both are accepted.
    */
-  current_talkative?: HonorCurrentTalkative<I64>;
+  current_talkative?: HonorInfo<I64> | HonorList<I64>;
   /**
-   * 历史龙王，仅 type 为 talkative 或 all 时有数据
-   * Past talkative holders (type talkative or all only)
+   * 历史龙王
+   * Past most-talkative members
    */
-  talkative_list?: HonorEntry<I64>[];
+  talkative_list?: HonorList<I64>;
   /**
-   * 群聊之火，仅 type 为 performer 或 all 时有数据
-   * Performer honor (type performer or all only)
+   * 群聊之火
+   * Performers
    */
-  performer_list?: HonorEntry<I64>[];
+  performer_list?: HonorList<I64>;
   /**
-   * 群聊炽焰，仅 type 为 legend 或 all 时有数据
-   * Legend honor (type legend or all only)
+   * 群聊炽焰
+   * Legends
    */
-  legend_list?: HonorEntry<I64>[];
+  legend_list?: HonorList<I64>;
   /**
-   * 冒尖小春笋，仅 type 为 strong_newbie 或 all 时有数据
-   * Strong newbie honor (type strong_newbie or all only)
+   * 冒尖小春笋
+   * Strong newbies
    */
-  strong_newbie_list?: HonorEntry<I64>[];
+  strong_newbie_list?: HonorList<I64>;
   /**
-   * 快乐之源，仅 type 为 emotion 或 all 时有数据
-   * Emotion honor (type emotion or all only)
+   * 快乐之源
+   * Sources of joy
    */
-  emotion_list?: HonorEntry<I64>[];
+  emotion_list?: HonorList<I64>;
+  /**
+   * 全部荣誉
+   * All honors
+   */
+  all?: HonorList<I64>;
 }
 
 /** Params of `get_record`. */
 export interface GetRecordParams {
   /**
-   * 收到的语音文件名（消息段的 file 参数），如 0B38145AA44505000B38145AA4450500.silk
-   * The received voice file name (the segment's `file`)
+   * 收到的语音文件名或 MD5（消息段的 file）
+   * Voice file name or md5 (the record segment's file)
    */
   file: string;
   /**
    * 要转换到的格式
-   * Format to convert to
+   * Target format
    */
-  out_format: RecordFormat;
+  out_format: 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
+}
+
+/** Result of `get_record`. */
+export interface GetRecordResult {
+  /**
+   * 转换后的语音文件路径
+   * Path of the converted file
+   */
+  file: string;
+  /**
+   * 文件 URL
+   * File URL
+   */
+  url?: string;
+  /**
+   * 文件 md5（get_file 时用这个较稳定）
+   * File md5 (the stable key for get_file)
+   */
+  md5?: string;
 }
 
 /** Params of `get_image`. */
 export interface GetImageParams {
   /**
-   * 收到的图片文件名（消息段的 file 参数），如 6B4DE3DFD1BD271E3297859D41C530F5.jpg
-   * The received image file name (the segment's `file`)
+   * 文件 MD5（图片消息段的 file）
+   * File md5 (the image segment's file)
    */
   file: string;
 }
 
-/** `can_send_image` takes no params. */
-export type CanSendImageParams = Record<string, never>;
-/** `can_send_record` takes no params. */
-export type CanSendRecordParams = Record<string, never>;
+/** Result of `get_image`. */
+export interface GetImageResult<I64 extends Int64Repr = number> {
+  /**
+   * 文件大小
+   * Size in bytes
+   */
+  size?: I64;
+  /**
+   * 文件 URL
+   * File URL
+   */
+  url: string;
+  /**
+   * 文件名称
+   * File name
+   */
+  filename?: string;
+}
 
 /** Params of `set_friend_add_request`. */
 export interface SetFriendAddRequestParams {
   /**
    * 加好友请求的 flag（需从上报的数据中获得）
-   * The request's flag (from the request event)
+   * Flag of the request (from the event)
    */
   flag: string;
   /**
    * 是否同意请求
-   * Accept (true) or reject (false)
+   * Approve
    * @default true
    */
   approve?: boolean;
   /**
    * 添加后的好友备注（仅在同意时有效）
-   * Remark for the new friend (only when accepting)
+   * Remark for the new friend (approve only)
    * @default ""
    */
   remark?: string;
+  /**
+   * 是否忽略（代码支持）
+   * Ignore without notice (read by the code)
+   * @default false
+   */
+  notSeen?: boolean;
 }
 
 /** `set_friend_add_request` returns no data. */
@@ -2016,87 +2587,82 @@ export type SetFriendAddRequestResult = void;
 export interface SetGroupAddRequestParams {
   /**
    * 加群请求的 flag（需从上报的数据中获得）
-   * The request's flag (from the request event)
+   * Flag of the request (from the event)
    */
   flag: string;
   /**
-   * add 或 invite，请求类型（需要和上报消息中的 sub_type 字段相符）
-   * add (join request) or invite (invitation); must match the event's sub_type
+   * 请求类型（需要和上报消息中的 sub_type 字段相符）
+   * add or invite; must match the event's sub_type
    */
   sub_type: 'add' | 'invite';
   /**
-   * sub_type 的另一种写法
-   * Alternative name of `sub_type`
+   * sub_type 的别名
+   * Alias of sub_type
    */
   type?: 'add' | 'invite';
   /**
    * 是否同意请求／邀请
-   * Accept (true) or reject (false)
+   * Approve
    * @default true
    */
   approve?: boolean;
   /**
    * 拒绝理由（仅在拒绝时有效）
-   * Reason (only when rejecting)
+   * Reason (reject only)
    * @default ""
    */
   reason?: string;
+  /**
+   * 是否忽略（代码支持）
+   * Ignore without notice (read by the code)
+   * @default false
+   */
+  notSeen?: boolean;
 }
 
 /** `set_group_add_request` returns no data. */
 export type SetGroupAddRequestResult = void;
 /** `get_status` takes no params. */
 export type GetStatusParams = Record<string, never>;
-
 /** Result of `get_status`. */
-export interface GetStatusResult {
-  /**
-   * 当前 QQ 在线，null 表示无法查询到在线状态
-   * Whether QQ is online; null when it cannot be told
-   */
-  online: boolean | null;
-  /**
-   * 状态符合预期，意味着各模块正常运行、功能正常，且 QQ 在线
-   * Everything works as expected and QQ is online
-   */
-  good: boolean;
-}
-
+export type GetStatusResult<I64 extends Int64Repr = number> = BotStatus<I64>[];
 /** `get_version_info` takes no params. */
 export type GetVersionInfoParams = Record<string, never>;
 
 /** Result of `get_version_info`. */
 export interface GetVersionInfoResult {
   /**
-   * 应用标识，如 mirai-native
-   * Implementation name
+   * 应用完整名称
+   * Full application name
+   */
+  app_full_name?: string;
+  /**
+   * 应用名称（Shamrock）
+   * Application name (Shamrock)
    */
   app_name: string;
   /**
-   * 应用版本，如 1.2.3
-   * Implementation version
+   * 应用版本
+   * Application version
    */
   app_version: string;
   /**
-   * OneBot 标准版本，如 v11
-   * OneBot version (e.g. v11)
+   * 实现名称（shamrock）
+   * Implementation (shamrock)
    */
-  protocol_version: string;
-}
-
-/** Params of `set_restart`. */
-export interface SetRestartParams {
+  impl: string;
   /**
-   * 要延迟的毫秒数，如果默认情况下无法重启，可以尝试设置延迟为 2000 左右
-   * Delay in milliseconds; try about 2000 when a restart does not happen otherwise
-   * Unit: milliseconds.
-   * @default 0
+   * 实现版本
+   * Implementation version
    */
-  delay?: number;
+  version: string;
+  /**
+   * OneBot 版本（11）
+   * OneBot version (11)
+   */
+  onebot_version: string;
 }
 
-/** `set_restart` returns no data. */
-export type SetRestartResult = void;
 /** `clean_cache` takes no params. */
 export type CleanCacheParams = Record<string, never>;
 /** `clean_cache` returns no data. */
@@ -2105,22 +2671,35 @@ export type CleanCacheResult = void;
 /** Params of `send_like`. */
 export interface SendLikeParams<I64 extends Int64Repr = number> {
   /**
-   * 对方 QQ 号
-   * QQ number of the friend
+   * 点赞的目标用户
+   * QQ number to like
    */
   user_id: I64;
   /**
-   * 赞的次数，每个好友每天最多 10 次
-   * Number of likes; at most 10 per friend per day
-   * @default 1
+   * 点赞次数
+   * Number of likes
    */
-  times?: number;
+  times: number;
 }
 
 /** `send_like` returns no data. */
 export type SendLikeResult = void;
 /** `get_login_info` takes no params. */
 export type GetLoginInfoParams = Record<string, never>;
+
+/** Result of `get_login_info`. */
+export interface GetLoginInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+}
 
 /** Params of `get_stranger_info`. */
 export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
@@ -2129,18 +2708,354 @@ export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
    * QQ number
    */
   user_id: I64;
+}
+
+/** Result of `get_stranger_info`. */
+export interface GetStrangerInfoResult<I64 extends Int64Repr = number> {
   /**
-   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
-   * Bypass the cache (cached data may be stale but answers faster)
+   * QQ 号
+   * QQ number
+   * Divergence: The docs table says int64, but the docs example sends a decimal string ("534103824"); both are accepted.
+   */
+  user_id: I64 | string;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 年龄
+   * Age
+   */
+  age?: number;
+  /**
+   * 性别
+   * Sex
+   */
+  sex?: 'male' | 'female' | 'unknown';
+  /**
+   * QQ 等级
+   * QQ level
+   */
+  level?: number;
+  /**
+   * 登录天数
+   * Login days
+   */
+  login_days?: number;
+  /**
+   * QID
+   * QID
+   */
+  qid?: string;
+  /**
+   * 获赞数
+   * Likes received
+   */
+  vote?: number;
+  /**
+   * 王者荣耀荣誉（可为 null）
+   * Honor of Kings data (may be null)
+   */
+  wzry_honor?: unknown;
+  /**
+   * 扩展字段
+   * Extra profile fields (undocumented)
+   */
+  ext?: Record<string, unknown>;
+}
+
+/** Params of `get_friend_list`. */
+export interface GetFriendListParams {
+  /**
+   * 是否刷新数据（可能不会立即生效）
+   * Refresh the data (may not take effect at once)
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Result of `get_friend_list`. */
+export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
+
+/** Params of `set_qq_profile`. */
+export interface SetQqProfileParams {
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 公司
+   * Company
+   */
+  company: string;
+  /**
+   * 邮箱
+   * E-mail
+   */
+  email: string;
+  /**
+   * 大学
+   * College
+   */
+  college: string;
+  /**
+   * 个人备注
+   * Personal note
+   */
+  personal_note: string;
+  /**
+   * 年龄
+   * Age
+   */
+  age?: number;
+  /**
+   * 生日（格式：YYYY-MM-DD）
+   * Birthday (YYYY-MM-DD)
+   * Divergence: The docs give a YYYY-MM-DD string; third-party SDKs send a number, so both are accepted.
+   */
+  birthday?: string | number;
+}
+
+/** `set_qq_profile` returns no data. */
+export type SetQqProfileResult = void;
+
+/** Params of `_get_model_show`. */
+export interface GetModelShowParams {
+  /**
+   * 机型
+   * Device model
+   */
+  model: string;
+}
+
+/** Params of `_set_model_show`. */
+export interface SetModelShowParams {
+  /**
+   * 机型
+   * Device model
+   */
+  model: string;
+  /**
+   * 厂商
+   * Manufacturer
+   */
+  manu?: string;
+  /**
+   * 显示的机型（代码支持，可替代 manu）
+   * Displayed model (read by the code instead of manu)
+   */
+  model_show?: string;
+  /**
+   * 机型显示名（代码支持）
+   * Model display name (read by the code)
+   * @default "Android"
+   */
+  modelshow?: string;
+  /**
+   * IMEI（代码支持，默认为设备 Android ID）
+   * IMEI (read by the code; the device's Android id by default)
+   */
+  imei?: string;
+  /**
+   * 是否显示（代码支持）
+   * Whether to show it (read by the code)
+   * @default true
+   */
+  show?: boolean;
+}
+
+/** `_set_model_show` returns no data. */
+export type SetModelShowResult = void;
+/** Result of `get_model_show`. */
+export type GetModelShowResult = string;
+
+/** Params of `_get_online_clients`. */
+export interface GetOnlineClientsParams {
+  /**
+   * 是否无视缓存
+   * Ignore the cache
    * @default false
    */
   no_cache?: boolean;
 }
 
-/** `get_friend_list` takes no params. */
-export type GetFriendListParams = Record<string, never>;
-/** Result of `get_friend_list`. */
-export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
+/** Result of `_get_online_clients`. */
+export type GetOnlineClientsResult<I64 extends Int64Repr = number> = Array<{
+    /**
+     * 客户端 ID
+     * Client app id
+     */
+    app_id: I64;
+    /**
+     * 设备名称
+     * Device name
+     */
+    device_name?: string | null;
+    /**
+     * 设备类型
+     * Device kind
+     */
+    device_kind?: string | null;
+    /**
+     * 登录时间
+     * Login time
+     * Unit: seconds.
+     */
+    login_time?: I64 | null;
+    /**
+     * 登录平台
+     * Login platform
+     */
+    login_platform?: I64 | null;
+    /**
+     * 登录地点
+     * Login location
+     */
+    location?: string | null;
+    /**
+     * 设备 GUID
+     * Device GUID
+     */
+    guid?: string | null;
+  }>;
+/** `get_self_info` takes no params. */
+export type GetSelfInfoParams = Record<string, never>;
+
+/** Result of `get_self_info`. */
+export interface GetSelfInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  user_name: string;
+  /**
+   * 显示名
+   * Display name
+   */
+  user_displayname: string;
+}
+
+/** Params of `get_user_info`. */
+export interface GetUserInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 是否刷新（也接受 no_cache）
+   * Refresh (no_cache is read too)
+   * @default false
+   */
+  refresh?: boolean;
+  /**
+   * refresh 的别名
+   * Alias of refresh
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Result of `get_user_info`. */
+export interface GetUserInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  user_name: string;
+  /**
+   * 显示名
+   * Display name
+   */
+  user_displayname?: string | null;
+  /**
+   * 备注
+   * Remark
+   */
+  user_remark?: string | null;
+  /**
+   * 邮箱
+   * E-mail
+   */
+  mail?: string | null;
+  /**
+   * 添加来源
+   * How the friend was found
+   */
+  find_method?: string | null;
+  /**
+   * 最大点赞数
+   * Maximum likes
+   */
+  max_vote_cnt?: number;
+  /**
+   * 已点赞数
+   * Likes given
+   */
+  have_vote_cnt?: number;
+  /**
+   * 会员列表
+   * Memberships
+   */
+  vip_list?: VipInfo<I64>[];
+  /**
+   * 爱好
+   * Hobbies
+   */
+  hobby_entry?: string | null;
+  /**
+   * QQ 等级
+   * QQ level
+   */
+  level?: number;
+  /**
+   * 生日
+   * Birthday (packed)
+   */
+  birthday?: I64;
+  /**
+   * 登录天数
+   * Login days
+   */
+  login_day?: I64;
+  /**
+   * 获赞数
+   * Likes received
+   */
+  vote_cnt?: I64;
+  /**
+   * QID
+   * QID
+   */
+  qid?: string;
+  /**
+   * 学校是否认证
+   * Whether the school is verified
+   */
+  is_school_verified?: boolean;
+  /**
+   * 地区信息
+   * Location
+   */
+  location?: ProfileLocation;
+  /**
+   * 资料卡 cookie（字节数组）
+   * Profile card cookie (byte array)
+   */
+  cookie?: number[];
+}
 
 /** Params of `get_history_msg`. */
 export interface GetHistoryMsgParams<I64 extends Int64Repr = number> {
@@ -2269,6 +3184,2329 @@ export interface SendPrivateForwardMsgParams<I64 extends Int64Repr = number> {
   messages: NodeSegmentInput[];
 }
 
+/** Params of `send_forward_msg`. */
+export interface SendForwardMsgParams<I64 extends Int64Repr = number> {
+  /**
+   * 消息类型，不传时按 user_id / group_id 判断
+   * private or group; inferred from user_id / group_id when omitted
+   */
+  message_type?: 'private' | 'group';
+  /**
+   * message_type 的别名（OneBot 12 写法）
+   * Alias of message_type (OneBot 12 spelling)
+   */
+  detail_type?: 'private' | 'group';
+  /**
+   * 私聊目标 QQ（私聊或临时会话时需要）
+   * Target QQ number (private or temporary session)
+   */
+  user_id?: I64;
+  /**
+   * 群号（群聊时需要；与 user_id 同时给出时为临时会话来源群）
+   * Group number (group; with user_id, the group of a temporary session)
+   */
+  group_id?: I64;
+  /**
+   * 合并转发消息节点
+   * Forward nodes
+   */
+  messages: NodeSegmentInput[];
+}
+
+/** Params of `send_msg_by_resid`. */
+export interface SendMsgByResidParams<I64 extends Int64Repr = number> {
+  /**
+   * 合并转发资源 ID（upload_multi_msg 的 res_id）
+   * Forward res id (from upload_multi_msg)
+   */
+  res_id: string;
+  /**
+   * 目标群号或 QQ 号
+   * Target group number or QQ number
+   */
+  peer_id: I64;
+  /**
+   * 目标类型，默认群聊
+   * Target kind; group by default
+   * @default "group"
+   */
+  message_type?: 'group' | 'private';
+}
+
+/** Result of `send_msg_by_resid`. */
+export interface SendMsgByResidResult {
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id?: number;
+  /**
+   * 合并转发资源 ID
+   * Forward res id
+   */
+  res_id?: string;
+}
+
+/** Params of `upload_multi_message`. */
+export interface UploadMultiMessageParams<I64 extends Int64Repr = number> {
+  /**
+   * 消息类型，不传时按 user_id / group_id 判断
+   * private or group; inferred from user_id / group_id when omitted
+   */
+  message_type?: 'private' | 'group';
+  /**
+   * message_type 的别名
+   * Alias of message_type
+   */
+  detail_type?: 'private' | 'group';
+  /**
+   * 私聊目标 QQ
+   * Target QQ number (private)
+   */
+  user_id?: I64;
+  /**
+   * 群号
+   * Group number (group)
+   */
+  group_id?: I64;
+  /**
+   * 上传失败时的重试次数
+   * Retries on failure
+   * @default 5
+   */
+  retry_cnt?: number;
+  /**
+   * 合并转发消息节点
+   * Forward nodes
+   */
+  messages: NodeSegmentInput[];
+}
+
+/** Result of `upload_multi_message`. */
+export interface UploadMultiMessageResult {
+  /**
+   * 合并转发资源 ID
+   * Forward res id
+   */
+  res_id: string;
+  /**
+   * 文件名
+   * File name
+   */
+  filename: string;
+  /**
+   * 摘要
+   * Summary
+   */
+  summary: string;
+  /**
+   * 描述
+   * Description
+   */
+  desc: string;
+}
+
+/** Params of `upload_nt_resource`. */
+export interface UploadNtResourceParams {
+  /**
+   * 文件（MD5、路径、URL 或 base64://）
+   * File (md5 of a cached file, path, URL or base64://)
+   */
+  file: string;
+  /**
+   * 聊天类型
+   * Chat type
+   * @default "group"
+   */
+  message_type?: 'group' | 'private' | 'guild';
+  /**
+   * 资源类型
+   * Resource type
+   * @default "file"
+   */
+  file_type?: 'file' | 'image' | 'pic' | 'video' | 'audio' | 'voice' | 'record';
+}
+
+/** Result of `upload_nt_resource`. */
+export interface UploadNtResourceResult<I64 extends Int64Repr = number> {
+  /**
+   * 上传结果
+   * Uploaded files
+   */
+  files: Array<{
+      /**
+       * 模式 ID
+       * Model id
+       */
+      mode_id?: number;
+      /**
+       * 文件名
+       * File name
+       */
+      name?: string;
+      /**
+       * 文件大小
+       * File size in bytes
+       */
+      size?: I64;
+      /**
+       * MD5
+       * MD5
+       */
+      md5?: string;
+      /**
+       * 资源 UUID
+       * Resource uuid
+       */
+      uuid?: string;
+      /**
+       * 子 ID
+       * Sub id
+       */
+      sub_id?: string;
+    }>;
+}
+
+/** Params of `.handle_quick_operation_async`. */
+export interface HandleQuickOperationAsyncParams<I64 extends Int64Repr = number> {
+  /**
+   * 机器人 QQ 号（须与当前登录账号一致）
+   * Bot QQ number; must be the logged-in account
+   */
+  self_id: I64;
+  /**
+   * 事件数据（至少含 message_id）
+   * The event (at least message_id)
+   */
+  context: {
+      /**
+       * 消息 ID
+       * Message id
+       */
+      message_id: number;
+    };
+  /**
+   * 快速操作
+   * Operation
+   */
+  operation: {
+      /**
+       * 回复内容
+       * Reply content
+       */
+      reply?: MessageInput;
+      /**
+       * 回复为字符串时不解析 CQ 码
+       * Send a string reply as plain text
+       * @default false
+       */
+      auto_escape?: boolean;
+      /**
+       * 群聊中回复时 @ 发送者
+       * Mention the sender (group)
+       * @default false
+       */
+      at_sender?: boolean;
+      /**
+       * 回复时引用原消息
+       * Quote the original message
+       * @default true
+       */
+      auto_reply?: boolean;
+      /**
+       * 撤回该消息（群聊）
+       * Recall the message (group)
+       * @default false
+       */
+      delete?: boolean;
+      /**
+       * 撤回前的延迟（毫秒）
+       * Delay before recalling
+       * Unit: milliseconds.
+       */
+      delay?: number;
+      /**
+       * 踢出发送者（群聊）
+       * Kick the sender (group)
+       * @default false
+       */
+      kick?: boolean;
+      /**
+       * 禁言发送者（群聊）
+       * Mute the sender (group)
+       * @default false
+       */
+      ban?: boolean;
+      /**
+       * 禁言时长（秒）
+       * Mute duration
+       * Unit: seconds.
+       * @default 1800
+       */
+      ban_duration?: number;
+    };
+}
+
+/** `.handle_quick_operation_async` returns no data. */
+export type HandleQuickOperationAsyncResult = void;
+/** `get_group_system_msg` takes no params. */
+export type GetGroupSystemMsgParams = Record<string, never>;
+
+/** Result of `get_group_system_msg`. */
+export interface GetGroupSystemMsgResult<I64 extends Int64Repr = number> {
+  /**
+   * 邀请消息列表（无消息时为 null）
+   * Invitations (null when empty)
+   */
+  invited_requests: GroupRequest<I64>[] | null;
+  /**
+   * 进群消息列表（无消息时为 null）
+   * Join requests (null when empty)
+   */
+  join_requests: GroupRequest<I64>[] | null;
+}
+
+/** `get_friend_system_msg` takes no params. */
+export type GetFriendSystemMsgParams = Record<string, never>;
+/** Result of `get_friend_system_msg`. */
+export type GetFriendSystemMsgResult<I64 extends Int64Repr = number> = Array<{
+    /**
+     * 请求 ID
+     * Request id
+     */
+    request_id: I64;
+    /**
+     * 请求者 QQ 号
+     * Requester QQ
+     */
+    requester_uin: I64;
+    /**
+     * 请求者昵称
+     * Requester nickname
+     */
+    requester_nick?: string | null;
+    /**
+     * 来源
+     * Source
+     */
+    source?: string | null;
+    /**
+     * 子来源 ID（代码返回）
+     * Sub-source id (returned by the code)
+     */
+    sub_id?: number | null;
+    /**
+     * 子来源 ID（代码返回）
+     * Sub-source id (returned by the code)
+     */
+    sub_src_id?: number | null;
+    /**
+     * 附加消息
+     * Request message
+     */
+    message?: string | null;
+    /**
+     * 来源群名称，仅当从群添加好友时存在
+     * Source group name (only via a group)
+     */
+    source_group_name?: string | null;
+    /**
+     * 来源群号，仅当从群添加好友时存在
+     * Source group number (only via a group)
+     */
+    source_group_id?: I64 | null;
+    /**
+     * 请求者性别
+     * Requester sex
+     */
+    sex?: string | null;
+    /**
+     * 请求者年龄
+     * Requester age
+     * Divergence: The docs table says string; the example and the code (Int?) send a number.
+     */
+    age?: number | string | null;
+    /**
+     * 处理结果
+     * Handling result
+     */
+    msg_detail?: string | null;
+    /**
+     * 可选值：已同意、已拒绝，为空则表示尚未处理
+     * 已同意 (accepted), 已拒绝 (rejected) or empty when pending
+     */
+    status?: string | null;
+    /**
+     * flag，用于处理请求
+     * Flag for set_friend_add_request
+     */
+    flag: string;
+  }>;
+
+/** Params of `get_essence_msg_list`. */
+export interface GetEssenceMsgListParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 页码（代码支持）
+   * Page (read by the code)
+   * @default 0
+   */
+  page?: number;
+  /**
+   * 每页数量，不得大于 50（代码支持）
+   * Page size; at most 50 (read by the code)
+   * @default 20
+   */
+  page_size?: number;
+}
+
+/** Result of `get_essence_msg_list`. */
+export type GetEssenceMsgListResult<I64 extends Int64Repr = number> = Array<{
+    /**
+     * 发送者 QQ 号
+     * Sender QQ
+     */
+    sender_id: I64;
+    /**
+     * 发送者昵称
+     * Sender nickname
+     */
+    sender_nick?: string;
+    /**
+     * 消息发送时间
+     * Send time
+     * Unit: seconds.
+     */
+    sender_time?: I64;
+    /**
+     * 操作者 QQ 号
+     * Operator QQ
+     */
+    operator_id: I64;
+    /**
+     * 操作者昵称
+     * Operator nickname
+     */
+    operator_nick?: string;
+    /**
+     * 精华设置时间
+     * Time it was set
+     * Unit: seconds.
+     */
+    operator_time?: I64;
+    /**
+     * 消息 ID，可能为 0 表示找不到消息映射
+     * Message id; 0 when no mapping is known
+     */
+    message_id: number;
+    /**
+     * 消息 seq
+     * Message sequence
+     */
+    message_seq?: I64;
+    /**
+     * 真实 ID（代码返回）
+     * Real id (returned by the code)
+     */
+    real_id?: I64;
+    /**
+     * 消息内容（代码返回）
+     * Message content (returned by the code)
+     */
+    message_content?: Message;
+  }>;
+
+/** Params of `is_blacklist_uin`. */
+export interface IsBlacklistUinParams<I64 extends Int64Repr = number> {
+  /**
+   * QQ 账号
+   * QQ number
+   */
+  user_id: I64;
+}
+
+/** Result of `is_blacklist_uin`. */
+export interface IsBlacklistUinResult {
+  /**
+   * 是否是黑名单
+   * Whether it is blacklisted
+   */
+  is: boolean;
+}
+
+/** Params of `get_uid`. */
+export interface GetUidParams<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号列表
+   * QQ numbers
+   */
+  uin_list: Array<I64 | string>;
+}
+
+/** Result of `get_uid`. */
+export type GetUidResult = Record<string, string>;
+
+/** Params of `get_uin_by_uid`. */
+export interface GetUinByUidParams {
+  /**
+   * UID 列表
+   * Uids
+   */
+  uid_list: string[];
+}
+
+/** Result of `get_uin_by_uid`. */
+export type GetUinByUidResult<I64 extends Int64Repr = number> = Record<string, I64 | string>;
+
+/** Params of `get_not_joined_group_info`. */
+export interface GetNotJoinedGroupInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `get_not_joined_group_info`. */
+export interface GetNotJoinedGroupInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 最大成员数
+   * Member limit
+   */
+  max_member_cnt?: number;
+  /**
+   * 成员数
+   * Member count
+   */
+  member_count?: number;
+  /**
+   * 群名称
+   * Group name
+   */
+  group_name?: string;
+  /**
+   * 群简介
+   * Group description
+   */
+  group_desc?: string;
+  /**
+   * 群主 QQ
+   * Owner QQ
+   */
+  owner?: I64;
+  /**
+   * 创建时间
+   * Creation time
+   * Unit: seconds.
+   */
+  create_time?: I64;
+  /**
+   * 群标志
+   * Group flags
+   */
+  group_flag?: I64;
+  /**
+   * 群扩展标志
+   * Extended group flags
+   */
+  group_flag_ext?: I64;
+}
+
+/** Params of `fav.get_item_list`. */
+export interface FavGetItemListParams {
+  /**
+   * 获取的数量
+   * Number of items
+   */
+  page_size: number;
+  /**
+   * 分类
+   * Category
+   */
+  category: number;
+  /**
+   * 开始的位置
+   * Start position
+   */
+  start_pos: number;
+}
+
+/** Result of `fav.get_item_list`. */
+export interface FavGetItemListResult<I64 extends Int64Repr = number> {
+  /**
+   * 收藏列表
+   * Items
+   */
+  items: Array<{
+      /**
+       * 收藏 ID
+       * Item id
+       */
+      id: string;
+      /**
+       * 作者类型
+       * Author kind
+       */
+      author_type?: number;
+      /**
+       * 作者 QQ
+       * Author QQ
+       */
+      author?: I64;
+      /**
+       * 作者名称
+       * Author name
+       */
+      author_name?: string;
+      /**
+       * 群名称
+       * Group name
+       */
+      group_name?: string;
+      /**
+       * 群号
+       * Group number
+       */
+      group_id?: I64;
+      /**
+       * 客户端版本
+       * Client version
+       */
+      client_version?: string;
+      /**
+       * 收藏时间（毫秒）
+       * Time saved
+       * Unit: milliseconds.
+       */
+      time?: I64;
+    }>;
+}
+
+/** Params of `fav.get_item_content`. */
+export interface FavGetItemContentParams {
+  /**
+   * 收藏 ID
+   * Item id
+   */
+  id: string;
+}
+
+/** Result of `fav.get_item_content`. */
+export interface FavGetItemContentResult {
+  /**
+   * 收藏内容
+   * Content
+   */
+  content: string;
+}
+
+/** Params of `fav.add_text_msg`. */
+export interface FavAddTextMsgParams<I64 extends Int64Repr = number> {
+  /**
+   * 内容
+   * Text
+   */
+  content: string;
+  /**
+   * 作者 QQ（代码必需，文档未列出）
+   * Author QQ (required by the code; not documented)
+   */
+  user_id: I64;
+  /**
+   * 作者昵称（代码必需，文档未列出）
+   * Author nickname (required by the code; not documented)
+   */
+  nick: string;
+  /**
+   * 来源群名称（代码支持）
+   * Source group name (read by the code)
+   */
+  group_name?: string;
+  /**
+   * 来源群号（代码支持）
+   * Source group number (read by the code)
+   */
+  group_id?: I64;
+  /**
+   * 时间（代码支持）
+   * Time (read by the code)
+   * Unit: milliseconds.
+   */
+  time?: I64;
+}
+
+/** Result of `fav.add_text_msg`. */
+export interface FavAddTextMsgResult {
+  /**
+   * 收藏 ID
+   * Item id
+   */
+  id?: string;
+}
+
+/** Params of `fav.add_image_msg`. */
+export interface FavAddImageMsgParams<I64 extends Int64Repr = number> {
+  /**
+   * 图片 base64、绝对路径或 URL
+   * Image: base64, absolute path or URL
+   */
+  file: string;
+  /**
+   * 作者 QQ（代码必需，文档未列出）
+   * Author QQ (required by the code; not documented)
+   */
+  user_id: I64;
+  /**
+   * 作者昵称（代码必需，文档未列出）
+   * Author nickname (required by the code; not documented)
+   */
+  nick: string;
+  /**
+   * 来源群名称（代码支持）
+   * Source group name (read by the code)
+   */
+  group_name?: string;
+  /**
+   * 来源群号（代码支持）
+   * Source group number (read by the code)
+   */
+  group_id?: I64;
+}
+
+/** Result of `fav.add_image_msg`. */
+export interface FavAddImageMsgResult {
+  /**
+   * 收藏 ID
+   * Item id
+   */
+  id: string;
+  /**
+   * 图片链接（代码返回）
+   * Image URL (returned by the code)
+   */
+  picUrl?: string;
+  /**
+   * 图片 ID（代码返回）
+   * Image id (returned by the code)
+   */
+  picId?: string;
+}
+
+/** Params of `upload_private_file`. */
+export interface UploadPrivateFileParams<I64 extends Int64Repr = number> {
+  /**
+   * 目标 QQ
+   * Target QQ number
+   */
+  user_id: I64;
+  /**
+   * 本地文件路径、文件 base64 或文件 url
+   * Absolute local path, base64://… or http(s) URL
+   */
+  file: string;
+  /**
+   * 文件名称
+   * File name
+   */
+  name: string;
+}
+
+/** Params of `upload_group_file`. */
+export interface UploadGroupFileParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 本地文件路径、文件 base64 或文件 url
+   * Absolute local path, base64://… or http(s) URL
+   */
+  file: string;
+  /**
+   * 文件名称
+   * File name
+   */
+  name: string;
+}
+
+/** Params of `delete_group_file`. */
+export interface DeleteGroupFileParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件 ID
+   * File id
+   */
+  file_id: string;
+  /**
+   * 文件类型
+   * Bus id
+   */
+  busid: number;
+}
+
+/** `delete_group_file` returns no data. */
+export type DeleteGroupFileResult = void;
+
+/** Params of `create_group_file_folder`. */
+export interface CreateGroupFileFolderParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群文件夹名字
+   * Folder name
+   */
+  name: string;
+}
+
+/** Result of `create_group_file_folder`. */
+export interface CreateGroupFileFolderResult<I64 extends Int64Repr = number> {
+  /**
+   * 文件夹 ID
+   * Folder id
+   */
+  folder_id: string;
+  /**
+   * 父文件夹 ID
+   * Parent folder id
+   */
+  parent_folder_id?: string;
+  /**
+   * 文件夹名
+   * Folder name
+   */
+  folder_name?: string;
+  /**
+   * 创建时间
+   * Creation time
+   * Unit: seconds.
+   */
+  create_time?: I64;
+  /**
+   * 修改时间
+   * Modification time
+   * Unit: seconds.
+   */
+  modify_time?: I64;
+  /**
+   * 创建者
+   * Creator QQ
+   */
+  creator_uin?: I64;
+  /**
+   * 修改者
+   * Modifier QQ
+   */
+  modifier_uin?: I64;
+}
+
+/** Params of `rename_group_folder`. */
+export interface RenameGroupFolderParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群文件夹 ID
+   * Folder id
+   */
+  folder_id: string;
+  /**
+   * 群文件夹名字
+   * New name
+   */
+  name: string;
+}
+
+/** `rename_group_folder` returns no data. */
+export type RenameGroupFolderResult = void;
+
+/** Params of `delete_group_folder`. */
+export interface DeleteGroupFolderParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件夹 ID
+   * Folder id
+   */
+  folder_id: string;
+}
+
+/** `delete_group_folder` returns no data. */
+export type DeleteGroupFolderResult = void;
+
+/** Params of `get_group_file_system_info`. */
+export interface GetGroupFileSystemInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `get_group_file_system_info`. */
+export interface GetGroupFileSystemInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * 文件总数
+   * Number of files
+   */
+  file_count: number;
+  /**
+   * 文件上限
+   * File limit
+   */
+  limit_count: number;
+  /**
+   * 已使用空间
+   * Used bytes
+   */
+  used_space: I64;
+  /**
+   * 空间上限
+   * Total bytes
+   */
+  total_space: I64;
+}
+
+/** Params of `get_group_root_files`. */
+export interface GetGroupRootFilesParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Params of `get_group_files_by_folder`. */
+export interface GetGroupFilesByFolderParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件夹 ID
+   * Folder id
+   */
+  folder_id: string;
+}
+
+/** Params of `get_group_file_url`. */
+export interface GetGroupFileUrlParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 文件 ID
+   * File id
+   */
+  file_id: string;
+  /**
+   * 文件类型
+   * Bus id
+   */
+  busid: number;
+}
+
+/** Result of `get_group_file_url`. */
+export interface GetGroupFileUrlResult {
+  /**
+   * 文件下载链接
+   * Download URL
+   */
+  url: string;
+}
+
+/** Params of `set_group_remark`. */
+export interface SetGroupRemarkParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群备注
+   * Remark; empty clears it
+   * @default ""
+   */
+  remark?: string;
+}
+
+/** `set_group_remark` returns no data. */
+export type SetGroupRemarkResult = void;
+
+/** Params of `set_essence_msg`. */
+export interface SetEssenceMsgParams {
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+}
+
+/** `set_essence_msg` returns no data. */
+export type SetEssenceMsgResult = void;
+
+/** Params of `delete_essence_msg`. */
+export interface DeleteEssenceMsgParams {
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+}
+
+/** `delete_essence_msg` returns no data. */
+export type DeleteEssenceMsgResult = void;
+
+/** Params of `send_group_sign`. */
+export interface SendGroupSignParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** `send_group_sign` returns no data. */
+export type SendGroupSignResult = void;
+
+/** Params of `_send_group_notice`. */
+export interface SendGroupNoticeParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 公告内容
+   * Announcement text
+   */
+  content: string;
+  /**
+   * 图片路径（可选）
+   * Image (optional; path, URL or base64)
+   */
+  image?: string;
+}
+
+/** Result of `_send_group_notice`. */
+export type SendGroupNoticeResult = unknown;
+
+/** Params of `_get_group_notice`. */
+export interface GetGroupNoticeParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `_get_group_notice`. */
+export type GetGroupNoticeResult<I64 extends Int64Repr = number> = Array<{
+    /**
+     * 公告发表者
+     * Publisher QQ
+     */
+    sender_id: I64;
+    /**
+     * 公告发表时间
+     * Publication time
+     * Unit: seconds.
+     */
+    publish_time: I64;
+    /**
+     * 公告内容
+     * Content
+     */
+    message: {
+      /**
+       * 公告内容
+       * Text
+       */
+      text: string;
+      /**
+       * 公告图片
+       * Images
+       */
+      images?: Array<{
+        /**
+         * 图片高度
+         * Height
+         */
+        height?: string;
+        /**
+         * 图片宽度
+         * Width
+         */
+        width?: string;
+        /**
+         * 图片 ID
+         * Image id
+         */
+        id?: string;
+      }>;
+    };
+  }>;
+
+/** Params of `group_touch`. */
+export interface GroupTouchParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+}
+
+/** `group_touch` returns no data. */
+export type GroupTouchResult = void;
+
+/** Params of `poke`. */
+export interface PokeParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+}
+
+/** `poke` returns no data. */
+export type PokeResult = void;
+
+/** Params of `get_prohibited_member_list`. */
+export interface GetProhibitedMemberListParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `get_prohibited_member_list`. */
+export type GetProhibitedMemberListResult<I64 extends Int64Repr = number> = Array<{
+    /**
+     * 被禁言的人
+     * Muted QQ
+     */
+    user_id: I64;
+    /**
+     * 禁言结束时间
+     * Mute end
+     * Unit: seconds.
+     */
+    time: I64;
+  }>;
+
+/** Params of `get_group_at_all_remain`. */
+export interface GetGroupAtAllRemainParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `get_group_at_all_remain`. */
+export interface GetGroupAtAllRemainResult {
+  /**
+   * 是否可以 @全体成员
+   * Whether the bot may mention everyone
+   */
+  can_at_all: boolean;
+  /**
+   * 群内所有管理当天剩余次数
+   * Uses left today for all admins
+   */
+  remain_at_all_count_for_group: number;
+  /**
+   * 机器人当天剩余次数
+   * Uses left today for the bot
+   */
+  remain_at_all_count_for_uin: number;
+}
+
+/** Params of `set_group_comment_face`. */
+export interface SetGroupCommentFaceParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  msg_id?: number;
+  /**
+   * msg_id 的别名
+   * Alias of msg_id
+   */
+  message_id?: number;
+  /**
+   * 表情 ID
+   * Face id
+   */
+  face_id: number;
+  /**
+   * 设置或取消
+   * Set (true) or remove (false)
+   * @default true
+   */
+  is_set?: boolean;
+}
+
+/** `set_group_comment_face` returns no data. */
+export type SetGroupCommentFaceResult = void;
+/** `get_guild_service_profile` takes no params. */
+export type GetGuildServiceProfileParams = Record<string, never>;
+
+/** Result of `get_guild_service_profile`. */
+export interface GetGuildServiceProfileResult<I64 extends Int64Repr = number> {
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 频道用户 ID
+   * Guild user (tiny) id
+   */
+  tiny_id: I64 | string;
+  /**
+   * 头像链接
+   * Avatar URL
+   */
+  avatar_url?: string;
+}
+
+/** `get_guild_list` takes no params. */
+export type GetGuildListParams = Record<string, never>;
+
+/** Result of `get_guild_list`. */
+export interface GetGuildListResult<I64 extends Int64Repr = number> {
+  /**
+   * 频道列表
+   * Guilds
+   */
+  guild_list: Array<{
+      /**
+       * 频道 ID
+       * Guild id
+       */
+      guild_id: I64 | string;
+      /**
+       * 频道名称
+       * Guild name
+       */
+      guild_name: string;
+      /**
+       * 频道显示 ID
+       * Displayed guild id
+       */
+      guild_display_id?: string;
+      /**
+       * 频道简介
+       * Guild profile
+       */
+      profile?: string;
+      /**
+       * 频道状态
+       * Guild status
+       */
+      status?: {
+        /**
+         * 是否启用
+         * Enabled
+         */
+        is_enable?: boolean;
+        /**
+         * 是否被封禁
+         * Banned
+         */
+        is_banned?: boolean;
+        /**
+         * 是否冻结
+         * Frozen
+         */
+        is_frozen?: boolean;
+      };
+      /**
+       * 频道主 ID
+       * Owner id
+       */
+      owner_id?: I64 | string;
+      /**
+       * 禁言到期时间
+       * Mute expiry
+       * Unit: seconds.
+       */
+      shutup_expire_time?: I64;
+      /**
+       * 是否允许搜索
+       * Searchable
+       */
+      allow_search?: boolean;
+    }>;
+}
+
+/** Params of `get_guild_meta_by_guest`. */
+export interface GetGuildMetaByGuestParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+}
+
+/** Result of `get_guild_meta_by_guest`. */
+export interface GetGuildMetaByGuestResult<I64 extends Int64Repr = number> {
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: I64 | string;
+  /**
+   * 频道名称
+   * Guild name
+   */
+  guild_name: string;
+  /**
+   * 频道简介
+   * Guild profile
+   */
+  guild_profile?: string;
+  /**
+   * 创建时间
+   * Creation time
+   * Unit: seconds.
+   */
+  create_time?: I64;
+  /**
+   * 最大成员数
+   * Member limit
+   */
+  max_member_count?: I64;
+  /**
+   * 最大机器人数
+   * Bot limit
+   */
+  max_robot_count?: number;
+  /**
+   * 最大管理员数
+   * Admin limit
+   */
+  max_admin_count?: number;
+  /**
+   * 成员数
+   * Member count
+   */
+  member_count?: I64;
+  /**
+   * 频道主 ID
+   * Owner id
+   */
+  owner_id?: I64 | string;
+  /**
+   * 频道显示 ID
+   * Displayed guild id
+   */
+  guild_display_id?: string;
+}
+
+/** Params of `get_guild_channel_list`. */
+export interface GetGuildChannelListParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 是否刷新数据
+   * Refresh the data
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Result of `get_guild_channel_list`. */
+export interface GetGuildChannelListResult<I64 extends Int64Repr = number> {
+  /**
+   * 子频道列表
+   * Channels
+   */
+  channel_list: Array<{
+      /**
+       * 所属频道 ID
+       * Owning guild id
+       */
+      owner_guild_id?: string;
+      /**
+       * 子频道 ID
+       * Channel id
+       */
+      channel_id: I64 | string;
+      /**
+       * 子频道 Uin
+       * Channel uin
+       */
+      channel_uin?: I64 | string;
+      /**
+       * 频道 ID
+       * Guild id
+       */
+      guild_id?: I64 | string;
+      /**
+       * 子频道类型：1 文字、2 语音、5 直播、7 主题
+       * Channel type: 1 text, 2 voice, 5 live, 7 topic
+       */
+      channel_type: number;
+      /**
+       * 子频道名称
+       * Channel name
+       */
+      channel_name: string;
+      /**
+       * 创建时间
+       * Creation time
+       * Unit: seconds.
+       */
+      create_time?: I64;
+      /**
+       * 最大成员数
+       * Member limit
+       */
+      max_member_count?: I64;
+      /**
+       * 创建者 ID
+       * Creator tiny id
+       */
+      creator_tiny_id?: string;
+      /**
+       * 发言权限
+       * Talk permission
+       */
+      talk_permission?: number;
+      /**
+       * 可见类型
+       * Visibility
+       */
+      visible_type?: number;
+      /**
+       * 当前慢速模式
+       * Current slow mode key
+       */
+      current_slow_mode?: number;
+      /**
+       * 可选慢速模式
+       * Available slow modes
+       */
+      slow_modes?: Array<{
+        /**
+         * 慢速模式键
+         * Key
+         */
+        slow_mode_key?: number;
+        /**
+         * 说明
+         * Label
+         */
+        slow_mode_text?: string;
+        /**
+         * 周期内可发言次数
+         * Messages per circle
+         */
+        speak_frequency?: number;
+        /**
+         * 周期（秒）
+         * Circle length
+         * Unit: seconds.
+         */
+        slow_mode_circle?: number;
+      }>;
+      /**
+       * 图标链接
+       * Icon URL
+       */
+      icon_url?: string;
+      /**
+       * 跳转开关
+       * Jump switch
+       */
+      jump_switch?: number;
+      /**
+       * 跳转类型
+       * Jump type
+       */
+      jump_type?: number;
+      /**
+       * 跳转链接
+       * Jump URL
+       */
+      jump_url?: string;
+      /**
+       * 分类 ID
+       * Category id
+       */
+      category_id?: I64;
+      /**
+       * 自身发言权限
+       * The bot's talk permission
+       */
+      my_talk_permission?: number;
+    }>;
+}
+
+/** Params of `get_guild_member_list`. */
+export interface GetGuildMemberListParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 翻页令牌，不提供则从首页开始获取
+   * Page token; omit for the first page
+   */
+  next_token?: string;
+  /**
+   * 是否一次性获取完所有成员
+   * Fetch every member at once
+   * @default false
+   */
+  all?: boolean;
+  /**
+   * 是否刷新数据
+   * Refresh the data
+   * @default false
+   */
+  refresh?: boolean;
+}
+
+/** Result of `get_guild_member_list`. */
+export interface GetGuildMemberListResult<I64 extends Int64Repr = number> {
+  /**
+   * 成员列表
+   * Members
+   */
+  members: Array<{
+      /**
+       * 成员 tinyId
+       * Member tiny id
+       */
+      tiny_id?: string;
+      /**
+       * 头衔
+       * Title
+       */
+      title?: string;
+      /**
+       * 昵称
+       * Nickname
+       */
+      nickname?: string;
+      /**
+       * 身份组 ID
+       * Role id
+       */
+      role_id?: I64 | string;
+      /**
+       * 身份组名称
+       * Role name
+       */
+      role_name?: string;
+      /**
+       * 身份组颜色（ARGB）
+       * Role colour (ARGB)
+       */
+      role_color?: I64;
+      /**
+       * 加入时间
+       * Join time
+       * Unit: seconds.
+       */
+      join_time?: I64;
+      /**
+       * 机器人类型
+       * Robot type
+       */
+      robot_type?: number;
+      /**
+       * 成员类型
+       * Member type
+       */
+      type?: number;
+      /**
+       * 是否在黑名单
+       * Blacklisted
+       */
+      in_black?: boolean;
+      /**
+       * 平台
+       * Platform
+       */
+      platform?: number;
+    }>;
+  /**
+   * 下一页令牌
+   * Next page token
+   */
+  next_token: string;
+  /**
+   * 是否已获取完
+   * Whether the list is complete
+   */
+  finished: boolean;
+}
+
+/** Params of `get_guild_member_profile`. */
+export interface GetGuildMemberProfileParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 成员 tinyId
+   * Member tiny id
+   */
+  user_id: I64 | string;
+}
+
+/** Result of `get_guild_member_profile`. */
+export interface GetGuildMemberProfileResult<I64 extends Int64Repr = number> {
+  /**
+   * 成员 tinyId
+   * Member tiny id
+   */
+  tiny_id: I64 | string;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像链接
+   * Avatar URL
+   */
+  avatar_url?: string;
+  /**
+   * 加入时间
+   * Join time
+   * Unit: seconds.
+   */
+  join_time?: I64;
+  /**
+   * 身份组
+   * Roles
+   */
+  roles?: Array<{
+      /**
+       * 身份组 ID
+       * Role id
+       */
+      role_id: I64 | string;
+      /**
+       * 身份组名称
+       * Role name
+       */
+      role_name: string;
+      /**
+       * 颜色（ARGB）
+       * Colour (ARGB)
+       */
+      color?: I64;
+      /**
+       * 权限
+       * Permissions
+       */
+      permission?: GuildPermission<I64>[];
+      /**
+       * 身份组类型
+       * Role type
+       */
+      type?: number;
+      /**
+       * 显示名称
+       * Display name
+       */
+      display_name?: string;
+    }>;
+}
+
+/** Params of `send_guild_channel_msg`. */
+export interface SendGuildChannelMsgParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: I64 | string;
+  /**
+   * 消息体，可为消息段或者 CQ 码
+   * Content (segments or a CQ string)
+   */
+  message: MessageInput;
+  /**
+   * 是否不解析 CQ 码（true 为不解析）
+   * true sends a string message as plain text
+   * @default false
+   */
+  auto_escape?: boolean;
+  /**
+   * 消息发送失败时的最大重试次数
+   * Retries on failure
+   * @default 3
+   */
+  retry_cnt?: number;
+  /**
+   * 自动撤回间隔（毫秒），默认不撤回
+   * Recall automatically after this many milliseconds
+   * Unit: milliseconds.
+   */
+  recall_duration?: I64;
+}
+
+/** Result of `send_guild_channel_msg`. */
+export interface SendGuildChannelMsgResult<I64 extends Int64Repr = number> {
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 时间戳
+   * Send time
+   * Unit: seconds.
+   */
+  time: I64;
+}
+
+/** Params of `get_guild_feeds`. */
+export interface GetGuildFeedsParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 子频道 ID（可选，代码支持）
+   * Channel id (optional; read by the code)
+   */
+  channel_id?: I64 | string;
+  /**
+   * 开始获取的位置
+   * Start offset
+   * @default 0
+   */
+  from?: number;
+}
+
+/** Result of `get_guild_feeds`. */
+export interface GetGuildFeedsResult {
+  /**
+   * 是否已到末尾
+   * Whether the last page was reached
+   */
+  isFinish: boolean;
+  /**
+   * 原生帖子数据（结构未文档化，原样返回）
+   * Raw feed objects; undocumented, delivered as sent
+   */
+  feeds: Array<Record<string, unknown>>;
+}
+
+/** Params of `get_guild_roles`. */
+export interface GetGuildRolesParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+}
+
+/** Result of `get_guild_roles`. */
+export interface GetGuildRolesResult<I64 extends Int64Repr = number> {
+  /**
+   * 身份组列表
+   * Roles
+   */
+  roles: Array<{
+      /**
+       * 颜色（ARGB）
+       * Colour (ARGB)
+       */
+      argb_color?: I64;
+      /**
+       * 是否禁用
+       * Disabled
+       */
+      disabled?: boolean;
+      /**
+       * 是否独立
+       * Independent
+       */
+      independent?: boolean;
+      /**
+       * 最大人数
+       * Member limit
+       */
+      max_count?: number;
+      /**
+       * 成员数
+       * Member count
+       */
+      member_count?: number;
+      /**
+       * 自身是否拥有
+       * Whether the bot holds it
+       */
+      owned?: boolean;
+      /**
+       * 身份组 ID
+       * Role id
+       */
+      role_id: I64 | string;
+      /**
+       * 身份组名称
+       * Role name
+       */
+      role_name: string;
+      /**
+       * 权限
+       * Permissions
+       */
+      permission?: GuildPermission<I64>[];
+    }>;
+}
+
+/** Params of `delete_guild_role`. */
+export interface DeleteGuildRoleParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 角色 ID
+   * Role id
+   */
+  role_id: I64 | string;
+}
+
+/** `delete_guild_role` returns no data. */
+export type DeleteGuildRoleResult = void;
+
+/** Params of `set_guild_member_role`. */
+export interface SetGuildMemberRoleParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 角色 ID
+   * Role id
+   */
+  role_id: I64 | string;
+  /**
+   * 是否设置（false 为取消）
+   * true grants the role; false revokes it
+   * @default false
+   */
+  set?: boolean;
+  /**
+   * 成员 tinyId
+   * Member tiny id
+   */
+  user_id?: I64 | string;
+  /**
+   * 成员 tinyId 列表
+   * Member tiny ids
+   */
+  users?: Array<I64 | string>;
+}
+
+/** `set_guild_member_role` returns no data. */
+export type SetGuildMemberRoleResult = void;
+
+/** Params of `update_guild_role`. */
+export interface UpdateGuildRoleParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 角色 ID
+   * Role id
+   */
+  role_id: I64 | string;
+  /**
+   * 名称
+   * Name
+   */
+  name: string;
+  /**
+   * 颜色（ARGB）
+   * Colour (ARGB)
+   */
+  color: I64;
+}
+
+/** `update_guild_role` returns no data. */
+export type UpdateGuildRoleResult = void;
+
+/** Params of `create_guild_role`. */
+export interface CreateGuildRoleParams<I64 extends Int64Repr = number> {
+  guild_id: GuildId<I64>;
+  /**
+   * 名称
+   * Name
+   */
+  name: string;
+  /**
+   * 颜色（ARGB）
+   * Colour (ARGB)
+   */
+  color: I64;
+  /**
+   * 初始成员 tinyId 列表
+   * Initial members (tiny ids)
+   */
+  initial_users: Array<I64 | string>;
+}
+
+/** Result of `create_guild_role`. */
+export interface CreateGuildRoleResult<I64 extends Int64Repr = number> {
+  /**
+   * 新角色 ID
+   * Id of the new role
+   */
+  role_id: I64 | string;
+}
+
+/** Params of `get_weather_city_code`. */
+export interface GetWeatherCityCodeParams {
+  /**
+   * 城市
+   * City name
+   */
+  city: string;
+}
+
+/** Result of `get_weather_city_code`. */
+export type GetWeatherCityCodeResult<I64 extends Int64Repr = number> = Array<{
+    /**
+     * ADCode
+     * ADCode
+     */
+    adcode: I64;
+    /**
+     * 省份
+     * Province
+     */
+    province?: string;
+    /**
+     * 城市
+     * City
+     */
+    city: string;
+  }>;
+
+/** Params of `get_weather`. */
+export interface GetWeatherParams {
+  /**
+   * ADCode
+   * ADCode
+   */
+  code?: number | string;
+  /**
+   * 城市
+   * City name
+   */
+  city?: string;
+}
+
+/** Result of `get_weather`. */
+export type GetWeatherResult = Record<string, unknown>;
+
+/** Params of `upload_group_image`. */
+export interface UploadGroupImageParams<I64 extends Int64Repr = number> {
+  /**
+   * 图片 base64
+   * Image in base64
+   */
+  pic: string;
+  /**
+   * QQ
+   * Sender QQ
+   */
+  sender: I64;
+  /**
+   * 图片发送到的群聊
+   * Target group number
+   */
+  troop: I64;
+}
+
+/** Result of `upload_group_image`. */
+export type UploadGroupImageResult = unknown;
+
+/** Params of `request_upload_group_image`. */
+export interface RequestUploadGroupImageParams<I64 extends Int64Repr = number> {
+  /**
+   * 图片 MD5
+   * Image md5
+   */
+  md5: string;
+  /**
+   * 文件大小
+   * Size in bytes
+   */
+  file_size: I64;
+  /**
+   * 宽度
+   * Width
+   */
+  width: number;
+  /**
+   * 高度
+   * Height
+   */
+  height: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `request_upload_group_image`. */
+export interface RequestUploadGroupImageResult<I64 extends Int64Repr = number> {
+  /**
+   * 上传 key
+   * Upload key
+   */
+  ukey?: unknown;
+  /**
+   * 是否已存在
+   * Whether the image already exists
+   */
+  exist?: boolean;
+  /**
+   * 文件 ID
+   * File id
+   */
+  file_id?: I64;
+  /**
+   * 上传服务器 IP
+   * Upload server IPs
+   */
+  up_ip?: I64[];
+  /**
+   * 上传服务器端口
+   * Upload server ports
+   */
+  up_port?: number[];
+}
+
+/** Params of `get_http_cookies`. */
+export interface GetHttpCookiesParams {
+  /**
+   * 应用 ID
+   * App id
+   */
+  appid: string;
+  /**
+   * daid
+   * daid
+   */
+  daid: string;
+  /**
+   * 跳转地址
+   * Jump URL
+   */
+  jumpurl: string;
+}
+
+/** Params of `adapt_share_json`. */
+export interface AdaptShareJsonParams {
+  /**
+   * 封面
+   * Cover image
+   */
+  cover: string;
+  /**
+   * 描述
+   * Description
+   */
+  desc: string;
+  /**
+   * 跳转链接
+   * Target URL
+   * @default ""
+   */
+  url?: string;
+}
+
+/** Result of `adapt_share_json`. */
+export interface AdaptShareJsonResult {
+  /**
+   * 结果
+   * Result
+   */
+  result: string;
+}
+
+/** Params of `scan_qrcode`. */
+export interface ScanQrcodeParams {
+  /**
+   * 图片 base64
+   * Image in base64
+   */
+  pic: string;
+}
+
+/** Result of `scan_qrcode`. */
+export type ScanQrcodeResult = unknown;
+
+/** Params of `ocr_image`. */
+export interface OcrImageParams<I64 extends Int64Repr = number> {
+  /**
+   * 图片 ID（也接受路径、URL 或 base64://）
+   * Image id (a path, URL or base64:// also works)
+   */
+  image: string;
+  /**
+   * 群号（处理器声明为必需，实际未使用）
+   * Group number (declared required by the handler; unused)
+   */
+  group_id?: I64;
+  /**
+   * QQ 号（处理器声明为必需，实际未使用）
+   * QQ number (declared required by the handler; unused)
+   */
+  user_id?: I64;
+}
+
+/** Result of `ocr_image`. */
+export interface OcrImageResult {
+  /**
+   * OCR 结果
+   * Detected texts
+   */
+  texts: Array<{
+      /**
+       * 文本
+       * Text
+       */
+      text: string;
+      /**
+       * 置信度
+       * Confidence
+       */
+      confidence: number;
+      /**
+       * 二维数组表示的坐标
+       * Corner points, each [x, y]
+       */
+      coordinates: Array<number[]>;
+    }>;
+  /**
+   * 语言
+   * Language
+   */
+  language: string;
+  /**
+   * 图片链接（代码返回）
+   * Image URL (returned by the code)
+   */
+  url?: string;
+}
+
+/** Params of `get_file`. */
+export interface GetFileParams {
+  /**
+   * 文件 MD5
+   * File md5
+   */
+  file: string;
+  /**
+   * 输出格式（仅支持 base64）
+   * Output format; only base64 is supported
+   * Divergence: The docs mark file_type required; the code defaults it to base64 and rejects anything else (20002 "only support base64").
+   * @default "base64"
+   */
+  file_type?: 'base64';
+}
+
+/** Result of `get_file`. */
+export interface GetFileResult {
+  /**
+   * 文件路径，同 get_record
+   * File path (as get_record)
+   */
+  file: string;
+  /**
+   * 文件内容（base64）
+   * File content in base64
+   */
+  base64String: string;
+  /**
+   * 文件 md5
+   * File md5
+   */
+  md5?: string;
+}
+
+/** Params of `switch_account`. */
+export interface SwitchAccountParams<I64 extends Int64Repr = number> {
+  /**
+   * QQ
+   * QQ number to switch to
+   */
+  user_id: I64;
+}
+
+/** `switch_account` returns no data. */
+export type SwitchAccountResult = void;
+
+/** Params of `upload_file`. */
+export interface UploadFileParams {
+  /**
+   * 文件内容（multipart 的 file 字段）
+   * File content (the multipart file part)
+   */
+  file: string;
+}
+
+/** Params of `upload_file_to_shamrock`. */
+export interface UploadFileToShamrockParams<I64 extends Int64Repr = number> {
+  /**
+   * 整个文件的 MD5（十六进制）
+   * Hex md5 of the whole file
+   */
+  md5: string;
+  /**
+   * 本片在文件中的偏移
+   * Offset of this chunk
+   * @default 0
+   */
+  offset?: I64 | string;
+  /**
+   * 本片内容
+   * Chunk content
+   */
+  chunk: string;
+  /**
+   * 文件总大小
+   * Total size in bytes
+   */
+  file_size?: I64 | string;
+}
+
+/** Result of `upload_file_to_shamrock`. */
+export interface UploadFileToShamrockResult<I64 extends Int64Repr = number> {
+  /**
+   * 已接收大小
+   * Bytes received
+   */
+  file_size?: I64;
+  /**
+   * 是否已完成
+   * Whether the file is complete
+   */
+  finish: boolean;
+  /**
+   * 文件路径
+   * File path
+   */
+  path?: string;
+}
+
+/** Params of `download_file`. */
+export interface DownloadFileParams {
+  /**
+   * 下载地址
+   * URL to download
+   */
+  url?: string;
+  /**
+   * 文件名称（默认为文件 md5）
+   * File name (md5 by default)
+   */
+  name?: string;
+  /**
+   * 文件 base64 内容
+   * File content in base64
+   */
+  base64?: string;
+  /**
+   * 下载的线程数量
+   * Download threads
+   * @default 3
+   */
+  thread_cnt?: number;
+  /**
+   * 请求头：字符串（以 [\r\n] 分隔的 Key=Value）或 Key=Value 数组
+   * Request headers: a string of Key=Value lines joined by [\r\n], or an array of Key=Value
+   */
+  headers?: string | string[];
+}
+
+/** `get_device_battery` takes no params. */
+export type GetDeviceBatteryParams = Record<string, never>;
+
+/** Result of `get_device_battery`. */
+export interface GetDeviceBatteryResult<I64 extends Int64Repr = number> {
+  /**
+   * 电量
+   * Battery level
+   */
+  battery: number;
+  /**
+   * 刻度
+   * Scale
+   */
+  scale: I64;
+  /**
+   * 充电状态
+   * Charging status
+   */
+  status: number;
+}
+
+/** `get_start_time` takes no params. */
+export type GetStartTimeParams = Record<string, never>;
+/** Result of `get_start_time`. */
+export type GetStartTimeResult<I64 extends Int64Repr = number> = I64;
+
+/** Params of `log`. */
+export interface LogParams {
+  /**
+   * 开始的行
+   * First line
+   */
+  start?: number;
+  /**
+   * 是否只显示最近的日志
+   * Only recent entries
+   * @default false
+   */
+  recent?: boolean;
+}
+
+/** Result of `log`. */
+export type LogResult = unknown;
+/** `shut` takes no params. */
+export type ShutParams = Record<string, never>;
+/** `shut` returns no data. */
+export type ShutResult = void;
+/** `get_supported_actions` takes no params. */
+export type GetSupportedActionsParams = Record<string, never>;
+/** Result of `get_supported_actions`. */
+export type GetSupportedActionsResult = string[];
+/** `get_latest_events` takes no params. */
+export type GetLatestEventsParams = Record<string, never>;
+/** Result of `get_latest_events`. */
+export type GetLatestEventsResult = Array<Record<string, unknown>>;
+
 /** Every OpenShamrock action by wire name, with its params and result types. */
 export interface Actions<I64 extends Int64Repr = number> {
   /**
@@ -2286,6 +5524,14 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Alias of `send_private_msg`.
    */
   send_private_message: { params: SendPrivateMsgParams<I64>; result: SendPrivateMsgResult<I64> };
+  /**
+   * 发送私聊消息
+   * Send a private message
+   *
+   * 该接口用于发送私聊消息。message格式可为消息段object，或消息段组合array
+   * Alias of `send_private_msg`.
+   */
+  send_friend_msg: { params: SendPrivateMsgParams<I64>; result: SendPrivateMsgResult<I64> };
   /**
    * 发送群聊消息
    * Send a group message
@@ -2328,12 +5574,28 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   delete_msg: { params: DeleteMsgParams; result: DeleteMsgResult };
   /**
+   * 撤回消息
+   * Recall (delete) a message
+   *
+   * 该接口用于撤回消息。该接口将返回处理结果，其中 `data` 字段无数据。
+   * Alias of `delete_msg`.
+   */
+  delete_message: { params: DeleteMsgParams; result: DeleteMsgResult };
+  /**
    * 获取消息
    * Get a message
    *
    * `peer_id`是其他同类框架所表达的`target_id`!
    */
   get_msg: { params: GetMsgParams; result: MessageDetail<I64> };
+  /**
+   * 获取消息
+   * Get a message
+   *
+   * `peer_id`是其他同类框架所表达的`target_id`!
+   * Alias of `get_msg`.
+   */
+  get_message: { params: GetMsgParams; result: MessageDetail<I64> };
   /**
    * 获取合并转发消息内容
    * Get the content of a forwarded-messages card
@@ -2344,59 +5606,69 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_forward_msg: { params: GetForwardMsgParams; result: GetForwardMsgResult<I64> };
   /**
-   * 获取 Cookies
+   * 获取合并转发消息内容
+   * Get the content of a forwarded-messages card
+   *
+   * 获取合并转发内容。由于QQ内部错误，该接口可能导致闪退等问题的出现！一般是闪退一次后再次重新启动便不再闪退，但是可能无法获取合并转发的内容！
+   *
+   * Divergence: The spec returns `message` (node segments); Shamrock returns `messages`, a list of message details.
+   * Alias of `get_forward_msg`.
+   */
+  get_forward_message: { params: GetForwardMsgParams; result: GetForwardMsgResult<I64> };
+  /**
+   * 获取 Cookie
    * Get cookies
    */
-  get_cookies: { params: GetCookiesParams; result: GetCookiesResult };
+  get_cookies: { params: DomainQuery; result: Credentials };
   /**
-   * 获取 CSRF Token
+   * 获取 Cookie
+   * Get cookies
+   * Alias of `get_cookies`.
+   */
+  get_cookie: { params: DomainQuery; result: Credentials };
+  /**
+   * 获取 CSRF 令牌
    * Get the CSRF token
-   */
-  get_csrf_token: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
-  /**
-   * 获取 QQ 相关接口凭证
-   * Get cookies and the CSRF token at once
    *
-   * 即 get_cookies 与 get_csrf_token 的合并。
+   * Divergence: OneBot 11 types token as int32; Shamrock sends a string.
    */
-  get_credentials: { params: GetCredentialsParams; result: GetCredentialsResult };
+  get_csrf_token: { params: DomainQuery; result: GetCsrfTokenResult };
+  /**
+   * 获取 Cookie 与 CSRF 令牌
+   * Get cookies and the CSRF token
+   */
+  get_credentials: { params: DomainQuery; result: Credentials };
   /**
    * 群组踢人
-   * Kick a member out of a group
+   * Kick a group member
    */
   set_group_kick: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
   /**
-   * 群组单人禁言
+   * 群组踢人
+   * Kick a group member
+   * Alias of `set_group_kick`.
+   */
+  kick_group_member: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
+  /**
+   * 群单人禁言
    * Mute a group member
    */
   set_group_ban: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
   /**
-   * 群组匿名用户禁言
-   * Mute an anonymous group member
-   *
-   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
-   *
-   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
-   */
-  set_group_anonymous_ban: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
-  /**
-   * 群组全员禁言
+   * 群全员禁言
    * Mute the whole group
    */
   set_group_whole_ban: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
   /**
-   * 群组设置管理员
-   * Make or unmake a group admin
+   * 设置群管理员
+   * Grant or revoke group admin
    */
   set_group_admin: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
   /**
-   * 群组匿名
-   * Allow or forbid anonymous chat in a group
-   */
-  set_group_anonymous: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
-  /**
-   * 设置群名片（群备注）
+   * 设置群名片
    * Set a member's group card
+   *
+   * Divergence: The docs file this under a heading "设置群备注" marked 未实现, but v1.0.9 serves set_group_card.
    */
   set_group_card: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
   /**
@@ -2406,9 +5678,15 @@ export interface Actions<I64 extends Int64Repr = number> {
   set_group_name: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
   /**
    * 退出群组
-   * Leave (or dismiss) a group
+   * Leave a group
    */
   set_group_leave: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
+  /**
+   * 退出群组
+   * Leave a group
+   * Alias of `set_group_leave`.
+   */
+  leave_group: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
   /**
    * 设置群组专属头衔
    * Set a member's special title
@@ -2416,7 +5694,7 @@ export interface Actions<I64 extends Int64Repr = number> {
   set_group_special_title: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
   /**
    * 获取群信息
-   * Get a group's information
+   * Get a group's info
    */
   get_group_info: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
   /**
@@ -2426,14 +5704,12 @@ export interface Actions<I64 extends Int64Repr = number> {
   get_group_list: { params: GetGroupListParams; result: GetGroupListResult<I64> };
   /**
    * 获取群成员信息
-   * Get a group member's information
+   * Get a group member's info
    */
   get_group_member_info: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
   /**
    * 获取群成员列表
    * Get a group's member list
-   *
-   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
    */
   get_group_member_list: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
   /**
@@ -2442,95 +5718,199 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_group_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
   /**
-   * 获取语音
-   * Get a received voice file, converted
-   *
-   * 通常需要 OneBot 实现安装 ffmpeg。
+   * 获取群荣誉信息
+   * Get a group's honors
+   * Alias of `get_group_honor_info`.
    */
-  get_record: { params: GetRecordParams; result: FileResult };
+  get_troop_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
+  /**
+   * 获取语音
+   * Get a voice file in another format
+   *
+   * 通常需要安装 ffmpeg。
+   */
+  get_record: { params: GetRecordParams; result: GetRecordResult };
   /**
    * 获取图片
-   * Get a received image file
+   * Get a cached image
+   *
+   * 只能获取已缓存的图片。
    */
-  get_image: { params: GetImageParams; result: FileResult };
+  get_image: { params: GetImageParams; result: GetImageResult<I64> };
   /**
-   * 检查是否可以发送图片
-   * Check whether images can be sent
+   * 获取图片
+   * Get a cached image
+   *
+   * 只能获取已缓存的图片。
+   * Alias of `get_image`.
    */
-  can_send_image: { params: CanSendImageParams; result: CanSend };
-  /**
-   * 检查是否可以发送语音
-   * Check whether voice messages can be sent
-   */
-  can_send_record: { params: CanSendRecordParams; result: CanSend };
+  get_img: { params: GetImageParams; result: GetImageResult<I64> };
   /**
    * 处理加好友请求
-   * Accept or reject a friend request
+   * Handle a friend request
    */
   set_friend_add_request: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
   /**
    * 处理加群请求／邀请
-   * Accept or reject a group join request or invitation
+   * Handle a group join request or invitation
    *
-   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   * Divergence: The docs accept `sub_type` or `type`; the code reads sub_type (required) and, like go-cqhttp, a `notSeen` flag. The flag is "<seq>;<group>;<uin>" as sent in request events.
    */
   set_group_add_request: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
   /**
    * 获取运行状态
-   * Get the implementation's status
+   * Get the bot status
    *
-   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   * 文档未列出（v1.0.9 代码 GetStatus）。
+   *
+   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
    */
-  get_status: { params: GetStatusParams; result: GetStatusResult };
+  get_status: { params: GetStatusParams; result: GetStatusResult<I64> };
+  /**
+   * 获取运行状态
+   * Get the bot status
+   *
+   * 文档未列出（v1.0.9 代码 GetStatus）。
+   *
+   * Divergence: Code only; not in the docs. Unlike OneBot 11 ({online, good}) the data is an array holding one OneBot 12 style bot status, with the status text under the dotted key "qq.status".
+   * Alias of `get_status`.
+   */
+  status: { params: GetStatusParams; result: GetStatusResult<I64> };
   /**
    * 获取版本信息
-   * Get version information
+   * Get version info
+   *
+   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
    */
   get_version_info: { params: GetVersionInfoParams; result: GetVersionInfoResult };
   /**
-   * 重启 OneBot 实现
-   * Restart the implementation
+   * 获取版本信息
+   * Get version info
    *
-   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   * 文档未列出（v1.0.9 代码 GetVersionInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields follow OneBot 12 naming plus OneBot 11's app_* fields.
+   * Alias of `get_version_info`.
    */
-  set_restart: { params: SetRestartParams; result: SetRestartResult };
+  get_version: { params: GetVersionInfoParams; result: GetVersionInfoResult };
   /**
-   * 清理缓存
-   * Clean the cache
-   *
-   * 用于清理积攒了太多的缓存文件。
+   * 清除缓存
+   * Clear the cache
    */
   clean_cache: { params: CleanCacheParams; result: CleanCacheResult };
   /**
-   * 发送好友赞
-   * Send likes to a friend's profile
+   * 点赞资料卡
+   * Like a user's profile card
+   *
+   * Divergence: The docs name the count `time`; the code reads `times` (required: without it the call answers 10003 "lack of [times]"). The schema follows the code.
    */
   send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
   /**
    * 获取登录号信息
    * Get the logged-in account
    */
-  get_login_info: { params: GetLoginInfoParams; result: LoginInfo<I64> };
+  get_login_info: { params: GetLoginInfoParams; result: GetLoginInfoResult<I64> };
   /**
    * 获取陌生人信息
-   * Get a user's public profile
+   * Get a stranger's info
    */
-  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: StrangerInfo<I64> };
+  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
+  /**
+   * 获取陌生人信息
+   * Get a stranger's info
+   * Alias of `get_stranger_info`.
+   */
+  _get_stranger_info: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoResult<I64> };
   /**
    * 获取好友列表
    * Get the friend list
    */
   get_friend_list: { params: GetFriendListParams; result: GetFriendListResult<I64> };
   /**
+   * 设置 QQ 个人资料
+   * Set the account's profile
+   */
+  set_qq_profile: { params: SetQqProfileParams; result: SetQqProfileResult };
+  /**
+   * 获取在线机型
+   * List online model variants
+   */
+  _get_model_show: { params: GetModelShowParams; result: ModelShowList };
+  /**
+   * 设置在线机型
+   * Set the online model
+   */
+  _set_model_show: { params: SetModelShowParams; result: SetModelShowResult };
+  /**
+   * 获取用户在线机型
+   * Get a user's online model
+   *
+   * 文档未列出（v1.0.9 代码 GetModelShow）。不传 user_id 或为 0 时返回自己的机型。
+   *
+   * Divergence: Code only; not in the docs. The result is the model name as a bare string.
+   */
+  get_model_show: { params: ModelShowUser<I64>; result: GetModelShowResult };
+  /**
+   * 获取当前账号在线客户端列表
+   * List the account's online clients
+   *
+   * 文档的 get_online_clients 未实现；代码以 _get_online_clients 提供。
+   *
+   * Divergence: The docs list get_online_clients (marked 未实现, answered with {clients}); v1.0.9 serves only _get_online_clients, whose data is the bare array of devices.
+   */
+  _get_online_clients: { params: GetOnlineClientsParams; result: GetOnlineClientsResult<I64> };
+  /**
+   * 获取自身信息
+   * Get the bot's own info
+   *
+   * 文档未列出（v1.0.9 代码 GetSelfInfo，OneBot 12 风格）。
+   *
+   * Divergence: Code only; not in the docs (OneBot 12 style).
+   */
+  get_self_info: { params: GetSelfInfoParams; result: GetSelfInfoResult<I64> };
+  /**
+   * 获取用户资料卡
+   * Get a user's profile card
+   *
+   * 文档未列出（v1.0.9 代码 GetProfileCard）。
+   *
+   * Divergence: Code only; not in the docs. `cookie` is a Kotlin ByteArray, serialised as an array of signed bytes.
+   */
+  get_user_info: { params: GetUserInfoParams<I64>; result: GetUserInfoResult<I64> };
+  /**
+   * 获取用户资料卡
+   * Get a user's profile card
+   *
+   * 文档未列出（v1.0.9 代码 GetProfileCard）。
+   *
+   * Divergence: Code only; not in the docs. `cookie` is a Kotlin ByteArray, serialised as an array of signed bytes.
+   * Alias of `get_user_info`.
+   */
+  get_profile_card: { params: GetUserInfoParams<I64>; result: GetUserInfoResult<I64> };
+  /**
    * 获取历史消息
    * Get message history
    */
   get_history_msg: { params: GetHistoryMsgParams<I64>; result: GetHistoryMsgResult<I64> };
   /**
+   * 获取历史消息
+   * Get message history
+   * Alias of `get_history_msg`.
+   */
+  get_history_message: { params: GetHistoryMsgParams<I64>; result: GetHistoryMsgResult<I64> };
+  /**
    * 获取群聊历史消息
    * Get group message history
    */
   get_group_msg_history: { params: GetGroupMsgHistoryParams<I64>; result: GetGroupMsgHistoryResult<I64> };
+  /**
+   * 获取群聊历史消息
+   * Get group message history
+   * Alias of `get_group_msg_history`.
+   */
+  get_group_message_history: { params: GetGroupMsgHistoryParams<I64>; result: GetGroupMsgHistoryResult<I64> };
   /**
    * 清除本地缓存消息
    * Clear locally cached messages
@@ -2538,6 +5918,14 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 该接口用于清除本地消息缓存。该接口将返回处理结果，其中 `data` 字段无数据。
    */
   clear_msgs: { params: ClearMsgsParams<I64>; result: ClearMsgsResult };
+  /**
+   * 清除本地缓存消息
+   * Clear locally cached messages
+   *
+   * 该接口用于清除本地消息缓存。该接口将返回处理结果，其中 `data` 字段无数据。
+   * Alias of `clear_msgs`.
+   */
+  clear_messages: { params: ClearMsgsParams<I64>; result: ClearMsgsResult };
   /**
    * 发送群聊合并转发
    * Send forwarded messages to a group
@@ -2576,4 +5964,627 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Alias of `send_private_forward_msg`.
    */
   send_private_forward_message: { params: SendPrivateForwardMsgParams<I64>; result: ForwardSendResult };
+  /**
+   * 发送合并转发（通用）
+   * Send forwarded messages (group or private)
+   *
+   * 文档未列出（v1.0.9 代码 SendForwardMessage）。按 message_type / detail_type，或 user_id、group_id 是否存在决定发往群聊或私聊； user_id 与 group_id 同时给出为临时会话。仅支持 POST。
+   *
+   * Divergence: Code only (v1.0.9 SendForwardMessage, route /send_forward_(msg|message)); not in the docs. POST only on HTTP: a GET answers status failed, retcode 20002. The target is chosen like send_msg (detail_type or message_type, else user_id / group_id). A missing target answers 10003 "lack of [detail_type/message_type]".
+   */
+  send_forward_msg: { params: SendForwardMsgParams<I64>; result: ForwardSendResult };
+  /**
+   * 发送合并转发（通用）
+   * Send forwarded messages (group or private)
+   *
+   * 文档未列出（v1.0.9 代码 SendForwardMessage）。按 message_type / detail_type，或 user_id、group_id 是否存在决定发往群聊或私聊； user_id 与 group_id 同时给出为临时会话。仅支持 POST。
+   *
+   * Divergence: Code only (v1.0.9 SendForwardMessage, route /send_forward_(msg|message)); not in the docs. POST only on HTTP: a GET answers status failed, retcode 20002. The target is chosen like send_msg (detail_type or message_type, else user_id / group_id). A missing target answers 10003 "lack of [detail_type/message_type]".
+   * Alias of `send_forward_msg`.
+   */
+  send_forward_message: { params: SendForwardMsgParams<I64>; result: ForwardSendResult };
+  /**
+   * 通过 resid 发送合并转发
+   * Send a forward card by its res id
+   *
+   * 文档未列出（v1.0.9 代码 SendMsgByResid）。把已上传的合并转发（upload_multi_msg 返回的 res_id）发到群聊或私聊。
+   *
+   * Divergence: Code only; not in the docs. Key spellings differ between revisions: an early handler (00b355b8) read `resid` and `peer` and answered with no data; v1.0.9 and the third-party SDKs use `res_id` and `peer_id` (the project's reference notes spell it `peer_Id`, which could not be re-checked here). The schema follows res_id / peer_id; message_type other than private falls back to group. SDKs type the result as {message_id, res_id}, not checked against v1.0.9, so both are optional.
+   */
+  send_msg_by_resid: { params: SendMsgByResidParams<I64>; result: SendMsgByResidResult };
+  /**
+   * 通过 resid 发送合并转发
+   * Send a forward card by its res id
+   *
+   * 文档未列出（v1.0.9 代码 SendMsgByResid）。把已上传的合并转发（upload_multi_msg 返回的 res_id）发到群聊或私聊。
+   *
+   * Divergence: Code only; not in the docs. Key spellings differ between revisions: an early handler (00b355b8) read `resid` and `peer` and answered with no data; v1.0.9 and the third-party SDKs use `res_id` and `peer_id` (the project's reference notes spell it `peer_Id`, which could not be re-checked here). The schema follows res_id / peer_id; message_type other than private falls back to group. SDKs type the result as {message_id, res_id}, not checked against v1.0.9, so both are optional.
+   * Alias of `send_msg_by_resid`.
+   */
+  send_message_by_resid: { params: SendMsgByResidParams<I64>; result: SendMsgByResidResult };
+  /**
+   * 上传合并转发消息
+   * Upload forwarded messages without sending them
+   *
+   * 文档未列出（v1.0.9 代码 UploadMultiMessage）。上传合并转发内容并返回 res_id，可用于 forward 消息段或 send_msg_by_resid。仅支持 POST。
+   *
+   * Divergence: Code only; not in the docs. Route /upload_multi_(msg|message), POST only. The target is chosen like send_msg; group_id alone with user_id marks a temporary session.
+   */
+  upload_multi_message: { params: UploadMultiMessageParams<I64>; result: UploadMultiMessageResult };
+  /**
+   * 上传合并转发消息
+   * Upload forwarded messages without sending them
+   *
+   * 文档未列出（v1.0.9 代码 UploadMultiMessage）。上传合并转发内容并返回 res_id，可用于 forward 消息段或 send_msg_by_resid。仅支持 POST。
+   *
+   * Divergence: Code only; not in the docs. Route /upload_multi_(msg|message), POST only. The target is chosen like send_msg; group_id alone with user_id marks a temporary session.
+   * Alias of `upload_multi_message`.
+   */
+  upload_multi_msg: { params: UploadMultiMessageParams<I64>; result: UploadMultiMessageResult };
+  /**
+   * 上传 NT 富媒体资源
+   * Upload a rich-media resource to QQNT
+   *
+   * 文档未列出（v1.0.9 代码 UploadNtResource）。仅在 Shamrock 开发模式下可用，否则返回 upload failed。
+   *
+   * Divergence: Code only; not in the docs. Works only when Shamrock runs in dev mode; otherwise it answers 35000 "upload failed".
+   */
+  upload_nt_resource: { params: UploadNtResourceParams; result: UploadNtResourceResult<I64> };
+  /**
+   * 上传 NT 富媒体资源
+   * Upload a rich-media resource to QQNT
+   *
+   * 文档未列出（v1.0.9 代码 UploadNtResource）。仅在 Shamrock 开发模式下可用，否则返回 upload failed。
+   *
+   * Divergence: Code only; not in the docs. Works only when Shamrock runs in dev mode; otherwise it answers 35000 "upload failed".
+   * Alias of `upload_nt_resource`.
+   */
+  upload_nt_res: { params: UploadNtResourceParams; result: UploadNtResourceResult<I64> };
+  /**
+   * 对事件执行快速操作
+   * Quick operation on a message event
+   *
+   * 文档未列出（v1.0.9 代码 QuickOperation）。对消息事件快速回复、撤回、踢出或禁言。
+   *
+   * Divergence: Code only; not in the docs. self_id must equal the logged-in account. The handler answers status failed, retcode 35000, message "操作成功" even when every operation succeeded, so a client sees an ApiError for a successful call. delete, kick and ban act only on group messages.
+   */
+  ".handle_quick_operation_async": { params: HandleQuickOperationAsyncParams<I64>; result: HandleQuickOperationAsyncResult };
+  /**
+   * 获取群系统消息
+   * Get group system messages
+   */
+  get_group_system_msg: { params: GetGroupSystemMsgParams; result: GetGroupSystemMsgResult<I64> };
+  /**
+   * 获取群系统消息
+   * Get group system messages
+   * Alias of `get_group_system_msg`.
+   */
+  get_group_system_message: { params: GetGroupSystemMsgParams; result: GetGroupSystemMsgResult<I64> };
+  /**
+   * 获取好友系统消息
+   * Get friend requests
+   */
+  get_friend_system_msg: { params: GetFriendSystemMsgParams; result: GetFriendSystemMsgResult<I64> };
+  /**
+   * 获取好友系统消息
+   * Get friend requests
+   * Alias of `get_friend_system_msg`.
+   */
+  get_friend_system_message: { params: GetFriendSystemMsgParams; result: GetFriendSystemMsgResult<I64> };
+  /**
+   * 获取精华消息列表
+   * Get a group's essence messages
+   */
+  get_essence_msg_list: { params: GetEssenceMsgListParams<I64>; result: GetEssenceMsgListResult<I64> };
+  /**
+   * 获取精华消息列表
+   * Get a group's essence messages
+   * Alias of `get_essence_msg_list`.
+   */
+  get_essence_message_list: { params: GetEssenceMsgListParams<I64>; result: GetEssenceMsgListResult<I64> };
+  /**
+   * QQ 是否在黑名单内
+   * Whether a QQ number is blacklisted
+   */
+  is_blacklist_uin: { params: IsBlacklistUinParams<I64>; result: IsBlacklistUinResult };
+  /**
+   * 批量获取 UID
+   * Convert QQ numbers to QQNT uids
+   *
+   * 文档未列出（v1.0.9 代码 GetUid）。
+   *
+   * Divergence: Code only; not in the docs. The result maps each QQ number (as a string key) to its uid.
+   */
+  get_uid: { params: GetUidParams<I64>; result: GetUidResult };
+  /**
+   * 批量通过 UID 获取 QQ 号
+   * Convert QQNT uids to QQ numbers
+   *
+   * 文档未列出（v1.0.9 代码 GetUinByUid）。
+   *
+   * Divergence: Code only; not in the docs. The result maps each uid to its QQ number.
+   */
+  get_uin_by_uid: { params: GetUinByUidParams; result: GetUinByUidResult<I64> };
+  /**
+   * 获取未加入的群信息
+   * Get info on a group the bot is not in
+   *
+   * 文档未列出（v1.0.9 代码 GetNotJoinedGroupInfo）。
+   *
+   * Divergence: Code only; not in the docs. Fields from third-party SDKs built against real servers.
+   */
+  get_not_joined_group_info: { params: GetNotJoinedGroupInfoParams<I64>; result: GetNotJoinedGroupInfoResult<I64> };
+  /**
+   * 获取收藏列表
+   * List QQ favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/get_item_list，WebSocket 动作为 fav.get_item_list。
+   *
+   * Divergence: HTTP serves it under /fav/get_item_list, not /fav.get_item_list; the schema format has one path template per protocol, so over HTTP the generated client reaches only the WebSocket name. Use WebSocket for fav.* actions.
+   */
+  "fav.get_item_list": { params: FavGetItemListParams; result: FavGetItemListResult<I64> };
+  /**
+   * 获取指定收藏的内容
+   * Get a favourite's content
+   *
+   * 实验性接口。HTTP 端点为 /fav/get_item_content。
+   *
+   * Divergence: HTTP serves it under /fav/get_item_content (see fav.get_item_list).
+   */
+  "fav.get_item_content": { params: FavGetItemContentParams; result: FavGetItemContentResult };
+  /**
+   * 添加文本收藏
+   * Save a text to favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/add_text_msg。
+   *
+   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also requires the author (user_id, nick; 10003 without them) and reads the source group and time. When the favourite service does not answer, the call still succeeds with no id (message 请求已提交).
+   */
+  "fav.add_text_msg": { params: FavAddTextMsgParams<I64>; result: FavAddTextMsgResult };
+  /**
+   * 添加文本收藏
+   * Save a text to favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/add_text_msg。
+   *
+   * Divergence: HTTP serves it under /fav/add_text_msg (see fav.get_item_list). The docs list only content; the code also requires the author (user_id, nick; 10003 without them) and reads the source group and time. When the favourite service does not answer, the call still succeeds with no id (message 请求已提交).
+   * Alias of `fav.add_text_msg`.
+   */
+  "fav.add_text_message": { params: FavAddTextMsgParams<I64>; result: FavAddTextMsgResult };
+  /**
+   * 添加图片收藏
+   * Save an image to favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/add_image_msg。
+   *
+   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). As for fav.add_text_msg the code requires the author (user_id, nick), which the docs omit.
+   */
+  "fav.add_image_msg": { params: FavAddImageMsgParams<I64>; result: FavAddImageMsgResult };
+  /**
+   * 添加图片收藏
+   * Save an image to favourites
+   *
+   * 实验性接口。HTTP 端点为 /fav/add_image_msg。
+   *
+   * Divergence: HTTP serves it under /fav/add_image_msg (see fav.get_item_list). As for fav.add_text_msg the code requires the author (user_id, nick), which the docs omit.
+   * Alias of `fav.add_image_msg`.
+   */
+  "fav.add_image_message": { params: FavAddImageMsgParams<I64>; result: FavAddImageMsgResult };
+  /**
+   * 上传私聊文件
+   * Upload a file to a private chat
+   *
+   * 本地文件路径为绝对路径，base64 以 base64:// 开头，URL 须为正确的 http 地址。
+   */
+  upload_private_file: { params: UploadPrivateFileParams<I64>; result: FileUploadResult };
+  /**
+   * 上传群文件
+   * Upload a group file
+   *
+   * 本地文件路径为绝对路径，base64 以 base64:// 开头，URL 须为正确的 http 地址。参数 folder 在 Shamrock 不受支持。
+   */
+  upload_group_file: { params: UploadGroupFileParams<I64>; result: FileUploadResult };
+  /**
+   * 删除群文件
+   * Delete a group file
+   */
+  delete_group_file: { params: DeleteGroupFileParams<I64>; result: DeleteGroupFileResult };
+  /**
+   * 创建群文件文件夹
+   * Create a group folder
+   *
+   * 仅能在根目录创建文件夹
+   */
+  create_group_file_folder: { params: CreateGroupFileFolderParams<I64>; result: CreateGroupFileFolderResult<I64> };
+  /**
+   * 重命名群文件夹
+   * Rename a group folder
+   *
+   * 可通过返回的状态码判断重命名是否成功。
+   */
+  rename_group_folder: { params: RenameGroupFolderParams<I64>; result: RenameGroupFolderResult };
+  /**
+   * 删除群文件文件夹
+   * Delete a group folder
+   *
+   * 可通过返回的状态码判断删除是否成功。
+   */
+  delete_group_folder: { params: DeleteGroupFolderParams<I64>; result: DeleteGroupFolderResult };
+  /**
+   * 获取群文件系统信息
+   * Get a group's file-system usage
+   */
+  get_group_file_system_info: { params: GetGroupFileSystemInfoParams<I64>; result: GetGroupFileSystemInfoResult<I64> };
+  /**
+   * 获取群根目录文件列表
+   * List a group's root directory
+   */
+  get_group_root_files: { params: GetGroupRootFilesParams<I64>; result: GroupFileList<I64> };
+  /**
+   * 获取群子目录文件列表
+   * List a group folder
+   */
+  get_group_files_by_folder: { params: GetGroupFilesByFolderParams<I64>; result: GroupFileList<I64> };
+  /**
+   * 获取群文件资源链接
+   * Get a group file's download URL
+   */
+  get_group_file_url: { params: GetGroupFileUrlParams<I64>; result: GetGroupFileUrlResult };
+  /**
+   * 设置群备注
+   * Set the bot's remark for a group
+   */
+  set_group_remark: { params: SetGroupRemarkParams<I64>; result: SetGroupRemarkResult };
+  /**
+   * 设置群备注
+   * Set the bot's remark for a group
+   * Alias of `set_group_remark`.
+   */
+  modify_group_remark: { params: SetGroupRemarkParams<I64>; result: SetGroupRemarkResult };
+  /**
+   * 设置精华消息
+   * Mark a message as essence
+   */
+  set_essence_msg: { params: SetEssenceMsgParams; result: SetEssenceMsgResult };
+  /**
+   * 设置精华消息
+   * Mark a message as essence
+   * Alias of `set_essence_msg`.
+   */
+  set_essence_message: { params: SetEssenceMsgParams; result: SetEssenceMsgResult };
+  /**
+   * 移出精华消息
+   * Remove a message from essence
+   */
+  delete_essence_msg: { params: DeleteEssenceMsgParams; result: DeleteEssenceMsgResult };
+  /**
+   * 移出精华消息
+   * Remove a message from essence
+   * Alias of `delete_essence_msg`.
+   */
+  delete_essence_message: { params: DeleteEssenceMsgParams; result: DeleteEssenceMsgResult };
+  /**
+   * 群打卡
+   * Group check-in
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it.
+   */
+  send_group_sign: { params: SendGroupSignParams<I64>; result: SendGroupSignResult };
+  /**
+   * 发送群公告
+   * Publish a group announcement
+   *
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   */
+  _send_group_notice: { params: SendGroupNoticeParams<I64>; result: SendGroupNoticeResult };
+  /**
+   * 发送群公告
+   * Publish a group announcement
+   *
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   * Alias of `_send_group_notice`.
+   */
+  send_group_notice: { params: SendGroupNoticeParams<I64>; result: SendGroupNoticeResult };
+  /**
+   * 发送群公告
+   * Publish a group announcement
+   *
+   * Divergence: The docs list only _send_group_notice and mark it 未实现; v1.0.9 serves it, and its handler (SendGroupNotice) also answers to send_group_notice and send_group_announcement, which the docs omit. The docs say data is empty; the code returns whatever the announcement service answered, so the result is delivered as sent.
+   * Alias of `_send_group_notice`.
+   */
+  send_group_announcement: { params: SendGroupNoticeParams<I64>; result: SendGroupNoticeResult };
+  /**
+   * 获取群公告
+   * Get group announcements
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 serves it.
+   */
+  _get_group_notice: { params: GetGroupNoticeParams<I64>; result: GetGroupNoticeResult<I64> };
+  /**
+   * 获取群公告
+   * Get group announcements
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 serves it.
+   * Alias of `_get_group_notice`.
+   */
+  get_group_notice: { params: GetGroupNoticeParams<I64>; result: GetGroupNoticeResult<I64> };
+  /**
+   * 群戳一戳
+   * Poke a group member (double-tap avatar)
+   */
+  group_touch: { params: GroupTouchParams<I64>; result: GroupTouchResult };
+  /**
+   * 戳一戳
+   * Poke a group member
+   */
+  poke: { params: PokeParams<I64>; result: PokeResult };
+  /**
+   * 获取被禁言的群成员列表
+   * List muted group members
+   */
+  get_prohibited_member_list: { params: GetProhibitedMemberListParams<I64>; result: GetProhibitedMemberListResult<I64> };
+  /**
+   * 获取群 @全体成员 剩余次数
+   * Get remaining @everyone uses
+   */
+  get_group_at_all_remain: { params: GetGroupAtAllRemainParams<I64>; result: GetGroupAtAllRemainResult };
+  /**
+   * 设置消息底部评论表情
+   * React to a group message with a face
+   *
+   * 可能仅在部分群灰度可用。
+   */
+  set_group_comment_face: { params: SetGroupCommentFaceParams<I64>; result: SetGroupCommentFaceResult };
+  /**
+   * 获取频道系统内 BOT 的资料
+   * Get the bot's guild profile
+   */
+  get_guild_service_profile: { params: GetGuildServiceProfileParams; result: GetGuildServiceProfileResult<I64> };
+  /**
+   * 获取频道列表
+   * List the bot's guilds
+   *
+   * 数据相比于 go-cqhttp 会有一点不一样。
+   *
+   * Divergence: The code always refreshes the list first and reads no parameters (SDKs send refresh / old_sdk, which are ignored). The message field is "success".
+   */
+  get_guild_list: { params: GetGuildListParams; result: GetGuildListResult<I64> };
+  /**
+   * 通过访客获取频道元数据
+   * Get guild metadata as a guest
+   */
+  get_guild_meta_by_guest: { params: GetGuildMetaByGuestParams<I64>; result: GetGuildMetaByGuestResult<I64> };
+  /**
+   * 获取子频道列表
+   * List a guild's channels
+   */
+  get_guild_channel_list: { params: GetGuildChannelListParams<I64>; result: GetGuildChannelListResult<I64> };
+  /**
+   * 获取频道成员列表
+   * List a guild's members
+   *
+   * 数据量大时需要分页。
+   */
+  get_guild_member_list: { params: GetGuildMemberListParams<I64>; result: GetGuildMemberListResult<I64> };
+  /**
+   * 单独获取频道成员资料
+   * Get a guild member's profile
+   *
+   * 附带权限信息与身份组。
+   */
+  get_guild_member_profile: { params: GetGuildMemberProfileParams<I64>; result: GetGuildMemberProfileResult<I64> };
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * 频道消息需要使用此接口，不要使用 send_msg。
+   */
+  send_guild_channel_msg: { params: SendGuildChannelMsgParams<I64>; result: SendGuildChannelMsgResult<I64> };
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * 频道消息需要使用此接口，不要使用 send_msg。
+   * Alias of `send_guild_channel_msg`.
+   */
+  send_guild_message: { params: SendGuildChannelMsgParams<I64>; result: SendGuildChannelMsgResult<I64> };
+  /**
+   * 发送信息到子频道
+   * Send a message to a guild channel
+   *
+   * 频道消息需要使用此接口，不要使用 send_msg。
+   * Alias of `send_guild_channel_msg`.
+   */
+  send_guild_msg: { params: SendGuildChannelMsgParams<I64>; result: SendGuildChannelMsgResult<I64> };
+  /**
+   * 获取频道帖子广场帖子
+   * Get a guild's feed posts
+   *
+   * 该请求携带大量原生响应数据，结构未文档化。
+   *
+   * Divergence: When channel_id fails the code retries for the whole guild (channel 0). Each feed is a raw protobuf StFeed, left untyped.
+   */
+  get_guild_feeds: { params: GetGuildFeedsParams<I64>; result: GetGuildFeedsResult };
+  /**
+   * 获取频道角色列表
+   * List a guild's roles
+   *
+   * 包括隐藏的身份组。
+   */
+  get_guild_roles: { params: GetGuildRolesParams<I64>; result: GetGuildRolesResult<I64> };
+  /**
+   * 删除频道角色
+   * Delete a guild role
+   */
+  delete_guild_role: { params: DeleteGuildRoleParams<I64>; result: DeleteGuildRoleResult };
+  /**
+   * 设置用户在频道中的角色
+   * Grant or revoke a guild role
+   *
+   * Divergence: The code takes one member in user_id or several in users; the schema cannot require exactly one of them, so both are optional (without either the call answers 35000 "missing user_id or users").
+   */
+  set_guild_member_role: { params: SetGuildMemberRoleParams<I64>; result: SetGuildMemberRoleResult };
+  /**
+   * 修改频道角色
+   * Update a guild role
+   */
+  update_guild_role: { params: UpdateGuildRoleParams<I64>; result: UpdateGuildRoleResult };
+  /**
+   * 创建频道角色
+   * Create a guild role
+   */
+  create_guild_role: { params: CreateGuildRoleParams<I64>; result: CreateGuildRoleResult<I64> };
+  /**
+   * 获取城市 ADCode
+   * Look up a city's ADCode
+   */
+  get_weather_city_code: { params: GetWeatherCityCodeParams; result: GetWeatherCityCodeResult<I64> };
+  /**
+   * 获取天气
+   * Get the weather
+   *
+   * 调用来自 QQ 官方服务。给出 code 或 city 之一。
+   *
+   * Divergence: The docs require code (a string ADCode) and make city optional; the code reads code as an integer and, when it is absent, looks the city up. Neither is required here because the format cannot say "one of".
+   */
+  get_weather: { params: GetWeatherParams; result: GetWeatherResult };
+  /**
+   * [实验] 上传群图片
+   * Upload a group message image (experimental)
+   *
+   * 上传群消息的图片（不是群文件，也不是群相册）。仅支持 POST。
+   *
+   * Divergence: POST only; the docs describe no response data, so the result is delivered as sent.
+   */
+  upload_group_image: { params: UploadGroupImageParams<I64>; result: UploadGroupImageResult };
+  /**
+   * 申请上传群图片
+   * Request a group image upload slot
+   *
+   * 文档未列出（v1.0.9 代码 RequestUploadGroupImage）。
+   *
+   * Divergence: Code only; not in the docs. The result is the raw upload ticket.
+   */
+  request_upload_group_image: { params: RequestUploadGroupImageParams<I64>; result: RequestUploadGroupImageResult<I64> };
+  /**
+   * 获取 HTTP Cookie
+   * Get cookies for a web app login
+   *
+   * 文档未列出（v1.0.9 代码 GetHttpCookies）。
+   *
+   * Divergence: Code only; not in the docs.
+   */
+  get_http_cookies: { params: GetHttpCookiesParams; result: Credentials };
+  /**
+   * 生成分享卡片链接
+   * Build a share card jump URL
+   *
+   * 文档未列出（v1.0.9 代码 AdaptShareJson）。
+   *
+   * Divergence: Code only; not in the docs.
+   */
+  adapt_share_json: { params: AdaptShareJsonParams; result: AdaptShareJsonResult };
+  /**
+   * 扫描二维码
+   * Scan a QR code
+   *
+   * 文档未列出（v1.0.9 代码 ScanQRCode）。
+   *
+   * Divergence: Code only; not in the docs. The handler answers with the scanner's version string as the whole body, not a OneBot envelope, so the client reports a decoding error for every call.
+   */
+  scan_qrcode: { params: ScanQrcodeParams; result: ScanQrcodeResult };
+  /**
+   * 图片 OCR
+   * Recognise text in an image
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it. The image may be a cached image id, a path, a URL or base64://. The handler's own required-parameter list names group_id and user_id (not image), so servers that enforce it answer 10003 without them; both are accepted here as optional.
+   */
+  ocr_image: { params: OcrImageParams<I64>; result: OcrImageResult };
+  /**
+   * 获取文件
+   * Get a cached file as base64
+   *
+   * 以 base64 返回文件内容，主要为反向 WebSocket 用户准备；正向或 HTTP 用户可直接从 /res/ 获取。
+   *
+   * Divergence: The docs mark it 未实现, but v1.0.9 has a handler for it.
+   */
+  get_file: { params: GetFileParams; result: GetFileResult };
+  /**
+   * 切换账号
+   * Switch the logged-in account
+   */
+  switch_account: { params: SwitchAccountParams<I64>; result: SwitchAccountResult };
+  /**
+   * 上传文件到缓存目录
+   * Upload a file to the cache directory
+   *
+   * 仅 HTTP，以 multipart/form-data 的 file 字段上传文件（不要使用 binary）。
+   *
+   * Divergence: HTTP only, and the body is multipart/form-data with a `file` part. The Shamrock schema has no multipart body kind, so the closest faithful schema is a params object naming that part; the generated client sends JSON, which the server does not accept here; upload_file_to_shamrock (HTTP or WebSocket) is the JSON way.
+   */
+  upload_file: { params: UploadFileParams; result: CachedFile };
+  /**
+   * 分片上传文件到缓存目录
+   * Upload a file to the cache directory in chunks
+   *
+   * 按 offset 分片上传文件内容；md5 为整个文件的十六进制 MD5。
+   *
+   * Divergence: Not described on the docs page (which lists only the multipart upload_file); parameters from the code. SDKs call it WebSocket only, but the code also routes it over HTTP (GET or POST).
+   */
+  upload_file_to_shamrock: { params: UploadFileToShamrockParams<I64>; result: UploadFileToShamrockResult<I64> };
+  /**
+   * 让 Shamrock 下载文件到缓存目录
+   * Let Shamrock download a file to its cache
+   *
+   * url 与 base64 至少一个不能为空，同时给出时使用 url。调用会阻塞到下载完成。
+   *
+   * Divergence: One of url or base64 is needed; the format cannot say "one of", so neither is required.
+   */
+  download_file: { params: DownloadFileParams; result: CachedFile };
+  /**
+   * 获取手机电池信息
+   * Get the phone's battery state
+   */
+  get_device_battery: { params: GetDeviceBatteryParams; result: GetDeviceBatteryResult<I64> };
+  /**
+   * 获取 Shamrock 启动时间
+   * Get Shamrock's start time
+   *
+   * 仅 HTTP（GET 或 POST），不支持 WebSocket。
+   *
+   * Divergence: HTTP only; over WebSocket it is an unknown action (10002).
+   */
+  get_start_time: { params: GetStartTimeParams; result: GetStartTimeResult<I64> };
+  /**
+   * 获取 Shamrock 日志
+   * Get Shamrock's log
+   *
+   * 仅 HTTP（GET 或 POST），不支持 WebSocket。
+   *
+   * Divergence: HTTP only; over WebSocket it is an unknown action (10002). The docs do not describe the answer, so it is delivered as sent.
+   */
+  log: { params: LogParams; result: LogResult };
+  /**
+   * 关闭 Shamrock
+   * Shut Shamrock down
+   *
+   * 仅 HTTP（GET 或 POST），不支持 WebSocket。无响应。
+   *
+   * Divergence: HTTP only, and the process exits without answering, so the call ends in a transport error or timeout rather than a result.
+   */
+  shut: { params: ShutParams; result: ShutResult };
+  /**
+   * 获取支持的动作列表
+   * List supported actions
+   */
+  get_supported_actions: { params: GetSupportedActionsParams; result: GetSupportedActionsResult };
+  /**
+   * 获取最新事件列表
+   * Get the latest events
+   *
+   * 文档未列出（v1.0.9 代码 GetLatestEvents，OneBot 12 风格），恒返回空数组。
+   *
+   * Divergence: Code only; not in the docs. Always answers an empty array.
+   */
+  get_latest_events: { params: GetLatestEventsParams; result: GetLatestEventsResult };
 }

@@ -6,7 +6,7 @@
  *   await hook.close();            // server closed, every connection ended
  *
  * Every fact (header names, opcodes, signature scheme, validation field names) comes from the descriptor's
- * `transport.events.webhook`. Per delivery:
+ * `transport.events.callback`. Per delivery:
  * - The signature header (hex ed25519) over `timestamp header + raw body` is verified with the public key
  *   of the seed derived from the bot secret (repeated to 32 bytes). Missing or wrong → 401, `onError`
  *   with a `SignatureError`, never delivered.
@@ -24,7 +24,7 @@ import { ProtocolError, redact } from '../errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http-transport.js';
 import { isObject } from '../is-object.js';
 import { parseJson } from '../json.js';
-import type { ProtocolDescriptor, WebhookEventsInfo } from '../transport.js';
+import type { ProtocolDescriptor, CallbackEventsInfo } from '../transport.js';
 import type { EventReceiver, EventSink } from './receiver.js';
 import { RecentIds } from './recent-ids.js';
 import { SignatureError } from './signature-error.js';
@@ -122,8 +122,8 @@ function reply(res: ServerResponse, status: number, body?: unknown): void {
 
 export function createQqWebhookReceiver(options: QqWebhookOptions): QqWebhookReceiver {
   const { protocol, sink } = options;
-  const facts: WebhookEventsInfo | undefined = protocol.transport.events?.webhook;
-  if (!facts) throw new TypeError(`${protocol.name} has no webhook delivery (transport.events.webhook)`);
+  const facts: CallbackEventsInfo | undefined = protocol.transport.events?.callback;
+  if (!facts) throw new TypeError(`${protocol.name} has no webhook delivery (transport.events.callback)`);
   if (facts.signature !== 'ed25519-repeated-secret') throw new TypeError(`${protocol.name}: unsupported webhook signature ${String(facts.signature)}`);
   const signer = qqWebhookSigner(options.clientSecret);
   const ctx = { protocol: protocol.name, action: 'webhook' };

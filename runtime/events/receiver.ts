@@ -10,6 +10,8 @@ export interface EventDeliveryInfo {
   readonly delivery: string;
   /** The bot the event is for, when the delivery says it (`X-Self-ID`, gateway session, `self`). */
   readonly selfId?: string | undefined;
+  /** Webhooks: the request headers the schema lists (`info-headers`), lower-cased names. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface EventSink {

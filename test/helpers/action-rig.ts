@@ -38,6 +38,8 @@ export interface Received {
   url?: string | undefined;
   contentType?: string | undefined;
   body?: string | undefined;
+  /** REST: the exact body bytes (a multipart body holds binary file parts). */
+  bytes?: Uint8Array | undefined;
 }
 
 export interface Rig {
@@ -117,7 +119,7 @@ const rest: RigKind = {
     const server = await startServer((req: Recorded): HttpReply => {
       const action = rig.current ?? '';
       const contentType = req.headers['content-type'];
-      rig.received.push({ action, params: undefined, method: req.method, url: req.url, contentType, body: req.body });
+      rig.received.push({ action, params: undefined, method: req.method, url: req.url, contentType, body: req.body, bytes: req.bytes });
       const answer = rig.answer(action);
       const fields = mod.protocol.envelope.errorFields ?? {};
       if ('failure' in answer) {
@@ -135,7 +137,7 @@ const rest: RigKind = {
   },
 };
 
-/** Every transport the descriptor declares, plus each extra encoding of `x-encodings`. */
+/** Every transport the descriptor declares, plus each extra encoding of `encodings`. */
 export function rigKinds(p: ProtocolDescriptor, encodings: readonly string[]): RigKind[] {
   const extra = encodings.filter((e) => e !== 'json');
   const kinds: RigKind[] = [];
@@ -146,9 +148,12 @@ export function rigKinds(p: ProtocolDescriptor, encodings: readonly string[]): R
   return kinds;
 }
 
-/** The params a REST call must have produced: path and query values, and the JSON body (none for GET/DELETE). */
+/**
+ * The params a REST call must have produced: path and query values, and the body (none for GET, nor for
+ * DELETE unless the binding declares a body kind).
+ */
 export function restExpectation(
-  binding: { method: string; path: string; query?: readonly string[] | undefined },
+  binding: { method: string; path: string; query?: readonly string[] | undefined; body?: 'json' | 'multipart' | undefined },
   params: Record<string, unknown>,
 ): { path: string; query: [string, string][]; body: Record<string, unknown> | undefined } {
   const used = new Set<string>();
@@ -162,7 +167,7 @@ export function restExpectation(
     if (params[name] !== undefined) query.push([name, String(params[name])]);
   }
   const rest = Object.fromEntries(Object.entries(params).filter(([k]) => !used.has(k)));
-  const body = binding.method === 'GET' || binding.method === 'DELETE' ? undefined : rest;
+  const body = binding.body === undefined && (binding.method === 'GET' || binding.method === 'DELETE') ? undefined : rest;
   return { path, query: query.sort(), body };
 }
 

@@ -57,6 +57,7 @@ function pickAlternative(alternatives: Schema[], value: unknown, defs: Defs): Sc
 /** What the client delivers for the wire value `value` of `schema` in int64 mode `mode`. */
 export function expectedDecoded(schema: Schema | null | undefined, value: unknown, defs: Defs, mode: Int64Mode): unknown {
   if (!schema || value === null || value === undefined) return value;
+  if (value instanceof Uint8Array) return value; // bytes (format: binary) are not JSON: passed as they are
   const s = resolve(schema, defs);
   const union = unionOf(s, defs);
   if (union && isRecord(value)) {

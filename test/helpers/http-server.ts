@@ -6,7 +6,9 @@ export interface Recorded {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** The body as UTF-8 text, and its exact bytes (multipart file parts are not text). */
   body: string;
+  bytes: Buffer;
 }
 
 export interface Reply {
@@ -26,11 +28,11 @@ export interface TestServer {
 export async function startServer(handler: (req: Recorded) => Reply | Promise<Reply>): Promise<TestServer> {
   const requests: Recorded[] = [];
   const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const rec = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      const bytes = Buffer.concat(chunks);
+      const rec = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: bytes.toString('utf8'), bytes };
       requests.push(rec);
       const reply = await handler(rec);
       if (reply.hang) return;

@@ -54,6 +54,8 @@ export function sample(schema: Schema | boolean | null | undefined, defs: Record
   if (depth > 12) throw new Error('schema too deep for a sample');
   const s = resolve(schema, defs);
   if ('const' in s) return s['const'];
+  // Bytes (a multipart file part): every byte value that breaks a text round trip.
+  if (s['format'] === 'binary') return new Uint8Array([0, 0xff, 0x0d, 0x0a, 0x2d, 0x2d, 0x80]);
   if (Array.isArray(s['enum'])) return s['enum'][0];
   if (Array.isArray(s['examples']) && s['examples'].length && typeof s['examples'][0] !== 'object') return s['examples'][0];
   const alternatives = (s['oneOf'] ?? s['anyOf']) as Schema[] | undefined;

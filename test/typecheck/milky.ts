@@ -9,6 +9,12 @@ function assertType<T extends true>(_: T): void {}
 
 export async function calls(): Promise<void> {
   const client = createMilkyClient({ baseUrl: 'http://127.0.0.1:3000', accessToken: 't' });
+  // Options are per protocol: Milky declares only JSON and has no multi-bot `self`.
+  // @ts-expect-error 'msgpack' is not a Milky encoding
+  createMilkyClient({ encoding: 'msgpack' });
+  // @ts-expect-error `self` is OneBot 12's
+  createMilkyClient({ self: { platform: 'qq', user_id: '1' } });
+  createMilkyClient({ encoding: 'json' });
 
   const sent = await client.sendGroupMessage({ group_id: 123456, message: [{ type: 'text', data: { text: 'hi' } }] });
   assertType<Equal<typeof sent.message_seq, number>>(true);

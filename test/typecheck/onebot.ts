@@ -27,6 +27,8 @@ export async function onebot11(): Promise<void> {
 
 export async function onebot12(): Promise<void> {
   const bot = createOnebot12Client({ baseUrl: 'http://127.0.0.1:5700' });
+  // OneBot 12 declares MessagePack and multi-bot `self`.
+  createOnebot12Client({ baseUrl: 'ws://127.0.0.1:5700', encoding: 'msgpack', self: { platform: 'qq', user_id: '1' } });
   const { file_id } = await bot.uploadFile({ type: 'url', name: 'logo.jpg', url: 'https://example.com/logo.jpg' });
   await bot.sendMessage({ detail_type: 'group', group_id: '1', message: [{ type: 'image', data: { file_id } }] });
 

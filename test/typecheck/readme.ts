@@ -33,3 +33,8 @@ export async function examples(accessToken: string, appId: string, clientSecret:
   const gateway = createQqGateway({ protocol: qqOfficial, auth: options.auth, client: qq2, intents: ['GROUP_AND_C2C_EVENT'], sink: { onEvent } });
   await gateway.start();
 }
+
+/** README: a local image as multipart (`readFile` returns a Buffer, which is a Uint8Array). */
+export async function localImage(qq: ReturnType<typeof createQqOfficialClient>, channel_id: string, png: Uint8Array): Promise<void> {
+  await qq.sendChannelMessageMultipart({ channel_id, file_image: png, content: 'meow' });
+}

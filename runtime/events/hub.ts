@@ -1,0 +1,205 @@
+/**
+ * One typed API for every event delivery: receivers feed the hub (it is their `EventSink`), the hub
+ * names each event by the schema's rule, validates it per policy and dispatches it.
+ *
+ *   const hub = createEventHub<MilkyEvents>({ protocol });
+ *   hub.on('message_receive', (e) => …);            // e narrowed by the name
+ *   hub.on('*', (e, info, name) => …);
+ *   for await (const e of hub.events('message_receive')) …
+ *   const receiver = createSseReceiver({ protocol, url, sink: hub }); await receiver.start();
+ *
+ * A handler that throws (or rejects) is reported through `onError`; it never reaches the receiver and
+ * never stops the other handlers. The first value a handler returns is the delivery's answer (OneBot 11
+ * quick operation, OneBot 12 webhook action list).
+ */
+import type { ValidationPolicy } from '../client.js';
+import { QQWireError, formatIssues, type Issue } from '../errors.js';
+import type { AbortSignalLike, ProtocolDescriptor } from '../transport.js';
+import { eventName } from './name.js';
+import type { EventDeliveryInfo, EventSink } from './receiver.js';
+
+/** An event that does not match its schema. `payload` is the event as delivered. */
+export class EventValidationError extends QQWireError {
+  readonly event: string;
+  readonly issues: readonly Issue[];
+  readonly payload: unknown;
+  constructor(protocol: string, event: string, issues: readonly Issue[], payload: unknown) {
+    super({ protocol }, `invalid event ${event}: ${formatIssues(issues)}`);
+    this.event = event;
+    this.issues = issues;
+    this.payload = payload;
+  }
+}
+
+/** A handler failed; `event` is the event's name (undefined when it has none). */
+export class EventHandlerError extends QQWireError {
+  readonly event: string | undefined;
+  constructor(protocol: string, event: string | undefined, cause: unknown) {
+    super({ protocol }, `handler for ${event ?? 'an unnamed event'} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.event = event;
+  }
+}
+
+export type EventMap = Record<string, unknown>;
+export type EventHandler<E> = (event: E, info: EventDeliveryInfo) => unknown;
+export type AnyEventHandler = (event: unknown, info: EventDeliveryInfo, name: string | undefined) => unknown;
+
+export interface EventHubOptions {
+  /** The generated protocol descriptor; its `transport.events.name` names the events. */
+  protocol: ProtocolDescriptor;
+  /** Checks an event against its schema; returns the issues, or undefined when it is valid or unknown. */
+  validate?: ((name: string, payload: unknown) => readonly Issue[] | undefined) | undefined;
+  /** `throw`: an invalid event is reported and not dispatched; `warn`: reported and dispatched; `off`. Default `warn`. */
+  validation?: ValidationPolicy | undefined;
+  /** Delivery problems, invalid events and handler failures. Default: `console.error`. */
+  onError?: ((error: Error) => void) | undefined;
+  /** Events an unconsumed `events()` iterator holds before it drops (and reports) the oldest. Default 10 000. */
+  maxBuffered?: number | undefined;
+}
+
+export interface EventIteratorOptions {
+  signal?: AbortSignalLike | undefined;
+}
+
+export interface EventHub<E extends EventMap = EventMap> extends EventSink {
+  on<K extends keyof E & string>(name: K, handler: EventHandler<E[K]>): () => void;
+  on(name: '*', handler: AnyEventHandler): () => void;
+  once<K extends keyof E & string>(name: K, handler: EventHandler<E[K]>): () => void;
+  once(name: '*', handler: AnyEventHandler): () => void;
+  off(name: string, handler: (...args: never[]) => unknown): void;
+  /** The events of one name (or all, `'*'`), in arrival order, until `close()`, `break` or the signal. */
+  events<K extends keyof E & string>(name: K, options?: EventIteratorOptions): AsyncIterableIterator<E[K]>;
+  events(name?: '*', options?: EventIteratorOptions): AsyncIterableIterator<unknown>;
+  /** The schema-rule name of a payload. */
+  nameOf(payload: unknown): string | undefined;
+  /** Ends every iterator; handlers stay registered. */
+  close(): void;
+}
+
+type Stored = AnyEventHandler;
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+export function createEventHub<E extends EventMap = EventMap>(options: EventHubOptions): EventHub<E> {
+  const protocol = options.protocol;
+  const rule = protocol.transport.events?.name;
+  if (!rule) throw new TypeError(`${protocol.name} declares no events (transport.events)`);
+  const policy = options.validation ?? 'warn';
+  const maxBuffered = options.maxBuffered ?? 10_000;
+  const handlers = new Map<string, Set<Stored>>();
+  const closers = new Set<() => void>();
+  // `off(name, original)` must find a `once` wrapper.
+  const wrappers = new WeakMap<object, Stored>();
+  const reportError = (error: Error): void => (options.onError ?? console.error)(error);
+
+  function add(name: string, handler: Stored): () => void {
+    let set = handlers.get(name);
+    if (!set) handlers.set(name, (set = new Set()));
+    set.add(handler);
+    return () => remove(name, handler);
+  }
+
+  function remove(name: string, handler: Stored): void {
+    const set = handlers.get(name);
+    if (!set) return;
+    set.delete(wrappers.get(handler) ?? handler);
+    if (set.size === 0) handlers.delete(name);
+  }
+
+  function call(handler: Stored, payload: unknown, info: EventDeliveryInfo, name: string | undefined): unknown {
+    const fail = (error: unknown): undefined => {
+      reportError(new EventHandlerError(protocol.name, name, error));
+      return undefined;
+    };
+    try {
+      const value = handler(payload, info, name);
+      return isThenable(value) ? Promise.resolve(value).catch(fail) : value;
+    } catch (error) {
+      return fail(error);
+    }
+  }
+
+  function dispatch(payload: unknown, info: EventDeliveryInfo): unknown {
+    const name = eventName(rule!, payload);
+    if (name !== undefined && options.validate && policy !== 'off') {
+      const issues = options.validate(name, payload);
+      if (issues && issues.length) {
+        reportError(new EventValidationError(protocol.name, name, issues, payload));
+        if (policy === 'throw') return undefined;
+      }
+    }
+    const targets = [...(name !== undefined ? (handlers.get(name) ?? []) : []), ...(handlers.get('*') ?? [])];
+    const results = targets.map((h) => call(h, payload, info, name));
+    if (!results.some(isThenable)) return results.find((r) => r !== undefined);
+    return Promise.all(results).then((values) => values.find((r) => r !== undefined));
+  }
+
+  function iterate(name: string, iteratorOptions: EventIteratorOptions = {}): AsyncIterableIterator<unknown> {
+    const buffer: unknown[] = [];
+    let waiting: ((r: IteratorResult<unknown>) => void) | undefined;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      off();
+      closers.delete(finish);
+      iteratorOptions.signal?.removeEventListener('abort', finish);
+      buffer.length = 0;
+      waiting?.({ value: undefined, done: true });
+      waiting = undefined;
+    };
+    const off = add(name, (event) => {
+      if (waiting) {
+        const w = waiting;
+        waiting = undefined;
+        w({ value: event, done: false });
+        return;
+      }
+      if (buffer.length >= maxBuffered) {
+        buffer.shift();
+        reportError(new QQWireError({ protocol: protocol.name }, `events('${name}') iterator is not consumed: dropped its oldest buffered event (maxBuffered ${maxBuffered})`));
+      }
+      buffer.push(event);
+    });
+    closers.add(finish);
+    if (iteratorOptions.signal?.aborted) finish();
+    else iteratorOptions.signal?.addEventListener('abort', finish, { once: true });
+    return {
+      next() {
+        if (buffer.length) return Promise.resolve({ value: buffer.shift(), done: false });
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (waiting = resolve));
+      },
+      return() {
+        finish();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  const hub = {
+    onEvent: (payload: unknown, info: EventDeliveryInfo) => dispatch(payload, info),
+    onError: reportError,
+    on: (name: string, handler: Stored) => add(name, handler),
+    once(name: string, handler: Stored) {
+      const wrapper: Stored = (event, info, n) => {
+        remove(name, wrapper);
+        return handler(event, info, n);
+      };
+      wrappers.set(handler, wrapper);
+      return add(name, wrapper);
+    },
+    off: (name: string, handler: Stored) => remove(name, handler),
+    events: (name = '*', o?: EventIteratorOptions) => iterate(name, o),
+    nameOf: (payload: unknown) => eventName(rule, payload),
+    close() {
+      for (const c of [...closers]) c();
+    },
+  };
+  return hub as unknown as EventHub<E>;
+}
