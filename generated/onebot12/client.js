@@ -279,6 +279,71 @@ export const protocol = {
         }
       }
     },
+    "AnyMetaEvent": {
+      "k": "union",
+      "tag": "detail_type",
+      "v": {
+        "connect": null,
+        "heartbeat": {
+          "k": "ref",
+          "n": "MetaHeartbeatEvent"
+        },
+        "status_update": null
+      }
+    },
+    "AnyMessageEvent": {
+      "k": "union",
+      "tag": "detail_type",
+      "v": {
+        "private": {
+          "k": "ref",
+          "n": "PrivateMessageEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupMessageEvent"
+        },
+        "channel": {
+          "k": "ref",
+          "n": "ChannelMessageEvent"
+        }
+      }
+    },
+    "PrivateMessageEvent": {
+      "k": "obj",
+      "p": {
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
+    },
+    "GroupMessageEvent": {
+      "k": "obj",
+      "p": {
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
+    },
+    "ChannelMessageEvent": {
+      "k": "obj",
+      "p": {
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
+    },
+    "MetaHeartbeatEvent": {
+      "k": "obj",
+      "p": {
+        "interval": {
+          "k": "i64"
+        }
+      }
+    },
     "UploadFileFragmentedParams": {
       "k": "union",
       "tag": "stage",

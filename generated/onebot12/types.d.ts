@@ -205,6 +205,1630 @@ export interface MessageEventInput {
 }
 
 /**
+ * 元事件（type 为 meta）
+ * Meta events (`type` meta), by `detail_type`
+ */
+export type AnyMetaEvent<I64 extends Int64Repr = number> = MetaConnectEvent | MetaHeartbeatEvent<I64> | MetaStatusUpdateEvent;
+/**
+ * 消息事件（type 为 message）
+ * Message events (`type` message), by `detail_type`. `MessageEvent` is the one-struct form of the same events that get_message returns.
+ */
+export type AnyMessageEvent = PrivateMessageEvent | GroupMessageEvent | ChannelMessageEvent;
+/**
+ * 消息事件（type 为 message）
+ * Message events (`type` message), by `detail_type`. `MessageEvent` is the one-struct form of the same events that get_message returns.
+ * Input shape of `AnyMessageEvent`: fields with a default may be omitted.
+ */
+export type AnyMessageEventInput = PrivateMessageEventInput | GroupMessageEventInput | ChannelMessageEventInput;
+/**
+ * 通知事件（type 为 notice）
+ * Notice events (`type` notice), by `detail_type`
+ */
+export type AnyNoticeEvent = FriendIncreaseEvent | FriendDecreaseEvent | PrivateMessageDeleteEvent | GroupMemberIncreaseEvent | GroupMemberDecreaseEvent | GroupMessageDeleteEvent | GuildMemberIncreaseEvent | GuildMemberDecreaseEvent | ChannelMemberIncreaseEvent | ChannelMemberDecreaseEvent | ChannelMessageDeleteEvent | ChannelCreateEvent | ChannelDeleteEvent;
+
+/**
+ * 私聊消息
+ * A private (one-to-one) message
+ */
+export interface PrivateMessageEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'message';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'private';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 消息唯一 ID
+   * Unique message ID
+   */
+  message_id: string;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * 消息内容的替代表示, 可以为空
+   * Plain-text rendering of the message; may be empty
+   */
+  alt_message: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 私聊消息
+ * A private (one-to-one) message
+ * Input shape of `PrivateMessageEvent`: fields with a default may be omitted.
+ */
+export interface PrivateMessageEventInput {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'message';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'private';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 消息唯一 ID
+   * Unique message ID
+   */
+  message_id: string;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * 消息内容的替代表示, 可以为空
+   * Plain-text rendering of the message; may be empty
+   */
+  alt_message: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 群消息
+ * A group message
+ */
+export interface GroupMessageEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'message';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'group';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 消息唯一 ID
+   * Unique message ID
+   */
+  message_id: string;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * 消息内容的替代表示, 可以为空
+   * Plain-text rendering of the message; may be empty
+   */
+  alt_message: string;
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+  /**
+   * 用户 ID（匿名用户或群内系统消息为实现文档说明的固定值）
+   * Sender user ID (a fixed value, documented by the implementation, for anonymous or system messages)
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 群消息
+ * A group message
+ * Input shape of `GroupMessageEvent`: fields with a default may be omitted.
+ */
+export interface GroupMessageEventInput {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'message';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'group';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 消息唯一 ID
+   * Unique message ID
+   */
+  message_id: string;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * 消息内容的替代表示, 可以为空
+   * Plain-text rendering of the message; may be empty
+   */
+  alt_message: string;
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+  /**
+   * 用户 ID（匿名用户或群内系统消息为实现文档说明的固定值）
+   * Sender user ID (a fixed value, documented by the implementation, for anonymous or system messages)
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 频道消息
+ * A message in a guild channel
+ */
+export interface ChannelMessageEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'message';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'channel';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 消息唯一 ID
+   * Unique message ID
+   */
+  message_id: string;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * 消息内容的替代表示, 可以为空
+   * Plain-text rendering of the message; may be empty
+   */
+  alt_message: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 频道消息
+ * A message in a guild channel
+ * Input shape of `ChannelMessageEvent`: fields with a default may be omitted.
+ */
+export interface ChannelMessageEventInput {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'message';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'channel';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 消息唯一 ID
+   * Unique message ID
+   */
+  message_id: string;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * 消息内容的替代表示, 可以为空
+   * Plain-text rendering of the message; may be empty
+   */
+  alt_message: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 好友增加
+ * A friend (or follower) was added
+ */
+export interface FriendIncreaseEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'friend_increase';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 好友减少
+ * A friend (or follower) was removed
+ */
+export interface FriendDecreaseEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'friend_decrease';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 私聊消息删除
+ * A private message was deleted
+ */
+export interface PrivateMessageDeleteEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'private_message_delete';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 消息 ID
+   * Message ID
+   */
+  message_id: string;
+  /**
+   * 消息发送者 ID
+   * ID of the message's sender
+   */
+  user_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 群成员增加
+ * Someone (the bot included) joined a group
+ */
+export interface GroupMemberIncreaseEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'group_member_increase';
+  /**
+   * 必须为 join（主动加入）、invite（被邀请加入）、空字符串或扩展的子类型
+   * join (joined), invite (was invited), empty, or an extension
+   */
+  sub_type: string;
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 群成员减少
+ * Someone (the bot included) left or was removed from a group
+ */
+export interface GroupMemberDecreaseEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'group_member_decrease';
+  /**
+   * 必须为 leave（主动退出）、kick（被踢出）、空字符串或扩展的子类型
+   * leave (left), kick (was kicked), empty, or an extension
+   */
+  sub_type: string;
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 群消息删除
+ * A group message was recalled or deleted by an admin
+ */
+export interface GroupMessageDeleteEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'group_message_delete';
+  /**
+   * 必须为 recall（发送者主动删除）、delete（管理员删除）、空字符串或扩展的子类型
+   * recall (by the sender), delete (by an admin), empty, or an extension
+   */
+  sub_type: string;
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+  /**
+   * 消息 ID
+   * Message ID
+   */
+  message_id: string;
+  /**
+   * 消息发送者 ID
+   * ID of the message's sender
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 群组成员增加
+ * Someone joined a guild
+ */
+export interface GuildMemberIncreaseEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'guild_member_increase';
+  /**
+   * 必须为 join（主动加入）、invite（被邀请加入）、空字符串或扩展的子类型
+   * join (joined), invite (was invited), empty, or an extension
+   */
+  sub_type: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 群组成员减少
+ * Someone left or was removed from a guild
+ */
+export interface GuildMemberDecreaseEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'guild_member_decrease';
+  /**
+   * 必须为 leave（主动退出）、kick（被踢出）、空字符串或扩展的子类型
+   * leave (left), kick (was kicked), empty, or an extension
+   */
+  sub_type: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 频道成员增加
+ * Someone joined a channel
+ */
+export interface ChannelMemberIncreaseEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'channel_member_increase';
+  /**
+   * 必须为 join（主动加入）、invite（被邀请加入）、空字符串或扩展的子类型
+   * join (joined), invite (was invited), empty, or an extension
+   */
+  sub_type: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 频道成员减少
+ * Someone left or was removed from a channel
+ */
+export interface ChannelMemberDecreaseEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'channel_member_decrease';
+  /**
+   * 必须为 leave（主动退出）、kick（被踢出）、空字符串或扩展的子类型
+   * leave (left), kick (was kicked), empty, or an extension
+   */
+  sub_type: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 频道消息删除
+ * A channel message was recalled or deleted by an admin
+ */
+export interface ChannelMessageDeleteEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'channel_message_delete';
+  /**
+   * 必须为 recall（发送者主动删除）、delete（管理员删除）、空字符串或扩展的子类型
+   * recall (by the sender), delete (by an admin), empty, or an extension
+   */
+  sub_type: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 消息 ID
+   * Message ID
+   */
+  message_id: string;
+  /**
+   * 消息发送者 ID
+   * ID of the message's sender
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 频道新建
+ * A channel was created
+ */
+export interface ChannelCreateEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'channel_create';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 频道删除
+ * A channel was deleted
+ */
+export interface ChannelDeleteEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'notice';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'channel_delete';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * ID of the operator
+   */
+  operator_id: string;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 连接（OneBot Connect 连接建立后立即产生）
+ * Connect — produced right after a WebSocket connection is established (or at webhook start)
+ */
+export interface MetaConnectEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'meta';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'connect';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * OneBot 实现版本信息，与 get_version 动作响应数据一致
+   * The implementation's version (as get_version returns it)
+   */
+  version: GetVersionResult;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 心跳
+ * Heartbeat, every `interval` ms while enabled (HTTP may ignore it)
+ */
+export interface MetaHeartbeatEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'meta';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'heartbeat';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * 到下次心跳的间隔，单位：毫秒
+   * Milliseconds until the next heartbeat
+   * Unit: milliseconds.
+   */
+  interval: I64;
+  /**
+   * OneBot 状态（发布前的规范字段）
+   * Implementation status (pre-release field, then {good, online}; the released spec sends it in meta.status_update)
+   * @deprecated
+   */
+  status?: Record<string, unknown>;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
+ * 状态更新
+ * Status update — the status of every bot account at first, then of those whose status changed
+ */
+export interface MetaStatusUpdateEvent {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  /**
+   * 机器人自身标识
+   * Bot self identifier (the released spec puts it on every non-meta event; optional for pre-release implementations)
+   */
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float64)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  type: 'meta';
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: 'status_update';
+  /**
+   * 事件子类型，没有给出时可以为空字符串
+   * Sub type; an empty string when the spec defines none
+   */
+  sub_type: string;
+  /**
+   * OneBot 状态，与 get_status 动作响应数据一致
+   * The implementation's status (as get_status returns it)
+   */
+  status: GetStatusResult;
+  /**
+   * OneBot 实现名称
+   * Implementation name (pre-release event field)
+   * @deprecated
+   */
+  impl?: string;
+  /**
+   * 机器人平台名称
+   * Bot platform name (pre-release event field; now self.platform)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * 机器人用户 ID
+   * Bot user ID (pre-release event field; now self.user_id)
+   * @deprecated
+   */
+  self_id?: string;
+}
+
+/**
  * 分片上传的请求参数，按 stage 区分准备、传输、结束三个阶段
  * Params of a fragmented upload, one variant per `stage` (prepare, transfer, finish)
  */
@@ -610,6 +2234,52 @@ export interface Event {
    * Sub type; may be empty
    */
   sub_type: string;
+}
+
+/**
+ * OneBot 实现的运行状态（get_status 的响应数据，也是 meta.heartbeat / meta.status_update 的 status）
+ * The implementation's status (get_status result; also `status` of meta.status_update)
+ */
+export interface GetStatusResult {
+  /**
+   * 是否各项状态都符合预期，OneBot 实现各模块均正常
+   * Everything works as expected
+   */
+  good: boolean;
+  /**
+   * 当前 OneBot Connect 连接上所有机器人账号的状态列表
+   * Status of every bot account on this connection
+   */
+  bots: BotStatus[];
+}
+
+/**
+ * 版本信息（get_version 的响应数据，也是 meta.connect 的 version）
+ * Version information (get_version result; also `version` of meta.connect)
+ * Divergence: Pre-release pages also return `platform`; the released spec moved the platform into `self`, so `platform` is optional and marked deprecated. The spec asks for an `impl` matching `[_a-z]+` but its own meta.connect example sends `go-onebot-qq`, so the pattern is documented, not enforced (a connect event must not be rejected for it).
+ */
+export interface GetVersionResult {
+  /**
+   * OneBot 实现名称，格式 [_a-z]+
+   * Implementation name (the spec asks for [_a-z]+)
+   */
+  impl: string;
+  /**
+   * OneBot 实现平台名称，格式 [_a-z]+
+   * Platform name (pre-release field)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * OneBot 实现的版本号
+   * Implementation version
+   */
+  version: string;
+  /**
+   * OneBot 实现的 OneBot 标准版本号
+   * OneBot version implemented (e.g. "12")
+   */
+  onebot_version: string;
 }
 
 /**
@@ -1255,49 +2925,8 @@ export type GetSupportedActionsParams = Record<string, never>;
 export type GetSupportedActionsResult = string[];
 /** `get_status` takes no params. */
 export type GetStatusParams = Record<string, never>;
-
-/** Result of `get_status`. */
-export interface GetStatusResult {
-  /**
-   * 是否各项状态都符合预期，OneBot 实现各模块均正常
-   * Everything works as expected
-   */
-  good: boolean;
-  /**
-   * 当前 OneBot Connect 连接上所有机器人账号的状态列表
-   * Status of every bot account on this connection
-   */
-  bots: BotStatus[];
-}
-
 /** `get_version` takes no params. */
 export type GetVersionParams = Record<string, never>;
-
-/** Result of `get_version`. */
-export interface GetVersionResult {
-  /**
-   * OneBot 实现名称，格式 [_a-z]+
-   * Implementation name, matching [_a-z]+
-   */
-  impl: string;
-  /**
-   * OneBot 实现平台名称，格式 [_a-z]+
-   * Platform name (pre-release field)
-   * @deprecated
-   */
-  platform?: string;
-  /**
-   * OneBot 实现的版本号
-   * Implementation version
-   */
-  version: string;
-  /**
-   * OneBot 实现的 OneBot 标准版本号
-   * OneBot version implemented (e.g. "12")
-   */
-  onebot_version: string;
-}
-
 /** `get_self_info` takes no params. */
 export type GetSelfInfoParams = Record<string, never>;
 
