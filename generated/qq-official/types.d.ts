@@ -11,6 +11,2347 @@ export interface BlobLike {
 }
 
 /**
+ * 事件（Dispatch 消息，按 t 区分）
+ * A dispatch (op 0) payload, by its event type `t`. A `t` not listed here is delivered as sent under its own name.
+ */
+export type Event = ReadyEvent | ResumedEvent | GuildCreateEvent | GuildUpdateEvent | GuildDeleteEvent | ChannelCreateEvent | ChannelUpdateEvent | ChannelDeleteEvent | GuildMemberAddEvent | GuildMemberUpdateEvent | GuildMemberRemoveEvent | MessageCreateEvent | MessageDeleteEvent | MessageReactionAddEvent | MessageReactionRemoveEvent | DirectMessageCreateEvent | DirectMessageDeleteEvent | C2CMessageCreateEvent | FriendAddEvent | FriendDelEvent | C2CMsgRejectEvent | C2CMsgReceiveEvent | GroupAtMessageCreateEvent | GroupAddRobotEvent | GroupDelRobotEvent | GroupMsgRejectEvent | GroupMsgReceiveEvent | InteractionCreateEvent | MessageAuditPassEvent | MessageAuditRejectEvent | ForumThreadCreateEvent | ForumThreadUpdateEvent | ForumThreadDeleteEvent | ForumPostCreateEvent | ForumPostDeleteEvent | ForumReplyCreateEvent | ForumReplyDeleteEvent | ForumPublishAuditResultEvent | AudioStartEvent | AudioFinishEvent | AudioOnMicEvent | AudioOffMicEvent | AtMessageCreateEvent | PublicMessageDeleteEvent;
+/**
+ * 事件（Dispatch 消息，按 t 区分）
+ * A dispatch (op 0) payload, by its event type `t`. A `t` not listed here is delivered as sent under its own name.
+ * Input shape of `Event`: fields with a default may be omitted.
+ */
+export type EventInput = ReadyEvent | ResumedEvent | GuildCreateEvent | GuildUpdateEvent | GuildDeleteEvent | ChannelCreateEvent | ChannelUpdateEvent | ChannelDeleteEvent | GuildMemberAddEvent | GuildMemberUpdateEvent | GuildMemberRemoveEvent | MessageCreateEventInput | MessageDeleteEvent | MessageReactionAddEvent | MessageReactionRemoveEvent | DirectMessageCreateEventInput | DirectMessageDeleteEvent | C2CMessageCreateEvent | FriendAddEvent | FriendDelEvent | C2CMsgRejectEvent | C2CMsgReceiveEvent | GroupAtMessageCreateEvent | GroupAddRobotEvent | GroupDelRobotEvent | GroupMsgRejectEvent | GroupMsgReceiveEvent | InteractionCreateEvent | MessageAuditPassEvent | MessageAuditRejectEvent | ForumThreadCreateEvent | ForumThreadUpdateEvent | ForumThreadDeleteEvent | ForumPostCreateEvent | ForumPostDeleteEvent | ForumReplyCreateEvent | ForumReplyDeleteEvent | ForumPublishAuditResultEvent | AudioStartEvent | AudioFinishEvent | AudioOnMicEvent | AudioOffMicEvent | AtMessageCreateEventInput | PublicMessageDeleteEvent;
+
+/**
+ * 鉴权成功（Identify 之后）
+ * Identify succeeded: the session id and the bot user (gateway only)
+ */
+export interface ReadyEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'READY';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ReadyData;
+}
+
+/**
+ * 恢复成功，遗漏事件已补发完
+ * Resume succeeded; every missed event has been replayed (gateway only)
+ */
+export interface ResumedEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'RESUMED';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容（为空字符串）
+   * Event data (an empty string)
+   */
+  d: string | null;
+}
+
+/**
+ * 机器人被加入到某个频道
+ * The bot joined a guild
+ */
+export interface GuildCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GUILD_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GuildEventData;
+}
+
+/**
+ * 频道信息变更（事件内容为变更后的数据）
+ * A guild changed (the data after the change)
+ */
+export interface GuildUpdateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GUILD_UPDATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GuildEventData;
+}
+
+/**
+ * 频道被解散或机器人被移除（事件内容为变更前的数据）
+ * A guild was dissolved or the bot removed (the data before the change)
+ */
+export interface GuildDeleteEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GUILD_DELETE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GuildEventData;
+}
+
+/**
+ * 子频道被创建
+ * A channel was created
+ */
+export interface ChannelCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'CHANNEL_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ChannelEventData;
+}
+
+/**
+ * 子频道信息变更
+ * A channel changed
+ */
+export interface ChannelUpdateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'CHANNEL_UPDATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ChannelEventData;
+}
+
+/**
+ * 子频道被删除
+ * A channel was deleted
+ */
+export interface ChannelDeleteEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'CHANNEL_DELETE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ChannelEventData;
+}
+
+/**
+ * 新用户加入频道
+ * A user joined a guild
+ */
+export interface GuildMemberAddEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GUILD_MEMBER_ADD';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GuildMemberEventData;
+}
+
+/**
+ * 用户的频道属性发生变化，如频道昵称或身份组
+ * A member's guild profile (nickname, roles) changed
+ */
+export interface GuildMemberUpdateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GUILD_MEMBER_UPDATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GuildMemberEventData;
+}
+
+/**
+ * 用户离开频道
+ * A user left a guild
+ */
+export interface GuildMemberRemoveEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GUILD_MEMBER_REMOVE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GuildMemberEventData;
+}
+
+/**
+ * 文字子频道全量消息（仅私域机器人）
+ * Any message in a text channel (private-domain bots only)
+ */
+export interface MessageCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'MESSAGE_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: Message;
+}
+
+/**
+ * 文字子频道全量消息（仅私域机器人）
+ * Any message in a text channel (private-domain bots only)
+ * Input shape of `MessageCreateEvent`: fields with a default may be omitted.
+ */
+export interface MessageCreateEventInput {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'MESSAGE_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageInput;
+}
+
+/**
+ * 删除（撤回）消息（仅私域机器人）
+ * A channel message was deleted or recalled (private-domain bots only)
+ */
+export interface MessageDeleteEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'MESSAGE_DELETE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageDeleteData;
+}
+
+/**
+ * 为消息添加表情表态
+ * An emoji reaction was added to a message
+ */
+export interface MessageReactionAddEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'MESSAGE_REACTION_ADD';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageReaction;
+}
+
+/**
+ * 为消息删除表情表态
+ * An emoji reaction was removed from a message
+ */
+export interface MessageReactionRemoveEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'MESSAGE_REACTION_REMOVE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageReaction;
+}
+
+/**
+ * 用户在频道私信内发送消息给机器人
+ * A user sent the bot a guild direct message
+ */
+export interface DirectMessageCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'DIRECT_MESSAGE_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: Message;
+}
+
+/**
+ * 用户在频道私信内发送消息给机器人
+ * A user sent the bot a guild direct message
+ * Input shape of `DirectMessageCreateEvent`: fields with a default may be omitted.
+ */
+export interface DirectMessageCreateEventInput {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'DIRECT_MESSAGE_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageInput;
+}
+
+/**
+ * 删除（撤回）私信消息
+ * A guild direct message was deleted or recalled
+ */
+export interface DirectMessageDeleteEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'DIRECT_MESSAGE_DELETE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageDeleteData;
+}
+
+/**
+ * 用户在单聊发送消息给机器人
+ * A user sent the bot a C2C (one-to-one) message
+ */
+export interface C2CMessageCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'C2C_MESSAGE_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: C2CMessage;
+}
+
+/**
+ * 用户添加机器人好友到消息列表
+ * A user added the bot
+ */
+export interface FriendAddEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FRIEND_ADD';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: FriendEventData;
+}
+
+/**
+ * 用户删除机器人好友
+ * A user removed the bot
+ */
+export interface FriendDelEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FRIEND_DEL';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: FriendEventData;
+}
+
+/**
+ * 用户在机器人资料卡手动关闭主动消息推送
+ * A user turned the bot's active messages off
+ */
+export interface C2CMsgRejectEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'C2C_MSG_REJECT';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: FriendEventData;
+}
+
+/**
+ * 用户在机器人资料卡手动开启主动消息推送
+ * A user turned the bot's active messages on
+ */
+export interface C2CMsgReceiveEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'C2C_MSG_RECEIVE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: FriendEventData;
+}
+
+/**
+ * 用户在群聊@机器人发送消息
+ * A user @-mentioned the bot in a group
+ */
+export interface GroupAtMessageCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GROUP_AT_MESSAGE_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GroupAtMessage;
+}
+
+/**
+ * 机器人被添加到群聊
+ * The bot was added to a group
+ */
+export interface GroupAddRobotEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GROUP_ADD_ROBOT';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GroupRobotEventData;
+}
+
+/**
+ * 机器人被移出群聊
+ * The bot was removed from a group
+ */
+export interface GroupDelRobotEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GROUP_DEL_ROBOT';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GroupRobotEventData;
+}
+
+/**
+ * 群管理员在机器人资料页关闭通知（拒绝主动消息）
+ * A group admin turned the bot's active messages off
+ */
+export interface GroupMsgRejectEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GROUP_MSG_REJECT';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GroupRobotEventData;
+}
+
+/**
+ * 群管理员在机器人资料页开启通知（接受主动消息）
+ * A group admin turned the bot's active messages on
+ */
+export interface GroupMsgReceiveEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'GROUP_MSG_RECEIVE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: GroupRobotEventData;
+}
+
+/**
+ * 互动事件创建（如点击消息按钮），需以 PUT /interactions/{id} 回应
+ * An interaction (e.g. a message button was pressed); acknowledge it with PUT /interactions/{id}
+ */
+export interface InteractionCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'INTERACTION_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: Interaction;
+}
+
+/**
+ * 消息审核通过
+ * A message held for audit was approved
+ */
+export interface MessageAuditPassEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'MESSAGE_AUDIT_PASS';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageAudited;
+}
+
+/**
+ * 消息审核不通过
+ * A message held for audit was rejected
+ */
+export interface MessageAuditRejectEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'MESSAGE_AUDIT_REJECT';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageAudited;
+}
+
+/**
+ * 用户创建主题（仅私域机器人）
+ * A user created a forum thread (private-domain bots only)
+ */
+export interface ForumThreadCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FORUM_THREAD_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ForumThread;
+}
+
+/**
+ * 用户更新主题
+ * A user updated a forum thread
+ */
+export interface ForumThreadUpdateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FORUM_THREAD_UPDATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ForumThread;
+}
+
+/**
+ * 用户删除主题
+ * A user deleted a forum thread
+ */
+export interface ForumThreadDeleteEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FORUM_THREAD_DELETE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ForumThread;
+}
+
+/**
+ * 用户创建帖子
+ * A user posted in a forum thread
+ */
+export interface ForumPostCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FORUM_POST_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ForumPost;
+}
+
+/**
+ * 用户删除帖子
+ * A user deleted a forum post
+ */
+export interface ForumPostDeleteEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FORUM_POST_DELETE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ForumPost;
+}
+
+/**
+ * 用户回复评论
+ * A user replied to a forum post
+ */
+export interface ForumReplyCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FORUM_REPLY_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ForumReply;
+}
+
+/**
+ * 用户删除回复
+ * A user deleted a forum reply
+ */
+export interface ForumReplyDeleteEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FORUM_REPLY_DELETE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ForumReply;
+}
+
+/**
+ * 用户发表的内容审核完成
+ * The audit of something a user published in a forum finished
+ */
+export interface ForumPublishAuditResultEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'FORUM_PUBLISH_AUDIT_RESULT';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: ForumAuditResult;
+}
+
+/**
+ * 音频开始播放
+ * Audio started playing
+ */
+export interface AudioStartEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'AUDIO_START';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: AudioAction;
+}
+
+/**
+ * 音频播放结束
+ * Audio finished playing
+ */
+export interface AudioFinishEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'AUDIO_FINISH';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: AudioAction;
+}
+
+/**
+ * 上麦
+ * Someone went on the mic
+ */
+export interface AudioOnMicEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'AUDIO_ON_MIC';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: AudioAction;
+}
+
+/**
+ * 下麦
+ * Someone left the mic
+ */
+export interface AudioOffMicEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'AUDIO_OFF_MIC';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: AudioAction;
+}
+
+/**
+ * 用户在文字子频道内@机器人或回复机器人消息
+ * A user @-mentioned the bot (or replied to it) in a text channel
+ */
+export interface AtMessageCreateEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'AT_MESSAGE_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: Message;
+}
+
+/**
+ * 用户在文字子频道内@机器人或回复机器人消息
+ * A user @-mentioned the bot (or replied to it) in a text channel
+ * Input shape of `AtMessageCreateEvent`: fields with a default may be omitted.
+ */
+export interface AtMessageCreateEventInput {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'AT_MESSAGE_CREATE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageInput;
+}
+
+/**
+ * 频道的消息被删除（公域）
+ * A channel message was deleted (public domain)
+ */
+export interface PublicMessageDeleteEvent {
+  /**
+   * opcode，0 为 Dispatch
+   * Opcode; 0 is Dispatch
+   */
+  op: 0;
+  /**
+   * 下行消息的序列号（心跳与 Resume 携带最新的 s）
+   * Sequence number (the latest one goes into heartbeats and Resume); webhook deliveries may omit it
+   */
+  s?: number;
+  /**
+   * 事件类型
+   * Event type
+   */
+  t: 'PUBLIC_MESSAGE_DELETE';
+  /**
+   * 事件 id（可作为被动回复的 event_id）
+   * Event id (usable as a passive reply's event_id; webhook de-duplication key)
+   */
+  id?: string;
+  /**
+   * 事件内容
+   * Event data
+   */
+  d: MessageDeleteData;
+}
+
+/**
+ * READY 事件内容
+ * READY data
+ */
+export interface ReadyData {
+  /**
+   * 版本
+   * Gateway version
+   */
+  version?: number;
+  /**
+   * 会话 id（Resume 时使用）
+   * Session id (sent back in Resume)
+   */
+  session_id: string;
+  /**
+   * 机器人用户
+   * The bot user
+   */
+  user: {
+      /**
+       * 机器人用户 id
+       * Bot user id (a numeric string that may exceed 2^53)
+       */
+      id: string;
+      /**
+       * 机器人名称
+       * Bot name
+       */
+      username?: string;
+      /**
+       * 是否机器人
+       * Whether this is a bot
+       */
+      bot?: boolean;
+    };
+  /**
+   * 分片 [当前分片, 分片总数]
+   * [shard id, shard count]
+   */
+  shard?: number[];
+}
+
+/**
+ * 单聊消息
+ * A C2C (one-to-one) message
+ * Divergence: Duplicate deliveries of one message are possible; reply with msg_id and a per-msg_id msg_seq so a repeated reply is de-duplicated by the platform. Real deliveries carry more fields than the docs' table (e.g. `author.id`, `author.union_openid`); they are kept as sent.
+ */
+export interface C2CMessage {
+  /**
+   * 平台方消息 ID，可以用于被动消息发送
+   * Message id; the msg_id of a passive reply
+   */
+  id: string;
+  /**
+   * 发送者
+   * Sender
+   */
+  author: {
+      /**
+       * 用户 openid
+       * The user's openid
+       */
+      user_openid: string;
+    };
+  /**
+   * 文本消息内容
+   * Text content
+   */
+  content: string;
+  /**
+   * 消息生产时间（RFC3339）
+   * Time the message was produced (RFC 3339)
+   */
+  timestamp: string;
+  /**
+   * 富媒体文件附件，文件类型：图片，语音，视频，文件
+   * Rich media attachments: image, voice, video or file
+   */
+  attachments?: MessageAttachment[];
+}
+
+/**
+ * 群聊@机器人消息
+ * A group message that @-mentions the bot
+ * Divergence: As for C2CMessage: duplicates are possible, and fields beyond the docs' table (`group_id`, `author.id`, …) are kept as sent.
+ */
+export interface GroupAtMessage {
+  /**
+   * 平台方消息 ID，可以用于被动消息发送
+   * Message id; the msg_id of a passive reply
+   */
+  id: string;
+  /**
+   * 发送者
+   * Sender
+   */
+  author: {
+      /**
+       * 用户在本群的 member_openid
+       * The sender's openid in this group
+       */
+      member_openid: string;
+    };
+  /**
+   * 消息内容
+   * Content (starts after the @-mention; may begin with a space)
+   */
+  content: string;
+  /**
+   * 消息生产时间（RFC3339）
+   * Time the message was produced (RFC 3339)
+   */
+  timestamp: string;
+  /**
+   * 群聊的 openid
+   * The group's openid
+   */
+  group_openid: string;
+  /**
+   * 富媒体文件附件，文件类型：图片，语音，视频，文件
+   * Rich media attachments: image, voice, video or file
+   */
+  attachments?: MessageAttachment[];
+}
+
+/**
+ * 用户与机器人关系变化事件内容（FRIEND_ADD / FRIEND_DEL / C2C_MSG_REJECT / C2C_MSG_RECEIVE）
+ * A user's relation to the bot changed (FRIEND_ADD, FRIEND_DEL, C2C_MSG_REJECT, C2C_MSG_RECEIVE)
+ */
+export interface FriendEventData {
+  /**
+   * 操作时间戳
+   * When it happened (Unix seconds)
+   * Unit: seconds.
+   */
+  timestamp: number;
+  /**
+   * 用户 openid
+   * The user's openid
+   */
+  openid: string;
+}
+
+/**
+ * 群与机器人关系变化事件内容（GROUP_ADD_ROBOT / GROUP_DEL_ROBOT / GROUP_MSG_REJECT / GROUP_MSG_RECEIVE）
+ * A group's relation to the bot changed (GROUP_ADD_ROBOT, GROUP_DEL_ROBOT, GROUP_MSG_REJECT, GROUP_MSG_RECEIVE)
+ */
+export interface GroupRobotEventData {
+  /**
+   * 操作的时间戳
+   * When it happened (Unix seconds)
+   * Unit: seconds.
+   */
+  timestamp: number;
+  /**
+   * 群 openid
+   * The group's openid
+   */
+  group_openid: string;
+  /**
+   * 操作的群成员 openid
+   * Openid of the member who did it
+   */
+  op_member_openid: string;
+}
+
+/**
+ * 频道事件内容：Guild 对象加上操作人 op_user_id
+ * Guild event data, a Guild plus the operator `op_user_id`
+ * Divergence: The docs warn that some fields of this early event (`joined_at`, `icon`) are not normalised yet; they are typed as strings and anything else is kept as sent.
+ */
+export interface GuildEventData {
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  id: string;
+  /**
+   * 频道名称
+   * Guild name
+   */
+  name?: string;
+  /**
+   * 频道头像地址
+   * Guild icon URL
+   */
+  icon?: string;
+  /**
+   * 创建人用户 ID
+   * Id of the owner
+   */
+  owner_id?: string;
+  /**
+   * 当前人是否是创建人
+   * Whether the bot is the owner
+   */
+  owner?: boolean;
+  /**
+   * 成员数
+   * Member count
+   */
+  member_count?: number;
+  /**
+   * 最大成员数
+   * Maximum member count
+   */
+  max_members?: number;
+  /**
+   * 描述
+   * Description
+   */
+  description?: string;
+  /**
+   * 加入时间
+   * When the bot joined (ISO 8601)
+   */
+  joined_at?: string;
+  /**
+   * 操作人
+   * Id of the user who did it
+   */
+  op_user_id?: string;
+}
+
+/**
+ * 子频道事件内容：Channel 对象的部分字段加上操作人 op_user_id
+ * Channel event data, some Channel fields plus the operator `op_user_id`
+ * Divergence: `type` and `sub_type` are plain integers here (not the ChannelType / ChannelSubType enums), so an event about a channel of a type added later is still valid.
+ */
+export interface ChannelEventData {
+  /**
+   * 子频道 id
+   * Channel id
+   */
+  id: string;
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道名
+   * Channel name
+   */
+  name?: string;
+  /**
+   * 子频道类型 ChannelType
+   * Channel type (ChannelType)
+   */
+  type?: number;
+  /**
+   * 子频道子类型 ChannelSubType
+   * Channel sub type (ChannelSubType)
+   */
+  sub_type?: number;
+  /**
+   * 创建人 id
+   * Id of the creator
+   */
+  owner_id?: string;
+  /**
+   * 操作人
+   * Id of the user who did it
+   */
+  op_user_id?: string;
+}
+
+/**
+ * 频道成员事件内容：MemberWithGuildID 加上操作人 op_user_id
+ * Guild member event data, a member with its guild id plus the operator `op_user_id`
+ * Divergence: The docs warn that some fields of this early event (`joined_at`, `roles`) are not normalised yet; only `guild_id` and `user` are required.
+ */
+export interface GuildMemberEventData {
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 用户
+   * The member's user
+   */
+  user: User;
+  /**
+   * 用户在频道内的昵称
+   * Nickname in the guild
+   */
+  nick?: string;
+  /**
+   * 用户在频道内的身份组 id
+   * Role ids in the guild
+   */
+  roles?: string[];
+  /**
+   * 用户加入频道的时间
+   * When the user joined (ISO 8601)
+   */
+  joined_at?: string;
+  /**
+   * 操作人
+   * Id of the user who did it
+   */
+  op_user_id?: string;
+}
+
+/**
+ * 消息删除事件内容
+ * A deleted message and who deleted it
+ */
+export interface MessageDeleteData {
+  /**
+   * 被删除的消息
+   * The deleted message
+   */
+  message: DeletedMessage;
+  /**
+   * 执行删除操作的用户
+   * The user who deleted it
+   */
+  op_user?: User;
+}
+
+/**
+ * 被删除的消息（仅含部分字段）
+ * The deleted message; only some Message fields are present (no content, no timestamp)
+ */
+export interface DeletedMessage {
+  /**
+   * 消息 id
+   * Message id
+   */
+  id: string;
+  /**
+   * 子频道 id
+   * Channel id
+   */
+  channel_id?: string;
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id?: string;
+  /**
+   * 消息创建者
+   * Author
+   */
+  author?: User;
+  /**
+   * 是否私信消息
+   * Whether it was a direct message
+   */
+  direct_message?: boolean;
+  /**
+   * 私信来源频道 id
+   * For a direct message, the guild it was started from
+   */
+  src_guild_id?: string;
+}
+
+/**
+ * 表情表态
+ * An emoji reaction
+ */
+export interface MessageReaction {
+  /**
+   * 用户 ID
+   * Id of the user who reacted
+   */
+  user_id: string;
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 表态对象
+   * What was reacted to
+   */
+  target: ReactionTarget;
+  /**
+   * 表态所用表情
+   * The emoji used
+   */
+  emoji: Emoji;
+}
+
+/**
+ * 表态对象
+ * The object of a reaction
+ */
+export interface ReactionTarget {
+  /**
+   * 表态对象 ID
+   * Id of the message, thread, comment or reply
+   */
+  id: string;
+  /**
+   * 表态对象类型：0 消息，1 帖子，2 评论，3 回复
+   * Target type: 0 message, 1 thread, 2 comment, 3 reply
+   * Divergence: The docs and botgo type it as an integer; some SDKs model it as a string enum, so both are accepted and delivered as sent.
+   */
+  type: number | string;
+}
+
+/**
+ * 表情
+ * An emoji
+ */
+export interface Emoji {
+  /**
+   * 表情 ID，系统表情使用数字为 ID，emoji 使用 emoji 本身为 ID
+   * Emoji id: a number (as a string) for system emoji, the emoji itself for Unicode emoji
+   */
+  id: string;
+  /**
+   * 表情类型：1 系统表情，2 emoji 表情
+   * Emoji type: 1 system, 2 Unicode emoji
+   */
+  type: number;
+}
+
+/**
+ * 消息审核结果
+ * The result of a message audit (for a send answered 304023 / 304024)
+ */
+export interface MessageAudited {
+  /**
+   * 消息审核 id
+   * Audit id (the auditId of the AuditPendingError)
+   */
+  audit_id: string;
+  /**
+   * 消息 id，只有审核通过事件才会有值
+   * Message id; only on MESSAGE_AUDIT_PASS
+   */
+  message_id?: string;
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id?: string;
+  /**
+   * 子频道 id
+   * Channel id
+   */
+  channel_id?: string;
+  /**
+   * 消息审核时间
+   * When it was audited (ISO 8601)
+   */
+  audit_time?: string;
+  /**
+   * 消息创建时间
+   * When the message was created (ISO 8601)
+   */
+  create_time?: string;
+  /**
+   * 子频道消息 seq，用于消息间的排序
+   * Ordering number within the channel
+   */
+  seq_in_channel?: string;
+}
+
+/**
+ * 互动事件（如消息按钮回调）
+ * An interaction, e.g. a message button callback
+ */
+export interface Interaction {
+  /**
+   * 平台方事件 ID，可以用于被动消息发送与回应互动
+   * Event id; the event_id of a passive reply and the id to acknowledge
+   */
+  id: string;
+  /**
+   * 机器人 appid
+   * The bot's app id
+   */
+  application_id?: string;
+  /**
+   * 消息按钮为 11，单聊快捷菜单为 12
+   * 11 message button, 12 C2C quick menu
+   */
+  type: number;
+  /**
+   * 事件发生的场景：c2c、group、guild
+   * Where it happened: c2c, group or guild
+   */
+  scene?: string;
+  /**
+   * 0 频道场景，1 群聊场景，2 单聊场景
+   * 0 guild, 1 group, 2 C2C
+   */
+  chat_type?: number;
+  /**
+   * 触发时间（RFC 3339）
+   * When it happened (RFC 3339)
+   */
+  timestamp?: string;
+  /**
+   * 频道的 openid（频道场景）
+   * Guild id (guild scene)
+   */
+  guild_id?: string;
+  /**
+   * 文字子频道的 openid（频道场景）
+   * Channel id (guild scene)
+   */
+  channel_id?: string;
+  /**
+   * 单聊按钮触发的用户 openid（单聊场景）
+   * The user's openid (C2C scene)
+   */
+  user_openid?: string;
+  /**
+   * 群的 openid（群聊场景）
+   * The group's openid (group scene)
+   */
+  group_openid?: string;
+  /**
+   * 按钮触发用户的群成员 openid（群聊场景）
+   * The member's openid in the group (group scene)
+   */
+  group_member_openid?: string;
+  /**
+   * 互动数据
+   * Interaction data
+   */
+  data: {
+      /**
+       * 互动数据类型
+       * Data type
+       */
+      type?: number;
+      /**
+       * 按钮数据
+       * The button's data
+       */
+      resolved?: {
+        /**
+         * 操作按钮的 data 字段值（在发送消息按钮时设置）
+         * The data set on the button when it was sent
+         */
+        button_data?: string;
+        /**
+         * 操作按钮的 id 字段值
+         * The button's id
+         */
+        button_id?: string;
+        /**
+         * 操作的用户 userid（仅频道场景）
+         * The user's id (guild scene only)
+         */
+        user_id?: string;
+        /**
+         * 操作按钮的 feature id（仅自定义菜单）
+         * Feature id (custom menus only)
+         */
+        feature_id?: string;
+        /**
+         * 操作的消息 id（仅频道场景）
+         * The message's id (guild scene only)
+         */
+        message_id?: string;
+      };
+    };
+  /**
+   * 默认 1
+   * Version (1)
+   */
+  version?: number;
+}
+
+/**
+ * 音频事件内容
+ * Audio event data
+ * Divergence: The docs give no example; fields from botgo's AudioAction (`guild_id`, `channel_id`, `audio_url`, `text`). Mic events name the user with `user_id`.
+ */
+export interface AudioAction {
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 id
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 音频数据的 url（AUDIO_START）
+   * URL of the audio (AUDIO_START)
+   */
+  audio_url?: string;
+  /**
+   * 状态文本（AUDIO_START）
+   * Status text (AUDIO_START)
+   */
+  text?: string;
+  /**
+   * 上下麦的用户 id
+   * The user who went on or off the mic
+   */
+  user_id?: string;
+}
+
+/**
+ * 论坛主题事件内容
+ * Forum thread event data
+ */
+export interface ForumThread {
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 id
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 作者 id
+   * Author id
+   */
+  author_id: string;
+  /**
+   * 主题信息
+   * The thread
+   */
+  thread_info?: {
+      /**
+       * 主题 id
+       * Thread id
+       */
+      thread_id?: string;
+      /**
+       * 标题（富文本 JSON 字符串）
+       * Title (rich text as a JSON string)
+       */
+      title?: string;
+      /**
+       * 内容（富文本 JSON 字符串）
+       * Content (rich text as a JSON string)
+       */
+      content?: string;
+      /**
+       * 发表时间
+       * When it was published
+       */
+      date_time?: string;
+    };
+}
+
+/**
+ * 论坛帖子事件内容
+ * Forum post event data
+ */
+export interface ForumPost {
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 id
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 作者 id
+   * Author id
+   */
+  author_id: string;
+  /**
+   * 帖子信息
+   * The post
+   */
+  post_info?: {
+      /**
+       * 主题 id
+       * Thread id
+       */
+      thread_id?: string;
+      /**
+       * 帖子 id
+       * Post id
+       */
+      post_id?: string;
+      /**
+       * 内容（富文本 JSON 字符串）
+       * Content (rich text as a JSON string)
+       */
+      content?: string;
+      /**
+       * 发表时间
+       * When it was published
+       */
+      date_time?: string;
+    };
+}
+
+/**
+ * 论坛回复事件内容
+ * Forum reply event data
+ */
+export interface ForumReply {
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 id
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 作者 id
+   * Author id
+   */
+  author_id: string;
+  /**
+   * 回复信息
+   * The reply
+   */
+  reply_info?: {
+      /**
+       * 主题 id
+       * Thread id
+       */
+      thread_id?: string;
+      /**
+       * 帖子 id
+       * Post id
+       */
+      post_id?: string;
+      /**
+       * 回复 id
+       * Reply id
+       */
+      reply_id?: string;
+      /**
+       * 内容（富文本 JSON 字符串）
+       * Content (rich text as a JSON string)
+       */
+      content?: string;
+      /**
+       * 发表时间
+       * When it was published
+       */
+      date_time?: string;
+    };
+}
+
+/**
+ * 论坛发表审核结果
+ * The audit result of something published in a forum
+ */
+export interface ForumAuditResult {
+  /**
+   * 审核任务 id
+   * Audit task id
+   */
+  task_id?: string;
+  /**
+   * 频道 id
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 id
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 作者 id
+   * Author id
+   */
+  author_id: string;
+  /**
+   * 主题 id
+   * Thread id
+   */
+  thread_id?: string;
+  /**
+   * 帖子 id
+   * Post id
+   */
+  post_id?: string;
+  /**
+   * 回复 id
+   * Reply id
+   */
+  reply_id?: string;
+  /**
+   * 发表类型：1 主题，2 帖子，3 回复
+   * What was published: 1 thread, 2 post, 3 reply
+   */
+  type?: number;
+  /**
+   * 审核结果：0 成功，1 失败
+   * 0 approved, 1 rejected
+   */
+  result?: number;
+  /**
+   * 审核失败原因
+   * Why it was rejected
+   */
+  err_msg?: string;
+  /**
+   * 审核时间
+   * When it was audited
+   */
+  date_time?: string;
+}
+
+/**
  * WebSocket 接入点
  * The WebSocket gateway address
  */
