@@ -5,16 +5,10 @@
 import { fixpoint, isInt64, type Facts } from './analyze.js';
 import type { IRProtocol } from './ir.js';
 import { walk, type Node, type UnionNode } from './node.js';
+import type { Plan } from '../runtime/decode.js';
 
-export type Plan =
-  | { k: 'i64' }
-  | { k: 'id' }
-  | { k: 'obj'; p: Record<string, Plan> }
-  | { k: 'arr'; i: Plan }
-  | { k: 'tup'; t: (Plan | null)[]; r?: Plan }
-  | { k: 'ref'; n: string }
-  | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean; skip?: boolean }
-  | { k: 'alt'; o: Plan[] };
+/** The plan shape is the runtime's, which reads it (a type-only import: nothing of the runtime runs here). */
+export type { Plan };
 
 /** Types that need runtime work: they reach an int64 or a union with an unknown-tag policy. */
 export function needsWork(p: IRProtocol, facts: Pick<Facts, 'i64'>): Set<string> {

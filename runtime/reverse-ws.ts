@@ -32,6 +32,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import { keepAlive } from './ws-lifecycle.js';
 import { DisconnectedError, NetworkError, TimeoutError, redact } from './errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './http-transport.js';
 import type { AbortSignalLike, ProtocolDescriptor, Transport, TransportRequest, TransportResponse } from './transport.js';
@@ -385,19 +386,9 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
   }
 
   function startPing(conn: Connection): void {
-    if (!pingIntervalMs) return;
-    let alive = true;
-    conn.ws.on('pong', () => (alive = true));
-    const timer = setInterval(() => {
-      if (!alive) {
-        conn.ws.terminate();
-        return;
-      }
-      alive = false;
-      conn.ws.ping();
-    }, pingIntervalMs);
-    conn.ws.once('close', () => clearInterval(timer));
+    keepAlive(conn.ws, pingIntervalMs);
   }
+
 
   function closeSockets(list: Connection[], code: number, why: string): Promise<void> {
     return Promise.all(

@@ -27,6 +27,7 @@
  * - No access token appears in any error (close reasons and handshake errors are redacted).
  */
 import WebSocket from 'ws';
+import { closeSocket, keepAlive } from './ws-lifecycle.js';
 import type { AuthProvider } from './auth.js';
 import { AuthError, DisconnectedError, NetworkError, redact, redactError } from './errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './http-transport.js';
@@ -183,7 +184,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
   /** Connections in a row that closed within STABLE_MS of opening (they keep the backoff growing). */
   let flaps = 0;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  let pingTimer: ReturnType<typeof setInterval> | undefined;
+  let stopPing: () => void = () => {};
   let lastError: Error | undefined;
   const queue = new Set<Queued>();
   const readyWaiters = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
@@ -332,23 +333,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
   }
 
   function startPing(ws: WebSocket): void {
-    if (!pingIntervalMs) return;
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    pingTimer = setInterval(() => {
-      if (!alive) {
-        reportError(networkError(`no pong within ${pingIntervalMs} ms; dropping the connection`));
-        ws.terminate();
-        return;
-      }
-      alive = false;
-      ws.ping();
-    }, pingIntervalMs);
-  }
-
-  function stopPing(): void {
-    if (pingTimer) clearInterval(pingTimer);
-    pingTimer = undefined;
+    stopPing = keepAlive(ws, pingIntervalMs, () => reportError(networkError(`no pong within ${pingIntervalMs} ms; dropping the connection`)));
   }
 
   function flushQueue(): void {
@@ -394,21 +379,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     settleReady(new DisconnectedError(ctx, 'transport closed'));
     channel?.dispose('transport closed');
     channel = undefined;
-    const ws = socket;
-    closePromise = new Promise<void>((resolve) => {
-      if (!ws || ws.readyState === WebSocket.CLOSED) {
-        resolve();
-        return;
-      }
-      // Bound the closing handshake: a peer that never answers the close frame is cut off.
-      const timer = setTimeout(() => ws.terminate(), 1000);
-      ws.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-      else ws.close(1000, 'client closing');
-    });
+    closePromise = closeSocket(socket, 'client closing');
     return closePromise;
   }
 

@@ -26,6 +26,7 @@ import {
 import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { FakeOneBot, failed, ok } from './helpers/fake-onebot.js';
 import { runExitCheck } from './helpers/run-exit-check.js';
+import { freePort } from './helpers/free-port.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,14 +36,6 @@ async function until(cond: () => boolean, what: string, ms = 5000): Promise<void
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(2);
   }
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 function transportFor(url: string, options: Partial<WsTransportOptions> = {}, token?: string): WsTransport {

@@ -23,6 +23,7 @@
  *   frame (`{op, s, t, id, d}`) parsed losslessly. The token never appears in an error.
  */
 import WebSocket from 'ws';
+import { closeSocket } from '../ws-lifecycle.js';
 import { NetworkError, ProtocolError, redactError } from '../errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http-transport.js';
 import { isObject } from '../is-object.js';
@@ -377,17 +378,7 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
       settleReady(new NetworkError(ctx, 'closed before the gateway session was ready'));
       const ws = socket;
       socket = undefined;
-      closing = new Promise<void>((resolve) => {
-        if (!ws || ws.readyState === WebSocket.CLOSED) return resolve();
-        // Bound the closing handshake: a peer that never answers the close frame is cut off.
-        const timer = setTimeout(() => ws.terminate(), 1000);
-        ws.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-        else ws.close(1000, 'receiver closing');
-      });
+      closing = closeSocket(ws, 'receiver closing');
       return closing;
     },
   };

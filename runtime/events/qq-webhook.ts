@@ -24,6 +24,7 @@ import { ProtocolError, redact } from '../errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http-transport.js';
 import { isObject } from '../is-object.js';
 import { parseJson } from '../json.js';
+import { readBody } from '../read-body.js';
 import type { ProtocolDescriptor, CallbackEventsInfo } from '../transport.js';
 import type { EventReceiver, EventSink } from './receiver.js';
 import { RecentIds } from './recent-ids.js';
@@ -92,26 +93,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function reply(res: ServerResponse, status: number, body?: unknown): void {
   if (res.headersSent) return;
@@ -193,12 +174,11 @@ export function createQqWebhookReceiver(options: QqWebhookOptions): QqWebhookRec
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (options.path !== undefined && (req.url ?? '/').split('?')[0] !== options.path) return reply(res, 404);
     if (req.method !== 'POST') return reply(res, 405);
-    let body: Buffer;
-    try {
-      body = await readBody(req, limit);
-    } catch (error) {
-      reply(res, error instanceof BodyTooLarge ? 413 : 400);
-      report(new ProtocolError(ctx, error instanceof BodyTooLarge ? `request body over ${limit} bytes` : 'request body could not be read', ''));
+    // undefined: over the limit; null: the stream failed.
+    const body = await readBody(req, limit).catch(() => null);
+    if (!body) {
+      reply(res, body === undefined ? 413 : 400);
+      report(new ProtocolError(ctx, body === undefined ? `request body over ${limit} bytes` : 'request body could not be read', ''));
       return;
     }
     const signed = verifySignature(req, body);

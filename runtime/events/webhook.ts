@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ProtocolError, QQWireError } from '../errors.js';
 import { isObject } from '../is-object.js';
 import { parseJson, stringifyJson } from '../json.js';
+import { readBody } from '../read-body.js';
 import { codecFor } from '../ws-channel.js';
 import type { ProtocolDescriptor, WebhookInfo } from '../transport.js';
 import { badPayload, deliver, report } from './deliver.js';
@@ -98,24 +99,6 @@ function check(hook: WebhookInfo, protocol: ProtocolDescriptor, options: Webhook
   return undefined;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        resolve(undefined);
-        req.resume();
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function decode(body: Buffer, contentType: string, allowed: readonly string[]): unknown {
   // The WS codec's MessagePack decoding: 64-bit integers stay exact (bigint only when unsafe).

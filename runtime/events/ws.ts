@@ -15,6 +15,7 @@ import type { StreamAuthOptions } from './stream-auth.js';
 import { badPayload, deliver, report } from './deliver.js';
 import type { EventReceiver, EventSink } from './receiver.js';
 import { Reconnector } from './reconnect.js';
+import { closeSocket, keepAlive } from '../ws-lifecycle.js';
 
 export interface WsEventReceiverOptions extends StreamAuthOptions, BackoffOptions {
   protocol: ProtocolDescriptor;
@@ -41,7 +42,7 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
   const secrets = options.accessToken ? [options.accessToken] : [];
   const info = { delivery: 'ws' } as const;
   let socket: WebSocket | undefined;
-  let pingTimer: ReturnType<typeof setInterval> | undefined;
+  let stopPing: () => void = () => {};
   const pingIntervalMs = options.pingIntervalMs ?? 30_000;
   let started: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   let startPromise: Promise<void> | undefined;
@@ -96,23 +97,7 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
   }
 
   function startPing(ws: WebSocket): void {
-    if (!(pingIntervalMs > 0)) return;
-    let alive = true;
-    ws.on('pong', () => (alive = true));
-    pingTimer = setInterval(() => {
-      if (!alive) {
-        fail(new NetworkError(ctx, `event socket ${safeHost(url)}: no pong within ${pingIntervalMs} ms; dropping it`));
-        ws.terminate();
-        return;
-      }
-      alive = false;
-      ws.ping();
-    }, pingIntervalMs);
-  }
-
-  function stopPing(): void {
-    if (pingTimer) clearInterval(pingTimer);
-    pingTimer = undefined;
+    stopPing = keepAlive(ws, pingIntervalMs, () => fail(new NetworkError(ctx, `event socket ${safeHost(url)}: no pong within ${pingIntervalMs} ms; dropping it`)));
   }
 
   return {
@@ -130,16 +115,7 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
       started = undefined;
       const ws = socket;
       socket = undefined;
-      if (!ws || ws.readyState === WebSocket.CLOSED) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => ws.terminate(), 1000);
-        ws.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-        else ws.close(1000, 'receiver closing');
-      });
+      await closeSocket(ws, 'receiver closing');
     },
   };
 }

@@ -4,22 +4,17 @@
  * process exits by itself, with no timer or socket left.
  *
  *   node dist/test/helpers/exit-check.js <scenario>
+ *
+ * The event receivers' scenarios live in receiver-exit-scenarios.ts.
  */
-import { createServer } from 'node:net';
 import { createOnebot11Client, protocol } from 'qqwire/onebot11';
 import { createReverseWsServer, staticTokenAuth, createWsTransport, DisconnectedError } from '../../runtime/index.js';
 import { FakeOneBot, ok } from './fake-onebot.js';
 import { protocol as qqOfficial } from 'qqwire/qq-official';
 import { createQqGateway, createQqWebhookReceiver } from '../../runtime/index.js';
 import { FakeQqGateway, READY_D, dispatch } from './fake-qq-gateway.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freePort } from './free-port.js';
+import { receiverScenarios } from './receiver-exit-scenarios.js';
 
 const scenarios: Record<string, () => Promise<void>> = {
   /** Connect, call, receive events, close. */
@@ -138,7 +133,7 @@ const scenarios: Record<string, () => Promise<void>> = {
 };
 
 const name = process.argv[2] ?? '';
-const run = scenarios[name];
+const run = scenarios[name] ?? receiverScenarios[name];
 if (!run) throw new Error(`unknown scenario ${name}`);
 await run();
 // Sockets closed just now leave the list once libuv has run their close callbacks.

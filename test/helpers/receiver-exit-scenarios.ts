@@ -1,9 +1,7 @@
 /**
- * Child process for the receivers' close() test (see exit-check.ts for the pattern): each scenario
- * leaves a receiver mid-work (backoff timer armed, stream open, keep-alive connection, long poll in
- * flight), closes it, and reports the handles still alive.
- *
- *   node dist/test/helpers/events-exit-check.js <scenario>
+ * The event receivers' close() scenarios, run by exit-check.ts in a child process: each leaves a
+ * receiver mid-work (backoff timer armed, stream open, keep-alive connection, long poll in flight)
+ * and closes it; the child then reports the handles still alive.
  */
 import { createServer } from 'node:http';
 import { Agent, request } from 'node:http';
@@ -14,18 +12,11 @@ import { protocol as onebot11 } from 'qqwire/onebot11';
 import { createOnebot12Client, protocol as onebot12 } from 'qqwire/onebot12';
 import { createPollReceiver, createSseReceiver, createWebhookReceiver, createWsEventReceiver } from '../../runtime/index.js';
 import { FakeOneBot } from './fake-onebot.js';
+import { freePort } from './free-port.js';
 
 const quiet = { onEvent: () => undefined, onError: () => undefined };
 // A leaked backoff timer would keep the process alive for a minute.
 const slow = { initialDelayMs: 60_000, maxDelayMs: 60_000, random: () => 1 };
-
-async function deadPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function sseServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const s = createServer((_q, res) => res.writeHead(200, { 'content-type': 'text/event-stream' }).write(': open\n\n'));
@@ -36,13 +27,13 @@ async function sseServer(): Promise<{ url: string; close: () => Promise<void> }>
   };
 }
 
-const scenarios: Record<string, () => Promise<void>> = {
+export const receiverScenarios: Record<string, () => Promise<void>> = {
   /** SSE: one receiver with an open stream, one waiting in backoff. */
   async sse() {
     const server = await sseServer();
     const open = createSseReceiver({ protocol: milky, url: server.url, sink: quiet, ...slow });
     await open.start();
-    const retrying = createSseReceiver({ protocol: milky, url: `http://127.0.0.1:${await deadPort()}`, sink: quiet, ...slow });
+    const retrying = createSseReceiver({ protocol: milky, url: `http://127.0.0.1:${await freePort()}`, sink: quiet, ...slow });
     void retrying.start().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));
     await open.close();
@@ -59,7 +50,7 @@ const scenarios: Record<string, () => Promise<void>> = {
     await open.close();
     wss.close();
     await new Promise<void>((r) => http.close(() => r()));
-    const retrying = createWsEventReceiver({ protocol: milky, url: `ws://127.0.0.1:${await deadPort()}`, sink: quiet, ...slow });
+    const retrying = createWsEventReceiver({ protocol: milky, url: `ws://127.0.0.1:${await freePort()}`, sink: quiet, ...slow });
     void retrying.start().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 100));
     await retrying.close();
@@ -95,10 +86,3 @@ const scenarios: Record<string, () => Promise<void>> = {
   },
 };
 
-const name = process.argv[2] ?? '';
-const run = scenarios[name];
-if (!run) throw new Error(`unknown scenario ${name}`);
-await run();
-await new Promise((r) => setTimeout(r, 100));
-const alive = process.getActiveResourcesInfo().filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
-process.stdout.write(JSON.stringify({ scenario: name, alive }) + '\n');
