@@ -1,7 +1,7 @@
 // The README's examples, type-checked (TypeScript 7, no ambient types).
 import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
-import { createQqOfficialClient, protocol as qqOfficial } from 'qqwire/qq-official';
-import { AuditPendingError, createQqGateway, createQqWebhookReceiver, createReverseWsServer, onEvents, qqOfficialOptions } from 'qqwire/runtime';
+import { createQqOfficialClient, protocol as qqOfficial, type C2CMessageCreateEvent, type GroupAtMessageCreateEvent } from 'qqwire/qq-official';
+import { AuditPendingError, createEventHub, createQqGateway, createQqWebhookReceiver, createReverseWsServer, onEvents, qqOfficialOptions } from 'qqwire/runtime';
 
 export async function examples(accessToken: string, appId: string, clientSecret: string, group_openid: string, msgId: string): Promise<void> {
   const bot = createOnebot11Client({ baseUrl: 'ws://127.0.0.1:6700', accessToken });
@@ -22,16 +22,19 @@ export async function examples(accessToken: string, appId: string, clientSecret:
 
   const options = qqOfficialOptions({ protocol: qqOfficial, appId, clientSecret, sandbox: true });
   const qq2 = createQqOfficialClient(options);
-  type GroupAt = { t: string; d: { id: string; group_openid: string; content: string } };
-  async function onEvent(payload: unknown) {
-    const event = payload as GroupAt;
-    if (event.t !== 'GROUP_AT_MESSAGE_CREATE') return;
-    await qq2.sendGroupMessage({ group_openid: event.d.group_openid, msg_id: event.d.id, msg_type: 0, content: `echo: ${event.d.content}` });
-  }
-  const hook = createQqWebhookReceiver({ protocol: qqOfficial, clientSecret, port: 8080, path: '/qqbot', sink: { onEvent, onError: (e) => void e } });
-  await hook.start();
-  const gateway = createQqGateway({ protocol: qqOfficial, auth: options.auth, client: qq2, intents: ['GROUP_AND_C2C_EVENT'], sink: { onEvent } });
+  const hub = createEventHub<{ GROUP_AT_MESSAGE_CREATE: GroupAtMessageCreateEvent; C2C_MESSAGE_CREATE: C2CMessageCreateEvent }>({ protocol: qqOfficial, onError: (e) => void e });
+  hub.on('GROUP_AT_MESSAGE_CREATE', async ({ d }) => {
+    await qq2.sendGroupMessage({ group_openid: d.group_openid, msg_id: d.id, msg_type: 0, content: `echo:${d.content}` });
+  });
+  hub.on('C2C_MESSAGE_CREATE', async ({ d }) => {
+    await qq2.sendC2cMessage({ openid: d.author.user_openid, msg_id: d.id, msg_type: 0, content: `echo: ${d.content}` });
+  });
+  // @ts-expect-error the group event's author has member_openid, not user_openid
+  hub.on('GROUP_AT_MESSAGE_CREATE', ({ d }) => d.author.user_openid);
+  const gateway = createQqGateway({ protocol: qqOfficial, auth: options.auth, client: qq2, intents: ['GROUP_AND_C2C_EVENT'], sink: hub });
   await gateway.start();
+  const hook = createQqWebhookReceiver({ protocol: qqOfficial, clientSecret, port: 8080, path: '/qqbot', sink: hub });
+  await hook.start();
 }
 
 /** README: a local image as multipart (`readFile` returns a Buffer, which is a Uint8Array). */
