@@ -10,6 +10,7 @@ export const protocol = {
   transport: {
     "rest": true,
     "events": {
+      "type": "Event",
       "name": {
         "parts": [
           [
