@@ -27,6 +27,8 @@ export interface EventProblem {
 /** Names the hub gives a meaning of its own, or that would change a descriptor object's prototype. */
 const RESERVED_EVENT_NAMES = new Set(['*', '__proto__', 'constructor', 'prototype']);
 
+const kindWord = (kind: string) => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+
 /** The single value a schema fixes for a field: `const`, or a one-value `enum`, a string. */
 function fixedValue(node: Node | undefined): string | undefined {
   if (node?.kind !== 'literal' || node.values.length !== 1) return undefined;
@@ -64,7 +66,7 @@ export function computeEvents(root: string, rule: EventNameRule, types: Readonly
   const problems: EventProblem[] = [];
   const rootNode = types.get(root);
   if (rootNode?.kind !== 'union') {
-    const what = rootNode ? `is a ${rootNode.kind}, not a tagged union` : 'is not a type of this protocol';
+    const what = rootNode ? `is ${kindWord(rootNode.kind)}, not a tagged union` : 'is not a type of this protocol';
     problems.push({ type: undefined, pointer: '/protocol/transport/events/type', detail: `events type ${root} ${what} (\`discriminator\` + \`oneOf\`)` });
     return { events, problems };
   }
@@ -80,7 +82,7 @@ export function computeEvents(root: string, rule: EventNameRule, types: Readonly
         return;
       }
       if (node?.kind !== 'object') {
-        if (node) problems.push({ ...at, detail: `event variant ${v.type} must be an object type or a tagged union, not a ${node.kind}` });
+        if (node) problems.push({ ...at, detail: `event variant ${v.type} must be an object type or a tagged union, not ${kindWord(node.kind)}` });
         return;
       }
       for (const p of node.props) {
