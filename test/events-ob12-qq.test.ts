@@ -1,15 +1,16 @@
 /**
  * OneBot 12 and QQ official event schemas (issue 12): every documented event name (the committed lists
- * in test/fixtures/<protocol>/documented-events.json) is exactly one leaf of the schema's event union,
+ * in test/fixtures/<protocol>/documented-events.json) is exactly one event of generated protocol.json
+ * and one leaf of the schema's event union (`transport.events.type`),
  * every docs example validates, a wrong payload fails at its JSON path, each QQ event names an intent
  * of the gateway's intent table, and an extension or unknown event is delivered, not rejected.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { protocol as onebot12, validators as ob12 } from 'qqwire/onebot12';
-import { protocol as qqOfficial, validators as qq } from 'qqwire/qq-official';
-import { createEventHub, gatewayIntents, type EventDeliveryInfo, type GatewayEventsInfo, type Validator } from '../runtime/index.js';
+import { createOnebot12EventHub, protocol as onebot12, validators as ob12 } from 'qqwire/onebot12';
+import { createQqOfficialEventHub, protocol as qqOfficial, validators as qq } from 'qqwire/qq-official';
+import { gatewayIntents, type EventDeliveryInfo, type GatewayEventsInfo, type Validator } from '../runtime/index.js';
 import { loadProtocolJson, type ProtocolJson } from './helpers/schema-sample.js';
 
 type Schema = Record<string, unknown>;
@@ -28,7 +29,7 @@ function documented(folder: string): DocumentedEvents {
 
 const refName = (s: Schema): string => String(s['$ref']).replace('#/$defs/', '');
 
-/** Leaf type name → its event name, by the protocol's naming rule over the tag consts on the path. */
+/** Leaf type name → its event name, by the protocol's naming rule over the leaf's tag consts (an independent reading). */
 function leafNames(json: ProtocolJson, roots: string[], parts: readonly (readonly string[])[]): Map<string, string> {
   const out = new Map<string, string>();
   const visit = (name: string): void => {
@@ -44,23 +45,26 @@ function leafNames(json: ProtocolJson, roots: string[], parts: readonly (readonl
 }
 
 const cases = [
-  { folder: 'onebot12', protocol: onebot12, validators: ob12 as unknown as Record<string, Validator<unknown>>, roots: ['AnyMetaEvent', 'AnyMessageEvent', 'AnyNoticeEvent'] },
-  { folder: 'qq-official', protocol: qqOfficial, validators: qq as unknown as Record<string, Validator<unknown>>, roots: ['Event'] },
+  { folder: 'onebot12', protocol: onebot12, validators: ob12 as unknown as Record<string, Validator<unknown>>, root: 'AnyEvent' },
+  { folder: 'qq-official', protocol: qqOfficial, validators: qq as unknown as Record<string, Validator<unknown>>, root: 'Event' },
 ];
 
 for (const c of cases) {
   describe(`${c.folder} events`, () => {
-    const json = loadProtocolJson(c.folder);
-    const leaves = leafNames(json, c.roots, c.protocol.transport.events!.name.parts);
+    const json = loadProtocolJson(c.folder) as ProtocolJson & { events: Record<string, { type: string }> };
+    const leaves = leafNames(json, [c.root], c.protocol.transport.events!.name.parts);
 
-    it('each documented event is exactly one leaf of the union, and each leaf is documented', () => {
+    it('each documented event is exactly one event of protocol.json and one leaf of the union', () => {
       const doc = documented(c.folder);
       assert.equal(doc.protocol, c.folder);
       assert.ok(doc.sources.length > 0 && doc.sources.every((s) => s.paths.length > 0));
       assert.deepEqual([...new Set(doc.events)].sort(), doc.events, 'sorted, without duplicates');
+      assert.equal((c.protocol.transport.events as { type?: string }).type, c.root, 'transport.events.type');
+      assert.deepEqual(Object.keys(json.events).sort(), doc.events, `generated/${c.folder}/protocol.json events`);
       const names = [...leaves.values()];
       assert.equal(new Set(names).size, names.length, `no two leaves share a name: ${names.join(', ')}`);
       assert.deepEqual(names.sort(), doc.events);
+      for (const [type, name] of leaves) assert.equal(json.events[name]!.type, type, name);
     });
 
     it('every example in the schemas validates with the generated validator', () => {
@@ -131,36 +135,39 @@ describe('QQ official intents', () => {
   });
 });
 
-describe('extension and unknown events are delivered, never rejected', () => {
-  /** The hub's validate hook over the generated validators of the documented leaves. */
-  function validateFor(folder: string, roots: string[], validators: Record<string, Validator<unknown>>, parts: readonly (readonly string[])[]) {
-    const byName = new Map([...leafNames(loadProtocolJson(folder), roots, parts)].map(([type, name]) => [name, validators[type]!]));
-    return (name: string, payload: unknown) => byName.get(name)?.check(payload);
-  }
-
-  it('OneBot 12: a qq.-prefixed notice reaches * with its name and as sent; a broken standard event is reported', () => {
+describe('extension and unknown events are delivered, never rejected (generated hubs, validation: throw)', () => {
+  it('OneBot 12: a qq.-prefixed notice and request reach * as sent; a broken standard event is reported, not dispatched', () => {
     const errors: Error[] = [];
-    const hub = createEventHub({ protocol: onebot12, validation: 'throw', onError: (e) => errors.push(e), validate: validateFor('onebot12', cases[0]!.roots, cases[0]!.validators, onebot12.transport.events!.name.parts) });
+    const hub = createOnebot12EventHub({ validation: 'throw', onError: (e) => errors.push(e) });
     const seen: [unknown, string | undefined][] = [];
     hub.on('*', (e, _i, name) => void seen.push([e, name]));
+    let increases = 0;
+    hub.on('notice.friend_increase', (e) => void (increases += e.user_id === '7' ? 1 : 0));
     const poke = { id: 'x', time: 1.5, type: 'notice', detail_type: 'qq.group_poke', sub_type: '', 'qq.target_id': '2' };
     const request = { id: 'y', time: 2, type: 'request', detail_type: 'qq.friend_request', sub_type: '' };
+    const increase = { id: 'w', time: 3, type: 'notice', detail_type: 'friend_increase', sub_type: '', user_id: '7' };
     hub.onEvent(poke, info);
     hub.onEvent(request, info);
+    hub.onEvent(increase, info);
     hub.onEvent({ id: 'z', time: 3, type: 'notice', detail_type: 'friend_increase', sub_type: '' }, info);
-    assert.deepEqual(seen, [[poke, 'notice.qq.group_poke'], [request, 'request.qq.friend_request']]);
+    assert.deepEqual(seen, [[poke, 'notice.qq.group_poke'], [request, 'request.qq.friend_request'], [increase, 'notice.friend_increase']]);
+    assert.equal(increases, 1);
     assert.equal(errors.length, 1);
-    assert.match(errors[0]!.message, /notice\.friend_increase/);
+    assert.match(errors[0]!.message, /notice\.friend_increase.*user_id/);
   });
 
-  it('QQ official: a t the schema does not list reaches * as sent', () => {
+  it('QQ official: a t the schema does not list reaches * as sent; a documented one is validated', () => {
     const errors: Error[] = [];
-    const hub = createEventHub({ protocol: qqOfficial, validation: 'throw', onError: (e) => errors.push(e), validate: validateFor('qq-official', ['Event'], cases[1]!.validators, qqOfficial.transport.events!.name.parts) });
+    const hub = createQqOfficialEventHub({ validation: 'throw', onError: (e) => errors.push(e) });
     const seen: unknown[] = [];
-    hub.on('*', (e, _i, name) => void seen.push(name));
-    hub.onEvent({ op: 0, s: 9, t: 'OPEN_FORUM_THREAD_CREATE', d: { anything: true } }, info);
-    hub.onEvent({ op: 0, s: 10, t: 'FRIEND_ADD', id: 'FRIEND_ADD:1', d: { openid: 'O', timestamp: 1699240365 } }, info);
-    assert.deepEqual(seen, ['OPEN_FORUM_THREAD_CREATE', 'FRIEND_ADD']);
-    assert.deepEqual(errors, []);
+    hub.on('*', (e, _i, name) => void seen.push([name, e]));
+    const later = { op: 0, s: 9, t: 'OPEN_FORUM_THREAD_CREATE', d: { anything: true } };
+    const added = { op: 0, s: 10, t: 'FRIEND_ADD', id: 'FRIEND_ADD:1', d: { openid: 'O', timestamp: 1699240365 } };
+    hub.onEvent(later, info);
+    hub.onEvent(added, info);
+    hub.onEvent({ ...added, s: 11, d: { openid: 'O' } }, info);
+    assert.deepEqual(seen, [['OPEN_FORUM_THREAD_CREATE', later], ['FRIEND_ADD', added]]);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!.message, /FRIEND_ADD.*timestamp/);
   });
 });

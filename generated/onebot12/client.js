@@ -22,6 +22,7 @@ export const protocol = {
       "multiBot": true
     },
     "events": {
+      "type": "AnyEvent",
       "name": {
         "parts": [
           [
@@ -277,6 +278,21 @@ export const protocol = {
           "k": "ref",
           "n": "Message"
         }
+      }
+    },
+    "AnyEvent": {
+      "k": "union",
+      "tag": "type",
+      "v": {
+        "meta": {
+          "k": "ref",
+          "n": "AnyMetaEvent"
+        },
+        "message": {
+          "k": "ref",
+          "n": "AnyMessageEvent"
+        },
+        "notice": null
       }
     },
     "AnyMetaEvent": {

@@ -2,4 +2,6 @@
 export { createClient, createOnebot12Client, protocol } from './client.js';
 export type { Client, Onebot12Client, Options } from './client.js';
 export * as validators from './validators.js';
+export { eventValidators, createOnebot12EventHub } from './events.js';
+export type { Onebot12EventHubOptions } from './events.js';
 export type * from './types.js';

@@ -205,6 +205,17 @@ export interface MessageEventInput {
 }
 
 /**
+ * OneBot 12 事件（按 type 区分元事件、消息事件、通知事件）
+ * Any standard OneBot 12 event, by `type` (meta, message, notice), then `detail_type`. The spec defines no standard request event; request and extension events are not variants and are delivered as sent under their own name.
+ */
+export type AnyEvent<I64 extends Int64Repr = number> = AnyMetaEvent<I64> | AnyMessageEvent | AnyNoticeEvent;
+/**
+ * OneBot 12 事件（按 type 区分元事件、消息事件、通知事件）
+ * Any standard OneBot 12 event, by `type` (meta, message, notice), then `detail_type`. The spec defines no standard request event; request and extension events are not variants and are delivered as sent under their own name.
+ * Input shape of `AnyEvent`: fields with a default may be omitted.
+ */
+export type AnyEventInput<I64 extends Int64Repr = number> = AnyMetaEvent<I64> | AnyMessageEventInput | AnyNoticeEvent;
+/**
  * 元事件（type 为 meta）
  * Meta events (`type` meta), by `detail_type`
  */
@@ -3137,4 +3148,103 @@ export interface Actions<I64 extends Int64Repr = number> {
    * 获取机器人的关注者或好友列表。
    */
   get_friend_list: { params: GetFriendListParams; result: GetFriendListResult };
+}
+
+/** Every OneBot 12 event by name (the name `hub.on(name, …)` takes), with its type. */
+export interface EventMap<I64 extends Int64Repr = number> {
+  /**
+   * 连接（OneBot Connect 连接建立后立即产生）
+   * Connect — produced right after a WebSocket connection is established (or at webhook start)
+   */
+  "meta.connect": MetaConnectEvent;
+  /**
+   * 心跳
+   * Heartbeat, every `interval` ms while enabled (HTTP may ignore it)
+   */
+  "meta.heartbeat": MetaHeartbeatEvent<I64>;
+  /**
+   * 状态更新
+   * Status update — the status of every bot account at first, then of those whose status changed
+   */
+  "meta.status_update": MetaStatusUpdateEvent;
+  /**
+   * 私聊消息
+   * A private (one-to-one) message
+   */
+  "message.private": PrivateMessageEvent;
+  /**
+   * 群消息
+   * A group message
+   */
+  "message.group": GroupMessageEvent;
+  /**
+   * 频道消息
+   * A message in a guild channel
+   */
+  "message.channel": ChannelMessageEvent;
+  /**
+   * 好友增加
+   * A friend (or follower) was added
+   */
+  "notice.friend_increase": FriendIncreaseEvent;
+  /**
+   * 好友减少
+   * A friend (or follower) was removed
+   */
+  "notice.friend_decrease": FriendDecreaseEvent;
+  /**
+   * 私聊消息删除
+   * A private message was deleted
+   */
+  "notice.private_message_delete": PrivateMessageDeleteEvent;
+  /**
+   * 群成员增加
+   * Someone (the bot included) joined a group
+   */
+  "notice.group_member_increase": GroupMemberIncreaseEvent;
+  /**
+   * 群成员减少
+   * Someone (the bot included) left or was removed from a group
+   */
+  "notice.group_member_decrease": GroupMemberDecreaseEvent;
+  /**
+   * 群消息删除
+   * A group message was recalled or deleted by an admin
+   */
+  "notice.group_message_delete": GroupMessageDeleteEvent;
+  /**
+   * 群组成员增加
+   * Someone joined a guild
+   */
+  "notice.guild_member_increase": GuildMemberIncreaseEvent;
+  /**
+   * 群组成员减少
+   * Someone left or was removed from a guild
+   */
+  "notice.guild_member_decrease": GuildMemberDecreaseEvent;
+  /**
+   * 频道成员增加
+   * Someone joined a channel
+   */
+  "notice.channel_member_increase": ChannelMemberIncreaseEvent;
+  /**
+   * 频道成员减少
+   * Someone left or was removed from a channel
+   */
+  "notice.channel_member_decrease": ChannelMemberDecreaseEvent;
+  /**
+   * 频道消息删除
+   * A channel message was recalled or deleted by an admin
+   */
+  "notice.channel_message_delete": ChannelMessageDeleteEvent;
+  /**
+   * 频道新建
+   * A channel was created
+   */
+  "notice.channel_create": ChannelCreateEvent;
+  /**
+   * 频道删除
+   * A channel was deleted
+   */
+  "notice.channel_delete": ChannelDeleteEvent;
 }

@@ -8,6 +8,8 @@ type AnyInt64 = number | bigint | string;
 export declare const Self: Validator<T.Self>;
 export declare const MessageEvent: Validator<T.MessageEvent>;
 export declare const MessageEventInput: Validator<T.MessageEventInput>;
+export declare const AnyEvent: Validator<T.AnyEvent<AnyInt64>>;
+export declare const AnyEventInput: Validator<T.AnyEventInput<AnyInt64>>;
 export declare const AnyMetaEvent: Validator<T.AnyMetaEvent<AnyInt64>>;
 export declare const AnyMessageEvent: Validator<T.AnyMessageEvent>;
 export declare const AnyMessageEventInput: Validator<T.AnyMessageEventInput>;

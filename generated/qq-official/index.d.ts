@@ -2,4 +2,6 @@
 export { createClient, createQqOfficialClient, protocol } from './client.js';
 export type { Client, QqOfficialClient, Options } from './client.js';
 export * as validators from './validators.js';
+export { eventValidators, createQqOfficialEventHub } from './events.js';
+export type { QqOfficialEventHubOptions } from './events.js';
 export type * from './types.js';

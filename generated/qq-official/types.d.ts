@@ -5088,3 +5088,227 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   update_channel_role_permissions: { params: UpdateChannelRolePermissionsParams; result: UpdateChannelRolePermissionsResult };
 }
+
+/** Every QQ official bot API v2 event by name (the name `hub.on(name, …)` takes), with its type. */
+export interface EventMap<I64 extends Int64Repr = number> {
+  /**
+   * 鉴权成功（Identify 之后）
+   * Identify succeeded: the session id and the bot user (gateway only)
+   */
+  READY: ReadyEvent;
+  /**
+   * 恢复成功，遗漏事件已补发完
+   * Resume succeeded; every missed event has been replayed (gateway only)
+   */
+  RESUMED: ResumedEvent;
+  /**
+   * 机器人被加入到某个频道
+   * The bot joined a guild
+   */
+  GUILD_CREATE: GuildCreateEvent;
+  /**
+   * 频道信息变更（事件内容为变更后的数据）
+   * A guild changed (the data after the change)
+   */
+  GUILD_UPDATE: GuildUpdateEvent;
+  /**
+   * 频道被解散或机器人被移除（事件内容为变更前的数据）
+   * A guild was dissolved or the bot removed (the data before the change)
+   */
+  GUILD_DELETE: GuildDeleteEvent;
+  /**
+   * 子频道被创建
+   * A channel was created
+   */
+  CHANNEL_CREATE: ChannelCreateEvent;
+  /**
+   * 子频道信息变更
+   * A channel changed
+   */
+  CHANNEL_UPDATE: ChannelUpdateEvent;
+  /**
+   * 子频道被删除
+   * A channel was deleted
+   */
+  CHANNEL_DELETE: ChannelDeleteEvent;
+  /**
+   * 新用户加入频道
+   * A user joined a guild
+   */
+  GUILD_MEMBER_ADD: GuildMemberAddEvent;
+  /**
+   * 用户的频道属性发生变化，如频道昵称或身份组
+   * A member's guild profile (nickname, roles) changed
+   */
+  GUILD_MEMBER_UPDATE: GuildMemberUpdateEvent;
+  /**
+   * 用户离开频道
+   * A user left a guild
+   */
+  GUILD_MEMBER_REMOVE: GuildMemberRemoveEvent;
+  /**
+   * 文字子频道全量消息（仅私域机器人）
+   * Any message in a text channel (private-domain bots only)
+   */
+  MESSAGE_CREATE: MessageCreateEvent;
+  /**
+   * 删除（撤回）消息（仅私域机器人）
+   * A channel message was deleted or recalled (private-domain bots only)
+   */
+  MESSAGE_DELETE: MessageDeleteEvent;
+  /**
+   * 为消息添加表情表态
+   * An emoji reaction was added to a message
+   */
+  MESSAGE_REACTION_ADD: MessageReactionAddEvent;
+  /**
+   * 为消息删除表情表态
+   * An emoji reaction was removed from a message
+   */
+  MESSAGE_REACTION_REMOVE: MessageReactionRemoveEvent;
+  /**
+   * 用户在频道私信内发送消息给机器人
+   * A user sent the bot a guild direct message
+   */
+  DIRECT_MESSAGE_CREATE: DirectMessageCreateEvent;
+  /**
+   * 删除（撤回）私信消息
+   * A guild direct message was deleted or recalled
+   */
+  DIRECT_MESSAGE_DELETE: DirectMessageDeleteEvent;
+  /**
+   * 用户在单聊发送消息给机器人
+   * A user sent the bot a C2C (one-to-one) message
+   */
+  C2C_MESSAGE_CREATE: C2CMessageCreateEvent;
+  /**
+   * 用户添加机器人好友到消息列表
+   * A user added the bot
+   */
+  FRIEND_ADD: FriendAddEvent;
+  /**
+   * 用户删除机器人好友
+   * A user removed the bot
+   */
+  FRIEND_DEL: FriendDelEvent;
+  /**
+   * 用户在机器人资料卡手动关闭主动消息推送
+   * A user turned the bot's active messages off
+   */
+  C2C_MSG_REJECT: C2CMsgRejectEvent;
+  /**
+   * 用户在机器人资料卡手动开启主动消息推送
+   * A user turned the bot's active messages on
+   */
+  C2C_MSG_RECEIVE: C2CMsgReceiveEvent;
+  /**
+   * 用户在群聊@机器人发送消息
+   * A user @-mentioned the bot in a group
+   */
+  GROUP_AT_MESSAGE_CREATE: GroupAtMessageCreateEvent;
+  /**
+   * 机器人被添加到群聊
+   * The bot was added to a group
+   */
+  GROUP_ADD_ROBOT: GroupAddRobotEvent;
+  /**
+   * 机器人被移出群聊
+   * The bot was removed from a group
+   */
+  GROUP_DEL_ROBOT: GroupDelRobotEvent;
+  /**
+   * 群管理员在机器人资料页关闭通知（拒绝主动消息）
+   * A group admin turned the bot's active messages off
+   */
+  GROUP_MSG_REJECT: GroupMsgRejectEvent;
+  /**
+   * 群管理员在机器人资料页开启通知（接受主动消息）
+   * A group admin turned the bot's active messages on
+   */
+  GROUP_MSG_RECEIVE: GroupMsgReceiveEvent;
+  /**
+   * 互动事件创建（如点击消息按钮），需以 PUT /interactions/{id} 回应
+   * An interaction (e.g. a message button was pressed); acknowledge it with PUT /interactions/{id}
+   */
+  INTERACTION_CREATE: InteractionCreateEvent;
+  /**
+   * 消息审核通过
+   * A message held for audit was approved
+   */
+  MESSAGE_AUDIT_PASS: MessageAuditPassEvent;
+  /**
+   * 消息审核不通过
+   * A message held for audit was rejected
+   */
+  MESSAGE_AUDIT_REJECT: MessageAuditRejectEvent;
+  /**
+   * 用户创建主题（仅私域机器人）
+   * A user created a forum thread (private-domain bots only)
+   */
+  FORUM_THREAD_CREATE: ForumThreadCreateEvent;
+  /**
+   * 用户更新主题
+   * A user updated a forum thread
+   */
+  FORUM_THREAD_UPDATE: ForumThreadUpdateEvent;
+  /**
+   * 用户删除主题
+   * A user deleted a forum thread
+   */
+  FORUM_THREAD_DELETE: ForumThreadDeleteEvent;
+  /**
+   * 用户创建帖子
+   * A user posted in a forum thread
+   */
+  FORUM_POST_CREATE: ForumPostCreateEvent;
+  /**
+   * 用户删除帖子
+   * A user deleted a forum post
+   */
+  FORUM_POST_DELETE: ForumPostDeleteEvent;
+  /**
+   * 用户回复评论
+   * A user replied to a forum post
+   */
+  FORUM_REPLY_CREATE: ForumReplyCreateEvent;
+  /**
+   * 用户删除回复
+   * A user deleted a forum reply
+   */
+  FORUM_REPLY_DELETE: ForumReplyDeleteEvent;
+  /**
+   * 用户发表的内容审核完成
+   * The audit of something a user published in a forum finished
+   */
+  FORUM_PUBLISH_AUDIT_RESULT: ForumPublishAuditResultEvent;
+  /**
+   * 音频开始播放
+   * Audio started playing
+   */
+  AUDIO_START: AudioStartEvent;
+  /**
+   * 音频播放结束
+   * Audio finished playing
+   */
+  AUDIO_FINISH: AudioFinishEvent;
+  /**
+   * 上麦
+   * Someone went on the mic
+   */
+  AUDIO_ON_MIC: AudioOnMicEvent;
+  /**
+   * 下麦
+   * Someone left the mic
+   */
+  AUDIO_OFF_MIC: AudioOffMicEvent;
+  /**
+   * 用户在文字子频道内@机器人或回复机器人消息
+   * A user @-mentioned the bot (or replied to it) in a text channel
+   */
+  AT_MESSAGE_CREATE: AtMessageCreateEvent;
+  /**
+   * 频道的消息被删除（公域）
+   * A channel message was deleted (public domain)
+   */
+  PUBLIC_MESSAGE_DELETE: PublicMessageDeleteEvent;
+}

@@ -1,7 +1,7 @@
 // The README's examples, type-checked (TypeScript 7, no ambient types).
 import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
-import { createQqOfficialClient, protocol as qqOfficial, type C2CMessageCreateEvent, type GroupAtMessageCreateEvent } from 'qqwire/qq-official';
-import { AuditPendingError, createEventHub, createQqGateway, createQqWebhookReceiver, createReverseWsServer, onEvents, qqOfficialOptions } from 'qqwire/runtime';
+import { createQqOfficialClient, createQqOfficialEventHub, protocol as qqOfficial } from 'qqwire/qq-official';
+import { AuditPendingError, createQqGateway, createQqWebhookReceiver, createReverseWsServer, onEvents, qqOfficialOptions } from 'qqwire/runtime';
 
 export async function examples(accessToken: string, appId: string, clientSecret: string, group_openid: string, msgId: string): Promise<void> {
   const bot = createOnebot11Client({ baseUrl: 'ws://127.0.0.1:6700', accessToken });
@@ -22,7 +22,7 @@ export async function examples(accessToken: string, appId: string, clientSecret:
 
   const options = qqOfficialOptions({ protocol: qqOfficial, appId, clientSecret, sandbox: true });
   const qq2 = createQqOfficialClient(options);
-  const hub = createEventHub<{ GROUP_AT_MESSAGE_CREATE: GroupAtMessageCreateEvent; C2C_MESSAGE_CREATE: C2CMessageCreateEvent }>({ protocol: qqOfficial, onError: (e) => void e });
+  const hub = createQqOfficialEventHub({ onError: (e) => void e });
   hub.on('GROUP_AT_MESSAGE_CREATE', async ({ d }) => {
     await qq2.sendGroupMessage({ group_openid: d.group_openid, msg_id: d.id, msg_type: 0, content: `echo:${d.content}` });
   });
