@@ -4,8 +4,8 @@
 import { watch } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SchemaErrors } from './errors.js';
-import { generate, type GenerateOptions } from './generate.js';
+import { cachedRun, defaultTemplatesDir, recordRun, type FingerprintInputs } from './fingerprint.js';
+import type { GenerateOptions } from './generate.js';
 
 const USAGE = `usage: qqwire generate [--schemas DIR] [--out DIR] [--check] [--watch] [--verbose]
 
@@ -15,9 +15,23 @@ const USAGE = `usage: qqwire generate [--schemas DIR] [--out DIR] [--check] [--w
   --watch        regenerate when a schema changes
   --verbose      print per-stage timings`;
 
-function run(options: GenerateOptions, check: boolean, verbose: boolean): boolean {
+/** Nothing changed since the last run: report it without loading the generator. */
+function reportCached(inputs: FingerprintInputs, check: boolean, start: number): boolean {
+  const hit = cachedRun(inputs);
+  if (!hit) return false;
+  const total = (performance.now() - start).toFixed(0);
+  if (check) console.log(`generated output is up to date (${hit.protocols} protocols, ${total} ms)`);
+  else console.log(`qqwire: ${hit.protocols} protocols, 0 written, ${hit.files} unchanged, 0 removed (${total} ms)`);
+  return true;
+}
+
+async function run(options: GenerateOptions, check: boolean, verbose: boolean, useCache = true): Promise<boolean> {
   const timings: [string, number][] = [];
   const start = performance.now();
+  const inputs: FingerprintInputs = { schemasDir: options.schemasDir, outDir: options.outDir, templatesDir: defaultTemplatesDir() };
+  if (useCache && !verbose && reportCached(inputs, check, start)) return true;
+  // Imported only when there is work to do: these pull in ts-morph, ajv, yaml and handlebars.
+  const [{ generate }, { SchemaErrors }] = await Promise.all([import('./generate.js'), import('./errors.js')]);
   try {
     const result = generate({ ...options, check, onTiming: (stage, ms) => timings.push([stage, ms]) });
     if (verbose) for (const [stage, ms] of timings) console.log(`  ${stage.padEnd(28)} ${ms.toFixed(1)} ms`);
@@ -29,11 +43,13 @@ function run(options: GenerateOptions, check: boolean, verbose: boolean): boolea
         return false;
       }
       console.log(`generated output is up to date (${result.protocols.length} protocols, ${total} ms)`);
+      recordRun(inputs, result.protocols.length, result.unchanged.length);
       return true;
     }
     console.log(
       `qqwire: ${result.protocols.length} protocols, ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed (${total} ms)`,
     );
+    recordRun(inputs, result.protocols.length, result.written.length + result.unchanged.length);
     return true;
   } catch (error) {
     if (error instanceof SchemaErrors) {
@@ -44,7 +60,7 @@ function run(options: GenerateOptions, check: boolean, verbose: boolean): boolea
   }
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -62,29 +78,29 @@ function main(argv: string[]): number {
     return values.help ? 0 : 2;
   }
   const options: GenerateOptions = { schemasDir: resolve(values.schemas), outDir: resolve(values.out) };
-  const ok = run(options, values.check, values.verbose);
+  const ok = await run(options, values.check, values.verbose, !values.watch);
   if (!values.watch) return ok ? 0 : 1;
 
   // Debounce bursts of editor writes; if a change lands during a run, run once more afterwards.
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let again = false;
-  const trigger = () => {
+  const trigger = async () => {
     if (running) return void (again = true);
     running = true;
     do {
       again = false;
-      run(options, false, values.verbose);
+      await run(options, false, values.verbose, false);
     } while (again);
     running = false;
   };
   watch(options.schemasDir, { recursive: true }, () => {
     clearTimeout(timer);
-    timer = setTimeout(trigger, 100);
+    timer = setTimeout(() => void trigger(), 100);
   });
   console.log(`watching ${options.schemasDir}`);
   return -1;
 }
 
-const code = main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
 if (code >= 0) process.exitCode = code;

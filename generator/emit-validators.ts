@@ -67,7 +67,7 @@ export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): A
   const js = [
     ctx.header,
     '/* eslint-disable */',
-    `import { makeValidator } from 'qqwire/runtime';`,
+    `import { makeValidator } from 'qqwire/runtime/internal';`,
     code.trim(),
     '',
     ...exports.map((n) => `export const ${n} = /* @__PURE__ */ makeValidator(${JSON.stringify(n)}, raw${n});`),
@@ -75,7 +75,7 @@ export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): A
   ].join('\n');
   const dts = [
     ctx.header,
-    `import type { Validator } from 'qqwire/runtime';`,
+    `import type { Validator } from 'qqwire/runtime/internal';`,
     `import type * as T from './types.js';`,
     '',
     '/** Accepts whatever int64 representation a client may use. */',

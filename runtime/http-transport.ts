@@ -3,7 +3,7 @@
  * protocols (method + path template per action). On Node it uses an undici Pool with keep-alive; pass
  * `fetch` to run anywhere else.
  */
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { AuthProvider } from './auth.js';
 import { NetworkError, redact } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
@@ -88,7 +88,9 @@ function rpcRequest(info: NonNullable<TransportInfo['http']>, req: TransportRequ
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/$/, '');
-  const pool = options.fetch ? undefined : new Pool(base.origin, { connections: options.connections ?? 16, pipelining: 1 });
+  // undici is imported on the first request, so importing a client costs nothing until it is used.
+  let pool: Promise<Pool> | undefined;
+  const getPool = () => (pool ??= import('undici').then((u) => new u.Pool(base.origin, { connections: options.connections ?? 16, pipelining: 1 })));
 
   function wire(req: TransportRequest): WireRequest {
     if (req.rest) return restRequest(req.rest, req.params);
@@ -116,11 +118,12 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       ...options.headers,
       ...(await options.auth.headers(signal)),
     };
+    if (msgpack) await msgpack.ready?.();
     const body = w.body === undefined ? undefined : msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
     if (body !== undefined) headers['content-type'] = contentType;
     try {
-      if (pool) {
-        const res = await pool.request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
+      if (!options.fetch) {
+        const res = await (await getPool()).request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
         const bytes = msgpack ? Buffer.from(await res.body.arrayBuffer()) : await res.body.text();
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -151,7 +154,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       return res;
     },
     async close() {
-      await pool?.close();
+      if (pool) await (await pool).close();
     },
   };
 }

@@ -1,13 +1,45 @@
-export * from './errors.js';
-export * from './json.js';
-export * from './decode.js';
-export * from './validator.js';
-export * from './transport.js';
-export * from './auth.js';
+/**
+ * `qqwire/runtime`: the public runtime API, chosen name by name. Generated code imports
+ * `qqwire/runtime/internal`; CQ code, the reverse WebSocket server and the QQ official helpers are
+ * their own entries (`qqwire/runtime/cq-code`, `…/reverse-ws`, `…/qq-official`) so that a bot pays
+ * only for what it imports.
+ */
+export {
+  QQWireError,
+  ApiError,
+  HttpError,
+  RateLimitError,
+  TimeoutError,
+  AbortError,
+  NetworkError,
+  DisconnectedError,
+  ValidationError,
+  ResponseValidationError,
+  Int64PrecisionError,
+  ProtocolError,
+  AuditPendingError,
+  AuthError,
+  formatIssues,
+  type ErrorContext,
+  type Issue,
+} from './errors.js';
+export { parseJson, stringifyJson } from './json.js';
+export type { Int64Mode } from './decode.js';
+export type { StandardSchemaV1, Validator } from './validator.js';
+export type { AbortSignalLike, Transport, TransportRequest, TransportResponse, ProtocolDescriptor, ActionInfo, TransportInfo, RestBinding } from './transport.js';
+export { staticTokenAuth, type AuthProvider, type StaticTokenOptions } from './auth.js';
 export { createHttpTransport, type FetchLike, type HttpTransportOptions } from './http-transport.js';
-export * from './client.js';
-export * from './cq-code.js';
-export * from './pending.js';
-export * from './qq-official.js';
-export { createWsTransport, onEvents, backoffDelay, type WsTransport, type WsTransportOptions, type WsTransportEvents, type BackoffOptions, type ConnectionState, type EventSourceLike, type BotSelf, type WsEncoding } from './ws-transport.js';
-export { createReverseWsServer, type ReverseWsServer, type ReverseWsServerOptions, type ReverseWsServerEvents, type BotTransport, type BotSource, type BotConnectInfo, type BotRole } from './reverse-ws.js';
+export type { ClientOptions, CallOptions, ClientCore, Int64Of, Logger, TransportContext, ValidationPolicy } from './client.js';
+export {
+  createWsTransport,
+  onEvents,
+  backoffDelay,
+  type WsTransport,
+  type WsTransportOptions,
+  type WsTransportEvents,
+  type BackoffOptions,
+  type ConnectionState,
+  type EventSourceLike,
+  type BotSelf,
+  type WsEncoding,
+} from './ws-transport.js';

@@ -26,7 +26,7 @@
  *   A late answer (its call timed out) is dropped. Events are parsed losslessly (unsafe integers → bigint).
  * - No access token appears in any error (close reasons and handshake errors are redacted).
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { AuthProvider } from './auth.js';
 import { AuthError, DisconnectedError, NetworkError, redact } from './errors.js';
 import type { ProtocolDescriptor, Transport, TransportRequest, TransportResponse } from './transport.js';
@@ -229,10 +229,12 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       scheduleReconnect();
       return;
     }
+    // ws (and MessagePack, when asked for) are imported on the first connect.
+    const [{ default: WebSocketImpl }] = await Promise.all([import('ws'), codec.ready?.()]);
     if ((state as ConnectionState) === 'closed') return; // closed while the headers were prepared
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, subprotocol ? [subprotocol] : [], {
+      ws = new WebSocketImpl(url, subprotocol ? [subprotocol] : [], {
         headers,
         handshakeTimeout: handshakeTimeout,
         perMessageDeflate: false,
@@ -393,7 +395,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     channel = undefined;
     const ws = socket;
     closePromise = new Promise<void>((resolve) => {
-      if (!ws || ws.readyState === WebSocket.CLOSED) {
+      if (!ws || ws.readyState === ws.CLOSED) {
         resolve();
         return;
       }
@@ -403,7 +405,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
         clearTimeout(timer);
         resolve();
       });
-      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      if (ws.readyState === ws.CONNECTING) ws.terminate();
       else ws.close(1000, 'client closing');
     });
     return closePromise;

@@ -179,7 +179,7 @@ describe('--watch', () => {
     });
 
     const until = async (what: string, ok: () => boolean) => {
-      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 600 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
       assert.ok(ok(), `timed out waiting for ${what}\nstdout: ${stdout}\nstderr: ${stderr}`);
     };
     await until('the first run and "watching"', () => stdout.includes('watching '));

@@ -96,12 +96,12 @@ describe('golden: the repo schemas reproduce the committed generated/', () => {
     }
   });
 
-  test('no `require(` in any validators.js; they are ESM importing qqwire/runtime', () => {
+  test('no `require(` in any validators.js; they are ESM importing qqwire/runtime/internal', () => {
     for (const [path, content] of fresh) {
       if (!path.endsWith('validators.js')) continue;
       assert.doesNotMatch(content, /\brequire\s*\(/, path);
       assert.doesNotMatch(content, /module\.exports|exports\.\w+\s*=/, path);
-      assert.match(content, /^import \{ makeValidator \} from 'qqwire\/runtime';$/m, path);
+      assert.match(content, /^import \{ makeValidator \} from 'qqwire\/runtime\/internal';$/m, path);
       assert.doesNotMatch(content, /new Function|\beval\(/, path);
     }
   });

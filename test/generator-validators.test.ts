@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { applyPlan, parseJson, stringifyJson, type PlanDefs, type ProtocolDescriptor } from 'qqwire/runtime';
+import { applyPlan, type PlanDefs } from '../runtime/decode.js';
+import { parseJson, stringifyJson } from '../runtime/json.js';
+import { type ProtocolDescriptor } from '../runtime/transport.js';
 import type { Issue, Validator } from './helpers/generator-util.js';
 
 const fixturesDir = new URL('../../test/fixtures/', import.meta.url);

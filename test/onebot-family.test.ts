@@ -9,17 +9,11 @@ import * as gocqhttp from 'qqwire/gocqhttp';
 import * as onebot11 from 'qqwire/onebot11';
 import * as onebot12 from 'qqwire/onebot12';
 import * as shamrock from 'qqwire/shamrock';
-import {
-  ApiError,
-  HttpError,
-  Int64PrecisionError,
-  createReverseWsServer,
-  parseJson,
-  stringifyJson,
-  type ClientCore,
-  type ProtocolDescriptor,
-  type ReverseWsServer,
-} from 'qqwire/runtime';
+import { type ClientCore } from '../runtime/client.js';
+import { ApiError, HttpError, Int64PrecisionError } from '../runtime/errors.js';
+import { parseJson, stringifyJson } from '../runtime/json.js';
+import { createReverseWsServer, type ReverseWsServer } from '../runtime/reverse-ws.js';
+import { type ProtocolDescriptor } from '../runtime/transport.js';
 import { FakeOneBot, failed, ok, type FakeCall, type Reply } from './helpers/fake-onebot.js';
 import { actionCases } from './helpers/schema-sample.js';
 

@@ -7,22 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
 import { inspect } from 'node:util';
 import { createQqOfficialClient, protocol, type QqOfficialClient } from 'qqwire/qq-official';
-import {
-  ApiError,
-  AuditPendingError,
-  AuthError,
-  HttpError,
-  QQ_OFFICIAL_BASE_URL,
-  QQ_OFFICIAL_SANDBOX_BASE_URL,
-  RateLimitError,
-  ResponseValidationError,
-  appAccessTokenAuth,
-  createMsgSeqAllocator,
-  pendingOutcome,
-  qqOfficialOptions,
-  type FetchLike,
-  type QqOfficialOptions,
-} from '../runtime/index.js';
+import { ApiError, AuditPendingError, AuthError, HttpError, RateLimitError, ResponseValidationError } from '../runtime/errors.js';
+import { type FetchLike } from '../runtime/http-transport.js';
+import { pendingOutcome } from '../runtime/pending.js';
+import { QQ_OFFICIAL_BASE_URL, QQ_OFFICIAL_SANDBOX_BASE_URL, appAccessTokenAuth, createMsgSeqAllocator, qqOfficialOptions, type QqOfficialOptions } from '../runtime/qq-official.js';
 
 const APP_ID = '102000001';
 const SECRET = 'SENTINEL-client-secret-9c1d';

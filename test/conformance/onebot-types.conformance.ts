@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { applyPlan, parseJson, type PlanDefs, type ProtocolDescriptor } from 'qqwire/runtime';
+import { applyPlan, type PlanDefs } from '../../runtime/decode.js';
+import { parseJson } from '../../runtime/json.js';
+import { type ProtocolDescriptor } from '../../runtime/transport.js';
 import type { Issue, Validator } from '../helpers/generator-util.js';
 import { conformanceUrl } from './dir.js';
 

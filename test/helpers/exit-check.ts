@@ -7,7 +7,10 @@
  */
 import { createServer } from 'node:net';
 import { createOnebot11Client, protocol } from 'qqwire/onebot11';
-import { createReverseWsServer, staticTokenAuth, createWsTransport, DisconnectedError } from '../../runtime/index.js';
+import { staticTokenAuth } from '../../runtime/auth.js';
+import { DisconnectedError } from '../../runtime/errors.js';
+import { createReverseWsServer } from '../../runtime/reverse-ws.js';
+import { createWsTransport } from '../../runtime/ws-transport.js';
 import { FakeOneBot, ok } from './fake-onebot.js';
 
 async function freePort(): Promise<number> {
