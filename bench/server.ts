@@ -22,6 +22,9 @@ const http = createServer((req, res) => {
   });
 });
 
+// Idle keep-alive sockets stay open for the whole bench (the default 5 s races with pooled clients).
+http.keepAliveTimeout = 600_000;
+
 const wsHttp = createServer();
 const wss = new WebSocketServer({ server: wsHttp, perMessageDeflate: false });
 wss.on('connection', (ws) => {

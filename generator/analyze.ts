@@ -10,6 +10,23 @@ export interface Facts {
   i64: ReadonlySet<string>;
   /** Types whose input shape differs from the output shape (a defaulted field, transitively). */
   inputDiffers: ReadonlySet<string>;
+  /** Protocol rule `x-nullish: optional`: every optional or defaulted property also accepts `null`. */
+  nullish: boolean;
+}
+
+/** `x-int64: opaque` on an int64: an id held as a decimal string in every mode (a JSON integer on the wire). */
+export function isOpaqueId(node: SchemaNode): boolean {
+  return isInt64(node) && node['x-int64'] === 'opaque';
+}
+
+/** Whether property `name` of object `node` accepts `null` under the protocol's `x-nullish` rule. */
+export function acceptsNull(node: SchemaNode, name: string, facts: Facts): boolean {
+  if (!facts.nullish) return false;
+  const prop = (node['properties'] as Record<string, SchemaNode>)[name];
+  const required = (node['required'] as string[] | undefined) ?? [];
+  const t = prop?.['type'];
+  if (Array.isArray(t) ? t.includes('null') : t === 'null') return false; // already nullable
+  return !required.includes(name) || prop?.['default'] !== undefined;
 }
 
 export function refName(node: SchemaNode): string | undefined {
@@ -71,7 +88,7 @@ function fixpoint(p: IRProtocol, local: (n: SchemaNode) => boolean, seed: Iterab
 export function analyze(p: IRProtocol): Facts {
   // Open (`x-unknown: keep`) unions accept unknown tags on input, so they get an input shape of their own.
   const open = [...p.unions].filter(([, u]) => u.keep).map(([name]) => name);
-  return { i64: fixpoint(p, isInt64), inputDiffers: fixpoint(p, hasDefaultedField, open) };
+  return { i64: fixpoint(p, isInt64), inputDiffers: fixpoint(p, hasDefaultedField, open), nullish: p.info['x-nullish'] === 'optional' };
 }
 
 export function nodeHasI64(node: SchemaNode | null, facts: Facts): boolean {

@@ -16,7 +16,7 @@ import {
   type TypeAliasDeclarationStructure,
   type TypeParameterDeclarationStructure,
 } from 'ts-morph';
-import { actionTypeNames, directedName, isInt64, refName, type Facts } from './analyze.js';
+import { acceptsNull, actionTypeNames, directedName, isInt64, isOpaqueId, refName, type Facts } from './analyze.js';
 import type { Artifact, EmitContext } from './emit.js';
 import type { IRAction, IRProtocol, SchemaNode } from './ir.js';
 import { jsdocText, propKey } from './naming.js';
@@ -87,6 +87,7 @@ function writeObject(w: CodeBlockWriter, node: SchemaNode, dir: Dir, ctx: Ctx): 
       writeDocComment(w, docOf(prop));
       w.write(`${propKey(name)}${isOptional(node, name, dir) ? '?' : ''}: `);
       writeType(w, prop, dir, ctx);
+      if (acceptsNull(node, name, ctx.facts)) w.write(' | null');
       w.write(';').newLine();
     }
   });
@@ -133,7 +134,7 @@ export function writeType(w: CodeBlockWriter, node: SchemaNode, dir: Dir, ctx: C
         return;
       }
       case 'integer':
-        return void w.write(isInt64(node) ? 'I64' : 'number');
+        return void w.write(isOpaqueId(node) ? 'string' : isInt64(node) ? 'I64' : 'number');
       default:
         return void w.write(type);
     }
@@ -156,7 +157,10 @@ function declare(name: string, node: SchemaNode, dir: Dir, ctx: Ctx, docs?: stri
         kind: StructureKind.PropertySignature,
         name: propKey(key),
         hasQuestionToken: isOptional(node, key, dir),
-        type: (w: CodeBlockWriter) => writeType(w, prop, dir, ctx),
+        type: (w: CodeBlockWriter) => {
+          writeType(w, prop, dir, ctx);
+          if (acceptsNull(node, key, ctx.facts)) w.write(' | null');
+        },
         docs: d ? [d] : [],
       };
     });

@@ -2,7 +2,8 @@
  * Emitter: validators.js (ajv standalone, precompiled, real ESM) and validators.d.ts.
  * ajv runs here, at generate time, in strict mode; the output needs no ajv compile and no eval.
  */
-import { Ajv, _ } from 'ajv';
+import { Ajv, _, str } from 'ajv';
+import { _Code } from 'ajv/dist/compile/codegen/code.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Facts } from './analyze.js';
 import type { IRProtocol } from './ir.js';
@@ -36,16 +37,24 @@ export function compileValidators(p: IRProtocol, facts: Facts): { code: string; 
     inlineRefs: false,
     allErrors: false,
     code: { source: true, esm: true, lines: true, optimize: true },
+    // `this` carries the caller's options (the int64 mode) into every nested validate function.
+    passContext: true,
   });
+  // int64: one representation per client mode, within [min, max]; checked by the runtime's `int64Ok`
+  // (imported into validators.js), which reads the mode from `this`.
   ajv.addKeyword({
     keyword: 'qqwireInt64',
-    schemaType: 'boolean',
-    error: { message: 'must be an integer (int64: number, bigint or decimal string)' },
+    schemaType: 'object',
+    error: {
+      message: (cxt) => {
+        const b = cxt.schema as { min: string; max: string };
+        return str`must be an integer from ${b.min} to ${b.max} (int64, in the client's int64 representation)`;
+      },
+    },
     code(cxt) {
-      const d = cxt.data;
-      cxt.fail(
-        _`!(typeof ${d} == "bigint" || (typeof ${d} == "number" && Number.isInteger(${d})) || (typeof ${d} == "string" && /^-?[0-9]+$/.test(${d})))`,
-      );
+      const { min, max } = cxt.schema as { min: string; max: string };
+      if (!/^-?\d+$/.test(min) || !/^-?\d+$/.test(max)) throw new Error(`qqwireInt64: bounds must be integers (${min}, ${max})`);
+      cxt.fail(_`!int64Ok(${cxt.data}, this, ${new _Code(`${min}n`)}, ${new _Code(`${max}n`)})`);
     },
   });
   const map: Record<string, string> = {};
@@ -67,7 +76,7 @@ export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): A
   const js = [
     ctx.header,
     '/* eslint-disable */',
-    `import { makeValidator } from 'qqwire/runtime/internal';`,
+    `import { makeValidator, int64Ok } from 'qqwire/runtime/internal';`,
     code.trim(),
     '',
     ...exports.map((n) => `export const ${n} = /* @__PURE__ */ makeValidator(${JSON.stringify(n)}, raw${n});`),
@@ -78,7 +87,7 @@ export function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): A
     `import type { Validator } from 'qqwire/runtime/internal';`,
     `import type * as T from './types.js';`,
     '',
-    '/** Accepts whatever int64 representation a client may use. */',
+    '/** The int64 representation is checked per call: `check(value, { int64 })` (default `number`). */',
     'type AnyInt64 = number | bigint | string;',
     '',
     ...exports.map((n) => `export declare const ${n}: Validator<T.${n}${ctx.i64Names.has(n) ? '<AnyInt64>' : ''}>;`),

@@ -25,6 +25,8 @@ export interface IRUnion {
   variants: { tag: string; type: string }[];
   /** `x-unknown: keep`: unknown tags are delivered as `{ [tag]: 'unknown', raw }`. */
   keep: boolean;
+  /** `x-unknown: skip`: an array item with an unknown tag is dropped from the array. */
+  skip: boolean;
   /** Name of the synthetic variant for unknown tags (only when `keep`). */
   unknownType?: string | undefined;
 }

@@ -4,7 +4,7 @@
  * - `validator`: what ajv compiles: annotations stripped, int64 as the `qqwireInt64` keyword, the
  *   synthetic unknown variant added to open unions, and input/output shapes split where defaults differ.
  */
-import { actionTypeNames, directedName, isInt64, refName, type Facts } from './analyze.js';
+import { acceptsNull, actionTypeNames, directedName, isInt64, isOpaqueId, refName, type Facts } from './analyze.js';
 import type { IRProtocol, SchemaNode } from './ir.js';
 
 const ANNOTATIONS = new Set(['description', 'title', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly', 'format', '$comment']);
@@ -31,12 +31,17 @@ export function wireSchemas(p: IRProtocol): { defs: Record<string, SchemaNode>; 
 function validatorNode(node: SchemaNode, dir: 'in' | 'out', facts: Facts): SchemaNode {
   const ref = refName(node);
   if (ref) return { $ref: `#/$defs/${directedName(ref, dir, facts)}` };
+  // Held as a decimal string in every mode (the decode plan converts the wire's JSON integer).
+  if (isOpaqueId(node)) return { type: 'string', pattern: '^-?(0|[1-9][0-9]*)$' };
   const out: SchemaNode = {};
   for (const [k, v] of Object.entries(node)) {
     if (ANNOTATIONS.has(k) || k.startsWith('x-')) continue;
     if (k === 'properties') {
       const props: SchemaNode = {};
-      for (const [name, sub] of Object.entries(v as Record<string, SchemaNode>)) props[name] = validatorNode(sub, dir, facts);
+      for (const [name, sub] of Object.entries(v as Record<string, SchemaNode>)) {
+        const checked = validatorNode(sub, dir, facts);
+        props[name] = acceptsNull(node, name, facts) ? { anyOf: [checked, { type: 'null' }] } : checked;
+      }
       out[k] = props;
     } else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) {
       out[k] = validatorNode(v as SchemaNode, dir, facts);
@@ -64,11 +69,29 @@ function validatorNode(node: SchemaNode, dir: 'in' | 'out', facts: Facts): Schem
   return out;
 }
 
-/** int64 accepts a safe integer, a bigint or a decimal string, whichever the client's `int64` mode delivers. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A schema bound as an exact integer: `minimum: 0` → 0n, `exclusiveMaximum: 10` → 9n. */
+function bound(node: SchemaNode, inclusive: string, exclusive: string, dir: 1n | -1n): bigint | undefined {
+  const inc = node[inclusive];
+  const exc = node[exclusive];
+  if (typeof inc === 'number') return dir > 0n ? BigInt(Math.ceil(inc)) : BigInt(Math.floor(inc));
+  if (typeof exc === 'number') return dir > 0n ? BigInt(Math.floor(exc)) + 1n : BigInt(Math.ceil(exc)) - 1n;
+  return undefined;
+}
+
+/**
+ * int64: the `qqwireInt64` keyword checks the representation the client's `int64` mode delivers (a safe
+ * integer, a bigint or a decimal string) and the range: the schema's minimum/maximum, else signed 64-bit.
+ * A schema that also allows `string` (the server sends strings) keeps a plain string branch.
+ */
 function int64Node(node: SchemaNode): SchemaNode {
   const types = (Array.isArray(node['type']) ? node['type'] : [node['type']]) as string[];
   const others = types.filter((t) => t !== 'integer');
-  const int64: SchemaNode = { qqwireInt64: true };
+  const min = bound(node, 'minimum', 'exclusiveMinimum', 1n) ?? INT64_MIN;
+  const max = bound(node, 'maximum', 'exclusiveMaximum', -1n) ?? INT64_MAX;
+  const int64: SchemaNode = { qqwireInt64: { min: String(min), max: String(max) } };
   if (!others.length) return int64;
   return { anyOf: [int64, { type: others.length === 1 ? others[0] : others }] };
 }

@@ -2,15 +2,16 @@
  * IR → decode plans (see runtime/decode.ts): only the paths that hold an int64 or an open tagged union.
  * A type that has neither gets no plan and is never walked at runtime.
  */
-import { children, isInt64, refName } from './analyze.js';
+import { children, isInt64, isOpaqueId, refName } from './analyze.js';
 import type { IRProtocol, SchemaNode } from './ir.js';
 
 type Plan =
   | { k: 'i64' }
+  | { k: 'id' }
   | { k: 'obj'; p: Record<string, Plan> }
   | { k: 'arr'; i: Plan }
   | { k: 'ref'; n: string }
-  | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean }
+  | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean; skip?: boolean }
   | { k: 'alt'; o: Plan[] };
 
 function needsWork(p: IRProtocol): Set<string> {
@@ -25,7 +26,8 @@ function needsWork(p: IRProtocol): Set<string> {
     changed = false;
     for (const [name, t] of p.types) {
       if (set.has(name)) continue;
-      if (p.unions.get(name)?.keep || reaches(t.schema)) {
+      const union = p.unions.get(name);
+      if (union?.keep || union?.skip || reaches(t.schema)) {
         set.add(name);
         changed = true;
       }
@@ -37,6 +39,7 @@ function needsWork(p: IRProtocol): Set<string> {
 function planOf(node: SchemaNode, work: ReadonlySet<string>): Plan | null {
   const ref = refName(node);
   if (ref) return work.has(ref) ? { k: 'ref', n: ref } : null;
+  if (isOpaqueId(node)) return { k: 'id' };
   if (isInt64(node)) return { k: 'i64' };
   const alternatives = (node['oneOf'] ?? node['anyOf']) as SchemaNode[] | undefined;
   if (alternatives) {
@@ -77,6 +80,7 @@ export function buildPlans(p: IRProtocol): Plans {
           tag: union.tag,
           v: Object.fromEntries(union.variants.map((v) => [v.tag, work.has(v.type) ? ({ k: 'ref', n: v.type } as Plan) : null])),
           ...(union.keep ? { keep: true } : {}),
+          ...(union.skip ? { skip: true } : {}),
         }
       : planOf(p.types.get(name)!.schema, work);
     if (plan) defs[name] = plan;

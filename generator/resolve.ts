@@ -213,7 +213,7 @@ function check(state: State, problems: SchemaError[]): Map<string, IRUnion> {
       at('/discriminator', '`discriminator` needs `oneOf` of `$ref`s');
       continue;
     }
-    const union: IRUnion = { tag: disc.propertyName, variants: [], keep: node['x-unknown'] === 'keep' };
+    const union: IRUnion = { tag: disc.propertyName, variants: [], keep: node['x-unknown'] === 'keep', skip: node['x-unknown'] === 'skip' };
     oneOf.forEach((branch: SchemaNode, i) => {
       const variantName = REF.exec(String(branch['$ref'] ?? ''))?.[2];
       const variant = variantName ? state.types.get(variantName) : undefined;

@@ -12,6 +12,8 @@ export interface AuthProvider {
   refresh?(): Promise<boolean>;
   /** Every secret this provider knows (tokens, client secrets), for redaction. */
   secrets(): string[];
+  /** Stops every timer and request of the provider; pending callers settle. `client.close()` calls it. */
+  close?(): Promise<void> | void;
 }
 
 export interface StaticTokenOptions {

@@ -4,7 +4,7 @@
  * differences come from the generated `ProtocolDescriptor`, never from the protocol's name.
  */
 import { staticTokenAuth, type AuthProvider } from './auth.js';
-import { applyPlan, findBigint, Int64Overflow, prunePlan, pruneDefs, type Int64Mode, type Plan, type PlanDefs } from './decode.js';
+import { applyPlan, findBigint, Int64Overflow, MAX_NESTING, NestingTooDeep, nestedDeeperThan, prunePlan, pruneDefs, type Int64Mode, type Plan, type PlanDefs } from './decode.js';
 import {
   AbortError,
   ApiError,
@@ -17,15 +17,18 @@ import {
   ResponseValidationError,
   TimeoutError,
   ValidationError,
+  UnknownActionError,
   redact,
+  redactError,
   type ErrorContext,
   type Issue,
 } from './errors.js';
 import { createHttpTransport, type FetchLike } from './http-transport.js';
 import type { BotSelf, WsEncoding } from './ws-channel.js';
 import { createWsTransport } from './ws-transport.js';
-import { parseJson } from './json.js';
+import { mayHoldUnsafeNumber } from './json.js';
 import { pendingOutcome } from './pending.js';
+import { parseRetryAfter } from './retry-after.js';
 import type { AbortSignalLike, ActionInfo, ProtocolDescriptor, Transport, TransportResponse } from './transport.js';
 import { isObject } from './is-object.js';
 
@@ -66,8 +69,13 @@ export interface ClientOptions<M extends Int64Mode = 'number'> {
    * round a value beyond 2^53; `bigint` and `string` deliver every int64 field losslessly.
    */
   int64?: M | undefined;
-  /** HTTP transport: use this fetch instead of undici. */
+  /** HTTP transport: use this fetch (e.g. `globalThis.fetch`) instead of undici. */
   fetch?: FetchLike | undefined;
+  /**
+   * Largest response body (HTTP) or frame (WebSocket) accepted, in bytes; past it the call fails with
+   * `ResponseTooLargeError` (HTTP) or the connection is closed (WebSocket). Default 16 MiB.
+   */
+  maxResponseBytes?: number | undefined;
   /** OneBot 12: the bot every request frame addresses (`self`), for servers that carry several bots. */
   self?: BotSelf | undefined;
   /** OneBot 12: `msgpack` sends MessagePack (HTTP `application/msgpack`, WebSocket binary frames). Default `json`. */
@@ -130,23 +138,40 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
   }
 
   async function call(action: string, params?: unknown, callOptions: CallOptions = {}): Promise<unknown> {
-    const ctx: ErrorContext = { protocol: protocol.name, action };
-    const info = protocol.actions[action];
-    if (!info) throw new TypeError(`[${protocol.name}] unknown action "${action}"`);
+    try {
+      return await callUnredacted(action, params, callOptions);
+    } catch (error) {
+      // The one place every call's error passes: strip every secret form from every field.
+      throw redactError(error, secrets());
+    }
+  }
+
+  async function callUnredacted(action: string, params: unknown, callOptions: CallOptions): Promise<unknown> {
+    const ctx: ErrorContext = { protocol: protocol.name, action: String(action) };
+    // Own actions only: `toString`, `constructor`, `__proto__` … are not actions of any protocol.
+    const info = typeof action === 'string' && Object.hasOwn(protocol.actions, action) ? protocol.actions[action] : undefined;
+    if (!info) throw new UnknownActionError(ctx);
     const plans = plansFor(action, info);
 
     if (params !== undefined && !isObject(params)) {
       report(paramsPolicy, new ValidationError(ctx, 'params', [{ path: '', message: 'must be an object' }]));
     }
     if (info.params && paramsPolicy !== 'off') {
-      const issues = info.params.check(params ?? {});
+      const issues = info.params.check(params ?? {}, { int64: mode });
       if (issues) report(paramsPolicy, new ValidationError(ctx, 'params', issues));
     }
     const prepared = options.onRequest ? options.onRequest({ action, params: params as Record<string, unknown> | undefined }) : params;
-    const wire = plans.params && prepared !== undefined ? applyPlan(plans.params, defs, prepared, mode, 'encode') : prepared;
+    let wire = prepared;
+    try {
+      if (plans.params && prepared !== undefined) wire = applyPlan(plans.params, defs, prepared, mode, 'encode');
+    } catch (error) {
+      // Only reachable with params validation off or warn: a params value too deep to encode.
+      if (error instanceof NestingTooDeep || error instanceof RangeError) throw new ValidationError(ctx, 'params', [{ path: '', message: 'nested too deep to encode' }]);
+      throw error;
+    }
 
     const response = await send(ctx, action, info, wire as Record<string, unknown> | undefined, callOptions);
-    const data = unwrap(ctx, response);
+    const data = unwrap(ctx, info, response);
     if (info.noResult) return undefined;
     return decode(ctx, info, plans.result, data, response.raw);
   }
@@ -187,17 +212,21 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     }
   }
 
-  function unwrap(ctx: ErrorContext, res: TransportResponse): unknown {
+  function unwrap(ctx: ErrorContext, info: ActionInfo, res: TransportResponse): unknown {
     const env = protocol.envelope;
     const status = res.status;
     const failedHttp = status !== undefined && (status < 200 || status >= 300);
-    const raw = redact(res.raw, secrets());
-    const body = raw === res.raw ? res.body : safeParse(raw);
+    // Parsed and returned exactly as received; redaction happens only when an error leaves `call`.
+    const { body, raw } = res;
+    if (status === 429) throw env.kind === 'none' && isObject(body) ? restError(ctx, res, body, raw) : rateLimitError(ctx, res);
 
     if (env.kind === 'none') {
-      // A 2xx body may still be a pending outcome (QQ official 304023/304024 with HTTP 200/202): no result yet.
-      if (!failedHttp && !pendingOutcome(env, body)) return body ?? {};
-      throw restError(ctx, res, body, raw);
+      if (failedHttp || pendingOutcome(env, body)) throw restError(ctx, res, body, raw);
+      // A success status must still carry the protocol's JSON (an HTML page, a cut-off body is not a result).
+      if (body === undefined && (raw !== '' || !info.noResult)) {
+        throw new ProtocolError(ctx, raw === '' ? 'empty response where a result is required' : `response is not ${protocol.title} JSON`, raw);
+      }
+      return body;
     }
     const retcodeField = env.retcodeField ?? 'retcode';
     if (!isObject(body) || !(retcodeField in body)) {
@@ -235,17 +264,31 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     return new HttpError(ctx, status, raw, known?.name, known?.description);
   }
 
+  /** HTTP 429 on any protocol, whatever the body says (or does not). */
+  function rateLimitError(ctx: ErrorContext, res: TransportResponse): RateLimitError {
+    const body = res.body;
+    const retcodeField = protocol.envelope.kind === 'none' ? (protocol.envelope.errorFields?.['code'] ?? 'code') : (protocol.envelope.retcodeField ?? 'retcode');
+    const code = isObject(body) && typeof body[retcodeField] === 'number' ? (body[retcodeField] as number) : undefined;
+    const messageField = protocol.envelope.kind === 'none' ? (protocol.envelope.errorFields?.['message'] ?? 'message') : (protocol.envelope.messageFields?.[0] ?? 'message');
+    const message = isObject(body) ? body[messageField] : undefined;
+    return new RateLimitError(ctx, {
+      status: 429,
+      retcode: code,
+      retcodeName: (code !== undefined ? retcodeInfo(protocol, code)?.name : undefined) ?? protocol.httpStatus['429']?.name,
+      serverMessage: typeof message === 'string' && message ? message : undefined,
+      envelope: body === undefined ? res.raw : body,
+      retryAfterMs: retryAfter(res),
+    });
+  }
+
   function restError(ctx: ErrorContext, res: TransportResponse, body: unknown, raw: string): Error {
     const fields = protocol.envelope.errorFields ?? { code: 'code', message: 'message' };
     const status = res.status!;
-    if (!isObject(body)) {
-      if (status === 429) return new RateLimitError(ctx, { status, envelope: raw, retryAfterMs: retryAfter(res) });
-      return httpError(ctx, status, raw);
-    }
+    if (!isObject(body)) return httpError(ctx, status, raw);
     const details: Record<string, unknown> = {};
     for (const [name, field] of Object.entries(fields)) if (field in body) details[name] = body[field];
     const traceHeader = protocol.envelope.traceHeader?.toLowerCase();
-    if (traceHeader && res.headers?.[traceHeader]) details['traceHeader'] = redact(res.headers[traceHeader], secrets());
+    if (traceHeader && res.headers?.[traceHeader]) details['traceHeader'] = res.headers[traceHeader];
     const code = typeof body[fields['code'] ?? 'code'] === 'number' ? (body[fields['code'] ?? 'code'] as number) : undefined;
     const known = code !== undefined ? protocol.retcodes[String(code)] : undefined;
     const message = body[fields['message'] ?? 'message'];
@@ -259,26 +302,33 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
       envelope: body,
     };
     const pending = pendingOutcome(protocol.envelope, body);
-    if (pending) return new AuditPendingError(ctx, { ...init, auditId: pending.auditId });
     if (status === 429) return new RateLimitError(ctx, { ...init, retryAfterMs: retryAfter(res) });
+    if (pending) return new AuditPendingError(ctx, { ...init, auditId: pending.auditId });
     return new ApiError(ctx, init);
   }
 
   function decode(ctx: ErrorContext, info: ActionInfo, plan: Plan | null, data: unknown, raw: string): unknown {
+    // Too deep to walk or validate safely: a typed error. Only a body this long can nest that deep.
+    if (raw.length > 2 * MAX_NESTING && nestedDeeperThan(data, MAX_NESTING)) {
+      throw new ProtocolError(ctx, `response nested deeper than ${MAX_NESTING} levels`, raw);
+    }
     let value = data;
     try {
       if (plan) value = applyPlan(plan, defs, value, mode, 'decode');
+      if (mode === 'number') {
+        const big = findBigintIfLong(raw, value);
+        if (big) throw new Int64PrecisionError(ctx, big.path, big.value.toString(), raw);
+      }
     } catch (error) {
       if (error instanceof Int64Overflow) throw new Int64PrecisionError(ctx, error.path, error.value, raw);
+      if (error instanceof NestingTooDeep) throw new ProtocolError(ctx, error.message, raw);
+      // A safety net under the explicit limit: a stack that ran out is still a typed error.
+      if (error instanceof RangeError) throw new ProtocolError(ctx, `response too deep to decode: ${error.message}`, raw);
       throw error;
     }
-    if (mode === 'number') {
-      const big = findBigintIfLong(raw, value);
-      if (big) throw new Int64PrecisionError(ctx, big.path, big.value.toString(), raw);
-    }
     if (info.result && resultPolicy !== 'off') {
-      const issues: Issue[] | undefined = info.result.check(value);
-      if (issues) report(resultPolicy, new ResponseValidationError(ctx, issues, value, redact(raw, secrets())));
+      const issues: Issue[] | undefined = info.result.check(value, { int64: mode });
+      if (issues) report(resultPolicy, new ResponseValidationError(ctx, issues, value, raw));
     }
     return value;
   }
@@ -287,7 +337,9 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     protocol,
     transport,
     call,
-    close: () => transport.close(),
+    close: async () => {
+      await Promise.all([transport.close(), auth.close?.()]);
+    },
   };
 }
 
@@ -296,26 +348,13 @@ function retcodeInfo(protocol: ProtocolDescriptor, code: number) {
   return protocol.retcodes[String(code)] ?? protocol.retcodeRanges?.find((r) => code >= r.from && code <= r.to);
 }
 
-/** Only a body with a 16-digit run can hold an unsafe integer; skip the scan otherwise. */
+/** Only a body that may hold an unsafe number token can hold a bigint; skip the scan otherwise. */
 function findBigintIfLong(raw: string, value: unknown) {
-  return /\d{16}/.test(raw) ? findBigint(value) : undefined;
-}
-
-function safeParse(raw: string): unknown {
-  try {
-    return raw ? parseJson(raw) : undefined;
-  } catch {
-    return undefined;
-  }
+  return mayHoldUnsafeNumber(raw) ? findBigint(value) : undefined;
 }
 
 function retryAfter(res: TransportResponse): number | undefined {
-  const h = res.headers?.['retry-after'];
-  if (!h) return undefined;
-  const seconds = Number(h);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(h);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+  return parseRetryAfter(res.headers?.['retry-after']);
 }
 
 function resolveTransport(protocol: ProtocolDescriptor, options: ClientOptions<Int64Mode>, auth: AuthProvider): Transport {
@@ -332,7 +371,7 @@ function resolveTransport(protocol: ProtocolDescriptor, options: ClientOptions<I
   if (/^wss?:\/\//i.test(options.baseUrl)) {
     if (!protocol.transport.ws) throw new TypeError(`${protocol.name} has no WebSocket API binding; use its HTTP baseUrl`);
     const url = new URL(options.baseUrl).href; // a bad URL throws here, at once
-    return createWsTransport({ protocol, url, auth, headers: options.headers, self: options.self, encoding: options.encoding });
+    return createWsTransport({ protocol, url, auth, headers: options.headers, self: options.self, encoding: options.encoding, maxPayloadBytes: options.maxResponseBytes });
   }
   return createHttpTransport({
     protocol: protocol.name,
@@ -343,5 +382,6 @@ function resolveTransport(protocol: ProtocolDescriptor, options: ClientOptions<I
     fetch: options.fetch,
     self: options.self,
     encoding: options.encoding,
+    maxResponseBytes: options.maxResponseBytes,
   });
 }

@@ -157,24 +157,21 @@ function scanCode(s: string, start: number, strict: boolean): Scan {
   }
   const fail = (reason: CQCodeErrorReason, detail: string): Scan => ({ ok: false, resume: close + 1, reason, detail });
 
-  // The body is s[from, close): "type" or "type,k=v,k=v". It contains no [ or ].
-  let comma = s.indexOf(',', from);
-  if (comma === -1 || comma > close) comma = close;
-  const type = s.slice(from, comma);
+  // The body is s[from, close): "type" or "type,k=v,k=v". It contains no [ or ]. Every search below runs
+  // inside the body only, so each character of the input is looked at a bounded number of times.
+  const body = s.slice(from, close);
+  const parts = body.split(',');
+  const type = parts[0]!;
   if (type === '') return fail('empty-type', 'CQ code has an empty type');
   const data: Record<string, string> = {};
-  let p = comma;
-  while (p < close) {
-    const begin = p + 1; // skip ','
-    let next = s.indexOf(',', begin);
-    if (next === -1 || next > close) next = close;
-    const eq = s.indexOf('=', begin);
-    if (eq === -1 || eq >= next) return fail('missing-equals', `CQ code parameter without "=" in [CQ:${type}]`);
-    if (eq === begin) return fail('empty-key', `CQ code parameter with an empty key in [CQ:${type}]`);
-    const key = s.slice(begin, eq);
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf('=');
+    if (eq === -1) return fail('missing-equals', `CQ code parameter without "=" in [CQ:${type}]`);
+    if (eq === 0) return fail('empty-key', `CQ code parameter with an empty key in [CQ:${type}]`);
+    const key = part.slice(0, eq);
     if (strict && Object.hasOwn(data, key)) return fail('duplicate-key', `duplicate key "${key}" in [CQ:${type}]`);
-    setOwn(data, key, unescapeValue(s.slice(eq + 1, next)));
-    p = next;
+    setOwn(data, key, unescapeValue(part.slice(eq + 1)));
   }
   return { ok: true, end: close + 1, segment: { type, data } };
 }

@@ -7,11 +7,16 @@ import { isObject } from './is-object.js';
 
 export type Plan =
   | { k: 'i64' }
+  /** An opaque 64-bit id (`x-int64: opaque`): a decimal string in every mode, a JSON integer on the wire. */
+  | { k: 'id' }
   | { k: 'obj'; p: Record<string, Plan> }
   | { k: 'arr'; i: Plan }
   | { k: 'ref'; n: string }
-  /** Tagged union. `v` maps each known tag to the variant's plan (null: nothing inside). */
-  | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean }
+  /**
+   * Tagged union. `v` maps each known tag to the variant's plan (null: nothing inside). An unknown tag
+   * is wrapped (`keep`) or, as an array item, dropped (`skip`).
+   */
+  | { k: 'union'; tag: string; v: Record<string, Plan | null>; keep?: boolean; skip?: boolean }
   /** Untagged alternatives (e.g. a message that is a string, a segment or a segment array). */
   | { k: 'alt'; o: Plan[] };
 
@@ -29,6 +34,22 @@ export class Int64Overflow extends Error {
   }
 }
 
+/**
+ * Deeper values than this (objects and arrays inside each other) are refused instead of risking the
+ * call stack: 512 levels is about 170 nested forward messages, far beyond what a server nests.
+ */
+export const MAX_NESTING = 512;
+
+/** A value nested deeper than `MAX_NESTING`; the client turns it into a `ProtocolError`. */
+export class NestingTooDeep extends Error {
+  constructor(readonly path: string) {
+    super(`value nested deeper than ${MAX_NESTING} levels at ${path.slice(0, 80)}…`);
+  }
+}
+
+/** Returned by the walker for an unknown variant of a `skip` union; the enclosing array drops it. */
+const SKIP: unique symbol = Symbol('qqwire.skip');
+
 /** The tag an unknown variant of a `keep` union is delivered under: `{ type: 'unknown', raw }`. */
 export const UNKNOWN_TAG = 'unknown';
 
@@ -43,7 +64,7 @@ interface Walk {
 
 function convertI64(w: Walk, value: unknown, path: string): unknown {
   if (w.dir === 'encode') {
-    // Callers may hand int64 values over as bigint or decimal strings; the wire wants a JSON number.
+    // In string mode callers hold int64 values as decimal strings; the wire wants a JSON number.
     if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
     return value;
   }
@@ -58,34 +79,47 @@ function convertI64(w: Walk, value: unknown, path: string): unknown {
   return value;
 }
 
+/** Opaque ids travel as JSON integers and are held as decimal strings, whatever the mode. */
+function convertId(w: Walk, value: unknown): unknown {
+  if (w.dir === 'encode') return typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : value;
+  if (typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))) return value.toString();
+  return value;
+}
+
 function pickAlternative(w: Walk, plans: Plan[], value: unknown): Plan | undefined {
   for (const plan of plans) {
     const p = plan.k === 'ref' ? w.defs[plan.n] : plan;
     if (!p) continue;
-    if (Array.isArray(value) ? p.k === 'arr' : isObject(value) ? p.k === 'obj' || p.k === 'union' : p.k === 'i64') {
+    const scalar = p.k === 'i64' || p.k === 'id';
+    if (Array.isArray(value) ? p.k === 'arr' : isObject(value) ? p.k === 'obj' || p.k === 'union' : scalar) {
       return plan;
     }
   }
   return undefined;
 }
 
-function walk(w: Walk, plan: Plan, value: unknown, path: string): unknown {
+function walk(w: Walk, plan: Plan, value: unknown, path: string, depth: number): unknown {
+  if (depth > MAX_NESTING) throw new NestingTooDeep(path);
   switch (plan.k) {
     case 'i64':
       return convertI64(w, value, path);
+    case 'id':
+      return convertId(w, value);
     case 'ref': {
       const target = w.defs[plan.n];
-      return target ? walk(w, target, value, path) : value;
+      return target ? walk(w, target, value, path, depth) : value;
     }
     case 'arr': {
       if (!Array.isArray(value)) return value;
       let out: unknown[] | undefined;
+      let skipped = false;
       for (let i = 0; i < value.length; i++) {
         const before = value[i];
-        const after = walk(w, plan.i, before, `${path}/${i}`);
+        const after = walk(w, plan.i, before, `${path}/${i}`, depth + 1);
+        if (after === SKIP) skipped = true;
         if (after !== before) (out ??= value.slice())[i] = after;
       }
-      return out ?? value;
+      return skipped ? out!.filter((x) => x !== SKIP) : (out ?? value);
     }
     case 'obj': {
       if (!isObject(value)) return value;
@@ -93,8 +127,8 @@ function walk(w: Walk, plan: Plan, value: unknown, path: string): unknown {
       for (const key in plan.p) {
         if (!(key in value)) continue;
         const before = value[key];
-        const after = walk(w, plan.p[key]!, before, `${path}/${escapePointer(key)}`);
-        if (after !== before) (out ??= { ...value })[key] = after;
+        const after = walk(w, plan.p[key]!, before, `${path}/${escapePointer(key)}`, depth + 1);
+        if (after !== before && after !== SKIP) (out ??= { ...value })[key] = after;
       }
       return out ?? value;
     }
@@ -103,9 +137,11 @@ function walk(w: Walk, plan: Plan, value: unknown, path: string): unknown {
       const tag = value[plan.tag];
       if (typeof tag === 'string' && Object.hasOwn(plan.v, tag)) {
         const variant = plan.v[tag];
-        return variant ? walk(w, variant, value, path) : value;
+        return variant ? walk(w, variant, value, path, depth) : value;
       }
-      if (!plan.keep || typeof tag !== 'string') return value; // a missing tag is a validation error, not a new variant
+      if (typeof tag !== 'string') return value; // a missing tag is a validation error, not a new variant
+      if (plan.skip && w.dir === 'decode') return SKIP;
+      if (!plan.keep) return value;
       if (w.dir === 'decode') return { [plan.tag]: UNKNOWN_TAG, raw: value };
       // Sending back what was received: the wrapped unknown variant goes out as the original object.
       if (tag === UNKNOWN_TAG && isObject(value['raw'])) return value['raw'];
@@ -113,7 +149,7 @@ function walk(w: Walk, plan: Plan, value: unknown, path: string): unknown {
     }
     case 'alt': {
       const chosen = pickAlternative(w, plan.o, value);
-      return chosen ? walk(w, chosen, value, path) : value;
+      return chosen ? walk(w, chosen, value, path, depth) : value;
     }
   }
 }
@@ -122,23 +158,46 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Applies a plan. Returns the same object when nothing changed; copies only the changed branches. */
+/**
+ * Applies a plan. Returns the same object when nothing changed; copies only the changed branches.
+ * Throws `NestingTooDeep` past `MAX_NESTING` levels and `Int64Overflow` for an unsafe number-mode value.
+ */
 export function applyPlan(plan: Plan, defs: PlanDefs, value: unknown, mode: Int64Mode, dir: Direction): unknown {
-  return walk({ defs, mode, dir }, plan, value, '');
+  const out = walk({ defs, mode, dir }, plan, value, '', 0);
+  return out === SKIP ? value : out;
 }
 
-/** Finds the first bigint anywhere in a value (a number the lossless parser could not make safe). */
-export function findBigint(value: unknown, path = ''): { path: string; value: bigint } | undefined {
-  if (typeof value === 'bigint') return { path: path || '/', value };
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findBigint(value[i], `${path}/${i}`);
-      if (hit) return hit;
+/**
+ * Whether a value nests containers (objects, arrays) more than `max` levels deep. Iterative, stops at
+ * the first branch past the limit.
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }
-  } else if (isObject(value)) {
-    for (const key in value) {
-      const hit = findBigint(value[key], `${path}/${escapePointer(key)}`);
-      if (hit) return hit;
+  }
+  return false;
+}
+
+/**
+ * Finds the first bigint anywhere in a value (a number the lossless parser could not make safe).
+ * Iterative, so no nesting depth can exhaust the stack.
+ */
+export function findBigint(value: unknown, path = ''): { path: string; value: bigint } | undefined {
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length) {
+    const [v, p] = stack.pop()!;
+    if (typeof v === 'bigint') return { path: p || '/', value: v };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${p}/${i}`]);
+    } else if (isObject(v)) {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push([v[keys[i]!], `${p}/${escapePointer(keys[i]!)}`]);
     }
   }
   return undefined;
@@ -153,6 +212,8 @@ export function prunePlan(plan: Plan | null | undefined, defs: PlanDefs, keepI64
   switch (plan.k) {
     case 'i64':
       return keepI64 ? plan : null;
+    case 'id':
+      return plan;
     case 'ref': {
       if (seen.has(plan.n)) return plan;
       seen.add(plan.n);
@@ -174,7 +235,7 @@ export function prunePlan(plan: Plan | null | undefined, defs: PlanDefs, keepI64
     }
     case 'union': {
       const v: Record<string, Plan | null> = {};
-      let any = plan.keep === true;
+      let any = plan.keep === true || plan.skip === true;
       for (const [tag, sub] of Object.entries(plan.v)) {
         v[tag] = prunePlan(sub, defs, keepI64, seen);
         if (v[tag]) any = true;

@@ -172,15 +172,113 @@ export function formatIssues(issues: readonly Issue[]): string {
 const REDACTED = '[redacted]';
 
 /**
- * Removes every secret from a string. Used on anything that may end up in an error or log line
- * (URLs with `?access_token=`, server bodies that echo headers).
+ * Every form a secret takes on the wire: raw (headers, WebSocket frames), percent-encoded (path and
+ * query, upper- and lower-case hex) and form-encoded (`URLSearchParams`: space as `+`). Longest first,
+ * so a form that contains another is replaced whole.
+ */
+export function secretForms(secrets: readonly (string | undefined)[]): string[] {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    const percent = encodeURIComponent(s);
+    const form = new URLSearchParams({ s }).toString().slice(2);
+    for (const f of [s, percent, form, percent.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), form.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())]) {
+      forms.add(f);
+    }
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Removes every secret, in every wire form, from a string. Used only where text becomes an error
+ * message, an error field or a log line — never on data that is parsed or returned.
  */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 1) out = out.split(s).join(REDACTED);
-  }
+  for (const f of secretForms(secrets)) if (out.includes(f)) out = out.split(f).join(REDACTED);
   return out;
+}
+
+/** Nesting beyond this is cut from an error field (replaced by a marker) rather than walked. */
+const REDACT_DEPTH = 256;
+
+/**
+ * A copy of a value with every string (keys included) redacted; unchanged branches are shared.
+ * Depth-limited and cycle-safe: it runs on whatever a server sent.
+ */
+export function redactDeep(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  const forms = secretForms(secrets);
+  if (!forms.length) return value;
+  const text = (s: string) => (forms.some((f) => s.includes(f)) ? redact(s, secrets) : s);
+  const seen = new Set<object>();
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (typeof v !== 'object' || v === null || v instanceof Error) return v;
+    if (seen.has(v) || depth > REDACT_DEPTH) return '[too deep to redact]';
+    seen.add(v);
+    try {
+      if (Array.isArray(v)) {
+        let out: unknown[] | undefined;
+        v.forEach((item, i) => {
+          const r = walk(item, depth + 1);
+          if (r !== item) (out ??= v.slice())[i] = r;
+        });
+        return out ?? v;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return v;
+      let changed = false;
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) {
+        const rk = text(k);
+        const r = walk(item, depth + 1);
+        if (rk !== k || r !== item) changed = true;
+        out[rk] = r;
+      }
+      return changed ? out : v;
+    } catch {
+      return '[unreadable]';
+    } finally {
+      seen.delete(v);
+    }
+  };
+  return walk(value, 0);
+}
+
+/**
+ * The one redaction path for errors, used by every transport and the client core: the message, the
+ * stack, every own field (deep: bodies, envelopes, parsed data) and the whole `cause` chain lose every
+ * secret form. Mutates and returns the error (its class and identity stay).
+ */
+export function redactError<E>(error: E, secrets: readonly (string | undefined)[]): E {
+  if (!secretForms(secrets).length) return error;
+  const seen = new Set<object>();
+  const scrub = (e: unknown): unknown => {
+    if (typeof e === 'string') return redact(e, secrets);
+    if (!(e instanceof Error)) return redactDeep(e, secrets);
+    if (seen.has(e)) return e;
+    seen.add(e);
+    for (const key of Reflect.ownKeys(e)) {
+      if (typeof key !== 'string') continue;
+      const desc = Object.getOwnPropertyDescriptor(e, key);
+      if (!desc) continue;
+      if (!('value' in desc)) {
+        // V8 may keep `stack` as an accessor: read it once, write the redacted text back.
+        if (key === 'stack' && desc.set) desc.set.call(e, redact(String(e.stack), secrets));
+        continue;
+      }
+      const next = key === 'cause' || desc.value instanceof Error ? scrub(desc.value) : redactDeep(desc.value, secrets);
+      if (next !== desc.value) {
+        try {
+          Object.defineProperty(e, key, { ...desc, value: next });
+        } catch {
+          // a frozen foreign error: nothing we can change in place
+        }
+      }
+    }
+    return e;
+  };
+  scrub(error);
+  return error;
 }
 
 /**
@@ -224,5 +322,21 @@ export class AuthError extends QQWireError {
     this.retcode = init.retcode;
     this.serverMessage = init.serverMessage;
     this.attempts = init.attempts;
+  }
+}
+
+/** `client.call(name)` with a name that is not one of the protocol's own actions. Nothing was sent. */
+export class UnknownActionError extends QQWireError {
+  constructor(context: ErrorContext) {
+    super(context, `unknown action "${context.action}" (not an action of this protocol; nothing was sent)`);
+  }
+}
+
+/** A response body larger than the client's `maxResponseBytes`; reading stopped at the limit. */
+export class ResponseTooLargeError extends QQWireError {
+  readonly limitBytes: number;
+  constructor(context: ErrorContext, limitBytes: number) {
+    super(context, `response body exceeds maxResponseBytes (${limitBytes} bytes); reading stopped`);
+    this.limitBytes = limitBytes;
   }
 }

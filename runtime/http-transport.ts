@@ -5,22 +5,47 @@
  */
 import type { Pool } from 'undici';
 import type { AuthProvider } from './auth.js';
-import { NetworkError, redact } from './errors.js';
+import { NetworkError, ResponseTooLargeError, redactError } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
 import { codecFor, type BotSelf, type WsEncoding } from './ws-channel.js';
 import type { AbortSignalLike, RestBinding, Transport, TransportInfo, TransportRequest, TransportResponse } from './transport.js';
 
-/** The subset of WHATWG fetch the transport needs. */
+/**
+ * The runtime's own `AbortSignal` type when its lib declares one (DOM or @types/node), so a real
+ * `fetch` is assignable to `FetchLike`; `AbortSignalLike` otherwise.
+ */
+type NativeAbortSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
+
+/** A streamed response body (`Response.body`): read chunk by chunk so a size cap holds while reading. */
+export interface BodyStreamLike {
+  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>; cancel(reason?: unknown): Promise<void> };
+}
+
+/** The subset of WHATWG fetch the transport needs; `globalThis.fetch` is one. */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array | undefined; signal?: AbortSignalLike | undefined },
+  // No `| undefined` on the optional keys: `fetch` must stay assignable under exactOptionalPropertyTypes.
+  init: { method: string; headers: Record<string, string>; body?: string | Uint8Array<ArrayBuffer>; signal?: NativeAbortSignal },
 ) => Promise<{
   status: number;
   headers: { forEach(cb: (value: string, key: string) => void): void };
   text(): Promise<string>;
-  /** Needed only with `encoding: 'msgpack'`. */
+  /** Needed only with `encoding: 'msgpack'` when there is no `body` stream. */
   arrayBuffer?(): Promise<ArrayBuffer>;
+  /** When present, the body is read as a stream and `maxResponseBytes` is enforced while reading. */
+  body?: BodyStreamLike | null | undefined;
 }>;
+
+/** Default `maxResponseBytes`: 16 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Whether the runtime's own HTTP stack is undici (Node reports `process.versions.undici`). Elsewhere the
+ * undici package may load but not work (no Node sockets), so the transport uses global `fetch` instead.
+ */
+export function runtimeHasUndici(versions: Readonly<Record<string, string | undefined>> | undefined = globalThis.process?.versions): boolean {
+  return typeof versions?.['undici'] === 'string';
+}
 
 export interface HttpTransportOptions {
   protocol: string;
@@ -29,7 +54,7 @@ export interface HttpTransportOptions {
   auth: AuthProvider;
   /** Extra headers on every request. */
   headers?: Record<string, string> | undefined;
-  /** Use this instead of undici (browsers, Deno, Bun, tests). */
+  /** Use this instead of undici (browsers, Deno, tests). Default: undici on Node, global `fetch` elsewhere. */
   fetch?: FetchLike | undefined;
   /** Keep-alive connections per origin (undici only). Default 16. */
   connections?: number | undefined;
@@ -37,6 +62,8 @@ export interface HttpTransportOptions {
   self?: BotSelf | undefined;
   /** `msgpack`: request and response bodies are MessagePack (`application/msgpack`). Default `json`. */
   encoding?: WsEncoding | undefined;
+  /** Largest response body read; past it the call fails with `ResponseTooLargeError`. Default 16 MiB. */
+  maxResponseBytes?: number | undefined;
 }
 
 interface WireRequest {
@@ -88,9 +115,12 @@ function rpcRequest(info: NonNullable<TransportInfo['http']>, req: TransportRequ
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/$/, '');
+  const fetchFn: FetchLike | undefined = options.fetch ?? (runtimeHasUndici() ? undefined : (globalThis.fetch as unknown as FetchLike));
   // undici is imported on the first request, so importing a client costs nothing until it is used.
   let pool: Promise<Pool> | undefined;
   const getPool = () => (pool ??= import('undici').then((u) => new u.Pool(base.origin, { connections: options.connections ?? 16, pipelining: 1 })));
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const ctx = { protocol: options.protocol };
 
   function wire(req: TransportRequest): WireRequest {
     if (req.rest) return restRequest(req.rest, req.params);
@@ -101,13 +131,60 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const msgpack = options.encoding === 'msgpack' ? codecFor('msgpack') : undefined;
   const contentType = msgpack ? 'application/msgpack' : 'application/json';
 
-  /** `body` is text, or bytes when MessagePack was asked for (the server may still answer JSON). */
-  function decode(status: number, headers: Record<string, string>, body: string | Buffer): TransportResponse {
-    if (msgpack && typeof body !== 'string' && body.length && (headers['content-type'] ?? '').includes('msgpack')) {
-      return { status, headers, ...msgpack.decode(body, true) };
+  /** Bytes → response. A MessagePack body that does not decode keeps its text as `raw` and no `body`. */
+  function decode(status: number, headers: Record<string, string>, bytes: Buffer): TransportResponse {
+    if (msgpack && bytes.length && (headers['content-type'] ?? '').includes('msgpack')) {
+      try {
+        return { status, headers, ...msgpack.decode(bytes, true) };
+      } catch {
+        return { status, headers, raw: bytes.toString('utf8'), body: undefined };
+      }
     }
-    const raw = typeof body === 'string' ? body : body.toString('utf8');
+    const raw = bytes.toString('utf8');
     return { status, headers, raw, body: parseBody(raw) };
+  }
+
+  function tooLarge(declared: string | undefined): boolean {
+    return declared !== undefined && Number(declared) > maxBytes;
+  }
+
+  /** Reads a Node stream up to the cap; past it, stops reading and fails. */
+  async function readNode(body: AsyncIterable<Uint8Array> & { destroy(): void }): Promise<Buffer> {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        body.destroy();
+        throw new ResponseTooLargeError(ctx, maxBytes);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  /** Reads a WHATWG body stream up to the cap; without a stream, reads it whole and checks after. */
+  async function readFetch(res: Awaited<ReturnType<FetchLike>>): Promise<Buffer> {
+    if (res.body) {
+      const reader = res.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!value) continue;
+        size += value.length;
+        if (size > maxBytes) {
+          await reader.cancel().catch(() => undefined);
+          throw new ResponseTooLargeError(ctx, maxBytes);
+        }
+        chunks.push(value);
+      }
+      return Buffer.concat(chunks);
+    }
+    const bytes = msgpack && res.arrayBuffer ? Buffer.from(await res.arrayBuffer()) : Buffer.from(await res.text(), 'utf8');
+    if (bytes.length > maxBytes) throw new ResponseTooLargeError(ctx, maxBytes);
+    return bytes;
   }
 
   async function send(w: WireRequest, signal: AbortSignalLike): Promise<TransportResponse> {
@@ -122,24 +199,31 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     const body = w.body === undefined ? undefined : msgpack ? msgpack.encode(w.body) : stringifyJson(w.body);
     if (body !== undefined) headers['content-type'] = contentType;
     try {
-      if (!options.fetch) {
+      if (!fetchFn) {
         const res = await (await getPool()).request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
-        const bytes = msgpack ? Buffer.from(await res.body.arrayBuffer()) : await res.body.text();
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-        return decode(res.statusCode, out, bytes);
+        if (tooLarge(out['content-length'])) {
+          res.body.destroy();
+          throw new ResponseTooLargeError(ctx, maxBytes);
+        }
+        return decode(res.statusCode, out, await readNode(res.body));
       }
-      const res = await options.fetch!(base.origin + path, { method: w.method, headers, body, signal });
-      const bytes = msgpack && res.arrayBuffer ? Buffer.from(await res.arrayBuffer()) : await res.text();
+      const init: Parameters<FetchLike>[1] = { method: w.method, headers, signal: signal as NativeAbortSignal };
+      if (body !== undefined) init.body = body as string | Uint8Array<ArrayBuffer>;
+      const res = await fetchFn!(base.origin + path, init);
       const out: Record<string, string> = {};
       res.headers.forEach((v, k) => (out[k.toLowerCase()] = v));
-      return decode(res.status, out, bytes);
+      if (tooLarge(out['content-length'])) {
+        await res.body?.getReader().cancel().catch(() => undefined);
+        throw new ResponseTooLargeError(ctx, maxBytes);
+      }
+      return decode(res.status, out, await readFetch(res));
     } catch (error) {
-      if (signal.aborted) throw error; // the core reports timeout/abort itself
+      if (signal.aborted || error instanceof ResponseTooLargeError) throw error; // the core reports timeout/abort itself
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new NetworkError({ protocol: options.protocol }, redact(`cannot reach ${base.origin}: ${detail}`, options.auth.secrets()), {
-        cause: error,
-      });
+      // The cause is kept for debugging; redactError strips every secret form from it and its chain.
+      throw redactError(new NetworkError(ctx, `cannot reach ${base.origin}: ${detail}`, { cause: error }), options.auth.secrets());
     }
   }
 

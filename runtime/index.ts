@@ -19,13 +19,16 @@ export {
   ProtocolError,
   AuditPendingError,
   AuthError,
+  UnknownActionError,
+  ResponseTooLargeError,
   formatIssues,
   type ErrorContext,
   type Issue,
 } from './errors.js';
 export { parseJson, stringifyJson } from './json.js';
 export type { Int64Mode } from './decode.js';
-export type { StandardSchemaV1, Validator } from './validator.js';
+export type { StandardSchemaV1, Validator, CheckOptions } from './validator.js';
+export type { EventDeliveryInfo, EventSink, EventReceiver } from './events/receiver.js';
 export type { AbortSignalLike, Transport, TransportRequest, TransportResponse, ProtocolDescriptor, ActionInfo, TransportInfo, RestBinding } from './transport.js';
 export { staticTokenAuth, type AuthProvider, type StaticTokenOptions } from './auth.js';
 export { createHttpTransport, type FetchLike, type HttpTransportOptions } from './http-transport.js';

@@ -4,7 +4,7 @@
  */
 export * from './index.js';
 export { createClientCore } from './client.js';
-export { makeValidator, toIssues, type CompiledValidate, type AjvErrorLike } from './validator.js';
+export { makeValidator, toIssues, int64Ok, type CompiledValidate, type AjvErrorLike } from './validator.js';
 export { applyPlan, findBigint, prunePlan, pruneDefs, Int64Overflow, UNKNOWN_TAG, type Plan, type PlanDefs } from './decode.js';
-export { redact } from './errors.js';
+export { redact, redactDeep, redactError, secretForms } from './errors.js';
 export type { AuthInfo, EnvelopeInfo, CodeInfo } from './transport.js';

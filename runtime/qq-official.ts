@@ -30,8 +30,9 @@
 import { request } from 'undici';
 import type { AuthProvider } from './auth.js';
 import type { ClientOptions } from './client.js';
-import { AuthError, redact, type ErrorContext } from './errors.js';
-import type { FetchLike } from './http-transport.js';
+import { AuthError, redact, redactError, type ErrorContext } from './errors.js';
+import { parseRetryAfter } from './retry-after.js';
+import { runtimeHasUndici, type FetchLike } from './http-transport.js';
 import type { AbortSignalLike, AuthInfo, ProtocolDescriptor } from './transport.js';
 import { isObject } from './is-object.js';
 
@@ -108,6 +109,8 @@ class TokenFailure extends Error {
     readonly retryable: boolean,
     readonly init: { status?: number | undefined; retcode?: number | undefined; serverMessage?: string | undefined } = {},
     readonly original?: unknown,
+    /** The endpoint's `Retry-After`, honoured instead of the backoff delay. */
+    readonly retryAfterMs?: number | undefined,
   ) {
     super(message);
   }
@@ -119,9 +122,10 @@ const RECENT_TOKENS = 4;
 async function undiciPost(
   url: string,
   init: { headers: Record<string, string>; body: string; signal: AbortSignal },
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
   const res = await request(url, { method: 'POST', headers: init.headers, body: init.body, signal: init.signal });
-  return { status: res.statusCode, text: await res.body.text() };
+  const h = res.headers['retry-after'];
+  return { status: res.statusCode, text: await res.body.text(), retryAfter: Array.isArray(h) ? h[0] : h };
 }
 
 /**
@@ -149,6 +153,8 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
   const requestBody = JSON.stringify({ appId: options.appId, clientSecret: options.clientSecret });
+  // As the HTTP transport: undici only where it is the runtime's own HTTP stack, else global fetch.
+  const fetchFn: FetchLike | undefined = options.fetch ?? (runtimeHasUndici() ? undefined : (globalThis.fetch as unknown as FetchLike));
 
   let current: TokenState | undefined;
   let inflight: Promise<TokenState> | undefined;
@@ -162,22 +168,52 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
 
   const secrets = (): string[] => [options.clientSecret, ...recent];
 
+  /** After `close()`: no request, no timer; every waiting caller gets an AuthError. */
+  let closed = false;
+  /** Cancels the running attempt or backoff wait (set while one runs). */
+  const cancels = new Set<() => void>();
+  const closedError = () => new AuthError(ctx, 'the client was closed before an app access token was obtained', { attempts: fetchCount });
+
+  /** Waits `ms`, or rejects at once when the provider closes. */
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const cancel = () => {
+        clearTimeout(timer);
+        cancels.delete(cancel);
+        reject(closedError());
+      };
+      const timer = setTimeout(() => {
+        cancels.delete(cancel);
+        resolve();
+      }, ms);
+      cancels.add(cancel);
+    });
+  }
+
   async function attempt(): Promise<{ token: string; lifetimeMs: number }> {
+    if (closed) throw closedError();
     fetchCount++;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const cancel = () => controller.abort();
+    cancels.add(cancel);
     let status: number;
     let text: string;
+    let retryAfter: string | undefined;
     try {
       const headers = { 'content-type': 'application/json', accept: 'application/json' };
-      if (options.fetch) {
-        const res = await options.fetch(url!, { method: 'POST', headers, body: requestBody, signal: controller.signal });
+      if (fetchFn) {
+        const res = await fetchFn(url!, { method: 'POST', headers, body: requestBody, signal: controller.signal });
         status = res.status;
+        res.headers.forEach((v, k) => {
+          if (k.toLowerCase() === 'retry-after') retryAfter = v;
+        });
         text = await res.text();
       } else {
-        ({ status, text } = await undiciPost(url!, { headers, body: requestBody, signal: controller.signal }));
+        ({ status, text, retryAfter } = await undiciPost(url!, { headers, body: requestBody, signal: controller.signal }));
       }
     } catch (error) {
+      if (closed) throw closedError();
       const detail = controller.signal.aborted
         ? `no response within ${timeoutMs} ms`
         : error instanceof Error
@@ -186,6 +222,7 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
       throw new TokenFailure(`cannot reach ${url}: ${detail}`, true, {}, error);
     } finally {
       clearTimeout(timer);
+      cancels.delete(cancel);
     }
     let body: unknown;
     try {
@@ -213,7 +250,8 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
     };
     const retryable = status >= 500 || status === 429 || status === 408 || (status < 300 && init.retcode === undefined);
     const what = init.serverMessage ? `: ${init.serverMessage}` : body === undefined ? ': the body is not JSON' : ': no access_token';
-    throw new TokenFailure(`HTTP ${status}${init.retcode !== undefined ? ` code ${init.retcode}` : ''}${what}`, retryable, init);
+    const wait = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
+    throw new TokenFailure(`HTTP ${status}${init.retcode !== undefined ? ` code ${init.retcode}` : ''}${what}`, retryable, init, undefined, wait);
   }
 
   async function fetchToken(): Promise<TokenState> {
@@ -228,12 +266,15 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
         current = state;
         return state;
       } catch (error) {
+        if (error instanceof AuthError) throw error; // closed
         const failure = error instanceof TokenFailure ? error : new TokenFailure(String(error), false);
         if (!failure.retryable || n >= maxAttempts) {
-          const message = redact(`cannot get an app access token after ${n} attempt${n === 1 ? '' : 's'}: ${failure.message}`, secrets());
-          throw new AuthError(ctx, message, { ...failure.init, attempts: n }, failure.original !== undefined ? { cause: failure.original } : undefined);
+          const message = `cannot get an app access token after ${n} attempt${n === 1 ? '' : 's'}: ${failure.message}`;
+          const cause = failure.original !== undefined ? { cause: failure.original } : undefined;
+          throw redactError(new AuthError(ctx, message, { ...failure.init, attempts: n }, cause), secrets());
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(maxDelay, baseDelay * 2 ** (n - 1))));
+        // The endpoint's Retry-After wins over the backoff (it says when a new request may succeed).
+        await sleep(failure.retryAfterMs ?? Math.min(maxDelay, baseDelay * 2 ** (n - 1)));
       }
     }
   }
@@ -274,6 +315,10 @@ export function appAccessTokenAuth(options: AppAccessTokenOptions): AppAccessTok
       return true;
     },
     secrets,
+    close() {
+      closed = true;
+      for (const cancel of [...cancels]) cancel();
+    },
     async accessToken() {
       return (await token()).token;
     },

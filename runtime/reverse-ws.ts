@@ -33,6 +33,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { DisconnectedError, NetworkError, TimeoutError, redact } from './errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './http-transport.js';
 import type { AbortSignalLike, ProtocolDescriptor, Transport, TransportRequest, TransportResponse } from './transport.js';
 import { Emitter, WsChannel, codecFor, newEchoPrefix, type BotSelf, type WsEncoding } from './ws-channel.js';
 import type { EventSourceLike } from './ws-transport.js';
@@ -71,7 +72,7 @@ export interface ReverseWsServerOptions {
   /** Listen address. Default: all interfaces. */
   host?: string | undefined;
   /** Attach to an existing HTTP(S) server instead of listening (it is not closed by `close()`). */
-  server?: Server | undefined;
+  server?: HttpServerLike | undefined;
   /** Accept upgrades only on this path (e.g. `/onebot/v11/ws`). Default: any path. */
   path?: string | undefined;
   /** The token implementations must present; none: every connection is accepted. */
@@ -82,6 +83,8 @@ export interface ReverseWsServerOptions {
   whileDisconnected?: 'wait' | 'fail' | undefined;
   /** Ping each connection this often; one that has not answered by the next ping is dropped. Default 30 000; 0 = off. */
   pingIntervalMs?: number | undefined;
+  /** Largest frame accepted from a bot; a bigger one closes its connection (1009). Default 16 MiB. */
+  maxPayloadBytes?: number | undefined;
   /** Shortcut for `on('event', …)`. */
   onEvent?: ((event: unknown, source: BotSource) => void) | undefined;
   /** Shortcut for `on('error', …)`. */
@@ -97,6 +100,16 @@ export interface BotTransport extends Transport, EventSourceLike {
   readonly pendingCount: number;
   /** Rejects this transport's calls and closes the bot's connections (the bot may connect again later). */
   close(): Promise<void>;
+}
+
+/**
+ * The part of a Node `http.Server` the reverse WebSocket server uses (declared here so the published
+ * types need no `@types/node`); a `node:http` or `node:https` server is one.
+ */
+export interface HttpServerLike {
+  on(event: 'upgrade', listener: (...args: any[]) => void): unknown;
+  off(event: 'upgrade', listener: (...args: any[]) => void): unknown;
+  address(): unknown;
 }
 
 export interface ReverseWsServer {
@@ -210,6 +223,7 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
 
   const wss = new WebSocketServer({
     noServer: true,
+    maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     perMessageDeflate: false,
     clientTracking: false,
     handleProtocols: (offered: Set<string>) => {
@@ -223,7 +237,7 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
     res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
     res.end('Upgrade Required\n');
   });
-  const httpServer = options.server ?? ownServer!;
+  const httpServer = (options.server as Server | undefined) ?? ownServer!;
   const listening: Promise<{ port: number }> = ownServer
     ? new Promise((resolve, reject) => {
         ownServer.once('error', reject);

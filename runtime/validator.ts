@@ -3,6 +3,11 @@
  * validators (so zod/valibot-style tooling can use them) with a type guard and readable issues.
  */
 import type { Issue } from './errors.js';
+import type { Int64Mode } from './decode.js';
+import { int64Ok } from './int64.js';
+
+// Referenced by the precompiled validators' int64 keyword (see generator/emit-validators.ts).
+export { int64Ok };
 
 /** The Standard Schema v1 interface (https://standardschema.dev), declared here to avoid a dependency. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
@@ -37,10 +42,18 @@ export declare namespace StandardSchemaV1 {
   }
 }
 
-/** What ajv standalone emits: a function that returns a boolean and leaves its errors on itself. */
+/**
+ * What ajv standalone emits: a function that returns a boolean and leaves its errors on itself. It is
+ * compiled with `passContext`, so `this` carries the options (`int64` mode) down to every keyword.
+ */
 export interface CompiledValidate {
-  (data: unknown): boolean;
+  (this: CheckOptions | void, data: unknown): boolean;
   errors?: readonly AjvErrorLike[] | null;
+}
+
+export interface CheckOptions {
+  /** The representation int64 fields must have: the client's `int64` mode. Default `number`. */
+  readonly int64?: Int64Mode | undefined;
 }
 
 export interface AjvErrorLike {
@@ -53,10 +66,14 @@ export interface AjvErrorLike {
 export interface Validator<T> extends StandardSchemaV1<T, T> {
   /** The schema type name, e.g. `SendGroupMessageParams`. */
   readonly name: string;
-  /** Type guard. */
+  /** Type guard (int64 fields as `number`, the default mode). */
   is(value: unknown): value is T;
-  /** `undefined` when valid, else every problem found (with JSON paths). */
-  check(value: unknown): Issue[] | undefined;
+  /**
+   * `undefined` when valid, else every problem found (with JSON paths). `int64` says which
+   * representation int64 fields must have (default `number`). Never throws: a value too deep, cyclic
+   * or with a throwing getter is an issue at the root.
+   */
+  check(value: unknown, options?: CheckOptions): Issue[] | undefined;
 }
 
 function describe(error: AjvErrorLike): Issue {
@@ -88,11 +105,23 @@ function pointerToPath(pointer: string): PropertyKey[] {
     .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
 }
 
+const NUMBER_MODE: CheckOptions = { int64: 'number' };
+
+/** Runs a compiled validator; anything it throws (stack overflow on deep or cyclic values, a getter) is an issue. */
+function run(validate: CompiledValidate, value: unknown, options: CheckOptions): Issue[] | undefined {
+  try {
+    return validate.call(options, value) ? undefined : toIssues(validate.errors);
+  } catch (error) {
+    const why = error instanceof RangeError ? 'value is nested too deep (or cyclic) to validate' : `value cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+    return [{ path: '', message: why }];
+  }
+}
+
 export function makeValidator<T>(name: string, validate: CompiledValidate): Validator<T> {
-  const check = (value: unknown): Issue[] | undefined => (validate(value) ? undefined : toIssues(validate.errors));
+  const check = (value: unknown, options: CheckOptions = NUMBER_MODE): Issue[] | undefined => run(validate, value, options);
   return {
     name,
-    is: (value: unknown): value is T => validate(value),
+    is: (value: unknown): value is T => run(validate, value, NUMBER_MODE) === undefined,
     check,
     '~standard': {
       version: 1,

@@ -8,7 +8,20 @@
  * signal's reason when the core aborts it (timeout, caller's signal), or with `DisconnectedError`
  * the moment the socket closes (the pending entry is removed in every case).
  */
-import type WebSocket from 'ws';
+/**
+ * The part of a `ws` WebSocket a channel uses, declared here so the published types need neither
+ * `@types/ws` nor `@types/node`.
+ */
+export interface WsSocketLike {
+  readonly readyState: number;
+  send(data: string | Uint8Array): void;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/** Frame bytes as text (a Buffer decodes without a copy). */
+function utf8(data: Uint8Array): string {
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+}
 import { DisconnectedError, ProtocolError, redact } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
 import type { AbortSignalLike, TransportRequest, TransportResponse } from './transport.js';
@@ -66,7 +79,7 @@ export interface Codec {
   readonly encoding: WsEncoding;
   encode(frame: Record<string, unknown>): string | Uint8Array;
   /** Decodes one frame. `raw` is the text that arrived, or for MessagePack the frame re-written as JSON. */
-  decode(data: Buffer, isBinary: boolean): { body: unknown; raw: string };
+  decode(data: Uint8Array, isBinary: boolean): { body: unknown; raw: string };
   /** Loads what the codec needs (MessagePack is imported on first use); await before encode/decode. */
   ready?(): Promise<void>;
 }
@@ -85,8 +98,8 @@ function normalizeInts(value: unknown): unknown {
   return value;
 }
 
-function decodeText(data: Buffer): { body: unknown; raw: string } {
-  const raw = data.toString('utf8');
+function decodeText(data: Uint8Array): { body: unknown; raw: string } {
+  const raw = utf8(data);
   return { body: parseJson(raw), raw };
 }
 
@@ -162,7 +175,7 @@ export class WsChannel {
   private closed = false;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: WsSocketLike,
     private readonly options: ChannelOptions,
   ) {
     socket.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -217,12 +230,12 @@ export class WsChannel {
     return new DisconnectedError({ protocol: this.options.protocol, action }, why);
   }
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
+  private onMessage(data: Uint8Array, isBinary: boolean): void {
     let decoded: { body: unknown; raw: string };
     try {
       decoded = this.options.codec.decode(data, isBinary);
     } catch {
-      const preview = redact(data.subarray(0, 200).toString('utf8'), this.options.secrets());
+      const preview = redact(utf8(data.subarray(0, 200)), this.options.secrets());
       this.options.onError(new ProtocolError({ protocol: this.options.protocol }, 'undecodable WebSocket frame dropped', preview));
       return;
     }

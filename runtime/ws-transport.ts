@@ -28,7 +28,8 @@
  */
 import type WebSocket from 'ws';
 import type { AuthProvider } from './auth.js';
-import { AuthError, DisconnectedError, NetworkError, redact } from './errors.js';
+import { AuthError, DisconnectedError, NetworkError, redact, redactError } from './errors.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './http-transport.js';
 import type { ProtocolDescriptor, Transport, TransportRequest, TransportResponse } from './transport.js';
 import { Emitter, WsChannel, codecFor, newEchoPrefix, type BotSelf, type Codec, type WsEncoding } from './ws-channel.js';
 
@@ -86,6 +87,8 @@ export interface WsTransportOptions extends BackoffOptions {
   onError?: ((error: Error) => void) | undefined;
   /** Random source for the jitter (tests). Default `Math.random`. */
   random?: (() => number) | undefined;
+  /** Largest frame accepted; a bigger one closes the connection (1009). Default 16 MiB. */
+  maxPayloadBytes?: number | undefined;
 }
 
 export interface EventSourceLike {
@@ -191,13 +194,12 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
   }
 
   function networkError(message: string, cause?: unknown): NetworkError {
-    // The underlying error is kept as `cause` only when nothing in it names a secret.
-    const causeText = cause instanceof Error ? `${cause.message} ${cause.stack ?? ''}` : String(cause);
-    const safe = cause !== undefined && !secrets().some((s) => s && causeText.includes(s));
-    return new NetworkError(ctx, redact(message, secrets()), safe ? { cause } : undefined);
+    return redactError(new NetworkError(ctx, message, cause !== undefined ? { cause } : undefined), secrets());
   }
 
   function reportError(error: Error): void {
+    // One redaction path for every error this transport surfaces (onError, lastError, cause chains).
+    redactError(error, secrets());
     lastError = error;
     emitter.emit('error', error);
   }
@@ -239,6 +241,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
         handshakeTimeout: handshakeTimeout,
         perMessageDeflate: false,
         followRedirects: false,
+        maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       });
     } catch (error) {
       // Thrown synchronously, e.g. a header value with a character HTTP does not allow.

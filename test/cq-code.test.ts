@@ -51,6 +51,29 @@ function normalize(segments: readonly CQSegmentInput[], nested = false): CQSegme
 // ---------------------------------------------------------------------------------------------------------
 // Reference vectors (protocols.md §2.9, verbatim)
 
+describe('parseCQ is linear (each scan stays inside its own code)', () => {
+  // Quadratic before: the `,` and `=` searches ran past each code's `]` to the end of the input.
+  test('1 MB of [CQ:face] parses to exactly 116,509 face segments', () => {
+    const text = '[CQ:face]'.repeat(116_509);
+    assert.ok(text.length > 1_000_000);
+    const out = parseCQ(text);
+    assert.equal(out.length, 116_509);
+    assert.ok(out.every((s) => s.type === 'face' && Object.keys(s.data).length === 0));
+  });
+
+  test('1 MB of codes with parameters and text between them parses exactly', () => {
+    const unit = '[CQ:face,id=12]a,b=c[CQ:at,qq=all,name=x&#44;y]';
+    const n = Math.ceil(1_000_000 / unit.length);
+    const out = parseCQ(unit.repeat(n));
+    assert.equal(out.length, 3 * n);
+    for (let i = 0; i < out.length; i += 3) {
+      assert.deepEqual(out[i], { type: 'face', data: { id: '12' } });
+      assert.deepEqual(out[i + 1], { type: 'text', data: { text: 'a,b=c' } });
+      assert.deepEqual(out[i + 2], { type: 'at', data: { qq: 'all', name: 'x,y' } });
+    }
+  });
+});
+
 describe('reference vectors (protocols.md §2.9)', () => {
   test('message/array.md example, both directions', () => {
     const cq = '&#91;第一部分&#93;[CQ:image,file=123.jpg]图片之后的部分，表情：[CQ:face,id=123]';

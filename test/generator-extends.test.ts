@@ -200,6 +200,7 @@ describe('extends, resolved into the IR', () => {
     assert.deepEqual(child.unions.get('Segment'), {
       tag: 'type',
       keep: false,
+      skip: false,
       variants: [
         { tag: 'text', type: 'TextSegment' },
         { tag: 'face', type: 'FaceSegment' },

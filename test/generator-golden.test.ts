@@ -101,7 +101,7 @@ describe('golden: the repo schemas reproduce the committed generated/', () => {
       if (!path.endsWith('validators.js')) continue;
       assert.doesNotMatch(content, /\brequire\s*\(/, path);
       assert.doesNotMatch(content, /module\.exports|exports\.\w+\s*=/, path);
-      assert.match(content, /^import \{ makeValidator \} from 'qqwire\/runtime\/internal';$/m, path);
+      assert.match(content, /^import \{ makeValidator, int64Ok \} from 'qqwire\/runtime\/internal';$/m, path);
       assert.doesNotMatch(content, /new Function|\beval\(/, path);
     }
   });

@@ -8,9 +8,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { applyPlan, type PlanDefs } from '../runtime/decode.js';
-import { parseJson, stringifyJson } from '../runtime/json.js';
-import { type ProtocolDescriptor } from '../runtime/transport.js';
+import { applyPlan, parseJson, stringifyJson, type PlanDefs, type ProtocolDescriptor } from 'qqwire/runtime/internal';
 import type { Issue, Validator } from './helpers/generator-util.js';
 
 const fixturesDir = new URL('../../test/fixtures/', import.meta.url);
@@ -59,7 +57,12 @@ interface Mutation {
   pointer: string;
   value: unknown;
   /** `reject`: an issue at `issuePath` (with `message` when given); `keep`: decoded to the unknown variant. */
-  expect: { kind: 'reject'; issuePath: string; message?: string } | { kind: 'keep'; tag: string; at: string } | { kind: 'accept' };
+  expect:
+    | { kind: 'reject'; issuePath: string; message?: string }
+    | { kind: 'keep'; tag: string; at: string }
+    | { kind: 'accept' }
+    /** `x-unknown: skip`: the array item with the unknown tag is gone from the decoded array. */
+    | { kind: 'dropped'; tag: string; array: string };
 }
 
 const WRONG_TAG = 'qqwire_no_such_tag';
@@ -104,7 +107,15 @@ function mutations(p: ProtocolJson, schema: Node | null | undefined, value: unkn
     if (!isObject(value)) return out;
     const tag = disc.propertyName;
     const keep = s['x-unknown'] === 'keep';
-    out.push({
+    const inArray = /\/\d+$/.test(pointer);
+    if (s['x-unknown'] === 'skip' && decoded && inArray) {
+      out.push({
+        label: `unknown ${tag} on a skip union`,
+        pointer: `${pointer}/${esc(tag)}`,
+        value: { ...value, [tag]: WRONG_TAG },
+        expect: { kind: 'dropped', tag, array: pointer.replace(/\/\d+$/, '') },
+      });
+    } else out.push({
       label: `unknown ${tag} on ${keep ? 'an open' : 'a closed'} union`,
       pointer: `${pointer}/${esc(tag)}`,
       value: { ...value, [tag]: WRONG_TAG },
@@ -252,13 +263,13 @@ async function decodeResult(mod: Generated, action: string, data: unknown): Prom
   const body = envelopeFor(mod.protocol, data);
   const raw = stringifyJson(body);
   const transport = { kind: 'test', request: async () => ({ status: 200, body: parseJson(raw), raw }), close: async () => undefined };
-  const client = mod.createClient({ transport, int64: 'bigint', validate: { params: 'off', result: 'off' } });
+  const client = mod.createClient({ transport, validate: { params: 'off', result: 'off' } });
   return client.call(action, undefined);
 }
 
 function decodeType(mod: Generated, type: string, value: unknown): unknown {
   const plans = mod.protocol.plans as PlanDefs;
-  return plans[type] ? applyPlan({ k: 'ref', n: type }, plans, value, 'bigint', 'decode') : value;
+  return plans[type] ? applyPlan({ k: 'ref', n: type }, plans, value, 'number', 'decode') : value;
 }
 
 function describeIssues(issues: Issue[] | undefined): string {
@@ -329,6 +340,13 @@ for (const id of protocols) {
           const issues = validator.check(decoded);
           if (m.expect.kind === 'accept') {
             if (issues) failures.push(`${m.label} at ${m.pointer}: expected it to be accepted, got ${describeIssues(issues)}`);
+            continue;
+          }
+          if (m.expect.kind === 'dropped') {
+            const arr = getAt(decoded, m.expect.array);
+            const tag = m.expect.tag;
+            const ok = !issues && Array.isArray(arr) && !arr.some((x) => isObject(x) && x[tag] === WRONG_TAG);
+            if (!ok) failures.push(`${m.label} at ${m.pointer}: expected the item to be dropped, got ${describeIssues(issues)} ${stringifyJson(arr)}`);
             continue;
           }
           if (m.expect.kind === 'keep') {

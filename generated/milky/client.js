@@ -205,7 +205,8 @@ export const protocol = {
           "k": "ref",
           "n": "IncomingTempMessage"
         }
-      }
+      },
+      "skip": true
     },
     "IncomingFriendMessage": {
       "k": "obj",

@@ -81,7 +81,7 @@ export interface OutgoingFaceSegment {
        * Whether it is a large ("super") face
        * @default false
        */
-      is_large: boolean;
+      is_large: boolean | null;
     };
 }
 
@@ -103,7 +103,7 @@ export interface OutgoingFaceSegmentInput {
        * Whether it is a large ("super") face
        * @default false
        */
-      is_large?: boolean;
+      is_large?: boolean | null;
     };
 }
 
@@ -139,7 +139,7 @@ export interface OutgoingImageSegment {
        * Image kind
        * @default "normal"
        */
-      sub_type: 'normal' | 'sticker';
+      sub_type: 'normal' | 'sticker' | null;
       /**
        * 图片预览文本
        * Preview text of the image
@@ -166,7 +166,7 @@ export interface OutgoingImageSegmentInput {
        * Image kind
        * @default "normal"
        */
-      sub_type?: 'normal' | 'sticker';
+      sub_type?: 'normal' | 'sticker' | null;
       /**
        * 图片预览文本
        * Preview text of the image
@@ -942,7 +942,7 @@ export interface IncomingTempMessage<I64 extends Int64Repr = number> {
    * 临时会话发送者的所在的群信息
    * The group through which the temporary session's sender is reached
    */
-  group?: GroupEntity<I64> | null;
+  group?: GroupEntity<I64> | null | null;
 }
 
 /**
@@ -982,7 +982,7 @@ export interface IncomingTempMessageInput<I64 extends Int64Repr = number> {
    * 临时会话发送者的所在的群信息
    * The group through which the temporary session's sender is reached
    */
-  group?: GroupEntity<I64> | null;
+  group?: GroupEntity<I64> | null | null;
 }
 
 /**
@@ -1362,7 +1362,7 @@ export interface RecallPrivateMessageParams<I64 extends Int64Repr = number> {
    * Removed in 1.0.
    * @since draft
    */
-  client_seq?: I64;
+  client_seq?: I64 | null;
 }
 
 /** `recall_private_message` returns no data. */
@@ -1436,7 +1436,7 @@ export interface GetHistoryMessagesParams<I64 extends Int64Repr = number> {
    * Divergence: The 30 cap is stated in the description only; milky-types 1.2.2 does not reject larger values, so the schema has no `maximum` (a server may clamp or reject).
    * @default 20
    */
-  limit?: number;
+  limit?: number | null;
 }
 
 /** Result of `get_history_messages`. */
@@ -1470,7 +1470,7 @@ export interface GetHistoryPrivateMessageParams<I64 extends Int64Repr = number> 
    * Number of messages to fetch
    * @default 20
    */
-  limit?: number;
+  limit?: number | null;
 }
 
 /** Result of `get_history_private_message`. */
@@ -1507,7 +1507,7 @@ export interface GetHistoryGroupMessageParams<I64 extends Int64Repr = number> {
    * Number of messages to fetch
    * @default 20
    */
-  limit?: number;
+  limit?: number | null;
 }
 
 /** Result of `get_history_group_message`. */

@@ -110,6 +110,216 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * `async` variant of `get_forward_msg`.
    */
   getForwardMsgAsync(params: T.GetForwardMsgParams, options?: CallOptions): Promise<T.GetForwardMsgAsyncResult>;
+
+  /**
+   * 获取 Cookies
+   * Get cookies
+   */
+  getCookies(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
+
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   */
+  getCsrfToken(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
+
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get cookies and the CSRF token at once
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并。
+   */
+  getCredentials(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
+
+  /**
+   * 群组踢人
+   * Kick a member out of a group
+   */
+  setGroupKick(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
+
+  /**
+   * 群组单人禁言
+   * Mute a group member
+   */
+  setGroupBan(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
+
+  /**
+   * 群组匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
+   *
+   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
+   */
+  setGroupAnonymousBan(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
+
+  /**
+   * 群组全员禁言
+   * Mute the whole group
+   */
+  setGroupWholeBan(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
+
+  /**
+   * 群组设置管理员
+   * Make or unmake a group admin
+   */
+  setGroupAdmin(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
+
+  /**
+   * 群组匿名
+   * Allow or forbid anonymous chat in a group
+   */
+  setGroupAnonymous(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
+
+  /**
+   * 设置群名片（群备注）
+   * Set a member's group card
+   */
+  setGroupCard(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
+
+  /**
+   * 设置群名
+   * Rename a group
+   */
+  setGroupName(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
+
+  /**
+   * 退出群组
+   * Leave (or dismiss) a group
+   */
+  setGroupLeave(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
+
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   */
+  setGroupSpecialTitle(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
+
+  /**
+   * 获取群信息
+   * Get a group's information
+   */
+  getGroupInfo(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
+
+  /**
+   * 获取群列表
+   * Get the group list
+   */
+  getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's information
+   */
+  getGroupMemberInfo(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
+
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
+   */
+  getGroupMemberList(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
+
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   */
+  getGroupHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
+
+  /**
+   * 获取语音
+   * Get a received voice file, converted
+   *
+   * 通常需要 OneBot 实现安装 ffmpeg。
+   */
+  getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.FileResult>;
+
+  /**
+   * 获取图片
+   * Get a received image file
+   */
+  getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.FileResult>;
+
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   */
+  canSendImage(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSend>;
+
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice messages can be sent
+   */
+  canSendRecord(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSend>;
+
+  /**
+   * 处理加好友请求
+   * Accept or reject a friend request
+   */
+  setFriendAddRequest(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
+
+  /**
+   * 处理加群请求／邀请
+   * Accept or reject a group join request or invitation
+   *
+   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   */
+  setGroupAddRequest(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
+
+  /**
+   * 获取运行状态
+   * Get the implementation's status
+   *
+   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   */
+  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult>;
+
+  /**
+   * 获取版本信息
+   * Get version information
+   */
+  getVersionInfo(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
+
+  /**
+   * 重启 OneBot 实现
+   * Restart the implementation
+   *
+   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   */
+  setRestart(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
+
+  /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * 用于清理积攒了太多的缓存文件。
+   */
+  cleanCache(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
+
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   */
+  sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
+
+  /**
+   * 获取登录号信息
+   * Get the logged-in account
+   */
+  getLoginInfo(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.LoginInfo<I64>>;
+
+  /**
+   * 获取陌生人信息
+   * Get a user's public profile
+   */
+  getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.StrangerInfo<I64>>;
+
+  /**
+   * 获取好友列表
+   * Get the friend list
+   */
+  getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
 }
 
 /** Same as `Client`, named for the protocol. */

@@ -605,6 +605,295 @@ export interface JsonSegment {
     };
 }
 
+/**
+ * 性别，male 或 female 或 unknown
+ * Sex
+ */
+export type Sex = 'male' | 'female' | 'unknown';
+/**
+ * 角色，owner 或 admin 或 member
+ * Group role
+ */
+export type GroupRole = 'owner' | 'admin' | 'member';
+
+/**
+ * 匿名用户信息（群消息事件的 anonymous 字段）
+ * Anonymous sender, as in the `anonymous` field of group message events
+ */
+export interface Anonymous<I64 extends Int64Repr = number> {
+  /**
+   * 匿名用户 ID
+   * Anonymous user id
+   */
+  id: I64;
+  /**
+   * 匿名用户名称
+   * Anonymous user name
+   */
+  name: string;
+  /**
+   * 匿名用户 flag，在调用禁言 API 时需要传入
+   * Anonymous flag (needed to ban the user)
+   */
+  flag: string;
+}
+
+/**
+ * 登录号信息
+ * The logged-in account
+ */
+export interface LoginInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * QQ 昵称
+   * Nickname
+   */
+  nickname: string;
+}
+
+/**
+ * 陌生人信息
+ * Public profile of any user
+ */
+export interface StrangerInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  sex: Sex;
+  /**
+   * 年龄
+   * Age
+   */
+  age: number;
+}
+
+/**
+ * 好友信息
+ * A friend
+ */
+export interface FriendInfo<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 备注名
+   * Remark (the bot's note for this friend)
+   */
+  remark: string;
+}
+
+/**
+ * 群信息
+ * A group
+ */
+export interface GroupInfo<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 群名称
+   * Group name
+   */
+  group_name: string;
+  /**
+   * 成员数
+   * Member count
+   */
+  member_count: number;
+  /**
+   * 最大成员数（群容量）
+   * Capacity (maximum member count)
+   */
+  max_member_count: number;
+}
+
+/**
+ * 群成员信息
+ * A group member
+ * Divergence: The spec lists every field as present; a list answer (get_group_member_list) may lack what it cannot obtain (e.g. `area`, `title`), and implementations differ, so only the ids, nickname and role are required here.
+ */
+export interface GroupMemberInfo<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 群名片／备注
+   * Group card (display name in the group)
+   */
+  card?: string;
+  sex?: Sex;
+  /**
+   * 年龄
+   * Age
+   */
+  age?: number;
+  /**
+   * 地区
+   * Area
+   */
+  area?: string;
+  /**
+   * 加群时间戳
+   * Join time (Unix seconds)
+   * Unit: seconds.
+   */
+  join_time?: number;
+  /**
+   * 最后发言时间戳
+   * Time of the last message (Unix seconds)
+   * Unit: seconds.
+   */
+  last_sent_time?: number;
+  /**
+   * 成员等级
+   * Member level
+   */
+  level?: string;
+  role: GroupRole;
+  /**
+   * 是否不良记录成员
+   * Has a bad record
+   */
+  unfriendly?: boolean;
+  /**
+   * 专属头衔
+   * Special title
+   */
+  title?: string;
+  /**
+   * 专属头衔过期时间戳
+   * Special title expiry (Unix seconds)
+   * Unit: seconds.
+   */
+  title_expire_time?: number;
+  /**
+   * 是否允许修改群名片
+   * Whether the card may be changed
+   */
+  card_changeable?: boolean;
+}
+
+/**
+ * 当前龙王
+ * The current "talkative" (dragon king) holder
+ */
+export interface HonorCurrentTalkative<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像 URL
+   * Avatar URL
+   */
+  avatar: string;
+  /**
+   * 持续天数
+   * Consecutive days
+   */
+  day_count: number;
+}
+
+/**
+ * 群荣誉列表中的一项
+ * One entry of an honor list
+ */
+export interface HonorEntry<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 昵称
+   * Nickname
+   */
+  nickname: string;
+  /**
+   * 头像 URL
+   * Avatar URL
+   */
+  avatar: string;
+  /**
+   * 荣誉描述
+   * Honor description
+   */
+  description: string;
+}
+
+/**
+ * 群荣誉类型：talkative 龙王、performer 群聊之火、legend 群聊炽焰、strong_newbie 冒尖小春笋、emotion 快乐之源，all 为全部
+ * Honor type (talkative, performer, legend, strong_newbie, emotion) or `all`
+ */
+export type HonorType = 'talkative' | 'performer' | 'legend' | 'strong_newbie' | 'emotion' | 'all';
+/**
+ * 语音转换格式
+ * Target audio format
+ */
+export type RecordFormat = 'mp3' | 'amr' | 'wma' | 'm4a' | 'spx' | 'ogg' | 'wav' | 'flac';
+
+/**
+ * 检查结果
+ * Capability check answer
+ */
+export interface CanSend {
+  /**
+   * 是或否
+   * Yes or no
+   */
+  yes: boolean;
+}
+
+/**
+ * 文件路径
+ * Local file path on the implementation's host
+ */
+export interface FileResult {
+  /**
+   * 本地文件路径
+   * File path on the implementation's host
+   */
+  file: string;
+}
+
 /** Params of `send_private_msg`. */
 export interface SendPrivateMsgParams<I64 extends Int64Repr = number> {
   /**
@@ -799,6 +1088,576 @@ export interface GetForwardMsgResult {
 /** `get_forward_msg_async` returns no data. */
 export type GetForwardMsgAsyncResult = void;
 
+/** Params of `get_cookies`. */
+export interface GetCookiesParams {
+  /**
+   * 需要获取 cookies 的域名
+   * Domain to get cookies for
+   * @default ""
+   */
+  domain?: string;
+}
+
+/** Result of `get_cookies`. */
+export interface GetCookiesResult {
+  /**
+   * Cookies
+   * Cookies
+   */
+  cookies: string;
+}
+
+/** `get_csrf_token` takes no params. */
+export type GetCsrfTokenParams = Record<string, never>;
+
+/** Result of `get_csrf_token`. */
+export interface GetCsrfTokenResult {
+  /**
+   * CSRF Token
+   * CSRF token (bkn)
+   */
+  token: number;
+}
+
+/** Params of `get_credentials`. */
+export interface GetCredentialsParams {
+  /**
+   * 需要获取 cookies 的域名
+   * Domain to get cookies for
+   * @default ""
+   */
+  domain?: string;
+}
+
+/** Result of `get_credentials`. */
+export interface GetCredentialsResult {
+  /**
+   * Cookies
+   * Cookies
+   */
+  cookies: string;
+  /**
+   * CSRF Token
+   * CSRF token (bkn)
+   */
+  csrf_token: number;
+}
+
+/** Params of `set_group_kick`. */
+export interface SetGroupKickParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要踢的 QQ 号
+   * QQ number to kick
+   */
+  user_id: I64;
+  /**
+   * 拒绝此人的加群请求
+   * Also reject this user's future join requests
+   * @default false
+   */
+  reject_add_request?: boolean;
+}
+
+/** `set_group_kick` returns no data. */
+export type SetGroupKickResult = void;
+
+/** Params of `set_group_ban`. */
+export interface SetGroupBanParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要禁言的 QQ 号
+   * QQ number to mute
+   */
+  user_id: I64;
+  /**
+   * 禁言时长，单位秒，0 表示取消禁言
+   * Mute duration in seconds; 0 lifts the mute
+   * Unit: seconds.
+   * @default 1800
+   */
+  duration?: number;
+}
+
+/** `set_group_ban` returns no data. */
+export type SetGroupBanResult = void;
+
+/** Params of `set_group_anonymous_ban`. */
+export interface SetGroupAnonymousBanParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 可选，要禁言的匿名用户对象（群消息上报的 anonymous 字段）
+   * The anonymous user object from the group message event (optional)
+   */
+  anonymous?: Anonymous<I64>;
+  /**
+   * 可选，要禁言的匿名用户的 flag（需从群消息上报的数据中获得）
+   * The anonymous user's flag from the group message event (optional)
+   */
+  anonymous_flag?: string;
+  /**
+   * anonymous_flag 的另一种写法
+   * Alternative name of `anonymous_flag`
+   */
+  flag?: string;
+  /**
+   * 禁言时长，单位秒，无法取消匿名用户禁言
+   * Mute duration in seconds; an anonymous mute cannot be lifted
+   * Unit: seconds.
+   * @default 1800
+   */
+  duration?: number;
+}
+
+/** `set_group_anonymous_ban` returns no data. */
+export type SetGroupAnonymousBanResult = void;
+
+/** Params of `set_group_whole_ban`. */
+export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否禁言
+   * Mute (true) or unmute (false)
+   * @default true
+   */
+  enable?: boolean;
+}
+
+/** `set_group_whole_ban` returns no data. */
+export type SetGroupWholeBanResult = void;
+
+/** Params of `set_group_admin`. */
+export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要设置管理员的 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+  /**
+   * true 为设置，false 为取消
+   * true makes an admin; false revokes
+   * @default true
+   */
+  enable?: boolean;
+}
+
+/** `set_group_admin` returns no data. */
+export type SetGroupAdminResult = void;
+
+/** Params of `set_group_anonymous`. */
+export interface SetGroupAnonymousParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否允许匿名聊天
+   * Allow anonymous chat
+   * @default true
+   */
+  enable?: boolean;
+}
+
+/** `set_group_anonymous` returns no data. */
+export type SetGroupAnonymousResult = void;
+
+/** Params of `set_group_card`. */
+export interface SetGroupCardParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要设置的 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+  /**
+   * 群名片内容，不填或空字符串表示删除群名片
+   * New card; omitted or empty removes the card
+   * @default ""
+   */
+  card?: string;
+}
+
+/** `set_group_card` returns no data. */
+export type SetGroupCardResult = void;
+
+/** Params of `set_group_name`. */
+export interface SetGroupNameParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 新群名
+   * New group name
+   */
+  group_name: string;
+}
+
+/** `set_group_name` returns no data. */
+export type SetGroupNameResult = void;
+
+/** Params of `set_group_leave`. */
+export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否解散，如果登录号是群主，则仅在此项为 true 时能够解散
+   * Dismiss the group; an owner can only leave by dismissing it with true
+   * @default false
+   */
+  is_dismiss?: boolean;
+}
+
+/** `set_group_leave` returns no data. */
+export type SetGroupLeaveResult = void;
+
+/** Params of `set_group_special_title`. */
+export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要设置的 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+  /**
+   * 专属头衔，不填或空字符串表示删除专属头衔
+   * Special title; omitted or empty removes it
+   * @default ""
+   */
+  special_title?: string;
+  /**
+   * 专属头衔有效期，单位秒，-1 表示永久（文档称此项似乎没有效果）
+   * Validity in seconds, -1 for ever (the spec notes it seems to have no effect)
+   * Unit: seconds.
+   * @default -1
+   */
+  duration?: number;
+}
+
+/** `set_group_special_title` returns no data. */
+export type SetGroupSpecialTitleResult = void;
+
+/** Params of `get_group_info`. */
+export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
+   * Bypass the cache (cached data may be stale but answers faster)
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** `get_group_list` takes no params. */
+export type GetGroupListParams = Record<string, never>;
+/** Result of `get_group_list`. */
+export type GetGroupListResult<I64 extends Int64Repr = number> = GroupInfo<I64>[];
+
+/** Params of `get_group_member_info`. */
+export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
+   * Bypass the cache (cached data may be stale but answers faster)
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** Params of `get_group_member_list`. */
+export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+}
+
+/** Result of `get_group_member_list`. */
+export type GetGroupMemberListResult<I64 extends Int64Repr = number> = GroupMemberInfo<I64>[];
+
+/** Params of `get_group_honor_info`. */
+export interface GetGroupHonorInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 要获取的群荣誉类型，或 all 获取所有数据
+   * Which honor to get, or `all`
+   */
+  type: HonorType;
+}
+
+/** Result of `get_group_honor_info`. */
+export interface GetGroupHonorInfoResult<I64 extends Int64Repr = number> {
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 当前龙王，仅 type 为 talkative 或 all 时有数据
+   * Current talkative holder (type talkative or all only)
+   */
+  current_talkative?: HonorCurrentTalkative<I64>;
+  /**
+   * 历史龙王，仅 type 为 talkative 或 all 时有数据
+   * Past talkative holders (type talkative or all only)
+   */
+  talkative_list?: HonorEntry<I64>[];
+  /**
+   * 群聊之火，仅 type 为 performer 或 all 时有数据
+   * Performer honor (type performer or all only)
+   */
+  performer_list?: HonorEntry<I64>[];
+  /**
+   * 群聊炽焰，仅 type 为 legend 或 all 时有数据
+   * Legend honor (type legend or all only)
+   */
+  legend_list?: HonorEntry<I64>[];
+  /**
+   * 冒尖小春笋，仅 type 为 strong_newbie 或 all 时有数据
+   * Strong newbie honor (type strong_newbie or all only)
+   */
+  strong_newbie_list?: HonorEntry<I64>[];
+  /**
+   * 快乐之源，仅 type 为 emotion 或 all 时有数据
+   * Emotion honor (type emotion or all only)
+   */
+  emotion_list?: HonorEntry<I64>[];
+}
+
+/** Params of `get_record`. */
+export interface GetRecordParams {
+  /**
+   * 收到的语音文件名（消息段的 file 参数），如 0B38145AA44505000B38145AA4450500.silk
+   * The received voice file name (the segment's `file`)
+   */
+  file: string;
+  /**
+   * 要转换到的格式
+   * Format to convert to
+   */
+  out_format: RecordFormat;
+}
+
+/** Params of `get_image`. */
+export interface GetImageParams {
+  /**
+   * 收到的图片文件名（消息段的 file 参数），如 6B4DE3DFD1BD271E3297859D41C530F5.jpg
+   * The received image file name (the segment's `file`)
+   */
+  file: string;
+}
+
+/** `can_send_image` takes no params. */
+export type CanSendImageParams = Record<string, never>;
+/** `can_send_record` takes no params. */
+export type CanSendRecordParams = Record<string, never>;
+
+/** Params of `set_friend_add_request`. */
+export interface SetFriendAddRequestParams {
+  /**
+   * 加好友请求的 flag（需从上报的数据中获得）
+   * The request's flag (from the request event)
+   */
+  flag: string;
+  /**
+   * 是否同意请求
+   * Accept (true) or reject (false)
+   * @default true
+   */
+  approve?: boolean;
+  /**
+   * 添加后的好友备注（仅在同意时有效）
+   * Remark for the new friend (only when accepting)
+   * @default ""
+   */
+  remark?: string;
+}
+
+/** `set_friend_add_request` returns no data. */
+export type SetFriendAddRequestResult = void;
+
+/** Params of `set_group_add_request`. */
+export interface SetGroupAddRequestParams {
+  /**
+   * 加群请求的 flag（需从上报的数据中获得）
+   * The request's flag (from the request event)
+   */
+  flag: string;
+  /**
+   * add 或 invite，请求类型（需要和上报消息中的 sub_type 字段相符）
+   * add (join request) or invite (invitation); must match the event's sub_type
+   */
+  sub_type: 'add' | 'invite';
+  /**
+   * sub_type 的另一种写法
+   * Alternative name of `sub_type`
+   */
+  type?: 'add' | 'invite';
+  /**
+   * 是否同意请求／邀请
+   * Accept (true) or reject (false)
+   * @default true
+   */
+  approve?: boolean;
+  /**
+   * 拒绝理由（仅在拒绝时有效）
+   * Reason (only when rejecting)
+   * @default ""
+   */
+  reason?: string;
+}
+
+/** `set_group_add_request` returns no data. */
+export type SetGroupAddRequestResult = void;
+/** `get_status` takes no params. */
+export type GetStatusParams = Record<string, never>;
+
+/** Result of `get_status`. */
+export interface GetStatusResult {
+  /**
+   * 当前 QQ 在线，null 表示无法查询到在线状态
+   * Whether QQ is online; null when it cannot be told
+   */
+  online: boolean | null;
+  /**
+   * 状态符合预期，意味着各模块正常运行、功能正常，且 QQ 在线
+   * Everything works as expected and QQ is online
+   */
+  good: boolean;
+}
+
+/** `get_version_info` takes no params. */
+export type GetVersionInfoParams = Record<string, never>;
+
+/** Result of `get_version_info`. */
+export interface GetVersionInfoResult {
+  /**
+   * 应用标识，如 mirai-native
+   * Implementation name
+   */
+  app_name: string;
+  /**
+   * 应用版本，如 1.2.3
+   * Implementation version
+   */
+  app_version: string;
+  /**
+   * OneBot 标准版本，如 v11
+   * OneBot version (e.g. v11)
+   */
+  protocol_version: string;
+}
+
+/** Params of `set_restart`. */
+export interface SetRestartParams {
+  /**
+   * 要延迟的毫秒数，如果默认情况下无法重启，可以尝试设置延迟为 2000 左右
+   * Delay in milliseconds; try about 2000 when a restart does not happen otherwise
+   * Unit: milliseconds.
+   * @default 0
+   */
+  delay?: number;
+}
+
+/** `set_restart` returns no data. */
+export type SetRestartResult = void;
+/** `clean_cache` takes no params. */
+export type CleanCacheParams = Record<string, never>;
+/** `clean_cache` returns no data. */
+export type CleanCacheResult = void;
+
+/** Params of `send_like`. */
+export interface SendLikeParams<I64 extends Int64Repr = number> {
+  /**
+   * 对方 QQ 号
+   * QQ number of the friend
+   */
+  user_id: I64;
+  /**
+   * 赞的次数，每个好友每天最多 10 次
+   * Number of likes; at most 10 per friend per day
+   * @default 1
+   */
+  times?: number;
+}
+
+/** `send_like` returns no data. */
+export type SendLikeResult = void;
+/** `get_login_info` takes no params. */
+export type GetLoginInfoParams = Record<string, never>;
+
+/** Params of `get_stranger_info`. */
+export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
+  /**
+   * QQ 号
+   * QQ number
+   */
+  user_id: I64;
+  /**
+   * 是否不使用缓存（使用缓存可能更新不及时，但响应更快）
+   * Bypass the cache (cached data may be stale but answers faster)
+   * @default false
+   */
+  no_cache?: boolean;
+}
+
+/** `get_friend_list` takes no params. */
+export type GetFriendListParams = Record<string, never>;
+/** Result of `get_friend_list`. */
+export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
+
 /** Every OneBot 11 action by wire name, with its params and result types. */
 export interface Actions<I64 extends Int64Repr = number> {
   /**
@@ -885,4 +1744,182 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `get_forward_msg`.
    */
   get_forward_msg_async: { params: GetForwardMsgParams; result: GetForwardMsgAsyncResult };
+  /**
+   * 获取 Cookies
+   * Get cookies
+   */
+  get_cookies: { params: GetCookiesParams; result: GetCookiesResult };
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   */
+  get_csrf_token: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get cookies and the CSRF token at once
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并。
+   */
+  get_credentials: { params: GetCredentialsParams; result: GetCredentialsResult };
+  /**
+   * 群组踢人
+   * Kick a member out of a group
+   */
+  set_group_kick: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
+  /**
+   * 群组单人禁言
+   * Mute a group member
+   */
+  set_group_ban: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
+  /**
+   * 群组匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
+   *
+   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
+   */
+  set_group_anonymous_ban: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
+  /**
+   * 群组全员禁言
+   * Mute the whole group
+   */
+  set_group_whole_ban: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
+  /**
+   * 群组设置管理员
+   * Make or unmake a group admin
+   */
+  set_group_admin: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
+  /**
+   * 群组匿名
+   * Allow or forbid anonymous chat in a group
+   */
+  set_group_anonymous: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
+  /**
+   * 设置群名片（群备注）
+   * Set a member's group card
+   */
+  set_group_card: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
+  /**
+   * 设置群名
+   * Rename a group
+   */
+  set_group_name: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
+  /**
+   * 退出群组
+   * Leave (or dismiss) a group
+   */
+  set_group_leave: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   */
+  set_group_special_title: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
+  /**
+   * 获取群信息
+   * Get a group's information
+   */
+  get_group_info: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
+  /**
+   * 获取群列表
+   * Get the group list
+   */
+  get_group_list: { params: GetGroupListParams; result: GetGroupListResult<I64> };
+  /**
+   * 获取群成员信息
+   * Get a group member's information
+   */
+  get_group_member_info: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
+   */
+  get_group_member_list: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   */
+  get_group_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
+  /**
+   * 获取语音
+   * Get a received voice file, converted
+   *
+   * 通常需要 OneBot 实现安装 ffmpeg。
+   */
+  get_record: { params: GetRecordParams; result: FileResult };
+  /**
+   * 获取图片
+   * Get a received image file
+   */
+  get_image: { params: GetImageParams; result: FileResult };
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   */
+  can_send_image: { params: CanSendImageParams; result: CanSend };
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice messages can be sent
+   */
+  can_send_record: { params: CanSendRecordParams; result: CanSend };
+  /**
+   * 处理加好友请求
+   * Accept or reject a friend request
+   */
+  set_friend_add_request: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
+  /**
+   * 处理加群请求／邀请
+   * Accept or reject a group join request or invitation
+   *
+   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   */
+  set_group_add_request: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
+  /**
+   * 获取运行状态
+   * Get the implementation's status
+   *
+   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   */
+  get_status: { params: GetStatusParams; result: GetStatusResult };
+  /**
+   * 获取版本信息
+   * Get version information
+   */
+  get_version_info: { params: GetVersionInfoParams; result: GetVersionInfoResult };
+  /**
+   * 重启 OneBot 实现
+   * Restart the implementation
+   *
+   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   */
+  set_restart: { params: SetRestartParams; result: SetRestartResult };
+  /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * 用于清理积攒了太多的缓存文件。
+   */
+  clean_cache: { params: CleanCacheParams; result: CleanCacheResult };
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   */
+  send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
+  /**
+   * 获取登录号信息
+   * Get the logged-in account
+   */
+  get_login_info: { params: GetLoginInfoParams; result: LoginInfo<I64> };
+  /**
+   * 获取陌生人信息
+   * Get a user's public profile
+   */
+  get_stranger_info: { params: GetStrangerInfoParams<I64>; result: StrangerInfo<I64> };
+  /**
+   * 获取好友列表
+   * Get the friend list
+   */
+  get_friend_list: { params: GetFriendListParams; result: GetFriendListResult<I64> };
 }

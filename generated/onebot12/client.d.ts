@@ -13,6 +13,154 @@ export interface Client<I64 extends T.Int64Repr = number> {
   close(): Promise<void>;
 
   /**
+   * 上传文件
+   * Upload a file (get a file_id for segments)
+   *
+   * Divergence: Which of url / path / data is needed depends on `type` (and extension types bring prefixed fields); the schema documents it but does not enforce it, so extensions stay possible.
+   */
+  uploadFile(params: T.UploadFileParams, options?: CallOptions): Promise<T.UploadFileResult>;
+
+  /**
+   * 分片上传文件
+   * Upload a file in fragments
+   *
+   * 先以 prepare 阶段取得 file_id，再以 transfer 阶段分片传输（可并发），最后以 finish 阶段校验并取得可用的 file_id。
+   *
+   * Divergence: The result depends on the stage of the params, which a result schema cannot see: it is typed as `{file_id} | null` (transfer answers null).
+   */
+  uploadFileFragmented(params?: T.UploadFileFragmentedParams<I64>, options?: CallOptions): Promise<T.UploadFileFragmentedResult>;
+
+  /**
+   * 获取文件
+   * Get a file
+   *
+   * Divergence: A platform that cannot give the requested `type` answers 10004 UNSUPPORTED_PARAM instead (the spec allows it), which surfaces as ApiError.
+   */
+  getFile(params: T.GetFileParams, options?: CallOptions): Promise<T.GetFileResult>;
+
+  /**
+   * 分片获取文件
+   * Get a file in fragments
+   *
+   * Divergence: The result depends on the stage of the params; it is typed as the union of the two stage answers (told apart by their fields, not by a tag).
+   */
+  getFileFragmented(params?: T.GetFileFragmentedParams<I64>, options?: CallOptions): Promise<T.GetFileFragmentedResult<I64>>;
+
+  /**
+   * 获取群信息
+   * Get a group's information
+   */
+  getGroupInfo(params: T.GetGroupInfoParams, options?: CallOptions): Promise<T.GroupInfo>;
+
+  /**
+   * 获取群列表
+   * Get the group list
+   *
+   * 获取机器人加入的群列表。
+   */
+  getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's information
+   */
+  getGroupMemberInfo(params: T.GetGroupMemberInfoParams, options?: CallOptions): Promise<T.GroupMemberInfo>;
+
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   */
+  getGroupMemberList(params: T.GetGroupMemberListParams, options?: CallOptions): Promise<T.GetGroupMemberListResult>;
+
+  /**
+   * 设置群名称
+   * Rename a group
+   */
+  setGroupName(params: T.SetGroupNameParams, options?: CallOptions): Promise<T.SetGroupNameResult>;
+
+  /**
+   * 退出群
+   * Leave a group
+   */
+  leaveGroup(params: T.LeaveGroupParams, options?: CallOptions): Promise<T.LeaveGroupResult>;
+
+  /**
+   * 获取群组信息
+   * Get a guild's information
+   */
+  getGuildInfo(params: T.GetGuildInfoParams, options?: CallOptions): Promise<T.GuildInfo>;
+
+  /**
+   * 获取群组列表
+   * Get the guild list
+   *
+   * 获取机器人加入的群组列表。
+   */
+  getGuildList(params?: T.GetGuildListParams, options?: CallOptions): Promise<T.GetGuildListResult>;
+
+  /**
+   * 设置群组名称
+   * Rename a guild
+   */
+  setGuildName(params: T.SetGuildNameParams, options?: CallOptions): Promise<T.SetGuildNameResult>;
+
+  /**
+   * 获取群组成员信息
+   * Get a guild member's information
+   */
+  getGuildMemberInfo(params: T.GetGuildMemberInfoParams, options?: CallOptions): Promise<T.GuildMemberInfo>;
+
+  /**
+   * 获取群组成员列表
+   * Get a guild's member list
+   */
+  getGuildMemberList(params: T.GetGuildMemberListParams, options?: CallOptions): Promise<T.GetGuildMemberListResult>;
+
+  /**
+   * 退出群组
+   * Leave a guild
+   */
+  leaveGuild(params: T.LeaveGuildParams, options?: CallOptions): Promise<T.LeaveGuildResult>;
+
+  /**
+   * 获取频道信息
+   * Get a channel's information
+   */
+  getChannelInfo(params: T.GetChannelInfoParams, options?: CallOptions): Promise<T.ChannelInfo>;
+
+  /**
+   * 获取频道列表
+   * List a guild's channels
+   *
+   * 获取指定群组中机器人可见的频道列表。
+   */
+  getChannelList(params: T.GetChannelListParams, options?: CallOptions): Promise<T.GetChannelListResult>;
+
+  /**
+   * 设置频道名称
+   * Rename a channel
+   */
+  setChannelName(params: T.SetChannelNameParams, options?: CallOptions): Promise<T.SetChannelNameResult>;
+
+  /**
+   * 获取频道成员信息
+   * Get a channel member's information
+   */
+  getChannelMemberInfo(params: T.GetChannelMemberInfoParams, options?: CallOptions): Promise<T.ChannelMemberInfo>;
+
+  /**
+   * 获取频道成员列表
+   * Get a channel's member list
+   */
+  getChannelMemberList(params: T.GetChannelMemberListParams, options?: CallOptions): Promise<T.GetChannelMemberListResult>;
+
+  /**
+   * 退出频道
+   * Leave a channel
+   */
+  leaveChannel(params: T.LeaveChannelParams, options?: CallOptions): Promise<T.LeaveChannelResult>;
+
+  /**
    * 发送消息
    * Send a message
    *
@@ -38,6 +186,54 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * Extension: not part of the released specification.
    */
   getMessage(params: T.GetMessageParams, options?: CallOptions): Promise<T.MessageEvent>;
+
+  /**
+   * 获取最新事件列表
+   * Poll the latest events
+   *
+   * 仅 HTTP 通信方式必须支持，用于轮询获取事件。
+   */
+  getLatestEvents(params?: T.GetLatestEventsParams<I64>, options?: CallOptions): Promise<T.GetLatestEventsResult>;
+
+  /**
+   * 获取支持的动作列表
+   * List the supported actions
+   */
+  getSupportedActions(params?: T.GetSupportedActionsParams, options?: CallOptions): Promise<T.GetSupportedActionsResult>;
+
+  /**
+   * 获取运行状态
+   * Get the implementation's status
+   *
+   * Divergence: Pre-release spec pages answer {good, online}; the released spec answers {good, bots}. The schema follows the released spec; an `online` field from an older implementation is kept as an unknown property, but such an answer lacks `bots` and fails result validation.
+   */
+  getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult>;
+
+  /**
+   * 获取版本信息
+   * Get version information
+   */
+  getVersion(params?: T.GetVersionParams, options?: CallOptions): Promise<T.GetVersionResult>;
+
+  /**
+   * 获取机器人自身信息
+   * Get the bot's own account
+   */
+  getSelfInfo(params?: T.GetSelfInfoParams, options?: CallOptions): Promise<T.SelfInfo>;
+
+  /**
+   * 获取用户信息
+   * Get a user's information
+   */
+  getUserInfo(params: T.GetUserInfoParams, options?: CallOptions): Promise<T.UserInfo>;
+
+  /**
+   * 获取好友列表
+   * Get the friend (or follower) list
+   *
+   * 获取机器人的关注者或好友列表。
+   */
+  getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult>;
 }
 
 /** Same as `Client`, named for the protocol. */

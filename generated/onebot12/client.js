@@ -197,9 +197,38 @@ export const protocol = {
     }
   },
   actions: {
+    "upload_file": { params: v.UploadFileParams, result: v.UploadFileResult },
+    "upload_file_fragmented": { params: v.UploadFileFragmentedParams, result: v.UploadFileFragmentedResult, paramsPlan: {"k":"ref","n":"UploadFileFragmentedParams"} },
+    "get_file": { params: v.GetFileParams, result: v.GetFileResult },
+    "get_file_fragmented": { params: v.GetFileFragmentedParams, result: v.GetFileFragmentedResult, paramsPlan: {"k":"ref","n":"GetFileFragmentedParams"}, resultPlan: {"k":"alt","o":[{"k":"ref","n":"GetFilePrepared"}]} },
+    "get_group_info": { params: v.GetGroupInfoParams, result: v.GroupInfo },
+    "get_group_list": { result: v.GetGroupListResult },
+    "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo },
+    "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult },
+    "set_group_name": { params: v.SetGroupNameParams, noResult: true },
+    "leave_group": { params: v.LeaveGroupParams, noResult: true },
+    "get_guild_info": { params: v.GetGuildInfoParams, result: v.GuildInfo },
+    "get_guild_list": { result: v.GetGuildListResult },
+    "set_guild_name": { params: v.SetGuildNameParams, noResult: true },
+    "get_guild_member_info": { params: v.GetGuildMemberInfoParams, result: v.GuildMemberInfo },
+    "get_guild_member_list": { params: v.GetGuildMemberListParams, result: v.GetGuildMemberListResult },
+    "leave_guild": { params: v.LeaveGuildParams, noResult: true },
+    "get_channel_info": { params: v.GetChannelInfoParams, result: v.ChannelInfo },
+    "get_channel_list": { params: v.GetChannelListParams, result: v.GetChannelListResult },
+    "set_channel_name": { params: v.SetChannelNameParams, noResult: true },
+    "get_channel_member_info": { params: v.GetChannelMemberInfoParams, result: v.ChannelMemberInfo },
+    "get_channel_member_list": { params: v.GetChannelMemberListParams, result: v.GetChannelMemberListResult },
+    "leave_channel": { params: v.LeaveChannelParams, noResult: true },
     "send_message": { params: v.SendMessageParams, result: v.SendMessageResult, paramsPlan: {"k":"obj","p":{"message":{"k":"ref","n":"Message"}}} },
     "delete_message": { params: v.DeleteMessageParams, noResult: true },
     "get_message": { params: v.GetMessageParams, result: v.MessageEvent, resultPlan: {"k":"ref","n":"MessageEvent"} },
+    "get_latest_events": { params: v.GetLatestEventsParams, result: v.GetLatestEventsResult, paramsPlan: {"k":"obj","p":{"limit":{"k":"i64"},"timeout":{"k":"i64"}}} },
+    "get_supported_actions": { result: v.GetSupportedActionsResult },
+    "get_status": { result: v.GetStatusResult },
+    "get_version": { result: v.GetVersionResult },
+    "get_self_info": { result: v.SelfInfo },
+    "get_user_info": { params: v.GetUserInfoParams, result: v.UserInfo },
+    "get_friend_list": { result: v.GetFriendListResult },
   },
   plans: {
     "MessageEvent": {
@@ -208,6 +237,67 @@ export const protocol = {
         "message": {
           "k": "ref",
           "n": "Message"
+        }
+      }
+    },
+    "UploadFileFragmentedParams": {
+      "k": "union",
+      "tag": "stage",
+      "v": {
+        "prepare": {
+          "k": "ref",
+          "n": "UploadFilePrepareParams"
+        },
+        "transfer": {
+          "k": "ref",
+          "n": "UploadFileTransferParams"
+        },
+        "finish": null
+      }
+    },
+    "UploadFilePrepareParams": {
+      "k": "obj",
+      "p": {
+        "total_size": {
+          "k": "i64"
+        }
+      }
+    },
+    "UploadFileTransferParams": {
+      "k": "obj",
+      "p": {
+        "offset": {
+          "k": "i64"
+        }
+      }
+    },
+    "GetFileFragmentedParams": {
+      "k": "union",
+      "tag": "stage",
+      "v": {
+        "prepare": null,
+        "transfer": {
+          "k": "ref",
+          "n": "GetFileTransferParams"
+        }
+      }
+    },
+    "GetFileTransferParams": {
+      "k": "obj",
+      "p": {
+        "offset": {
+          "k": "i64"
+        },
+        "size": {
+          "k": "i64"
+        }
+      }
+    },
+    "GetFilePrepared": {
+      "k": "obj",
+      "p": {
+        "total_size": {
+          "k": "i64"
         }
       }
     },
@@ -246,9 +336,38 @@ export function createClient(options = {}) {
     protocol,
     call: (action, params, callOptions) => core.call(action, params, callOptions),
     close: () => core.close(),
+    uploadFile: (params, callOptions) => core.call("upload_file", params, callOptions),
+    uploadFileFragmented: (params, callOptions) => core.call("upload_file_fragmented", params, callOptions),
+    getFile: (params, callOptions) => core.call("get_file", params, callOptions),
+    getFileFragmented: (params, callOptions) => core.call("get_file_fragmented", params, callOptions),
+    getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
+    getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
+    getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
+    getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
+    setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
+    leaveGroup: (params, callOptions) => core.call("leave_group", params, callOptions),
+    getGuildInfo: (params, callOptions) => core.call("get_guild_info", params, callOptions),
+    getGuildList: (params, callOptions) => core.call("get_guild_list", params, callOptions),
+    setGuildName: (params, callOptions) => core.call("set_guild_name", params, callOptions),
+    getGuildMemberInfo: (params, callOptions) => core.call("get_guild_member_info", params, callOptions),
+    getGuildMemberList: (params, callOptions) => core.call("get_guild_member_list", params, callOptions),
+    leaveGuild: (params, callOptions) => core.call("leave_guild", params, callOptions),
+    getChannelInfo: (params, callOptions) => core.call("get_channel_info", params, callOptions),
+    getChannelList: (params, callOptions) => core.call("get_channel_list", params, callOptions),
+    setChannelName: (params, callOptions) => core.call("set_channel_name", params, callOptions),
+    getChannelMemberInfo: (params, callOptions) => core.call("get_channel_member_info", params, callOptions),
+    getChannelMemberList: (params, callOptions) => core.call("get_channel_member_list", params, callOptions),
+    leaveChannel: (params, callOptions) => core.call("leave_channel", params, callOptions),
     sendMessage: (params, callOptions) => core.call("send_message", params, callOptions),
     deleteMessage: (params, callOptions) => core.call("delete_message", params, callOptions),
     getMessage: (params, callOptions) => core.call("get_message", params, callOptions),
+    getLatestEvents: (params, callOptions) => core.call("get_latest_events", params, callOptions),
+    getSupportedActions: (params, callOptions) => core.call("get_supported_actions", params, callOptions),
+    getStatus: (params, callOptions) => core.call("get_status", params, callOptions),
+    getVersion: (params, callOptions) => core.call("get_version", params, callOptions),
+    getSelfInfo: (params, callOptions) => core.call("get_self_info", params, callOptions),
+    getUserInfo: (params, callOptions) => core.call("get_user_info", params, callOptions),
+    getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
   };
 }
 

@@ -205,6 +205,172 @@ export interface MessageEventInput {
 }
 
 /**
+ * 分片上传的请求参数，按 stage 区分准备、传输、结束三个阶段
+ * Params of a fragmented upload, one variant per `stage` (prepare, transfer, finish)
+ */
+export type UploadFileFragmentedParams<I64 extends Int64Repr = number> = UploadFilePrepareParams<I64> | UploadFileTransferParams<I64> | UploadFileFinishParams;
+
+/**
+ * 准备阶段，OneBot 实现可以先在文件系统中创建好文件
+ * Prepare stage; the implementation may create the file now and fill it during transfer
+ */
+export interface UploadFilePrepareParams<I64 extends Int64Repr = number> {
+  /**
+   * 上传阶段，必须为 prepare
+   * Stage (prepare)
+   */
+  stage: 'prepare';
+  /**
+   * 文件名，如 foo.jpg
+   * File name (e.g. foo.jpg)
+   */
+  name: string;
+  /**
+   * 文件完整大小，单位：字节
+   * Size of the whole file in bytes
+   */
+  total_size: I64;
+}
+
+/**
+ * 传输阶段
+ * Transfer stage (one fragment)
+ */
+export interface UploadFileTransferParams<I64 extends Int64Repr = number> {
+  /**
+   * 上传阶段，必须为 transfer
+   * Stage (transfer)
+   */
+  stage: 'transfer';
+  /**
+   * 准备阶段返回的文件 ID
+   * File ID returned by the prepare stage
+   */
+  file_id: string;
+  /**
+   * 本次传输的文件偏移，单位：字节
+   * Offset of this fragment in bytes
+   */
+  offset: I64;
+  /**
+   * 本次传输的文件数据
+   * Data of this fragment
+   */
+  data: Bytes;
+}
+
+/**
+ * 结束阶段
+ * Finish stage
+ */
+export interface UploadFileFinishParams {
+  /**
+   * 上传阶段，必须为 finish
+   * Stage (finish)
+   */
+  stage: 'finish';
+  /**
+   * 准备阶段返回的文件 ID
+   * File ID returned by the prepare stage
+   */
+  file_id: string;
+  /**
+   * 整个文件的 SHA256 校验和，全小写
+   * SHA-256 of the whole file (lower-case hex)
+   */
+  sha256: string;
+}
+
+/**
+ * 分片获取的请求参数，按 stage 区分准备、传输两个阶段
+ * Params of a fragmented download, one variant per `stage` (prepare, transfer)
+ */
+export type GetFileFragmentedParams<I64 extends Int64Repr = number> = GetFilePrepareParams | GetFileTransferParams<I64>;
+
+/**
+ * 准备阶段
+ * Prepare stage
+ */
+export interface GetFilePrepareParams {
+  /**
+   * 准备阶段，必须为 prepare
+   * Stage (prepare)
+   */
+  stage: 'prepare';
+  /**
+   * 文件 ID
+   * File ID
+   */
+  file_id: string;
+}
+
+/**
+ * 传输阶段
+ * Transfer stage (one fragment)
+ */
+export interface GetFileTransferParams<I64 extends Int64Repr = number> {
+  /**
+   * 传输阶段，必须为 transfer
+   * Stage (transfer)
+   */
+  stage: 'transfer';
+  /**
+   * 文件 ID
+   * File ID
+   */
+  file_id: string;
+  /**
+   * 本次传输的文件偏移，单位：字节
+   * Offset of this fragment in bytes
+   */
+  offset: I64;
+  /**
+   * 本次传输的文件大小，单位：字节
+   * Size of this fragment in bytes
+   */
+  size: I64;
+}
+
+/**
+ * 准备阶段的响应数据
+ * Answer to the prepare stage
+ */
+export interface GetFilePrepared<I64 extends Int64Repr = number> {
+  /**
+   * 文件名，如 foo.jpg
+   * File name (e.g. foo.jpg)
+   */
+  name: string;
+  /**
+   * 文件完整大小，单位：字节
+   * Size of the whole file in bytes
+   */
+  total_size: I64;
+  /**
+   * 整个文件的 SHA256 校验和，全小写
+   * SHA-256 of the whole file (lower-case hex)
+   */
+  sha256: string;
+}
+
+/**
+ * 传输阶段的响应数据
+ * Answer to the transfer stage
+ */
+export interface GetFileFragment {
+  /**
+   * 本次传输的文件数据
+   * Data of this fragment
+   */
+  data: Bytes;
+}
+
+/**
+ * 上传或获取文件的方式，可以为 url、path、data 或扩展的方式
+ * How the file is given or wanted — url, path, data or a prefixed extension
+ */
+export type FileFetchType = string;
+/**
  * 消息内容。在 OneBot 实现传给应用端的事件字段和动作响应数据中，消息数据类型必须是消息段数组/列表
  * Message content: an array of segments. Events and action responses always carry an array.
  * Divergence: type.md lets action params carry a single segment or a plain string instead of an array (a string means one text segment). qqwire always sends, and validates, the array form (the form the spec recommends and the only one allowed in events and responses); the single-segment and string shorthands are not modelled.
@@ -411,6 +577,580 @@ export interface ReplySegment {
     };
 }
 
+/**
+ * 事件（get_latest_events 的元素），字段随 type 与 detail_type 而定
+ * An event as get_latest_events returns it; the fields beyond the common ones depend on `type` and `detail_type` and are kept as sent.
+ * Divergence: Not a tagged union of every event: the interface spec defines dozens of event types plus prefixed extensions, and a poll must deliver them exactly as sent, so only the fields common to all events are typed; the rest are kept. Older spec examples use the pre-release `impl`/`platform`/`self_id` fields instead of `self`, so `self` is optional.
+ */
+export interface Event {
+  /**
+   * 事件唯一标识符
+   * Unique event ID
+   */
+  id: string;
+  self?: Self;
+  /**
+   * 事件发生时间（Unix 时间戳），单位：秒
+   * Event time (Unix timestamp, seconds, float)
+   * Unit: seconds.
+   */
+  time: number;
+  /**
+   * 事件类型，message、notice、request 或 meta
+   * Event type (message, notice, request or meta)
+   */
+  type: string;
+  /**
+   * 事件详细类型
+   * Detail type
+   */
+  detail_type: string;
+  /**
+   * 事件子类型，可以为空字符串
+   * Sub type; may be empty
+   */
+  sub_type: string;
+}
+
+/**
+ * 一个机器人账号的状态
+ * Status of one bot account on the connection
+ */
+export interface BotStatus {
+  self: Self;
+  /**
+   * 机器人账号是否在线（可收发消息等）
+   * Whether the account is online (can send and receive)
+   */
+  online: boolean;
+}
+
+/**
+ * 机器人自身信息
+ * The bot's own account
+ */
+export interface SelfInfo {
+  /**
+   * 机器人用户 ID
+   * Bot user ID
+   */
+  user_id: string;
+  /**
+   * 机器人名称/姓名/昵称
+   * Bot name / nickname
+   */
+  user_name: string;
+  /**
+   * 机器人账号设置的显示名称，若无则为空字符串
+   * Display name set by the account; empty when none
+   */
+  user_displayname: string;
+}
+
+/**
+ * 用户信息
+ * A user (friend or stranger)
+ */
+export interface UserInfo {
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 用户名称/姓名/昵称
+   * User name / nickname
+   */
+  user_name: string;
+  /**
+   * 用户设置的显示名称，若无则为空字符串
+   * Display name set by the user; empty when none
+   */
+  user_displayname: string;
+  /**
+   * 机器人账号对该用户的备注名称，若无则为空字符串
+   * The bot's remark for this user; empty when none
+   */
+  user_remark: string;
+}
+
+/**
+ * 群信息
+ * A group
+ */
+export interface GroupInfo {
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+  /**
+   * 群名称
+   * Group name
+   */
+  group_name: string;
+}
+
+/**
+ * 群成员信息
+ * A group member
+ */
+export interface GroupMemberInfo {
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 用户名称/姓名/昵称
+   * User name / nickname
+   */
+  user_name: string;
+  /**
+   * 用户设置的群内显示名称或账号显示名称，若无则为空字符串
+   * Display name in the group (or of the account); empty when none
+   */
+  user_displayname: string;
+}
+
+/**
+ * 群组信息
+ * A guild
+ */
+export interface GuildInfo {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 群组名称
+   * Guild name
+   */
+  guild_name: string;
+}
+
+/**
+ * 群组成员信息
+ * A guild member
+ */
+export interface GuildMemberInfo {
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 用户名称/姓名/昵称
+   * User name / nickname
+   */
+  user_name: string;
+  /**
+   * 用户设置的群组内显示名称或账号显示名称，若无则为空字符串
+   * Display name in the guild (or of the account); empty when none
+   */
+  user_displayname: string;
+}
+
+/**
+ * 频道信息
+ * A channel
+ */
+export interface ChannelInfo {
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 频道名称
+   * Channel name
+   */
+  channel_name: string;
+}
+
+/**
+ * 频道成员信息
+ * A channel member
+ */
+export interface ChannelMemberInfo {
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+  /**
+   * 用户名称/姓名/昵称
+   * User name / nickname
+   */
+  user_name: string;
+  /**
+   * 用户设置的频道内显示名称或账号显示名称，若无则为空字符串
+   * Display name in the channel (or of the account); empty when none
+   */
+  user_displayname: string;
+}
+
+/**
+ * 二进制数据，JSON 中为 Base64 编码的字符串
+ * Binary data; a Base64 string in JSON
+ * Divergence: The spec's `bytes` is a Base64 string in JSON and a native `bin` value in MessagePack. The schema types the JSON form; over MessagePack a server's `bin` would arrive as bytes and fail result validation (and qqwire sends a string), so use JSON encoding for file data.
+ */
+export type Bytes = string;
+
+/** Params of `upload_file`. */
+export interface UploadFileParams {
+  /**
+   * 上传文件的方式，可以为 url、path、data 或扩展的方式
+   * How the file is given — url, path, data or a prefixed extension
+   */
+  type: FileFetchType;
+  /**
+   * 文件名，如 foo.jpg
+   * File name (e.g. foo.jpg)
+   */
+  name: string;
+  /**
+   * 文件 URL，当 type 为 url 时必须传入，OneBot 实现必须支持以 HTTP(S) 协议从此 URL 下载要上传的文件
+   * File URL; required when type is url (the implementation downloads it over HTTP(S))
+   */
+  url?: string;
+  /**
+   * 下载 URL 时需要添加的 HTTP 请求头，可选传入
+   * HTTP headers to send when downloading the URL (optional)
+   */
+  headers?: Record<string, string>;
+  /**
+   * 文件路径，当 type 为 path 时必须传入，OneBot 实现必须能从此路径访问要上传的文件
+   * File path on the implementation's host; required when type is path
+   */
+  path?: string;
+  /**
+   * 文件数据，当 type 为 data 时必须传入
+   * File data; required when type is data
+   */
+  data?: Bytes;
+  /**
+   * 文件数据（原始二进制）的 SHA256 校验和，全小写，可选传入
+   * SHA-256 of the raw data (lower-case hex; optional)
+   */
+  sha256?: string;
+}
+
+/** Result of `upload_file`. */
+export interface UploadFileResult {
+  /**
+   * 文件 ID，可供以后使用
+   * File ID for later use (segments and get_file)
+   */
+  file_id: string;
+}
+
+/** Result of `upload_file_fragmented`. */
+export type UploadFileFragmentedResult = {
+    /**
+     * 文件 ID（prepare：仅传输阶段使用；finish：可供以后使用）
+     * File ID (prepare — for the transfer stage only; finish — for later use)
+     */
+    file_id: string;
+  } | null;
+
+/** Params of `get_file`. */
+export interface GetFileParams {
+  /**
+   * 文件 ID
+   * File ID
+   */
+  file_id: string;
+  /**
+   * 获取文件的方式，可以为 url、path、data 或扩展的方式
+   * How the file is wanted — url, path, data or a prefixed extension
+   */
+  type: FileFetchType;
+}
+
+/** Result of `get_file`. */
+export interface GetFileResult {
+  /**
+   * 文件名，如 foo.jpg
+   * File name (e.g. foo.jpg)
+   */
+  name: string;
+  /**
+   * 文件 URL，当 type 为 url 时必须返回
+   * File URL; present when type is url
+   */
+  url?: string;
+  /**
+   * 下载 URL 时需要添加的 HTTP 请求头，可选返回
+   * HTTP headers needed to download the URL (optional)
+   */
+  headers?: Record<string, string>;
+  /**
+   * 文件路径，当 type 为 path 时必须返回
+   * File path; present when type is path
+   */
+  path?: string;
+  /**
+   * 文件数据，当 type 为 data 时必须返回
+   * File data; present when type is data
+   */
+  data?: Bytes;
+  /**
+   * 文件数据（原始二进制）的 SHA256 校验和，全小写，可选返回
+   * SHA-256 of the raw data (lower-case hex; optional)
+   */
+  sha256?: string;
+}
+
+/** Result of `get_file_fragmented`. */
+export type GetFileFragmentedResult<I64 extends Int64Repr = number> = GetFilePrepared<I64> | GetFileFragment;
+
+/** Params of `get_group_info`. */
+export interface GetGroupInfoParams {
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+}
+
+/** `get_group_list` takes no params. */
+export type GetGroupListParams = Record<string, never>;
+/** Result of `get_group_list`. */
+export type GetGroupListResult = GroupInfo[];
+
+/** Params of `get_group_member_info`. */
+export interface GetGroupMemberInfoParams {
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+}
+
+/** Params of `get_group_member_list`. */
+export interface GetGroupMemberListParams {
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+}
+
+/** Result of `get_group_member_list`. */
+export type GetGroupMemberListResult = GroupMemberInfo[];
+
+/** Params of `set_group_name`. */
+export interface SetGroupNameParams {
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+  /**
+   * 新群名称
+   * New group name
+   */
+  group_name: string;
+}
+
+/** `set_group_name` returns no data. */
+export type SetGroupNameResult = void;
+
+/** Params of `leave_group`. */
+export interface LeaveGroupParams {
+  /**
+   * 群 ID
+   * Group ID
+   */
+  group_id: string;
+}
+
+/** `leave_group` returns no data. */
+export type LeaveGroupResult = void;
+
+/** Params of `get_guild_info`. */
+export interface GetGuildInfoParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+}
+
+/** `get_guild_list` takes no params. */
+export type GetGuildListParams = Record<string, never>;
+/** Result of `get_guild_list`. */
+export type GetGuildListResult = GuildInfo[];
+
+/** Params of `set_guild_name`. */
+export interface SetGuildNameParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 新群组名称
+   * New guild name
+   */
+  guild_name: string;
+}
+
+/** `set_guild_name` returns no data. */
+export type SetGuildNameResult = void;
+
+/** Params of `get_guild_member_info`. */
+export interface GetGuildMemberInfoParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+}
+
+/** Params of `get_guild_member_list`. */
+export interface GetGuildMemberListParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+}
+
+/** Result of `get_guild_member_list`. */
+export type GetGuildMemberListResult = GuildMemberInfo[];
+
+/** Params of `leave_guild`. */
+export interface LeaveGuildParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+}
+
+/** `leave_guild` returns no data. */
+export type LeaveGuildResult = void;
+
+/** Params of `get_channel_info`. */
+export interface GetChannelInfoParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+}
+
+/** Params of `get_channel_list`. */
+export interface GetChannelListParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 只获取机器人账号已加入的频道列表
+   * Only the channels the bot account has joined
+   * @default false
+   */
+  joined_only?: boolean;
+}
+
+/** Result of `get_channel_list`. */
+export type GetChannelListResult = ChannelInfo[];
+
+/** Params of `set_channel_name`. */
+export interface SetChannelNameParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 新频道名称
+   * New channel name
+   */
+  channel_name: string;
+}
+
+/** `set_channel_name` returns no data. */
+export type SetChannelNameResult = void;
+
+/** Params of `get_channel_member_info`. */
+export interface GetChannelMemberInfoParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+  /**
+   * 用户 ID
+   * User ID
+   */
+  user_id: string;
+}
+
+/** Params of `get_channel_member_list`. */
+export interface GetChannelMemberListParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+}
+
+/** Result of `get_channel_member_list`. */
+export type GetChannelMemberListResult = ChannelMemberInfo[];
+
+/** Params of `leave_channel`. */
+export interface LeaveChannelParams {
+  /**
+   * 群组 ID
+   * Guild ID
+   */
+  guild_id: string;
+  /**
+   * 频道 ID
+   * Channel ID
+   */
+  channel_id: string;
+}
+
+/** `leave_channel` returns no data. */
+export type LeaveChannelResult = void;
+
 /** Params of `send_message`. */
 export interface SendMessageParams {
   /**
@@ -490,8 +1230,219 @@ export interface GetMessageParams {
   message_id: string;
 }
 
+/** Params of `get_latest_events`. */
+export interface GetLatestEventsParams<I64 extends Int64Repr = number> {
+  /**
+   * 获取的事件数量上限，0 表示不限制
+   * Maximum number of events; 0 for no limit
+   * @default 0
+   */
+  limit?: I64;
+  /**
+   * 没有事件时要等待的秒数，0 表示使用短轮询，不等待
+   * Seconds to wait when there is no event; 0 polls without waiting
+   * Unit: seconds.
+   * @default 0
+   */
+  timeout?: I64;
+}
+
+/** Result of `get_latest_events`. */
+export type GetLatestEventsResult = Event[];
+/** `get_supported_actions` takes no params. */
+export type GetSupportedActionsParams = Record<string, never>;
+/** Result of `get_supported_actions`. */
+export type GetSupportedActionsResult = string[];
+/** `get_status` takes no params. */
+export type GetStatusParams = Record<string, never>;
+
+/** Result of `get_status`. */
+export interface GetStatusResult {
+  /**
+   * 是否各项状态都符合预期，OneBot 实现各模块均正常
+   * Everything works as expected
+   */
+  good: boolean;
+  /**
+   * 当前 OneBot Connect 连接上所有机器人账号的状态列表
+   * Status of every bot account on this connection
+   */
+  bots: BotStatus[];
+}
+
+/** `get_version` takes no params. */
+export type GetVersionParams = Record<string, never>;
+
+/** Result of `get_version`. */
+export interface GetVersionResult {
+  /**
+   * OneBot 实现名称，格式 [_a-z]+
+   * Implementation name, matching [_a-z]+
+   */
+  impl: string;
+  /**
+   * OneBot 实现平台名称，格式 [_a-z]+
+   * Platform name (pre-release field)
+   * @deprecated
+   */
+  platform?: string;
+  /**
+   * OneBot 实现的版本号
+   * Implementation version
+   */
+  version: string;
+  /**
+   * OneBot 实现的 OneBot 标准版本号
+   * OneBot version implemented (e.g. "12")
+   */
+  onebot_version: string;
+}
+
+/** `get_self_info` takes no params. */
+export type GetSelfInfoParams = Record<string, never>;
+
+/** Params of `get_user_info`. */
+export interface GetUserInfoParams {
+  /**
+   * 用户 ID，可以是好友，也可以是陌生人
+   * User ID (a friend or a stranger)
+   */
+  user_id: string;
+}
+
+/** `get_friend_list` takes no params. */
+export type GetFriendListParams = Record<string, never>;
+/** Result of `get_friend_list`. */
+export type GetFriendListResult = UserInfo[];
+
 /** Every OneBot 12 action by wire name, with its params and result types. */
 export interface Actions<I64 extends Int64Repr = number> {
+  /**
+   * 上传文件
+   * Upload a file (get a file_id for segments)
+   *
+   * Divergence: Which of url / path / data is needed depends on `type` (and extension types bring prefixed fields); the schema documents it but does not enforce it, so extensions stay possible.
+   */
+  upload_file: { params: UploadFileParams; result: UploadFileResult };
+  /**
+   * 分片上传文件
+   * Upload a file in fragments
+   *
+   * 先以 prepare 阶段取得 file_id，再以 transfer 阶段分片传输（可并发），最后以 finish 阶段校验并取得可用的 file_id。
+   *
+   * Divergence: The result depends on the stage of the params, which a result schema cannot see: it is typed as `{file_id} | null` (transfer answers null).
+   */
+  upload_file_fragmented: { params: UploadFileFragmentedParams<I64>; result: UploadFileFragmentedResult };
+  /**
+   * 获取文件
+   * Get a file
+   *
+   * Divergence: A platform that cannot give the requested `type` answers 10004 UNSUPPORTED_PARAM instead (the spec allows it), which surfaces as ApiError.
+   */
+  get_file: { params: GetFileParams; result: GetFileResult };
+  /**
+   * 分片获取文件
+   * Get a file in fragments
+   *
+   * Divergence: The result depends on the stage of the params; it is typed as the union of the two stage answers (told apart by their fields, not by a tag).
+   */
+  get_file_fragmented: { params: GetFileFragmentedParams<I64>; result: GetFileFragmentedResult<I64> };
+  /**
+   * 获取群信息
+   * Get a group's information
+   */
+  get_group_info: { params: GetGroupInfoParams; result: GroupInfo };
+  /**
+   * 获取群列表
+   * Get the group list
+   *
+   * 获取机器人加入的群列表。
+   */
+  get_group_list: { params: GetGroupListParams; result: GetGroupListResult };
+  /**
+   * 获取群成员信息
+   * Get a group member's information
+   */
+  get_group_member_info: { params: GetGroupMemberInfoParams; result: GroupMemberInfo };
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   */
+  get_group_member_list: { params: GetGroupMemberListParams; result: GetGroupMemberListResult };
+  /**
+   * 设置群名称
+   * Rename a group
+   */
+  set_group_name: { params: SetGroupNameParams; result: SetGroupNameResult };
+  /**
+   * 退出群
+   * Leave a group
+   */
+  leave_group: { params: LeaveGroupParams; result: LeaveGroupResult };
+  /**
+   * 获取群组信息
+   * Get a guild's information
+   */
+  get_guild_info: { params: GetGuildInfoParams; result: GuildInfo };
+  /**
+   * 获取群组列表
+   * Get the guild list
+   *
+   * 获取机器人加入的群组列表。
+   */
+  get_guild_list: { params: GetGuildListParams; result: GetGuildListResult };
+  /**
+   * 设置群组名称
+   * Rename a guild
+   */
+  set_guild_name: { params: SetGuildNameParams; result: SetGuildNameResult };
+  /**
+   * 获取群组成员信息
+   * Get a guild member's information
+   */
+  get_guild_member_info: { params: GetGuildMemberInfoParams; result: GuildMemberInfo };
+  /**
+   * 获取群组成员列表
+   * Get a guild's member list
+   */
+  get_guild_member_list: { params: GetGuildMemberListParams; result: GetGuildMemberListResult };
+  /**
+   * 退出群组
+   * Leave a guild
+   */
+  leave_guild: { params: LeaveGuildParams; result: LeaveGuildResult };
+  /**
+   * 获取频道信息
+   * Get a channel's information
+   */
+  get_channel_info: { params: GetChannelInfoParams; result: ChannelInfo };
+  /**
+   * 获取频道列表
+   * List a guild's channels
+   *
+   * 获取指定群组中机器人可见的频道列表。
+   */
+  get_channel_list: { params: GetChannelListParams; result: GetChannelListResult };
+  /**
+   * 设置频道名称
+   * Rename a channel
+   */
+  set_channel_name: { params: SetChannelNameParams; result: SetChannelNameResult };
+  /**
+   * 获取频道成员信息
+   * Get a channel member's information
+   */
+  get_channel_member_info: { params: GetChannelMemberInfoParams; result: ChannelMemberInfo };
+  /**
+   * 获取频道成员列表
+   * Get a channel's member list
+   */
+  get_channel_member_list: { params: GetChannelMemberListParams; result: GetChannelMemberListResult };
+  /**
+   * 退出频道
+   * Leave a channel
+   */
+  leave_channel: { params: LeaveChannelParams; result: LeaveChannelResult };
   /**
    * 发送消息
    * Send a message
@@ -516,4 +1467,45 @@ export interface Actions<I64 extends Int64Repr = number> {
    * Extension: not part of the released specification.
    */
   get_message: { params: GetMessageParams; result: MessageEvent };
+  /**
+   * 获取最新事件列表
+   * Poll the latest events
+   *
+   * 仅 HTTP 通信方式必须支持，用于轮询获取事件。
+   */
+  get_latest_events: { params: GetLatestEventsParams<I64>; result: GetLatestEventsResult };
+  /**
+   * 获取支持的动作列表
+   * List the supported actions
+   */
+  get_supported_actions: { params: GetSupportedActionsParams; result: GetSupportedActionsResult };
+  /**
+   * 获取运行状态
+   * Get the implementation's status
+   *
+   * Divergence: Pre-release spec pages answer {good, online}; the released spec answers {good, bots}. The schema follows the released spec; an `online` field from an older implementation is kept as an unknown property, but such an answer lacks `bots` and fails result validation.
+   */
+  get_status: { params: GetStatusParams; result: GetStatusResult };
+  /**
+   * 获取版本信息
+   * Get version information
+   */
+  get_version: { params: GetVersionParams; result: GetVersionResult };
+  /**
+   * 获取机器人自身信息
+   * Get the bot's own account
+   */
+  get_self_info: { params: GetSelfInfoParams; result: SelfInfo };
+  /**
+   * 获取用户信息
+   * Get a user's information
+   */
+  get_user_info: { params: GetUserInfoParams; result: UserInfo };
+  /**
+   * 获取好友列表
+   * Get the friend (or follower) list
+   *
+   * 获取机器人的关注者或好友列表。
+   */
+  get_friend_list: { params: GetFriendListParams; result: GetFriendListResult };
 }

@@ -2,7 +2,7 @@
 import type { Validator } from 'qqwire/runtime/internal';
 import type * as T from './types.js';
 
-/** Accepts whatever int64 representation a client may use. */
+/** The int64 representation is checked per call: `check(value, { int64 })` (default `number`). */
 type AnyInt64 = number | bigint | string;
 
 export declare const MessageType: Validator<T.MessageType>;

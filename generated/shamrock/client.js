@@ -132,6 +132,38 @@ export const protocol = {
     "delete_msg": { params: v.DeleteMsgParams, noResult: true },
     "get_msg": { params: v.GetMsgParams, result: v.MessageDetail, resultPlan: {"k":"ref","n":"MessageDetail"} },
     "get_forward_msg": { params: v.GetForwardMsgParams, result: v.GetForwardMsgResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
+    "get_cookies": { params: v.GetCookiesParams, result: v.GetCookiesResult },
+    "get_csrf_token": { result: v.GetCsrfTokenResult },
+    "get_credentials": { params: v.GetCredentialsParams, result: v.GetCredentialsResult },
+    "set_group_kick": { params: v.SetGroupKickParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_ban": { params: v.SetGroupBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_anonymous_ban": { params: v.SetGroupAnonymousBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"anonymous":{"k":"ref","n":"Anonymous"}}} },
+    "set_group_whole_ban": { params: v.SetGroupWholeBanParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_admin": { params: v.SetGroupAdminParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_anonymous": { params: v.SetGroupAnonymousParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_card": { params: v.SetGroupCardParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "set_group_name": { params: v.SetGroupNameParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_leave": { params: v.SetGroupLeaveParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}} },
+    "set_group_special_title": { params: v.SetGroupSpecialTitleParams, noResult: true, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}} },
+    "get_group_info": { params: v.GetGroupInfoParams, result: v.GroupInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupInfo"} },
+    "get_group_list": { result: v.GetGroupListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupInfo"}} },
+    "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GroupMemberInfo, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"GroupMemberInfo"} },
+    "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"arr","i":{"k":"ref","n":"GroupMemberInfo"}} },
+    "get_group_honor_info": { params: v.GetGroupHonorInfoParams, result: v.GetGroupHonorInfoResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"group_id":{"k":"i64"},"current_talkative":{"k":"ref","n":"HonorCurrentTalkative"},"talkative_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"performer_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"legend_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"strong_newbie_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}},"emotion_list":{"k":"arr","i":{"k":"ref","n":"HonorEntry"}}}} },
+    "get_record": { params: v.GetRecordParams, result: v.FileResult },
+    "get_image": { params: v.GetImageParams, result: v.FileResult },
+    "can_send_image": { result: v.CanSend },
+    "can_send_record": { result: v.CanSend },
+    "set_friend_add_request": { params: v.SetFriendAddRequestParams, noResult: true },
+    "set_group_add_request": { params: v.SetGroupAddRequestParams, noResult: true },
+    "get_status": { result: v.GetStatusResult },
+    "get_version_info": { result: v.GetVersionInfoResult },
+    "set_restart": { params: v.SetRestartParams, noResult: true },
+    "clean_cache": { noResult: true },
+    "send_like": { params: v.SendLikeParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}} },
+    "get_login_info": { result: v.LoginInfo, resultPlan: {"k":"ref","n":"LoginInfo"} },
+    "get_stranger_info": { params: v.GetStrangerInfoParams, result: v.StrangerInfo, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"}}}, resultPlan: {"k":"ref","n":"StrangerInfo"} },
+    "get_friend_list": { result: v.GetFriendListResult, resultPlan: {"k":"arr","i":{"k":"ref","n":"FriendInfo"}} },
     "get_history_msg": { params: v.GetHistoryMsgParams, result: v.GetHistoryMsgResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
     "get_group_msg_history": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"MessageDetail"}}}} },
     "clear_msgs": { params: v.ClearMsgsParams, noResult: true, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"}}} },
@@ -228,6 +260,73 @@ export const protocol = {
         }
       }
     },
+    "Anonymous": {
+      "k": "obj",
+      "p": {
+        "id": {
+          "k": "i64"
+        }
+      }
+    },
+    "LoginInfo": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "StrangerInfo": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendInfo": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupInfo": {
+      "k": "obj",
+      "p": {
+        "group_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupMemberInfo": {
+      "k": "obj",
+      "p": {
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorCurrentTalkative": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorEntry": {
+      "k": "obj",
+      "p": {
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
     "MessageDetail": {
       "k": "obj",
       "p": {
@@ -241,7 +340,7 @@ export const protocol = {
           "k": "i64"
         },
         "message_id_qq": {
-          "k": "i64"
+          "k": "id"
         },
         "sender": {
           "k": "ref",
@@ -291,6 +390,38 @@ export function createClient(options = {}) {
     deleteMsg: (params, callOptions) => core.call("delete_msg", params, callOptions),
     getMsg: (params, callOptions) => core.call("get_msg", params, callOptions),
     getForwardMsg: (params, callOptions) => core.call("get_forward_msg", params, callOptions),
+    getCookies: (params, callOptions) => core.call("get_cookies", params, callOptions),
+    getCsrfToken: (params, callOptions) => core.call("get_csrf_token", params, callOptions),
+    getCredentials: (params, callOptions) => core.call("get_credentials", params, callOptions),
+    setGroupKick: (params, callOptions) => core.call("set_group_kick", params, callOptions),
+    setGroupBan: (params, callOptions) => core.call("set_group_ban", params, callOptions),
+    setGroupAnonymousBan: (params, callOptions) => core.call("set_group_anonymous_ban", params, callOptions),
+    setGroupWholeBan: (params, callOptions) => core.call("set_group_whole_ban", params, callOptions),
+    setGroupAdmin: (params, callOptions) => core.call("set_group_admin", params, callOptions),
+    setGroupAnonymous: (params, callOptions) => core.call("set_group_anonymous", params, callOptions),
+    setGroupCard: (params, callOptions) => core.call("set_group_card", params, callOptions),
+    setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
+    setGroupLeave: (params, callOptions) => core.call("set_group_leave", params, callOptions),
+    setGroupSpecialTitle: (params, callOptions) => core.call("set_group_special_title", params, callOptions),
+    getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
+    getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
+    getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
+    getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
+    getGroupHonorInfo: (params, callOptions) => core.call("get_group_honor_info", params, callOptions),
+    getRecord: (params, callOptions) => core.call("get_record", params, callOptions),
+    getImage: (params, callOptions) => core.call("get_image", params, callOptions),
+    canSendImage: (params, callOptions) => core.call("can_send_image", params, callOptions),
+    canSendRecord: (params, callOptions) => core.call("can_send_record", params, callOptions),
+    setFriendAddRequest: (params, callOptions) => core.call("set_friend_add_request", params, callOptions),
+    setGroupAddRequest: (params, callOptions) => core.call("set_group_add_request", params, callOptions),
+    getStatus: (params, callOptions) => core.call("get_status", params, callOptions),
+    getVersionInfo: (params, callOptions) => core.call("get_version_info", params, callOptions),
+    setRestart: (params, callOptions) => core.call("set_restart", params, callOptions),
+    cleanCache: (params, callOptions) => core.call("clean_cache", params, callOptions),
+    sendLike: (params, callOptions) => core.call("send_like", params, callOptions),
+    getLoginInfo: (params, callOptions) => core.call("get_login_info", params, callOptions),
+    getStrangerInfo: (params, callOptions) => core.call("get_stranger_info", params, callOptions),
+    getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
     getHistoryMsg: (params, callOptions) => core.call("get_history_msg", params, callOptions),
     getGroupMsgHistory: (params, callOptions) => core.call("get_group_msg_history", params, callOptions),
     clearMsgs: (params, callOptions) => core.call("clear_msgs", params, callOptions),

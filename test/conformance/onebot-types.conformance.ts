@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { applyPlan, type PlanDefs } from '../../runtime/decode.js';
-import { parseJson } from '../../runtime/json.js';
-import { type ProtocolDescriptor } from '../../runtime/transport.js';
+import { applyPlan, parseJson, type PlanDefs, type ProtocolDescriptor } from 'qqwire/runtime/internal';
 import type { Issue, Validator } from '../helpers/generator-util.js';
 import { conformanceUrl } from './dir.js';
 
@@ -22,7 +20,7 @@ function readJson(url: URL): unknown {
 
 function decodeType(mod: Generated, type: string, value: unknown): unknown {
   const plans = mod.protocol.plans as PlanDefs;
-  return plans[type] ? applyPlan({ k: 'ref', n: type }, plans, value, 'bigint', 'decode') : value;
+  return plans[type] ? applyPlan({ k: 'ref', n: type }, plans, value, 'number', 'decode') : value;
 }
 
 function describeIssues(issues: Issue[] | undefined): string {
@@ -54,6 +52,29 @@ const OB12_EXTENSION_SEGMENTS = [
   'ob11.json',
 ];
 
+/** Placeholders in the third-party action fixtures that the schema rightly rejects: action → JSON pointer. */
+const FIXTURE_PLACEHOLDERS: Record<string, string> = {
+  // `"sha256": "sha256"`: the spec wants the lower-case hex SHA-256 digest, which the schema's pattern enforces.
+  upload_file_fragmented: '/sha256',
+};
+
+/** A third-party action fixture: the action exists, and its params pass (an action without params takes `{}`). */
+function checkFixtureParams(gen: Generated, a: { action?: string; params?: unknown }): void {
+  const info = gen.protocol.actions[a.action!];
+  assert.ok(info, `${a.action} is not defined`);
+  if (!info.params) {
+    assert.deepEqual(a.params ?? {}, {}, `${a.action} takes no params`);
+    return;
+  }
+  const issues = info.params.check(a.params);
+  const placeholder = FIXTURE_PLACEHOLDERS[a.action!];
+  if (issues && placeholder) {
+    assert.deepEqual(issues.map((i) => i.path), [placeholder], `${a.action}: ${describeIssues(issues)}`);
+    return;
+  }
+  assert.equal(issues, undefined, `${a.action}: ${describeIssues(issues)}`);
+}
+
 describe('shared onebot-types fixtures', () => {
   let ob11: Generated;
   let ob12: Generated;
@@ -63,26 +84,16 @@ describe('shared onebot-types fixtures', () => {
   });
   const shared = (name: string) => readJson(new URL(name, sharedFixtures)) as { action?: string; params?: unknown; type?: string }[];
 
-  test('ob11_actions.json: every message action the schema defines validates its params', () => {
-    const checked: string[] = [];
-    for (const a of shared('ob11_actions.json')) {
-      const info = ob11.protocol.actions[a.action!];
-      if (!info) continue; // non-message actions are outside the message API
-      checked.push(a.action!);
-      assert.equal(info.params!.check(a.params), undefined, `${a.action}: ${describeIssues(info.params!.check(a.params))}`);
-    }
-    assert.deepEqual(checked, ['send_msg', 'send_group_msg', 'send_private_msg', 'delete_msg']);
+  test('ob11_actions.json: every action is defined and validates its params', () => {
+    const actions = shared('ob11_actions.json');
+    assert.equal(actions.length, 12);
+    for (const a of actions) checkFixtureParams(ob11, a);
   });
 
-  test('ob12_actions.json: every message action the schema defines validates its params', () => {
-    const checked: string[] = [];
-    for (const a of shared('ob12_actions.json')) {
-      const info = ob12.protocol.actions[a.action!];
-      if (!info) continue;
-      checked.push(a.action!);
-      assert.equal(info.params!.check(a.params), undefined, `${a.action}: ${describeIssues(info.params!.check(a.params))}`);
-    }
-    assert.deepEqual(checked, ['send_message', 'delete_message']);
+  test('ob12_actions.json: every action (each upload/get fragment stage too) is defined and validates its params', () => {
+    const actions = shared('ob12_actions.json');
+    assert.equal(actions.length, 34);
+    for (const a of actions) checkFixtureParams(ob12, a);
   });
 
   test('ob11_messages.json: every segment passes the OneBot 11 Segment validator, raw and decoded', () => {

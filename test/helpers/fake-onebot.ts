@@ -15,7 +15,7 @@ export interface FakeCall {
   params: unknown;
   echo?: unknown;
   self?: unknown;
-  /** The request arrived as a binary (MessagePack) frame. */
+  /** The request arrived as MessagePack (a binary WS frame, or an `application/msgpack` HTTP body). */
   binary: boolean;
   /** Reverse WS: the self id of the fake bot that received it. */
   bot?: string | undefined;
@@ -65,6 +65,8 @@ export interface FakeOptions {
   token?: string | undefined;
   /** Close reason / body sent on a refused handshake (to check that qqwire redacts it). */
   refusal?: string | undefined;
+  /** The HTTP path template of params-body actions (`/{action}` by default; Milky: `/api/{action}`). */
+  actionPath?: string | undefined;
 }
 
 export class FakeOneBot {
@@ -107,14 +109,21 @@ export class FakeOneBot {
             res.writeHead(401).end(this.options.refusal ?? '');
             return;
           }
-          const text = Buffer.concat(chunks).toString('utf8');
-          const body = (text ? parseJson(text) : {}) as Record<string, unknown>;
+          const raw = Buffer.concat(chunks);
+          const binary = req.headers['content-type'] === 'application/msgpack';
+          const text = binary ? '' : raw.toString('utf8');
+          const body = (binary ? msgpackDecode(raw, MSGPACK) : text ? parseJson(text) : {}) as Record<string, unknown>;
           const path = new URL(req.url ?? '/', 'http://x').pathname;
-          const frame = path === '/' ? body : { action: decodeURIComponent(path.slice(1)), params: body };
-          const reply = await this.answer({ transport: 'http', action: String(frame['action']), params: frame['params'], binary: false });
+          const prefix = (this.options.actionPath ?? '/{action}').split('{action}')[0]!;
+          const frame = path === '/' ? body : { action: decodeURIComponent(path.slice(prefix.length)), params: body };
+          const reply = await this.answer({ transport: 'http', action: String(frame['action']), params: frame['params'], self: frame['self'], binary });
           if ('none' in reply || 'bytes' in reply) return; // the client's timeout will fire
           if ('http' in reply) {
             res.writeHead(reply.http, { 'content-type': 'text/plain' }).end(reply.body ?? '');
+            return;
+          }
+          if (binary && 'envelope' in reply) {
+            res.writeHead(200, { 'content-type': 'application/msgpack' }).end(Buffer.from(msgpackEncode(reply.envelope, MSGPACK)));
             return;
           }
           const out = 'raw' in reply ? reply.raw.replace('"__ECHO__"', '""') : stringifyJson(reply.envelope);

@@ -1,0 +1,44 @@
+/**
+ * The bar check of issue 11: a committed list of a protocol's documented actions (with the sources
+ * they were read from) against the actions its generated protocol.json defines.
+ */
+export interface DocumentedActions {
+  protocol: string;
+  sources: { repo: string; commit: string | null; paths: string[] }[];
+  actions: string[];
+  /** Alternative wire names a server accepts for a documented action. */
+  aliases?: Record<string, string[]>;
+}
+
+/** What is wrong with the shape of a list read from test/fixtures/<folder>/documented-actions.json. */
+export function shapeProblems(doc: unknown, folder: string): string[] {
+  const problems: string[] = [];
+  const d = doc as Partial<DocumentedActions>;
+  if (d.protocol !== folder) problems.push(`"protocol" is ${JSON.stringify(d.protocol)}, expected "${folder}" (the folder name)`);
+  if (!Array.isArray(d.sources) || d.sources.length === 0) problems.push('"sources" must name at least one source');
+  for (const [i, s] of (Array.isArray(d.sources) ? d.sources : []).entries()) {
+    if (typeof s?.repo !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(s.repo)) problems.push(`sources[${i}].repo must be "owner/name"`);
+    if (s?.commit !== null && (typeof s?.commit !== 'string' || !/^[0-9a-f]{7,40}$/.test(s.commit))) problems.push(`sources[${i}].commit must be a sha or null`);
+    if (!Array.isArray(s?.paths) || s.paths.length === 0) problems.push(`sources[${i}].paths must list the documents read`);
+  }
+  if (!Array.isArray(d.actions) || d.actions.length === 0 || d.actions.some((a) => typeof a !== 'string')) {
+    problems.push('"actions" must be a non-empty list of names');
+  } else {
+    const sorted = [...new Set(d.actions)].sort();
+    if (sorted.join('\n') !== d.actions.join('\n')) problems.push('"actions" must be sorted and without duplicates');
+  }
+  for (const [name, list] of Object.entries(d.aliases ?? {})) {
+    if (!d.actions?.includes(name)) problems.push(`aliases: "${name}" is not in "actions"`);
+    if (!Array.isArray(list) || list.some((a) => typeof a !== 'string')) problems.push(`aliases.${name} must be a list of names`);
+  }
+  return problems;
+}
+
+/** Each documented action and alias the generated protocol lacks, named. */
+export function missingActions(doc: DocumentedActions, generated: ReadonlySet<string>): string[] {
+  const missing = doc.actions.filter((a) => !generated.has(a));
+  for (const [name, aliases] of Object.entries(doc.aliases ?? {})) {
+    for (const alias of aliases) if (!generated.has(alias)) missing.push(`${alias} (alias of ${name})`);
+  }
+  return missing;
+}
