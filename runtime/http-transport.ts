@@ -188,7 +188,13 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   }
 
   async function send(w: WireRequest, signal: AbortSignalLike): Promise<TransportResponse> {
-    const authQuery = new URLSearchParams(options.auth.query()).toString();
+    const query = options.auth.query();
+    // Most providers put nothing in the query: skip building a URLSearchParams per call then.
+    let authQuery = '';
+    for (const _ in query) {
+      authQuery = new URLSearchParams(query).toString();
+      break;
+    }
     const path = prefix + w.path + (authQuery ? (w.path.includes('?') ? '&' : '?') + authQuery : '');
     const headers: Record<string, string> = {
       accept: contentType,

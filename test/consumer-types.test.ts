@@ -65,7 +65,8 @@ describe('consumer project with only the packed qqwire installed', () => {
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; link?: boolean }> };
     for (const [path, info] of Object.entries(lock.packages)) {
       const name = path.slice('node_modules/'.length);
-      if (!path || info.dev || info.link || name.includes('node_modules/')) continue;
+      // Workspace folders (the generator package) are not installed dependencies.
+      if (!path.startsWith('node_modules/') || info.dev || info.link || name.includes('node_modules/')) continue;
       const target = join(dir, 'node_modules', name);
       mkdirSync(dirname(target), { recursive: true });
       symlinkSync(join(root, path), target, 'dir');
