@@ -196,16 +196,16 @@ describe('--watch', () => {
     };
 
     const added = join(dir, 'schemas', 'milky', 'extra.yaml');
-    writeFileSync(added, 'actions:\n  get_login_info:\n    summary: 获取登录信息\n');
-    await until('get_login_info in protocol.json', () => actions()?.includes('get_login_info') === true);
+    writeFileSync(added, 'actions:\n  get_qqwire_extra:\n    summary: 额外的测试动作\n');
+    await until('get_qqwire_extra in protocol.json', () => actions()?.includes('get_qqwire_extra') === true);
 
-    writeFileSync(added, 'actions:\n  get_login_info:\n    summry: typo\n');
-    await until('the schema error on stderr', () => /extra\.yaml:3:5 \/actions\/get_login_info: /.test(stderr));
+    writeFileSync(added, 'actions:\n  get_qqwire_extra:\n    summry: typo\n');
+    await until('the schema error on stderr', () => /extra\.yaml:3:5 \/actions\/get_qqwire_extra: /.test(stderr));
     assert.equal(child.exitCode, null, 'a schema error does not stop the watcher');
-    assert.ok(actions()?.includes('get_login_info'), 'a failed run leaves the output as it was');
+    assert.ok(actions()?.includes('get_qqwire_extra'), 'a failed run leaves the output as it was');
 
     rmSync(added);
-    await until('get_login_info removed again', () => actions()?.includes('get_login_info') === false);
+    await until('get_qqwire_extra removed again', () => actions()?.includes('get_qqwire_extra') === false);
     assert.equal(child.exitCode, null);
   });
 });

@@ -13,6 +13,272 @@ export interface Client<I64 extends T.Int64Repr = number> {
   close(): Promise<void>;
 
   /**
+   * 上传私聊文件
+   * Upload a file to a private chat
+   * @since 1.0
+   */
+  uploadPrivateFile(params: T.UploadPrivateFileParams, options?: CallOptions): Promise<T.UploadPrivateFileResult>;
+
+  /**
+   * 上传群文件
+   * Upload a group file
+   * @since 1.0
+   */
+  uploadGroupFile(params: T.UploadGroupFileParams, options?: CallOptions): Promise<T.UploadGroupFileResult>;
+
+  /**
+   * 获取私聊文件下载链接
+   * Get a private file's download URL
+   * @since 1.0
+   */
+  getPrivateFileDownloadUrl(params: T.GetPrivateFileDownloadUrlParams, options?: CallOptions): Promise<T.GetPrivateFileDownloadUrlResult>;
+
+  /**
+   * 获取群文件下载链接
+   * Get a group file's download URL
+   * @since 1.0
+   */
+  getGroupFileDownloadUrl(params: T.GetGroupFileDownloadUrlParams, options?: CallOptions): Promise<T.GetGroupFileDownloadUrlResult>;
+
+  /**
+   * 获取群文件列表
+   * List group files
+   * @since 1.0
+   */
+  getGroupFiles(params: T.GetGroupFilesParams, options?: CallOptions): Promise<T.GetGroupFilesResult<I64>>;
+
+  /**
+   * 移动群文件
+   * Move a group file
+   * @since 1.0
+   */
+  moveGroupFile(params: T.MoveGroupFileParams, options?: CallOptions): Promise<T.MoveGroupFileResult>;
+
+  /**
+   * 重命名群文件
+   * Rename a group file
+   * @since 1.0
+   */
+  renameGroupFile(params: T.RenameGroupFileParams, options?: CallOptions): Promise<T.RenameGroupFileResult>;
+
+  /**
+   * 删除群文件
+   * Delete a group file
+   * @since 1.0
+   */
+  deleteGroupFile(params: T.DeleteGroupFileParams, options?: CallOptions): Promise<T.DeleteGroupFileResult>;
+
+  /**
+   * 创建群文件夹
+   * Create a group folder
+   * @since 1.0
+   */
+  createGroupFolder(params: T.CreateGroupFolderParams, options?: CallOptions): Promise<T.CreateGroupFolderResult>;
+
+  /**
+   * 重命名群文件夹
+   * Rename a group folder
+   * @since 1.0
+   */
+  renameGroupFolder(params: T.RenameGroupFolderParams, options?: CallOptions): Promise<T.RenameGroupFolderResult>;
+
+  /**
+   * 删除群文件夹
+   * Delete a group folder
+   * @since 1.0
+   */
+  deleteGroupFolder(params: T.DeleteGroupFolderParams, options?: CallOptions): Promise<T.DeleteGroupFolderResult>;
+
+  /**
+   * 发送好友戳一戳
+   * Nudge a friend
+   * @since 1.0
+   */
+  sendFriendNudge(params: T.SendFriendNudgeParams, options?: CallOptions): Promise<T.SendFriendNudgeResult>;
+
+  /**
+   * 发送名片点赞
+   * Like a profile
+   * @since 1.0
+   */
+  sendProfileLike(params: T.SendProfileLikeParams, options?: CallOptions): Promise<T.SendProfileLikeResult>;
+
+  /**
+   * 删除好友
+   * Delete a friend
+   * @since 1.1
+   */
+  deleteFriend(params: T.DeleteFriendParams, options?: CallOptions): Promise<T.DeleteFriendResult>;
+
+  /**
+   * 获取好友请求列表
+   * Get friend requests
+   * @since 1.0
+   */
+  getFriendRequests(params?: T.GetFriendRequestsParams, options?: CallOptions): Promise<T.GetFriendRequestsResult<I64>>;
+
+  /**
+   * 同意好友请求
+   * Accept a friend request
+   * @since 1.0
+   */
+  acceptFriendRequest(params: T.AcceptFriendRequestParams, options?: CallOptions): Promise<T.AcceptFriendRequestResult>;
+
+  /**
+   * 拒绝好友请求
+   * Reject a friend request
+   * @since 1.0
+   */
+  rejectFriendRequest(params: T.RejectFriendRequestParams, options?: CallOptions): Promise<T.RejectFriendRequestResult>;
+
+  /**
+   * 设置群名称
+   * Set a group's name
+   * @since 1.0
+   */
+  setGroupName(params: T.SetGroupNameParams, options?: CallOptions): Promise<T.SetGroupNameResult>;
+
+  /**
+   * 设置群头像
+   * Set a group's avatar
+   * @since 1.0
+   */
+  setGroupAvatar(params: T.SetGroupAvatarParams, options?: CallOptions): Promise<T.SetGroupAvatarResult>;
+
+  /**
+   * 设置群名片
+   * Set a member's group card
+   * @since 1.0
+   */
+  setGroupMemberCard(params: T.SetGroupMemberCardParams, options?: CallOptions): Promise<T.SetGroupMemberCardResult>;
+
+  /**
+   * 设置群成员专属头衔
+   * Set a member's special title
+   * @since 1.0
+   */
+  setGroupMemberSpecialTitle(params: T.SetGroupMemberSpecialTitleParams, options?: CallOptions): Promise<T.SetGroupMemberSpecialTitleResult>;
+
+  /**
+   * 设置群管理员
+   * Make or unmake a group admin
+   * @since 1.0
+   */
+  setGroupMemberAdmin(params: T.SetGroupMemberAdminParams, options?: CallOptions): Promise<T.SetGroupMemberAdminResult>;
+
+  /**
+   * 设置群成员禁言
+   * Mute or unmute a group member
+   * @since 1.0
+   */
+  setGroupMemberMute(params: T.SetGroupMemberMuteParams, options?: CallOptions): Promise<T.SetGroupMemberMuteResult>;
+
+  /**
+   * 设置群全员禁言
+   * Mute or unmute the whole group
+   * @since 1.0
+   */
+  setGroupWholeMute(params: T.SetGroupWholeMuteParams, options?: CallOptions): Promise<T.SetGroupWholeMuteResult>;
+
+  /**
+   * 踢出群成员
+   * Remove a group member
+   * @since 1.0
+   */
+  kickGroupMember(params: T.KickGroupMemberParams, options?: CallOptions): Promise<T.KickGroupMemberResult>;
+
+  /**
+   * 获取群公告列表
+   * Get group announcements
+   * @since 1.0
+   */
+  getGroupAnnouncements(params: T.GetGroupAnnouncementsParams, options?: CallOptions): Promise<T.GetGroupAnnouncementsResult<I64>>;
+
+  /**
+   * 发送群公告
+   * Post a group announcement
+   * @since 1.0
+   */
+  sendGroupAnnouncement(params: T.SendGroupAnnouncementParams, options?: CallOptions): Promise<T.SendGroupAnnouncementResult>;
+
+  /**
+   * 删除群公告
+   * Delete a group announcement
+   * @since 1.0
+   */
+  deleteGroupAnnouncement(params: T.DeleteGroupAnnouncementParams, options?: CallOptions): Promise<T.DeleteGroupAnnouncementResult>;
+
+  /**
+   * 获取群精华消息列表
+   * Get group essence messages
+   * @since 1.0
+   */
+  getGroupEssenceMessages(params: T.GetGroupEssenceMessagesParams, options?: CallOptions): Promise<T.GetGroupEssenceMessagesResult<I64>>;
+
+  /**
+   * 设置群精华消息
+   * Mark or unmark a group essence message
+   * @since 1.0
+   */
+  setGroupEssenceMessage(params: T.SetGroupEssenceMessageParams<I64>, options?: CallOptions): Promise<T.SetGroupEssenceMessageResult>;
+
+  /**
+   * 退出群
+   * Leave a group
+   * @since 1.0
+   */
+  quitGroup(params: T.QuitGroupParams, options?: CallOptions): Promise<T.QuitGroupResult>;
+
+  /**
+   * 发送群消息表情回应
+   * React to a group message
+   * @since 1.0
+   */
+  sendGroupMessageReaction(params: T.SendGroupMessageReactionParams<I64>, options?: CallOptions): Promise<T.SendGroupMessageReactionResult>;
+
+  /**
+   * 发送群戳一戳
+   * Nudge a group member
+   * @since 1.0
+   */
+  sendGroupNudge(params: T.SendGroupNudgeParams, options?: CallOptions): Promise<T.SendGroupNudgeResult>;
+
+  /**
+   * 获取群通知列表
+   * Get group notifications
+   * @since 1.0
+   */
+  getGroupNotifications(params?: T.GetGroupNotificationsParams<I64>, options?: CallOptions): Promise<T.GetGroupNotificationsResult<I64>>;
+
+  /**
+   * 同意入群/邀请他人入群请求
+   * Accept a join request or a member's invitation
+   * @since 1.0
+   */
+  acceptGroupRequest(params: T.AcceptGroupRequestParams<I64>, options?: CallOptions): Promise<T.AcceptGroupRequestResult>;
+
+  /**
+   * 拒绝入群/邀请他人入群请求
+   * Reject a join request or a member's invitation
+   * @since 1.0
+   */
+  rejectGroupRequest(params: T.RejectGroupRequestParams<I64>, options?: CallOptions): Promise<T.RejectGroupRequestResult>;
+
+  /**
+   * 同意他人邀请自身入群
+   * Accept an invitation to join a group
+   * @since 1.0
+   */
+  acceptGroupInvitation(params: T.AcceptGroupInvitationParams<I64>, options?: CallOptions): Promise<T.AcceptGroupInvitationResult>;
+
+  /**
+   * 拒绝他人邀请自身入群
+   * Reject an invitation to join a group
+   * @since 1.0
+   */
+  rejectGroupInvitation(params: T.RejectGroupInvitationParams<I64>, options?: CallOptions): Promise<T.RejectGroupInvitationResult>;
+
+  /**
    * 发送私聊消息
    * Send a private message
    * @since 1.0
@@ -102,6 +368,125 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * @since 1.0
    */
   markMessageAsRead(params: T.MarkMessageAsReadParams<I64>, options?: CallOptions): Promise<T.MarkMessageAsReadResult>;
+
+  /**
+   * 获取登录信息
+   * Get login info
+   * @since 1.0
+   */
+  getLoginInfo(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.GetLoginInfoResult>;
+
+  /**
+   * 获取协议端信息
+   * Get implementation info
+   * @since 1.0
+   */
+  getImplInfo(params?: T.GetImplInfoParams, options?: CallOptions): Promise<T.GetImplInfoResult>;
+
+  /**
+   * 获取用户个人信息
+   * Get a user's profile
+   * @since 1.0
+   */
+  getUserProfile(params: T.GetUserProfileParams, options?: CallOptions): Promise<T.GetUserProfileResult>;
+
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * @since 1.0
+   */
+  getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult>;
+
+  /**
+   * 获取好友信息
+   * Get a friend's info
+   * @since 1.0
+   */
+  getFriendInfo(params: T.GetFriendInfoParams, options?: CallOptions): Promise<T.GetFriendInfoResult>;
+
+  /**
+   * 获取群列表
+   * Get the group list
+   * @since 1.0
+   */
+  getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
+
+  /**
+   * 获取群信息
+   * Get a group's info
+   * @since 1.0
+   */
+  getGroupInfo(params: T.GetGroupInfoParams, options?: CallOptions): Promise<T.GetGroupInfoResult<I64>>;
+
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   * @since 1.0
+   */
+  getGroupMemberList(params: T.GetGroupMemberListParams, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's info
+   * @since 1.0
+   */
+  getGroupMemberInfo(params: T.GetGroupMemberInfoParams, options?: CallOptions): Promise<T.GetGroupMemberInfoResult<I64>>;
+
+  /**
+   * 获取置顶的好友和群列表
+   * Get pinned friends and groups
+   * @since 1.2
+   */
+  getPeerPins(params?: T.GetPeerPinsParams, options?: CallOptions): Promise<T.GetPeerPinsResult<I64>>;
+
+  /**
+   * 设置好友或群的置顶状态
+   * Pin or unpin a friend or group
+   * @since 1.2
+   */
+  setPeerPin(params: T.SetPeerPinParams, options?: CallOptions): Promise<T.SetPeerPinResult>;
+
+  /**
+   * 设置 QQ 账号头像
+   * Set the account avatar
+   * @since 1.1
+   */
+  setAvatar(params: T.SetAvatarParams, options?: CallOptions): Promise<T.SetAvatarResult>;
+
+  /**
+   * 设置 QQ 账号昵称
+   * Set the account nickname
+   * @since 1.1
+   */
+  setNickname(params: T.SetNicknameParams, options?: CallOptions): Promise<T.SetNicknameResult>;
+
+  /**
+   * 设置 QQ 账号个性签名
+   * Set the account bio
+   * @since 1.1
+   */
+  setBio(params: T.SetBioParams, options?: CallOptions): Promise<T.SetBioResult>;
+
+  /**
+   * 获取自定义表情 URL 列表
+   * Get custom sticker URLs
+   * @since 1.1
+   */
+  getCustomFaceUrlList(params?: T.GetCustomFaceUrlListParams, options?: CallOptions): Promise<T.GetCustomFaceUrlListResult>;
+
+  /**
+   * 获取 Cookies
+   * Get cookies
+   * @since 1.0
+   */
+  getCookies(params: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
+
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   * @since 1.0
+   */
+  getCsrfToken(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
 }
 
 /** Same as `Client`, named for the protocol. */

@@ -62,6 +62,44 @@ export const protocol = {
     }
   },
   actions: {
+    "upload_private_file": { params: v.UploadPrivateFileParams, result: v.UploadPrivateFileResult },
+    "upload_group_file": { params: v.UploadGroupFileParams, result: v.UploadGroupFileResult },
+    "get_private_file_download_url": { params: v.GetPrivateFileDownloadUrlParams, result: v.GetPrivateFileDownloadUrlResult },
+    "get_group_file_download_url": { params: v.GetGroupFileDownloadUrlParams, result: v.GetGroupFileDownloadUrlResult },
+    "get_group_files": { params: v.GetGroupFilesParams, result: v.GetGroupFilesResult, resultPlan: {"k":"obj","p":{"files":{"k":"arr","i":{"k":"ref","n":"GroupFileEntity"}},"folders":{"k":"arr","i":{"k":"ref","n":"GroupFolderEntity"}}}} },
+    "move_group_file": { params: v.MoveGroupFileParams, noResult: true },
+    "rename_group_file": { params: v.RenameGroupFileParams, noResult: true },
+    "delete_group_file": { params: v.DeleteGroupFileParams, noResult: true },
+    "create_group_folder": { params: v.CreateGroupFolderParams, result: v.CreateGroupFolderResult },
+    "rename_group_folder": { params: v.RenameGroupFolderParams, noResult: true },
+    "delete_group_folder": { params: v.DeleteGroupFolderParams, noResult: true },
+    "send_friend_nudge": { params: v.SendFriendNudgeParams, noResult: true },
+    "send_profile_like": { params: v.SendProfileLikeParams, noResult: true },
+    "delete_friend": { params: v.DeleteFriendParams, noResult: true },
+    "get_friend_requests": { params: v.GetFriendRequestsParams, result: v.GetFriendRequestsResult, resultPlan: {"k":"obj","p":{"requests":{"k":"arr","i":{"k":"ref","n":"FriendRequest"}}}} },
+    "accept_friend_request": { params: v.AcceptFriendRequestParams, noResult: true },
+    "reject_friend_request": { params: v.RejectFriendRequestParams, noResult: true },
+    "set_group_name": { params: v.SetGroupNameParams, noResult: true },
+    "set_group_avatar": { params: v.SetGroupAvatarParams, noResult: true },
+    "set_group_member_card": { params: v.SetGroupMemberCardParams, noResult: true },
+    "set_group_member_special_title": { params: v.SetGroupMemberSpecialTitleParams, noResult: true },
+    "set_group_member_admin": { params: v.SetGroupMemberAdminParams, noResult: true },
+    "set_group_member_mute": { params: v.SetGroupMemberMuteParams, noResult: true },
+    "set_group_whole_mute": { params: v.SetGroupWholeMuteParams, noResult: true },
+    "kick_group_member": { params: v.KickGroupMemberParams, noResult: true },
+    "get_group_announcements": { params: v.GetGroupAnnouncementsParams, result: v.GetGroupAnnouncementsResult, resultPlan: {"k":"obj","p":{"announcements":{"k":"arr","i":{"k":"ref","n":"GroupAnnouncementEntity"}}}} },
+    "send_group_announcement": { params: v.SendGroupAnnouncementParams, noResult: true },
+    "delete_group_announcement": { params: v.DeleteGroupAnnouncementParams, noResult: true },
+    "get_group_essence_messages": { params: v.GetGroupEssenceMessagesParams, result: v.GetGroupEssenceMessagesResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupEssenceMessage"}}}} },
+    "set_group_essence_message": { params: v.SetGroupEssenceMessageParams, noResult: true, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"}}} },
+    "quit_group": { params: v.QuitGroupParams, noResult: true },
+    "send_group_message_reaction": { params: v.SendGroupMessageReactionParams, noResult: true, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"}}} },
+    "send_group_nudge": { params: v.SendGroupNudgeParams, noResult: true },
+    "get_group_notifications": { params: v.GetGroupNotificationsParams, result: v.GetGroupNotificationsResult, paramsPlan: {"k":"obj","p":{"start_notification_seq":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"notifications":{"k":"arr","i":{"k":"ref","n":"GroupNotification"}},"next_notification_seq":{"k":"i64"}}} },
+    "accept_group_request": { params: v.AcceptGroupRequestParams, noResult: true, paramsPlan: {"k":"obj","p":{"notification_seq":{"k":"i64"}}} },
+    "reject_group_request": { params: v.RejectGroupRequestParams, noResult: true, paramsPlan: {"k":"obj","p":{"notification_seq":{"k":"i64"}}} },
+    "accept_group_invitation": { params: v.AcceptGroupInvitationParams, noResult: true, paramsPlan: {"k":"obj","p":{"invitation_seq":{"k":"i64"}}} },
+    "reject_group_invitation": { params: v.RejectGroupInvitationParams, noResult: true, paramsPlan: {"k":"obj","p":{"invitation_seq":{"k":"i64"}}} },
     "send_private_message": { params: v.SendPrivateMessageParams, result: v.SendPrivateMessageResult, paramsPlan: {"k":"obj","p":{"message":{"k":"arr","i":{"k":"ref","n":"OutgoingSegment"}}}}, resultPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"time":{"k":"i64"},"client_seq":{"k":"i64"}}} },
     "send_group_message": { params: v.SendGroupMessageParams, result: v.SendGroupMessageResult, paramsPlan: {"k":"obj","p":{"message":{"k":"arr","i":{"k":"ref","n":"OutgoingSegment"}}}}, resultPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"time":{"k":"i64"}}} },
     "recall_private_message": { params: v.RecallPrivateMessageParams, noResult: true, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"client_seq":{"k":"i64"}}} },
@@ -73,8 +111,160 @@ export const protocol = {
     "get_resource_temp_url": { params: v.GetResourceTempUrlParams, result: v.GetResourceTempUrlResult },
     "get_forwarded_messages": { params: v.GetForwardedMessagesParams, result: v.GetForwardedMessagesResult, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"IncomingForwardedMessage"}}}} },
     "mark_message_as_read": { params: v.MarkMessageAsReadParams, noResult: true, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"}}} },
+    "get_login_info": { result: v.GetLoginInfoResult },
+    "get_impl_info": { result: v.GetImplInfoResult },
+    "get_user_profile": { params: v.GetUserProfileParams, result: v.GetUserProfileResult },
+    "get_friend_list": { params: v.GetFriendListParams, result: v.GetFriendListResult },
+    "get_friend_info": { params: v.GetFriendInfoParams, result: v.GetFriendInfoResult },
+    "get_group_list": { params: v.GetGroupListParams, result: v.GetGroupListResult, resultPlan: {"k":"obj","p":{"groups":{"k":"arr","i":{"k":"ref","n":"GroupEntity"}}}} },
+    "get_group_info": { params: v.GetGroupInfoParams, result: v.GetGroupInfoResult, resultPlan: {"k":"obj","p":{"group":{"k":"ref","n":"GroupEntity"}}} },
+    "get_group_member_list": { params: v.GetGroupMemberListParams, result: v.GetGroupMemberListResult, resultPlan: {"k":"obj","p":{"members":{"k":"arr","i":{"k":"ref","n":"GroupMemberEntity"}}}} },
+    "get_group_member_info": { params: v.GetGroupMemberInfoParams, result: v.GetGroupMemberInfoResult, resultPlan: {"k":"obj","p":{"member":{"k":"ref","n":"GroupMemberEntity"}}} },
+    "get_peer_pins": { result: v.GetPeerPinsResult, resultPlan: {"k":"obj","p":{"groups":{"k":"arr","i":{"k":"ref","n":"GroupEntity"}}}} },
+    "set_peer_pin": { params: v.SetPeerPinParams, noResult: true },
+    "set_avatar": { params: v.SetAvatarParams, noResult: true },
+    "set_nickname": { params: v.SetNicknameParams, noResult: true },
+    "set_bio": { params: v.SetBioParams, noResult: true },
+    "get_custom_face_url_list": { result: v.GetCustomFaceUrlListResult },
+    "get_cookies": { params: v.GetCookiesParams, result: v.GetCookiesResult },
+    "get_csrf_token": { result: v.GetCsrfTokenResult },
   },
   plans: {
+    "GroupAnnouncementEntity": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFileEntity": {
+      "k": "obj",
+      "p": {
+        "file_size": {
+          "k": "i64"
+        },
+        "uploaded_time": {
+          "k": "i64"
+        },
+        "expire_time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupFolderEntity": {
+      "k": "obj",
+      "p": {
+        "created_time": {
+          "k": "i64"
+        },
+        "last_modified_time": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendRequest": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupEssenceMessage": {
+      "k": "obj",
+      "p": {
+        "message_seq": {
+          "k": "i64"
+        },
+        "message_time": {
+          "k": "i64"
+        },
+        "operation_time": {
+          "k": "i64"
+        },
+        "segments": {
+          "k": "arr",
+          "i": {
+            "k": "ref",
+            "n": "IncomingSegment"
+          }
+        }
+      }
+    },
+    "GroupNotification": {
+      "k": "union",
+      "tag": "type",
+      "v": {
+        "join_request": {
+          "k": "ref",
+          "n": "GroupJoinRequestNotification"
+        },
+        "admin_change": {
+          "k": "ref",
+          "n": "GroupAdminChangeNotification"
+        },
+        "kick": {
+          "k": "ref",
+          "n": "GroupKickNotification"
+        },
+        "quit": {
+          "k": "ref",
+          "n": "GroupQuitNotification"
+        },
+        "invited_join_request": {
+          "k": "ref",
+          "n": "GroupInvitedJoinRequestNotification"
+        }
+      },
+      "skip": true
+    },
+    "GroupJoinRequestNotification": {
+      "k": "obj",
+      "p": {
+        "notification_seq": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupAdminChangeNotification": {
+      "k": "obj",
+      "p": {
+        "notification_seq": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupKickNotification": {
+      "k": "obj",
+      "p": {
+        "notification_seq": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupQuitNotification": {
+      "k": "obj",
+      "p": {
+        "notification_seq": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupInvitedJoinRequestNotification": {
+      "k": "obj",
+      "p": {
+        "notification_seq": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
     "OutgoingSegment": {
       "k": "union",
       "tag": "type",
@@ -342,6 +532,44 @@ export function createClient(options = {}) {
     protocol,
     call: (action, params, callOptions) => core.call(action, params, callOptions),
     close: () => core.close(),
+    uploadPrivateFile: (params, callOptions) => core.call("upload_private_file", params, callOptions),
+    uploadGroupFile: (params, callOptions) => core.call("upload_group_file", params, callOptions),
+    getPrivateFileDownloadUrl: (params, callOptions) => core.call("get_private_file_download_url", params, callOptions),
+    getGroupFileDownloadUrl: (params, callOptions) => core.call("get_group_file_download_url", params, callOptions),
+    getGroupFiles: (params, callOptions) => core.call("get_group_files", params, callOptions),
+    moveGroupFile: (params, callOptions) => core.call("move_group_file", params, callOptions),
+    renameGroupFile: (params, callOptions) => core.call("rename_group_file", params, callOptions),
+    deleteGroupFile: (params, callOptions) => core.call("delete_group_file", params, callOptions),
+    createGroupFolder: (params, callOptions) => core.call("create_group_folder", params, callOptions),
+    renameGroupFolder: (params, callOptions) => core.call("rename_group_folder", params, callOptions),
+    deleteGroupFolder: (params, callOptions) => core.call("delete_group_folder", params, callOptions),
+    sendFriendNudge: (params, callOptions) => core.call("send_friend_nudge", params, callOptions),
+    sendProfileLike: (params, callOptions) => core.call("send_profile_like", params, callOptions),
+    deleteFriend: (params, callOptions) => core.call("delete_friend", params, callOptions),
+    getFriendRequests: (params, callOptions) => core.call("get_friend_requests", params, callOptions),
+    acceptFriendRequest: (params, callOptions) => core.call("accept_friend_request", params, callOptions),
+    rejectFriendRequest: (params, callOptions) => core.call("reject_friend_request", params, callOptions),
+    setGroupName: (params, callOptions) => core.call("set_group_name", params, callOptions),
+    setGroupAvatar: (params, callOptions) => core.call("set_group_avatar", params, callOptions),
+    setGroupMemberCard: (params, callOptions) => core.call("set_group_member_card", params, callOptions),
+    setGroupMemberSpecialTitle: (params, callOptions) => core.call("set_group_member_special_title", params, callOptions),
+    setGroupMemberAdmin: (params, callOptions) => core.call("set_group_member_admin", params, callOptions),
+    setGroupMemberMute: (params, callOptions) => core.call("set_group_member_mute", params, callOptions),
+    setGroupWholeMute: (params, callOptions) => core.call("set_group_whole_mute", params, callOptions),
+    kickGroupMember: (params, callOptions) => core.call("kick_group_member", params, callOptions),
+    getGroupAnnouncements: (params, callOptions) => core.call("get_group_announcements", params, callOptions),
+    sendGroupAnnouncement: (params, callOptions) => core.call("send_group_announcement", params, callOptions),
+    deleteGroupAnnouncement: (params, callOptions) => core.call("delete_group_announcement", params, callOptions),
+    getGroupEssenceMessages: (params, callOptions) => core.call("get_group_essence_messages", params, callOptions),
+    setGroupEssenceMessage: (params, callOptions) => core.call("set_group_essence_message", params, callOptions),
+    quitGroup: (params, callOptions) => core.call("quit_group", params, callOptions),
+    sendGroupMessageReaction: (params, callOptions) => core.call("send_group_message_reaction", params, callOptions),
+    sendGroupNudge: (params, callOptions) => core.call("send_group_nudge", params, callOptions),
+    getGroupNotifications: (params, callOptions) => core.call("get_group_notifications", params, callOptions),
+    acceptGroupRequest: (params, callOptions) => core.call("accept_group_request", params, callOptions),
+    rejectGroupRequest: (params, callOptions) => core.call("reject_group_request", params, callOptions),
+    acceptGroupInvitation: (params, callOptions) => core.call("accept_group_invitation", params, callOptions),
+    rejectGroupInvitation: (params, callOptions) => core.call("reject_group_invitation", params, callOptions),
     sendPrivateMessage: (params, callOptions) => core.call("send_private_message", params, callOptions),
     sendGroupMessage: (params, callOptions) => core.call("send_group_message", params, callOptions),
     recallPrivateMessage: (params, callOptions) => core.call("recall_private_message", params, callOptions),
@@ -353,6 +581,23 @@ export function createClient(options = {}) {
     getResourceTempUrl: (params, callOptions) => core.call("get_resource_temp_url", params, callOptions),
     getForwardedMessages: (params, callOptions) => core.call("get_forwarded_messages", params, callOptions),
     markMessageAsRead: (params, callOptions) => core.call("mark_message_as_read", params, callOptions),
+    getLoginInfo: (params, callOptions) => core.call("get_login_info", params, callOptions),
+    getImplInfo: (params, callOptions) => core.call("get_impl_info", params, callOptions),
+    getUserProfile: (params, callOptions) => core.call("get_user_profile", params, callOptions),
+    getFriendList: (params, callOptions) => core.call("get_friend_list", params, callOptions),
+    getFriendInfo: (params, callOptions) => core.call("get_friend_info", params, callOptions),
+    getGroupList: (params, callOptions) => core.call("get_group_list", params, callOptions),
+    getGroupInfo: (params, callOptions) => core.call("get_group_info", params, callOptions),
+    getGroupMemberList: (params, callOptions) => core.call("get_group_member_list", params, callOptions),
+    getGroupMemberInfo: (params, callOptions) => core.call("get_group_member_info", params, callOptions),
+    getPeerPins: (params, callOptions) => core.call("get_peer_pins", params, callOptions),
+    setPeerPin: (params, callOptions) => core.call("set_peer_pin", params, callOptions),
+    setAvatar: (params, callOptions) => core.call("set_avatar", params, callOptions),
+    setNickname: (params, callOptions) => core.call("set_nickname", params, callOptions),
+    setBio: (params, callOptions) => core.call("set_bio", params, callOptions),
+    getCustomFaceUrlList: (params, callOptions) => core.call("get_custom_face_url_list", params, callOptions),
+    getCookies: (params, callOptions) => core.call("get_cookies", params, callOptions),
+    getCsrfToken: (params, callOptions) => core.call("get_csrf_token", params, callOptions),
   };
 }
 

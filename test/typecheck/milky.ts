@@ -75,3 +75,40 @@ export function standardSchema(value: unknown): void {
     assertType<Equal<typeof value.type, IncomingSegment<number | bigint | string>['type']>>(true);
   }
 }
+
+// Milky 1.2's other categories (system, friend, group, file): typed like the message API.
+export async function otherCategories(): Promise<void> {
+  const client = createMilkyClient({ baseUrl: 'http://127.0.0.1:3000' });
+  const login = await client.getLoginInfo();
+  assertType<Equal<typeof login.uin, number>>(true);
+  const impl = await client.getImplInfo();
+  assertType<Equal<typeof impl.qq_protocol_type, 'windows' | 'linux' | 'macos' | 'android_pad' | 'android_phone' | 'ipad' | 'iphone' | 'harmony' | 'watch'>>(true);
+
+  // Defaulted params may be omitted; an all-defaults params object may be omitted entirely.
+  await client.setPeerPin({ message_scene: 'friend', peer_id: 123456 });
+  await client.getFriendList();
+  await client.sendGroupMessageReaction({ group_id: 123456, message_seq: 1, reaction: '66' });
+
+  const { notifications } = await client.getGroupNotifications({ limit: 10 });
+  // A notification type newer than the schema is dropped from the list (x-unknown: skip), as milky-types does.
+  for (const n of notifications) {
+    if (n.type === 'join_request') n.comment satisfies string;
+    if (n.type === 'kick') n.operator_id satisfies number;
+  }
+  const { files, folders } = await client.getGroupFiles({ group_id: 123456 });
+  assertType<Equal<(typeof files)[number]['file_size'], number>>(true);
+  assertType<Equal<(typeof folders)[number]['folder_name'], string>>(true);
+  const uploaded = await client.uploadGroupFile({ group_id: 123456, file_uri: 'file:///tmp/a.txt', file_name: 'a.txt' });
+  assertType<Equal<typeof uploaded.file_id, string>>(true);
+  const quit = await client.quitGroup({ group_id: 123456 });
+  assertType<Equal<typeof quit, void>>(true);
+
+  // @ts-expect-error notification_type is join_request | invited_join_request
+  await client.acceptGroupRequest({ notification_seq: 1, notification_type: 'kick', group_id: 123456 });
+  // @ts-expect-error is_filtered is a boolean
+  await client.getFriendRequests({ is_filtered: 'yes' });
+  // @ts-expect-error set_bio needs new_bio
+  await client.setBio({});
+  // @ts-expect-error reaction_type is face | emoji
+  await client.sendGroupMessageReaction({ group_id: 123456, message_seq: 1, reaction: '66', reaction_type: 'sticker' });
+}
