@@ -135,7 +135,7 @@ describe('generate fingerprint', () => {
     assert.notEqual(readFileSync(readme, 'utf8'), 'edited');
 
     // A schema change regenerates.
-    writeFileSync(join(dir, 'schemas', 'milky', 'extra.yaml'), 'actions:\n  get_login_info:\n    summary: 获取登录信息\n');
+    writeFileSync(join(dir, 'schemas', 'milky', 'extra.yaml'), 'actions:\n  qqwire_fingerprint_probe:\n    summary: 指纹探测\n');
     const fourth = await cli();
     assert.doesNotMatch(fourth.stdout, / 0 written/);
     assert.ok(fourth.stderr.includes('qqwire-import yaml\n'), 'the generator ran');
