@@ -167,8 +167,9 @@ export function createEventHub<E extends { [K in keyof E]: unknown } = EventMap>
     const plan = plans && Object.hasOwn(plans.events, name) ? plans.events[name] : undefined;
     try {
       const event = plan ? applyPlan(plan, plans!.defs, payload, mode, 'decode') : payload;
-      // A receiver parses losslessly: an int64 beyond 2^53 is a bigint, which `number` mode cannot deliver.
-      const big = mode === 'number' ? findBigint(event) : undefined;
+      // A receiver parses losslessly: an int64 beyond 2^53 is a bigint, which `number` mode cannot deliver
+      // (checked, as for results, when the hub decodes; a hub without plans delivers what was parsed).
+      const big = plans && mode === 'number' ? findBigint(event) : undefined;
       return { event, issues: big ? [{ path: big.path, message: `int64 ${big.value} is beyond 2^53: use the int64 option 'bigint' or 'string'` }] : [] };
     } catch (error) {
       if (!(error instanceof Int64Overflow)) throw error;
