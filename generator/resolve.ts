@@ -6,6 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { SchemaError, SchemaErrors } from './errors.js';
 import type { IRAction, IRProtocol, IRProtocolInfo, IRType } from './ir.js';
+import { computeEvents, type EventNameRule, type IREvent } from './events.js';
 import { errorAt, type LoadedFile, type LoadedFolder } from './load.js';
 import { pascal } from './naming.js';
 import { eachNode, type Node, type UnionNode } from './node.js';
@@ -254,19 +255,41 @@ function checkNode(root: Node, types: ReadonlyMap<string, IRType>, report: Repor
   });
 }
 
+/**
+ * The tag value a variant stands for: its own `const`, or, for a nested tagged union (OneBot 11
+ * `MessageEvent` under `post_type`), the one value every leaf below it has.
+ */
+function variantTag(typeName: string, tag: string, types: ReadonlyMap<string, IRType>, seen: readonly string[] = []): string | { problem: string } {
+  const target = types.get(typeName)?.node;
+  if (target?.kind === 'union' && !seen.includes(typeName)) {
+    const values = new Set<string>();
+    for (const v of target.variants) {
+      const value = variantTag(v.type, tag, types, [...seen, typeName]);
+      if (typeof value !== 'string') return value;
+      values.add(value);
+    }
+    if (values.size === 1) return [...values][0]!;
+    return { problem: `the variants of ${typeName} must all have the same properties.${tag}.const (found ${[...values].map((x) => `"${x}"`).join(', ') || 'none'})` };
+  }
+  const prop = target?.kind === 'object' ? target.props.find((p) => p.name === tag) : undefined;
+  const value = prop?.node.kind === 'literal' && prop.node.keyword === 'const' ? prop.node.values[0] : undefined;
+  if (typeof value !== 'string') return { problem: `${typeName} needs properties.${tag}.const (a string)` };
+  if (!prop!.required) return { problem: `${typeName} must list "${tag}" in required` };
+  return value;
+}
+
 function checkUnion(name: string, union: UnionNode, types: ReadonlyMap<string, IRType>, report: Report): void {
   const seen = new Set<string>();
   union.variants.forEach((v, i) => {
     const at = `${union.pointer}/oneOf/${i}`;
     const target = types.get(v.type)?.node;
     if (!target) return;
-    const prop = target.kind === 'object' ? target.props.find((p) => p.name === union.tag) : undefined;
-    const tag = prop?.node.kind === 'literal' && prop.node.keyword === 'const' ? prop.node.values[0] : undefined;
-    if (typeof tag !== 'string') return report(at, `${v.type} needs properties.${union.tag}.const (a string)`);
-    if (!prop!.required) return report(at, `${v.type} must list "${union.tag}" in required`);
+    const tag = variantTag(v.type, union.tag, types);
+    if (typeof tag !== 'string') return report(at, tag.problem);
     if (seen.has(tag)) return report(at, `tag "${tag}" is used twice`);
     seen.add(tag);
     v.tag = tag;
+    if (target.kind === 'union') v.union = true;
   });
   if (union.unknown === 'keep') {
     if (types.has(`Unknown${name}`)) report(union.pointer, `type Unknown${name} is reserved for the unknown variant of ${name}`);
@@ -297,7 +320,7 @@ function checkCycles(types: ReadonlyMap<string, IRType>, report: (name: string, 
 
 /** Names the generated files declare themselves; a schema type of that name would shadow or clash. */
 const RESERVED_TYPES = new Set([
-  'Actions', 'Int64Repr', 'AnyInt64', 'I64', 'T', 'Client', 'Options', 'Validator', 'Record', 'Array', 'Promise', 'Partial', 'Readonly',
+  'Actions', 'EventMap', 'Int64Repr', 'AnyInt64', 'I64', 'T', 'Client', 'Options', 'Validator', 'Record', 'Array', 'Promise', 'Partial', 'Readonly',
   'Object', 'String', 'Number', 'Boolean', 'BigInt', 'Symbol', 'Date', 'Error', 'Map', 'Set', 'Function', 'Uint8Array', 'Blob', 'BinaryData', 'BlobLike',
 ]);
 /** Action names that would break the descriptor object or the client: `protocol.actions.__proto__`, a thenable client. */
@@ -419,6 +442,19 @@ function expandActions(state: State, nodes: Normalised['actions'], problems: Sch
   return table.out;
 }
 
+/** `transport.events.type`: the leaves of the root union with their names; problems located in their files. */
+function resolveEvents(state: State, types: ReadonlyMap<string, IRType>, problems: SchemaError[]): IREvent[] {
+  const events = (state.info['transport'] as Record<string, unknown> | undefined)?.['events'] as { type?: string; name: EventNameRule } | undefined;
+  if (!events?.type) return [];
+  const nodes = new Map([...types].map(([name, t]) => [name, t.node]));
+  const result = computeEvents(events.type, events.name, nodes);
+  for (const p of result.problems) {
+    const where = p.type ? state.types.get(p.type)!.where : state.infoWhere;
+    problems.push(errorAt(where.file, p.pointer, p.detail));
+  }
+  return result.events;
+}
+
 function toInfo(state: State): IRProtocolInfo {
   const i = state.info;
   return {
@@ -485,11 +521,12 @@ export function resolveAll(folders: LoadedFolder[]): IRProtocol[] {
     checkTypeNames(state, `${pascal(folder.id)}Client`, local);
     const { types, actions: nodes } = normaliseState(state, local);
     const actions = local.length ? [] : expandActions(state, nodes, local);
+    const events = local.length ? [] : resolveEvents(state, types, local);
     problems.push(...local.sort(byPosition));
     if (local.length) continue;
     const unions = new Map<string, UnionNode>();
     for (const t of types.values()) if (t.node.kind === 'union') unions.set(t.name, t.node);
-    out.push({ id: folder.id, info: toInfo(state), types, unions, actions, sourceDir: `${basename(dirname(folder.dir))}/${folder.id}` });
+    out.push({ id: folder.id, info: toInfo(state), types, unions, actions, events, sourceDir: `${basename(dirname(folder.dir))}/${folder.id}` });
   }
   if (problems.length) throw new SchemaErrors(dedupe(problems));
   return out;

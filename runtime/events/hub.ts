@@ -2,7 +2,8 @@
  * One typed API for every event delivery: receivers feed the hub (it is their `EventSink`), the hub
  * names each event by the schema's rule, validates it per policy and dispatches it.
  *
- *   const hub = createEventHub<MilkyEvents>({ protocol });
+ *   const hub = createMilkyEventHub();              // generated: protocol and validators bound
+ *   const hub = createEventHub<MilkyEvents>({ protocol, validators });
  *   hub.on('message_receive', (e) => …);            // e narrowed by the name
  *   hub.on('*', (e, info, name) => …);
  *   for await (const e of hub.events('message_receive')) …
@@ -40,14 +41,31 @@ export class EventHandlerError extends QQWireError {
   }
 }
 
+/** The default map (any name, unknown payload); a generated `EventMap` interface narrows it. */
 export type EventMap = Record<string, unknown>;
 export type EventHandler<E> = (event: E, info: EventDeliveryInfo) => unknown;
 export type AnyEventHandler = (event: unknown, info: EventDeliveryInfo, name: string | undefined) => unknown;
 
+/** What the hub reads of a protocol: its name and `transport.events` (a generated descriptor has both). */
+export interface EventProtocol {
+  name: string;
+  transport: Pick<ProtocolDescriptor['transport'], 'events'>;
+}
+
+/** A generated validator, as the hub uses it. */
+export interface EventValidator {
+  check(value: unknown): readonly Issue[] | undefined;
+}
+
 export interface EventHubOptions {
   /** The generated protocol descriptor; its `transport.events.name` names the events. */
-  protocol: ProtocolDescriptor;
-  /** Checks an event against its schema; returns the issues, or undefined when it is valid or unknown. */
+  protocol: EventProtocol;
+  /**
+   * The generated validator of each event name (`eventValidators` of `qqwire/<protocol>`; the
+   * protocol's `create…EventHub()` binds them). A name without one (a newer server's event) is not validated.
+   */
+  validators?: Readonly<Record<string, EventValidator>> | undefined;
+  /** Checks an event against its schema; returns the issues, or undefined when it is valid or unknown. Used when `validators` has no entry. */
   validate?: ((name: string, payload: unknown) => readonly Issue[] | undefined) | undefined;
   /** `throw`: an invalid event is reported and not dispatched; `warn`: reported and dispatched; `off`. Default `warn`. */
   validation?: ValidationPolicy | undefined;
@@ -61,7 +79,7 @@ export interface EventIteratorOptions {
   signal?: AbortSignalLike | undefined;
 }
 
-export interface EventHub<E extends EventMap = EventMap> extends EventSink {
+export interface EventHub<E extends { [K in keyof E]: unknown } = EventMap> extends EventSink {
   on<K extends keyof E & string>(name: K, handler: EventHandler<E[K]>): () => void;
   on(name: '*', handler: AnyEventHandler): () => void;
   once<K extends keyof E & string>(name: K, handler: EventHandler<E[K]>): () => void;
@@ -82,7 +100,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-export function createEventHub<E extends EventMap = EventMap>(options: EventHubOptions): EventHub<E> {
+export function createEventHub<E extends { [K in keyof E]: unknown } = EventMap>(options: EventHubOptions): EventHub<E> {
   const protocol = options.protocol;
   const rule = protocol.transport.events?.name;
   if (!rule) throw new TypeError(`${protocol.name} declares no events (transport.events)`);
@@ -121,10 +139,16 @@ export function createEventHub<E extends EventMap = EventMap>(options: EventHubO
     }
   }
 
+  const validators = options.validators;
+  function validate(name: string, payload: unknown): readonly Issue[] | undefined {
+    if (validators && Object.hasOwn(validators, name)) return validators[name]!.check(payload);
+    return options.validate?.(name, payload);
+  }
+
   function dispatch(payload: unknown, info: EventDeliveryInfo): unknown {
     const name = eventName(rule!, payload);
-    if (name !== undefined && options.validate && policy !== 'off') {
-      const issues = options.validate(name, payload);
+    if (name !== undefined && policy !== 'off') {
+      const issues = validate(name, payload);
       if (issues && issues.length) {
         reportError(new EventValidationError(protocol.name, name, issues, payload));
         if (policy === 'throw') return undefined;
