@@ -446,6 +446,10 @@ export const protocol = {
         "meta_event": {
           "k": "ref",
           "n": "MetaEvent"
+        },
+        "message_sent": {
+          "k": "ref",
+          "n": "MessageSentEvent"
         }
       },
       "keep": true
@@ -461,6 +465,10 @@ export const protocol = {
         "group": {
           "k": "ref",
           "n": "GroupMessageEvent"
+        },
+        "guild": {
+          "k": "ref",
+          "n": "GuildMessageEvent"
         }
       },
       "keep": true
@@ -504,6 +512,38 @@ export const protocol = {
         "notify": {
           "k": "ref",
           "n": "NotifyEvent"
+        },
+        "group_card": {
+          "k": "ref",
+          "n": "GroupCardEvent"
+        },
+        "offline_file": {
+          "k": "ref",
+          "n": "OfflineFileEvent"
+        },
+        "client_status": {
+          "k": "ref",
+          "n": "ClientStatusEvent"
+        },
+        "essence": {
+          "k": "ref",
+          "n": "EssenceEvent"
+        },
+        "message_reactions_updated": {
+          "k": "ref",
+          "n": "MessageReactionsUpdatedEvent"
+        },
+        "channel_updated": {
+          "k": "ref",
+          "n": "ChannelUpdatedEvent"
+        },
+        "channel_created": {
+          "k": "ref",
+          "n": "ChannelCreatedEvent"
+        },
+        "channel_destroyed": {
+          "k": "ref",
+          "n": "ChannelDestroyedEvent"
         }
       },
       "keep": true
@@ -523,6 +563,10 @@ export const protocol = {
         "honor": {
           "k": "ref",
           "n": "HonorEvent"
+        },
+        "title": {
+          "k": "ref",
+          "n": "TitleEvent"
         }
       },
       "keep": true
@@ -576,6 +620,9 @@ export const protocol = {
         "sender": {
           "k": "ref",
           "n": "Sender"
+        },
+        "target_id": {
+          "k": "i64"
         }
       }
     },
@@ -789,6 +836,9 @@ export const protocol = {
           "k": "i64"
         },
         "target_id": {
+          "k": "i64"
+        },
+        "sender_id": {
           "k": "i64"
         }
       }
@@ -1062,6 +1112,261 @@ export const protocol = {
       "p": {
         "app_id": {
           "k": "i64"
+        }
+      }
+    },
+    "MessageSentEvent": {
+      "k": "union",
+      "tag": "message_type",
+      "v": {
+        "private": {
+          "k": "ref",
+          "n": "PrivateMessageSentEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupMessageSentEvent"
+        }
+      },
+      "keep": true
+    },
+    "PrivateMessageSentEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GroupMessageSentEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "anonymous": {
+          "k": "alt",
+          "o": [
+            {
+              "k": "ref",
+              "n": "Anonymous"
+            }
+          ]
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GuildMessageEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "GuildMessageSender"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
+    },
+    "GroupCardEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "OfflineFileEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "file": {
+          "k": "ref",
+          "n": "OfflineFile"
+        }
+      }
+    },
+    "OfflineFile": {
+      "k": "obj",
+      "p": {
+        "size": {
+          "k": "i64"
+        }
+      }
+    },
+    "ClientStatusEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "client": {
+          "k": "ref",
+          "n": "Device"
+        }
+      }
+    },
+    "EssenceEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "sender_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "TitleEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "MessageReactionsUpdatedEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "current_reactions": {
+          "k": "arr",
+          "i": {
+            "k": "ref",
+            "n": "GuildMessageReaction"
+          }
+        }
+      }
+    },
+    "ChannelUpdatedEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "old_info": {
+          "k": "ref",
+          "n": "ChannelInfo"
+        },
+        "new_info": {
+          "k": "ref",
+          "n": "ChannelInfo"
+        }
+      }
+    },
+    "ChannelCreatedEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "channel_info": {
+          "k": "ref",
+          "n": "ChannelInfo"
+        }
+      }
+    },
+    "ChannelDestroyedEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "channel_info": {
+          "k": "ref",
+          "n": "ChannelInfo"
         }
       }
     },

@@ -68,13 +68,13 @@ export interface UnknownEvent {
  * 事件（上报）
  * Any event the implementation reports, by post_type
  */
-export type Event<I64 extends Int64Repr = number> = MessageEvent<I64> | NoticeEvent<I64> | RequestEvent<I64> | MetaEvent<I64> | UnknownEvent;
+export type Event<I64 extends Int64Repr = number> = MessageEvent<I64> | NoticeEvent<I64> | RequestEvent<I64> | MetaEvent<I64> | MessageSentEvent<I64> | UnknownEvent;
 /**
  * 事件（上报）
  * Any event the implementation reports, by post_type
  * Input shape of `Event`: fields with a default may be omitted.
  */
-export type EventInput<I64 extends Int64Repr = number> = MessageEventInput<I64> | NoticeEventInput<I64> | RequestEventInput<I64> | MetaEventInput<I64> | UnknownEvent;
+export type EventInput<I64 extends Int64Repr = number> = MessageEventInput<I64> | NoticeEventInput<I64> | RequestEventInput<I64> | MetaEventInput<I64> | MessageSentEventInput<I64> | UnknownEvent;
 
 /** Delivered in place of a MessageEvent whose `message_type` is unknown, so newer servers do not break older clients. */
 export interface UnknownMessageEvent {
@@ -90,13 +90,13 @@ export interface UnknownMessageEvent {
  * 消息事件（post_type 为 message）
  * A message event (post_type message), by message_type
  */
-export type MessageEvent<I64 extends Int64Repr = number> = PrivateMessageEvent<I64> | GroupMessageEvent<I64> | UnknownMessageEvent;
+export type MessageEvent<I64 extends Int64Repr = number> = PrivateMessageEvent<I64> | GroupMessageEvent<I64> | GuildMessageEvent<I64> | UnknownMessageEvent;
 /**
  * 消息事件（post_type 为 message）
  * A message event (post_type message), by message_type
  * Input shape of `MessageEvent`: fields with a default may be omitted.
  */
-export type MessageEventInput<I64 extends Int64Repr = number> = PrivateMessageEventInput<I64> | GroupMessageEventInput<I64> | UnknownMessageEvent;
+export type MessageEventInput<I64 extends Int64Repr = number> = PrivateMessageEventInput<I64> | GroupMessageEventInput<I64> | GuildMessageEventInput<I64> | UnknownMessageEvent;
 
 /** Delivered in place of a NoticeEvent whose `notice_type` is unknown, so newer servers do not break older clients. */
 export interface UnknownNoticeEvent {
@@ -112,13 +112,13 @@ export interface UnknownNoticeEvent {
  * 通知事件（post_type 为 notice）
  * A notice event (post_type notice), by notice_type
  */
-export type NoticeEvent<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | FriendAddEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEvent<I64> | UnknownNoticeEvent;
+export type NoticeEvent<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | FriendAddEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEvent<I64> | GroupCardEvent<I64> | OfflineFileEvent<I64> | ClientStatusEvent<I64> | EssenceEvent<I64> | MessageReactionsUpdatedEvent<I64> | ChannelUpdatedEvent<I64> | ChannelCreatedEvent<I64> | ChannelDestroyedEvent<I64> | UnknownNoticeEvent;
 /**
  * 通知事件（post_type 为 notice）
  * A notice event (post_type notice), by notice_type
  * Input shape of `NoticeEvent`: fields with a default may be omitted.
  */
-export type NoticeEventInput<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | FriendAddEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEventInput<I64> | UnknownNoticeEvent;
+export type NoticeEventInput<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | FriendAddEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEventInput<I64> | GroupCardEvent<I64> | OfflineFileEvent<I64> | ClientStatusEvent<I64> | EssenceEvent<I64> | MessageReactionsUpdatedEvent<I64> | ChannelUpdatedEvent<I64> | ChannelCreatedEvent<I64> | ChannelDestroyedEvent<I64> | UnknownNoticeEvent;
 
 /** Delivered in place of a NotifyEvent whose `sub_type` is unknown, so newer servers do not break older clients. */
 export interface UnknownNotifyEvent {
@@ -134,13 +134,13 @@ export interface UnknownNotifyEvent {
  * 提示类通知（notice_type 为 notify）
  * A notify notice (notice_type notify), by sub_type
  */
-export type NotifyEvent<I64 extends Int64Repr = number> = PokeEvent<I64> | LuckyKingEvent<I64> | HonorEvent<I64> | UnknownNotifyEvent;
+export type NotifyEvent<I64 extends Int64Repr = number> = PokeEvent<I64> | LuckyKingEvent<I64> | HonorEvent<I64> | TitleEvent<I64> | UnknownNotifyEvent;
 /**
  * 提示类通知（notice_type 为 notify）
  * A notify notice (notice_type notify), by sub_type
  * Input shape of `NotifyEvent`: fields with a default may be omitted.
  */
-export type NotifyEventInput<I64 extends Int64Repr = number> = PokeEvent<I64> | LuckyKingEvent<I64> | HonorEvent<I64> | UnknownNotifyEvent;
+export type NotifyEventInput<I64 extends Int64Repr = number> = PokeEvent<I64> | LuckyKingEvent<I64> | HonorEvent<I64> | TitleEvent<I64> | UnknownNotifyEvent;
 
 /** Delivered in place of a RequestEvent whose `request_type` is unknown, so newer servers do not break older clients. */
 export interface UnknownRequestEvent {
@@ -213,10 +213,10 @@ export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
    */
   message_type: 'private';
   /**
-   * 消息子类型：好友 friend，群临时会话 group，其他 other
-   * friend, group (temporary session from a group) or other
+   * 消息子类型：好友 friend，群临时会话 group，在群中自身发送 group_self，其他 other
+   * friend, group (temporary session), group_self (sent by the bot in a group) or other
    */
-  sub_type: 'friend' | 'group' | 'other';
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
   /**
    * 消息 ID
    * Message id
@@ -247,6 +247,16 @@ export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
    * Sender info; best effort, any field may be missing or stale
    */
   sender: Sender<I64>;
+  /**
+   * 接收者 QQ 号
+   * Receiver QQ number
+   */
+  target_id?: I64;
+  /**
+   * 临时会话来源
+   * Source of a temporary session
+   */
+  temp_source?: number;
 }
 
 /**
@@ -277,10 +287,10 @@ export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
    */
   message_type: 'private';
   /**
-   * 消息子类型：好友 friend，群临时会话 group，其他 other
-   * friend, group (temporary session from a group) or other
+   * 消息子类型：好友 friend，群临时会话 group，在群中自身发送 group_self，其他 other
+   * friend, group (temporary session), group_self (sent by the bot in a group) or other
    */
-  sub_type: 'friend' | 'group' | 'other';
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
   /**
    * 消息 ID
    * Message id
@@ -311,6 +321,16 @@ export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
    * Sender info; best effort, any field may be missing or stale
    */
   sender: Sender<I64>;
+  /**
+   * 接收者 QQ 号
+   * Receiver QQ number
+   */
+  target_id?: I64;
+  /**
+   * 临时会话来源
+   * Source of a temporary session
+   */
+  temp_source?: number;
 }
 
 /**
@@ -707,13 +727,13 @@ export interface GroupBanEvent<I64 extends Int64Repr = number> {
    */
   operator_id: I64;
   /**
-   * 被禁言 QQ 号
-   * QQ number of the muted member
+   * 被禁言 QQ 号（全员禁言时为 0）
+   * QQ number of the muted member (0 for the whole group)
    */
   user_id: I64;
   /**
-   * 禁言时长（秒）
-   * Mute duration (seconds)
+   * 禁言时长，单位秒（全员禁言时为 -1）
+   * Mute duration in seconds (-1 for the whole group)
    * Unit: seconds.
    */
   duration: I64;
@@ -841,8 +861,8 @@ export interface FriendRecallEvent<I64 extends Int64Repr = number> {
 }
 
 /**
- * 群内戳一戳
- * Someone poked a member in a group
+ * 戳一戳（双击头像）：群内（带 group_id）或好友间（带 sender_id，无 group_id）
+ * A poke (double-tap on an avatar), in a group (with group_id) or between friends (with sender_id, no group_id)
  */
 export interface PokeEvent<I64 extends Int64Repr = number> {
   /**
@@ -872,10 +892,10 @@ export interface PokeEvent<I64 extends Int64Repr = number> {
    */
   sub_type: 'poke';
   /**
-   * 群号
-   * Group number
+   * 群号（仅群内戳一戳）
+   * Group number (group pokes only)
    */
-  group_id: I64;
+  group_id?: I64;
   /**
    * 发送者 QQ 号
    * QQ number of who poked
@@ -886,6 +906,11 @@ export interface PokeEvent<I64 extends Int64Repr = number> {
    * QQ number of who was poked
    */
   target_id: I64;
+  /**
+   * 发送者 QQ 号（仅好友戳一戳）
+   * QQ number of who poked (friend pokes only)
+   */
+  sender_id?: I64;
 }
 
 /**
@@ -2262,6 +2287,909 @@ export interface ModelShowVariant {
    * Whether it needs a paid membership
    */
   need_pay: boolean;
+}
+
+/** Delivered in place of a MessageSentEvent whose `message_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownMessageSentEvent {
+  /** A MessageSentEvent variant this schema does not know (yet). */
+  message_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      message_type: string;
+    };
+}
+
+/**
+ * 自身发送的消息（post_type 为 message_sent，需开启 report-self-message），数据与消息事件一致
+ * A message the bot itself sent (post_type message_sent; only with report-self-message on); the same data as the message event, by message_type
+ */
+export type MessageSentEvent<I64 extends Int64Repr = number> = PrivateMessageSentEvent<I64> | GroupMessageSentEvent<I64> | UnknownMessageSentEvent;
+/**
+ * 自身发送的消息（post_type 为 message_sent，需开启 report-self-message），数据与消息事件一致
+ * A message the bot itself sent (post_type message_sent; only with report-self-message on); the same data as the message event, by message_type
+ * Input shape of `MessageSentEvent`: fields with a default may be omitted.
+ */
+export type MessageSentEventInput<I64 extends Int64Repr = number> = PrivateMessageSentEventInput<I64> | GroupMessageSentEventInput<I64> | UnknownMessageSentEvent;
+
+/**
+ * 自身发送的私聊消息
+ * A private message the bot sent
+ */
+export interface PrivateMessageSentEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'private';
+  /**
+   * 消息子类型：好友 friend，群临时会话 group，在群中自身发送 group_self，其他 other
+   * friend, group (temporary session), group_self (sent by the bot in a group) or other
+   */
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 接收者 QQ 号
+   * Receiver QQ number
+   */
+  target_id?: I64;
+  /**
+   * 临时会话来源
+   * Source of a temporary session
+   */
+  temp_source?: number;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * 原始消息内容（CQ 码）
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息（尽最大努力提供）
+   * Sender info (best effort)
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的私聊消息
+ * A private message the bot sent
+ * Input shape of `PrivateMessageSentEvent`: fields with a default may be omitted.
+ */
+export interface PrivateMessageSentEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'private';
+  /**
+   * 消息子类型：好友 friend，群临时会话 group，在群中自身发送 group_self，其他 other
+   * friend, group (temporary session), group_self (sent by the bot in a group) or other
+   */
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 接收者 QQ 号
+   * Receiver QQ number
+   */
+  target_id?: I64;
+  /**
+   * 临时会话来源
+   * Source of a temporary session
+   */
+  temp_source?: number;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * 原始消息内容（CQ 码）
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息（尽最大努力提供）
+   * Sender info (best effort)
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的群消息
+ * A group message the bot sent
+ */
+export interface GroupMessageSentEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型：正常 normal，匿名 anonymous，系统提示 notice
+   * normal, anonymous or notice
+   */
+  sub_type: 'normal' | 'anonymous' | 'notice';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 匿名信息，非匿名消息时为 null（v0.9.36 起）
+   * Anonymous info; null unless anonymous (since v0.9.36)
+   */
+  anonymous?: Anonymous<I64> | null;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * 原始消息内容（CQ 码）
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息（尽最大努力提供）
+   * Sender info (best effort)
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的群消息
+ * A group message the bot sent
+ * Input shape of `GroupMessageSentEvent`: fields with a default may be omitted.
+ */
+export interface GroupMessageSentEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型：正常 normal，匿名 anonymous，系统提示 notice
+   * normal, anonymous or notice
+   */
+  sub_type: 'normal' | 'anonymous' | 'notice';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 匿名信息，非匿名消息时为 null（v0.9.36 起）
+   * Anonymous info; null unless anonymous (since v0.9.36)
+   */
+  anonymous?: Anonymous<I64> | null;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * 原始消息内容（CQ 码）
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息（尽最大努力提供）
+   * Sender info (best effort)
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 收到频道消息
+ * A message in a guild channel
+ */
+export interface GuildMessageEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'guild';
+  /**
+   * 消息子类型
+   * Sub type (channel)
+   */
+  sub_type: 'channel';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 消息发送者 ID
+   * Sender id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: string;
+  /**
+   * 发送者；user_id 为数字，另带字符串 tiny_id
+   * Sender; user_id is a number here, with the string tiny_id beside it
+   */
+  sender: GuildMessageSender<I64>;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+}
+
+/**
+ * 收到频道消息
+ * A message in a guild channel
+ * Input shape of `GuildMessageEvent`: fields with a default may be omitted.
+ */
+export interface GuildMessageEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'guild';
+  /**
+   * 消息子类型
+   * Sub type (channel)
+   */
+  sub_type: 'channel';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 消息发送者 ID
+   * Sender id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: string;
+  /**
+   * 发送者；user_id 为数字，另带字符串 tiny_id
+   * Sender; user_id is a number here, with the string tiny_id beside it
+   */
+  sender: GuildMessageSender<I64>;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+}
+
+/**
+ * 群成员名片更新（不保证时效性，仅在收到消息时校验；名片为空时为空字符串）
+ * A member's group card changed (checked only when a message arrives; an empty card is "", not the nickname)
+ */
+export interface GroupCardEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_card';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 成员 QQ 号
+   * Member QQ number
+   */
+  user_id: I64;
+  /**
+   * 新名片
+   * New card
+   */
+  card_new: string;
+  /**
+   * 旧名片
+   * Old card
+   */
+  card_old: string;
+}
+
+/**
+ * 接收到离线文件
+ * An offline file was received
+ */
+export interface OfflineFileEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'offline_file';
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  file: OfflineFile<I64>;
+}
+
+/**
+ * 离线文件数据
+ * The offline file
+ */
+export interface OfflineFile<I64 extends Int64Repr = number> {
+  /**
+   * 文件名
+   * File name
+   */
+  name: string;
+  /**
+   * 文件大小
+   * Size in bytes
+   */
+  size: I64;
+  /**
+   * 下载链接
+   * Download URL
+   */
+  url: string;
+}
+
+/**
+ * 其他客户端在线状态变更
+ * Another client of the bot's account went online or offline
+ */
+export interface ClientStatusEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'client_status';
+  /**
+   * 客户端信息
+   * The client
+   */
+  client: Device<I64>;
+  /**
+   * 当前是否在线
+   * Whether it is online now
+   */
+  online: boolean;
+}
+
+/**
+ * 精华消息变更
+ * A message was added to or removed from the group's essence messages
+ */
+export interface EssenceEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'essence';
+  /**
+   * 添加 add，移出 delete
+   * add or delete
+   */
+  sub_type: 'add' | 'delete';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 消息发送者 ID
+   * QQ number of the message's sender
+   */
+  sender_id: I64;
+  /**
+   * 操作者 ID
+   * Operator QQ number
+   */
+  operator_id: I64;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+}
+
+/**
+ * 群成员头衔变更
+ * A member got a new special title
+ */
+export interface TitleEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'notify';
+  /**
+   * 提示类型
+   * Notify type
+   */
+  sub_type: 'title';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 变更头衔的用户 QQ 号
+   * Member QQ number
+   */
+  user_id: I64;
+  /**
+   * 获得的新头衔
+   * The new title
+   */
+  title: string;
+}
+
+/**
+ * 频道消息表情贴更新
+ * The emoji reactions of a guild message changed
+ */
+export interface MessageReactionsUpdatedEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'message_reactions_updated';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: string;
+  /**
+   * 当前消息被贴表情列表
+   * The message's reactions now
+   */
+  current_reactions: GuildMessageReaction<I64>[];
+}
+
+/**
+ * 子频道信息更新
+ * A channel's settings changed
+ */
+export interface ChannelUpdatedEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'channel_updated';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  operator_id: string;
+  /**
+   * 更新前的频道信息
+   * The channel before
+   */
+  old_info: ChannelInfo<I64>;
+  /**
+   * 更新后的频道信息
+   * The channel after
+   */
+  new_info: ChannelInfo<I64>;
+}
+
+/**
+ * 子频道创建
+ * A channel was created
+ */
+export interface ChannelCreatedEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'channel_created';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  operator_id: string;
+  /**
+   * 频道信息
+   * The channel
+   */
+  channel_info: ChannelInfo<I64>;
+}
+
+/**
+ * 子频道删除
+ * A channel was deleted
+ */
+export interface ChannelDestroyedEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'channel_destroyed';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  operator_id: string;
+  /**
+   * 频道信息
+   * The channel
+   */
+  channel_info: ChannelInfo<I64>;
 }
 
 /**
@@ -7187,6 +8115,11 @@ export interface EventMap<I64 extends Int64Repr = number> {
    */
   "message.group": GroupMessageEvent<I64>;
   /**
+   * 收到频道消息
+   * A message in a guild channel
+   */
+  "message.guild": GuildMessageEvent<I64>;
+  /**
    * 群文件上传
    * A file was uploaded to a group
    */
@@ -7229,8 +8162,8 @@ export interface EventMap<I64 extends Int64Repr = number> {
    */
   "notice.friend_recall": FriendRecallEvent<I64>;
   /**
-   * 群内戳一戳
-   * Someone poked a member in a group
+   * 戳一戳（双击头像）：群内（带 group_id）或好友间（带 sender_id，无 group_id）
+   * A poke (double-tap on an avatar), in a group (with group_id) or between friends (with sender_id, no group_id)
    */
   "notice.notify.poke": PokeEvent<I64>;
   /**
@@ -7243,6 +8176,51 @@ export interface EventMap<I64 extends Int64Repr = number> {
    * A member's group honor changed
    */
   "notice.notify.honor": HonorEvent<I64>;
+  /**
+   * 群成员头衔变更
+   * A member got a new special title
+   */
+  "notice.notify.title": TitleEvent<I64>;
+  /**
+   * 群成员名片更新（不保证时效性，仅在收到消息时校验；名片为空时为空字符串）
+   * A member's group card changed (checked only when a message arrives; an empty card is "", not the nickname)
+   */
+  "notice.group_card": GroupCardEvent<I64>;
+  /**
+   * 接收到离线文件
+   * An offline file was received
+   */
+  "notice.offline_file": OfflineFileEvent<I64>;
+  /**
+   * 其他客户端在线状态变更
+   * Another client of the bot's account went online or offline
+   */
+  "notice.client_status": ClientStatusEvent<I64>;
+  /**
+   * 精华消息变更
+   * A message was added to or removed from the group's essence messages
+   */
+  "notice.essence": EssenceEvent<I64>;
+  /**
+   * 频道消息表情贴更新
+   * The emoji reactions of a guild message changed
+   */
+  "notice.message_reactions_updated": MessageReactionsUpdatedEvent<I64>;
+  /**
+   * 子频道信息更新
+   * A channel's settings changed
+   */
+  "notice.channel_updated": ChannelUpdatedEvent<I64>;
+  /**
+   * 子频道创建
+   * A channel was created
+   */
+  "notice.channel_created": ChannelCreatedEvent<I64>;
+  /**
+   * 子频道删除
+   * A channel was deleted
+   */
+  "notice.channel_destroyed": ChannelDestroyedEvent<I64>;
   /**
    * 加好友请求
    * Someone asks to become the bot's friend
@@ -7263,4 +8241,14 @@ export interface EventMap<I64 extends Int64Repr = number> {
    * Heartbeat (when heartbeat.enable is set; every heartbeat.interval ms, 15000 by default)
    */
   "meta_event.heartbeat": HeartbeatEvent<I64>;
+  /**
+   * 自身发送的私聊消息
+   * A private message the bot sent
+   */
+  "message_sent.private": PrivateMessageSentEvent<I64>;
+  /**
+   * 自身发送的群消息
+   * A group message the bot sent
+   */
+  "message_sent.group": GroupMessageSentEvent<I64>;
 }
